@@ -1,0 +1,13 @@
+import { registerCluster } from "@/lib/clusters/mutations";
+import { listClusters } from "@/lib/clusters/queries";
+import { json, readJson, withRoute } from "@/lib/route";
+import { clusterCreateSchema } from "@/lib/schemas/cluster";
+
+// GET /api/v1/clusters — every registered cluster, without passwords
+export const GET = withRoute({ role: "viewer", action: "cluster.list" }, () => listClusters());
+
+// POST /api/v1/clusters — register a cluster (admin)
+export const POST = withRoute({ role: "admin", action: "cluster.create" }, async ({ req, actor, meta }) => {
+  const input = clusterCreateSchema.parse(await readJson(req));
+  return json(await registerCluster(actor, input, meta), 201);
+});

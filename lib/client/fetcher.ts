@@ -1,0 +1,84 @@
+// The one way browser code talks to /api/v1: JSON in, JSON out, and every failure becomes an ApiError
+// carrying the server's { error: { code, message, details } } so forms can show it next to fields.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+interface RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+function isErrorBody(value: unknown): value is { error: { code: string; message: string; details?: unknown } } {
+  const error = (value as { error?: unknown } | null)?.error as { code?: unknown; message?: unknown } | undefined;
+  return typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string";
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = "GET", body, signal } = options;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      signal,
+      credentials: "same-origin",
+      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, "network_error", "Could not reach the Walden server. Check your connection and try again.");
+  }
+
+  const data = await readBody(response);
+  if (!response.ok) {
+    if (isErrorBody(data)) throw new ApiError(response.status, data.error.code, data.error.message, data.error.details);
+    if (response.status === 401) throw new ApiError(401, "unauthorized", "Your session has ended. Sign in again.");
+    throw new ApiError(response.status, `http_${response.status}`, `The server answered ${response.status} ${response.statusText}`.trim());
+  }
+  return data as T;
+}
+
+/** Field-level problems from a 422 (`[{path, message}]`) or a 409 (`{field}`), ready for setError(). */
+export function fieldIssues(error: unknown): FieldIssue[] {
+  if (!(error instanceof ApiError)) return [];
+  const { details } = error;
+  if (Array.isArray(details)) {
+    return details.filter(
+      (issue): issue is FieldIssue =>
+        typeof issue === "object" && issue !== null && typeof issue.path === "string" && typeof issue.message === "string",
+    );
+  }
+  const field = (details as { field?: unknown } | null | undefined)?.field;
+  return typeof field === "string" ? [{ path: field, message: error.message }] : [];
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return "Something went wrong";
+}

@@ -1,0 +1,64 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/client/fetcher";
+import { queryKeys } from "@/lib/client/query-keys";
+import type {
+  ClusterCreateInput,
+  ClusterSummary,
+  ClusterUpdateInput,
+  ConnectionReport,
+  NodeConnectionInput,
+} from "@/lib/schemas/cluster";
+
+/** One node's outcome of POST /api/v1/clusters/:id/test-connection (stored credentials). */
+export type StoredNodeTestResult =
+  | { name: string; role: "primary" | "standby"; ok: true; report: ConnectionReport }
+  | { name: string; role: "primary" | "standby"; ok: false; error: { code: string; message: string } };
+
+export function useRegisterCluster() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ClusterCreateInput) =>
+      apiFetch<ClusterSummary>("/api/v1/clusters", { method: "POST", body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.clusters.all }),
+  });
+}
+
+export function useUpdateCluster(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ClusterUpdateInput) =>
+      apiFetch<ClusterSummary>(`/api/v1/clusters/${encodeURIComponent(id)}`, { method: "PATCH", body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.clusters.all }),
+  });
+}
+
+export function useDeleteCluster(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (confirmName: string) =>
+      apiFetch<void>(`/api/v1/clusters/${encodeURIComponent(id)}?confirm=${encodeURIComponent(confirmName)}`, {
+        method: "DELETE",
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.clusters.all }),
+  });
+}
+
+/** Tests connection settings typed into a form (nothing is stored). */
+export function useTestConnection() {
+  return useMutation({
+    mutationFn: (input: NodeConnectionInput) =>
+      apiFetch<ConnectionReport>("/api/v1/clusters/test-connection", { method: "POST", body: input }),
+  });
+}
+
+/** Tests every node of a registered cluster with its stored credentials. */
+export function useTestStoredConnection(id: string) {
+  return useMutation({
+    mutationFn: () =>
+      apiFetch<{ nodes: StoredNodeTestResult[] }>(`/api/v1/clusters/${encodeURIComponent(id)}/test-connection`, {
+        method: "POST",
+      }),
+  });
+}

@@ -1,0 +1,57 @@
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { ClusterSummary, NodeSummary } from "@/lib/schemas/cluster";
+
+const clusterWithNodes = { nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] } } satisfies Prisma.ClusterInclude;
+type ClusterRow = Prisma.ClusterGetPayload<{ include: typeof clusterWithNodes }>;
+type NodeRow = ClusterRow["nodes"][number];
+
+function toNodeSummary(node: NodeRow): NodeSummary {
+  return {
+    id: node.id,
+    name: node.name,
+    role: node.role,
+    host: node.host,
+    port: node.port,
+    user: node.username,
+    database: node.database,
+    hasPassword: node.passwordEncrypted !== null,
+  };
+}
+
+/** The one mapper from catalog rows to what leaves the server: it has no password field to leak. */
+export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
+  const primary = cluster.nodes.find((node) => node.role === "primary");
+  if (!primary) throw new Error(`cluster ${cluster.name} has no primary node in the catalog`);
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    status: "unmonitored",
+    primary: toNodeSummary(primary),
+    standbys: cluster.nodes.filter((node) => node.role === "standby").map(toNodeSummary),
+    archive: { mode: cluster.archiveMode, path: cluster.archivePath },
+    lastBackup: null,
+    createdAt: cluster.createdAt.toISOString(),
+    updatedAt: cluster.updatedAt.toISOString(),
+  };
+}
+
+export async function listClusters(): Promise<ClusterSummary[]> {
+  const clusters = await db().cluster.findMany({ include: clusterWithNodes, orderBy: { name: "asc" } });
+  return clusters.map(toClusterSummary);
+}
+
+export async function getClusterOrThrow(id: string): Promise<ClusterSummary> {
+  return toClusterSummary(await getClusterRowOrThrow(id));
+}
+
+/** Catalog row with nodes (encrypted passwords included): for server-side use only. */
+export async function getClusterRowOrThrow(id: string): Promise<ClusterRow> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const cluster = uuid.test(id) ? await db().cluster.findUnique({ where: { id }, include: clusterWithNodes }) : null;
+  if (!cluster) throw new AppError("not_found", `No cluster with id ${id}`);
+  return cluster;
+}
+
+export type { ClusterRow, NodeRow };

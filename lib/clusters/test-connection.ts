@@ -1,0 +1,49 @@
+import { getClusterRowOrThrow, type NodeRow } from "@/lib/clusters/queries";
+import { AppError, toErrorBody } from "@/lib/errors";
+import type { NodeConnection } from "@/lib/pg/connection";
+import { probeNode } from "@/lib/pg/probe";
+import type { ConnectionReport } from "@/lib/schemas/cluster";
+import { decryptNodePassword } from "@/lib/secrets";
+
+export type NodeTestResult =
+  | { name: string; role: "primary" | "standby"; ok: true; report: ConnectionReport }
+  | { name: string; role: "primary" | "standby"; ok: false; error: { code: string; message: string } };
+
+/** The connection settings of a registered node, password decrypted: server-side only. */
+export function nodeConnection(node: NodeRow): NodeConnection {
+  return {
+    host: node.host,
+    port: node.port,
+    user: node.username,
+    database: node.database,
+    password: node.passwordEncrypted ? decryptNodePassword(node.passwordEncrypted) : undefined,
+  };
+}
+
+function expectedRoleWarning(node: NodeRow, report: ConnectionReport): string[] {
+  return report.role === node.role
+    ? []
+    : [`Registered as ${node.role} but the server reports it is a ${report.role}: update the registration.`];
+}
+
+/** Probes all nodes at once; one unreachable node does not hide the others' results. */
+export async function testRegisteredCluster(clusterId: string): Promise<{ nodes: NodeTestResult[] }> {
+  const cluster = await getClusterRowOrThrow(clusterId);
+  const nodes = await Promise.all(
+    cluster.nodes.map(async (node): Promise<NodeTestResult> => {
+      try {
+        const report = await probeNode(nodeConnection(node));
+        return {
+          name: node.name,
+          role: node.role,
+          ok: true,
+          report: { ...report, warnings: [...expectedRoleWarning(node, report), ...report.warnings] },
+        };
+      } catch (error) {
+        const { body } = toErrorBody(error instanceof AppError ? error : new AppError("upstream_unavailable", String(error)));
+        return { name: node.name, role: node.role, ok: false, error: { code: body.error.code, message: body.error.message } };
+      }
+    }),
+  );
+  return { nodes };
+}

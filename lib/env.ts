@@ -1,0 +1,36 @@
+import path from "node:path";
+import { z } from "zod";
+
+// The only reader of process.env: everything else imports `env` (or calls readEnv in tests).
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string({ error: "DATABASE_URL is not set: point it at the catalog database (npm run demo prints one)" })
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL"),
+  WALDEN_SECRET: z
+    .string({ error: "WALDEN_SECRET is not set: use 32+ random characters (openssl rand -hex 32)" })
+    .min(32, "WALDEN_SECRET must be at least 32 characters (openssl rand -hex 32)"),
+  WALDEN_HOME: z.string().default("./.walden"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  WALDEN_PG_PORT: z.coerce.number().int().min(1024).max(65500).default(54320),
+  WALDEN_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { waldenHome: string };
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Walden configuration is invalid:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, waldenHome: path.resolve(parsed.data.WALDEN_HOME) };
+}
+
+let cached: Env | undefined;
+
+/** Validated on first use, so importing a module never throws at build time. */
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+// Every queue the worker knows, with the schema of its payload. Payloads carry ids only;
+// the handler reads the rest from the catalog (style.md "One path per concern").
+const id = z.uuid();
+
+export const queues = {
+  "backup.run": z.strictObject({ backupId: id }),
+  "backup.verify": z.strictObject({ backupId: id }),
+  "restore.run": z.strictObject({ restoreId: id }),
+  "retention.apply": z.strictObject({ clusterId: id }),
+  "archive.scan": z.strictObject({ clusterId: id }),
+  "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+  "alert.evaluate": z.strictObject({}),
+  /** Deletes expired browser sessions; scheduled hourly by the worker. */
+  "catalog.prune": z.strictObject({}),
+} as const;
+
+export type QueueName = keyof typeof queues;
+export type QueuePayload<Q extends QueueName> = z.infer<(typeof queues)[Q]>;
+
+export const queueNames = Object.keys(queues) as QueueName[];
+
+/** Validates a payload against its queue's schema; a bad payload never reaches the queue or a handler. */
+export function parsePayload<Q extends QueueName>(queue: Q, data: unknown): QueuePayload<Q> {
+  return queues[queue].parse(data) as QueuePayload<Q>;
+}

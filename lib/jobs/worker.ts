@@ -1,0 +1,55 @@
+// npm run worker — the process that does all long or risky work (design.md "Worker").
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { disconnectDb } from "@/lib/db";
+import { migrateCatalog } from "@/lib/db/migrate";
+import { env } from "@/lib/env";
+import { createBoss, ensureQueues } from "@/lib/jobs/boss";
+import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
+import { startHeartbeat } from "@/lib/jobs/heartbeat";
+import { parsePayload } from "@/lib/jobs/queues";
+
+const log = (line: string) => console.log(`[worker] ${line}`);
+
+async function main(): Promise<void> {
+  const { DATABASE_URL } = env();
+  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Idempotent and lock-protected: a worker started before the app still finds its tables.
+  await migrateCatalog(DATABASE_URL);
+
+  const boss = createBoss(DATABASE_URL);
+  boss.on("error", (error) => console.error("[worker] pg-boss:", error));
+  await boss.start();
+  await ensureQueues(boss);
+
+  await boss.work("catalog.prune", async (jobs) => {
+    for (const job of jobs) {
+      parsePayload("catalog.prune", job.data);
+      const pruned = await pruneCatalog();
+      log(`catalog.prune: ${pruned.sessions} expired sessions, ${pruned.heartbeats} stale heartbeats removed`);
+    }
+  });
+  await boss.schedule("catalog.prune", "17 * * * *", {}, { tz: "UTC" });
+
+  const heartbeat = startHeartbeat(workerId, (error) => console.error("[worker] heartbeat failed:", error));
+  log(`started ${workerId}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (waiting up to 30 s for running jobs)`);
+    await heartbeat.stop();
+    await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+    await disconnectDb();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error("[worker] failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

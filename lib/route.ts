@@ -1,0 +1,68 @@
+import { NextResponse, type NextRequest } from "next/server";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { authorize, requestMeta } from "@/lib/auth/authenticate";
+import type { Role } from "@/lib/auth/roles";
+import { AppError, toErrorBody } from "@/lib/errors";
+
+type Params = Record<string, string | string[]>;
+
+export interface RouteContext<P extends Params> {
+  req: NextRequest;
+  params: P;
+  actor: Actor;
+  meta: RequestMeta;
+}
+
+type NextHandler = (req: NextRequest, context: { params: Promise<Params> }) => Promise<Response>;
+
+export function json(data: unknown, status = 200): NextResponse {
+  return NextResponse.json(data, { status });
+}
+
+function errorResponse(error: unknown, req: NextRequest): NextResponse {
+  const { status, body, unexpected } = toErrorBody(error);
+  if (unexpected) console.error(`[api] ${req.method} ${req.nextUrl.pathname} failed:`, error);
+  return NextResponse.json(body, { status });
+}
+
+/** Parses a JSON body; a missing or malformed body is a 422, never a crash. */
+export async function readJson(req: NextRequest): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new AppError("unprocessable_entity", "The request body must be a JSON object");
+  }
+}
+
+/**
+ * The one wrapper around every /api/v1 handler: authenticates, checks `role` (inside the
+ * handler, so a bypassed proxy changes nothing), and turns any error into the public shape.
+ * `action` names the operation in the audit log when access is denied.
+ */
+export function withRoute<P extends Params = Params>(
+  options: { role: Role; action: string },
+  handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
+): NextHandler {
+  return async (req, context) => {
+    try {
+      const actor = await authorize(req, options.role, options.action);
+      const params = (await context.params) as P;
+      const result = await handler({ req, params, actor, meta: requestMeta(req) });
+      return result instanceof Response ? result : json(result);
+    } catch (error) {
+      return errorResponse(error, req);
+    }
+  };
+}
+
+/** For the few endpoints that need no sign-in (health). */
+export function withPublicRoute(handler: (req: NextRequest) => Promise<Response | unknown>): NextHandler {
+  return async (req) => {
+    try {
+      const result = await handler(req);
+      return result instanceof Response ? result : json(result);
+    } catch (error) {
+      return errorResponse(error, req);
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import path from "node:path";
+import { SandboxError } from "./binaries";
+
+/** Quote one word for a POSIX shell: wrap in single quotes, and spell each ' as '\''. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * An `archive_command` that copies `%p` into `archiveDir` as `%f` without ever overwriting:
+ * - the target exists → succeed only if it is byte-identical (a retried archive after a crash),
+ *   otherwise fail so PostgreSQL keeps the segment and logs the conflict;
+ * - else copy to a hidden temp name, fsync it, rename it into place, fsync the directory,
+ *   so a crash never leaves a truncated segment under its real name.
+ */
+export function buildArchiveCommand(archiveDir: string): string {
+  assertSafeArchiveDir(archiveDir);
+  // PostgreSQL expands %p/%f/%% in the whole string, so a literal % in the path must be doubled.
+  const dir = shellQuote(archiveDir).replaceAll("%", "%%");
+  return [
+    `dir=${dir}; f=%f; tmp="$dir/.$f.tmp";`,
+    `if test -e "$dir/$f"; then cmp -s "%p" "$dir/$f";`,
+    `else cp "%p" "$tmp" && sync "$tmp" && mv "$tmp" "$dir/$f" && sync "$dir"; fi`,
+  ].join(" ");
+}
+
+function assertSafeArchiveDir(archiveDir: string): void {
+  if (/[\n\r\0]/.test(archiveDir)) {
+    throw new SandboxError(
+      `The archive directory ${JSON.stringify(archiveDir)} contains a newline or NUL character; ` +
+        "choose a WALDEN_HOME without them.",
+    );
+  }
+  // The archiver runs with the data directory as its working directory.
+  if (!path.isAbsolute(archiveDir)) {
+    throw new SandboxError(`The archive directory must be an absolute path, got ${archiveDir}.`);
+  }
+}

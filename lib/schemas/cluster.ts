@@ -1,0 +1,94 @@
+import { z } from "zod";
+import {
+  absolutePathSchema,
+  hostSchema,
+  passwordSchema,
+  pgNameSchema,
+  portSchema,
+  slugSchema,
+} from "@/lib/schemas/common";
+
+// Strict objects: an unknown key (a "conninfo", "options", "sslmode=…" smuggled in) is a 422.
+export const nodeConnectionSchema = z.strictObject({
+  host: hostSchema,
+  port: portSchema,
+  user: pgNameSchema,
+  password: passwordSchema.optional(),
+  database: pgNameSchema,
+});
+export type NodeConnectionInput = z.infer<typeof nodeConnectionSchema>;
+
+export const standbyInputSchema = nodeConnectionSchema.extend({ name: slugSchema });
+export type StandbyInput = z.infer<typeof standbyInputSchema>;
+
+export const archiveInputSchema = z.strictObject({
+  mode: z.enum(["archive_command", "stream"], { error: "must be 'archive_command' or 'stream'" }),
+  path: absolutePathSchema.optional(),
+});
+
+const uniqueStandbyNames = (standbys: StandbyInput[] | undefined) => {
+  const names = (standbys ?? []).map((standby) => standby.name);
+  return new Set(names).size === names.length && !names.includes("primary");
+};
+const standbyNamesMessage = { message: "standby names must be unique and not 'primary'", path: ["standbys"] };
+
+export const clusterCreateSchema = z
+  .strictObject({
+    name: slugSchema,
+    primary: nodeConnectionSchema,
+    standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").default([]),
+    archive: archiveInputSchema.default({ mode: "archive_command" }),
+  })
+  .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
+export type ClusterCreateInput = z.infer<typeof clusterCreateSchema>;
+
+/** PATCH: every part optional; `standbys` replaces the list; an omitted password keeps the stored one. */
+export const clusterUpdateSchema = z
+  .strictObject({
+    name: slugSchema.optional(),
+    primary: nodeConnectionSchema.partial().optional(),
+    standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").optional(),
+    archive: archiveInputSchema.optional(),
+  })
+  .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
+export type ClusterUpdateInput = z.infer<typeof clusterUpdateSchema>;
+
+/** Settings for "test connection"; the password is required unless testing a stored node. */
+export const testConnectionSchema = nodeConnectionSchema;
+
+export interface NodeSummary {
+  id: string;
+  name: string;
+  role: "primary" | "standby";
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  hasPassword: boolean;
+}
+
+/** What the API and the UI show of a cluster. No password, ever. */
+export interface ClusterSummary {
+  id: string;
+  name: string;
+  /** "unmonitored" until the replication sampler (issue 3) reports on it. */
+  status: "unmonitored";
+  primary: NodeSummary;
+  standbys: NodeSummary[];
+  archive: { mode: "archive_command" | "stream"; path: string | null };
+  lastBackup: null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionReport {
+  ok: true;
+  serverVersion: string;
+  serverVersionNum: number;
+  role: "primary" | "standby";
+  systemIdentifier: string | null;
+  currentUser: string;
+  privileges: { superuser: boolean; replication: boolean; pgMonitor: boolean };
+  /** Missing privileges in words a DBA can act on; empty when nothing is missing. */
+  warnings: string[];
+}
