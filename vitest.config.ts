@@ -24,6 +24,7 @@ export default defineConfig({
           include: ["**/*.pg.test.ts"],
           exclude: ["node_modules/**"],
           globalSetup: ["./test/pg-global-setup.ts"],
+          setupFiles: ["./test/pg-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: "forks",

@@ -403,7 +403,7 @@ async function acquireLock(ctx: Context, token: string): Promise<void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const holder = await readLockHolder(lockFile);
+    const holder = await readPidFromFile(lockFile);
     if (holder !== undefined && !isProcessAlive(holder)) {
       ctx.log(`removing stale ${lockFile} left by pid ${holder}`);
       await fs.rm(lockFile, { force: true });
@@ -423,8 +423,9 @@ async function acquireLock(ctx: Context, token: string): Promise<void> {
   }
 }
 
-async function readLockHolder(lockFile: string): Promise<number | undefined> {
-  const text = await fs.readFile(lockFile, "utf8").catch(() => "");
+/** The first line of a lock or postmaster.pid file. */
+async function readPidFromFile(file: string): Promise<number | undefined> {
+  const text = await fs.readFile(file, "utf8").catch(() => "");
   const pid = Number.parseInt(text, 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
@@ -517,25 +518,24 @@ async function serverState(ctx: Context, name: ServerName): Promise<ServerState>
   const dir = dataDir(ctx, name);
   if (!existsSync(path.join(dir, "PG_VERSION"))) return "absent";
   const { code } = await runPgProgram(ctx, "pg_ctl", ["status", "-D", dir]);
-  if (code !== 0) return "stopped";
-  return (await clearZombiePidFile(ctx, name)) ? "stopped" : "running";
+  return code === 0 && !(await hasDeadPostmasterPid(ctx, name)) ? "running" : "stopped";
 }
 
 /**
- * pg_ctl trusts kill(pid, 0), which succeeds for an unreaped dead postmaster; postgres would
- * then refuse to start over the "running" pid file. Returns true if such a file was removed.
+ * pg_ctl trusts kill(pid, 0), which also succeeds for an unreaped dead postmaster (a zombie),
+ * and postgres then refuses to start over that "running" postmaster.pid.
  */
-async function clearZombiePidFile(ctx: Context, name: ServerName): Promise<boolean> {
-  const pidFile = path.join(dataDir(ctx, name), "postmaster.pid");
-  const pid = await readLockHolder(pidFile);
-  if (pid === undefined || isProcessAlive(pid)) return false;
-  ctx.log(`${name}: removing postmaster.pid of dead postmaster ${pid}`);
-  await fs.rm(pidFile, { force: true });
-  return true;
+async function hasDeadPostmasterPid(ctx: Context, name: ServerName): Promise<boolean> {
+  const pid = await readPidFromFile(path.join(dataDir(ctx, name), "postmaster.pid"));
+  return pid !== undefined && !isProcessAlive(pid);
 }
 
 async function ensureRunning(ctx: Context, name: ServerName): Promise<void> {
   if ((await serverState(ctx, name)) === "running") return;
+  if (await hasDeadPostmasterPid(ctx, name)) {
+    ctx.log(`${name}: removing the postmaster.pid of a dead postmaster`);
+    await fs.rm(path.join(dataDir(ctx, name), "postmaster.pid"), { force: true });
+  }
   ctx.log(`${name}: starting on ${HOST}:${port(ctx, name)}`);
   const result = await runPgProgram(ctx, "pg_ctl", [
     "start",

@@ -1,0 +1,99 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
+import { NotBuilt } from "@/components/shell/not-built";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { requireUser } from "@/lib/auth/page";
+import { hasRole } from "@/lib/auth/roles";
+import { getClusterOrThrow } from "@/lib/clusters/queries";
+import { AppError } from "@/lib/errors";
+import type { ClusterSummary } from "@/lib/schemas/cluster";
+import { DeleteCluster } from "./_components/delete-cluster";
+import { NodesTable } from "./_components/nodes-table";
+import { TestStoredConnection } from "./_components/test-stored-connection";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Cluster" };
+
+async function loadCluster(id: string): Promise<ClusterSummary> {
+  try {
+    return await getClusterOrThrow(id);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export default async function ClusterPage({ params }: { params: Promise<{ clusterId: string }> }) {
+  const { clusterId } = await params;
+  const [user, cluster] = await Promise.all([requireUser(), loadCluster(clusterId)]);
+  const nodes = [cluster.primary, ...cluster.standbys];
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={
+          <Link href="/clusters" className="hover:underline">
+            Clusters
+          </Link>
+        }
+        title={
+          <span className="flex items-center gap-2">
+            {cluster.name} <ClusterStatusBadge status={cluster.status} />
+          </span>
+        }
+        description={
+          <>
+            {nodes.length} {nodes.length === 1 ? "node" : "nodes"} · registered <Time value={cluster.createdAt} />
+          </>
+        }
+      />
+      <div className="space-y-5">
+        <Card aria-labelledby="nodes-title">
+          <CardHeader
+            id="nodes-title"
+            title="Nodes"
+            description="Connection settings as registered. Passwords are stored encrypted and never shown."
+          />
+          <NodesTable nodes={nodes} />
+        </Card>
+
+        <TestStoredConnection clusterId={cluster.id} />
+
+        <Card aria-labelledby="archive-title">
+          <CardHeader id="archive-title" title="WAL archive" />
+          <CardBody>
+            <dl className="grid grid-cols-[8rem_1fr] gap-y-1.5 text-sm">
+              <dt className="text-zinc-500">Mode</dt>
+              <dd>
+                <code>{cluster.archive.mode}</code>
+                <span className="ml-2 text-zinc-500">
+                  {cluster.archive.mode === "stream"
+                    ? "Walden receives WAL with pg_receivewal and a replication slot"
+                    : "the server's archive_command copies WAL into the path below"}
+                </span>
+              </dd>
+              <dt className="text-zinc-500">Path</dt>
+              <dd>
+                {cluster.archive.path ? <code className="break-all">{cluster.archive.path}</code> : <span className="text-zinc-400">—</span>}
+              </dd>
+            </dl>
+          </CardBody>
+        </Card>
+
+        <NotBuilt title="Monitoring, backups and restores for this cluster are not built yet">
+          <p>
+            Walden has this cluster&apos;s registration only. Replication lag, standby states, slots and the
+            archiver are not sampled, no backups are taken and no restores can be started from here yet. Nothing on
+            this page is estimated.
+          </p>
+        </NotBuilt>
+
+        {hasRole(user.role, "admin") ? <DeleteCluster clusterId={cluster.id} clusterName={cluster.name} /> : null}
+      </div>
+    </>
+  );
+}

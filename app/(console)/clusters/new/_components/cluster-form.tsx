@@ -1,0 +1,185 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { FormProvider, useFieldArray, useForm, type Path } from "react-hook-form";
+import { Alert } from "@/components/ui/alert";
+import { Button, buttonClasses, Spinner } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { describedBy, Field } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { useRegisterCluster } from "@/lib/client/use-clusters";
+import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/cluster";
+import { NodeFields, type ClusterFormValues } from "./node-fields";
+
+const emptyNode = { host: "", port: 5432, user: "", password: "", database: "postgres" };
+
+/** An empty password means "none": the server then connects without one (trust, peer or .pgpass). */
+function withoutEmptyPassword<T extends { password?: string }>(node: T): T {
+  return node.password ? node : { ...node, password: undefined };
+}
+
+export function ClusterForm() {
+  const router = useRouter();
+  const registerCluster = useRegisterCluster();
+  const [primarySystemIdentifier, setPrimarySystemIdentifier] = useState<string | null>(null);
+  const form = useForm<ClusterFormValues, unknown, ClusterCreateInput>({
+    resolver: zodResolver(clusterCreateSchema),
+    defaultValues: {
+      name: "",
+      primary: emptyNode,
+      standbys: [],
+      archive: { mode: "archive_command", path: undefined },
+    },
+  });
+  const {
+    register,
+    control,
+    handleSubmit,
+    setError,
+    getValues,
+    formState: { errors },
+  } = form;
+  const standbys = useFieldArray({ control, name: "standbys" });
+
+  const onSubmit = handleSubmit((values) => {
+    const body: ClusterCreateInput = {
+      ...values,
+      primary: withoutEmptyPassword(values.primary),
+      standbys: values.standbys.map(withoutEmptyPassword),
+    };
+    registerCluster.mutate(body, {
+      onSuccess: (cluster) => router.push(`/clusters/${cluster.id}`),
+      onError: (error) => {
+        for (const issue of fieldIssues(error)) {
+          if (issue.path) setError(issue.path as Path<ClusterFormValues>, { type: "server", message: issue.message });
+        }
+      },
+    });
+  });
+
+  const addStandby = () => {
+    const primary = getValues("primary");
+    standbys.append({
+      ...emptyNode,
+      name: `standby-${standbys.fields.length + 1}`,
+      user: primary.user,
+      database: primary.database,
+    });
+  };
+
+  const standbysError = errors.standbys?.message ?? errors.standbys?.root?.message;
+  const busy = registerCluster.isPending || registerCluster.isSuccess;
+
+  return (
+    <FormProvider {...form}>
+      <form onSubmit={onSubmit} noValidate aria-label="Register cluster" className="space-y-5">
+        <Card>
+          <CardHeader title="Cluster" />
+          <CardBody>
+            <Field
+              id="cluster-name"
+              label="Name"
+              error={errors.name?.message}
+              hint="Lowercase letters, digits and '-'; it appears in paths, URLs and metric labels."
+              className="max-w-sm"
+            >
+              <Input
+                id="cluster-name"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="prod-eu"
+                {...describedBy("cluster-name", errors.name?.message, true)}
+                {...register("name")}
+              />
+            </Field>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="Primary" description="The read-write server of the cluster." />
+          <CardBody>
+            <NodeFields
+              prefix="primary"
+              legend="Primary"
+              onReport={(report) => setPrimarySystemIdentifier(report?.systemIdentifier ?? null)}
+            />
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader
+            title="Standbys"
+            description="Streaming replicas, including cascading ones. Optional."
+            actions={
+              <Button size="sm" onClick={addStandby} disabled={standbys.fields.length >= 32}>
+                Add standby
+              </Button>
+            }
+          />
+          <CardBody className="space-y-4">
+            {standbysError ? <p className="text-xs text-red-600">{standbysError}</p> : null}
+            {standbys.fields.length === 0 ? (
+              <p className="text-sm text-zinc-500">No standbys. You can add them now or later.</p>
+            ) : (
+              standbys.fields.map((field, index) => (
+                <NodeFields
+                  key={field.id}
+                  prefix={`standbys.${index}`}
+                  legend={`Standby ${index + 1}`}
+                  onRemove={() => standbys.remove(index)}
+                  primarySystemIdentifier={primarySystemIdentifier}
+                />
+              ))
+            )}
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="WAL archive" description="Where the cluster's WAL segments are collected for point-in-time recovery." />
+          <CardBody className="grid grid-cols-1 gap-3 sm:grid-cols-6">
+            <Field id="archive-mode" label="Archive mode" error={errors.archive?.mode?.message} className="sm:col-span-2">
+              <Select id="archive-mode" {...describedBy("archive-mode", errors.archive?.mode?.message)} {...register("archive.mode")}>
+                <option value="archive_command">archive_command (the server copies WAL to a folder)</option>
+                <option value="stream">stream (Walden runs pg_receivewal with a slot)</option>
+              </Select>
+            </Field>
+            <Field
+              id="archive-path"
+              label="Archive path (optional)"
+              error={errors.archive?.path?.message}
+              hint="Absolute path Walden can read. Empty: a folder under Walden's home named after the cluster."
+              className="sm:col-span-4"
+            >
+              <Input
+                id="archive-path"
+                spellCheck={false}
+                placeholder="/var/lib/walden/archive/prod-eu"
+                {...describedBy("archive-path", errors.archive?.path?.message, true)}
+                {...register("archive.path", { setValueAs: (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value) })}
+              />
+            </Field>
+          </CardBody>
+        </Card>
+
+        {registerCluster.isError ? (
+          <Alert tone="error" title="The cluster was not registered">
+            {errorMessage(registerCluster.error)}
+          </Alert>
+        ) : null}
+        <div className="flex items-center gap-2">
+          <Button type="submit" variant="primary" disabled={busy}>
+            {busy ? <Spinner /> : null}
+            Register cluster
+          </Button>
+          <Link href="/clusters" className={buttonClasses({ variant: "ghost" })}>
+            Cancel
+          </Link>
+        </div>
+      </form>
+    </FormProvider>
+  );
+}

@@ -1,0 +1,164 @@
+"use client";
+
+import { get, useFormContext, type Path } from "react-hook-form";
+import type { z } from "zod";
+import { ConnectionErrorView, ConnectionReportView } from "@/components/clusters/connection-report-view";
+import { hostPort } from "@/components/clusters/host-port";
+import { Button, Spinner } from "@/components/ui/button";
+import { describedBy, Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { ApiError } from "@/lib/client/fetcher";
+import { useTestConnection } from "@/lib/client/use-clusters";
+import type { clusterCreateSchema, ConnectionReport } from "@/lib/schemas/cluster";
+
+export type ClusterFormValues = z.input<typeof clusterCreateSchema>;
+type NodePrefix = "primary" | `standbys.${number}`;
+const connectionKeys = ["host", "port", "user", "password", "database"] as const;
+
+/**
+ * The connection fields of one node, with its own "Test connection". Standby labels carry a
+ * visually hidden "Standby N" so every control still has a unique accessible name.
+ */
+export function NodeFields({
+  prefix,
+  legend,
+  onRemove,
+  onReport,
+  primarySystemIdentifier,
+}: {
+  prefix: NodePrefix;
+  legend: string;
+  onRemove?: () => void;
+  onReport?: (report: ConnectionReport | null) => void;
+  primarySystemIdentifier?: string | null;
+}) {
+  const {
+    register,
+    trigger,
+    getValues,
+    formState: { errors },
+  } = useFormContext<ClusterFormValues>();
+  const test = useTestConnection();
+  const isStandby = prefix !== "primary";
+  const id = (key: string) => `${prefix.replace(".", "-")}-${key}`;
+  const path = (key: string) => `${prefix}.${key}` as Path<ClusterFormValues>;
+  const error = (key: string) => (get(errors, `${prefix}.${key}`) as { message?: string } | undefined)?.message;
+  const label = (text: string) =>
+    isStandby ? (
+      <>
+        <span className="sr-only">{legend} </span>
+        {text}
+      </>
+    ) : (
+      text
+    );
+
+  const runTest = async () => {
+    test.reset();
+    onReport?.(null);
+    if (!(await trigger(connectionKeys.map(path)))) return;
+    const node = getValues(prefix);
+    if (!node) return;
+    test.mutate(
+      {
+        host: node.host.trim(),
+        port: node.port,
+        user: node.user.trim(),
+        password: node.password ? node.password : undefined,
+        database: node.database.trim(),
+      },
+      { onSuccess: (report) => onReport?.(report) },
+    );
+  };
+  const tested = test.variables ? hostPort(test.variables.host, test.variables.port) : null;
+
+  return (
+    <fieldset className="rounded-md border border-zinc-200 p-4">
+      <legend className="px-1 text-sm font-semibold text-zinc-900">{legend}</legend>
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-6">
+        {isStandby ? (
+          <Field id={id("name")} label={label("Name")} error={error("name")} className="sm:col-span-2">
+            <Input id={id("name")} autoComplete="off" {...describedBy(id("name"), error("name"))} {...register(path("name"))} />
+          </Field>
+        ) : null}
+        <Field id={id("host")} label={label("Host")} error={error("host")} className={isStandby ? "sm:col-span-3" : "sm:col-span-4"}>
+          <Input
+            id={id("host")}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="db1.example.com"
+            {...describedBy(id("host"), error("host"))}
+            {...register(path("host"))}
+          />
+        </Field>
+        <Field id={id("port")} label={label("Port")} error={error("port")} className="sm:col-span-1 sm:col-start-auto">
+          <Input
+            id={id("port")}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={65535}
+            {...describedBy(id("port"), error("port"))}
+            {...register(path("port"), { valueAsNumber: true })}
+          />
+        </Field>
+        <Field id={id("user")} label={label("User")} error={error("user")} className="sm:col-span-2">
+          <Input id={id("user")} autoComplete="off" spellCheck={false} {...describedBy(id("user"), error("user"))} {...register(path("user"))} />
+        </Field>
+        <Field
+          id={id("password")}
+          label={label("Password")}
+          error={error("password")}
+          hint="Optional if the server trusts Walden's host"
+          className="sm:col-span-2"
+        >
+          <Input
+            id={id("password")}
+            type="password"
+            autoComplete="new-password"
+            {...describedBy(id("password"), error("password"), true)}
+            {...register(path("password"))}
+          />
+        </Field>
+        <Field id={id("database")} label={label("Database")} error={error("database")} className="sm:col-span-2">
+          <Input
+            id={id("database")}
+            autoComplete="off"
+            spellCheck={false}
+            {...describedBy(id("database"), error("database"))}
+            {...register(path("database"))}
+          />
+        </Field>
+      </div>
+
+      <div className="mt-3 flex items-center justify-between gap-2">
+        <Button size="sm" onClick={runTest} disabled={test.isPending}>
+          {test.isPending ? <Spinner /> : null}
+          Test connection
+        </Button>
+        {onRemove ? (
+          <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onRemove}>
+            Remove <span className="sr-only">{legend}</span>
+          </Button>
+        ) : null}
+      </div>
+      {test.isSuccess || test.isError ? (
+        <div className="mt-3 space-y-1">
+          {tested ? <p className="text-xs text-zinc-500">Result for {tested}</p> : null}
+          {test.isSuccess ? (
+            <ConnectionReportView
+              report={test.data}
+              expectedRole={isStandby ? "standby" : "primary"}
+              primarySystemIdentifier={primarySystemIdentifier}
+            />
+          ) : (
+            <ConnectionErrorView
+              code={test.error instanceof ApiError ? test.error.code : undefined}
+              message={test.error?.message ?? "Unknown error"}
+            />
+          )}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}

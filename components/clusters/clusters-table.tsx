@@ -1,0 +1,56 @@
+import Link from "next/link";
+import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
+import { HostPort } from "@/components/clusters/host-port";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { ClusterSummary } from "@/lib/schemas/cluster";
+
+const archiveModeLabel: Record<ClusterSummary["archive"]["mode"], string> = {
+  archive_command: "archive_command",
+  stream: "stream (pg_receivewal)",
+};
+
+export function ClustersTable({ clusters, showArchive = false }: { clusters: ClusterSummary[]; showArchive?: boolean }) {
+  return (
+    <Table aria-label="Clusters">
+      <THead>
+        <tr>
+          <TH>Name</TH>
+          <TH>Status</TH>
+          <TH>Primary</TH>
+          <TH>Standbys</TH>
+          {showArchive ? <TH>Archive mode</TH> : null}
+        </tr>
+      </THead>
+      <TBody>
+        {clusters.map((cluster) => (
+          <TR key={cluster.id}>
+            <TD>
+              <Link href={`/clusters/${cluster.id}`} className="font-medium text-emerald-800 hover:underline">
+                {cluster.name}
+              </Link>
+            </TD>
+            <TD>
+              <ClusterStatusBadge status={cluster.status} />
+            </TD>
+            <TD>
+              <HostPort host={cluster.primary.host} port={cluster.primary.port} />
+            </TD>
+            <TD>
+              <span className="tabular-nums">{cluster.standbys.length}</span>
+              {cluster.standbys.length > 0 ? (
+                <span className="ml-1.5 text-xs text-zinc-500">
+                  {cluster.standbys.map((standby) => standby.name).join(", ")}
+                </span>
+              ) : null}
+            </TD>
+            {showArchive ? (
+              <TD>
+                <code className="text-[13px]">{archiveModeLabel[cluster.archive.mode]}</code>
+              </TD>
+            ) : null}
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

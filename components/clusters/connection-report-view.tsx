@@ -1,0 +1,91 @@
+import { Badge } from "@/components/ui/badge";
+import type { ConnectionReport } from "@/lib/schemas/cluster";
+
+function Yes({ ok, label }: { ok: boolean; label: string }) {
+  return (
+    <span className={ok ? "text-green-700" : "text-zinc-500"}>
+      {label}: {ok ? "yes" : "no"}
+    </span>
+  );
+}
+
+/**
+ * What a successful connection test found. `expectedRole` and `primarySystemIdentifier`
+ * turn a wrong registration (a standby typed as the primary, a server from another
+ * cluster) into a visible warning instead of a silent mistake.
+ */
+export function ConnectionReportView({
+  report,
+  expectedRole,
+  primarySystemIdentifier,
+}: {
+  report: ConnectionReport;
+  expectedRole?: "primary" | "standby";
+  primarySystemIdentifier?: string | null;
+}) {
+  const warnings = [...report.warnings];
+  if (expectedRole && report.role !== expectedRole) {
+    warnings.unshift(
+      expectedRole === "primary"
+        ? "This server is in recovery (a standby), but it is entered as the primary."
+        : "This server is not in recovery (a primary), but it is entered as a standby.",
+    );
+  }
+  if (
+    expectedRole === "standby" &&
+    primarySystemIdentifier &&
+    report.systemIdentifier &&
+    report.systemIdentifier !== primarySystemIdentifier
+  ) {
+    warnings.unshift(
+      `System identifier ${report.systemIdentifier} differs from the primary's (${primarySystemIdentifier}): this server is not a copy of that primary.`,
+    );
+  }
+
+  return (
+    <div className="rounded-md border border-green-200 bg-green-50/60 px-3 py-2 text-sm" role="status">
+      <p className="font-medium text-green-800">Connected</p>
+      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-xs text-zinc-700">
+        <dt className="text-zinc-500">Version</dt>
+        <dd>PostgreSQL {report.serverVersion}</dd>
+        <dt className="text-zinc-500">Role</dt>
+        <dd>
+          <Badge tone={report.role === "primary" ? "accent" : "info"}>{report.role}</Badge>
+        </dd>
+        <dt className="text-zinc-500">System identifier</dt>
+        <dd>
+          <code>{report.systemIdentifier ?? "not available to this user"}</code>
+        </dd>
+        <dt className="text-zinc-500">Connected as</dt>
+        <dd>
+          <code>{report.currentUser}</code>
+        </dd>
+        <dt className="text-zinc-500">Privileges</dt>
+        <dd className="flex flex-wrap gap-x-3">
+          <Yes ok={report.privileges.superuser} label="superuser" />
+          <Yes ok={report.privileges.replication} label="replication" />
+          <Yes ok={report.privileges.pgMonitor} label="pg_monitor" />
+        </dd>
+      </dl>
+      {warnings.length > 0 ? (
+        <ul aria-label="Warnings" className="mt-2 space-y-1 rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900">
+          {warnings.map((warning) => (
+            <li key={warning}>⚠ {warning}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function ConnectionErrorView({ code, message }: { code?: string; message: string }) {
+  return (
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+      <p className="font-medium">Connection failed</p>
+      <p className="mt-0.5 text-xs break-words">
+        {message}
+        {code ? <span className="ml-1 text-red-500">({code})</span> : null}
+      </p>
+    </div>
+  );
+}

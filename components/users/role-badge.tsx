@@ -1,0 +1,8 @@
+import type { Role } from "@/lib/auth/roles";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+
+const tone: Record<Role, BadgeTone> = { viewer: "neutral", operator: "info", admin: "accent" };
+
+export function RoleBadge({ role }: { role: Role }) {
+  return <Badge tone={tone[role]}>{role}</Badge>;
+}

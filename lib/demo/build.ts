@@ -1,0 +1,21 @@
+import fs from "node:fs";
+import path from "node:path";
+
+// `next start` serves what `next build` produced. Rebuild only when a source file is newer
+// than the last build, so a second `npm run demo` starts in seconds.
+const sourceRoots = ["app", "components", "lib", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(entry: string): number {
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+export function nextBuildIsStale(root: string): boolean {
+  const buildId = fs.statSync(path.join(root, ".next", "BUILD_ID"), { throwIfNoEntry: false });
+  if (!buildId) return true;
+  return sourceRoots.some((entry) => newestMtime(path.join(root, entry)) > buildId.mtimeMs);
+}

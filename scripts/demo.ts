@@ -1,0 +1,147 @@
+// npm run demo — the whole of Walden on one machine: sandbox PostgreSQL (catalog, primary,
+// two standbys), migrations, demo users and cluster, a gentle write load, the worker and the
+// web app. Stays in the foreground; Ctrl-C stops everything it started and keeps the data.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { disconnectDb } from "@/lib/db";
+import { migrateCatalog } from "@/lib/db/migrate";
+import { nextBuildIsStale } from "@/lib/demo/build";
+import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
+import { seedDemoCluster, seedDemoUsers } from "@/lib/demo/seed";
+import { startDemoWorkload } from "@/lib/demo/workload";
+import { sandboxOptionsFromEnv, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+const log = (line: string) => console.log(`[demo] ${line}`);
+const startedAt = Date.now();
+const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+
+/** WALDEN_SECRET from the environment, or one generated on first run and kept in WALDEN_HOME. */
+function demoSecret(home: string): string {
+  if (process.env.WALDEN_SECRET) return process.env.WALDEN_SECRET;
+  const file = path.join(home, "secret");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      const body = (await response.json()) as { status?: string; worker?: string };
+      if (body.status === "ok" && body.worker === "ok") return;
+      last = JSON.stringify(body);
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`Walden did not become healthy within ${timeoutMs / 1000} s (last health: ${last})`);
+}
+
+function writeSandboxJson(file: string, content: unknown): void {
+  // It holds passwords and tokens: readable by this user only.
+  fs.writeFileSync(file, JSON.stringify(content, null, 2) + "\n", { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+// What the demo started, undone in reverse order on Ctrl-C, SIGTERM or a failed start.
+const cleanups: (() => Promise<void>)[] = [];
+let stopping = false;
+
+async function shutdown(reason: string, code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    log(`${reason}: stopping what the demo started (data is kept)`);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error("[demo] while stopping:", error));
+    log("stopped");
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on("SIGINT", () => void shutdown("Ctrl-C", 0));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+  const sandboxOptions = { ...sandboxOptionsFromEnv(), log };
+  const home = sandboxOptions.home;
+  const port = Number(process.env.PORT || 3000);
+  const url = `http://localhost:${port}`;
+  fs.mkdirSync(home, { recursive: true });
+
+  log(`starting the sandbox in ${home} (PostgreSQL on 127.0.0.1:${sandboxOptions.basePort}-${sandboxOptions.basePort + 3})`);
+  cleanups.push(() => stopSandbox(sandboxOptions));
+  const sandbox: SandboxInfo = await startSandbox(sandboxOptions);
+  log(`sandbox up after ${elapsed()}`);
+
+  // lib/env reads these lazily, so setting them before the first catalog query is enough.
+  process.env.DATABASE_URL = sandbox.catalog.url;
+  process.env.WALDEN_SECRET = demoSecret(home);
+  process.env.WALDEN_HOME = home;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port) };
+
+  await migrateCatalog(sandbox.catalog.url, (line) => log(line));
+  const users = await seedDemoUsers(home);
+  const clusterId = await seedDemoCluster(sandbox);
+  await disconnectDb();
+
+  const workload = startDemoWorkload(sandbox.cluster.primary, log);
+  cleanups.push(() => workload.stop());
+
+  if (nextBuildIsStale(root)) {
+    log("building the web app (next build; once per change)");
+    await runToCompletion(bin("next"), ["build"], { ...childEnv, NEXT_TELEMETRY_DISABLED: "1" });
+  }
+
+  const worker = startChild("worker", bin("tsx"), [path.join(root, "lib/jobs/worker.ts")], childEnv);
+  const web = startChild("web", bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    ...childEnv,
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+  cleanups.push(() => Promise.all([stopChild(worker), stopChild(web)]).then(() => undefined));
+  for (const [name, child] of [["worker", worker], ["web app", web]] as const) {
+    child.on("exit", (code, signal) => void shutdown(`the ${name} exited (${signal ?? code})`, 1));
+  }
+
+  await waitForHealthy(url, 120_000);
+
+  const tokens = Object.fromEntries(users.map((user) => [user.role, user.token]));
+  writeSandboxJson(path.join(home, "sandbox.json"), {
+    url,
+    tokens: { admin: tokens.admin, operator: tokens.operator, viewer: tokens.viewer },
+    users: users.map(({ email, password, role }) => ({ email, password, role })),
+    catalog: { host: sandbox.catalog.host, port: sandbox.catalog.port, database: sandbox.catalog.database, user: sandbox.catalog.user },
+    clusters: [
+      {
+        id: clusterId,
+        name: sandbox.cluster.name,
+        primary: {
+          host: sandbox.cluster.primary.host,
+          port: sandbox.cluster.primary.port,
+          user: sandbox.cluster.primary.user,
+          database: sandbox.cluster.primary.database,
+        },
+        standbys: sandbox.cluster.standbys.map(({ name, host, port: standbyPort }) => ({ name, host, port: standbyPort })),
+        archiveDir: sandbox.cluster.archiveDir,
+      },
+    ],
+  });
+
+  const admin = users.find((user) => user.role === "admin")!;
+  console.log(`
+Walden is ready after ${elapsed()}: ${url}
+  sign in as ${admin.email} / ${admin.password}
+  other logins, API tokens and ports: ${path.join(home, "sandbox.json")}
+Press Ctrl-C to stop (the data is kept for the next run).
+`);
+}
+
+main().catch((error) => {
+  console.error(`[demo] failed: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown("start failed", 1);
+});

@@ -1,0 +1,26 @@
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { migrateCatalog } from "../lib/db/migrate";
+import { startSandbox } from "../lib/sandbox";
+
+// The `pg` project runs against a real sandbox (the same code as `npm run demo`) in its own
+// WALDEN_HOME and ports, so it never touches a running demo.
+export const testHome = path.resolve(process.env.WALDEN_TEST_HOME ?? ".walden-test");
+export const testBasePort = Number(process.env.WALDEN_TEST_PG_PORT ?? 55320);
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    waldenHome: string;
+    sandbox: import("../lib/sandbox").SandboxInfo;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const sandbox = await startSandbox({ home: testHome, basePort: testBasePort, log: (line) => console.log(`[sandbox] ${line}`) });
+  await migrateCatalog(sandbox.catalog.url);
+  project.provide("databaseUrl", sandbox.catalog.url);
+  project.provide("waldenHome", testHome);
+  project.provide("sandbox", sandbox);
+  // The servers are left running for the next run (startSandbox reuses them); CI throws the machine away.
+}
