@@ -27,7 +27,8 @@ const INSTALL_HINT =
  * Order: `WALDEN_PG_BIN` if set (an explicit choice, never second-guessed), then PATH,
  * then the newest `/usr/lib/postgresql/<major>/bin`.
  */
-export function findPgBinaries(env: NodeJS.ProcessEnv = process.env): PgBinaries {
+// NodeJS.Dict rather than ProcessEnv: Next's types make NODE_ENV mandatory on the latter.
+export function findPgBinaries(env: NodeJS.Dict<string> = process.env): PgBinaries {
   const explicit = env.WALDEN_PG_BIN;
   if (explicit) {
     if (!hasAllPrograms(explicit)) {

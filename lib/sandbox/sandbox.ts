@@ -63,7 +63,7 @@ const MAX_SOCKET_PATH = 107;
 // ---------------------------------------------------------------------------------------------
 
 /** WALDEN_HOME (default ./.walden, made absolute) and WALDEN_PG_PORT (default 54320). */
-export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxOptions {
+export function sandboxOptionsFromEnv(env: NodeJS.Dict<string> = process.env): SandboxOptions {
   const parsed = z.coerce
     .number()
     .int()
@@ -503,11 +503,11 @@ async function runPgProgramOrThrow(
 
 /** The caller's PG* variables (PGDATA, PGPORT, PGPASSWORD…) must not steer the sandbox. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("PG")) env[key] = value;
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("PG")) delete env[key];
   }
-  return { ...env, ...extra };
+  return Object.assign(env, extra);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -58,17 +58,12 @@ export function DeleteCluster({ clusterId, clusterName }: { clusterId: string; c
             });
           }}
         >
-          <Field
-            id="confirm-cluster-name"
-            label={
-              <>
-                Type <code className="rounded bg-zinc-100 px-1 font-semibold">{clusterName}</code> to confirm
-              </>
-            }
-          >
+          <p className="text-sm text-zinc-700">
+            Type <code className="rounded bg-zinc-100 px-1 font-semibold">{clusterName}</code> below to confirm.
+          </p>
+          <Field id="confirm-cluster-name" label="Cluster name">
             <Input
               id="confirm-cluster-name"
-              aria-label="Cluster name"
               autoComplete="off"
               spellCheck={false}
               autoFocus
@@ -83,7 +78,7 @@ export function DeleteCluster({ clusterId, clusterName }: { clusterId: string; c
             </Button>
             <Button type="submit" variant="danger" disabled={!matches || busy}>
               {busy ? <Spinner /> : null}
-              Delete registration
+              Confirm delete
             </Button>
           </div>
         </form>
