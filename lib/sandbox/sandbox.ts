@@ -91,6 +91,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxInfo> {
     await withSuperuser(ctx, "catalog", (client) => ensureCatalogObjects(client, credentials));
 
     const primaryCreated = await ensureInitdbServer(ctx, "primary", primarySettings(ctx));
+    if (primaryCreated) await setAsideArchive(ctx);
     await ensureRunning(ctx, "primary");
     await withSuperuser(ctx, "primary", (client) => ensurePrimaryObjects(client, credentials));
 
@@ -296,6 +297,19 @@ async function prepareSharedDirs(ctx: Context, credentials: Credentials): Promis
     passfileLine("replicator", credentials.replicatorPassword),
     0o600,
   );
+}
+
+/**
+ * A new primary restarts WAL numbering: its segments would collide with the old cluster's
+ * (and the archive command refuses to overwrite). The old WAL is moved aside, never deleted.
+ */
+async function setAsideArchive(ctx: Context): Promise<void> {
+  const { archiveDir } = ctx.layout;
+  if ((await fs.readdir(archiveDir)).length === 0) return;
+  const aside = `${archiveDir}.before-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  ctx.log(`primary: new cluster, moving the previous archive to ${aside}`);
+  await fs.rename(archiveDir, aside);
+  await ensureOwnedDir(ctx, archiveDir, 0o750);
 }
 
 async function ensureOwnedDir(ctx: Context, dir: string, mode: number): Promise<void> {
@@ -767,6 +781,7 @@ async function withSuperuser<T>(
     port: port(ctx, name),
     user: "postgres",
     database: "postgres",
+    ssl: false, // a PGSSLMODE in the caller's environment must not apply to the socket
     connectionTimeoutMillis: 10_000,
   });
   await client.connect();

@@ -1,0 +1,113 @@
+"use client";
+
+import { Alert } from "@/components/ui/alert";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button, Spinner } from "@/components/ui/button";
+import { Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
+import { errorMessage } from "@/lib/client/fetcher";
+import { useAuditEvents } from "@/lib/client/use-audit";
+import type { AuditEventSummary } from "@/lib/schemas/user";
+
+function outcomeTone(outcome: string): BadgeTone {
+  if (outcome === "success") return "success";
+  if (outcome === "denied" || outcome === "failure" || outcome === "failed" || outcome === "error") return "danger";
+  return "neutral";
+}
+
+function compactJson(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function AuditLog({ limit, initialEvents }: { limit: number; initialEvents: AuditEventSummary[] }) {
+  const { data: events, error, isFetching, refetch, dataUpdatedAt } = useAuditEvents(limit, initialEvents);
+
+  return (
+    <Card aria-labelledby="audit-title">
+      <CardHeader
+        id="audit-title"
+        title="Events"
+        description={
+          <>
+            {events.length} shown · refreshed <Time value={new Date(dataUpdatedAt)} /> · every 30 s
+          </>
+        }
+        actions={
+          <Button size="sm" onClick={() => refetch()} disabled={isFetching}>
+            {isFetching ? <Spinner /> : null}
+            Refresh
+          </Button>
+        }
+      />
+      {error ? (
+        <div className="px-4 pt-3">
+          <Alert tone="error" title="Could not refresh the audit log">
+            {errorMessage(error)}
+          </Alert>
+        </div>
+      ) : null}
+      {events.length === 0 ? (
+        <EmptyState title="No events yet" />
+      ) : (
+        <Table aria-label="Audit events" className="text-[13px]">
+          <THead>
+            <tr>
+              <TH>Time</TH>
+              <TH>Actor</TH>
+              <TH>Action</TH>
+              <TH>Target</TH>
+              <TH>Outcome</TH>
+              <TH>IP</TH>
+              <TH>Details</TH>
+            </tr>
+          </THead>
+          <TBody>
+            {events.map((event) => {
+              const details = compactJson(event.details);
+              return (
+                <TR key={event.id} className={event.outcome === "denied" ? "bg-red-50/40" : undefined}>
+                  <TD className="py-1.5">
+                    <Time value={event.at} />
+                  </TD>
+                  <TD className="py-1.5">{event.actor}</TD>
+                  <TD className="py-1.5">
+                    <code>{event.action}</code>
+                  </TD>
+                  <TD className="py-1.5">
+                    {event.targetType ? (
+                      <span>
+                        <span className="text-zinc-500">{event.targetType}</span>
+                        {event.targetId ? <code className="ml-1 break-all">{event.targetId}</code> : null}
+                      </span>
+                    ) : (
+                      <span className="text-zinc-400">—</span>
+                    )}
+                  </TD>
+                  <TD className="py-1.5">
+                    <Badge tone={outcomeTone(event.outcome)}>{event.outcome}</Badge>
+                  </TD>
+                  <TD className="py-1.5 text-zinc-500">{event.ip ?? "—"}</TD>
+                  <TD className="max-w-md py-1.5">
+                    {details ? (
+                      <code title={details} className="line-clamp-2 font-mono text-xs break-all text-zinc-600">
+                        {details}
+                      </code>
+                    ) : (
+                      <span className="text-zinc-400">—</span>
+                    )}
+                  </TD>
+                </TR>
+              );
+            })}
+          </TBody>
+        </Table>
+      )}
+    </Card>
+  );
+}
