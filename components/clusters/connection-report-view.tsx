@@ -10,18 +10,18 @@ function Yes({ ok, label }: { ok: boolean; label: string }) {
 }
 
 /**
- * What a successful connection test found. `expectedRole` and `primarySystemIdentifier`
- * turn a wrong registration (a standby typed as the primary, a server from another
- * cluster) into a visible warning instead of a silent mistake.
+ * What a successful connection test found. `expectedRole` and `standbyOf` (the primary's
+ * system identifier) turn a wrong registration (a standby typed as the primary, a server
+ * from another cluster) into a visible warning instead of a silent mistake.
  */
 export function ConnectionReportView({
   report,
   expectedRole,
-  primarySystemIdentifier,
+  standbyOf,
 }: {
   report: ConnectionReport;
   expectedRole?: "primary" | "standby";
-  primarySystemIdentifier?: string | null;
+  standbyOf?: string | null;
 }) {
   const warnings = [...report.warnings];
   if (expectedRole && report.role !== expectedRole) {
@@ -31,14 +31,9 @@ export function ConnectionReportView({
         : "This server is not in recovery (a primary), but it is entered as a standby.",
     );
   }
-  if (
-    expectedRole === "standby" &&
-    primarySystemIdentifier &&
-    report.systemIdentifier &&
-    report.systemIdentifier !== primarySystemIdentifier
-  ) {
+  if (standbyOf && report.systemIdentifier && report.systemIdentifier !== standbyOf) {
     warnings.unshift(
-      `System identifier ${report.systemIdentifier} differs from the primary's (${primarySystemIdentifier}): this server is not a copy of that primary.`,
+      `System identifier ${report.systemIdentifier} differs from the primary's (${standbyOf}): this server is not a copy of that primary.`,
     );
   }
 

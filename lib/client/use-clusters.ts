@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
+import type { NodeTestResult } from "@/lib/clusters/test-connection";
 import type {
   ClusterCreateInput,
   ClusterSummary,
@@ -11,10 +12,6 @@ import type {
   NodeConnectionInput,
 } from "@/lib/schemas/cluster";
 
-/** One node's outcome of POST /api/v1/clusters/:id/test-connection (stored credentials). */
-export type StoredNodeTestResult =
-  | { name: string; role: "primary" | "standby"; ok: true; report: ConnectionReport }
-  | { name: string; role: "primary" | "standby"; ok: false; error: { code: string; message: string } };
 
 export function useRegisterCluster() {
   const queryClient = useQueryClient();
@@ -57,7 +54,7 @@ export function useTestConnection() {
 export function useTestStoredConnection(id: string) {
   return useMutation({
     mutationFn: () =>
-      apiFetch<{ nodes: StoredNodeTestResult[] }>(`/api/v1/clusters/${encodeURIComponent(id)}/test-connection`, {
+      apiFetch<{ nodes: NodeTestResult[] }>(`/api/v1/clusters/${encodeURIComponent(id)}/test-connection`, {
         method: "POST",
       }),
   });

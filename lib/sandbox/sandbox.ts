@@ -417,10 +417,14 @@ async function acquireLock(ctx: Context, token: string): Promise<void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const holder = await readPidFromFile(lockFile);
+    const content = await fs.readFile(lockFile, "utf8").catch(() => "");
+    const holder = parsePid(content);
     if (holder !== undefined && !isProcessAlive(holder)) {
-      ctx.log(`removing stale ${lockFile} left by pid ${holder}`);
-      await fs.rm(lockFile, { force: true });
+      // Re-read first, so a waiter that lost the race never deletes the winner's fresh lock.
+      if ((await fs.readFile(lockFile, "utf8").catch(() => "")) === content) {
+        ctx.log(`removing stale ${lockFile} left by pid ${holder}`);
+        await fs.rm(lockFile, { force: true });
+      }
       continue;
     }
     if (Date.now() > deadline) {
@@ -437,9 +441,8 @@ async function acquireLock(ctx: Context, token: string): Promise<void> {
   }
 }
 
-/** The first line of a lock or postmaster.pid file. */
-async function readPidFromFile(file: string): Promise<number | undefined> {
-  const text = await fs.readFile(file, "utf8").catch(() => "");
+/** The pid at the start of a lock or postmaster.pid file. */
+function parsePid(text: string): number | undefined {
   const pid = Number.parseInt(text, 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
@@ -540,7 +543,8 @@ async function serverState(ctx: Context, name: ServerName): Promise<ServerState>
  * and postgres then refuses to start over that "running" postmaster.pid.
  */
 async function hasDeadPostmasterPid(ctx: Context, name: ServerName): Promise<boolean> {
-  const pid = await readPidFromFile(path.join(dataDir(ctx, name), "postmaster.pid"));
+  const text = await fs.readFile(path.join(dataDir(ctx, name), "postmaster.pid"), "utf8").catch(() => "");
+  const pid = parsePid(text);
   return pid !== undefined && !isProcessAlive(pid);
 }
 

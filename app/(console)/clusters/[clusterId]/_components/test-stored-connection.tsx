@@ -41,10 +41,10 @@ export function TestStoredConnection({ clusterId }: { clusterId: string }) {
                     {node.name} <span className="font-normal text-zinc-500">({node.role})</span>
                   </p>
                   {node.ok ? (
+                    // The server already warns when a node's role differs from its registration.
                     <ConnectionReportView
                       report={node.report}
-                      expectedRole={node.role}
-                      primarySystemIdentifier={primarySystemIdentifier}
+                      standbyOf={node.role === "standby" ? primarySystemIdentifier : undefined}
                     />
                   ) : (
                     <ConnectionErrorView code={node.error.code} message={node.error.message} />

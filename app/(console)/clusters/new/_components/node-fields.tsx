@@ -149,7 +149,7 @@ export function NodeFields({
             <ConnectionReportView
               report={test.data}
               expectedRole={isStandby ? "standby" : "primary"}
-              primarySystemIdentifier={primarySystemIdentifier}
+              standbyOf={isStandby ? primarySystemIdentifier : undefined}
             />
           ) : (
             <ConnectionErrorView
