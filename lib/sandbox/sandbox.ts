@@ -742,22 +742,12 @@ async function ensureStandby(
 async function baseBackup(ctx: Context, standby: (typeof STANDBYS)[number]): Promise<void> {
   const dir = dataDir(ctx, standby.name);
   ctx.log(`${standby.name}: pg_basebackup from ${standby.upstream} (slot ${standby.slot})`);
-  await runPgProgramOrThrow(
-    ctx,
-    "pg_basebackup",
-    ["-h", HOST, "-p", String(port(ctx, standby.upstream)), "-U", "replicator", "-w"].concat([
-      "-D",
-      dir,
-      "-R",
-      "-X",
-      "stream",
-      "-S",
-      standby.slot,
-      "-c",
-      "fast",
-    ]),
-    { PGPASSFILE: ctx.layout.replicationPassfile },
-  );
+  const upstream = ["-h", HOST, "-p", String(port(ctx, standby.upstream)), "-U", "replicator", "-w"];
+  const copy = ["-D", dir, "-R", "-X", "stream", "-S", standby.slot, "-c", "fast"];
+  // The password reaches pg_basebackup only through the 0600 passfile, never argv or PGPASSWORD.
+  await runPgProgramOrThrow(ctx, "pg_basebackup", [...upstream, ...copy], {
+    PGPASSFILE: ctx.layout.replicationPassfile,
+  });
   // Appended after -R's primary_conninfo; later lines win over the copied upstream settings.
   const settings: Settings = {
     ...connectionSettings(ctx, standby.name),
@@ -818,8 +808,9 @@ async function ensureDatabase(client: pg.Client, database: string, owner: string
 async function ensureSlot(client: pg.Client, slot: string): Promise<void> {
   const exists = await client.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", [slot]);
   // Reserve WAL now, so nothing the standby will ask for is recycled before it connects.
-  if (exists.rowCount === 0)
+  if (exists.rowCount === 0) {
     await client.query("SELECT pg_create_physical_replication_slot($1, true)", [slot]);
+  }
 }
 
 async function ensureCatalogObjects(client: pg.Client, credentials: Credentials): Promise<void> {
