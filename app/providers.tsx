@@ -12,7 +12,8 @@ function makeQueryClient() {
       queries: {
         staleTime: 10_000,
         // A 4xx will not fix itself by asking again; network blips and 5xx might.
-        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+        retry: (failures, error) =>
+          !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
       },
       mutations: { retry: false },
     },

@@ -13,16 +13,23 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
 
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-52 shrink-0 flex-col bg-zinc-900 px-3 py-4">
-        <Link href="/" className="mb-6 flex items-center gap-2 px-2.5 text-base font-semibold tracking-tight text-white">
-          <span aria-hidden="true" className="text-emerald-400">
-            ◆
-          </span>
-          Walden
-        </Link>
-        <SidebarNav />
-        <p className="mt-auto px-2.5 text-[11px] leading-snug text-zinc-500">PostgreSQL backup, PITR &amp; replication</p>
-      </aside>
+      <div className="w-52 shrink-0 bg-zinc-900">
+        <aside className="sticky top-0 flex h-screen flex-col px-3 py-4">
+          <Link
+            href="/"
+            className="mb-6 flex items-center gap-2 px-2.5 text-base font-semibold tracking-tight text-white"
+          >
+            <span aria-hidden="true" className="text-emerald-400">
+              ◆
+            </span>
+            Walden
+          </Link>
+          <SidebarNav />
+          <p className="mt-auto px-2.5 text-[11px] leading-snug text-zinc-500">
+            PostgreSQL backup, PITR &amp; replication
+          </p>
+        </aside>
+      </div>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-10 flex h-12 items-center justify-end gap-3 border-b border-zinc-200 bg-white/90 px-6 backdrop-blur">
           <span className="text-sm text-zinc-700" data-testid="current-user">

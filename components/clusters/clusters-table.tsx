@@ -9,7 +9,13 @@ const archiveModeLabel: Record<ClusterSummary["archive"]["mode"], string> = {
   stream: "stream (pg_receivewal)",
 };
 
-export function ClustersTable({ clusters, showArchive = false }: { clusters: ClusterSummary[]; showArchive?: boolean }) {
+export function ClustersTable({
+  clusters,
+  showArchive = false,
+}: {
+  clusters: ClusterSummary[];
+  showArchive?: boolean;
+}) {
   return (
     <Table aria-label="Clusters">
       <THead>

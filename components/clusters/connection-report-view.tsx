@@ -63,7 +63,10 @@ export function ConnectionReportView({
         </dd>
       </dl>
       {warnings.length > 0 ? (
-        <ul aria-label="Warnings" className="mt-2 space-y-1 rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900">
+        <ul
+          aria-label="Warnings"
+          className="mt-2 space-y-1 rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900"
+        >
           {warnings.map((warning) => (
             <li key={warning}>⚠ {warning}</li>
           ))}

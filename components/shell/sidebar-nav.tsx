@@ -31,10 +31,14 @@ export function SidebarNav() {
                 aria-current={active ? "page" : undefined}
                 className={cx(
                   "flex items-center rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
-                  active ? "bg-zinc-800 text-white" : "text-zinc-400 hover:bg-zinc-800/60 hover:text-zinc-100",
+                  active
+                    ? "bg-zinc-800 text-white"
+                    : "text-zinc-400 hover:bg-zinc-800/60 hover:text-zinc-100",
                 )}
               >
-                {active ? <span aria-hidden="true" className="mr-2 h-4 w-0.5 rounded bg-emerald-400" /> : null}
+                {active ? (
+                  <span aria-hidden="true" className="mr-2 h-4 w-0.5 rounded bg-emerald-400" />
+                ) : null}
                 {item.label}
               </Link>
             </li>

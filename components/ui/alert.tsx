@@ -27,7 +27,11 @@ export function Alert({
   return (
     <div
       role={tone === "error" ? "alert" : "status"}
-      className={cx("flex items-start justify-between gap-3 rounded-md border px-3 py-2 text-sm", tones[tone], className)}
+      className={cx(
+        "flex items-start justify-between gap-3 rounded-md border px-3 py-2 text-sm",
+        tones[tone],
+        className,
+      )}
     >
       <div className="min-w-0">
         {title ? <p className="font-medium">{title}</p> : null}

@@ -18,7 +18,10 @@ const sizes: Record<Size, string> = {
   md: "h-8.5 px-3.5 text-sm gap-2",
 };
 
-export function buttonClasses({ variant = "secondary", size = "md" }: { variant?: Variant; size?: Size } = {}) {
+export function buttonClasses({
+  variant = "secondary",
+  size = "md",
+}: { variant?: Variant; size?: Size } = {}) {
   return cx(
     "inline-flex shrink-0 items-center justify-center rounded-md font-medium whitespace-nowrap transition-colors",
     "focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed disabled:opacity-50",
@@ -50,7 +53,10 @@ export function Spinner({ className }: { className?: string }) {
   return (
     <span
       aria-hidden="true"
-      className={cx("inline-block size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent", className)}
+      className={cx(
+        "inline-block size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent",
+        className,
+      )}
     />
   );
 }

@@ -2,7 +2,9 @@ import type { ComponentProps, ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 
 export function Card({ className, ...props }: ComponentProps<"section">) {
-  return <section className={cx("rounded-lg border border-zinc-200 bg-white shadow-xs", className)} {...props} />;
+  return (
+    <section className={cx("rounded-lg border border-zinc-200 bg-white shadow-xs", className)} {...props} />
+  );
 }
 
 export function CardHeader({

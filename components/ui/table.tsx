@@ -25,7 +25,10 @@ export function TH({ className, scope = "col", ...props }: ComponentProps<"th">)
   return (
     <th
       scope={scope}
-      className={cx("px-4 py-2 text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase", className)}
+      className={cx(
+        "px-4 py-2 text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase",
+        className,
+      )}
       {...props}
     />
   );

@@ -24,9 +24,17 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-function isErrorBody(value: unknown): value is { error: { code: string; message: string; details?: unknown } } {
-  const error = (value as { error?: unknown } | null)?.error as { code?: unknown; message?: unknown } | undefined;
-  return typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string";
+function isErrorBody(
+  value: unknown,
+): value is { error: { code: string; message: string; details?: unknown } } {
+  const error = (value as { error?: unknown } | null)?.error as
+    { code?: unknown; message?: unknown } | undefined;
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    typeof error.code === "string" &&
+    typeof error.message === "string"
+  );
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -47,19 +55,32 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
       method,
       signal,
       credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers:
+        body === undefined
+          ? { accept: "application/json" }
+          : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "network_error", "Could not reach the Walden server. Check your connection and try again.");
+    throw new ApiError(
+      0,
+      "network_error",
+      "Could not reach the Walden server. Check your connection and try again.",
+    );
   }
 
   const data = await readBody(response);
   if (!response.ok) {
-    if (isErrorBody(data)) throw new ApiError(response.status, data.error.code, data.error.message, data.error.details);
-    if (response.status === 401) throw new ApiError(401, "unauthorized", "Your session has ended. Sign in again.");
-    throw new ApiError(response.status, `http_${response.status}`, `The server answered ${response.status} ${response.statusText}`.trim());
+    if (isErrorBody(data))
+      throw new ApiError(response.status, data.error.code, data.error.message, data.error.details);
+    if (response.status === 401)
+      throw new ApiError(401, "unauthorized", "Your session has ended. Sign in again.");
+    throw new ApiError(
+      response.status,
+      `http_${response.status}`,
+      `The server answered ${response.status} ${response.statusText}`.trim(),
+    );
   }
   return data as T;
 }
@@ -71,7 +92,10 @@ export function fieldIssues(error: unknown): FieldIssue[] {
   if (Array.isArray(details)) {
     return details.filter(
       (issue): issue is FieldIssue =>
-        typeof issue === "object" && issue !== null && typeof issue.path === "string" && typeof issue.message === "string",
+        typeof issue === "object" &&
+        issue !== null &&
+        typeof issue.path === "string" &&
+        typeof issue.message === "string",
     );
   }
   const field = (details as { field?: unknown } | null | undefined)?.field;

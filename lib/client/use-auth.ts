@@ -12,7 +12,10 @@ export interface LoginInput {
 export function useLogin() {
   return useMutation({
     mutationFn: (input: LoginInput) =>
-      apiFetch<{ user: { email: string; role: Role } }>("/api/v1/auth/login", { method: "POST", body: input }),
+      apiFetch<{ user: { email: string; role: Role } }>("/api/v1/auth/login", {
+        method: "POST",
+        body: input,
+      }),
   });
 }
 

@@ -12,7 +12,6 @@ import type {
   NodeConnectionInput,
 } from "@/lib/schemas/cluster";
 
-
 export function useRegisterCluster() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -26,7 +25,10 @@ export function useUpdateCluster(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: ClusterUpdateInput) =>
-      apiFetch<ClusterSummary>(`/api/v1/clusters/${encodeURIComponent(id)}`, { method: "PATCH", body: input }),
+      apiFetch<ClusterSummary>(`/api/v1/clusters/${encodeURIComponent(id)}`, {
+        method: "PATCH",
+        body: input,
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.clusters.all }),
   });
 }
@@ -35,9 +37,12 @@ export function useDeleteCluster(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (confirmName: string) =>
-      apiFetch<void>(`/api/v1/clusters/${encodeURIComponent(id)}?confirm=${encodeURIComponent(confirmName)}`, {
-        method: "DELETE",
-      }),
+      apiFetch<void>(
+        `/api/v1/clusters/${encodeURIComponent(id)}?confirm=${encodeURIComponent(confirmName)}`,
+        {
+          method: "DELETE",
+        },
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.clusters.all }),
   });
 }

@@ -11,7 +11,8 @@ export type CreatedToken = TokenSummary & { token: string };
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: TokenCreateInput) => apiFetch<CreatedToken>("/api/v1/tokens", { method: "POST", body: input }),
+    mutationFn: (input: TokenCreateInput) =>
+      apiFetch<CreatedToken>("/api/v1/tokens", { method: "POST", body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens.all }),
   });
 }
@@ -19,7 +20,8 @@ export function useCreateToken() {
 export function useRevokeToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiFetch<void>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    mutationFn: (id: string) =>
+      apiFetch<void>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens.all }),
   });
 }

@@ -8,7 +8,8 @@ import type { UserCreateInput, UserSummary, UserUpdateInput } from "@/lib/schema
 export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: UserCreateInput) => apiFetch<UserSummary>("/api/v1/users", { method: "POST", body: input }),
+    mutationFn: (input: UserCreateInput) =>
+      apiFetch<UserSummary>("/api/v1/users", { method: "POST", body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.users.all }),
   });
 }

@@ -14,7 +14,11 @@ function safeNext(value: string | string[] | undefined): string | undefined {
   return value;
 }
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const next = safeNext((await searchParams).next);
   if (await getCurrentActor()) redirect(next ?? "/");
 
@@ -30,7 +34,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <div className="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
           <LoginForm next={next} />
         </div>
-        <p className="mt-4 text-center text-xs text-zinc-500">PostgreSQL backup, PITR and replication monitoring</p>
+        <p className="mt-4 text-center text-xs text-zinc-500">
+          PostgreSQL backup, PITR and replication monitoring
+        </p>
       </div>
     </main>
   );

@@ -10,9 +10,9 @@ export default function BackupsPage() {
       <PageHeader title="Backups" />
       <NotBuilt title="Backups are not built yet">
         <p>
-          Walden cannot take, verify or list backups yet: physical backups with <code>pg_basebackup</code>, logical
-          ones with <code>pg_dump</code>, schedules and retention are still to come. No backup listed anywhere in this
-          console exists.
+          Walden cannot take, verify or list backups yet: physical backups with <code>pg_basebackup</code>,
+          logical ones with <code>pg_dump</code>, schedules and retention are still to come. No backup listed
+          anywhere in this console exists.
         </p>
       </NotBuilt>
     </>

@@ -10,8 +10,8 @@ export default function ReportsPage() {
       <PageHeader title="Reports" />
       <NotBuilt title="Reports are not built yet">
         <p>
-          The monthly backup report (success rates, restore drills, RTO evidence) needs backups and restores, which
-          are not built yet. There are no figures to report, so none are shown.
+          The monthly backup report (success rates, restore drills, RTO evidence) needs backups and restores,
+          which are not built yet. There are no figures to report, so none are shown.
         </p>
       </NotBuilt>
     </>

@@ -10,8 +10,8 @@ export default function RestoresPage() {
       <PageHeader title="Restores" />
       <NotBuilt title="Restores are not built yet">
         <p>
-          Point-in-time recovery, logical restores and restore drills cannot be started from Walden yet, and there is
-          no restorable window to show until backups and WAL archiving are built.
+          Point-in-time recovery, logical restores and restore drills cannot be started from Walden yet, and
+          there is no restorable window to show until backups and WAL archiving are built.
         </p>
       </NotBuilt>
     </>

@@ -39,14 +39,19 @@ export default async function SettingsPage() {
           <CardHeader
             id="admin-title"
             title="Administration"
-            description={isAdmin ? undefined : "These need the admin role. Ask an admin if you need a change."}
+            description={
+              isAdmin ? undefined : "These need the admin role. Ask an admin if you need a change."
+            }
           />
           <ul className="divide-y divide-zinc-100">
             {sections.map((section) => (
               <li key={section.href} className="flex items-baseline justify-between gap-4 px-4 py-3">
                 <div>
                   {isAdmin ? (
-                    <Link href={section.href} className="text-sm font-medium text-emerald-800 hover:underline">
+                    <Link
+                      href={section.href}
+                      className="text-sm font-medium text-emerald-800 hover:underline"
+                    >
                       {section.title}
                     </Link>
                   ) : (

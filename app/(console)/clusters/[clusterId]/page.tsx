@@ -47,7 +47,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         }
         description={
           <>
-            {nodes.length} {nodes.length === 1 ? "node" : "nodes"} · registered <Time value={cluster.createdAt} />
+            {nodes.length} {nodes.length === 1 ? "node" : "nodes"} · registered{" "}
+            <Time value={cluster.createdAt} />
           </>
         }
       />
@@ -78,7 +79,11 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
               </dd>
               <dt className="text-zinc-500">Path</dt>
               <dd>
-                {cluster.archive.path ? <code className="break-all">{cluster.archive.path}</code> : <span className="text-zinc-400">—</span>}
+                {cluster.archive.path ? (
+                  <code className="break-all">{cluster.archive.path}</code>
+                ) : (
+                  <span className="text-zinc-400">—</span>
+                )}
               </dd>
             </dl>
           </CardBody>
@@ -87,12 +92,14 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         <NotBuilt title="Monitoring, backups and restores for this cluster are not built yet">
           <p>
             Walden has this cluster&apos;s registration only. Replication lag, standby states, slots and the
-            archiver are not sampled, no backups are taken and no restores can be started from here yet. Nothing on
-            this page is estimated.
+            archiver are not sampled, no backups are taken and no restores can be started from here yet.
+            Nothing on this page is estimated.
           </p>
         </NotBuilt>
 
-        {hasRole(user.role, "admin") ? <DeleteCluster clusterId={cluster.id} clusterName={cluster.name} /> : null}
+        {hasRole(user.role, "admin") ? (
+          <DeleteCluster clusterId={cluster.id} clusterName={cluster.name} />
+        ) : null}
       </div>
     </>
   );

@@ -14,7 +14,9 @@ export const metadata: Metadata = { title: "API tokens" };
 export default async function TokensPage() {
   const admin = await requirePageRole("admin", "settings/tokens");
   const [tokens, users] = await Promise.all([listTokens(), listUsers()]);
-  const owners = users.filter((user) => !user.disabled).map((user) => ({ id: user.id, email: user.email, role: user.role }));
+  const owners = users
+    .filter((user) => !user.disabled)
+    .map((user) => ({ id: user.id, email: user.email, role: user.role }));
 
   return (
     <>
@@ -27,14 +29,18 @@ export default async function TokensPage() {
         title="API tokens"
         description={
           <>
-            For scripts and Prometheus: send <code>Authorization: Bearer &lt;token&gt;</code>. A token never has more
-            rights than its owner currently has.
+            For scripts and Prometheus: send <code>Authorization: Bearer &lt;token&gt;</code>. A token never
+            has more rights than its owner currently has.
           </>
         }
       />
       <div className="space-y-5">
         <Card aria-labelledby="create-token-title">
-          <CardHeader id="create-token-title" title="Create token" description="The token is shown once, right after it is created." />
+          <CardHeader
+            id="create-token-title"
+            title="Create token"
+            description="The token is shown once, right after it is created."
+          />
           <CreateTokenForm owners={owners} currentUserId={admin.userId} />
         </Card>
         <Card aria-labelledby="tokens-title">

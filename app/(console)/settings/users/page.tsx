@@ -31,7 +31,11 @@ export default async function UsersPage() {
           <UsersTable users={users} currentUserId={admin.userId} />
         </Card>
         <Card aria-labelledby="create-user-title">
-          <CardHeader id="create-user-title" title="Create user" description="The new user signs in with this email and password." />
+          <CardHeader
+            id="create-user-title"
+            title="Create user"
+            description="The new user signs in with this email and password."
+          />
           <CreateUserForm />
         </Card>
       </div>

@@ -59,7 +59,8 @@ export function DeleteCluster({ clusterId, clusterName }: { clusterId: string; c
           }}
         >
           <p className="text-sm text-zinc-700">
-            Type <code className="rounded bg-zinc-100 px-1 font-semibold">{clusterName}</code> below to confirm.
+            Type <code className="rounded bg-zinc-100 px-1 font-semibold">{clusterName}</code> below to
+            confirm.
           </p>
           <Field id="confirm-cluster-name" label="Cluster name">
             <Input

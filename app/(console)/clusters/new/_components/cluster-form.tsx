@@ -55,7 +55,8 @@ export function ClusterForm() {
       onSuccess: (cluster) => router.push(`/clusters/${cluster.id}`),
       onError: (error) => {
         for (const issue of fieldIssues(error)) {
-          if (issue.path) setError(issue.path as Path<ClusterFormValues>, { type: "server", message: issue.message });
+          if (issue.path)
+            setError(issue.path as Path<ClusterFormValues>, { type: "server", message: issue.message });
         }
       },
     });
@@ -139,12 +140,25 @@ export function ClusterForm() {
         </Card>
 
         <Card>
-          <CardHeader title="WAL archive" description="Where the cluster's WAL segments are collected for point-in-time recovery." />
+          <CardHeader
+            title="WAL archive"
+            description="Where the cluster's WAL segments are collected for point-in-time recovery."
+          />
           <CardBody className="grid grid-cols-1 gap-3 sm:grid-cols-6">
-            <Field id="archive-mode" label="Archive mode" error={errors.archive?.mode?.message} className="sm:col-span-2">
-              <Select id="archive-mode" {...describedBy("archive-mode", errors.archive?.mode?.message)} {...register("archive.mode")}>
-                <option value="archive_command">archive_command (the server copies WAL to a folder)</option>
-                <option value="stream">stream (Walden runs pg_receivewal with a slot)</option>
+            <Field
+              id="archive-mode"
+              label="Archive mode"
+              error={errors.archive?.mode?.message}
+              hint="archive_command: the server copies WAL into the path. stream: Walden runs pg_receivewal with a slot."
+              className="sm:col-span-2"
+            >
+              <Select
+                id="archive-mode"
+                {...describedBy("archive-mode", errors.archive?.mode?.message, true)}
+                {...register("archive.mode")}
+              >
+                <option value="archive_command">archive_command</option>
+                <option value="stream">stream (pg_receivewal)</option>
               </Select>
             </Field>
             <Field
@@ -159,7 +173,10 @@ export function ClusterForm() {
                 spellCheck={false}
                 placeholder="/var/lib/walden/archive/prod-eu"
                 {...describedBy("archive-path", errors.archive?.path?.message, true)}
-                {...register("archive.path", { setValueAs: (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value) })}
+                {...register("archive.path", {
+                  setValueAs: (value: unknown) =>
+                    typeof value === "string" && value.trim() === "" ? undefined : value,
+                })}
               />
             </Field>
           </CardBody>

@@ -42,7 +42,8 @@ export function NodeFields({
   const isStandby = prefix !== "primary";
   const id = (key: string) => `${prefix.replace(".", "-")}-${key}`;
   const path = (key: string) => `${prefix}.${key}` as Path<ClusterFormValues>;
-  const error = (key: string) => (get(errors, `${prefix}.${key}`) as { message?: string } | undefined)?.message;
+  const error = (key: string) =>
+    (get(errors, `${prefix}.${key}`) as { message?: string } | undefined)?.message;
   const label = (text: string) =>
     isStandby ? (
       <>
@@ -73,15 +74,26 @@ export function NodeFields({
   const tested = test.variables ? hostPort(test.variables.host, test.variables.port) : null;
 
   return (
-    <fieldset className="rounded-md border border-zinc-200 p-4">
-      <legend className="px-1 text-sm font-semibold text-zinc-900">{legend}</legend>
+    // The primary sits alone in its own card, whose heading already says "Primary".
+    <fieldset className={isStandby ? "rounded-md border border-zinc-200 p-4" : undefined}>
+      <legend className={isStandby ? "px-1 text-sm font-semibold text-zinc-900" : "sr-only"}>{legend}</legend>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-6">
         {isStandby ? (
           <Field id={id("name")} label={label("Name")} error={error("name")} className="sm:col-span-2">
-            <Input id={id("name")} autoComplete="off" {...describedBy(id("name"), error("name"))} {...register(path("name"))} />
+            <Input
+              id={id("name")}
+              autoComplete="off"
+              {...describedBy(id("name"), error("name"))}
+              {...register(path("name"))}
+            />
           </Field>
         ) : null}
-        <Field id={id("host")} label={label("Host")} error={error("host")} className={isStandby ? "sm:col-span-3" : "sm:col-span-4"}>
+        <Field
+          id={id("host")}
+          label={label("Host")}
+          error={error("host")}
+          className={isStandby ? "sm:col-span-3" : "sm:col-span-4"}
+        >
           <Input
             id={id("host")}
             autoComplete="off"
@@ -91,7 +103,12 @@ export function NodeFields({
             {...register(path("host"))}
           />
         </Field>
-        <Field id={id("port")} label={label("Port")} error={error("port")} className="sm:col-span-1 sm:col-start-auto">
+        <Field
+          id={id("port")}
+          label={label("Port")}
+          error={error("port")}
+          className="sm:col-span-1 sm:col-start-auto"
+        >
           <Input
             id={id("port")}
             type="number"
@@ -103,7 +120,13 @@ export function NodeFields({
           />
         </Field>
         <Field id={id("user")} label={label("User")} error={error("user")} className="sm:col-span-2">
-          <Input id={id("user")} autoComplete="off" spellCheck={false} {...describedBy(id("user"), error("user"))} {...register(path("user"))} />
+          <Input
+            id={id("user")}
+            autoComplete="off"
+            spellCheck={false}
+            {...describedBy(id("user"), error("user"))}
+            {...register(path("user"))}
+          />
         </Field>
         <Field
           id={id("password")}
@@ -120,7 +143,12 @@ export function NodeFields({
             {...register(path("password"))}
           />
         </Field>
-        <Field id={id("database")} label={label("Database")} error={error("database")} className="sm:col-span-2">
+        <Field
+          id={id("database")}
+          label={label("Database")}
+          error={error("database")}
+          className="sm:col-span-2"
+        >
           <Input
             id={id("database")}
             autoComplete="off"

@@ -5,15 +5,27 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
+import { formatUtc, Time } from "@/components/ui/time";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useAuditEvents } from "@/lib/client/use-audit";
 import type { AuditEventSummary } from "@/lib/schemas/user";
 
 function outcomeTone(outcome: string): BadgeTone {
   if (outcome === "success") return "success";
-  if (outcome === "denied" || outcome === "failure" || outcome === "failed" || outcome === "error") return "danger";
+  if (outcome === "denied" || outcome === "failure" || outcome === "failed" || outcome === "error")
+    return "danger";
   return "neutral";
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** UUIDs shortened to their first block (the full id is in the tooltip); other ids as they are. */
+function TargetId({ id }: { id: string }) {
+  return (
+    <code title={id} className="ml-1 break-all">
+      {uuid.test(id) ? `${id.slice(0, 8)}…` : id}
+    </code>
+  );
 }
 
 function compactJson(value: unknown): string {
@@ -35,7 +47,9 @@ export function AuditLog({ limit, initialEvents }: { limit: number; initialEvent
         title="Events"
         description={
           <>
-            {events.length} shown · refreshed <Time value={new Date(dataUpdatedAt)} /> · every 30 s
+            {events.length} shown · refreshed{" "}
+            {/* Server and browser stamp the initial data separately; the minute may differ. */}
+            <span suppressHydrationWarning>{formatUtc(new Date(dataUpdatedAt))}</span> · every 30 s
           </>
         }
         actions={
@@ -83,7 +97,7 @@ export function AuditLog({ limit, initialEvents }: { limit: number; initialEvent
                     {event.targetType ? (
                       <span>
                         <span className="text-zinc-500">{event.targetType}</span>
-                        {event.targetId ? <code className="ml-1 break-all">{event.targetId}</code> : null}
+                        {event.targetId ? <TargetId id={event.targetId} /> : null}
                       </span>
                     ) : (
                       <span className="text-zinc-400">—</span>
@@ -95,7 +109,10 @@ export function AuditLog({ limit, initialEvents }: { limit: number; initialEvent
                   <TD className="py-1.5 text-zinc-500">{event.ip ?? "—"}</TD>
                   <TD className="max-w-md py-1.5">
                     {details ? (
-                      <code title={details} className="line-clamp-2 font-mono text-xs break-all text-zinc-600">
+                      <code
+                        title={details}
+                        className="line-clamp-2 font-mono text-xs break-all text-zinc-600"
+                      >
                         {details}
                       </code>
                     ) : (

@@ -48,7 +48,8 @@ export function CreateTokenForm({
         },
         onError: (error) => {
           for (const issue of fieldIssues(error)) {
-            if (issue.path) setError(issue.path as Path<FormValues>, { type: "server", message: issue.message });
+            if (issue.path)
+              setError(issue.path as Path<FormValues>, { type: "server", message: issue.message });
           }
         },
       },
@@ -57,14 +58,30 @@ export function CreateTokenForm({
 
   return (
     <div className="space-y-4 px-4 py-4">
-      {createToken.isSuccess ? <NewTokenNotice token={createToken.data} onDone={() => createToken.reset()} /> : null}
+      {createToken.isSuccess ? (
+        <NewTokenNotice token={createToken.data} onDone={() => createToken.reset()} />
+      ) : null}
       <form onSubmit={onSubmit} noValidate aria-label="Create token" className="space-y-4">
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
-          <Field id="token-name" label="Name" error={errors.name?.message} hint="What uses it, e.g. prometheus-scrape">
-            <Input id="token-name" autoComplete="off" {...describedBy("token-name", errors.name?.message, true)} {...register("name")} />
+          <Field
+            id="token-name"
+            label="Name"
+            error={errors.name?.message}
+            hint="What uses it, e.g. prometheus-scrape"
+          >
+            <Input
+              id="token-name"
+              autoComplete="off"
+              {...describedBy("token-name", errors.name?.message, true)}
+              {...register("name")}
+            />
           </Field>
           <Field id="token-role" label="Role" error={errors.role?.message} hint="Capped at the owner's role">
-            <Select id="token-role" {...describedBy("token-role", errors.role?.message, true)} {...register("role")}>
+            <Select
+              id="token-role"
+              {...describedBy("token-role", errors.role?.message, true)}
+              {...register("role")}
+            >
               {roles.map((role) => (
                 <option key={role} value={role}>
                   {role}
@@ -73,15 +90,24 @@ export function CreateTokenForm({
             </Select>
           </Field>
           <Field id="token-owner" label="Owner" error={errors.userId?.message}>
-            <Select id="token-owner" {...describedBy("token-owner", errors.userId?.message)} {...register("userId")}>
+            <Select
+              id="token-owner"
+              {...describedBy("token-owner", errors.userId?.message)}
+              {...register("userId")}
+            >
               {owners.map((owner) => (
                 <option key={owner.id} value={owner.id}>
-                  {owner.email} ({owner.role}){owner.id === currentUserId ? " — you" : ""}
+                  {`${owner.email} (${owner.role})${owner.id === currentUserId ? " — you" : ""}`}
                 </option>
               ))}
             </Select>
           </Field>
-          <Field id="token-expires" label="Expires in days" error={errors.expiresInDays?.message} hint="Empty: never expires">
+          <Field
+            id="token-expires"
+            label="Expires in days"
+            error={errors.expiresInDays?.message}
+            hint="Empty: never expires"
+          >
             <Input
               id="token-expires"
               type="number"
@@ -89,10 +115,12 @@ export function CreateTokenForm({
               min={1}
               max={3650}
               {...describedBy("token-expires", errors.expiresInDays?.message, true)}
-              {...register("expiresInDays", { setValueAs: (value: unknown) => {
-                const raw = emptyToUndefined(value);
-                return raw === undefined ? undefined : Number(raw);
-              } })}
+              {...register("expiresInDays", {
+                setValueAs: (value: unknown) => {
+                  const raw = emptyToUndefined(value);
+                  return raw === undefined ? undefined : Number(raw);
+                },
+              })}
             />
           </Field>
         </div>

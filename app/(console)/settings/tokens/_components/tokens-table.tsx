@@ -30,7 +30,9 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
   };
 
   if (tokens.length === 0) {
-    return <EmptyState title="No tokens yet">Create one above for a script or a Prometheus scrape.</EmptyState>;
+    return (
+      <EmptyState title="No tokens yet">Create one above for a script or a Prometheus scrape.</EmptyState>
+    );
   }
 
   return (
@@ -78,7 +80,12 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
                 </TD>
                 <TD className="text-right">
                   {token.revoked ? null : (
-                    <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setTarget(token)}>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-700 hover:bg-red-50"
+                      onClick={() => setTarget(token)}
+                    >
                       Revoke
                     </Button>
                   )}
@@ -94,7 +101,11 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
         title={`Revoke the token "${target?.name ?? ""}"?`}
         description="Anything using it (scripts, Prometheus) gets 401 from its next request. This cannot be undone."
       >
-        {revoke.isError ? <Alert tone="error" className="mb-3">{errorMessage(revoke.error)}</Alert> : null}
+        {revoke.isError ? (
+          <Alert tone="error" className="mb-3">
+            {errorMessage(revoke.error)}
+          </Alert>
+        ) : null}
         <div className="flex justify-end gap-2">
           <Button onClick={close} disabled={revoke.isPending || refreshing}>
             Cancel

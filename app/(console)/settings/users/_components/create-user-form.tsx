@@ -43,7 +43,8 @@ export function CreateUserForm() {
         },
         onError: (error) => {
           for (const issue of fieldIssues(error)) {
-            if (issue.path) setError(issue.path as Path<FormValues>, { type: "server", message: issue.message });
+            if (issue.path)
+              setError(issue.path as Path<FormValues>, { type: "server", message: issue.message });
           }
         },
       },
@@ -54,10 +55,21 @@ export function CreateUserForm() {
     <form onSubmit={onSubmit} noValidate aria-label="Create user" className="space-y-4 px-4 py-4">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
         <Field id="user-email" label="Email" error={errors.email?.message}>
-          <Input id="user-email" type="email" autoComplete="off" {...describedBy("user-email", errors.email?.message)} {...register("email")} />
+          <Input
+            id="user-email"
+            type="email"
+            autoComplete="off"
+            {...describedBy("user-email", errors.email?.message)}
+            {...register("email")}
+          />
         </Field>
         <Field id="user-name" label="Name (optional)" error={errors.name?.message}>
-          <Input id="user-name" autoComplete="off" {...describedBy("user-name", errors.name?.message)} {...register("name")} />
+          <Input
+            id="user-name"
+            autoComplete="off"
+            {...describedBy("user-name", errors.name?.message)}
+            {...register("name")}
+          />
         </Field>
         <Field id="user-role" label="Role" error={errors.role?.message}>
           <Select id="user-role" {...describedBy("user-role", errors.role?.message)} {...register("role")}>
@@ -68,7 +80,12 @@ export function CreateUserForm() {
             ))}
           </Select>
         </Field>
-        <Field id="user-password" label="Password" error={errors.password?.message} hint="At least 12 characters">
+        <Field
+          id="user-password"
+          label="Password"
+          error={errors.password?.message}
+          hint="At least 12 characters"
+        >
           <Input
             id="user-password"
             type="password"

@@ -80,7 +80,12 @@ function UserRow({ user, isSelf }: { user: UserSummary; isSelf: boolean }) {
           </span>
         ) : null}
         {isSelf ? null : (
-          <Button size="sm" variant={shown.disabled ? "secondary" : "ghost"} disabled={pending} onClick={() => save({ disabled: !shown.disabled })}>
+          <Button
+            size="sm"
+            variant={shown.disabled ? "secondary" : "ghost"}
+            disabled={pending}
+            onClick={() => save({ disabled: !shown.disabled })}
+          >
             {shown.disabled ? "Enable" : "Disable"}
           </Button>
         )}
