@@ -20,7 +20,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     };
     demo.stdout.on("data", onData);
     demo.stderr.on("data", onData);
-    demo.once("exit", (code) => reject(new Error(`npm run demo exited with ${code} before it was ready:\n${output.slice(-4000)}`)));
+    demo.once("exit", (code) =>
+      reject(new Error(`npm run demo exited with ${code} before it was ready:\n${output.slice(-4000)}`)),
+    );
   });
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error(`demo not ready after 240 s:\n${output.slice(-4000)}`)), 240_000),

@@ -2,7 +2,10 @@ import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 import { readSandboxJson, sandboxInfo } from "./sandbox";
 
-test("an admin registers a cluster through the form after testing the connection", async ({ page, request }) => {
+test("an admin registers a cluster through the form after testing the connection", async ({
+  page,
+  request,
+}) => {
   const sandbox = await sandboxInfo();
   const name = `e2e-${Date.now().toString(36)}`;
   await signIn(page, "admin");

@@ -23,8 +23,11 @@ for (const role of ["admin", "operator", "viewer"] as RoleName[]) {
     await page.getByRole("navigation").getByRole("link", { name: "Clusters" }).click();
     await expect(page).toHaveURL(/\/clusters$/);
     const demo = readSandboxJson().clusters[0]!;
-    await expect(page.getByRole("link", { name: demo.name, exact: true })).toBeVisible();
-    await expect(page.getByText(`${demo.primary.host}:${demo.primary.port}`)).toBeVisible();
+    const row = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("link", { name: demo.name, exact: true }) });
+    await expect(row).toBeVisible();
+    await expect(row.getByText(`${demo.primary.host}:${demo.primary.port}`)).toBeVisible();
     const register = page.getByRole("link", { name: "Register cluster" });
     if (role === "admin") await expect(register).toBeVisible();
     else await expect(register).toHaveCount(0);
@@ -43,7 +46,10 @@ test("a viewer sees no admin actions and gets 403 when calling one", async ({ pa
     const response = await fetch("/api/v1/clusters", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "sneaky", primary: { host: "127.0.0.1", port: 5432, user: "x", database: "x" } }),
+      body: JSON.stringify({
+        name: "sneaky",
+        primary: { host: "127.0.0.1", port: 5432, user: "x", database: "x" },
+      }),
     });
     return response.status;
   });

@@ -57,7 +57,9 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody; 
   if (error instanceof ZodError) {
     return {
       status: 422,
-      body: { error: { code: "unprocessable_entity", message: describeZodError(error), details: zodIssues(error) } },
+      body: {
+        error: { code: "unprocessable_entity", message: describeZodError(error), details: zodIssues(error) },
+      },
       unexpected: false,
     };
   }
@@ -74,7 +76,9 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody; 
   }
   return {
     status: 500,
-    body: { error: { code: "internal_server_error", message: "Internal error; the server log has the details" } },
+    body: {
+      error: { code: "internal_server_error", message: "Internal error; the server log has the details" },
+    },
     unexpected: true,
   };
 }

@@ -11,7 +11,11 @@ export interface Health {
   lastHeartbeatAt: string | null;
 }
 
-export function workerIsFresh(lastBeat: Date | null, now: Date, staleAfterMs = WORKER_STALE_AFTER_MS): boolean {
+export function workerIsFresh(
+  lastBeat: Date | null,
+  now: Date,
+  staleAfterMs = WORKER_STALE_AFTER_MS,
+): boolean {
   return lastBeat !== null && now.getTime() - lastBeat.getTime() <= staleAfterMs;
 }
 

@@ -58,7 +58,8 @@ async function shutdown(reason: string, code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     log(`${reason}: stopping what the demo started (data is kept)`);
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error("[demo] while stopping:", error));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error) => console.error("[demo] while stopping:", error));
     log("stopped");
   }
   process.exit(code);
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
   const url = `http://localhost:${port}`;
   fs.mkdirSync(home, { recursive: true });
 
-  log(`starting the sandbox in ${home} (PostgreSQL on 127.0.0.1:${sandboxOptions.basePort}-${sandboxOptions.basePort + 3})`);
+  log(
+    `starting the sandbox in ${home} (PostgreSQL on 127.0.0.1:${sandboxOptions.basePort}-${sandboxOptions.basePort + 3})`,
+  );
   cleanups.push(() => stopSandbox(sandboxOptions));
   const sandbox: SandboxInfo = await startSandbox(sandboxOptions);
   log(`sandbox up after ${elapsed()}`);
@@ -104,7 +107,10 @@ async function main(): Promise<void> {
     NEXT_TELEMETRY_DISABLED: "1",
   });
   cleanups.push(() => Promise.all([stopChild(worker), stopChild(web)]).then(() => undefined));
-  for (const [name, child] of [["worker", worker], ["web app", web]] as const) {
+  for (const [name, child] of [
+    ["worker", worker],
+    ["web app", web],
+  ] as const) {
     child.on("exit", (code, signal) => void shutdown(`the ${name} exited (${signal ?? code})`, 1));
   }
 
@@ -115,7 +121,12 @@ async function main(): Promise<void> {
     url,
     tokens: { admin: tokens.admin, operator: tokens.operator, viewer: tokens.viewer },
     users: users.map(({ email, password, role }) => ({ email, password, role })),
-    catalog: { host: sandbox.catalog.host, port: sandbox.catalog.port, database: sandbox.catalog.database, user: sandbox.catalog.user },
+    catalog: {
+      host: sandbox.catalog.host,
+      port: sandbox.catalog.port,
+      database: sandbox.catalog.database,
+      user: sandbox.catalog.user,
+    },
     clusters: [
       {
         id: clusterId,
@@ -126,7 +137,11 @@ async function main(): Promise<void> {
           user: sandbox.cluster.primary.user,
           database: sandbox.cluster.primary.database,
         },
-        standbys: sandbox.cluster.standbys.map(({ name, host, port: standbyPort }) => ({ name, host, port: standbyPort })),
+        standbys: sandbox.cluster.standbys.map(({ name, host, port: standbyPort }) => ({
+          name,
+          host,
+          port: standbyPort,
+        })),
         archiveDir: sandbox.cluster.archiveDir,
       },
     ],

@@ -48,7 +48,9 @@ export interface TestUser {
 
 export async function makeUser(role: Role, label = role): Promise<TestUser> {
   const email = `${label}-${Math.random().toString(36).slice(2, 10)}@test.local`;
-  const user = await db().user.create({ data: { email, role, passwordHash: await hashPassword("a-long-test-password") } });
+  const user = await db().user.create({
+    data: { email, role, passwordHash: await hashPassword("a-long-test-password") },
+  });
   const { token, prefix, hash } = generateApiToken();
   await db().apiToken.create({ data: { name: "test", prefix, tokenHash: hash, userId: user.id, role } });
   const session = await createSession(user.id);

@@ -17,7 +17,11 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
-  const sandbox = await startSandbox({ home: testHome, basePort: testBasePort, log: (line) => console.log(`[sandbox] ${line}`) });
+  const sandbox = await startSandbox({
+    home: testHome,
+    basePort: testBasePort,
+    log: (line) => console.log(`[sandbox] ${line}`),
+  });
   await migrateCatalog(sandbox.catalog.url);
   project.provide("databaseUrl", sandbox.catalog.url);
   project.provide("waldenHome", testHome);

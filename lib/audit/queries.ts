@@ -2,7 +2,9 @@ import { db } from "@/lib/db";
 import type { AuditEventSummary } from "@/lib/schemas/user";
 
 /** Newest first; `before` is an event id for paging back. */
-export async function listAuditEvents(options: { limit?: number; before?: string } = {}): Promise<AuditEventSummary[]> {
+export async function listAuditEvents(
+  options: { limit?: number; before?: string } = {},
+): Promise<AuditEventSummary[]> {
   const limit = Math.min(Math.max(options.limit ?? 200, 1), 1000);
   const before = options.before && /^\d+$/.test(options.before) ? BigInt(options.before) : undefined;
   const events = await db().auditEvent.findMany({

@@ -65,13 +65,27 @@ export async function authorize(req: AuthRequest, required: Role, action: string
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     actor = match?.[1] ? await actorFromApiToken(match[1]) : null;
-    if (!actor) return deny(null, "unauthorized", "The API token is invalid, expired or revoked", action, meta);
+    if (!actor)
+      return deny(null, "unauthorized", "The API token is invalid, expired or revoked", action, meta);
   } else {
     const cookie = readCookie(req.headers, SESSION_COOKIE);
     actor = cookie ? await actorFromSession(cookie) : null;
-    if (!actor) return deny(null, "unauthorized", "Sign in or send an API token (Authorization: Bearer …)", action, meta);
+    if (!actor)
+      return deny(
+        null,
+        "unauthorized",
+        "Sign in or send an API token (Authorization: Bearer …)",
+        action,
+        meta,
+      );
     if (!safeMethods.has(req.method.toUpperCase()) && !isSameOrigin(req.headers)) {
-      return deny(actor, "forbidden", "Cross-origin request refused: the Origin header does not match this site", action, meta);
+      return deny(
+        actor,
+        "forbidden",
+        "Cross-origin request refused: the Origin header does not match this site",
+        action,
+        meta,
+      );
     }
   }
 

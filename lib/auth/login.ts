@@ -16,12 +16,31 @@ export async function login(
   const user = await db().user.findUnique({ where: { email: input.email } });
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? dummyPasswordHash);
   if (!user || !passwordOk || user.disabledAt) {
-    await audit(null, { action: "auth.login", outcome: "denied", target: { type: "user", id: user?.id }, details: { email: input.email } }, meta);
+    await audit(
+      null,
+      {
+        action: "auth.login",
+        outcome: "denied",
+        target: { type: "user", id: user?.id },
+        details: { email: input.email },
+      },
+      meta,
+    );
     throw new AppError("unauthorized", "Wrong email or password, or the account is disabled");
   }
   const session = await createSession(user.id);
-  const actor = { kind: "session" as const, userId: user.id, email: user.email, role: user.role as Role, label: user.email };
-  await audit(actor, { action: "auth.login", outcome: "success", target: { type: "user", id: user.id } }, meta);
+  const actor = {
+    kind: "session" as const,
+    userId: user.id,
+    email: user.email,
+    role: user.role as Role,
+    label: user.email,
+  };
+  await audit(
+    actor,
+    { action: "auth.login", outcome: "success", target: { type: "user", id: user.id } },
+    meta,
+  );
   return { session, user: { email: user.email, role: user.role as Role } };
 }
 

@@ -1,4 +1,5 @@
 import { cookies, headers } from "next/headers";
+import { cache } from "react";
 import { redirect } from "next/navigation";
 import type { Actor } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
@@ -8,10 +9,11 @@ import { actorFromSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 
 // Page-side checks for server components. Route handlers use lib/auth/authenticate instead.
 
-export async function getCurrentActor(): Promise<Actor | null> {
+/** Once per request, however many layouts and pages ask (React's cache()). */
+export const getCurrentActor = cache(async (): Promise<Actor | null> => {
   const value = (await cookies()).get(SESSION_COOKIE)?.value;
   return value ? actorFromSession(value) : null;
-}
+});
 
 /** The signed-in user, or a redirect to the login page. */
 export async function requireUser(): Promise<Actor> {
@@ -26,7 +28,12 @@ export async function requirePageRole(role: Role, page: string): Promise<Actor> 
   if (!hasRole(actor.role, role)) {
     await audit(
       actor,
-      { action: "page.open", outcome: "denied", target: { type: "page", id: page }, details: { required: role } },
+      {
+        action: "page.open",
+        outcome: "denied",
+        target: { type: "page", id: page },
+        details: { required: role },
+      },
       requestMeta({ method: "GET", headers: await headers() }),
     );
     redirect("/?denied=" + encodeURIComponent(page));

@@ -8,7 +8,10 @@ export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, secretKey.test(key) ? REDACTED : redactSecrets(inner)]),
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        secretKey.test(key) ? REDACTED : redactSecrets(inner),
+      ]),
     );
   }
   return value;

@@ -18,7 +18,10 @@ export function looksLikeApiToken(value: string): boolean {
 
 export async function actorFromApiToken(token: string): Promise<Actor | null> {
   if (!looksLikeApiToken(token)) return null;
-  const row = await db().apiToken.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { user: true } });
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    include: { user: true },
+  });
   if (!row || row.revokedAt || row.user.disabledAt) return null;
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
   // Last-used is informational; do not make every API call wait for this write.

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { NodeTestResult } from "@/lib/clusters/test-connection";
+import type { NodeTestResult } from "@/lib/schemas/cluster";
 import type {
   ClusterCreateInput,
   ClusterSummary,

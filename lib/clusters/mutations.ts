@@ -43,7 +43,11 @@ async function assertNameFree(name: string, exceptId?: string): Promise<void> {
   }
 }
 
-export async function registerCluster(actor: Actor, input: ClusterCreateInput, meta: RequestMeta): Promise<ClusterSummary> {
+export async function registerCluster(
+  actor: Actor,
+  input: ClusterCreateInput,
+  meta: RequestMeta,
+): Promise<ClusterSummary> {
   await assertNameFree(input.name);
   const cluster = await db().cluster.create({
     data: {
@@ -59,7 +63,16 @@ export async function registerCluster(actor: Actor, input: ClusterCreateInput, m
     },
     include: { nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] } },
   });
-  await audit(actor, { action: "cluster.create", outcome: "success", target: { type: "cluster", id: cluster.id }, details: { input } }, meta);
+  await audit(
+    actor,
+    {
+      action: "cluster.create",
+      outcome: "success",
+      target: { type: "cluster", id: cluster.id },
+      details: { input },
+    },
+    meta,
+  );
   return toClusterSummary(cluster);
 }
 
@@ -87,7 +100,9 @@ export async function updateCluster(
       data: {
         name: input.name,
         archiveMode: input.archive?.mode,
-        archivePath: input.archive ? (input.archive.path ?? defaultArchivePath(input.name ?? current.name)) : undefined,
+        archivePath: input.archive
+          ? (input.archive.path ?? defaultArchivePath(input.name ?? current.name))
+          : undefined,
       },
     });
     if (input.primary && primary) {
@@ -106,23 +121,57 @@ export async function updateCluster(
     if (input.standbys) {
       await tx.node.deleteMany({ where: { clusterId: id, role: "standby" } });
       await tx.node.createMany({
-        data: input.standbys.map((standby) => ({ clusterId: id, ...standbyData(standby, previousPasswords) })),
+        data: input.standbys.map((standby) => ({
+          clusterId: id,
+          ...standbyData(standby, previousPasswords),
+        })),
       });
     }
   });
-  await audit(actor, { action: "cluster.update", outcome: "success", target: { type: "cluster", id }, details: { input } }, meta);
+  await audit(
+    actor,
+    { action: "cluster.update", outcome: "success", target: { type: "cluster", id }, details: { input } },
+    meta,
+  );
   return toClusterSummary(await getClusterRowOrThrow(id));
 }
 
 /** Removes the registration only (never touches the servers). The caller must type the cluster's name. */
-export async function deleteCluster(actor: Actor, id: string, confirmName: string | null, meta: RequestMeta): Promise<void> {
+export async function deleteCluster(
+  actor: Actor,
+  id: string,
+  confirmName: string | null,
+  meta: RequestMeta,
+): Promise<void> {
   const cluster = await getClusterRowOrThrow(id);
   if (confirmName !== cluster.name) {
-    await audit(actor, { action: "cluster.delete", outcome: "denied", target: { type: "cluster", id }, details: { reason: "confirmation did not match" } }, meta);
-    throw new AppError("unprocessable_entity", `Type the cluster's name to confirm: pass ?confirm=${cluster.name}`, {
-      field: "confirm",
-    });
+    await audit(
+      actor,
+      {
+        action: "cluster.delete",
+        outcome: "denied",
+        target: { type: "cluster", id },
+        details: { reason: "confirmation did not match" },
+      },
+      meta,
+    );
+    throw new AppError(
+      "unprocessable_entity",
+      `Type the cluster's name to confirm: pass ?confirm=${cluster.name}`,
+      {
+        field: "confirm",
+      },
+    );
   }
   await db().cluster.delete({ where: { id } });
-  await audit(actor, { action: "cluster.delete", outcome: "success", target: { type: "cluster", id }, details: { name: cluster.name } }, meta);
+  await audit(
+    actor,
+    {
+      action: "cluster.delete",
+      outcome: "success",
+      target: { type: "cluster", id },
+      details: { name: cluster.name },
+    },
+    meta,
+  );
 }

@@ -3,7 +3,9 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ClusterSummary, NodeSummary } from "@/lib/schemas/cluster";
 
-const clusterWithNodes = { nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] } } satisfies Prisma.ClusterInclude;
+const clusterWithNodes = {
+  nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] },
+} satisfies Prisma.ClusterInclude;
 type ClusterRow = Prisma.ClusterGetPayload<{ include: typeof clusterWithNodes }>;
 type NodeRow = ClusterRow["nodes"][number];
 
@@ -49,7 +51,9 @@ export async function getClusterOrThrow(id: string): Promise<ClusterSummary> {
 /** Catalog row with nodes (encrypted passwords included): for server-side use only. */
 export async function getClusterRowOrThrow(id: string): Promise<ClusterRow> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const cluster = uuid.test(id) ? await db().cluster.findUnique({ where: { id }, include: clusterWithNodes }) : null;
+  const cluster = uuid.test(id)
+    ? await db().cluster.findUnique({ where: { id }, include: clusterWithNodes })
+    : null;
   if (!cluster) throw new AppError("not_found", `No cluster with id ${id}`);
   return cluster;
 }

@@ -2,12 +2,8 @@ import { getClusterRowOrThrow, type NodeRow } from "@/lib/clusters/queries";
 import { AppError, toErrorBody } from "@/lib/errors";
 import type { NodeConnection } from "@/lib/pg/connection";
 import { probeNode } from "@/lib/pg/probe";
-import type { ConnectionReport } from "@/lib/schemas/cluster";
+import type { ConnectionReport, NodeTestResult } from "@/lib/schemas/cluster";
 import { decryptNodePassword } from "@/lib/secrets";
-
-export type NodeTestResult =
-  | { name: string; role: "primary" | "standby"; ok: true; report: ConnectionReport }
-  | { name: string; role: "primary" | "standby"; ok: false; error: { code: string; message: string } };
 
 /** The connection settings of a registered node, password decrypted: server-side only. */
 export function nodeConnection(node: NodeRow): NodeConnection {
@@ -40,8 +36,15 @@ export async function testRegisteredCluster(clusterId: string): Promise<{ nodes:
           report: { ...report, warnings: [...expectedRoleWarning(node, report), ...report.warnings] },
         };
       } catch (error) {
-        const { body } = toErrorBody(error instanceof AppError ? error : new AppError("upstream_unavailable", String(error)));
-        return { name: node.name, role: node.role, ok: false, error: { code: body.error.code, message: body.error.message } };
+        const { body } = toErrorBody(
+          error instanceof AppError ? error : new AppError("upstream_unavailable", String(error)),
+        );
+        return {
+          name: node.name,
+          role: node.role,
+          ok: false,
+          error: { code: body.error.code, message: body.error.message },
+        };
       }
     }),
   );

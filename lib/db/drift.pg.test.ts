@@ -59,13 +59,22 @@ afterAll(() => client.end());
 
 describe("catalog migrations match schema.prisma", () => {
   it("has every model's columns with the same type and nullability, and no others", async () => {
-    const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string }>(
+    const { rows } = await client.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      udt_name: string;
+      is_nullable: string;
+    }>(
       `select table_name, column_name, data_type, udt_name, is_nullable from information_schema.columns where table_schema = 'public'`,
     );
     const actual = new Map(
       rows.map((row) => [
         `${row.table_name}.${row.column_name}`,
-        { type: row.data_type === "USER-DEFINED" ? `enum:${row.udt_name}` : row.data_type, nullable: row.is_nullable === "YES" },
+        {
+          type: row.data_type === "USER-DEFINED" ? `enum:${row.udt_name}` : row.data_type,
+          nullable: row.is_nullable === "YES",
+        },
       ]),
     );
     const expected = new Map<string, { type: string; nullable: boolean }>();
@@ -73,11 +82,16 @@ describe("catalog migrations match schema.prisma", () => {
       const table = model.dbName ?? model.name;
       for (const field of model.fields) {
         if (field.kind === "object") continue;
-        expected.set(`${table}.${field.dbName ?? field.name}`, { type: expectedType(field), nullable: !field.isRequired });
+        expected.set(`${table}.${field.dbName ?? field.name}`, {
+          type: expectedType(field),
+          nullable: !field.isRequired,
+        });
       }
     }
     const migrationTables = new Set(["walden_migrations"]);
-    const actualModelColumns = new Map([...actual].filter(([key]) => !migrationTables.has(key.split(".")[0]!)));
+    const actualModelColumns = new Map(
+      [...actual].filter(([key]) => !migrationTables.has(key.split(".")[0]!)),
+    );
     expect(Object.fromEntries(actualModelColumns)).toEqual(Object.fromEntries(expected));
   });
 
@@ -88,7 +102,12 @@ describe("catalog migrations match schema.prisma", () => {
        where n.nspname = 'public' group by t.typname`,
     );
     const actual = Object.fromEntries(rows.map((row) => [row.name, row.values]));
-    const expected = Object.fromEntries(datamodel.enums.map((item) => [item.dbName ?? item.name, item.values.map((value) => value.dbName ?? value.name)]));
+    const expected = Object.fromEntries(
+      datamodel.enums.map((item) => [
+        item.dbName ?? item.name,
+        item.values.map((value) => value.dbName ?? value.name),
+      ]),
+    );
     expect(actual).toEqual(expected);
   });
 

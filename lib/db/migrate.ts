@@ -5,9 +5,15 @@ import { runner } from "node-pg-migrate";
 // Plain SQL migrations applied by node-pg-migrate: `prisma migrate` needs a native engine
 // that cannot be downloaded here (README "Migrations"). node-pg-migrate takes an advisory
 // lock, so several processes starting at once apply each file exactly once.
-export const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const migrationsDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../prisma/migrations",
+);
 
-export async function migrateCatalog(databaseUrl: string, log: (line: string) => void = () => {}): Promise<string[]> {
+export async function migrateCatalog(
+  databaseUrl: string,
+  log: (line: string) => void = () => {},
+): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: migrationsDir,

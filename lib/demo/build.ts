@@ -3,7 +3,16 @@ import path from "node:path";
 
 // `next start` serves what `next build` produced. Rebuild only when a source file is newer
 // than the last build, so a second `npm run demo` starts in seconds.
-const sourceRoots = ["app", "components", "lib", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const sourceRoots = [
+  "app",
+  "components",
+  "lib",
+  "proxy.ts",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+];
 
 function newestMtime(entry: string): number {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });

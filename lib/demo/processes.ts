@@ -4,7 +4,12 @@ import { spawn, type ChildProcess } from "node:child_process";
  * Starts a long-running child in its own process group (so `next start`'s own children can
  * be signalled with it), prefixing each output line with its name.
  */
-export function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+export function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess {
   const child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = (chunk: Buffer) =>
     chunk
@@ -40,6 +45,8 @@ export function runToCompletion(command: string, args: string[], env: NodeJS.Pro
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: "inherit" });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }

@@ -23,7 +23,13 @@ export interface DemoUser {
 }
 
 const demoRoles: Role[] = ["admin", "operator", "viewer"];
-const systemActor: Actor = { kind: "session", userId: "00000000-0000-0000-0000-000000000000", email: "system", role: "admin", label: "demo seed" };
+const systemActor: Actor = {
+  kind: "session",
+  userId: "00000000-0000-0000-0000-000000000000",
+  email: "system",
+  role: "admin",
+  label: "demo seed",
+};
 
 async function readCredentials(file: string): Promise<DemoUser[] | null> {
   try {
@@ -53,8 +59,13 @@ export async function seedDemoUsers(home: string): Promise<DemoUser[]> {
     const user = existing
       ? (await verifyPassword(demo.password, existing.passwordHash))
         ? existing
-        : await db().user.update({ where: { id: existing.id }, data: { passwordHash: await hashPassword(demo.password), disabledAt: null } })
-      : await db().user.create({ data: { email: demo.email, role: demo.role, passwordHash: await hashPassword(demo.password) } });
+        : await db().user.update({
+            where: { id: existing.id },
+            data: { passwordHash: await hashPassword(demo.password), disabledAt: null },
+          })
+      : await db().user.create({
+          data: { email: demo.email, role: demo.role, passwordHash: await hashPassword(demo.password) },
+        });
     const tokenHash = sha256Hex(demo.token);
     if (!(await db().apiToken.findUnique({ where: { tokenHash } }))) {
       await db().apiToken.create({
@@ -62,7 +73,12 @@ export async function seedDemoUsers(home: string): Promise<DemoUser[]> {
       });
     }
     if (!existing) {
-      await audit(systemActor, { action: "user.create", outcome: "success", target: { type: "user", id: user.id }, details: { email: demo.email, role: demo.role } });
+      await audit(systemActor, {
+        action: "user.create",
+        outcome: "success",
+        target: { type: "user", id: user.id },
+        details: { email: demo.email, role: demo.role },
+      });
     }
   }
   return users;

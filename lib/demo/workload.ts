@@ -10,7 +10,10 @@ const createTableSql = `create table if not exists demo_events (
   payload text not null
 )`;
 
-export function startDemoWorkload(node: NodeConnection, log: (line: string) => void): { stop: () => Promise<void> } {
+export function startDemoWorkload(
+  node: NodeConnection,
+  log: (line: string) => void,
+): { stop: () => Promise<void> } {
   const pool = new pg.Pool({ ...node, max: 1, application_name: "walden-demo-workload" });
   pool.on("error", () => {});
   let ticks = 0;
@@ -21,9 +24,10 @@ export function startDemoWorkload(node: NodeConnection, log: (line: string) => v
     try {
       if (ticks === 0) await pool.query(createTableSql);
       ticks += 1;
-      await pool.query("insert into demo_events (kind, payload) values ($1, repeat(md5(random()::text), 8))", [
-        kinds[ticks % kinds.length],
-      ]);
+      await pool.query(
+        "insert into demo_events (kind, payload) values ($1, repeat(md5(random()::text), 8))",
+        [kinds[ticks % kinds.length]],
+      );
       if (ticks % 120 === 0) await pool.query("delete from demo_events where at < now() - interval '1 hour'");
       if (failing) log("demo workload: writing again");
       failing = false;

@@ -14,6 +14,10 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
 }
 
 /** The one way to enqueue: the payload is validated before it is stored. */
-export async function enqueue<Q extends QueueName>(boss: PgBoss, queue: Q, payload: QueuePayload<Q>): Promise<string | null> {
+export async function enqueue<Q extends QueueName>(
+  boss: PgBoss,
+  queue: Q,
+  payload: QueuePayload<Q>,
+): Promise<string | null> {
   return boss.send(queue, parsePayload(queue, payload));
 }

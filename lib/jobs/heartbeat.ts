@@ -4,7 +4,10 @@ import { db } from "@/lib/db";
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 /** Writes this worker's heartbeat row now and every few seconds; /api/v1/health reads it. */
-export function startHeartbeat(workerId: string, onError: (error: unknown) => void): { stop: () => Promise<void> } {
+export function startHeartbeat(
+  workerId: string,
+  onError: (error: unknown) => void,
+): { stop: () => Promise<void> } {
   const startedAt = new Date();
   const beat = () =>
     db().workerHeartbeat.upsert({

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
     for (const job of jobs) {
       parsePayload("catalog.prune", job.data);
       const pruned = await pruneCatalog();
-      log(`catalog.prune: ${pruned.sessions} expired sessions, ${pruned.heartbeats} stale heartbeats removed`);
+      log(
+        `catalog.prune: ${pruned.sessions} expired sessions, ${pruned.heartbeats} stale heartbeats removed`,
+      );
     }
   });
   await boss.schedule("catalog.prune", "17 * * * *", {}, { tz: "UTC" });

@@ -28,7 +28,10 @@ export function clientConfig(node: NodeConnection, connectTimeoutMs = 5000): pg.
 }
 
 /** Opens one short-lived connection, runs `work`, and always closes it. */
-export async function withNodeClient<T>(node: NodeConnection, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withNodeClient<T>(
+  node: NodeConnection,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client(clientConfig(node));
   // A server that drops the socket later must not crash the process with an unhandled 'error'.
   client.on("error", () => {});

@@ -23,13 +23,19 @@ describe("toConnectionReport", () => {
   });
 
   it("is quiet when nothing is missing, and reports a standby", () => {
-    const report = toConnectionReport({ ...row, in_recovery: true, has_pg_monitor: true, has_replication: true }, "1");
+    const report = toConnectionReport(
+      { ...row, in_recovery: true, has_pg_monitor: true, has_replication: true },
+      "1",
+    );
     expect(report.role).toBe("standby");
     expect(report.warnings).toEqual([]);
   });
 
   it("warns about versions older than 13 and a missing system identifier", () => {
-    const report = toConnectionReport({ ...row, is_superuser: true, server_version: "12.1", server_version_num: 120001 }, null);
+    const report = toConnectionReport(
+      { ...row, is_superuser: true, server_version: "12.1", server_version_num: 120001 },
+      null,
+    );
     expect(report.warnings).toEqual([
       expect.stringContaining("older than 13"),
       expect.stringContaining("system identifier"),

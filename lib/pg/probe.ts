@@ -51,7 +51,11 @@ export function toConnectionReport(row: ProbeRow, systemIdentifier: string | nul
     role: row.in_recovery ? "standby" : "primary",
     systemIdentifier,
     currentUser: row.current_user,
-    privileges: { superuser: row.is_superuser, replication: row.is_superuser || row.has_replication, pgMonitor: row.is_superuser || row.has_pg_monitor },
+    privileges: {
+      superuser: row.is_superuser,
+      replication: row.is_superuser || row.has_replication,
+      pgMonitor: row.is_superuser || row.has_pg_monitor,
+    },
     warnings,
   };
 }
@@ -62,23 +66,42 @@ export function describeConnectionError(error: unknown, node: NodeConnection): A
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
   switch (code) {
     case "ECONNREFUSED":
-      return new AppError("upstream_unavailable", `Could not connect to ${where}: connection refused. Is PostgreSQL running and listening on that address and port?`);
+      return new AppError(
+        "upstream_unavailable",
+        `Could not connect to ${where}: connection refused. Is PostgreSQL running and listening on that address and port?`,
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return new AppError("upstream_unavailable", `Could not resolve the host name "${node.host}".`);
     case "ETIMEDOUT":
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new AppError("upstream_unavailable", `Could not reach ${where} (${code}). Check the host, port and firewall.`);
+      return new AppError(
+        "upstream_unavailable",
+        `Could not reach ${where} (${code}). Check the host, port and firewall.`,
+      );
     case "28P01":
-      return new AppError("unprocessable_entity", `Password authentication failed for user "${node.user}" on ${where}.`, { field: "password" });
+      return new AppError(
+        "unprocessable_entity",
+        `Password authentication failed for user "${node.user}" on ${where}.`,
+        { field: "password" },
+      );
     case "28000":
-      return new AppError("unprocessable_entity", `The server at ${where} refused user "${node.user}": ${message ?? "not allowed"}. Check pg_hba.conf.`, { field: "user" });
+      return new AppError(
+        "unprocessable_entity",
+        `The server at ${where} refused user "${node.user}": ${message ?? "not allowed"}. Check pg_hba.conf.`,
+        { field: "user" },
+      );
     case "3D000":
-      return new AppError("unprocessable_entity", `Database "${node.database}" does not exist on ${where}.`, { field: "database" });
+      return new AppError("unprocessable_entity", `Database "${node.database}" does not exist on ${where}.`, {
+        field: "database",
+      });
   }
   if (message && /timeout/i.test(message)) {
-    return new AppError("upstream_unavailable", `Timed out connecting to ${where}. Check the host, port and firewall.`);
+    return new AppError(
+      "upstream_unavailable",
+      `Timed out connecting to ${where}. Check the host, port and firewall.`,
+    );
   }
   return new AppError("upstream_unavailable", `Could not connect to ${where}: ${message ?? String(error)}`);
 }

@@ -4,7 +4,9 @@ import { clusterCreateSchema, clusterUpdateSchema } from "@/lib/schemas/cluster"
 const valid = {
   name: "prod-eu",
   primary: { host: "db1.example.com", port: 5432, user: "walden", password: "p@ss word:\\", database: "app" },
-  standbys: [{ name: "replica-1", host: "10.0.0.2", port: 5433, user: "walden", password: "x", database: "app" }],
+  standbys: [
+    { name: "replica-1", host: "10.0.0.2", port: 5433, user: "walden", password: "x", database: "app" },
+  ],
   archive: { mode: "archive_command", path: "/var/lib/walden/archive/prod-eu" },
 };
 
@@ -42,9 +44,12 @@ describe("clusterCreateSchema", () => {
     expect(errorPaths({ ...valid, primary: { ...valid.primary, ...override } })).toContain(path);
   });
 
-  it.each([["Prod"], ["-x"], ["x-"], ["a_b"], ["a b"], ["a".repeat(64)]])("rejects cluster name %j", (name) => {
-    expect(errorPaths({ ...valid, name })).toContain("name");
-  });
+  it.each([["Prod"], ["-x"], ["x-"], ["a_b"], ["a b"], ["a".repeat(64)]])(
+    "rejects cluster name %j",
+    (name) => {
+      expect(errorPaths({ ...valid, name })).toContain("name");
+    },
+  );
 
   it("rejects unknown keys (no smuggled conninfo)", () => {
     expect(errorPaths({ ...valid, primary: { ...valid.primary, conninfo: "host=x" } })).toContain("primary");
@@ -58,8 +63,12 @@ describe("clusterCreateSchema", () => {
   });
 
   it("rejects relative or traversing archive paths", () => {
-    expect(errorPaths({ ...valid, archive: { mode: "archive_command", path: "archive" } })).toContain("archive.path");
-    expect(errorPaths({ ...valid, archive: { mode: "archive_command", path: "/srv/../etc" } })).toContain("archive.path");
+    expect(errorPaths({ ...valid, archive: { mode: "archive_command", path: "archive" } })).toContain(
+      "archive.path",
+    );
+    expect(errorPaths({ ...valid, archive: { mode: "archive_command", path: "/srv/../etc" } })).toContain(
+      "archive.path",
+    );
     expect(errorPaths({ ...valid, archive: { mode: "rsync" } })).toContain("archive.mode");
   });
 });

@@ -92,3 +92,8 @@ export interface ConnectionReport {
   /** Missing privileges in words a DBA can act on; empty when nothing is missing. */
   warnings: string[];
 }
+
+/** One node's answer to "test connection" on a registered cluster. */
+export type NodeTestResult =
+  | { name: string; role: "primary" | "standby"; ok: true; report: ConnectionReport }
+  | { name: string; role: "primary" | "standby"; ok: false; error: { code: string; message: string } };

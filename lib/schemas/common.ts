@@ -9,7 +9,10 @@ export const slugSchema = z
   .trim()
   .min(1, "is required")
   .max(63, "must be at most 63 characters")
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "use lowercase letters, digits and '-' (not at the start or end)");
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+    "use lowercase letters, digits and '-' (not at the start or end)",
+  );
 
 const hostnameLabel = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
@@ -28,7 +31,10 @@ export const hostSchema = z
   .string()
   .trim()
   .min(1, "is required")
-  .refine((value) => isIpAddress(value) || isHostname(value), "must be a hostname or an IP address (no spaces, '=' or URLs)");
+  .refine(
+    (value) => isIpAddress(value) || isHostname(value),
+    "must be a hostname or an IP address (no spaces, '=' or URLs)",
+  );
 
 export const portSchema = z
   .number({ error: "must be a whole number from 1 to 65535" })
@@ -42,7 +48,10 @@ export const pgNameSchema = z
   .trim()
   .min(1, "is required")
   .max(63, "must be at most 63 characters (PostgreSQL's limit)")
-  .regex(/^[A-Za-z_][A-Za-z0-9_$-]*$/, "use letters, digits, '_', '$' or '-', starting with a letter or '_' (no spaces or '=')");
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_$-]*$/,
+    "use letters, digits, '_', '$' or '-', starting with a letter or '_' (no spaces or '=')",
+  );
 
 export const passwordSchema = z
   .string()

@@ -5,29 +5,57 @@ import { hasRole, type Role } from "@/lib/auth/roles";
 import { generateApiToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { TokenCreateInput, TokenSummary, UserCreateInput, UserSummary, UserUpdateInput } from "@/lib/schemas/user";
+import type {
+  TokenCreateInput,
+  TokenSummary,
+  UserCreateInput,
+  UserSummary,
+  UserUpdateInput,
+} from "@/lib/schemas/user";
 import { toUserSummary } from "@/lib/users/queries";
 import { toTokenSummary } from "@/lib/users/tokens-queries";
 
-export async function createUser(actor: Actor, input: UserCreateInput, meta: RequestMeta): Promise<UserSummary> {
+export async function createUser(
+  actor: Actor,
+  input: UserCreateInput,
+  meta: RequestMeta,
+): Promise<UserSummary> {
   if (await db().user.findUnique({ where: { email: input.email } })) {
     throw new AppError("conflict", `A user with email ${input.email} already exists`, { field: "email" });
   }
   const user = await db().user.create({
-    data: { email: input.email, name: input.name || null, role: input.role, passwordHash: await hashPassword(input.password) },
+    data: {
+      email: input.email,
+      name: input.name || null,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+    },
   });
-  await audit(actor, { action: "user.create", outcome: "success", target: { type: "user", id: user.id }, details: { input } }, meta);
+  await audit(
+    actor,
+    { action: "user.create", outcome: "success", target: { type: "user", id: user.id }, details: { input } },
+    meta,
+  );
   return toUserSummary(user);
 }
 
-export async function updateUser(actor: Actor, id: string, input: UserUpdateInput, meta: RequestMeta): Promise<UserSummary> {
+export async function updateUser(
+  actor: Actor,
+  id: string,
+  input: UserUpdateInput,
+  meta: RequestMeta,
+): Promise<UserSummary> {
   const user = await db().user.findUnique({ where: { id } });
   if (!user) throw new AppError("not_found", `No user with id ${id}`);
   // An admin who demotes or disables themselves could leave nobody able to undo it.
   if (user.id === actor.userId && ((input.role && input.role !== "admin") || input.disabled)) {
-    throw new AppError("unprocessable_entity", "You cannot demote or disable your own account; ask another admin", {
-      field: input.role ? "role" : "disabled",
-    });
+    throw new AppError(
+      "unprocessable_entity",
+      "You cannot demote or disable your own account; ask another admin",
+      {
+        field: input.role ? "role" : "disabled",
+      },
+    );
   }
   const updated = await db().user.update({
     where: { id },
@@ -39,7 +67,11 @@ export async function updateUser(actor: Actor, id: string, input: UserUpdateInpu
     },
   });
   if (input.disabled || input.password) await db().session.deleteMany({ where: { userId: id } });
-  await audit(actor, { action: "user.update", outcome: "success", target: { type: "user", id }, details: { input } }, meta);
+  await audit(
+    actor,
+    { action: "user.update", outcome: "success", target: { type: "user", id }, details: { input } },
+    meta,
+  );
   return toUserSummary(updated);
 }
 
@@ -53,9 +85,13 @@ export async function createApiToken(
   const owner = await db().user.findUnique({ where: { id: ownerId } });
   if (!owner) throw new AppError("unprocessable_entity", `No user with id ${ownerId}`, { field: "userId" });
   if (!hasRole(owner.role as Role, input.role)) {
-    throw new AppError("unprocessable_entity", `${owner.email} is ${owner.role}; a token cannot have more rights than its owner`, {
-      field: "role",
-    });
+    throw new AppError(
+      "unprocessable_entity",
+      `${owner.email} is ${owner.role}; a token cannot have more rights than its owner`,
+      {
+        field: "role",
+      },
+    );
   }
   const { token, prefix, hash } = generateApiToken();
   const row = await db().apiToken.create({
@@ -69,7 +105,16 @@ export async function createApiToken(
     },
     include: { user: { select: { id: true, email: true } } },
   });
-  await audit(actor, { action: "token.create", outcome: "success", target: { type: "api_token", id: row.id }, details: { input } }, meta);
+  await audit(
+    actor,
+    {
+      action: "token.create",
+      outcome: "success",
+      target: { type: "api_token", id: row.id },
+      details: { input },
+    },
+    meta,
+  );
   return { ...toTokenSummary(row), token };
 }
 
@@ -77,5 +122,14 @@ export async function revokeApiToken(actor: Actor, id: string, meta: RequestMeta
   const token = await db().apiToken.findUnique({ where: { id } });
   if (!token) throw new AppError("not_found", `No API token with id ${id}`);
   if (!token.revokedAt) await db().apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-  await audit(actor, { action: "token.revoke", outcome: "success", target: { type: "api_token", id }, details: { name: token.name } }, meta);
+  await audit(
+    actor,
+    {
+      action: "token.revoke",
+      outcome: "success",
+      target: { type: "api_token", id },
+      details: { name: token.name },
+    },
+    meta,
+  );
 }

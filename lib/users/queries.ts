@@ -2,7 +2,14 @@ import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import type { UserSummary } from "@/lib/schemas/user";
 
-type UserRow = { id: string; email: string; name: string | null; role: string; disabledAt: Date | null; createdAt: Date };
+type UserRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+};
 
 export function toUserSummary(user: UserRow): UserSummary {
   return {

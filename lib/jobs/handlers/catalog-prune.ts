@@ -3,6 +3,8 @@ import { db } from "@/lib/db";
 /** Deletes expired sessions and old heartbeat rows of workers that died without saying goodbye. */
 export async function pruneCatalog(now = new Date()): Promise<{ sessions: number; heartbeats: number }> {
   const sessions = await db().session.deleteMany({ where: { expiresAt: { lt: now } } });
-  const heartbeats = await db().workerHeartbeat.deleteMany({ where: { beatAt: { lt: new Date(now.getTime() - 86_400_000) } } });
+  const heartbeats = await db().workerHeartbeat.deleteMany({
+    where: { beatAt: { lt: new Date(now.getTime() - 86_400_000) } },
+  });
   return { sessions: sessions.count, heartbeats: heartbeats.count };
 }

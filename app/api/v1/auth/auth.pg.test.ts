@@ -118,7 +118,10 @@ describe("users", () => {
 
 describe("API tokens", () => {
   it("are shown once, stored hashed, work as Bearer, and stop working when revoked", async () => {
-    const created = await call(tokensRoute.POST, "POST", "/api/v1/tokens", { ...adminAs(), body: { name: "ci", role: "viewer" } });
+    const created = await call(tokensRoute.POST, "POST", "/api/v1/tokens", {
+      ...adminAs(),
+      body: { name: "ci", role: "viewer" },
+    });
     expect(created.status).toBe(201);
     const token: string = created.json.token;
     expect(token).toMatch(/^wld_/);
@@ -127,7 +130,9 @@ describe("API tokens", () => {
 
     const list = await call(tokensRoute.GET, "GET", "/api/v1/tokens", { token: admin.token });
     expect(list.text).not.toContain(token);
-    expect(list.json.find((item: { id: string }) => item.id === created.json.id).prefix).toBe(token.slice(0, 10));
+    expect(list.json.find((item: { id: string }) => item.id === created.json.id).prefix).toBe(
+      token.slice(0, 10),
+    );
 
     expect((await call(meRoute.GET, "GET", "/api/v1/me", { token })).json.role).toBe("viewer");
     const revoked = await call(tokenRoute.DELETE, "DELETE", `/api/v1/tokens/${created.json.id}`, {
@@ -145,9 +150,14 @@ describe("API tokens", () => {
     });
     expect(refused.status).toBe(422);
     // A token issued when its owner was admin loses rights when the owner is demoted.
-    const strong = await call(tokensRoute.POST, "POST", "/api/v1/tokens", { ...adminAs(), body: { name: "x", role: "operator", userId: operator.id } });
+    const strong = await call(tokensRoute.POST, "POST", "/api/v1/tokens", {
+      ...adminAs(),
+      body: { name: "x", role: "operator", userId: operator.id },
+    });
     await db().user.update({ where: { id: operator.id }, data: { role: "viewer" } });
-    expect((await call(meRoute.GET, "GET", "/api/v1/me", { token: strong.json.token })).json.role).toBe("viewer");
+    expect((await call(meRoute.GET, "GET", "/api/v1/me", { token: strong.json.token })).json.role).toBe(
+      "viewer",
+    );
     await db().user.update({ where: { id: operator.id }, data: { role: "operator" } });
   });
 });
@@ -156,7 +166,10 @@ describe("audit log", () => {
   it("records mutations with who, what, target and outcome, for admins only", async () => {
     const response = await call(auditRoute.GET, "GET", "/api/v1/audit?limit=50", { token: admin.token });
     expect(response.status).toBe(200);
-    const event = response.json.find((item: { action: string; actor: string }) => item.action === "token.create" && item.actor === admin.email);
+    const event = response.json.find(
+      (item: { action: string; actor: string }) =>
+        item.action === "token.create" && item.actor === admin.email,
+    );
     expect(event).toMatchObject({ outcome: "success", targetType: "api_token" });
     expect((await call(auditRoute.GET, "GET", "/api/v1/audit", { token: operator.token })).status).toBe(403);
   });

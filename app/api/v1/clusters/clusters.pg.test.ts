@@ -9,7 +9,13 @@ import { call, makeUser, type TestUser } from "@/test/api-client";
 
 const sandbox = inject("sandbox");
 const primary = sandbox.cluster.primary;
-const node = (port: number) => ({ host: primary.host, port, user: primary.user, password: primary.password, database: primary.database });
+const node = (port: number) => ({
+  host: primary.host,
+  port,
+  user: primary.user,
+  password: primary.password,
+  database: primary.database,
+});
 
 let admin: TestUser;
 let viewer: TestUser;
@@ -49,7 +55,9 @@ describe("GET /api/v1/clusters", () => {
   });
 
   it("is 401 with a made-up token", async () => {
-    const response = await call(clustersRoute.GET, "GET", "/api/v1/clusters", { token: "wld_" + "x".repeat(43) });
+    const response = await call(clustersRoute.GET, "GET", "/api/v1/clusters", {
+      token: "wld_" + "x".repeat(43),
+    });
     expect(response.status).toBe(401);
   });
 
@@ -59,10 +67,19 @@ describe("GET /api/v1/clusters", () => {
     const cluster = response.json.find((item: { id: string }) => item.id === clusterId);
     expect(cluster).toMatchObject({
       name: clusterName,
-      primary: { host: primary.host, port: primary.port, user: primary.user, database: "app", hasPassword: true },
+      primary: {
+        host: primary.host,
+        port: primary.port,
+        user: primary.user,
+        database: "app",
+        hasPassword: true,
+      },
       lastBackup: null,
     });
-    expect(cluster.standbys.map((standby: { name: string }) => standby.name)).toEqual(["standby1", "standby2"]);
+    expect(cluster.standbys.map((standby: { name: string }) => standby.name)).toEqual([
+      "standby1",
+      "standby2",
+    ]);
     expect(response.text).not.toMatch(/"password"/);
     expect(response.text).not.toContain(primary.password);
   });
@@ -75,7 +92,9 @@ describe("POST /api/v1/clusters", () => {
       body: { name: "nope", primary: node(primary.port) },
     });
     expect(response.status).toBe(403);
-    const denied = await db().auditEvent.findFirst({ where: { actorId: viewer.id, action: "cluster.create", outcome: "denied" } });
+    const denied = await db().auditEvent.findFirst({
+      where: { actorId: viewer.id, action: "cluster.create", outcome: "denied" },
+    });
     expect(denied).not.toBeNull();
   });
 
@@ -96,7 +115,10 @@ describe("POST /api/v1/clusters", () => {
   });
 
   it("is 422 for a body that is not JSON", async () => {
-    const response = await call(clustersRoute.POST, "POST", "/api/v1/clusters", { token: admin.token, rawBody: "{not json" });
+    const response = await call(clustersRoute.POST, "POST", "/api/v1/clusters", {
+      token: admin.token,
+      rawBody: "{not json",
+    });
     expect(response.status).toBe(422);
   });
 
@@ -115,7 +137,9 @@ describe("POST /api/v1/clusters", () => {
       expect(row.passwordEncrypted).not.toContain(primary.password);
       expect(decryptNodePassword(row.passwordEncrypted!)).toBe(primary.password);
     }
-    const event = await db().auditEvent.findFirst({ where: { targetId: clusterId, action: "cluster.create", outcome: "success" } });
+    const event = await db().auditEvent.findFirst({
+      where: { targetId: clusterId, action: "cluster.create", outcome: "success" },
+    });
     expect(JSON.stringify(event?.details)).not.toContain(primary.password);
     expect(JSON.stringify(event?.details)).toContain("[redacted]");
   });
@@ -131,7 +155,11 @@ describe("cookie sessions", () => {
       params: { id: clusterId },
     });
     expect(crossSite.status).toBe(403);
-    const noOrigin = await call(clusterRoute.PATCH, "PATCH", `/api/v1/clusters/${clusterId}`, { cookie: admin.cookie, body, params: { id: clusterId } });
+    const noOrigin = await call(clusterRoute.PATCH, "PATCH", `/api/v1/clusters/${clusterId}`, {
+      cookie: admin.cookie,
+      body,
+      params: { id: clusterId },
+    });
     expect(noOrigin.status).toBe(403);
     const sameSite = await call(clusterRoute.PATCH, "PATCH", `/api/v1/clusters/${clusterId}`, {
       cookie: admin.cookie,
@@ -143,7 +171,10 @@ describe("cookie sessions", () => {
   });
 
   it("allow reads without Origin", async () => {
-    const response = await call(clusterRoute.GET, "GET", `/api/v1/clusters/${clusterId}`, { cookie: viewer.cookie, params: { id: clusterId } });
+    const response = await call(clusterRoute.GET, "GET", `/api/v1/clusters/${clusterId}`, {
+      cookie: viewer.cookie,
+      params: { id: clusterId },
+    });
     expect(response.status).toBe(200);
     expect(response.json.name).toBe(clusterName);
   });
@@ -210,12 +241,23 @@ describe("test connection", () => {
   });
 
   it("probes every registered node with stored credentials", async () => {
-    const response = await call(clusterTestRoute.POST, "POST", `/api/v1/clusters/${clusterId}/test-connection`, {
-      token: viewer.token,
-      params: { id: clusterId },
-    });
+    const response = await call(
+      clusterTestRoute.POST,
+      "POST",
+      `/api/v1/clusters/${clusterId}/test-connection`,
+      {
+        token: viewer.token,
+        params: { id: clusterId },
+      },
+    );
     expect(response.status).toBe(200);
-    expect(response.json.nodes.map((result: { name: string; ok: boolean; report?: { role: string } }) => [result.name, result.ok, result.report?.role])).toEqual([
+    expect(
+      response.json.nodes.map((result: { name: string; ok: boolean; report?: { role: string } }) => [
+        result.name,
+        result.ok,
+        result.report?.role,
+      ]),
+    ).toEqual([
       ["primary", true, "primary"],
       ["standby1", true, "standby"],
       ["standby2", true, "standby"],
@@ -225,19 +267,32 @@ describe("test connection", () => {
 
 describe("DELETE /api/v1/clusters/:id", () => {
   it("needs the cluster's name typed to confirm", async () => {
-    const unconfirmed = await call(clusterRoute.DELETE, "DELETE", `/api/v1/clusters/${clusterId}?confirm=wrong`, {
-      token: admin.token,
-      params: { id: clusterId },
-    });
+    const unconfirmed = await call(
+      clusterRoute.DELETE,
+      "DELETE",
+      `/api/v1/clusters/${clusterId}?confirm=wrong`,
+      {
+        token: admin.token,
+        params: { id: clusterId },
+      },
+    );
     expect(unconfirmed.status).toBe(422);
     expect(await db().cluster.findUnique({ where: { id: clusterId } })).not.toBeNull();
-    const confirmed = await call(clusterRoute.DELETE, "DELETE", `/api/v1/clusters/${clusterId}?confirm=${clusterName}`, {
-      token: admin.token,
-      params: { id: clusterId },
-    });
+    const confirmed = await call(
+      clusterRoute.DELETE,
+      "DELETE",
+      `/api/v1/clusters/${clusterId}?confirm=${clusterName}`,
+      {
+        token: admin.token,
+        params: { id: clusterId },
+      },
+    );
     expect(confirmed.status).toBe(204);
     expect(await db().cluster.findUnique({ where: { id: clusterId } })).toBeNull();
-    const missing = await call(clusterRoute.GET, "GET", `/api/v1/clusters/${clusterId}`, { token: viewer.token, params: { id: clusterId } });
+    const missing = await call(clusterRoute.GET, "GET", `/api/v1/clusters/${clusterId}`, {
+      token: viewer.token,
+      params: { id: clusterId },
+    });
     expect(missing.status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import { testRegisteredCluster } from "@/lib/clusters/test-connection";
 import { withRoute } from "@/lib/route";
 
 // POST /api/v1/clusters/:id/test-connection — probe every registered node with its stored credentials
-export const POST = withRoute<{ id: string }>({ role: "viewer", action: "cluster.test_connection" }, ({ params }) =>
-  testRegisteredCluster(params.id),
+export const POST = withRoute<{ id: string }>(
+  { role: "viewer", action: "cluster.test_connection" },
+  ({ params }) => testRegisteredCluster(params.id),
 );
