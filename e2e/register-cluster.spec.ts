@@ -39,7 +39,7 @@ test("an admin registers a cluster through the form after testing the connection
   expect(text).not.toContain(sandbox.cluster.primary.password);
 });
 
-test("the form shows the server's field errors", async ({ page }) => {
+test("the form explains invalid fields before sending anything", async ({ page }) => {
   await signIn(page, "admin");
   await page.goto("/clusters/new");
   const form = page.getByRole("form", { name: "Register cluster" });
