@@ -52,17 +52,18 @@ function writeSandboxJson(file: string, content: unknown): void {
 
 // What the demo started, undone in reverse order on Ctrl-C, SIGTERM or a failed start.
 const cleanups: (() => Promise<void>)[] = [];
-let stopping = false;
+let stopping: Promise<never> | undefined;
 
-async function shutdown(reason: string, code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/** Idempotent: a child exiting while we are already stopping must not cut the cleanup short. */
+function shutdown(reason: string, code: number): Promise<never> {
+  stopping ??= (async () => {
     log(`${reason}: stopping what the demo started (data is kept)`);
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((error) => console.error("[demo] while stopping:", error));
     log("stopped");
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 
 async function main(): Promise<void> {
