@@ -8,6 +8,7 @@ export const errorStatus = {
   not_found: 404,
   conflict: 409,
   unprocessable_entity: 422,
+  too_many_requests: 429,
   upstream_unavailable: 503,
   internal_server_error: 500,
 } as const;

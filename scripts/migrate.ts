@@ -1,4 +1,5 @@
 // npm run db:migrate — apply pending catalog migrations to DATABASE_URL.
+import "dotenv/config";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 

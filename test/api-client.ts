@@ -46,7 +46,7 @@ export interface TestUser {
   cookie: string;
 }
 
-export async function makeUser(role: Role, label = role): Promise<TestUser> {
+export async function makeUser(role: Role, label: string = role): Promise<TestUser> {
   const email = `${label}-${Math.random().toString(36).slice(2, 10)}@test.local`;
   const user = await db().user.create({
     data: { email, role, passwordHash: await hashPassword("a-long-test-password") },

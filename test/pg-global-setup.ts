@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateCatalog } from "../lib/db/migrate";
-import { startSandbox } from "../lib/sandbox";
+import { startSandbox, stopSandbox } from "../lib/sandbox";
 
 // The `pg` project runs against a real sandbox (the same code as `npm run demo`) in its own
 // WALDEN_HOME and ports, so it never touches a running demo.
@@ -16,15 +16,17 @@ declare module "vitest" {
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
-  const sandbox = await startSandbox({
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const options = {
     home: testHome,
     basePort: testBasePort,
-    log: (line) => console.log(`[sandbox] ${line}`),
-  });
+    log: (line: string) => console.log(`[sandbox] ${line}`),
+  };
+  const sandbox = await startSandbox(options);
   await migrateCatalog(sandbox.catalog.url);
   project.provide("databaseUrl", sandbox.catalog.url);
   project.provide("waldenHome", testHome);
   project.provide("sandbox", sandbox);
-  // The servers are left running for the next run (startSandbox reuses them); CI throws the machine away.
+  // Stopped, not deleted: the next run starts the same servers again in a second or two.
+  return () => stopSandbox(options);
 }

@@ -1,4 +1,5 @@
 // npm run worker — the process that does all long or risky work (design.md "Worker").
+import "dotenv/config";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { disconnectDb } from "@/lib/db";

@@ -7,6 +7,7 @@ import * as tokenRoute from "@/app/api/v1/tokens/[id]/route";
 import * as tokensRoute from "@/app/api/v1/tokens/route";
 import * as userRoute from "@/app/api/v1/users/[id]/route";
 import * as usersRoute from "@/app/api/v1/users/route";
+import { LOGIN_FAILURE_LIMIT } from "@/lib/auth/login";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -63,12 +64,24 @@ describe("sign in and out", () => {
 
   it("refuses a wrong password with the same message as an unknown email, and audits both", async () => {
     const wrong = await signIn(admin.email, "not-the-password");
-    const unknown = await signIn("nobody@example.com", "whatever-password");
+    const unknown = await signIn(`nobody-${Date.now()}@example.com`, "whatever-password");
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect((await wrong.json()).error.message).toBe((await unknown.json()).error.message);
     const denied = await db().auditEvent.count({ where: { action: "auth.login", outcome: "denied" } });
     expect(denied).toBeGreaterThanOrEqual(2);
+  });
+
+  it("throttles repeated failures for one email, even with the right password", async () => {
+    const target = await makeUser("viewer", "throttled");
+    for (let attempt = 0; attempt < LOGIN_FAILURE_LIMIT; attempt += 1) {
+      expect((await signIn(target.email, `wrong-${attempt}`)).status).toBe(401);
+    }
+    const throttled = await signIn(target.email, "a-long-test-password");
+    expect(throttled.status).toBe(429);
+    expect((await throttled.json()).error.code).toBe("too_many_requests");
+    // Another account is not affected.
+    expect((await signIn(admin.email, "a-long-test-password")).status).toBe(200);
   });
 
   it("refuses a disabled user", async () => {
