@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
 import { HostPort } from "@/components/clusters/host-port";
+import { StandbyStateBadge } from "@/components/replication/standby-state";
+import { formatBytes, formatSeconds } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
 
@@ -8,6 +10,19 @@ const archiveModeLabel: Record<ClusterSummary["archive"]["mode"], string> = {
   archive_command: "archive_command",
   stream: "stream (pg_receivewal)",
 };
+
+function WorstLag({ lag }: { lag: ClusterSummary["worstLag"] }) {
+  if (!lag) return <span className="text-zinc-400">—</span>;
+  return (
+    <span className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
+      <span className="font-medium">{lag.standby}</span>
+      <StandbyStateBadge state={lag.state} />
+      <span className="tabular-nums">
+        {formatBytes(lag.bytes)} · {formatSeconds(lag.seconds)}
+      </span>
+    </span>
+  );
+}
 
 export function ClustersTable({
   clusters,
@@ -22,6 +37,7 @@ export function ClustersTable({
         <tr>
           <TH>Name</TH>
           <TH>Status</TH>
+          <TH>Worst replay lag</TH>
           <TH>Primary</TH>
           <TH>Standbys</TH>
           {showArchive ? <TH>Archive mode</TH> : null}
@@ -37,6 +53,9 @@ export function ClustersTable({
             </TD>
             <TD>
               <ClusterStatusBadge status={cluster.status} />
+            </TD>
+            <TD>
+              <WorstLag lag={cluster.worstLag} />
             </TD>
             <TD>
               <HostPort host={cluster.primary.host} port={cluster.primary.port} />

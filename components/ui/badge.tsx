@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 
-export type BadgeTone = "neutral" | "accent" | "info" | "success" | "warning" | "danger";
+export type BadgeTone = "neutral" | "accent" | "info" | "success" | "warning" | "orange" | "danger";
 
 const tones: Record<BadgeTone, string> = {
   neutral: "bg-zinc-100 text-zinc-700 ring-zinc-200",
@@ -9,6 +9,8 @@ const tones: Record<BadgeTone, string> = {
   info: "bg-sky-50 text-sky-800 ring-sky-200",
   success: "bg-green-50 text-green-800 ring-green-200",
   warning: "bg-amber-50 text-amber-800 ring-amber-200",
+  // Between a warning and a failure (a stalled standby): louder than amber, not yet red.
+  orange: "bg-orange-50 text-orange-800 ring-orange-300",
   danger: "bg-red-50 text-red-700 ring-red-200",
 };
 

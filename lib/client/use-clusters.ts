@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { NodeTestResult } from "@/lib/schemas/cluster";
@@ -11,6 +11,31 @@ import type {
   ConnectionReport,
   NodeConnectionInput,
 } from "@/lib/schemas/cluster";
+
+/** Every registered cluster with its sampled status and worst lag, refreshed every 2 s. */
+export function useClusters(initialData: ClusterSummary[]) {
+  return useQuery({
+    queryKey: queryKeys.clusters.list,
+    queryFn: ({ signal }) => apiFetch<ClusterSummary[]>("/api/v1/clusters", { signal }),
+    initialData,
+    initialDataUpdatedAt: Date.now,
+    refetchInterval: 2_000,
+    staleTime: 0,
+  });
+}
+
+/** One cluster, refreshed every 2 s (its status follows the replication sampler). */
+export function useCluster(id: string, initialData: ClusterSummary) {
+  return useQuery({
+    queryKey: queryKeys.clusters.detail(id),
+    queryFn: ({ signal }) =>
+      apiFetch<ClusterSummary>(`/api/v1/clusters/${encodeURIComponent(id)}`, { signal }),
+    initialData,
+    initialDataUpdatedAt: Date.now,
+    refetchInterval: 2_000,
+    staleTime: 0,
+  });
+}
 
 export function useRegisterCluster() {
   const queryClient = useQueryClient();

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { getClusterRowOrThrow, toClusterSummary } from "@/lib/clusters/queries";
+import { clusterWithNodes, getClusterRowOrThrow, toClusterSummary } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -54,6 +54,7 @@ export async function registerCluster(
       name: input.name,
       archiveMode: input.archive.mode,
       archivePath: input.archive.path ?? defaultArchivePath(input.name),
+      sampleIntervalSeconds: input.sampleIntervalSeconds,
       nodes: {
         create: [
           nodeData("primary", "primary", input.primary),
@@ -61,7 +62,7 @@ export async function registerCluster(
         ],
       },
     },
-    include: { nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] } },
+    include: clusterWithNodes,
   });
   await audit(
     actor,
@@ -103,6 +104,7 @@ export async function updateCluster(
         archivePath: input.archive
           ? (input.archive.path ?? defaultArchivePath(input.name ?? current.name))
           : undefined,
+        sampleIntervalSeconds: input.sampleIntervalSeconds,
       },
     });
     if (input.primary && primary) {

@@ -1,10 +1,12 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { clusterStatus, toReplicationView, worstLag } from "@/lib/replication/snapshot";
 import type { ClusterSummary, NodeSummary } from "@/lib/schemas/cluster";
 
-const clusterWithNodes = {
+export const clusterWithNodes = {
   nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] },
+  snapshot: true,
 } satisfies Prisma.ClusterInclude;
 type ClusterRow = Prisma.ClusterGetPayload<{ include: typeof clusterWithNodes }>;
 type NodeRow = ClusterRow["nodes"][number];
@@ -26,10 +28,14 @@ function toNodeSummary(node: NodeRow): NodeSummary {
 export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
   const primary = cluster.nodes.find((node) => node.role === "primary");
   if (!primary) throw new Error(`cluster ${cluster.name} has no primary node in the catalog`);
+  const replication = cluster.snapshot ? toReplicationView(cluster.snapshot) : null;
   return {
     id: cluster.id,
     name: cluster.name,
-    status: "unmonitored",
+    status: clusterStatus(replication),
+    worstLag: worstLag(replication),
+    sampledAt: replication?.sampledAt ?? null,
+    sampleIntervalSeconds: cluster.sampleIntervalSeconds,
     primary: toNodeSummary(primary),
     standbys: cluster.nodes.filter((node) => node.role === "standby").map(toNodeSummary),
     archive: { mode: cluster.archiveMode, path: cluster.archivePath },

@@ -10,6 +10,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { registerCluster, updateCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
 import type { SandboxInfo } from "@/lib/sandbox";
+import { clusterCreateSchema } from "@/lib/schemas/cluster";
 
 // Seeds the demo: one user per role with an API token each, and the sandbox cluster.
 // Credentials are generated once and kept in WALDEN_HOME/demo-credentials.json (0600),
@@ -101,5 +102,5 @@ export async function seedDemoCluster(sandbox: SandboxInfo): Promise<string> {
   };
   const existing = await db().cluster.findUnique({ where: { name: cluster.name } });
   if (existing) return (await updateCluster(systemActor, existing.id, input, {})).id;
-  return (await registerCluster(systemActor, { name: cluster.name, ...input }, {})).id;
+  return (await registerCluster(systemActor, clusterCreateSchema.parse({ name: cluster.name, ...input }), {})).id;
 }

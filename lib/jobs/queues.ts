@@ -12,6 +12,8 @@ export const queues = {
   "archive.scan": z.strictObject({ clusterId: id }),
   "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
   "alert.evaluate": z.strictObject({}),
+  /** Rolls raw lag samples up into minute and hour buckets and prunes old history; every minute. */
+  "replication.rollup": z.strictObject({}),
   /** Deletes expired browser sessions; scheduled hourly by the worker. */
   "catalog.prune": z.strictObject({}),
 } as const;

@@ -9,6 +9,8 @@ import { createBoss, ensureQueues } from "@/lib/jobs/boss";
 import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
+import { SamplerFleet } from "@/lib/jobs/sampler";
+import { rollUpReplication } from "@/lib/replication/rollup";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
@@ -34,6 +36,17 @@ async function main(): Promise<void> {
   });
   await boss.schedule("catalog.prune", "17 * * * *", {}, { tz: "UTC" });
 
+  await boss.work("replication.rollup", async (jobs) => {
+    for (const job of jobs) {
+      parsePayload("replication.rollup", job.data);
+      await rollUpReplication();
+    }
+  });
+  await boss.schedule("replication.rollup", "* * * * *", {}, { tz: "UTC" });
+
+  const samplers = new SamplerFleet(DATABASE_URL, workerId, log);
+  samplers.start();
+
   const heartbeat = startHeartbeat(workerId, (error) => console.error("[worker] heartbeat failed:", error));
   log(`started ${workerId}`);
 
@@ -42,6 +55,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping (waiting up to 30 s for running jobs)`);
+    await samplers.stop();
     await heartbeat.stop();
     await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
     await disconnectDb();

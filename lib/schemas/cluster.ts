@@ -26,6 +26,12 @@ export const archiveInputSchema = z.strictObject({
   path: absolutePathSchema.optional(),
 });
 
+export const sampleIntervalSchema = z
+  .number({ error: "must be a whole number of seconds from 1 to 60" })
+  .int("must be a whole number of seconds from 1 to 60")
+  .min(1, "must be from 1 to 60 seconds")
+  .max(60, "must be from 1 to 60 seconds");
+
 const uniqueStandbyNames = (standbys: StandbyInput[] | undefined) => {
   const names = (standbys ?? []).map((standby) => standby.name);
   return new Set(names).size === names.length && !names.includes("primary");
@@ -38,6 +44,7 @@ export const clusterCreateSchema = z
     primary: nodeConnectionSchema,
     standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").default([]),
     archive: archiveInputSchema.default({ mode: "archive_command" }),
+    sampleIntervalSeconds: sampleIntervalSchema.default(1),
   })
   .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
 export type ClusterCreateInput = z.infer<typeof clusterCreateSchema>;
@@ -49,12 +56,16 @@ export const clusterUpdateSchema = z
     primary: nodeConnectionSchema.partial().optional(),
     standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").optional(),
     archive: archiveInputSchema.optional(),
+    sampleIntervalSeconds: sampleIntervalSchema.optional(),
   })
   .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
 export type ClusterUpdateInput = z.infer<typeof clusterUpdateSchema>;
 
 /** Settings for "test connection"; the password is required unless testing a stored node. */
 export const testConnectionSchema = nodeConnectionSchema;
+
+export const clusterStatuses = ["ok", "warning", "critical", "unknown"] as const;
+export type ClusterStatus = (typeof clusterStatuses)[number];
 
 export interface NodeSummary {
   id: string;
@@ -71,8 +82,16 @@ export interface NodeSummary {
 export interface ClusterSummary {
   id: string;
   name: string;
-  /** "unmonitored" until the replication sampler (issue 3) reports on it. */
-  status: "unmonitored";
+  /**
+   * From the latest replication sample: "unknown" when there is no fresh sample (no worker, or
+   * just registered); "critical" when the primary is unreachable or a standby is disconnected;
+   * "warning" when a standby is paused, stalled or catching up, or archiving fails; else "ok".
+   */
+  status: ClusterStatus;
+  /** The standby furthest behind (by replay bytes) in the latest sample. */
+  worstLag: { standby: string; state: string; bytes: number | null; seconds: number | null } | null;
+  sampledAt: string | null;
+  sampleIntervalSeconds: number;
   primary: NodeSummary;
   standbys: NodeSummary[];
   archive: { mode: "archive_command" | "stream"; path: string | null };

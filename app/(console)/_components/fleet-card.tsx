@@ -1,4 +1,4 @@
-import { ClustersTable } from "@/components/clusters/clusters-table";
+import { LiveClustersTable } from "@/components/clusters/live-clusters-table";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/page";
@@ -14,7 +14,7 @@ export async function FleetCard() {
       <CardHeader
         id="fleet-title"
         title="Clusters"
-        description={`${clusters.length} registered`}
+        description={`${clusters.length} registered · status and worst replay lag refresh every 2 s`}
         actions={
           clusters.length > 0 ? (
             <ButtonLink href="/clusters" size="sm">
@@ -34,7 +34,7 @@ export async function FleetCard() {
           )}
         </EmptyState>
       ) : (
-        <ClustersTable clusters={clusters} />
+        <LiveClustersTable initialClusters={clusters} />
       )}
     </Card>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ClustersTable } from "@/components/clusters/clusters-table";
+import { LiveClustersTable } from "@/components/clusters/live-clusters-table";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -33,7 +33,7 @@ export default async function ClustersPage() {
             {isAdmin ? "Register one to start." : "An admin can register one."}
           </EmptyState>
         ) : (
-          <ClustersTable clusters={clusters} showArchive />
+          <LiveClustersTable initialClusters={clusters} showArchive />
         )}
       </Card>
     </>

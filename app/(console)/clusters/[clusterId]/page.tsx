@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
 import { NotBuilt } from "@/components/shell/not-built";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -10,9 +9,12 @@ import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
 import { getClusterOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
+import { getReplicationSnapshot } from "@/lib/replication/queries";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
 import { DeleteCluster } from "./_components/delete-cluster";
+import { LiveClusterStatus } from "./_components/live-cluster-status";
 import { NodesTable } from "./_components/nodes-table";
+import { ReplicationView } from "./_components/replication-view";
 import { TestStoredConnection } from "./_components/test-stored-connection";
 
 export const dynamic = "force-dynamic";
@@ -30,6 +32,7 @@ async function loadCluster(id: string): Promise<ClusterSummary> {
 export default async function ClusterPage({ params }: { params: Promise<{ clusterId: string }> }) {
   const { clusterId } = await params;
   const [user, cluster] = await Promise.all([requireUser(), loadCluster(clusterId)]);
+  const snapshot = await getReplicationSnapshot(cluster.id);
   const nodes = [cluster.primary, ...cluster.standbys];
 
   return (
@@ -42,7 +45,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         }
         title={
           <span className="flex items-center gap-2">
-            {cluster.name} <ClusterStatusBadge status={cluster.status} />
+            {cluster.name} <LiveClusterStatus cluster={cluster} />
           </span>
         }
         description={
@@ -53,6 +56,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         }
       />
       <div className="space-y-5">
+        <ReplicationView clusterId={cluster.id} initialSnapshot={snapshot} />
+
         <Card aria-labelledby="nodes-title">
           <CardHeader
             id="nodes-title"
@@ -89,11 +94,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           </CardBody>
         </Card>
 
-        <NotBuilt title="Monitoring, backups and restores for this cluster are not built yet">
+        <NotBuilt title="Backups and restores for this cluster are not built yet">
           <p>
-            Walden has this cluster&apos;s registration only. Replication lag, standby states, slots and the
-            archiver are not sampled, no backups are taken and no restores can be started from here yet.
-            Nothing on this page is estimated.
+            Walden monitors this cluster&apos;s replication, but takes no backups of it and cannot start a
+            restore from here yet.
           </p>
         </NotBuilt>
 

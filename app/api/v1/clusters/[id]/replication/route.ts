@@ -1,0 +1,9 @@
+import { getReplicationSnapshotOrThrow } from "@/lib/replication/queries";
+import { withRoute } from "@/lib/route";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/clusters/:id/replication — the latest sample: primary, standbys with state and lag, slots, archiver
+export const GET = withRoute<{ id: string }>({ role: "viewer", action: "replication.read" }, ({ params }) =>
+  getReplicationSnapshotOrThrow(params.id),
+);

@@ -1,0 +1,271 @@
+"use client";
+
+import type { ReactNode } from "react";
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from "recharts";
+import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import type { LagPoint, ReplicationEvent } from "@/lib/schemas/replication";
+
+export type LagUnit = "bytes" | "seconds";
+
+interface Row {
+  t: number;
+  value: number | null;
+  /** [value, max over the bucket]: drawn as a band above the line when points are buckets. */
+  band: [number, number] | null;
+  point: LagPoint;
+}
+
+const LINE = "#047857";
+const BAND = "#6ee7b7";
+
+const eventColour: Record<ReplicationEvent["kind"], string> = {
+  state_change: "#d97706",
+  role_change: "#7c3aed",
+  timeline_change: "#7c3aed",
+  node_unreachable: "#dc2626",
+  node_reachable: "#16a34a",
+};
+
+function toRows(points: LagPoint[], unit: LagUnit): Row[] {
+  return points
+    .map((point) => {
+      const value = unit === "bytes" ? point.replayBytes : point.replaySeconds;
+      const max = unit === "bytes" ? point.replayBytesMax : point.replaySecondsMax;
+      return {
+        t: new Date(point.t).getTime(),
+        value,
+        band: value !== null && max !== null ? ([value, Math.max(value, max)] as [number, number]) : null,
+        point,
+      };
+    })
+    .sort((a, b) => a.t - b.t);
+}
+
+/** The typical spacing of the points: a bucket's width, or the sampling interval for raw samples. */
+function typicalStep(rows: Row[]): number {
+  const gaps = rows
+    .slice(1)
+    .map((row, index) => row.t - rows[index]!.t)
+    .filter((gap) => gap > 0)
+    .sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)] ?? 1000;
+}
+
+function tickFormatter(spanMs: number) {
+  return (value: number) => {
+    const iso = new Date(value).toISOString();
+    if (spanMs <= 15 * 60_000) return iso.slice(11, 19);
+    if (spanMs <= 2 * 86_400_000) return iso.slice(11, 16);
+    return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  };
+}
+
+function Measure({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="tabular-nums">{children}</dd>
+    </>
+  );
+}
+
+function LagTooltip({
+  active,
+  payload,
+  events,
+  step,
+}: Pick<TooltipContentProps, "active" | "payload"> & {
+  events: ReplicationEvent[];
+  step: number;
+}) {
+  const row = payload?.[0]?.payload as Row | undefined;
+  if (!active || !row) return null;
+  const { point } = row;
+  const nearby = events.filter((event) => Math.abs(new Date(event.at).getTime() - row.t) <= step / 2);
+  const bucket = point.replayBytesMax !== null || point.replaySecondsMax !== null;
+
+  return (
+    <div className="max-w-xs rounded-md border border-zinc-200 bg-white px-3 py-2 text-xs text-zinc-800 shadow-lg">
+      <p className="font-medium">{formatUtcSeconds(row.t)}</p>
+      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
+        <Measure label="State">{point.state ?? "unknown"}</Measure>
+        <Measure label={bucket ? "Replay lag (avg)" : "Replay lag"}>
+          {point.replayBytes === null
+            ? "—"
+            : `${formatBytes(point.replayBytes)} (${formatBytesExact(point.replayBytes)})`}
+        </Measure>
+        {bucket && point.replayBytesMax !== null ? (
+          <Measure label="Replay lag (max)">
+            {formatBytes(point.replayBytesMax)} ({formatBytesExact(point.replayBytesMax)})
+          </Measure>
+        ) : null}
+        <Measure label={bucket ? "Behind (avg)" : "Behind"}>{formatSeconds(point.replaySeconds)}</Measure>
+        {bucket && point.replaySecondsMax !== null ? (
+          <Measure label="Behind (max)">{formatSeconds(point.replaySecondsMax)}</Measure>
+        ) : null}
+        {point.flushBytes !== null ? (
+          <Measure label="Flush lag">{formatBytes(point.flushBytes)}</Measure>
+        ) : null}
+        {point.writeBytes !== null ? (
+          <Measure label="Write lag">{formatBytes(point.writeBytes)}</Measure>
+        ) : null}
+        <Measure label="Replay LSN">
+          <code>{point.replayLsn ?? "—"}</code>
+        </Measure>
+        <Measure label="Primary LSN">
+          <code>{point.primaryLsn ?? "—"}</code>
+        </Measure>
+      </dl>
+      {nearby.length > 0 ? (
+        <ul className="mt-1.5 space-y-0.5 border-t border-zinc-100 pt-1.5">
+          {nearby.map((event) => (
+            <li key={event.id}>
+              <span className="text-zinc-500">{formatUtcSeconds(event.at, true)}</span> {event.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** A marker at the top of an event's line; the message is its native tooltip. */
+function EventMarker({
+  viewBox,
+  event,
+  showText,
+}: {
+  viewBox?: { x?: number; y?: number };
+  event: ReplicationEvent;
+  showText: boolean;
+}) {
+  const x = viewBox?.x ?? 0;
+  const y = viewBox?.y ?? 0;
+  const colour = eventColour[event.kind];
+  return (
+    <g className="cursor-help">
+      <title>{`${formatUtcSeconds(event.at)}: ${event.message}`}</title>
+      <path d={`M${x - 5},${y} L${x + 5},${y} L${x},${y + 7} Z`} fill={colour} />
+      {showText ? (
+        <text x={x + 6} y={y + 8} fontSize={10} fill={colour}>
+          {event.node}
+          {event.to ? ` → ${event.to}` : ""}
+        </text>
+      ) : null}
+    </g>
+  );
+}
+
+/**
+ * A standby's replay lag over time: a line of the (average) value, a band up to the bucket's
+ * maximum when points are rollups, and a marker per replication event.
+ */
+export function LagChart({
+  points,
+  events = [],
+  unit,
+  from,
+  to,
+  height = 260,
+}: {
+  points: LagPoint[];
+  events?: ReplicationEvent[];
+  unit: LagUnit;
+  from: string;
+  to: string;
+  height?: number;
+}) {
+  const rows = toRows(points, unit);
+  const start = new Date(from).getTime();
+  const end = new Date(to).getTime();
+  const step = typicalStep(rows);
+  const hasBand = rows.some((row) => row.band !== null && row.band[1] > row.band[0]);
+  const visibleEvents = events.filter((event) => {
+    const at = new Date(event.at).getTime();
+    return at >= start && at <= end;
+  });
+  const format =
+    unit === "bytes" ? (value: number) => formatBytes(value) : (value: number) => formatSeconds(value);
+
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <ComposedChart data={rows} margin={{ top: 12, right: 16, bottom: 0, left: 4 }}>
+        <CartesianGrid stroke="#e4e4e7" strokeDasharray="3 3" vertical={false} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={[start, end]}
+          allowDataOverflow
+          tickFormatter={tickFormatter(end - start)}
+          tick={{ fontSize: 11, fill: "#71717a" }}
+          tickLine={false}
+          axisLine={{ stroke: "#d4d4d8" }}
+          minTickGap={24}
+        />
+        <YAxis
+          tickFormatter={format}
+          tick={{ fontSize: 11, fill: "#71717a" }}
+          tickLine={false}
+          axisLine={false}
+          width={72}
+          domain={[0, "auto"]}
+          allowDecimals={unit === "seconds"}
+        />
+        <Tooltip
+          isAnimationActive={false}
+          content={(props) => (
+            <LagTooltip active={props.active} payload={props.payload} events={visibleEvents} step={step} />
+          )}
+        />
+        {hasBand ? (
+          <Area
+            dataKey="band"
+            name="max over bucket"
+            type="linear"
+            stroke="none"
+            fill={BAND}
+            fillOpacity={0.45}
+            isAnimationActive={false}
+            connectNulls={false}
+            activeDot={false}
+          />
+        ) : null}
+        <Line
+          dataKey="value"
+          name={unit === "bytes" ? "replay lag (bytes)" : "replay lag (seconds)"}
+          type="linear"
+          stroke={LINE}
+          strokeWidth={1.75}
+          dot={false}
+          activeDot={{ r: 3 }}
+          isAnimationActive={false}
+          connectNulls={false}
+        />
+        {visibleEvents.map((event) => (
+          <ReferenceLine
+            key={event.id}
+            x={new Date(event.at).getTime()}
+            stroke={eventColour[event.kind]}
+            strokeDasharray="4 3"
+            strokeOpacity={0.8}
+            label={(props: { viewBox?: { x?: number; y?: number } }) => (
+              <EventMarker viewBox={props.viewBox} event={event} showText={visibleEvents.length <= 6} />
+            )}
+          />
+        ))}
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,0 +1,148 @@
+import type { ReactNode } from "react";
+import { standbyStateLook, StandbyStateBadge } from "@/components/replication/standby-state";
+import { cx } from "@/components/ui/cx";
+import {
+  formatAgo,
+  formatBytes,
+  formatBytesExact,
+  formatCount,
+  formatSeconds,
+  formatUtcSeconds,
+} from "@/components/ui/format";
+import type { StandbyStatus } from "@/lib/schemas/replication";
+
+function Row({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
+  return (
+    <>
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 text-zinc-800">
+        {children}
+        {hint ? <p className="text-[11px] leading-snug text-zinc-400">{hint}</p> : null}
+      </dd>
+    </>
+  );
+}
+
+function Bytes({ value }: { value: number | null }) {
+  return (
+    <span className="tabular-nums" title={value === null ? undefined : formatBytesExact(value)}>
+      {formatBytes(value)}
+    </span>
+  );
+}
+
+function Lsn({ value }: { value: string | null }) {
+  return value ? <code className="text-[12px]">{value}</code> : <span className="text-zinc-400">—</span>;
+}
+
+/**
+ * One standby as the sampler saw it. `now` is the sample's time, so "… ago" reads the same on
+ * the server render and in the browser.
+ */
+export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: string }) {
+  const look = standbyStateLook[standby.state];
+  const lagStages = [
+    ["sent", standby.lagBytes.sent, null],
+    ["write", standby.lagBytes.write, standby.lagSeconds.write],
+    ["flush", standby.lagBytes.flush, standby.lagSeconds.flush],
+    ["replay", standby.lagBytes.replay, standby.lagSeconds.replay],
+  ] as const;
+
+  return (
+    <section
+      role="region"
+      aria-label={`Standby ${standby.name}`}
+      className={cx("rounded-lg border border-l-4 border-zinc-200 bg-white shadow-xs", look.border)}
+    >
+      <header className="flex items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
+        <div className="min-w-0">
+          <h3 className="text-sm font-semibold text-zinc-900">{standby.name}</h3>
+          <p className="mt-0.5 text-xs text-zinc-500">
+            from <span className="text-zinc-700">{standby.upstream ?? "unknown upstream"}</span> · state
+            changed{" "}
+            <span title={formatUtcSeconds(standby.stateSince)}>{formatAgo(standby.stateSince, now)}</span>
+          </p>
+        </div>
+        <StandbyStateBadge state={standby.state} />
+      </header>
+
+      <div className="space-y-3 px-4 py-3 text-xs">
+        {standby.reason ? <p className="text-zinc-700">{standby.reason}</p> : null}
+        {!standby.reachable || standby.error ? (
+          <p
+            role="alert"
+            className="rounded border border-red-200 bg-red-50 px-2 py-1 break-words text-red-800"
+          >
+            {standby.reachable ? "" : "Unreachable: "}
+            {standby.error ?? "Walden could not connect to this standby."}
+          </p>
+        ) : null}
+
+        <table className="w-full text-left tabular-nums">
+          <caption className="sr-only">Lag of {standby.name} behind the primary</caption>
+          <thead>
+            <tr className="text-zinc-500">
+              <th scope="col" className="py-0.5 font-normal">
+                Lag
+              </th>
+              {lagStages.map(([stage]) => (
+                <th key={stage} scope="col" className="py-0.5 text-right font-normal">
+                  {stage}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="text-zinc-800">
+            <tr>
+              <th scope="row" className="py-0.5 font-normal text-zinc-500">
+                bytes
+              </th>
+              {lagStages.map(([stage, bytes]) => (
+                <td key={stage} className={cx("py-0.5 text-right", stage === "replay" && "font-semibold")}>
+                  <Bytes value={bytes} />
+                </td>
+              ))}
+            </tr>
+            <tr>
+              <th scope="row" className="py-0.5 font-normal text-zinc-500">
+                time
+              </th>
+              {lagStages.map(([stage, , seconds]) => (
+                <td key={stage} className={cx("py-0.5 text-right", stage === "replay" && "font-semibold")}>
+                  {stage === "sent" ? <span className="text-zinc-300">·</span> : formatSeconds(seconds)}
+                </td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+
+        <dl className="grid grid-cols-[8.5rem_1fr] gap-x-3 gap-y-1">
+          <Row label="Receive LSN">
+            <Lsn value={standby.receiveLsn} />
+          </Row>
+          <Row label="Replay LSN">
+            <Lsn value={standby.replayLsn} />
+          </Row>
+          <Row label="Sync state">{standby.syncState ?? <span className="text-zinc-400">—</span>}</Row>
+          <Row label="Timeline">{standby.timeline ?? <span className="text-zinc-400">—</span>}</Row>
+          <Row label="Last replayed commit" hint="This grows on an idle primary: it is not lag.">
+            {standby.lastReplayedCommitAt ? (
+              <span title={formatUtcSeconds(standby.lastReplayedCommitAt)}>
+                last commit replayed {formatAgo(standby.lastReplayedCommitAt, now)}
+              </span>
+            ) : (
+              <span className="text-zinc-400">none since the standby started</span>
+            )}
+          </Row>
+          <Row label="Recovery conflicts">
+            <span
+              className={cx("tabular-nums", standby.conflicts ? "font-medium text-amber-700" : undefined)}
+            >
+              {formatCount(standby.conflicts)}
+            </span>
+          </Row>
+        </dl>
+      </div>
+    </section>
+  );
+}

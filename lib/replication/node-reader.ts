@@ -1,0 +1,163 @@
+import pg from "pg";
+import { clientConfig, type NodeConnection } from "@/lib/pg/connection";
+import {
+  archiveReadyQuery,
+  archiverQuery,
+  nodeIdentityQuery,
+  primaryPositionQuery,
+  recoveryConflictsQuery,
+  replicationSlotsQuery,
+  standbyPositionQuery,
+  standbyTimelineQuery,
+  statReplicationQuery,
+  walReceiverQuery,
+  type ArchiverRow,
+  type NodeIdentityRow,
+  type PrimaryPositionRow,
+  type ReplicationSlotRow,
+  type StandbyPositionRow,
+  type StatReplicationRow,
+  type WalReceiverRow,
+} from "@/lib/pg/replication-sql";
+import { sqlFor, type VersionedQuery } from "@/lib/pg/versioned-sql";
+import type { PrimaryReading, Reading, StandbyReading } from "@/lib/replication/readings";
+
+/**
+ * One persistent monitoring connection to one node. It reconnects after errors, and a read
+ * that takes longer than its deadline is abandoned (and the connection dropped) so a hung
+ * node never delays the cluster's tick.
+ */
+export class NodeReader {
+  private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private versionNum: number | null = null;
+
+  constructor(
+    private connection: NodeConnection,
+    private readonly deadlineMs: number,
+  ) {}
+
+  /** New settings (the registration changed): reconnect with them on the next read. */
+  reconfigure(connection: NodeConnection): void {
+    const same = JSON.stringify(connection) === JSON.stringify(this.connection);
+    if (same) return;
+    this.connection = connection;
+    this.reset();
+  }
+
+  async readPrimary(): Promise<Reading<PrimaryReading>> {
+    return this.read(async (query) => {
+      const identity = (await query<NodeIdentityRow>(nodeIdentityQuery))[0]!;
+      const slots = await query<ReplicationSlotRow>(replicationSlotsQuery);
+      const replication = await query<StatReplicationRow>(statReplicationQuery);
+      if (identity.in_recovery) {
+        return { identity, position: null, replication, slots, archiver: null, readyCount: null };
+      }
+      const position = (await query<PrimaryPositionRow>(primaryPositionQuery))[0] ?? null;
+      const archiver = (await query<ArchiverRow>(archiverQuery))[0] ?? null;
+      // pg_ls_archive_statusdir needs pg_monitor: report "unknown" rather than fail the read.
+      const readyCount = await query<{ ready: number }>(archiveReadyQuery)
+        .then((rows) => rows[0]?.ready ?? null)
+        .catch(() => null);
+      return { identity, position, replication, slots, archiver, readyCount };
+    });
+  }
+
+  async readStandby(): Promise<Reading<StandbyReading>> {
+    return this.read(async (query) => {
+      const identity = (await query<NodeIdentityRow>(nodeIdentityQuery))[0]!;
+      const slots = await query<ReplicationSlotRow>(replicationSlotsQuery);
+      const replication = await query<StatReplicationRow>(statReplicationQuery);
+      if (!identity.in_recovery) {
+        return {
+          identity,
+          position: null,
+          receiver: null,
+          replication,
+          slots,
+          conflicts: null,
+          timeline: null,
+        };
+      }
+      const position = (await query<StandbyPositionRow>(standbyPositionQuery))[0] ?? null;
+      const receiver = (await query<WalReceiverRow>(walReceiverQuery))[0] ?? null;
+      const conflicts = (await query<{ conflicts: number }>(recoveryConflictsQuery))[0]?.conflicts ?? null;
+      const timeline = await query<{ timeline: number }>(standbyTimelineQuery)
+        .then((rows) => rows[0]?.timeline ?? null)
+        .catch(() => null);
+      return { identity, position, receiver, replication, slots, conflicts, timeline };
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.connecting = null;
+    await client?.end().catch(() => {});
+  }
+
+  private reset(): void {
+    const client = this.client;
+    this.client = null;
+    this.connecting = null;
+    this.versionNum = null;
+    // end() waits for a hung query; destroy the socket instead so nothing lingers.
+    (
+      client as unknown as { connection?: { stream?: { destroy(): void } } } | null
+    )?.connection?.stream?.destroy();
+    void client?.end().catch(() => {});
+  }
+
+  private async connect(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    this.connecting ??= (async () => {
+      const client = new pg.Client(clientConfig(this.connection, this.deadlineMs));
+      client.on("error", () => this.reset());
+      await client.connect();
+      const { rows } = await client.query<{ v: number }>(
+        "/* walden */ select current_setting('server_version_num')::int as v",
+      );
+      this.versionNum = rows[0]!.v;
+      this.client = client;
+      return client;
+    })();
+    try {
+      return await this.connecting;
+    } catch (error) {
+      this.connecting = null;
+      throw error;
+    }
+  }
+
+  private async read<T>(
+    work: (query: <R extends pg.QueryResultRow>(q: VersionedQuery) => Promise<R[]>) => Promise<T>,
+  ): Promise<Reading<T>> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.deadlineMs} ms`)), this.deadlineMs);
+    });
+    try {
+      const data = await Promise.race([
+        (async () => {
+          const client = await this.connect();
+          const query = async <R extends pg.QueryResultRow>(q: VersionedQuery) =>
+            (await client.query<R>(sqlFor(q, this.versionNum!))).rows;
+          return work(query);
+        })(),
+        deadline,
+      ]);
+      return { ok: true, data };
+    } catch (error) {
+      this.reset();
+      return { ok: false, error: describeReadError(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function describeReadError(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code === "ECONNREFUSED") return "connection refused";
+  return message ?? String(error);
+}
