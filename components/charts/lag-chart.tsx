@@ -62,11 +62,43 @@ function typicalStep(rows: Row[]): number {
   return gaps[Math.floor(gaps.length / 2)] ?? 1000;
 }
 
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TICK_STEPS = [
+  10 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+];
+
+/** Round UTC times across the whole window (recharts would only tick where there is data). */
+export function timeTicks(start: number, end: number, most = 7): number[] {
+  const span = end - start;
+  const step = TICK_STEPS.find((candidate) => span / candidate <= most) ?? Math.ceil(span / most / DAY) * DAY;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(start / step) * step; tick <= end; tick += step) ticks.push(tick);
+  return ticks;
+}
+
 function tickFormatter(spanMs: number) {
   return (value: number) => {
     const iso = new Date(value).toISOString();
-    if (spanMs <= 15 * 60_000) return iso.slice(11, 19);
-    if (spanMs <= 2 * 86_400_000) return iso.slice(11, 16);
+    if (spanMs <= 15 * MINUTE) return iso.slice(11, 19);
+    if (spanMs <= 2 * DAY) return iso.slice(11, 16);
     return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
   };
 }
@@ -93,7 +125,10 @@ function LagTooltip({
   if (!active || !row) return null;
   const { point } = row;
   const nearby = events.filter((event) => Math.abs(new Date(event.at).getTime() - row.t) <= step / 2);
-  const bucket = point.replayBytesMax !== null || point.replaySecondsMax !== null;
+  // Raw samples come back as one-sample buckets whose max equals the value: not worth a second line.
+  const spreadBytes = point.replayBytesMax !== null && point.replayBytesMax !== point.replayBytes;
+  const spreadSeconds = point.replaySecondsMax !== null && point.replaySecondsMax !== point.replaySeconds;
+  const bucket = spreadBytes || spreadSeconds;
 
   return (
     <div className="max-w-xs rounded-md border border-zinc-200 bg-white px-3 py-2 text-xs text-zinc-800 shadow-lg">
@@ -105,13 +140,13 @@ function LagTooltip({
             ? "—"
             : `${formatBytes(point.replayBytes)} (${formatBytesExact(point.replayBytes)})`}
         </Measure>
-        {bucket && point.replayBytesMax !== null ? (
+        {spreadBytes ? (
           <Measure label="Replay lag (max)">
             {formatBytes(point.replayBytesMax)} ({formatBytesExact(point.replayBytesMax)})
           </Measure>
         ) : null}
         <Measure label={bucket ? "Behind (avg)" : "Behind"}>{formatSeconds(point.replaySeconds)}</Measure>
-        {bucket && point.replaySecondsMax !== null ? (
+        {spreadSeconds ? (
           <Measure label="Behind (max)">{formatSeconds(point.replaySecondsMax)}</Measure>
         ) : null}
         {point.flushBytes !== null ? (
@@ -208,6 +243,7 @@ export function LagChart({
           scale="time"
           domain={[start, end]}
           allowDataOverflow
+          ticks={timeTicks(start, end)}
           tickFormatter={tickFormatter(end - start)}
           tick={{ fontSize: 11, fill: "#71717a" }}
           tickLine={false}
@@ -220,7 +256,8 @@ export function LagChart({
           tickLine={false}
           axisLine={false}
           width={72}
-          domain={[0, "auto"]}
+          // A flat zero line would otherwise get a 0–4 B axis.
+          domain={[0, (dataMax: number) => Math.max(dataMax, unit === "bytes" ? 1024 : 1)]}
           allowDecimals={unit === "seconds"}
         />
         <Tooltip

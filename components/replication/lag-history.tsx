@@ -57,18 +57,20 @@ export function LagHistory({ clusterId, standbys }: { clusterId: string; standby
               <label className="sr-only" htmlFor="lag-standby">
                 Standby
               </label>
-              <Select
-                id="lag-standby"
-                className="h-7 w-auto py-0 text-xs"
-                value={standby ?? ""}
-                onChange={(event) => setChosen(event.target.value)}
-              >
-                {standbys.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </Select>
+              <div className="w-32">
+                <Select
+                  id="lag-standby"
+                  className="h-7 py-0 text-xs"
+                  value={standby ?? ""}
+                  onChange={(event) => setChosen(event.target.value)}
+                >
+                  {standbys.map((name) => (
+                    <option key={name} value={name}>
+                      {name}
+                    </option>
+                  ))}
+                </Select>
+              </div>
               <ToggleGroup label="Unit" options={unitOptions} value={unit} onChange={setUnit} />
               <ToggleGroup label="Range" options={rangeOptions} value={range} onChange={setRange} />
             </div>

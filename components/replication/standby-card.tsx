@@ -52,7 +52,7 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
     <section
       role="region"
       aria-label={`Standby ${standby.name}`}
-      className={cx("rounded-lg border border-l-4 border-zinc-200 bg-white shadow-xs", look.border)}
+      className={cx("rounded-lg border border-l-4 border-zinc-200 bg-white shadow-xs", look.edge)}
     >
       <header className="flex items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
         <div className="min-w-0">

@@ -4,11 +4,10 @@ import { standbyStates, type StandbyState } from "@/lib/schemas/replication";
 interface StateLook {
   label: string;
   tone: BadgeTone;
-  /** Border and dot colours for diagrams (Tailwind needs the full class names written out). */
+  /** Border colour for diagrams (Tailwind needs the full class names written out). */
   border: string;
-  dot: string;
-  /** Line and marker colour in charts. */
-  stroke: string;
+  /** The thick left edge of a standby's card. */
+  edge: string;
   description: string;
 }
 
@@ -17,40 +16,35 @@ export const standbyStateLook: Record<StandbyState, StateLook> = {
     label: "streaming",
     tone: "success",
     border: "border-green-400",
-    dot: "bg-green-500",
-    stroke: "#16a34a",
+    edge: "border-l-green-500",
     description: "Receiving and replaying WAL as the primary writes it",
   },
   catching_up: {
     label: "catching up",
     tone: "info",
     border: "border-sky-400",
-    dot: "bg-sky-500",
-    stroke: "#0284c7",
+    edge: "border-l-sky-500",
     description: "Connected and replaying, but still behind by more than it should be",
   },
   paused: {
     label: "paused",
     tone: "warning",
     border: "border-amber-400",
-    dot: "bg-amber-500",
-    stroke: "#d97706",
+    edge: "border-l-amber-500",
     description: "Replay was paused on purpose (pg_wal_replay_pause); WAL keeps arriving but is not applied",
   },
   stalled: {
     label: "stalled",
     tone: "orange",
     border: "border-orange-400",
-    dot: "bg-orange-500",
-    stroke: "#ea580c",
+    edge: "border-l-orange-500",
     description: "Connected, but replay has not advanced although the primary has moved on",
   },
   disconnected: {
     label: "disconnected",
     tone: "danger",
     border: "border-red-400",
-    dot: "bg-red-500",
-    stroke: "#dc2626",
+    edge: "border-l-red-500",
     description: "Not streaming from its upstream, or not reachable at all",
   },
 };
