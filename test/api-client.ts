@@ -35,7 +35,8 @@ export async function call(handler: Handler, method: string, url: string, option
   const text = await response.text();
   // Response bodies are checked field by field by the assertions; typing each one adds nothing.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const json: any = text ? JSON.parse(text) : undefined;
+  const json: any =
+    text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined;
   return { status: response.status, text, json };
 }
 

@@ -15,8 +15,9 @@ import {
 } from "recharts";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import type { LagPoint, ReplicationEvent } from "@/lib/schemas/replication";
+import { DAY, MINUTE, timeTicks, valueTicks } from "./ticks";
 
-export type LagUnit = "bytes" | "seconds";
+export type { LagUnit } from "./ticks";
 
 interface Row {
   t: number;
@@ -60,38 +61,6 @@ function typicalStep(rows: Row[]): number {
     .filter((gap) => gap > 0)
     .sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)] ?? 1000;
-}
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const TICK_STEPS = [
-  10 * SECOND,
-  30 * SECOND,
-  MINUTE,
-  2 * MINUTE,
-  5 * MINUTE,
-  10 * MINUTE,
-  15 * MINUTE,
-  30 * MINUTE,
-  HOUR,
-  2 * HOUR,
-  3 * HOUR,
-  6 * HOUR,
-  12 * HOUR,
-  DAY,
-  2 * DAY,
-  7 * DAY,
-];
-
-/** Round UTC times across the whole window (recharts would only tick where there is data). */
-export function timeTicks(start: number, end: number, most = 7): number[] {
-  const span = end - start;
-  const step = TICK_STEPS.find((candidate) => span / candidate <= most) ?? Math.ceil(span / most / DAY) * DAY;
-  const ticks: number[] = [];
-  for (let tick = Math.ceil(start / step) * step; tick <= end; tick += step) ticks.push(tick);
-  return ticks;
 }
 
 function tickFormatter(spanMs: number) {
@@ -256,9 +225,8 @@ export function LagChart({
           tickLine={false}
           axisLine={false}
           width={72}
-          // A flat zero line would otherwise get a 0–4 B axis.
-          domain={[0, (dataMax: number) => Math.max(dataMax, unit === "bytes" ? 1024 : 1)]}
-          allowDecimals={unit === "seconds"}
+          ticks={yTicks}
+          domain={[0, yTicks[yTicks.length - 1] ?? 1]}
         />
         <Tooltip
           isAnimationActive={false}
