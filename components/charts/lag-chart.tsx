@@ -15,9 +15,9 @@ import {
 } from "recharts";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import type { LagPoint, ReplicationEvent } from "@/lib/schemas/replication";
-import { DAY, MINUTE, timeTicks, valueTicks } from "./ticks";
+import { DAY, MINUTE, timeTicks, valueTicks, type LagUnit } from "@/components/charts/ticks";
 
-export type { LagUnit } from "./ticks";
+export type { LagUnit };
 
 interface Row {
   t: number;
