@@ -81,6 +81,16 @@ function Measure({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** "1.5 MiB (1,572,864 B)"; under 1 KiB the short form is already exact. */
+function BytesWithExact({ value }: { value: number | null }) {
+  if (value === null || Math.abs(value) < 1024) return <>{formatBytes(value)}</>;
+  return (
+    <>
+      {formatBytes(value)} ({formatBytesExact(value)})
+    </>
+  );
+}
+
 function LagTooltip({
   active,
   payload,
@@ -105,13 +115,11 @@ function LagTooltip({
       <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
         <Measure label="State">{point.state ?? "unknown"}</Measure>
         <Measure label={bucket ? "Replay lag (avg)" : "Replay lag"}>
-          {point.replayBytes === null
-            ? "—"
-            : `${formatBytes(point.replayBytes)} (${formatBytesExact(point.replayBytes)})`}
+          <BytesWithExact value={point.replayBytes} />
         </Measure>
         {spreadBytes ? (
           <Measure label="Replay lag (max)">
-            {formatBytes(point.replayBytesMax)} ({formatBytesExact(point.replayBytesMax)})
+            <BytesWithExact value={point.replayBytesMax} />
           </Measure>
         ) : null}
         <Measure label={bucket ? "Behind (avg)" : "Behind"}>{formatSeconds(point.replaySeconds)}</Measure>
@@ -199,6 +207,10 @@ export function LagChart({
     const at = new Date(event.at).getTime();
     return at >= start && at <= end;
   });
+  const yTicks = valueTicks(
+    Math.max(0, ...rows.map((row) => (hasBand && row.band ? row.band[1] : (row.value ?? 0)))),
+    unit,
+  );
   const format =
     unit === "bytes" ? (value: number) => formatBytes(value) : (value: number) => formatSeconds(value);
 

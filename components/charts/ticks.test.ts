@@ -4,7 +4,9 @@ import { timeTicks, valueTicks } from "./ticks";
 describe("timeTicks", () => {
   it("spreads round times over the whole window, not only where data is", () => {
     const start = Date.parse("2026-11-26T14:00:07Z");
-    const ticks = timeTicks(start, start + 5 * 60_000).map((tick) => new Date(tick).toISOString().slice(11, 19));
+    const ticks = timeTicks(start, start + 5 * 60_000).map((tick) =>
+      new Date(tick).toISOString().slice(11, 19),
+    );
     expect(ticks).toEqual(["14:01:00", "14:02:00", "14:03:00", "14:04:00", "14:05:00"]);
   });
 

@@ -34,7 +34,9 @@ export function timeTicks(start: number, end: number, most = 7): number[] {
   return ticks;
 }
 
-const SECONDS_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+const SECONDS_STEPS = [
+  0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+];
 
 /**
  * Y ticks from 0 past `max` in steps that read well: powers of two for bytes (256 B, 512 B,
@@ -51,4 +53,3 @@ export function valueTicks(max: number, unit: LagUnit, most = 5): number[] {
   for (let tick = 0; tick < top + step; tick += step) ticks.push(tick);
   return ticks;
 }
-

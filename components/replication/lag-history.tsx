@@ -45,7 +45,9 @@ export function LagHistory({ clusterId, standbys }: { clusterId: string; standby
             <>
               Replay lag of <span className="font-medium text-zinc-700">{data.standby}</span> ·{" "}
               {data.points.length} points from {sourceLabel[data.source]}
-              {series.isFetching ? <Spinner className="ml-1.5 size-2.5 align-[-1px] text-zinc-400" /> : null}
+              {series.isPlaceholderData ? (
+                <Spinner className="ml-1.5 size-2.5 align-[-1px] text-zinc-400" />
+              ) : null}
             </>
           ) : (
             "Replay lag over time"

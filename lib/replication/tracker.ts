@@ -42,6 +42,27 @@ export interface TrackerSample {
   replaySeconds: number | null;
 }
 
+type EmitEvent = (
+  node: string,
+  kind: ReplicationEventKind,
+  from: string | null,
+  to: string | null,
+  message: string,
+) => void;
+
+/** Records a node starting or stopping to answer Walden's own connection. */
+function noteReachability(
+  name: string,
+  wasReachable: boolean | undefined,
+  isReachable: boolean,
+  error: string | null,
+  event: EmitEvent,
+): void {
+  if (wasReachable === undefined || wasReachable === isReachable) return;
+  if (isReachable) event(name, "node_reachable", "unreachable", "reachable", `${name} answers again`);
+  else event(name, "node_unreachable", "reachable", "unreachable", `${name} does not answer: ${error}`);
+}
+
 export interface TickResult {
   snapshot: ReplicationSnapshot;
   events: TrackerEvent[];
@@ -145,17 +166,7 @@ export class ClusterTracker {
     return { snapshot, events, samples };
   }
 
-  private notePrimary(
-    readings: TickReadings,
-    data: PrimaryReading | null,
-    event: (
-      node: string,
-      kind: ReplicationEventKind,
-      from: string | null,
-      to: string | null,
-      message: string,
-    ) => void,
-  ): void {
+  private notePrimary(readings: TickReadings, data: PrimaryReading | null, event: EmitEvent): void {
     const name = readings.primary.name;
     const previous = this.primaryMemory;
     const current = {
@@ -163,18 +174,8 @@ export class ClusterTracker {
       inRecovery: data?.identity.in_recovery ?? previous?.inRecovery ?? null,
       timeline: data?.position?.timeline ?? previous?.timeline ?? null,
     };
-    if (previous && previous.reachable !== current.reachable) {
-      if (current.reachable)
-        event(name, "node_reachable", "unreachable", "reachable", `${name} answers again`);
-      else
-        event(
-          name,
-          "node_unreachable",
-          "reachable",
-          "unreachable",
-          `${name} does not answer: ${readings.primary.reading.ok ? "" : readings.primary.reading.error}`,
-        );
-    }
+    const error = readings.primary.reading.ok ? null : readings.primary.reading.error;
+    noteReachability(name, previous?.reachable, current.reachable, error, event);
     if (data && previous?.inRecovery === false && data.identity.in_recovery) {
       event(name, "role_change", "primary", "standby", `${name} is in recovery: it was demoted or replaced`);
     }
@@ -198,13 +199,7 @@ export class ClusterTracker {
     readings: TickReadings,
     primaryLsn: string | null,
     now: number,
-    event: (
-      node: string,
-      kind: ReplicationEventKind,
-      from: string | null,
-      to: string | null,
-      message: string,
-    ) => void,
+    event: EmitEvent,
   ): StandbyStatus {
     const memory = this.standbys.get(name);
     const last = memory?.status;
@@ -268,10 +263,7 @@ export class ClusterTracker {
         `${name}: ${last.state} → ${state}${reason ? ` (${reason})` : ""}`,
       );
     }
-    if (memory && memory.reachable !== (reading !== null)) {
-      if (reading) event(name, "node_reachable", "unreachable", "reachable", `${name} answers again`);
-      else event(name, "node_unreachable", "reachable", "unreachable", `${name} does not answer: ${error}`);
-    }
+    noteReachability(name, memory?.reachable, reading !== null, error, event);
     if (reading && memory?.inRecovery === true && promoted) {
       event(
         name,

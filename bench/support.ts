@@ -1,0 +1,90 @@
+import pg from "pg";
+import { performance } from "node:perf_hooks";
+import type { NodeConnection } from "@/lib/pg/connection";
+
+// Small helpers shared by the measurements: timing, statistics, a table printer, connections.
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const now = () => performance.now();
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentile: the smallest value with at least p % of the values at or below it. */
+export function percentile(sorted: readonly number[], p: number): number {
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? NaN;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1] ?? NaN,
+    mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1),
+  };
+}
+
+export function fmt(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** "12.3×" — how many times the first figure is the second. */
+export function ratio(numerator: number, denominator: number, digits = 1): string {
+  return denominator > 0 && Number.isFinite(numerator) ? `${fmt(numerator / denominator, digits)}×` : "—";
+}
+
+/** A plain text table: first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? "").length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!)))
+      .join("   ");
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+export function heading(title: string): void {
+  console.log(`\n== ${title} ${"=".repeat(Math.max(0, 86 - title.length))}`);
+}
+
+/**
+ * Calls `check` every `intervalMs` until it returns true, and returns the milliseconds from
+ * `since` (a performance.now() value) to the moment the check that succeeded came back.
+ */
+export async function pollUntil(
+  description: string,
+  check: () => Promise<boolean>,
+  opts: { since: number; intervalMs: number; timeoutMs: number },
+): Promise<number> {
+  for (;;) {
+    if (await check()) return now() - opts.since;
+    if (now() - opts.since > opts.timeoutMs) {
+      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${description}`);
+    }
+    await sleep(opts.intervalMs);
+  }
+}
+
+/** A persistent connection of the bench's own (not Walden's), named so it is easy to tell apart. */
+export async function connect(node: NodeConnection, applicationName: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...node, application_name: applicationName });
+  // Stopping the sandbox at the end drops the socket: that must not crash the process.
+  client.on("error", () => {});
+  await client.connect();
+  return client;
+}
+
+export async function scalar<T>(client: pg.Client, text: string, values: unknown[] = []): Promise<T> {
+  const { rows } = await client.query<{ value: T }>(text, values);
+  return rows[0]!.value;
+}
