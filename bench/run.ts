@@ -33,6 +33,8 @@ const SETTINGS = {
   /** The freshness target of the issue: a change is on screen within 2 s at a 1 s interval. */
   freshnessGoalMs: 2000,
   pauseTrials: 20,
+  /** The same trials again while the large fleet samples every cluster: does freshness hold? */
+  loadedPauseTrials: 10,
   lagTrials: 3,
   /** Rows of ~256 bytes per lag trial: about 20 MiB of WAL. */
   lagRows: 60_000,
@@ -87,6 +89,7 @@ interface Results {
   serverTime: ServerTime | null;
   small: FleetLoad;
   large: FleetLoad;
+  loadedPause: PauseTrials;
 }
 
 async function main(): Promise<Results> {
@@ -148,11 +151,15 @@ async function main(): Promise<Results> {
   const removeExtra = await registerExtraClusters(bench, SETTINGS.extraClusters);
   cleanups.push(removeExtra);
   progress("fleet with every cluster");
-  const large = await measureFleet(bench, { ...fleetOpts, ownerId: "walden-bench-large" });
+  let loadedPause: PauseTrials | undefined;
+  const large = await measureFleet(bench, { ...fleetOpts, ownerId: "walden-bench-large" }, async () => {
+    progress(`${SETTINGS.loadedPauseTrials} pause trials while this fleet samples every cluster`);
+    loadedPause = await measurePauseLatency(bench, SETTINGS.loadedPauseTrials, SETTINGS.intervalMs, progress);
+  });
   progress(`removed ${await removeExtra()} extra clusters`);
-  printFleets(small, large);
+  printFleets(small, large, loadedPause!);
 
-  return { pause, lag, serverTime, small, large };
+  return { pause, lag, serverTime, small, large, loadedPause: loadedPause! };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,7 +182,8 @@ function printPause(pause: PauseTrials): void {
         latencyRows("walden: snapshot state = paused", pause.walden),
         latencyRows("direct: pg_is_wal_replay_paused()", pause.direct),
         latencyRows("walden: tick start → snapshot visible", pause.tickToVisible),
-        latencyRows("walden: resume → state = streaming", pause.resume),
+        // Resumed right after the sample that showed "paused": about one interval by construction.
+        latencyRows("walden: resume → streaming (phase-locked)", pause.resume),
       ],
     ),
   );
@@ -231,23 +239,25 @@ function printServerTime(result: ServerTime): void {
     ),
   );
   console.log(
-    `\n${fmt(result.walden.calls / result.ticks, 1)} statements per tick on the primary; ` +
+    `\n${fmt(result.walden.calls / result.ticks, 1)} statements per tick on the primary ` +
+      `(planning ${fmt((100 * result.walden.planMs) / result.walden.totalMs, 0)} % of their time); ` +
       `per sample walden / select 1 = ${ratio(perSample, perBaseline)}\n\ntop statements by total time:`,
   );
   console.log(
     table(
-      ["query", "calls", "total ms", "mean ms"],
+      ["query", "calls", "total ms", "of it planning", "mean ms"],
       result.top.map((statement) => [
-        statement.query.replace(/\s+/g, " ").slice(0, 78),
+        statement.query.replace(/\s+/g, " ").slice(0, 72),
         String(statement.calls),
         fmt(statement.totalMs, 2),
+        fmt(statement.planMs, 2),
         fmt(statement.totalMs / statement.calls, 3),
       ]),
     ),
   );
 }
 
-function printFleets(small: FleetLoad, large: FleetLoad): void {
+function printFleets(small: FleetLoad, large: FleetLoad, loadedPause: PauseTrials): void {
   const row = (label: string, load: FleetLoad) => [
     label,
     `${load.clusters} / ${load.nodes}`,
@@ -279,12 +289,26 @@ function printFleets(small: FleetLoad, large: FleetLoad): void {
   const perNode = (load: FleetLoad) => cpuMsPerSecond(load) / load.nodes;
   console.log(
     `\nCPU per node: ${fmt(perNode(large), 3)} ms/s at ${large.nodes} nodes vs ${fmt(perNode(small), 3)} ms/s at ` +
-      `${small.nodes} nodes (ratio ${ratio(perNode(large), perNode(small), 2)})`,
+      `${small.nodes} nodes (ratio ${ratio(perNode(large), perNode(small), 2)})\n`,
+  );
+  console.log(
+    table(
+      [`ms (${large.nodes}-node fleet running unless noted)`, "n", "p50", "p95", "max", "mean"],
+      [
+        latencyRows(`interval achieved, ${small.nodes}-node fleet`, small.intervals),
+        latencyRows(`interval achieved, ${large.nodes}-node fleet`, large.intervals),
+        latencyRows("walden: change → state = paused", loadedPause.walden),
+        latencyRows("direct: pg_is_wal_replay_paused()", loadedPause.direct),
+        latencyRows("walden: tick start → snapshot visible", loadedPause.tickToVisible),
+      ],
+    ),
   );
 }
 
 function printSummary(results: Results): void {
-  const { pause, lag, serverTime, small, large } = results;
+  const { pause, lag, serverTime, small, large, loadedPause } = results;
+  const waldenLoaded = summarize(loadedPause.walden);
+  const directLoaded = summarize(loadedPause.direct);
   const waldenPause = summarize(pause.walden);
   const directPause = summarize(pause.direct);
   const waldenLag = summarize(lag.walden);
@@ -317,6 +341,13 @@ function printSummary(results: Results): void {
       fmt(1, 2),
       ratio(waldenPause.p95, SETTINGS.intervalMs, 2),
       `${SETTINGS.intervalMs} ms interval`,
+    ],
+    [
+      `change→API p95 at ${large.nodes} nodes (ms, n=${loadedPause.walden.length})`,
+      ms(waldenLoaded.p95),
+      ms(directLoaded.p95),
+      ratio(waldenLoaded.p95, directLoaded.p95),
+      "direct query",
     ],
     [
       `lag > 5 MiB visible p50 (ms, n=${lag.walden.length})`,
@@ -353,6 +384,13 @@ function printSummary(results: Results): void {
       `${large.nodes} vs ${small.nodes} nodes`,
     ],
     [
+      "interval achieved p95 (ms)",
+      ms(summarize(large.intervals).p95),
+      ms(summarize(small.intervals).p95),
+      ratio(summarize(large.intervals).p95, summarize(small.intervals).p95, 2),
+      `${large.nodes} vs ${small.nodes} nodes`,
+    ],
+    [
       "worker RSS (MiB)",
       fmt(large.rssMiB, 0),
       fmt(small.rssMiB, 0),
@@ -378,6 +416,12 @@ main().then(
   },
   async (error: unknown) => {
     console.error("\n[bench] failed:", error instanceof Error ? (error.stack ?? error.message) : error);
+    if (String(error).includes("is taken by another program")) {
+      console.error(
+        "[bench] another sandbox uses these ports: choose others with WALDEN_BENCH_PG_PORT " +
+          "and a matching WALDEN_BENCH_HOME (a home remembers its ports)",
+      );
+    }
     await cleanUp();
     process.exit(1);
   },

@@ -12,15 +12,17 @@ const BASELINE_TAG = "/* walden-bench-baseline */";
 export interface StatementCost {
   query: string;
   calls: number;
+  /** Execution + planning. */
   totalMs: number;
+  planMs: number;
 }
 
 export interface ServerTime {
   windowMs: number;
   /** Sampler ticks of the cluster inside the window (raw samples of standby1, one per tick). */
   ticks: number;
-  walden: { calls: number; totalMs: number };
-  baseline: { calls: number; totalMs: number };
+  walden: { calls: number; totalMs: number; planMs: number };
+  baseline: { calls: number; totalMs: number; planMs: number };
   top: StatementCost[];
 }
 
@@ -49,14 +51,19 @@ async function runBaseline(client: pg.Client, startMs: number, untilMs: number):
 }
 
 async function readStatements(admin: pg.Client): Promise<StatementCost[]> {
-  const { rows } = await admin.query<{ query: string; calls: string; total_ms: number }>(
-    `select query, calls, (total_exec_time + total_plan_time)::float8 as total_ms
+  const { rows } = await admin.query<{ query: string; calls: string; total_ms: number; plan_ms: number }>(
+    `select query, calls, (total_exec_time + total_plan_time)::float8 as total_ms, total_plan_time::float8 as plan_ms
        from pg_stat_statements
       where query like '/* walden */%' or query like $1
       order by total_ms desc`,
     [`${BASELINE_TAG}%`],
   );
-  return rows.map((row) => ({ query: row.query, calls: Number(row.calls), totalMs: row.total_ms }));
+  return rows.map((row) => ({
+    query: row.query,
+    calls: Number(row.calls),
+    totalMs: row.total_ms,
+    planMs: row.plan_ms,
+  }));
 }
 
 export async function measureServerTime(bench: Bench, windowMs: number): Promise<ServerTime> {
@@ -78,6 +85,7 @@ export async function measureServerTime(bench: Bench, windowMs: number): Promise
       const sum = (list: StatementCost[]) => ({
         calls: list.reduce((total, statement) => total + statement.calls, 0),
         totalMs: list.reduce((total, statement) => total + statement.totalMs, 0),
+        planMs: list.reduce((total, statement) => total + statement.planMs, 0),
       });
       const walden = statements.filter((statement) => statement.query.startsWith("/* walden */"));
       return {

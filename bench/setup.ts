@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
@@ -15,8 +16,23 @@ import { connect, now, pollUntil } from "./support";
 // running demo (54320+) or the test sandboxes (55320+, 55420+).
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const BENCH_HOME = path.join(repoRoot, ".walden-bench");
-export const BENCH_BASE_PORT = 55520;
+/**
+ * 55520 and the next three, unless WALDEN_BENCH_PG_PORT says otherwise (another checkout's
+ * sandbox may already sit there). A home remembers its port: change both together.
+ */
+export const BENCH_BASE_PORT = benchBasePort(process.env.WALDEN_BENCH_PG_PORT);
+export const BENCH_HOME = path.resolve(process.env.WALDEN_BENCH_HOME || path.join(repoRoot, ".walden-bench"));
+
+function benchBasePort(value: string | undefined): number {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(65500)
+    .safeParse(value || "55520");
+  if (!parsed.success) throw new Error(`WALDEN_BENCH_PG_PORT=${value} is not a port between 1024 and 65500`);
+  return parsed.data;
+}
 /** Every cluster the bench registers is named with this prefix, so leftovers of a crashed run can be found. */
 export const CLUSTER_PREFIX = "bench-";
 

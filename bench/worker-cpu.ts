@@ -14,21 +14,27 @@ export interface FleetLoad {
   nodes: number;
   windowMs: number;
   cpuMs: number;
-  /** Ticks saved (cluster snapshots written) and raw samples inserted (one per standby per tick). */
+  /** Ticks saved (one snapshot each) and raw samples inserted (one per standby per tick). */
   ticks: number;
   samples: number;
   rssMiB: number;
   heapMiB: number;
+  /** ms between consecutive ticks of the same cluster: the interval actually achieved. */
+  intervals: number[];
 }
 
 export const cpuMsPerSecond = (load: FleetLoad) => load.cpuMs / (load.windowMs / 1000);
 /** ms of CPU per second = % of one core × 10. */
 export const percentOfCorePer100Nodes = (load: FleetLoad) => (cpuMsPerSecond(load) / 10) * (100 / load.nodes);
 
-/** Runs a fresh fleet over every registered cluster: warm up, then measure a quiet window. */
+/**
+ * Runs a fresh fleet over every registered cluster: warm up, then measure a quiet window.
+ * `whileRunning`, if given, runs after the window, before the fleet stops (trials under load).
+ */
 export async function measureFleet(
   bench: Bench,
   opts: { warmupMs: number; windowMs: number; ownerId: string; log: (line: string) => void },
+  whileRunning?: () => Promise<void>,
 ): Promise<FleetLoad> {
   // Counted from the catalog, not assumed: the fleet samples every registered node.
   const [clusters, nodes] = await Promise.all([db().cluster.count(), db().node.count()]);
@@ -57,17 +63,26 @@ export async function measureFleet(
     const inWindow = { at: { gte: startedAt, lt: endedAt } };
     const [samples, ticks] = await Promise.all([
       db().replicationSample.count({ where: inWindow }),
-      db().replicationSample.count({ where: { ...inWindow, standby: "standby1" } }),
+      db().replicationSample.findMany({
+        where: { ...inWindow, standby: "standby1" },
+        select: { clusterId: true, at: true },
+        orderBy: [{ clusterId: "asc" }, { at: "asc" }],
+      }),
     ]);
+    await whileRunning?.();
     return {
       clusters,
       nodes,
       windowMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
-      ticks,
+      ticks: ticks.length,
       samples,
       rssMiB: memory.rss / 2 ** 20,
       heapMiB: memory.heapUsed / 2 ** 20,
+      intervals: ticks.flatMap((tick, index) => {
+        const previous = ticks[index - 1];
+        return previous?.clusterId === tick.clusterId ? [tick.at.getTime() - previous.at.getTime()] : [];
+      }),
     };
   } finally {
     await fleet.stop();

@@ -51,7 +51,7 @@ test.describe("live replication monitoring", () => {
       "cascading standby of standby1",
     );
     for (const name of ["standby1", "standby2"]) {
-      const card = page.getByRole("region", { name: `Standby ${name}` });
+      const card = page.getByRole("region", { name: `Standby ${name}`, exact: true });
       await expect(card.getByText("streaming", { exact: true })).toBeVisible();
     }
   });
@@ -63,7 +63,7 @@ test.describe("live replication monitoring", () => {
     await signIn(page, "viewer");
     const demo = readSandboxJson().clusters[0]!;
     await page.goto(`/clusters/${demo.id}`);
-    const card = page.getByRole("region", { name: "Standby standby1" });
+    const card = page.getByRole("region", { name: "Standby standby1", exact: true });
     await expect(card.getByText("streaming", { exact: true })).toBeVisible();
 
     // A reload would reset this marker; a live update keeps it.

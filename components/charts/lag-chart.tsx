@@ -13,9 +13,9 @@ import {
   YAxis,
   type TooltipContentProps,
 } from "recharts";
+import { DAY, MINUTE, timeTicks, valueTicks, type LagUnit } from "@/components/charts/ticks";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import type { LagPoint, ReplicationEvent } from "@/lib/schemas/replication";
-import { DAY, MINUTE, timeTicks, valueTicks, type LagUnit } from "@/components/charts/ticks";
 
 export type { LagUnit };
 
@@ -157,10 +157,13 @@ function EventMarker({
   viewBox,
   event,
   showText,
+  textLeft,
 }: {
   viewBox?: { x?: number; y?: number };
   event: ReplicationEvent;
   showText: boolean;
+  /** Near the right edge the text goes left of the line, or it would be cut off. */
+  textLeft: boolean;
 }) {
   const x = viewBox?.x ?? 0;
   const y = viewBox?.y ?? 0;
@@ -170,7 +173,13 @@ function EventMarker({
       <title>{`${formatUtcSeconds(event.at)}: ${event.message}`}</title>
       <path d={`M${x - 5},${y} L${x + 5},${y} L${x},${y + 7} Z`} fill={colour} />
       {showText ? (
-        <text x={x + 6} y={y + 8} fontSize={10} fill={colour}>
+        <text
+          x={textLeft ? x - 6 : x + 6}
+          y={y + 8}
+          fontSize={10}
+          fill={colour}
+          textAnchor={textLeft ? "end" : "start"}
+        >
           {event.node}
           {event.to ? ` → ${event.to}` : ""}
         </text>
@@ -278,7 +287,12 @@ export function LagChart({
             strokeDasharray="4 3"
             strokeOpacity={0.8}
             label={(props: { viewBox?: { x?: number; y?: number } }) => (
-              <EventMarker viewBox={props.viewBox} event={event} showText={visibleEvents.length <= 6} />
+              <EventMarker
+                viewBox={props.viewBox}
+                event={event}
+                showText={visibleEvents.length <= 6}
+                textLeft={new Date(event.at).getTime() > start + (end - start) * 0.75}
+              />
             )}
           />
         ))}
