@@ -102,5 +102,6 @@ export async function seedDemoCluster(sandbox: SandboxInfo): Promise<string> {
   };
   const existing = await db().cluster.findUnique({ where: { name: cluster.name } });
   if (existing) return (await updateCluster(systemActor, existing.id, input, {})).id;
-  return (await registerCluster(systemActor, clusterCreateSchema.parse({ name: cluster.name, ...input }), {})).id;
+  return (await registerCluster(systemActor, clusterCreateSchema.parse({ name: cluster.name, ...input }), {}))
+    .id;
 }

@@ -119,13 +119,19 @@ export async function stopSandbox(opts: SandboxOptions): Promise<void> {
 }
 
 /** Stops one server (tests use it to break replication on purpose); startSandbox brings it back. */
-export async function stopSandboxServer(opts: SandboxOptions, name: (typeof SERVER_NAMES)[number]): Promise<void> {
+export async function stopSandboxServer(
+  opts: SandboxOptions,
+  name: (typeof SERVER_NAMES)[number],
+): Promise<void> {
   const ctx = createContext(opts);
   if ((await serverState(ctx, name)) === "running") await stopServer(ctx, name);
 }
 
 /** Promotes a standby to a primary (tests of role changes; use a throwaway sandbox). */
-export async function promoteSandboxStandby(opts: SandboxOptions, name: "standby1" | "standby2"): Promise<void> {
+export async function promoteSandboxStandby(
+  opts: SandboxOptions,
+  name: "standby1" | "standby2",
+): Promise<void> {
   const ctx = createContext(opts);
   await runPgProgramOrThrow(ctx, "pg_ctl", ["promote", "-w", "-D", dataDir(ctx, name)]);
 }
