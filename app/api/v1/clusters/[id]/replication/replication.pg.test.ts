@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as eventsRoute from "@/app/api/v1/clusters/[id]/events/route";
 import * as lagRoute from "@/app/api/v1/clusters/[id]/lag/route";
 import * as replicationRoute from "@/app/api/v1/clusters/[id]/replication/route";
@@ -91,6 +91,10 @@ beforeAll(async () => {
     },
   });
   clusterId = cluster.id;
+});
+
+afterAll(async () => {
+  await db().cluster.delete({ where: { id: clusterId } });
 });
 
 const get = (route: typeof replicationRoute.GET, url: string, token = viewer.token) =>
