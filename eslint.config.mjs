@@ -6,6 +6,7 @@ export default defineConfig([
   ...nextVitals,
   ...nextTs,
   globalIgnores([
+    ".walden-bench/**",
     ".next/**",
     "lib/generated/**",
     ".walden/**",

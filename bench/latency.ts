@@ -26,6 +26,8 @@ export interface LagTrials {
   walden: number[];
   /** ms from the same instant to pg_stat_replication on the primary showing it. */
   direct: number[];
+  /** ms from the start of the write to the start of the tick that first showed the lag. */
+  tickStart: number[];
   /** How long the INSERT itself took, and how much WAL it wrote. */
   writeMs: number[];
   walBytes: number[];
@@ -128,7 +130,7 @@ export async function measureLagLatency(
   intervalMs: number,
   progress: (line: string) => void,
 ): Promise<LagTrials> {
-  const result: LagTrials = { walden: [], direct: [], writeMs: [], walBytes: [] };
+  const result: LagTrials = { walden: [], direct: [], tickStart: [], writeMs: [], walBytes: [] };
   await withClients(
     bench,
     [
@@ -151,6 +153,7 @@ export async function measureLagLatency(
           await randomPhase(intervalMs);
           const lsnBefore = await scalar<string>(writer!, "select pg_current_wal_lsn()::text as value");
           const since = now();
+          const sinceWall = Date.now();
           // ~256-byte rows, under the TOAST threshold, so the WAL is roughly the data written.
           const write = writer!
             .query("insert into bench_bulk select repeat(md5(i::text), 8) from generate_series(1, $1) i", [
@@ -184,13 +187,15 @@ export async function measureLagLatency(
           );
           result.walden.push(walden.elapsedMs);
           result.direct.push(floor);
+          result.tickStart.push(Date.parse(walden.view.sampledAt) - sinceWall);
           result.writeMs.push(writeMs);
           result.walBytes.push(walBytes);
           await resumeAndWaitStreaming(bench, control!);
           // Truncated after the resume, so the standby replays it without stopping anywhere.
           await writer!.query("truncate bench_bulk");
           progress(
-            `  lag trial ${trial}: walden ${walden.elapsedMs.toFixed(0)} ms, direct ${floor.toFixed(0)} ms ` +
+            `  lag trial ${trial}: walden ${walden.elapsedMs.toFixed(0)} ms (its tick began at ` +
+              `${result.tickStart.at(-1)} ms), direct ${floor.toFixed(0)} ms ` +
               `(write of ${(walBytes / MiB).toFixed(1)} MiB WAL took ${writeMs.toFixed(0)} ms)`,
           );
         }

@@ -1,7 +1,10 @@
 // npm run bench — how fresh and how cheap Walden's live replication monitoring is, measured on
-// the bench's own sandbox (.walden-bench, ports 55520-55523). Every Walden figure is printed
-// next to a baseline measured in the same run on the same machine; nothing is asserted on time
-// (a slow machine gives slow figures, not a failure). Exit status: 0 unless something broke.
+// the bench's own sandbox (.walden-bench, ports 55520-55523; WALDEN_BENCH_HOME and
+// WALDEN_BENCH_PG_PORT move it). Every Walden figure is printed next to a baseline measured in
+// the same run on the same machine; nothing is asserted on time (a slow machine gives slow
+// figures, not a failure). Exit status: 0 unless something broke. About 3 minutes:
+//   1. change → API latency (latency.ts)       2. primary server time per sample (server-time.ts)
+//   3. worker CPU per node, 3 vs 102 nodes, and freshness under that load (worker-cpu.ts)
 import os from "node:os";
 import { disconnectDb } from "@/lib/db";
 import { SamplerFleet } from "@/lib/jobs/sampler";
@@ -35,7 +38,7 @@ const SETTINGS = {
   pauseTrials: 20,
   /** The same trials again while the large fleet samples every cluster: does freshness hold? */
   loadedPauseTrials: 10,
-  lagTrials: 3,
+  lagTrials: 5,
   /** Rows of ~256 bytes per lag trial: about 20 MiB of WAL. */
   lagRows: 60_000,
   serverTimeWindowMs: 20_000,
@@ -59,6 +62,8 @@ const collect = (line: string) => samplerLog.push(line);
 
 const cleanups: (() => Promise<unknown>)[] = [];
 let stopping: Promise<void> | undefined;
+/** Set on Ctrl-C / SIGTERM: the measurement then fails as its servers go away, which is no news. */
+let interrupted = false;
 
 function cleanUp(): Promise<void> {
   stopping ??= (async () => {
@@ -74,6 +79,7 @@ for (const [signal, code] of [
   ["SIGTERM", 143],
 ] as const) {
   process.on(signal, () => {
+    interrupted = true;
     console.error(`\n[bench] ${signal}: stopping what the bench started`);
     void cleanUp().then(() => process.exit(code));
   });
@@ -103,8 +109,8 @@ async function main(): Promise<Results> {
   cleanups.push(() => deleteBenchClusters(CLUSTER_PREFIX));
   const hasStatements = await ensurePgStatStatements(bench);
   progress(
-    `PostgreSQL ${bench.sandbox.binaries.major}, Node ${process.version}, ${os.cpus().length} CPUs; ` +
-      `cluster ${CLUSTER_PREFIX}demo registered`,
+    `PostgreSQL ${bench.sandbox.binaries.major}, Node ${process.version}, ${os.cpus().length} CPUs, ` +
+      `${loadAverage()}; cluster ${CLUSTER_PREFIX}demo registered`,
   );
 
   const fleet = new SamplerFleet(bench.databaseUrl, "walden-bench", collect);
@@ -167,6 +173,11 @@ async function main(): Promise<Results> {
 // ---------------------------------------------------------------------------------------------
 
 const ms = (value: number) => fmt(value, 0);
+const loadAverage = () =>
+  `load average ${os
+    .loadavg()
+    .map((load) => fmt(load, 2))
+    .join(" ")}`;
 
 function latencyRows(label: string, values: number[]): string[] {
   const s = summarize(values);
@@ -204,6 +215,7 @@ function printLag(lag: LagTrials): void {
       [
         latencyRows("walden: standby1 lagBytes.replay > 5 MiB", lag.walden),
         latencyRows("direct: pg_stat_replication > 5 MiB", lag.direct),
+        latencyRows("walden: start of the tick that saw it", lag.tickStart),
         latencyRows("the INSERT itself", lag.writeMs),
       ],
     ),
@@ -287,9 +299,13 @@ function printFleets(small: FleetLoad, large: FleetLoad, loadedPause: PauseTrial
     ),
   );
   const perNode = (load: FleetLoad) => cpuMsPerSecond(load) / load.nodes;
+  // The small fleet's per-node figure carries the fleet's fixed cost (ownership refresh, timers)
+  // on 3 nodes only; the difference between the two fleets is the cost of each added node.
+  const marginal = (cpuMsPerSecond(large) - cpuMsPerSecond(small)) / (large.nodes - small.nodes);
   console.log(
     `\nCPU per node: ${fmt(perNode(large), 3)} ms/s at ${large.nodes} nodes vs ${fmt(perNode(small), 3)} ms/s at ` +
-      `${small.nodes} nodes (ratio ${ratio(perNode(large), perNode(small), 2)})\n`,
+      `${small.nodes} nodes (ratio ${ratio(perNode(large), perNode(small), 2)}); each added node costs ` +
+      `${fmt(marginal, 3)} ms/s = ${fmt(marginal * 10, 1)} % of a core per 100 nodes\n`,
   );
   console.log(
     table(
@@ -338,9 +354,9 @@ function printSummary(results: Results): void {
     [
       "change→API p95 / sampling interval",
       fmt(waldenPause.p95 / SETTINGS.intervalMs, 2),
-      fmt(1, 2),
-      ratio(waldenPause.p95, SETTINGS.intervalMs, 2),
-      `${SETTINGS.intervalMs} ms interval`,
+      "—",
+      "—",
+      `goal ≤ ${fmt(SETTINGS.freshnessGoalMs / SETTINGS.intervalMs, 0)}`,
     ],
     [
       `change→API p95 at ${large.nodes} nodes (ms, n=${loadedPause.walden.length})`,
@@ -405,7 +421,8 @@ function printSummary(results: Results): void {
     `\nsampler log: ${samplerLog.length} lines, ${failures.length} failures` +
       (failures.length ? `; first: ${failures.slice(0, 3).join(" | ")}` : ""),
   );
-  console.log(`total bench time ${fmt((Date.now() - startedAt) / 1000, 0)} s`);
+  // Everything here shares the machine with whatever else runs on it: say how busy it was.
+  console.log(`total bench time ${fmt((Date.now() - startedAt) / 1000, 0)} s; ${loadAverage()} at the end`);
 }
 
 main().then(
@@ -415,6 +432,7 @@ main().then(
     process.exit(0);
   },
   async (error: unknown) => {
+    if (interrupted) return; // the signal handler is cleaning up and will exit
     console.error("\n[bench] failed:", error instanceof Error ? (error.stack ?? error.message) : error);
     if (String(error).includes("is taken by another program")) {
       console.error(

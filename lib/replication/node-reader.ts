@@ -129,6 +129,7 @@ export class NodeReader {
     }
   }
 
+  /** Statements are named (prepared once per connection): the sampler runs the same ones every second, and re-planning them was most of their server time. */
   private async read<T>(
     work: (query: <R extends pg.QueryResultRow>(q: VersionedQuery) => Promise<R[]>) => Promise<T>,
   ): Promise<Reading<T>> {
@@ -141,7 +142,7 @@ export class NodeReader {
         (async () => {
           const client = await this.connect();
           const query = async <R extends pg.QueryResultRow>(q: VersionedQuery) =>
-            (await client.query<R>(sqlFor(q, this.versionNum!))).rows;
+            (await client.query<R>({ name: `walden_${q.name}`, text: sqlFor(q, this.versionNum!) })).rows;
           return work(query);
         })(),
         deadline,

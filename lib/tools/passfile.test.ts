@@ -4,7 +4,9 @@ import { passfileLine, withPassfile } from "@/lib/tools/passfile";
 
 describe("passfileLine", () => {
   it("escapes ':' and '\\' so libpq reads the password back exactly", () => {
-    expect(passfileLine({ host: "db1", port: 5432, user: "walden", password: "a:b\\c" })).toBe("db1:5432:*:walden:a\\:b\\\\c");
+    expect(passfileLine({ host: "db1", port: 5432, user: "walden", password: "a:b\\c" })).toBe(
+      "db1:5432:*:walden:a\\:b\\\\c",
+    );
   });
 });
 

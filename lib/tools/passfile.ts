@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +19,10 @@ export function passfileLine(entry: PassfileEntry): string {
 }
 
 /** Writes the passfile, runs `work` with its path, and always deletes it afterwards. */
-export async function withPassfile<T>(entries: PassfileEntry[], work: (file: string | undefined) => Promise<T>): Promise<T> {
+export async function withPassfile<T>(
+  entries: PassfileEntry[],
+  work: (file: string | undefined) => Promise<T>,
+): Promise<T> {
   if (entries.length === 0) return work(undefined);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "walden-pass-"));
   const file = path.join(dir, "pgpass");

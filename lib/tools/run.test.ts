@@ -8,7 +8,11 @@ describe("runTool", () => {
   it("passes arguments verbatim: shell syntax is just text", async () => {
     const marker = path.join(os.tmpdir(), `walden-never-${process.pid}`);
     const lines: string[] = [];
-    const result = await runTool({ program: "/bin/echo", args: [`$(touch ${marker})`, "; rm -rf /", "`id`"], onStdoutLine: (line) => lines.push(line) });
+    const result = await runTool({
+      program: "/bin/echo",
+      args: [`$(touch ${marker})`, "; rm -rf /", "`id`"],
+      onStdoutLine: (line) => lines.push(line),
+    });
     expect(result.code).toBe(0);
     expect(lines).toEqual([`$(touch ${marker}) ; rm -rf / \`id\``]);
     await expect(fs.stat(marker)).rejects.toThrow();

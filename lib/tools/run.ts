@@ -28,8 +28,13 @@ export interface RunResult {
 
 const TAIL_LINES = 50;
 
-export function toolEnvironment(passfile?: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C", PGAPPNAME: "walden", PGCONNECT_TIMEOUT: "10" };
+export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
+  const env: NodeJS.Dict<string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    LC_ALL: "C",
+    PGAPPNAME: "walden",
+    PGCONNECT_TIMEOUT: "10",
+  };
   if (passfile) env.PGPASSFILE = passfile;
   return env;
 }
@@ -64,7 +69,8 @@ export function runTool(options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(options.program, options.args, {
       cwd: options.cwd,
-      env: toolEnvironment(options.passfile),
+      // Next.js types NODE_ENV as required; the tools need no NODE_ENV.
+      env: toolEnvironment(options.passfile) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
       signal: options.signal,
       shell: false,
