@@ -1,0 +1,114 @@
+import type { Compression, LogicalBackupRequest, PhysicalBackupRequest } from "@/lib/schemas/backup";
+
+// Argument lists for PostgreSQL programs, built from validated requests only. Every value is
+// passed as its own argument (or as --option=value), so nothing is ever parsed by a shell.
+
+export interface ConnectionArgs {
+  host: string;
+  port: number;
+  user: string;
+}
+
+function connectionArgs(connection: ConnectionArgs): string[] {
+  // --no-password: fail at once instead of waiting for a prompt nobody will answer.
+  return [
+    `--host=${connection.host}`,
+    `--port=${connection.port}`,
+    `--username=${connection.user}`,
+    "--no-password",
+  ];
+}
+
+/**
+ * pg_basebackup in tar format with WAL streamed alongside and a SHA-256 manifest. Compression
+ * runs on the server from PostgreSQL 15 (less network traffic), in the client before that.
+ */
+export function basebackupArgs(options: {
+  connection: ConnectionArgs;
+  targetDir: string;
+  request: Pick<PhysicalBackupRequest, "compression" | "checkpoint">;
+  label: string;
+  serverVersionNum: number;
+}): string[] {
+  const { compression, checkpoint } = options.request;
+  const args = [
+    ...connectionArgs(options.connection),
+    `--pgdata=${options.targetDir}`,
+    "--format=tar",
+    "--wal-method=stream",
+    "--manifest-checksums=SHA256",
+    `--checkpoint=${checkpoint}`,
+    `--label=${options.label}`,
+    "--progress",
+    "--verbose",
+  ];
+  if (compression !== "none") {
+    const where = options.serverVersionNum >= 150000 ? "server" : "client";
+    args.push(`--compress=${where}-${compression}`);
+  }
+  return args;
+}
+
+export class UnsupportedOptionError extends Error {}
+
+/** pg_dump takes a method from 16 on; before that only a gzip level (0 = none). */
+export function dumpCompressionArg(compression: Compression, pgDumpVersionNum: number): string {
+  if (pgDumpVersionNum >= 160000) return `--compress=${compression}`;
+  if (compression === "gzip") return "--compress=6";
+  if (compression === "none") return "--compress=0";
+  throw new UnsupportedOptionError(
+    `pg_dump ${Math.floor(pgDumpVersionNum / 10000)} on the worker compresses only with gzip; choose gzip or none`,
+  );
+}
+
+/** pg_dump in custom or directory format (never plain, which cannot be restored selectively). */
+export function pgDumpArgs(options: {
+  connection: ConnectionArgs;
+  database: string;
+  target: string;
+  request: LogicalBackupRequest;
+  pgDumpVersionNum: number;
+}): string[] {
+  const { request } = options;
+  const args = [
+    ...connectionArgs(options.connection),
+    `--dbname=${options.database}`,
+    `--format=${request.format}`,
+    `--file=${options.target}`,
+    "--verbose",
+  ];
+  if (request.format === "directory" && request.jobs > 1) args.push(`--jobs=${request.jobs}`);
+  for (const table of request.tables) args.push(`--table=${table}`);
+  for (const table of request.excludeTables) args.push(`--exclude-table=${table}`);
+  for (const schema of request.schemas) args.push(`--schema=${schema}`);
+  for (const schema of request.excludeSchemas) args.push(`--exclude-schema=${schema}`);
+  if (request.dataOnly) args.push("--data-only");
+  if (request.schemaOnly) args.push("--schema-only");
+  if (request.noOwner) args.push("--no-owner");
+  args.push(dumpCompressionArg(request.compression, options.pgDumpVersionNum));
+  return args;
+}
+
+/** Roles and tablespaces are not in pg_dump's output; pg_dumpall --globals-only keeps them beside it. */
+export function dumpallGlobalsArgs(options: {
+  connection: ConnectionArgs;
+  database: string;
+  target: string;
+}): string[] {
+  return [
+    ...connectionArgs(options.connection),
+    `--dbname=${options.database}`,
+    "--globals-only",
+    `--file=${options.target}`,
+  ];
+}
+
+/** pg_restore --list: reads a dump's table of contents; a dump that cannot be listed is not restorable. */
+export function restoreListArgs(dumpPath: string): string[] {
+  return ["--list", dumpPath];
+}
+
+/** pg_verifybackup against the manifest; WAL is checked separately against the archive. */
+export function verifybackupArgs(backupDir: string): string[] {
+  return ["--no-parse-wal", `--manifest-path=${backupDir}/backup_manifest`, backupDir];
+}
