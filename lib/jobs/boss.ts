@@ -4,8 +4,13 @@ import { parsePayload, queueNames, type QueueName, type QueuePayload } from "@/l
 // pg-boss keeps its tables in the catalog database, in its own schema.
 export const BOSS_SCHEMA = "pgboss";
 
-export function createBoss(databaseUrl: string): PgBoss {
-  return new PgBoss({ connectionString: databaseUrl, schema: BOSS_SCHEMA, application_name: "walden-jobs" });
+export function createBoss(databaseUrl: string, options: Partial<PgBoss.ConstructorOptions> = {}): PgBoss {
+  return new PgBoss({
+    connectionString: databaseUrl,
+    schema: BOSS_SCHEMA,
+    application_name: "walden-jobs",
+    ...options,
+  });
 }
 
 /** pg-boss 10 needs each queue created before use; createQueue is idempotent. */

@@ -10,6 +10,7 @@ import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
+import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { rollUpReplication } from "@/lib/replication/rollup";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
@@ -44,6 +45,21 @@ async function main(): Promise<void> {
   });
   await boss.schedule("replication.rollup", "* * * * *", {}, { tz: "UTC" });
 
+  // Backups run one at a time per worker: pg_basebackup and pg_dump are I/O-bound, and
+  // several workers share the queue.
+  await boss.work("backup.run", { batchSize: 1 }, async (jobs) => {
+    for (const job of jobs) {
+      const { backupId } = parsePayload("backup.run", job.data);
+      log(`backup.run ${backupId}`);
+      await runBackup(backupId, workerId);
+    }
+  });
+  const reaper = setInterval(() => {
+    void reapStaleBackups()
+      .then((ids) => ids.forEach((id) => log(`backup ${id}: failed, its worker stopped`)))
+      .catch((error) => console.error("[worker] backup reaper:", error));
+  }, 10_000);
+
   const samplers = new SamplerFleet(DATABASE_URL, workerId, log);
   samplers.start();
 
@@ -55,6 +71,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping (waiting up to 30 s for running jobs)`);
+    clearInterval(reaper);
     await samplers.stop();
     await heartbeat.stop();
     await boss.stop({ graceful: true, wait: true, timeout: 30_000 });

@@ -89,3 +89,12 @@ describe("dumpCompressionArg", () => {
     expect(() => dumpCompressionArg("lz4", 150004)).toThrow(UnsupportedOptionError);
   });
 });
+
+describe("parseToolVersion", () => {
+  it("reads majors and minors", async () => {
+    const { parseToolVersion } = await import("@/lib/tools/binaries");
+    expect(parseToolVersion("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)")).toBe(150018);
+    expect(parseToolVersion("pg_basebackup (PostgreSQL) 17.2")).toBe(170002);
+    expect(() => parseToolVersion("nope")).toThrow();
+  });
+});

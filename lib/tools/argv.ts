@@ -95,9 +95,10 @@ export function dumpallGlobalsArgs(options: {
   database: string;
   target: string;
 }): string[] {
+  // pg_dumpall reads --dbname as a connection string; --database just names the database to connect to.
   return [
     ...connectionArgs(options.connection),
-    `--dbname=${options.database}`,
+    `--database=${options.database}`,
     "--globals-only",
     `--file=${options.target}`,
   ];

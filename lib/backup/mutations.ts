@@ -1,0 +1,43 @@
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { enqueue } from "@/lib/jobs/boss";
+import { jobSender } from "@/lib/jobs/client";
+import type { BackupRequest } from "@/lib/schemas/backup";
+
+/**
+ * Catalogs the backup as queued and hands it to the worker (backup.run). Options that depend on
+ * the worker's tools (pg_dump < 16 compresses only with gzip) are checked there: the web app
+ * never runs a PostgreSQL program.
+ */
+export async function requestBackup(
+  actor: Actor,
+  request: BackupRequest,
+  meta: RequestMeta,
+): Promise<{ id: string; status: "queued" }> {
+  await getClusterRowOrThrow(request.clusterId);
+  const backup = await db().backup.create({
+    data: {
+      clusterId: request.clusterId,
+      kind: request.kind,
+      label: request.label ?? null,
+      options: request as unknown as Prisma.InputJsonValue,
+      requestedBy: actor.label,
+      database: request.kind === "logical" ? (request.database ?? null) : null,
+    },
+  });
+  await enqueue(await jobSender(), "backup.run", { backupId: backup.id });
+  await audit(
+    actor,
+    {
+      action: "backup.request",
+      outcome: "success",
+      target: { type: "backup", id: backup.id },
+      details: { request },
+    },
+    meta,
+  );
+  return { id: backup.id, status: "queued" };
+}

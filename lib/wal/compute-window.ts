@@ -1,0 +1,598 @@
+import { formatLsn, isLsn, parseLsn } from "@/lib/replication/lsn";
+import {
+  computeCoverage,
+  historyFileName,
+  isOnPath,
+  parseWalFileName,
+  segmentEndLsn,
+  segmentStartLsn,
+  segnoOfLsn,
+  timelineForSegment,
+  timelinePath,
+  walFileName,
+  type TimelineHistoryEntry,
+  type TimelineSpan,
+  type WalGap,
+  type WalSegmentId,
+} from "./segments";
+import type { CommitRecord, SegmentCommits } from "./waldump";
+
+// The restorable window of a cluster, computed from what is known without doing any I/O: the
+// archived segments, the timeline history files, the catalog's succeeded physical backups,
+// and the commit records of the few segments that `commitWalks` asks for. restore-window.ts
+// gathers those and calls this.
+//
+// Recovery from a backup replays WAL along one "path" of timelines to a target timeline
+// (recovery_target_timeline): for each segment it reads the copy of the newest timeline of
+// the path that had begun by then. A backup is restorable when every segment from its start
+// to its stop WAL is archived on that path; from there the window runs to the last commit
+// archived before the next missing segment (PITR needs a commit at or after the target).
+
+export const DEFAULT_MAX_WALK = 16;
+
+export interface BackupInput {
+  id: string;
+  label: string | null;
+  startLsn: string | null;
+  stopLsn: string | null;
+  timeline: number | null;
+  startWal: string | null;
+  stopWal: string | null;
+  finishedAt: Date | null;
+}
+
+export interface CommitLookupFailure {
+  error: string;
+}
+
+export type CommitLookup = SegmentCommits | CommitLookupFailure;
+
+export interface WindowInput {
+  segmentSize: number;
+  /** Complete archived segments (no .partial). */
+  segments: readonly WalSegmentId[];
+  /** Parsed `.history` files by their timeline. */
+  histories: ReadonlyMap<number, readonly TimelineHistoryEntry[]>;
+  /** Succeeded physical backups of the cluster. */
+  backups: readonly BackupInput[];
+  /** How many segments one commit search reads at most. */
+  maxWalk?: number;
+}
+
+export interface ComputeInput extends WindowInput {
+  /** Commit records of the segments read so far, by segment file name. */
+  commits: ReadonlyMap<string, CommitLookup>;
+}
+
+/** Segments to read in order until one holds a commit; what `computeRestoreWindow` needs. */
+export interface CommitWalk {
+  purpose: "latest" | "before-gap" | "after-gap";
+  /** "last" wants the segment's last commit (walking back), "first" its first (walking forward). */
+  want: "first" | "last";
+  segments: string[];
+}
+
+export interface RestoreRange {
+  /** Stop time of the backup the range starts from. */
+  from: string;
+  /** Time of the last archived commit reachable from it; null when none could be read. */
+  to: string | null;
+  /** The timeline to recover into (recovery_target_timeline). */
+  timeline: number;
+  fromBackupId: string;
+  /** Every restorable backup whose WAL leads into this range, oldest first. */
+  backupIds: string[];
+  /** The backup's start segment and the last archived segment of the range. */
+  fromWal: string;
+  toWal: string;
+  lastCommit: CommitRecord | null;
+}
+
+export interface RestoreWindowGap extends WalGap {
+  /** Last commit time before the gap and first after it, when they could be read. */
+  from: string | null;
+  to: string | null;
+}
+
+export interface TimelineView {
+  timeline: number;
+  parent: number | null;
+  /** The first LSN of this timeline: where it branched off its parent. */
+  switchLsn: string | null;
+  reason: string | null;
+  hasHistoryFile: boolean;
+  firstWal: string | null;
+  lastWal: string | null;
+  segments: number;
+}
+
+export interface RestoreWindowBackup {
+  id: string;
+  label: string | null;
+  startLsn: string | null;
+  stopLsn: string | null;
+  timeline: number | null;
+  startWal: string | null;
+  stopWal: string | null;
+  finishedAt: string | null;
+  /** Every segment from its start to its stop WAL is archived. */
+  walComplete: boolean;
+  /** Its stop time when it can be restored to a point in time (its WAL archived and a commit after it). */
+  restorableFrom: string | null;
+  /** The end of the range it belongs to. */
+  restorableTo: string | null;
+  /** The timeline a restore from it recovers into. */
+  targetTimeline: number | null;
+  /** Missing segments of its own WAL (the first few). */
+  missingWal: string[];
+}
+
+export interface WindowComputation {
+  earliest: string | null;
+  latest: string | null;
+  ranges: RestoreRange[];
+  timelines: TimelineView[];
+  gaps: RestoreWindowGap[];
+  backups: RestoreWindowBackup[];
+  problems: string[];
+}
+
+const MISSING_LISTED = 10;
+
+/** The segments recovery into one target timeline reads, with lookups by segment number. */
+class Stream {
+  readonly path: TimelineSpan[];
+  constructor(
+    readonly target: number,
+    history: readonly TimelineHistoryEntry[] | undefined,
+    private readonly present: ReadonlySet<string>,
+    private readonly segmentSize: number,
+  ) {
+    this.path = timelinePath(target, history ?? []);
+  }
+  fileAt(segno: number): string {
+    return walFileName(timelineForSegment(this.path, segno, this.segmentSize), segno, this.segmentSize);
+  }
+  timelineAt(segno: number): number {
+    return timelineForSegment(this.path, segno, this.segmentSize);
+  }
+  has(segno: number): boolean {
+    return segno >= 0 && this.present.has(this.fileAt(segno));
+  }
+  /** Present segments from `segno` while contiguous, stepping by `step`, at most `max`. */
+  walk(segno: number, step: 1 | -1, max: number, floor = 0): string[] {
+    const names: string[] = [];
+    for (let s = segno; names.length < max && s >= floor && this.has(s); s += step)
+      names.push(this.fileAt(s));
+    return names;
+  }
+}
+
+interface PlannedBackup {
+  input: BackupInput;
+  timeline: number | null;
+  startSeg: number | null;
+  stopSeg: number | null;
+  stream: Stream | null;
+  missing: string[];
+  missingCount: number;
+  runEnd: number | null;
+  problem: string | null;
+}
+
+interface PlannedRange {
+  stream: Stream;
+  runEnd: number;
+  backups: PlannedBackup[];
+  walk: CommitWalk;
+  /** The gap that ends the run, when archived WAL goes on after it. */
+  cutBy: PlannedGap | null;
+}
+
+interface PlannedGap {
+  gap: WalGap;
+  first: number;
+  last: number;
+  before: CommitWalk;
+  after: CommitWalk;
+}
+
+interface Plan {
+  timelines: TimelineView[];
+  backups: PlannedBackup[];
+  ranges: PlannedRange[];
+  gaps: PlannedGap[];
+  problems: string[];
+}
+
+function backupName(backup: BackupInput): string {
+  return backup.label ? `Backup "${backup.label}" (${backup.id})` : `Backup ${backup.id}`;
+}
+
+function segmentOf(
+  wal: string | null,
+  lsn: string | null,
+  segmentSize: number,
+): { segno: number; timeline: number | null } | null {
+  if (wal) {
+    const parsed = parseWalFileName(wal, segmentSize);
+    if (parsed.kind === "segment") return { segno: parsed.segno, timeline: parsed.timeline };
+  }
+  if (lsn && isLsn(lsn)) return { segno: segnoOfLsn(lsn, segmentSize), timeline: null };
+  return null;
+}
+
+function byFinishedAt(a: BackupInput, b: BackupInput): number {
+  const at = a.finishedAt?.getTime() ?? Infinity;
+  const bt = b.finishedAt?.getTime() ?? Infinity;
+  return at - bt || (a.startLsn ?? "").localeCompare(b.startLsn ?? "") || a.id.localeCompare(b.id);
+}
+
+function plan(input: WindowInput): Plan {
+  const { segmentSize } = input;
+  const maxWalk = input.maxWalk ?? DEFAULT_MAX_WALK;
+  const problems: string[] = [];
+  const present = new Set(input.segments.map((segment) => segment.name));
+
+  // Every timeline the archive knows of: from segments, history files and their entries.
+  const known = new Set<number>(input.segments.map((segment) => segment.timeline));
+  for (const [timeline, entries] of input.histories) {
+    known.add(timeline);
+    entries.forEach((entry) => known.add(entry.timeline));
+  }
+  const streams = new Map<number, Stream>();
+  const streamFor = (target: number) => {
+    let stream = streams.get(target);
+    if (!stream)
+      streams.set(target, (stream = new Stream(target, input.histories.get(target), present, segmentSize)));
+    return stream;
+  };
+
+  // Timelines.
+  const coverage = computeCoverage(input.segments, segmentSize);
+  const timelines: TimelineView[] = [...known]
+    .sort((a, b) => a - b)
+    .map((timeline) => {
+      const history = input.histories.get(timeline);
+      const parentEntry = history?.at(-1);
+      const onTimeline = coverage.ranges.filter((range) => range.timeline === timeline);
+      if (timeline > 1 && !history && onTimeline.length > 0) {
+        problems.push(
+          `Timeline ${timeline} has archived segments but no ${historyFileName(timeline)} file: ` +
+            "where it branched off is unknown, so a restore can use it only from its own backups.",
+        );
+      }
+      return {
+        timeline,
+        parent: parentEntry?.timeline ?? null,
+        switchLsn: parentEntry?.switchLsn ?? null,
+        reason: parentEntry?.reason ?? null,
+        hasHistoryFile: !!history,
+        firstWal: onTimeline[0]?.fromWal ?? null,
+        lastWal: onTimeline.at(-1)?.toWal ?? null,
+        segments: onTimeline.reduce((sum, range) => sum + range.segments, 0),
+      };
+    });
+
+  // Backups: which target timeline, is their own WAL archived, how far does it run on.
+  const backups: PlannedBackup[] = [...input.backups].sort(byFinishedAt).map((backup) => {
+    const planned: PlannedBackup = {
+      input: backup,
+      timeline: null,
+      startSeg: null,
+      stopSeg: null,
+      stream: null,
+      missing: [],
+      missingCount: 0,
+      runEnd: null,
+      problem: null,
+    };
+    const start = segmentOf(backup.startWal, backup.startLsn, segmentSize);
+    const stop = segmentOf(backup.stopWal, backup.stopLsn, segmentSize);
+    planned.timeline = backup.timeline ?? start?.timeline ?? stop?.timeline ?? null;
+    if (!start || !stop || planned.timeline === null) {
+      planned.problem = `${backupName(backup)} is not restorable: the catalog has no start/stop WAL position or timeline for it.`;
+      return planned;
+    }
+    if (stop.segno < start.segno) {
+      planned.problem = `${backupName(backup)} is not restorable: its stop WAL is before its start WAL in the catalog.`;
+      return planned;
+    }
+    if (!backup.finishedAt) {
+      planned.problem = `${backupName(backup)} is not restorable: the catalog has no finish time for it.`;
+      return planned;
+    }
+    planned.startSeg = start.segno;
+    planned.stopSeg = stop.segno;
+    const startPos =
+      backup.startLsn && isLsn(backup.startLsn)
+        ? parseLsn(backup.startLsn)
+        : segmentStartLsn(start.segno, segmentSize);
+    const backupTimeline = planned.timeline;
+    const candidates = [...known].filter(
+      (target) => target >= backupTimeline && isOnPath(streamFor(target).path, backupTimeline, startPos),
+    );
+    if (!candidates.includes(backupTimeline)) candidates.push(backupTimeline);
+    // Prefer the target along which the backup's WAL is complete and runs furthest; then the newest.
+    let best: { stream: Stream; missing: number[]; runEnd: number | null } | null = null;
+    for (const target of candidates.sort((a, b) => b - a)) {
+      const stream = streamFor(target);
+      const missing: number[] = [];
+      for (let s = start.segno; s <= stop.segno; s++) if (!stream.has(s)) missing.push(s);
+      let runEnd: number | null = null;
+      if (missing.length === 0) {
+        runEnd = stop.segno;
+        while (stream.has(runEnd + 1)) runEnd++;
+      }
+      const better =
+        !best ||
+        (best.runEnd === null && runEnd !== null) ||
+        (best.runEnd !== null && runEnd !== null && runEnd > best.runEnd);
+      if (better) best = { stream, missing, runEnd };
+    }
+    const chosen = best!;
+    planned.stream = chosen.stream;
+    planned.runEnd = chosen.runEnd;
+    planned.missing = chosen.missing.slice(0, MISSING_LISTED).map((s) => chosen.stream.fileAt(s));
+    planned.missingCount = chosen.missing.length;
+    if (chosen.missing.length > 0) {
+      const first = chosen.stream.fileAt(chosen.missing[0]!);
+      const last = chosen.stream.fileAt(chosen.missing.at(-1)!);
+      const which =
+        first === last ? `segment ${first} is` : `${chosen.missing.length} segments (${first} … ${last}) are`;
+      planned.problem = `${backupName(backup)} is not restorable: its own WAL ${which} missing from the archive.`;
+    }
+    return planned;
+  });
+  backups.forEach((backup) => backup.problem && problems.push(backup.problem));
+
+  // Ranges: restorable backups grouped by the run of archived WAL they lead into.
+  const ranges: PlannedRange[] = [];
+  for (const backup of backups) {
+    if (backup.runEnd === null || !backup.stream) continue;
+    const existing = ranges.find(
+      (range) => range.stream.target === backup.stream!.target && range.runEnd === backup.runEnd,
+    );
+    if (existing) {
+      existing.backups.push(backup);
+      continue;
+    }
+    ranges.push({
+      stream: backup.stream,
+      runEnd: backup.runEnd,
+      backups: [backup],
+      walk: {
+        purpose: "latest",
+        want: "last",
+        segments: backup.stream.walk(backup.runEnd, -1, maxWalk, backup.startSeg!),
+      },
+      cutBy: null,
+    });
+  }
+
+  // Gaps: holes between archived runs of one timeline, plus holes on a recovery path that a
+  // single timeline does not show (the new timeline's copy of a switch segment missing).
+  const gaps: PlannedGap[] = coverage.gaps.map((gap) => {
+    const stream = streamFor(gap.timeline);
+    const first = parseWalFileName(gap.fromWal, segmentSize) as WalSegmentId;
+    const last = parseWalFileName(gap.toWal, segmentSize) as WalSegmentId;
+    return gapPlan(gap, stream, first.segno, last.segno, maxWalk);
+  });
+  const leaves = [...known].filter(
+    (timeline) =>
+      ![...known].some(
+        (other) =>
+          other !== timeline && input.histories.get(other)?.some((entry) => entry.timeline === timeline),
+      ),
+  );
+  const targets = new Set([...leaves, ...ranges.map((range) => range.stream.target)]);
+  for (const target of [...targets].sort((a, b) => a - b)) {
+    const stream = streamFor(target);
+    const onStream = input.segments.filter((segment) => stream.fileAt(segment.segno) === segment.name);
+    if (onStream.length === 0) continue;
+    const segnos = onStream.map((segment) => segment.segno);
+    const lowest = Math.min(...segnos);
+    const highest = Math.max(...segnos);
+    for (let s = lowest; s <= highest; s++) {
+      if (stream.has(s)) continue;
+      let end = s;
+      while (!stream.has(end + 1) && stream.timelineAt(end + 1) === stream.timelineAt(s)) end++;
+      const timeline = stream.timelineAt(s);
+      const covered = gaps.some((planned) => {
+        return planned.gap.timeline === timeline && planned.first <= end && planned.last >= s;
+      });
+      if (!covered) {
+        gaps.push(
+          gapPlan(
+            {
+              timeline,
+              fromWal: walFileName(timeline, s, segmentSize),
+              toWal: walFileName(timeline, end, segmentSize),
+              fromLsn: formatLsn(segmentStartLsn(s, segmentSize)),
+              toLsn: formatLsn(segmentEndLsn(end, segmentSize)),
+              segments: end - s + 1,
+            },
+            stream,
+            s,
+            end,
+            maxWalk,
+          ),
+        );
+      }
+      s = end;
+    }
+  }
+  gaps.sort((a, b) => a.first - b.first || a.gap.timeline - b.gap.timeline);
+  for (const range of ranges) {
+    const next = range.runEnd + 1;
+    const timeline = range.stream.timelineAt(next);
+    range.cutBy =
+      gaps.find(
+        (planned) => planned.gap.timeline === timeline && planned.first <= next && planned.last >= next,
+      ) ?? null;
+  }
+
+  return { timelines, backups, ranges, gaps, problems };
+}
+
+function gapPlan(gap: WalGap, stream: Stream, first: number, last: number, maxWalk: number): PlannedGap {
+  return {
+    gap,
+    first,
+    last,
+    before: { purpose: "before-gap", want: "last", segments: stream.walk(first - 1, -1, maxWalk) },
+    after: { purpose: "after-gap", want: "first", segments: stream.walk(last + 1, 1, maxWalk) },
+  };
+}
+
+/** The segment reads `computeRestoreWindow` will look for, in the order they are worth doing. */
+export function commitWalks(input: WindowInput): CommitWalk[] {
+  const planned = plan(input);
+  return [
+    ...planned.ranges.map((range) => range.walk),
+    ...planned.gaps.flatMap((gap) => [gap.before, gap.after]),
+  ].filter((walk) => walk.segments.length > 0);
+}
+
+/** Whether a walk can stop at this lookup: it holds a commit whose time could be read. */
+export function walkStopsAt(lookup: CommitLookup | undefined, want: "first" | "last"): boolean {
+  return !!lookup && "count" in lookup && (want === "first" ? lookup.first : lookup.last) !== null;
+}
+
+interface WalkResult {
+  commit: CommitRecord | null;
+  /** Why nothing was found, when nothing was. */
+  reason: string | null;
+}
+
+function resolveWalk(walk: CommitWalk, commits: ReadonlyMap<string, CommitLookup>): WalkResult {
+  const errors: string[] = [];
+  let unreadable = 0;
+  for (const name of walk.segments) {
+    const lookup = commits.get(name);
+    if (!lookup) return { commit: null, reason: `segment ${name} was not read` };
+    if ("error" in lookup) {
+      errors.push(lookup.error);
+      continue;
+    }
+    unreadable += lookup.unreadableTimes;
+    const commit = walk.want === "first" ? lookup.first : lookup.last;
+    if (commit) return { commit, reason: null };
+  }
+  if (walk.segments.length === 0) return { commit: null, reason: "no archived segment to read" };
+  const span =
+    walk.segments.length === 1
+      ? `segment ${walk.segments[0]}`
+      : `${walk.segments.length} segments ${walk.segments[0]} … ${walk.segments.at(-1)}`;
+  if (errors.length > 0) return { commit: null, reason: `${span} could not be read (${errors[0]})` };
+  if (unreadable > 0) {
+    return {
+      commit: null,
+      reason: `commit times in ${span} are in a local time zone pg_waldump names ambiguously; run it with TZ=UTC`,
+    };
+  }
+  return { commit: null, reason: `no commit found in ${span}` };
+}
+
+/**
+ * The restorable window. `earliest` is the first restorable backup's stop time, `latest` the
+ * newest archived commit reachable from a restorable backup; `ranges` are the pieces between
+ * (several when a gap cuts the WAL and a newer backup starts after it).
+ */
+export function computeRestoreWindow(input: ComputeInput): WindowComputation {
+  const planned = plan(input);
+  const problems = [...planned.problems];
+  const rangeOf = new Map<PlannedBackup, RestoreRange | null>();
+
+  const ranges: RestoreRange[] = [];
+  for (const range of planned.ranges) {
+    const fromBackup = range.backups[0]!;
+    const from = fromBackup.input.finishedAt!.toISOString();
+    const result = resolveWalk(range.walk, input.commits);
+    const to = result.commit?.time ?? null;
+    const fromWal = range.stream.fileAt(fromBackup.startSeg!);
+    const toWal = range.stream.fileAt(range.runEnd);
+    if (to !== null && Date.parse(to) < Date.parse(from)) {
+      problems.push(
+        `${backupName(fromBackup.input)} finished at ${from}, but the last commit archived after it ` +
+          `(up to ${toWal}) is from ${to}: a point-in-time restore needs a commit archived after the target. ` +
+          "Wait for more WAL to be archived (or run select pg_switch_wal() on the primary).",
+      );
+      range.backups.forEach((backup) => rangeOf.set(backup, null));
+      continue;
+    }
+    if (to === null) {
+      problems.push(
+        `The end of the window from ${backupName(fromBackup.input)} is unknown: ${result.reason}.`,
+      );
+    }
+    const view: RestoreRange = {
+      from,
+      to,
+      timeline: range.stream.target,
+      fromBackupId: fromBackup.input.id,
+      backupIds: range.backups.map((backup) => backup.input.id),
+      fromWal,
+      toWal,
+      lastCommit: result.commit,
+    };
+    ranges.push(view);
+    range.backups.forEach((backup) => rangeOf.set(backup, view));
+  }
+  ranges.sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+
+  const gaps: RestoreWindowGap[] = planned.gaps.map(({ gap, before, after }) => ({
+    ...gap,
+    from: resolveWalk(before, input.commits).commit?.time ?? null,
+    to: resolveWalk(after, input.commits).commit?.time ?? null,
+  }));
+
+  const backups: RestoreWindowBackup[] = planned.backups.map((backup) => {
+    const { input: row } = backup;
+    const range = rangeOf.get(backup);
+    const complete = backup.runEnd !== null;
+    const stream = backup.stream;
+    return {
+      id: row.id,
+      label: row.label,
+      startLsn: row.startLsn,
+      stopLsn: row.stopLsn,
+      timeline: backup.timeline,
+      startWal: row.startWal ?? (stream && backup.startSeg !== null ? stream.fileAt(backup.startSeg) : null),
+      stopWal: row.stopWal ?? (stream && backup.stopSeg !== null ? stream.fileAt(backup.stopSeg) : null),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      walComplete: complete,
+      restorableFrom: range ? row.finishedAt!.toISOString() : null,
+      restorableTo: range ? range.to : null,
+      targetTimeline: backup.stream?.target ?? null,
+      missingWal: backup.missing,
+    };
+  });
+
+  if (input.backups.length === 0) {
+    problems.unshift("There is no succeeded physical backup of this cluster: nothing can be restored yet.");
+  } else if (ranges.length === 0) {
+    problems.unshift("No backup is restorable to a point in time; see the problems below.");
+  }
+  for (const range of planned.ranges) {
+    if (!range.cutBy || !rangeOf.get(range.backups[0]!)) continue;
+    const { gap } = range.cutBy;
+    const missing = gap.fromWal === gap.toWal ? gap.fromWal : `${gap.fromWal} … ${gap.toWal}`;
+    problems.push(
+      `WAL ${missing} is missing from the archive: the window from ${backupName(range.backups[0]!.input)} ` +
+        "ends at the last commit before it; only a backup taken after the gap can restore later times.",
+    );
+  }
+
+  const froms = ranges.map((range) => range.from);
+  const tos = ranges.flatMap((range) => (range.to ? [range.to] : []));
+  return {
+    earliest: froms.length ? froms.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null,
+    latest: tos.length ? tos.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)) : null,
+    ranges,
+    timelines: planned.timelines,
+    gaps,
+    backups,
+    problems,
+  };
+}
