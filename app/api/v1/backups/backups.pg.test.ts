@@ -16,13 +16,6 @@ let operator: TestUser;
 let viewer: TestUser;
 let clusterId: string;
 const clusterName = `backed-${Date.now().toString(36)}`;
-const node = (port: number) => ({
-  host: "127.0.0.1",
-  port,
-  user: "walden",
-  password: sandbox.cluster.primary.password,
-  database: "app",
-});
 
 beforeAll(async () => {
   operator = await makeUser("operator");
