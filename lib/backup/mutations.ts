@@ -1,7 +1,9 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { getBackupOrThrow } from "@/lib/backup/queries";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/jobs/boss";
 import { jobSender } from "@/lib/jobs/client";
@@ -40,4 +42,23 @@ export async function requestBackup(
     meta,
   );
   return { id: backup.id, status: "queued" };
+}
+
+/** Queues backup.verify for a succeeded backup; anything else cannot be verified (409). */
+export async function requestVerification(
+  actor: Actor,
+  backupId: string,
+  meta: RequestMeta,
+): Promise<{ id: string; status: "queued" }> {
+  const backup = await getBackupOrThrow(backupId);
+  if (backup.status !== "succeeded") {
+    throw new AppError("conflict", `Only a succeeded backup can be verified; this one is ${backup.status}`);
+  }
+  await enqueue(await jobSender(), "backup.verify", { backupId });
+  await audit(
+    actor,
+    { action: "backup.verify", outcome: "success", target: { type: "backup", id: backupId } },
+    meta,
+  );
+  return { id: backupId, status: "queued" };
 }

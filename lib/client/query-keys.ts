@@ -1,4 +1,13 @@
 // Query-key factory: one place that names every cached read, so invalidation cannot drift.
+
+/** The catalog filters GET /api/v1/backups takes; part of the key, so each filter set is cached apart. */
+export interface BackupFilters {
+  clusterId?: string;
+  kind?: "physical" | "logical";
+  status?: "queued" | "running" | "succeeded" | "failed" | "expired";
+  limit?: number;
+}
+
 export const queryKeys = {
   clusters: {
     all: ["clusters"] as const,
@@ -12,6 +21,12 @@ export const queryKeys = {
       ["replication", clusterId, "lag", { standby, range, points }] as const,
     events: (clusterId: string, range: string) => ["replication", clusterId, "events", { range }] as const,
   },
+  backups: {
+    all: ["backups"] as const,
+    list: (filters: BackupFilters) => ["backups", "list", filters] as const,
+    detail: (id: string) => ["backups", id] as const,
+  },
+  restoreWindow: (clusterId: string) => ["restore-window", clusterId] as const,
   users: { all: ["users"] as const },
   tokens: { all: ["tokens"] as const },
   audit: { list: (limit: number) => ["audit", { limit }] as const },

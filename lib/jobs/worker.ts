@@ -11,6 +11,7 @@ import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
+import { verifyBackup } from "@/lib/backup/verify";
 import { rollUpReplication } from "@/lib/replication/rollup";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
@@ -52,6 +53,12 @@ async function main(): Promise<void> {
       const { backupId } = parsePayload("backup.run", job.data);
       log(`backup.run ${backupId}`);
       await runBackup(backupId, workerId);
+    }
+  });
+  await boss.work("backup.verify", { batchSize: 1 }, async (jobs) => {
+    for (const job of jobs) {
+      const { backupId } = parsePayload("backup.verify", job.data);
+      log(`backup.verify ${backupId}: ${(await verifyBackup(backupId)) ? "verified" : "FAILED"}`);
     }
   });
   const reaper = setInterval(() => {

@@ -109,7 +109,10 @@ export function restoreListArgs(dumpPath: string): string[] {
   return ["--list", dumpPath];
 }
 
-/** pg_verifybackup against the manifest; WAL is checked separately against the archive. */
-export function verifybackupArgs(backupDir: string): string[] {
-  return ["--no-parse-wal", `--manifest-path=${backupDir}/backup_manifest`, backupDir];
+/**
+ * pg_verifybackup of an unpacked backup against its manifest: every file's checksum, and the
+ * WAL in <dataDir>/pg_wal parsed from the backup's start to its stop.
+ */
+export function verifybackupArgs(dataDir: string, manifestPath: string): string[] {
+  return [`--manifest-path=${manifestPath}`, dataDir];
 }

@@ -313,7 +313,8 @@ function plan(input: WindowInput): Plan {
       (target) => target >= backupTimeline && isOnPath(streamFor(target).path, backupTimeline, startPos),
     );
     if (!candidates.includes(backupTimeline)) candidates.push(backupTimeline);
-    // Prefer the target along which the backup's WAL is complete and runs furthest; then the newest.
+    // The newest target timeline along which the backup's own WAL is complete, as
+    // recovery_target_timeline = 'latest' would pick (the restore must name it explicitly).
     let best: { stream: Stream; missing: number[]; runEnd: number | null } | null = null;
     for (const target of candidates.sort((a, b) => b - a)) {
       const stream = streamFor(target);
@@ -324,11 +325,7 @@ function plan(input: WindowInput): Plan {
         runEnd = stop.segno;
         while (stream.has(runEnd + 1)) runEnd++;
       }
-      const better =
-        !best ||
-        (best.runEnd === null && runEnd !== null) ||
-        (best.runEnd !== null && runEnd !== null && runEnd > best.runEnd);
-      if (better) best = { stream, missing, runEnd };
+      if (!best || (best.runEnd === null && runEnd !== null)) best = { stream, missing, runEnd };
     }
     const chosen = best!;
     planned.stream = chosen.stream;
@@ -390,17 +387,16 @@ function plan(input: WindowInput): Plan {
     const stream = streamFor(target);
     const onStream = input.segments.filter((segment) => stream.fileAt(segment.segno) === segment.name);
     if (onStream.length === 0) continue;
-    const segnos = onStream.map((segment) => segment.segno);
-    const lowest = Math.min(...segnos);
-    const highest = Math.max(...segnos);
+    const lowest = onStream.reduce((min, segment) => Math.min(min, segment.segno), Infinity);
+    const highest = onStream.reduce((max, segment) => Math.max(max, segment.segno), -Infinity);
     for (let s = lowest; s <= highest; s++) {
       if (stream.has(s)) continue;
       let end = s;
       while (!stream.has(end + 1) && stream.timelineAt(end + 1) === stream.timelineAt(s)) end++;
       const timeline = stream.timelineAt(s);
-      const covered = gaps.some((planned) => {
-        return planned.gap.timeline === timeline && planned.first <= end && planned.last >= s;
-      });
+      const covered = gaps.some(
+        (planned) => planned.gap.timeline === timeline && planned.first <= end && planned.last >= s,
+      );
       if (!covered) {
         gaps.push(
           gapPlan(

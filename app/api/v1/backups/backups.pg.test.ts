@@ -2,9 +2,11 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as backupRoute from "@/app/api/v1/backups/[id]/route";
+import * as verifyRoute from "@/app/api/v1/backups/[id]/verify/route";
 import * as backupsRoute from "@/app/api/v1/backups/route";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
+import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 
@@ -161,6 +163,66 @@ describe("a logical backup", () => {
     const paths = backupPaths(repositoryRoot(), clusterName, queued.json.id);
     await expect(fs.stat(paths.partialDir)).rejects.toThrow();
     await expect(fs.stat(paths.finalDir)).rejects.toThrow();
+  });
+});
+
+describe("verification", () => {
+  async function succeededBackup(body: Record<string, unknown>) {
+    const queued = await request(body);
+    await runBackup(queued.json.id, "test-worker");
+    return db().backup.findUniqueOrThrow({ where: { id: queued.json.id } });
+  }
+
+  it("passes a sound physical backup (pg_verifybackup + archived WAL) and catches a corrupted one", async () => {
+    const backup = await succeededBackup({ kind: "physical" });
+    expect(await verifyBackup(backup.id)).toBe(true);
+    const verified = await db().backup.findUniqueOrThrow({ where: { id: backup.id } });
+    expect(verified.verified).toBe(true);
+    expect(verified.verifyLog).toMatch(/archive holds/);
+
+    const plain = await succeededBackup({ kind: "physical", compression: "none" });
+    const tar = path.join(plain.path!, "base.tar");
+    const bytes = await fs.readFile(tar);
+    // Flip bytes well inside the archive (file data, not the first header).
+    for (let offset = Math.floor(bytes.length / 2); offset < Math.floor(bytes.length / 2) + 4096; offset += 1)
+      bytes[offset] = bytes[offset]! ^ 0xff;
+    await fs.writeFile(tar, bytes);
+    expect(await verifyBackup(plain.id)).toBe(false);
+    const failed = await db().backup.findUniqueOrThrow({ where: { id: plain.id } });
+    expect(failed.verified).toBe(false);
+    expect(failed.verifyLog).toMatch(/failed:/);
+  });
+
+  it("passes a sound logical backup and catches a changed dump file", async () => {
+    const backup = await succeededBackup({ kind: "logical" });
+    expect(await verifyBackup(backup.id)).toBe(true);
+    await fs.appendFile(path.join(backup.path!, "dump.pgdump"), "x");
+    expect(await verifyBackup(backup.id)).toBe(false);
+    expect((await db().backup.findUniqueOrThrow({ where: { id: backup.id } })).verifyLog).toMatch(
+      /checksum mismatch for dump.pgdump/,
+    );
+  });
+
+  it("is requested through the API only for succeeded backups", async () => {
+    const failed = await db().backup.create({
+      data: { clusterId, kind: "physical", status: "failed", options: {}, requestedBy: "test" },
+    });
+    const refused = await call(verifyRoute.POST, "POST", "/x", {
+      token: operator.token,
+      params: { id: failed.id },
+    });
+    expect(refused.status).toBe(409);
+    const viewerTry = await call(verifyRoute.POST, "POST", "/x", {
+      token: viewer.token,
+      params: { id: failed.id },
+    });
+    expect(viewerTry.status).toBe(403);
+    const good = await db().backup.findFirstOrThrow({ where: { clusterId, status: "succeeded" } });
+    const accepted = await call(verifyRoute.POST, "POST", "/x", {
+      token: operator.token,
+      params: { id: good.id },
+    });
+    expect(accepted.status).toBe(202);
   });
 });
 
