@@ -49,7 +49,8 @@ export function useBackup(id: string, initialData?: BackupDetail) {
     queryFn: ({ signal }) => apiFetch<BackupDetail>(`/api/v1/backups/${encodeURIComponent(id)}`, { signal }),
     initialData,
     initialDataUpdatedAt: initialData ? Date.now : undefined,
-    refetchInterval: (query) => (query.state.data && isBackupActive(query.state.data.status) ? 1_000 : 15_000),
+    refetchInterval: (query) =>
+      query.state.data && isBackupActive(query.state.data.status) ? 1_000 : 15_000,
     staleTime: 0,
   });
 }

@@ -10,6 +10,8 @@ export const queues = {
   "restore.run": z.strictObject({ restoreId: id }),
   "retention.apply": z.strictObject({ clusterId: id }),
   "archive.scan": z.strictObject({ clusterId: id }),
+  /** Fans out archive.scan to every cluster; scheduled every minute. */
+  "archive.sweep": z.strictObject({}),
   "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
   "alert.evaluate": z.strictObject({}),
   /** Rolls raw lag samples up into minute and hour buckets and prunes old history; every minute. */

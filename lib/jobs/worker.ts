@@ -5,13 +5,15 @@ import os from "node:os";
 import { disconnectDb } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
-import { createBoss, ensureQueues } from "@/lib/jobs/boss";
+import { createBoss, enqueue, ensureQueues } from "@/lib/jobs/boss";
 import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
+import { db } from "@/lib/db";
+import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 import { rollUpReplication } from "@/lib/replication/rollup";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
@@ -53,6 +55,11 @@ async function main(): Promise<void> {
       const { backupId } = parsePayload("backup.run", job.data);
       log(`backup.run ${backupId}`);
       await runBackup(backupId, workerId);
+      const { clusterId } = await db().backup.findUniqueOrThrow({
+        where: { id: backupId },
+        select: { clusterId: true },
+      });
+      await enqueue(boss, "archive.scan", { clusterId });
     }
   });
   await boss.work("backup.verify", { batchSize: 1 }, async (jobs) => {
@@ -61,6 +68,19 @@ async function main(): Promise<void> {
       log(`backup.verify ${backupId}: ${(await verifyBackup(backupId)) ? "verified" : "FAILED"}`);
     }
   });
+  await boss.work("archive.scan", async (jobs) => {
+    for (const job of jobs) {
+      const { clusterId } = parsePayload("archive.scan", job.data);
+      await refreshRestoreWindow(clusterId);
+    }
+  });
+  // Every minute, rescan every cluster's archive (cheap: a directory listing, and pg_waldump only on new edge segments).
+  await boss.work("archive.sweep", async () => {
+    for (const cluster of await db().cluster.findMany({ select: { id: true } }))
+      await enqueue(boss, "archive.scan", { clusterId: cluster.id });
+  });
+  await boss.schedule("archive.sweep", "* * * * *", {}, { tz: "UTC" });
+
   const reaper = setInterval(() => {
     void reapStaleBackups()
       .then((ids) => ids.forEach((id) => log(`backup ${id}: failed, its worker stopped`)))

@@ -32,6 +32,8 @@ export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
   const env: NodeJS.Dict<string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     LC_ALL: "C",
+    // pg_waldump prints commit times in the local zone, with an abbreviation that cannot be read back.
+    TZ: "UTC",
     PGAPPNAME: "walden",
     PGCONNECT_TIMEOUT: "10",
   };

@@ -12,6 +12,7 @@ import {
   type CommitLookup,
   type WindowComputation,
 } from "./compute-window";
+import { DEFAULT_WAL_SEGMENT_SIZE } from "./segments";
 import { readSegmentCommits } from "./waldump";
 
 // GET /api/v1/clusters/:id/restore-window: scan the archive folder, take the cluster's
@@ -90,7 +91,7 @@ export async function getRestoreWindow(
   const backups = await listRestorableBackups(cluster.id);
   if (!cluster.archivePath) {
     const empty = computeRestoreWindow({
-      segmentSize: 16 * 1024 * 1024,
+      segmentSize: DEFAULT_WAL_SEGMENT_SIZE,
       segments: [],
       histories: new Map(),
       backups,

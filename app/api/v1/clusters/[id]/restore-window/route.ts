@@ -1,10 +1,10 @@
 import { withRoute } from "@/lib/route";
-import { getRestoreWindow } from "@/lib/wal/restore-window";
+import { getStoredRestoreWindowOrThrow } from "@/lib/wal/stored-window";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/clusters/:id/restore-window — restorable times: from the first restorable backup to the last archived commit, minus gaps
+// GET /api/v1/clusters/:id/restore-window — restorable times: from the first restorable backup to the last archived commit, minus gaps (as the worker last scanned them)
 export const GET = withRoute<{ id: string }>(
   { role: "viewer", action: "restore_window.read" },
-  ({ params }) => getRestoreWindow(params.id),
+  ({ params }) => getStoredRestoreWindowOrThrow(params.id),
 );
