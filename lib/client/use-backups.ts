@@ -5,7 +5,7 @@ import type { BackupDetail, BackupSummary } from "@/lib/backup/queries";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys, type BackupFilters } from "@/lib/client/query-keys";
 import type { BackupRequest } from "@/lib/schemas/backup";
-import type { RestoreWindow } from "@/lib/wal/restore-window";
+import type { StoredRestoreWindow } from "@/lib/wal/stored-window";
 
 export type { BackupFilters };
 
@@ -66,17 +66,17 @@ export function useRequestBackup() {
 }
 
 /**
- * The cluster's restorable window and archive coverage. The server scans the archive folder on
- * each call, so this is polled gently: the window's end moves as WAL is archived.
+ * The cluster's restorable window and archive coverage, as the worker last computed it (every
+ * minute and after each backup); 503 until it has scanned the archive once.
  */
 export function useRestoreWindow(clusterId: string) {
   return useQuery({
     queryKey: queryKeys.restoreWindow(clusterId),
     queryFn: ({ signal }) =>
-      apiFetch<RestoreWindow>(`/api/v1/clusters/${encodeURIComponent(clusterId)}/restore-window`, {
+      apiFetch<StoredRestoreWindow>(`/api/v1/clusters/${encodeURIComponent(clusterId)}/restore-window`, {
         signal,
       }),
-    refetchInterval: 30_000,
+    refetchInterval: 15_000,
     staleTime: 0,
   });
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Actor } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { systemActor } from "@/lib/auth/system-actor";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
 import { generateApiToken } from "@/lib/auth/tokens";
@@ -24,13 +24,7 @@ export interface DemoUser {
 }
 
 const demoRoles: Role[] = ["admin", "operator", "viewer"];
-const systemActor: Actor = {
-  kind: "session",
-  userId: "00000000-0000-0000-0000-000000000000",
-  email: "system",
-  role: "admin",
-  label: "demo seed",
-};
+const seedActor = systemActor("demo seed");
 
 async function readCredentials(file: string): Promise<DemoUser[] | null> {
   try {
@@ -74,7 +68,7 @@ export async function seedDemoUsers(home: string): Promise<DemoUser[]> {
       });
     }
     if (!existing) {
-      await audit(systemActor, {
+      await audit(seedActor, {
         action: "user.create",
         outcome: "success",
         target: { type: "user", id: user.id },
@@ -101,7 +95,7 @@ export async function seedDemoCluster(sandbox: SandboxInfo): Promise<string> {
     archive: { mode: "archive_command" as const, path: cluster.archiveDir },
   };
   const existing = await db().cluster.findUnique({ where: { name: cluster.name } });
-  if (existing) return (await updateCluster(systemActor, existing.id, input, {})).id;
-  return (await registerCluster(systemActor, clusterCreateSchema.parse({ name: cluster.name, ...input }), {}))
+  if (existing) return (await updateCluster(seedActor, existing.id, input, {})).id;
+  return (await registerCluster(seedActor, clusterCreateSchema.parse({ name: cluster.name, ...input }), {}))
     .id;
 }

@@ -9,6 +9,8 @@ export const queues = {
   "backup.verify": z.strictObject({ backupId: id }),
   "restore.run": z.strictObject({ restoreId: id }),
   "retention.apply": z.strictObject({ clusterId: id }),
+  /** Fans out retention.apply to every cluster; scheduled daily. */
+  "retention.sweep": z.strictObject({}),
   "archive.scan": z.strictObject({ clusterId: id }),
   /** Fans out archive.scan to every cluster; scheduled every minute. */
   "archive.sweep": z.strictObject({}),

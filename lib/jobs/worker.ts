@@ -12,6 +12,8 @@ import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
+import { applyRetention } from "@/lib/backup/retention";
+import { systemActor } from "@/lib/auth/system-actor";
 import { db } from "@/lib/db";
 import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 import { rollUpReplication } from "@/lib/replication/rollup";
@@ -80,6 +82,22 @@ async function main(): Promise<void> {
       await enqueue(boss, "archive.scan", { clusterId: cluster.id });
   });
   await boss.schedule("archive.sweep", "* * * * *", {}, { tz: "UTC" });
+
+  // Retention runs daily for every cluster (its policy, or the defaults).
+  await boss.work("retention.apply", async (jobs) => {
+    for (const job of jobs) {
+      const { clusterId } = parsePayload("retention.apply", job.data);
+      const result = await applyRetention(systemActor("retention schedule"), clusterId, {});
+      log(
+        `retention ${clusterId}: ${result.expire.length} backups expired, ${result.wal.count} WAL files pruned`,
+      );
+    }
+  });
+  await boss.work("retention.sweep", async () => {
+    for (const cluster of await db().cluster.findMany({ select: { id: true } }))
+      await enqueue(boss, "retention.apply", { clusterId: cluster.id });
+  });
+  await boss.schedule("retention.sweep", "30 3 * * *", {}, { tz: "UTC" });
 
   const reaper = setInterval(() => {
     void reapStaleBackups()

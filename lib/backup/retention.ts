@@ -1,0 +1,218 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { removeUnderRoot, repositoryRoot, assertUnderRoot } from "@/lib/backup/repository";
+import {
+  planRetention,
+  type RetentionDecision,
+  type RetentionPolicyInput,
+} from "@/lib/backup/retention-plan";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { parseWalFileName } from "@/lib/wal/segments";
+
+// Retention preview (dry run) and apply. Expired backups keep their catalog row (status
+// "expired", for the report) but lose their files; archived WAL older than the oldest kept
+// physical backup's start is deleted too. Every deletion is audited.
+
+export const DEFAULT_RETENTION: RetentionPolicyInput = {
+  recoveryWindowDays: 7,
+  minRedundancy: 2,
+  logicalKeep: 7,
+};
+
+export async function getRetentionPolicy(
+  clusterId: string,
+): Promise<RetentionPolicyInput & { isDefault: boolean }> {
+  const row = await db().retentionPolicy.findUnique({ where: { clusterId } });
+  return row
+    ? {
+        recoveryWindowDays: row.recoveryWindowDays,
+        minRedundancy: row.minRedundancy,
+        logicalKeep: row.logicalKeep,
+        isDefault: false,
+      }
+    : { ...DEFAULT_RETENTION, isDefault: true };
+}
+
+export async function setRetentionPolicy(
+  actor: Actor,
+  clusterId: string,
+  policy: RetentionPolicyInput,
+  meta: RequestMeta,
+) {
+  await getClusterRowOrThrow(clusterId);
+  await db().retentionPolicy.upsert({
+    where: { clusterId },
+    create: { clusterId, ...policy },
+    update: policy,
+  });
+  await audit(
+    actor,
+    {
+      action: "retention.update",
+      outcome: "success",
+      target: { type: "cluster", id: clusterId },
+      details: { policy },
+    },
+    meta,
+  );
+  return getRetentionPolicy(clusterId);
+}
+
+export interface WalPruning {
+  /** Why no WAL is pruned, when none is. */
+  skipped: string | null;
+  files: string[];
+  bytes: number;
+  keepFrom: string | null;
+}
+
+/** Archived WAL before the oldest kept backup's start: only in an archive inside WALDEN_HOME, which Walden owns. */
+async function walToPrune(archivePath: string | null, keepFromWal: string | null): Promise<WalPruning> {
+  const none = (skipped: string): WalPruning => ({ skipped, files: [], bytes: 0, keepFrom: keepFromWal });
+  if (!archivePath) return none("the cluster has no WAL archive");
+  if (!keepFromWal) return none("no physical backup is kept, so all archived WAL is kept");
+  try {
+    await assertUnderRoot(env().waldenHome, archivePath);
+  } catch {
+    return none(
+      `the archive (${archivePath}) is outside WALDEN_HOME; Walden does not delete files it does not own`,
+    );
+  }
+  const keepFrom = parseWalFileName(keepFromWal);
+  if (keepFrom.kind !== "segment") return none(`unexpected WAL name ${keepFromWal}`);
+  const files: string[] = [];
+  let bytes = 0;
+  for (const name of (await fs.readdir(archivePath)).sort()) {
+    const parsed = parseWalFileName(name);
+    if (
+      (parsed.kind === "segment" || parsed.kind === "partial" || parsed.kind === "backup") &&
+      parsed.segno < keepFrom.segno &&
+      parsed.timeline <= keepFrom.timeline
+    ) {
+      files.push(name);
+      bytes += (await fs.stat(path.join(archivePath, name))).size;
+    }
+  }
+  return { skipped: null, files, bytes, keepFrom: keepFromWal };
+}
+
+export interface RetentionPreview {
+  policy: RetentionPolicyInput & { isDefault: boolean };
+  windowStart: string;
+  keep: (RetentionDecision & { finishedAt: string })[];
+  expire: (RetentionDecision & { finishedAt: string; sizeBytes: number | null })[];
+  wal: {
+    skipped: string | null;
+    count: number;
+    bytes: number;
+    fromWal: string | null;
+    toWal: string | null;
+    keepFrom: string | null;
+  };
+  /** The earliest restorable time now and after applying (the oldest kept physical backup's end). */
+  earliestRestorable: { before: string | null; after: string | null };
+}
+
+async function computeRetention(clusterId: string, now: Date) {
+  const cluster = await getClusterRowOrThrow(clusterId);
+  const policy = await getRetentionPolicy(clusterId);
+  const succeeded = await db().backup.findMany({
+    where: { clusterId, status: "succeeded" },
+    orderBy: { finishedAt: "desc" },
+  });
+  const plan = planRetention(
+    policy,
+    succeeded.map((backup) => ({
+      id: backup.id,
+      kind: backup.kind,
+      finishedAt: backup.finishedAt ?? backup.createdAt,
+      pinned: backup.pinned,
+      startWal: backup.startWal,
+    })),
+    now,
+  );
+  const wal = await walToPrune(cluster.archivePath, plan.oldestKeptStartWal);
+  const byId = new Map(succeeded.map((backup) => [backup.id, backup]));
+  const finished = (id: string) => (byId.get(id)!.finishedAt ?? byId.get(id)!.createdAt).toISOString();
+  const oldestPhysical = (ids: string[]) =>
+    succeeded
+      .filter((backup) => backup.kind === "physical" && ids.includes(backup.id))
+      .at(-1)
+      ?.finishedAt?.toISOString() ?? null;
+  const preview: RetentionPreview = {
+    policy,
+    windowStart: plan.windowStart,
+    keep: plan.keep.map((decision) => ({ ...decision, finishedAt: finished(decision.id) })),
+    expire: plan.expire.map((decision) => {
+      const size = byId.get(decision.id)!.sizeBytes;
+      return {
+        ...decision,
+        finishedAt: finished(decision.id),
+        sizeBytes: size === null ? null : Number(size),
+      };
+    }),
+    wal: {
+      skipped: wal.skipped,
+      count: wal.files.length,
+      bytes: wal.bytes,
+      fromWal: wal.files[0] ?? null,
+      toWal: wal.files.at(-1) ?? null,
+      keepFrom: wal.keepFrom,
+    },
+    earliestRestorable: {
+      before: oldestPhysical(succeeded.map((backup) => backup.id)),
+      after: oldestPhysical(plan.keep.map((decision) => decision.id)),
+    },
+  };
+  return { cluster, preview, walFiles: wal.files, byId };
+}
+
+/** Dry run: what apply would delete now, and how the restorable window would change. */
+export async function previewRetention(clusterId: string, now = new Date()): Promise<RetentionPreview> {
+  return (await computeRetention(clusterId, now)).preview;
+}
+
+/** Deletes what the preview lists, auditing each backup and the WAL range. */
+export async function applyRetention(
+  actor: Actor,
+  clusterId: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<RetentionPreview> {
+  const { cluster, preview, walFiles, byId } = await computeRetention(clusterId, now);
+  const root = repositoryRoot();
+  for (const decision of preview.expire) {
+    const backup = byId.get(decision.id)!;
+    if (backup.path) await removeUnderRoot(cluster.repositoryPath ?? root, backup.path);
+    await db().backup.update({ where: { id: backup.id }, data: { status: "expired", path: null } });
+    await audit(
+      actor,
+      {
+        action: "backup.expire",
+        outcome: "success",
+        target: { type: "backup", id: backup.id },
+        details: { reason: decision.reason, kind: backup.kind },
+      },
+      meta,
+    );
+  }
+  if (walFiles.length && cluster.archivePath) {
+    for (const name of walFiles)
+      await removeUnderRoot(env().waldenHome, path.join(cluster.archivePath, name));
+    await audit(
+      actor,
+      {
+        action: "wal.prune",
+        outcome: "success",
+        target: { type: "cluster", id: clusterId },
+        details: { count: walFiles.length, from: walFiles[0], to: walFiles.at(-1), bytes: preview.wal.bytes },
+      },
+      meta,
+    );
+  }
+  return preview;
+}

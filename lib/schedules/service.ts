@@ -1,0 +1,432 @@
+import type PgBoss from "pg-boss";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { BackupSchedule, Prisma } from "@/lib/generated/prisma/client";
+import { enqueue } from "@/lib/jobs/boss";
+import { describeSchedule } from "@/lib/schedules/preview";
+import { backupRequestSchema } from "@/lib/schemas/backup";
+import type { ScheduleInput, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
+
+// Backup schedules live in the catalog (the source of truth) and are carried out by pg-boss:
+// pg-boss 10 keys cron schedules by queue name, so each schedule has its own queue,
+// backup.scheduled.<id>, whose jobs say only { scheduleId }. The worker consumes those queues
+// (startScheduleWorkers) and turns each firing into a queued backup (runScheduledBackup).
+
+const QUEUE_PREFIX = "backup.scheduled.";
+/** How often a worker re-reads the catalog for new, changed and deleted schedules. */
+export const SCHEDULE_REFRESH_MS = 15_000;
+/** Schedule queues see at most one job per firing; a slow poll keeps N schedules cheap. */
+const SCHEDULE_POLL_SECONDS = 5;
+
+export function scheduleQueueName(scheduleId: string): string {
+  return `${QUEUE_PREFIX}${scheduleId}`;
+}
+
+export function isScheduleQueue(name: string): boolean {
+  return name.startsWith(QUEUE_PREFIX);
+}
+
+/** The payload pg-boss stores with the cron schedule and hands back at each firing. */
+export const scheduledJobSchema = z.strictObject({ scheduleId: z.uuid() });
+
+/** Who the audit log shows for what a schedule does on its own (the demo seed's system-actor shape). */
+const scheduleActor: Actor = {
+  kind: "session",
+  userId: "00000000-0000-0000-0000-000000000000",
+  email: "system",
+  role: "operator",
+  label: "schedule",
+};
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function toScheduleSummary(row: BackupSchedule, now = new Date()): ScheduleSummary {
+  return {
+    id: row.id,
+    clusterId: row.clusterId,
+    kind: row.kind,
+    cron: row.cron,
+    timezone: row.timezone,
+    enabled: row.enabled,
+    options: (row.options ?? {}) as Record<string, unknown>,
+    lastRunAt: row.lastRunAt?.toISOString() ?? null,
+    lastOutcome: row.lastOutcome,
+    // updatedAt moves on every change and every firing: a firing expected before it is not missed.
+    preview: describeSchedule(row.cron, row.timezone, now, row.lastRunAt, {
+      enabled: row.enabled,
+      activeSince: row.updatedAt,
+      lastOutcome: row.lastOutcome,
+    }),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** A cluster's schedules with their previews (404 for an unknown cluster). */
+export async function listSchedules(clusterId: string, now = new Date()): Promise<ScheduleSummary[]> {
+  await getClusterRowOrThrow(clusterId);
+  const rows = await db().backupSchedule.findMany({ where: { clusterId }, orderBy: { kind: "asc" } });
+  return rows.map((row) => toScheduleSummary(row, now));
+}
+
+type ScheduleTiming = Pick<BackupSchedule, "id" | "cron" | "timezone" | "enabled">;
+
+/** Makes pg-boss match one catalog row: its queue exists, and it is scheduled exactly when enabled. */
+async function applySchedule(boss: PgBoss, schedule: ScheduleTiming): Promise<void> {
+  const name = scheduleQueueName(schedule.id);
+  await boss.createQueue(name);
+  if (schedule.enabled) {
+    await boss.schedule(name, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timezone });
+  } else {
+    await boss.unschedule(name);
+  }
+}
+
+/**
+ * Creates or replaces the cluster's schedule of this kind (admin), then applies it to pg-boss.
+ * The catalog row is what counts: if pg-boss cannot be updated now, the workers' refresh applies
+ * it within SCHEDULE_REFRESH_MS, so that failure is logged rather than reported as a failed save.
+ */
+export async function upsertSchedule(
+  actor: Actor,
+  clusterId: string,
+  kind: ScheduleKind,
+  input: ScheduleInput,
+  meta: RequestMeta,
+  boss: PgBoss,
+): Promise<ScheduleSummary> {
+  await getClusterRowOrThrow(clusterId);
+  const previous = await db().backupSchedule.findUnique({ where: { clusterId_kind: { clusterId, kind } } });
+  const data = {
+    cron: input.cron,
+    timezone: input.timezone,
+    enabled: input.enabled,
+    options: input.options as Prisma.InputJsonValue,
+  };
+  const row = await db().backupSchedule.upsert({
+    where: { clusterId_kind: { clusterId, kind } },
+    create: { clusterId, kind, ...data },
+    update: data,
+  });
+  await audit(
+    actor,
+    {
+      action: previous ? "schedule.update" : "schedule.create",
+      outcome: "success",
+      target: { type: "schedule", id: row.id },
+      details: {
+        clusterId,
+        kind,
+        schedule: input,
+        ...(previous && {
+          previous: { cron: previous.cron, timezone: previous.timezone, enabled: previous.enabled },
+        }),
+      },
+    },
+    meta,
+  );
+  await applySchedule(boss, row).catch((error) =>
+    console.error(`[schedules] pg-boss not updated for ${row.id} (the worker will apply it):`, error),
+  );
+  return toScheduleSummary(row);
+}
+
+/** Removes the cluster's schedule of this kind (admin): catalog row, pg-boss schedule and queue. */
+export async function deleteSchedule(
+  actor: Actor,
+  clusterId: string,
+  kind: ScheduleKind,
+  meta: RequestMeta,
+  boss: PgBoss,
+): Promise<void> {
+  await getClusterRowOrThrow(clusterId);
+  const row = await db().backupSchedule.findUnique({ where: { clusterId_kind: { clusterId, kind } } });
+  if (!row) throw new AppError("not_found", `This cluster has no ${kind} backup schedule`);
+  await db().backupSchedule.delete({ where: { id: row.id } });
+  await audit(
+    actor,
+    {
+      action: "schedule.delete",
+      outcome: "success",
+      target: { type: "schedule", id: row.id },
+      details: { clusterId, kind, cron: row.cron, timezone: row.timezone },
+    },
+    meta,
+  );
+  const name = scheduleQueueName(row.id);
+  try {
+    await boss.unschedule(name);
+    await boss.deleteQueue(name);
+  } catch (error) {
+    // A firing of a deleted schedule does nothing, and the workers' refresh removes the queue.
+    console.error(`[schedules] pg-boss not cleaned up for ${row.id} (the worker will do it):`, error);
+  }
+}
+
+export type ScheduledRunResult =
+  | { outcome: "started"; backupId: string; jobId: string | null }
+  | { outcome: "skipped"; runningBackupId: string }
+  | { outcome: "failed"; error: string }
+  | { outcome: "ignored"; reason: string };
+
+type Decision =
+  | { kind: "ignored"; reason: string }
+  | { kind: "skipped"; schedule: BackupSchedule; runningBackupId: string; message: string }
+  | { kind: "invalid"; schedule: BackupSchedule; message: string }
+  | { kind: "started"; schedule: BackupSchedule; backupId: string; request: unknown };
+
+/**
+ * What a worker runs when pg-boss fires a schedule. Refuses to overlap: while the backup this
+ * schedule started last is still queued or running, the firing is skipped and says so (lastOutcome
+ * and the audit log). Otherwise it catalogs a queued backup (requestedBy "schedule", scheduleId)
+ * and enqueues backup.run. The schedule row is locked meanwhile, so two firings cannot both start.
+ */
+export async function runScheduledBackup(
+  scheduleId: string,
+  boss: PgBoss,
+  now = new Date(),
+): Promise<ScheduledRunResult> {
+  scheduledJobSchema.parse({ scheduleId });
+  const decision = await db().$transaction(async (tx): Promise<Decision> => {
+    await tx.$queryRaw`SELECT id FROM backup_schedules WHERE id = ${scheduleId}::uuid FOR UPDATE`;
+    const schedule = await tx.backupSchedule.findUnique({ where: { id: scheduleId } });
+    if (!schedule) return { kind: "ignored", reason: "the schedule no longer exists" };
+    if (!schedule.enabled) return { kind: "ignored", reason: "the schedule is disabled" };
+
+    const running = await tx.backup.findFirst({
+      where: { scheduleId, status: { in: ["queued", "running"] } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
+    if (running) {
+      const message = `skipped: the previous run (${running.id}) was still running`;
+      await tx.backupSchedule.update({
+        where: { id: scheduleId },
+        data: { lastRunAt: now, lastOutcome: message },
+      });
+      return { kind: "skipped", schedule, runningBackupId: running.id, message };
+    }
+
+    // Parsed again as a request: the catalog may predate a tightened schema, and what reaches
+    // pg_dump's argv must pass today's.
+    const parsed = backupRequestSchema.safeParse({
+      ...(schedule.options as Record<string, unknown>),
+      clusterId: schedule.clusterId,
+      kind: schedule.kind,
+    });
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`)
+        .join("; ");
+      const message = `failed: the schedule's backup options are no longer valid (${problems})`;
+      await tx.backupSchedule.update({
+        where: { id: scheduleId },
+        data: { lastRunAt: now, lastOutcome: message },
+      });
+      return { kind: "invalid", schedule, message };
+    }
+
+    const request = parsed.data;
+    const backup = await tx.backup.create({
+      data: {
+        clusterId: schedule.clusterId,
+        kind: request.kind,
+        label: request.label ?? null,
+        options: request as unknown as Prisma.InputJsonValue,
+        requestedBy: "schedule",
+        database: request.kind === "logical" ? (request.database ?? null) : null,
+        scheduleId,
+      },
+    });
+    await tx.backupSchedule.update({
+      where: { id: scheduleId },
+      data: { lastRunAt: now, lastOutcome: `started ${backup.id}` },
+    });
+    return { kind: "started", schedule, backupId: backup.id, request };
+  });
+
+  if (decision.kind === "ignored") return { outcome: "ignored", reason: decision.reason };
+  const target = { type: "schedule", id: scheduleId };
+  if (decision.kind === "skipped") {
+    await audit(scheduleActor, {
+      action: "schedule.run",
+      outcome: "failed",
+      target,
+      details: { reason: "overlap", runningBackupId: decision.runningBackupId, message: decision.message },
+    });
+    return { outcome: "skipped", runningBackupId: decision.runningBackupId };
+  }
+  if (decision.kind === "invalid") {
+    await audit(scheduleActor, {
+      action: "schedule.run",
+      outcome: "failed",
+      target,
+      details: { reason: "invalid options", message: decision.message },
+    });
+    return { outcome: "failed", error: decision.message };
+  }
+
+  let jobId: string | null;
+  try {
+    jobId = await enqueue(boss, "backup.run", { backupId: decision.backupId });
+  } catch (error) {
+    // A queued row without a job would block this schedule forever (it looks like an overlap).
+    const message = `could not queue backup.run: ${errorMessage(error)}`;
+    await db().backup.update({
+      where: { id: decision.backupId },
+      data: { status: "failed", finishedAt: new Date(), error: message },
+    });
+    await db().backupSchedule.update({
+      where: { id: scheduleId },
+      data: { lastOutcome: `failed: ${message}` },
+    });
+    await audit(scheduleActor, {
+      action: "schedule.run",
+      outcome: "failed",
+      target,
+      details: { backupId: decision.backupId, message },
+    });
+    throw error;
+  }
+  await audit(scheduleActor, {
+    action: "backup.request",
+    outcome: "success",
+    target: { type: "backup", id: decision.backupId },
+    details: { scheduleId, request: decision.request },
+  });
+  return { outcome: "started", backupId: decision.backupId, jobId };
+}
+
+function describeRun(result: ScheduledRunResult): string {
+  switch (result.outcome) {
+    case "started":
+      return `started backup ${result.backupId}`;
+    case "skipped":
+      return `skipped: backup ${result.runningBackupId} from the previous firing is still running`;
+    case "failed":
+      return result.error;
+    case "ignored":
+      return `ignored: ${result.reason}`;
+  }
+}
+
+type BossScheduleRow = PgBoss.Schedule & { timezone?: string | null };
+
+function matches(current: BossScheduleRow, schedule: ScheduleTiming): boolean {
+  const data = current.data as { scheduleId?: unknown } | undefined;
+  return (
+    current.cron === schedule.cron &&
+    (current.timezone ?? "UTC") === schedule.timezone &&
+    data?.scheduleId === schedule.id
+  );
+}
+
+export interface ScheduleWorkers {
+  /** Re-reads the catalog now (the timer does it every SCHEDULE_REFRESH_MS). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Run by each worker process: consumes every schedule queue in the catalog and keeps pg-boss in
+ * line with the catalog. At start it re-applies every enabled schedule (the catalog is the source
+ * of truth); then every SCHEDULE_REFRESH_MS it picks up new schedules, applies changed ones,
+ * stops consuming deleted ones and removes their pg-boss schedule and queue (a deleted cluster
+ * takes its schedules with it in the catalog only).
+ */
+export async function startScheduleWorkers(
+  boss: PgBoss,
+  log: (line: string) => void,
+  options: { refreshMs?: number; pollingIntervalSeconds?: number } = {},
+): Promise<ScheduleWorkers> {
+  const pollingIntervalSeconds = options.pollingIntervalSeconds ?? SCHEDULE_POLL_SECONDS;
+  const working = new Set<string>();
+  let stopped = false;
+  let inFlight: Promise<void> | null = null;
+
+  const handler = async (jobs: PgBoss.Job<unknown>[]) => {
+    for (const job of jobs) {
+      const { scheduleId } = scheduledJobSchema.parse(job.data);
+      log(`schedule ${scheduleId}: ${describeRun(await runScheduledBackup(scheduleId, boss))}`);
+    }
+  };
+
+  async function reconcile(reapply: boolean): Promise<void> {
+    // pg-boss first, then the catalog: a row is committed before its queue is created, so a
+    // queue seen here whose row is missing below really is an orphan, not a schedule being born.
+    const queues = (await boss.getQueues()).map((queue) => queue.name).filter(isScheduleQueue);
+    const scheduled = new Map(
+      ((await boss.getSchedules()) as BossScheduleRow[])
+        .filter((schedule) => isScheduleQueue(schedule.name))
+        .map((schedule) => [schedule.name, schedule]),
+    );
+    const rows = await db().backupSchedule.findMany({
+      select: { id: true, cron: true, timezone: true, enabled: true },
+    });
+    const wanted = new Map(rows.map((row) => [scheduleQueueName(row.id), row]));
+    const existing = new Set(queues);
+
+    for (const [name, row] of wanted) {
+      if (stopped) return;
+      try {
+        const current = scheduled.get(name);
+        if (!existing.has(name)) await boss.createQueue(name);
+        if (row.enabled && (reapply || !current || !matches(current, row))) await applySchedule(boss, row);
+        if (!row.enabled && current) await boss.unschedule(name);
+        if (!working.has(name)) {
+          await boss.work(name, { batchSize: 1, pollingIntervalSeconds }, handler);
+          working.add(name);
+        }
+      } catch (error) {
+        log(`schedule ${row.id}: could not apply to pg-boss: ${errorMessage(error)}`);
+      }
+    }
+
+    for (const name of working) {
+      if (wanted.has(name)) continue;
+      await boss.offWork(name);
+      working.delete(name);
+    }
+    for (const name of new Set([...queues, ...scheduled.keys()])) {
+      if (wanted.has(name)) continue;
+      try {
+        await boss.unschedule(name);
+        await boss.deleteQueue(name);
+        log(`${name}: removed, its schedule is no longer in the catalog`);
+      } catch (error) {
+        log(`${name}: could not remove: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  function refresh(reapply = false): Promise<void> {
+    inFlight ??= reconcile(reapply)
+      .catch((error) => log(`schedules: refresh failed: ${errorMessage(error)}`))
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  }
+
+  await refresh(true);
+  log(`schedules: consuming ${working.size} schedule queue${working.size === 1 ? "" : "s"}`);
+  const timer = setInterval(() => void refresh(), options.refreshMs ?? SCHEDULE_REFRESH_MS);
+  timer.unref();
+
+  return {
+    refresh: () => refresh(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await inFlight;
+      for (const name of working) await boss.offWork(name);
+      working.clear();
+    },
+  };
+}
