@@ -11,6 +11,11 @@ export function repositoryRoot(): string {
   return path.join(env().waldenHome, "repo");
 }
 
+/** The cluster's own repository when it has one, else WALDEN_HOME/repo. */
+export function repositoryRootFor(cluster: { repositoryPath: string | null }): string {
+  return cluster.repositoryPath ?? repositoryRoot();
+}
+
 export interface BackupPaths {
   root: string;
   clusterDir: string;

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { removeUnderRoot, repositoryRoot, assertUnderRoot } from "@/lib/backup/repository";
+import { assertUnderRoot, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import {
   planRetention,
   type RetentionDecision,
@@ -184,10 +184,10 @@ export async function applyRetention(
   now = new Date(),
 ): Promise<RetentionPreview> {
   const { cluster, preview, walFiles, byId } = await computeRetention(clusterId, now);
-  const root = repositoryRoot();
+  const root = repositoryRootFor(cluster);
   for (const decision of preview.expire) {
     const backup = byId.get(decision.id)!;
-    if (backup.path) await removeUnderRoot(cluster.repositoryPath ?? root, backup.path);
+    if (backup.path) await removeUnderRoot(root, backup.path);
     await db().backup.update({ where: { id: backup.id }, data: { status: "expired", path: null } });
     await audit(
       actor,

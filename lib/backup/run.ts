@@ -1,12 +1,13 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { writeChecksums, sha256File } from "@/lib/backup/checksum";
+import { writeChecksums } from "@/lib/backup/checksum";
 import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
 import {
   backupPaths,
   folderSize,
   removeUnderRoot,
   repositoryRoot,
+  repositoryRootFor,
   type BackupPaths,
 } from "@/lib/backup/repository";
 import { getClusterRowOrThrow, type ClusterRow } from "@/lib/clusters/queries";
@@ -184,7 +185,9 @@ async function physicalBackup(
   await waitForArchivedWal(cluster, connection, stopWal, log);
   return {
     sizeBytes: await folderSize(paths.partialDir),
-    checksum: await sha256File(path.join(paths.partialDir, "backup_manifest")),
+    // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
+    // verification check the files as stored.
+    checksum: await writeChecksums(paths.partialDir),
     startLsn: manifest.startLsn,
     stopLsn: manifest.stopLsn,
     timeline: manifest.timeline,
@@ -259,7 +262,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
       })
       .catch(() => {});
   }, BACKUP_HEARTBEAT_MS);
-  const root = repositoryRoot();
+  let root = repositoryRoot();
   let paths: BackupPaths | null = null;
 
   try {
@@ -267,6 +270,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
     const primary = cluster.nodes.find((node) => node.role === "primary");
     if (!primary) throw new Error("the cluster has no primary registered");
     const connection = nodeConnection(primary);
+    root = repositoryRootFor(cluster);
     paths = backupPaths(root, cluster.name, backupId);
     await fs.mkdir(paths.clusterDir, { recursive: true });
     await removeUnderRoot(root, paths.partialDir);
@@ -337,10 +341,10 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
 export async function reapStaleBackups(staleAfterMs = 6 * BACKUP_HEARTBEAT_MS): Promise<string[]> {
   const stale = await db().backup.findMany({
     where: { status: "running", heartbeatAt: { lt: new Date(Date.now() - staleAfterMs) } },
-    include: { cluster: { select: { name: true } } },
+    include: { cluster: { select: { name: true, repositoryPath: true } } },
   });
-  const root = repositoryRoot();
   for (const backup of stale) {
+    const root = repositoryRootFor(backup.cluster);
     await removeUnderRoot(root, backupPaths(root, backup.cluster.name, backup.id).partialDir).catch(() => {});
     await db().backup.updateMany({
       where: { id: backup.id, status: "running" },

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "@/lib/backup/checksum";
-import { backupPaths, removeUnderRoot, repositoryRoot } from "@/lib/backup/repository";
+import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
 import { restoreListArgs, verifybackupArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
@@ -63,6 +63,7 @@ async function verifyPhysical(
   const base = files.find((file) => file.startsWith("base.tar"));
   const wal = files.find((file) => file.startsWith("pg_wal.tar"));
   if (!base || !wal) throw new Error(`the backup folder lacks ${base ? "pg_wal.tar" : "base.tar"}`);
+  await checkStoredSums(backupDir, log);
   await untar(path.join(backupDir, base), scratch, log);
   await untar(path.join(backupDir, wal), path.join(scratch, "pg_wal"), log);
   const args = verifybackupArgs(scratch, path.join(backupDir, "backup_manifest"));
@@ -91,7 +92,8 @@ async function verifyPhysical(
   log.push(`archive holds ${startWal} … ${stopWal}`);
 }
 
-async function verifyLogical(backupDir: string, log: string[]) {
+/** Re-reads every file and compares it with SHA256SUMS, written when the backup was taken. */
+export async function checkStoredSums(backupDir: string, log: string[]): Promise<void> {
   const sums = await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8");
   for (const line of sums.trim().split("\n")) {
     const [expected, file] = line.split(/ {2}/);
@@ -100,6 +102,10 @@ async function verifyLogical(backupDir: string, log: string[]) {
     if (actual !== expected) throw new Error(`checksum mismatch for ${file}: the file changed or is corrupt`);
   }
   log.push("SHA256SUMS match");
+}
+
+async function verifyLogical(backupDir: string, log: string[]) {
+  await checkStoredSums(backupDir, log);
   const dump = (await fs.readdir(backupDir)).find((file) => file === "dump" || file === "dump.pgdump");
   if (!dump) throw new Error("the backup folder has no dump");
   const result = await runTool({
@@ -116,7 +122,7 @@ export async function verifyBackup(backupId: string): Promise<boolean> {
   const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
   if (!backup || backup.status !== "succeeded" || !backup.path) return false;
   const log: string[] = [];
-  const root = repositoryRoot();
+  const root = repositoryRootFor(backup.cluster);
   const scratch = path.join(
     backupPaths(root, backup.cluster.name, backup.id).clusterDir,
     `.verify-${backup.id}`,

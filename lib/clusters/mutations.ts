@@ -55,6 +55,9 @@ export async function registerCluster(
       archiveMode: input.archive.mode,
       archivePath: input.archive.path ?? defaultArchivePath(input.name),
       sampleIntervalSeconds: input.sampleIntervalSeconds,
+      repositoryPath: input.repository?.path ?? null,
+      secondaryRepositoryPath: input.repository?.secondaryPath ?? null,
+      secondaryOffsite: input.repository?.secondaryOffsite ?? false,
       nodes: {
         create: [
           nodeData("primary", "primary", input.primary),
@@ -105,6 +108,9 @@ export async function updateCluster(
           ? (input.archive.path ?? defaultArchivePath(input.name ?? current.name))
           : undefined,
         sampleIntervalSeconds: input.sampleIntervalSeconds,
+        repositoryPath: input.repository?.path,
+        secondaryRepositoryPath: input.repository?.secondaryPath,
+        secondaryOffsite: input.repository?.secondaryOffsite,
       },
     });
     if (input.primary && primary) {

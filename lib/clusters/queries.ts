@@ -39,6 +39,11 @@ export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
     primary: toNodeSummary(primary),
     standbys: cluster.nodes.filter((node) => node.role === "standby").map(toNodeSummary),
     archive: { mode: cluster.archiveMode, path: cluster.archivePath },
+    repository: {
+      path: cluster.repositoryPath,
+      secondaryPath: cluster.secondaryRepositoryPath,
+      secondaryOffsite: cluster.secondaryOffsite,
+    },
     lastBackup: null,
     createdAt: cluster.createdAt.toISOString(),
     updatedAt: cluster.updatedAt.toISOString(),

@@ -12,6 +12,7 @@ import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
+import { copyBackup } from "@/lib/backup/copy";
 import { applyRetention } from "@/lib/backup/retention";
 import { systemActor } from "@/lib/auth/system-actor";
 import { db } from "@/lib/db";
@@ -57,17 +58,28 @@ async function main(): Promise<void> {
       const { backupId } = parsePayload("backup.run", job.data);
       log(`backup.run ${backupId}`);
       await runBackup(backupId, workerId);
-      const { clusterId } = await db().backup.findUniqueOrThrow({
+      // A new backup changes the restorable window; with a second repository it also needs its copy.
+      const done = await db().backup.findUniqueOrThrow({
         where: { id: backupId },
-        select: { clusterId: true },
+        include: { cluster: { select: { secondaryRepositoryPath: true } } },
       });
-      await enqueue(boss, "archive.scan", { clusterId });
+      await enqueue(boss, "archive.scan", { clusterId: done.clusterId });
+      if (done.status === "succeeded" && done.cluster.secondaryRepositoryPath) {
+        await enqueue(boss, "backup.copy", { backupId });
+      }
     }
   });
   await boss.work("backup.verify", { batchSize: 1 }, async (jobs) => {
     for (const job of jobs) {
       const { backupId } = parsePayload("backup.verify", job.data);
       log(`backup.verify ${backupId}: ${(await verifyBackup(backupId)) ? "verified" : "FAILED"}`);
+    }
+  });
+  await boss.work("backup.copy", { batchSize: 1 }, async (jobs) => {
+    for (const job of jobs) {
+      const { backupId } = parsePayload("backup.copy", job.data);
+      const result = await copyBackup(backupId);
+      log(`backup.copy ${backupId}: ${result.ok ? "copied and checked" : "FAILED"}`);
     }
   });
   await boss.work("archive.scan", async (jobs) => {

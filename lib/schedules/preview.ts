@@ -6,6 +6,12 @@ import type { SchedulePreview } from "@/lib/schemas/schedule";
 
 /** A firing counts as missed once it is this late without a run (pg-boss fires within a minute). */
 export const MISSED_AFTER_MS = 10 * 60_000;
+/**
+ * pg-boss fires by the database's clock and lastRunAt is the worker's: a run up to a minute
+ * "before" its firing is that firing. Schedules are at least 15 minutes apart, so this cannot
+ * mistake the run of an earlier firing for it.
+ */
+const CLOCK_TOLERANCE_MS = 60_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -55,7 +61,13 @@ export function localInZone(date: Date, timeZone: string): string {
 
 /** cronstrue's reading of the expression with the zone it is read in: "At 02:00 (UTC)". */
 export function cronText(cron: string, timeZone: string): string {
-  return `${cronstrue.toString(cron, { use24HourTimeFormat: true, verbose: false })} (${timeZone})`;
+  let reading = cron;
+  try {
+    reading = cronstrue.toString(cron, { use24HourTimeFormat: true, verbose: false });
+  } catch {
+    // cronstrue reads less than cron-parser accepts; the expression itself is still true.
+  }
+  return `${reading} (${timeZone})`;
 }
 
 export interface DescribeOptions {
@@ -88,9 +100,23 @@ export function describeSchedule(
     return { text, summary: `${text} — paused`, next: [], previousExpected: null, missed: false, overlapped };
   }
 
-  const upcoming = cronParser.parseExpression(cron, { tz: timeZone, currentDate: now });
   const next: Date[] = [];
-  for (let index = 0; index < 3; index += 1) next.push(upcoming.next().toDate());
+  try {
+    const upcoming = cronParser.parseExpression(cron, { tz: timeZone, currentDate: now });
+    for (let index = 0; index < 3; index += 1) next.push(upcoming.next().toDate());
+  } catch (error) {
+    // Only a catalog row edited by hand (or a zone this server's ICU dropped) gets here; a list
+    // of schedules must still render.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      text,
+      summary: `${text} — cannot compute its firings: ${reason}`,
+      next: [],
+      previousExpected: null,
+      missed: false,
+      overlapped,
+    };
+  }
 
   // prev() is strictly before currentDate; a firing exactly at `now` is the previous one too.
   let previous: Date | null = null;
@@ -106,7 +132,7 @@ export function describeSchedule(
   const missed =
     previous !== null &&
     now.getTime() - previous.getTime() > MISSED_AFTER_MS &&
-    (lastRunAt === null || lastRunAt.getTime() < previous.getTime()) &&
+    (lastRunAt === null || lastRunAt.getTime() < previous.getTime() - CLOCK_TOLERANCE_MS) &&
     (options.activeSince == null || options.activeSince.getTime() <= previous.getTime());
 
   const first = next[0];

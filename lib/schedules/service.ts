@@ -2,11 +2,12 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { systemActor } from "@/lib/auth/system-actor";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { BackupSchedule, Prisma } from "@/lib/generated/prisma/client";
-import { enqueue } from "@/lib/jobs/boss";
+import { BOSS_SCHEMA, enqueue } from "@/lib/jobs/boss";
 import { describeSchedule } from "@/lib/schedules/preview";
 import { backupRequestSchema } from "@/lib/schemas/backup";
 import type { ScheduleInput, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
@@ -33,14 +34,8 @@ export function isScheduleQueue(name: string): boolean {
 /** The payload pg-boss stores with the cron schedule and hands back at each firing. */
 export const scheduledJobSchema = z.strictObject({ scheduleId: z.uuid() });
 
-/** Who the audit log shows for what a schedule does on its own (the demo seed's system-actor shape). */
-const scheduleActor: Actor = {
-  kind: "session",
-  userId: "00000000-0000-0000-0000-000000000000",
-  email: "system",
-  role: "operator",
-  label: "schedule",
-};
+/** Who the audit log shows for what a schedule does on its own. */
+const scheduleActor = systemActor("schedule");
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -86,6 +81,22 @@ async function applySchedule(boss: PgBoss, schedule: ScheduleTiming): Promise<vo
   } else {
     await boss.unschedule(name);
   }
+}
+
+/**
+ * Removes a schedule's pg-boss side: its cron schedule, then its queue. pg-boss 10 refuses to
+ * drop a queue that still holds jobs (completed ones included, until they are archived hours
+ * later), and has no call to list them, so the finished and pending jobs of this queue, which
+ * belong to nobody once the schedule is gone, are deleted first. A job running right now keeps
+ * the queue; the next refresh retries.
+ */
+export async function removeScheduleQueue(boss: PgBoss, name: string): Promise<void> {
+  await boss.unschedule(name);
+  await boss.purgeQueue(name);
+  await boss
+    .getDb()
+    .executeSql(`DELETE FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND state > 'active'`, [name]);
+  await boss.deleteQueue(name);
 }
 
 /**
@@ -159,10 +170,8 @@ export async function deleteSchedule(
     },
     meta,
   );
-  const name = scheduleQueueName(row.id);
   try {
-    await boss.unschedule(name);
-    await boss.deleteQueue(name);
+    await removeScheduleQueue(boss, scheduleQueueName(row.id));
   } catch (error) {
     // A firing of a deleted schedule does nothing, and the workers' refresh removes the queue.
     console.error(`[schedules] pg-boss not cleaned up for ${row.id} (the worker will do it):`, error);
@@ -349,6 +358,7 @@ export async function startScheduleWorkers(
   const working = new Set<string>();
   let stopped = false;
   let inFlight: Promise<void> | null = null;
+  let again: Promise<void> | null = null;
 
   const handler = async (jobs: PgBoss.Job<unknown>[]) => {
     for (const job of jobs) {
@@ -396,8 +406,7 @@ export async function startScheduleWorkers(
     for (const name of new Set([...queues, ...scheduled.keys()])) {
       if (wanted.has(name)) continue;
       try {
-        await boss.unschedule(name);
-        await boss.deleteQueue(name);
+        await removeScheduleQueue(boss, name);
         log(`${name}: removed, its schedule is no longer in the catalog`);
       } catch (error) {
         log(`${name}: could not remove: ${errorMessage(error)}`);
@@ -405,13 +414,23 @@ export async function startScheduleWorkers(
     }
   }
 
+  // One reconcile at a time; a refresh asked for meanwhile runs once more after it, so a caller
+  // always gets a pass that started after its call.
   function refresh(reapply = false): Promise<void> {
-    inFlight ??= reconcile(reapply)
-      .catch((error) => log(`schedules: refresh failed: ${errorMessage(error)}`))
-      .finally(() => {
-        inFlight = null;
-      });
-    return inFlight;
+    if (stopped) return Promise.resolve();
+    if (!inFlight) {
+      inFlight = reconcile(reapply)
+        .catch((error) => log(`schedules: refresh failed: ${errorMessage(error)}`))
+        .finally(() => {
+          inFlight = null;
+        });
+      return inFlight;
+    }
+    again ??= inFlight.then(() => {
+      again = null;
+      return refresh(reapply);
+    });
+    return again;
   }
 
   await refresh(true);
@@ -424,6 +443,7 @@ export async function startScheduleWorkers(
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await again;
       await inFlight;
       for (const name of working) await boss.offWork(name);
       working.clear();

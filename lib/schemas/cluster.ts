@@ -26,6 +26,13 @@ export const archiveInputSchema = z.strictObject({
   path: absolutePathSchema.optional(),
 });
 
+/** Where backups go: a path of the cluster's own (default WALDEN_HOME/repo) and an optional second one for copies. */
+export const repositoryInputSchema = z.strictObject({
+  path: absolutePathSchema.nullable().optional(),
+  secondaryPath: absolutePathSchema.nullable().optional(),
+  secondaryOffsite: z.boolean().optional(),
+});
+
 export const sampleIntervalSchema = z
   .number({ error: "must be a whole number of seconds from 1 to 60" })
   .int("must be a whole number of seconds from 1 to 60")
@@ -45,6 +52,7 @@ export const clusterCreateSchema = z
     standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").default([]),
     archive: archiveInputSchema.default({ mode: "archive_command" }),
     sampleIntervalSeconds: sampleIntervalSchema.default(1),
+    repository: repositoryInputSchema.optional(),
   })
   .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
 export type ClusterCreateInput = z.infer<typeof clusterCreateSchema>;
@@ -57,6 +65,7 @@ export const clusterUpdateSchema = z
     standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").optional(),
     archive: archiveInputSchema.optional(),
     sampleIntervalSeconds: sampleIntervalSchema.optional(),
+    repository: repositoryInputSchema.optional(),
   })
   .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
 export type ClusterUpdateInput = z.infer<typeof clusterUpdateSchema>;
@@ -95,6 +104,8 @@ export interface ClusterSummary {
   primary: NodeSummary;
   standbys: NodeSummary[];
   archive: { mode: "archive_command" | "stream"; path: string | null };
+  /** Null path: WALDEN_HOME/repo. Null secondaryPath: no second copy. */
+  repository: { path: string | null; secondaryPath: string | null; secondaryOffsite: boolean };
   lastBackup: null;
   createdAt: string;
   updatedAt: string;

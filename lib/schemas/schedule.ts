@@ -144,8 +144,10 @@ function optionsSchema(kind: ScheduleKind) {
         return z.NEVER;
       }
       if (ctx.issues.length > 0) return z.NEVER;
-      const { clusterId: _clusterId, kind: _kind, ...rest } = parsed.data;
-      return rest;
+      const stored: Record<string, unknown> = { ...parsed.data };
+      delete stored.clusterId;
+      delete stored.kind;
+      return stored;
     });
 }
 

@@ -7,6 +7,7 @@ import * as backupsRoute from "@/app/api/v1/backups/route";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
+import { copyBackup, listCopies } from "@/lib/backup/copy";
 import { db } from "@/lib/db";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 
@@ -223,6 +224,41 @@ describe("verification", () => {
       params: { id: good.id },
     });
     expect(accepted.status).toBe(202);
+  });
+});
+
+describe("the second copy (3-2-1)", () => {
+  it("copies a backup to the second repository, checks every file, and records the copy; a corrupt original is refused", async () => {
+    const secondary = path.join(inject("waldenHome"), `secondary-${clusterName}`);
+    await db().cluster.update({
+      where: { id: clusterId },
+      data: { secondaryRepositoryPath: secondary, secondaryOffsite: true },
+    });
+    try {
+      const queued = await request({ kind: "logical" });
+      await runBackup(queued.json.id, "test-worker");
+      const result = await copyBackup(queued.json.id);
+      expect(result.ok, JSON.stringify(await listCopies(queued.json.id))).toBe(true);
+      const [copy] = await listCopies(queued.json.id);
+      expect(copy).toMatchObject({ status: "succeeded", offsite: true, error: null });
+      const original = await db().backup.findUniqueOrThrow({ where: { id: queued.json.id } });
+      expect(copy!.checksum).toBe(original.checksum);
+      expect(await fs.readFile(path.join(copy!.path, "dump.pgdump"))).toEqual(
+        await fs.readFile(path.join(original.path!, "dump.pgdump")),
+      );
+
+      await fs.appendFile(path.join(original.path!, "dump.pgdump"), "rot");
+      const again = await copyBackup(queued.json.id);
+      expect(again.ok).toBe(false);
+      const copies = await listCopies(queued.json.id);
+      expect(copies.at(-1)).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(/checksum mismatch/),
+      });
+    } finally {
+      await db().cluster.update({ where: { id: clusterId }, data: { secondaryRepositoryPath: null } });
+      await fs.rm(secondary, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,35 @@
+import { NextResponse } from "next/server";
+import { AppError } from "@/lib/errors";
+import { jobSender } from "@/lib/jobs/client";
+import { readJson, withRoute } from "@/lib/route";
+import { deleteSchedule, upsertSchedule } from "@/lib/schedules/service";
+import { scheduleInputSchema, scheduleKindSchema, type ScheduleKind } from "@/lib/schemas/schedule";
+
+export const dynamic = "force-dynamic";
+
+type Params = { id: string; kind: string };
+
+function kindOf(params: Params): ScheduleKind {
+  const kind = scheduleKindSchema.safeParse(params.kind);
+  if (!kind.success) throw new AppError("not_found", "A schedule is physical or logical");
+  return kind.data;
+}
+
+// PUT /api/v1/clusters/:id/schedules/:kind — create or replace the cluster's schedule of this kind (admin)
+export const PUT = withRoute<Params>(
+  { role: "admin", action: "schedule.update" },
+  async ({ req, params, actor, meta }) => {
+    const kind = kindOf(params);
+    const input = scheduleInputSchema(kind).parse(await readJson(req));
+    return upsertSchedule(actor, params.id, kind, input, meta, await jobSender());
+  },
+);
+
+// DELETE /api/v1/clusters/:id/schedules/:kind — remove it, pg-boss schedule included (admin)
+export const DELETE = withRoute<Params>(
+  { role: "admin", action: "schedule.delete" },
+  async ({ params, actor, meta }) => {
+    await deleteSchedule(actor, params.id, kindOf(params), meta, await jobSender());
+    return new NextResponse(null, { status: 204 });
+  },
+);
