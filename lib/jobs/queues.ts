@@ -7,6 +7,8 @@ const id = z.uuid();
 export const queues = {
   "backup.run": z.strictObject({ backupId: id }),
   "backup.verify": z.strictObject({ backupId: id }),
+  /** Queues backup.verify for every backup not verified in the last week; scheduled weekly. */
+  "backup.reverify": z.strictObject({}),
   /** Copies a succeeded backup to the cluster's second repository (3-2-1). */
   "backup.copy": z.strictObject({ backupId: id }),
   "restore.run": z.strictObject({ restoreId: id }),

@@ -1,6 +1,8 @@
 import pg from "pg";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
+import { WalReceiver } from "@/lib/backup/receive-wal";
+import type { NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { saveTick } from "@/lib/replication/store";
 import { ClusterTracker } from "@/lib/replication/tracker";
@@ -25,6 +27,8 @@ class ClusterSampler {
   private running: Promise<void> | null = null;
   private stopped = false;
   private nodes: { name: string; role: "primary" | "standby"; host: string; port: number }[] = [];
+  /** pg_receivewal for clusters in archive mode "stream": the cluster's owner runs it. */
+  private receiver: { key: string; receiver: WalReceiver } | null = null;
 
   constructor(
     readonly clusterId: string,
@@ -41,6 +45,24 @@ class ClusterSampler {
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     await Promise.all([...this.readers.values()].map((reader) => reader.close()));
+    await this.receiver?.receiver.stop();
+    this.receiver = null;
+  }
+
+  /** Starts, restarts with new settings, or stops pg_receivewal to match the registration. */
+  private async syncReceiver(
+    cluster: { name: string; archiveMode: string; archivePath: string | null },
+    primary: NodeConnection | null,
+  ) {
+    const wanted = cluster.archiveMode === "stream" && cluster.archivePath && primary;
+    const key = wanted ? JSON.stringify([cluster.name, cluster.archivePath, primary]) : "";
+    if (this.receiver?.key === key) return;
+    await this.receiver?.receiver.stop();
+    this.receiver = null;
+    if (!wanted || this.stopped) return;
+    const receiver = new WalReceiver(cluster.name, primary, cluster.archivePath!, this.log);
+    this.receiver = { key, receiver };
+    receiver.start();
   }
 
   private schedule(delayMs: number): void {
@@ -83,6 +105,8 @@ class ClusterSampler {
         this.readers.delete(name);
       }
     }
+    const primaryNode = cluster.nodes.find((node) => node.role === "primary");
+    await this.syncReceiver(cluster, primaryNode ? nodeConnection(primaryNode) : null);
     this.nodes = cluster.nodes
       .map((node) => ({ name: node.name, role: node.role, host: node.host, port: node.port }))
       .sort((a, b) => a.name.localeCompare(b.name));

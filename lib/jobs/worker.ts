@@ -75,6 +75,15 @@ async function main(): Promise<void> {
       log(`backup.verify ${backupId}: ${(await verifyBackup(backupId)) ? "verified" : "FAILED"}`);
     }
   });
+  // Verification by default once a week: a backup nobody checked is a hope, not a backup.
+  await boss.work("backup.reverify", async () => {
+    const due = await db().backup.findMany({
+      where: { status: "succeeded", OR: [{ verifiedAt: null }, { verifiedAt: { lt: new Date(Date.now() - 7 * 86_400_000) } }] },
+      select: { id: true },
+    });
+    for (const backup of due) await enqueue(boss, "backup.verify", { backupId: backup.id });
+  });
+  await boss.schedule("backup.reverify", "0 4 * * 0", {}, { tz: "UTC" });
   await boss.work("backup.copy", { batchSize: 1 }, async (jobs) => {
     for (const job of jobs) {
       const { backupId } = parsePayload("backup.copy", job.data);

@@ -277,8 +277,9 @@ describe("startScheduleWorkers", () => {
       await backupRunJob(backup!.id);
     } finally {
       await cronWorkers.stop();
-      await removeScheduleQueue(cronBoss, name);
-      await cronBoss.stop({ graceful: false });
+      // Waits for the firing's job to complete: a queue with a running job cannot be dropped.
+      await cronBoss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await removeScheduleQueue(boss, name);
     }
   });
 });

@@ -96,7 +96,13 @@ export async function removeScheduleQueue(boss: PgBoss, name: string): Promise<v
   await boss
     .getDb()
     .executeSql(`DELETE FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND state > 'active'`, [name]);
-  await boss.deleteQueue(name);
+  try {
+    await boss.deleteQueue(name);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "23503")
+      throw new Error(`${name} still has a running job; it is removed on a later refresh`);
+    throw error;
+  }
 }
 
 /**

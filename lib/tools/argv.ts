@@ -116,3 +116,29 @@ export function restoreListArgs(dumpPath: string): string[] {
 export function verifybackupArgs(dataDir: string, manifestPath: string): string[] {
   return [`--manifest-path=${manifestPath}`, dataDir];
 }
+
+/** The replication slot Walden's pg_receivewal uses for a cluster (slot names: [a-z0-9_], ≤ 63). */
+export function receiveWalSlotName(clusterName: string): string {
+  return `walden_${clusterName.replace(/-/g, "_")}`.slice(0, 63);
+}
+
+/** pg_receivewal --create-slot --if-not-exists: run once before streaming. */
+export function receiveWalCreateSlotArgs(connection: ConnectionArgs, slot: string): string[] {
+  return [...connectionArgs(connection), `--slot=${slot}`, "--create-slot", "--if-not-exists"];
+}
+
+/**
+ * pg_receivewal streaming into the archive folder through a slot (so the primary keeps WAL
+ * the archive has not got yet), syncing each segment; --no-loop because Walden restarts it
+ * itself, with a log line each time.
+ */
+export function receiveWalArgs(connection: ConnectionArgs, slot: string, directory: string): string[] {
+  return [
+    ...connectionArgs(connection),
+    `--directory=${directory}`,
+    `--slot=${slot}`,
+    "--synchronous",
+    "--no-loop",
+    "--verbose",
+  ];
+}

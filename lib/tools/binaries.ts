@@ -6,7 +6,14 @@ import { findPgBinaries } from "@/lib/sandbox";
 // PostgreSQL installation on the machine (the same search the sandbox uses).
 
 export type PgProgram =
-  "pg_basebackup" | "pg_dump" | "pg_dumpall" | "pg_restore" | "pg_verifybackup" | "pg_waldump" | "pg_ctl";
+  | "pg_basebackup"
+  | "pg_dump"
+  | "pg_dumpall"
+  | "pg_restore"
+  | "pg_verifybackup"
+  | "pg_waldump"
+  | "pg_receivewal"
+  | "pg_ctl";
 
 let binDir: string | undefined;
 
