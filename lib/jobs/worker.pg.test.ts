@@ -18,6 +18,9 @@ describe("worker", () => {
     worker.stderr.on("data", (chunk) => (output += chunk));
 
     const deadline = Date.now() + 30_000;
+    // "started" is logged once every handler is installed; health must agree after that.
+    while (!output.includes("started") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     let health = await getHealth();
     while (health.worker !== "ok" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));

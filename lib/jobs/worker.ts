@@ -10,6 +10,7 @@ import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
+import { startScheduleWorkers } from "@/lib/schedules/service";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
 import { copyBackup } from "@/lib/backup/copy";
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   boss.on("error", (error) => console.error("[worker] pg-boss:", error));
   await boss.start();
   await ensureQueues(boss);
+  const schedules = await startScheduleWorkers(boss, log);
 
   await boss.work("catalog.prune", async (jobs) => {
     for (const job of jobs) {
@@ -78,7 +80,10 @@ async function main(): Promise<void> {
   // Verification by default once a week: a backup nobody checked is a hope, not a backup.
   await boss.work("backup.reverify", async () => {
     const due = await db().backup.findMany({
-      where: { status: "succeeded", OR: [{ verifiedAt: null }, { verifiedAt: { lt: new Date(Date.now() - 7 * 86_400_000) } }] },
+      where: {
+        status: "succeeded",
+        OR: [{ verifiedAt: null }, { verifiedAt: { lt: new Date(Date.now() - 7 * 86_400_000) } }],
+      },
       select: { id: true },
     });
     for (const backup of due) await enqueue(boss, "backup.verify", { backupId: backup.id });
@@ -130,7 +135,6 @@ async function main(): Promise<void> {
   samplers.start();
 
   const heartbeat = startHeartbeat(workerId, (error) => console.error("[worker] heartbeat failed:", error));
-  log(`started ${workerId}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
     log(`${signal}: stopping (waiting up to 30 s for running jobs)`);
     clearInterval(reaper);
     await samplers.stop();
+    await schedules.stop();
     await heartbeat.stop();
     await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
     await disconnectDb();
@@ -147,6 +152,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  // Last, so "started" means every handler, including SIGTERM's, is in place.
+  log(`started ${workerId}`);
 }
 
 main().catch((error) => {
