@@ -78,6 +78,7 @@ it("streams WAL into the archive through its own slot, and restarts pg_receivewa
   await sql("create table if not exists stream_test (x int); insert into stream_test values (1)");
   await sql("select pg_switch_wal()");
   await until(async () => (await segments()).length > before, 15_000, "a completed segment in the archive");
+  expect((await segments()).length).toBeGreaterThan(before);
 
   // Kill pg_receivewal: the worker starts it again.
   const [walsender] = await sql<{ pid: number }>(
@@ -102,4 +103,10 @@ it("streams WAL into the archive through its own slot, and restarts pg_receivewa
     20_000,
     "pg_receivewal to reconnect",
   );
+  const [again] = await sql<{ pid: number; active: boolean }>(
+    "select active_pid as pid, active from pg_replication_slots where slot_name = $1",
+    [slot],
+  );
+  expect(again).toMatchObject({ active: true });
+  expect(again!.pid).not.toBe(walsender!.pid);
 });
