@@ -33,6 +33,8 @@ export const physicalBackupRequestSchema = z.strictObject({
   kind: z.literal("physical"),
   compression: compressionSchema.default("lz4"),
   checkpoint: z.enum(["fast", "spread"], { error: "must be fast or spread" }).default("fast"),
+  /** pg_basebackup --max-rate: spares a busy server's disks (kB/s). */
+  maxRateKbps: z.number().int().min(32, "pg_basebackup's minimum is 32 kB/s").max(1048576).optional(),
   label: labelSchema.optional(),
 });
 

@@ -26,7 +26,7 @@ function connectionArgs(connection: ConnectionArgs): string[] {
 export function basebackupArgs(options: {
   connection: ConnectionArgs;
   targetDir: string;
-  request: Pick<PhysicalBackupRequest, "compression" | "checkpoint">;
+  request: Pick<PhysicalBackupRequest, "compression" | "checkpoint" | "maxRateKbps">;
   label: string;
   serverVersionNum: number;
 }): string[] {
@@ -42,6 +42,7 @@ export function basebackupArgs(options: {
     "--progress",
     "--verbose",
   ];
+  if (options.request.maxRateKbps) args.push(`--max-rate=${options.request.maxRateKbps}k`);
   if (compression !== "none") {
     const where = options.serverVersionNum >= 150000 ? "server" : "client";
     args.push(`--compress=${where}-${compression}`);

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -303,5 +304,43 @@ describe("GET /api/v1/backups", () => {
     ).toBe(true);
     const bad = await call(backupsRoute.GET, "GET", "/api/v1/backups?status=done", { token: viewer.token });
     expect(bad.status).toBe(422);
+  });
+});
+
+describe("a worker killed mid-backup", () => {
+  it("leaves the backup failed with no partial files, never offered for restore", async () => {
+    // Earlier tests ran their backups in-process; drop their still-queued jobs so the worker gets to ours.
+    await db().$executeRawUnsafe("delete from pgboss.job where name = 'backup.run' and state = 'created'");
+    const queued = await request({ kind: "physical", compression: "none", maxRateKbps: 32 });
+    const worker = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/jobs/worker.ts"], {
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let output = "";
+    worker.stdout!.on("data", (chunk) => (output += chunk));
+    worker.stderr!.on("data", (chunk) => (output += chunk));
+    const paths = backupPaths(repositoryRoot(), clusterName, queued.json.id);
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const row = await db().backup.findUniqueOrThrow({ where: { id: queued.json.id } });
+        const partial = await fs.readdir(paths.partialDir).catch(() => []);
+        if (row.status === "running" && partial.length > 0) break;
+        if (Date.now() > deadline)
+          throw new Error(`the backup never got going: ${row.status}\n${output.slice(-2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      // The whole worker, pg_basebackup included, dies at once.
+      process.kill(-worker.pid!, "SIGKILL");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await reapStaleBackups(2_000)).toContain(queued.json.id);
+    const failed = await db().backup.findUniqueOrThrow({ where: { id: queued.json.id } });
+    expect(failed.status).toBe("failed");
+    expect(failed.path).toBeNull();
+    await expect(fs.stat(paths.partialDir)).rejects.toThrow();
+    await expect(fs.stat(paths.finalDir)).rejects.toThrow();
   });
 });
