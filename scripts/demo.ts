@@ -9,7 +9,7 @@ import { disconnectDb } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
-import { seedDemoCluster, seedDemoUsers } from "@/lib/demo/seed";
+import { seedDemoCluster, seedDemoUsers, seedFirstBackup } from "@/lib/demo/seed";
 import { startDemoWorkload } from "@/lib/demo/workload";
 import { sandboxOptionsFromEnv, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
 
@@ -116,6 +116,8 @@ async function main(): Promise<void> {
   }
 
   await waitForHealthy(url, 120_000);
+  const firstBackup = await seedFirstBackup(clusterId);
+  if (firstBackup) log(`requested a first physical backup (${firstBackup}); the worker is taking it`);
 
   const tokens = Object.fromEntries(users.map((user) => [user.role, user.token]));
   writeSandboxJson(path.join(home, "sandbox.json"), {

@@ -11,6 +11,8 @@ import { registerCluster, updateCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
 import type { SandboxInfo } from "@/lib/sandbox";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
+import { backupRequestSchema } from "@/lib/schemas/backup";
+import { requestBackup } from "@/lib/backup/mutations";
 
 // Seeds the demo: one user per role with an API token each, and the sandbox cluster.
 // Credentials are generated once and kept in WALDEN_HOME/demo-credentials.json (0600),
@@ -98,4 +100,18 @@ export async function seedDemoCluster(sandbox: SandboxInfo): Promise<string> {
   if (existing) return (await updateCluster(seedActor, existing.id, input, {})).id;
   return (await registerCluster(seedActor, clusterCreateSchema.parse({ name: cluster.name, ...input }), {}))
     .id;
+}
+
+/** The demo starts with one physical backup, so the restorable window has a beginning. */
+export async function seedFirstBackup(clusterId: string): Promise<string | null> {
+  const existing = await db().backup.findFirst({
+    where: { clusterId, kind: "physical", status: { in: ["queued", "running", "succeeded"] } },
+  });
+  if (existing) return null;
+  const { id } = await requestBackup(
+    seedActor,
+    backupRequestSchema.parse({ clusterId, kind: "physical", label: "first demo backup" }),
+    {},
+  );
+  return id;
 }
