@@ -52,7 +52,14 @@ export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
 
 export async function listClusters(): Promise<ClusterSummary[]> {
   const clusters = await db().cluster.findMany({ include: clusterWithNodes, orderBy: { name: "asc" } });
-  return clusters.map(toClusterSummary);
+  // The API cannot create a cluster without a primary; a row like that (written by hand) must
+  // not take the whole list down with it.
+  const complete = clusters.filter((cluster) => cluster.nodes.some((node) => node.role === "primary"));
+  if (complete.length < clusters.length)
+    console.error(
+      `[clusters] ${clusters.length - complete.length} cluster rows have no primary node; not listed`,
+    );
+  return complete.map(toClusterSummary);
 }
 
 export async function getClusterOrThrow(id: string): Promise<ClusterSummary> {
