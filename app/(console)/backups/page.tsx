@@ -1,20 +1,56 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/shell/not-built";
+import { z } from "zod";
+import { BackupNowButton } from "@/components/backups/backup-now";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/page";
+import { hasRole } from "@/lib/auth/roles";
+import { listBackups } from "@/lib/backup/queries";
+import { listClusters } from "@/lib/clusters/queries";
+import { BackupCatalog } from "./_components/backup-catalog";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Backups" };
 
-export default function BackupsPage() {
+const CATALOG_LIMIT = 200;
+
+// The filters live in the address (?cluster=&kind=&status=) so a filtered catalog can be linked;
+// anything unrecognised is ignored rather than an error page.
+const filtersSchema = z.object({
+  cluster: z.uuid().optional().catch(undefined),
+  kind: z.enum(["physical", "logical"]).optional().catch(undefined),
+  status: z.enum(["queued", "running", "succeeded", "failed", "expired"]).optional().catch(undefined),
+});
+
+export default async function BackupsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const query = filtersSchema.parse(await searchParams);
+  const filters = { clusterId: query.cluster, kind: query.kind, status: query.status, limit: CATALOG_LIMIT };
+  const [user, clusters, backups] = await Promise.all([requireUser(), listClusters(), listBackups(filters)]);
+  const choices = clusters.map((cluster) => ({
+    id: cluster.id,
+    name: cluster.name,
+    database: cluster.primary.database,
+  }));
+
   return (
     <>
-      <PageHeader title="Backups" />
-      <NotBuilt title="Backups are not built yet">
-        <p>
-          Walden cannot take, verify or list backups yet: physical backups with <code>pg_basebackup</code>,
-          logical ones with <code>pg_dump</code>, schedules and retention are still to come. No backup listed
-          anywhere in this console exists.
-        </p>
-      </NotBuilt>
+      <PageHeader
+        title="Backups"
+        description="Every backup Walden has taken or tried to take, newest first. Physical backups (pg_basebackup) with the archived WAL restore to a point in time; logical ones (pg_dump) restore one database."
+        actions={
+          hasRole(user.role, "operator") ? (
+            <BackupNowButton clusters={choices} defaultClusterId={filters.clusterId} />
+          ) : null
+        }
+      />
+      <BackupCatalog
+        clusters={choices.map(({ id, name }) => ({ id, name }))}
+        initialFilters={filters}
+        initialBackups={backups}
+      />
     </>
   );
 }

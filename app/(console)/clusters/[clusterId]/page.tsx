@@ -7,10 +7,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
+import { listBackups } from "@/lib/backup/queries";
 import { getClusterOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
+import { ClusterBackups } from "./_components/cluster-backups";
 import { DeleteCluster } from "./_components/delete-cluster";
 import { LiveClusterStatus } from "./_components/live-cluster-status";
 import { NodesTable } from "./_components/nodes-table";
@@ -19,6 +21,8 @@ import { TestStoredConnection } from "./_components/test-stored-connection";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Cluster" };
+
+const BACKUPS_SHOWN = 10;
 
 async function loadCluster(id: string): Promise<ClusterSummary> {
   try {
@@ -32,7 +36,10 @@ async function loadCluster(id: string): Promise<ClusterSummary> {
 export default async function ClusterPage({ params }: { params: Promise<{ clusterId: string }> }) {
   const { clusterId } = await params;
   const [user, cluster] = await Promise.all([requireUser(), loadCluster(clusterId)]);
-  const snapshot = await getReplicationSnapshot(cluster.id);
+  const [snapshot, backups] = await Promise.all([
+    getReplicationSnapshot(cluster.id),
+    listBackups({ clusterId: cluster.id, limit: BACKUPS_SHOWN }),
+  ]);
   const nodes = [cluster.primary, ...cluster.standbys];
 
   return (
@@ -69,6 +76,13 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
 
         <TestStoredConnection clusterId={cluster.id} />
 
+        <ClusterBackups
+          cluster={{ id: cluster.id, name: cluster.name, database: cluster.primary.database }}
+          initialBackups={backups}
+          newest={BACKUPS_SHOWN}
+          canBackUp={hasRole(user.role, "operator")}
+        />
+
         <Card aria-labelledby="archive-title">
           <CardHeader id="archive-title" title="WAL archive" />
           <CardBody>
@@ -94,10 +108,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           </CardBody>
         </Card>
 
-        <NotBuilt title="Backups and restores for this cluster are not built yet">
+        <NotBuilt title="Restores for this cluster are not built yet">
           <p>
-            Walden monitors this cluster&apos;s replication, but takes no backups of it and cannot start a
-            restore from here yet.
+            Walden backs this cluster up and shows where a point-in-time restore could land, but cannot start
+            a restore from here yet.
           </p>
         </NotBuilt>
 

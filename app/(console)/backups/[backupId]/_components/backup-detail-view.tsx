@@ -1,0 +1,291 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useRef, type ReactNode } from "react";
+import { BackupProgress, BackupStatusBadge, LsnRange } from "@/components/backups/backup-status";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import type { BackupDetail } from "@/lib/backup/queries";
+import { errorMessage } from "@/lib/client/fetcher";
+import { isBackupActive, useBackup } from "@/lib/client/use-backups";
+
+function Dash() {
+  return <span className="text-zinc-400">—</span>;
+}
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 text-zinc-900">{children}</dd>
+    </>
+  );
+}
+
+function Code({ value }: { value: string | number | null }) {
+  if (value === null) return <Dash />;
+  return <code className="text-[13px] break-all">{value}</code>;
+}
+
+function At({ value }: { value: string | null }) {
+  if (!value) return <Dash />;
+  return (
+    <time dateTime={value} className="tabular-nums">
+      {formatUtcSeconds(value)}
+    </time>
+  );
+}
+
+/** 160004 → "16.4" (PostgreSQL 10 and newer number their versions major × 10000 + minor). */
+function serverVersion(num: number | null): string | null {
+  if (num === null) return null;
+  return `${Math.floor(num / 10_000)}.${num % 10_000}`;
+}
+
+function optionValue(value: unknown): string {
+  if (Array.isArray(value)) return value.length ? value.join(", ") : "—";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (value === null || value === undefined || value === "") return "—";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** The request's options that say something: not what the page already shows, not empty lists or "no". */
+function Options({ options }: { options: unknown }) {
+  const entries =
+    options && typeof options === "object"
+      ? Object.entries(options).filter(
+          ([key, value]) =>
+            !["clusterId", "kind", "label", "database"].includes(key) &&
+            value !== false &&
+            !(Array.isArray(value) && value.length === 0),
+        )
+      : [];
+  if (entries.length === 0) return <Dash />;
+  return (
+    <ul className="flex flex-wrap gap-x-3 gap-y-0.5">
+      {entries.map(([key, value]) => (
+        <li key={key}>
+          <span className="text-zinc-500">{key}</span>{" "}
+          <code className="text-[13px]">{optionValue(value)}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A tail of a program's output; stays scrolled to the end while new lines arrive, unless scrolled up. */
+function LogBox({ label, text }: { label: string; text: string }) {
+  const ref = useRef<HTMLPreElement>(null);
+  const following = useRef(true);
+  useEffect(() => {
+    const box = ref.current;
+    if (box && following.current) box.scrollTop = box.scrollHeight;
+  }, [text]);
+  return (
+    <pre
+      ref={ref}
+      aria-label={label}
+      tabIndex={0}
+      onScroll={(event) => {
+        const box = event.currentTarget;
+        following.current = box.scrollHeight - box.scrollTop - box.clientHeight < 24;
+      }}
+      className="max-h-96 overflow-auto rounded-md bg-zinc-950 px-3 py-2 font-mono text-xs leading-relaxed whitespace-pre-wrap text-zinc-100 focus-visible:outline-2 focus-visible:outline-emerald-600"
+    >
+      {text}
+    </pre>
+  );
+}
+
+/** Everything the catalog knows of one backup, polled every second while it is queued or running. */
+export function BackupDetailView({
+  initialBackup,
+  clusterName,
+}: {
+  initialBackup: BackupDetail;
+  clusterName: string;
+}) {
+  const query = useBackup(initialBackup.id, initialBackup);
+  const backup = query.data ?? initialBackup;
+  const active = isBackupActive(backup.status);
+
+  return (
+    <div className="space-y-5">
+      {query.isError ? (
+        <Alert tone="warning" title="Could not refresh">
+          {errorMessage(query.error)}
+        </Alert>
+      ) : null}
+      {backup.error ? (
+        <Alert tone="error" title="The backup failed">
+          <span className="font-mono text-xs">{backup.error}</span>
+        </Alert>
+      ) : null}
+
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+        <Card aria-labelledby="backup-summary-title">
+          <CardHeader id="backup-summary-title" title="Backup" />
+          <CardBody>
+            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+              <Item label="Status">
+                <span className="flex flex-wrap items-center gap-2">
+                  <BackupStatusBadge status={backup.status} />
+                  {active ? <BackupProgress value={backup.progress} /> : null}
+                </span>
+              </Item>
+              <Item label="Kind">
+                {backup.kind}{" "}
+                <span className="text-zinc-500">
+                  {backup.kind === "physical" ? "(pg_basebackup)" : "(pg_dump)"}
+                </span>
+              </Item>
+              <Item label="Cluster">
+                <Link href={`/clusters/${backup.clusterId}`} className="text-emerald-800 hover:underline">
+                  {clusterName}
+                </Link>
+              </Item>
+              <Item label="Database">{backup.database ? <Code value={backup.database} /> : <Dash />}</Item>
+              <Item label="Label">{backup.label ?? <Dash />}</Item>
+              <Item label="Requested by">{backup.requestedBy}</Item>
+              <Item label="Created">
+                <At value={backup.createdAt} />
+              </Item>
+              <Item label="Started">
+                <At value={backup.startedAt} />
+              </Item>
+              <Item label="Finished">
+                <At value={backup.finishedAt} />
+              </Item>
+              <Item label="Duration">
+                <span className="tabular-nums">{formatSeconds(backup.durationSeconds)}</span>
+              </Item>
+              <Item label="Size">
+                <span className="tabular-nums" title={formatBytesExact(backup.sizeBytes)}>
+                  {formatBytes(backup.sizeBytes)}
+                </span>
+              </Item>
+              <Item label="Options">
+                <Options options={backup.options} />
+              </Item>
+              <Item label="Id">
+                <Code value={backup.id} />
+              </Item>
+            </dl>
+          </CardBody>
+        </Card>
+
+        <Card aria-labelledby="backup-wal-title">
+          <CardHeader
+            id="backup-wal-title"
+            title="Server and WAL"
+            description={
+              backup.kind === "physical"
+                ? "A point-in-time restore replays archived WAL from the start LSN; the backup is consistent from the stop LSN."
+                : "A logical dump is one consistent snapshot of the database; it has no WAL range."
+            }
+          />
+          <CardBody>
+            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+              <Item label="LSN range">
+                <LsnRange backup={backup} />
+              </Item>
+              <Item label="Start LSN">
+                <Code value={backup.startLsn} />
+              </Item>
+              <Item label="Stop LSN">
+                <Code value={backup.stopLsn} />
+              </Item>
+              <Item label="Timeline">
+                <Code value={backup.timeline} />
+              </Item>
+              <Item label="Start WAL">
+                <Code value={backup.startWal} />
+              </Item>
+              <Item label="Stop WAL">
+                <Code value={backup.stopWal} />
+              </Item>
+              <Item label="Server version">
+                {backup.serverVersionNum === null ? (
+                  <Dash />
+                ) : (
+                  <span title={String(backup.serverVersionNum)}>
+                    PostgreSQL {serverVersion(backup.serverVersionNum)}
+                  </span>
+                )}
+              </Item>
+              <Item label="System identifier">
+                <Code value={backup.systemIdentifier} />
+              </Item>
+              <Item label="Checksum">
+                {backup.checksum ? (
+                  <>
+                    <Code value={backup.checksum} />
+                    <p className="text-xs text-zinc-500">
+                      SHA-256 of{" "}
+                      {backup.kind === "physical"
+                        ? "backup_manifest, which lists a checksum for every file"
+                        : "SHA256SUMS, which lists a checksum for every file"}
+                    </p>
+                  </>
+                ) : (
+                  <Dash />
+                )}
+              </Item>
+              <Item label="Verified">
+                {backup.verified ? (
+                  <span className="flex flex-wrap items-center gap-2">
+                    <Badge tone="success">verified</Badge>
+                    <At value={backup.verifiedAt} />
+                  </span>
+                ) : backup.status === "succeeded" ? (
+                  <span className="text-zinc-500">not yet</span>
+                ) : (
+                  <Dash />
+                )}
+              </Item>
+              <Item label="Pinned">
+                {backup.pinned ? "yes, retention keeps it" : <span className="text-zinc-500">no</span>}
+              </Item>
+            </dl>
+          </CardBody>
+        </Card>
+      </div>
+
+      <Card aria-labelledby="backup-log-title">
+        <CardHeader
+          id="backup-log-title"
+          title="Log"
+          description={
+            active
+              ? "The worker's commands and the programs' messages, refreshed every second while it runs."
+              : "The worker's commands and the programs' messages (the last 200 lines)."
+          }
+        />
+        <CardBody>
+          {backup.log ? (
+            <LogBox label="Backup log" text={backup.log} />
+          ) : (
+            <p className="text-sm text-zinc-500">
+              {backup.status === "queued"
+                ? "No output yet: the worker has not started this backup."
+                : active
+                  ? "No output yet: the worker writes the log every few seconds."
+                  : "No log was kept."}
+            </p>
+          )}
+        </CardBody>
+      </Card>
+
+      {backup.verifyLog ? (
+        <Card aria-labelledby="verify-log-title">
+          <CardHeader id="verify-log-title" title="Verification log" />
+          <CardBody>
+            <LogBox label="Verification log" text={backup.verifyLog} />
+          </CardBody>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { requireUser } from "@/lib/auth/page";
+import { getBackupOrThrow, type BackupDetail } from "@/lib/backup/queries";
+import { getClusterOrThrow } from "@/lib/clusters/queries";
+import { AppError } from "@/lib/errors";
+import { BackupDetailView } from "./_components/backup-detail-view";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Backup" };
+
+async function loadBackup(id: string): Promise<BackupDetail> {
+  try {
+    return await getBackupOrThrow(id);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export default async function BackupPage({ params }: { params: Promise<{ backupId: string }> }) {
+  const { backupId } = await params;
+  const [, backup] = await Promise.all([requireUser(), loadBackup(backupId)]);
+  // Backups are deleted with their cluster, so it exists.
+  const cluster = await getClusterOrThrow(backup.clusterId);
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={
+          <Link href="/backups" className="hover:underline">
+            Backups
+          </Link>
+        }
+        title={backup.label ? `Backup “${backup.label}”` : `Backup ${backup.id.slice(0, 8)}`}
+        description={
+          <>
+            {backup.kind === "physical" ? "Physical" : "Logical"} backup of{" "}
+            <Link href={`/clusters/${cluster.id}`} className="font-medium text-emerald-800 hover:underline">
+              {cluster.name}
+            </Link>{" "}
+            · requested by {backup.requestedBy} · <Time value={backup.createdAt} />
+          </>
+        }
+      />
+      <BackupDetailView initialBackup={backup} clusterName={cluster.name} />
+    </>
+  );
+}
