@@ -65,6 +65,18 @@ export function useRequestBackup() {
   });
 }
 
+/** Queues a verification of a succeeded backup (operator+); the detail refetches to show the result. */
+export function useVerifyBackup(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      apiFetch<{ id: string; status: "queued" }>(`/api/v1/backups/${encodeURIComponent(id)}/verify`, {
+        method: "POST",
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.backups.all }),
+  });
+}
+
 /**
  * The cluster's restorable window and archive coverage, as the worker last computed it (every
  * minute and after each backup); 503 until it has scanned the archive once.

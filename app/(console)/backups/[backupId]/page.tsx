@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/page";
+import { hasRole } from "@/lib/auth/roles";
 import { getBackupOrThrow, type BackupDetail } from "@/lib/backup/queries";
 import { getClusterOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
@@ -23,7 +24,7 @@ async function loadBackup(id: string): Promise<BackupDetail> {
 
 export default async function BackupPage({ params }: { params: Promise<{ backupId: string }> }) {
   const { backupId } = await params;
-  const [, backup] = await Promise.all([requireUser(), loadBackup(backupId)]);
+  const [actor, backup] = await Promise.all([requireUser(), loadBackup(backupId)]);
   // Backups are deleted with their cluster, so it exists.
   const cluster = await getClusterOrThrow(backup.clusterId);
 
@@ -46,7 +47,11 @@ export default async function BackupPage({ params }: { params: Promise<{ backupI
           </>
         }
       />
-      <BackupDetailView initialBackup={backup} clusterName={cluster.name} />
+      <BackupDetailView
+        initialBackup={backup}
+        clusterName={cluster.name}
+        canVerify={hasRole(actor.role, "operator")}
+      />
     </>
   );
 }

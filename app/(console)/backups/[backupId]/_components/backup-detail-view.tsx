@@ -5,11 +5,12 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { BackupProgress, BackupStatusBadge, LsnRange } from "@/components/backups/backup-status";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import type { BackupDetail } from "@/lib/backup/queries";
 import { errorMessage } from "@/lib/client/fetcher";
-import { isBackupActive, useBackup } from "@/lib/client/use-backups";
+import { isBackupActive, useBackup, useVerifyBackup } from "@/lib/client/use-backups";
 
 function Dash() {
   return <span className="text-zinc-400">—</span>;
@@ -103,16 +104,33 @@ function LogBox({ label, text }: { label: string; text: string }) {
 export function BackupDetailView({
   initialBackup,
   clusterName,
+  canVerify,
 }: {
   initialBackup: BackupDetail;
   clusterName: string;
+  /** Operators and admins may start a verification. */
+  canVerify: boolean;
 }) {
   const query = useBackup(initialBackup.id, initialBackup);
+  const verify = useVerifyBackup(initialBackup.id);
   const backup = query.data ?? initialBackup;
   const active = isBackupActive(backup.status);
 
   return (
     <div className="space-y-5">
+      {canVerify && backup.status === "succeeded" ? (
+        <div className="flex items-center gap-3">
+          <Button onClick={() => verify.mutate()} disabled={verify.isPending}>
+            Verify now
+          </Button>
+          {verify.isSuccess ? (
+            <span className="text-sm text-zinc-600">
+              Verification queued; the result appears below when the worker is done.
+            </span>
+          ) : null}
+          {verify.isError ? <span className="text-sm text-red-700">{errorMessage(verify.error)}</span> : null}
+        </div>
+      ) : null}
       {query.isError ? (
         <Alert tone="warning" title="Could not refresh">
           {errorMessage(query.error)}
