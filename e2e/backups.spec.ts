@@ -75,6 +75,14 @@ test.describe("backups", () => {
     await expect(wal).toContainText(/PostgreSQL \d+\.\d+/);
     await expect(page.getByRole("region", { name: "Backup", exact: true })).toContainText("succeeded");
     await expect(page.getByLabel("Backup log")).toContainText("pg_basebackup");
+
+    // Verify it from the page: the worker unpacks it and runs pg_verifybackup.
+    await page.getByRole("button", { name: "Verify now" }).click();
+    await expect(
+      page.getByRole("region", { name: "Backup", exact: true }).getByText("verified", { exact: true }),
+    ).toBeVisible({
+      timeout: 60_000,
+    });
   });
 
   test("a viewer sees the catalog but cannot back up", async ({ page }) => {
