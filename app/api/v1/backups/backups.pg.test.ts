@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as backupRoute from "@/app/api/v1/backups/[id]/route";
 import * as verifyRoute from "@/app/api/v1/backups/[id]/verify/route";
@@ -22,6 +23,19 @@ let clusterId: string;
 const clusterName = `backed-${Date.now().toString(36)}`;
 
 beforeAll(async () => {
+  // Something for pg_dump's table patterns to match, whatever ran before.
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: sandbox.cluster.primary.port,
+    user: "walden",
+    password: sandbox.cluster.primary.password,
+    database: "app",
+  });
+  await client.connect();
+  await client.query(
+    "create table if not exists backup_orders (id int primary key, note text); insert into backup_orders values (1, 'x') on conflict do nothing",
+  );
+  await client.end();
   operator = await makeUser("operator");
   viewer = await makeUser("viewer");
   const cluster = await db().cluster.create({
@@ -309,14 +323,16 @@ describe("GET /api/v1/backups", () => {
 
 describe("a worker killed mid-backup", () => {
   it("leaves the backup failed with no partial files, never offered for restore", async () => {
-    // Earlier tests ran their backups in-process; drop their still-queued jobs so the worker gets to ours.
-    await db().$executeRawUnsafe("delete from pgboss.job where name = 'backup.run' and state = 'created'");
     const queued = await request({ kind: "physical", compression: "none", maxRateKbps: 32 });
-    const worker = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/jobs/worker.ts"], {
-      env: { ...process.env, NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    // A process running the worker's backup code, killed with everything it started.
+    const worker = spawn(
+      path.resolve("node_modules/.bin/tsx"),
+      [
+        "--eval",
+        `import("./lib/backup/run.ts").then((m) => m.runBackup(${JSON.stringify(queued.json.id)}, "doomed-worker"))`,
+      ],
+      { env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
     let output = "";
     worker.stdout!.on("data", (chunk) => (output += chunk));
     worker.stderr!.on("data", (chunk) => (output += chunk));
