@@ -1,3 +1,4 @@
+import os from "node:os";
 import pg from "pg";
 import { performance } from "node:perf_hooks";
 import type { NodeConnection } from "@/lib/pg/connection";
@@ -30,6 +31,14 @@ export function summarize(values: readonly number[]): Summary {
     max: sorted[sorted.length - 1] ?? NaN,
     mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1),
   };
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  if (!sorted.length) return NaN;
+  return sorted.length % 2 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
 }
 
 export function fmt(value: number | null | undefined, digits = 1): string {
@@ -87,4 +96,31 @@ export async function connect(node: NodeConnection, applicationName: string): Pr
 export async function scalar<T>(client: pg.Client, text: string, values: unknown[] = []): Promise<T> {
   const { rows } = await client.query<{ value: T }>(text, values);
   return rows[0]!.value;
+}
+
+/**
+ * Others may share this machine: before a measurement whose figures are wall times, wait (up to
+ * `maxWaitMs`) for the 1-minute load average to fall to `limit`. Returns the load seen at the
+ * start and at the end of the wait; the caller prints both so the figures can be judged.
+ */
+export async function waitForQuietMachine(
+  limit: number,
+  maxWaitMs: number,
+  log: (line: string) => void,
+): Promise<{ before: number; after: number; waitedMs: number }> {
+  const before = os.loadavg()[0]!;
+  const start = now();
+  let load = before;
+  let lastLog = start;
+  while (load > limit && now() - start < maxWaitMs) {
+    if (now() - lastLog >= 30_000) {
+      log(
+        `load average ${fmt(load, 2)} > ${fmt(limit, 1)}: waiting (${fmt((now() - start) / 1000, 0)} s so far)`,
+      );
+      lastLog = now();
+    }
+    await sleep(5_000);
+    load = os.loadavg()[0]!;
+  }
+  return { before, after: load, waitedMs: now() - start };
 }

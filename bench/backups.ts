@@ -1,0 +1,443 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type pg from "pg";
+import { writeChecksums } from "@/lib/backup/checksum";
+import { readManifest } from "@/lib/backup/manifest";
+import { folderSize, removeUnderRoot, repositoryRoot } from "@/lib/backup/repository";
+import { runBackup } from "@/lib/backup/run";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import {
+  logicalBackupRequestSchema,
+  physicalBackupRequestSchema,
+  type Compression,
+  type LogicalBackupRequest,
+  type PhysicalBackupRequest,
+} from "@/lib/schemas/backup";
+import { basebackupArgs, pgDumpArgs } from "@/lib/tools/argv";
+import { toolPath, toolVersionNum, type PgProgram } from "@/lib/tools/binaries";
+import { withPassfile } from "@/lib/tools/passfile";
+import { runTool } from "@/lib/tools/run";
+import { BENCH_HOME, CLUSTER_PREFIX, type Bench } from "./setup";
+import { connect, median, now, pollUntil, scalar } from "./support";
+
+// Measurement 4: Walden's backups against the raw PostgreSQL programs on a pgbench database of
+// at least 1 GB. Walden's run is runBackup() itself, on a queued row of the bench cluster (what
+// the worker does for backup.run); the baseline is pg_basebackup / pg_dump with the argv Walden
+// builds (lib/tools/argv.ts), through the same runTool and passfile, into a folder on the same
+// disk. Walden and raw runs alternate so that drift (page cache, other load) hits both alike.
+
+export const BENCH_DATABASE = "bench";
+const GB = 1e9;
+const MiB = 2 ** 20;
+const WORKER_ID = "walden-bench";
+/** Raw copies live beside the repository (same file system), never inside it. */
+const RAW_ROOT = path.join(BENCH_HOME, "raw-backups");
+
+export interface DataSet {
+  database: string;
+  scale: number;
+  sizeBytes: number;
+  /** ms pgbench -i took in this run, or null when the database from an earlier run was reused. */
+  initMs: number | null;
+}
+
+export interface BackupRun {
+  who: "walden" | "raw";
+  ms: number;
+  bytes: number;
+  /**
+   * Raw physical runs only, measured after the timed part: ms from pg_basebackup's exit until
+   * its stop WAL segment was in the archive, which Walden waits for and the raw tool does not.
+   */
+  archivedAfterMs?: number;
+  /** Raw runs only, not timed: writeChecksums() (Walden's SHA256SUMS) over the raw copy. */
+  hashMs?: number;
+}
+
+export interface PairedRuns {
+  label: string;
+  /** In the order they ran: walden, raw, walden, raw… */
+  runs: BackupRun[];
+}
+
+export interface CompressionRow {
+  compression: Compression;
+  /** Walden runs: one per compression, except the one also used for the paired runs. */
+  ms: number;
+  bytes: number;
+  n: number;
+}
+
+export interface BackupResults {
+  data: DataSet;
+  physical: PairedRuns;
+  logical: PairedRuns;
+  physicalCompression: CompressionRow[];
+  logicalCompression: CompressionRow[];
+}
+
+export interface BackupPlan {
+  scale: number;
+  /** Walden/raw pairs for the physical lz4 and the logical custom cases. */
+  pairs: number;
+  physicalCompressions: readonly Compression[];
+  logicalCompressions: readonly Compression[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data set
+// ---------------------------------------------------------------------------------------------
+
+const passfileEntry = (bench: Bench) => {
+  const node = bench.node(bench.primaryPort);
+  return { host: node.host, port: node.port, user: node.user, password: node.password ?? "" };
+};
+
+/** pg_basebackup, pg_dump… or pgbench, by absolute path, with the bench's passfile; throws on failure. */
+async function runProgram(
+  bench: Bench,
+  program: PgProgram | "pgbench",
+  args: string[],
+  onStderrLine?: (line: string) => void,
+): Promise<void> {
+  const executable =
+    program === "pgbench" ? path.join(bench.sandbox.binaries.binDir, "pgbench") : toolPath(program);
+  const result = await withPassfile([passfileEntry(bench)], (passfile) =>
+    runTool({ program: executable, args, passfile, onStderrLine }),
+  );
+  if (result.code !== 0) {
+    throw new Error(
+      `${program} failed (exit ${result.code ?? result.signal}): ${result.stderrTail.slice(-5).join(" | ")}`,
+    );
+  }
+}
+
+async function withPrimary<T>(bench: Bench, database: string, work: (client: pg.Client) => Promise<T>) {
+  const client = await connect({ ...bench.node(bench.primaryPort), database }, "walden-bench");
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** What is in the bench database now: pgbench's scale if its last step (the primary keys) ran. */
+async function inspect(bench: Bench): Promise<{ scale: number | null; sizeBytes: number }> {
+  return withPrimary(bench, BENCH_DATABASE, async (client) => {
+    const complete = await scalar<boolean>(
+      client,
+      "select to_regclass('pgbench_branches') is not null and to_regclass('pgbench_accounts_pkey') is not null as value",
+    );
+    const scale = complete
+      ? Number(await scalar<string>(client, "select count(*) as value from pgbench_branches"))
+      : null;
+    const sizeBytes = Number(
+      await scalar<string>(client, "select pg_database_size(current_database()) as value"),
+    );
+    return { scale, sizeBytes };
+  });
+}
+
+/**
+ * A pgbench database of `scale` and at least 1 GB on the sandbox primary. The bench home is kept
+ * between runs, so a database that already has the right scale and size is reused as it is.
+ */
+export async function ensurePgbenchData(
+  bench: Bench,
+  scale: number,
+  log: (line: string) => void,
+): Promise<DataSet> {
+  await withPrimary(bench, bench.sandbox.cluster.primary.database, async (client) => {
+    const exists = await scalar<boolean>(
+      client,
+      "select exists (select from pg_database where datname = $1) as value",
+      [BENCH_DATABASE],
+    );
+    if (!exists) await client.query(`create database ${BENCH_DATABASE}`);
+  });
+  const before = await inspect(bench);
+  if (before.scale === scale && before.sizeBytes >= GB) {
+    log(
+      `reusing database ${BENCH_DATABASE} from an earlier run (pgbench scale ${scale}, ` +
+        `${(before.sizeBytes / GB).toFixed(2)} GB): not re-initialised`,
+    );
+    return { database: BENCH_DATABASE, scale, sizeBytes: before.sizeBytes, initMs: null };
+  }
+  log(
+    `pgbench -i -s ${scale} into database ${BENCH_DATABASE} (found scale ${before.scale ?? "none"}, ` +
+      `${(before.sizeBytes / GB).toFixed(2)} GB); the WAL it writes is replayed by both standbys and archived`,
+  );
+  const node = bench.node(bench.primaryPort);
+  const start = now();
+  await runProgram(
+    bench,
+    "pgbench",
+    [
+      "--initialize",
+      `--scale=${scale}`,
+      "--quiet",
+      `--host=${node.host}`,
+      `--port=${node.port}`,
+      `--username=${node.user}`,
+      BENCH_DATABASE,
+    ],
+    (line) => {
+      if (!line.startsWith("NOTICE:")) log(`pgbench: ${line}`);
+    },
+  );
+  const initMs = now() - start;
+  const after = await inspect(bench);
+  if (after.scale !== scale || after.sizeBytes < GB) {
+    throw new Error(
+      `pgbench -i -s ${scale} left scale ${after.scale} and ${after.sizeBytes} bytes; at least 1 GB is required`,
+    );
+  }
+  return { database: BENCH_DATABASE, scale, sizeBytes: after.sizeBytes, initMs };
+}
+
+/**
+ * After a load (or a restart) the standbys may still be replaying and the archiver copying: both
+ * would compete with the backups for the two cores. Checkpoint, then wait until both standbys
+ * have replayed everything and no segment is waiting to be archived.
+ */
+export async function settle(bench: Bench, log: (line: string) => void): Promise<void> {
+  const target = await withPrimary(bench, bench.sandbox.cluster.primary.database, async (client) => {
+    await client.query("checkpoint");
+    return scalar<string>(client, "select pg_current_wal_lsn()::text as value");
+  });
+  const start = now();
+  for (const standby of bench.sandbox.cluster.standbys) {
+    const client = await connect(bench.node(standby.port), "walden-bench");
+    try {
+      await pollUntil(
+        `${standby.name} to replay up to ${target}`,
+        async () =>
+          scalar<boolean>(client, "select pg_last_wal_replay_lsn() >= $1::pg_lsn as value", [target]),
+        { since: start, intervalMs: 250, timeoutMs: 300_000 },
+      );
+    } finally {
+      await client.end();
+    }
+  }
+  await withPrimary(bench, bench.sandbox.cluster.primary.database, (client) =>
+    pollUntil(
+      "the archiver to catch up",
+      async () =>
+        (await scalar<string>(
+          client,
+          "select count(*) as value from pg_ls_archive_statusdir() where name like '%.ready'",
+        )) === "0",
+      { since: start, intervalMs: 250, timeoutMs: 300_000 },
+    ),
+  );
+  log(`standbys replayed and WAL archived (${((now() - start) / 1000).toFixed(1)} s)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One backup each way
+// ---------------------------------------------------------------------------------------------
+
+type Request = PhysicalBackupRequest | LogicalBackupRequest;
+
+/** runBackup() on a freshly queued row: claim, tool, checks, rename, catalog update. */
+async function waldenBackup(bench: Bench, request: Request): Promise<BackupRun> {
+  const row = await db().backup.create({
+    data: {
+      clusterId: bench.clusterId,
+      kind: request.kind,
+      options: request as unknown as Prisma.InputJsonValue,
+      requestedBy: "bench",
+      database: request.kind === "logical" ? (request.database ?? null) : null,
+    },
+  });
+  const start = now();
+  const claimed = await runBackup(row.id, WORKER_ID);
+  const ms = now() - start;
+  const done = await db().backup.findUniqueOrThrow({ where: { id: row.id } });
+  if (!claimed || done.status !== "succeeded" || !done.path) {
+    throw new Error(
+      `Walden's ${request.kind} backup ended ${done.status}: ${done.error ?? "no error recorded"}`,
+    );
+  }
+  await removeUnderRoot(repositoryRoot(), done.path);
+  await db().backup.delete({ where: { id: row.id } });
+  return { who: "walden", ms, bytes: Number(done.sizeBytes) };
+}
+
+/** The same program with the same argv, into a fresh folder of the bench home; nothing else. */
+async function rawBackup(bench: Bench, request: Request, serverVersionNum: number): Promise<BackupRun> {
+  const dir = path.join(RAW_ROOT, randomUUID());
+  const connection = bench.node(bench.primaryPort);
+  const start = now();
+  await fs.mkdir(dir, { recursive: true });
+  if (request.kind === "physical") {
+    await runProgram(
+      bench,
+      "pg_basebackup",
+      basebackupArgs({
+        connection,
+        targetDir: dir,
+        request,
+        // As long as Walden's "walden <backup id>".
+        label: `walden ${randomUUID()}`,
+        serverVersionNum,
+      }),
+    );
+  } else {
+    await runProgram(
+      bench,
+      "pg_dump",
+      pgDumpArgs({
+        connection,
+        database: request.database ?? connection.database,
+        target: path.join(dir, request.format === "directory" ? "dump" : "dump.pgdump"),
+        request,
+        pgDumpVersionNum: toolVersionNum("pg_dump"),
+      }),
+    );
+  }
+  const ms = now() - start;
+  const archivedAfterMs =
+    request.kind === "physical" ? await stopWalArchivedAfter(bench, dir, start + ms) : undefined;
+  const bytes = await folderSize(dir);
+  const hashStart = now();
+  await writeChecksums(dir);
+  const hashMs = now() - hashStart;
+  await fs.rm(dir, { recursive: true, force: true });
+  return { who: "raw", ms, bytes, archivedAfterMs, hashMs };
+}
+
+/** ms from `since` until the stop segment named by the backup's manifest appears in the archive. */
+async function stopWalArchivedAfter(bench: Bench, dir: string, since: number): Promise<number> {
+  const { stopLsn } = await readManifest(dir);
+  const stopWal = await withPrimary(bench, bench.sandbox.cluster.primary.database, (client) =>
+    scalar<string>(client, "select pg_walfile_name($1::pg_lsn) as value", [stopLsn]),
+  );
+  const target = path.join(bench.sandbox.cluster.archiveDir, stopWal);
+  return pollUntil(
+    `${stopWal} in the archive`,
+    () =>
+      fs.stat(target).then(
+        () => true,
+        () => false,
+      ),
+    { since, intervalMs: 10, timeoutMs: 60_000 },
+  );
+}
+
+/** Removes what a crashed run may have left: raw copies, and the bench cluster's repository folder. */
+export async function removeBackupLeftovers(): Promise<void> {
+  await fs.rm(RAW_ROOT, { recursive: true, force: true });
+  await removeUnderRoot(repositoryRoot(), path.join(repositoryRoot(), `${CLUSTER_PREFIX}demo`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measurement
+// ---------------------------------------------------------------------------------------------
+
+async function paired(
+  label: string,
+  pairs: number,
+  walden: () => Promise<BackupRun>,
+  raw: () => Promise<BackupRun>,
+  log: (line: string) => void,
+): Promise<PairedRuns> {
+  const runs: BackupRun[] = [];
+  for (let pair = 1; pair <= pairs; pair++) {
+    for (const run of [walden, raw]) {
+      const result = await run();
+      runs.push(result);
+      log(
+        `${label} ${pair}/${pairs} ${result.who.padEnd(6)} ${(result.ms / 1000).toFixed(2)} s, ` +
+          `${(result.bytes / MiB).toFixed(1)} MiB`,
+      );
+    }
+  }
+  return { label, runs };
+}
+
+export const medianOf = (runs: PairedRuns, who: BackupRun["who"], field: "ms" | "bytes") =>
+  median(runs.runs.filter((run) => run.who === who).map((run) => run[field]));
+
+export async function measureBackups(
+  bench: Bench,
+  data: DataSet,
+  plan: BackupPlan,
+  log: (line: string) => void,
+): Promise<BackupResults> {
+  const serverVersionNum = await withPrimary(bench, data.database, async (client) =>
+    Number(await scalar<string>(client, "select current_setting('server_version_num') as value")),
+  );
+  const physical = (compression: Compression) =>
+    physicalBackupRequestSchema.parse({ clusterId: bench.clusterId, kind: "physical", compression });
+  const logical = (compression: Compression) =>
+    logicalBackupRequestSchema.parse({
+      clusterId: bench.clusterId,
+      kind: "logical",
+      database: data.database,
+      format: "custom",
+      compression,
+    });
+
+  // Untimed: the first backup after a load pays for its checkpoint and a cold page cache, and
+  // the first runBackup() for Prisma's first queries and the tool version probes.
+  log("warm-up (not counted): one raw and one Walden lz4 physical backup");
+  await rawBackup(bench, physical("lz4"), serverVersionNum);
+  await waldenBackup(bench, physical("lz4"));
+
+  const physicalRuns = await paired(
+    "physical lz4",
+    plan.pairs,
+    () => waldenBackup(bench, physical("lz4")),
+    () => rawBackup(bench, physical("lz4"), serverVersionNum),
+    log,
+  );
+  const physicalCompression: CompressionRow[] = [];
+  for (const compression of plan.physicalCompressions) {
+    if (compression === "lz4") {
+      physicalCompression.push({
+        compression,
+        ms: medianOf(physicalRuns, "walden", "ms"),
+        bytes: medianOf(physicalRuns, "walden", "bytes"),
+        n: plan.pairs,
+      });
+      continue;
+    }
+    const run = await waldenBackup(bench, physical(compression));
+    log(
+      `physical ${compression} walden ${(run.ms / 1000).toFixed(2)} s, ${(run.bytes / MiB).toFixed(1)} MiB`,
+    );
+    physicalCompression.push({ compression, ms: run.ms, bytes: run.bytes, n: 1 });
+  }
+
+  const defaultLogical = logicalBackupRequestSchema.parse({
+    clusterId: bench.clusterId,
+    kind: "logical",
+  }).compression;
+  const logicalRuns = await paired(
+    `logical custom ${defaultLogical}`,
+    plan.pairs,
+    () => waldenBackup(bench, logical(defaultLogical)),
+    () => rawBackup(bench, logical(defaultLogical), serverVersionNum),
+    log,
+  );
+  const logicalCompression: CompressionRow[] = [];
+  for (const compression of plan.logicalCompressions) {
+    if (compression === defaultLogical) {
+      logicalCompression.push({
+        compression,
+        ms: medianOf(logicalRuns, "walden", "ms"),
+        bytes: medianOf(logicalRuns, "walden", "bytes"),
+        n: plan.pairs,
+      });
+      continue;
+    }
+    const run = await waldenBackup(bench, logical(compression));
+    log(`logical ${compression} walden ${(run.ms / 1000).toFixed(2)} s, ${(run.bytes / MiB).toFixed(1)} MiB`);
+    logicalCompression.push({ compression, ms: run.ms, bytes: run.bytes, n: 1 });
+  }
+
+  return { data, physical: physicalRuns, logical: logicalRuns, physicalCompression, logicalCompression };
+}
