@@ -79,7 +79,7 @@ test.describe("backups", () => {
     // Verify it from the page: the worker unpacks it and runs pg_verifybackup.
     await page.getByRole("button", { name: "Verify now" }).click();
     await expect(
-      page.getByRole("region", { name: "Backup", exact: true }).getByText("verified", { exact: true }),
+      page.getByRole("region", { name: "Server and WAL" }).getByText("verified", { exact: true }),
     ).toBeVisible({
       timeout: 60_000,
     });

@@ -241,10 +241,10 @@ export function BackupDetailView({
                   <>
                     <Code value={backup.checksum} />
                     <p className="text-xs text-zinc-500">
-                      SHA-256 of{" "}
+                      SHA-256 of SHA256SUMS, which lists a checksum for every file
                       {backup.kind === "physical"
-                        ? "backup_manifest, which lists a checksum for every file"
-                        : "SHA256SUMS, which lists a checksum for every file"}
+                        ? " (backup_manifest also checks every file inside the tars)"
+                        : ""}
                     </p>
                   </>
                 ) : (
