@@ -27,6 +27,12 @@ export const queryKeys = {
     detail: (id: string) => ["backups", id] as const,
   },
   restoreWindow: (clusterId: string) => ["restore-window", clusterId] as const,
+  schedules: (clusterId: string) => ["schedules", clusterId] as const,
+  retention: {
+    all: (clusterId: string) => ["retention", clusterId] as const,
+    policy: (clusterId: string) => ["retention", clusterId, "policy"] as const,
+    preview: (clusterId: string) => ["retention", clusterId, "preview"] as const,
+  },
   users: { all: ["users"] as const },
   tokens: { all: ["tokens"] as const },
   audit: { list: (limit: number) => ["audit", { limit }] as const },

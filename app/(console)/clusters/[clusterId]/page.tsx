@@ -17,6 +17,8 @@ import { DeleteCluster } from "./_components/delete-cluster";
 import { LiveClusterStatus } from "./_components/live-cluster-status";
 import { NodesTable } from "./_components/nodes-table";
 import { ReplicationView } from "./_components/replication-view";
+import { RetentionCard } from "./_components/retention-card";
+import { SchedulesCard } from "./_components/schedules-card";
 import { TestStoredConnection } from "./_components/test-stored-connection";
 
 export const dynamic = "force-dynamic";
@@ -81,6 +83,14 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           initialBackups={backups}
           newest={BACKUPS_SHOWN}
           canBackUp={hasRole(user.role, "operator")}
+        />
+
+        <SchedulesCard clusterId={cluster.id} canEdit={hasRole(user.role, "admin")} />
+
+        <RetentionCard
+          clusterId={cluster.id}
+          clusterName={cluster.name}
+          canEdit={hasRole(user.role, "admin")}
         />
 
         <Card aria-labelledby="archive-title">

@@ -1,0 +1,331 @@
+"use client";
+
+import { useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button, Spinner } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { describedBy, Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Time } from "@/components/ui/time";
+import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import {
+  useDeleteSchedule,
+  useSaveSchedule,
+  useSchedules,
+  type ScheduleKind,
+  type ScheduleSummary,
+} from "@/lib/client/use-schedules";
+
+const kinds: { kind: ScheduleKind; title: string }[] = [
+  { kind: "physical", title: "Physical (pg_basebackup)" },
+  { kind: "logical", title: "Logical (pg_dump)" },
+];
+
+interface FormValues {
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+}
+
+/** The browser's IANA zone, the default for a new schedule (read on click, never during render on the server). */
+function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** "2026-11-27T02:00:00+01:00" → "2026-11-27 02:00 +01:00": the wall clock in the schedule's zone. */
+function formatFiring(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+  if (!match) return iso;
+  const [, date, time, offset] = match;
+  return `${date} ${time}${offset ? ` ${offset === "Z" ? "+00:00" : offset}` : ""}`;
+}
+
+function ScheduleForm({
+  clusterId,
+  kind,
+  schedule,
+  onDone,
+}: {
+  clusterId: string;
+  kind: ScheduleKind;
+  schedule: ScheduleSummary | undefined;
+  onDone: () => void;
+}) {
+  const save = useSaveSchedule(clusterId, kind);
+  const id = useId();
+  const fid = (name: keyof FormValues) => `${id}-${name}`;
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors },
+  } = useForm<FormValues>({
+    defaultValues: schedule
+      ? { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }
+      : { cron: "", timezone: browserTimeZone(), enabled: true },
+  });
+  const busy = save.isPending;
+
+  const onSubmit = handleSubmit((values) => {
+    save.mutate(
+      { cron: values.cron.trim(), timezone: values.timezone.trim(), enabled: values.enabled },
+      {
+        onSuccess: onDone,
+        onError: (error) => {
+          for (const issue of fieldIssues(error)) {
+            const head = issue.path.split(".")[0];
+            const field = head === "cron" || head === "timezone" || head === "enabled" ? head : "root";
+            setError(field, {
+              type: "server",
+              message: field === "root" && issue.path ? `${issue.path}: ${issue.message}` : issue.message,
+            });
+          }
+        },
+      },
+    );
+  });
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={`Edit the ${kind} schedule`}
+      className="mt-3 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
+    >
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field
+          id={fid("cron")}
+          label="Cron"
+          error={errors.cron?.message}
+          hint="min hour day month weekday, e.g. 0 2 * * *"
+        >
+          <Input
+            id={fid("cron")}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="0 2 * * *"
+            className="font-mono"
+            {...describedBy(fid("cron"), errors.cron?.message, true)}
+            {...register("cron", { validate: (value) => value.trim() !== "" || "is required" })}
+          />
+        </Field>
+        <Field
+          id={fid("timezone")}
+          label="Time zone"
+          error={errors.timezone?.message}
+          hint="An IANA name, e.g. UTC or Europe/Paris."
+        >
+          <Input
+            id={fid("timezone")}
+            autoComplete="off"
+            spellCheck={false}
+            {...describedBy(fid("timezone"), errors.timezone?.message, true)}
+            {...register("timezone", { validate: (value) => value.trim() !== "" || "is required" })}
+          />
+        </Field>
+      </div>
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" className="mt-0.5 accent-emerald-700" {...register("enabled")} />
+        <span>
+          Enabled
+          <span className="block text-xs text-zinc-500">
+            A paused schedule keeps its settings but never fires.
+          </span>
+        </span>
+      </label>
+      {errors.enabled?.message ? <p className="text-xs text-red-600">{errors.enabled.message}</p> : null}
+      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
+      {save.isError && fieldIssues(save.error).length === 0 ? (
+        <Alert tone="error">{errorMessage(save.error)}</Alert>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" size="sm" disabled={busy}>
+          {busy ? <Spinner /> : null}
+          Save schedule
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ScheduleRow({
+  clusterId,
+  kind,
+  title,
+  schedule,
+  canEdit,
+}: {
+  clusterId: string;
+  kind: ScheduleKind;
+  title: string;
+  schedule: ScheduleSummary | undefined;
+  canEdit: boolean;
+}) {
+  const remove = useDeleteSchedule(clusterId, kind);
+  const [editing, setEditing] = useState(false);
+  const [confirmingRemove, setConfirmingRemove] = useState(false);
+
+  return (
+    <li className="px-4 py-3">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="flex flex-wrap items-center gap-1.5">
+          <h3 className="text-sm font-medium text-zinc-900">{title}</h3>
+          {schedule ? (
+            <>
+              {schedule.enabled ? <Badge tone="accent">enabled</Badge> : <Badge>paused</Badge>}
+              {schedule.preview.missed ? <Badge tone="danger">missed</Badge> : null}
+              {schedule.preview.overlapped ? <Badge tone="warning">overlap: skipped</Badge> : null}
+            </>
+          ) : null}
+        </div>
+        {canEdit && !editing ? (
+          <div className="flex items-center gap-2">
+            {schedule && confirmingRemove ? (
+              <>
+                <span className="text-xs text-zinc-600">Remove this schedule?</span>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  onClick={() => setConfirmingRemove(false)}
+                  disabled={remove.isPending}
+                >
+                  Keep
+                </Button>
+                <Button
+                  variant="danger"
+                  size="sm"
+                  disabled={remove.isPending}
+                  onClick={() =>
+                    remove.mutate(undefined, {
+                      onSuccess: () => {
+                        setConfirmingRemove(false);
+                        remove.reset();
+                      },
+                    })
+                  }
+                >
+                  {remove.isPending ? <Spinner /> : null}
+                  Remove
+                </Button>
+              </>
+            ) : (
+              <>
+                <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
+                  {schedule ? "Edit" : "Add schedule"}
+                </Button>
+                {schedule ? (
+                  <Button variant="ghost" size="sm" onClick={() => setConfirmingRemove(true)}>
+                    Remove
+                  </Button>
+                ) : null}
+              </>
+            )}
+          </div>
+        ) : null}
+      </div>
+
+      {schedule ? (
+        <dl className="mt-2 grid grid-cols-[7rem_1fr] gap-y-1 text-sm">
+          <dt className="text-zinc-500">Cron</dt>
+          <dd>
+            <code>{schedule.cron}</code>
+          </dd>
+          <dt className="text-zinc-500">Time zone</dt>
+          <dd>{schedule.timezone}</dd>
+          <dt className="text-zinc-500">When</dt>
+          <dd>{schedule.preview.summary}</dd>
+          <dt className="text-zinc-500">Next</dt>
+          <dd>
+            {schedule.preview.next.length ? (
+              <ul className="tabular-nums">
+                {schedule.preview.next.map((iso) => (
+                  <li key={iso}>
+                    <time dateTime={iso}>{formatFiring(iso)}</time>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span className="text-zinc-400">—</span>
+            )}
+          </dd>
+          <dt className="text-zinc-500">Last run</dt>
+          <dd>
+            <Time value={schedule.lastRunAt} empty="never" />
+            {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
+            {schedule.preview.missed && schedule.preview.previousExpected ? (
+              <span className="block text-xs text-red-700">
+                Expected at {formatFiring(schedule.preview.previousExpected)}, did not run.
+              </span>
+            ) : null}
+          </dd>
+        </dl>
+      ) : (
+        <p className="mt-1 text-sm text-zinc-500">No schedule</p>
+      )}
+
+      {remove.isError ? (
+        <Alert tone="error" className="mt-2">
+          {errorMessage(remove.error)}
+        </Alert>
+      ) : null}
+
+      {editing ? (
+        <ScheduleForm
+          clusterId={clusterId}
+          kind={kind}
+          schedule={schedule}
+          onDone={() => setEditing(false)}
+        />
+      ) : null}
+    </li>
+  );
+}
+
+/** A cron schedule per backup kind, with its next firings and misfires; admins edit or remove them. */
+export function SchedulesCard({ clusterId, canEdit }: { clusterId: string; canEdit: boolean }) {
+  const query = useSchedules(clusterId);
+  const schedules = query.data;
+
+  return (
+    <Card role="region" aria-label="Backup schedules">
+      <CardHeader
+        title="Backup schedules"
+        description="The worker starts a backup each time a schedule fires. Times are in each schedule's own zone."
+      />
+      {query.isError ? (
+        <div className="px-4 pt-3">
+          <Alert tone="error" title="Could not load the schedules">
+            {errorMessage(query.error)}
+          </Alert>
+        </div>
+      ) : null}
+      {schedules ? (
+        <ul className="divide-y divide-zinc-100">
+          {kinds.map(({ kind, title }) => (
+            <ScheduleRow
+              key={kind}
+              clusterId={clusterId}
+              kind={kind}
+              title={title}
+              schedule={schedules.find((schedule) => schedule.kind === kind)}
+              canEdit={canEdit}
+            />
+          ))}
+        </ul>
+      ) : query.isPending ? (
+        <p className="flex items-center gap-2 px-4 py-4 text-sm text-zinc-500">
+          <Spinner /> Loading schedules…
+        </p>
+      ) : null}
+    </Card>
+  );
+}
