@@ -2,7 +2,12 @@
 import "dotenv/config";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { disconnectDb } from "@/lib/db";
+import { systemActor } from "@/lib/auth/system-actor";
+import { copyBackup } from "@/lib/backup/copy";
+import { applyRetention } from "@/lib/backup/retention";
+import { reapStaleBackups, runBackup } from "@/lib/backup/run";
+import { verifyBackup } from "@/lib/backup/verify";
+import { db, disconnectDb } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { createBoss, enqueue, ensureQueues } from "@/lib/jobs/boss";
@@ -10,15 +15,9 @@ import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
-import { startScheduleWorkers } from "@/lib/schedules/service";
-import { reapStaleBackups, runBackup } from "@/lib/backup/run";
-import { verifyBackup } from "@/lib/backup/verify";
-import { copyBackup } from "@/lib/backup/copy";
-import { applyRetention } from "@/lib/backup/retention";
-import { systemActor } from "@/lib/auth/system-actor";
-import { db } from "@/lib/db";
-import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 import { rollUpReplication } from "@/lib/replication/rollup";
+import { startScheduleWorkers } from "@/lib/schedules/service";
+import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
