@@ -37,6 +37,20 @@ test("an admin registers a cluster through the form after testing the connection
   const text = await response.text();
   expect(text).toContain(name);
   expect(text).not.toContain(sandbox.cluster.primary.password);
+
+  // Removing it needs its name typed exactly.
+  await page.getByRole("button", { name: "Delete registration" }).click();
+  const dialog = page.getByRole("dialog");
+  const confirm = dialog.getByRole("button", { name: "Confirm delete" });
+  await dialog.getByLabel("Cluster name").fill(`${name}x`);
+  await expect(confirm).toBeDisabled();
+  await dialog.getByLabel("Cluster name").fill(name);
+  await confirm.click();
+  await expect(page).toHaveURL(/\/clusters$/);
+  const after = await request.get("/api/v1/clusters", {
+    headers: { authorization: `Bearer ${readSandboxJson().tokens.viewer}` },
+  });
+  expect(await after.text()).not.toContain(name);
 });
 
 test("the form explains invalid fields before sending anything", async ({ page }) => {

@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
 import { describedBy, Field } from "@/components/ui/field";
 import { formatBytes, formatCount } from "@/components/ui/format";
 import { Input } from "@/components/ui/input";
@@ -255,15 +255,10 @@ export function RetentionCard({
   const apply = useApplyRetention(clusterId);
   const [editing, setEditing] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
-  const [typed, setTyped] = useState("");
   const [applied, setApplied] = useState<RetentionPreview | null>(null);
-  const matches = typed === clusterName;
-  const confirmId = useId();
 
   const closeConfirm = () => {
-    if (apply.isPending) return;
     setConfirmOpen(false);
-    setTyped("");
     apply.reset();
   };
 
@@ -345,59 +340,32 @@ export function RetentionCard({
         ) : null}
       </CardBody>
 
-      <Dialog
+      <TypedConfirmDialog
         open={confirmOpen}
         onClose={closeConfirm}
         title={`Apply retention to ${clusterName}?`}
         description="The backups listed are expired and their files deleted, and the WAL named is removed from the archive. This cannot be undone."
+        expected={clusterName}
+        confirmLabel="Apply retention"
+        pending={apply.isPending}
+        error={apply.isError ? errorMessage(apply.error) : null}
+        onConfirm={(typed) =>
+          apply.mutate(typed, {
+            onSuccess: (result) => {
+              setApplied(result);
+              setConfirmOpen(false);
+              setPreviewing(false);
+            },
+          })
+        }
       >
-        <form
-          className="space-y-4"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (!matches) return;
-            apply.mutate(typed, {
-              onSuccess: (result) => {
-                setApplied(result);
-                setConfirmOpen(false);
-                setTyped("");
-                setPreviewing(false);
-              },
-            });
-          }}
-        >
-          {data ? (
-            <p className="text-sm text-zinc-700">
-              {plural(data.expire.length, "backup")} and {plural(data.wal.count, "WAL file")} (
-              {formatBytes(data.wal.bytes)}) will be deleted.
-            </p>
-          ) : null}
+        {data ? (
           <p className="text-sm text-zinc-700">
-            Type <code className="rounded bg-zinc-100 px-1 font-semibold">{clusterName}</code> below to
-            confirm.
+            {plural(data.expire.length, "backup")} and {plural(data.wal.count, "WAL file")} (
+            {formatBytes(data.wal.bytes)}) will be deleted.
           </p>
-          <Field id={confirmId} label="Cluster name">
-            <Input
-              id={confirmId}
-              autoComplete="off"
-              spellCheck={false}
-              autoFocus
-              value={typed}
-              onChange={(event) => setTyped(event.target.value)}
-            />
-          </Field>
-          {apply.isError ? <Alert tone="error">{errorMessage(apply.error)}</Alert> : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={closeConfirm} disabled={apply.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="danger" disabled={!matches || apply.isPending}>
-              {apply.isPending ? <Spinner /> : null}
-              Apply retention
-            </Button>
-          </div>
-        </form>
-      </Dialog>
+        ) : null}
+      </TypedConfirmDialog>
     </Card>
   );
 }

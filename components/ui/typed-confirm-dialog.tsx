@@ -1,0 +1,115 @@
+"use client";
+
+import { useId, useState, type ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button, Spinner } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+
+/**
+ * The confirmation for anything destructive (design.md "Safety rules"): nothing happens until
+ * the user has typed `expected` (a cluster's name) exactly.
+ */
+export function TypedConfirmDialog({
+  open,
+  onClose,
+  title,
+  description,
+  expected,
+  confirmLabel,
+  pending,
+  error,
+  onConfirm,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  expected: string;
+  confirmLabel: string;
+  /** While true the dialog cannot be closed or submitted again. */
+  pending: boolean;
+  error?: ReactNode;
+  onConfirm: (typed: string) => void;
+  /** What will happen, shown above the name field. */
+  children?: ReactNode;
+}) {
+  const close = () => {
+    if (!pending) onClose();
+  };
+  return (
+    <Dialog open={open} onClose={close} title={title} description={description}>
+      {/* Mounted only while open, so the typed name never survives a close. */}
+      {open ? (
+        <ConfirmForm
+          expected={expected}
+          confirmLabel={confirmLabel}
+          pending={pending}
+          error={error}
+          onConfirm={onConfirm}
+          onCancel={close}
+        >
+          {children}
+        </ConfirmForm>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function ConfirmForm({
+  expected,
+  confirmLabel,
+  pending,
+  error,
+  onConfirm,
+  onCancel,
+  children,
+}: {
+  expected: string;
+  confirmLabel: string;
+  pending: boolean;
+  error?: ReactNode;
+  onConfirm: (typed: string) => void;
+  onCancel: () => void;
+  children?: ReactNode;
+}) {
+  const [typed, setTyped] = useState("");
+  const inputId = useId();
+  const matches = typed === expected;
+  return (
+    <form
+      className="space-y-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (matches) onConfirm(typed);
+      }}
+    >
+      {children}
+      <p className="text-sm text-zinc-700">
+        Type <code className="rounded bg-zinc-100 px-1 font-semibold">{expected}</code> below to confirm.
+      </p>
+      <Field id={inputId} label="Cluster name">
+        <Input
+          id={inputId}
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+        />
+      </Field>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onCancel} disabled={pending}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="danger" disabled={!matches || pending}>
+          {pending ? <Spinner /> : null}
+          {confirmLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}
