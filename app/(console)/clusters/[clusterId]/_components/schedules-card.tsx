@@ -9,7 +9,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Time } from "@/components/ui/time";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
 import {
   useDeleteSchedule,
   useSaveSchedule,
@@ -78,14 +78,7 @@ function ScheduleForm({
       {
         onSuccess: onDone,
         onError: (error) => {
-          for (const issue of fieldIssues(error)) {
-            const head = issue.path.split(".")[0];
-            const field = head === "cron" || head === "timezone" || head === "enabled" ? head : "root";
-            setError(field, {
-              type: "server",
-              message: field === "root" && issue.path ? `${issue.path}: ${issue.message}` : issue.message,
-            });
-          }
+          showServerFieldErrors(error, setError, ["cron", "timezone", "enabled"]);
         },
       },
     );

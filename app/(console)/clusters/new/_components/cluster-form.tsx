@@ -4,13 +4,13 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { FormProvider, useFieldArray, useForm, type Path } from "react-hook-form";
+import { FormProvider, useFieldArray, useForm } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClasses, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { errorMessage, showServerFieldErrors } from "@/lib/client/fetcher";
 import { useRegisterCluster } from "@/lib/client/use-clusters";
 import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/cluster";
 import { NodeFields, type ClusterFormValues } from "./node-fields";
@@ -54,10 +54,7 @@ export function ClusterForm() {
     registerCluster.mutate(body, {
       onSuccess: (cluster) => router.push(`/clusters/${cluster.id}`),
       onError: (error) => {
-        for (const issue of fieldIssues(error)) {
-          if (issue.path)
-            setError(issue.path as Path<ClusterFormValues>, { type: "server", message: issue.message });
-        }
+        showServerFieldErrors(error, setError);
       },
     });
   });

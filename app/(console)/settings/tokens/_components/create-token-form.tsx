@@ -2,14 +2,14 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { roles, type Role } from "@/lib/auth/roles";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { errorMessage, showServerFieldErrors } from "@/lib/client/fetcher";
 import { useCreateToken } from "@/lib/client/use-tokens";
 import { tokenCreateSchema, type TokenCreateInput } from "@/lib/schemas/user";
 import { NewTokenNotice } from "./new-token-notice";
@@ -47,10 +47,7 @@ export function CreateTokenForm({
           router.refresh();
         },
         onError: (error) => {
-          for (const issue of fieldIssues(error)) {
-            if (issue.path)
-              setError(issue.path as Path<FormValues>, { type: "server", message: issue.message });
-          }
+          showServerFieldErrors(error, setError);
         },
       },
     );

@@ -3,14 +3,14 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { roles } from "@/lib/auth/roles";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { errorMessage, showServerFieldErrors } from "@/lib/client/fetcher";
 import { useCreateUser } from "@/lib/client/use-users";
 import { userCreateSchema, type UserCreateInput } from "@/lib/schemas/user";
 
@@ -42,10 +42,7 @@ export function CreateUserForm() {
           router.refresh();
         },
         onError: (error) => {
-          for (const issue of fieldIssues(error)) {
-            if (issue.path)
-              setError(issue.path as Path<FormValues>, { type: "server", message: issue.message });
-          }
+          showServerFieldErrors(error, setError);
         },
       },
     );
