@@ -1,6 +1,6 @@
 // npm run bench — how fresh and how cheap Walden's live replication monitoring is, and how
 // Walden's backups compare with the raw PostgreSQL programs, measured on the bench's own
-// sandbox (.walden-bench, ports 55520-55523; WALDEN_BENCH_HOME and WALDEN_BENCH_PG_PORT move
+// sandbox (.walden-bench, ports 25520-55523; WALDEN_BENCH_HOME and WALDEN_BENCH_PG_PORT move
 // it). Every Walden figure is printed next to a baseline measured in the same run on the same
 // machine; nothing is asserted on time (a slow machine gives slow figures, not a failure).
 // Exit status: 0 unless something broke; 2 for an unknown argument.

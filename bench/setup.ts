@@ -13,11 +13,11 @@ import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { connect, now, pollUntil } from "./support";
 
 // The bench's own sandbox and catalog: its own WALDEN_HOME and ports, so it never touches a
-// running demo (54320+) or the test sandboxes (55320+, 55420+).
+// running demo (54320+) or the test sandboxes (25320+, 25420+).
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /**
- * 55520 and the next three, unless WALDEN_BENCH_PG_PORT says otherwise (another checkout's
+ * 25520 and the next three, unless WALDEN_BENCH_PG_PORT says otherwise (another checkout's
  * sandbox may already sit there). A home remembers its port: change both together.
  */
 export const BENCH_BASE_PORT = benchBasePort(process.env.WALDEN_BENCH_PG_PORT);
@@ -29,7 +29,7 @@ function benchBasePort(value: string | undefined): number {
     .int()
     .min(1024)
     .max(65500)
-    .safeParse(value || "55520");
+    .safeParse(value || "25520");
   if (!parsed.success) throw new Error(`WALDEN_BENCH_PG_PORT=${value} is not a port between 1024 and 65500`);
   return parsed.data;
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { startSandbox } from "../lib/sandbox";
 
 export const e2eHome = path.resolve(process.env.WALDEN_E2E_HOME ?? ".walden-e2e");
-export const e2ePgPort = Number(process.env.WALDEN_E2E_PG_PORT ?? 55420);
+export const e2ePgPort = Number(process.env.WALDEN_E2E_PG_PORT ?? 25420);
 
 export interface SandboxJson {
   url: string;

@@ -6,7 +6,8 @@ import { startSandbox, stopSandbox } from "../lib/sandbox";
 // The `pg` project runs against a real sandbox (the same code as `npm run demo`) in its own
 // WALDEN_HOME and ports, so it never touches a running demo.
 export const testHome = path.resolve(process.env.WALDEN_TEST_HOME ?? ".walden-test");
-export const testBasePort = Number(process.env.WALDEN_TEST_PG_PORT ?? 55320);
+// Test ports sit below Linux's ephemeral range (32768+), where a client socket could take one.
+export const testBasePort = Number(process.env.WALDEN_TEST_PG_PORT ?? 25320);
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -10,8 +10,8 @@ import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { promoteSandboxStandby, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 
-// Promotion cannot be undone, so it gets a throwaway sandbox of its own (ports 56600+).
-const options = { home: mkdtempSync(path.join(os.tmpdir(), "walden-promote-")), basePort: 56600 };
+// Promotion cannot be undone, so it gets a throwaway sandbox of its own (ports 26600+).
+const options = { home: mkdtempSync(path.join(os.tmpdir(), "walden-promote-")), basePort: 26600 };
 const actor: Actor = {
   kind: "session",
   userId: "00000000-0000-0000-0000-000000000002",
@@ -47,8 +47,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await fleet.stop();
-  await db().cluster.delete({ where: { id: clusterId } });
+  // beforeAll may have failed part-way: clean up whatever it got to.
+  await fleet?.stop();
+  if (clusterId) await db().cluster.delete({ where: { id: clusterId } });
   await stopSandbox(options);
   rmSync(options.home, { recursive: true, force: true });
 });

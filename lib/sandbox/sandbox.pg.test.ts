@@ -15,10 +15,10 @@ import {
   type SandboxServer,
 } from "./sandbox";
 
-// Its own home and ports (56400-56403), so it never meets a developer's sandbox.
+// Its own home and ports (26400-26403), so it never meets a developer's sandbox.
 const opts: SandboxOptions = {
   home: mkdtempSync(path.join(os.tmpdir(), "walden-sandbox-test-")),
-  basePort: 56400,
+  basePort: 26400,
 };
 let info: SandboxInfo;
 
@@ -80,11 +80,11 @@ function pgCtl(args: string[]): void {
 
 describe("a fresh sandbox", () => {
   it("describes the documented ports and layout", () => {
-    expect(info.catalog.port).toBe(56400);
-    expect(info.cluster.primary.port).toBe(56401);
+    expect(info.catalog.port).toBe(26400);
+    expect(info.cluster.primary.port).toBe(26401);
     expect(info.cluster.standbys.map((s) => [s.name, s.port, s.upstream, s.slot])).toEqual([
-      ["standby1", 56402, "primary", "standby1"],
-      ["standby2", 56403, "standby1", "standby2"],
+      ["standby1", 26402, "primary", "standby1"],
+      ["standby2", 26403, "standby1", "standby2"],
     ]);
     expect(info.cluster.archiveDir).toBe(path.join(opts.home, "archive", "demo"));
     expect(info.osUser).toBe(process.getuid?.() === 0 ? "postgres" : os.userInfo().username);
