@@ -12,6 +12,14 @@ export const queues = {
   /** Copies a succeeded backup to the cluster's second repository (3-2-1). */
   "backup.copy": z.strictObject({ backupId: id }),
   "restore.run": z.strictObject({ restoreId: id }),
+  /** Asked by the web app and answered by the worker (it reads WAL): a plan or why not. */
+  "restore.plan": z.strictObject({ request: z.looseObject({}) }),
+  /** Asked by the web app: transactions that dropped, truncated or emptied a table. */
+  "restore.find-events": z.strictObject({ clusterId: id, query: z.looseObject({}) }),
+  /** Tears down expired restored instances and fails restores whose worker stopped; every minute. */
+  "restore.sweep": z.strictObject({}),
+  /** A restore drill of one cluster (its schedule, or "run drill now"). */
+  "drill.run": z.strictObject({ clusterId: id, requestedBy: z.string().max(200) }),
   "retention.apply": z.strictObject({ clusterId: id }),
   /** Fans out retention.apply to every cluster; scheduled daily. */
   "retention.sweep": z.strictObject({}),
