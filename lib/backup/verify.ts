@@ -21,7 +21,7 @@ const decompressors: Record<string, string[]> = {
   "": [],
 };
 
-async function untar(archive: string, into: string, log: string[]): Promise<void> {
+export async function untar(archive: string, into: string, log: string[]): Promise<void> {
   const suffix = Object.keys(decompressors).find((ending) => ending && archive.endsWith(ending)) ?? "";
   await fs.mkdir(into, { recursive: true });
   const result = await runTool({

@@ -94,7 +94,8 @@ export function restoredHba(): string {
     "# local: Walden's worker, through a socket folder only the server's OS user can open.",
     "local all all trust",
     "# TCP: the source's roles with their own passwords, from this host only.",
-    "host all all 127.0.0.1/32 scram-sha-256",
+    // md5 also accepts SCRAM-stored passwords, so either kind of source role can log in.
+    "host all all 127.0.0.1/32 md5",
     "",
   ].join("\n");
 }

@@ -2,10 +2,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
+import { serverUser } from "@/lib/tools/server-user";
 import { buildArchiveCommand } from "./archive-command";
 import { findPgBinaries, SandboxError, type PgBinaries } from "./binaries";
 
@@ -197,19 +197,10 @@ function createContext(opts: SandboxOptions): Context {
 }
 
 function resolveOsUser(): OsUser {
-  if (process.getuid?.() !== 0) {
-    const me = os.userInfo();
-    return { name: me.username, uid: me.uid, gid: me.gid, viaRunuser: false };
-  }
   try {
-    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
-    return { name: "postgres", uid, gid, viaRunuser: true };
-  } catch {
-    throw new SandboxError(
-      "Running as root, but there is no 'postgres' OS user to run PostgreSQL as. " +
-        "Install the server package (sudo apt-get install postgresql creates it) or run as a normal user.",
-    );
+    return serverUser();
+  } catch (error) {
+    throw new SandboxError((error as Error).message);
   }
 }
 

@@ -1,0 +1,415 @@
+import { formatLsn, parseLsn } from "@/lib/replication/lsn";
+import type { RestoreTarget } from "@/lib/schemas/restore";
+import type { RestoreRange, RestoreWindowBackup, WindowComputation } from "@/lib/wal/compute-window";
+import { parseWalFileName, segmentEndLsn } from "@/lib/wal/segments";
+
+// The restore planner: pure. Given the restorable window (what is archived, which backups can
+// be restored, the last commit of each range), a target and, for xid and name targets, the WAL
+// record the worker found, it picks the base backup and says how much WAL to replay — or why
+// the target cannot be reached, before anything starts.
+
+export type RefusalReason =
+  | "no_backup"
+  | "after_latest"
+  | "before_earliest"
+  | "in_gap"
+  | "unknown_xid"
+  | "unknown_name"
+  | "backup_not_usable"
+  | "bad_timeline";
+
+export interface WindowSummary {
+  earliest: string | null;
+  latest: string | null;
+  gaps: { from: string | null; to: string | null; fromWal: string; toWal: string }[];
+  ranges: { from: string; to: string | null; timeline: number }[];
+}
+
+export interface PlanRefusal {
+  ok: false;
+  reason: RefusalReason;
+  message: string;
+  window: WindowSummary;
+}
+
+/** The WAL record an xid or name target stands for (found by the worker with pg_waldump). */
+export interface TargetRecord {
+  lsn: string;
+  /** Commit time for an xid; null for a restore point. */
+  time: string | null;
+  /** Other records with the same name (restore points may repeat). */
+  duplicates?: number;
+}
+
+export interface RestorePlan {
+  backupId: string;
+  backupLabel: string | null;
+  backupStopLsn: string;
+  backupFinishedAt: string;
+  /** Where replay starts (the backup's start LSN) and where it stops, when known. */
+  fromLsn: string;
+  toLsn: string | null;
+  toTime: string | null;
+  target: RestoreTarget;
+  /** recovery_target_timeline as written ("latest", "current" or a number). */
+  timeline: string;
+  /** The timeline coverage was checked along. */
+  checkedTimeline: number;
+  fromWal: string;
+  /** The last archived segment replay may read. */
+  toWal: string;
+  /** Upper bound of WAL to replay (from the backup's start to the target or the end of the range). */
+  walBytes: number;
+  backupBytes: number;
+  estimateSeconds: number;
+  warnings: string[];
+  /** One sentence a person can check: what will happen. */
+  summary: string;
+}
+
+export type PlanResult = { ok: true; plan: RestorePlan } | PlanRefusal;
+
+export interface PlanInput {
+  window: WindowComputation;
+  target: RestoreTarget;
+  backupId?: string;
+  timeline?: "latest" | "current" | number;
+  /** For xid and name targets; null when the worker found no such record. */
+  record?: TargetRecord | null;
+  /** Stored size of each backup, for the estimate. */
+  backupBytes?: ReadonlyMap<string, number>;
+  segmentSize: number;
+  rates?: EstimateRates;
+}
+
+/** Conservative rates for the time estimate on one local disk. */
+export interface EstimateRates {
+  extractBytesPerSecond: number;
+  replayBytesPerSecond: number;
+  startupSeconds: number;
+}
+
+export const DEFAULT_RATES: EstimateRates = {
+  extractBytesPerSecond: 150 * 1024 * 1024,
+  replayBytesPerSecond: 80 * 1024 * 1024,
+  startupSeconds: 5,
+};
+
+type Candidate = { backup: RestoreWindowBackup; range: RestoreRange };
+
+function summarize(window: WindowComputation): WindowSummary {
+  return {
+    earliest: window.earliest,
+    latest: window.latest,
+    gaps: window.gaps.map((gap) => ({ from: gap.from, to: gap.to, fromWal: gap.fromWal, toWal: gap.toWal })),
+    ranges: window.ranges.map((range) => ({ from: range.from, to: range.to, timeline: range.timeline })),
+  };
+}
+
+function refuse(window: WindowComputation, reason: RefusalReason, message: string): PlanRefusal {
+  return { ok: false, reason, message, window: summarize(window) };
+}
+
+/** Every backup that can start a point-in-time restore, with the range it belongs to. */
+function candidates(window: WindowComputation): Candidate[] {
+  const list: Candidate[] = [];
+  for (const range of window.ranges) {
+    for (const id of range.backupIds) {
+      const backup = window.backups.find((b) => b.id === id);
+      if (backup?.restorableFrom && backup.stopLsn && backup.startLsn) list.push({ backup, range });
+    }
+  }
+  return list;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+/** The last LSN the range's archive holds: the end of its last segment. */
+function rangeEndLsn(range: RestoreRange, segmentSize: number): bigint {
+  const parsed = parseWalFileName(range.toWal, segmentSize);
+  if (parsed.kind !== "segment") throw new Error(`not a segment: ${range.toWal}`);
+  return segmentEndLsn(parsed.segno, segmentSize);
+}
+
+function newest(list: Candidate[]): Candidate | undefined {
+  return list.reduce<Candidate | undefined>(
+    (best, c) => (!best || ms(c.backup.restorableFrom!) > ms(best.backup.restorableFrom!) ? c : best),
+    undefined,
+  );
+}
+
+function gapAround(window: WindowComputation, time: number) {
+  return window.gaps.find((gap) => gap.from && gap.to && ms(gap.from) < time && time < ms(gap.to));
+}
+
+/** Picks the backup: the one asked for (when it fits), else the newest that fits. */
+function choose(
+  window: WindowComputation,
+  fitting: Candidate[],
+  backupId: string | undefined,
+  what: string,
+): Candidate | PlanRefusal {
+  if (backupId) {
+    const asked = fitting.find((c) => c.backup.id === backupId);
+    if (asked) return asked;
+    const known = window.backups.find((b) => b.id === backupId);
+    return refuse(
+      window,
+      "backup_not_usable",
+      known
+        ? `Backup ${backupId} cannot reach ${what}: it ${known.restorableFrom ? "ends after it or its WAL does not lead there" : "is not restorable (its WAL is incomplete in the archive)"}. Leave the backup empty to let Walden pick one.`
+        : `Backup ${backupId} is not a succeeded physical backup of this cluster.`,
+    );
+  }
+  const best = newest(fitting);
+  if (!best) throw new Error("choose() needs at least one candidate");
+  return best;
+}
+
+function describeWindow(window: WindowComputation): string {
+  return window.earliest && window.latest
+    ? `the restorable window is ${window.earliest} … ${window.latest}`
+    : "nothing is restorable yet";
+}
+
+function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
+  const { window, target } = input;
+  const value = (target as { value: string }).value;
+  const time = ms(value);
+  if (window.latest && time > ms(window.latest)) {
+    return refuse(
+      window,
+      "after_latest",
+      `${value} is after the latest archived commit (${window.latest}): recovery would run out of WAL before reaching it. ` +
+        "Pick a time up to the latest commit, or wait for newer WAL to be archived (select pg_switch_wal() on the primary closes the current segment).",
+    );
+  }
+  if (window.earliest && time < ms(window.earliest)) {
+    return refuse(
+      window,
+      "before_earliest",
+      `${value} is before the earliest restorable backup (it finished at ${window.earliest}); no backup holds the data as it was then.`,
+    );
+  }
+  const fitting = all.filter(
+    (c) => ms(c.backup.restorableFrom!) <= time && c.range.to !== null && time <= ms(c.range.to),
+  );
+  if (fitting.length === 0) {
+    const gap = gapAround(window, time);
+    return refuse(
+      window,
+      "in_gap",
+      gap
+        ? `${value} falls in a gap of the WAL archive (${gap.fromWal} … ${gap.toWal} missing, no commit readable between ${gap.from} and ${gap.to}).`
+        : `${value} is not inside any restorable range; ${describeWindow(window)}, with gaps.`,
+    );
+  }
+  return choose(window, fitting, input.backupId, value);
+}
+
+function planLsn(input: PlanInput, all: Candidate[], lsn: string, what: string): Candidate | PlanRefusal {
+  const { window } = input;
+  const position = parseLsn(lsn);
+  const fitting = all.filter((c) => {
+    const last = c.range.lastCommit ? parseLsn(c.range.lastCommit.lsn) : null;
+    return parseLsn(c.backup.stopLsn!) <= position && last !== null && position <= last;
+  });
+  if (fitting.length > 0) return choose(window, fitting, input.backupId, what);
+  const stops = all.map((c) => parseLsn(c.backup.stopLsn!));
+  const lasts = all.flatMap((c) => (c.range.lastCommit ? [parseLsn(c.range.lastCommit.lsn)] : []));
+  if (all.length === 0) return refuse(window, "no_backup", "No backup can be restored to a point in time yet.");
+  if (lasts.length && position > lasts.reduce((a, b) => (a > b ? a : b))) {
+    return refuse(
+      window,
+      "after_latest",
+      `${what} is after the latest archived commit (${formatLsn(lasts.reduce((a, b) => (a > b ? a : b)))}): recovery would run out of WAL before reaching it.`,
+    );
+  }
+  if (position < stops.reduce((a, b) => (a < b ? a : b))) {
+    return refuse(
+      window,
+      "before_earliest",
+      `${what} is before the end of the earliest restorable backup (${formatLsn(stops.reduce((a, b) => (a < b ? a : b)))}).`,
+    );
+  }
+  return refuse(window, "in_gap", `${what} falls in a gap of the WAL archive; ${describeWindow(window)}.`);
+}
+
+function timelineSetting(
+  input: PlanInput,
+  chosen: Candidate,
+): { setting: string; warning: string | null } | PlanRefusal {
+  const choice = input.timeline;
+  const checked = chosen.range.timeline;
+  if (choice === undefined) return { setting: String(checked), warning: null };
+  if (choice === "current") {
+    return chosen.backup.timeline === checked
+      ? { setting: "current", warning: null }
+      : { setting: "current", warning: `The archive continues on timeline ${checked}; "current" stays on ${chosen.backup.timeline}.` };
+  }
+  if (choice === "latest") return { setting: "latest", warning: null };
+  // A number: it must descend from the backup's timeline.
+  const parents = new Map(input.window.timelines.map((t) => [t.timeline, t.parent]));
+  let tli: number | null | undefined = choice;
+  while (tli !== undefined && tli !== null && tli !== chosen.backup.timeline) tli = parents.get(tli);
+  if (tli !== chosen.backup.timeline) {
+    return refuse(
+      input.window,
+      "bad_timeline",
+      `Timeline ${choice} is not a child of the backup's timeline ${chosen.backup.timeline} (known timelines: ${[...parents.keys()].join(", ")}).`,
+    );
+  }
+  return {
+    setting: String(choice),
+    warning: choice === checked ? null : `Archive coverage was checked along timeline ${checked}, not ${choice}.`,
+  };
+}
+
+export function planRestore(input: PlanInput): PlanResult {
+  const { window, target } = input;
+  const all = candidates(window);
+  if (all.length === 0 && target.type !== "immediate") {
+    return refuse(
+      window,
+      "no_backup",
+      `No backup can be restored to a point in time: ${window.problems[0] ?? "there is no succeeded physical backup with its WAL archived"}`,
+    );
+  }
+
+  let chosen: Candidate | PlanRefusal;
+  let toLsn: string | null = null;
+  let toTime: string | null = null;
+  const warnings: string[] = [];
+  switch (target.type) {
+    case "time":
+      chosen = planTime(input, all);
+      toTime = target.value;
+      break;
+    case "lsn":
+      chosen = planLsn(input, all, target.value, `LSN ${target.value}`);
+      toLsn = target.value;
+      break;
+    case "xid":
+    case "name": {
+      const what = target.type === "xid" ? `transaction ${target.value}` : `restore point "${target.value}"`;
+      if (!input.record) {
+        return refuse(
+          window,
+          target.type === "xid" ? "unknown_xid" : "unknown_name",
+          target.type === "xid"
+            ? `No commit of transaction ${target.value} is in the archived WAL (it may have aborted, not be archived yet, or be older than the archive).`
+            : `No restore point named "${target.value}" is in the archived WAL (create one with select pg_create_restore_point('…') and let its segment be archived).`,
+        );
+      }
+      chosen = planLsn(input, all, input.record.lsn, `${what} (at ${input.record.lsn})`);
+      toLsn = input.record.lsn;
+      toTime = input.record.time;
+      if ((input.record.duplicates ?? 0) > 0)
+        warnings.push(`${input.record.duplicates} other restore points share this name; recovery stops at the first one it replays.`);
+      break;
+    }
+    case "immediate": {
+      const usable = window.backups
+        .filter((b) => b.walComplete && b.stopLsn && b.startLsn && b.finishedAt)
+        .map((backup) => ({
+          backup: { ...backup, restorableFrom: backup.restorableFrom ?? backup.finishedAt },
+          range: window.ranges.find((r) => r.backupIds.includes(backup.id)) ?? syntheticRange(backup),
+        }));
+      if (usable.length === 0)
+        return refuse(window, "no_backup", "No succeeded physical backup has its WAL complete in the archive.");
+      chosen = choose(window, usable, input.backupId, "a consistent state");
+      if (!("ok" in chosen)) {
+        toLsn = chosen.backup.stopLsn;
+        toTime = chosen.backup.finishedAt;
+      }
+      break;
+    }
+    case "latest": {
+      const withEnd = all.filter((c) => c.range.to !== null);
+      const latestRange = withEnd.reduce<Candidate | undefined>(
+        (best, c) => (!best || ms(c.range.to!) > ms(best.range.to!) ? c : best),
+        undefined,
+      );
+      const fitting = latestRange ? all.filter((c) => c.range === latestRange.range) : all;
+      chosen = choose(window, fitting, input.backupId, "the latest archived commit");
+      if (!("ok" in chosen)) {
+        toLsn = chosen.range.lastCommit?.lsn ?? null;
+        toTime = chosen.range.to;
+      }
+      break;
+    }
+  }
+  if ("ok" in chosen) return chosen;
+
+  const timeline = target.type === "latest" && input.timeline === undefined ? { setting: "latest", warning: null } : timelineSetting(input, chosen);
+  if ("ok" in timeline) return timeline;
+  if (timeline.warning) warnings.push(timeline.warning);
+
+  const { backup, range } = chosen;
+  const start = parseLsn(backup.startLsn!);
+  const end = toLsn ? parseLsn(toLsn) : rangeEndLsn(range, input.segmentSize);
+  const walBytes = Number(end > start ? end - start : 0n);
+  const backupBytes = input.backupBytes?.get(backup.id) ?? 0;
+  const rates = input.rates ?? DEFAULT_RATES;
+  const estimateSeconds = Math.ceil(
+    rates.startupSeconds + backupBytes / rates.extractBytesPerSecond + walBytes / rates.replayBytesPerSecond,
+  );
+  const targetText =
+    target.type === "time"
+      ? `${target.value} (UTC)`
+      : target.type === "latest"
+        ? `the latest archived commit${toTime ? ` (${toTime})` : ""}`
+        : target.type === "immediate"
+          ? "the end of the backup (as soon as consistent)"
+          : target.type === "lsn"
+            ? `LSN ${target.value}`
+            : target.type === "xid"
+              ? `transaction ${target.value}${toTime ? ` (committed ${toTime})` : ""}`
+              : `restore point "${target.value}"`;
+  const plan: RestorePlan = {
+    backupId: backup.id,
+    backupLabel: backup.label,
+    backupStopLsn: backup.stopLsn!,
+    backupFinishedAt: backup.finishedAt!,
+    fromLsn: backup.startLsn!,
+    toLsn,
+    toTime,
+    target,
+    timeline: timeline.setting,
+    checkedTimeline: range.timeline,
+    fromWal: backup.startWal ?? range.fromWal,
+    toWal: target.type === "immediate" ? (backup.stopWal ?? range.toWal) : range.toWal,
+    walBytes,
+    backupBytes,
+    estimateSeconds,
+    warnings,
+    summary: `Restore backup ${backup.label ?? backup.id.slice(0, 8)} (finished ${backup.finishedAt}) and replay up to ${formatBytes(walBytes)} of WAL to ${targetText} on timeline ${timeline.setting}; about ${estimateSeconds} s.`,
+  };
+  return { ok: true, plan };
+}
+
+/** For "immediate" from a backup that starts no range (no commit archived after it yet). */
+function syntheticRange(backup: RestoreWindowBackup): RestoreRange {
+  return {
+    from: backup.finishedAt!,
+    to: null,
+    timeline: backup.targetTimeline ?? backup.timeline ?? 1,
+    fromBackupId: backup.id,
+    backupIds: [backup.id],
+    fromWal: backup.startWal!,
+    toWal: backup.stopWal!,
+    lastCommit: null,
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
