@@ -9,7 +9,13 @@ import { e2ePort } from "../playwright.config";
 export default async function globalSetup(): Promise<() => Promise<void>> {
   fs.rmSync(path.join(e2eHome, "sandbox.json"), { force: true });
   const demo = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/demo.ts"], {
-    env: { ...process.env, WALDEN_HOME: e2eHome, WALDEN_PG_PORT: String(e2ePgPort), PORT: String(e2ePort) },
+    env: {
+      ...process.env,
+      WALDEN_HOME: e2eHome,
+      WALDEN_PG_PORT: String(e2ePgPort),
+      PORT: String(e2ePort),
+      WALDEN_RESTORE_PORTS: "27100-27199",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -11,6 +11,7 @@ import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
 import { seedDemoCluster, seedDemoUsers, seedFirstBackup } from "@/lib/demo/seed";
 import { startDemoWorkload } from "@/lib/demo/workload";
+import { stopAllInstances } from "@/lib/restore/instance";
 import { sandboxOptionsFromEnv, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
 
   const workload = startDemoWorkload(sandbox.cluster.primary, log);
   cleanups.push(() => workload.stop());
+  // Restored instances run apart from the worker; they are stopped (kept until their TTL) with the demo.
+  cleanups.push(() => stopAllInstances(log).then(() => undefined));
 
   if (nextBuildIsStale(root)) {
     log("building the web app (next build; once per change)");

@@ -4,3 +4,4 @@ import { inject } from "vitest";
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.WALDEN_HOME = inject("waldenHome");
 process.env.WALDEN_SECRET ??= "test-secret-".padEnd(48, "x");
+process.env.WALDEN_RESTORE_PORTS ??= "27200-27299";

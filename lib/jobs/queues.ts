@@ -16,10 +16,8 @@ export const queues = {
   "restore.plan": z.strictObject({ request: z.looseObject({}) }),
   /** Asked by the web app: transactions that dropped, truncated or emptied a table. */
   "restore.find-events": z.strictObject({ clusterId: id, query: z.looseObject({}) }),
-  /** Tears down expired restored instances and fails restores whose worker stopped; every minute. */
+  /** Tears down expired restored instances, fails restores whose worker stopped, starts due drills; every minute. */
   "restore.sweep": z.strictObject({}),
-  /** A restore drill of one cluster (its schedule, or "run drill now"). */
-  "drill.run": z.strictObject({ clusterId: id, requestedBy: z.string().max(200) }),
   "retention.apply": z.strictObject({ clusterId: id }),
   /** Fans out retention.apply to every cluster; scheduled daily. */
   "retention.sweep": z.strictObject({}),

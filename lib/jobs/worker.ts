@@ -16,7 +16,13 @@ import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { rollUpReplication } from "@/lib/replication/rollup";
+import { startDueDrills } from "@/lib/restore/drills";
+import { captureRelationMap } from "@/lib/restore/events/relation-map";
+import { findTableEvents } from "@/lib/restore/events/find-events";
+import { planPitrRestore } from "@/lib/restore/plan-service";
+import { reapStaleRestores, runRestore, tearDownExpired } from "@/lib/restore/run";
 import { startScheduleWorkers } from "@/lib/schedules/service";
+import { pitrRestoreRequestSchema, tableEventsQuerySchema } from "@/lib/schemas/restore";
 import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
@@ -65,6 +71,12 @@ async function main(): Promise<void> {
         include: { cluster: { select: { secondaryRepositoryPath: true } } },
       });
       await enqueue(boss, "archive.scan", { clusterId: done.clusterId });
+      // Table names by relfilenode as of this backup, so the event finder can name a table dropped later.
+      if (done.status === "succeeded" && done.kind === "physical") {
+        await captureRelationMap(done.clusterId, { backupId }).catch((error) =>
+          log(`relation map after backup ${backupId} failed: ${(error as Error).message}`),
+        );
+      }
       if (done.status === "succeeded" && done.cluster.secondaryRepositoryPath) {
         await enqueue(boss, "backup.copy", { backupId });
       }
@@ -124,10 +136,37 @@ async function main(): Promise<void> {
   });
   await boss.schedule("retention.sweep", "30 3 * * *", {}, { tz: "UTC" });
 
+  // Questions the web app asks and waits for: polled often, answered at once.
+  await boss.work("restore.plan", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const { request } = parsePayload("restore.plan", job!.data);
+    return planPitrRestore(pitrRestoreRequestSchema.parse(request));
+  });
+  await boss.work("restore.find-events", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const { clusterId, query } = parsePayload("restore.find-events", job!.data);
+    return findTableEvents(clusterId, tableEventsQuerySchema.parse(query));
+  });
+  // Restores run one at a time per worker: extraction and replay are I/O-bound.
+  await boss.work("restore.run", { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+    for (const job of jobs) {
+      const { restoreId } = parsePayload("restore.run", job.data);
+      log(`restore.run ${restoreId}`);
+      await runRestore(restoreId, workerId);
+    }
+  });
+  await boss.work("restore.sweep", async () => {
+    for (const id of await reapStaleRestores()) log(`restore ${id}: failed, its worker stopped; instance removed`);
+    for (const id of await tearDownExpired()) log(`restore ${id}: restored instance torn down`);
+    await startDueDrills(new Date(), log);
+  });
+  await boss.schedule("restore.sweep", "* * * * *", {}, { tz: "UTC" });
+
   const reaper = setInterval(() => {
     void reapStaleBackups()
       .then((ids) => ids.forEach((id) => log(`backup ${id}: failed, its worker stopped`)))
       .catch((error) => console.error("[worker] backup reaper:", error));
+    void reapStaleRestores()
+      .then((ids) => ids.forEach((id) => log(`restore ${id}: failed, its worker stopped; instance removed`)))
+      .catch((error) => console.error("[worker] restore reaper:", error));
   }, 10_000);
 
   const samplers = new SamplerFleet(DATABASE_URL, workerId, log);

@@ -176,6 +176,15 @@ function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
   const { window, target } = input;
   const value = (target as { value: string }).value;
   const time = ms(value);
+  const cutBy = window.gaps.find((gap) => gap.from && ms(gap.from) < time);
+  if (window.latest && time > ms(window.latest) && cutBy && (!cutBy.to || time >= ms(cutBy.to))) {
+    return refuse(
+      window,
+      "in_gap",
+      `${value} lies after a gap in the WAL archive (${cutBy.fromWal} … ${cutBy.toWal} missing after ${cutBy.from}): ` +
+        `no backup taken after the gap leads there, so the latest restorable point is ${window.latest}. Take a new base backup to restore later times.`,
+    );
+  }
   if (window.latest && time > ms(window.latest)) {
     return refuse(
       window,

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { isLsn } from "@/lib/replication/lsn";
-import { objectPatternSchema } from "@/lib/schemas/backup";
 import { pgNameSchema, uuidSchema } from "@/lib/schemas/common";
 
 // What a restore request may say (design.md: POST /api/v1/restores). Every value can end up in
@@ -41,6 +40,12 @@ export const restorePointNameSchema = z
   .regex(/^[A-Za-z0-9 _.:-]+$/, "use letters, digits, spaces and _ . : -");
 
 const inclusive = z.boolean().default(true);
+
+/** A plain SQL identifier (unquoted form), as pg_restore -t/-n and CREATE TABLE take it. */
+export const identifierSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, "use letters, digits, '_' and '$', starting with a letter or '_'");
 
 export const restoreTargetSchema = z.discriminatedUnion(
   "type",
@@ -103,8 +108,9 @@ export const logicalRestoreRequestSchema = z
     database: pgNameSchema,
     /** Restore into a restored instance (a pitr restore that is running) instead of the cluster's primary. */
     intoRestoreId: uuidSchema.optional(),
-    tables: z.array(objectPatternSchema).max(100).default([]),
-    schemas: z.array(objectPatternSchema).max(100).default([]),
+    /** pg_restore -t: table names as they are (no schema, no wildcard: pg_restore matches names exactly). */
+    tables: z.array(identifierSchema).max(100).default([]),
+    schemas: z.array(identifierSchema).max(100).default([]),
     jobs: z.number().int().min(1).max(16).default(2),
     /** Restore over an existing database with --clean --if-exists. */
     clean: z.boolean().default(false),
@@ -137,11 +143,7 @@ export const tableRestoreRequestSchema = z.strictObject({
   /** The live database it is copied into (default: the cluster's registered database). */
   database: pgNameSchema.optional(),
   /** The new table's name; default <table>_restored_<yyyymmdd_hhmm>. Never an existing table. */
-  newName: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, "use letters, digits, '_' and '$', starting with a letter")
-    .optional(),
+  newName: identifierSchema.optional(),
   /** Must repeat the new table's name. */
   confirm: z.string({ error: "type the new table's name to confirm" }),
 });

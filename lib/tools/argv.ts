@@ -143,3 +143,30 @@ export function receiveWalArgs(connection: ConnectionArgs, slot: string, directo
     "--verbose",
   ];
 }
+
+/**
+ * pg_restore into one database: stops at the first error (a half-restored database is
+ * reported, not called done), optionally only some schemas/tables, with parallel jobs.
+ */
+export function pgRestoreArgs(options: {
+  connection: ConnectionArgs;
+  database: string;
+  dumpPath: string;
+  jobs: number;
+  tables: readonly string[];
+  schemas: readonly string[];
+  clean: boolean;
+  noOwner: boolean;
+}): string[] {
+  return [
+    ...connectionArgs(options.connection),
+    `--dbname=${options.database}`,
+    `--jobs=${options.jobs}`,
+    "--exit-on-error",
+    ...(options.noOwner ? ["--no-owner", "--no-privileges"] : []),
+    ...(options.clean ? ["--clean", "--if-exists"] : []),
+    ...options.schemas.map((schema) => `--schema=${schema}`),
+    ...options.tables.map((table) => `--table=${table}`),
+    options.dumpPath,
+  ];
+}

@@ -1,0 +1,125 @@
+import cronParser from "cron-parser";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { systemActor } from "@/lib/auth/system-actor";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import type { DrillSchedule } from "@/lib/generated/prisma/client";
+import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
+import { requestRestore } from "./mutations";
+
+// Restore drills: a pitr restore of the latest backup to the latest archived point, verified,
+// timed (RTO) and torn down. Each cluster has a schedule, weekly by default; the worker's
+// restore.sweep starts the drills that are due.
+
+export const DEFAULT_DRILL_SCHEDULE = { cron: "0 5 * * 0", timezone: "UTC", enabled: true } as const;
+
+export interface DrillScheduleView {
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  lastRunAt: string | null;
+  lastOutcome: string | null;
+  nextRunAt: string | null;
+  isDefault: boolean;
+}
+
+export function nextDrillAt(schedule: Pick<DrillSchedule, "cron" | "timezone">, after = new Date()): Date | null {
+  try {
+    return cronParser.parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: after }).next().toDate();
+  } catch {
+    return null;
+  }
+}
+
+function previousDrillAt(schedule: Pick<DrillSchedule, "cron" | "timezone">, now: Date): Date | null {
+  try {
+    return cronParser.parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: now }).prev().toDate();
+  } catch {
+    return null;
+  }
+}
+
+export async function getDrillSchedule(clusterId: string): Promise<DrillScheduleView> {
+  const row = await db().drillSchedule.findUnique({ where: { clusterId } });
+  const schedule = row ?? { ...DEFAULT_DRILL_SCHEDULE, lastRunAt: null, lastOutcome: null };
+  return {
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    enabled: schedule.enabled,
+    lastRunAt: schedule.lastRunAt?.toISOString() ?? null,
+    lastOutcome: schedule.lastOutcome,
+    nextRunAt: schedule.enabled ? (nextDrillAt(schedule)?.toISOString() ?? null) : null,
+    isDefault: !row,
+  };
+}
+
+/** Starts a drill: a pitr restore to the latest point, promoted, with a one-hour life. */
+export function startDrill(clusterId: string, actorLabel: string) {
+  return requestRestore(
+    systemActor(actorLabel),
+    { clusterId, kind: "pitr", target: { type: "latest" }, action: "promote", ttlHours: 1 },
+    {},
+    "drill",
+  );
+}
+
+/** Worker side: the drills whose last firing has not run yet. */
+export async function startDueDrills(now = new Date(), log: (line: string) => void = () => {}): Promise<number> {
+  const clusters = await db().cluster.findMany({ select: { id: true, name: true, createdAt: true, drillSchedule: true } });
+  let started = 0;
+  for (const cluster of clusters) {
+    const schedule = cluster.drillSchedule ?? { ...DEFAULT_DRILL_SCHEDULE, lastRunAt: null };
+    if (!schedule.enabled) continue;
+    const due = previousDrillAt(schedule, now);
+    if (!due || due <= cluster.createdAt || (schedule.lastRunAt && schedule.lastRunAt >= due)) continue;
+    let outcome: string;
+    try {
+      const drill = await startDrill(cluster.id, "drill schedule");
+      outcome = `started ${drill.id}`;
+      started += 1;
+    } catch (error) {
+      outcome = `not started: ${(error as Error).message}`;
+      await audit(systemActor("drill schedule"), {
+        action: "drill.request",
+        outcome: "failed",
+        target: { type: "cluster", id: cluster.id },
+        details: { error: (error as Error).message },
+      });
+    }
+    log(`drill ${cluster.name}: ${outcome}`);
+    await db().drillSchedule.upsert({
+      where: { clusterId: cluster.id },
+      create: { clusterId: cluster.id, ...DEFAULT_DRILL_SCHEDULE, lastRunAt: now, lastOutcome: outcome },
+      update: { lastRunAt: now, lastOutcome: outcome },
+    });
+  }
+  return started;
+}
+
+export const drillScheduleSchema = z.strictObject({
+  cron: cronSchema,
+  timezone: timeZoneSchema,
+  enabled: z.boolean().default(true),
+});
+
+export async function setDrillSchedule(
+  actor: Actor,
+  clusterId: string,
+  input: z.infer<typeof drillScheduleSchema>,
+  meta: RequestMeta,
+): Promise<DrillScheduleView> {
+  const cluster = await getClusterRowOrThrow(clusterId);
+  await db().drillSchedule.upsert({
+    where: { clusterId: cluster.id },
+    create: { clusterId: cluster.id, ...input },
+    update: input,
+  });
+  await audit(
+    actor,
+    { action: "drill.schedule", outcome: "success", target: { type: "cluster", id: cluster.id }, details: input },
+    meta,
+  );
+  return getDrillSchedule(cluster.id);
+}

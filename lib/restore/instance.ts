@@ -1,0 +1,222 @@
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { assertUnderRoot } from "@/lib/backup/repository";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { toolPath } from "@/lib/tools/binaries";
+import { runTool } from "@/lib/tools/run";
+import { asServerUser, serverUser } from "@/lib/tools/server-user";
+
+// A restored instance: a new data directory under WALDEN_HOME/restores/<restore id>, run by the
+// server OS user on a port of the restore range, listening on 127.0.0.1 and on a private
+// socket folder. Everything here touches only folders under the restores root.
+
+export interface InstancePaths {
+  root: string;
+  dataDir: string;
+  socketDir: string;
+  logFile: string;
+}
+
+export interface InstanceInfo {
+  host: string;
+  port: number;
+  database: string;
+  /** The role the psql command uses (the cluster's registered role; its password is the source's). */
+  user: string;
+  dataDir: string;
+  socketDir: string;
+  logFile: string;
+  name: string;
+}
+
+/** Unix socket paths are limited to 107 bytes. */
+const MAX_SOCKET_PATH = 100;
+
+export function restoresRoot(): string {
+  return path.join(env().waldenHome, "restores");
+}
+
+export function instancePaths(restoreId: string): InstancePaths {
+  if (!/^[0-9a-f-]{36}$/.test(restoreId)) throw new Error("refusing a restore path built from an unexpected id");
+  const root = path.join(restoresRoot(), restoreId);
+  const paths = {
+    root,
+    dataDir: path.join(root, "data"),
+    socketDir: path.join(root, "run"),
+    logFile: path.join(root, "server.log"),
+  };
+  if (`${paths.socketDir}/.s.PGSQL.65535`.length > MAX_SOCKET_PATH) {
+    throw new Error(`WALDEN_HOME is too deep for a restored instance's socket (${paths.socketDir}); use a shorter WALDEN_HOME`);
+  }
+  return paths;
+}
+
+export function instanceName(restoreId: string): string {
+  return `walden-restore-${restoreId.slice(0, 8)}`;
+}
+
+/** WALDEN_RESTORE_PORTS "27000-27099": below Linux's ephemeral range, where clients take ports. */
+export function restorePortRange(value = process.env.WALDEN_RESTORE_PORTS ?? "27000-27099"): [number, number] {
+  const match = /^(\d+)-(\d+)$/.exec(value.trim());
+  const [low, high] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(low >= 1024 && high <= 65535 && low <= high))
+    throw new Error(`WALDEN_RESTORE_PORTS must look like 27000-27099, got ${value}`);
+  return [low, high];
+}
+
+export function maxRunningInstances(value = process.env.WALDEN_RESTORE_MAX_INSTANCES ?? "3"): number {
+  const max = Number(value);
+  return Number.isInteger(max) && max >= 1 ? max : 3;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The lowest port of the range that no restore holds and nothing listens on. */
+export async function allocatePort(): Promise<number> {
+  const [low, high] = restorePortRange();
+  const held = await db().restore.findMany({
+    where: { port: { not: null }, OR: [{ status: { in: ["queued", "running"] } }, { instanceState: { in: ["running", "stopped"] } }] },
+    select: { port: true },
+  });
+  const taken = new Set(held.map((row) => row.port));
+  for (let port = low; port <= high; port += 1) {
+    if (!taken.has(port) && (await portIsFree(port))) return port;
+  }
+  throw new Error(`no free port in WALDEN_RESTORE_PORTS ${low}-${high}: tear down a restored instance or widen the range`);
+}
+
+/** Creates the instance folders, owned by the server user, 0700. */
+export async function prepareInstanceDirs(paths: InstancePaths): Promise<void> {
+  await fs.mkdir(restoresRoot(), { recursive: true, mode: 0o755 });
+  await assertUnderRoot(restoresRoot(), paths.root);
+  await fs.rm(paths.root, { recursive: true, force: true });
+  for (const dir of [paths.root, paths.dataDir, paths.socketDir]) {
+    await fs.mkdir(dir, { mode: 0o700 });
+    await fs.chmod(dir, 0o700);
+  }
+  await giveToServerUser(paths.root);
+}
+
+/** chown -R to the server user when we are root (tar as root keeps the archive's owners). */
+export async function giveToServerUser(dir: string): Promise<void> {
+  const user = serverUser();
+  if (!user.viaRunuser) return;
+  const result = await runTool({ program: "chown", args: ["-R", `${user.uid}:${user.gid}`, "--", dir] });
+  if (result.code !== 0) throw new Error(`chown ${dir} failed: ${result.stderrTail.join(" | ")}`);
+}
+
+async function pgCtl(args: string[], cwd: string, timeoutMs = 120_000) {
+  const { program, args: argv } = asServerUser(toolPath("pg_ctl"), args);
+  return runTool({ program, args: argv, cwd, timeoutMs });
+}
+
+/**
+ * Starts the server in the background (pg_ctl -W: recovery may take hours) and waits until its
+ * postmaster is there; the caller follows the log. A server that exits at once is an error.
+ */
+export async function startInstance(paths: InstancePaths, timeoutMs = 30_000): Promise<void> {
+  const result = await pgCtl(["start", "-W", "-D", paths.dataDir, "-l", paths.logFile], paths.root);
+  if (result.code !== 0) throw new Error(`pg_ctl start failed: ${result.stderrTail.slice(-3).join(" | ")}`);
+  const deadline = Date.now() + timeoutMs;
+  while ((await instancePid(paths)) === null) {
+    if (Date.now() > deadline) {
+      const log = await fs.readFile(paths.logFile, "utf8").catch(() => "");
+      throw new Error(`the server did not start within ${timeoutMs / 1000} s: ${log.trim().split("\n").slice(-3).join(" / ") || "no log"}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The postmaster's pid while it runs, else null. */
+export async function instancePid(paths: InstancePaths): Promise<number | null> {
+  const text = await fs.readFile(path.join(paths.dataDir, "postmaster.pid"), "utf8").catch(() => "");
+  const pid = Number(text.split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  // A zombie (PID 1 does not reap in some sandboxes) answers kill(0) but is gone.
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return / Z /.test(stat) ? null : pid;
+}
+
+/** Stops the server if it runs: fast (clean), or immediate when tearing down. */
+export async function stopInstance(paths: InstancePaths, mode: "fast" | "immediate" = "fast"): Promise<void> {
+  if (!existsSync(paths.dataDir) || (await instancePid(paths)) === null) return;
+  const result = await pgCtl(["stop", "-w", "-t", "60", "-m", mode, "-D", paths.dataDir], paths.root);
+  if (result.code !== 0 && (await instancePid(paths)) !== null)
+    throw new Error(`pg_ctl stop failed: ${result.stderrTail.slice(-3).join(" | ")}`);
+}
+
+/** Stops the server and deletes its folder (only ever under the restores root). */
+export async function removeInstance(paths: InstancePaths): Promise<void> {
+  await stopInstance(paths, "immediate");
+  if (!existsSync(paths.root)) return;
+  await assertUnderRoot(restoresRoot(), paths.root);
+  await fs.rm(paths.root, { recursive: true, force: true });
+}
+
+/**
+ * A session on the restored instance through its private socket (trust, reachable only by the
+ * server OS user and root). `user` defaults to the bootstrap superuser, found through `asRole`.
+ */
+export async function instanceClient(
+  info: Pick<InstanceInfo, "socketDir" | "port">,
+  database: string,
+  user: string,
+): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: info.socketDir,
+    port: info.port,
+    user,
+    database,
+    ssl: false,
+    application_name: "walden",
+    connectionTimeoutMillis: 5_000,
+  });
+  client.on("error", () => {});
+  await client.connect();
+  return client;
+}
+
+/** The bootstrap superuser's name (oid 10), asked through any role that exists. */
+export async function superuserName(info: Pick<InstanceInfo, "socketDir" | "port">, knownRole: string): Promise<string> {
+  const client = await instanceClient(info, "postgres", knownRole).catch(() => instanceClient(info, "template1", knownRole));
+  try {
+    const { rows } = await client.query<{ rolname: string }>("select rolname from pg_roles where oid = 10");
+    return rows[0]!.rolname;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Every instance folder still running under the restores root: `npm run demo` stops them on exit. */
+export async function stopAllInstances(log: (line: string) => void = () => {}): Promise<number> {
+  const root = restoresRoot();
+  const names = await fs.readdir(root).catch(() => [] as string[]);
+  let stopped = 0;
+  for (const name of names) {
+    if (!/^[0-9a-f-]{36}$/.test(name)) continue;
+    const paths = instancePaths(name);
+    if ((await instancePid(paths)) === null) continue;
+    log(`stopping restored instance ${instanceName(name)}`);
+    await stopInstance(paths, "fast").catch((error) => log(`could not stop ${name}: ${(error as Error).message}`));
+    await db()
+      .restore.updateMany({ where: { id: name, instanceState: "running" }, data: { instanceState: "stopped" } })
+      .catch(() => {});
+    stopped += 1;
+  }
+  return stopped;
+}

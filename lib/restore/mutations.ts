@@ -1,0 +1,165 @@
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { askWorker } from "@/lib/jobs/ask";
+import { enqueue } from "@/lib/jobs/boss";
+import { jobSender } from "@/lib/jobs/client";
+import type { PitrRestoreRequest, RestoreRequest } from "@/lib/schemas/restore";
+import { instanceName, maxRunningInstances } from "./instance";
+import { restoredTableName } from "./logical";
+import type { PlanResult, RestorePlan } from "./planner";
+import { getRestoreRowOrThrow } from "./queries";
+
+// Starting, cancelling and tearing down restores (operator). A pitr target is planned by the
+// worker (it reads WAL) before anything is stored: a target it cannot reach is a 422 with the
+// window in details, and nothing starts.
+
+/** Asks the worker for a plan; a refusal becomes the 422 a form shows under the target. */
+export async function previewRestore(request: PitrRestoreRequest): Promise<RestorePlan> {
+  await getClusterRowOrThrow(request.clusterId);
+  const answer = (await askWorker("restore.plan", { request })) as unknown as PlanResult;
+  if (!answer.ok) {
+    throw new AppError("unprocessable_entity", answer.message, {
+      reason: answer.reason,
+      window: answer.window,
+      issues: [{ path: "target.value", message: answer.message }],
+    });
+  }
+  return answer.plan;
+}
+
+async function assertInstanceCapacity(): Promise<void> {
+  const max = maxRunningInstances();
+  const busy = await db().restore.count({
+    where: { kind: "pitr", OR: [{ status: { in: ["queued", "running"] } }, { instanceState: "running" }] },
+  });
+  if (busy >= max) {
+    throw new AppError(
+      "conflict",
+      `${busy} restored instances are running or being restored (the limit is ${max}): tear one down first`,
+    );
+  }
+}
+
+async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }>): Promise<void> {
+  const backup = await db().backup.findUnique({ where: { id: request.backupId } });
+  if (!backup || backup.kind !== "logical" || backup.status !== "succeeded")
+    throw new AppError("unprocessable_entity", "backupId must name a succeeded logical backup", {
+      issues: [{ path: "backupId", message: "must be a succeeded logical backup" }],
+    });
+  if (request.intoRestoreId) {
+    const into = await getRestoreRowOrThrow(request.intoRestoreId);
+    if (into.kind !== "pitr" || into.status !== "succeeded" || into.instanceState !== "running")
+      throw new AppError("unprocessable_entity", "intoRestoreId must name a running restored instance", {
+        issues: [{ path: "intoRestoreId", message: "must be a running restored instance" }],
+      });
+  }
+}
+
+async function checkTable(request: Extract<RestoreRequest, { kind: "table" }>): Promise<Extract<RestoreRequest, { kind: "table" }>> {
+  const source = await getRestoreRowOrThrow(request.sourceRestoreId);
+  const usable =
+    source.status === "succeeded" &&
+    (source.kind === "logical" || (source.kind === "pitr" && source.instanceState === "running"));
+  if (!usable)
+    throw new AppError("unprocessable_entity", "sourceRestoreId must name a succeeded logical restore or a running restored instance", {
+      issues: [{ path: "sourceRestoreId", message: "is not a usable source" }],
+    });
+  const newName = request.newName ?? restoredTableName(request.table.split(".")[1]!, new Date());
+  if (request.confirm !== newName) {
+    throw new AppError("unprocessable_entity", `Type the new table's name (${newName}) to confirm`, {
+      newName,
+      issues: [{ path: "confirm", message: `type ${newName} to confirm` }],
+    });
+  }
+  return { ...request, newName };
+}
+
+export async function requestRestore(
+  actor: Actor,
+  input: RestoreRequest,
+  meta: RequestMeta,
+  purpose: "restore" | "drill" = "restore",
+): Promise<{ id: string; status: "queued"; plan: RestorePlan | null }> {
+  await getClusterRowOrThrow(input.clusterId);
+  let request = input;
+  let plan: RestorePlan | null = null;
+  if (request.kind === "pitr") {
+    await assertInstanceCapacity();
+    plan = await previewRestore(request);
+  } else if (request.kind === "logical") {
+    await checkLogical(request);
+  } else {
+    request = await checkTable(request);
+  }
+  const restore = await db().restore.create({
+    data: {
+      clusterId: request.clusterId,
+      kind: request.kind,
+      purpose,
+      request: request as never,
+      plan: (plan ?? undefined) as never,
+      backupId: plan?.backupId ?? (request.kind === "logical" ? request.backupId : null),
+      sourceRestoreId: request.kind === "table" ? request.sourceRestoreId : null,
+      requestedBy: actor.label,
+    },
+  });
+  await enqueue(await jobSender(), "restore.run", { restoreId: restore.id });
+  await audit(
+    actor,
+    {
+      action: purpose === "drill" ? "drill.request" : "restore.request",
+      outcome: "success",
+      target: { type: "restore", id: restore.id },
+      details: { request, plan: plan && { backupId: plan.backupId, target: plan.target, timeline: plan.timeline } },
+    },
+    meta,
+  );
+  return { id: restore.id, status: "queued", plan };
+}
+
+/** Cancels a queued restore at once; asks the worker to stop a running one (202 either way). */
+export async function cancelRestore(actor: Actor, id: string, meta: RequestMeta): Promise<{ id: string; status: string }> {
+  const row = await getRestoreRowOrThrow(id);
+  let status: string = row.status;
+  if (row.status === "queued") {
+    const cancelled = await db().restore.updateMany({
+      where: { id, status: "queued" },
+      data: { status: "cancelled", cancelRequestedAt: new Date(), finishedAt: new Date() },
+    });
+    status = cancelled.count ? "cancelled" : "running";
+  }
+  if (status === "running") {
+    await db().restore.update({ where: { id }, data: { cancelRequestedAt: new Date() } });
+    status = "cancelling";
+  } else if (status !== "cancelled") {
+    throw new AppError("conflict", `The restore is ${row.status}; only a queued or running restore can be cancelled`);
+  }
+  await audit(actor, { action: "restore.cancel", outcome: "success", target: { type: "restore", id } }, meta);
+  return { id, status };
+}
+
+/** Tears down a restored instance now; the instance's name must be typed to confirm. */
+export async function tearDownRestore(
+  actor: Actor,
+  id: string,
+  confirm: string | undefined,
+  meta: RequestMeta,
+): Promise<{ id: string; status: "tearing down" }> {
+  const row = await getRestoreRowOrThrow(id);
+  if (row.kind !== "pitr" || !row.instanceState || row.instanceState === "removed")
+    throw new AppError("conflict", "This restore has no restored instance to tear down");
+  if (row.status === "queued" || row.status === "running")
+    throw new AppError("conflict", "The restore is still running: cancel it instead");
+  const name = instanceName(id);
+  if (confirm !== name)
+    throw new AppError("unprocessable_entity", `Type the instance's name (${name}) to confirm`, {
+      issues: [{ path: "confirm", message: `type ${name} to confirm` }],
+    });
+  await db().restore.update({ where: { id }, data: { expiresAt: new Date() } });
+  await enqueue(await jobSender(), "restore.sweep", {});
+  await audit(actor, { action: "restore.teardown", outcome: "success", target: { type: "restore", id } }, meta);
+  return { id, status: "tearing down" };
+}

@@ -1,0 +1,440 @@
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type pg from "pg";
+import { untar } from "@/lib/backup/verify";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import type { Restore } from "@/lib/generated/prisma/client";
+import { parseLsn } from "@/lib/replication/lsn";
+import { pitrRestoreRequestSchema, type PitrRestoreRequest } from "@/lib/schemas/restore";
+import { toolVersionNum } from "@/lib/tools/binaries";
+import { parseWalFileName, segmentEndLsn, segmentStartLsn } from "@/lib/wal/segments";
+import {
+  allocatePort,
+  giveToServerUser,
+  instanceClient,
+  instanceName,
+  instancePaths,
+  instancePid,
+  prepareInstanceDirs,
+  startInstance,
+  superuserName,
+  type InstanceInfo,
+  type InstancePaths,
+} from "./instance";
+import { planPitrRestore } from "./plan-service";
+import type { RestorePlan } from "./planner";
+import { recoverySettings, renderSettings, restoredHba } from "./recovery-config";
+import { classifyLogLine, LogFollower } from "./server-log";
+import type { RestoreContext } from "./run";
+
+// restore.run for kind "pitr": a base backup and archived WAL replayed into a new instance,
+// step by step, ending with a verification of what the instance holds.
+
+export const PITR_STEPS = ["plan", "prepare", "extract", "configure", "start", "replay", "verify", "ready"] as const;
+
+/** Replay gives up after this long without reaching the target. */
+const REPLAY_TIMEOUT_MS = 2 * 60 * 60_000;
+const FOLLOW_INTERVAL_MS = 500;
+const MAX_VERIFIED_DATABASES = 20;
+const MAX_COUNTED_TABLES = 200;
+/** Tables estimated bigger than this get pg_class.reltuples, not count(*). */
+const EXACT_COUNT_LIMIT = 5_000_000;
+const CHECK_ROLE = "walden_check";
+const CHECK_ROWS = 50;
+
+export interface TableCount {
+  schema: string;
+  name: string;
+  rows: number | null;
+  estimated?: boolean;
+  error?: string;
+}
+
+export interface Verification {
+  databases: { name: string; sizeBytes: number; tables: TableCount[]; truncated: boolean }[];
+  inRecovery: boolean;
+  check: { database: string; columns: string[]; rows: unknown[][]; truncated: boolean } | { skipped: string } | { error: string } | null;
+}
+
+async function readFrom(file: string, offset: number): Promise<Buffer> {
+  const handle = await fs.open(file, "r").catch(() => null);
+  if (!handle) return Buffer.alloc(0);
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(Math.min(size - offset, 1 << 20));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function extractBackup(backupDir: string, dataDir: string, log: (line: string) => void) {
+  const files = await fs.readdir(backupDir);
+  const base = files.find((file) => file.startsWith("base.tar"));
+  const wal = files.find((file) => file.startsWith("pg_wal.tar"));
+  if (!base) throw new Error(`the backup folder ${backupDir} has no base.tar`);
+  const lines: string[] = [];
+  await untar(path.join(backupDir, base), dataDir, lines);
+  if (wal) await untar(path.join(backupDir, wal), path.join(dataDir, "pg_wal"), lines);
+  lines.forEach(log);
+}
+
+async function configure(paths: InstancePaths, settings: string, log: (line: string) => void) {
+  const { dataDir } = paths;
+  // A backup taken from a standby carries standby.signal; this copy recovers from the archive only.
+  for (const leftover of ["standby.signal", "postmaster.pid", "postmaster.opts"]) {
+    if (existsSync(path.join(dataDir, leftover))) {
+      await fs.rm(path.join(dataDir, leftover));
+      log(`removed ${leftover}`);
+    }
+  }
+  await fs.appendFile(path.join(dataDir, "postgresql.auto.conf"), settings);
+  await fs.writeFile(path.join(dataDir, "pg_hba.conf"), restoredHba());
+  await fs.writeFile(path.join(dataDir, "recovery.signal"), "");
+  await giveToServerUser(paths.root);
+  log("postgresql.auto.conf: recovery settings appended; pg_hba.conf: local trust on the private socket, md5 on 127.0.0.1; recovery.signal written");
+}
+
+interface ReplayState {
+  consistent: boolean;
+  stopping: string | null;
+  fatal: string[];
+  lastSegment: string | null;
+}
+
+async function follow(
+  ctx: RestoreContext,
+  plan: RestorePlan,
+  request: PitrRestoreRequest,
+  info: InstanceInfo,
+  paths: InstancePaths,
+  superuser: () => Promise<string>,
+): Promise<ReplayState> {
+  const state: ReplayState = { consistent: false, stopping: null, fatal: [], lastSegment: null };
+  const follower = new LogFollower((offset) => readFrom(paths.logFile, offset));
+  const from = parseLsn(plan.fromLsn);
+  const parsedEnd = parseWalFileName(plan.toWal);
+  const to = plan.toLsn
+    ? parseLsn(plan.toLsn)
+    : parsedEnd.kind === "segment"
+      ? segmentEndLsn(parsedEnd.segno)
+      : from + 1n;
+  const started = Date.now();
+  const deadline = started + REPLAY_TIMEOUT_MS;
+  const report = (position: bigint) => {
+    const done = position <= from ? 0 : Number(position - from) / Math.max(1, Number(to - from));
+    const percent = Math.min(99, Math.max(0, done * 100));
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = done > 0.02 ? Math.max(0, Math.round((elapsed / done) * (1 - done))) : plan.estimateSeconds;
+    ctx.setProgress(percent, eta);
+  };
+
+  const readLog = async () => {
+    for (const line of await follower.next()) {
+      const event = classifyLogLine(line);
+      if (!event) continue;
+      switch (event.kind) {
+        case "restored":
+          state.lastSegment = event.segment;
+          break;
+        case "consistent":
+          state.consistent = true;
+          ctx.steps.log("consistent recovery state reached");
+          break;
+        case "stopping":
+          state.stopping = event.text;
+          ctx.steps.log(event.text);
+          break;
+        case "fatal":
+          state.fatal.push(event.text);
+          ctx.steps.log(event.text);
+          break;
+        case "note":
+          ctx.steps.log(event.text);
+          break;
+        default:
+          ctx.steps.log(line.slice(line.search(/LOG:|$/)));
+      }
+    }
+  };
+
+  for (;;) {
+    await ctx.checkCancelled();
+    await readLog();
+    if ((await instancePid(paths)) === null) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await readLog();
+      if (request.action === "shutdown" && state.stopping && state.fatal.length === 0) {
+        ctx.steps.log("the instance shut down at the target, as asked");
+        return state;
+      }
+      throw new Error(
+        state.fatal.length
+          ? `the restored instance stopped: ${state.fatal.join(" / ")}`
+          : "the restored instance stopped during recovery without a FATAL line; see its log",
+      );
+    }
+    if (state.lastSegment) {
+      const parsed = parseWalFileName(state.lastSegment);
+      if (parsed.kind === "segment") report(segmentStartLsn(parsed.segno));
+    }
+    if (state.consistent) {
+      const status = await replayStatus(info, await superuser()).catch(() => null);
+      if (status) {
+        if (status.replayLsn) report(parseLsn(status.replayLsn));
+        const finished =
+          request.target.type === "latest" || request.action === "promote"
+            ? !status.inRecovery
+            : request.action === "pause"
+              ? status.paused
+              : false;
+        if (finished) return state;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`replay did not reach the target within ${REPLAY_TIMEOUT_MS / 60_000} minutes`);
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+  }
+}
+
+async function replayStatus(info: InstanceInfo, superuser: string) {
+  const client = await instanceClient(info, "postgres", superuser);
+  try {
+    const { rows } = await client.query<{ in_recovery: boolean; replay_lsn: string | null; paused: boolean }>(
+      `select pg_is_in_recovery() as in_recovery, pg_last_wal_replay_lsn()::text as replay_lsn,
+        case when current_setting('server_version_num')::int >= 140000
+          then pg_is_in_recovery() and pg_get_wal_replay_pause_state() = 'paused'
+          else pg_is_in_recovery() and pg_is_wal_replay_paused() end as paused`,
+    );
+    const row = rows[0]!;
+    return { inRecovery: row.in_recovery, replayLsn: row.replay_lsn, paused: row.paused };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function countTables(client: pg.Client): Promise<{ tables: TableCount[]; truncated: boolean }> {
+  // A table dropped after the target is still locked by a paused startup process (stack.md).
+  await client.query("set lock_timeout = '2s'; set statement_timeout = '30s'");
+  const { rows } = await client.query<{ schema: string; name: string; estimate: number }>(
+    `select n.nspname as schema, c.relname as name, greatest(c.reltuples, 0)::float8 as estimate
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+        and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+      order by 1, 2 limit ${MAX_COUNTED_TABLES + 1}`,
+  );
+  const tables: TableCount[] = [];
+  for (const row of rows.slice(0, MAX_COUNTED_TABLES)) {
+    if (row.estimate > EXACT_COUNT_LIMIT) {
+      tables.push({ schema: row.schema, name: row.name, rows: Math.round(row.estimate), estimated: true });
+      continue;
+    }
+    const ident = `${client.escapeIdentifier(row.schema)}.${client.escapeIdentifier(row.name)}`;
+    try {
+      const counted = await client.query<{ n: string }>(`select count(*)::text as n from ${ident}`);
+      tables.push({ schema: row.schema, name: row.name, rows: Number(counted.rows[0]!.n) });
+    } catch (error) {
+      tables.push({ schema: row.schema, name: row.name, rows: null, error: (error as Error).message });
+    }
+  }
+  return { tables, truncated: rows.length > MAX_COUNTED_TABLES };
+}
+
+/** Runs the form's check query as a role that cannot read files or run programs, read-only. */
+async function runCheck(
+  info: InstanceInfo,
+  superuser: string,
+  registeredRole: string,
+  database: string,
+  sql: string,
+  inRecovery: boolean,
+): Promise<Verification["check"]> {
+  let role = CHECK_ROLE;
+  const admin = await instanceClient(info, database, superuser);
+  try {
+    if (inRecovery) {
+      const { rows } = await admin.query<{ super: boolean }>("select rolsuper as super from pg_roles where rolname = $1", [registeredRole]);
+      if (rows[0]?.super !== false)
+        return { skipped: `a paused instance is read-only, so no check role can be made, and ${registeredRole} is a superuser; promote to run the check` };
+      role = registeredRole;
+    } else {
+      const exists = await admin.query("select 1 from pg_roles where rolname = $1", [CHECK_ROLE]);
+      if (exists.rowCount === 0) await admin.query(`create role ${CHECK_ROLE} login nosuperuser nocreatedb nocreaterole`);
+      const version = await admin.query<{ v: number }>("select current_setting('server_version_num')::int as v");
+      if (version.rows[0]!.v >= 140000) await admin.query(`grant pg_read_all_data to ${CHECK_ROLE}`);
+    }
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  const client = await instanceClient(info, database, role);
+  try {
+    await client.query("begin read only");
+    await client.query("set local statement_timeout = '30s'");
+    const inner = sql.trim().replace(/;\s*$/, "");
+    const result = await client.query({ text: `select * from (${inner}) as check_query limit ${CHECK_ROWS + 1}`, rowMode: "array" });
+    await client.query("rollback");
+    return {
+      database,
+      columns: result.fields.map((field) => field.name),
+      rows: (result.rows as unknown[][]).slice(0, CHECK_ROWS),
+      truncated: result.rows.length > CHECK_ROWS,
+    };
+  } catch (error) {
+    return { error: (error as Error).message };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function verify(
+  ctx: RestoreContext,
+  info: InstanceInfo,
+  superuser: string,
+  registeredRole: string,
+  request: PitrRestoreRequest,
+): Promise<{ verification: Verification; reached: { lsn: string | null; time: string | null } }> {
+  const client = await instanceClient(info, "postgres", superuser);
+  let databases: { name: string; size: string }[];
+  let reached: { lsn: string | null; time: string | null };
+  let inRecovery: boolean;
+  try {
+    const list = await client.query<{ name: string; size: string }>(
+      "select datname as name, pg_database_size(oid)::text as size from pg_database where datallowconn and not datistemplate order by datname",
+    );
+    databases = list.rows;
+    const position = await client.query<{ lsn: string | null; time: Date | null; in_recovery: boolean }>(
+      "select pg_last_wal_replay_lsn()::text as lsn, pg_last_xact_replay_timestamp() as time, pg_is_in_recovery() as in_recovery",
+    );
+    const row = position.rows[0]!;
+    reached = { lsn: row.lsn, time: row.time?.toISOString() ?? null };
+    inRecovery = row.in_recovery;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  const verification: Verification = { databases: [], inRecovery, check: null };
+  for (const database of databases.slice(0, MAX_VERIFIED_DATABASES)) {
+    const dbClient = await instanceClient(info, database.name, superuser);
+    try {
+      const counted = await countTables(dbClient);
+      verification.databases.push({ name: database.name, sizeBytes: Number(database.size), ...counted });
+      ctx.steps.log(`${database.name}: ${counted.tables.length} tables, ${counted.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} rows`);
+    } finally {
+      await dbClient.end().catch(() => {});
+    }
+  }
+  if (request.checkSql) {
+    verification.check = await runCheck(info, superuser, registeredRole, info.database, request.checkSql, inRecovery);
+    ctx.steps.log(
+      verification.check && "columns" in verification.check
+        ? `check query: ${verification.check.rows.length} rows`
+        : `check query: ${JSON.stringify(verification.check)}`,
+    );
+  }
+  return { verification, reached };
+}
+
+export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Promise<void> {
+  const request = pitrRestoreRequestSchema.parse(restore.request);
+  const cluster = await getClusterRowOrThrow(restore.clusterId);
+  const primary = cluster.nodes.find((node) => node.role === "primary");
+  if (!cluster.archivePath) throw new Error("the cluster has no WAL archive folder");
+
+  // plan: again, with the backup chosen at request time (retention may have removed it since).
+  ctx.steps.begin("plan");
+  const storedPlan = restore.plan as unknown as RestorePlan | null;
+  const planned = await planPitrRestore({ ...request, backupId: storedPlan?.backupId ?? request.backupId });
+  if (!planned.ok) throw new Error(planned.message);
+  const plan = planned.plan;
+  ctx.steps.log(plan.summary);
+  await ctx.persist({ plan: plan as never, backupId: plan.backupId });
+  ctx.steps.end();
+
+  ctx.steps.begin("prepare");
+  const backup = await db().backup.findUniqueOrThrow({ where: { id: plan.backupId } });
+  if (!backup.path || backup.status !== "succeeded") throw new Error(`backup ${backup.id} is ${backup.status}, not restorable`);
+  const serverMajor = Math.floor(toolVersionNum("pg_ctl") / 10000);
+  const backupMajor = Math.floor((backup.serverVersionNum ?? 0) / 10000);
+  if (backupMajor && backupMajor !== serverMajor)
+    throw new Error(`the backup is from PostgreSQL ${backupMajor}, but this worker has PostgreSQL ${serverMajor} server programs`);
+  const paths = instancePaths(restore.id);
+  const port = await allocatePort();
+  const database = request.database ?? primary?.database ?? "postgres";
+  const registeredRole = primary?.username ?? "postgres";
+  const info: InstanceInfo = {
+    host: "127.0.0.1",
+    port,
+    database,
+    user: registeredRole,
+    dataDir: paths.dataDir,
+    socketDir: paths.socketDir,
+    logFile: paths.logFile,
+    name: instanceName(restore.id),
+  };
+  await ctx.persist({ port, instance: info as never });
+  await prepareInstanceDirs(paths);
+  ctx.steps.log(`new data directory ${paths.dataDir}, port ${port}`);
+  ctx.steps.end();
+
+  ctx.steps.begin("extract");
+  await ctx.checkCancelled();
+  const extractStarted = Date.now();
+  await extractBackup(backup.path, paths.dataDir, (line) => ctx.steps.log(line));
+  ctx.steps.log(`extracted in ${((Date.now() - extractStarted) / 1000).toFixed(1)} s`);
+  ctx.steps.end();
+
+  ctx.steps.begin("configure");
+  await ctx.checkCancelled();
+  const settings = recoverySettings({
+    archiveDir: cluster.archivePath,
+    target: plan.target,
+    action: request.action,
+    timeline: plan.timeline,
+    port,
+    socketDir: paths.socketDir,
+    clusterName: info.name,
+  });
+  await configure(paths, renderSettings(`Walden restore ${restore.id}`, settings), (line) => ctx.steps.log(line));
+  for (const [key, value] of Object.entries(settings).filter(([key]) => key.startsWith("recovery_") || key === "restore_command"))
+    ctx.steps.log(`${key} = ${String(value)}`);
+  ctx.steps.end();
+
+  ctx.steps.begin("start");
+  await ctx.checkCancelled();
+  await startInstance(paths);
+  await ctx.persist({ instanceState: "running" });
+  ctx.steps.log(`pg_ctl start: ${info.name} on 127.0.0.1:${port}`);
+  ctx.steps.end();
+
+  ctx.steps.begin("replay");
+  let superuser: string | null = null;
+  const su = async () => (superuser ??= await superuserName(info, registeredRole));
+  const replay = await follow(ctx, plan, request, info, paths, su);
+  ctx.steps.end();
+
+  ctx.steps.begin("verify");
+  if (request.action === "shutdown") {
+    await ctx.persist({
+      instanceState: "stopped",
+      reached: { lsn: plan.toLsn, time: plan.toTime, stoppedAt: replay.stopping } as never,
+      verification: { databases: [], inRecovery: true, check: { skipped: "the instance shut down at the target" } } as never,
+    });
+    ctx.steps.log("not verified by connecting: the instance was asked to shut down at the target; start it to inspect it");
+    ctx.steps.end("skipped");
+  } else {
+    const { verification, reached } = await verify(ctx, info, await su(), registeredRole, request);
+    await ctx.persist({ verification: verification as never, reached: { ...reached, stoppedAt: replay.stopping } as never });
+    ctx.steps.log(`reached ${reached.lsn ?? "?"} (last replayed commit ${reached.time ?? "unknown"})`);
+    ctx.steps.end();
+  }
+
+  ctx.steps.begin("ready");
+  ctx.steps.log(
+    request.action === "shutdown"
+      ? `data directory ${paths.dataDir} (stopped)`
+      : `psql -h 127.0.0.1 -p ${port} -U ${registeredRole} -d ${database}   (the source's password for ${registeredRole})`,
+  );
+  ctx.steps.end();
+}
