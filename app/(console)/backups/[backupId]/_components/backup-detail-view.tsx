@@ -5,7 +5,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { BackupProgress, BackupStatusBadge, LsnRange } from "@/components/backups/backup-status";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import type { BackupDetail } from "@/lib/backup/queries";
@@ -115,14 +115,23 @@ export function BackupDetailView({
   const verify = useVerifyBackup(initialBackup.id);
   const backup = query.data ?? initialBackup;
   const active = isBackupActive(backup.status);
+  // The shell commands to restore it without Walden exist for finished physical backups only.
+  const hasRunbook = backup.status === "succeeded" && backup.kind === "physical";
 
   return (
     <div className="space-y-5">
-      {canVerify && backup.status === "succeeded" ? (
-        <div className="flex items-center gap-3">
-          <Button onClick={() => verify.mutate()} disabled={verify.isPending}>
-            Verify now
-          </Button>
+      {(canVerify && backup.status === "succeeded") || hasRunbook ? (
+        <div className="flex flex-wrap items-center gap-3">
+          {canVerify && backup.status === "succeeded" ? (
+            <Button onClick={() => verify.mutate()} disabled={verify.isPending}>
+              Verify now
+            </Button>
+          ) : null}
+          {hasRunbook ? (
+            <Link href={`/backups/${backup.id}/runbook`} className={buttonClasses()}>
+              Break-glass runbook
+            </Link>
+          ) : null}
           {verify.isSuccess ? (
             <span className="text-sm text-zinc-600">
               Verification queued; the result appears below when the worker is done.

@@ -1,0 +1,190 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
+import { buttonClasses } from "@/components/ui/button";
+import { formatBytes, formatUtcSeconds } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/page";
+import { AppError } from "@/lib/errors";
+import { getBackupRunbookOrThrow, type Runbook } from "@/lib/restore/runbook";
+import { CommandBlock, PrintButton } from "./_components/runbook-controls";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Break-glass runbook" };
+
+// Printing hides the console's sidebar and top bar (they belong to the layout, not this page).
+const PRINT_CSS = `@media print {
+  div:has(> aside), aside, header.sticky { display: none !important; }
+  main { max-width: none !important; padding: 0 !important; }
+  @page { margin: 14mm; }
+}`;
+
+async function loadRunbook(id: string): Promise<Runbook | AppError> {
+  try {
+    return await getBackupRunbookOrThrow(id);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    // A logical or unfinished backup has no runbook: say why on the page.
+    if (error instanceof AppError && error.code === "conflict") return error;
+    throw error;
+  }
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 font-mono text-[13px] break-all text-zinc-900">{children}</dd>
+    </>
+  );
+}
+
+function targetText(runbook: Runbook): string {
+  const { target } = runbook.restore;
+  if (target.type === "time") return "recovery_target_time — edit it in step 5";
+  if (target.type === "latest") return "latest (the whole archive)";
+  if (target.type === "immediate") return "immediate (the backup's end)";
+  return `${target.type} ${target.value}`;
+}
+
+export default async function BackupRunbookPage({ params }: { params: Promise<{ backupId: string }> }) {
+  const { backupId } = await params;
+  await requireUser();
+  const runbook = await loadRunbook(backupId);
+  const backupHref = `/backups/${backupId}`;
+  const breadcrumb = (
+    <span className="print:hidden">
+      <Link href="/backups" className="hover:underline">
+        Backups
+      </Link>{" "}
+      /{" "}
+      <Link href={backupHref} className="hover:underline">
+        Backup {backupId.slice(0, 8)}
+      </Link>
+    </span>
+  );
+
+  if (runbook instanceof AppError) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title="Break-glass runbook" />
+        <Alert tone="warning" title="No runbook for this backup">
+          {runbook.message}. A runbook restores a succeeded physical backup by hand; a logical backup is
+          restored with pg_restore.
+        </Alert>
+        <Link href={backupHref} className={`${buttonClasses()} mt-5`}>
+          Back to the backup
+        </Link>
+      </>
+    );
+  }
+
+  const { backup, restore } = runbook;
+  return (
+    <article className="print:text-black">
+      <style href="walden-runbook-print" precedence="default">
+        {PRINT_CSS}
+      </style>
+      <PageHeader
+        breadcrumb={breadcrumb}
+        title={runbook.title}
+        description={
+          <>
+            The exact shell commands to restore this backup without Walden: for the night Walden itself is
+            down. Print it and keep it with the other on-call papers; run the commands as the postgres OS user
+            on a host with PostgreSQL {backup.major}.
+          </>
+        }
+        actions={
+          <>
+            <a
+              href={`/api/v1/backups/${backup.id}/runbook?format=text`}
+              download={`walden-restore-${backup.id.slice(0, 8)}.sh`}
+              className={`${buttonClasses()} print:hidden`}
+            >
+              Download as a script
+            </a>
+            <PrintButton />
+          </>
+        }
+      />
+
+      <section
+        aria-labelledby="runbook-facts-title"
+        className="mb-5 rounded-lg border border-zinc-200 bg-white px-4 py-3 break-inside-avoid print:border-zinc-400"
+      >
+        <h2 id="runbook-facts-title" className="mb-2 text-sm font-semibold text-zinc-900">
+          The backup and the restore
+        </h2>
+        <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-sm sm:grid-cols-[10rem_1fr] print:grid-cols-[10rem_1fr]">
+          <Fact label="Cluster">{backup.clusterName}</Fact>
+          <Fact label="Backup id">{backup.id}</Fact>
+          <Fact label="Backup folder">{backup.path}</Fact>
+          <Fact label="Files">
+            {backup.baseFile}, {backup.walFile}, backup_manifest, SHA256SUMS, walden.json
+          </Fact>
+          <Fact label="PostgreSQL">
+            {backup.serverVersion} (server_version_num {backup.serverVersionNum})
+          </Fact>
+          <Fact label="LSN range">
+            {backup.startLsn ?? "—"} → {backup.stopLsn ?? "—"} on timeline {backup.timeline ?? "—"}
+          </Fact>
+          <Fact label="WAL">
+            {backup.startWal ?? "—"} … {backup.stopWal ?? "—"}
+          </Fact>
+          <Fact label="Finished">{backup.finishedAt ? formatUtcSeconds(backup.finishedAt) : "—"}</Fact>
+          <Fact label="Size">{formatBytes(backup.sizeBytes)}</Fact>
+          <Fact label="WAL archive">{restore.archivePath}</Fact>
+          <Fact label="New data directory">{restore.dataDir}</Fact>
+          <Fact label="Port">{restore.port}</Fact>
+          <Fact label="Programs">{restore.binDir}</Fact>
+          <Fact label="Target">{targetText(runbook)}</Fact>
+        </dl>
+      </section>
+
+      {runbook.warnings.length ? (
+        <Alert
+          tone="warning"
+          title="Before you start"
+          className="mb-5 break-inside-avoid print:border-zinc-400"
+        >
+          <ul className="list-disc space-y-1 pl-5">
+            {runbook.warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        </Alert>
+      ) : null}
+
+      <ol className="space-y-6">
+        {runbook.sections.map((section, index) => {
+          const id = `runbook-step-${index + 1}`;
+          return (
+            <li key={section.title} aria-labelledby={id} className="break-inside-avoid-page">
+              <h2 id={id} className="text-base font-semibold text-zinc-900">
+                {index + 1}. {section.title}
+                {section.manual ? (
+                  <span className="ml-2 text-sm font-normal text-zinc-500">choose one, by hand</span>
+                ) : null}
+              </h2>
+              <p className="mt-1 mb-2 max-w-4xl text-sm text-zinc-700 print:max-w-none">
+                {section.explanation}
+              </p>
+              <div className="space-y-2">
+                {section.commands.map((command, commandIndex) => (
+                  <CommandBlock
+                    key={command}
+                    command={command}
+                    label={`Step ${index + 1}, command ${commandIndex + 1}`}
+                  />
+                ))}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </article>
+  );
+}
