@@ -29,7 +29,10 @@ export async function withSandboxPrimary<T>(work: (client: pg.Client) => Promise
   }
 }
 
-export async function registerSandboxCluster(name: string, archivePath = inject("sandbox").cluster.archiveDir) {
+export async function registerSandboxCluster(
+  name: string,
+  archivePath = inject("sandbox").cluster.archiveDir,
+) {
   const primary = sandboxPrimary();
   const cluster = await db().cluster.create({
     data: { name, archiveMode: "archive_command", archivePath },

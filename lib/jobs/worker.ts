@@ -111,6 +111,11 @@ async function main(): Promise<void> {
     for (const job of jobs) {
       const { clusterId } = parsePayload("archive.scan", job.data);
       await refreshRestoreWindow(clusterId);
+      // Table names by relfilenode, each minute (an unchanged map is not stored), so the event
+      // finder can name a table created and dropped between two backups.
+      await captureRelationMap(clusterId).catch((error) =>
+        log(`relation map of ${clusterId} failed: ${(error as Error).message}`),
+      );
     }
   });
   // Every minute, rescan every cluster's archive (cheap: a directory listing, and pg_waldump only on new edge segments).

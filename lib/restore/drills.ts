@@ -25,9 +25,15 @@ export interface DrillScheduleView {
   isDefault: boolean;
 }
 
-export function nextDrillAt(schedule: Pick<DrillSchedule, "cron" | "timezone">, after = new Date()): Date | null {
+export function nextDrillAt(
+  schedule: Pick<DrillSchedule, "cron" | "timezone">,
+  after = new Date(),
+): Date | null {
   try {
-    return cronParser.parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: after }).next().toDate();
+    return cronParser
+      .parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: after })
+      .next()
+      .toDate();
   } catch {
     return null;
   }
@@ -35,7 +41,10 @@ export function nextDrillAt(schedule: Pick<DrillSchedule, "cron" | "timezone">, 
 
 function previousDrillAt(schedule: Pick<DrillSchedule, "cron" | "timezone">, now: Date): Date | null {
   try {
-    return cronParser.parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: now }).prev().toDate();
+    return cronParser
+      .parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: now })
+      .prev()
+      .toDate();
   } catch {
     return null;
   }
@@ -66,8 +75,13 @@ export function startDrill(clusterId: string, actorLabel: string) {
 }
 
 /** Worker side: the drills whose last firing has not run yet. */
-export async function startDueDrills(now = new Date(), log: (line: string) => void = () => {}): Promise<number> {
-  const clusters = await db().cluster.findMany({ select: { id: true, name: true, createdAt: true, drillSchedule: true } });
+export async function startDueDrills(
+  now = new Date(),
+  log: (line: string) => void = () => {},
+): Promise<number> {
+  const clusters = await db().cluster.findMany({
+    select: { id: true, name: true, createdAt: true, drillSchedule: true },
+  });
   let started = 0;
   for (const cluster of clusters) {
     const schedule = cluster.drillSchedule ?? { ...DEFAULT_DRILL_SCHEDULE, lastRunAt: null };
@@ -118,7 +132,12 @@ export async function setDrillSchedule(
   });
   await audit(
     actor,
-    { action: "drill.schedule", outcome: "success", target: { type: "cluster", id: cluster.id }, details: input },
+    {
+      action: "drill.schedule",
+      outcome: "success",
+      target: { type: "cluster", id: cluster.id },
+      details: input,
+    },
     meta,
   );
   return getDrillSchedule(cluster.id);

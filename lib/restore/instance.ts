@@ -41,7 +41,8 @@ export function restoresRoot(): string {
 }
 
 export function instancePaths(restoreId: string): InstancePaths {
-  if (!/^[0-9a-f-]{36}$/.test(restoreId)) throw new Error("refusing a restore path built from an unexpected id");
+  if (!/^[0-9a-f-]{36}$/.test(restoreId))
+    throw new Error("refusing a restore path built from an unexpected id");
   const root = path.join(restoresRoot(), restoreId);
   const paths = {
     root,
@@ -50,7 +51,9 @@ export function instancePaths(restoreId: string): InstancePaths {
     logFile: path.join(root, "server.log"),
   };
   if (`${paths.socketDir}/.s.PGSQL.65535`.length > MAX_SOCKET_PATH) {
-    throw new Error(`WALDEN_HOME is too deep for a restored instance's socket (${paths.socketDir}); use a shorter WALDEN_HOME`);
+    throw new Error(
+      `WALDEN_HOME is too deep for a restored instance's socket (${paths.socketDir}); use a shorter WALDEN_HOME`,
+    );
   }
   return paths;
 }
@@ -60,7 +63,9 @@ export function instanceName(restoreId: string): string {
 }
 
 /** WALDEN_RESTORE_PORTS "27000-27099": below Linux's ephemeral range, where clients take ports. */
-export function restorePortRange(value = process.env.WALDEN_RESTORE_PORTS ?? "27000-27099"): [number, number] {
+export function restorePortRange(
+  value = process.env.WALDEN_RESTORE_PORTS ?? "27000-27099",
+): [number, number] {
   const match = /^(\d+)-(\d+)$/.exec(value.trim());
   const [low, high] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
   if (!(low >= 1024 && high <= 65535 && low <= high))
@@ -85,14 +90,19 @@ function portIsFree(port: number): Promise<boolean> {
 export async function allocatePort(): Promise<number> {
   const [low, high] = restorePortRange();
   const held = await db().restore.findMany({
-    where: { port: { not: null }, OR: [{ status: { in: ["queued", "running"] } }, { instanceState: { in: ["running", "stopped"] } }] },
+    where: {
+      port: { not: null },
+      OR: [{ status: { in: ["queued", "running"] } }, { instanceState: { in: ["running", "stopped"] } }],
+    },
     select: { port: true },
   });
   const taken = new Set(held.map((row) => row.port));
   for (let port = low; port <= high; port += 1) {
     if (!taken.has(port) && (await portIsFree(port))) return port;
   }
-  throw new Error(`no free port in WALDEN_RESTORE_PORTS ${low}-${high}: tear down a restored instance or widen the range`);
+  throw new Error(
+    `no free port in WALDEN_RESTORE_PORTS ${low}-${high}: tear down a restored instance or widen the range`,
+  );
 }
 
 /** Creates the instance folders, owned by the server user, 0700. */
@@ -131,7 +141,9 @@ export async function startInstance(paths: InstancePaths, timeoutMs = 30_000): P
   while ((await instancePid(paths)) === null) {
     if (Date.now() > deadline) {
       const log = await fs.readFile(paths.logFile, "utf8").catch(() => "");
-      throw new Error(`the server did not start within ${timeoutMs / 1000} s: ${log.trim().split("\n").slice(-3).join(" / ") || "no log"}`);
+      throw new Error(
+        `the server did not start within ${timeoutMs / 1000} s: ${log.trim().split("\n").slice(-3).join(" / ") || "no log"}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -192,8 +204,13 @@ export async function instanceClient(
 }
 
 /** The bootstrap superuser's name (oid 10), asked through any role that exists. */
-export async function superuserName(info: Pick<InstanceInfo, "socketDir" | "port">, knownRole: string): Promise<string> {
-  const client = await instanceClient(info, "postgres", knownRole).catch(() => instanceClient(info, "template1", knownRole));
+export async function superuserName(
+  info: Pick<InstanceInfo, "socketDir" | "port">,
+  knownRole: string,
+): Promise<string> {
+  const client = await instanceClient(info, "postgres", knownRole).catch(() =>
+    instanceClient(info, "template1", knownRole),
+  );
   try {
     const { rows } = await client.query<{ rolname: string }>("select rolname from pg_roles where oid = 10");
     return rows[0]!.rolname;
@@ -212,9 +229,14 @@ export async function stopAllInstances(log: (line: string) => void = () => {}): 
     const paths = instancePaths(name);
     if ((await instancePid(paths)) === null) continue;
     log(`stopping restored instance ${instanceName(name)}`);
-    await stopInstance(paths, "fast").catch((error) => log(`could not stop ${name}: ${(error as Error).message}`));
+    await stopInstance(paths, "fast").catch((error) =>
+      log(`could not stop ${name}: ${(error as Error).message}`),
+    );
     await db()
-      .restore.updateMany({ where: { id: name, instanceState: "running" }, data: { instanceState: "stopped" } })
+      .restore.updateMany({
+        where: { id: name, instanceState: "running" },
+        data: { instanceState: "stopped" },
+      })
       .catch(() => {});
     stopped += 1;
   }

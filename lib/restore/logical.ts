@@ -47,17 +47,31 @@ async function clusterEndpoint(clusterId: string, database?: string): Promise<En
 async function instanceEndpoint(restoreId: string, database?: string): Promise<Endpoint> {
   const restore = await db().restore.findUnique({ where: { id: restoreId } });
   const info = restore?.instance as InstanceInfo | null;
-  if (!restore || restore.kind !== "pitr" || restore.status !== "succeeded" || restore.instanceState !== "running" || !info)
+  if (
+    !restore ||
+    restore.kind !== "pitr" ||
+    restore.status !== "succeeded" ||
+    restore.instanceState !== "running" ||
+    !info
+  )
     throw new Error(`restore ${restoreId} has no running restored instance`);
   const superuser = await superuserName(info, info.user);
   return {
-    connection: { host: info.socketDir, port: info.port, user: superuser, database: database ?? info.database },
+    connection: {
+      host: info.socketDir,
+      port: info.port,
+      user: superuser,
+      database: database ?? info.database,
+    },
     viaSocket: true,
     label: `restored instance ${info.name} (127.0.0.1:${info.port})`,
   };
 }
 
-async function withEndpointClient<T>(endpoint: Endpoint, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withEndpointClient<T>(
+  endpoint: Endpoint,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   if (!endpoint.viaSocket) return withNodeClient(endpoint.connection, work);
   const info = { socketDir: endpoint.connection.host, port: endpoint.connection.port };
   const client = await instanceClient(info, endpoint.connection.database, endpoint.connection.user);
@@ -90,20 +104,33 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
   ctx.steps.log(`into database ${request.database} on ${admin.label}`);
   await ctx.persist({
     backupId: backup.id,
-    instance: { host: admin.viaSocket ? "127.0.0.1" : admin.connection.host, port: admin.connection.port, database: request.database } as never,
+    instance: {
+      host: admin.viaSocket ? "127.0.0.1" : admin.connection.host,
+      port: admin.connection.port,
+      database: request.database,
+    } as never,
   });
   ctx.steps.end();
 
   ctx.steps.begin("create database");
   const exists = await databaseExists(admin, request.database);
   if (request.clean) {
-    if (!exists) throw new Error(`database ${request.database} does not exist; restore into a new database without "clean"`);
-    ctx.steps.log(`restoring over the existing database ${request.database} (--clean --if-exists), as confirmed`);
+    if (!exists)
+      throw new Error(
+        `database ${request.database} does not exist; restore into a new database without "clean"`,
+      );
+    ctx.steps.log(
+      `restoring over the existing database ${request.database} (--clean --if-exists), as confirmed`,
+    );
     ctx.steps.end("skipped");
   } else {
     if (exists)
-      throw new Error(`database ${request.database} already exists: choose a new name, or restore over it with clean and its name typed to confirm`);
-    await withEndpointClient(admin, (client) => client.query(`create database ${client.escapeIdentifier(request.database)}`));
+      throw new Error(
+        `database ${request.database} already exists: choose a new name, or restore over it with clean and its name typed to confirm`,
+      );
+    await withEndpointClient(admin, (client) =>
+      client.query(`create database ${client.escapeIdentifier(request.database)}`),
+    );
     ctx.steps.log(`created database ${request.database}`);
     ctx.steps.end();
   }
@@ -123,7 +150,16 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
   ctx.steps.log(`$ pg_restore ${args.join(" ")}`);
   const { connection } = target;
   const result = await withPassfile(
-    target.viaSocket ? [] : [{ host: connection.host, port: connection.port, user: connection.user, password: connection.password ?? "" }],
+    target.viaSocket
+      ? []
+      : [
+          {
+            host: connection.host,
+            port: connection.port,
+            user: connection.user,
+            password: connection.password ?? "",
+          },
+        ],
     (passfile) =>
       runTool({
         program: toolPath("pg_restore"),
@@ -133,14 +169,22 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
       }),
   );
   if (result.code !== 0)
-    throw new Error(`pg_restore failed (exit ${result.code ?? result.signal}): ${result.stderrTail.slice(-3).join(" | ")}`);
+    throw new Error(
+      `pg_restore failed (exit ${result.code ?? result.signal}): ${result.stderrTail.slice(-3).join(" | ")}`,
+    );
   ctx.steps.end();
 
   ctx.steps.begin("verify");
   const counted = await withEndpointClient(target, countTables);
-  ctx.steps.log(`${counted.tables.length} tables, ${counted.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} rows`);
+  ctx.steps.log(
+    `${counted.tables.length} tables, ${counted.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} rows`,
+  );
   await ctx.persist({
-    verification: { databases: [{ name: request.database, sizeBytes: 0, ...counted }], inRecovery: false, check: null } as never,
+    verification: {
+      databases: [{ name: request.database, sizeBytes: 0, ...counted }],
+      inRecovery: false,
+      check: null,
+    } as never,
   });
   ctx.steps.end();
 }
@@ -168,7 +212,9 @@ async function sourceEndpoint(sourceRestoreId: string, database?: string): Promi
       ? instanceEndpoint(request.intoRestoreId, database ?? request.database)
       : clusterEndpoint(request.clusterId, database ?? request.database);
   }
-  throw new Error(`restore ${sourceRestoreId} is a ${source.kind} restore (${source.status}); copy from a succeeded pitr or logical restore`);
+  throw new Error(
+    `restore ${sourceRestoreId} is a ${source.kind} restore (${source.status}); copy from a succeeded pitr or logical restore`,
+  );
 }
 
 export async function runTableRestore(ctx: RestoreContext, restore: Restore): Promise<void> {
@@ -178,7 +224,9 @@ export async function runTableRestore(ctx: RestoreContext, restore: Restore): Pr
   ctx.steps.begin("prepare");
   const source = await sourceEndpoint(request.sourceRestoreId, request.sourceDatabase);
   const target = await clusterEndpoint(request.clusterId, request.database);
-  ctx.steps.log(`copy ${request.table} from ${source.label} (${source.connection.database}) to ${schema}.${newName} on ${target.label} (${target.connection.database})`);
+  ctx.steps.log(
+    `copy ${request.table} from ${source.label} (${source.connection.database}) to ${schema}.${newName} on ${target.label} (${target.connection.database})`,
+  );
   const columns = await withEndpointClient(source, async (client) => {
     const { rows } = await client.query<ColumnDef>(
       `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as "notNull"
@@ -187,7 +235,8 @@ export async function runTableRestore(ctx: RestoreContext, restore: Restore): Pr
     );
     return rows;
   });
-  if (columns.length === 0) throw new Error(`${request.table} does not exist in ${source.label} (${source.connection.database})`);
+  if (columns.length === 0)
+    throw new Error(`${request.table} does not exist in ${source.label} (${source.connection.database})`);
   ctx.steps.end();
 
   ctx.steps.begin("copy");
@@ -197,8 +246,14 @@ export async function runTableRestore(ctx: RestoreContext, restore: Restore): Pr
       const qualifiedNew = `${targetClient.escapeIdentifier(schema)}.${targetClient.escapeIdentifier(newName)}`;
       await targetClient.query("begin");
       try {
-        const { rows } = await targetClient.query<{ exists: boolean }>("select to_regclass($1) is not null as exists", [qualifiedNew]);
-        if (rows[0]!.exists) throw new Error(`${schema}.${newName} already exists on the live database: Walden never overwrites a table`);
+        const { rows } = await targetClient.query<{ exists: boolean }>(
+          "select to_regclass($1) is not null as exists",
+          [qualifiedNew],
+        );
+        if (rows[0]!.exists)
+          throw new Error(
+            `${schema}.${newName} already exists on the live database: Walden never overwrites a table`,
+          );
         const definition = columns
           .map((c) => `${targetClient.escapeIdentifier(c.name)} ${c.type}${c.notNull ? " not null" : ""}`)
           .join(", ");
@@ -211,7 +266,9 @@ export async function runTableRestore(ctx: RestoreContext, restore: Restore): Pr
           targetClient.query(copyFrom(`copy ${qualifiedNew} (${list}) from stdin`)),
         );
         await sourceClient.query("rollback");
-        const counted = await targetClient.query<{ n: string }>(`select count(*)::text as n from ${qualifiedNew}`);
+        const counted = await targetClient.query<{ n: string }>(
+          `select count(*)::text as n from ${qualifiedNew}`,
+        );
         await targetClient.query("commit");
         return Number(counted.rows[0]!.n);
       } catch (error) {
@@ -233,7 +290,11 @@ export async function runTableRestore(ctx: RestoreContext, restore: Restore): Pr
   if (sourceRows !== copied) throw new Error(`the source has ${sourceRows} rows but ${copied} were copied`);
   ctx.steps.log(`row counts match: ${copied}`);
   await ctx.persist({
-    instance: { host: target.connection.host, port: target.connection.port, database: target.connection.database } as never,
+    instance: {
+      host: target.connection.host,
+      port: target.connection.port,
+      database: target.connection.database,
+    } as never,
     verification: { table: `${schema}.${newName}`, rows: copied, sourceRows } as never,
   });
   ctx.steps.end();

@@ -58,15 +58,21 @@ async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }
   }
 }
 
-async function checkTable(request: Extract<RestoreRequest, { kind: "table" }>): Promise<Extract<RestoreRequest, { kind: "table" }>> {
+async function checkTable(
+  request: Extract<RestoreRequest, { kind: "table" }>,
+): Promise<Extract<RestoreRequest, { kind: "table" }>> {
   const source = await getRestoreRowOrThrow(request.sourceRestoreId);
   const usable =
     source.status === "succeeded" &&
     (source.kind === "logical" || (source.kind === "pitr" && source.instanceState === "running"));
   if (!usable)
-    throw new AppError("unprocessable_entity", "sourceRestoreId must name a succeeded logical restore or a running restored instance", {
-      issues: [{ path: "sourceRestoreId", message: "is not a usable source" }],
-    });
+    throw new AppError(
+      "unprocessable_entity",
+      "sourceRestoreId must name a succeeded logical restore or a running restored instance",
+      {
+        issues: [{ path: "sourceRestoreId", message: "is not a usable source" }],
+      },
+    );
   const newName = request.newName ?? restoredTableName(request.table.split(".")[1]!, new Date());
   if (request.confirm !== newName) {
     throw new AppError("unprocessable_entity", `Type the new table's name (${newName}) to confirm`, {
@@ -113,7 +119,10 @@ export async function requestRestore(
       action: purpose === "drill" ? "drill.request" : "restore.request",
       outcome: "success",
       target: { type: "restore", id: restore.id },
-      details: { request, plan: plan && { backupId: plan.backupId, target: plan.target, timeline: plan.timeline } },
+      details: {
+        request,
+        plan: plan && { backupId: plan.backupId, target: plan.target, timeline: plan.timeline },
+      },
     },
     meta,
   );
@@ -121,7 +130,11 @@ export async function requestRestore(
 }
 
 /** Cancels a queued restore at once; asks the worker to stop a running one (202 either way). */
-export async function cancelRestore(actor: Actor, id: string, meta: RequestMeta): Promise<{ id: string; status: string }> {
+export async function cancelRestore(
+  actor: Actor,
+  id: string,
+  meta: RequestMeta,
+): Promise<{ id: string; status: string }> {
   const row = await getRestoreRowOrThrow(id);
   let status: string = row.status;
   if (row.status === "queued") {
@@ -135,7 +148,10 @@ export async function cancelRestore(actor: Actor, id: string, meta: RequestMeta)
     await db().restore.update({ where: { id }, data: { cancelRequestedAt: new Date() } });
     status = "cancelling";
   } else if (status !== "cancelled") {
-    throw new AppError("conflict", `The restore is ${row.status}; only a queued or running restore can be cancelled`);
+    throw new AppError(
+      "conflict",
+      `The restore is ${row.status}; only a queued or running restore can be cancelled`,
+    );
   }
   await audit(actor, { action: "restore.cancel", outcome: "success", target: { type: "restore", id } }, meta);
   return { id, status };
@@ -160,6 +176,10 @@ export async function tearDownRestore(
     });
   await db().restore.update({ where: { id }, data: { expiresAt: new Date() } });
   await enqueue(await jobSender(), "restore.sweep", {});
-  await audit(actor, { action: "restore.teardown", outcome: "success", target: { type: "restore", id } }, meta);
+  await audit(
+    actor,
+    { action: "restore.teardown", outcome: "success", target: { type: "restore", id } },
+    meta,
+  );
   return { id, status: "tearing down" };
 }

@@ -11,7 +11,12 @@ import { reapStaleRestores, runRestore } from "@/lib/restore/run";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { call, makeUser } from "@/test/api-client";
-import { registerSandboxCluster, sandboxPrimary, takePhysicalBackup, withSandboxPrimary } from "@/test/sandbox-cluster";
+import {
+  registerSandboxCluster,
+  sandboxPrimary,
+  takePhysicalBackup,
+  withSandboxPrimary,
+} from "@/test/sandbox-cluster";
 
 // Point-in-time restores of the sandbox, compared exactly: the md5 of the table's ordered
 // rows at each point before the damage must be what the restored instance holds.
@@ -40,7 +45,9 @@ beforeAll(async () => {
   clusterId = await registerSandboxCluster(`pitr-${run}`);
   await withSandboxPrimary(async (client) => {
     await client.query(`create table ${table} (id int primary key, amount int not null, note text)`);
-    await client.query(`insert into ${table} select g, g * 10, 'order ' || g from generate_series(1, 1000) g`);
+    await client.query(
+      `insert into ${table} select g, g * 10, 'order ' || g from generate_series(1, 1000) g`,
+    );
     md5.initial = (await tableMd5(client))!;
   });
   const backupId = await takePhysicalBackup(clusterId);
@@ -50,7 +57,8 @@ beforeAll(async () => {
     md5.updated = (await tableMd5(client))!;
     afterUpdate = (await client.query<{ t: Date }>("select clock_timestamp() as t")).rows[0]!.t.toISOString();
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    beforeDeleteLsn = (await client.query<{ l: string }>("select pg_current_wal_insert_lsn()::text as l")).rows[0]!.l;
+    beforeDeleteLsn = (await client.query<{ l: string }>("select pg_current_wal_insert_lsn()::text as l"))
+      .rows[0]!.l;
     await client.query("begin");
     deleteXid = (await client.query<{ x: string }>("select txid_current()::text as x")).rows[0]!.x;
     await client.query(`delete from ${table} where id > 900`);
@@ -79,7 +87,14 @@ async function restoreTo(target: Record<string, unknown>, extra: Record<string, 
   const planned = await planPitrRestore(request);
   if (!planned.ok) throw new Error(planned.message);
   const row = await db().restore.create({
-    data: { clusterId, kind: "pitr", request, plan: planned.plan as never, backupId: planned.plan.backupId, requestedBy: "test" },
+    data: {
+      clusterId,
+      kind: "pitr",
+      request,
+      plan: planned.plan as never,
+      backupId: planned.plan.backupId,
+      requestedBy: "test",
+    },
   });
   created.push(row.id);
   expect(await runRestore(row.id, "test-worker")).toBe(true);
@@ -87,7 +102,9 @@ async function restoreTo(target: Record<string, unknown>, extra: Record<string, 
   if (done.status !== "succeeded") {
     const steps = done.steps as { name: string; status: string; log: string[] }[];
     const failed = steps.find((step) => step.status === "failed");
-    throw new Error(`restore ${done.status}: ${done.error}\n${failed?.name}: ${failed?.log.slice(-12).join("\n")}`);
+    throw new Error(
+      `restore ${done.status}: ${done.error}\n${failed?.name}: ${failed?.log.slice(-12).join("\n")}`,
+    );
   }
   return done;
 }
@@ -118,8 +135,12 @@ describe("point-in-time restore of the sandbox", () => {
     expect(steps.map((s) => s.status)).toEqual(Array(8).fill("succeeded"));
     expect(steps.find((s) => s.name === "replay")!.log.join("\n")).toMatch(/recovery stopping before commit/);
     expect((restore.reached as { lsn: string }).lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
-    const verification = restore.verification as { databases: { name: string; tables: { name: string; rows: number }[] }[] };
-    expect(verification.databases.find((d) => d.name === "app")!.tables.find((t) => t.name === table)!.rows).toBe(1000);
+    const verification = restore.verification as {
+      databases: { name: string; tables: { name: string; rows: number }[] }[];
+    };
+    expect(
+      verification.databases.find((d) => d.name === "app")!.tables.find((t) => t.name === table)!.rows,
+    ).toBe(1000);
     await finish(restore.id);
   });
 
@@ -156,7 +177,10 @@ describe("point-in-time restore of the sandbox", () => {
   });
 
   it("restores to the latest archived commit: the table is dropped there, and a check query runs", async () => {
-    const restore = await restoreTo({ type: "latest" }, { checkSql: "select count(*) as n from pg_class where relname = 'pg_class'" });
+    const restore = await restoreTo(
+      { type: "latest" },
+      { checkSql: "select count(*) as n from pg_class where relname = 'pg_class'" },
+    );
     expect(restore.status).toBe("succeeded");
     expect(await restoredMd5(restore)).toBeNull();
     const check = (restore.verification as { check: { rows: unknown[][] } }).check;
@@ -173,13 +197,22 @@ describe("targets refused before anything starts", () => {
   });
 
   it("refuses a time before the earliest restorable backup", async () => {
-    const result = await plan({ type: "time", value: new Date(backupFinishedAt.getTime() - 3_600_000).toISOString() });
+    const result = await plan({
+      type: "time",
+      value: new Date(backupFinishedAt.getTime() - 3_600_000).toISOString(),
+    });
     expect(result).toMatchObject({ ok: false, reason: "before_earliest" });
   });
 
   it("refuses an xid and a restore point the archive does not hold", async () => {
-    expect(await plan({ type: "xid", value: "4000000000" })).toMatchObject({ ok: false, reason: "unknown_xid" });
-    expect(await plan({ type: "name", value: `never-made-${run}` })).toMatchObject({ ok: false, reason: "unknown_name" });
+    expect(await plan({ type: "xid", value: "4000000000" })).toMatchObject({
+      ok: false,
+      reason: "unknown_xid",
+    });
+    expect(await plan({ type: "name", value: `never-made-${run}` })).toMatchObject({
+      ok: false,
+      reason: "unknown_name",
+    });
   });
 
   it("rejects a time without an offset (422) and a viewer (403) at the API", async () => {
@@ -196,7 +229,9 @@ describe("targets refused before anything starts", () => {
       body: { clusterId, kind: "pitr", target: { type: "latest" } },
     });
     expect(byViewer.status).toBe(403);
-    expect(await db().restore.count({ where: { clusterId, requestedBy: { contains: viewer.email } } })).toBe(0);
+    expect(await db().restore.count({ where: { clusterId, requestedBy: { contains: viewer.email } } })).toBe(
+      0,
+    );
   });
 });
 
@@ -206,7 +241,9 @@ describe("stopping a restore", () => {
   beforeAll(async () => {
     // About 100 MB of WAL after the backup, so replay lasts long enough to be interrupted.
     await withSandboxPrimary(async (client) => {
-      await client.query(`create table ${table}_bulk as select g as id, repeat('x', 200) as pad from generate_series(1, 400000) g`);
+      await client.query(
+        `create table ${table}_bulk as select g as id, repeat('x', 200) as pad from generate_series(1, 400000) g`,
+      );
       await client.query(`drop table ${table}_bulk`);
       await waitForArchived(sandbox.cluster.archiveDir, await switchWal(client), 60_000);
     });
@@ -228,7 +265,8 @@ describe("stopping a restore", () => {
       const row = await db().restore.findUniqueOrThrow({ where: { id } });
       const steps = row.steps as { name: string; status: string }[];
       if (steps.some((s) => s.name === step && s.status === "running")) return row;
-      if (row.status !== "queued" && row.status !== "running") throw new Error(`restore ended ${row.status} before ${step}: ${row.error}`);
+      if (row.status !== "queued" && row.status !== "running")
+        throw new Error(`restore ended ${row.status} before ${step}: ${row.error}`);
       if (Date.now() > deadline) throw new Error(`step ${step} did not start`);
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
@@ -243,7 +281,9 @@ describe("stopping a restore", () => {
     const row = await db().restore.findUniqueOrThrow({ where: { id } });
     expect(row.status).toBe("cancelled");
     expect(row.instanceState).toBe("removed");
-    expect((row.steps as { name: string; status: string }[]).find((s) => s.name === "replay")!.status).toBe("cancelled");
+    expect((row.steps as { name: string; status: string }[]).find((s) => s.name === "replay")!.status).toBe(
+      "cancelled",
+    );
     expect(existsSync(instancePaths(id).root)).toBe(false);
   });
 

@@ -32,7 +32,16 @@ import type { RestoreContext } from "./run";
 // restore.run for kind "pitr": a base backup and archived WAL replayed into a new instance,
 // step by step, ending with a verification of what the instance holds.
 
-export const PITR_STEPS = ["plan", "prepare", "extract", "configure", "start", "replay", "verify", "ready"] as const;
+export const PITR_STEPS = [
+  "plan",
+  "prepare",
+  "extract",
+  "configure",
+  "start",
+  "replay",
+  "verify",
+  "ready",
+] as const;
 
 /** Replay gives up after this long without reaching the target. */
 const REPLAY_TIMEOUT_MS = 2 * 60 * 60_000;
@@ -55,7 +64,11 @@ export interface TableCount {
 export interface Verification {
   databases: { name: string; sizeBytes: number; tables: TableCount[]; truncated: boolean }[];
   inRecovery: boolean;
-  check: { database: string; columns: string[]; rows: unknown[][]; truncated: boolean } | { skipped: string } | { error: string } | null;
+  check:
+    | { database: string; columns: string[]; rows: unknown[][]; truncated: boolean }
+    | { skipped: string }
+    | { error: string }
+    | null;
 }
 
 async function readFrom(file: string, offset: number): Promise<Buffer> {
@@ -96,7 +109,9 @@ async function configure(paths: InstancePaths, settings: string, log: (line: str
   await fs.writeFile(path.join(dataDir, "pg_hba.conf"), restoredHba());
   await fs.writeFile(path.join(dataDir, "recovery.signal"), "");
   await giveToServerUser(paths.root);
-  log("postgresql.auto.conf: recovery settings appended; pg_hba.conf: local trust on the private socket, md5 on 127.0.0.1; recovery.signal written");
+  log(
+    "postgresql.auto.conf: recovery settings appended; pg_hba.conf: local trust on the private socket, md5 on 127.0.0.1; recovery.signal written",
+  );
 }
 
 interface ReplayState {
@@ -195,7 +210,8 @@ async function follow(
         if (finished) return state;
       }
     }
-    if (Date.now() > deadline) throw new Error(`replay did not reach the target within ${REPLAY_TIMEOUT_MS / 60_000} minutes`);
+    if (Date.now() > deadline)
+      throw new Error(`replay did not reach the target within ${REPLAY_TIMEOUT_MS / 60_000} minutes`);
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
   }
 }
@@ -256,14 +272,22 @@ async function runCheck(
   const admin = await instanceClient(info, database, superuser);
   try {
     if (inRecovery) {
-      const { rows } = await admin.query<{ super: boolean }>("select rolsuper as super from pg_roles where rolname = $1", [registeredRole]);
+      const { rows } = await admin.query<{ super: boolean }>(
+        "select rolsuper as super from pg_roles where rolname = $1",
+        [registeredRole],
+      );
       if (rows[0]?.super !== false)
-        return { skipped: `a paused instance is read-only, so no check role can be made, and ${registeredRole} is a superuser; promote to run the check` };
+        return {
+          skipped: `a paused instance is read-only, so no check role can be made, and ${registeredRole} is a superuser; promote to run the check`,
+        };
       role = registeredRole;
     } else {
       const exists = await admin.query("select 1 from pg_roles where rolname = $1", [CHECK_ROLE]);
-      if (exists.rowCount === 0) await admin.query(`create role ${CHECK_ROLE} login nosuperuser nocreatedb nocreaterole`);
-      const version = await admin.query<{ v: number }>("select current_setting('server_version_num')::int as v");
+      if (exists.rowCount === 0)
+        await admin.query(`create role ${CHECK_ROLE} login nosuperuser nocreatedb nocreaterole`);
+      const version = await admin.query<{ v: number }>(
+        "select current_setting('server_version_num')::int as v",
+      );
       if (version.rows[0]!.v >= 140000) await admin.query(`grant pg_read_all_data to ${CHECK_ROLE}`);
     }
   } finally {
@@ -274,7 +298,10 @@ async function runCheck(
     await client.query("begin read only");
     await client.query("set local statement_timeout = '30s'");
     const inner = sql.trim().replace(/;\s*$/, "");
-    const result = await client.query({ text: `select * from (${inner}) as check_query limit ${CHECK_ROWS + 1}`, rowMode: "array" });
+    const result = await client.query({
+      text: `select * from (${inner}) as check_query limit ${CHECK_ROWS + 1}`,
+      rowMode: "array",
+    });
     await client.query("rollback");
     return {
       database,
@@ -320,13 +347,22 @@ async function verify(
     try {
       const counted = await countTables(dbClient);
       verification.databases.push({ name: database.name, sizeBytes: Number(database.size), ...counted });
-      ctx.steps.log(`${database.name}: ${counted.tables.length} tables, ${counted.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} rows`);
+      ctx.steps.log(
+        `${database.name}: ${counted.tables.length} tables, ${counted.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} rows`,
+      );
     } finally {
       await dbClient.end().catch(() => {});
     }
   }
   if (request.checkSql) {
-    verification.check = await runCheck(info, superuser, registeredRole, info.database, request.checkSql, inRecovery);
+    verification.check = await runCheck(
+      info,
+      superuser,
+      registeredRole,
+      info.database,
+      request.checkSql,
+      inRecovery,
+    );
     ctx.steps.log(
       verification.check && "columns" in verification.check
         ? `check query: ${verification.check.rows.length} rows`
@@ -354,11 +390,14 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
 
   ctx.steps.begin("prepare");
   const backup = await db().backup.findUniqueOrThrow({ where: { id: plan.backupId } });
-  if (!backup.path || backup.status !== "succeeded") throw new Error(`backup ${backup.id} is ${backup.status}, not restorable`);
+  if (!backup.path || backup.status !== "succeeded")
+    throw new Error(`backup ${backup.id} is ${backup.status}, not restorable`);
   const serverMajor = Math.floor(toolVersionNum("pg_ctl") / 10000);
   const backupMajor = Math.floor((backup.serverVersionNum ?? 0) / 10000);
   if (backupMajor && backupMajor !== serverMajor)
-    throw new Error(`the backup is from PostgreSQL ${backupMajor}, but this worker has PostgreSQL ${serverMajor} server programs`);
+    throw new Error(
+      `the backup is from PostgreSQL ${backupMajor}, but this worker has PostgreSQL ${serverMajor} server programs`,
+    );
   const paths = instancePaths(restore.id);
   const port = await allocatePort();
   const database = request.database ?? primary?.database ?? "postgres";
@@ -396,8 +435,12 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
     socketDir: paths.socketDir,
     clusterName: info.name,
   });
-  await configure(paths, renderSettings(`Walden restore ${restore.id}`, settings), (line) => ctx.steps.log(line));
-  for (const [key, value] of Object.entries(settings).filter(([key]) => key.startsWith("recovery_") || key === "restore_command"))
+  await configure(paths, renderSettings(`Walden restore ${restore.id}`, settings), (line) =>
+    ctx.steps.log(line),
+  );
+  for (const [key, value] of Object.entries(settings).filter(
+    ([key]) => key.startsWith("recovery_") || key === "restore_command",
+  ))
     ctx.steps.log(`${key} = ${String(value)}`);
   ctx.steps.end();
 
@@ -419,13 +462,22 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
     await ctx.persist({
       instanceState: "stopped",
       reached: { lsn: plan.toLsn, time: plan.toTime, stoppedAt: replay.stopping } as never,
-      verification: { databases: [], inRecovery: true, check: { skipped: "the instance shut down at the target" } } as never,
+      verification: {
+        databases: [],
+        inRecovery: true,
+        check: { skipped: "the instance shut down at the target" },
+      } as never,
     });
-    ctx.steps.log("not verified by connecting: the instance was asked to shut down at the target; start it to inspect it");
+    ctx.steps.log(
+      "not verified by connecting: the instance was asked to shut down at the target; start it to inspect it",
+    );
     ctx.steps.end("skipped");
   } else {
     const { verification, reached } = await verify(ctx, info, await su(), registeredRole, request);
-    await ctx.persist({ verification: verification as never, reached: { ...reached, stoppedAt: replay.stopping } as never });
+    await ctx.persist({
+      verification: verification as never,
+      reached: { ...reached, stoppedAt: replay.stopping } as never,
+    });
     ctx.steps.log(`reached ${reached.lsn ?? "?"} (last replayed commit ${reached.time ?? "unknown"})`);
     ctx.steps.end();
   }

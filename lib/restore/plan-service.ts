@@ -19,7 +19,9 @@ export async function planPitrRestore(request: PitrRestoreRequest): Promise<Plan
     const search = await findTargetRecord(await scanArchive(cluster.archivePath), request.target);
     record = search.record;
     if (search.capped)
-      warnings.push(`Only the newest ${search.segmentsRead} archived segments were searched for the ${request.target.type}.`);
+      warnings.push(
+        `Only the newest ${search.segmentsRead} archived segments were searched for the ${request.target.type}.`,
+      );
   }
   const backups = await db().backup.findMany({
     where: { clusterId: cluster.id, kind: "physical", status: "succeeded" },
@@ -34,6 +36,7 @@ export async function planPitrRestore(request: PitrRestoreRequest): Promise<Plan
     backupBytes: new Map(backups.map((b) => [b.id, Number(b.sizeBytes ?? 0)])),
     segmentSize: window.archive?.segmentSize ?? 16 * 1024 * 1024,
   });
-  if (result.ok) result.plan.warnings.push(...warnings, ...window.problems.filter((p) => /gap|missing/i.test(p)));
+  if (result.ok)
+    result.plan.warnings.push(...warnings, ...window.problems.filter((p) => /gap|missing/i.test(p)));
   return result;
 }

@@ -176,8 +176,9 @@ function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
   const { window, target } = input;
   const value = (target as { value: string }).value;
   const time = ms(value);
-  const cutBy = window.gaps.find((gap) => gap.from && ms(gap.from) < time);
-  if (window.latest && time > ms(window.latest) && cutBy && (!cutBy.to || time >= ms(cutBy.to))) {
+  // A gap right after the newest range: later WAL exists, but no backup leads across the gap.
+  const cutBy = window.gaps.find((gap) => gap.from && window.latest && ms(gap.from) >= ms(window.latest));
+  if (window.latest && time > ms(window.latest) && cutBy) {
     return refuse(
       window,
       "in_gap",
@@ -226,7 +227,8 @@ function planLsn(input: PlanInput, all: Candidate[], lsn: string, what: string):
   if (fitting.length > 0) return choose(window, fitting, input.backupId, what);
   const stops = all.map((c) => parseLsn(c.backup.stopLsn!));
   const lasts = all.flatMap((c) => (c.range.lastCommit ? [parseLsn(c.range.lastCommit.lsn)] : []));
-  if (all.length === 0) return refuse(window, "no_backup", "No backup can be restored to a point in time yet.");
+  if (all.length === 0)
+    return refuse(window, "no_backup", "No backup can be restored to a point in time yet.");
   if (lasts.length && position > lasts.reduce((a, b) => (a > b ? a : b))) {
     return refuse(
       window,
@@ -254,7 +256,10 @@ function timelineSetting(
   if (choice === "current") {
     return chosen.backup.timeline === checked
       ? { setting: "current", warning: null }
-      : { setting: "current", warning: `The archive continues on timeline ${checked}; "current" stays on ${chosen.backup.timeline}.` };
+      : {
+          setting: "current",
+          warning: `The archive continues on timeline ${checked}; "current" stays on ${chosen.backup.timeline}.`,
+        };
   }
   if (choice === "latest") return { setting: "latest", warning: null };
   // A number: it must descend from the backup's timeline.
@@ -270,7 +275,8 @@ function timelineSetting(
   }
   return {
     setting: String(choice),
-    warning: choice === checked ? null : `Archive coverage was checked along timeline ${checked}, not ${choice}.`,
+    warning:
+      choice === checked ? null : `Archive coverage was checked along timeline ${checked}, not ${choice}.`,
   };
 }
 
@@ -314,7 +320,9 @@ export function planRestore(input: PlanInput): PlanResult {
       toLsn = input.record.lsn;
       toTime = input.record.time;
       if ((input.record.duplicates ?? 0) > 0)
-        warnings.push(`${input.record.duplicates} other restore points share this name; recovery stops at the first one it replays.`);
+        warnings.push(
+          `${input.record.duplicates} other restore points share this name; recovery stops at the first one it replays.`,
+        );
       break;
     }
     case "immediate": {
@@ -325,7 +333,11 @@ export function planRestore(input: PlanInput): PlanResult {
           range: window.ranges.find((r) => r.backupIds.includes(backup.id)) ?? syntheticRange(backup),
         }));
       if (usable.length === 0)
-        return refuse(window, "no_backup", "No succeeded physical backup has its WAL complete in the archive.");
+        return refuse(
+          window,
+          "no_backup",
+          "No succeeded physical backup has its WAL complete in the archive.",
+        );
       chosen = choose(window, usable, input.backupId, "a consistent state");
       if (!("ok" in chosen)) {
         toLsn = chosen.backup.stopLsn;
@@ -350,7 +362,10 @@ export function planRestore(input: PlanInput): PlanResult {
   }
   if ("ok" in chosen) return chosen;
 
-  const timeline = target.type === "latest" && input.timeline === undefined ? { setting: "latest", warning: null } : timelineSetting(input, chosen);
+  const timeline =
+    target.type === "latest" && input.timeline === undefined
+      ? { setting: "latest", warning: null }
+      : timelineSetting(input, chosen);
   if ("ok" in timeline) return timeline;
   if (timeline.warning) warnings.push(timeline.warning);
 

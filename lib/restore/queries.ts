@@ -56,7 +56,10 @@ function instanceView(row: Restore): RestoreView["instance"] {
     name: info.name,
     dataDir: info.dataDir,
     state: row.instanceState,
-    psql: running && info.user ? `psql -h ${info.host} -p ${info.port} -U ${info.user} -d ${info.database}` : null,
+    psql:
+      running && info.user
+        ? `psql -h ${info.host} -p ${info.port} -U ${info.user} -d ${info.database}`
+        : null,
   };
 }
 

@@ -55,7 +55,10 @@ export async function runRestore(restoreId: string, workerId: string): Promise<b
       eta = etaSeconds;
     },
     async checkCancelled() {
-      const row = await db().restore.findUnique({ where: { id: restoreId }, select: { cancelRequestedAt: true } });
+      const row = await db().restore.findUnique({
+        where: { id: restoreId },
+        select: { cancelRequestedAt: true },
+      });
       if (row?.cancelRequestedAt) throw new RestoreCancelled("cancelled by request");
     },
     async persist(data) {
@@ -81,17 +84,23 @@ export async function runRestore(restoreId: string, workerId: string): Promise<b
       status: "succeeded",
       finishedAt,
       rtoMs: finishedAt.getTime() - startedAt.getTime(),
-      expiresAt: restore.kind === "pitr" && restore.purpose !== "drill" ? new Date(finishedAt.getTime() + ttlHours * 3_600_000) : null,
+      expiresAt:
+        restore.kind === "pitr" && restore.purpose !== "drill"
+          ? new Date(finishedAt.getTime() + ttlHours * 3_600_000)
+          : null,
     });
   } catch (error) {
     const cancelled = error instanceof RestoreCancelled;
     const message = error instanceof Error ? error.message : String(error);
     steps.log(cancelled ? "cancelled: stopping the instance and removing its files" : `failed: ${message}`);
     steps.finish(cancelled ? "cancelled" : "failed");
-    const cleanup = restore.kind === "pitr" ? await removeInstance(instancePaths(restoreId)).then(
-      () => null,
-      (e: Error) => e.message,
-    ) : null;
+    const cleanup =
+      restore.kind === "pitr"
+        ? await removeInstance(instancePaths(restoreId)).then(
+            () => null,
+            (e: Error) => e.message,
+          )
+        : null;
     await save({
       status: cancelled ? "cancelled" : "failed",
       error: cancelled ? null : message,
@@ -136,7 +145,11 @@ export async function reapStaleRestores(staleAfterMs = STALE_AFTER_MS): Promise<
 /** Tears down restored instances whose time to live is over (or that were asked to go). */
 export async function tearDownExpired(now = new Date()): Promise<string[]> {
   const expired = await db().restore.findMany({
-    where: { instanceState: { in: ["running", "stopped"] }, expiresAt: { lte: now }, status: { in: ["succeeded", "failed", "cancelled"] } },
+    where: {
+      instanceState: { in: ["running", "stopped"] },
+      expiresAt: { lte: now },
+      status: { in: ["succeeded", "failed", "cancelled"] },
+    },
     select: { id: true },
   });
   for (const { id } of expired) {

@@ -39,7 +39,8 @@ export function classifyLogLine(line: string): LogEvent | null {
   if (/consistent recovery state reached/.test(line)) return { kind: "consistent" };
   if (/recovery has paused|pausing at the end of recovery/.test(line)) return { kind: "paused" };
   if (/database system is ready to accept connections/.test(line)) return { kind: "ready" };
-  if (/database system is ready to accept read[- ]only connections/.test(line)) return { kind: "note", text: message(line) };
+  if (/database system is ready to accept read[- ]only connections/.test(line))
+    return { kind: "note", text: message(line) };
   if (/database system is shut down/.test(line)) return { kind: "shutdown" };
   if (/archive recovery complete/.test(line)) return { kind: "promoted" };
   if (NOTABLE.some((pattern) => pattern.test(line))) return { kind: "note", text: message(line) };

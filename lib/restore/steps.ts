@@ -22,7 +22,13 @@ export class StepTracker {
     names: readonly string[],
     private readonly onChange: () => void = () => {},
   ) {
-    this.steps = names.map((name) => ({ name, status: "pending", startedAt: null, finishedAt: null, log: [] }));
+    this.steps = names.map((name) => ({
+      name,
+      status: "pending",
+      startedAt: null,
+      finishedAt: null,
+      log: [],
+    }));
   }
 
   begin(name: string): void {

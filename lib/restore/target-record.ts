@@ -51,13 +51,22 @@ export async function findTargetRecord(
   for (const segment of segments) {
     if (read >= MAX_SEARCH_SEGMENTS) return { record: found, segmentsRead: read, capped: true };
     const name = walFileName(segment.timeline, segment.segno, scan.segmentSize);
-    const lines = await dump(scan.root, name, segment.timeline, target.type === "xid" ? "Transaction" : "XLOG");
+    const lines = await dump(
+      scan.root,
+      name,
+      segment.timeline,
+      target.type === "xid" ? "Transaction" : "XLOG",
+    );
     read += 1;
     if (target.type === "xid") {
       for (const line of lines) {
         const parsed = parseWaldumpLine(line);
         if (parsed?.kind === "commit" && String(parsed.commit.xid) === target.value) {
-          return { record: { lsn: parsed.commit.lsn, time: parsed.commit.time }, segmentsRead: read, capped: false };
+          return {
+            record: { lsn: parsed.commit.lsn, time: parsed.commit.time },
+            segmentsRead: read,
+            capped: false,
+          };
         }
       }
     } else {

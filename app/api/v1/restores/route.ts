@@ -11,7 +11,10 @@ export const GET = withRoute({ role: "viewer", action: "restore.list" }, ({ req 
 );
 
 // POST /api/v1/restores — plan (422 when the target cannot be reached) and queue a restore (operator)
-export const POST = withRoute({ role: "operator", action: "restore.request" }, async ({ req, actor, meta }) => {
-  const request = restoreRequestSchema.parse(await readJson(req));
-  return json(await requestRestore(actor, request, meta), 202);
-});
+export const POST = withRoute(
+  { role: "operator", action: "restore.request" },
+  async ({ req, actor, meta }) => {
+    const request = restoreRequestSchema.parse(await readJson(req));
+    return json(await requestRestore(actor, request, meta), 202);
+  },
+);

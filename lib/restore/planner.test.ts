@@ -1,0 +1,283 @@
+import { describe, expect, it } from "vitest";
+import type { WindowComputation } from "@/lib/wal/compute-window";
+import { formatBytes, planRestore, type PlanInput } from "./planner";
+
+// Two backups on timeline 1, a range from each, and a gap of WAL between them:
+//   backup A ends 10:00 (0/3000100), WAL to 0/5FFFFFF, last commit 10:30 at 0/5000200
+//   gap 000000010000000000000006 (commits 10:30 … 11:10 unreadable around it)
+//   backup B ends 11:00 (0/8000100), WAL to 0/AFFFFFF, last commit 12:00 at 0/A000300
+const MiB = 1024 * 1024;
+const window: WindowComputation = {
+  earliest: "2026-11-26T10:00:00.000Z",
+  latest: "2026-11-26T12:00:00.000Z",
+  ranges: [
+    {
+      from: "2026-11-26T10:00:00.000Z",
+      to: "2026-11-26T10:30:00.000Z",
+      timeline: 1,
+      fromBackupId: "a",
+      backupIds: ["a"],
+      fromWal: "000000010000000000000003",
+      toWal: "000000010000000000000005",
+      lastCommit: { xid: 700, lsn: "0/5000200", time: "2026-11-26T10:30:00.000Z" },
+    },
+    {
+      from: "2026-11-26T11:00:00.000Z",
+      to: "2026-11-26T12:00:00.000Z",
+      timeline: 1,
+      fromBackupId: "b",
+      backupIds: ["b"],
+      fromWal: "000000010000000000000008",
+      toWal: "00000001000000000000000A",
+      lastCommit: { xid: 900, lsn: "0/A000300", time: "2026-11-26T12:00:00.000Z" },
+    },
+  ],
+  timelines: [
+    {
+      timeline: 1,
+      parent: null,
+      switchLsn: null,
+      reason: null,
+      hasHistoryFile: false,
+      firstWal: null,
+      lastWal: null,
+      segments: 8,
+    },
+    {
+      timeline: 2,
+      parent: 1,
+      switchLsn: "0/9000000",
+      reason: "promoted",
+      hasHistoryFile: true,
+      firstWal: null,
+      lastWal: null,
+      segments: 1,
+    },
+  ],
+  gaps: [
+    {
+      timeline: 1,
+      fromWal: "000000010000000000000006",
+      toWal: "000000010000000000000007",
+      from: "2026-11-26T10:30:00.000Z",
+      to: "2026-11-26T11:10:00.000Z",
+    } as WindowComputation["gaps"][number],
+  ],
+  backups: [
+    {
+      id: "a",
+      label: "nightly",
+      startLsn: "0/3000028",
+      stopLsn: "0/3000100",
+      timeline: 1,
+      startWal: "000000010000000000000003",
+      stopWal: "000000010000000000000003",
+      finishedAt: "2026-11-26T10:00:00.000Z",
+      walComplete: true,
+      restorableFrom: "2026-11-26T10:00:00.000Z",
+      restorableTo: "2026-11-26T10:30:00.000Z",
+      targetTimeline: 1,
+      missingWal: [],
+    },
+    {
+      id: "b",
+      label: null,
+      startLsn: "0/8000028",
+      stopLsn: "0/8000100",
+      timeline: 1,
+      startWal: "000000010000000000000008",
+      stopWal: "000000010000000000000008",
+      finishedAt: "2026-11-26T11:00:00.000Z",
+      walComplete: true,
+      restorableFrom: "2026-11-26T11:00:00.000Z",
+      restorableTo: "2026-11-26T12:00:00.000Z",
+      targetTimeline: 1,
+      missingWal: [],
+    },
+  ],
+  problems: [],
+};
+
+const base: Omit<PlanInput, "target"> = {
+  window,
+  segmentSize: 16 * MiB,
+  backupBytes: new Map([
+    ["a", 150 * MiB],
+    ["b", 300 * MiB],
+  ]),
+  rates: { extractBytesPerSecond: 150 * MiB, replayBytesPerSecond: 80 * MiB, startupSeconds: 5 },
+};
+
+function plan(input: Partial<PlanInput> & Pick<PlanInput, "target">) {
+  return planRestore({ ...base, ...input });
+}
+
+describe("planRestore: time targets", () => {
+  it("picks the newest backup that ends before the time, inside its range", () => {
+    const result = plan({ target: { type: "time", value: "2026-11-26T11:30:00.000Z", inclusive: true } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan).toMatchObject({
+      backupId: "b",
+      fromLsn: "0/8000028",
+      toTime: "2026-11-26T11:30:00.000Z",
+      timeline: "1",
+    });
+    // From the start of B to the end of segment 0A: 0/8000028 … 0/B000000.
+    expect(result.plan.walBytes).toBe(0xb000000 - 0x8000028);
+    expect(result.plan.estimateSeconds).toBe(Math.ceil(5 + 2 + result.plan.walBytes / (80 * MiB)));
+    expect(result.plan.summary).toMatch(/2026-11-26T11:30:00.000Z \(UTC\)/);
+  });
+
+  it("uses the older backup for a time before the newer one ends", () => {
+    const result = plan({ target: { type: "time", value: "2026-11-26T10:15:00.000Z", inclusive: true } });
+    expect(result.ok && result.plan.backupId).toBe("a");
+  });
+
+  it("refuses a time after the latest archived commit, with the window", () => {
+    const result = plan({ target: { type: "time", value: "2026-11-26T12:00:01.000Z", inclusive: true } });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: "after_latest",
+      window: { latest: window.latest, earliest: window.earliest },
+    });
+    expect(!result.ok && result.message).toMatch(
+      /after the latest archived commit \(2026-11-26T12:00:00.000Z\)/,
+    );
+  });
+
+  it("refuses a time before the earliest backup", () => {
+    expect(
+      plan({ target: { type: "time", value: "2026-11-26T09:59:59.000Z", inclusive: true } }),
+    ).toMatchObject({
+      ok: false,
+      reason: "before_earliest",
+    });
+  });
+
+  it("refuses a time inside the WAL gap, naming the missing segments", () => {
+    const result = plan({ target: { type: "time", value: "2026-11-26T10:45:00.000Z", inclusive: true } });
+    expect(result).toMatchObject({ ok: false, reason: "in_gap" });
+    expect(!result.ok && result.message).toMatch(/000000010000000000000006 … 000000010000000000000007/);
+  });
+
+  it("refuses a time after a gap that no later backup covers", () => {
+    const onlyA = { ...window, latest: "2026-11-26T10:30:00.000Z", ranges: [window.ranges[0]!] };
+    const result = plan({
+      window: onlyA,
+      target: { type: "time", value: "2026-11-26T11:30:00.000Z", inclusive: true },
+    });
+    expect(result).toMatchObject({ ok: false, reason: "in_gap" });
+    expect(!result.ok && result.message).toMatch(/Take a new base backup/);
+  });
+
+  it("honours a chosen backup that fits, and refuses one that does not", () => {
+    const at = { type: "time" as const, value: "2026-11-26T11:30:00.000Z", inclusive: true };
+    expect(plan({ target: at, backupId: "b" })).toMatchObject({ ok: true, plan: { backupId: "b" } });
+    expect(plan({ target: at, backupId: "a" })).toMatchObject({ ok: false, reason: "backup_not_usable" });
+    expect(plan({ target: at, backupId: "zzz" })).toMatchObject({ ok: false, reason: "backup_not_usable" });
+  });
+});
+
+describe("planRestore: lsn, xid, name, immediate, latest", () => {
+  it("plans an LSN inside a range and refuses one past the last commit", () => {
+    expect(plan({ target: { type: "lsn", value: "0/9000000", inclusive: true } })).toMatchObject({
+      ok: true,
+      plan: { backupId: "b", toLsn: "0/9000000", walBytes: 0x9000000 - 0x8000028 },
+    });
+    expect(plan({ target: { type: "lsn", value: "0/A000301", inclusive: true } })).toMatchObject({
+      ok: false,
+      reason: "after_latest",
+    });
+    expect(plan({ target: { type: "lsn", value: "0/3000000", inclusive: true } })).toMatchObject({
+      ok: false,
+      reason: "before_earliest",
+    });
+    expect(plan({ target: { type: "lsn", value: "0/6800000", inclusive: true } })).toMatchObject({
+      ok: false,
+      reason: "in_gap",
+    });
+  });
+
+  it("plans an xid from the commit record the worker found, and refuses an unknown one", () => {
+    const target = { type: "xid" as const, value: "850", inclusive: false };
+    expect(plan({ target, record: { lsn: "0/9500000", time: "2026-11-26T11:40:00.000Z" } })).toMatchObject({
+      ok: true,
+      plan: { backupId: "b", toLsn: "0/9500000", toTime: "2026-11-26T11:40:00.000Z", target },
+    });
+    expect(plan({ target, record: null })).toMatchObject({ ok: false, reason: "unknown_xid" });
+  });
+
+  it("plans a named restore point and warns about duplicates", () => {
+    const result = plan({
+      target: { type: "name", value: "before-upgrade" },
+      record: { lsn: "0/4000000", time: null, duplicates: 1 },
+    });
+    expect(result).toMatchObject({ ok: true, plan: { backupId: "a" } });
+    expect(result.ok && result.plan.warnings.join()).toMatch(/1 other restore points/);
+    expect(plan({ target: { type: "name", value: "x" }, record: null })).toMatchObject({
+      ok: false,
+      reason: "unknown_name",
+    });
+  });
+
+  it("restores as soon as consistent from the newest complete backup, or the chosen one", () => {
+    expect(plan({ target: { type: "immediate" } })).toMatchObject({
+      ok: true,
+      plan: { backupId: "b", toLsn: "0/8000100" },
+    });
+    expect(plan({ target: { type: "immediate" }, backupId: "a" })).toMatchObject({
+      ok: true,
+      plan: { backupId: "a", toLsn: "0/3000100" },
+    });
+  });
+
+  it("restores to the latest commit of the newest range, following the latest timeline", () => {
+    expect(plan({ target: { type: "latest" } })).toMatchObject({
+      ok: true,
+      plan: { backupId: "b", toLsn: "0/A000300", toTime: "2026-11-26T12:00:00.000Z", timeline: "latest" },
+    });
+  });
+});
+
+describe("planRestore: timelines", () => {
+  const at = { type: "time" as const, value: "2026-11-26T11:30:00.000Z", inclusive: true };
+  it("accepts a child timeline of the backup's and warns that coverage was checked elsewhere", () => {
+    const result = plan({ target: at, timeline: 2 });
+    expect(result).toMatchObject({ ok: true, plan: { timeline: "2", checkedTimeline: 1 } });
+    expect(result.ok && result.plan.warnings.join()).toMatch(/checked along timeline 1/);
+  });
+  it("refuses a timeline that does not descend from the backup's", () => {
+    expect(plan({ target: at, timeline: 7 })).toMatchObject({ ok: false, reason: "bad_timeline" });
+  });
+});
+
+describe("planRestore: nothing to restore", () => {
+  it("says there is no backup", () => {
+    const empty: WindowComputation = {
+      ...window,
+      earliest: null,
+      latest: null,
+      ranges: [],
+      backups: [],
+      gaps: [],
+      problems: ["There is no succeeded physical backup"],
+    };
+    expect(plan({ window: empty, target: { type: "latest" } })).toMatchObject({
+      ok: false,
+      reason: "no_backup",
+    });
+    expect(plan({ window: empty, target: { type: "immediate" } })).toMatchObject({
+      ok: false,
+      reason: "no_backup",
+    });
+  });
+});
+
+describe("formatBytes", () => {
+  it("reads like a person writes it", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(48 * MiB)).toBe("48 MiB");
+  });
+});
