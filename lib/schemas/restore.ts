@@ -80,7 +80,10 @@ export const checkSqlSchema = z
   .trim()
   .min(1)
   .max(4000, "must be at most 4000 characters")
-  .refine((value) => /^(select|with|values|table)\b/i.test(value), "must start with SELECT, WITH, VALUES or TABLE")
+  .refine(
+    (value) => /^(select|with|values|table)\b/i.test(value),
+    "must start with SELECT, WITH, VALUES or TABLE",
+  )
   .refine((value) => !/;\s*\S/.test(value), "must be a single statement (nothing after ';')");
 
 export const pitrRestoreRequestSchema = z.strictObject({
@@ -95,7 +98,12 @@ export const pitrRestoreRequestSchema = z.strictObject({
   /** The database the check runs in and the psql command names. */
   database: pgNameSchema.optional(),
   /** Hours the restored instance lives before it is torn down. */
-  ttlHours: z.number().int().min(1, "must be at least 1 hour").max(168, "must be at most 168 hours (7 days)").default(24),
+  ttlHours: z
+    .number()
+    .int()
+    .min(1, "must be at least 1 hour")
+    .max(168, "must be at most 168 hours (7 days)")
+    .default(24),
 });
 export type PitrRestoreRequest = z.infer<typeof pitrRestoreRequestSchema>;
 
