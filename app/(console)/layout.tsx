@@ -13,7 +13,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
 
   return (
     <div className="flex min-h-screen">
-      <div className="w-52 shrink-0 bg-zinc-900">
+      <div className="w-52 shrink-0 bg-zinc-900 print:hidden">
         <aside className="sticky top-0 flex h-screen flex-col px-3 py-4">
           <Link
             href="/"
@@ -31,7 +31,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         </aside>
       </div>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="sticky top-0 z-10 flex h-12 items-center justify-end gap-3 border-b border-zinc-200 bg-white/90 px-6 backdrop-blur">
+        <header className="sticky top-0 z-10 flex print:hidden h-12 items-center justify-end gap-3 border-b border-zinc-200 bg-white/90 px-6 backdrop-blur">
           <span className="text-sm text-zinc-700" data-testid="current-user">
             {user.email}
           </span>

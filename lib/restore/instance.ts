@@ -50,6 +50,12 @@ export function instancePaths(restoreId: string): InstancePaths {
     socketDir: path.join(root, "run"),
     logFile: path.join(root, "server.log"),
   };
+  // pg_ctl hands the data directory and log path to /bin/sh inside double quotes.
+  if (/[$`"\\,\n]/.test(root)) {
+    throw new Error(
+      `WALDEN_HOME must not contain $, \`, ", \\, ',' or a line break for restored instances (${root})`,
+    );
+  }
   if (`${paths.socketDir}/.s.PGSQL.65535`.length > MAX_SOCKET_PATH) {
     throw new Error(
       `WALDEN_HOME is too deep for a restored instance's socket (${paths.socketDir}); use a shorter WALDEN_HOME`,

@@ -25,7 +25,7 @@ import {
 } from "./instance";
 import { planPitrRestore } from "./plan-service";
 import type { RestorePlan } from "./planner";
-import { recoverySettings, renderSettings, restoredHba } from "./recovery-config";
+import { ownFileSettings, recoverySettings, renderSettings, restoredHba } from "./recovery-config";
 import { classifyLogLine, LogFollower } from "./server-log";
 import type { RestoreContext } from "./run";
 
@@ -105,6 +105,9 @@ async function configure(paths: InstancePaths, settings: string, log: (line: str
       log(`removed ${leftover}`);
     }
   }
+  // Debian keeps postgresql.conf under /etc, so a backup may lack it.
+  if (!existsSync(path.join(dataDir, "postgresql.conf")))
+    await fs.writeFile(path.join(dataDir, "postgresql.conf"), "");
   await fs.appendFile(path.join(dataDir, "postgresql.auto.conf"), settings);
   await fs.writeFile(path.join(dataDir, "pg_hba.conf"), restoredHba());
   await fs.writeFile(path.join(dataDir, "recovery.signal"), "");
@@ -435,8 +438,11 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
     socketDir: paths.socketDir,
     clusterName: info.name,
   });
-  await configure(paths, renderSettings(`Walden restore ${restore.id}`, settings), (line) =>
-    ctx.steps.log(line),
+  await configure(
+    paths,
+    renderSettings(`Walden restore ${restore.id}`, settings) +
+      renderSettings("This copy's own files, not the source's", ownFileSettings(paths.dataDir, serverMajor)),
+    (line) => ctx.steps.log(line),
   );
   for (const [key, value] of Object.entries(settings).filter(
     ([key]) => key.startsWith("recovery_") || key === "restore_command",

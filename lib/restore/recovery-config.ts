@@ -82,6 +82,21 @@ export function recoverySettings(input: RecoverySettingsInput): Record<string, s
   };
 }
 
+/**
+ * The copy's own files, not the source's: Debian keeps pg_hba.conf, pg_ident.conf and the pid
+ * file under /etc and /run, and a source's certificates may not exist on this host.
+ */
+export function ownFileSettings(dataDir: string, serverMajor: number): Record<string, string> {
+  return {
+    hba_file: `${dataDir}/pg_hba.conf`,
+    ident_file: `${dataDir}/pg_ident.conf`,
+    external_pid_file: "",
+    ssl: "off",
+    // Before 15 the statistics collector wrote here; two servers sharing the source's folder collide.
+    ...(serverMajor <= 14 ? { stats_temp_directory: "pg_stat_tmp" } : {}),
+  };
+}
+
 export function renderSettings(title: string, settings: Record<string, string | number | boolean>): string {
   const lines = Object.entries(settings).map(([key, value]) => settingLine(key, value));
   return `\n# ${title}\n${lines.join("\n")}\n`;

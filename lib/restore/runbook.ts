@@ -3,7 +3,13 @@ import path from "node:path";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { recoverySettings, renderSettings, restoredHba, settingLine } from "@/lib/restore/recovery-config";
+import {
+  ownFileSettings,
+  recoverySettings,
+  renderSettings,
+  restoredHba,
+  settingLine,
+} from "@/lib/restore/recovery-config";
 import { shellQuote } from "@/lib/sandbox/archive-command";
 import { compressionSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
@@ -291,16 +297,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
     `# ${settingLine("recovery_target", "immediate")}`,
     "# latest: delete every recovery_target* line; recovery then replays the whole archive and promotes.",
   ].join("\n");
-  // The copy's own files, not the source's: Debian keeps pg_hba.conf, pg_ident.conf and the pid
-  // file under /etc and /run, and a source's certificates may not exist on this host.
-  const ownFiles: Record<string, string> = {
-    hba_file: `${dataDir}/pg_hba.conf`,
-    ident_file: `${dataDir}/pg_ident.conf`,
-    external_pid_file: "",
-    ssl: "off",
-    // Before 15 the statistics collector wrote here; two servers sharing the source's folder collide.
-    ...(major <= 14 ? { stats_temp_directory: "pg_stat_tmp" } : {}),
-  };
+  const ownFiles = ownFileSettings(dataDir, major);
   const autoConf = [
     renderSettings(
       `Break-glass restore of backup ${backup.id} (written by hand from Walden's runbook)`,
