@@ -19,7 +19,7 @@ import { rollUpReplication } from "@/lib/replication/rollup";
 import { startDueDrills } from "@/lib/restore/drills";
 import { captureRelationMap } from "@/lib/restore/events/relation-map";
 import { findTableEvents } from "@/lib/restore/events/find-events";
-import { planPitrRestore } from "@/lib/restore/plan-service";
+import { answerPlanRequest } from "@/lib/restore/plan-service";
 import { reapStaleRestores, runRestore, tearDownExpired } from "@/lib/restore/run";
 import { startScheduleWorkers } from "@/lib/schedules/service";
 import { pitrRestoreRequestSchema, tableEventsQuerySchema } from "@/lib/schemas/restore";
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   // Questions the web app asks and waits for: polled often, answered at once.
   await boss.work("restore.plan", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
     const { request } = parsePayload("restore.plan", job!.data);
-    return planPitrRestore(pitrRestoreRequestSchema.parse(request));
+    return answerPlanRequest(pitrRestoreRequestSchema.parse(request));
   });
   await boss.work("restore.find-events", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
     const { clusterId, query } = parsePayload("restore.find-events", job!.data);

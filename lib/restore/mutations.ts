@@ -9,7 +9,8 @@ import { jobSender } from "@/lib/jobs/client";
 import type { PitrRestoreRequest, RestoreRequest } from "@/lib/schemas/restore";
 import { instanceName, maxRunningInstances } from "./instance";
 import { restoredTableName } from "./logical";
-import type { PlanResult, RestorePlan } from "./planner";
+import type { PlanAnswer } from "./plan-service";
+import type { RestorePlan } from "./planner";
 import { getRestoreRowOrThrow } from "./queries";
 
 // Starting, cancelling and tearing down restores (operator). A pitr target is planned by the
@@ -19,7 +20,10 @@ import { getRestoreRowOrThrow } from "./queries";
 /** Asks the worker for a plan; a refusal becomes the 422 a form shows under the target. */
 export async function previewRestore(request: PitrRestoreRequest): Promise<RestorePlan> {
   await getClusterRowOrThrow(request.clusterId);
-  const answer = (await askWorker("restore.plan", { request })) as unknown as PlanResult;
+  const answer = (await askWorker("restore.plan", { request })) as unknown as PlanAnswer;
+  if (!answer.ok && answer.reason === "unavailable") {
+    throw new AppError("upstream_unavailable", `The restore could not be planned: ${answer.message}`);
+  }
   if (!answer.ok) {
     throw new AppError("unprocessable_entity", answer.message, {
       reason: answer.reason,

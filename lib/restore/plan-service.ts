@@ -10,6 +10,17 @@ import { findTargetRecord } from "./target-record";
 // the archive, the WAL record of an xid or name target, the stored backup sizes, then the
 // pure planner.
 
+/** The worker's answer to restore.plan: a plan, a refusal, or why the archive could not be read. */
+export type PlanAnswer = PlanResult | { ok: false; reason: "unavailable"; message: string };
+
+export async function answerPlanRequest(request: PitrRestoreRequest): Promise<PlanAnswer> {
+  try {
+    return await planPitrRestore(request);
+  } catch (error) {
+    return { ok: false, reason: "unavailable", message: (error as Error).message };
+  }
+}
+
 export async function planPitrRestore(request: PitrRestoreRequest): Promise<PlanResult> {
   const cluster = await getClusterRowOrThrow(request.clusterId);
   const window = await getRestoreWindow(cluster.id);
