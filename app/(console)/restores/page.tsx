@@ -1,19 +1,47 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/shell/not-built";
+import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/page";
+import { hasRole } from "@/lib/auth/roles";
+import { listClusters } from "@/lib/clusters/queries";
+import { listRestores } from "@/lib/restore/queries";
+import { RestoresList } from "./_components/restores-list";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Restores" };
 
-export default function RestoresPage() {
+const LIST_LIMIT = 100;
+
+export default async function RestoresPage() {
+  const [user, clusters, restores] = await Promise.all([
+    requireUser(),
+    listClusters(),
+    listRestores({ limit: LIST_LIMIT }),
+  ]);
+  const canRestore = hasRole(user.role, "operator");
+
   return (
     <>
-      <PageHeader title="Restores" />
-      <NotBuilt title="Restores are not built yet">
-        <p>
-          Point-in-time recovery, logical restores and restore drills cannot be started from Walden yet, and
-          there is no restorable window to show until backups and WAL archiving are built.
-        </p>
-      </NotBuilt>
+      <PageHeader
+        title="Restores"
+        description="Point-in-time restores into a new instance, logical restores into a new database, tables copied back, and the drills that prove it works. A restore never touches a running server's data directory."
+        actions={
+          canRestore ? (
+            <>
+              <ButtonLink href="/restores/logical">Restore a logical backup</ButtonLink>
+              <ButtonLink href="/restores/new" variant="primary">
+                Point-in-time restore
+              </ButtonLink>
+            </>
+          ) : null
+        }
+      />
+      <RestoresList
+        clusterNames={Object.fromEntries(clusters.map((cluster) => [cluster.id, cluster.name]))}
+        limit={LIST_LIMIT}
+        initialRestores={restores}
+        canRestore={canRestore}
+      />
     </>
   );
 }

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { NotBuilt } from "@/components/shell/not-built";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -14,6 +13,7 @@ import { getReplicationSnapshot } from "@/lib/replication/queries";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
 import { ClusterBackups } from "./_components/cluster-backups";
 import { DeleteCluster } from "./_components/delete-cluster";
+import { DrillsCard } from "./_components/drills-card";
 import { LiveClusterStatus } from "./_components/live-cluster-status";
 import { NodesTable } from "./_components/nodes-table";
 import { ReplicationView } from "./_components/replication-view";
@@ -118,12 +118,12 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           </CardBody>
         </Card>
 
-        <NotBuilt title="Restores for this cluster are not built yet">
-          <p>
-            Walden backs this cluster up and shows where a point-in-time restore could land, but cannot start
-            a restore from here yet.
-          </p>
-        </NotBuilt>
+        <DrillsCard
+          clusterId={cluster.id}
+          clusterName={cluster.name}
+          canRun={hasRole(user.role, "operator")}
+          canEditSchedule={hasRole(user.role, "admin")}
+        />
 
         {hasRole(user.role, "admin") ? (
           <DeleteCluster clusterId={cluster.id} clusterName={cluster.name} />

@@ -1,0 +1,347 @@
+"use client";
+
+import Link from "next/link";
+import { useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import { formatRto } from "@/components/restores/describe";
+import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
+import {
+  isRestoreActive,
+  restoreIssues,
+  useDrills,
+  useRunDrill,
+  useSaveDrillSchedule,
+  type DrillScheduleView,
+  type RestoreView,
+} from "@/components/restores/use-restores";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button, ButtonLink, Spinner } from "@/components/ui/button";
+import { Card, CardBody, CardHeader, EmptyState } from "@/components/ui/card";
+import { describedBy, Field } from "@/components/ui/field";
+import { formatUtcSeconds } from "@/components/ui/format";
+import { Input } from "@/components/ui/input";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
+import { errorMessage } from "@/lib/client/fetcher";
+import { cronText } from "@/lib/schedules/preview";
+
+const HISTORY_SHOWN = 10;
+
+interface FormValues {
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+}
+
+function ScheduleForm({
+  clusterId,
+  schedule,
+  onDone,
+}: {
+  clusterId: string;
+  schedule: DrillScheduleView;
+  onDone: () => void;
+}) {
+  const save = useSaveDrillSchedule(clusterId);
+  const id = useId();
+  const fid = (name: keyof FormValues) => `${id}-${name}`;
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors },
+  } = useForm<FormValues>({
+    defaultValues: { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled },
+  });
+  const busy = save.isPending;
+
+  const onSubmit = handleSubmit((values) => {
+    save.mutate(
+      { cron: values.cron.trim(), timezone: values.timezone.trim(), enabled: values.enabled },
+      {
+        onSuccess: onDone,
+        onError: (error) => {
+          for (const issue of restoreIssues(error)) {
+            const head = issue.path.split(".")[0];
+            const field = head === "cron" || head === "timezone" || head === "enabled" ? head : "root";
+            setError(field, { type: "server", message: issue.message });
+          }
+        },
+      },
+    );
+  });
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="Edit the drill schedule"
+      className="space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
+    >
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field
+          id={fid("cron")}
+          label="Cron"
+          error={errors.cron?.message}
+          hint="min hour day month weekday, e.g. 0 5 * * 0 (Sundays 05:00)"
+        >
+          <Input
+            id={fid("cron")}
+            autoComplete="off"
+            spellCheck={false}
+            className="font-mono"
+            {...describedBy(fid("cron"), errors.cron?.message, true)}
+            {...register("cron", { validate: (value) => value.trim() !== "" || "is required" })}
+          />
+        </Field>
+        <Field
+          id={fid("timezone")}
+          label="Time zone"
+          error={errors.timezone?.message}
+          hint="An IANA name, e.g. UTC or Europe/Paris."
+        >
+          <Input
+            id={fid("timezone")}
+            autoComplete="off"
+            spellCheck={false}
+            {...describedBy(fid("timezone"), errors.timezone?.message, true)}
+            {...register("timezone", { validate: (value) => value.trim() !== "" || "is required" })}
+          />
+        </Field>
+      </div>
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" className="mt-0.5 accent-emerald-700" {...register("enabled")} />
+        <span>
+          Enabled
+          <span className="block text-xs text-zinc-500">
+            A paused schedule never starts a drill; “Run drill now” still does.
+          </span>
+        </span>
+      </label>
+      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
+      {save.isError && restoreIssues(save.error).length === 0 ? (
+        <Alert tone="error">{errorMessage(save.error)}</Alert>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" size="sm" disabled={busy}>
+          {busy ? <Spinner /> : null}
+          Save schedule
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ScheduleView({ schedule }: { schedule: DrillScheduleView }) {
+  return (
+    <dl className="grid grid-cols-[7rem_1fr] gap-y-1 text-sm">
+      <dt className="text-zinc-500">When</dt>
+      <dd className="flex flex-wrap items-center gap-1.5">
+        <span>{cronText(schedule.cron, schedule.timezone)}</span>
+        <code className="text-xs text-zinc-500">{schedule.cron}</code>
+        {schedule.enabled ? <Badge tone="accent">enabled</Badge> : <Badge>paused</Badge>}
+        {schedule.isDefault ? <Badge>default</Badge> : null}
+      </dd>
+      <dt className="text-zinc-500">Next</dt>
+      <dd>
+        {schedule.nextRunAt ? (
+          <time dateTime={schedule.nextRunAt} className="tabular-nums">
+            {formatUtcSeconds(schedule.nextRunAt)}
+          </time>
+        ) : (
+          <span className="text-zinc-400">{schedule.enabled ? "—" : "never (paused)"}</span>
+        )}
+      </dd>
+      <dt className="text-zinc-500">Last run</dt>
+      <dd>
+        <Time value={schedule.lastRunAt} empty="never by the schedule" />
+        {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
+      </dd>
+    </dl>
+  );
+}
+
+function reachedTime(drill: RestoreView): string | null {
+  return drill.reached?.time ?? null;
+}
+
+function DrillHistory({ drills, clusterName }: { drills: RestoreView[]; clusterName: string }) {
+  return (
+    <Table aria-label={`Drill history of ${clusterName}`} className="text-[13px]">
+      <THead>
+        <tr>
+          <TH>Started</TH>
+          <TH>Status</TH>
+          <TH className="text-right">RTO</TH>
+          <TH>Reached</TH>
+          <TH>By</TH>
+          <TH>Restore</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {drills.map((drill) => {
+          const reached = reachedTime(drill);
+          return (
+            <TR key={drill.id} data-restore-id={drill.id}>
+              <TD>
+                <Time value={drill.startedAt ?? drill.createdAt} />
+              </TD>
+              <TD>
+                <span className="flex flex-col items-start gap-1">
+                  <RestoreStatusBadge restore={drill} />
+                  {drill.status === "running" ? (
+                    <RestoreProgress value={drill.progress} etaSeconds={drill.etaSeconds} />
+                  ) : null}
+                  {drill.status === "failed" && drill.error ? (
+                    <span title={drill.error} className="block max-w-64 truncate text-xs text-red-700">
+                      {drill.error}
+                    </span>
+                  ) : null}
+                </span>
+              </TD>
+              <TD className="text-right whitespace-nowrap tabular-nums">{formatRto(drill.rtoMs)}</TD>
+              <TD className="whitespace-nowrap">
+                {reached ? (
+                  <time dateTime={reached} className="tabular-nums" title={drill.reached?.lsn ?? undefined}>
+                    {formatUtcSeconds(reached)}
+                  </time>
+                ) : drill.reached?.lsn ? (
+                  <code className="text-[13px]">{drill.reached.lsn}</code>
+                ) : (
+                  <span className="text-zinc-400">—</span>
+                )}
+              </TD>
+              <TD className="text-zinc-600">
+                <span title={drill.requestedBy} className="block max-w-40 truncate">
+                  {drill.requestedBy}
+                </span>
+              </TD>
+              <TD>
+                <Link href={`/restores/${drill.id}`} className="text-emerald-800 hover:underline">
+                  <code className="text-[13px]">{drill.id.slice(0, 8)}</code>
+                </Link>
+              </TD>
+            </TR>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}
+
+/**
+ * Restore drills of one cluster: the schedule (admins edit it), "Run drill now" for operators,
+ * and the history with each drill's RTO: the evidence that the backups restore.
+ */
+export function DrillsCard({
+  clusterId,
+  clusterName,
+  canRun,
+  canEditSchedule,
+}: {
+  clusterId: string;
+  clusterName: string;
+  canRun: boolean;
+  canEditSchedule: boolean;
+}) {
+  const query = useDrills(clusterId);
+  const run = useRunDrill(clusterId);
+  const [editing, setEditing] = useState(false);
+  const data = query.data;
+  const running = data?.history.some((drill) => isRestoreActive(drill.status)) ?? false;
+  const shown = data?.history.slice(0, HISTORY_SHOWN) ?? [];
+
+  return (
+    <Card role="region" aria-label="Restore drills">
+      <CardHeader
+        title="Restore drills"
+        description="A drill restores the newest backup to the latest archived point in a new instance, verifies it, records the time it took (RTO) and tears it down."
+        actions={
+          <>
+            <ButtonLink href={`/restores/new?clusterId=${clusterId}`} size="sm">
+              Point-in-time restore
+            </ButtonLink>
+            {canRun ? (
+              <Button
+                variant="primary"
+                size="sm"
+                disabled={run.isPending || running}
+                title={running ? "A drill of this cluster is already running" : undefined}
+                onClick={() => run.mutate()}
+              >
+                {run.isPending ? <Spinner /> : null}
+                Run drill now
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      <CardBody className="space-y-4">
+        {query.isError ? (
+          <Alert tone="error" title="Could not load the drills">
+            {errorMessage(query.error)}
+          </Alert>
+        ) : null}
+        {run.isError ? (
+          <Alert tone="error" title="The drill was not started">
+            {errorMessage(run.error)}
+          </Alert>
+        ) : null}
+        {run.isSuccess ? (
+          <p role="status" className="text-sm text-zinc-600">
+            Drill queued:{" "}
+            <Link href={`/restores/${run.data.id}`} className="text-emerald-800 hover:underline">
+              follow it
+            </Link>{" "}
+            or watch it below.
+          </p>
+        ) : null}
+        {data ? (
+          <div className="space-y-3">
+            <div className="flex items-start justify-between gap-3">
+              <h3 className="text-sm font-medium text-zinc-900">Schedule</h3>
+              {canEditSchedule && !editing ? (
+                <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
+                  Edit schedule
+                </Button>
+              ) : null}
+            </div>
+            <ScheduleView schedule={data.schedule} />
+            {editing ? (
+              <ScheduleForm clusterId={clusterId} schedule={data.schedule} onDone={() => setEditing(false)} />
+            ) : null}
+          </div>
+        ) : query.isPending ? (
+          <p className="flex items-center gap-2 text-sm text-zinc-500">
+            <Spinner /> Loading drills…
+          </p>
+        ) : null}
+      </CardBody>
+      {data ? (
+        <div className="border-t border-zinc-200">
+          <div className="flex items-center justify-between px-4 pt-3 pb-1">
+            <h3 className="text-sm font-medium text-zinc-900">History</h3>
+            {data.history.length > HISTORY_SHOWN ? (
+              <Link href="/restores" className="text-xs text-emerald-800 hover:underline">
+                All restores
+              </Link>
+            ) : null}
+          </div>
+          {shown.length ? (
+            <DrillHistory drills={shown} clusterName={clusterName} />
+          ) : (
+            <EmptyState title="No drill has run yet">
+              {data.schedule.enabled && data.schedule.nextRunAt
+                ? `The next one starts ${formatUtcSeconds(data.schedule.nextRunAt)}.`
+                : null}
+            </EmptyState>
+          )}
+        </div>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,191 @@
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { formatBytes, formatCount } from "@/components/ui/format";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { Verification } from "@/lib/restore/pitr";
+
+// The verification a restore stored: for pitr and logical restores the databases with their
+// tables' row counts and the check query's result; for a table copy the two row counts.
+
+export interface TableCopyVerification {
+  table: string;
+  rows: number;
+  sourceRows: number;
+}
+
+export function isTableCopyVerification(value: unknown): value is TableCopyVerification {
+  return !!value && typeof value === "object" && typeof (value as TableCopyVerification).table === "string";
+}
+
+export function isDatabaseVerification(value: unknown): value is Verification {
+  return !!value && typeof value === "object" && Array.isArray((value as Verification).databases);
+}
+
+function cell(value: unknown): ReactNode {
+  if (value === null || value === undefined) return <span className="text-zinc-400">null</span>;
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function CheckResult({ check }: { check: Verification["check"] }) {
+  if (check === null) return <p className="text-sm text-zinc-500">No check query was asked for.</p>;
+  if ("skipped" in check) return <p className="text-sm text-zinc-600">Skipped: {check.skipped}</p>;
+  if ("error" in check)
+    return (
+      <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 font-mono text-xs whitespace-pre-wrap text-red-800">
+        {check.error}
+      </p>
+    );
+  return (
+    <div className="space-y-1">
+      <p className="text-xs text-zinc-500">
+        In database <code>{check.database}</code>, read-only: {formatCount(check.rows.length)}{" "}
+        {check.rows.length === 1 ? "row" : "rows"}
+        {check.truncated ? " (the first ones only)" : ""}
+      </p>
+      <div className="rounded-md ring-1 ring-zinc-200 ring-inset">
+        <Table aria-label="Check query result" className="text-[13px]">
+          <THead>
+            <tr>
+              {check.columns.map((column, index) => (
+                <TH key={`${column}-${index}`} className="normal-case">
+                  {column}
+                </TH>
+              ))}
+            </tr>
+          </THead>
+          <TBody>
+            {check.rows.map((row, rowIndex) => (
+              <TR key={rowIndex}>
+                {check.columns.map((column, index) => (
+                  <TD key={`${column}-${index}`} className="font-mono text-xs">
+                    {cell(row[index])}
+                  </TD>
+                ))}
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      </div>
+    </div>
+  );
+}
+
+function DatabaseTables({ database }: { database: Verification["databases"][number] }) {
+  const total = database.tables.reduce((sum, table) => sum + (table.rows ?? 0), 0);
+  return (
+    <details className="rounded-md ring-1 ring-zinc-200 ring-inset" open={database.tables.length <= 12}>
+      <summary className="cursor-pointer px-3 py-2 text-sm">
+        <code className="font-medium text-zinc-900">{database.name}</code>{" "}
+        <span className="text-zinc-600">
+          · {formatCount(database.tables.length)} {database.tables.length === 1 ? "table" : "tables"} ·{" "}
+          {formatCount(total)} rows
+          {database.sizeBytes ? ` · ${formatBytes(database.sizeBytes)}` : ""}
+        </span>
+        {database.truncated ? (
+          <span className="ml-2 text-xs text-amber-700">(the first tables only)</span>
+        ) : null}
+      </summary>
+      {database.tables.length ? (
+        <Table aria-label={`Tables of ${database.name}`} className="text-[13px]">
+          <THead>
+            <tr>
+              <TH>Table</TH>
+              <TH className="text-right">Rows</TH>
+            </tr>
+          </THead>
+          <TBody>
+            {database.tables.map((table) => (
+              <TR key={`${table.schema}.${table.name}`}>
+                <TD>
+                  <code className="text-[13px]">
+                    {table.schema}.{table.name}
+                  </code>
+                </TD>
+                <TD className="text-right tabular-nums">
+                  {table.error ? (
+                    <span className="text-xs text-red-700" title={table.error}>
+                      {table.error}
+                    </span>
+                  ) : (
+                    <span
+                      title={
+                        table.estimated ? "Estimated from pg_class.reltuples (a large table)" : "count(*)"
+                      }
+                    >
+                      {table.estimated ? "≈ " : ""}
+                      {formatCount(table.rows)}
+                    </span>
+                  )}
+                </TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      ) : (
+        <p className="px-3 pb-2 text-sm text-zinc-500">No tables.</p>
+      )}
+    </details>
+  );
+}
+
+/** The databases and row counts found on the restored copy, and the check query's answer. */
+export function DatabaseVerificationView({
+  verification,
+  kind,
+}: {
+  verification: Verification;
+  kind: "pitr" | "logical" | "table";
+}) {
+  return (
+    <div className="space-y-4">
+      {kind === "pitr" ? (
+        <p className="text-sm text-zinc-700">
+          {verification.inRecovery ? (
+            <>
+              <Badge tone="info">in recovery</Badge> paused at the target, read-only (promote it to write).
+            </>
+          ) : (
+            <>
+              <Badge tone="success">promoted</Badge> out of recovery, writable.
+            </>
+          )}
+        </p>
+      ) : null}
+      {verification.databases.length ? (
+        <div className="space-y-2">
+          {verification.databases.map((database) => (
+            <DatabaseTables key={database.name} database={database} />
+          ))}
+        </div>
+      ) : (
+        <p className="text-sm text-zinc-500">No database was counted.</p>
+      )}
+      {kind === "pitr" ? (
+        <div className="space-y-1">
+          <h3 className="text-sm font-medium text-zinc-900">Check query</h3>
+          <CheckResult check={verification.check} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function TableCopyVerificationView({ verification }: { verification: TableCopyVerification }) {
+  const match = verification.rows === verification.sourceRows;
+  return (
+    <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+      <dt className="text-zinc-500">New table</dt>
+      <dd>
+        <code className="text-[13px]">{verification.table}</code>
+      </dd>
+      <dt className="text-zinc-500">Rows copied</dt>
+      <dd className="tabular-nums">{formatCount(verification.rows)}</dd>
+      <dt className="text-zinc-500">Rows in the source</dt>
+      <dd className="tabular-nums">
+        {formatCount(verification.sourceRows)}{" "}
+        {match ? <Badge tone="success">match</Badge> : <Badge tone="danger">differ</Badge>}
+      </dd>
+    </dl>
+  );
+}

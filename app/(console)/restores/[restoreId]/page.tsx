@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { describeTarget, kindLabel, restoreTitle } from "@/components/restores/describe";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { requireUser } from "@/lib/auth/page";
+import { hasRole } from "@/lib/auth/roles";
+import { getClusterOrThrow } from "@/lib/clusters/queries";
+import { AppError } from "@/lib/errors";
+import { getRestoreOrThrow, type RestoreView } from "@/lib/restore/queries";
+import { LiveRestoreStatus } from "./_components/live-restore-status";
+import { RestoreDetailView } from "./_components/restore-detail-view";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Restore" };
+
+async function loadRestore(id: string): Promise<RestoreView> {
+  try {
+    return await getRestoreOrThrow(id);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export default async function RestorePage({ params }: { params: Promise<{ restoreId: string }> }) {
+  const { restoreId } = await params;
+  const [actor, restore] = await Promise.all([requireUser(), loadRestore(restoreId)]);
+  // Restores are deleted with their cluster, so it exists.
+  const cluster = await getClusterOrThrow(restore.clusterId);
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={
+          <Link href="/restores" className="hover:underline">
+            Restores
+          </Link>
+        }
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            {restoreTitle(restore)} <LiveRestoreStatus initialRestore={restore} />
+          </span>
+        }
+        description={
+          <>
+            {kindLabel(restore) === "drill" ? "Drill" : "Restore"} of{" "}
+            <Link href={`/clusters/${cluster.id}`} className="font-medium text-emerald-800 hover:underline">
+              {cluster.name}
+            </Link>{" "}
+            · {describeTarget(restore)} · requested by {restore.requestedBy} ·{" "}
+            <Time value={restore.createdAt} />
+          </>
+        }
+      />
+      <RestoreDetailView
+        initialRestore={restore}
+        clusterName={cluster.name}
+        liveDatabase={cluster.primary.database}
+        canOperate={hasRole(actor.role, "operator")}
+      />
+    </>
+  );
+}

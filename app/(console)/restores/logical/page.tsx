@@ -1,0 +1,75 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePageRole } from "@/lib/auth/page";
+import { listBackups } from "@/lib/backup/queries";
+import { listClusters } from "@/lib/clusters/queries";
+import { listRestores } from "@/lib/restore/queries";
+import { LogicalRestoreForm } from "./_components/logical-restore-form";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Restore a logical backup" };
+
+// ?clusterId=&backupId=&into= preselect (from a backup's page or a restored instance's).
+const prefillSchema = z.object({
+  clusterId: z.uuid().optional().catch(undefined),
+  backupId: z.uuid().optional().catch(undefined),
+  into: z.uuid().optional().catch(undefined),
+});
+
+export default async function LogicalRestorePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await requirePageRole("operator", "/restores/logical");
+  const prefill = prefillSchema.parse(await searchParams);
+  const [clusters, backups, instances] = await Promise.all([
+    listClusters(),
+    listBackups({ kind: "logical", status: "succeeded", limit: 500 }),
+    listRestores({ kind: "pitr", status: "succeeded", limit: 100 }),
+  ]);
+  const chosenBackup = backups.find((backup) => backup.id === prefill.backupId);
+  const clusterId =
+    chosenBackup?.clusterId ??
+    clusters.find((cluster) => cluster.id === prefill.clusterId)?.id ??
+    clusters[0]?.id ??
+    "";
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={
+          <Link href="/restores" className="hover:underline">
+            Restores
+          </Link>
+        }
+        title="Restore a logical backup"
+        description="pg_restore of a pg_dump backup into a new database (or, typed to confirm, over an existing one), on the cluster's primary or inside a restored instance. Everything, or only chosen tables or schemas."
+      />
+      {clusters.length === 0 ? (
+        <p className="text-sm text-zinc-600">
+          No cluster is registered yet.{" "}
+          <Link href="/clusters/new" className="text-emerald-800 hover:underline">
+            Register one
+          </Link>{" "}
+          first.
+        </p>
+      ) : (
+        <LogicalRestoreForm
+          clusters={clusters.map((cluster) => ({
+            id: cluster.id,
+            name: cluster.name,
+            primary: `${cluster.primary.host}:${cluster.primary.port}`,
+          }))}
+          initialClusterId={clusterId}
+          initialBackupId={chosenBackup?.id}
+          initialIntoRestoreId={prefill.into}
+          initialBackups={backups.filter((backup) => backup.clusterId === clusterId)}
+          initialPitrRestores={instances}
+        />
+      )}
+    </>
+  );
+}

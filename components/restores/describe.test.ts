@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import type { RestoreView } from "@/lib/restore/queries";
+import {
+  describeTarget,
+  formatRto,
+  formatTargetTime,
+  instanceText,
+  kindLabel,
+  restoredName,
+  restoreTitle,
+} from "./describe";
+
+function restore(overrides: Partial<RestoreView>): RestoreView {
+  return {
+    id: "1a2b3c4d-0000-4000-8000-000000000000",
+    clusterId: "00000000-0000-4000-8000-000000000001",
+    kind: "pitr",
+    purpose: "restore",
+    status: "succeeded",
+    request: {},
+    plan: null,
+    backupId: null,
+    steps: [],
+    progress: null,
+    etaSeconds: null,
+    instance: null,
+    instanceState: null,
+    reached: null,
+    verification: null,
+    rtoMs: null,
+    error: null,
+    requestedBy: "ops@example.com",
+    cancelRequested: false,
+    expiresAt: null,
+    createdAt: "2026-11-26T14:00:00.000Z",
+    startedAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+describe("describeTarget", () => {
+  it("prefers the plan's normalized target, in UTC", () => {
+    const value = restore({
+      request: { target: { type: "time", value: "2026-11-26T15:52:00+01:00" } },
+      plan: { backupId: "b", target: { type: "time", value: "2026-11-26T14:52:00.000Z", inclusive: true } },
+    });
+    expect(describeTarget(value)).toBe("time 2026-11-26 14:52:00 UTC");
+  });
+
+  it("reads the request when there is no plan yet, and says exclusive", () => {
+    expect(
+      describeTarget(restore({ request: { target: { type: "lsn", value: "0/3000060", inclusive: false } } })),
+    ).toBe("LSN 0/3000060 (exclusive)");
+    expect(describeTarget(restore({ request: { target: { type: "xid", value: "1234" } } }))).toBe("xid 1234");
+    expect(describeTarget(restore({ request: { target: { type: "name", value: "before" } } }))).toBe(
+      "restore point “before”",
+    );
+  });
+
+  it("gives latest its planned end when known", () => {
+    expect(describeTarget(restore({ request: { target: { type: "latest" } } }))).toBe("latest archived");
+    expect(
+      describeTarget(
+        restore({ plan: { backupId: "b", target: { type: "latest" }, toTime: "2026-11-26T14:59:01.000Z" } }),
+      ),
+    ).toBe("latest archived (2026-11-26 14:59:01 UTC)");
+  });
+
+  it("describes logical restores and table copies", () => {
+    expect(
+      describeTarget(
+        restore({
+          kind: "logical",
+          request: { database: "app_copy", tables: ["orders"], schemas: [], clean: false },
+        }),
+      ),
+    ).toBe("database app_copy (tables orders)");
+    expect(
+      describeTarget(
+        restore({ kind: "logical", request: { database: "app", clean: true, intoRestoreId: "x" } }),
+      ),
+    ).toBe("database app, over the existing one, in a restored instance");
+    expect(
+      describeTarget(
+        restore({
+          kind: "table",
+          request: { table: "public.orders", newName: "orders_restored_20261126_1452" },
+        }),
+      ),
+    ).toBe("public.orders → public.orders_restored_20261126_1452");
+  });
+});
+
+describe("labels", () => {
+  it("names kinds, drills and titles", () => {
+    expect(kindLabel(restore({ purpose: "drill" }))).toBe("drill");
+    expect(kindLabel(restore({ kind: "table" }))).toBe("table copy");
+    expect(restoreTitle(restore({}))).toBe("Point-in-time restore 1a2b3c4d");
+    expect(restoreTitle(restore({ purpose: "drill" }))).toBe("Restore drill 1a2b3c4d");
+  });
+
+  it("shows where the instance listens, or that it is gone", () => {
+    const instance = { host: "127.0.0.1", port: 27100, database: "app", state: "running", psql: null };
+    expect(instanceText(restore({ instance, instanceState: "running" }))).toBe("127.0.0.1:27100");
+    expect(instanceText(restore({ instance, instanceState: "stopped" }))).toBe("127.0.0.1:27100 (stopped)");
+    expect(instanceText(restore({ instanceState: "removed" }))).toBe("removed");
+    expect(instanceText(restore({}))).toBeNull();
+  });
+
+  it("formats RTO and target times", () => {
+    expect(formatRto(null)).toBe("—");
+    expect(formatRto(12_345)).toBe("12.3 s");
+    expect(formatRto(252_000)).toBe("4 m 12 s");
+    expect(formatTargetTime("2026-11-26T14:52:00.250Z")).toBe("2026-11-26 14:52:00.250 UTC");
+  });
+});
+
+describe("restoredName", () => {
+  it("stamps the minute in UTC, like the server's default table name", () => {
+    expect(restoredName("orders", new Date("2026-11-26T15:52:59+01:00"))).toBe(
+      "orders_restored_20261126_1452",
+    );
+  });
+
+  it("cuts the base so the name fits PostgreSQL's 63 bytes", () => {
+    const name = restoredName("x".repeat(80), new Date("2026-11-26T14:52:00Z"));
+    expect(name).toHaveLength(63);
+    expect(name.endsWith("_restored_20261126_1452")).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import Link from "next/link";
+import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
+import type { RestoreView } from "@/lib/restore/queries";
+import { describeTarget, formatRto, instanceText, kindLabel } from "./describe";
+
+/** Restores and drills as rows, newest first as given; each links to its restore page. */
+export function RestoresTable({
+  restores,
+  clusterNames,
+  label = "Restores",
+}: {
+  restores: RestoreView[];
+  clusterNames?: Record<string, string>;
+  label?: string;
+}) {
+  return (
+    <Table aria-label={label} className="text-[13px]">
+      <THead>
+        <tr>
+          <TH>When</TH>
+          {clusterNames ? <TH>Cluster</TH> : null}
+          <TH>Kind</TH>
+          <TH>Target</TH>
+          <TH>Status</TH>
+          <TH className="text-right">RTO</TH>
+          <TH>Instance</TH>
+          <TH>By</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {restores.map((restore) => {
+          const instance = instanceText(restore);
+          const target = describeTarget(restore);
+          return (
+            <TR key={restore.id} data-restore-id={restore.id}>
+              <TD>
+                <Link
+                  href={`/restores/${restore.id}`}
+                  className="font-medium text-emerald-800 hover:underline"
+                  title={`Restore ${restore.id}`}
+                >
+                  <Time value={restore.createdAt} />
+                </Link>
+              </TD>
+              {clusterNames ? (
+                <TD>
+                  <Link href={`/clusters/${restore.clusterId}`} className="hover:underline">
+                    {clusterNames[restore.clusterId] ?? restore.clusterId.slice(0, 8)}
+                  </Link>
+                </TD>
+              ) : null}
+              <TD className="whitespace-nowrap">{kindLabel(restore)}</TD>
+              <TD className="max-w-80">
+                <span title={target} className="block truncate">
+                  {target}
+                </span>
+              </TD>
+              <TD>
+                <span className="flex flex-col items-start gap-1">
+                  <RestoreStatusBadge restore={restore} />
+                  {restore.status === "running" ? (
+                    <RestoreProgress value={restore.progress} etaSeconds={restore.etaSeconds} />
+                  ) : null}
+                  {restore.status === "failed" && restore.error ? (
+                    <span title={restore.error} className="block max-w-56 truncate text-xs text-red-700">
+                      {restore.error}
+                    </span>
+                  ) : null}
+                </span>
+              </TD>
+              <TD className="text-right whitespace-nowrap tabular-nums">{formatRto(restore.rtoMs)}</TD>
+              <TD className="whitespace-nowrap">
+                {instance === null ? (
+                  <span className="text-zinc-400">—</span>
+                ) : instance === "removed" ? (
+                  <span className="text-zinc-500">removed</span>
+                ) : (
+                  <code className="text-[13px]">{instance}</code>
+                )}
+              </TD>
+              <TD className="text-zinc-600">
+                <span title={restore.requestedBy} className="block max-w-40 truncate">
+                  {restore.requestedBy}
+                </span>
+              </TD>
+            </TR>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}
