@@ -31,11 +31,16 @@ export async function withSandboxPrimary<T>(work: (client: pg.Client) => Promise
 
 export async function registerSandboxCluster(
   name: string,
-  archivePath = inject("sandbox").cluster.archiveDir,
+  options: { archivePath?: string; repositoryPath?: string } = {},
 ) {
   const primary = sandboxPrimary();
   const cluster = await db().cluster.create({
-    data: { name, archiveMode: "archive_command", archivePath },
+    data: {
+      name,
+      archiveMode: "archive_command",
+      archivePath: options.archivePath ?? inject("sandbox").cluster.archiveDir,
+      repositoryPath: options.repositoryPath ?? null,
+    },
   });
   await db().node.create({
     data: {

@@ -9,7 +9,7 @@ import { Input } from "@/components/ui/input";
 
 /**
  * The confirmation for anything destructive (design.md "Safety rules"): nothing happens until
- * the user has typed `expected` (a cluster's name) exactly.
+ * the user has typed `expected` (a cluster's or an instance's name) exactly.
  */
 export function TypedConfirmDialog({
   open,
@@ -17,6 +17,7 @@ export function TypedConfirmDialog({
   title,
   description,
   expected,
+  fieldLabel = "Cluster name",
   confirmLabel,
   pending,
   error,
@@ -28,6 +29,8 @@ export function TypedConfirmDialog({
   title: ReactNode;
   description?: ReactNode;
   expected: string;
+  /** The label of the field the name is typed into. */
+  fieldLabel?: string;
   confirmLabel: string;
   /** While true the dialog cannot be closed or submitted again. */
   pending: boolean;
@@ -45,6 +48,7 @@ export function TypedConfirmDialog({
       {open ? (
         <ConfirmForm
           expected={expected}
+          fieldLabel={fieldLabel}
           confirmLabel={confirmLabel}
           pending={pending}
           error={error}
@@ -60,6 +64,7 @@ export function TypedConfirmDialog({
 
 function ConfirmForm({
   expected,
+  fieldLabel,
   confirmLabel,
   pending,
   error,
@@ -68,6 +73,7 @@ function ConfirmForm({
   children,
 }: {
   expected: string;
+  fieldLabel: string;
   confirmLabel: string;
   pending: boolean;
   error?: ReactNode;
@@ -90,7 +96,7 @@ function ConfirmForm({
       <p className="text-sm text-zinc-700">
         Type <code className="rounded bg-zinc-100 px-1 font-semibold">{expected}</code> below to confirm.
       </p>
-      <Field id={inputId} label="Cluster name">
+      <Field id={inputId} label={fieldLabel}>
         <Input
           id={inputId}
           autoComplete="off"

@@ -25,26 +25,15 @@ export interface DrillScheduleView {
   isDefault: boolean;
 }
 
-export function nextDrillAt(
+/** The schedule's firing after (or, with "prev", before) a moment; null for a cron that cannot be read. */
+export function drillFiring(
   schedule: Pick<DrillSchedule, "cron" | "timezone">,
-  after = new Date(),
+  at: Date,
+  direction: "next" | "prev" = "next",
 ): Date | null {
   try {
-    return cronParser
-      .parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: after })
-      .next()
-      .toDate();
-  } catch {
-    return null;
-  }
-}
-
-function previousDrillAt(schedule: Pick<DrillSchedule, "cron" | "timezone">, now: Date): Date | null {
-  try {
-    return cronParser
-      .parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: now })
-      .prev()
-      .toDate();
+    const expression = cronParser.parseExpression(schedule.cron, { tz: schedule.timezone, currentDate: at });
+    return (direction === "next" ? expression.next() : expression.prev()).toDate();
   } catch {
     return null;
   }
@@ -59,7 +48,7 @@ export async function getDrillSchedule(clusterId: string): Promise<DrillSchedule
     enabled: schedule.enabled,
     lastRunAt: schedule.lastRunAt?.toISOString() ?? null,
     lastOutcome: schedule.lastOutcome,
-    nextRunAt: schedule.enabled ? (nextDrillAt(schedule)?.toISOString() ?? null) : null,
+    nextRunAt: schedule.enabled ? (drillFiring(schedule, new Date())?.toISOString() ?? null) : null,
     isDefault: !row,
   };
 }
@@ -86,7 +75,7 @@ export async function startDueDrills(
   for (const cluster of clusters) {
     const schedule = cluster.drillSchedule ?? { ...DEFAULT_DRILL_SCHEDULE, lastRunAt: null };
     if (!schedule.enabled) continue;
-    const due = previousDrillAt(schedule, now);
+    const due = drillFiring(schedule, now, "prev");
     if (!due || due <= cluster.createdAt || (schedule.lastRunAt && schedule.lastRunAt >= due)) continue;
     let outcome: string;
     try {

@@ -13,9 +13,9 @@ import { db } from "@/lib/db";
 import { getBackupRunbookOrThrow, runbookScript } from "@/lib/restore/runbook";
 import { physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import type { RestoreTarget } from "@/lib/schemas/restore";
-import { encryptNodePassword } from "@/lib/secrets";
 import { switchWal, waitForArchived, withPrimary } from "@/lib/wal/wal-fixtures";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { registerSandboxCluster } from "@/test/sandbox-cluster";
 
 // The runbook is only worth printing if its commands restore the backup. This test takes a real
 // physical backup of the sandbox primary, commits a marker after it, and runs the generated
@@ -106,26 +106,9 @@ beforeAll(async () => {
   }
   viewer = await makeUser("viewer");
 
-  const cluster = await db().cluster.create({
-    data: {
-      name: clusterName,
-      archiveMode: "archive_command",
-      archivePath: archiveLink,
-      repositoryPath: repoRoot,
-    },
-  });
-  clusterId = cluster.id;
-  await db().node.create({
-    data: {
-      clusterId,
-      name: "primary",
-      role: "primary",
-      host: primary.host,
-      port: primary.port,
-      username: primary.user,
-      database: primary.database,
-      passwordEncrypted: encryptNodePassword(primary.password),
-    },
+  clusterId = await registerSandboxCluster(clusterName, {
+    archivePath: archiveLink,
+    repositoryPath: repoRoot,
   });
   // lz4 on the server (the default): the runbook must unpack it with tar -I lz4.
   const options = physicalBackupRequestSchema.parse({ clusterId, kind: "physical" });

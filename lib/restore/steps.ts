@@ -16,6 +16,8 @@ const LOG_LINES_PER_STEP = 60;
 export class StepTracker {
   readonly steps: RestoreStep[];
   private current: RestoreStep | null = null;
+  /** The step begun last: where a line logged between steps belongs. */
+  private last: RestoreStep | null = null;
 
   /** `onChange` runs when a step begins or ends, so readers see each step as it happens. */
   constructor(
@@ -35,13 +37,14 @@ export class StepTracker {
     const step = this.steps.find((s) => s.name === name);
     if (!step) throw new Error(`unknown step ${name}`);
     this.current = step;
+    this.last = step;
     step.status = "running";
     step.startedAt = new Date().toISOString();
     this.onChange();
   }
 
   log(line: string): void {
-    const step = this.current ?? this.steps[0]!;
+    const step = this.current ?? this.last ?? this.steps[0]!;
     step.log.push(line);
     if (step.log.length > LOG_LINES_PER_STEP) step.log.splice(1, 1);
   }

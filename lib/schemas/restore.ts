@@ -152,8 +152,8 @@ export const tableRestoreRequestSchema = z.strictObject({
   database: pgNameSchema.optional(),
   /** The new table's name; default <table>_restored_<yyyymmdd_hhmm>. Never an existing table. */
   newName: identifierSchema.optional(),
-  /** Must repeat the new table's name. */
-  confirm: z.string({ error: "type the new table's name to confirm" }),
+  /** Must repeat the new table's name; without it the 422 names the default (details.newName). */
+  confirm: z.string().max(100).optional(),
 });
 export type TableRestoreRequest = z.infer<typeof tableRestoreRequestSchema>;
 

@@ -175,6 +175,7 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
         title={`Tear down ${name}?`}
         description="The restored instance is stopped and its data directory deleted. Anything written to it is lost; the source cluster is not touched."
         expected={name}
+        fieldLabel="Instance name"
         confirmLabel="Tear down"
         pending={teardown.isPending}
         error={teardown.isError ? errorMessage(teardown.error) : null}
