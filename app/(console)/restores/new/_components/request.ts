@@ -1,0 +1,145 @@
+import { toUtcIso, zonedWallTimeToInstant, type ZonedInstant } from "@/components/restores/zoned-time";
+import { pitrRestoreRequestSchema, type RecoveryAction } from "@/lib/schemas/restore";
+
+// The PITR form's values and the request they make. Pure, so the preview, the review and the
+// submit all send the same body.
+
+export type TargetType = "time" | "xid" | "lsn" | "name" | "immediate" | "latest";
+
+export interface PitrFormValues {
+  clusterId: string;
+  targetType: TargetType;
+  /** datetime-local value: the wall time in `timeZone`. */
+  timeLocal: string;
+  /** Empty: the browser's zone. */
+  timeZone: string;
+  xid: string;
+  lsn: string;
+  name: string;
+  inclusive: boolean;
+  action: RecoveryAction;
+  /** Empty: the planner picks the newest backup that reaches the target. */
+  backupId: string;
+  /** Empty: the timeline the planner checked; else "latest", "current" or a number. */
+  timeline: string;
+  database: string;
+  checkSql: string;
+  ttlHours: number;
+}
+
+export type PitrField = keyof PitrFormValues;
+
+export interface FieldProblem {
+  field: PitrField | "root";
+  message: string;
+}
+
+/** The body for POST /api/v1/restores and /restores/preview (what the server parses). */
+export interface PitrRequestBody {
+  clusterId: string;
+  kind: "pitr";
+  target:
+    | { type: "time" | "lsn" | "xid"; value: string; inclusive: boolean }
+    | { type: "name"; value: string }
+    | { type: "immediate" | "latest" };
+  action: RecoveryAction;
+  backupId?: string;
+  timeline?: "latest" | "current" | number;
+  database?: string;
+  checkSql?: string;
+  ttlHours?: number;
+}
+
+/** The instant the form's time target names, or null when the wall time is incomplete. */
+export function targetInstant(
+  values: Pick<PitrFormValues, "timeLocal">,
+  timeZone: string,
+): ZonedInstant | null {
+  return values.timeLocal ? zonedWallTimeToInstant(values.timeLocal, timeZone) : null;
+}
+
+function target(values: PitrFormValues, timeZone: string): PitrRequestBody["target"] | FieldProblem {
+  switch (values.targetType) {
+    case "time": {
+      if (!values.timeLocal) return { field: "timeLocal", message: "Pick a date and time" };
+      const instant = targetInstant(values, timeZone);
+      if (!instant) return { field: "timeLocal", message: "Enter a full date and time, to the second" };
+      return { type: "time", value: toUtcIso(instant.ms), inclusive: values.inclusive };
+    }
+    case "xid":
+      return { type: "xid", value: values.xid.trim(), inclusive: values.inclusive };
+    case "lsn":
+      return { type: "lsn", value: values.lsn.trim(), inclusive: values.inclusive };
+    case "name":
+      return { type: "name", value: values.name.trim() };
+    case "immediate":
+    case "latest":
+      return { type: values.targetType };
+  }
+}
+
+function timeline(value: string): PitrRequestBody["timeline"] {
+  if (value === "latest" || value === "current") return value;
+  return value ? Number(value) : undefined;
+}
+
+/** Which control a request path belongs to ("target.value" is the target type's own input). */
+export function fieldForPath(path: string, targetType: TargetType): PitrField | "root" {
+  const [head, sub] = path.split(".");
+  if (head === "target") {
+    if (sub === "inclusive") return "inclusive";
+    if (sub === "type") return "targetType";
+    if (targetType === "time") return "timeLocal";
+    if (targetType === "xid" || targetType === "lsn" || targetType === "name") return targetType;
+    return "targetType";
+  }
+  const known: readonly PitrField[] = [
+    "clusterId",
+    "action",
+    "backupId",
+    "timeline",
+    "database",
+    "checkSql",
+    "ttlHours",
+  ];
+  return known.includes(head as PitrField) ? (head as PitrField) : "root";
+}
+
+/**
+ * The request the form's values make, checked with the API's own schema; or the problems to
+ * show under the fields. `full` adds what only the restore needs (database, check SQL, TTL);
+ * the preview leaves them out so typing there does not ask the worker again.
+ */
+export function buildPitrRequest(
+  values: PitrFormValues,
+  timeZone: string,
+  full: boolean,
+): { ok: true; body: PitrRequestBody } | { ok: false; problems: FieldProblem[] } {
+  const goal = target(values, timeZone);
+  if ("field" in goal) return { ok: false, problems: [goal] };
+  const body: PitrRequestBody = {
+    clusterId: values.clusterId,
+    kind: "pitr",
+    target: goal,
+    action: values.action,
+    ...(values.backupId ? { backupId: values.backupId } : {}),
+    ...(timeline(values.timeline) !== undefined ? { timeline: timeline(values.timeline) } : {}),
+  };
+  if (full) {
+    if (values.database.trim()) body.database = values.database.trim();
+    if (values.checkSql.trim()) body.checkSql = values.checkSql.trim();
+    body.ttlHours = values.ttlHours;
+  }
+  const parsed = pitrRestoreRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.path.map(String).join(".");
+        const field = fieldForPath(path, values.targetType);
+        return { field, message: field === "root" && path ? `${path}: ${issue.message}` : issue.message };
+      }),
+    };
+  }
+  return { ok: true, body };
+}

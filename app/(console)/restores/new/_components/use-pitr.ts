@@ -1,0 +1,168 @@
+"use client";
+
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import type { PlanRefusalView } from "@/components/restores/plan-preview";
+import { ApiError, apiFetch, errorMessage, fieldIssues, type FieldIssue } from "@/lib/client/fetcher";
+import type { RestorePlan } from "@/lib/restore/planner";
+import type { PitrRequestBody } from "./request";
+
+// The PITR form's reads and its one command. The preview asks the worker (it reads WAL), so it
+// waits for the form to be still for a moment and keeps the last answer while it asks again.
+
+const PREVIEW_DEBOUNCE_MS = 600;
+
+/** A found event as GET /api/v1/clusters/:id/table-events returns it. */
+export interface FoundEvent {
+  xid: number | string;
+  kind: "drop" | "truncate" | "delete";
+  deletedRows?: number;
+  commitTime: string;
+  commitLsn: string;
+  relations?: string[];
+  restoreTarget: { type: "xid"; value: string; inclusive: false };
+}
+
+export interface TableEventsAnswer {
+  table?: string;
+  database?: string;
+  from?: string;
+  to?: string;
+  events: FoundEvent[];
+  scannedSegments?: number;
+  capped?: boolean;
+  problems: string[];
+}
+
+export interface TableEventsParams {
+  table: string;
+  from: string;
+  to: string;
+  minDeletedRows: number;
+}
+
+const subscribeNothing = () => () => {};
+
+/** False during the server render and hydration, true after: for values only the browser knows. */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    subscribeNothing,
+    () => true,
+    () => false,
+  );
+}
+
+/** The browser's IANA zone once hydrated; "UTC" before (the server cannot know it). */
+export function useBrowserTimeZone(): string {
+  const hydrated = useHydrated();
+  return hydrated ? Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" : "UTC";
+}
+
+/** `value` once it has not changed for `delay` ms. */
+export function useDebounced<T>(value: T, delay: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}
+
+/** The details of a 422 the planner refused with: its reason and the window. */
+export function refusalOf(error: unknown): PlanRefusalView | null {
+  if (!(error instanceof ApiError) || error.status !== 422) return null;
+  const details = error.details as { reason?: unknown; window?: unknown } | undefined;
+  if (!details || typeof details !== "object" || Array.isArray(details)) return null;
+  return {
+    message: error.message,
+    reason: typeof details.reason === "string" ? details.reason : undefined,
+    window: details.window as PlanRefusalView["window"],
+  };
+}
+
+/** Field problems of a 422: the zod issue list, or the planner's `details.issues`. */
+export function serverIssues(error: unknown): FieldIssue[] {
+  const listed = fieldIssues(error);
+  if (listed.length || !(error instanceof ApiError)) return listed;
+  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues)
+    ? issues.filter(
+        (issue): issue is FieldIssue => typeof issue?.path === "string" && typeof issue?.message === "string",
+      )
+    : [];
+}
+
+export interface PlanPreviewState {
+  plan: RestorePlan | null;
+  refusal: PlanRefusalView | null;
+  error: string | null;
+  checking: boolean;
+  /** The plan answers exactly the body given (not an older one still shown). */
+  current: boolean;
+  /** The body could not be checked (e.g. the worker is down): a restore may still be tried. */
+  unchecked: boolean;
+}
+
+/** POST /api/v1/restores/preview for `body`, debounced; null body: nothing to ask yet. */
+export function usePlanPreview(body: PitrRequestBody | null): PlanPreviewState {
+  const key = body ? JSON.stringify(body) : null;
+  const settled = useDebounced(key, PREVIEW_DEBOUNCE_MS);
+  const query = useQuery({
+    queryKey: ["restore-preview", settled],
+    queryFn: ({ signal }) =>
+      apiFetch<{ plan: RestorePlan }>("/api/v1/restores/preview", {
+        method: "POST",
+        body: JSON.parse(settled!) as unknown,
+        signal,
+      }),
+    enabled: settled !== null,
+    retry: false,
+    staleTime: 15_000,
+    placeholderData: keepPreviousData,
+  });
+  const waiting = key !== settled;
+  const answered = !waiting && !query.isPlaceholderData && !query.isFetching;
+  const refusal = query.isError ? refusalOf(query.error) : null;
+  const fieldProblem = query.isError && !refusal ? serverIssues(query.error)[0] : undefined;
+  return {
+    plan: query.isError ? null : (query.data?.plan ?? null),
+    refusal: refusal ?? (fieldProblem ? { message: `${fieldProblem.path}: ${fieldProblem.message}` } : null),
+    error: query.isError && !refusal && !fieldProblem ? errorMessage(query.error) : null,
+    checking: key !== null && (waiting || query.isFetching),
+    current: answered && query.isSuccess,
+    unchecked: answered && query.isError && !refusal && !fieldProblem,
+  };
+}
+
+/** GET /api/v1/clusters/:id/table-events for the submitted search; null: not searched yet. */
+export function useTableEvents(clusterId: string, params: TableEventsParams | null) {
+  return useQuery({
+    queryKey: ["table-events", clusterId, params],
+    queryFn: ({ signal }) => {
+      const search = new URLSearchParams({
+        table: params!.table,
+        from: params!.from,
+        to: params!.to,
+        minDeletedRows: String(params!.minDeletedRows),
+      });
+      return apiFetch<TableEventsAnswer>(
+        `/api/v1/clusters/${encodeURIComponent(clusterId)}/table-events?${search.toString()}`,
+        { signal },
+      );
+    },
+    enabled: params !== null,
+    retry: false,
+    staleTime: 60_000,
+  });
+}
+
+/** POST /api/v1/restores: 202 {id, status, plan}; 422 when the target cannot be reached, 409 when too many instances run. */
+export function useStartRestore() {
+  return useMutation({
+    mutationFn: (body: PitrRequestBody) =>
+      apiFetch<{ id: string; status: "queued"; plan: RestorePlan | null }>("/api/v1/restores", {
+        method: "POST",
+        body,
+      }),
+  });
+}
