@@ -1,5 +1,6 @@
-// npm run bench — how fresh and how cheap Walden's live replication monitoring is, and how
-// Walden's backups compare with the raw PostgreSQL programs, measured on the bench's own
+// npm run bench — how fresh and how cheap Walden's live replication monitoring is, how
+// Walden's backups compare with the raw PostgreSQL programs and its point-in-time restores with
+// the manual procedure, measured on the bench's own
 // sandbox (.walden-bench, ports 25520-55523; WALDEN_BENCH_HOME and WALDEN_BENCH_PG_PORT move
 // it). Every Walden figure is printed next to a baseline measured in the same run on the same
 // machine; nothing is asserted on time (a slow machine gives slow figures, not a failure).
@@ -11,7 +12,12 @@
 //   for the machine's load average to fall below 1.5; backups.ts):
 //   4. Walden's physical / logical backup vs raw pg_basebackup / pg_dump, same argv, alternated
 //   5. size and wall time per compression
-// --only=replication or --only=backups runs one part (default: both).
+//   pitr (about 4 minutes; plus 1 for pgbench -i if the backups part has not made the database,
+//   and up to 2 waiting for a quiet machine; pitr.ts):
+//   6. Walden's point-in-time restore (runRestore) vs the manual procedure on the same backup and
+//      WAL archive (tar -x, the same recovery settings, pg_ctl start, poll until promoted)
+// --only=replication, --only=backups or --only=pitr runs one part, or several comma-separated
+// (default: all three).
 import os from "node:os";
 import { disconnectDb } from "@/lib/db";
 import { SamplerFleet } from "@/lib/jobs/sampler";
@@ -27,6 +33,16 @@ import {
   type PairedRuns,
 } from "./backups";
 import { measureLagLatency, measurePauseLatency, type LagTrials, type PauseTrials } from "./latency";
+import {
+  BENCH_RESTORE_PORTS,
+  MANUAL_POLL_MS,
+  measurePitr,
+  medianMs,
+  medianSteps,
+  removePitrLeftovers,
+  type PitrResults,
+  type PitrRun,
+} from "./pitr";
 import { measureServerTime, type ServerTime } from "./server-time";
 import {
   BENCH_BASE_PORT,
@@ -75,15 +91,27 @@ const SETTINGS = {
     /** The issue's goal for Walden's wall time over the raw tool's. */
     goalRatio: 1.05,
   },
+  pitr: {
+    /** The backups' pgbench database (scale 70, 1.1-1.3 GB as updates accumulate), shared with that part. */
+    scale: 70,
+    /** 10 % of pgbench_accounts updated after the backup, then vacuum: about 310 MiB of WAL to replay. */
+    updateRows: 700_000,
+    /** Walden/manual pairs with target latest, action promote (the headline figure); even, as the order alternates. */
+    pairs: 6,
+    /** One more pair with a time target just before the last archived commit. */
+    timePairs: 1,
+    /** The issue's goal for Walden's restore time over the manual procedure's. */
+    goalRatio: 1.1,
+  },
   /** Wall times mean little on a busy machine: wait (a while) for the 1-minute load to drop. */
   loadLimit: 1.5,
   loadMaxWaitMs: 120_000,
 } as const;
 
-const PARTS = ["replication", "backups"] as const;
+const PARTS = ["replication", "backups", "pitr"] as const;
 type Part = (typeof PARTS)[number];
 
-/** --only=replication | --only=backups (or both, comma-separated); default: both. */
+/** --only=replication | --only=backups | --only=pitr (or several, comma-separated); default: all. */
 function parseParts(args: string[]): Set<Part> {
   const parts = new Set<Part>(PARTS);
   for (const arg of args) {
@@ -145,6 +173,7 @@ for (const [signal, code] of [
 interface Results {
   replication?: ReplicationResults;
   backups?: BackupResults;
+  pitr?: PitrResults;
 }
 
 interface ReplicationResults {
@@ -173,6 +202,7 @@ async function main(): Promise<Results> {
   return {
     replication: parts.has("replication") ? await replication(bench) : undefined,
     backups: parts.has("backups") ? await backups(bench) : undefined,
+    pitr: parts.has("pitr") ? await pitr(bench) : undefined,
   };
 }
 
@@ -240,18 +270,42 @@ async function backups(bench: Bench): Promise<BackupResults> {
   cleanups.push(() => removeBackupLeftovers());
   const data = await ensurePgbenchData(bench, plan.scale, progress);
   await settle(bench, progress);
+  const loadAtStart = await quietMachine("backup");
+  const results = await measureBackups(bench, data, plan, progress);
+  progress(`${loadAverage()} at the end of the backup runs`);
+  printBackups(results, loadAtStart);
+  return results;
+}
+
+/** Waits for the machine to quieten (up to a limit) and returns the load average it starts with. */
+async function quietMachine(what: string): Promise<string> {
   const load = await waitForQuietMachine(SETTINGS.loadLimit, SETTINGS.loadMaxWaitMs, progress);
   const loadAtStart = loadAverage();
   progress(
-    `${loadAtStart} at the start of the backup runs` +
+    `${loadAtStart} at the start of the ${what} runs` +
       (load.waitedMs > 1000
         ? ` (waited ${fmt(load.waitedMs / 1000, 0)} s for it to fall from ${fmt(load.before, 2)}; ` +
           `limit ${fmt(SETTINGS.loadLimit, 1)}${load.after > SETTINGS.loadLimit ? ", NOT reached: figures are noisy" : ""})`
         : ""),
   );
-  const results = await measureBackups(bench, data, plan, progress);
-  progress(`${loadAverage()} at the end of the backup runs`);
-  printBackups(results, loadAtStart);
+  return loadAtStart;
+}
+
+async function pitr(bench: Bench): Promise<PitrResults> {
+  const plan = SETTINGS.pitr;
+  heading(`6. point-in-time restore: Walden vs the manual procedure (pgbench scale ${plan.scale})`);
+  await removePitrLeftovers();
+  cleanups.push(() => removePitrLeftovers());
+  await removeBackupLeftovers();
+  cleanups.push(() => removeBackupLeftovers());
+  const data = await ensurePgbenchData(bench, plan.scale, progress);
+  await settle(bench, progress);
+  let loadAtStart = "";
+  const results = await measurePitr(bench, data, plan, progress, async () => {
+    loadAtStart = await quietMachine("restore");
+  });
+  progress(`${loadAverage()} at the end of the restore runs`);
+  printPitr(results, loadAtStart);
   return results;
 }
 
@@ -540,6 +594,226 @@ function printBackups(results: BackupResults, loadAtStart: string): void {
   );
 }
 
+/** Walden/manual of each pair (stored Walden first, whichever ran first). */
+function pitrPairRatios(runs: PitrRun[], field: "ms" | "replayDoneMs"): number[] {
+  const ratios: number[] = [];
+  for (let index = 0; index + 1 < runs.length; index += 2) {
+    ratios.push(runs[index]![field] / runs[index + 1]!.ms);
+  }
+  return ratios;
+}
+
+function pitrRows(label: string, runs: PitrRun[]): string[][] {
+  const rows: string[][] = [];
+  const row = (name: string, walden: number, replayDone: number, manual: number) => [
+    name,
+    seconds(walden),
+    seconds(manual),
+    ratio(walden, manual, 3),
+    seconds(replayDone),
+    ratio(replayDone, manual, 3),
+  ];
+  for (let index = 0; index + 1 < runs.length; index += 2) {
+    const walden = runs[index]!;
+    const manual = runs[index + 1]!;
+    const order = manual.ranFirst ? "manual first" : "walden first";
+    rows.push(row(`${label}, pair ${index / 2 + 1} (${order})`, walden.ms, walden.replayDoneMs, manual.ms));
+  }
+  if (runs.length > 2) {
+    rows.push(
+      row(
+        `${label}, median`,
+        medianMs(runs, "walden", "ms"),
+        medianMs(runs, "walden", "replayDoneMs"),
+        medianMs(runs, "manual", "ms"),
+      ),
+      [
+        `${label}, median of the pair ratios`,
+        "",
+        "",
+        `${fmt(median(pitrPairRatios(runs, "ms")), 3)}×`,
+        "",
+        `${fmt(median(pitrPairRatios(runs, "replayDoneMs")), 3)}×`,
+      ],
+    );
+  }
+  return rows;
+}
+
+function printPitr(results: PitrResults, loadAtStart: string): void {
+  const { data, backup, wal, latest, time } = results;
+  const goal = SETTINGS.pitr.goalRatio;
+  console.log(
+    `\ndatabase ${data.database}: pgbench scale ${data.scale}, pg_database_size ` +
+      `${fmt(data.sizeBytes / 1e9, 2)} GB` +
+      (data.initMs === null
+        ? " (reused from an earlier run)"
+        : ` (pgbench -i in this run: ${seconds(data.initMs)} s)`) +
+      `; one physical backup by Walden (${backup.compression}, WAL streamed): ${fmt(backup.sizeBytes / MiB, 0)} MiB ` +
+      `in ${seconds(backup.ms)} s; then ${fmt(wal.bytes / MiB, 0)} MiB of WAL (update of ${wal.updateRows.toLocaleString("en-US")} ` +
+      `pgbench_accounts rows and vacuum analyze, ${wal.fromWal} → ${wal.toWal}, archived) replayed by every run; ` +
+      `newest archived segment ${results.archiveEnd.before} before the runs, ${results.archiveEnd.after} after` +
+      (results.archiveEnd.before === results.archiveEnd.after
+        ? " (the same WAL for every run)"
+        : " (WAL was ARCHIVED DURING THE RUNS: later runs replayed more)") +
+      `; ${loadAtStart} when the runs began\n`,
+  );
+  console.log(
+    table(
+      [
+        "wall time (s)",
+        "walden s",
+        "manual s",
+        "walden/manual",
+        "walden to replay done s",
+        "replay done/manual",
+      ],
+      [
+        ...pitrRows("latest, promote", latest),
+        ...pitrRows(`time ${results.timeTarget ?? ""}, promote`, time),
+      ],
+    ),
+  );
+  const verified = latest.find((run) => run.verified)?.verified;
+  console.log(
+    [
+      "",
+      "Walden's time is runRestore() from the call to its return, on a queued restore row planned with",
+      "planPitrRestore (as POST /restores does); it includes its plan step (the planner again, on a fresh",
+      "scan of the archive), catalog writes of every step, the follow loop (server log and, once",
+      "consistent, pg_is_in_recovery() every 500 ms) and its verification: for each database the row",
+      `count of every table (count(*), or pg_class.reltuples above 5 M rows) — here ${verified?.databases ?? "?"} databases,`,
+      `${verified?.tables ?? "?"} tables, ${verified?.counted ?? "?"} counted and ${verified?.estimated ?? "?"} estimated. "To replay done" is the end of its replay step`,
+      "(promotion seen), from the steps' timestamps: the comparison without verification.",
+      "The manual procedure, timed from mkdir to promoted: mkdir (0700) and chown to the server user,",
+      "tar -x of base and pg_wal (the same untar, same decompression), the same recovery settings",
+      "(recoverySettings + renderSettings, its own port and socket folder), pg_hba.conf, recovery.signal,",
+      `chown -R, pg_ctl start -W, then pg_is_in_recovery() over the socket every ${MANUAL_POLL_MS} ms until false.`,
+      "",
+      "The order alternates: Walden first in odd pairs, manual first in even ones; `sync` (untimed)",
+      "before every run, so that none pays for the writes of the one before.",
+      "",
+      "Where the time goes (medians over the latest-target runs, seconds):",
+      "",
+    ].join("\n"),
+  );
+  const waldenSteps = medianSteps(latest, "walden");
+  const manualSteps = medianSteps(latest, "manual");
+  console.log(
+    table(
+      ["step", "walden s", "manual s", "walden − manual"],
+      waldenSteps.map(({ name, ms: waldenMs }) => {
+        const manualMs = manualSteps.find((step) => step.name === name)?.ms;
+        return [
+          name,
+          seconds(waldenMs),
+          manualMs === undefined ? "—" : seconds(manualMs),
+          seconds(waldenMs - (manualMs ?? 0)),
+        ];
+      }),
+    ),
+  );
+  const fromLog = (who: PitrRun["who"], field: "serverReadyMs" | "seenAfterReadyMs") => {
+    const values = latest
+      .filter((run) => run.who === who)
+      .flatMap((run) => (run[field] === null ? [] : [run[field]]));
+    return values.length ? median(values) : NaN;
+  };
+  console.log(
+    `\nfrom the servers' logs ("database system is ready to accept connections", promotion done; ` +
+      `pg_is_in_recovery() turns false a moment before): at ` +
+      `${seconds(fromLog("walden", "serverReadyMs"))} s in Walden's runs, ${seconds(fromLog("manual", "serverReadyMs"))} s in the ` +
+      `manual ones; seen ${ms(fromLog("walden", "seenAfterReadyMs"))} ms later by Walden's follow loop, ` +
+      `${ms(fromLog("manual", "seenAfterReadyMs"))} ms later by the manual poll (medians)`,
+  );
+  // Tar and PostgreSQL's own recovery are the same work on both sides: on a busy machine they
+  // carry most of the noise. What is left of each run is what the runner itself adds.
+  const split = (run: PitrRun) => {
+    const extract = run.steps.find((step) => step.name === "extract")?.ms ?? NaN;
+    const server = run.serverReadyMs === null ? NaN : run.serverReadyMs - run.pgCtlAtMs;
+    const verify = run.steps.find((step) => step.name === "verify")?.ms ?? 0;
+    return {
+      extract,
+      server,
+      rest: run.ms - extract - server,
+      restNoVerify: run.replayDoneMs - extract - server,
+      beforePgCtl: run.pgCtlAtMs - extract,
+      seen: run.seenAfterReadyMs ?? NaN,
+      verify,
+      afterVerify: run.ms - run.replayDoneMs - verify,
+    };
+  };
+  type Share = keyof ReturnType<typeof split>;
+  const of = (who: PitrRun["who"], part: Share) =>
+    median(latest.filter((run) => run.who === who).map((run) => split(run)[part]));
+  const partRow = (label: string, part: Share) => [
+    label,
+    seconds(of("walden", part)),
+    seconds(of("manual", part)),
+    seconds(of("walden", part) - of("manual", part)),
+  ];
+  console.log();
+  console.log(
+    table(
+      ["medians, seconds", "walden", "manual", "walden − manual"],
+      [
+        partRow("same work: tar -x (extract)", "extract"),
+        partRow("same work: PostgreSQL, pg_ctl start → promoted (its log)", "server"),
+        partRow("the rest (total − both above)", "rest"),
+        partRow("  of it: before pg_ctl start, without tar", "beforePgCtl"),
+        partRow("  of it: promoted (log) → seen by the runner", "seen"),
+        partRow("  of it: verify", "verify"),
+        partRow("  of it: after verify (ready, final catalog write)", "afterVerify"),
+        partRow("the rest without verification (to replay done)", "restNoVerify"),
+      ],
+    ),
+  );
+  const manualMedian = medianMs(latest, "manual", "ms");
+  const overhead = of("walden", "rest") - of("manual", "rest");
+  const overheadNoVerify = of("walden", "restNoVerify") - of("manual", "rest");
+  console.log(
+    `\nWalden's own overhead (median rest − manual median rest): ${ms(overhead)} ms, ` +
+      `${ms(overheadNoVerify)} ms without verification; over the manual median ${seconds(manualMedian)} s that is ` +
+      `${ratio(manualMedian + overhead, manualMedian, 3)} (${ratio(manualMedian + overheadNoVerify, manualMedian, 3)} without verification) ` +
+      `with tar and PostgreSQL taking the same time on both sides; the ${fmt(goal, 2)} goal holds for restores whose ` +
+      `manual time is ${seconds(overhead / (goal - 1))} s or more.`,
+  );
+  const total = medianMs(latest, "walden", "ms") / medianMs(latest, "manual", "ms");
+  const replayDone = medianMs(latest, "walden", "replayDoneMs") / medianMs(latest, "manual", "ms");
+  console.log(
+    `\npitr ratio ${fmt(total, 3)} (Walden total / manual, medians; goal ≤ ${fmt(goal, 2)}: ${total <= goal ? "met" : "NOT met"})\n` +
+      `pitr ratio without verification ${fmt(replayDone, 3)} (Walden to replay done / manual; goal ≤ ${fmt(goal, 2)}: ` +
+      `${replayDone <= goal ? "met" : "NOT met"})\n` +
+      `Walden's restores used WALDEN_RESTORE_PORTS=${BENCH_RESTORE_PORTS}; the manual ones a port from 27600.`,
+  );
+}
+
+function pitrSummaryRows(results: PitrResults): string[][] {
+  const goal = SETTINGS.pitr.goalRatio;
+  const runs = results.latest;
+  const manual = medianMs(runs, "manual", "ms");
+  const row = (label: string, walden: number, pairRatios: number[]) => [
+    label,
+    seconds(walden),
+    seconds(manual),
+    ratio(walden, manual, 3),
+    `manual procedure (pair ratios' median ${fmt(median(pairRatios), 3)}×); ` +
+      `goal ≤ ${fmt(goal, 2)}: ${walden / manual <= goal ? "met" : "NOT met"}`,
+  ];
+  return [
+    row(
+      `pitr latest, median s (n=${runs.length / 2} each)`,
+      medianMs(runs, "walden", "ms"),
+      pitrPairRatios(runs, "ms"),
+    ),
+    row(
+      "pitr latest without verification (to replay done)",
+      medianMs(runs, "walden", "replayDoneMs"),
+      pitrPairRatios(runs, "replayDoneMs"),
+    ),
+  ];
+}
+
 function backupSummaryRows(results: BackupResults): string[][] {
   const goal = SETTINGS.backups.goalRatio;
   const row = (runs: PairedRuns, baseline: string) => {
@@ -661,6 +935,7 @@ function printSummary(results: Results): void {
       [
         ...(results.replication ? replicationSummaryRows(results.replication) : []),
         ...(results.backups ? backupSummaryRows(results.backups) : []),
+        ...(results.pitr ? pitrSummaryRows(results.pitr) : []),
       ],
     ),
   );
