@@ -15,7 +15,7 @@ export const queues = {
   /** Asked by the web app and answered by the worker (it reads WAL): a plan or why not. */
   "restore.plan": z.strictObject({ request: z.looseObject({}) }),
   /** Asked by the web app: transactions that dropped, truncated or emptied a table. */
-  "restore.find-events": z.strictObject({ clusterId: id, query: z.looseObject({}) }),
+  "restore.events": z.strictObject({ clusterId: id, query: z.looseObject({}) }),
   /** Tears down expired restored instances, fails restores whose worker stopped, starts due drills; every minute. */
   "restore.sweep": z.strictObject({}),
   "retention.apply": z.strictObject({ clusterId: id }),

@@ -146,8 +146,8 @@ async function main(): Promise<void> {
     const { request } = parsePayload("restore.plan", job!.data);
     return answerPlanRequest(pitrRestoreRequestSchema.parse(request));
   });
-  await boss.work("restore.find-events", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
-    const { clusterId, query } = parsePayload("restore.find-events", job!.data);
+  await boss.work("restore.events", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const { clusterId, query } = parsePayload("restore.events", job!.data);
     return findTableEvents(clusterId, tableEventsQuerySchema.parse(query));
   });
   // Restores run one at a time per worker: extraction and replay are I/O-bound.

@@ -281,9 +281,9 @@ describe("GET /api/v1/clusters/:id/table-events", () => {
     worker = createBoss(inject("databaseUrl"), { supervise: false, schedule: false });
     worker.on("error", () => {});
     await worker.start();
-    await worker.createQueue("restore.find-events");
-    await worker.work("restore.find-events", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      const payload = parsePayload("restore.find-events", job!.data);
+    await worker.createQueue("restore.events");
+    await worker.work("restore.events", { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const payload = parsePayload("restore.events", job!.data);
       return findTableEvents(payload.clusterId, tableEventsQuerySchema.parse(payload.query));
     });
   });

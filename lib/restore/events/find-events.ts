@@ -260,7 +260,7 @@ function missingBetween(segments: readonly ArchivedSegment[], lo: number, hi: nu
   return missing;
 }
 
-// worker: restore.find-events — the drops, truncates and big deletes of one table in a time range
+// worker: restore.events — the drops, truncates and big deletes of one table in a time range
 export async function findTableEvents(
   clusterId: string,
   query: TableEventsQuery,

@@ -17,6 +17,6 @@ export const GET = withRoute<{ id: string }>(
       ]);
     }
     const cluster = await getClusterRowOrThrow(params.id);
-    return askWorker("restore.find-events", { clusterId: cluster.id, query }, 60_000);
+    return askWorker("restore.events", { clusterId: cluster.id, query }, 60_000);
   },
 );
