@@ -25,7 +25,10 @@ export async function askWorker<Q extends QueueName>(
     if (job?.state === "completed") return (job.output ?? {}) as Record<string, unknown>;
     if (job?.state === "failed" || job?.state === "cancelled") {
       const output = job.output as { message?: string } | null;
-      throw new AppError("internal_server_error", `the worker could not answer: ${output?.message ?? job.state}`);
+      throw new AppError(
+        "internal_server_error",
+        `the worker could not answer: ${output?.message ?? job.state}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

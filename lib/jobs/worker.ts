@@ -159,7 +159,8 @@ async function main(): Promise<void> {
     }
   });
   await boss.work("restore.sweep", async () => {
-    for (const id of await reapStaleRestores()) log(`restore ${id}: failed, its worker stopped; instance removed`);
+    for (const id of await reapStaleRestores())
+      log(`restore ${id}: failed, its worker stopped; instance removed`);
     for (const id of await tearDownExpired()) log(`restore ${id}: restored instance torn down`);
     await startDueDrills(new Date(), log);
   });
