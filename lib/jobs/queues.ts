@@ -25,6 +25,8 @@ export const queues = {
   /** Fans out archive.scan to every cluster; scheduled every minute. */
   "archive.sweep": z.strictObject({}),
   "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+  /** Asked by the web app: the monthly report page printed to PDF by headless Chromium. */
+  "report.pdf": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), clusterId: id.optional() }),
   "alert.evaluate": z.strictObject({}),
   /** Rolls raw lag samples up into minute and hour buckets and prunes old history; every minute. */
   "replication.rollup": z.strictObject({}),
