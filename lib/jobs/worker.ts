@@ -15,6 +15,7 @@ import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
+import { registerReportPdfWorker } from "@/lib/reports/pdf";
 import { rollUpReplication } from "@/lib/replication/rollup";
 import { startDueDrills } from "@/lib/restore/drills";
 import { captureRelationMap } from "@/lib/restore/events/relation-map";
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     const { clusterId, query } = parsePayload("restore.events", job!.data);
     return findTableEvents(clusterId, tableEventsQuerySchema.parse(query));
   });
+  await registerReportPdfWorker(boss);
   // Restores run one at a time per worker: extraction and replay are I/O-bound.
   await boss.work("restore.run", { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
     for (const job of jobs) {
