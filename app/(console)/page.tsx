@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { PageHeader } from "@/components/ui/page-header";
 import { FleetCard, FleetCardSkeleton } from "./_components/fleet-card";
 
@@ -14,6 +15,7 @@ export default function OverviewPage() {
         description="The PostgreSQL clusters Walden knows about and how their replication is doing."
       />
       <div className="space-y-5">
+        <FiringAlerts />
         <Suspense fallback={<FleetCardSkeleton />}>
           <FleetCard />
         </Suspense>

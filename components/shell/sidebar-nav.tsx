@@ -9,6 +9,7 @@ const items = [
   { href: "/clusters", label: "Clusters" },
   { href: "/backups", label: "Backups" },
   { href: "/restores", label: "Restores" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/reports", label: "Reports" },
   { href: "/settings", label: "Settings" },
 ] as const;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -65,6 +66,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         }
       />
       <div className="space-y-5">
+        <FiringAlerts clusterId={cluster.id} />
+
         <ReplicationView clusterId={cluster.id} initialSnapshot={snapshot} />
 
         <Card aria-labelledby="nodes-title">

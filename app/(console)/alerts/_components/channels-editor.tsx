@@ -1,0 +1,265 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import {
+  useChannels,
+  useCreateChannel,
+  useDeleteChannel,
+  useDeliveries,
+  useTestChannel,
+  type ChannelSummary,
+} from "@/components/alerts/use-alerts";
+import { Alert } from "@/components/ui/alert";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button, Spinner } from "@/components/ui/button";
+import { Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { describedBy, Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
+import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
+import { channelInputSchema } from "@/lib/schemas/alerts";
+
+const webhookSchema = channelInputSchema.options[0];
+interface WebhookValues {
+  kind: "webhook";
+  name: string;
+  url: string;
+}
+
+const statusTones: Record<string, BadgeTone> = { delivered: "success", failed: "danger", pending: "warning" };
+
+function statusBadge(status: string | undefined) {
+  if (!status) return null;
+  return <Badge tone={statusTones[status] ?? "neutral"}>{status}</Badge>;
+}
+
+function NewChannelForm({ onDone }: { onDone: () => void }) {
+  const create = useCreateChannel();
+  const id = useId();
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors },
+  } = useForm<WebhookValues>({
+    resolver: zodResolver(webhookSchema),
+    defaultValues: { kind: "webhook", name: "", url: "" },
+  });
+
+  const onSubmit = handleSubmit((values) => {
+    create.mutate(values, {
+      onSuccess: onDone,
+      onError: (error) => showServerFieldErrors(error, setError, ["name", "url"]),
+    });
+  });
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="New webhook channel"
+      className="m-4 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
+    >
+      <div className="grid gap-3 sm:grid-cols-[1fr_2fr]">
+        <Field id={`${id}-name`} label="Name" error={errors.name?.message}>
+          <Input
+            id={`${id}-name`}
+            autoComplete="off"
+            {...describedBy(`${id}-name`, errors.name?.message)}
+            {...register("name")}
+          />
+        </Field>
+        <Field
+          id={`${id}-url`}
+          label="Webhook URL"
+          error={errors.url?.message}
+          hint="A Slack incoming webhook works as is: Walden posts JSON with a text field. Stored encrypted, never shown again."
+        >
+          <Input
+            id={`${id}-url`}
+            type="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://hooks.slack.com/services/…"
+            {...describedBy(`${id}-url`, errors.url?.message, true)}
+            {...register("url")}
+          />
+        </Field>
+      </div>
+      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
+      {create.isError && fieldIssues(create.error).length === 0 ? (
+        <Alert tone="error">{errorMessage(create.error)}</Alert>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" size="sm" onClick={onDone} disabled={create.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" size="sm" disabled={create.isPending}>
+          {create.isPending ? <Spinner /> : null}
+          Create channel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function Deliveries({ channelId }: { channelId: string }) {
+  const query = useDeliveries(channelId);
+  const deliveries = query.data;
+  if (query.isError) return <Alert tone="error">{errorMessage(query.error)}</Alert>;
+  if (!deliveries) return <p className="text-xs text-zinc-500">Loading deliveries…</p>;
+  if (deliveries.length === 0) return <p className="text-xs text-zinc-500">No deliveries yet.</p>;
+  return (
+    <Table aria-label="Recent deliveries">
+      <THead>
+        <tr>
+          <TH>Event</TH>
+          <TH>Status</TH>
+          <TH>Attempts</TH>
+          <TH>Response</TH>
+          <TH>Created</TH>
+          <TH>Delivered</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {deliveries.slice(0, 10).map((delivery) => (
+          <TR key={delivery.id}>
+            <TD>{delivery.event}</TD>
+            <TD>{statusBadge(delivery.status)}</TD>
+            <TD className="tabular-nums">{delivery.attempts}</TD>
+            <TD className="text-xs">
+              {delivery.responseStatus ? `HTTP ${delivery.responseStatus}` : null}
+              {delivery.lastError ? <span className="block text-red-700">{delivery.lastError}</span> : null}
+            </TD>
+            <TD>
+              <Time value={delivery.createdAt} />
+            </TD>
+            <TD>
+              <Time value={delivery.deliveredAt} />
+            </TD>
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+function ChannelRow({ channel }: { channel: ChannelSummary }) {
+  const test = useTestChannel(channel.id);
+  const remove = useDeleteChannel(channel.id);
+  const [confirming, setConfirming] = useState(false);
+  const [showDeliveries, setShowDeliveries] = useState(false);
+  const result = test.data;
+
+  return (
+    <li className="space-y-2 px-4 py-3" aria-label={`Channel ${channel.name}`}>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <h3 className="text-sm font-medium text-zinc-900">{channel.name}</h3>
+          <Badge>{channel.kind}</Badge>
+          <span className="text-xs text-zinc-500">{channel.displayTarget}</span>
+        </div>
+        <div className="flex items-center gap-2">
+          {confirming ? (
+            <>
+              <span className="text-xs text-zinc-600">Delete this channel? Rules stop notifying it.</span>
+              <Button size="sm" onClick={() => setConfirming(false)} disabled={remove.isPending}>
+                Keep
+              </Button>
+              <Button size="sm" variant="danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
+                {remove.isPending ? <Spinner /> : null}
+                Delete
+              </Button>
+            </>
+          ) : (
+            <>
+              <Button size="sm" disabled={test.isPending} onClick={() => test.mutate()}>
+                {test.isPending ? <Spinner /> : null}
+                Send test notification
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setShowDeliveries((shown) => !shown)}>
+                {showDeliveries ? "Hide deliveries" : "Deliveries"}
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
+                Delete
+              </Button>
+            </>
+          )}
+        </div>
+      </div>
+      {result ? (
+        <Alert
+          tone={result.status === "delivered" || result.ok === true ? "success" : "error"}
+          title={
+            result.status === "delivered" || result.ok === true
+              ? "Test notification delivered"
+              : "Test notification failed"
+          }
+        >
+          <span className="flex flex-wrap items-center gap-2">
+            {statusBadge(result.status)}
+            {result.responseStatus ? <span>HTTP {result.responseStatus}</span> : null}
+            {typeof result.attempts === "number" ? (
+              <span>
+                {result.attempts} {result.attempts === 1 ? "attempt" : "attempts"}
+              </span>
+            ) : null}
+            {result.lastError ? <span>{result.lastError}</span> : null}
+          </span>
+        </Alert>
+      ) : null}
+      {test.isError ? <Alert tone="error">{errorMessage(test.error)}</Alert> : null}
+      {remove.isError ? <Alert tone="error">{errorMessage(remove.error)}</Alert> : null}
+      {showDeliveries ? <Deliveries channelId={channel.id} /> : null}
+    </li>
+  );
+}
+
+/** Webhook channels (admin): create, delete, send a test and read the delivery attempts. */
+export function ChannelsEditor() {
+  const query = useChannels();
+  const [adding, setAdding] = useState(false);
+  const channels = query.data;
+
+  return (
+    <Card role="region" aria-label="Notification channels">
+      <CardHeader
+        title="Notification channels"
+        description="Where alert rules send firing and resolved notifications. Failed deliveries are retried with backoff."
+        actions={
+          adding ? null : (
+            <Button size="sm" variant="primary" onClick={() => setAdding(true)}>
+              New webhook
+            </Button>
+          )
+        }
+      />
+      {adding ? <NewChannelForm onDone={() => setAdding(false)} /> : null}
+      {query.isError ? (
+        <div className="px-4 py-3">
+          <Alert tone="error" title="Could not load the channels">
+            {errorMessage(query.error)}
+          </Alert>
+        </div>
+      ) : null}
+      {channels ? (
+        channels.length === 0 ? (
+          <EmptyState title="No channels yet">Add a webhook to get notified.</EmptyState>
+        ) : (
+          <ul className="divide-y divide-zinc-100">
+            {channels.map((channel) => (
+              <ChannelRow key={channel.id} channel={channel} />
+            ))}
+          </ul>
+        )
+      ) : query.isPending ? (
+        <p className="flex items-center gap-2 px-4 py-4 text-sm text-zinc-500">
+          <Spinner /> Loading channels…
+        </p>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,390 @@
+"use client";
+
+import { useId, useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { alertKindLabel, alertKindLabels } from "@/components/alerts/alert-labels";
+import {
+  useAlertRules,
+  useChannels,
+  useCreateAlertRule,
+  useDeleteAlertRule,
+  useUpdateAlertRule,
+  type AlertRuleSummary,
+  type ChannelSummary,
+} from "@/components/alerts/use-alerts";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button, Spinner } from "@/components/ui/button";
+import { Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { describedBy, Field } from "@/components/ui/field";
+import { formatBytes, formatSeconds } from "@/components/ui/format";
+import { Input, Select } from "@/components/ui/input";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
+import { alertKinds, thresholdUnits, type AlertKind, type Severity } from "@/lib/schemas/alerts";
+
+const MIB = 1024 * 1024;
+
+/** Byte thresholds are typed in MiB; the API takes bytes. */
+function isBytes(kind: AlertKind): boolean {
+  return thresholdUnits[kind]?.startsWith("bytes") ?? false;
+}
+
+function formatThreshold(rule: AlertRuleSummary): string {
+  if (rule.threshold === null || rule.threshold === undefined) return "—";
+  if (isBytes(rule.kind)) return formatBytes(rule.threshold);
+  if (thresholdUnits[rule.kind]?.startsWith("seconds")) return formatSeconds(rule.threshold);
+  return String(rule.threshold);
+}
+
+interface FormValues {
+  clusterId: string;
+  kind: AlertKind;
+  threshold: string;
+  forSeconds: string;
+  severity: Severity;
+  enabled: boolean;
+  channelIds: string[];
+}
+
+const fields = ["clusterId", "kind", "threshold", "forSeconds", "severity", "enabled", "channelIds"] as const;
+
+function RuleForm({
+  rule,
+  clusters,
+  channels,
+  onDone,
+}: {
+  rule: AlertRuleSummary | undefined;
+  clusters: { id: string; name: string }[];
+  channels: ChannelSummary[];
+  onDone: () => void;
+}) {
+  const create = useCreateAlertRule();
+  const update = useUpdateAlertRule(rule?.id ?? "");
+  const save = rule ? update : create;
+  const id = useId();
+  const fid = (name: keyof FormValues) => `${id}-${name}`;
+  const {
+    register,
+    handleSubmit,
+    setError,
+    control,
+    formState: { errors },
+  } = useForm<FormValues>({
+    defaultValues: rule
+      ? {
+          clusterId: rule.clusterId ?? "",
+          kind: rule.kind,
+          threshold:
+            rule.threshold === null ? "" : String(isBytes(rule.kind) ? rule.threshold / MIB : rule.threshold),
+          forSeconds: String(rule.forSeconds),
+          severity: rule.severity,
+          enabled: rule.enabled,
+          channelIds: rule.channelIds,
+        }
+      : {
+          clusterId: clusters[0]?.id ?? "",
+          kind: "replication_lag_bytes",
+          threshold: "",
+          forSeconds: "60",
+          severity: "warning",
+          enabled: true,
+          channelIds: [],
+        },
+  });
+  const kind = useWatch({ control, name: "kind" });
+  const unit = thresholdUnits[kind];
+  const busy = save.isPending;
+
+  const onSubmit = handleSubmit((values) => {
+    const thresholdText = values.threshold.trim();
+    const threshold =
+      unit === null || thresholdText === ""
+        ? undefined
+        : Number(thresholdText) * (isBytes(values.kind) ? MIB : 1);
+    if (threshold !== undefined && !Number.isFinite(threshold)) {
+      setError("threshold", { type: "client", message: "must be a number" });
+      return;
+    }
+    const forSeconds = Number(values.forSeconds.trim() || "0");
+    if (!Number.isInteger(forSeconds) || forSeconds < 0) {
+      setError("forSeconds", { type: "client", message: "must be a whole number of seconds, 0 or more" });
+      return;
+    }
+    const common = {
+      threshold: threshold === undefined ? undefined : Math.round(threshold),
+      forSeconds,
+      severity: values.severity,
+      enabled: values.enabled,
+      channelIds: values.channelIds,
+    };
+    const onError = (error: unknown) => showServerFieldErrors(error, setError, fields);
+    if (rule) {
+      update.mutate(common, { onSuccess: onDone, onError });
+    } else {
+      create.mutate(
+        { ...common, kind: values.kind, clusterId: values.clusterId || undefined },
+        { onSuccess: onDone, onError },
+      );
+    }
+  });
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={rule ? `Edit the ${alertKindLabel(rule.kind)} rule` : "New alert rule"}
+      className="m-4 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
+    >
+      <div className="grid gap-3 sm:grid-cols-3">
+        <Field id={fid("clusterId")} label="Cluster" error={errors.clusterId?.message}>
+          <Select id={fid("clusterId")} disabled={Boolean(rule)} {...register("clusterId")}>
+            <option value="">Every cluster</option>
+            {clusters.map((cluster) => (
+              <option key={cluster.id} value={cluster.id}>
+                {cluster.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field id={fid("kind")} label="Kind" error={errors.kind?.message}>
+          <Select id={fid("kind")} disabled={Boolean(rule)} {...register("kind")}>
+            {alertKinds.map((value) => (
+              <option key={value} value={value}>
+                {alertKindLabels[value]}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field id={fid("severity")} label="Severity" error={errors.severity?.message}>
+          <Select id={fid("severity")} {...register("severity")}>
+            <option value="warning">warning</option>
+            <option value="critical">critical</option>
+          </Select>
+        </Field>
+        <Field
+          id={fid("threshold")}
+          label={isBytes(kind) ? "Threshold (MiB)" : "Threshold"}
+          error={errors.threshold?.message}
+          hint={
+            unit === null
+              ? "This kind has no threshold."
+              : isBytes(kind)
+                ? `In MiB (${unit}).`
+                : `In ${unit}.`
+          }
+        >
+          <Input
+            id={fid("threshold")}
+            inputMode="decimal"
+            autoComplete="off"
+            disabled={unit === null}
+            {...describedBy(fid("threshold"), errors.threshold?.message, true)}
+            {...register("threshold")}
+          />
+        </Field>
+        <Field
+          id={fid("forSeconds")}
+          label="For (seconds)"
+          error={errors.forSeconds?.message}
+          hint="How long the condition must hold before it fires."
+        >
+          <Input
+            id={fid("forSeconds")}
+            inputMode="numeric"
+            autoComplete="off"
+            {...describedBy(fid("forSeconds"), errors.forSeconds?.message, true)}
+            {...register("forSeconds")}
+          />
+        </Field>
+        <label className="flex items-center gap-2 self-end pb-2 text-sm">
+          <input type="checkbox" className="accent-emerald-700" {...register("enabled")} />
+          Enabled
+        </label>
+      </div>
+      <fieldset>
+        <legend className="text-xs font-medium text-zinc-700">Notify</legend>
+        {channels.length === 0 ? (
+          <p className="mt-1 text-xs text-zinc-500">No channels yet: create one above.</p>
+        ) : (
+          <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+            {channels.map((channel) => (
+              <label key={channel.id} className="flex items-center gap-1.5 text-sm">
+                <input
+                  type="checkbox"
+                  value={channel.id}
+                  className="accent-emerald-700"
+                  {...register("channelIds")}
+                />
+                {channel.name}
+              </label>
+            ))}
+          </div>
+        )}
+        {errors.channelIds?.message ? (
+          <p className="text-xs text-red-600">{errors.channelIds.message}</p>
+        ) : null}
+      </fieldset>
+      {errors.enabled?.message ? <p className="text-xs text-red-600">{errors.enabled.message}</p> : null}
+      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
+      {save.isError && fieldIssues(save.error).length === 0 ? (
+        <Alert tone="error">{errorMessage(save.error)}</Alert>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" size="sm" disabled={busy}>
+          {busy ? <Spinner /> : null}
+          {rule ? "Save rule" : "Create rule"}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RuleRow({
+  rule,
+  clusters,
+  channels,
+}: {
+  rule: AlertRuleSummary;
+  clusters: { id: string; name: string }[];
+  channels: ChannelSummary[];
+}) {
+  const remove = useDeleteAlertRule(rule.id);
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const clusterName = rule.clusterId
+    ? (clusters.find((cluster) => cluster.id === rule.clusterId)?.name ?? rule.clusterId.slice(0, 8))
+    : "every cluster";
+  const channelNames = rule.channelIds
+    .map((channelId) => channels.find((channel) => channel.id === channelId)?.name)
+    .filter((name): name is string => Boolean(name));
+
+  return (
+    <>
+      <TR aria-label={`${alertKindLabel(rule.kind)} rule for ${clusterName}`}>
+        <TD className="font-medium">{alertKindLabel(rule.kind)}</TD>
+        <TD>{clusterName}</TD>
+        <TD className="tabular-nums">{formatThreshold(rule)}</TD>
+        <TD className="tabular-nums">{formatSeconds(rule.forSeconds)}</TD>
+        <TD>
+          <Badge tone={rule.severity === "critical" ? "danger" : "warning"}>{rule.severity}</Badge>
+        </TD>
+        <TD>{rule.enabled ? <Badge tone="accent">enabled</Badge> : <Badge>disabled</Badge>}</TD>
+        <TD className="text-xs">{channelNames.length ? channelNames.join(", ") : "—"}</TD>
+        <TD>
+          <div className="flex justify-end gap-1.5">
+            {confirming ? (
+              <>
+                <Button size="sm" onClick={() => setConfirming(false)} disabled={remove.isPending}>
+                  Keep
+                </Button>
+                <Button
+                  size="sm"
+                  variant="danger"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate()}
+                >
+                  {remove.isPending ? <Spinner /> : null}
+                  Delete
+                </Button>
+              </>
+            ) : (
+              <>
+                <Button size="sm" onClick={() => setEditing((shown) => !shown)}>
+                  Edit
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
+                  Delete
+                </Button>
+              </>
+            )}
+          </div>
+          {remove.isError ? (
+            <p className="text-right text-xs text-red-600">{errorMessage(remove.error)}</p>
+          ) : null}
+        </TD>
+      </TR>
+      {editing ? (
+        <tr>
+          <td colSpan={8}>
+            <RuleForm rule={rule} clusters={clusters} channels={channels} onDone={() => setEditing(false)} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+/** Alert rules (admin): per cluster or for every cluster, with threshold, duration, severity and channels. */
+export function RulesEditor({ clusters }: { clusters: { id: string; name: string }[] }) {
+  const rules = useAlertRules();
+  const channels = useChannels();
+  const [adding, setAdding] = useState(false);
+  const channelList = channels.data ?? [];
+
+  return (
+    <Card role="region" aria-label="Alert rules">
+      <CardHeader
+        title="Alert rules"
+        description="Every new cluster gets a default set drawn from practice; change or add to it here."
+        actions={
+          adding ? null : (
+            <Button size="sm" variant="primary" onClick={() => setAdding(true)}>
+              New rule
+            </Button>
+          )
+        }
+      />
+      {adding ? (
+        <RuleForm
+          rule={undefined}
+          clusters={clusters}
+          channels={channelList}
+          onDone={() => setAdding(false)}
+        />
+      ) : null}
+      {rules.isError ? (
+        <div className="px-4 py-3">
+          <Alert tone="error" title="Could not load the rules">
+            {errorMessage(rules.error)}
+          </Alert>
+        </div>
+      ) : null}
+      {rules.data ? (
+        rules.data.length === 0 ? (
+          <EmptyState title="No rules" />
+        ) : (
+          <Table>
+            <THead>
+              <tr>
+                <TH>Kind</TH>
+                <TH>Cluster</TH>
+                <TH>Threshold</TH>
+                <TH>For</TH>
+                <TH>Severity</TH>
+                <TH>State</TH>
+                <TH>Notify</TH>
+                <TH>
+                  <span className="sr-only">Actions</span>
+                </TH>
+              </tr>
+            </THead>
+            <TBody>
+              {rules.data.map((rule) => (
+                <RuleRow key={rule.id} rule={rule} clusters={clusters} channels={channelList} />
+              ))}
+            </TBody>
+          </Table>
+        )
+      ) : rules.isPending ? (
+        <p className="flex items-center gap-2 px-4 py-4 text-sm text-zinc-500">
+          <Spinner /> Loading rules…
+        </p>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,28 @@
+import type { BadgeTone } from "@/components/ui/badge";
+import type { AlertKind, Severity } from "@/lib/schemas/alerts";
+
+/** What each alert kind is called in the console. */
+export const alertKindLabels: Record<AlertKind, string> = {
+  replication_lag_bytes: "Replication lag (bytes)",
+  replication_lag_seconds: "Replication lag (time)",
+  standby_down: "Standby down",
+  replay_paused: "Replay paused",
+  slot_inactive: "Slot inactive",
+  slot_wal_at_risk: "Slot WAL at risk",
+  archiver_failing: "Archiver failing",
+  wal_gap: "WAL gap",
+  backup_overdue: "Backup overdue",
+  backup_failed: "Backup failed",
+  verify_failed: "Verification failed",
+  drill_failed: "Restore drill failed",
+};
+
+export function alertKindLabel(kind: string): string {
+  return (alertKindLabels as Record<string, string>)[kind] ?? kind;
+}
+
+export const severityTones: Record<Severity, BadgeTone> = { warning: "warning", critical: "danger" };
+
+export function severityTone(severity: string): BadgeTone {
+  return (severityTones as Record<string, BadgeTone>)[severity] ?? "neutral";
+}
