@@ -1,0 +1,274 @@
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { RestoreWindow } from "@/lib/wal/restore-window";
+import {
+  clusterReport,
+  fleetReport,
+  monthRange,
+  previousMonth,
+  type BackupRow,
+  type ClusterInput,
+  type ClusterReport,
+  type FleetReport,
+  type MonthRange,
+  type StoredWindowInput,
+} from "./aggregate";
+import { canonicalJson, sha256Hex } from "./canonical";
+
+// The monthly report (issue 6): rows of a UTC month loaded from the catalog, aggregated by
+// aggregate.ts. A finished month is stored once as a ReportSnapshot with the sha256 of its
+// canonical JSON, and served from there ever after, so the evidence does not change when rows
+// are added, expired or edited later. The current month is computed on every request.
+
+export interface MonthlyReportBody {
+  month: string;
+  generatedAt: string;
+  scope: { clusterId: string | null };
+  clusters: ClusterReport[];
+  fleet: FleetReport;
+}
+
+export interface MonthlyReport extends MonthlyReportBody {
+  /** Set for a finished month: the stored evidence and its hash (over canonicalJson of the rest). */
+  snapshot: { sha256: string; createdAt: string } | null;
+}
+
+export interface ReportScope {
+  month: string;
+  clusterId?: string | null;
+}
+
+/** The month as UTC boundaries; a month that has not begun is a 422. */
+export function reportRangeOrThrow(month: string, now: Date): MonthRange {
+  const range = monthRange(month);
+  if (range.start > now) throw new AppError("unprocessable_entity", `${month} has not begun yet`);
+  return range;
+}
+
+export function isFinished(range: MonthRange, now: Date): boolean {
+  return range.end <= now;
+}
+
+const backupSelect = {
+  id: true,
+  kind: true,
+  status: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  sizeBytes: true,
+  verified: true,
+  verifiedAt: true,
+  path: true,
+  copies: { select: { path: true, offsite: true, status: true } },
+} satisfies Prisma.BackupSelect;
+
+type BackupSelected = Prisma.BackupGetPayload<{ select: typeof backupSelect }>;
+
+function toBackupRow(row: BackupSelected): BackupRow {
+  return { ...row, sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes) };
+}
+
+async function loadBackups(clusterId: string, range: MonthRange): Promise<BackupRow[]> {
+  const rows = await db().backup.findMany({
+    where: { clusterId, createdAt: { gte: range.start, lt: range.end } },
+    select: backupSelect,
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map(toBackupRow);
+}
+
+function toStoredWindow(row: { computedAt: Date; window: unknown } | null): StoredWindowInput | null {
+  if (!row?.window) return null;
+  const window = row.window as RestoreWindow;
+  return {
+    computedAt: row.computedAt,
+    earliest: window.earliest,
+    latest: window.latest,
+    ranges: window.ranges.map((r) => ({ from: r.from, to: r.to })),
+    gaps: window.gaps.map((g) => ({
+      fromWal: g.fromWal,
+      toWal: g.toWal,
+      segments: g.segments,
+      from: g.from,
+      to: g.to,
+    })),
+  };
+}
+
+type ClusterMeta = Pick<
+  ClusterInput,
+  "id" | "name" | "rpoTargetSeconds" | "rtoTargetSeconds" | "secondaryRepositoryPath" | "secondaryOffsite"
+>;
+
+/** Every row the report of one cluster for one month is computed from. */
+export async function loadClusterInput(cluster: ClusterMeta, range: MonthRange): Promise<ClusterInput> {
+  const clusterId = cluster.id;
+  const within = { gte: range.start, lt: range.end };
+  const [backups, previousBackups, lastBefore, schedules, drills, rollups, alerts, window] =
+    await Promise.all([
+      loadBackups(clusterId, range),
+      loadBackups(clusterId, monthRange(previousMonth(range.month))),
+      db().backup.findFirst({
+        where: {
+          clusterId,
+          kind: "physical",
+          status: { in: ["succeeded", "expired"] },
+          finishedAt: { lt: range.start },
+        },
+        orderBy: { finishedAt: "desc" },
+        select: { finishedAt: true },
+      }),
+      db().backupSchedule.findMany({
+        where: { clusterId },
+        select: { kind: true, cron: true, timezone: true, enabled: true, createdAt: true },
+      }),
+      db().restore.findMany({
+        where: { clusterId, purpose: "drill", createdAt: within },
+        select: { id: true, status: true, createdAt: true, rtoMs: true },
+        orderBy: { createdAt: "asc" },
+      }),
+      db().replicationRollup.findMany({
+        where: { clusterId, bucket: within },
+        select: {
+          standby: true,
+          resolution: true,
+          bucket: true,
+          replayBytesAvg: true,
+          replayBytesMax: true,
+          replaySecondsMax: true,
+        },
+      }),
+      db().alert.findMany({
+        where: { clusterId, startedAt: within },
+        select: { severity: true, kind: true, startedAt: true, resolvedAt: true },
+      }),
+      db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
+    ]);
+  return {
+    ...cluster,
+    backups,
+    previousBackups,
+    lastSuccessBefore: lastBefore?.finishedAt ?? null,
+    schedules,
+    drills,
+    rollups: rollups.map((r) => ({
+      ...r,
+      replayBytesMax: r.replayBytesMax === null ? null : Number(r.replayBytesMax),
+    })),
+    alerts: alerts.flatMap((a) => (a.startedAt ? [{ ...a, startedAt: a.startedAt }] : [])),
+    window: toStoredWindow(window),
+    windowError: window?.error ?? null,
+  };
+}
+
+const clusterMetaSelect = {
+  id: true,
+  name: true,
+  rpoTargetSeconds: true,
+  rtoTargetSeconds: true,
+  secondaryRepositoryPath: true,
+  secondaryOffsite: true,
+} satisfies Prisma.ClusterSelect;
+
+/** The clusters in scope: the one asked for (404 when unknown), or all that existed during the month. */
+async function clustersInScope(clusterId: string | null, range: MonthRange): Promise<ClusterMeta[]> {
+  if (clusterId) {
+    await getClusterRowOrThrow(clusterId);
+    return db().cluster.findMany({ where: { id: clusterId }, select: clusterMetaSelect });
+  }
+  return db().cluster.findMany({
+    where: { createdAt: { lt: range.end } },
+    select: clusterMetaSelect,
+    orderBy: { name: "asc" },
+  });
+}
+
+/** Computes the report from the catalog as it is now, without storing anything. */
+export async function computeMonthlyReport(scope: ReportScope, now = new Date()): Promise<MonthlyReportBody> {
+  const range = reportRangeOrThrow(scope.month, now);
+  const clusterId = scope.clusterId ?? null;
+  const clusters = await clustersInScope(clusterId, range);
+  const reports: ClusterReport[] = [];
+  for (const cluster of clusters)
+    reports.push(clusterReport(await loadClusterInput(cluster, range), range, now));
+  return {
+    month: scope.month,
+    generatedAt: now.toISOString(),
+    scope: { clusterId },
+    clusters: reports,
+    fleet: fleetReport(reports),
+  };
+}
+
+type SnapshotRow = { report: unknown; sha256: string; createdAt: Date };
+
+function fromSnapshot(row: SnapshotRow): MonthlyReport {
+  return {
+    ...(row.report as MonthlyReportBody),
+    snapshot: { sha256: row.sha256, createdAt: row.createdAt.toISOString() },
+  };
+}
+
+async function findSnapshot(
+  client: Pick<Prisma.TransactionClient, "reportSnapshot">,
+  month: string,
+  clusterId: string | null,
+): Promise<SnapshotRow | null> {
+  return client.reportSnapshot.findFirst({
+    where: { month, clusterId },
+    orderBy: { createdAt: "asc" },
+    select: { report: true, sha256: true, createdAt: true },
+  });
+}
+
+/**
+ * Stores the finished month's report unless it is stored already, and returns the stored one.
+ * An advisory lock per (month, scope) makes two first requests at once store one snapshot.
+ */
+async function storeSnapshot(scope: ReportScope, now: Date): Promise<MonthlyReport> {
+  const clusterId = scope.clusterId ?? null;
+  const existing = await findSnapshot(db(), scope.month, clusterId);
+  if (existing) return fromSnapshot(existing);
+  const body = await computeMonthlyReport(scope, now);
+  const sha256 = sha256Hex(canonicalJson(body));
+  const row = await db().$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${`walden.report:${scope.month}:${clusterId ?? "fleet"}`}))`;
+    const stored = await findSnapshot(tx, scope.month, clusterId);
+    if (stored) return stored;
+    return tx.reportSnapshot.create({
+      data: { month: scope.month, clusterId, report: body as unknown as Prisma.InputJsonValue, sha256 },
+      select: { report: true, sha256: true, createdAt: true },
+    });
+  });
+  return fromSnapshot(row);
+}
+
+/** The report of a month for one cluster or the fleet: stored evidence once the month has ended, live before. */
+export async function getMonthlyReport(scope: ReportScope, now = new Date()): Promise<MonthlyReport> {
+  const range = reportRangeOrThrow(scope.month, now);
+  if (scope.clusterId) await getClusterRowOrThrow(scope.clusterId);
+  if (isFinished(range, now)) return storeSnapshot(scope, now);
+  return { ...(await computeMonthlyReport(scope, now)), snapshot: null };
+}
+
+export interface SnapshotOutcome {
+  clusterId: string | null;
+  sha256: string;
+  createdAt: string;
+}
+
+/** The worker's report.snapshot job: store the fleet's and each cluster's report of a finished month (idempotent). */
+export async function snapshotMonth(month: string, now = new Date()): Promise<SnapshotOutcome[]> {
+  const range = reportRangeOrThrow(month, now);
+  if (!isFinished(range, now)) throw new AppError("unprocessable_entity", `${month} has not ended yet`);
+  const clusters = await clustersInScope(null, range);
+  const outcomes: SnapshotOutcome[] = [];
+  for (const clusterId of [null, ...clusters.map((c) => c.id)]) {
+    const report = await storeSnapshot({ month, clusterId }, now);
+    if (report.snapshot) outcomes.push({ clusterId, ...report.snapshot });
+  }
+  return outcomes;
+}
