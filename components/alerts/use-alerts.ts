@@ -64,8 +64,12 @@ export interface DeliverySummary {
   attempts: number;
   lastError?: string | null;
   responseStatus?: number | null;
+  /** When the worker tries again, while it is still pending. */
+  nextAttemptAt?: string | null;
   createdAt: string;
   deliveredAt?: string | null;
+  /** The message's `text`, as a Slack channel would show it. */
+  text?: string | null;
 }
 
 export interface AlertFilters {

@@ -127,8 +127,22 @@ function Deliveries({ channelId }: { channelId: string }) {
       <TBody>
         {deliveries.slice(0, 10).map((delivery) => (
           <TR key={delivery.id}>
-            <TD>{delivery.event}</TD>
-            <TD>{statusBadge(delivery.status)}</TD>
+            <TD>
+              {delivery.event}
+              {delivery.text ? (
+                <span className="block max-w-xs truncate text-xs text-zinc-500" title={delivery.text}>
+                  {delivery.text}
+                </span>
+              ) : null}
+            </TD>
+            <TD>
+              {statusBadge(delivery.status)}
+              {delivery.status === "pending" && delivery.nextAttemptAt ? (
+                <span className="block text-xs text-zinc-500">
+                  retry at <Time value={delivery.nextAttemptAt} />
+                </span>
+              ) : null}
+            </TD>
             <TD className="tabular-nums">{delivery.attempts}</TD>
             <TD className="text-xs">
               {delivery.responseStatus ? `HTTP ${delivery.responseStatus}` : null}
