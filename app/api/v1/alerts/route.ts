@@ -1,0 +1,10 @@
+import { listAlerts } from "@/lib/alerts/queries";
+import { withRoute } from "@/lib/route";
+import { alertListQuerySchema } from "@/lib/schemas/alerts";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/alerts?state&clusterId — firing and resolved alerts, newest first
+export const GET = withRoute({ role: "viewer", action: "alert.list" }, ({ req }) =>
+  listAlerts(alertListQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams))),
+);

@@ -1,0 +1,224 @@
+import type { z } from "zod";
+import { encryptChannelTarget } from "@/lib/alerts/notify";
+import {
+  type AlertRuleSummary,
+  type AlertSummary,
+  type ChannelSummary,
+  getAlertOrThrow,
+  toAlertRuleSummary,
+  toAlertSummary,
+  toChannelSummary,
+} from "@/lib/alerts/queries";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { AlertRuleInput, alertRulePatchSchema, ChannelInput, silenceSchema } from "@/lib/schemas/alerts";
+
+// Commands on rules, channels and alerts; each one audited.
+
+async function assertChannelsExist(channelIds: string[]): Promise<void> {
+  if (channelIds.length === 0) return;
+  const found = await db().notificationChannel.count({ where: { id: { in: channelIds } } });
+  if (found !== new Set(channelIds).size) {
+    throw new AppError("unprocessable_entity", "channelIds: unknown notification channel", [
+      { path: "channelIds", message: "unknown notification channel" },
+    ]);
+  }
+}
+
+export async function createAlertRule(
+  actor: Actor,
+  input: AlertRuleInput,
+  meta: RequestMeta,
+): Promise<AlertRuleSummary> {
+  if (input.clusterId) await getClusterRowOrThrow(input.clusterId);
+  await assertChannelsExist(input.channelIds);
+  const rule = await db().alertRule.create({
+    data: {
+      clusterId: input.clusterId ?? null,
+      kind: input.kind,
+      threshold: input.threshold ?? null,
+      forSeconds: input.forSeconds,
+      severity: input.severity,
+      enabled: input.enabled,
+      channelIds: [...new Set(input.channelIds)],
+    },
+  });
+  await audit(
+    actor,
+    {
+      action: "alert_rule.create",
+      outcome: "success",
+      target: { type: "alert_rule", id: rule.id },
+      details: { input },
+    },
+    meta,
+  );
+  return toAlertRuleSummary(rule);
+}
+
+async function getRuleOrThrow(id: string) {
+  const rule = await db().alertRule.findUnique({ where: { id } });
+  if (!rule) throw new AppError("not_found", "No alert rule with this id");
+  return rule;
+}
+
+export async function updateAlertRule(
+  actor: Actor,
+  id: string,
+  patch: z.infer<typeof alertRulePatchSchema>,
+  meta: RequestMeta,
+): Promise<AlertRuleSummary> {
+  await getRuleOrThrow(id);
+  if (patch.channelIds) await assertChannelsExist(patch.channelIds);
+  const rule = await db().alertRule.update({
+    where: { id },
+    data: {
+      ...(patch.threshold !== undefined ? { threshold: patch.threshold } : {}),
+      ...(patch.forSeconds !== undefined ? { forSeconds: patch.forSeconds } : {}),
+      ...(patch.severity !== undefined ? { severity: patch.severity } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      ...(patch.channelIds !== undefined ? { channelIds: [...new Set(patch.channelIds)] } : {}),
+    },
+  });
+  await audit(
+    actor,
+    {
+      action: "alert_rule.update",
+      outcome: "success",
+      target: { type: "alert_rule", id },
+      details: { patch },
+    },
+    meta,
+  );
+  return toAlertRuleSummary(rule);
+}
+
+/** Deleting a rule deletes its alerts' history with it (cascade); disable it to keep the history. */
+export async function deleteAlertRule(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+  const rule = await getRuleOrThrow(id);
+  await db().alertRule.delete({ where: { id } });
+  await audit(
+    actor,
+    {
+      action: "alert_rule.delete",
+      outcome: "success",
+      target: { type: "alert_rule", id },
+      details: { kind: rule.kind, clusterId: rule.clusterId },
+    },
+    meta,
+  );
+}
+
+/** What may be shown of a channel's target: a webhook URL's host, an email address. */
+export function displayTargetOf(input: ChannelInput): string {
+  return input.kind === "webhook" ? new URL(input.url).host : input.to;
+}
+
+export async function createChannel(
+  actor: Actor,
+  input: ChannelInput,
+  meta: RequestMeta,
+): Promise<ChannelSummary> {
+  const existing = await db().notificationChannel.findUnique({ where: { name: input.name } });
+  if (existing)
+    throw new AppError("conflict", `A channel named "${input.name}" already exists`, { field: "name" });
+  const channel = await db().notificationChannel.create({
+    data: {
+      kind: input.kind,
+      name: input.name,
+      secretEncrypted: encryptChannelTarget(input.kind === "webhook" ? input.url : input.to),
+      displayTarget: displayTargetOf(input),
+    },
+  });
+  await audit(
+    actor,
+    {
+      action: "notification_channel.create",
+      outcome: "success",
+      target: { type: "notification_channel", id: channel.id },
+      // The URL often carries a token: only what the API shows goes into the log.
+      details: { kind: input.kind, name: input.name, displayTarget: channel.displayTarget },
+    },
+    meta,
+  );
+  return toChannelSummary(channel);
+}
+
+/** Deletes the channel, its deliveries, and its id from every rule that named it. */
+export async function deleteChannel(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+  const channel = await db().notificationChannel.findUnique({ where: { id } });
+  if (!channel) throw new AppError("not_found", "No notification channel with this id");
+  await db().$transaction(async (tx) => {
+    const rules = await tx.alertRule.findMany({ select: { id: true, channelIds: true } });
+    for (const rule of rules) {
+      const ids = Array.isArray(rule.channelIds) ? (rule.channelIds as string[]) : [];
+      if (ids.includes(id)) {
+        await tx.alertRule.update({
+          where: { id: rule.id },
+          data: { channelIds: ids.filter((other) => other !== id) },
+        });
+      }
+    }
+    await tx.notificationChannel.delete({ where: { id } });
+  });
+  await audit(
+    actor,
+    {
+      action: "notification_channel.delete",
+      outcome: "success",
+      target: { type: "notification_channel", id },
+      details: { name: channel.name },
+    },
+    meta,
+  );
+}
+
+export async function acknowledgeAlert(actor: Actor, id: string, meta: RequestMeta): Promise<AlertSummary> {
+  const alert = await getAlertOrThrow(id);
+  if (alert.state === "resolved") throw new AppError("conflict", "This alert is already resolved");
+  const updated = await db().alert.update({
+    where: { id },
+    data: {
+      acknowledgedAt: alert.acknowledgedAt ?? new Date(),
+      acknowledgedBy: alert.acknowledgedBy ?? actor.label,
+    },
+  });
+  await audit(
+    actor,
+    { action: "alert.acknowledge", outcome: "success", target: { type: "alert", id } },
+    meta,
+  );
+  return toAlertSummary(updated);
+}
+
+/** Silenced alerts keep firing and resolving but notify nobody until `until`. */
+export async function silenceAlert(
+  actor: Actor,
+  id: string,
+  input: z.infer<typeof silenceSchema>,
+  meta: RequestMeta,
+): Promise<AlertSummary> {
+  const alert = await getAlertOrThrow(id);
+  if (alert.state === "resolved") throw new AppError("conflict", "This alert is already resolved");
+  const until = new Date(input.until);
+  if (until.getTime() <= Date.now()) {
+    throw new AppError("unprocessable_entity", "until: must be in the future", [
+      { path: "until", message: "must be in the future" },
+    ]);
+  }
+  const updated = await db().alert.update({ where: { id }, data: { silencedUntil: until } });
+  await audit(
+    actor,
+    {
+      action: "alert.silence",
+      outcome: "success",
+      target: { type: "alert", id },
+      details: { until: input.until },
+    },
+    meta,
+  );
+  return toAlertSummary(updated);
+}
