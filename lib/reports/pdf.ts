@@ -119,20 +119,18 @@ export async function renderReportPdf({
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
     const context = await browser.newContext({
-      // About A4's printable width, so the charts measure themselves for the page they print on.
-      viewport: { width: 760, height: 1075 },
+      // A4 less the margins (186 mm at 96 dpi), so the charts measure themselves for the paper.
+      viewport: { width: 703, height: 1000 },
       deviceScaleFactor: 1,
     });
-    const url = new URL(baseUrl);
     await context.addCookies([
       {
         name: SESSION_COOKIE,
         value: session.value,
-        domain: url.hostname,
-        path: "/",
+        url: baseUrl,
         expires: Math.floor(session.expiresAt.getTime() / 1000),
         httpOnly: true,
-        secure: url.protocol === "https:",
+        secure: baseUrl.startsWith("https:"),
         sameSite: "Lax",
       },
     ]);
