@@ -1,4 +1,5 @@
 import path from "node:path";
+import { ensureDefaultRules } from "@/lib/alerts/rules";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { clusterWithNodes, getClusterRowOrThrow, toClusterSummary } from "@/lib/clusters/queries";
@@ -67,6 +68,7 @@ export async function registerCluster(
     },
     include: clusterWithNodes,
   });
+  await ensureDefaultRules(cluster.id);
   await audit(
     actor,
     {

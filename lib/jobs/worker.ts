@@ -2,6 +2,7 @@
 import "dotenv/config";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import { startAlertWorkers } from "@/lib/alerts/worker";
 import { systemActor } from "@/lib/auth/system-actor";
 import { copyBackup } from "@/lib/backup/copy";
 import { applyRetention } from "@/lib/backup/retention";
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   await boss.start();
   await ensureQueues(boss);
   const schedules = await startScheduleWorkers(boss, log);
+  const alerts = await startAlertWorkers(boss, log);
 
   await boss.work("catalog.prune", async (jobs) => {
     for (const job of jobs) {
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
     clearInterval(reaper);
     await samplers.stop();
     await schedules.stop();
+    await alerts.stop();
     await heartbeat.stop();
     await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
     await disconnectDb();
