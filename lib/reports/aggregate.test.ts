@@ -236,6 +236,30 @@ describe("worstGap (achieved RPO)", () => {
     expect(rpo.met).toBe(true);
     expect(rpo.note).toMatch(/month's start/);
   });
+
+  it("counts the first gap from the cluster's registration when it was registered during the month", () => {
+    const rpo = worstGap(
+      [at("2026-10-21T00:00:00Z")],
+      null,
+      october,
+      afterOctober,
+      93_600,
+      at("2026-10-20T00:00:00Z"),
+    );
+    // Oct 20 → Oct 21 = 1 day, then Oct 21 → Nov 1 = 11 days
+    expect(rpo.worstGapSeconds).toBe(11 * 86_400);
+    expect(rpo.note).toMatch(/registration/);
+    const first = worstGap(
+      [at("2026-10-31T00:00:00Z")],
+      null,
+      october,
+      afterOctober,
+      93_600,
+      at("2026-10-20T00:00:00Z"),
+    );
+    // Oct 20 → Oct 31 = 11 days, not the 30 days since the month's start
+    expect(first.worstGapSeconds).toBe(11 * 86_400);
+  });
 });
 
 describe("verification, drills, alerts", () => {
@@ -421,6 +445,7 @@ describe("cluster and fleet", () => {
     return {
       id,
       name: id,
+      createdAt: at("2026-01-01T00:00:00Z"),
       rpoTargetSeconds: 93_600,
       rtoTargetSeconds: 3600,
       secondaryRepositoryPath: null,

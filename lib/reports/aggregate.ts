@@ -79,6 +79,8 @@ export interface StoredWindowInput {
 export interface ClusterInput {
   id: string;
   name: string;
+  /** When the cluster was registered in Walden. */
+  createdAt: Date;
   rpoTargetSeconds: number;
   rtoTargetSeconds: number;
   secondaryRepositoryPath: string | null;
@@ -296,17 +298,23 @@ export function worstGap(
   range: MonthRange,
   now: Date,
   targetSeconds: number,
+  registeredAt: Date | null = null,
 ): RpoReport {
   const end = observedEnd(range, now);
   const inMonth = finishes
     .filter((at) => at >= range.start && at < end)
     .map((at) => at.getTime())
     .sort((a, b) => a - b);
+  // A cluster registered during the month had no backups to take before it was registered.
+  const registeredInMonth = registeredAt !== null && registeredAt > range.start && registeredAt < end;
+  const firstFrom = lastBefore ?? (registeredInMonth ? registeredAt : range.start);
   const note =
     lastBefore === null
-      ? "No physical backup succeeded before this month; the first gap is counted from the month's start."
+      ? registeredInMonth
+        ? "No physical backup succeeded before this month; the first gap is counted from the cluster's registration."
+        : "No physical backup succeeded before this month; the first gap is counted from the month's start."
       : null;
-  const points = [(lastBefore ?? range.start).getTime(), ...inMonth, end.getTime()];
+  const points = [firstFrom.getTime(), ...inMonth, end.getTime()];
   let worst: { from: number; to: number } | null = null;
   for (let index = 1; index < points.length; index += 1) {
     const from = points[index - 1] as number;
@@ -627,7 +635,7 @@ export function clusterReport(input: ClusterInput, range: MonthRange, now: Date)
       physical: kindReport("physical", input, range, now),
       logical: kindReport("logical", input, range, now),
     },
-    rpo: worstGap(finishes, input.lastSuccessBefore, range, now, input.rpoTargetSeconds),
+    rpo: worstGap(finishes, input.lastSuccessBefore, range, now, input.rpoTargetSeconds, input.createdAt),
     walContinuity: walContinuity(input.window, input.windowError, range, now),
     restorableWindow: monthEndWindow(input.window, range, now),
     verification: verificationReport(input.backups),

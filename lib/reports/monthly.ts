@@ -100,7 +100,13 @@ function toStoredWindow(row: { computedAt: Date; window: unknown } | null): Stor
 
 type ClusterMeta = Pick<
   ClusterInput,
-  "id" | "name" | "rpoTargetSeconds" | "rtoTargetSeconds" | "secondaryRepositoryPath" | "secondaryOffsite"
+  | "id"
+  | "name"
+  | "createdAt"
+  | "rpoTargetSeconds"
+  | "rtoTargetSeconds"
+  | "secondaryRepositoryPath"
+  | "secondaryOffsite"
 >;
 
 /** Every row the report of one cluster for one month is computed from. */
@@ -167,6 +173,7 @@ export async function loadClusterInput(cluster: ClusterMeta, range: MonthRange):
 const clusterMetaSelect = {
   id: true,
   name: true,
+  createdAt: true,
   rpoTargetSeconds: true,
   rtoTargetSeconds: true,
   secondaryRepositoryPath: true,
