@@ -1,19 +1,99 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/shell/not-built";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { buttonClasses } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/page";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Reports" };
 
-export default function ReportsPage() {
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+
+function monthKey(date: Date): string {
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+function monthLabel(month: string): string {
+  const [year, number] = month.split("-").map(Number) as [number, number];
+  return new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, number - 1, 1)),
+  );
+}
+
+/** This month and the eleven before it, newest first (UTC months, as the report counts them). */
+function recentMonths(now: Date, count = 12): string[] {
+  return Array.from({ length: count }, (_, index) =>
+    monthKey(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - index, 1))),
+  );
+}
+
+export default async function ReportsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ month?: string | string[] }>;
+}) {
+  await requireUser();
+  // The month picker is a plain GET form: ?month=YYYY-MM opens that month's report.
+  const picked = monthSchema.safeParse((await searchParams).month);
+  if (picked.success) redirect(`/reports/${picked.data}`);
+
+  const now = new Date();
+  const current = monthKey(now);
+  const months = recentMonths(now);
+
   return (
     <>
-      <PageHeader title="Reports" />
-      <NotBuilt title="Reports are not built yet">
-        <p>
-          The monthly backup report (success rates, restore drills, RTO evidence) needs backups and restores,
-          which are not built yet. There are no figures to report, so none are shown.
-        </p>
-      </NotBuilt>
+      <PageHeader
+        title="Reports"
+        description="The monthly backup report: backups scheduled, run and failed, the RPO achieved, WAL continuity, verifications, restore drills against the RTO target, replication lag, alerts and 3-2-1 status. A finished month is stored with its sha256, so the evidence does not change later."
+      />
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+        <Card aria-labelledby="report-pick-title">
+          <CardHeader
+            id="report-pick-title"
+            title="Open a month"
+            description="Months are UTC calendar months."
+          />
+          <CardBody>
+            <form action="/reports" method="get" className="flex flex-wrap items-end gap-3">
+              <label className="flex flex-col gap-1 text-sm text-zinc-700">
+                Month
+                <input
+                  type="month"
+                  name="month"
+                  defaultValue={current}
+                  max={current}
+                  required
+                  className="h-8.5 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900"
+                />
+              </label>
+              <button type="submit" className={buttonClasses({ variant: "primary" })}>
+                Open report
+              </button>
+            </form>
+          </CardBody>
+        </Card>
+        <Card aria-labelledby="report-recent-title">
+          <CardHeader id="report-recent-title" title="Recent months" />
+          <CardBody>
+            <ul className="grid grid-cols-2 gap-x-4 gap-y-1.5 text-sm sm:grid-cols-3">
+              {months.map((month) => (
+                <li key={month}>
+                  <Link href={`/reports/${month}`} className="text-emerald-800 hover:underline">
+                    {monthLabel(month)}
+                  </Link>
+                  {month === current ? (
+                    <span className="ml-1 text-xs text-zinc-500">(in progress)</span>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      </div>
     </>
   );
 }
