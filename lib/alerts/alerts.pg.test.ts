@@ -1,0 +1,336 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as ruleRoute from "@/app/api/v1/alert-rules/route";
+import * as alertsRoute from "@/app/api/v1/alerts/route";
+import * as deliveriesRoute from "@/app/api/v1/notification-channels/[id]/deliveries/route";
+import * as testRoute from "@/app/api/v1/notification-channels/[id]/test/route";
+import * as channelsRoute from "@/app/api/v1/notification-channels/route";
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { deliverDueNotifications } from "@/lib/alerts/notify";
+import { ensureDefaultRules } from "@/lib/alerts/rules";
+import type { Actor } from "@/lib/auth/actor";
+import { registerCluster } from "@/lib/clusters/mutations";
+import { db } from "@/lib/db";
+import { SamplerFleet } from "@/lib/jobs/sampler";
+import { getReplicationSnapshot } from "@/lib/replication/queries";
+import { defaultRules } from "@/lib/schemas/alerts";
+import { clusterCreateSchema } from "@/lib/schemas/cluster";
+import { call, makeUser, type TestUser } from "@/test/api-client";
+
+// An alert fires and resolves end to end: the real sampler watches the sandbox, replay is
+// paused on standby1 while the primary writes, and a local webhook receiver must get the
+// firing and then the resolved message. Evaluation and delivery are called directly.
+
+const sandbox = inject("sandbox");
+const MiB = 1024 * 1024;
+const actor: Actor = {
+  kind: "session",
+  userId: "00000000-0000-0000-0000-000000000001",
+  email: "test",
+  role: "admin",
+  label: "alerts test",
+};
+const node = (port: number) => ({
+  host: sandbox.cluster.primary.host,
+  port,
+  user: sandbox.cluster.primary.user,
+  password: sandbox.cluster.primary.password,
+  database: sandbox.cluster.primary.database,
+});
+const standbyPort = (name: string) => sandbox.cluster.standbys.find((standby) => standby.name === name)!.port;
+
+async function sql(port: number, text: string): Promise<void> {
+  const client = new pg.Client(node(port));
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Received {
+  path: string;
+  body: { text: string; event: string; alert: { subject: string; cluster: string; state: string } | null };
+}
+const received: Received[] = [];
+let server: http.Server;
+let baseUrl: string;
+
+let admin: TestUser;
+let viewer: TestUser;
+let clusterId: string;
+let clusterName: string;
+let fleet: SamplerFleet;
+let okChannelId: string;
+let failChannelId: string;
+let ruleId: string;
+
+async function until<T>(
+  description: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const result = await check();
+    if (result !== undefined) return result;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${description}`);
+}
+
+/** One worker tick, in-process: evaluate this cluster, then attempt what is due. */
+async function tick(): Promise<void> {
+  await evaluateAlerts(new Date(), { clusterIds: [clusterId] });
+  await deliverDueNotifications();
+}
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", body: JSON.parse(body) as Received["body"] });
+      if (req.url?.startsWith("/fail")) {
+        res.writeHead(500).end("receiver broken");
+      } else {
+        res.writeHead(200).end("ok");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  admin = await makeUser("admin");
+  viewer = await makeUser("viewer");
+  clusterName = `alerted-${Date.now().toString(36)}`;
+  const cluster = await registerCluster(
+    actor,
+    clusterCreateSchema.parse({
+      name: clusterName,
+      primary: node(sandbox.cluster.primary.port),
+      standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
+      archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
+    }),
+    {},
+  );
+  clusterId = cluster.id;
+  fleet = new SamplerFleet(inject("databaseUrl"), "alerts-test-worker", () => {});
+  fleet.start();
+  await until("both standbys streaming", async () => {
+    const view = await getReplicationSnapshot(clusterId);
+    return view?.standbys.length && view.standbys.every((standby) => standby.state === "streaming")
+      ? true
+      : undefined;
+  });
+});
+
+afterAll(async () => {
+  await sql(standbyPort("standby1"), "select pg_wal_replay_resume()").catch(() => {});
+  await fleet?.stop();
+  if (clusterId) await db().cluster.delete({ where: { id: clusterId } });
+  await db().notificationChannel.deleteMany({
+    where: { id: { in: [okChannelId, failChannelId].filter(Boolean) } },
+  });
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("rules and channels", () => {
+  it("gives a new cluster the default rules once", async () => {
+    const rules = await db().alertRule.findMany({ where: { clusterId, isDefault: true } });
+    expect(rules).toHaveLength(defaultRules.length);
+    expect(await ensureDefaultRules(clusterId)).toBe(0);
+    expect(await db().alertRule.count({ where: { clusterId } })).toBe(defaultRules.length);
+  });
+
+  it("creates webhook channels and never shows their URL", async () => {
+    const ok = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
+      token: admin.token,
+      body: { kind: "webhook", name: `ok-${clusterName}`, url: `${baseUrl}/ok/secret-token-123` },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.json).toMatchObject({ kind: "webhook", displayTarget: new URL(baseUrl).host });
+    okChannelId = ok.json.id;
+    const fail = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
+      token: admin.token,
+      body: { kind: "webhook", name: `fail-${clusterName}`, url: `${baseUrl}/fail/secret-token-456` },
+    });
+    expect(fail.status).toBe(201);
+    failChannelId = fail.json.id;
+
+    const viewerPost = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
+      token: viewer.token,
+      body: { kind: "webhook", name: "nope", url: `${baseUrl}/nope` },
+    });
+    expect(viewerPost.status).toBe(403);
+
+    const list = await call(channelsRoute.GET, "GET", "/api/v1/notification-channels", {
+      token: viewer.token,
+    });
+    expect(list.status).toBe(200);
+    expect(list.json.map((channel: { id: string }) => channel.id)).toEqual(
+      expect.arrayContaining([okChannelId, failChannelId]),
+    );
+    expect(list.text).not.toContain("secret-token");
+    expect(list.text).not.toContain("/ok");
+    const stored = await db().notificationChannel.findUniqueOrThrow({ where: { id: okChannelId } });
+    expect(stored.secretEncrypted).not.toContain("secret-token");
+  });
+
+  it("lets only an admin create a rule", async () => {
+    const body = {
+      clusterId,
+      kind: "replication_lag_bytes",
+      threshold: 5 * MiB,
+      forSeconds: 0,
+      severity: "critical",
+      channelIds: [okChannelId, failChannelId],
+    };
+    const denied = await call(ruleRoute.POST, "POST", "/api/v1/alert-rules", { token: viewer.token, body });
+    expect(denied.status).toBe(403);
+    const unknownChannel = await call(ruleRoute.POST, "POST", "/api/v1/alert-rules", {
+      token: admin.token,
+      body: { ...body, channelIds: ["00000000-0000-0000-0000-00000000dead"] },
+    });
+    expect(unknownChannel.status).toBe(422);
+    const created = await call(ruleRoute.POST, "POST", "/api/v1/alert-rules", { token: admin.token, body });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ kind: "replication_lag_bytes", threshold: 5 * MiB, forSeconds: 0 });
+    ruleId = created.json.id;
+  });
+
+  it("sends a test notification now and reports how it went", async () => {
+    const ok = await call(testRoute.POST, "POST", "/x", { token: admin.token, params: { id: okChannelId } });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ event: "test", status: "delivered", attempts: 1, responseStatus: 200 });
+    expect(received.at(-1)).toMatchObject({ path: "/ok/secret-token-123", body: { event: "test" } });
+    const fail = await call(testRoute.POST, "POST", "/x", {
+      token: admin.token,
+      params: { id: failChannelId },
+    });
+    expect(fail.json).toMatchObject({ status: "failed", attempts: 1, responseStatus: 500 });
+    expect(fail.json.lastError).toMatch(/HTTP 500/);
+  });
+});
+
+describe("a replication lag alert", () => {
+  const firingFor = (path: string) =>
+    received.filter(
+      (message) =>
+        message.path.startsWith(path) &&
+        message.body.event === "firing" &&
+        message.body.alert?.subject === "standby1",
+    );
+
+  it("fires once while replay is paused and resolves after it resumes", async () => {
+    await sql(standbyPort("standby1"), "select pg_wal_replay_pause()");
+    try {
+      await sql(sandbox.cluster.primary.port, "create table if not exists alert_bulk (x text)");
+      await sql(
+        sandbox.cluster.primary.port,
+        "insert into alert_bulk select repeat(md5(i::text), 8) from generate_series(1, 40000) i",
+      );
+      const firing = await until("the webhook to receive the firing message", async () => {
+        await tick();
+        return firingFor("/ok")[0];
+      });
+      expect(firing.body.text).toContain(clusterName);
+      expect(firing.body.text).toContain("standby1");
+      expect(firing.body.text).toMatch(/^\[CRITICAL\] FIRING/);
+
+      // More passes while the condition holds: still one alert, no second notification.
+      for (let pass = 0; pass < 3; pass += 1) await tick();
+      const open = await db().alert.findMany({ where: { ruleId, subject: "standby1" } });
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ state: "firing", severity: "critical" });
+      expect(open[0]!.value).toBeGreaterThan(5 * MiB);
+      expect(firingFor("/ok")).toHaveLength(1);
+
+      const listed = await call(
+        alertsRoute.GET,
+        "GET",
+        `/api/v1/alerts?state=firing&clusterId=${clusterId}`,
+        {
+          token: viewer.token,
+        },
+      );
+      expect(listed.status).toBe(200);
+      expect(listed.json).toContainEqual(
+        expect.objectContaining({
+          id: open[0]!.id,
+          ruleId,
+          clusterId,
+          kind: "replication_lag_bytes",
+          state: "firing",
+        }),
+      );
+
+      // The failing receiver was tried once and is waiting for its retry.
+      const failing = await db().notificationDelivery.findFirstOrThrow({
+        where: { channelId: failChannelId, alertId: open[0]!.id, event: "firing" },
+      });
+      expect(failing).toMatchObject({ status: "pending", attempts: 1, responseStatus: 500 });
+      expect(failing.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await sql(standbyPort("standby1"), "select pg_wal_replay_resume()");
+    }
+
+    const resolved = await until("the webhook to receive the resolved message", async () => {
+      await tick();
+      return received.find(
+        (message) =>
+          message.path.startsWith("/ok") &&
+          message.body.event === "resolved" &&
+          message.body.alert?.subject === "standby1",
+      );
+    });
+    expect(resolved.body.text).toMatch(/^\[RESOLVED\]/);
+    expect(resolved.body.text).toContain(clusterName);
+    const alerts = await db().alert.findMany({ where: { ruleId, subject: "standby1" } });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.state).toBe("resolved");
+    expect(alerts[0]!.resolvedAt).not.toBeNull();
+    expect(firingFor("/ok")).toHaveLength(1);
+
+    const history = await call(
+      alertsRoute.GET,
+      "GET",
+      `/api/v1/alerts?state=resolved&clusterId=${clusterId}`,
+      {
+        token: viewer.token,
+      },
+    );
+    expect(history.json.map((alert: { id: string }) => alert.id)).toContain(alerts[0]!.id);
+  });
+
+  it("retries a failing receiver with backoff until it gives up, recording every attempt", async () => {
+    const delivery = await db().notificationDelivery.findFirstOrThrow({
+      where: { channelId: failChannelId, event: "firing" },
+    });
+    const hits = () =>
+      received.filter((message) => message.path.startsWith("/fail") && message.body.event === "firing");
+    const before = hits().length;
+    // Jump the clock an hour per pass so every retry is due.
+    let clock = Date.now();
+    for (let pass = 0; pass < 6; pass += 1) {
+      clock += 3_600_000;
+      await deliverDueNotifications(() => new Date(clock));
+    }
+    const done = await db().notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    expect(done).toMatchObject({ status: "failed", attempts: 5, responseStatus: 500 });
+    expect(done.lastError).toMatch(/HTTP 500: receiver broken/);
+    expect(hits().length - before).toBe(5 - delivery.attempts);
+
+    const listed = await call(deliveriesRoute.GET, "GET", "/x", {
+      token: viewer.token,
+      params: { id: failChannelId },
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.json).toContainEqual(
+      expect.objectContaining({ id: delivery.id, status: "failed", attempts: 5 }),
+    );
+  });
+});
