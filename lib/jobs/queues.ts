@@ -24,7 +24,8 @@ export const queues = {
   "archive.scan": z.strictObject({ clusterId: id }),
   /** Fans out archive.scan to every cluster; scheduled every minute. */
   "archive.sweep": z.strictObject({}),
-  "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+  /** Stores the finished month's reports as evidence; without a month, the previous one (scheduled monthly). */
+  "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }),
   /** Asked by the web app: the monthly report page printed to PDF by headless Chromium. */
   "report.pdf": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), clusterId: id.optional() }),
   "alert.evaluate": z.strictObject({}),

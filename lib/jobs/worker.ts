@@ -16,6 +16,7 @@ import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
+import { snapshotMonth } from "@/lib/reports/monthly";
 import { registerReportPdfWorker } from "@/lib/reports/pdf";
 import { rollUpReplication } from "@/lib/replication/rollup";
 import { startDueDrills } from "@/lib/restore/drills";
@@ -154,6 +155,18 @@ async function main(): Promise<void> {
     return findTableEvents(clusterId, tableEventsQuerySchema.parse(query));
   });
   await registerReportPdfWorker(boss);
+  // A finished month's reports are stored with their sha256 on the 1st, so the evidence cannot drift.
+  await boss.work("report.snapshot", async (jobs) => {
+    for (const job of jobs) {
+      const { month } = parsePayload("report.snapshot", job.data);
+      const previous = new Date();
+      previous.setUTCDate(0);
+      const target = month ?? previous.toISOString().slice(0, 7);
+      const outcomes = await snapshotMonth(target);
+      log(`report.snapshot ${target}: ${outcomes.length} reports stored or already kept`);
+    }
+  });
+  await boss.schedule("report.snapshot", "0 2 1 * *", {}, { tz: "UTC" });
   // Restores run one at a time per worker: extraction and replay are I/O-bound.
   await boss.work("restore.run", { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
     for (const job of jobs) {
