@@ -228,9 +228,14 @@ export function sizeDurationStats(backups: readonly BackupRow[]): SizeDurationSt
   };
 }
 
+export const SCHEDULED_BASIS =
+  "Firings of the enabled schedules as configured now, from their creation; edits and pauses during the month are not replayed.";
+
 export interface KindReport extends SizeDurationStats {
   /** Cron firings of the kind's schedule in the month (so far, for the current month). */
   scheduled: number;
+  /** How `scheduled` was counted: an approximation when a schedule was edited during the month. */
+  scheduledBasis: string;
   /** Backups that started (any outcome). */
   run: number;
   succeeded: number;
@@ -262,6 +267,7 @@ export function kindReport(
   const previous = sizeDurationStats(input.previousBackups.filter((b) => b.kind === kind));
   return {
     scheduled,
+    scheduledBasis: SCHEDULED_BASIS,
     run: backups.filter((b) => b.status !== "queued").length,
     succeeded: ok,
     failed,
