@@ -2,14 +2,19 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as ruleIdRoute from "@/app/api/v1/alert-rules/[id]/route";
 import * as ruleRoute from "@/app/api/v1/alert-rules/route";
+import * as ackRoute from "@/app/api/v1/alerts/[id]/acknowledge/route";
+import * as silenceRoute from "@/app/api/v1/alerts/[id]/silence/route";
 import * as alertsRoute from "@/app/api/v1/alerts/route";
 import * as deliveriesRoute from "@/app/api/v1/notification-channels/[id]/deliveries/route";
+import * as channelIdRoute from "@/app/api/v1/notification-channels/[id]/route";
 import * as testRoute from "@/app/api/v1/notification-channels/[id]/test/route";
 import * as channelsRoute from "@/app/api/v1/notification-channels/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { deliverDueNotifications } from "@/lib/alerts/notify";
 import { ensureDefaultRules } from "@/lib/alerts/rules";
+import { evaluateAlertsLocked } from "@/lib/alerts/worker";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
@@ -332,5 +337,184 @@ describe("a replication lag alert", () => {
     expect(listed.json).toContainEqual(
       expect.objectContaining({ id: delivery.id, status: "failed", attempts: 5 }),
     );
+  });
+});
+
+describe("acknowledge, silence, history and the evaluation lock", () => {
+  let fakeClusterId: string;
+  let pausedRuleId: string;
+  const snapshotAt = (sampledAt: Date, replayPaused: boolean) => ({
+    clusterId: fakeClusterId,
+    primary: { name: "primary", reachable: true, currentLsn: "0/5000000", timeline: 1, inRecovery: false },
+    standbys: [
+      {
+        name: "replica-a",
+        upstream: "primary",
+        state: replayPaused ? "paused" : "streaming",
+        stateSince: sampledAt.toISOString(),
+        reason: null,
+        reachable: true,
+        lagBytes: { sent: 0, write: 0, flush: 0, replay: 0 },
+        lagSeconds: { write: 0, flush: 0, replay: 0 },
+        replayPaused,
+      },
+    ],
+    slots: [],
+    archiver: null,
+    sampledAt: sampledAt.toISOString(),
+    intervalSeconds: 1,
+  });
+  const writeSnapshot = async (replayPaused: boolean, sampledAt = new Date()) => {
+    const snapshot = snapshotAt(sampledAt, replayPaused);
+    await db().clusterSnapshot.upsert({
+      where: { clusterId: fakeClusterId },
+      create: { clusterId: fakeClusterId, sampledAt, ownerId: "test", snapshot },
+      update: { sampledAt, snapshot },
+    });
+  };
+  const evaluate = () => evaluateAlerts(new Date(), { clusterIds: [fakeClusterId] });
+  const alertsOfRule = () =>
+    db().alert.findMany({ where: { ruleId: pausedRuleId }, orderBy: { pendingSince: "asc" } });
+  const deliveriesOf = (alertId: string) => db().notificationDelivery.findMany({ where: { alertId } });
+
+  beforeAll(async () => {
+    const cluster = await db().cluster.create({
+      data: {
+        name: `silenced-${Date.now().toString(36)}`,
+        archiveMode: "archive_command",
+        nodes: {
+          create: [
+            { name: "primary", role: "primary", host: "127.0.0.1", port: 1, username: "u", database: "d" },
+            { name: "replica-a", role: "standby", host: "127.0.0.1", port: 2, username: "u", database: "d" },
+          ],
+        },
+      },
+    });
+    fakeClusterId = cluster.id;
+    const rule = await call(ruleRoute.POST, "POST", "/api/v1/alert-rules", {
+      token: admin.token,
+      body: { clusterId: fakeClusterId, kind: "replay_paused", forSeconds: 0, channelIds: [okChannelId] },
+    });
+    expect(rule.status).toBe(201);
+    pausedRuleId = rule.json.id;
+  });
+
+  afterAll(async () => {
+    if (fakeClusterId) await db().cluster.delete({ where: { id: fakeClusterId } });
+  });
+
+  it("acknowledges (operator), silences until a time, and a silenced alert resolves without notifying", async () => {
+    await writeSnapshot(true);
+    expect(await evaluate()).toMatchObject({ opened: 1, fired: 1, notifications: 1 });
+    const [alert] = await alertsOfRule();
+    expect(alert).toMatchObject({ state: "firing", subject: "replica-a" });
+
+    const params = { id: alert!.id };
+    expect((await call(ackRoute.POST, "POST", "/x", { token: viewer.token, params })).status).toBe(403);
+    const operator = await makeUser("operator");
+    const acked = await call(ackRoute.POST, "POST", "/x", { token: operator.token, params });
+    expect(acked.status).toBe(200);
+    expect(acked.json.acknowledgedAt).not.toBeNull();
+    expect(acked.json.acknowledgedBy).toContain(operator.email);
+
+    const noOffset = await call(silenceRoute.POST, "POST", "/x", {
+      token: operator.token,
+      params,
+      body: { until: "2099-01-01T00:00:00" },
+    });
+    expect(noOffset.status).toBe(422);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const silenced = await call(silenceRoute.POST, "POST", "/x", {
+      token: operator.token,
+      params,
+      body: { until },
+    });
+    expect(silenced.status).toBe(200);
+    expect(silenced.json.silencedUntil).toBe(until);
+
+    // A stale sample says nothing: the alert stays firing.
+    await writeSnapshot(false, new Date(Date.now() - 10 * 60_000));
+    await evaluate();
+    expect((await alertsOfRule())[0]!.state).toBe("firing");
+
+    await writeSnapshot(false);
+    expect(await evaluate()).toMatchObject({ resolved: 1, notifications: 0 });
+    expect((await alertsOfRule())[0]!.state).toBe("resolved");
+    expect((await deliveriesOf(alert!.id)).map((delivery) => delivery.event)).toEqual(["firing"]);
+
+    // It happens again: a new alert (history kept), notified, since the silence was the old one's.
+    await writeSnapshot(true);
+    expect(await evaluate()).toMatchObject({ opened: 1, fired: 1, notifications: 1 });
+    const both = await alertsOfRule();
+    expect(both.map((row) => row.state)).toEqual(["resolved", "firing"]);
+  });
+
+  it("lets one worker evaluate at a time", async () => {
+    const holder = new pg.Client({ connectionString: inject("databaseUrl") });
+    await holder.connect();
+    try {
+      await holder.query("select pg_advisory_lock($1, $2)", [0x57414c44, 0x414c5254]);
+      expect(await evaluateAlertsLocked(inject("databaseUrl"))).toBeNull();
+      await holder.query("select pg_advisory_unlock($1, $2)", [0x57414c44, 0x414c5254]);
+      expect(await evaluateAlertsLocked(inject("databaseUrl"))).toMatchObject({ opened: expect.any(Number) });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it("changes and deletes rules as admin only, and a deleted channel leaves every rule", async () => {
+    const params = { id: pausedRuleId };
+    const denied = await call(ruleIdRoute.PATCH, "PATCH", "/x", {
+      token: viewer.token,
+      params,
+      body: { enabled: false },
+    });
+    expect(denied.status).toBe(403);
+    const patched = await call(ruleIdRoute.PATCH, "PATCH", "/x", {
+      token: admin.token,
+      params,
+      body: { forSeconds: 120, severity: "critical" },
+    });
+    expect(patched.status).toBe(200);
+    // Only what was sent changes: channels and enabled keep their values.
+    expect(patched.json).toMatchObject({
+      forSeconds: 120,
+      severity: "critical",
+      enabled: true,
+      channelIds: [okChannelId],
+    });
+
+    const spare = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
+      token: admin.token,
+      body: { kind: "email", name: `mail-${Date.now().toString(36)}`, to: "dba@example.com" },
+    });
+    expect(spare.json.displayTarget).toBe("dba@example.com");
+    await call(ruleIdRoute.PATCH, "PATCH", "/x", {
+      token: admin.token,
+      params,
+      body: { channelIds: [okChannelId, spare.json.id] },
+    });
+    const mailed = await call(testRoute.POST, "POST", "/x", {
+      token: admin.token,
+      params: { id: spare.json.id },
+    });
+    expect(mailed.json).toMatchObject({
+      status: "failed",
+      lastError: "email is not configured (WALDEN_SMTP_URL)",
+    });
+    const removed = await call(channelIdRoute.DELETE, "DELETE", "/x", {
+      token: admin.token,
+      params: { id: spare.json.id },
+    });
+    expect(removed.status).toBe(204);
+    expect((await db().alertRule.findUniqueOrThrow({ where: { id: pausedRuleId } })).channelIds).toEqual([
+      okChannelId,
+    ]);
+
+    const deleted = await call(ruleIdRoute.DELETE, "DELETE", "/x", { token: admin.token, params });
+    expect(deleted.status).toBe(204);
+    expect(await db().alert.count({ where: { ruleId: pausedRuleId } })).toBe(0);
+    const again = await call(ruleIdRoute.DELETE, "DELETE", "/x", { token: admin.token, params });
+    expect(again.status).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ClusterFacts, clusterConditions, ruleConditions } from "@/lib/alerts/conditions";
+import { canJudge, type ClusterFacts, clusterConditions, ruleConditions } from "@/lib/alerts/conditions";
 import type { ReplicationView } from "@/lib/replication/snapshot";
 import type { StandbyStatus } from "@/lib/schemas/replication";
 
@@ -153,6 +153,10 @@ describe("replication conditions", () => {
     expect(ruleConditions(rule, facts({ snapshot: snapshot({ ...paused, stale: true }) }), now)).toEqual([]);
     expect(ruleConditions(rule, facts({ snapshot: null }), now)).toEqual([]);
     expect(ruleConditions(rule, facts({ snapshot: snapshot(paused) }), now)).toHaveLength(1);
+    expect(canJudge("replay_paused", facts({ snapshot: snapshot({ stale: true }) }))).toBe(false);
+    expect(canJudge("replay_paused", facts({ snapshot: null }))).toBe(false);
+    expect(canJudge("replay_paused", facts())).toBe(true);
+    expect(canJudge("backup_overdue", facts({ snapshot: null }))).toBe(true);
   });
 });
 

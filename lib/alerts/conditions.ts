@@ -73,6 +73,25 @@ function firstLine(text: string | null): string {
   );
 }
 
+const replicationKinds: ReadonlySet<AlertKind> = new Set([
+  "replication_lag_bytes",
+  "replication_lag_seconds",
+  "standby_down",
+  "replay_paused",
+  "slot_inactive",
+  "slot_wal_at_risk",
+  "archiver_failing",
+]);
+
+/**
+ * Whether the facts can say anything about the kind now. Without a fresh sample (the
+ * sampler is down), replication alerts are neither opened nor resolved: silence from the
+ * sampler is not the same as a healthy standby.
+ */
+export function canJudge(kind: AlertKind, facts: ClusterFacts): boolean {
+  return !replicationKinds.has(kind) || (facts.snapshot !== null && !facts.snapshot.stale);
+}
+
 /** The conditions one rule sees on one cluster at `now`. */
 export function ruleConditions(rule: RuleFacts, facts: ClusterFacts, now: Date): Condition[] {
   const cluster = facts.clusterName;

@@ -1,4 +1,4 @@
-import { type ClusterFacts, clusterConditions, type RuleFacts } from "@/lib/alerts/conditions";
+import { canJudge, type ClusterFacts, clusterConditions, type RuleFacts } from "@/lib/alerts/conditions";
 import { alertPayload, queueDeliveries } from "@/lib/alerts/notify";
 import { isSilenced, type OpenAlert, planTransitions } from "@/lib/alerts/transitions";
 import { db } from "@/lib/db";
@@ -105,6 +105,7 @@ export async function evaluateAlerts(
       .filter((rule) => rule.clusterId === null || rule.clusterId === clusterId)
       .map((rule) => ({ id: rule.id, kind: rule.kind as AlertKind, threshold: rule.threshold }));
     const conditions = clusterConditions(applicable, facts, now);
+    const unjudged = new Set(applicable.filter((rule) => !canJudge(rule.kind, facts)).map((rule) => rule.id));
     const openRows = await db().alert.findMany({
       where: { clusterId, state: { in: ["pending", "firing"] } },
       orderBy: { pendingSince: "asc" },
@@ -129,7 +130,7 @@ export async function evaluateAlerts(
       summary.notifications += await queueDeliveries(channelIds, alert.id, event, payload, now);
     };
 
-    for (const transition of planTransitions(open, conditions, forSecondsByRule, now)) {
+    for (const transition of planTransitions(open, conditions, forSecondsByRule, now, unjudged)) {
       switch (transition.type) {
         case "open": {
           const rule = ruleById.get(transition.ruleId)!;

@@ -14,7 +14,12 @@ import { audit } from "@/lib/auth/audit";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { AlertRuleInput, alertRulePatchSchema, ChannelInput, silenceSchema } from "@/lib/schemas/alerts";
+import {
+  type AlertRuleInput,
+  alertRulePatchSchema,
+  type ChannelInput,
+  type silenceSchema,
+} from "@/lib/schemas/alerts";
 
 // Commands on rules, channels and alerts; each one audited.
 
@@ -65,10 +70,23 @@ async function getRuleOrThrow(id: string) {
   return rule;
 }
 
+export type AlertRulePatch = z.infer<typeof alertRulePatchSchema>;
+
+/**
+ * The patch as sent: zod applies the input schema's defaults even to partial fields, so a
+ * PATCH of {forSeconds} would otherwise also reset channelIds and enabled. Keep only the keys
+ * the caller gave.
+ */
+export function parseAlertRulePatch(body: unknown): AlertRulePatch {
+  const parsed = alertRulePatchSchema.parse(body);
+  const given = new Set(Object.keys(body as object));
+  return Object.fromEntries(Object.entries(parsed).filter(([key]) => given.has(key))) as AlertRulePatch;
+}
+
 export async function updateAlertRule(
   actor: Actor,
   id: string,
-  patch: z.infer<typeof alertRulePatchSchema>,
+  patch: AlertRulePatch,
   meta: RequestMeta,
 ): Promise<AlertRuleSummary> {
   await getRuleOrThrow(id);

@@ -64,6 +64,12 @@ describe("planTransitions", () => {
     ]);
   });
 
+  it("leaves alerts of rules it cannot judge now (no fresh sample) as they are", () => {
+    const firing = alert({ id: "f", state: "firing" });
+    const pending = alert({ id: "p", subject: "standby2" });
+    expect(planTransitions([firing, pending], [], forSeconds, at(5), new Set(["r1"]))).toEqual([]);
+  });
+
   it("keeps the firing alert when duplicates exist and drops the other", () => {
     const pending = alert({ id: "p" });
     const firing = alert({ id: "f", state: "firing" });

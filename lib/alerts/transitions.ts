@@ -29,6 +29,8 @@ export function planTransitions(
   conditions: Condition[],
   forSecondsByRule: ReadonlyMap<string, number>,
   now: Date,
+  /** Rules whose facts are unknown this pass: their open alerts stay as they are. */
+  unjudged: ReadonlySet<string> = new Set(),
 ): Transition[] {
   const transitions: Transition[] = [];
   const openByKey = new Map<string, OpenAlert>();
@@ -81,7 +83,7 @@ export function planTransitions(
     }
   }
   for (const [key, alert] of openByKey) {
-    if (seen.has(key)) continue;
+    if (seen.has(key) || unjudged.has(alert.ruleId)) continue;
     transitions.push(
       alert.state === "firing" ? { type: "resolve", alertId: alert.id } : { type: "drop", alertId: alert.id },
     );

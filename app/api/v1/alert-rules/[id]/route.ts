@@ -1,6 +1,5 @@
-import { deleteAlertRule, updateAlertRule } from "@/lib/alerts/mutations";
+import { deleteAlertRule, parseAlertRulePatch, updateAlertRule } from "@/lib/alerts/mutations";
 import { readJson, withRoute } from "@/lib/route";
-import { alertRulePatchSchema } from "@/lib/schemas/alerts";
 import { uuidSchema } from "@/lib/schemas/common";
 
 export const dynamic = "force-dynamic";
@@ -9,12 +8,7 @@ export const dynamic = "force-dynamic";
 export const PATCH = withRoute<{ id: string }>(
   { role: "admin", action: "alert_rule.update" },
   async ({ req, params, actor, meta }) =>
-    updateAlertRule(
-      actor,
-      uuidSchema.parse(params.id),
-      alertRulePatchSchema.parse(await readJson(req)),
-      meta,
-    ),
+    updateAlertRule(actor, uuidSchema.parse(params.id), parseAlertRulePatch(await readJson(req)), meta),
 );
 
 // DELETE /api/v1/alert-rules/:id — remove a rule and its alert history (admin)
