@@ -14,10 +14,11 @@ import * as channelsRoute from "@/app/api/v1/notification-channels/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { deliverDueNotifications } from "@/lib/alerts/notify";
 import { ensureDefaultRules } from "@/lib/alerts/rules";
-import { evaluateAlertsLocked } from "@/lib/alerts/worker";
+import { evaluateAlertsLocked, startAlertWorkers } from "@/lib/alerts/worker";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
+import { createBoss, ensureQueues } from "@/lib/jobs/boss";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { defaultRules } from "@/lib/schemas/alerts";
@@ -58,7 +59,11 @@ async function sql(port: number, text: string): Promise<void> {
 
 interface Received {
   path: string;
-  body: { text: string; event: string; alert: { subject: string; cluster: string; state: string } | null };
+  body: {
+    text: string;
+    event: string;
+    alert: { id: string; subject: string; cluster: string; state: string } | null;
+  };
 }
 const received: Received[] = [];
 let server: http.Server;
@@ -316,7 +321,12 @@ describe("a replication lag alert", () => {
       where: { channelId: failChannelId, event: "firing" },
     });
     const hits = () =>
-      received.filter((message) => message.path.startsWith("/fail") && message.body.event === "firing");
+      received.filter(
+        (message) =>
+          message.path.startsWith("/fail") &&
+          message.body.event === "firing" &&
+          message.body.alert?.id === delivery.alertId,
+      );
     const before = hits().length;
     // Jump the clock an hour per pass so every retry is due.
     let clock = Date.now();
@@ -516,5 +526,38 @@ describe("acknowledge, silence, history and the evaluation lock", () => {
     expect(await db().alert.count({ where: { ruleId: pausedRuleId } })).toBe(0);
     const again = await call(ruleIdRoute.DELETE, "DELETE", "/x", { token: admin.token, params });
     expect(again.status).toBe(404);
+  });
+});
+
+describe("startAlertWorkers", () => {
+  it("evaluates and delivers on its own timers, and stops cleanly", async () => {
+    const boss = createBoss(inject("databaseUrl"), { schedule: false, supervise: false });
+    await boss.start();
+    await ensureQueues(boss);
+    const lines: string[] = [];
+    const workers = await startAlertWorkers(boss, (line) => lines.push(line));
+    try {
+      const delivery = await db().notificationDelivery.create({
+        data: {
+          channelId: okChannelId,
+          event: "test",
+          payload: { text: "from the worker loop", event: "test" },
+        },
+      });
+      const done = await until(
+        "the delivery loop to deliver it",
+        async () => {
+          const row = await db().notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+          return row.status === "delivered" ? row : undefined;
+        },
+        15_000,
+      );
+      expect(done.attempts).toBe(1);
+      expect(received.at(-1)?.body.text).toBe("from the worker loop");
+      expect(lines).toContainEqual(expect.stringMatching(/^notifications: 1 delivered/));
+    } finally {
+      await workers.stop();
+      await boss.stop({ graceful: false, wait: true });
+    }
   });
 });
