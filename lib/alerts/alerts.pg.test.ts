@@ -561,3 +561,80 @@ describe("startAlertWorkers", () => {
     }
   });
 });
+
+describe("catalog-driven alerts", () => {
+  it("fires on a failed backup and a failed verification, and clears when newer ones succeed", async () => {
+    const cluster = await db().cluster.create({
+      data: {
+        name: `catalog-${Date.now().toString(36)}`,
+        archiveMode: "archive_command",
+        nodes: {
+          create: [
+            { name: "primary", role: "primary", host: "127.0.0.1", port: 1, username: "u", database: "d" },
+          ],
+        },
+      },
+    });
+    try {
+      const rules = await Promise.all(
+        (["backup_failed", "verify_failed", "backup_overdue"] as const).map((kind) =>
+          db().alertRule.create({
+            data: { clusterId: cluster.id, kind, forSeconds: 0, severity: "critical" },
+          }),
+        ),
+      );
+      const evaluate = () => evaluateAlerts(new Date(), { clusterIds: [cluster.id] });
+      const open = async () =>
+        (await db().alert.findMany({ where: { clusterId: cluster.id, state: "firing" } }))
+          .map((alert) => `${alert.kind}: ${alert.message}`)
+          .sort();
+      const backup = (status: "failed" | "succeeded", minutesAgo: number, extra = {}) =>
+        db().backup.create({
+          data: {
+            clusterId: cluster.id,
+            kind: "physical",
+            status,
+            options: {},
+            requestedBy: "test",
+            createdAt: new Date(Date.now() - minutesAgo * 60_000),
+            finishedAt: new Date(Date.now() - minutesAgo * 60_000),
+            ...extra,
+          },
+        });
+
+      // Registered long ago and never backed up: overdue against the 26 h RPO target.
+      await db().cluster.update({
+        where: { id: cluster.id },
+        data: { createdAt: new Date(Date.now() - 30 * 3600_000) },
+      });
+      await evaluate();
+      expect(await open()).toEqual([
+        `backup_overdue: Cluster ${cluster.name}: no successful physical backup yet, 30.0 h after registration (target 26.0 h)`,
+      ]);
+
+      await backup("succeeded", 60, {
+        verified: false,
+        verifiedAt: new Date(),
+        verifyLog: "pg_verifybackup: checksum mismatch for file base/1/1259",
+      });
+      await backup("failed", 10, { error: "pg_basebackup: could not connect" });
+      await evaluate();
+      expect(await open()).toEqual([
+        `backup_failed: Cluster ${cluster.name}: the latest physical backup failed: pg_basebackup: could not connect`,
+        `verify_failed: Cluster ${cluster.name}: verification of backup ${(await db().backup.findFirstOrThrow({ where: { clusterId: cluster.id, verifiedAt: { not: null } } })).id} failed: pg_verifybackup: checksum mismatch for file base/1/1259`,
+      ]);
+
+      await backup("succeeded", 0, { verified: true, verifiedAt: new Date(Date.now() + 1000) });
+      await evaluate();
+      expect(await open()).toEqual([]);
+      const history = await db().alert.findMany({ where: { ruleId: { in: rules.map((rule) => rule.id) } } });
+      expect(history.map((alert) => `${alert.kind}:${alert.state}`).sort()).toEqual([
+        "backup_failed:resolved",
+        "backup_overdue:resolved",
+        "verify_failed:resolved",
+      ]);
+    } finally {
+      await db().cluster.delete({ where: { id: cluster.id } });
+    }
+  });
+});
