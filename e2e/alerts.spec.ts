@@ -189,7 +189,11 @@ test.describe("alerts", () => {
       });
       await expect(row).toHaveCount(1);
       await expect(row).toContainText("firing");
-      await expect(row.getByRole("button", { name: "Acknowledge" })).toBeVisible();
+      // Acknowledging marks it (someone is on it) without stopping the resolved notification.
+      await row.getByRole("button", { name: "Acknowledge" }).click();
+      await expect(row.getByText("acknowledged", { exact: true })).toBeVisible();
+      await expect(row.getByRole("button", { name: "Acknowledge" })).toHaveCount(0);
+      await expect(row.getByRole("button", { name: "Silence" })).toBeVisible();
 
       // Replay resumes: standby1 catches up, the alert resolves and the receiver hears so.
       await onServer(standby1, "select pg_wal_replay_resume()");
