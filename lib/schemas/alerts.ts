@@ -69,23 +69,31 @@ export const defaultRules: {
   { kind: "drill_failed", threshold: null, forSeconds: 0, severity: "critical" },
 ];
 
-export const alertRuleInputSchema = z.strictObject({
-  clusterId: uuidSchema.optional(),
-  kind: alertKindSchema,
-  threshold: z.number().finite().min(0, "must be 0 or more").optional(),
+/** The editable fields of a rule, without defaults (so a PATCH changes only what it names). */
+const ruleFields = {
+  threshold: z.number().finite().min(0, "must be 0 or more"),
   forSeconds: z
     .number()
     .int()
     .min(0)
-    .max(7 * 86_400, "must be at most 7 days")
-    .default(0),
-  severity: severitySchema.default("warning"),
-  enabled: z.boolean().default(true),
-  channelIds: z.array(uuidSchema).max(20).default([]),
+    .max(7 * 86_400, "must be at most 7 days"),
+  severity: severitySchema,
+  enabled: z.boolean(),
+  channelIds: z.array(uuidSchema).max(20),
+};
+
+export const alertRuleInputSchema = z.strictObject({
+  clusterId: uuidSchema.optional(),
+  kind: alertKindSchema,
+  threshold: ruleFields.threshold.optional(),
+  forSeconds: ruleFields.forSeconds.default(0),
+  severity: ruleFields.severity.default("warning"),
+  enabled: ruleFields.enabled.default(true),
+  channelIds: ruleFields.channelIds.default([]),
 });
 export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
 
-export const alertRulePatchSchema = alertRuleInputSchema.omit({ clusterId: true, kind: true }).partial();
+export const alertRulePatchSchema = z.strictObject(ruleFields).partial();
 
 /** A webhook URL: http(s) only, no credentials in it. */
 export const webhookUrlSchema = z
