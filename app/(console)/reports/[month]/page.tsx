@@ -31,10 +31,8 @@ const PRINT_CSS = `@media print {
   @page { size: A4; margin: 12mm; }
   #${ROOT_ID} { font-size: 12px; }
   #${ROOT_ID} .recharts-legend-wrapper { font-size: 10px; }
-  /* A chart measured on a wider screen shrinks to its column instead of running off the paper. */
+  /* A chart measured on a wider screen is cut at its column rather than run off the paper. */
   #${ROOT_ID} [data-report-chart] { overflow: hidden; }
-  #${ROOT_ID} .recharts-wrapper { max-width: 100% !important; }
-  #${ROOT_ID} svg.recharts-surface { max-width: 100% !important; height: auto !important; }
 }`;
 
 function monthLabel(month: string): string {
@@ -247,7 +245,7 @@ export default async function MonthlyReportPage({
               <section
                 key={cluster.clusterId}
                 aria-labelledby={`cluster-${cluster.clusterId}`}
-                className="rounded-lg border border-zinc-200 bg-white px-4 py-4 print:break-before-auto print:border-zinc-300"
+                className="rounded-lg border border-zinc-200 bg-white px-4 py-4 print:break-before-page print:border-zinc-300"
               >
                 <h2
                   id={`cluster-${cluster.clusterId}`}

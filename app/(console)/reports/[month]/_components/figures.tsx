@@ -47,7 +47,7 @@ function Section({ title, children, id }: { title: string; children: ReactNode; 
 
 function Facts({ rows }: { rows: [string, ReactNode][] }) {
   return (
-    <dl className="grid grid-cols-[12rem_1fr] gap-x-3 gap-y-1 text-sm">
+    <dl className="grid grid-cols-[11rem_1fr] gap-x-3 gap-y-1 text-sm print:grid-cols-[8rem_1fr] print:text-xs">
       {rows.map(([label, value]) => (
         <div key={label} className="contents">
           <dt className="text-zinc-500">{label}</dt>
@@ -58,9 +58,10 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
   );
 }
 
-const compact = "px-2 py-1";
+// Tighter than the console's tables (px-4): ten columns must fit A4.
+const compact = "px-2! py-1!";
 
-function KindRow({ kind, report }: { kind: string; report: KindReport }) {
+function CountRow({ kind, report }: { kind: string; report: KindReport }) {
   return (
     <TR>
       <TD className={`${compact} font-medium`}>{kind}</TD>
@@ -69,13 +70,19 @@ function KindRow({ kind, report }: { kind: string; report: KindReport }) {
       <TD className={`${compact} text-right tabular-nums`}>{formatCount(report.succeeded)}</TD>
       <TD className={`${compact} text-right tabular-nums`}>{formatCount(report.failed)}</TD>
       <TD className={`${compact} text-right tabular-nums`}>{percent(report.successRate)}</TD>
-      <TD className={`${compact} text-right tabular-nums`}>
-        {formatBytes(report.sizeBytesMedian)} / {formatBytes(report.sizeBytesP95)}
-      </TD>
+    </TR>
+  );
+}
+
+function SizeRow({ kind, report }: { kind: string; report: KindReport }) {
+  return (
+    <TR>
+      <TD className={`${compact} font-medium`}>{kind}</TD>
+      <TD className={`${compact} text-right tabular-nums`}>{formatBytes(report.sizeBytesMedian)}</TD>
+      <TD className={`${compact} text-right tabular-nums`}>{formatBytes(report.sizeBytesP95)}</TD>
       <TD className={`${compact} text-right tabular-nums`}>{change(report.trend.sizeMedianChangePercent)}</TD>
-      <TD className={`${compact} text-right tabular-nums`}>
-        {formatSeconds(report.durationSecondsMedian)} / {formatSeconds(report.durationSecondsP95)}
-      </TD>
+      <TD className={`${compact} text-right tabular-nums`}>{formatSeconds(report.durationSecondsMedian)}</TD>
+      <TD className={`${compact} text-right tabular-nums`}>{formatSeconds(report.durationSecondsP95)}</TD>
       <TD className={`${compact} text-right tabular-nums`}>
         {change(report.trend.durationMedianChangePercent)}
       </TD>
@@ -89,26 +96,41 @@ export function ClusterFigures({ cluster }: { cluster: ClusterReport }) {
   return (
     <div className="space-y-5">
       <Section title="Backups" id={`backups-${key}`}>
-        <Table className="text-[13px]">
-          <THead>
-            <TR>
-              <TH className={compact}>Kind</TH>
-              <TH className={`${compact} text-right`}>Scheduled</TH>
-              <TH className={`${compact} text-right`}>Run</TH>
-              <TH className={`${compact} text-right`}>Succeeded</TH>
-              <TH className={`${compact} text-right`}>Failed</TH>
-              <TH className={`${compact} text-right`}>Success</TH>
-              <TH className={`${compact} text-right`}>Size p50 / p95</TH>
-              <TH className={`${compact} text-right`}>vs prev.</TH>
-              <TH className={`${compact} text-right`}>Duration p50 / p95</TH>
-              <TH className={`${compact} text-right`}>vs prev.</TH>
-            </TR>
-          </THead>
-          <TBody>
-            <KindRow kind="Physical" report={cluster.backups.physical} />
-            <KindRow kind="Logical" report={cluster.backups.logical} />
-          </TBody>
-        </Table>
+        <div className="grid grid-cols-1 gap-3 xl:grid-cols-[2fr_3fr] print:grid-cols-1">
+          <Table className="text-[13px]">
+            <THead>
+              <TR>
+                <TH className={compact}>Kind</TH>
+                <TH className={`${compact} text-right`}>Scheduled</TH>
+                <TH className={`${compact} text-right`}>Run</TH>
+                <TH className={`${compact} text-right`}>Succeeded</TH>
+                <TH className={`${compact} text-right`}>Failed</TH>
+                <TH className={`${compact} text-right`}>Success</TH>
+              </TR>
+            </THead>
+            <TBody>
+              <CountRow kind="Physical" report={cluster.backups.physical} />
+              <CountRow kind="Logical" report={cluster.backups.logical} />
+            </TBody>
+          </Table>
+          <Table className="text-[13px]">
+            <THead>
+              <TR>
+                <TH className={compact}>Kind</TH>
+                <TH className={`${compact} text-right`}>Size p50</TH>
+                <TH className={`${compact} text-right`}>Size p95</TH>
+                <TH className={`${compact} text-right`}>vs prev.</TH>
+                <TH className={`${compact} text-right`}>Time p50</TH>
+                <TH className={`${compact} text-right`}>Time p95</TH>
+                <TH className={`${compact} text-right`}>vs prev.</TH>
+              </TR>
+            </THead>
+            <TBody>
+              <SizeRow kind="Physical" report={cluster.backups.physical} />
+              <SizeRow kind="Logical" report={cluster.backups.logical} />
+            </TBody>
+          </Table>
+        </div>
       </Section>
 
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2 print:grid-cols-2">

@@ -80,7 +80,7 @@ export function LagChart({ rows, thresholdBytes }: { rows: LagBar[]; thresholdBy
       <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e4e4e7" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval={0} />
-        <YAxis tick={AXIS} width={60} tickFormatter={(value: number) => formatBytes(value)} />
+        <YAxis tick={AXIS} width={72} tickFormatter={(value: number) => formatBytes(value)} />
         <Tooltip formatter={(value) => formatBytes(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
         <Bar dataKey="p50" name="p50" fill="#6ee7b7" isAnimationActive={false} />
@@ -113,13 +113,13 @@ export function RtoChart({ rows }: { rows: RtoBar[] }) {
       <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e4e4e7" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval={0} />
-        <YAxis tick={AXIS} width={60} tickFormatter={(value: number) => formatSeconds(value)} />
+        <YAxis tick={AXIS} width={72} tickFormatter={(value: number) => formatSeconds(value)} />
         <Tooltip formatter={(value) => formatSeconds(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
         <Bar dataKey="median" name="RTO median" fill="#6ee7b7" isAnimationActive={false} />
         <Bar dataKey="max" name="RTO max" fill="#047857" isAnimationActive={false} />
         {targets.length === 1 ? (
-          <ReferenceLine y={targets[0]} stroke="#dc2626" strokeDasharray="4 3" ifOverflow="extendDomain" />
+          <ReferenceLine y={targets[0]} stroke="#dc2626" strokeDasharray="4 3" />
         ) : (
           <Bar dataKey="target" name="Target" fill="#d4d4d8" isAnimationActive={false} />
         )}
@@ -141,7 +141,7 @@ export function RpoChart({ rows }: { rows: RpoBar[] }) {
       <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e4e4e7" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval={0} />
-        <YAxis tick={AXIS} width={60} tickFormatter={(value: number) => formatSeconds(value)} />
+        <YAxis tick={AXIS} width={72} tickFormatter={(value: number) => formatSeconds(value)} />
         <Tooltip formatter={(value) => formatSeconds(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
         <Bar dataKey="worstGap" name="Largest gap" fill="#047857" isAnimationActive={false} />

@@ -11,7 +11,7 @@ export function ReportReady({ rootId }: { rootId: string }) {
     let frame = 0;
     const check = () => {
       const boxes = [...root.querySelectorAll("[data-report-chart]")];
-      if (boxes.every((box) => box.querySelector("svg.recharts-surface"))) {
+      if (boxes.every((box) => box.querySelector(".recharts-wrapper > svg.recharts-surface"))) {
         root.dataset.reportReady = "true";
         return;
       }
