@@ -97,13 +97,15 @@ export default async function MonthlyReportPage({
   );
 
   if (report instanceof AppError) {
+    // Still "ready" (nothing to draw), so a PDF of it prints the message instead of waiting.
     return (
-      <>
+      <article id={ROOT_ID}>
+        <ReportReady rootId={ROOT_ID} />
         <PageHeader breadcrumb={breadcrumb} title={`Monthly backup report: ${label}`} />
         <Alert tone="warning" title="No report for this month">
           {report.message}.
         </Alert>
-      </>
+      </article>
     );
   }
 
