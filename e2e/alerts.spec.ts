@@ -182,6 +182,16 @@ test.describe("alerts", () => {
         )
         .toBe(1);
 
+      // The cluster's page lists it too (filtered to that cluster).
+      await page.goto(`/clusters/${demo.id}`);
+      await expect(
+        page
+          .getByRole("region", { name: "Firing alerts" })
+          .getByRole("listitem", { name: "Replication lag (bytes) alert" })
+          .filter({ hasText: "standby1" })
+          .filter({ hasText: "critical" }),
+      ).toHaveCount(1);
+
       await page.goto("/alerts");
       const history = page.getByRole("region", { name: "Alert history" });
       const row = history.getByRole("row", { name: "Replication lag (bytes) standby1" }).filter({
