@@ -18,6 +18,15 @@ import { formatBytes, formatCount, formatSeconds } from "@/components/ui/format"
 // Each one marks its box with data-report-chart; ReportReady waits for their svg.
 
 const HEIGHT = 210;
+
+/** Axis ticks only: short enough for the axis ("20.8 h"); tooltips and tables keep the exact form. */
+function shortDuration(seconds: number): string {
+  const trim = (value: number) => String(Number(value.toFixed(1)));
+  if (seconds < 60) return `${trim(seconds)} s`;
+  if (seconds < 3600) return `${trim(seconds / 60)} m`;
+  if (seconds < 86_400) return `${trim(seconds / 3600)} h`;
+  return `${trim(seconds / 86_400)} d`;
+}
 const AXIS = { fontSize: 11, fill: "#52525b" };
 const LEGEND = { fontSize: 11 };
 
@@ -101,25 +110,38 @@ export interface RtoBar {
 /** Restore drills' RTO (median and max) against each cluster's target. */
 export function RtoChart({ rows }: { rows: RtoBar[] }) {
   const targets = [...new Set(rows.map((row) => row.target))];
+  const target = targets.length === 1 ? targets[0] : undefined;
+  const maxima = rows.flatMap((row) => (row.max === null ? [] : [row.max]));
+  const longest = maxima.length ? Math.max(...maxima) : null;
+  // Drawn to scale with the target unless every drill is far below it: bars of a few seconds
+  // under a one-hour line would be invisible.
+  const offScale = target !== undefined && longest !== null && longest < target / 2;
   return (
     <ChartBox
       title="Restore drills: RTO against the target"
       note={
-        targets.length === 1
-          ? `Target ${formatSeconds(targets[0])} (dashed line).`
-          : "Target per cluster (grey bar)."
+        target === undefined
+          ? "Target per cluster (grey bar)."
+          : offScale
+            ? `Target ${formatSeconds(target)}: far above every drill, so off this scale.`
+            : `Target ${formatSeconds(target)} (dashed line).`
       }
     >
       <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e4e4e7" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval={0} />
-        <YAxis tick={AXIS} width={72} tickFormatter={(value: number) => formatSeconds(value)} />
+        <YAxis tick={AXIS} width={52} tickFormatter={shortDuration} />
         <Tooltip formatter={(value) => formatSeconds(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
         <Bar dataKey="median" name="RTO median" fill="#6ee7b7" isAnimationActive={false} />
         <Bar dataKey="max" name="RTO max" fill="#047857" isAnimationActive={false} />
-        {targets.length === 1 ? (
-          <ReferenceLine y={targets[0]} stroke="#dc2626" strokeDasharray="4 3" />
+        {target !== undefined ? (
+          <ReferenceLine
+            y={target}
+            stroke="#dc2626"
+            strokeDasharray="4 3"
+            ifOverflow={offScale ? "hidden" : "extendDomain"}
+          />
         ) : (
           <Bar dataKey="target" name="Target" fill="#d4d4d8" isAnimationActive={false} />
         )}
@@ -141,7 +163,7 @@ export function RpoChart({ rows }: { rows: RpoBar[] }) {
       <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e4e4e7" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval={0} />
-        <YAxis tick={AXIS} width={72} tickFormatter={(value: number) => formatSeconds(value)} />
+        <YAxis tick={AXIS} width={52} tickFormatter={shortDuration} />
         <Tooltip formatter={(value) => formatSeconds(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
         <Bar dataKey="worstGap" name="Largest gap" fill="#047857" isAnimationActive={false} />
