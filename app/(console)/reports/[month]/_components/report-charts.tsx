@@ -64,7 +64,7 @@ export function BackupsChart({ rows }: { rows: BackupBar[] }) {
         <YAxis allowDecimals={false} tick={AXIS} width={36} />
         <Tooltip formatter={(value) => formatCount(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
-        <Bar dataKey="scheduled" name="Scheduled" fill="#a1a1aa" isAnimationActive={false} />
+        <Bar dataKey="scheduled" name="Scheduled" fill="#71717a" isAnimationActive={false} />
         <Bar dataKey="succeeded" name="Succeeded" fill="#047857" isAnimationActive={false} />
         <Bar dataKey="failed" name="Failed" fill="#dc2626" isAnimationActive={false} />
       </BarChart>
@@ -143,7 +143,7 @@ export function RtoChart({ rows }: { rows: RtoBar[] }) {
             ifOverflow={offScale ? "hidden" : "extendDomain"}
           />
         ) : (
-          <Bar dataKey="target" name="Target" fill="#d4d4d8" isAnimationActive={false} />
+          <Bar dataKey="target" name="Target" fill="#a1a1aa" isAnimationActive={false} />
         )}
       </BarChart>
     </ChartBox>
@@ -167,7 +167,7 @@ export function RpoChart({ rows }: { rows: RpoBar[] }) {
         <Tooltip formatter={(value) => formatSeconds(Number(value))} />
         <Legend wrapperStyle={LEGEND} />
         <Bar dataKey="worstGap" name="Largest gap" fill="#047857" isAnimationActive={false} />
-        <Bar dataKey="target" name="RPO target" fill="#d4d4d8" isAnimationActive={false} />
+        <Bar dataKey="target" name="RPO target" fill="#a1a1aa" isAnimationActive={false} />
       </BarChart>
     </ChartBox>
   );
