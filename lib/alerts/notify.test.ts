@@ -33,6 +33,8 @@ describe("alertPayload", () => {
       state: "firing",
       startedAt: now.toISOString(),
     });
-    expect(alertPayload("resolved", { ...input, resolvedAt: now }).text).toBe(`[RESOLVED] ${input.message}`);
+    expect(alertPayload("resolved", { ...input, resolvedAt: now }).text).toBe(
+      `[RESOLVED] ${input.message} (was firing since ${now.toISOString()}; cleared now)`,
+    );
   });
 });

@@ -41,9 +41,13 @@ export interface AlertPayloadInput {
 
 /** The JSON a webhook receives. `text` reads well in Slack; `alert` is for machines. */
 export function alertPayload(event: "firing" | "resolved", alert: AlertPayloadInput) {
-  const prefix = event === "firing" ? `[${alert.severity.toUpperCase()}] FIRING` : "[RESOLVED]";
+  // A resolved message repeats what fired, marked as over, so it is not read as a new problem.
+  const text =
+    event === "firing"
+      ? `[${alert.severity.toUpperCase()}] FIRING ${alert.message}`
+      : `[RESOLVED] ${alert.message} (was firing${alert.startedAt ? ` since ${alert.startedAt.toISOString()}` : ""}; cleared now)`;
   return {
-    text: `${prefix} ${alert.message}`,
+    text,
     event,
     alert: {
       id: alert.id,
