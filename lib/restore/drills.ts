@@ -54,11 +54,11 @@ export async function getDrillSchedule(clusterId: string): Promise<DrillSchedule
 }
 
 /** Starts a drill: a pitr restore to the latest point, promoted, with a one-hour life. */
-export function startDrill(clusterId: string, actorLabel: string) {
+export function startDrill(clusterId: string, actor: Actor, meta: RequestMeta = {}) {
   return requestRestore(
-    systemActor(actorLabel),
+    actor,
     { clusterId, kind: "pitr", target: { type: "latest" }, action: "promote", ttlHours: 1 },
-    {},
+    meta,
     "drill",
   );
 }
@@ -79,7 +79,7 @@ export async function startDueDrills(
     if (!due || due <= cluster.createdAt || (schedule.lastRunAt && schedule.lastRunAt >= due)) continue;
     let outcome: string;
     try {
-      const drill = await startDrill(cluster.id, "drill schedule");
+      const drill = await startDrill(cluster.id, systemActor("drill schedule"));
       outcome = `started ${drill.id}`;
       started += 1;
     } catch (error) {

@@ -17,8 +17,8 @@ export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.li
 // POST /api/v1/clusters/:id/drills — run a drill now (operator)
 export const POST = withRoute<{ id: string }>(
   { role: "operator", action: "drill.request" },
-  async ({ params, actor }) => {
+  async ({ params, actor, meta }) => {
     const cluster = await getClusterRowOrThrow(params.id);
-    return json(await startDrill(cluster.id, actor.label), 202);
+    return json(await startDrill(cluster.id, actor, meta), 202);
   },
 );
