@@ -25,10 +25,21 @@ function errorResponse(error: unknown, req: NextRequest): NextResponse {
   return NextResponse.json(body, { status });
 }
 
-/** Parses a JSON body; a missing or malformed body is a 422, never a crash. */
+/** No form or script of Walden sends more than this; a bigger body is refused before it is parsed. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** Parses a JSON body; a missing, malformed or oversized body is a 422, never a crash. */
 export async function readJson(req: NextRequest): Promise<unknown> {
+  const tooLarge = () =>
+    new AppError("unprocessable_entity", `The request body is larger than ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+  // The declared length first, so a huge body is refused without reading it.
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
+    throw tooLarge();
+  }
   try {
-    return await req.json();
+    return JSON.parse(text);
   } catch {
     throw new AppError("unprocessable_entity", "The request body must be a JSON object");
   }
