@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -9,12 +9,19 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** A digest computed while the file was written: valid only if the file still has `bytes` bytes. */
+export interface KnownDigest {
+  sha256: string;
+  bytes: number;
+}
+
 /**
  * Writes SHA256SUMS (sha256sum's format, so `sha256sum -c SHA256SUMS` checks it by hand) for
  * every file below `dir`, and returns the SHA-256 of that list: one value that changes if any
- * file does.
+ * file does. Files in `known` (by path relative to `dir`) whose size still matches are not
+ * read again.
  */
-export async function writeChecksums(dir: string): Promise<string> {
+export async function writeChecksums(dir: string, known = new Map<string, KnownDigest>()): Promise<string> {
   const files: string[] = [];
   for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && entry.name !== "SHA256SUMS")
@@ -22,8 +29,100 @@ export async function writeChecksums(dir: string): Promise<string> {
   }
   files.sort();
   const lines: string[] = [];
-  for (const file of files) lines.push(`${await sha256File(path.join(dir, file))}  ${file}`);
+  for (const file of files) {
+    const full = path.join(dir, file);
+    const digest = known.get(file);
+    const reuse = digest && (await fs.stat(full)).size === digest.bytes;
+    lines.push(`${reuse ? digest.sha256 : await sha256File(full)}  ${file}`);
+  }
   const list = lines.join("\n") + "\n";
   await fs.writeFile(path.join(dir, "SHA256SUMS"), list);
   return createHash("sha256").update(list).digest("hex");
+}
+
+const READ_CHUNK = 1 << 20;
+
+interface Followed {
+  hash: Hash;
+  bytes: number;
+  inode: number;
+}
+
+/**
+ * Hashes files in `dir` while another program writes them, so that a backup's SHA256SUMS costs
+ * no second read of gigabytes after the program exits (the bytes are read from the page cache
+ * moments after they were written, on the core the program leaves idle). Only for files the
+ * writer strictly appends to — `appendOnly` picks them by name: a file rewritten in place would
+ * get a wrong digest. A file that is replaced (new inode) or shrinks is hashed again from its
+ * start.
+ */
+export class AppendFollower {
+  private readonly files = new Map<string, Followed>();
+  private timer: NodeJS.Timeout | null = null;
+  private pass: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly appendOnly: (name: string) => boolean,
+    private readonly intervalMs = 100,
+  ) {}
+
+  start(): this {
+    const tick = () => {
+      this.pass = this.readNewBytes().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+    return this;
+  }
+
+  /** Call once the writer has exited: reads what is left and returns the digests by file name. */
+  async finish(): Promise<Map<string, KnownDigest>> {
+    await this.stop();
+    await this.readNewBytes();
+    return new Map(
+      [...this.files].map(([name, file]) => [name, { sha256: file.hash.digest("hex"), bytes: file.bytes }]),
+    );
+  }
+
+  /** Stops following without a result (the writer failed). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.pass.catch(() => {});
+  }
+
+  private async readNewBytes(): Promise<void> {
+    const entries = await fs.readdir(this.dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || !this.appendOnly(entry.name)) continue;
+      const full = path.join(this.dir, entry.name);
+      const handle = await fs.open(full, "r").catch(() => null);
+      if (!handle) continue;
+      try {
+        const { size, ino } = await handle.stat();
+        let file = this.files.get(entry.name);
+        if (!file || file.inode !== ino || size < file.bytes) {
+          file = { hash: createHash("sha256"), bytes: 0, inode: ino };
+          this.files.set(entry.name, file);
+        }
+        const buffer = Buffer.allocUnsafe(READ_CHUNK);
+        while (file.bytes < size) {
+          const { bytesRead } = await handle.read(
+            buffer,
+            0,
+            Math.min(READ_CHUNK, size - file.bytes),
+            file.bytes,
+          );
+          if (bytesRead === 0) break;
+          file.hash.update(buffer.subarray(0, bytesRead));
+          file.bytes += bytesRead;
+        }
+      } finally {
+        await handle.close();
+      }
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { writeChecksums } from "@/lib/backup/checksum";
+import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
 import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
 import {
   backupPaths,
@@ -32,6 +32,13 @@ import { runTool } from "@/lib/tools/run";
 export const BACKUP_HEARTBEAT_MS = 5_000;
 /** How long a physical backup waits for its last WAL segment to reach the archive. */
 export const WAL_ARCHIVE_WAIT_MS = 60_000;
+const SWITCH_WAL_AFTER_MS = 1_000;
+/**
+ * The tars pg_basebackup streams from the server (base and tablespaces, compressed or not) are
+ * only ever appended to, so they can be hashed while written; pg_wal.tar is not (its member
+ * headers are rewritten in place) and backup_manifest is renamed into place: those are read after.
+ */
+const APPEND_ONLY_TAR = /^(base|\d+)\.tar(\.(gz|lz4|zst))?$/;
 const LOG_LINES = 200;
 
 class BackupLog {
@@ -115,7 +122,7 @@ async function waitForArchivedWal(
   if (!cluster.archivePath)
     throw new Error("the cluster has no WAL archive path, so the backup's WAL cannot be confirmed");
   const target = path.join(cluster.archivePath, stopWal);
-  const deadline = Date.now() + WAL_ARCHIVE_WAIT_MS;
+  const startedAt = Date.now();
   let switched = false;
   for (;;) {
     if (
@@ -127,17 +134,20 @@ async function waitForArchivedWal(
       log.add(`WAL ${stopWal} is archived`);
       return;
     }
-    if (!switched) {
-      // The stop segment may still be the current one: close it so archive_command picks it up.
+    const waited = Date.now() - startedAt;
+    if (!switched && waited >= SWITCH_WAL_AFTER_MS) {
+      // The primary switches WAL at the end of a backup, so the stop segment is usually archived
+      // within moments; if not (a backup from a standby, say), close it so archive_command runs.
       await withNodeClient(connection, (client) => client.query("/* walden */ select pg_switch_wal()"));
       switched = true;
     }
-    if (Date.now() > deadline) {
+    if (waited > WAL_ARCHIVE_WAIT_MS) {
       throw new Error(
         `WAL segment ${stopWal} did not reach the archive (${cluster.archivePath}) within ${WAL_ARCHIVE_WAIT_MS / 1000} s: check archive_command`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Often only a few ms to wait: poll fast at first, then gently.
+    await new Promise((resolve) => setTimeout(resolve, waited < 2_000 ? 20 : 250));
   }
 }
 
@@ -152,6 +162,7 @@ async function physicalBackup(
   onProgress: (percent: number) => void,
 ): Promise<BackupFacts> {
   const label = request.label ? `walden ${request.label}` : `walden ${backupId}`;
+  const follower = new AppendFollower(paths.partialDir, (name) => APPEND_ONLY_TAR.test(name)).start();
   await withPassfile(
     [
       {
@@ -179,7 +190,11 @@ async function physicalBackup(
           return percent !== null;
         },
       ),
-  );
+  ).catch(async (error: unknown) => {
+    await follower.stop();
+    throw error;
+  });
+  const digests = await follower.finish();
   const manifest = await readManifest(paths.partialDir);
   const { startWal, stopWal } = await walNames(connection, manifest.startLsn, manifest.stopLsn);
   await waitForArchivedWal(cluster, connection, stopWal, log);
@@ -187,7 +202,7 @@ async function physicalBackup(
     sizeBytes: await folderSize(paths.partialDir),
     // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
     // verification check the files as stored.
-    checksum: await writeChecksums(paths.partialDir),
+    checksum: await writeChecksums(paths.partialDir, digests),
     startLsn: manifest.startLsn,
     stopLsn: manifest.stopLsn,
     timeline: manifest.timeline,
