@@ -1,3 +1,4 @@
+import { audit } from "@/lib/auth/audit";
 import { applyRetention } from "@/lib/backup/retention";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
@@ -17,6 +18,18 @@ export const POST = withRoute<{ id: string }>(
         },
       );
     }
-    return applyRetention(actor, params.id, meta);
+    const result = await applyRetention(actor, params.id, meta);
+    // Each deletion is audited by applyRetention; this records who ran it, even when nothing was due.
+    await audit(
+      actor,
+      {
+        action: "retention.apply",
+        outcome: "success",
+        target: { type: "cluster", id: cluster.id },
+        details: { expired: result.expire.length, walFiles: result.wal.count },
+      },
+      meta,
+    );
+    return result;
   },
 );
