@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
 import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
+import { backupApplicationName, endBackupSessions } from "@/lib/backup/orphans";
 import {
   backupPaths,
   folderSize,
@@ -175,13 +176,17 @@ async function physicalBackup(
     (passfile) =>
       runOrThrow(
         "pg_basebackup",
-        basebackupArgs({
-          connection,
-          targetDir: paths.partialDir,
-          request,
-          label,
-          serverVersionNum: server.versionNum,
-        }),
+        [
+          ...basebackupArgs({
+            connection,
+            targetDir: paths.partialDir,
+            request,
+            label,
+            serverVersionNum: server.versionNum,
+          }),
+          // Named after the backup, so the reaper can end what a killed worker left streaming.
+          `--dbname=application_name=${backupApplicationName(backupId)}`,
+        ],
         passfile,
         log,
         (line) => {
@@ -359,6 +364,8 @@ export async function reapStaleBackups(staleAfterMs = 6 * BACKUP_HEARTBEAT_MS): 
     include: { cluster: { select: { name: true, repositoryPath: true } } },
   });
   for (const backup of stale) {
+    // First stop what the dead worker left running, so nothing writes into the files removed next.
+    if (backup.kind === "physical") await endBackupSessions(backup.clusterId, backup.id).catch(() => 0);
     const root = repositoryRootFor(backup.cluster);
     await removeUnderRoot(root, backupPaths(root, backup.cluster.name, backup.id).partialDir).catch(() => {});
     await db().backup.updateMany({
