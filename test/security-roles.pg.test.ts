@@ -40,7 +40,8 @@ async function discoverMutatingHandlers(): Promise<Map<string, Handler>> {
     const routeModule = (await import(path.join(apiRoot, file))) as Record<string, unknown>;
     const route = `/api/v1/${path.dirname(file)}`.replace(/\/\.$/, "");
     for (const method of mutatingMethods) {
-      if (typeof routeModule[method] === "function") found.set(`${method} ${route}`, routeModule[method] as Handler);
+      if (typeof routeModule[method] === "function")
+        found.set(`${method} ${route}`, routeModule[method] as Handler);
     }
   }
   return found;
