@@ -16,9 +16,19 @@
 //   and up to 2 waiting for a quiet machine; pitr.ts):
 //   6. Walden's point-in-time restore (runRestore) vs the manual procedure on the same backup and
 //      WAL archive (tar -x, the same recovery settings, pg_ctl start, poll until promoted)
-// --only=replication, --only=backups or --only=pitr runs one part, or several comma-separated
-// (default: all three).
+//   api (about 1 minute; api.ts): 100 registered clusters with a month of catalog rows, the route
+//   handlers called in-process:
+//   7. overview p95 with 100 vs 1 clusters, 30-day vs 1-day lag series, monthly report 100 vs 1
+//   load (about 3 minutes; load.ts):
+//   8. `next start` on 127.0.0.1:3300, autocannon at a fixed rate for 60 s on the main GET
+//      endpoints vs the same rate on /api/v1/health: errors, latency, server memory
+// --only=replication, --only=backups, ... runs one part, or several comma-separated (default: all).
+// The whole suite writes its summary to docs/benchmarks.md; a partial run writes it to the bench
+// home (benchmarks-partial.md) instead, so the committed file always holds a full run.
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { disconnectDb } from "@/lib/db";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { stopSandbox } from "@/lib/sandbox";
@@ -32,6 +42,7 @@ import {
   type CompressionRow,
   type PairedRuns,
 } from "./backups";
+import { apiSummaryRows, measureApi, printApi } from "./api";
 import { measureLagLatency, measurePauseLatency, type LagTrials, type PauseTrials } from "./latency";
 import {
   BENCH_RESTORE_PORTS,
@@ -43,6 +54,7 @@ import {
   type PitrResults,
   type PitrRun,
 } from "./pitr";
+import { measureLoad, printLoad, loadSummaryRows } from "./load";
 import { measureServerTime, type ServerTime } from "./server-time";
 import {
   BENCH_BASE_PORT,
@@ -55,7 +67,21 @@ import {
   waitForSnapshot,
   type Bench,
 } from "./setup";
-import { fmt, heading, median, ratio, summarize, table, waitForQuietMachine } from "./support";
+import {
+  describeMachine,
+  fmt,
+  heading,
+  loadAverageText,
+  markdownTable,
+  median,
+  namedSummaryRows,
+  ratio,
+  ratioLines,
+  SUMMARY_HEADER,
+  summarize,
+  table,
+  waitForQuietMachine,
+} from "./support";
 import {
   cpuMsPerSecond,
   measureFleet,
@@ -103,21 +129,48 @@ const SETTINGS = {
     /** The issue's goal for Walden's restore time over the manual procedure's. */
     goalRatio: 1.1,
   },
+  api: {
+    /** Registered copies of the sandbox cluster: with the bench's own, 100 clusters. */
+    clusters: 99,
+    overviewRequests: 100,
+    lagRequests: 30,
+    reportRequests: 3,
+  },
+  load: {
+    /** The web app's port (next start, 127.0.0.1). */
+    port: 3300,
+    clusters: 99,
+    /** Requests per second, fixed, over all connections: the main endpoints, then /health alone. */
+    rate: 40,
+    connections: 8,
+    durationSeconds: 60,
+    baselineSeconds: 30,
+  },
   /** Wall times mean little on a busy machine: wait (a while) for the 1-minute load to drop. */
   loadLimit: 1.5,
   loadMaxWaitMs: 120_000,
 } as const;
 
-const PARTS = ["replication", "backups", "pitr"] as const;
-type Part = (typeof PARTS)[number];
+/**
+ * The parts, in the order they run. Each measures, prints its own tables and returns its rows of
+ * the final summary (columns SUMMARY_HEADER); adding a part is one line here.
+ */
+const PART_RUNNERS: Record<string, (bench: Bench) => Promise<string[][]>> = {
+  replication: async (bench) => replicationSummaryRows(await replication(bench)),
+  backups: async (bench) => backupSummaryRows(await backups(bench)),
+  pitr: async (bench) => pitrSummaryRows(await pitr(bench)),
+  api: async (bench) => apiSummaryRows(await api(bench)),
+  load: async (bench) => loadSummaryRows(await load(bench)),
+};
+const PARTS = Object.keys(PART_RUNNERS);
 
-/** --only=replication | --only=backups | --only=pitr (or several, comma-separated); default: all. */
-function parseParts(args: string[]): Set<Part> {
-  const parts = new Set<Part>(PARTS);
+/** --only=replication | --only=backups,pitr | ... (comma-separated); default: all. */
+function parseParts(args: string[]): Set<string> {
+  const parts = new Set<string>(PARTS);
   for (const arg of args) {
     const only = /^--only=(.+)$/.exec(arg);
     const chosen = only?.[1]?.split(",");
-    if (!chosen?.every((part): part is Part => (PARTS as readonly string[]).includes(part))) {
+    if (!chosen?.every((part) => PARTS.includes(part))) {
       console.error(`[bench] unknown argument ${arg}; usage: npm run bench [-- --only=${PARTS.join("|")}]`);
       process.exit(2);
     }
@@ -170,12 +223,6 @@ for (const [signal, code] of [
 // The run
 // ---------------------------------------------------------------------------------------------
 
-interface Results {
-  replication?: ReplicationResults;
-  backups?: BackupResults;
-  pitr?: PitrResults;
-}
-
 interface ReplicationResults {
   pause: PauseTrials;
   lag: LagTrials;
@@ -185,9 +232,13 @@ interface ReplicationResults {
   loadedPause: PauseTrials;
 }
 
-async function main(): Promise<Results> {
+/** What the summary says about the machine, taken once the sandbox is up. */
+const machine = { description: [] as [string, string][], loadAtStart: "" };
+
+async function main(): Promise<string[][]> {
   const sandboxOptions = { home: BENCH_HOME, basePort: BENCH_BASE_PORT };
   cleanups.push(() => stopSandbox(sandboxOptions));
+  machine.loadAtStart = loadAverageText();
   progress(
     `starting the bench sandbox in ${BENCH_HOME} (127.0.0.1:${BENCH_BASE_PORT}-${BENCH_BASE_PORT + 3}); ` +
       `measuring ${[...parts].join(" and ")}`,
@@ -195,15 +246,16 @@ async function main(): Promise<Results> {
   const bench = await startBench((line) => progress(`sandbox: ${line}`));
   cleanups.push(() => disconnectDb());
   cleanups.push(() => deleteBenchClusters(CLUSTER_PREFIX));
+  machine.description = describeMachine(BENCH_HOME, bench.sandbox.binaries.binDir);
   progress(
     `PostgreSQL ${bench.sandbox.binaries.major}, Node ${process.version}, ${os.cpus().length} CPUs, ` +
-      `${loadAverage()}; cluster ${CLUSTER_PREFIX}demo registered`,
+      `${loadAverageText()}; cluster ${CLUSTER_PREFIX}demo registered`,
   );
-  return {
-    replication: parts.has("replication") ? await replication(bench) : undefined,
-    backups: parts.has("backups") ? await backups(bench) : undefined,
-    pitr: parts.has("pitr") ? await pitr(bench) : undefined,
-  };
+  const rows: string[][] = [];
+  for (const part of PARTS) {
+    if (parts.has(part)) rows.push(...(await PART_RUNNERS[part]!(bench)));
+  }
+  return rows;
 }
 
 async function replication(bench: Bench): Promise<ReplicationResults> {
@@ -309,17 +361,26 @@ async function pitr(bench: Bench): Promise<PitrResults> {
   return results;
 }
 
+async function api(bench: Bench) {
+  // The load part, if it runs next, reuses the api part's 99 registered and seeded clusters.
+  const results = await measureApi(bench, SETTINGS.api, progress, cleanups, { keepFleet: parts.has("load") });
+  printApi(results);
+  return results;
+}
+
+async function load(bench: Bench) {
+  const results = await measureLoad(bench, SETTINGS.load, progress, cleanups);
+  printLoad(results);
+  return results;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------------------------
 
 const ms = (value: number) => fmt(value, 0);
 const MiB = 2 ** 20;
-const loadAverage = () =>
-  `load average ${os
-    .loadavg()
-    .map((load) => fmt(load, 2))
-    .join(" ")}`;
+const loadAverage = loadAverageText;
 
 function latencyRows(label: string, values: number[]): string[] {
   const s = summarize(values);
@@ -927,19 +988,13 @@ function replicationSummaryRows(results: ReplicationResults): string[][] {
   return rows;
 }
 
-function printSummary(results: Results): void {
+function printSummary(rows: string[][]): string[] {
   heading("summary");
-  console.log(
-    table(
-      ["metric", "walden", "baseline", "ratio", "baseline is"],
-      [
-        ...(results.replication ? replicationSummaryRows(results.replication) : []),
-        ...(results.backups ? backupSummaryRows(results.backups) : []),
-        ...(results.pitr ? pitrSummaryRows(results.pitr) : []),
-      ],
-    ),
-  );
-  if (results.replication) {
+  const named = namedSummaryRows(rows);
+  console.log(table(SUMMARY_HEADER, named));
+  const lines = ratioLines(named);
+  console.log(`\n${lines.join("\n")}`);
+  if (parts.has("replication")) {
     const failures = samplerLog.filter((line) => line.includes("failed") || line.includes("lost"));
     console.log(
       `\nsampler log: ${samplerLog.length} lines, ${failures.length} failures` +
@@ -948,12 +1003,65 @@ function printSummary(results: Results): void {
   }
   // Everything here shares the machine with whatever else runs on it: say how busy it was.
   console.log(`total bench time ${fmt((Date.now() - startedAt) / 1000, 0)} s; ${loadAverage()} at the end`);
+  return lines;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** docs/benchmarks.md for a run of every part; a partial run goes to the bench home, not over it. */
+function writeSummary(rows: string[][], lines: string[]): void {
+  const complete = PARTS.every((part) => parts.has(part));
+  const file = complete
+    ? path.join(repoRoot, "docs", "benchmarks.md")
+    : path.join(BENCH_HOME, "benchmarks-partial.md");
+  const command = complete ? "npm run bench" : `npm run bench -- --only=${[...parts].join(",")}`;
+  const text = [
+    complete ? "# Benchmarks" : "# Benchmarks (partial run)",
+    "",
+    `Measured on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`${command}\` ` +
+      `(parts: ${[...parts].join(", ")}; ${fmt((Date.now() - startedAt) / 60_000, 1)} minutes). ` +
+      "Written by bench/run.ts: run it again to replace this file.",
+    "",
+    "## Machine",
+    "",
+    markdownTable(
+      ["", ""],
+      [...machine.description, ["load", `${machine.loadAtStart} at the start, ${loadAverage()} at the end`]],
+    ),
+    "",
+    "## Summary",
+    "",
+    markdownTable(SUMMARY_HEADER, namedSummaryRows(rows)),
+    "",
+    "```",
+    ...lines,
+    "```",
+    "",
+    "## How to read it",
+    "",
+    "Every row puts a Walden figure next to a baseline measured in the same run, on the same machine,",
+    "alternated with it where the two can run in turn: the raw PostgreSQL program with the same",
+    "arguments, the manual procedure, a direct query, or the same endpoint with 1 cluster or over a",
+    "shorter window. The ratio (Walden / baseline) is the verdict; the absolute times say how fast this",
+    "machine was and are there for context only (a slower machine gives slower figures, not a failure).",
+    "A ratio near 1.00 means Walden adds next to nothing to the work itself; for the scaling rows (100 vs",
+    "1 clusters) a ratio far below 100 means the cost does not grow with the fleet. The console output",
+    "of the same command has the per-part tables behind each row (pairs, percentiles, where the time goes).",
+    "",
+  ].join("\n");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  console.log(
+    complete
+      ? `\nwrote ${path.relative(repoRoot, file)}`
+      : `\npartial run: the summary is in ${file} (docs/benchmarks.md is written by a run of every part)`,
+  );
 }
 
 main().then(
-  async (results) => {
+  async (rows) => {
     await cleanUp();
-    printSummary(results);
+    writeSummary(rows, printSummary(rows));
     process.exit(0);
   },
   async (error: unknown) => {

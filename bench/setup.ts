@@ -3,6 +3,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/auth/roles";
+import { generateApiToken } from "@/lib/auth/tokens";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
@@ -147,3 +150,27 @@ export async function waitForSnapshot(
 
 export const standbyOf = (view: ReplicationView, name: string) =>
   view.standbys.find((standby) => standby.name === name);
+
+/**
+ * A user of the bench catalog and a bearer API token for it (as an API client would use), and a
+ * remover (the user's tokens go with it). Named with the bench prefix, like the clusters.
+ */
+export async function createBenchToken(role: Role): Promise<{ token: string; remove: () => Promise<void> }> {
+  const user = await db().user.create({
+    data: {
+      email: `${CLUSTER_PREFIX}${role}-${randomBytes(4).toString("hex")}@bench.local`,
+      role,
+      passwordHash: await hashPassword(randomBytes(24).toString("hex")),
+    },
+  });
+  const { token, prefix, hash } = generateApiToken();
+  await db().apiToken.create({
+    data: { name: "npm run bench", prefix, tokenHash: hash, userId: user.id, role },
+  });
+  return {
+    token,
+    remove: async () => {
+      await db().user.deleteMany({ where: { id: user.id } });
+    },
+  };
+}

@@ -1,4 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { performance } from "node:perf_hooks";
 import type { NodeConnection } from "@/lib/pg/connection";
@@ -123,4 +126,93 @@ export async function waitForQuietMachine(
     load = os.loadavg()[0]!;
   }
   return { before, after: load, waitedMs: now() - start };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The summary: one table of every part's rows, greppable ratio lines, the machine it ran on
+// ---------------------------------------------------------------------------------------------
+
+/** Every part's summary rows have these columns. */
+export const SUMMARY_HEADER = ["metric", "walden", "baseline", "ratio", "baseline is"];
+
+/** The number in a ratio cell ("1.031×" → 1.031), or null for "—". */
+function ratioValue(cell: string | undefined): string | null {
+  const match = /^(-?[\d,]+(?:\.\d+)?)×?$/.exec((cell ?? "").trim());
+  return match ? match[1]!.replace(/,/g, "") : null;
+}
+
+/**
+ * A row with a ratio is named with the word: "catalog writes (samples/s)" is shown as "catalog
+ * writes ratio (samples/s)"; a metric that says "ratio" already is kept.
+ */
+export function namedSummaryRows(rows: string[][]): string[][] {
+  return rows.map(([metric = "", ...rest]) => {
+    if (ratioValue(rest[2]) === null || /\bratio\b/.test(metric)) return [metric, ...rest];
+    const paren = metric.indexOf(" (");
+    return [paren < 0 ? `${metric} ratio` : `${metric.slice(0, paren)} ratio${metric.slice(paren)}`, ...rest];
+  });
+}
+
+/** "physical backup ratio 1.031": one line per ratio, the metric up to what follows "ratio" before a "(". */
+export function ratioLines(rows: string[][]): string[] {
+  return namedSummaryRows(rows).flatMap(([metric = "", , , cell]) => {
+    const value = ratioValue(cell);
+    const at = /\bratio\b/.exec(metric);
+    if (value === null || !at) return [];
+    const after = metric.slice(at.index + "ratio".length);
+    const name = metric.slice(0, at.index + "ratio".length) + after.slice(0, after.search(/\(|$/)).trimEnd();
+    return [`${name} ${value}`];
+  });
+}
+
+/** A Markdown table (pipes in cells escaped). */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const cell = (value: string) => value.replace(/\|/g, "\\|");
+  const line = (row: string[]) => `| ${row.map(cell).join(" | ")} |`;
+  return [
+    line(header),
+    `|${header.map((_, index) => (index === 0 ? " --- " : " ---: ")).join("|")}|`,
+    ...rows.map(line),
+  ].join("\n");
+}
+
+export const loadAverageText = () =>
+  `load average ${os
+    .loadavg()
+    .map((load) => fmt(load, 2))
+    .join(" ")}`;
+
+function commandOutput(command: string, args: string[]): string | null {
+  try {
+    return execFileSync(command, args, { encoding: "utf8", timeout: 10_000 }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** What the figures were measured on: CPU, memory, OS, Node, PostgreSQL, the bench home's disk. */
+export function describeMachine(home: string, pgBinDir: string): [string, string][] {
+  const cpus = os.cpus();
+  const osRelease = readFileSync("/etc/os-release", { encoding: "utf8", flag: "r" })
+    .split("\n")
+    .find((line) => line.startsWith("PRETTY_NAME="))
+    ?.replace(/^PRETTY_NAME="?|"$/g, "");
+  // "Filesystem Type Size Used Avail Use% Mounted on" of the folder the sandbox writes to.
+  const df = commandOutput("df", ["-hT", home])?.split("\n")[1]?.split(/\s+/);
+  return [
+    ["CPU", `${cpus[0]?.model ?? "unknown"} × ${cpus.length}`],
+    [
+      "memory",
+      `${fmt(os.totalmem() / 2 ** 30, 1)} GiB (${fmt(os.freemem() / 2 ** 30, 1)} GiB free at the start)`,
+    ],
+    ["OS", `${osRelease ?? os.type()}, kernel ${os.release()} (${os.arch()})`],
+    ["Node", process.version],
+    ["PostgreSQL", commandOutput(path.join(pgBinDir, "postgres"), ["--version"]) ?? "unknown"],
+    [
+      "bench home",
+      df
+        ? `${home}: ${df[1]} on ${df[0]} mounted at ${df[6]} (${df[2]}, ${df[4]} free)`
+        : `${home} (df failed)`,
+    ],
+  ];
 }

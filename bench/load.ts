@@ -1,0 +1,405 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { db } from "@/lib/db";
+import { nextBuildIsStale } from "@/lib/demo/build";
+import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
+import { SamplerFleet } from "@/lib/jobs/sampler";
+import { refreshRestoreWindow } from "@/lib/wal/stored-window";
+import { prepareApiFleet, sampleBenchCluster } from "./api";
+import { createBenchToken, type Bench } from "./setup";
+import { fmt, heading, now, ratio, sleep, summarize, table } from "./support";
+
+// The load part: the built web app (`next start`, as users run it) on loopback, under a fixed
+// request rate for a bounded time, on the main GET endpoints with 100 clusters registered while a
+// sampler writes; then the same rate on /api/v1/health alone, the baseline. autocannon keeps the
+// rate (it never sends faster; a slow server gets fewer requests, counted as done < expected).
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
+/** lib/jobs/sampler.ts's advisory-lock namespace ("WALD"): holding a cluster's lock keeps samplers off it. */
+const SAMPLER_LOCK_NAMESPACE = 0x57414c44;
+const DAY_MS = 86_400_000;
+
+/** The part of autocannon's API used here (the package ships no types; @types/autocannon is not installed). */
+interface Autocannon {
+  (options: {
+    url: string;
+    connections: number;
+    overallRate: number;
+    duration: number;
+    timeout: number;
+    headers: Record<string, string>;
+    requests: { method: "GET"; path: string }[];
+  }): PromiseLike<{ errors: number; timeouts: number }> & {
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+    ): void;
+  };
+}
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+export interface LoadSettings {
+  port: number;
+  clusters: number;
+  rate: number;
+  connections: number;
+  durationSeconds: number;
+  baselineSeconds: number;
+}
+
+export interface LoadRun {
+  seconds: number;
+  rate: number;
+  expected: number;
+  /** Response times of every answered request, ms. */
+  latencies: number[];
+  non2xx: number;
+  /** Socket errors and timeouts: requests that got no answer. */
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+export interface LoadResults {
+  endpoints: string[];
+  skipped: string[];
+  build: string;
+  clusters: number;
+  main: LoadRun;
+  baseline: LoadRun;
+  rssMiB: { start: number; afterBaseline: number; afterMain: number };
+  connections: number;
+}
+
+/** Another checkout's e2e or build shares .next: never build while one runs. */
+async function waitForOtherBuilds(progress: (line: string) => void): Promise<void> {
+  const running = () =>
+    ["next build", "playwright test"].some((pattern) => {
+      try {
+        execFileSync("pgrep", ["-f", pattern], { stdio: "ignore" });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  const start = now();
+  if (running())
+    progress("another `next build` or Playwright run is going: waiting for it (up to 10 minutes)");
+  while (running()) {
+    if (now() - start > 600_000)
+      throw new Error("a `next build` or Playwright run has not finished in 10 minutes");
+    await sleep(5_000);
+  }
+}
+
+async function ensureBuilt(progress: (line: string) => void): Promise<string> {
+  await waitForOtherBuilds(progress);
+  if (!nextBuildIsStale(repoRoot)) return "reused the existing build";
+  progress("building the web app (next build; the sources are newer than .next)");
+  const start = now();
+  await runToCompletion(bin("next"), ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
+  return `built in this run (next build, ${fmt((now() - start) / 1000, 0)} s)`;
+}
+
+/** VmRSS of every process in the group (next start and its next-server), MiB. */
+function groupRssMiB(groupId: number): number {
+  let kib = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 5 of /proc/<pid>/stat is the process group; the name (field 2) may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== groupId) continue;
+      const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
+      kib += Number(rss?.[1] ?? 0);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return kib / 1024;
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`the web app did not answer /api/v1/health within ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+/**
+ * The copies are "sampled by other workers": their sampler locks are held here (so the bench's
+ * fleet samples the bench cluster only: 100 copies would be 300 connections to servers allowing
+ * 100), and every second their snapshots are refreshed and two samples each written, the catalog
+ * writes 99 more sampled clusters cause.
+ */
+async function emulateOtherWorkers(clusterIds: string[]): Promise<() => Promise<void>> {
+  const client = new pg.Client({
+    connectionString: process.env.DATABASE_URL,
+    application_name: "walden-bench",
+  });
+  client.on("error", () => {});
+  await client.connect();
+  await client.query("select pg_advisory_lock($1, hashtext(id)) from unnest($2::text[]) id", [
+    SAMPLER_LOCK_NAMESPACE,
+    clusterIds,
+  ]);
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const start = now();
+      await client.query(
+        `with touched as (
+           update cluster_snapshots set sampled_at = now(), snapshot = jsonb_set(snapshot, '{sampledAt}',
+             to_jsonb(to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+           where cluster_id = any($1::uuid[]) returning cluster_id)
+         insert into replication_samples (cluster_id, standby, at, state, write_bytes, flush_bytes, replay_bytes, replay_seconds)
+         select cluster_id, s, now(), 'streaming', 0, 0, 0, 0 from touched, unnest(array['standby1', 'standby2']) s`,
+        [clusterIds],
+      );
+      await sleep(Math.max(0, 1000 - (now() - start)));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop.catch(() => {});
+    await client.end().catch(() => {});
+  };
+}
+
+async function fire(
+  url: string,
+  token: string,
+  paths: string[],
+  settings: LoadSettings,
+  seconds: number,
+): Promise<LoadRun> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const instance = autocannon({
+    url,
+    connections: settings.connections,
+    overallRate: settings.rate,
+    duration: seconds,
+    timeout: 10,
+    headers: { authorization: `Bearer ${token}` },
+    requests: paths.map((requestPath) => ({ method: "GET", path: requestPath })),
+  });
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+  const result = await instance;
+  return {
+    seconds,
+    rate: settings.rate,
+    expected: settings.rate * seconds,
+    latencies,
+    non2xx:
+      latencies.length -
+      Object.entries(statuses).reduce((n, [code, count]) => n + (code.startsWith("2") ? count : 0), 0),
+    errors: result.errors + result.timeouts,
+    statuses,
+  };
+}
+
+export async function measureLoad(
+  bench: Bench,
+  settings: LoadSettings,
+  progress: (line: string) => void,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<LoadResults> {
+  const url = `http://127.0.0.1:${settings.port}`;
+  const taken = await fetch(`${url}/api/v1/health`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`${url} already answers: port ${settings.port} is taken by another program`);
+  const build = await ensureBuilt(progress);
+
+  await sampleBenchCluster(bench, () => {});
+  const fleet = await prepareApiFleet(bench, settings.clusters, progress);
+  cleanups.push(fleet.remove);
+  const stopEmulation = await emulateOtherWorkers(fleet.clusterIds);
+  cleanups.push(stopEmulation);
+  const sampler = new SamplerFleet(bench.databaseUrl, "walden-bench-load", () => {});
+  sampler.start();
+  cleanups.push(() => sampler.stop());
+  const viewer = await createBenchToken("viewer");
+  cleanups.push(viewer.remove);
+
+  // The restore window is computed by the worker (pg_waldump); served only if it could be.
+  await refreshRestoreWindow(bench.clusterId).catch(() => {});
+  const windowRow = await db().restoreWindowSnapshot.findUnique({ where: { clusterId: bench.clusterId } });
+  const to = new Date();
+  const lag = (days: number) =>
+    `/api/v1/clusters/${fleet.historyClusterId}/lag?${new URLSearchParams({
+      standby: "standby1",
+      from: new Date(to.getTime() - days * DAY_MS).toISOString(),
+      to: to.toISOString(),
+    })}`;
+  const month = to.toISOString().slice(0, 7);
+  const endpoints = [
+    "/api/v1/clusters",
+    `/api/v1/clusters/${bench.clusterId}/replication`,
+    lag(1 / 24),
+    lag(30),
+    "/api/v1/backups",
+    `/api/v1/backups?clusterId=${fleet.plainClusterId}`,
+    "/api/v1/alerts",
+    `/api/v1/reports/monthly?month=${month}&clusterId=${fleet.plainClusterId}`,
+  ];
+  const skipped: string[] = [];
+  if (windowRow && !windowRow.error) endpoints.push(`/api/v1/clusters/${bench.clusterId}/restore-window`);
+  else skipped.push(`restore-window (no window: ${windowRow?.error ?? "not computed"})`);
+
+  progress(`starting next start on ${url} (${build})`);
+  const web = startChild("web", bin("next"), ["start", "-p", String(settings.port), "-H", "127.0.0.1"], {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+  cleanups.push(() => stopChild(web));
+  await waitForHealth(url, 60_000);
+  // First requests load each route's code: not part of the steady state.
+  for (let round = 0; round < 3; round++) {
+    for (const endpoint of [...endpoints, "/api/v1/health"]) {
+      const response = await fetch(`${url}${endpoint}`, {
+        headers: { authorization: `Bearer ${viewer.token}` },
+      });
+      if (round === 0 && !response.ok)
+        throw new Error(`GET ${endpoint}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+      await response.arrayBuffer().catch(() => {});
+    }
+  }
+  const rssStart = groupRssMiB(web.pid!);
+
+  progress(`baseline: GET /api/v1/health at ${settings.rate} requests/s for ${settings.baselineSeconds} s`);
+  const baseline = await fire(url, viewer.token, ["/api/v1/health"], settings, settings.baselineSeconds);
+  const rssAfterBaseline = groupRssMiB(web.pid!);
+  progress(
+    `main endpoints (${endpoints.length}, round-robin) at ${settings.rate} requests/s for ${settings.durationSeconds} s`,
+  );
+  const main = await fire(url, viewer.token, endpoints, settings, settings.durationSeconds);
+  const rssAfterMain = groupRssMiB(web.pid!);
+
+  await stopChild(web);
+  await sampler.stop();
+  await stopEmulation();
+  progress(`removed ${await fleet.remove()} clusters`);
+  await viewer.remove();
+  return {
+    endpoints,
+    skipped,
+    build,
+    clusters: settings.clusters + 1,
+    main,
+    baseline,
+    rssMiB: { start: rssStart, afterBaseline: rssAfterBaseline, afterMain: rssAfterMain },
+    connections: settings.connections,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function runRow(label: string, run: LoadRun): string[] {
+  const s = summarize(run.latencies);
+  return [
+    label,
+    `${run.latencies.length + run.errors} / ${run.expected}`,
+    String(run.non2xx),
+    String(run.errors),
+    fmt(s.p50, 0),
+    fmt(s.p95, 0),
+    fmt(percentile99(run.latencies), 0),
+    fmt(s.max, 0),
+  ];
+}
+
+function percentile99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
+}
+
+export function printLoad(results: LoadResults): void {
+  const { main, baseline, rssMiB } = results;
+  heading(
+    `8. load: next start on loopback, ${main.rate} requests/s fixed, ${results.connections} connections (autocannon)`,
+  );
+  console.log(
+    table(
+      ["run", "done / expected", "non-2xx", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+      [
+        runRow(`main endpoints, ${main.seconds} s`, main),
+        runRow(`GET /api/v1/health, ${baseline.seconds} s`, baseline),
+      ],
+    ),
+  );
+  const statuses = (run: LoadRun) =>
+    Object.entries(run.statuses)
+      .map(([code, count]) => `${code}: ${count}`)
+      .join(", ");
+  console.log(
+    [
+      "",
+      `Web app: ${results.build}; ${results.clusters} clusters registered, the bench cluster sampled every second`,
+      `by a fleet in the bench, the others' snapshots and samples written every second as their workers would.`,
+      `Endpoints, round-robin with a viewer's bearer token:`,
+      ...results.endpoints.map((endpoint) => `  ${endpoint}`),
+      ...results.skipped.map((endpoint) => `  not requested: ${endpoint}`),
+      `Statuses: main ${statuses(main)}; baseline ${statuses(baseline)}.`,
+      `Server RSS (next start and next-server): ${fmt(rssMiB.start, 0)} MiB after warm-up, ` +
+        `${fmt(rssMiB.afterBaseline, 0)} MiB after the baseline, ${fmt(rssMiB.afterMain, 0)} MiB after the main run.`,
+    ].join("\n"),
+  );
+}
+
+export function loadSummaryRows(results: LoadResults): string[][] {
+  const { main, baseline, rssMiB } = results;
+  const p95 = (run: LoadRun) => summarize(run.latencies).p95;
+  const served = (run: LoadRun) => run.latencies.length - run.non2xx;
+  return [
+    [
+      `load p95 at ${main.rate} req/s, ${main.seconds} s (main endpoints vs health) ratio (ms)`,
+      fmt(p95(main), 0),
+      fmt(p95(baseline), 0),
+      ratio(p95(main), p95(baseline), 2),
+      "GET /api/v1/health at the same rate (HTTP, next start)",
+    ],
+    [
+      "load errors (non-2xx + socket errors)",
+      String(main.non2xx + main.errors),
+      String(baseline.non2xx + baseline.errors),
+      "—",
+      "the same, on the baseline",
+    ],
+    [
+      "load requests served (2xx / expected) ratio",
+      `${served(main)} / ${main.expected}`,
+      `${served(baseline)} / ${baseline.expected}`,
+      ratio(served(main) / main.expected, served(baseline) / baseline.expected, 3),
+      "the same, on the baseline",
+    ],
+    [
+      "load server RSS (after / before the main run) ratio (MiB)",
+      fmt(rssMiB.afterMain, 0),
+      fmt(rssMiB.afterBaseline, 0),
+      ratio(rssMiB.afterMain, rssMiB.afterBaseline, 2),
+      `before the main run (${fmt(rssMiB.start, 0)} MiB after warm-up)`,
+    ],
+  ];
+}
