@@ -39,7 +39,7 @@ const SWITCH_WAL_AFTER_MS = 1_000;
  * only ever appended to, so they can be hashed while written; pg_wal.tar is not (its member
  * headers are rewritten in place) and backup_manifest is renamed into place: those are read after.
  */
-const APPEND_ONLY_TAR = /^(base|\d+)\.tar(\.(gz|lz4|zst))?$/;
+export const APPEND_ONLY_TAR = /^(base|\d+)\.tar(\.(gz|lz4|zst))?$/;
 const LOG_LINES = 200;
 
 class BackupLog {
