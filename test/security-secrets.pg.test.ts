@@ -282,7 +282,9 @@ describe("API responses", () => {
     const prefix = Object.keys(idsOf).find((candidate) => route.startsWith(candidate));
     const ids = prefix ? idsOf[prefix]! : [];
     expect(ids.length, `no ids known for ${route}`).toBeGreaterThan(0);
-    return ids.map((id) => (route.includes("[kind]") ? { id, kind: "physical" } : { id }));
+    return ids.map((id): Record<string, string> =>
+      route.includes("[kind]") ? { id, kind: "physical" } : { id },
+    );
   }
 
   it("shows no secret, in clear or encrypted, in any GET under app/api/v1 or /metrics", async () => {
