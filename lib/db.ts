@@ -20,3 +20,43 @@ export async function disconnectDb(): Promise<void> {
   await globalForPrisma.prisma?.$disconnect();
   globalForPrisma.prisma = undefined;
 }
+
+// Prisma's codes for a catalog it cannot reach, lost mid-query, or has no free connection to.
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const UNAVAILABLE_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+]);
+
+/**
+ * True when a Prisma error means the catalog database is down or restarting (not a bad query),
+ * so callers answer "try again" (503) instead of a 500.
+ */
+export function isCatalogUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error) || !error.name.startsWith("PrismaClient")) return false;
+  const { code, errorCode, meta } = error as Error & {
+    code?: string;
+    errorCode?: string;
+    meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } };
+  };
+  if (UNAVAILABLE_CODES.has(code ?? errorCode ?? "")) return true;
+  const cause = meta?.driverAdapterError?.cause;
+  if (UNAVAILABLE_KINDS.has(cause?.kind ?? "")) return true;
+  // Shutting down or starting up (57P0x), or a connection failure reported by the server (08xxx).
+  if (cause?.kind === "postgres" && /^(57P0|08)/.test(cause.code ?? "")) return true;
+  return /Connection terminated|Can't reach database server/i.test(error.message);
+}
+
+const LOST_SQLSTATE = /^(57P0[1-3]|08)/;
+const LOST_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+
+/** A database connection refused or lost (server down, restarting, network), from Prisma or pg. */
+export function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (isCatalogUnavailable(error)) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (LOST_SQLSTATE.test(code) || LOST_ERRNO.has(code))) return true;
+  return /Connection terminated|not queryable/i.test(error.message);
+}

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db, isCatalogUnavailable } from "@/lib/db";
 
 /** A worker that has not beaten for this long is considered down (it beats every 5 s). */
 export const WORKER_STALE_AFTER_MS = 15_000;
@@ -35,7 +35,8 @@ export async function getHealth(now = new Date()): Promise<Health> {
       lastHeartbeatAt: last?.toISOString() ?? null,
     };
   } catch (error) {
-    console.error("[health] catalog query failed:", error);
+    if (isCatalogUnavailable(error)) console.error("[health] catalog database unavailable");
+    else console.error("[health] catalog query failed:", error);
     return { status: "down", catalog: "down", worker: "down", workers: 0, lastHeartbeatAt: null };
   }
 }

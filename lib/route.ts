@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { authorize, requestMeta } from "@/lib/auth/authenticate";
 import type { Role } from "@/lib/auth/roles";
+import { isCatalogUnavailable } from "@/lib/db";
 import { AppError, toErrorBody } from "@/lib/errors";
 
 type Params = Record<string, string | string[]>;
@@ -19,7 +20,24 @@ export function json(data: unknown, status = 200): NextResponse {
   return NextResponse.json(data, { status });
 }
 
+/** How long a client should wait before retrying while the catalog is down (a restart takes seconds). */
+const CATALOG_RETRY_AFTER_SECONDS = 5;
+
 function errorResponse(error: unknown, req: NextRequest): NextResponse {
+  if (isCatalogUnavailable(error)) {
+    // An outage, not a bug: one log line, and an answer a script can retry.
+    console.error(`[api] ${req.method} ${req.nextUrl.pathname}: catalog database unavailable`);
+    const { status, body } = toErrorBody(
+      new AppError(
+        "upstream_unavailable",
+        "The catalog database is unavailable (restarting or unreachable); try again in a few seconds",
+      ),
+    );
+    return NextResponse.json(body, {
+      status,
+      headers: { "retry-after": String(CATALOG_RETRY_AFTER_SECONDS) },
+    });
+  }
   const { status, body, unexpected } = toErrorBody(error);
   if (unexpected) console.error(`[api] ${req.method} ${req.nextUrl.pathname} failed:`, error);
   return NextResponse.json(body, { status });

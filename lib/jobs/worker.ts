@@ -8,7 +8,7 @@ import { copyBackup } from "@/lib/backup/copy";
 import { applyRetention } from "@/lib/backup/retention";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
-import { db, disconnectDb } from "@/lib/db";
+import { db, disconnectDb, isConnectionFailure } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { createBoss, enqueue, ensureQueues } from "@/lib/jobs/boss";
@@ -217,6 +217,15 @@ async function main(): Promise<void> {
   // Last, so "started" means every handler, including SIGTERM's, is in place.
   log(`started ${workerId}`);
 }
+
+// pg-boss 10 marks a job complete without awaiting it (manager.js, watch → this.complete): if the
+// catalog restarts at that moment the rejection is unhandled and Node would end the worker. A
+// lost connection is survivable (every loop retries, pg-boss re-runs the job when it expires,
+// and handlers are idempotent by id), so it is logged; anything else still ends the process.
+process.on("unhandledRejection", (reason) => {
+  if (!isConnectionFailure(reason)) throw reason;
+  console.error(`[worker] a database connection was lost: ${(reason as Error).message}`);
+});
 
 main().catch((error) => {
   console.error("[worker] failed to start:", error instanceof Error ? error.message : error);
