@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { WalReceiver } from "@/lib/backup/receive-wal";
 import type { NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
-import { saveTick } from "@/lib/replication/store";
+import { TickWriter } from "@/lib/replication/store";
 import { ClusterTracker } from "@/lib/replication/tracker";
 
 // The replication samplers (design.md "Worker"): one owner per cluster, decided by a
@@ -13,8 +13,23 @@ import { ClusterTracker } from "@/lib/replication/tracker";
 
 /** Advisory-lock namespace ("WALD"), so our locks never collide with other users of the catalog. */
 const LOCK_NAMESPACE = 0x57414c44;
-const FLEET_REFRESH_MS = 3_000;
+/**
+ * A SIGKILLed worker's locks go with its catalog session at once (the kernel closes its socket),
+ * so takeover waits for the survivors' next refresh: 1 s, so the orphans are sampled again
+ * within about 2 s. A refresh is two light catalog queries.
+ */
+const FLEET_REFRESH_MS = 1_000;
 const CONFIG_REFRESH_MS = 10_000;
+/**
+ * Each worker's lock session is named with this prefix and its owner id, so workers count each
+ * other in pg_stat_activity (and a DBA sees who holds which lock in pg_locks).
+ */
+const LOCK_SESSION_PREFIX = "walden-sampler ";
+/**
+ * A worker gives clusters away to a newcomer only once the number of workers has held this
+ * long: a worker that restarts or crash-loops must not make clusters move back and forth.
+ */
+const REBALANCE_AFTER_MS = 10_000;
 
 type Log = (line: string) => void;
 
@@ -33,11 +48,18 @@ class ClusterSampler {
   constructor(
     readonly clusterId: string,
     private readonly ownerId: string,
+    private readonly writer: TickWriter,
     private readonly log: Log,
   ) {}
 
+  /**
+   * The first tick comes at once (a cluster taken over from a dead worker is sampled again
+   * without delay); the second at a random point of the next interval, so clusters claimed
+   * together do not tick together forever, every node of the fleet queried in the same
+   * millisecond.
+   */
   start(): void {
-    this.schedule(0);
+    this.schedule(0, true);
   }
 
   async stop(): Promise<void> {
@@ -65,7 +87,7 @@ class ClusterSampler {
     receiver.start();
   }
 
-  private schedule(delayMs: number): void {
+  private schedule(delayMs: number, first = false): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const startedAt = Date.now();
@@ -74,7 +96,8 @@ class ClusterSampler {
         .finally(() => {
           // Keep the cadence: the next tick is due one interval after this one began.
           const elapsed = Date.now() - startedAt;
-          this.schedule(Math.max(0, this.intervalSeconds * 1000 - elapsed));
+          const spread = first ? Math.random() * this.intervalSeconds * 1000 : 0;
+          this.schedule(Math.max(0, this.intervalSeconds * 1000 - elapsed) + spread);
         });
     }, delayMs);
   }
@@ -133,16 +156,19 @@ class ClusterSampler {
       standbys: standbys.map((standby, index) => ({ ...standby, reading: standbyReadings[index]! })),
     });
     for (const event of result.events) this.log(`cluster ${this.clusterId}: ${event.message}`);
-    if (!this.stopped) await saveTick(this.clusterId, this.ownerId, result);
+    if (!this.stopped) await this.writer.save({ clusterId: this.clusterId, ownerId: this.ownerId, result });
   }
 }
 
 export class SamplerFleet {
   private lockClient: pg.Client | null = null;
   private readonly samplers = new Map<string, ClusterSampler>();
+  private readonly writer = new TickWriter();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private stopped = false;
+  /** How many workers the last refresh counted, and since when. */
+  private workers = { count: 0, since: 0 };
 
   constructor(
     private readonly databaseUrl: string,
@@ -172,29 +198,57 @@ export class SamplerFleet {
     await this.releaseAll();
   }
 
-  /** Claims clusters nobody samples, and lets go of deleted ones. */
+  /**
+   * Lets go of deleted clusters, gives away what is beyond this worker's fair share once the
+   * number of workers has settled, and claims clusters nobody samples, up to that share.
+   */
   private async refresh(): Promise<void> {
     const client = await this.lockConnection();
     const clusters = await db().cluster.findMany({ select: { id: true } });
     const wanted = new Set(clusters.map((cluster) => cluster.id));
-    for (const [id, sampler] of this.samplers) {
-      if (wanted.has(id)) continue;
-      await sampler.stop();
-      this.samplers.delete(id);
-      await client.query("select pg_advisory_unlock($1, hashtext($2))", [LOCK_NAMESPACE, id]);
+    const gone = [...this.samplers.keys()].filter((id) => !wanted.has(id));
+    await this.release(client, gone);
+
+    const { rows } = await client.query<{ workers: number }>(
+      "select count(*)::int as workers from pg_stat_activity where application_name like $1",
+      [`${LOCK_SESSION_PREFIX}%`],
+    );
+    const workers = Math.max(1, rows[0]?.workers ?? 1);
+    if (workers !== this.workers.count) this.workers = { count: workers, since: Date.now() };
+    const share = Math.ceil(wanted.size / workers);
+    if (this.samplers.size > share && Date.now() - this.workers.since >= REBALANCE_AFTER_MS) {
+      const excess = shuffle([...this.samplers.keys()]).slice(0, this.samplers.size - share);
+      await this.release(client, excess);
+      this.log(`${workers} workers: gave ${excess.length} clusters away, keeping ${share}`);
     }
-    for (const { id } of clusters) {
-      if (this.samplers.has(id) || this.stopped) continue;
-      const { rows } = await client.query<{ locked: boolean }>(
-        "select pg_try_advisory_lock($1, hashtext($2)) as locked",
-        [LOCK_NAMESPACE, id],
-      );
-      if (!rows[0]?.locked) continue;
-      const sampler = new ClusterSampler(id, this.ownerId, this.log);
+
+    // In random order, so workers starting together do not all reach for the same clusters.
+    const free = shuffle([...wanted].filter((id) => !this.samplers.has(id)));
+    const room = share - this.samplers.size;
+    if (room <= 0 || free.length === 0 || this.stopped) return;
+    // One query for all candidates; each lock is taken or not, never waited for.
+    const claimed = await client.query<{ id: string }>(
+      "select id from unnest($2::text[]) as id where pg_try_advisory_lock($1, hashtext(id))",
+      [LOCK_NAMESPACE, free.slice(0, room)],
+    );
+    for (const { id } of claimed.rows) {
+      const sampler = new ClusterSampler(id, this.ownerId, this.writer, this.log);
       this.samplers.set(id, sampler);
       sampler.start();
-      this.log(`sampling cluster ${id}`);
     }
+    if (claimed.rows.length)
+      this.log(`sampling ${claimed.rows.length} more clusters (${this.samplers.size} in all)`);
+  }
+
+  /** Stops sampling the clusters, then unlocks them: the next owner never overlaps this one. */
+  private async release(client: pg.Client, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await Promise.all(ids.map((id) => this.samplers.get(id)?.stop()));
+    ids.forEach((id) => this.samplers.delete(id));
+    await client.query("select pg_advisory_unlock($1, hashtext(id)) from unnest($2::text[]) as id", [
+      LOCK_NAMESPACE,
+      ids,
+    ]);
   }
 
   /** The session that holds our locks; if it drops, the locks are gone, so stop sampling at once. */
@@ -202,7 +256,8 @@ export class SamplerFleet {
     if (this.lockClient) return this.lockClient;
     const client = new pg.Client({
       connectionString: this.databaseUrl,
-      application_name: "walden-sampler-locks",
+      // application_name holds 63 bytes at most; the server cuts a longer one.
+      application_name: `${LOCK_SESSION_PREFIX}${this.ownerId}`,
     });
     client.on("error", (error) => {
       this.log(`sampler lock connection lost (${error.message}); releasing all clusters`);
@@ -227,4 +282,12 @@ export class SamplerFleet {
     // Ending the session releases every advisory lock it held.
     await client?.end().catch(() => {});
   }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let index = items.length - 1; index > 0; index--) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [items[index], items[other]] = [items[other]!, items[index]!];
+  }
+  return items;
 }
