@@ -58,7 +58,7 @@ export async function sampleBenchCluster(bench: Bench, log: (line: string) => vo
 /**
  * Registers `count` copies of the sandbox cluster and gives them what a month of Walden leaves
  * in the catalog, written in bulk with SQL: the bench cluster's latest snapshot, a physical and
- * a logical backup a day (one in 15 failed) for 40 days, hour rollups of both standbys for 40
+ * a logical backup a day (one in 15 failed) for 40 days, hour rollups of both standbys for 31
  * days; the first copy also gets 48 h of raw samples (1 s) and 30 days of minute rollups.
  * Call sampleBenchCluster first: its snapshot is what the copies get.
  */
@@ -166,7 +166,7 @@ async function seedCatalog(
        select c, s, '1h', b, 3600, (l * 0.2)::bigint, l, (l * 3)::bigint,
          ${LAG_SECONDS("l")} * 0.2, ${LAG_SECONDS("l")}, ${LAG_SECONDS("l")} * 3
        from unnest($1::uuid[]) c, unnest(array['standby1', 'standby2']) s,
-         generate_series(date_trunc('hour', now()) - interval '40 days', date_trunc('hour', now()) - interval '1 hour',
+         generate_series(date_trunc('hour', now()) - interval '31 days', date_trunc('hour', now()) - interval '1 hour',
            interval '1 hour') b,
          lateral (select ${LAG_BYTES("extract(epoch from b)")} as l) lag`,
       [clusterIds],
@@ -389,7 +389,7 @@ export function printApi(results: ApiResults): void {
     [
       "",
       `Catalog: ${overview.clustersMany - overview.clustersOne} copies of the sandbox cluster, each with the bench cluster's`,
-      "snapshot, 40 days of daily physical + logical backups (one in 15 failed) and of hour rollups; the",
+      "snapshot, 40 days of daily physical + logical backups (one in 15 failed), 31 days of hour rollups; the",
       `first copy also has 30 days of minute rollups and 48 h of raw samples (1 s) for both standbys.`,
       `The overview listed ${overview.listed} clusters. The 30-day lag series asked for ≤ ${lag.monthPointsAsked} points and got ` +
         `${lag.monthPoints} (${lag.monthPoints <= lag.monthPointsAsked ? "within" : "OVER"} the limit).`,

@@ -58,14 +58,21 @@ export interface LoadRun {
   expected: number;
   /** Response times of every answered request, ms. */
   latencies: number[];
+  /** The same, per request path (read from autocannon's client; "?" if its internals change). */
+  byPath: Map<string, number[]>;
   non2xx: number;
   /** Socket errors and timeouts: requests that got no answer. */
   errors: number;
   statuses: Record<string, number>;
 }
 
+interface Endpoint {
+  label: string;
+  path: string;
+}
+
 export interface LoadResults {
-  endpoints: string[];
+  endpoints: Endpoint[];
   skipped: string[];
   build: string;
   clusters: number;
@@ -187,6 +194,7 @@ async function fire(
   seconds: number,
 ): Promise<LoadRun> {
   const latencies: number[] = [];
+  const byPath = new Map<string, number[]>();
   const statuses: Record<string, number> = {};
   const instance = autocannon({
     url,
@@ -197,8 +205,12 @@ async function fire(
     headers: { authorization: `Bearer ${token}` },
     requests: paths.map((requestPath) => ({ method: "GET", path: requestPath })),
   });
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+  instance.on("response", (client, statusCode, _bytes, responseTime) => {
     latencies.push(responseTime);
+    // With one request in flight per connection, the client's current request is the one answered.
+    const current = (client as { requestIterator?: { currentRequest?: { path?: string } } }).requestIterator;
+    const requestPath = current?.currentRequest?.path ?? "?";
+    byPath.set(requestPath, [...(byPath.get(requestPath) ?? []), responseTime]);
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
   const result = await instance;
@@ -207,6 +219,7 @@ async function fire(
     rate: settings.rate,
     expected: settings.rate * seconds,
     latencies,
+    byPath,
     non2xx:
       latencies.length -
       Object.entries(statuses).reduce((n, [code, count]) => n + (code.startsWith("2") ? count : 0), 0),
@@ -251,19 +264,29 @@ export async function measureLoad(
       to: to.toISOString(),
     })}`;
   const month = to.toISOString().slice(0, 7);
-  const endpoints = [
-    "/api/v1/clusters",
-    `/api/v1/clusters/${bench.clusterId}/replication`,
-    lag(1 / 24),
-    lag(30),
-    "/api/v1/backups",
-    `/api/v1/backups?clusterId=${fleet.plainClusterId}`,
-    "/api/v1/alerts",
-    `/api/v1/reports/monthly?month=${month}&clusterId=${fleet.plainClusterId}`,
+  const endpoints: Endpoint[] = [
+    { label: "GET /clusters (overview)", path: "/api/v1/clusters" },
+    { label: "GET /clusters/:id/replication", path: `/api/v1/clusters/${bench.clusterId}/replication` },
+    { label: "GET /clusters/:id/lag, 1 hour (raw)", path: lag(1 / 24) },
+    { label: "GET /clusters/:id/lag, 30 days (1h)", path: lag(30) },
+    { label: "GET /backups (all clusters)", path: "/api/v1/backups" },
+    { label: "GET /backups?clusterId", path: `/api/v1/backups?clusterId=${fleet.plainClusterId}` },
+    { label: "GET /alerts", path: "/api/v1/alerts" },
+    {
+      label: "GET /reports/monthly?clusterId (json)",
+      path: `/api/v1/reports/monthly?month=${month}&clusterId=${fleet.plainClusterId}`,
+    },
   ];
   const skipped: string[] = [];
-  if (windowRow && !windowRow.error) endpoints.push(`/api/v1/clusters/${bench.clusterId}/restore-window`);
-  else skipped.push(`restore-window (no window: ${windowRow?.error ?? "not computed"})`);
+  if (windowRow && !windowRow.error)
+    endpoints.push({
+      label: "GET /clusters/:id/restore-window",
+      path: `/api/v1/clusters/${bench.clusterId}/restore-window`,
+    });
+  else
+    skipped.push(
+      `GET /clusters/:id/restore-window (no stored window: ${windowRow?.error ?? "not computed"})`,
+    );
 
   progress(`starting next start on ${url} (${build})`);
   const web = startChild("web", bin("next"), ["start", "-p", String(settings.port), "-H", "127.0.0.1"], {
@@ -275,7 +298,7 @@ export async function measureLoad(
   await waitForHealth(url, 60_000);
   // First requests load each route's code: not part of the steady state.
   for (let round = 0; round < 3; round++) {
-    for (const endpoint of [...endpoints, "/api/v1/health"]) {
+    for (const endpoint of [...endpoints.map((e) => e.path), "/api/v1/health"]) {
       const response = await fetch(`${url}${endpoint}`, {
         headers: { authorization: `Bearer ${viewer.token}` },
       });
@@ -292,7 +315,13 @@ export async function measureLoad(
   progress(
     `main endpoints (${endpoints.length}, round-robin) at ${settings.rate} requests/s for ${settings.durationSeconds} s`,
   );
-  const main = await fire(url, viewer.token, endpoints, settings, settings.durationSeconds);
+  const main = await fire(
+    url,
+    viewer.token,
+    endpoints.map((endpoint) => endpoint.path),
+    settings,
+    settings.durationSeconds,
+  );
   const rssAfterMain = groupRssMiB(web.pid!);
 
   await stopChild(web);
@@ -349,6 +378,16 @@ export function printLoad(results: LoadResults): void {
       ],
     ),
   );
+  console.log();
+  console.log(
+    table(
+      ["main endpoints, round-robin (viewer token)", "n", "p50 ms", "p95 ms", "max ms"],
+      results.endpoints.map(({ label, path: requestPath }) => {
+        const s = summarize(main.byPath.get(requestPath) ?? []);
+        return [label, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0)];
+      }),
+    ),
+  );
   const statuses = (run: LoadRun) =>
     Object.entries(run.statuses)
       .map(([code, count]) => `${code}: ${count}`)
@@ -356,11 +395,10 @@ export function printLoad(results: LoadResults): void {
   console.log(
     [
       "",
+      ...results.skipped.map((endpoint) => `Not requested: ${endpoint}.`),
       `Web app: ${results.build}; ${results.clusters} clusters registered, the bench cluster sampled every second`,
-      `by a fleet in the bench, the others' snapshots and samples written every second as their workers would.`,
-      `Endpoints, round-robin with a viewer's bearer token:`,
-      ...results.endpoints.map((endpoint) => `  ${endpoint}`),
-      ...results.skipped.map((endpoint) => `  not requested: ${endpoint}`),
+      "by a fleet in the bench, the others' snapshots and samples written every second as their workers would.",
+      "done / expected: autocannon never exceeds the rate; a server that cannot keep up gets fewer requests.",
       `Statuses: main ${statuses(main)}; baseline ${statuses(baseline)}.`,
       `Server RSS (next start and next-server): ${fmt(rssMiB.start, 0)} MiB after warm-up, ` +
         `${fmt(rssMiB.afterBaseline, 0)} MiB after the baseline, ${fmt(rssMiB.afterMain, 0)} MiB after the main run.`,

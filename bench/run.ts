@@ -141,7 +141,7 @@ const SETTINGS = {
     port: 3300,
     clusters: 99,
     /** Requests per second, fixed, over all connections: the main endpoints, then /health alone. */
-    rate: 40,
+    rate: 20,
     connections: 8,
     durationSeconds: 60,
     baselineSeconds: 30,
