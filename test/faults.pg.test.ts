@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -180,12 +180,15 @@ describe("a worker killed with SIGKILL during a physical backup", () => {
   });
 });
 
+/** Neither exited nor killed by a signal. */
+const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 describe("the catalog database restarting under a running worker", () => {
-  let worker: ReturnType<typeof spawn> | null = null;
+  let worker: ChildProcess | null = null;
   afterAll(async () => {
     // Whatever happened, the catalog is up again for the files after this one, and the worker gone.
     await startSandbox(sandboxOptions);
-    if (worker && worker.exitCode === null) {
+    if (worker && isRunning(worker)) {
       const exited = new Promise((resolve) => worker!.once("exit", resolve));
       worker.kill("SIGTERM");
       await exited;
@@ -224,9 +227,16 @@ describe("the catalog database restarting under a running worker", () => {
     expect(clusters.status, clusters.text).toBe(503);
     expect(clusters.json.error.code).toBe("upstream_unavailable");
     expect(clusters.json.error.message).toMatch(/catalog database/i);
+    expect(clusters.json.error.message).toMatch(/try again/i);
+    // Nothing can be asked of the worker either, and the caller is told so rather than left hanging.
+    const refused = await call(backupsRoute.POST, "POST", "/api/v1/backups", {
+      token: operator.token,
+      body: { clusterId, kind: "logical" },
+    });
+    expect(refused.status, refused.text).toBe(503);
     // Long enough for every loop of the worker (heartbeat, samplers, job polling) to hit the outage.
     await sleep(6_000);
-    expect(worker.exitCode, output.slice(-3000)).toBeNull();
+    expect(isRunning(worker), output.slice(-3000)).toBe(true);
 
     await startSandbox(sandboxOptions);
     const upAt = Date.now();
@@ -257,7 +267,7 @@ describe("the catalog database restarting under a running worker", () => {
       ),
     );
     expect(done.status, done.error ?? "").toBe("succeeded");
-    expect(worker.exitCode).toBeNull();
+    expect(isRunning(worker), output.slice(-3000)).toBe(true);
   });
 });
 
