@@ -240,6 +240,18 @@ describe("the catalog database restarting under a running worker", () => {
 
     await startSandbox(sandboxOptions);
     const upAt = Date.now();
+    // A running backup whose heartbeat the outage made old: the worker's reaper (every 10 s) must
+    // give live jobs time to beat again before it fails anything.
+    const beatenByOutage = await db().backup.create({
+      data: {
+        clusterId,
+        kind: "logical",
+        status: "running",
+        options: {},
+        requestedBy: "test",
+        heartbeatAt: new Date(upAt - 60_000),
+      },
+    });
     await withOutput(waitUntil("fresh samples after the restart", () => sampledAfter(upAt), 30_000));
     await withOutput(
       waitUntil(
@@ -267,6 +279,10 @@ describe("the catalog database restarting under a running worker", () => {
       ),
     );
     expect(done.status, done.error ?? "").toBe("succeeded");
+    await sleep(upAt + 12_000 - Date.now());
+    expect((await db().backup.findUniqueOrThrow({ where: { id: beatenByOutage.id } })).status).toBe(
+      "running",
+    );
     expect(isRunning(worker), output.slice(-3000)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { startAlertWorkers } from "@/lib/alerts/worker";
 import { systemActor } from "@/lib/auth/system-actor";
 import { copyBackup } from "@/lib/backup/copy";
 import { applyRetention } from "@/lib/backup/retention";
-import { reapStaleBackups, runBackup } from "@/lib/backup/run";
+import { BACKUP_HEARTBEAT_MS, reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
 import { db, disconnectDb, isConnectionFailure } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
@@ -33,6 +33,11 @@ const log = (line: string) => console.log(`[worker] ${line}`);
 async function main(): Promise<void> {
   const { DATABASE_URL } = env();
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Heartbeats missed while the catalog was unreachable are not deaths: after an outage the
+  // reapers wait one whole staleness period (30 s, theirs), so the jobs still running resume
+  // beating first instead of being failed and their files removed under them.
+  let catalogTroubleAt = 0;
+  const mayReap = () => Date.now() - catalogTroubleAt > 6 * BACKUP_HEARTBEAT_MS;
   // Idempotent and lock-protected: a worker started before the app still finds its tables.
   await migrateCatalog(DATABASE_URL);
 
@@ -176,7 +181,7 @@ async function main(): Promise<void> {
     }
   });
   await boss.work("restore.sweep", async () => {
-    for (const id of await reapStaleRestores())
+    for (const id of mayReap() ? await reapStaleRestores() : [])
       log(`restore ${id}: failed, its worker stopped; instance removed`);
     for (const id of await tearDownExpired()) log(`restore ${id}: restored instance torn down`);
     await startDueDrills(new Date(), log);
@@ -184,6 +189,7 @@ async function main(): Promise<void> {
   await boss.schedule("restore.sweep", "* * * * *", {}, { tz: "UTC" });
 
   const reaper = setInterval(() => {
+    if (!mayReap()) return;
     void reapStaleBackups()
       .then((ids) => ids.forEach((id) => log(`backup ${id}: failed, its worker stopped`)))
       .catch((error) => console.error("[worker] backup reaper:", error));
@@ -195,7 +201,10 @@ async function main(): Promise<void> {
   const samplers = new SamplerFleet(DATABASE_URL, workerId, log);
   samplers.start();
 
-  const heartbeat = startHeartbeat(workerId, (error) => console.error("[worker] heartbeat failed:", error));
+  const heartbeat = startHeartbeat(workerId, (error) => {
+    if (isConnectionFailure(error)) catalogTroubleAt = Date.now();
+    console.error("[worker] heartbeat failed:", error);
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
