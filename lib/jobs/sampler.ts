@@ -163,7 +163,7 @@ class ClusterSampler {
 export class SamplerFleet {
   private lockClient: pg.Client | null = null;
   private readonly samplers = new Map<string, ClusterSampler>();
-  private readonly writer = new TickWriter();
+  private readonly writer: TickWriter;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private stopped = false;
@@ -174,7 +174,9 @@ export class SamplerFleet {
     private readonly databaseUrl: string,
     private readonly ownerId: string,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.writer = new TickWriter(databaseUrl);
+  }
 
   start(): void {
     const loop = () => {
@@ -277,6 +279,7 @@ export class SamplerFleet {
 
   private async releaseAll(): Promise<void> {
     await this.stopSamplers();
+    await this.writer.close();
     const client = this.lockClient;
     this.lockClient = null;
     // Ending the session releases every advisory lock it held.

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseLsn } from "@/lib/replication/lsn";
@@ -53,42 +54,59 @@ export async function saveTick(clusterId: string, ownerId: string, result: TickR
   ]);
 }
 
+/** JSON for jsonb_to_recordset: bigints as strings, which PostgreSQL reads back exactly. */
+const toJson = (rows: unknown[]) =>
+  JSON.stringify(rows, (_, value) => (typeof value === "bigint" ? value.toString() : value));
+
 /**
- * Saves the ticks of many clusters in one transaction: one snapshot upsert, one sample insert and
- * one event insert for all of them. Without synchronous commit: these are monitoring samples, and
- * waiting for each commit's fsync was what held a large fleet's ticks back (a catalog crash loses
- * at most the last fraction of a second of samples, never other catalog data).
+ * Saves the ticks of many clusters in one statement (one round trip, one transaction): each
+ * cluster's newest snapshot, every standby sample and every event.
  */
-export async function saveTicks(ticks: StoredTick[]): Promise<void> {
+export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise<void> {
   const latest = new Map(ticks.map((tick) => [tick.clusterId, tick]));
   const snapshots = [...latest.values()].map(({ clusterId, ownerId, result }) => ({
-    cluster_id: clusterId,
-    sampled_at: result.snapshot.sampledAt,
-    owner_id: ownerId,
+    clusterId,
+    sampledAt: result.snapshot.sampledAt,
+    ownerId,
     snapshot: result.snapshot,
   }));
-  await db().$transaction([
-    db().$executeRaw`set local synchronous_commit = off`,
-    db().$executeRaw`
-      insert into cluster_snapshots (cluster_id, sampled_at, owner_id, snapshot)
-      select cluster_id, sampled_at, owner_id, snapshot
-        from jsonb_to_recordset(${JSON.stringify(snapshots)}::jsonb)
-          as s(cluster_id uuid, sampled_at timestamptz, owner_id text, snapshot jsonb)
-      on conflict (cluster_id) do update
-        set sampled_at = excluded.sampled_at, owner_id = excluded.owner_id, snapshot = excluded.snapshot`,
-    db().replicationSample.createMany({ data: ticks.flatMap(sampleRows) }),
-    db().replicationEvent.createMany({ data: ticks.flatMap(eventRows) }),
-  ]);
+  // Data-modifying WITH clauses run exactly once, whether or not the outer statement reads them.
+  await client.query(
+    `/* walden */ with snapshots as (
+       insert into cluster_snapshots (cluster_id, sampled_at, owner_id, snapshot)
+       select * from jsonb_to_recordset($1::jsonb)
+         as s("clusterId" uuid, "sampledAt" timestamptz, "ownerId" text, snapshot jsonb)
+       on conflict (cluster_id) do update
+         set sampled_at = excluded.sampled_at, owner_id = excluded.owner_id, snapshot = excluded.snapshot
+     ), samples as (
+       insert into replication_samples (cluster_id, standby, at, state, primary_lsn, replay_lsn,
+                                        write_bytes, flush_bytes, replay_bytes, replay_seconds)
+       select * from jsonb_to_recordset($2::jsonb)
+         as s("clusterId" uuid, standby text, at timestamptz, state text, "primaryLsn" bigint,
+              "replayLsn" bigint, "writeBytes" bigint, "flushBytes" bigint, "replayBytes" bigint,
+              "replaySeconds" double precision)
+     )
+     insert into replication_events (cluster_id, at, node, kind, from_value, to_value, message)
+     select * from jsonb_to_recordset($3::jsonb)
+       as e("clusterId" uuid, at timestamptz, node text, kind text, "fromValue" text, "toValue" text, message text)`,
+    [toJson(snapshots), toJson(ticks.flatMap(sampleRows)), toJson(ticks.flatMap(eventRows))],
+  );
 }
 
 /**
- * One writer per worker: ticks that finish while a batch is being written wait for the next
- * batch, so a fleet of hundreds of clusters costs a few catalog transactions a second instead of
- * one per cluster per second (group commit, without a timer: a lone tick is written at once).
+ * One writer per worker, on a catalog session of its own. Ticks that finish while a batch is
+ * being written go into the next batch, so a fleet of hundreds of clusters costs a few catalog
+ * statements a second instead of a transaction per cluster per second (group commit, without a
+ * timer: a lone tick is written at once). Its session commits without waiting for the WAL flush:
+ * these are monitoring samples, and waiting for an fsync per commit held a large fleet's ticks
+ * back; a catalog crash loses at most the last fraction of a second of samples.
  */
 export class TickWriter {
+  private client: pg.Client | null = null;
   private pending: { tick: StoredTick; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private writing = false;
+
+  constructor(private readonly databaseUrl: string) {}
 
   save(tick: StoredTick): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -97,12 +115,36 @@ export class TickWriter {
     });
   }
 
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => {});
+  }
+
+  private async connection(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: "walden-sampler-writer",
+    });
+    client.on("error", () => {
+      if (this.client === client) this.client = null;
+    });
+    await client.connect();
+    await client.query("set synchronous_commit = off");
+    this.client = client;
+    return client;
+  }
+
   private async flush(): Promise<void> {
     if (this.writing || this.pending.length === 0) return;
     this.writing = true;
     const batch = this.pending.splice(0);
     try {
-      await saveTicks(batch.map((entry) => entry.tick));
+      await saveTicks(
+        await this.connection(),
+        batch.map((entry) => entry.tick),
+      );
       batch.forEach((entry) => entry.resolve());
     } catch {
       // One bad tick (say, of a cluster deleted meanwhile) must not lose the others: one by one.
