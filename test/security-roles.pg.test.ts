@@ -127,12 +127,16 @@ async function firingAlert() {
   return alert.id;
 }
 
+let passwordHash: Promise<string> | undefined;
+
+/** A user to act on; the password is hashed once for all of them (hashing is slow on purpose). */
 async function plainUser(role: Role = "viewer") {
+  passwordHash ??= hashPassword("a-long-test-password");
   return db().user.create({
     data: {
       email: `matrix-${Math.random().toString(36).slice(2, 10)}@test.local`,
       role,
-      passwordHash: await hashPassword("a-long-test-password"),
+      passwordHash: await passwordHash,
     },
   });
 }
@@ -465,8 +469,9 @@ async function buildFingerprintSql(): Promise<string> {
   return parts.join(" union all ");
 }
 
-async function snapshot() {
-  const rows = await db().$queryRawUnsafe<{ t: string; v: string }[]>(fingerprintSql);
+/** The catalog's fingerprint (skipped when only the audit trail matters) and the last audit event. */
+async function snapshot(withTables: boolean) {
+  const rows = withTables ? await db().$queryRawUnsafe<{ t: string; v: string }[]>(fingerprintSql) : [];
   const last = await db().auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
   return { tables: Object.fromEntries(rows.map((row) => [row.t, row.v])), lastAuditId: last?.id ?? 0n };
 }
@@ -519,17 +524,18 @@ describe("role matrix", () => {
       for (const caller of callers) {
         const prepared = await row.prepare();
         const user = caller === "anonymous" ? undefined : users[caller];
-        const before = await snapshot();
+        const mayPass = row.role === "public" || (caller !== "anonymous" && rank(caller) >= rank(row.role));
+        // A success is checked through its audit event; a denial or a declared no-op through the catalog.
+        const before = await snapshot(!mayPass || !row.audit);
         const response = await call(handler, method, prepared.url, {
           token: user?.token,
           cookie: prepared.cookie,
           body: prepared.body,
           params: prepared.params,
         });
-        const after = await snapshot();
+        const after = await snapshot(!mayPass || !row.audit);
         const audits = await auditsSince(before.lastAuditId);
         const label = `${key} as ${caller}`;
-        const mayPass = row.role === "public" || (caller !== "anonymous" && rank(caller) >= rank(row.role));
         if (mayPass) {
           allowed += 1;
           if (response.status !== row.ok) problems.push(`${label}: ${response.status} ${response.text}`);
