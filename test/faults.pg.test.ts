@@ -2,14 +2,14 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import * as backupRoute from "@/app/api/v1/backups/[id]/route";
 import * as backupsRoute from "@/app/api/v1/backups/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
 import * as healthRoute from "@/app/api/v1/health/route";
 import * as replicationRoute from "@/app/api/v1/clusters/[id]/replication/route";
 import * as restoreWindowRoute from "@/app/api/v1/clusters/[id]/restore-window/route";
-import { backupApplicationName } from "@/lib/backup/orphans";
+import { backupApplicationName, endBackupSessions } from "@/lib/backup/orphans";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { db } from "@/lib/db";
@@ -69,6 +69,9 @@ async function waitUntil<T>(
   }
 }
 
+/** Neither exited nor killed by a signal. */
+const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 /** Processes whose command line mentions `needle` (e.g. a pg_basebackup writing into a folder). */
 async function processesMentioning(needle: string): Promise<number[]> {
   const pids: number[] = [];
@@ -110,20 +113,29 @@ describe("a worker killed with SIGKILL during a physical backup", () => {
     worker.stdout.on("data", (chunk) => (output += chunk));
     worker.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise((resolve) => worker.once("exit", resolve));
+    onTestFinished(async () => {
+      // Should the test stop half-way, nothing of this slow backup is left running.
+      worker.kill("SIGKILL");
+      await endBackupSessions(clusterId, backup.id);
+    });
     try {
       await waitUntil(
         "pg_basebackup writing into the partial folder",
         async () => {
           const files = await fs.readdir(paths.partialDir).catch(() => []);
           const sizes = await Promise.all(
-            files.map((file) => fs.stat(path.join(paths.partialDir, file)).then((s) => s.size)),
+            files.map((file) =>
+              fs.stat(path.join(paths.partialDir, file)).then(
+                (s) => s.size,
+                () => 0,
+              ),
+            ),
           );
           return sizes.some((size) => size > 0);
         },
         30_000,
       );
     } catch (error) {
-      worker.kill("SIGKILL");
       const row = await db().backup.findUniqueOrThrow({ where: { id: backup.id } });
       throw new Error(`${(error as Error).message}: ${row.status} ${row.error}\n${output.slice(-2000)}`);
     }
@@ -179,9 +191,6 @@ describe("a worker killed with SIGKILL during a physical backup", () => {
     expect(await fs.readdir(paths.clusterDir)).toEqual([next]);
   });
 });
-
-/** Neither exited nor killed by a signal. */
-const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
 describe("the catalog database restarting under a running worker", () => {
   let worker: ChildProcess | null = null;
