@@ -2,7 +2,7 @@ import pg from "pg";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { WalReceiver } from "@/lib/backup/receive-wal";
-import type { NodeConnection } from "@/lib/pg/connection";
+import { MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { TickWriter } from "@/lib/replication/store";
 import { ClusterTracker } from "@/lib/replication/tracker";
@@ -113,7 +113,12 @@ class ClusterSampler {
       this.intervalSeconds = cluster.sampleIntervalSeconds;
       this.tracker = new ClusterTracker(this.clusterId, this.intervalSeconds);
     }
-    const deadlineMs = Math.min(5000, Math.max(800, this.intervalSeconds * 1000 - 200));
+    // Two intervals, at least the monitoring statement_timeout (2 s): a read past it is abandoned
+    // and its connection dropped, and re-opening costs a full authentication. With a deadline
+    // under one interval, a busy host's slow-but-alive nodes were reconnected every second, and
+    // the worker spent its CPU on SCRAM and socket churn (measured). A hung node still delays
+    // only its own cluster's sample, by this much.
+    const deadlineMs = Math.min(5000, Math.max(MONITOR_STATEMENT_TIMEOUT_MS, this.intervalSeconds * 2000));
     const seen = new Set<string>();
     for (const node of cluster.nodes) {
       seen.add(node.name);
