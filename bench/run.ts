@@ -16,12 +16,14 @@
 //   and up to 2 waiting for a quiet machine; pitr.ts):
 //   6. Walden's point-in-time restore (runRestore) vs the manual procedure on the same backup and
 //      WAL archive (tar -x, the same recovery settings, pg_ctl start, poll until promoted)
-//   api (about 1 minute; api.ts): 100 registered clusters with a month of catalog rows, the route
-//   handlers called in-process:
-//   7. overview p95 with 100 vs 1 clusters, 30-day vs 1-day lag series, monthly report 100 vs 1
-//   load (about 3 minutes; load.ts):
+//   api (1-2 minutes; api.ts): 99 copies of the sandbox cluster registered (100 clusters) with a
+//   month of catalog rows written in bulk, the route handlers called in-process:
+//   7. overview p95 with 100 vs 1 clusters, 30-day vs 1-day lag series (points ≤ 1000), the
+//      monthly report of 100 clusters vs 1
+//   load (2 minutes; plus 2-3 for `next build` when the sources are newer than .next, after any
+//   other `next build` or Playwright run has finished; load.ts):
 //   8. `next start` on 127.0.0.1:3300, autocannon at a fixed rate for 60 s on the main GET
-//      endpoints vs the same rate on /api/v1/health: errors, latency, server memory
+//      endpoints vs the same rate on /api/v1/health (30 s): errors, latency, server memory
 // --only=replication, --only=backups, ... runs one part, or several comma-separated (default: all).
 // The whole suite writes its summary to docs/benchmarks.md; a partial run writes it to the bench
 // home (benchmarks-partial.md) instead, so the committed file always holds a full run.
@@ -142,7 +144,8 @@ const SETTINGS = {
     clusters: 99,
     /** Requests per second, fixed, over all connections: the main endpoints, then /health alone. */
     rate: 20,
-    connections: 8,
+    /** One request per second per connection: a slow answer delays no other request. */
+    connections: 20,
     durationSeconds: 60,
     baselineSeconds: 30,
   },
@@ -863,12 +866,12 @@ function pitrSummaryRows(results: PitrResults): string[][] {
   ];
   return [
     row(
-      `pitr latest, median s (n=${runs.length / 2} each)`,
+      `pitr ratio (target latest, median s, n=${runs.length / 2} each)`,
       medianMs(runs, "walden", "ms"),
       pitrPairRatios(runs, "ms"),
     ),
     row(
-      "pitr latest without verification (to replay done)",
+      "pitr ratio without verification (to replay done, median s)",
       medianMs(runs, "walden", "replayDoneMs"),
       pitrPairRatios(runs, "replayDoneMs"),
     ),
@@ -881,7 +884,7 @@ function backupSummaryRows(results: BackupResults): string[][] {
     const walden = medianOf(runs, "walden", "ms");
     const raw = medianOf(runs, "raw", "ms");
     return [
-      `${runs.label} backup, median s (n=${runs.runs.length / 2} each)`,
+      `${runs.label.split(" ")[0]} backup ratio (${runs.label}, median s, n=${runs.runs.length / 2} each)`,
       seconds(walden),
       seconds(raw),
       ratio(walden, raw, 3),
@@ -902,42 +905,42 @@ function replicationSummaryRows(results: ReplicationResults): string[][] {
   const directLag = summarize(lag.direct);
   const rows: string[][] = [
     [
-      "change→API p50 (ms)",
+      "sample-to-API freshness p50 ratio (ms)",
       ms(waldenPause.p50),
       ms(directPause.p50),
       ratio(waldenPause.p50, directPause.p50),
       "direct query",
     ],
     [
-      "change→API p95 (ms)",
+      "sample-to-API freshness p95 ratio (ms)",
       ms(waldenPause.p95),
       ms(directPause.p95),
       ratio(waldenPause.p95, directPause.p95),
       "direct query",
     ],
     [
-      "change→API max (ms)",
+      "sample-to-API freshness max ratio (ms)",
       ms(waldenPause.max),
       ms(directPause.max),
       ratio(waldenPause.max, directPause.max),
       "direct query",
     ],
     [
-      "change→API p95 / sampling interval",
+      "sample-to-API freshness p95 / sampling interval",
       fmt(waldenPause.p95 / SETTINGS.intervalMs, 2),
       "—",
       "—",
       `goal ≤ ${fmt(SETTINGS.freshnessGoalMs / SETTINGS.intervalMs, 0)}`,
     ],
     [
-      `change→API p95 at ${large.nodes} nodes (ms, n=${loadedPause.walden.length})`,
+      `sample-to-API freshness p95 at ${large.nodes} nodes ratio (ms, n=${loadedPause.walden.length})`,
       ms(waldenLoaded.p95),
       ms(directLoaded.p95),
       ratio(waldenLoaded.p95, directLoaded.p95),
       "direct query",
     ],
     [
-      `lag > 5 MiB visible p50 (ms, n=${lag.walden.length})`,
+      `lag > 5 MiB visible p50 ratio (ms, n=${lag.walden.length})`,
       ms(waldenLag.p50),
       ms(directLag.p50),
       ratio(waldenLag.p50, directLag.p50),
@@ -948,7 +951,7 @@ function replicationSummaryRows(results: ReplicationResults): string[][] {
     const perSample = serverTime.walden.totalMs / serverTime.ticks;
     const perCall = serverTime.baseline.totalMs / serverTime.baseline.calls;
     rows.push([
-      "primary server time per sample (ms)",
+      "server time per sample ratio (primary, ms)",
       fmt(perSample, 3),
       fmt(perCall, 3),
       ratio(perSample, perCall),
