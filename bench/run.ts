@@ -1021,7 +1021,7 @@ function writeSummary(rows: string[][], lines: string[]): void {
   const text = [
     complete ? "# Benchmarks" : "# Benchmarks (partial run)",
     "",
-    `Measured on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`${command}\` ` +
+    `Measured on ${new Date(startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC by \`${command}\` ` +
       `(parts: ${[...parts].join(", ")}; ${fmt((Date.now() - startedAt) / 60_000, 1)} minutes). ` +
       "Written by bench/run.ts: run it again to replace this file.",
     "",
@@ -1034,7 +1034,7 @@ function writeSummary(rows: string[][], lines: string[]): void {
     "",
     "## Summary",
     "",
-    markdownTable(SUMMARY_HEADER, namedSummaryRows(rows)),
+    markdownTable(SUMMARY_HEADER, namedSummaryRows(rows), [1, 2, 3]),
     "",
     "```",
     ...lines,
@@ -1050,6 +1050,8 @@ function writeSummary(rows: string[][], lines: string[]): void {
     "A ratio near 1.00 means Walden adds next to nothing to the work itself; for the scaling rows (100 vs",
     "1 clusters) a ratio far below 100 means the cost does not grow with the fleet. The console output",
     "of the same command has the per-part tables behind each row (pairs, percentiles, where the time goes).",
+    "The load averages above say how busy the machine was: well above its number of CPUs, other work",
+    "competed with the bench and the figures (ratios included) are noisy.",
     "",
   ].join("\n");
   mkdirSync(path.dirname(file), { recursive: true });

@@ -165,15 +165,12 @@ export function ratioLines(rows: string[][]): string[] {
   });
 }
 
-/** A Markdown table (pipes in cells escaped). */
-export function markdownTable(header: string[], rows: string[][]): string {
+/** A Markdown table (pipes in cells escaped); the columns listed in `right` are right-aligned. */
+export function markdownTable(header: string[], rows: string[][], right: number[] = []): string {
   const cell = (value: string) => value.replace(/\|/g, "\\|");
   const line = (row: string[]) => `| ${row.map(cell).join(" | ")} |`;
-  return [
-    line(header),
-    `|${header.map((_, index) => (index === 0 ? " --- " : " ---: ")).join("|")}|`,
-    ...rows.map(line),
-  ].join("\n");
+  const rule = header.map((_, column) => (right.includes(column) ? " ---: " : " --- ")).join("|");
+  return [line(header), `|${rule}|`, ...rows.map(line)].join("\n");
 }
 
 export const loadAverageText = () =>
