@@ -30,8 +30,8 @@ export const FLEET_SETTINGS = {
   /** The goals: p99 sample delay within one interval; takeover within 5 s. */
   delayGoalMs: 1000,
   takeoverGoalMs: 5000,
-  warmupMs: 4_000,
-  windowMs: 12_000,
+  warmupMs: 3_000,
+  windowMs: 10_000,
   splitWindowMs: 10_000,
   /** How often the catalog is polled for new snapshots: the resolution of the delay figures. */
   pollMs: 100,

@@ -233,25 +233,33 @@ export class SamplerFleet {
     const free = shuffle([...wanted].filter((id) => !this.samplers.has(id)));
     const room = share - this.samplers.size;
     if (room <= 0 || free.length === 0 || this.stopped) return;
-    // One query for all candidates; each lock is taken or not, never waited for.
+    // One query tries every free cluster (a lock is taken or not, never waited for); what is
+    // beyond this worker's share is unlocked at once, before any sampling, for the others.
     const claimed = await client.query<{ id: string }>(
       "select id from unnest($2::text[]) as id where pg_try_advisory_lock($1, hashtext(id))",
-      [LOCK_NAMESPACE, free.slice(0, room)],
+      [LOCK_NAMESPACE, free],
     );
-    for (const { id } of claimed.rows) {
+    const ids = claimed.rows.map((row) => row.id);
+    await this.unlock(client, ids.slice(room));
+    for (const id of ids.slice(0, room)) {
       const sampler = new ClusterSampler(id, this.ownerId, this.writer, this.log);
       this.samplers.set(id, sampler);
       sampler.start();
     }
-    if (claimed.rows.length)
-      this.log(`sampling ${claimed.rows.length} more clusters (${this.samplers.size} in all)`);
+    if (ids.length > 0) {
+      this.log(`sampling ${Math.min(room, ids.length)} more clusters (${this.samplers.size} in all)`);
+    }
   }
 
   /** Stops sampling the clusters, then unlocks them: the next owner never overlaps this one. */
   private async release(client: pg.Client, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
     await Promise.all(ids.map((id) => this.samplers.get(id)?.stop()));
     ids.forEach((id) => this.samplers.delete(id));
+    await this.unlock(client, ids);
+  }
+
+  private async unlock(client: pg.Client, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
     await client.query("select pg_advisory_unlock($1, hashtext(id)) from unnest($2::text[]) as id", [
       LOCK_NAMESPACE,
       ids,
