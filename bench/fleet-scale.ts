@@ -409,7 +409,11 @@ async function measureSplitAndKill(
 // The part
 // ---------------------------------------------------------------------------------------------
 
-/** Runs the fleet-scale measurements, prints their tables, and returns rows for the summary table. */
+/**
+ * Runs the fleet-scale measurements, prints their tables, and returns rows for the summary table.
+ * No other sampler may run meanwhile (each stage's worker must own every registered cluster).
+ * Leaves the sandbox servers' max_connections raised, and removes the clusters it registered.
+ */
 export async function runFleetScale(bench: Bench, progress: (line: string) => void): Promise<string[][]> {
   const settings = FLEET_SETTINGS;
   heading(
@@ -566,6 +570,13 @@ function summaryRows(stages: Stage[], largest: Stage, split: Split, takeover: Ta
       "—",
       "—",
       `of ${split.window.stored.samples}`,
+    ],
+    [
+      `fleet: kill -9 → its advisory locks released (ms)`,
+      fmt(takeover.locksReleasedMs, 0),
+      "—",
+      "—",
+      "session ends with the process",
     ],
     [
       `fleet: kill -9 → every orphaned cluster fresh (ms)`,
