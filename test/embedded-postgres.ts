@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -118,6 +118,7 @@ export async function superuserQuery<R extends pg.QueryResultRow>(
     port: node.port,
     user: "postgres",
     database: "postgres",
+    ssl: false, // a PGSSLMODE in the caller's environment must not apply to the socket
   });
   await client.connect();
   try {
@@ -201,7 +202,8 @@ export async function startReplicaPair(options: {
   await pgCtl(binDir, primary, "stop");
 
   // A copy as the server user keeps ownership and modes; the slot stays behind, as pg_basebackup leaves it.
-  await run(...argv(asServerUser("/bin/cp", ["-a", primary.dataDir, standby.dataDir])));
+  const copy = asServerUser("/bin/cp", ["-a", primary.dataDir, standby.dataDir]);
+  await run(copy.program, copy.args);
   await fs.rm(path.join(standby.dataDir, "pg_replslot", SLOT), { recursive: true, force: true });
   const passfile = path.join(runDir, "replicator.pgpass");
   await ownedFile(passfile, `${HOST}:${primary.port}:*:replicator:${replicatorPassword}\n`);
@@ -226,8 +228,6 @@ export async function startReplicaPair(options: {
   return pair;
 }
 
-const argv = (command: { program: string; args: string[] }) => [command.program, command.args] as const;
-
 async function pgCtl(binDir: string, node: PgNode, action: "start" | "stop"): Promise<void> {
   const args =
     action === "start"
@@ -236,7 +236,7 @@ async function pgCtl(binDir: string, node: PgNode, action: "start" | "stop"): Pr
   try {
     await runAsServerUser(binDir, "pg_ctl", args);
   } catch (error) {
-    const log = readFileSync(`${node.dataDir}.log`, { encoding: "utf8", flag: "a+" });
+    const log = await fs.readFile(`${node.dataDir}.log`, "utf8").catch(() => "(no log)");
     throw new Error(
       `${(error as Error).message}\n${node.name} log:\n${log.split("\n").slice(-15).join("\n")}`,
     );
