@@ -60,7 +60,7 @@ export async function sampleBenchCluster(bench: Bench, log: (line: string) => vo
  * in the catalog, written in bulk with SQL: the bench cluster's latest snapshot, a physical and
  * a logical backup a day (one in 15 failed) for 40 days, hour rollups of both standbys for 31
  * days; the first copy also gets 48 h of raw samples (1 s) and 30 days of minute rollups.
- * Call sampleBenchCluster first: its snapshot is what the copies get.
+ * A part that ran before may have kept its fleet (keepApiFleet): then that one is returned.
  */
 /** The fleet a part kept for the next one (api → load), so it is registered and seeded once. */
 let kept: ApiFleet | null = null;
@@ -74,6 +74,8 @@ export async function prepareApiFleet(
     progress(`reusing the ${count} clusters registered and seeded by the api part`);
     return kept;
   }
+  // The copies get the bench cluster's snapshot: sample it before any copy exists.
+  await sampleBenchCluster(bench, () => {});
   const started = now();
   const remove = () => {
     kept = null;

@@ -9,7 +9,7 @@ import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { refreshRestoreWindow } from "@/lib/wal/stored-window";
-import { prepareApiFleet, sampleBenchCluster } from "./api";
+import { prepareApiFleet } from "./api";
 import { createBenchToken, type Bench } from "./setup";
 import { fmt, heading, now, ratio, sleep, summarize, table } from "./support";
 
@@ -244,7 +244,6 @@ export async function measureLoad(
   if (taken) throw new Error(`${url} already answers: port ${settings.port} is taken by another program`);
   const build = await ensureBuilt(progress);
 
-  await sampleBenchCluster(bench, () => {});
   const fleet = await prepareApiFleet(bench, settings.clusters, progress);
   cleanups.push(fleet.remove);
   const stopEmulation = await emulateOtherWorkers(fleet.clusterIds);
