@@ -60,3 +60,26 @@ export function isConnectionFailure(error: unknown): boolean {
   if (typeof code === "string" && (LOST_SQLSTATE.test(code) || LOST_ERRNO.has(code))) return true;
   return /Connection terminated|not queryable/i.test(error.message);
 }
+
+/** How long a finished job keeps trying to record its outcome while the catalog is down. */
+export const CATALOG_WRITE_RETRY_MS = 120_000;
+
+/**
+ * Runs a catalog write, retrying every second while the catalog is unavailable (a restart or a
+ * failover), so work that ended during an outage is still recorded once the catalog is back.
+ * The write must be idempotent: an attempt may have committed before its connection broke.
+ */
+export async function retryWhileCatalogDown<T>(
+  write: () => Promise<T>,
+  forMs = CATALOG_WRITE_RETRY_MS,
+): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (;;) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isCatalogUnavailable(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}

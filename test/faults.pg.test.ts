@@ -72,6 +72,20 @@ async function waitUntil<T>(
 /** Neither exited nor killed by a signal. */
 const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
+/** Some file below `dir` has bytes in it (a tool has begun writing). */
+async function hasData(dir: string): Promise<boolean> {
+  const files = await fs.readdir(dir).catch(() => []);
+  const sizes = await Promise.all(
+    files.map((file) =>
+      fs.stat(path.join(dir, file)).then(
+        (stat) => stat.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.some((size) => size > 0);
+}
+
 /** Processes whose command line mentions `needle` (e.g. a pg_basebackup writing into a folder). */
 async function processesMentioning(needle: string): Promise<number[]> {
   const pids: number[] = [];
@@ -121,18 +135,7 @@ describe("a worker killed with SIGKILL during a physical backup", () => {
     try {
       await waitUntil(
         "pg_basebackup writing into the partial folder",
-        async () => {
-          const files = await fs.readdir(paths.partialDir).catch(() => []);
-          const sizes = await Promise.all(
-            files.map((file) =>
-              fs.stat(path.join(paths.partialDir, file)).then(
-                (s) => s.size,
-                () => 0,
-              ),
-            ),
-          );
-          return sizes.some((size) => size > 0);
-        },
+        () => hasData(paths.partialDir),
         30_000,
       );
     } catch (error) {
@@ -206,6 +209,7 @@ describe("the catalog database restarting under a running worker", () => {
 
   it("answers 503 while it is down; the worker stays up, reconnects, and sampling and jobs resume", async () => {
     const clusterId = await registerCluster("faults-catalog");
+    const spawnedAt = Date.now();
     worker = spawn(process.execPath, ["--import", "tsx", "lib/jobs/worker.ts"], {
       env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -223,9 +227,7 @@ describe("the catalog database restarting under a running worker", () => {
         throw new Error(`${error.message}\nworker output:\n${output.slice(-3000)}`);
       });
 
-    await withOutput(
-      waitUntil("the worker sampling the cluster", () => sampledAfter(Date.now() - 2_000), 30_000),
-    );
+    await withOutput(waitUntil("the worker sampling the cluster", () => sampledAfter(spawnedAt), 45_000));
     expect((await health()).json).toMatchObject({ catalog: "ok", worker: "ok" });
 
     await stopSandboxServer(sandboxOptions, "catalog");
@@ -293,6 +295,34 @@ describe("the catalog database restarting under a running worker", () => {
       "running",
     );
     expect(isRunning(worker), output.slice(-3000)).toBe(true);
+  });
+  it("records a backup that finished while the catalog was down once the catalog is back", async () => {
+    const clusterId = await registerCluster("faults-outage");
+    // A few seconds long, so the catalog goes down under it and is still down when it ends.
+    const options = physicalBackupRequestSchema.parse({ clusterId, kind: "physical", maxRateKbps: 2048 });
+    const backup = await db().backup.create({
+      data: { clusterId, kind: "physical", options, requestedBy: "test" },
+    });
+    const paths = backupPaths(repositoryRoot(), `faults-outage-${suffix}`, backup.id);
+    const running = runBackup(backup.id, "faults-test");
+    await waitUntil("pg_basebackup writing", () => hasData(paths.partialDir), 30_000);
+    await stopSandboxServer(sandboxOptions, "catalog");
+    await expect(fs.stat(paths.finalDir), "the backup ended before the catalog was down").rejects.toThrow();
+    await waitUntil(
+      "the backup's files complete",
+      () =>
+        fs.stat(paths.finalDir).then(
+          () => true,
+          () => false,
+        ),
+      60_000,
+    );
+    await sleep(1_500); // its outcome cannot be recorded yet
+    await startSandbox(sandboxOptions);
+    expect(await running).toBe(true);
+    const row = await db().backup.findUniqueOrThrow({ where: { id: backup.id } });
+    expect(row.error).toBeNull();
+    expect(row).toMatchObject({ status: "succeeded", path: paths.finalDir });
   });
 });
 

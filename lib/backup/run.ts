@@ -13,7 +13,7 @@ import {
 } from "@/lib/backup/repository";
 import { getClusterRowOrThrow, type ClusterRow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
-import { db } from "@/lib/db";
+import { db, retryWhileCatalogDown } from "@/lib/db";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import {
   logicalBackupRequestSchema,
@@ -321,36 +321,42 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
         2,
       ),
     );
-    await fs.rename(paths.partialDir, paths.finalDir);
-    await db().backup.update({
-      where: { id: backupId },
-      data: {
-        status: "succeeded",
-        progress: 100,
-        path: paths.finalDir,
-        finishedAt: new Date(),
-        heartbeatAt: new Date(),
-        sizeBytes: BigInt(facts.sizeBytes),
-        checksum: facts.checksum,
-        startLsn: facts.startLsn,
-        stopLsn: facts.stopLsn,
-        timeline: facts.timeline,
-        startWal: facts.startWal,
-        stopWal: facts.stopWal,
-        database: facts.database,
-        serverVersionNum: server.versionNum,
-        systemIdentifier: server.systemIdentifier,
-        log: log.toString(),
-      },
-    });
+    const { finalDir } = paths;
+    await fs.rename(paths.partialDir, finalDir);
+    // The files are whole: a catalog restarting just now must not turn them into a failed backup.
+    await retryWhileCatalogDown(() =>
+      db().backup.update({
+        where: { id: backupId },
+        data: {
+          status: "succeeded",
+          progress: 100,
+          path: finalDir,
+          finishedAt: new Date(),
+          heartbeatAt: new Date(),
+          sizeBytes: BigInt(facts.sizeBytes),
+          checksum: facts.checksum,
+          startLsn: facts.startLsn,
+          stopLsn: facts.stopLsn,
+          timeline: facts.timeline,
+          startWal: facts.startWal,
+          stopWal: facts.stopWal,
+          database: facts.database,
+          serverVersionNum: server.versionNum,
+          systemIdentifier: server.systemIdentifier,
+          log: log.toString(),
+        },
+      }),
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.add(`failed: ${message}`);
     if (paths) await removeUnderRoot(root, paths.partialDir).catch(() => {});
-    await db().backup.update({
-      where: { id: backupId },
-      data: { status: "failed", error: message, finishedAt: new Date(), log: log.toString() },
-    });
+    await retryWhileCatalogDown(() =>
+      db().backup.update({
+        where: { id: backupId },
+        data: { status: "failed", error: message, finishedAt: new Date(), log: log.toString() },
+      }),
+    );
   } finally {
     clearInterval(heartbeat);
   }
