@@ -47,16 +47,6 @@ const monitoringQueries = Object.values(replicationSql).filter(
 );
 
 /**
- * Found by this file: PostgreSQL 13 already names pg_stat_wal_receiver's position flushed_lsn
- * (received_lsn is 12's name), so walReceiverQuery's 13 variant fails and every 13 standby reads
- * as unreachable. 13 waits for that fix in lib/pg/replication-sql.ts; the skip lifts with it.
- */
-const awaitsFix = (major: number) =>
-  major === 13 && sqlFor(replicationSql.walReceiverQuery, 130000).includes("received_lsn");
-
-const tested = PG_MAJORS.filter((major) => !awaitsFix(major));
-
-/**
  * Pairs being started, by major. While one major is tested the next one is already being
  * created (initdb and the copy are most of the time), so at most two pairs run at once.
  */
@@ -82,7 +72,7 @@ afterAll(async () => {
 });
 
 for (const major of PG_MAJORS) {
-  describe.skipIf(awaitsFix(major))(`PostgreSQL ${major}`, () => {
+  describe(`PostgreSQL ${major}`, () => {
     let pair: ReplicaPair;
     let clusterId: string | undefined;
     let fleet: SamplerFleet | undefined;
@@ -111,7 +101,7 @@ for (const major of PG_MAJORS) {
 
     beforeAll(async () => {
       pair = await startPair(major);
-      const next = tested[tested.indexOf(major) + 1];
+      const next = PG_MAJORS[PG_MAJORS.indexOf(major) + 1];
       if (next) void startPair(next);
       // A finished segment, so the archiver has something to count.
       await superuserQuery(pair, pair.primary, "select pg_switch_wal()");

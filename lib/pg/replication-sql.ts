@@ -146,14 +146,12 @@ export interface StandbyPositionRow {
   pause_state: string;
 }
 
-/** 13 calls the position received_lsn; 14 renamed it flushed_lsn and added written_lsn. */
+/** 13 renamed received_lsn (12's name) to flushed_lsn and added written_lsn. */
 export const walReceiverQuery: VersionedQuery = {
   name: "wal_receiver",
   scope: "standby",
   variants: {
-    130000: `/* walden */ select status, received_tli, received_lsn::text as flushed_lsn, latest_end_lsn::text as latest_end_lsn,
-      last_msg_receipt_time, sender_host, sender_port, slot_name from pg_stat_wal_receiver`,
-    140000: `/* walden */ select status, received_tli, flushed_lsn::text as flushed_lsn, latest_end_lsn::text as latest_end_lsn,
+    130000: `/* walden */ select status, received_tli, flushed_lsn::text as flushed_lsn, latest_end_lsn::text as latest_end_lsn,
       last_msg_receipt_time, sender_host, sender_port, slot_name from pg_stat_wal_receiver`,
   },
 };

@@ -14,8 +14,9 @@ describe("sqlFor picks the variant for the server's major", () => {
     expect(sqlFor(standbyPositionQuery, 180001)).toContain("pg_get_wal_replay_pause_state()");
   });
 
-  it("reads received_lsn on 13 and flushed_lsn from 14", () => {
-    expect(sqlFor(walReceiverQuery, 130000)).toContain("received_lsn::text as flushed_lsn");
+  it("reads flushed_lsn from 13 on (received_lsn was 12's name)", () => {
+    expect(sqlFor(walReceiverQuery, 130000)).toContain("flushed_lsn::text as flushed_lsn");
+    expect(sqlFor(walReceiverQuery, 130000)).not.toContain("received_lsn");
     expect(sqlFor(walReceiverQuery, 150004)).toContain("flushed_lsn::text as flushed_lsn");
   });
 
