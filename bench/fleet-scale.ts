@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -235,8 +236,38 @@ interface Stage {
   stored: StoredSamples;
   /** Clusters with no new snapshot during the window. */
   silent: number;
+  /** % of one core: the worker(s), the three monitored servers, the catalog server. */
   cpuPercent: number;
+  serversCpuPercent: number;
+  catalogCpuPercent: number;
   rssMiB: number;
+}
+
+/** Linux's clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on every usual kernel). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU milliseconds used so far by the PostgreSQL servers of these data directories: each
+ * postmaster and its children (backends, walsenders, …), from /proc. The monitored servers share
+ * the machine with the worker, so where the CPU goes tells which one limits the fleet.
+ */
+async function serversCpuMs(dataDirs: string[]): Promise<number> {
+  const postmasters = new Set<number>();
+  for (const dir of dataDirs) {
+    const pidFile = await fs.readFile(path.join(dir, "postmaster.pid"), "utf8").catch(() => "");
+    const pid = Number(pidFile.split("\n")[0]);
+    if (pid > 0) postmasters.add(pid);
+  }
+  let ticks = 0;
+  for (const entry of await fs.readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // Fields after the command name (which may hold spaces), from field 3 (state) on.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const [pid, ppid] = [Number(entry), Number(fields[1])];
+    if (postmasters.has(pid) || postmasters.has(ppid)) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks / CLOCK_TICKS) * 1000;
 }
 
 const p99 = (values: readonly number[]) => {
@@ -246,16 +277,27 @@ const p99 = (values: readonly number[]) => {
 
 /** Lets the watch run for a window over the fleet's workers; returns what it saw. */
 async function measureWindow(
+  bench: Bench,
   catalog: pg.Client,
   workers: WorkerProcess[],
   windowMs: number,
 ): Promise<{ window: Omit<Stage, "nodes" | "clusters">; seen: Map<string, Seen> }> {
+  const { cluster } = bench.sandbox;
+  const monitored = [cluster.primary.dataDir, ...cluster.standbys.map((standby) => standby.dataDir)];
   const watch = new SnapshotWatch(catalog, FLEET_SETTINGS.intervalMs);
   const from = new Date();
   await watch.start(FLEET_SETTINGS.pollMs);
   const before = new Map(workers.map((worker) => [worker.ownerId, worker.latest()!]));
   const sampledBefore = new Map([...watch.seen].map(([id, seen]) => [id, seen.sampledAt]));
+  const start = now();
+  const [serversBefore, catalogBefore] = [
+    await serversCpuMs(monitored),
+    await serversCpuMs([bench.sandbox.catalog.dataDir]),
+  ];
   await sleep(windowMs);
+  const serversUsed = (await serversCpuMs(monitored)) - serversBefore;
+  const catalogUsed = (await serversCpuMs([bench.sandbox.catalog.dataDir])) - catalogBefore;
+  const elapsed = now() - start;
   await watch.stop();
   const to = new Date();
   const after = workers.map((worker) => ({ first: before.get(worker.ownerId)!, last: worker.latest()! }));
@@ -269,6 +311,8 @@ async function measureWindow(
     stored: await storedSamples(catalog, from, to, FLEET_SETTINGS.intervalMs),
     silent,
     cpuPercent,
+    serversCpuPercent: (serversUsed / elapsed) * 100,
+    catalogCpuPercent: (catalogUsed / elapsed) * 100,
     rssMiB: after.reduce((sum, { last }) => sum + last.rssMiB, 0),
   };
   return { window, seen: watch.seen };
@@ -285,6 +329,29 @@ async function waitForOwners(workers: WorkerProcess[], clusters: number, timeout
   );
 }
 
+/**
+ * Warm-up: connections opened, first ticks (and their one-off spread) done. Then every cluster
+ * must have a snapshot from after the warm-up, so no delay in the window is measured from a
+ * snapshot of a previous fleet.
+ */
+async function warmUp(catalog: pg.Client): Promise<void> {
+  await sleep(FLEET_SETTINGS.warmupMs);
+  const since = new Date();
+  await pollUntil(
+    "a snapshot of every cluster from this fleet",
+    async () => {
+      const { rows } = await catalog.query<{ behind: number }>(
+        `select count(*)::int as behind from clusters c
+           left join cluster_snapshots s on s.cluster_id = c.id
+          where s.sampled_at is null or s.sampled_at < $1`,
+        [since],
+      );
+      return rows[0]!.behind === 0;
+    },
+    { since: now(), intervalMs: 100, timeoutMs: 60_000 },
+  );
+}
+
 const passes = (stage: Stage) => stage.delay.p99 <= FLEET_SETTINGS.delayGoalMs && stage.silent === 0;
 
 async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Promise<Stage> {
@@ -293,8 +360,8 @@ async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Pr
   const worker = spawnWorker("walden-bench-fleet-1");
   try {
     await waitForOwners([worker], clusters, 60_000);
-    await sleep(FLEET_SETTINGS.warmupMs);
-    const { window } = await measureWindow(catalog, [worker], FLEET_SETTINGS.windowMs);
+    await warmUp(catalog);
+    const { window } = await measureWindow(bench, catalog, [worker], FLEET_SETTINGS.windowMs);
     return { nodes: registered, clusters, ...window };
   } finally {
     await worker.stop();
@@ -324,6 +391,7 @@ interface Takeover {
 }
 
 async function measureSplitAndKill(
+  bench: Bench,
   catalog: pg.Client,
   nodes: number,
   progress: (line: string) => void,
@@ -333,8 +401,8 @@ async function measureSplitAndKill(
   try {
     const splitMs = await waitForOwners(workers, clusters, 60_000);
     progress(`two workers own all ${clusters} clusters between them after ${fmt(splitMs / 1000, 1)} s`);
-    await sleep(FLEET_SETTINGS.warmupMs);
-    const { window, seen } = await measureWindow(catalog, workers, FLEET_SETTINGS.splitWindowMs);
+    await warmUp(catalog);
+    const { window, seen } = await measureWindow(bench, catalog, workers, FLEET_SETTINGS.splitWindowMs);
     const [a, b] = workers.map((worker) => new Set(worker.latest()!.owned));
     const holders = await lockHolders(catalog);
     const owners = [...seen.values()].map((snapshot) => snapshot.ownerId);
@@ -441,7 +509,8 @@ export async function runFleetScale(bench: Bench, progress: (line: string) => vo
       stages.push(stage);
       progress(
         `${stage.nodes} nodes: sample delay p50 ${fmt(stage.delay.p50, 0)} ms, p99 ${fmt(stage.delay.p99, 0)} ms; ` +
-          `worker CPU ${fmt(stage.cpuPercent, 0)} % of a core`,
+          `CPU (% of a core): worker ${fmt(stage.cpuPercent, 0)}, monitored servers ` +
+          `${fmt(stage.serversCpuPercent, 0)}, catalog ${fmt(stage.catalogCpuPercent, 0)}`,
       );
       if (!passes(stage)) break;
     }
@@ -450,7 +519,7 @@ export async function runFleetScale(bench: Bench, progress: (line: string) => vo
 
     progress(`two workers on ${largest.nodes} nodes`);
     const nodes = await resizeFleet(bench, largest.nodes);
-    const { split, takeover } = await measureSplitAndKill(catalog, nodes, progress);
+    const { split, takeover } = await measureSplitAndKill(bench, catalog, nodes, progress);
     printSplit(split, takeover);
     return summaryRows(stages, largest, split, takeover);
   } finally {
@@ -471,7 +540,9 @@ function printStages(stages: Stage[]): void {
         "delay max ms",
         "silent",
         "interval p99 ms",
-        "CPU % core",
+        "worker CPU %",
+        "servers CPU %",
+        "catalog CPU %",
         "RSS MiB",
         `p99 ≤ ${FLEET_SETTINGS.delayGoalMs} ms`,
       ],
@@ -485,6 +556,8 @@ function printStages(stages: Stage[]): void {
         String(stage.silent),
         fmt(stage.stored.gapP99, 0),
         fmt(stage.cpuPercent, 0),
+        fmt(stage.serversCpuPercent, 0),
+        fmt(stage.catalogCpuPercent, 0),
         fmt(stage.rssMiB, 0),
         passes(stage) ? "yes" : "NO",
       ]),
@@ -493,7 +566,8 @@ function printStages(stages: Stage[]): void {
   console.log(
     "sample delay: when a cluster's new snapshot is first seen in the catalog (polled every " +
       `${FLEET_SETTINGS.pollMs} ms) minus when that tick was due (the previous sampledAt + the interval); ` +
-      "silent: clusters with no new snapshot in the window; interval: gap between stored samples of one standby",
+      "silent: clusters with no new snapshot in the window; interval: gap between stored samples of one standby; " +
+      "CPU: % of one core, the worker, the three monitored sandbox servers and the catalog (all on this machine)",
   );
 }
 
