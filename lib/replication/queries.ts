@@ -84,7 +84,9 @@ export async function getLagSeries(clusterId: string, query: LagQuery, now = new
   if (!standby || !standbys.includes(standby)) {
     throw new AppError(
       "unprocessable_entity",
-      `No standby named "${query.standby}" in this cluster; it has: ${standbys.join(", ") || "none"}`,
+      standbys.length === 0
+        ? "This cluster has no standby registered, so it has no replication lag to show"
+        : `No standby named "${query.standby}" in this cluster; it has: ${standbys.join(", ")}`,
       {
         field: "standby",
       },
