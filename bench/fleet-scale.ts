@@ -601,6 +601,8 @@ function printSplit(split: Split, takeover: Takeover): void {
 
 function summaryRows(stages: Stage[], largest: Stage, split: Split, takeover: Takeover): string[][] {
   const smallest = stages[0]!;
+  // Growth from the smallest fleet to the largest one tried (passing or not).
+  const biggest = stages.at(-1)!;
   const tried = stages.map((stage) => stage.nodes).join(", ");
   return [
     [
@@ -619,17 +621,17 @@ function summaryRows(stages: Stage[], largest: Stage, split: Split, takeover: Ta
     ],
     [
       `fleet: sample delay p99 (ms)`,
-      fmt(largest.delay.p99, 0),
+      fmt(biggest.delay.p99, 0),
       fmt(smallest.delay.p99, 0),
-      ratio(largest.delay.p99, smallest.delay.p99, 2),
-      `${largest.nodes} vs ${smallest.nodes} nodes`,
+      ratio(biggest.delay.p99, smallest.delay.p99, 2),
+      `${biggest.nodes} vs ${smallest.nodes} nodes`,
     ],
     [
       `fleet: worker CPU per 100 nodes (% of a core)`,
-      fmt((largest.cpuPercent * 100) / largest.nodes, 2),
+      fmt((biggest.cpuPercent * 100) / biggest.nodes, 2),
       fmt((smallest.cpuPercent * 100) / smallest.nodes, 2),
-      ratio(largest.cpuPercent / largest.nodes, smallest.cpuPercent / smallest.nodes, 2),
-      `${largest.nodes} vs ${smallest.nodes} nodes`,
+      ratio(biggest.cpuPercent / biggest.nodes, smallest.cpuPercent / smallest.nodes, 2),
+      `${biggest.nodes} vs ${smallest.nodes} nodes`,
     ],
     [
       `fleet: two workers' clusters (each)`,
