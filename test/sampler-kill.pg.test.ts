@@ -6,16 +6,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
+import { SamplerFleet } from "@/lib/jobs/sampler";
 import { getReplicationSnapshot, type ReplicationView } from "@/lib/replication/queries";
 import { clusterStatus } from "@/lib/replication/snapshot";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import type { SamplerChildReport } from "./run-sampler-child";
 
 // kill -9 a worker while it samples (issue 7): real worker processes (the samplers only, see
-// run-sampler-child.ts) over the test sandbox, each cluster registered twice. The survivor must
+// run-sampler-child.ts) over the test sandbox's cluster, registered twice. The survivor must
 // own and sample the dead worker's clusters within 5 s, no cluster may ever have two samplers,
 // and the API's snapshot must show the gap: its sampledAt stops, and with nobody left to take
-// over, it turns stale (status "unknown") until a worker comes back. About 35 s.
+// over, it turns stale (status "unknown") until a worker comes back. And a worker started after
+// another gets its share of the fleet. About 45 s.
 
 const sandbox = inject("sandbox");
 const actor: Actor = {
@@ -238,5 +240,41 @@ describe("a sampling worker killed with SIGKILL", () => {
     expect(views.map((view) => view!.stale)).toEqual([false, false]);
     expect(views.map((view) => clusterStatus(view))).not.toContain("unknown");
     expect(overlaps).toEqual([]);
+    await c.kill();
+  });
+});
+
+describe("a worker started after another", () => {
+  it("gets its share of the clusters once the count of workers has settled, handed over without overlap", async () => {
+    const databaseUrl = inject("databaseUrl");
+    const first = new SamplerFleet(databaseUrl, "share-first", () => {});
+    const second = new SamplerFleet(databaseUrl, "share-second", () => {});
+    try {
+      first.start();
+      const total = await db().cluster.count();
+      await until(
+        "the first worker to own every cluster",
+        async () => first.ownedClusterIds.length === total,
+        10_000,
+      );
+      second.start();
+      const startedAt = Date.now();
+      const seenOverlaps: string[] = [];
+      await until(
+        "the second worker's share",
+        async () => {
+          const mine = new Set(second.ownedClusterIds);
+          seenOverlaps.push(...first.ownedClusterIds.filter((id) => mine.has(id)));
+          return mine.size >= Math.floor(total / 2) && mine.size + first.ownedClusterIds.length === total;
+        },
+        20_000,
+      );
+      // Not before the count of workers has held for 10 s: a restarting worker must not make clusters flap.
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(9_000);
+      expect(first.ownedClusterIds.length).toBe(Math.ceil(total / 2));
+      expect(seenOverlaps).toEqual([]);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
   });
 });
