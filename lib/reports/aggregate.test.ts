@@ -7,6 +7,7 @@ import {
   fleetReport,
   kindReport,
   lagReport,
+  summarizeRollups,
   monthEndWindow,
   monthRange,
   percentile,
@@ -338,7 +339,7 @@ describe("replication lag per standby", () => {
       { ...minute("s2", 0, 5, 60), resolution: "1h" },
       { ...minute("s2", 60, 5, 10), resolution: "1h" },
     ];
-    const [s1, s2] = lagReport(rows);
+    const [s1, s2] = lagReport(summarizeRollups(rows));
     expect(s1?.standby).toBe("s1");
     expect(s1?.resolution).toBe("1m");
     expect(s1?.buckets).toBe(5);
@@ -455,7 +456,7 @@ describe("cluster and fleet", () => {
       lastSuccessBefore: null,
       schedules: [],
       drills: [],
-      rollups: [],
+      lag: [],
       alerts: [],
       window: null,
       windowError: null,

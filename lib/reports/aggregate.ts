@@ -60,6 +60,24 @@ export interface RollupRow {
   replaySecondsMax: number | null;
 }
 
+/**
+ * A month of one standby's rollups at one resolution, summed up. The catalog computes it in SQL
+ * (lib/reports/monthly.ts: a month of minute rollups is 43,200 rows per standby);
+ * summarizeRollups is the same computation over rows, the reference the tests pin.
+ */
+export interface LagSummary {
+  standby: string;
+  resolution: string;
+  buckets: number;
+  /** Linear-interpolation percentiles (percentile_cont) of the per-bucket average lag. */
+  replayBytesP50: number | null;
+  replayBytesP95: number | null;
+  replayBytesMax: number | null;
+  replaySecondsMax: number | null;
+  /** Buckets whose largest sample was over the threshold. */
+  bucketsOver: number;
+}
+
 export interface AlertRow {
   severity: string;
   kind: string;
@@ -94,8 +112,8 @@ export interface ClusterInput {
   schedules: ScheduleRow[];
   /** Restores with purpose "drill" created in the month. */
   drills: DrillRow[];
-  /** Replication rollups whose bucket falls in the month (1m and/or 1h). */
-  rollups: RollupRow[];
+  /** The month's replication rollups (1m and/or 1h) per standby and resolution. */
+  lag: LagSummary[];
   /** Alerts that fired in the month. */
   alerts: AlertRow[];
   window: StoredWindowInput | null;
@@ -410,39 +428,61 @@ export interface StandbyLagReport {
   minutesOverIsUpperBound: boolean;
 }
 
-export function lagReport(
+export function summarizeRollups(
   rollups: readonly RollupRow[],
   thresholdBytes = LAG_THRESHOLD_BYTES,
-): StandbyLagReport[] {
-  const byStandby = new Map<string, RollupRow[]>();
+): LagSummary[] {
+  const groups = new Map<string, RollupRow[]>();
   for (const row of rollups) {
-    const list = byStandby.get(row.standby) ?? [];
-    list.push(row);
-    byStandby.set(row.standby, list);
+    const key = JSON.stringify([row.standby, row.resolution]);
+    groups.set(key, [...(groups.get(key) ?? []), row]);
   }
-  return [...byStandby.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([standby, rows]) => {
-      const minute = rows.filter((r) => r.resolution === "1m");
-      const resolution = minute.length ? "1m" : "1h";
-      const used = minute.length ? minute : rows.filter((r) => r.resolution === "1h");
-      const avgs = used.flatMap((r) => (r.replayBytesAvg === null ? [] : [r.replayBytesAvg]));
-      const maxes = used.flatMap((r) => (r.replayBytesMax === null ? [] : [r.replayBytesMax]));
-      const seconds = used.flatMap((r) => (r.replaySecondsMax === null ? [] : [r.replaySecondsMax]));
-      const over = maxes.filter((m) => m > thresholdBytes).length;
-      return {
+  return [...groups.values()].map((rows) => {
+    const avgs = rows.flatMap((r) => (r.replayBytesAvg === null ? [] : [r.replayBytesAvg]));
+    const maxes = rows.flatMap((r) => (r.replayBytesMax === null ? [] : [r.replayBytesMax]));
+    const seconds = rows.flatMap((r) => (r.replaySecondsMax === null ? [] : [r.replaySecondsMax]));
+    return {
+      standby: rows[0]!.standby,
+      resolution: rows[0]!.resolution,
+      buckets: rows.length,
+      replayBytesP50: median(avgs),
+      replayBytesP95: percentile(avgs, 0.95),
+      replayBytesMax: max(maxes),
+      replaySecondsMax: max(seconds),
+      bucketsOver: maxes.filter((m) => m > thresholdBytes).length,
+    };
+  });
+}
+
+/** Per standby: the minute summary when minute rollups cover the month, else the hour one. */
+export function lagReport(
+  summaries: readonly LagSummary[],
+  thresholdBytes = LAG_THRESHOLD_BYTES,
+): StandbyLagReport[] {
+  const standbys = [...new Set(summaries.map((summary) => summary.standby))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  return standbys.flatMap((standby) => {
+    const of = (resolution: string) =>
+      summaries.find((s) => s.standby === standby && s.resolution === resolution && s.buckets > 0);
+    const used = of("1m") ?? of("1h");
+    if (!used) return [];
+    const minutes = used.resolution === "1m";
+    return [
+      {
         standby,
-        resolution,
-        buckets: used.length,
-        replayBytesP50: median(avgs),
-        replayBytesP95: percentile(avgs, 0.95),
-        replayBytesMax: max(maxes),
-        replaySecondsMax: max(seconds),
+        resolution: used.resolution,
+        buckets: used.buckets,
+        replayBytesP50: used.replayBytesP50,
+        replayBytesP95: used.replayBytesP95,
+        replayBytesMax: used.replayBytesMax,
+        replaySecondsMax: used.replaySecondsMax,
         thresholdBytes,
-        minutesOverThreshold: resolution === "1m" ? over : over * 60,
-        minutesOverIsUpperBound: resolution !== "1m",
-      };
-    });
+        minutesOverThreshold: minutes ? used.bucketsOver : used.bucketsOver * 60,
+        minutesOverIsUpperBound: !minutes,
+      },
+    ];
+  });
 }
 
 export interface AlertReport {
@@ -646,7 +686,7 @@ export function clusterReport(input: ClusterInput, range: MonthRange, now: Date)
     restorableWindow: monthEndWindow(input.window, range, now),
     verification: verificationReport(input.backups),
     drills: drillReport(input.drills, input.rtoTargetSeconds),
-    replication: lagReport(input.rollups),
+    replication: lagReport(input.lag),
     alerts: alertReport(input.alerts),
     threeTwoOne: threeTwoOneReport(input.backups, input),
   };

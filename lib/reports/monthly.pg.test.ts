@@ -203,6 +203,9 @@ describe("the monthly report of a finished month", () => {
       replayBytesMax: 80 * MiB,
     });
     expect(lag?.replayBytesP50).toBe(45 * MiB); // (30 + 60) / 2
+    // computed by the catalog (percentile_cont), as summarizeRollups does: rank 3 × 0.95 = 2.85
+    expect(lag?.replayBytesP95).toBeCloseTo(77 * MiB, 3); // 60 + 0.85 × (80 − 60)
+    expect(lag?.replaySecondsMax).toBe(3);
     expect(lag?.minutesOverThreshold).toBe(2); // 60 and 80 MiB are over 50 MiB
 
     expect(cluster.walContinuity.coveredRatio).toBeNull(); // the archive was never scanned

@@ -6,12 +6,14 @@ import type { RestoreWindow } from "@/lib/wal/restore-window";
 import {
   clusterReport,
   fleetReport,
+  LAG_THRESHOLD_BYTES,
   monthRange,
   previousMonth,
   type BackupRow,
   type ClusterInput,
   type ClusterReport,
   type FleetReport,
+  type LagSummary,
   type MonthRange,
   type StoredWindowInput,
 } from "./aggregate";
@@ -109,50 +111,76 @@ type ClusterMeta = Pick<
   | "secondaryOffsite"
 >;
 
+/**
+ * summarizeRollups (lib/reports/aggregate.ts) done by the catalog: a month of minute rollups is
+ * 43,200 rows per standby, too many to carry into Node for a fleet's report.
+ */
+async function lagSummaries(clusterId: string, range: MonthRange): Promise<LagSummary[]> {
+  const rows = await db().$queryRaw<
+    {
+      standby: string;
+      resolution: string;
+      buckets: bigint;
+      p50: number | null;
+      p95: number | null;
+      max_bytes: bigint | null;
+      max_seconds: number | null;
+      over: bigint;
+    }[]
+  >`
+    select standby, resolution, count(*) as buckets,
+      percentile_cont(0.5) within group (order by replay_bytes_avg) as p50,
+      percentile_cont(0.95) within group (order by replay_bytes_avg) as p95,
+      max(replay_bytes_max) as max_bytes, max(replay_seconds_max) as max_seconds,
+      count(*) filter (where replay_bytes_max > ${LAG_THRESHOLD_BYTES}) as over
+    from replication_rollups
+    where cluster_id = ${clusterId}::uuid and bucket >= ${range.start} and bucket < ${range.end}
+    group by standby, resolution`;
+  return rows.map((row) => ({
+    standby: row.standby,
+    resolution: row.resolution,
+    buckets: Number(row.buckets),
+    replayBytesP50: row.p50,
+    replayBytesP95: row.p95,
+    replayBytesMax: row.max_bytes === null ? null : Number(row.max_bytes),
+    replaySecondsMax: row.max_seconds,
+    bucketsOver: Number(row.over),
+  }));
+}
+
 /** Every row the report of one cluster for one month is computed from. */
 export async function loadClusterInput(cluster: ClusterMeta, range: MonthRange): Promise<ClusterInput> {
   const clusterId = cluster.id;
   const within = { gte: range.start, lt: range.end };
-  const [backups, previousBackups, lastBefore, schedules, drills, rollups, alerts, window] =
-    await Promise.all([
-      loadBackups(clusterId, range),
-      loadBackups(clusterId, monthRange(previousMonth(range.month))),
-      db().backup.findFirst({
-        where: {
-          clusterId,
-          kind: "physical",
-          status: { in: ["succeeded", "expired"] },
-          finishedAt: { lt: range.start },
-        },
-        orderBy: { finishedAt: "desc" },
-        select: { finishedAt: true },
-      }),
-      db().backupSchedule.findMany({
-        where: { clusterId },
-        select: { kind: true, cron: true, timezone: true, enabled: true, createdAt: true },
-      }),
-      db().restore.findMany({
-        where: { clusterId, purpose: "drill", createdAt: within },
-        select: { id: true, status: true, createdAt: true, rtoMs: true },
-        orderBy: { createdAt: "asc" },
-      }),
-      db().replicationRollup.findMany({
-        where: { clusterId, bucket: within },
-        select: {
-          standby: true,
-          resolution: true,
-          bucket: true,
-          replayBytesAvg: true,
-          replayBytesMax: true,
-          replaySecondsMax: true,
-        },
-      }),
-      db().alert.findMany({
-        where: { clusterId, startedAt: within },
-        select: { severity: true, kind: true, startedAt: true, resolvedAt: true },
-      }),
-      db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
-    ]);
+  const [backups, previousBackups, lastBefore, schedules, drills, lag, alerts, window] = await Promise.all([
+    loadBackups(clusterId, range),
+    loadBackups(clusterId, monthRange(previousMonth(range.month))),
+    db().backup.findFirst({
+      where: {
+        clusterId,
+        kind: "physical",
+        status: { in: ["succeeded", "expired"] },
+        finishedAt: { lt: range.start },
+      },
+      orderBy: { finishedAt: "desc" },
+      select: { finishedAt: true },
+    }),
+    db().backupSchedule.findMany({
+      where: { clusterId },
+      select: { kind: true, cron: true, timezone: true, enabled: true, createdAt: true },
+    }),
+    db().restore.findMany({
+      where: { clusterId, purpose: "drill", createdAt: within },
+      select: { id: true, status: true, createdAt: true, rtoMs: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    lagSummaries(clusterId, range),
+    db().alert.findMany({
+      where: { clusterId, startedAt: within },
+      select: { severity: true, kind: true, startedAt: true, resolvedAt: true },
+    }),
+    db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
+  ]);
   return {
     ...cluster,
     backups,
@@ -160,10 +188,7 @@ export async function loadClusterInput(cluster: ClusterMeta, range: MonthRange):
     lastSuccessBefore: lastBefore?.finishedAt ?? null,
     schedules,
     drills,
-    rollups: rollups.map((r) => ({
-      ...r,
-      replayBytesMax: r.replayBytesMax === null ? null : Number(r.replayBytesMax),
-    })),
+    lag,
     alerts: alerts.flatMap((a) => (a.startedAt ? [{ ...a, startedAt: a.startedAt }] : [])),
     window: toStoredWindow(window),
     windowError: window?.error ?? null,
