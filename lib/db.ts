@@ -21,6 +21,8 @@ export async function disconnectDb(): Promise<void> {
   globalForPrisma.prisma = undefined;
 }
 
+// Server shutting down, restarting or starting up (57P01-57P03), or a connection failure (class 08).
+const LOST_SQLSTATE = /^(57P0[1-3]|08)/;
 // Prisma's codes for a catalog it cannot reach, lost mid-query, or has no free connection to.
 const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const UNAVAILABLE_KINDS = new Set([
@@ -44,12 +46,10 @@ export function isCatalogUnavailable(error: unknown): boolean {
   if (UNAVAILABLE_CODES.has(code ?? errorCode ?? "")) return true;
   const cause = meta?.driverAdapterError?.cause;
   if (UNAVAILABLE_KINDS.has(cause?.kind ?? "")) return true;
-  // Shutting down or starting up (57P0x), or a connection failure reported by the server (08xxx).
-  if (cause?.kind === "postgres" && /^(57P0|08)/.test(cause.code ?? "")) return true;
+  if (cause?.kind === "postgres" && LOST_SQLSTATE.test(cause.code ?? "")) return true;
   return /Connection terminated|Can't reach database server/i.test(error.message);
 }
 
-const LOST_SQLSTATE = /^(57P0[1-3]|08)/;
 const LOST_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
 
 /** A database connection refused or lost (server down, restarting, network), from Prisma or pg. */
