@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as restoresRoute from "@/app/api/v1/restores/route";
@@ -289,7 +288,8 @@ describe("stopping a restore", () => {
 
   it("a worker killed with SIGKILL mid-restore leaves the restore failed and its instance cleaned up", async () => {
     const id = await queuedLatest();
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["test/run-restore-child.ts", id], {
+    // node itself, not the tsx CLI: SIGKILL to the CLI would leave its node child running.
+    const child = spawn(process.execPath, ["--import", "tsx", "test/run-restore-child.ts", id], {
       env: process.env,
       stdio: "ignore",
     });
