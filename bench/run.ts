@@ -8,6 +8,9 @@
 //   replication (about 3 minutes):
 //   1. change → API latency (latency.ts)       2. primary server time per sample (server-time.ts)
 //   3. worker CPU per node, 3 vs 102 nodes, and freshness under that load (worker-cpu.ts)
+//   fleet (1.5-4 minutes; fleet-scale.ts): sampler worker processes on 100, 200, 300… nodes (copies
+//   of the sandbox cluster; max_connections raised on the sandbox): p99 sample delay at a 1 s
+//   interval per fleet size, two workers splitting the fleet, takeover after kill -9 of one
 //   backups (about 3 minutes; plus about 1 the first time, for pgbench -i, and up to 2 waiting
 //   for the machine's load average to fall below 1.5; backups.ts):
 //   4. Walden's physical / logical backup vs raw pg_basebackup / pg_dump, same argv, alternated
@@ -45,6 +48,7 @@ import {
   type PairedRuns,
 } from "./backups";
 import { apiSummaryRows, measureApi, printApi } from "./api";
+import { runFleetScale } from "./fleet-scale";
 import { measureLagLatency, measurePauseLatency, type LagTrials, type PauseTrials } from "./latency";
 import {
   BENCH_RESTORE_PORTS,
@@ -160,6 +164,8 @@ const SETTINGS = {
  */
 const PART_RUNNERS: Record<string, (bench: Bench) => Promise<string[][]>> = {
   replication: async (bench) => replicationSummaryRows(await replication(bench)),
+  // After replication has stopped its in-process sampler, so that fleet's workers own everything.
+  fleet: (bench) => runFleetScale(bench, progress),
   backups: async (bench) => backupSummaryRows(await backups(bench)),
   pitr: async (bench) => pitrSummaryRows(await pitr(bench)),
   api: async (bench) => apiSummaryRows(await api(bench)),
