@@ -11,6 +11,7 @@ import { getReplicationSnapshot, type ReplicationView } from "@/lib/replication/
 import { clusterStatus } from "@/lib/replication/snapshot";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import type { SamplerChildReport } from "./run-sampler-child";
+import { sandboxNode } from "@/test/sandbox-cluster";
 
 // kill -9 a worker while it samples (issue 7): real worker processes (the samplers only, see
 // run-sampler-child.ts) over the test sandbox's cluster, registered twice. The survivor must
@@ -27,13 +28,6 @@ const actor: Actor = {
   role: "admin",
   label: "sampler kill test",
 };
-const node = (port: number) => ({
-  host: sandbox.cluster.primary.host,
-  port,
-  user: sandbox.cluster.primary.user,
-  password: sandbox.cluster.primary.password,
-  database: sandbox.cluster.primary.database,
-});
 const TAKEOVER_GOAL_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,8 +119,11 @@ beforeAll(async () => {
       actor,
       clusterCreateSchema.parse({
         name,
-        primary: node(sandbox.cluster.primary.port),
-        standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
+        primary: sandboxNode(sandbox.cluster.primary.port),
+        standbys: sandbox.cluster.standbys.map((standby) => ({
+          name: standby.name,
+          ...sandboxNode(standby.port),
+        })),
         archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
       }),
       {},

@@ -19,6 +19,18 @@ export function sandboxPrimary() {
   };
 }
 
+/** Any sandbox server (primary or standby, by port), reached with the primary's credentials. */
+export function sandboxNode(port: number) {
+  const { primary } = inject("sandbox").cluster;
+  return {
+    host: primary.host,
+    port,
+    user: primary.user,
+    password: primary.password,
+    database: primary.database,
+  };
+}
+
 export async function withSandboxPrimary<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(sandboxPrimary());
   await client.connect();

@@ -24,6 +24,7 @@ import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { defaultRules } from "@/lib/schemas/alerts";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { sandboxNode } from "@/test/sandbox-cluster";
 
 // An alert fires and resolves end to end: the real sampler watches the sandbox, replay is
 // paused on standby1 while the primary writes, and a local webhook receiver must get the
@@ -38,17 +39,10 @@ const actor: Actor = {
   role: "admin",
   label: "alerts test",
 };
-const node = (port: number) => ({
-  host: sandbox.cluster.primary.host,
-  port,
-  user: sandbox.cluster.primary.user,
-  password: sandbox.cluster.primary.password,
-  database: sandbox.cluster.primary.database,
-});
 const standbyPort = (name: string) => sandbox.cluster.standbys.find((standby) => standby.name === name)!.port;
 
 async function sql(port: number, text: string): Promise<void> {
-  const client = new pg.Client(node(port));
+  const client = new pg.Client(sandboxNode(port));
   await client.connect();
   try {
     await client.query(text);
@@ -121,8 +115,11 @@ beforeAll(async () => {
     actor,
     clusterCreateSchema.parse({
       name: clusterName,
-      primary: node(sandbox.cluster.primary.port),
-      standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
+      primary: sandboxNode(sandbox.cluster.primary.port),
+      standbys: sandbox.cluster.standbys.map((standby) => ({
+        name: standby.name,
+        ...sandboxNode(standby.port),
+      })),
       archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
     }),
     {},

@@ -8,6 +8,7 @@ import { getLagSeries, getReplicationSnapshot, type ReplicationView } from "@/li
 import { rollUpReplication } from "@/lib/replication/rollup";
 import { startSandbox, stopSandboxServer } from "@/lib/sandbox";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
+import { sandboxNode } from "@/test/sandbox-cluster";
 
 // The real sampler against the real sandbox: break replication on purpose and watch the
 // snapshot say so. Every test puts the sandbox back as it found it.
@@ -23,17 +24,10 @@ const actor: Actor = {
 };
 const MiB = 1024 * 1024;
 
-const node = (port: number) => ({
-  host: sandbox.cluster.primary.host,
-  port,
-  user: sandbox.cluster.primary.user,
-  password: sandbox.cluster.primary.password,
-  database: sandbox.cluster.primary.database,
-});
 const standbyPort = (name: string) => sandbox.cluster.standbys.find((standby) => standby.name === name)!.port;
 
 async function sql(port: number, text: string): Promise<pg.QueryResultRow[]> {
-  const client = new pg.Client(node(port));
+  const client = new pg.Client(sandboxNode(port));
   await client.connect();
   try {
     return (await client.query(text)).rows;
@@ -69,8 +63,11 @@ beforeAll(async () => {
     actor,
     clusterCreateSchema.parse({
       name: `sampled-${Date.now().toString(36)}`,
-      primary: node(sandbox.cluster.primary.port),
-      standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
+      primary: sandboxNode(sandbox.cluster.primary.port),
+      standbys: sandbox.cluster.standbys.map((standby) => ({
+        name: standby.name,
+        ...sandboxNode(standby.port),
+      })),
       archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
     }),
     {},

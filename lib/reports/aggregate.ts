@@ -408,17 +408,8 @@ export function drillReport(drills: readonly DrillRow[], rtoTargetSeconds: numbe
   };
 }
 
-export interface StandbyLagReport {
-  standby: string;
-  /** "1m" when minute rollups cover the month, else "1h" (minute rollups are kept 90 days). */
-  resolution: string;
-  buckets: number;
-  /** Percentiles of the per-bucket average lag. */
-  replayBytesP50: number | null;
-  replayBytesP95: number | null;
-  /** The largest lag sampled. */
-  replayBytesMax: number | null;
-  replaySecondsMax: number | null;
+/** A standby's month: its minute summary when minute rollups cover the month, else its hour one. */
+export interface StandbyLagReport extends Omit<LagSummary, "bucketsOver"> {
   thresholdBytes: number;
   /**
    * Minutes whose largest sample was over the threshold. From hour rollups this is an upper
@@ -454,7 +445,6 @@ export function summarizeRollups(
   });
 }
 
-/** Per standby: the minute summary when minute rollups cover the month, else the hour one. */
 export function lagReport(
   summaries: readonly LagSummary[],
   thresholdBytes = LAG_THRESHOLD_BYTES,
@@ -467,18 +457,13 @@ export function lagReport(
       summaries.find((s) => s.standby === standby && s.resolution === resolution && s.buckets > 0);
     const used = of("1m") ?? of("1h");
     if (!used) return [];
+    const { bucketsOver, ...summary } = used;
     const minutes = used.resolution === "1m";
     return [
       {
-        standby,
-        resolution: used.resolution,
-        buckets: used.buckets,
-        replayBytesP50: used.replayBytesP50,
-        replayBytesP95: used.replayBytesP95,
-        replayBytesMax: used.replayBytesMax,
-        replaySecondsMax: used.replaySecondsMax,
+        ...summary,
         thresholdBytes,
-        minutesOverThreshold: minutes ? used.bucketsOver : used.bucketsOver * 60,
+        minutesOverThreshold: minutes ? bucketsOver : bucketsOver * 60,
         minutesOverIsUpperBound: !minutes,
       },
     ];
