@@ -294,10 +294,16 @@ describe("stopping a restore", () => {
       stdio: "ignore",
     });
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    await waitForStep(id, "replay");
+    const paths = instancePaths(id);
+    // The child hangs once its restored server is up (test/run-restore-child.ts): kill it then.
+    const deadline = Date.now() + 60_000;
+    while ((await instancePid(paths)) === null) {
+      expect(Date.now(), "the restored server did not start").toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect((await db().restore.findUniqueOrThrow({ where: { id } })).status).toBe("running");
     child.kill("SIGKILL");
     await exited;
-    const paths = instancePaths(id);
     expect(await instancePid(paths)).not.toBeNull(); // the postmaster outlives the worker …
     expect(await reapStaleRestores(0)).toContain(id);
     const row = await db().restore.findUniqueOrThrow({ where: { id } });
