@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { db } from "@/lib/db";
 import { stopSandboxServer, startSandbox } from "@/lib/sandbox";
+import { LOCK_NAMESPACE } from "@/lib/jobs/sampler";
 import type { SamplerChildReport } from "../test/run-sampler-child";
 import { CLUSTER_PREFIX, deleteBenchClusters, registerSandboxCluster, type Bench } from "./setup";
 import { connect, fmt, heading, now, pollUntil, ratio, sleep, summarize, table } from "./support";
@@ -21,8 +22,6 @@ import { connect, fmt, heading, now, pollUntil, ratio, sleep, summarize, table }
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CHILD_SCRIPT = path.join(repoRoot, "test/run-sampler-child.ts");
 const FLEET_PREFIX = `${CLUSTER_PREFIX}fleet-`;
-/** lib/jobs/sampler.ts's advisory-lock namespace ("WALD"). */
-const LOCK_NAMESPACE = 0x57414c44;
 
 export const FLEET_SETTINGS = {
   /** Fleet sizes tried in turn (nodes; 3 per cluster, the bench's own cluster included). */

@@ -7,7 +7,7 @@ import pg from "pg";
 import { db } from "@/lib/db";
 import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/jobs/sampler";
 import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 import { prepareApiFleet } from "./api";
 import { createBenchToken, type Bench } from "./setup";
@@ -20,8 +20,6 @@ import { fmt, heading, now, ratio, sleep, summarize, table } from "./support";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
-/** lib/jobs/sampler.ts's advisory-lock namespace ("WALD"): holding a cluster's lock keeps samplers off it. */
-const SAMPLER_LOCK_NAMESPACE = 0x57414c44;
 const DAY_MS = 86_400_000;
 
 /** The part of autocannon's API used here (the package ships no types; @types/autocannon is not installed). */
@@ -160,7 +158,7 @@ async function emulateOtherWorkers(clusterIds: string[]): Promise<() => Promise<
   client.on("error", () => {});
   await client.connect();
   await client.query("select pg_advisory_lock($1, hashtext(id)) from unnest($2::text[]) id", [
-    SAMPLER_LOCK_NAMESPACE,
+    LOCK_NAMESPACE,
     clusterIds,
   ]);
   let stopped = false;

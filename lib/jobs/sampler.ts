@@ -12,7 +12,7 @@ import { ClusterTracker } from "@/lib/replication/tracker";
 // worker's clusters are taken over by the others within one refresh.
 
 /** Advisory-lock namespace ("WALD"), so our locks never collide with other users of the catalog. */
-const LOCK_NAMESPACE = 0x57414c44;
+export const LOCK_NAMESPACE = 0x57414c44;
 /**
  * A SIGKILLed worker's locks go with its catalog session at once (the kernel closes its socket),
  * so takeover waits for the survivors' next refresh: 1 s, so the orphans are sampled again
