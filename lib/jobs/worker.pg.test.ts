@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getHealth } from "@/lib/health";
 
@@ -9,7 +8,8 @@ describe("worker", () => {
     const before = await getHealth();
     expect(before.catalog).toBe("ok");
 
-    const worker = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/jobs/worker.ts"], {
+    // As `npm run worker` starts it: node itself gets the signal, with no tsx CLI relaying it.
+    const worker = spawn(process.execPath, ["--import", "tsx", "lib/jobs/worker.ts"], {
       env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
     });
