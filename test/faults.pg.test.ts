@@ -24,6 +24,7 @@ import { serverUser } from "@/lib/tools/server-user";
 import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster, takePhysicalBackup, withSandboxPrimary } from "@/test/sandbox-cluster";
+import { waitUntil } from "@/test/wait";
 
 // Faults a DBA meets for real (issue 7): a worker killed with SIGKILL mid-backup, the catalog
 // database restarting under a running worker, and a backup repository / WAL archive whose disk
@@ -55,20 +56,6 @@ async function registerCluster(name: string, options?: Parameters<typeof registe
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** Neither exited nor killed by a signal. */
 const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;

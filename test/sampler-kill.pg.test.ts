@@ -12,6 +12,7 @@ import { clusterStatus } from "@/lib/replication/snapshot";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import type { SamplerChildReport } from "./run-sampler-child";
 import { sandboxNode } from "@/test/sandbox-cluster";
+import { waitUntil } from "@/test/wait";
 
 // kill -9 a worker while it samples (issue 7): real worker processes (the samplers only, see
 // run-sampler-child.ts) over the test sandbox's cluster, registered twice. The survivor must
@@ -83,16 +84,6 @@ function spawnWorker(ownerId: string): Worker {
   return worker;
 }
 
-async function until<T>(description: string, check: () => Promise<T | null | false>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    await sleep(100);
-  }
-}
-
 const owns = (worker: Worker, ids: string[]) => ids.every((id) => worker.report()?.owned.includes(id));
 const snapshots = async (ids: string[]) =>
   Promise.all(ids.map(async (id) => (await getReplicationSnapshot(id)) as ReplicationView | null));
@@ -130,7 +121,7 @@ beforeAll(async () => {
     );
     clusterIds.push(cluster.id);
   }
-  await until("the workers to be up", async () => workers.every((worker) => worker.report()), 60_000);
+  await waitUntil("the workers to be up", async () => workers.every((worker) => worker.report()), 60_000);
 });
 
 afterAll(async () => {
@@ -142,8 +133,8 @@ afterAll(async () => {
 describe("a sampling worker killed with SIGKILL", () => {
   it("has its clusters taken over by the other worker within 5 s, never sampled by both", async () => {
     a.start();
-    await until("worker a to sample both clusters", async () => owns(a, clusterIds), 15_000);
-    await until(
+    await waitUntil("worker a to sample both clusters", async () => owns(a, clusterIds), 15_000);
+    await waitUntil(
       "fresh snapshots from worker a",
       () => freshFrom(clusterIds, a.ownerId, Date.now() - 2_000),
       10_000,
@@ -153,7 +144,7 @@ describe("a sampling worker killed with SIGKILL", () => {
     const catalog = new pg.Client({ connectionString: inject("databaseUrl") });
     await catalog.connect();
     try {
-      await until(
+      await waitUntil(
         "worker b's lock session",
         async () =>
           (
@@ -175,7 +166,7 @@ describe("a sampling worker killed with SIGKILL", () => {
     // While nobody samples them, the API serves the last sample: its sampledAt stands still.
     const before = await snapshots(clusterIds);
     const ages: number[] = [];
-    const takeoverMs = await until(
+    const takeoverMs = await waitUntil(
       "worker b to sample the orphaned clusters",
       async () => {
         // b's own word (its report comes every 250 ms) and the catalog's must both say so.
@@ -214,7 +205,7 @@ describe("a sampling worker killed with SIGKILL", () => {
   it("with no worker left, the snapshot turns stale (status unknown) until a worker comes back", async () => {
     await b.kill();
     const killedAt = Date.now();
-    const stale = await until(
+    const stale = await waitUntil(
       "the snapshot to turn stale",
       async () => {
         const [view] = await snapshots(clusterIds.slice(0, 1));
@@ -227,7 +218,7 @@ describe("a sampling worker killed with SIGKILL", () => {
 
     const startedAt = Date.now();
     c.start();
-    const recoveredMs = await until(
+    const recoveredMs = await waitUntil(
       "worker c to sample both clusters",
       async () => ((await freshFrom(clusterIds, c.ownerId, startedAt)) ? Date.now() - startedAt : null),
       10_000,
@@ -249,7 +240,7 @@ describe("a worker started after another", () => {
     try {
       first.start();
       const total = await db().cluster.count();
-      await until(
+      await waitUntil(
         "the first worker to own every cluster",
         async () => first.ownedClusterIds.length === total,
         10_000,
@@ -257,7 +248,7 @@ describe("a worker started after another", () => {
       second.start();
       const startedAt = Date.now();
       const seenOverlaps: string[] = [];
-      await until(
+      await waitUntil(
         "the second worker's share",
         async () => {
           const mine = new Set(second.ownedClusterIds);
