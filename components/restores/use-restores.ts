@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
-import { ApiError, apiFetch, type FieldIssue } from "@/lib/client/fetcher";
+import { apiFetch } from "@/lib/client/fetcher";
 import type { DrillScheduleView } from "@/lib/restore/drills";
 import type { RestoreView } from "@/lib/restore/queries";
 import type { LogicalRestoreRequest, TableRestoreRequest } from "@/lib/schemas/restore";
@@ -167,27 +167,6 @@ export function useSaveDrillSchedule(clusterId: string) {
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: restoreKeys.drills(clusterId) }),
   });
-}
-
-/**
- * Field problems of a refused request: a zod 422 carries them as `details`, a domain 422 as
- * `details.issues` (next to other facts, like the default table name in `details.newName`).
- */
-export function restoreIssues(error: unknown): FieldIssue[] {
-  if (!(error instanceof ApiError)) return [];
-  const details = error.details as unknown;
-  const list = Array.isArray(details)
-    ? details
-    : details && typeof details === "object" && Array.isArray((details as { issues?: unknown }).issues)
-      ? (details as { issues: unknown[] }).issues
-      : [];
-  return list.filter(
-    (issue): issue is FieldIssue =>
-      typeof issue === "object" &&
-      issue !== null &&
-      typeof (issue as FieldIssue).path === "string" &&
-      typeof (issue as FieldIssue).message === "string",
-  );
 }
 
 function subscribeToSeconds(onTick: () => void): () => void {

@@ -85,21 +85,26 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
   return data as T;
 }
 
-/** Field-level problems from a 422 (`[{path, message}]`) or a 409 (`{field}`), ready for setError(). */
+function isFieldIssue(issue: unknown): issue is FieldIssue {
+  return (
+    typeof issue === "object" &&
+    issue !== null &&
+    typeof (issue as FieldIssue).path === "string" &&
+    typeof (issue as FieldIssue).message === "string"
+  );
+}
+
+/**
+ * Field-level problems of a refused request, ready for setError(): the one reader of them. A zod
+ * 422 carries them as `details`, a domain 422 as `details.issues` (next to other facts, such as
+ * the restorable window), a 409 as `{field}`.
+ */
 export function fieldIssues(error: unknown): FieldIssue[] {
   if (!(error instanceof ApiError)) return [];
-  const { details } = error;
-  if (Array.isArray(details)) {
-    return details.filter(
-      (issue): issue is FieldIssue =>
-        typeof issue === "object" &&
-        issue !== null &&
-        typeof issue.path === "string" &&
-        typeof issue.message === "string",
-    );
-  }
-  const field = (details as { field?: unknown } | null | undefined)?.field;
-  return typeof field === "string" ? [{ path: field, message: error.message }] : [];
+  const details = error.details as { issues?: unknown; field?: unknown } | unknown[] | null | undefined;
+  if (Array.isArray(details)) return details.filter(isFieldIssue);
+  if (Array.isArray(details?.issues)) return details.issues.filter(isFieldIssue);
+  return typeof details?.field === "string" ? [{ path: details.field, message: error.message }] : [];
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,13 +1,12 @@
 "use client";
 
+import { CronScheduleForm } from "@/components/forms/cron-schedule-form";
 import Link from "next/link";
-import { useId, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useState } from "react";
 import { formatRto } from "@/components/restores/describe";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import {
   isRestoreActive,
-  restoreIssues,
   useDrills,
   useRunDrill,
   useSaveDrillSchedule,
@@ -18,21 +17,13 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, EmptyState } from "@/components/ui/card";
-import { describedBy, Field } from "@/components/ui/field";
 import { formatUtcSeconds } from "@/components/ui/format";
-import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { errorMessage } from "@/lib/client/fetcher";
 import { cronText } from "@/lib/schedules/preview";
 
 const HISTORY_SHOWN = 10;
-
-interface FormValues {
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-}
 
 function ScheduleForm({
   clusterId,
@@ -44,95 +35,15 @@ function ScheduleForm({
   onDone: () => void;
 }) {
   const save = useSaveDrillSchedule(clusterId);
-  const id = useId();
-  const fid = (name: keyof FormValues) => `${id}-${name}`;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<FormValues>({
-    defaultValues: { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled },
-  });
-  const busy = save.isPending;
-
-  const onSubmit = handleSubmit((values) => {
-    save.mutate(
-      { cron: values.cron.trim(), timezone: values.timezone.trim(), enabled: values.enabled },
-      {
-        onSuccess: onDone,
-        onError: (error) => {
-          for (const issue of restoreIssues(error)) {
-            const head = issue.path.split(".")[0];
-            const field = head === "cron" || head === "timezone" || head === "enabled" ? head : "root";
-            setError(field, { type: "server", message: issue.message });
-          }
-        },
-      },
-    );
-  });
-
   return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Edit the drill schedule"
-      className="space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
-    >
-      <div className="grid gap-3 sm:grid-cols-2">
-        <Field
-          id={fid("cron")}
-          label="Cron"
-          error={errors.cron?.message}
-          hint="min hour day month weekday, e.g. 0 5 * * 0 (Sundays 05:00)"
-        >
-          <Input
-            id={fid("cron")}
-            autoComplete="off"
-            spellCheck={false}
-            className="font-mono"
-            {...describedBy(fid("cron"), errors.cron?.message, true)}
-            {...register("cron", { validate: (value) => value.trim() !== "" || "is required" })}
-          />
-        </Field>
-        <Field
-          id={fid("timezone")}
-          label="Time zone"
-          error={errors.timezone?.message}
-          hint="An IANA name, e.g. UTC or Europe/Paris."
-        >
-          <Input
-            id={fid("timezone")}
-            autoComplete="off"
-            spellCheck={false}
-            {...describedBy(fid("timezone"), errors.timezone?.message, true)}
-            {...register("timezone", { validate: (value) => value.trim() !== "" || "is required" })}
-          />
-        </Field>
-      </div>
-      <label className="flex items-start gap-2 text-sm">
-        <input type="checkbox" className="mt-0.5 accent-emerald-700" {...register("enabled")} />
-        <span>
-          Enabled
-          <span className="block text-xs text-zinc-500">
-            A paused schedule never starts a drill; “Run drill now” still does.
-          </span>
-        </span>
-      </label>
-      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-      {save.isError && restoreIssues(save.error).length === 0 ? (
-        <Alert tone="error">{errorMessage(save.error)}</Alert>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" size="sm" disabled={busy}>
-          {busy ? <Spinner /> : null}
-          Save schedule
-        </Button>
-      </div>
-    </form>
+    <CronScheduleForm
+      ariaLabel="Edit the drill schedule"
+      defaults={{ cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }}
+      save={save}
+      onDone={onDone}
+      cronHint="min hour day month weekday, e.g. 0 5 * * 0 (Sundays 05:00)"
+      enabledHint="A paused schedule never starts a drill; “Run drill now” still does."
+    />
   );
 }
 

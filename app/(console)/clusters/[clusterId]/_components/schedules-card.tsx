@@ -1,15 +1,13 @@
 "use client";
 
-import { useId, useState } from "react";
-import { useForm } from "react-hook-form";
+import { CronScheduleForm } from "@/components/forms/cron-schedule-form";
+import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { describedBy, Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { Time } from "@/components/ui/time";
-import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
+import { errorMessage } from "@/lib/client/fetcher";
 import {
   useDeleteSchedule,
   useSaveSchedule,
@@ -22,12 +20,6 @@ const kinds: { kind: ScheduleKind; title: string }[] = [
   { kind: "physical", title: "Physical (pg_basebackup)" },
   { kind: "logical", title: "Logical (pg_dump)" },
 ];
-
-interface FormValues {
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-}
 
 /** The browser's IANA zone, the default for a new schedule (read on click, never during render on the server). */
 function browserTimeZone(): string {
@@ -58,95 +50,21 @@ function ScheduleForm({
   onDone: () => void;
 }) {
   const save = useSaveSchedule(clusterId, kind);
-  const id = useId();
-  const fid = (name: keyof FormValues) => `${id}-${name}`;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<FormValues>({
-    defaultValues: schedule
-      ? { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }
-      : { cron: "", timezone: browserTimeZone(), enabled: true },
-  });
-  const busy = save.isPending;
-
-  const onSubmit = handleSubmit((values) => {
-    save.mutate(
-      { cron: values.cron.trim(), timezone: values.timezone.trim(), enabled: values.enabled },
-      {
-        onSuccess: onDone,
-        onError: (error) => {
-          showServerFieldErrors(error, setError, ["cron", "timezone", "enabled"]);
-        },
-      },
-    );
-  });
-
   return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label={`Edit the ${kind} schedule`}
-      className="mt-3 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
-    >
-      <div className="grid gap-3 sm:grid-cols-2">
-        <Field
-          id={fid("cron")}
-          label="Cron"
-          error={errors.cron?.message}
-          hint="min hour day month weekday, e.g. 0 2 * * *"
-        >
-          <Input
-            id={fid("cron")}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="0 2 * * *"
-            className="font-mono"
-            {...describedBy(fid("cron"), errors.cron?.message, true)}
-            {...register("cron", { validate: (value) => value.trim() !== "" || "is required" })}
-          />
-        </Field>
-        <Field
-          id={fid("timezone")}
-          label="Time zone"
-          error={errors.timezone?.message}
-          hint="An IANA name, e.g. UTC or Europe/Paris."
-        >
-          <Input
-            id={fid("timezone")}
-            autoComplete="off"
-            spellCheck={false}
-            {...describedBy(fid("timezone"), errors.timezone?.message, true)}
-            {...register("timezone", { validate: (value) => value.trim() !== "" || "is required" })}
-          />
-        </Field>
-      </div>
-      <label className="flex items-start gap-2 text-sm">
-        <input type="checkbox" className="mt-0.5 accent-emerald-700" {...register("enabled")} />
-        <span>
-          Enabled
-          <span className="block text-xs text-zinc-500">
-            A paused schedule keeps its settings but never fires.
-          </span>
-        </span>
-      </label>
-      {errors.enabled?.message ? <p className="text-xs text-red-600">{errors.enabled.message}</p> : null}
-      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-      {save.isError && fieldIssues(save.error).length === 0 ? (
-        <Alert tone="error">{errorMessage(save.error)}</Alert>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" size="sm" disabled={busy}>
-          {busy ? <Spinner /> : null}
-          Save schedule
-        </Button>
-      </div>
-    </form>
+    <CronScheduleForm
+      ariaLabel={`Edit the ${kind} schedule`}
+      className="mt-3"
+      defaults={
+        schedule
+          ? { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }
+          : { cron: "", timezone: browserTimeZone(), enabled: true }
+      }
+      save={save}
+      onDone={onDone}
+      cronHint="min hour day month weekday, e.g. 0 2 * * *"
+      cronPlaceholder="0 2 * * *"
+      enabledHint="A paused schedule keeps its settings but never fires."
+    />
   );
 }
 

@@ -4,13 +4,13 @@ import { useRouter } from "next/navigation";
 import { useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { restoredName } from "@/components/restores/describe";
-import { restoreIssues, useRequestRestore, type RestoreView } from "@/components/restores/use-restores";
+import { useRequestRestore, type RestoreView } from "@/components/restores/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { ApiError, errorMessage } from "@/lib/client/fetcher";
+import { ApiError, errorMessage, fieldIssues } from "@/lib/client/fetcher";
 import { tableRestoreRequestSchema } from "@/lib/schemas/restore";
 import { isDatabaseVerification } from "./verification-view";
 
@@ -102,7 +102,7 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
         // Without a name the server answers with the one it would use: take it, and ask to confirm it.
         const proposed = proposedName(error);
         if (proposed && !values.newName.trim()) setValue("newName", proposed);
-        for (const issue of restoreIssues(error)) setIssue(issue.path, issue.message, "server");
+        for (const issue of fieldIssues(error)) setIssue(issue.path, issue.message, "server");
       },
     });
   });
@@ -119,7 +119,7 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
     },
   });
   const refused =
-    requestRestore.isError && restoreIssues(requestRestore.error).length === 0 ? requestRestore.error : null;
+    requestRestore.isError && fieldIssues(requestRestore.error).length === 0 ? requestRestore.error : null;
 
   return (
     <Card aria-labelledby="table-copy-title">

@@ -4,12 +4,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, type ComponentProps } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { instanceNameOf, restoredName } from "@/components/restores/describe";
-import {
-  restoreIssues,
-  useRequestRestore,
-  useRestores,
-  type RestoreView,
-} from "@/components/restores/use-restores";
+import { useRequestRestore, useRestores, type RestoreView } from "@/components/restores/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink, Spinner } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
@@ -19,7 +14,7 @@ import { formatBytes } from "@/components/ui/format";
 import { Input, Select } from "@/components/ui/input";
 import { formatUtc } from "@/components/ui/time";
 import type { BackupSummary } from "@/lib/backup/queries";
-import { errorMessage } from "@/lib/client/fetcher";
+import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
 import { useBackups } from "@/lib/client/use-backups";
 import { logicalRestoreRequestSchema } from "@/lib/schemas/restore";
 
@@ -200,7 +195,7 @@ export function LogicalRestoreForm({
     requestRestore.mutate(parsed.data, {
       onSuccess: (queued) => router.push(`/restores/${queued.id}`),
       onError: (error) => {
-        for (const issue of restoreIssues(error)) setIssue(issue.path, issue.message, "server");
+        for (const issue of fieldIssues(error)) setIssue(issue.path, issue.message, "server");
       },
     });
   });
@@ -222,7 +217,7 @@ export function LogicalRestoreForm({
     },
   });
   const refused =
-    requestRestore.isError && restoreIssues(requestRestore.error).length === 0 ? requestRestore.error : null;
+    requestRestore.isError && fieldIssues(requestRestore.error).length === 0 ? requestRestore.error : null;
   const tableNames = names(tables);
   const schemaNames = names(schemas);
   const where = into

@@ -20,7 +20,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { errorMessage } from "@/lib/client/fetcher";
+import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
 import { useRestoreWindow } from "@/lib/client/use-backups";
 import { isoTimeWithOffsetSchema } from "@/lib/schemas/restore";
 import { EventFinder, eventTitle } from "./event-finder";
@@ -36,7 +36,6 @@ import {
 } from "./request";
 import { ReviewDialog } from "./review-dialog";
 import {
-  serverIssues,
   useBrowserTimeZone,
   useHydrated,
   usePlanPreview,
@@ -223,7 +222,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
       onSuccess: (queued) => router.push(`/restores/${queued.id}`),
       onError: (error) => {
         const targetType = getValues("targetType");
-        for (const issue of serverIssues(error)) {
+        for (const issue of fieldIssues(error)) {
           const field = fieldForPath(issue.path, targetType);
           setError(field, {
             type: "server",

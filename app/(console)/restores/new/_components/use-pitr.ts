@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import type { PlanRefusalView } from "@/components/restores/plan-preview";
-import { ApiError, apiFetch, errorMessage, fieldIssues, type FieldIssue } from "@/lib/client/fetcher";
+import { ApiError, apiFetch, errorMessage, fieldIssues } from "@/lib/client/fetcher";
 import type { RestorePlan } from "@/lib/restore/planner";
 import type { PitrRequestBody } from "./request";
 
@@ -80,18 +80,6 @@ export function refusalOf(error: unknown): PlanRefusalView | null {
   };
 }
 
-/** Field problems of a 422: the zod issue list, or the planner's `details.issues`. */
-export function serverIssues(error: unknown): FieldIssue[] {
-  const listed = fieldIssues(error);
-  if (listed.length || !(error instanceof ApiError)) return listed;
-  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
-  return Array.isArray(issues)
-    ? issues.filter(
-        (issue): issue is FieldIssue => typeof issue?.path === "string" && typeof issue?.message === "string",
-      )
-    : [];
-}
-
 export interface PlanPreviewState {
   plan: RestorePlan | null;
   refusal: PlanRefusalView | null;
@@ -123,7 +111,7 @@ export function usePlanPreview(body: PitrRequestBody | null): PlanPreviewState {
   const waiting = key !== settled;
   const answered = !waiting && !query.isPlaceholderData && !query.isFetching;
   const refusal = query.isError ? refusalOf(query.error) : null;
-  const fieldProblem = query.isError && !refusal ? serverIssues(query.error)[0] : undefined;
+  const fieldProblem = query.isError && !refusal ? fieldIssues(query.error)[0] : undefined;
   return {
     plan: query.isError ? null : (query.data?.plan ?? null),
     refusal: refusal ?? (fieldProblem ? { message: `${fieldProblem.path}: ${fieldProblem.message}` } : null),
