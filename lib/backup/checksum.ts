@@ -36,7 +36,7 @@ export async function writeChecksums(dir: string, known = new Map<string, KnownD
     lines.push(`${reuse ? digest.sha256 : await sha256File(full)}  ${file}`);
   }
   const list = lines.join("\n") + "\n";
-  await fs.writeFile(path.join(dir, "SHA256SUMS"), list);
+  await fs.writeFile(path.join(dir, "SHA256SUMS"), list, { mode: 0o600 });
   return createHash("sha256").update(list).digest("hex");
 }
 

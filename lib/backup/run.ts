@@ -14,6 +14,7 @@ import {
 import { getClusterRowOrThrow, type ClusterRow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db, retryWhileCatalogDown } from "@/lib/db";
+import { fsyncPath, mkdirPrivate, sealTree } from "@/lib/fs-private";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import {
   logicalBackupRequestSchema,
@@ -322,7 +323,11 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
       ),
     );
     const { finalDir } = paths;
+    // Readable by Walden's user only, and on disk before the catalog says succeeded.
+    await mkdirPrivate(paths.clusterDir);
+    await sealTree(paths.partialDir);
     await fs.rename(paths.partialDir, finalDir);
+    await fsyncPath(paths.clusterDir);
     // The files are whole: a catalog restarting just now must not turn them into a failed backup.
     await retryWhileCatalogDown(() =>
       db().backup.update({

@@ -31,6 +31,8 @@ import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 const log = (line: string) => console.log(`[worker] ${line}`);
 
 async function main(): Promise<void> {
+  // Backups, dumps, WAL and restores, and what the programs it runs create: owner only.
+  process.umask(0o077);
   const { DATABASE_URL } = env();
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // Heartbeats missed while the catalog was unreachable are not deaths: after an outage the

@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -65,6 +74,15 @@ describe("buildArchiveCommand", () => {
     expect(runArchiveCommand()).toBe(0);
     expect(readFileSync(path.join(archiveDir, SEGMENT), "utf8")).toBe("wal bytes");
     expect(readdirSync(archiveDir)).toEqual([SEGMENT]);
+  });
+
+  it("archives a segment readable by its owner only, even from a group-readable segment", () => {
+    writeSegment("wal bytes");
+    chmodSync(path.join(dataDir, "pg_wal", SEGMENT), 0o644);
+    const command = expandPlaceholders(buildArchiveCommand(archiveDir), `pg_wal/${SEGMENT}`, SEGMENT);
+    // A permissive umask in the server's environment must not leak into the archive.
+    expect(spawnSync("sh", ["-c", `umask 022; ${command}`], { cwd: dataDir }).status).toBe(0);
+    expect(statSync(path.join(archiveDir, SEGMENT)).mode & 0o777).toBe(0o600);
   });
 
   it("succeeds when an identical copy is already archived", () => {

@@ -11,14 +11,16 @@ export function shellQuote(value: string): string {
  * - the target exists → succeed only if it is byte-identical (a retried archive after a crash),
  *   otherwise fail so PostgreSQL keeps the segment and logs the conflict;
  * - else copy to a hidden temp name, fsync it, rename it into place, fsync the directory,
- *   so a crash never leaves a truncated segment under its real name.
+ *   so a crash never leaves a truncated segment under its real name;
+ * - umask 077 first: the copy is readable by the server's OS user only, whatever the server's
+ *   umask or the segment's mode (a data folder with group access has 0640 segments).
  */
 export function buildArchiveCommand(archiveDir: string): string {
   assertSafeArchiveDir(archiveDir);
   // PostgreSQL expands %p/%f/%% in the whole string, so a literal % in the path must be doubled.
   const dir = shellQuote(archiveDir).replaceAll("%", "%%");
   return [
-    `dir=${dir}; f=%f; tmp="$dir/.$f.tmp";`,
+    `umask 077; dir=${dir}; f=%f; tmp="$dir/.$f.tmp";`,
     `if test -e "$dir/$f"; then cmp -s "%p" "$dir/$f";`,
     `else cp "%p" "$tmp" && sync "$tmp" && mv "$tmp" "$dir/$f" && sync "$dir"; fi`,
   ].join(" ");

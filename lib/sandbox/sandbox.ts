@@ -298,7 +298,7 @@ async function prepareSharedDirs(ctx: Context, credentials: Credentials): Promis
   await ensureOwnedDir(ctx, runDir, 0o700);
   await ensureOwnedDir(ctx, logsDir, 0o755);
   await ensureOwnedDir(ctx, path.dirname(archiveDir), 0o755);
-  await ensureOwnedDir(ctx, archiveDir, 0o750);
+  await ensureOwnedDir(ctx, archiveDir, 0o700);
   // Rewritten every start so a regenerated password reaches the standbys' walreceivers.
   await writeOwnedFile(
     ctx,
@@ -318,7 +318,7 @@ async function setAsideArchive(ctx: Context): Promise<void> {
   const aside = `${archiveDir}.before-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   ctx.log(`primary: new cluster, moving the previous archive to ${aside}`);
   await fs.rename(archiveDir, aside);
-  await ensureOwnedDir(ctx, archiveDir, 0o750);
+  await ensureOwnedDir(ctx, archiveDir, 0o700);
 }
 
 async function ensureOwnedDir(ctx: Context, dir: string, mode: number): Promise<void> {
