@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planRetention, type RetentionCandidate } from "@/lib/backup/retention-plan";
+import { compareWalNames, planRetention, type RetentionCandidate } from "@/lib/backup/retention-plan";
 
 const now = new Date("2026-11-26T12:00:00Z");
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
@@ -9,6 +9,8 @@ const physical = (id: string, days: number, extra: Partial<RetentionCandidate> =
   finishedAt: daysAgo(days),
   pinned: false,
   startWal: `0000000100000000000000${String(100 - days).padStart(2, "0")}`,
+  verification: "unverified",
+  usedBy: [],
   ...extra,
 });
 const logical = (id: string, days: number, extra: Partial<RetentionCandidate> = {}): RetentionCandidate => ({
@@ -63,5 +65,109 @@ describe("planRetention", () => {
   it("keeps nothing it does not have to when there are no backups", () => {
     const plan = planRetention({ recoveryWindowDays: 7, minRedundancy: 2, logicalKeep: 7 }, [], now);
     expect(plan).toMatchObject({ keep: [], expire: [], oldestKeptStartWal: null });
+  });
+
+  describe("a backup whose verification failed", () => {
+    const failed = { verification: "failed" as const, verifiedAt: daysAgo(0) };
+
+    it("counts towards nothing: the last verified-good backup is kept under minimum redundancy 1", () => {
+      const plan = planRetention(
+        { recoveryWindowDays: 0, minRedundancy: 1, logicalKeep: 0 },
+        [physical("bad", 1, failed), physical("good", 5, { verification: "good" }), physical("older", 9)],
+        now,
+      );
+      expect(ids(plan.keep)).toEqual(["good"]);
+      expect(ids(plan.expire)).toEqual(["bad", "older"]);
+      expect(plan.expire[0]!.reason).toMatch(/verification failed/);
+      expect(plan.oldestKeptStartWal).toBe("000000010000000000000095");
+    });
+
+    it("is not the base of the window: the newest good backup before the window is", () => {
+      const plan = planRetention(
+        { recoveryWindowDays: 7, minRedundancy: 1, logicalKeep: 0 },
+        [physical("p1", 1), physical("bad8", 8, failed), physical("p10", 10), physical("p20", 20)],
+        now,
+      );
+      expect(ids(plan.keep)).toEqual(["p1", "p10"]);
+      expect(plan.keep[1]!.reason).toMatch(/base for restoring/);
+      expect(ids(plan.expire)).toEqual(["bad8", "p20"]);
+      expect(plan.oldestKeptStartWal).toBe("000000010000000000000090");
+    });
+
+    it("is not inside the window either, and holds no WAL", () => {
+      const plan = planRetention(
+        { recoveryWindowDays: 7, minRedundancy: 0, logicalKeep: 0 },
+        [physical("bad", 1, failed)],
+        now,
+      );
+      expect(plan).toMatchObject({ keep: [], oldestKeptStartWal: null });
+      expect(ids(plan.expire)).toEqual(["bad"]);
+    });
+
+    it("does not count among the K newest logical backups", () => {
+      const plan = planRetention(
+        { recoveryWindowDays: 7, minRedundancy: 0, logicalKeep: 1 },
+        [logical("l1", 1, failed), logical("l2", 2)],
+        now,
+      );
+      expect(ids(plan.keep)).toEqual(["l2"]);
+    });
+  });
+
+  it("never expires the last verified-good physical backup, whatever the policy", () => {
+    const plan = planRetention(
+      { recoveryWindowDays: 0, minRedundancy: 0, logicalKeep: 0 },
+      [
+        physical("new", 1),
+        physical("good", 30, { verification: "good" }),
+        physical("good-older", 40, { verification: "good" }),
+      ],
+      now,
+    );
+    expect(plan.keep.map((decision) => [decision.id, decision.reason])).toEqual([
+      ["new", "base for restoring to the start of the recovery window"],
+      ["good", "last verified-good physical backup"],
+    ]);
+    expect(ids(plan.expire)).toEqual(["good-older"]);
+    expect(plan.oldestKeptStartWal).toBe("000000010000000000000070");
+  });
+
+  it("keeps a backup a queued or running restore uses, with its WAL, even when it failed verification", () => {
+    const plan = planRetention(
+      { recoveryWindowDays: 1, minRedundancy: 1, logicalKeep: 0 },
+      [
+        physical("new", 1),
+        physical("old", 50, { usedBy: [{ restoreId: "r1", status: "running", purpose: "restore" }] }),
+        physical("drilled", 60, {
+          verification: "failed",
+          usedBy: [{ restoreId: "d1", status: "queued", purpose: "drill" }],
+        }),
+        physical("oldest", 70),
+      ],
+      now,
+    );
+    expect(plan.keep.map((decision) => [decision.id, decision.reason])).toEqual([
+      ["new", "minimum redundancy (1 of 1)"],
+      ["old", "used by restore r1 (running)"],
+      ["drilled", "used by drill d1 (queued)"],
+    ]);
+    expect(ids(plan.expire)).toEqual(["oldest"]);
+    expect(plan.oldestKeptStartWal).toBe("000000010000000000000040");
+  });
+
+  it("orders WAL names by position first, then timeline", () => {
+    expect(
+      [
+        "000000020000000000000005",
+        "000000010000000100000000",
+        "000000010000000000000006",
+        "000000010000000000000005",
+      ].sort(compareWalNames),
+    ).toEqual([
+      "000000010000000000000005",
+      "000000020000000000000005",
+      "000000010000000000000006",
+      "000000010000000100000000",
+    ]);
   });
 });

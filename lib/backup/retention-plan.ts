@@ -3,11 +3,26 @@
 // the window plus the newest one finished before it (the base for restoring to the window's
 // start); a minimum redundancy keeps the M newest physical backups whatever their age; logical
 // backups keep the K newest; pinned backups are never expired.
+//
+// Safety on top of the policy: a backup whose verification failed is not restorable, so it
+// counts towards nothing and is never the base of the window; the newest verified-good
+// physical backup is kept whatever the policy says; a backup a queued or running restore (or
+// drill) uses is kept, and so is the WAL from its start on.
 
 export interface RetentionPolicyInput {
   recoveryWindowDays: number;
   minRedundancy: number;
   logicalKeep: number;
+}
+
+/** "failed": verified and it failed; "unverified": not verified yet (still restorable). */
+export type VerificationState = "good" | "failed" | "unverified";
+
+/** A queued or running restore or drill that needs a backup. */
+export interface RestoreUse {
+  restoreId: string;
+  status: string;
+  purpose: string;
 }
 
 export interface RetentionCandidate {
@@ -16,6 +31,10 @@ export interface RetentionCandidate {
   finishedAt: Date;
   pinned: boolean;
   startWal: string | null;
+  verification: VerificationState;
+  /** When its verification failed, for the reason shown. */
+  verifiedAt?: Date | null;
+  usedBy: RestoreUse[];
 }
 
 export interface RetentionDecision {
@@ -27,9 +46,21 @@ export interface RetentionDecision {
 export interface RetentionPlan {
   keep: RetentionDecision[];
   expire: RetentionDecision[];
-  /** The start WAL of the oldest physical backup kept: archived WAL before it is no longer needed. */
+  /**
+   * The earliest start WAL of a kept physical backup that can be restored (or is pinned, or is
+   * used by a restore): archived WAL before it is no longer needed.
+   */
   oldestKeptStartWal: string | null;
   windowStart: string;
+}
+
+/** Orders WAL file names by position (log and segment), then timeline; any segment size. */
+export function compareWalNames(a: string, b: string): number {
+  return a.slice(8).localeCompare(b.slice(8)) || a.slice(0, 8).localeCompare(b.slice(0, 8));
+}
+
+function describeUse(use: RestoreUse): string {
+  return `used by ${use.purpose === "drill" ? "drill" : "restore"} ${use.restoreId} (${use.status})`;
 }
 
 export function planRetention(
@@ -40,13 +71,18 @@ export function planRetention(
   const windowStart = new Date(now.getTime() - policy.recoveryWindowDays * 86_400_000);
   const keep = new Map<string, RetentionDecision>();
   const newestFirst = [...succeeded].sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime());
-  const physical = newestFirst.filter((backup) => backup.kind === "physical");
-  const logical = newestFirst.filter((backup) => backup.kind === "logical");
+  const restorable = newestFirst.filter((backup) => backup.verification !== "failed");
+  const physical = restorable.filter((backup) => backup.kind === "physical");
+  const logical = restorable.filter((backup) => backup.kind === "logical");
   const keepFor = (backup: RetentionCandidate, reason: string) => {
     if (!keep.has(backup.id)) keep.set(backup.id, { id: backup.id, kind: backup.kind, reason });
   };
 
   for (const backup of newestFirst) if (backup.pinned) keepFor(backup, "pinned");
+  for (const backup of newestFirst)
+    if (backup.usedBy.length > 0) keepFor(backup, backup.usedBy.map(describeUse).join(", "));
+  const lastGood = physical.find((backup) => backup.verification === "good");
+  if (lastGood) keepFor(lastGood, "last verified-good physical backup");
   physical
     .slice(0, policy.minRedundancy)
     .forEach((backup, index) =>
@@ -69,16 +105,25 @@ export function planRetention(
       id: backup.id,
       kind: backup.kind,
       reason:
-        backup.kind === "physical"
-          ? `older than the recovery window's base and beyond the ${policy.minRedundancy} newest`
-          : `beyond the ${policy.logicalKeep} newest logical backups`,
+        backup.verification === "failed"
+          ? `its verification failed${backup.verifiedAt ? ` (${backup.verifiedAt.toISOString()})` : ""}: it cannot be restored and counts towards nothing`
+          : backup.kind === "physical"
+            ? `older than the recovery window's base and beyond the ${policy.minRedundancy} newest`
+            : `beyond the ${policy.logicalKeep} newest logical backups`,
     }));
-  const keptPhysical = physical.filter((backup) => keep.has(backup.id));
-  const oldestKept = keptPhysical.at(-1);
+  // WAL is needed from the start of every kept backup a restore can start from.
+  const walHolders = newestFirst.filter(
+    (backup) =>
+      backup.kind === "physical" &&
+      keep.has(backup.id) &&
+      backup.startWal &&
+      (backup.verification !== "failed" || backup.pinned || backup.usedBy.length > 0),
+  );
+  const oldestKeptStartWal = walHolders.map((backup) => backup.startWal!).sort(compareWalNames)[0] ?? null;
   return {
     keep: newestFirst.filter((backup) => keep.has(backup.id)).map((backup) => keep.get(backup.id)!),
     expire,
-    oldestKeptStartWal: oldestKept?.startWal ?? null,
+    oldestKeptStartWal,
     windowStart: windowStart.toISOString(),
   };
 }

@@ -5,8 +5,10 @@ import { audit } from "@/lib/auth/audit";
 import { assertUnderRoot, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import {
   planRetention,
+  type RestoreUse,
   type RetentionDecision,
   type RetentionPolicyInput,
+  type VerificationState,
 } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
@@ -15,7 +17,8 @@ import { parseWalFileName } from "@/lib/wal/segments";
 
 // Retention preview (dry run) and apply. Expired backups keep their catalog row (status
 // "expired", for the report) but lose their files; archived WAL older than the oldest kept
-// physical backup's start is deleted too. Every deletion is audited.
+// restorable physical backup's start is deleted too. Backups that queued or running restores
+// and drills use are kept, with their WAL. Every deletion is audited.
 
 export const DEFAULT_RETENTION: RetentionPolicyInput = {
   recoveryWindowDays: 7,
@@ -117,6 +120,33 @@ export interface RetentionPreview {
   earliestRestorable: { before: string | null; after: string | null };
 }
 
+/** Verified and failed; a backup not verified yet stays restorable. */
+export function verificationState(backup: { verified: boolean; verifiedAt: Date | null }): VerificationState {
+  return backup.verified ? "good" : backup.verifiedAt ? "failed" : "unverified";
+}
+
+/** The queued and running restores and drills of a cluster, by the backup each one uses. */
+async function restoreUses(clusterId: string, backupId?: string): Promise<Map<string, RestoreUse[]>> {
+  const active = await db().restore.findMany({
+    where: { clusterId, status: { in: ["queued", "running"] } },
+    select: { id: true, status: true, purpose: true, backupId: true, plan: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const uses = new Map<string, RestoreUse[]>();
+  for (const restore of active) {
+    const planned = (restore.plan as { backupId?: unknown } | null)?.backupId;
+    const ids = new Set([restore.backupId, typeof planned === "string" ? planned : null]);
+    for (const id of ids) {
+      if (!id || (backupId && id !== backupId)) continue;
+      uses.set(id, [
+        ...(uses.get(id) ?? []),
+        { restoreId: restore.id, status: restore.status, purpose: restore.purpose },
+      ]);
+    }
+  }
+  return uses;
+}
+
 async function computeRetention(clusterId: string, now: Date) {
   const cluster = await getClusterRowOrThrow(clusterId);
   const policy = await getRetentionPolicy(clusterId);
@@ -124,6 +154,7 @@ async function computeRetention(clusterId: string, now: Date) {
     where: { clusterId, status: "succeeded" },
     orderBy: { finishedAt: "desc" },
   });
+  const uses = await restoreUses(clusterId);
   const plan = planRetention(
     policy,
     succeeded.map((backup) => ({
@@ -132,6 +163,9 @@ async function computeRetention(clusterId: string, now: Date) {
       finishedAt: backup.finishedAt ?? backup.createdAt,
       pinned: backup.pinned,
       startWal: backup.startWal,
+      verification: verificationState(backup),
+      verifiedAt: backup.verifiedAt,
+      usedBy: uses.get(backup.id) ?? [],
     })),
     now,
   );
@@ -140,7 +174,10 @@ async function computeRetention(clusterId: string, now: Date) {
   const finished = (id: string) => (byId.get(id)!.finishedAt ?? byId.get(id)!.createdAt).toISOString();
   const oldestPhysical = (ids: string[]) =>
     succeeded
-      .filter((backup) => backup.kind === "physical" && ids.includes(backup.id))
+      .filter(
+        (backup) =>
+          backup.kind === "physical" && ids.includes(backup.id) && verificationState(backup) !== "failed",
+      )
       .at(-1)
       ?.finishedAt?.toISOString() ?? null;
   const preview: RetentionPreview = {
@@ -185,8 +222,14 @@ export async function applyRetention(
 ): Promise<RetentionPreview> {
   const { cluster, preview, walFiles, byId } = await computeRetention(clusterId, now);
   const root = repositoryRootFor(cluster);
+  const nowUsed: string[] = [];
   for (const decision of preview.expire) {
     const backup = byId.get(decision.id)!;
+    // A restore queued since the plan was computed keeps its backup (and, below, its WAL).
+    if ((await restoreUses(clusterId, backup.id)).size > 0) {
+      nowUsed.push(backup.id);
+      continue;
+    }
     if (backup.path) await removeUnderRoot(root, backup.path);
     await db().backup.update({ where: { id: backup.id }, data: { status: "expired", path: null } });
     await audit(
@@ -199,6 +242,14 @@ export async function applyRetention(
       },
       meta,
     );
+  }
+  if (nowUsed.length) {
+    const skipped = `backups ${nowUsed.join(", ")} became used by a restore while retention ran; WAL is pruned next time`;
+    return {
+      ...preview,
+      expire: preview.expire.filter((decision) => !nowUsed.includes(decision.id)),
+      wal: { ...preview.wal, skipped, count: 0, bytes: 0, fromWal: null, toWal: null },
+    };
   }
   if (walFiles.length && cluster.archivePath) {
     for (const name of walFiles)
