@@ -18,6 +18,11 @@ export interface RetentionPolicyInput {
 /** "failed": verified and it failed; "unverified": not verified yet (still restorable). */
 export type VerificationState = "good" | "failed" | "unverified";
 
+/** Verified and failed; a backup not verified yet stays restorable. */
+export function verificationState(backup: { verified: boolean; verifiedAt: Date | null }): VerificationState {
+  return backup.verified ? "good" : backup.verifiedAt ? "failed" : "unverified";
+}
+
 /** A queued or running restore or drill that needs a backup. */
 export interface RestoreUse {
   restoreId: string;

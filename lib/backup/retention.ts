@@ -8,7 +8,7 @@ import {
   type RestoreUse,
   type RetentionDecision,
   type RetentionPolicyInput,
-  type VerificationState,
+  verificationState,
 } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
@@ -118,11 +118,6 @@ export interface RetentionPreview {
   };
   /** The earliest restorable time now and after applying (the oldest kept physical backup's end). */
   earliestRestorable: { before: string | null; after: string | null };
-}
-
-/** Verified and failed; a backup not verified yet stays restorable. */
-export function verificationState(backup: { verified: boolean; verifiedAt: Date | null }): VerificationState {
-  return backup.verified ? "good" : backup.verifiedAt ? "failed" : "unverified";
 }
 
 /** The queued and running restores and drills of a cluster, by the backup each one uses. */

@@ -274,6 +274,47 @@ describe("planRestore: nothing to restore", () => {
   });
 });
 
+describe("planRestore: a backup whose verification failed", () => {
+  // As a window stored before the verification failed would still list it in its range.
+  const failedAt = "2026-11-26T13:00:00.000Z";
+  const withFailed: WindowComputation = {
+    ...window,
+    backups: window.backups.map((b) => (b.id === "b" ? { ...b, verificationFailedAt: failedAt } : b)),
+  };
+
+  it("is never picked: a time only it reaches is refused, an earlier one uses the good backup", () => {
+    expect(
+      plan({
+        window: withFailed,
+        target: { type: "time", value: "2026-11-26T11:30:00.000Z", inclusive: true },
+      }),
+    ).toMatchObject({ ok: false, reason: "in_gap" });
+    expect(
+      plan({
+        window: withFailed,
+        target: { type: "time", value: "2026-11-26T10:15:00.000Z", inclusive: true },
+      }),
+    ).toMatchObject({ ok: true, plan: { backupId: "a" } });
+  });
+
+  it("is skipped for immediate and latest", () => {
+    expect(plan({ window: withFailed, target: { type: "immediate" } })).toMatchObject({
+      ok: true,
+      plan: { backupId: "a" },
+    });
+    expect(plan({ window: withFailed, target: { type: "latest" } })).toMatchObject({
+      ok: true,
+      plan: { backupId: "a", toTime: "2026-11-26T10:30:00.000Z" },
+    });
+  });
+
+  it("is refused when asked for by id, saying its verification failed", () => {
+    const result = plan({ window: withFailed, target: { type: "immediate" }, backupId: "b" });
+    expect(result).toMatchObject({ ok: false, reason: "backup_not_usable" });
+    expect(!result.ok && result.message).toContain(`its verification failed at ${failedAt}`);
+  });
+});
+
 describe("formatBytes", () => {
   it("reads like a person writes it", () => {
     expect(formatBytes(512)).toBe("512 B");

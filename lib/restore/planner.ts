@@ -116,7 +116,8 @@ function candidates(window: WindowComputation): Candidate[] {
   for (const range of window.ranges) {
     for (const id of range.backupIds) {
       const backup = window.backups.find((b) => b.id === id);
-      if (backup?.restorableFrom && backup.stopLsn && backup.startLsn) list.push({ backup, range });
+      if (backup?.restorableFrom && !backup.verificationFailedAt && backup.stopLsn && backup.startLsn)
+        list.push({ backup, range });
     }
   }
   return list;
@@ -157,7 +158,7 @@ function choose(
       window,
       "backup_not_usable",
       known
-        ? `Backup ${backupId} cannot reach ${what}: it ${known.restorableFrom ? "ends after it or its WAL does not lead there" : "is not restorable (its WAL is incomplete in the archive)"}. Leave the backup empty to let Walden pick one.`
+        ? `Backup ${backupId} cannot reach ${what}: it ${known.verificationFailedAt ? `is not restorable (its verification failed at ${known.verificationFailedAt})` : known.restorableFrom ? "ends after it or its WAL does not lead there" : "is not restorable (its WAL is incomplete in the archive)"}. Leave the backup empty to let Walden pick one.`
         : `Backup ${backupId} is not a succeeded physical backup of this cluster.`,
     );
   }
@@ -327,7 +328,7 @@ export function planRestore(input: PlanInput): PlanResult {
     }
     case "immediate": {
       const usable = window.backups
-        .filter((b) => b.walComplete && b.stopLsn && b.startLsn && b.finishedAt)
+        .filter((b) => b.walComplete && !b.verificationFailedAt && b.stopLsn && b.startLsn && b.finishedAt)
         .map((backup) => ({
           backup: { ...backup, restorableFrom: backup.restorableFrom ?? backup.finishedAt },
           range: window.ranges.find((r) => r.backupIds.includes(backup.id)) ?? syntheticRange(backup),
@@ -336,7 +337,7 @@ export function planRestore(input: PlanInput): PlanResult {
         return refuse(
           window,
           "no_backup",
-          "No succeeded physical backup has its WAL complete in the archive.",
+          "No succeeded physical backup that passed (or awaits) verification has its WAL complete in the archive.",
         );
       chosen = choose(window, usable, input.backupId, "a consistent state");
       if (!("ok" in chosen)) {

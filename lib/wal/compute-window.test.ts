@@ -133,6 +133,48 @@ describe("computeRestoreWindow", () => {
     expect(result.problems).toEqual([]);
   });
 
+  it("does not offer a backup whose verification failed: the window starts at the next good one", () => {
+    const input: WindowInput = {
+      segmentSize: SIZE,
+      segments: segs(1, ...range(2, 8)),
+      histories: noHistory,
+      backups: [
+        { ...backup("bad", 2, 2, 5), verificationFailedAt: new Date(at(50)) },
+        backup("good", 4, 4, 20),
+      ],
+    };
+    const { result } = compute(input, new Map([commitsIn(1, 8, 42)]));
+    expect(result.earliest).toBe(at(20));
+    expect(result.latest).toBe(at(42));
+    expect(result.ranges.map((r) => [r.fromBackupId, r.backupIds, r.fromWal])).toEqual([
+      ["good", ["good"], wal(1, 4)],
+    ]);
+    expect(result.backups[0]).toMatchObject({
+      id: "bad",
+      walComplete: true,
+      restorableFrom: null,
+      restorableTo: null,
+      verificationFailedAt: at(50),
+    });
+    expect(result.backups[1]).not.toHaveProperty("verificationFailedAt");
+    expect(result.problems).toEqual([
+      `Backup "label-bad" (bad) is not restorable: its verification failed (${at(50)}).`,
+    ]);
+  });
+
+  it("has no window when the only backup failed verification", () => {
+    const input: WindowInput = {
+      segmentSize: SIZE,
+      segments: segs(1, ...range(2, 8)),
+      histories: noHistory,
+      backups: [{ ...backup("bad", 2, 2, 5), verificationFailedAt: new Date(at(50)) }],
+    };
+    const { result, read } = compute(input, new Map([commitsIn(1, 8, 42)]));
+    expect(result).toMatchObject({ earliest: null, latest: null, ranges: [] });
+    expect(result.problems[0]).toBe("No backup is restorable to a point in time; see the problems below.");
+    expect(read.size).toBe(0);
+  });
+
   it("does not offer a backup whose own WAL is missing", () => {
     const input: WindowInput = {
       segmentSize: SIZE,

@@ -39,6 +39,8 @@ export interface BackupInput {
   startWal: string | null;
   stopWal: string | null;
   finishedAt: Date | null;
+  /** Set when it was verified and the verification failed: it is not restorable. */
+  verificationFailedAt?: Date | null;
 }
 
 export interface CommitLookupFailure {
@@ -125,6 +127,8 @@ export interface RestoreWindowBackup {
   targetTimeline: number | null;
   /** Missing segments of its own WAL (the first few). */
   missingWal: string[];
+  /** When its verification failed (absent otherwise): such a backup is in no range and never planned from. */
+  verificationFailedAt?: string | null;
 }
 
 export interface WindowComputation {
@@ -339,6 +343,9 @@ function plan(input: WindowInput): Plan {
         first === last ? `segment ${first} is` : `${chosen.missing.length} segments (${first} … ${last}) are`;
       planned.problem = `${backupName(backup)} is not restorable: its own WAL ${which} missing from the archive.`;
     }
+    if (backup.verificationFailedAt) {
+      planned.problem = `${backupName(backup)} is not restorable: its verification failed (${backup.verificationFailedAt.toISOString()}).`;
+    }
     return planned;
   });
   backups.forEach((backup) => backup.problem && problems.push(backup.problem));
@@ -346,7 +353,7 @@ function plan(input: WindowInput): Plan {
   // Ranges: restorable backups grouped by the run of archived WAL they lead into.
   const ranges: PlannedRange[] = [];
   for (const backup of backups) {
-    if (backup.runEnd === null || !backup.stream) continue;
+    if (backup.runEnd === null || !backup.stream || backup.input.verificationFailedAt) continue;
     const existing = ranges.find(
       (range) => range.stream.target === backup.stream!.target && range.runEnd === backup.runEnd,
     );
@@ -562,6 +569,7 @@ export function computeRestoreWindow(input: ComputeInput): WindowComputation {
       restorableTo: range ? range.to : null,
       targetTimeline: backup.stream?.target ?? null,
       missingWal: backup.missing,
+      ...(row.verificationFailedAt ? { verificationFailedAt: row.verificationFailedAt.toISOString() } : {}),
     };
   });
 

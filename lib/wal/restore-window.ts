@@ -1,4 +1,5 @@
 import { access, constants } from "node:fs/promises";
+import { verificationState } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -16,7 +17,8 @@ import { DEFAULT_WAL_SEGMENT_SIZE } from "./segments";
 import { readSegmentCommits } from "./waldump";
 
 // GET /api/v1/clusters/:id/restore-window: scan the archive folder, take the cluster's
-// succeeded physical backups from the catalog, read the few segments whose commit times
+// succeeded physical backups from the catalog (one whose verification failed is listed, not
+// restorable), read the few segments whose commit times
 // bound the window with pg_waldump (cached: archived segments never change), and compute.
 
 export interface RestoreWindowArchive {
@@ -77,9 +79,14 @@ async function listRestorableBackups(clusterId: string): Promise<BackupInput[]> 
       startWal: true,
       stopWal: true,
       finishedAt: true,
+      verified: true,
+      verifiedAt: true,
     },
   });
-  return rows;
+  return rows.map(({ verified, verifiedAt, ...row }) => ({
+    ...row,
+    verificationFailedAt: verificationState({ verified, verifiedAt }) === "failed" ? verifiedAt : null,
+  }));
 }
 
 /** The restorable window of a cluster; 404 for an unknown cluster, 503 when its archive cannot be read. */
