@@ -1,23 +1,14 @@
 "use client";
 
 import type { ReactNode } from "react";
-import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import type { BackupFormValues } from "@/components/backups/backup-request";
+import type { FieldKit } from "@/components/forms/field-kit";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 
 // The kind-specific parts of "Back up now": pg_basebackup's options and pg_dump's.
 
-/** What a fieldset needs of the form around it. */
-export interface BackupFieldKit {
-  register: UseFormRegister<BackupFormValues>;
-  errors: FieldErrors<BackupFormValues>;
-  fid: (name: string) => string;
-  text: (
-    name: keyof BackupFormValues,
-    hint?: boolean,
-  ) => { "aria-invalid": true | undefined; "aria-describedby": string | undefined };
-}
+export type BackupFieldKit = FieldKit<BackupFormValues>;
 
 export function Hint({ children }: { children: ReactNode }) {
   return <span className="text-zinc-500">{children}</span>;

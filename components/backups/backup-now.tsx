@@ -5,13 +5,14 @@ import { useId, useState } from "react";
 import { useForm, useWatch, type UseFormRegisterReturn } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
+import { useFieldKit } from "@/components/forms/field-kit";
 import { Dialog } from "@/components/ui/dialog";
-import { describedBy, Field } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
 import { useRequestBackup } from "@/lib/client/use-backups";
 import { backupRequestSchema } from "@/lib/schemas/backup";
-import { Hint, LogicalOptions, PhysicalOptions, type BackupFieldKit } from "./backup-fieldsets";
+import { Hint, LogicalOptions, PhysicalOptions } from "./backup-fieldsets";
 import { backupFieldOf, backupFormDefaults, toBackupRequest, type BackupFormValues } from "./backup-request";
 
 export interface BackupClusterChoice {
@@ -73,8 +74,8 @@ function BackupForm({
     control,
     formState: { errors },
   } = useForm<BackupFormValues>({ defaultValues: backupFormDefaults(clusterId) });
-  const id = useId();
-  const fid = (name: string) => `${id}-${name}`;
+  const kit = useFieldKit(register, errors);
+  const { fid, text } = kit;
   const [kind, format, chosenCluster] = useWatch({ control, name: ["kind", "format", "clusterId"] });
   const defaultDatabase = clusters.find((cluster) => cluster.id === chosenCluster)?.database ?? "postgres";
   const busy = requestBackup.isPending;
@@ -102,9 +103,6 @@ function BackupForm({
     });
   });
 
-  const text = (name: keyof BackupFormValues, hint?: boolean) =>
-    describedBy(fid(name), errors[name]?.message, hint);
-  const kit: BackupFieldKit = { register, errors, fid, text };
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Back up now" className="space-y-4">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPitrRequest, fieldForPath, type PitrFormValues } from "./request";
+import { buildPitrRequest, fieldForPath, pitrFormDefaults, type PitrFormValues } from "./request";
 
 const CLUSTER = "5b0c5f3e-6d2a-4f7e-9a51-0c1f2e3d4a5b";
 const BACKUP = "0d6f2a9c-1b3e-4c5d-8e7f-a1b2c3d4e5f6";
@@ -107,5 +107,32 @@ describe("fieldForPath", () => {
     expect(fieldForPath("target.inclusive", "lsn")).toBe("inclusive");
     expect(fieldForPath("ttlHours", "time")).toBe("ttlHours");
     expect(fieldForPath("kind", "time")).toBe("root");
+  });
+});
+
+describe("pitrFormDefaults", () => {
+  const clusters = [{ id: "a" }, { id: "b" }];
+
+  it("starts on the first cluster with a time target that promotes", () => {
+    const values = pitrFormDefaults(clusters, {});
+    expect(values).toMatchObject({ clusterId: "a", targetType: "time", action: "promote", ttlHours: 24 });
+  });
+
+  it("takes a 'restore to just before' link: the cluster, the xid, not inclusive", () => {
+    const values = pitrFormDefaults(clusters, { clusterId: "b", target: { type: "xid", value: " 748213 " } });
+    expect(values).toMatchObject({ clusterId: "b", targetType: "xid", xid: "748213", inclusive: false });
+  });
+
+  it("shows a prefilled instant in UTC, and ignores one without an offset", () => {
+    const withOffset = pitrFormDefaults(clusters, {
+      target: { type: "time", value: "2026-11-26T14:52:07+09:00" },
+    });
+    expect(withOffset).toMatchObject({ timeZone: "UTC", timeLocal: "2026-11-26T05:52:07" });
+    const bare = pitrFormDefaults(clusters, { target: { type: "time", value: "2026-11-26T14:52:07" } });
+    expect(bare.timeLocal).toBe("");
+  });
+
+  it("falls back to the first cluster when the linked one is unknown", () => {
+    expect(pitrFormDefaults(clusters, { clusterId: "zzz" }).clusterId).toBe("a");
   });
 });

@@ -1,5 +1,14 @@
-import { toUtcIso, zonedWallTimeToInstant, type ZonedInstant } from "@/components/restores/zoned-time";
-import { pitrRestoreRequestSchema, type RecoveryAction } from "@/lib/schemas/restore";
+import {
+  instantToZonedWallTime,
+  toUtcIso,
+  zonedWallTimeToInstant,
+  type ZonedInstant,
+} from "@/components/restores/zoned-time";
+import {
+  isoTimeWithOffsetSchema,
+  pitrRestoreRequestSchema,
+  type RecoveryAction,
+} from "@/lib/schemas/restore";
 
 // The PITR form's values and the request they make. Pure, so the preview, the review and the
 // submit all send the same body.
@@ -48,6 +57,66 @@ export interface PitrRequestBody {
   database?: string;
   checkSql?: string;
   ttlHours?: number;
+}
+
+/** From the address: ?clusterId=…&target=xid&value=…&inclusive=false ("restore to just before" links). */
+export interface PitrPrefill {
+  clusterId?: string;
+  target?: { type: TargetType; value?: string; inclusive?: boolean };
+}
+
+/** The form's names for its fields, for messages that name one. */
+export const PITR_FIELD_NAMES: Record<PitrField, string> = {
+  clusterId: "Cluster",
+  targetType: "Restore to",
+  timeLocal: "Date and time",
+  timeZone: "Time zone",
+  xid: "Transaction id",
+  lsn: "LSN",
+  name: "Restore point name",
+  inclusive: "Inclusive",
+  action: "At the target",
+  backupId: "Backup",
+  timeline: "Timeline",
+  database: "Database",
+  checkSql: "Check SQL",
+  ttlHours: "Keep the instance for (hours)",
+};
+
+/** The form's first values: the prefilled cluster and target of a "restore to just before" link, or the defaults. */
+export function pitrFormDefaults(clusters: readonly { id: string }[], prefill: PitrPrefill): PitrFormValues {
+  const values: PitrFormValues = {
+    clusterId: clusters.find((cluster) => cluster.id === prefill.clusterId)?.id ?? clusters[0]?.id ?? "",
+    targetType: "time",
+    timeLocal: "",
+    timeZone: "",
+    xid: "",
+    lsn: "",
+    name: "",
+    inclusive: true,
+    action: "promote",
+    backupId: "",
+    timeline: "",
+    database: "",
+    checkSql: "",
+    ttlHours: 24,
+  };
+  const target = prefill.target;
+  if (!target) return values;
+  values.targetType = target.type;
+  values.inclusive = target.inclusive ?? target.type !== "xid";
+  const value = target.value?.trim() ?? "";
+  if (target.type === "time") {
+    // A prefilled instant is shown in UTC, so it reads the same however the browser is set.
+    const parsed = isoTimeWithOffsetSchema.safeParse(value);
+    if (parsed.success) {
+      values.timeZone = "UTC";
+      values.timeLocal = instantToZonedWallTime(Date.parse(parsed.data), "UTC");
+    }
+  } else if (target.type === "xid" || target.type === "lsn" || target.type === "name") {
+    values[target.type] = value;
+  }
+  return values;
 }
 
 /** The instant the form's time target names, or null when the wall time is incomplete. */
