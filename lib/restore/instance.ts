@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { assertUnderRoot } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
+import { privatiseTree } from "@/lib/fs-private";
 import { env } from "@/lib/env";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
@@ -123,8 +124,12 @@ export async function prepareInstanceDirs(paths: InstancePaths): Promise<void> {
   await giveToServerUser(paths.root);
 }
 
-/** chown -R to the server user when we are root (tar as root keeps the archive's owners). */
+/**
+ * Readable by its owner only (folders 0700, files 0600, whatever the umask and the backup's
+ * modes), then chown -R to the server user when we are root (tar as root keeps the archive's owners).
+ */
 export async function giveToServerUser(dir: string): Promise<void> {
+  await privatiseTree(dir);
   const user = serverUser();
   if (!user.viaRunuser) return;
   const result = await runTool({ program: "chown", args: ["-R", `${user.uid}:${user.gid}`, "--", dir] });
