@@ -27,6 +27,26 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return { ...parsed.data, waldenHome: path.resolve(parsed.data.WALDEN_HOME) };
 }
 
+/** Default of WALDEN_STALL_TIMEOUT_SECONDS: ten minutes without any sign of progress. */
+export const DEFAULT_STALL_TIMEOUT_SECONDS = 600;
+const StallTimeoutSchema = z.coerce
+  .number({ error: "WALDEN_STALL_TIMEOUT_SECONDS must be a number of seconds" })
+  .int("WALDEN_STALL_TIMEOUT_SECONDS must be whole seconds")
+  .min(1, "WALDEN_STALL_TIMEOUT_SECONDS must be at least 1")
+  .max(86_400, "WALDEN_STALL_TIMEOUT_SECONDS must be at most 86400 (a day)")
+  .default(DEFAULT_STALL_TIMEOUT_SECONDS);
+
+/**
+ * How long an external program (pg_basebackup, pg_dump, tar, a replaying server…) may make no
+ * progress before its watchdog kills it. Read on each use, without the rest of the
+ * configuration, so tools run anywhere (and a test can shorten it).
+ */
+export function stallTimeoutSeconds(source: NodeJS.ProcessEnv = process.env): number {
+  const parsed = StallTimeoutSchema.safeParse(source.WALDEN_STALL_TIMEOUT_SECONDS || undefined);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
 let cached: Env | undefined;
 
 /** Validated on first use, so importing a module never throws at build time. */

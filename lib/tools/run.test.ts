@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTool, toolEnvironment } from "@/lib/tools/run";
+import { waitUntil } from "@/test/wait";
 
 describe("runTool", () => {
   it("passes arguments verbatim: shell syntax is just text", async () => {
@@ -51,5 +52,86 @@ describe("runTool", () => {
     const result = await runTool({ program: "/bin/sleep", args: ["10"], signal: controller.signal });
     expect(result.code).toBeNull();
     expect(result.durationMs).toBeLessThan(5000);
+  });
+
+  it("turns off any statement_timeout for the tools' sessions, through PGOPTIONS", () => {
+    expect(toolEnvironment().PGOPTIONS).toBe(
+      "-c statement_timeout=0 -c idle_in_transaction_session_timeout=0",
+    );
+  });
+});
+
+/** Alive means running or stopped; a zombie waiting for its parent to reap it is gone. */
+async function isAlive(pid: number): Promise<boolean> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  return stat !== null && stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+}
+
+describe("runTool's watchdog", () => {
+  it("kills a program that makes no progress, with the children it forked, and says so", async () => {
+    const pids: number[] = [];
+    const result = await runTool({
+      program: "/bin/sh",
+      args: ["-c", "sleep 60 & echo $!; sleep 60 & echo $!; wait"],
+      onStdoutLine: (line) => pids.push(Number(line)),
+      stallTimeoutMs: 1_000,
+      waitingFor: "nothing at all",
+    });
+    expect(result.code).toBeNull();
+    expect(result.signal).toBe("SIGTERM");
+    expect(result.durationMs).toBeGreaterThanOrEqual(1_000);
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.stalled).toMatch(
+      /^sh made no progress for \d+ s \(waiting for nothing at all: no output, no bytes read or written\); killed with its child processes$/,
+    );
+    expect(result.stderrTail.at(-1)).toBe(result.stalled);
+    expect(pids).toHaveLength(2);
+    // The grandchildren were in the group: they go too (reaped by init shortly after).
+    await waitUntil(
+      "the forked sleeps to be gone",
+      async () => !(await isAlive(pids[0]!)) && !(await isAlive(pids[1]!)),
+      5_000,
+    );
+  });
+
+  it("kills a silent sleep", async () => {
+    const result = await runTool({ program: "/bin/sleep", args: ["30"], stallTimeoutMs: 800 });
+    expect(result.stalled).toMatch(/^sleep made no progress for/);
+    expect(result.durationMs).toBeLessThan(8_000);
+  });
+
+  it("leaves a program alone while it keeps printing, even past the stall timeout", async () => {
+    const lines: string[] = [];
+    const result = await runTool({
+      program: "/bin/sh",
+      args: ["-c", "for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 0.3; done"],
+      onStdoutLine: (line) => lines.push(line),
+      stallTimeoutMs: 1_500,
+    });
+    expect(result).toMatchObject({ code: 0, stalled: null });
+    expect(lines).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);
+    expect(result.durationMs).toBeGreaterThan(1_500);
+  });
+
+  it("counts a change in the caller's probe as progress", async () => {
+    let probes = 0;
+    const result = await runTool({
+      program: "/bin/sleep",
+      args: ["2.5"],
+      stallTimeoutMs: 800,
+      progressProbe: async () => (probes += 1),
+    });
+    expect(result).toMatchObject({ code: 0, stalled: null });
+    expect(probes).toBeGreaterThan(3);
+  });
+
+  it("counts a probe that stops changing as no progress", async () => {
+    const result = await runTool({
+      program: "/bin/sleep",
+      args: ["30"],
+      stallTimeoutMs: 800,
+      progressProbe: async () => "same",
+    });
+    expect(result.stalled).toMatch(/no change on the server\); killed/);
   });
 });
