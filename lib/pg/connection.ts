@@ -27,12 +27,49 @@ export function clientConfig(node: NodeConnection, connectTimeoutMs = 5000): pg.
   };
 }
 
-/** Opens one short-lived connection, runs `work`, and always closes it. */
-export async function withNodeClient<T>(
-  node: NodeConnection,
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> {
-  const client = new pg.Client(clientConfig(node));
+// Work sessions (a table copied back, CREATE DATABASE for a logical restore, counting what a
+// restore brought back) are long by nature: the 2 s monitoring limit would cut them short. They
+// have no statement_timeout (the worker's watchdog and the restore's cancel cover a stuck one),
+// a lock_timeout when they take a lock on a live database, so they never queue up behind (and
+// in front of) the application's own locks, and keepalives for hours-long copies.
+export const WORK_APPLICATION_NAME = "walden-restore";
+/** How long a work session waits for a lock on a live database before it gives up with an error. */
+export const WORK_LOCK_TIMEOUT_MS = 10_000;
+
+export interface WorkSessionOptions {
+  /** application_name: still Walden's, named after the work ("walden-restore"). */
+  applicationName?: string;
+  /** Set when the session takes locks on a live database; none (0) on a restored copy. */
+  lockTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The startup options of a work session or tool: sent in the startup packet, so they override a
+ * role's or database's own settings (ALTER ROLE … SET statement_timeout), on every major 13+.
+ */
+export function workSessionOptions(lockTimeoutMs = 0): string {
+  return `-c statement_timeout=0 -c idle_in_transaction_session_timeout=0 -c lock_timeout=${lockTimeoutMs}`;
+}
+
+export function workClientConfig(node: NodeConnection, options: WorkSessionOptions = {}): pg.ClientConfig {
+  return {
+    host: node.host,
+    port: node.port,
+    user: node.user,
+    password: node.password,
+    database: node.database,
+    application_name: options.applicationName ?? WORK_APPLICATION_NAME,
+    // node-postgres does not send a 0 statement_timeout at all, so it goes in the startup options.
+    options: workSessionOptions(options.lockTimeoutMs),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // Keepalives for an hours-long copy through firewalls that drop quiet connections.
+    keepAlive: true,
+  };
+}
+
+async function withClient<T>(config: pg.ClientConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(config);
   // A server that drops the socket later must not crash the process with an unhandled 'error'.
   client.on("error", () => {});
   await client.connect();
@@ -41,4 +78,18 @@ export async function withNodeClient<T>(
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** Opens one short-lived monitoring connection (2 s statement_timeout), runs `work`, and always closes it. */
+export function withNodeClient<T>(node: NodeConnection, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(clientConfig(node), work);
+}
+
+/** Opens one work session (no statement_timeout; see workClientConfig), runs `work`, and always closes it. */
+export function withWorkClient<T>(
+  node: NodeConnection,
+  options: WorkSessionOptions,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  return withClient(workClientConfig(node, options), work);
 }

@@ -56,7 +56,7 @@ describe("runTool", () => {
 
   it("turns off any statement_timeout for the tools' sessions, through PGOPTIONS", () => {
     expect(toolEnvironment().PGOPTIONS).toBe(
-      "-c statement_timeout=0 -c idle_in_transaction_session_timeout=0",
+      "-c statement_timeout=0 -c idle_in_transaction_session_timeout=0 -c lock_timeout=0",
     );
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { stallTimeoutSeconds } from "@/lib/env";
+import { workSessionOptions } from "@/lib/pg/connection";
 
 // The one place that starts PostgreSQL programs: an argument array, never a shell; a clean
 // environment (no inherited PG* variables that could redirect a connection); the password
@@ -59,8 +60,7 @@ export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
     PGCONNECT_TIMEOUT: "10",
     // A role or database with a short statement_timeout (a monitoring habit) must not cut a
     // dump, a restore or a base backup short: those are long by nature and have the watchdog.
-    // Both settings exist on every supported major (13+).
-    PGOPTIONS: "-c statement_timeout=0 -c idle_in_transaction_session_timeout=0",
+    PGOPTIONS: workSessionOptions(),
   };
   if (passfile) env.PGPASSFILE = passfile;
   return env;
