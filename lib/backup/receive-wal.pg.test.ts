@@ -58,13 +58,13 @@ afterAll(async () => {
   await db().cluster.delete({ where: { id: clusterId } });
   await sql(
     "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1 and not active",
-    [receiveWalSlotName(name)],
+    [receiveWalSlotName(clusterId)],
   );
   await fs.rm(archive, { recursive: true, force: true });
 });
 
 it("streams WAL into the archive through its own slot, and restarts pg_receivewal when it dies", async () => {
-  const slot = receiveWalSlotName(name);
+  const slot = receiveWalSlotName(clusterId);
   await until(
     async () =>
       (await sql("select 1 from pg_replication_slots where slot_name = $1 and active", [slot])).length === 1,

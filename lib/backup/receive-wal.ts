@@ -22,6 +22,7 @@ export class WalReceiver {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
+    private readonly clusterId: string,
     private readonly clusterName: string,
     private readonly connection: NodeConnection,
     private readonly directory: string,
@@ -29,7 +30,7 @@ export class WalReceiver {
   ) {}
 
   get slot(): string {
-    return receiveWalSlotName(this.clusterName);
+    return receiveWalSlotName(this.clusterId);
   }
 
   get running(): boolean {

@@ -1,11 +1,14 @@
 import pg from "pg";
+import { systemActor } from "@/lib/auth/system-actor";
+import { dropClusterSlots, walReceiverSlots } from "@/lib/clusters/slots";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { WalReceiver } from "@/lib/backup/receive-wal";
-import { MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
+import { MONITOR_STATEMENT_TIMEOUT_MS, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { TickWriter } from "@/lib/replication/store";
 import { ClusterTracker } from "@/lib/replication/tracker";
+import { receiveWalSlotName } from "@/lib/tools/argv";
 
 // The replication samplers (design.md "Worker"): one owner per cluster, decided by a
 // session-level advisory lock on the catalog, so N workers split the fleet and a dead
@@ -44,6 +47,9 @@ class ClusterSampler {
   private nodes: { name: string; role: "primary" | "standby"; host: string; port: number }[] = [];
   /** pg_receivewal for clusters in archive mode "stream": the cluster's owner runs it. */
   private receiver: { key: string; receiver: WalReceiver } | null = null;
+  /** The slot clean-up already done (mode, slots, primary), so it runs once per change. */
+  private slotsCleaned: string | null = null;
+  private cleaningSlots = false;
 
   constructor(
     readonly clusterId: string,
@@ -73,18 +79,68 @@ class ClusterSampler {
 
   /** Starts, restarts with new settings, or stops pg_receivewal to match the registration. */
   private async syncReceiver(
-    cluster: { name: string; archiveMode: string; archivePath: string | null },
+    cluster: { id: string; name: string; archiveMode: string; archivePath: string | null },
     primary: NodeConnection | null,
   ) {
     const wanted = cluster.archiveMode === "stream" && cluster.archivePath && primary;
-    const key = wanted ? JSON.stringify([cluster.name, cluster.archivePath, primary]) : "";
+    const key = wanted ? JSON.stringify([cluster.id, cluster.name, cluster.archivePath, primary]) : "";
     if (this.receiver?.key === key) return;
     await this.receiver?.receiver.stop();
     this.receiver = null;
     if (!wanted || this.stopped) return;
-    const receiver = new WalReceiver(cluster.name, primary, cluster.archivePath!, this.log);
+    const receiver = new WalReceiver(cluster.id, cluster.name, primary, cluster.archivePath!, this.log);
     this.receiver = { key, receiver };
     receiver.start();
+  }
+
+  /**
+   * Drops the slots nobody reads any more: both of Walden's when the cluster no longer streams
+   * (switched to archive_command), and the name-based one of older versions once the slot named
+   * after the id is streaming (so WAL the archive lacks stays held until then). In the
+   * background: a primary that is down must not delay the samples.
+   */
+  private cleanUpSlots(
+    cluster: { id: string; name: string; archiveMode: string },
+    primary: NodeConnection | null,
+  ): void {
+    if (!primary || this.cleaningSlots || this.stopped) return;
+    const streaming = cluster.archiveMode === "stream";
+    const current = receiveWalSlotName(cluster.id);
+    const slots = walReceiverSlots(cluster).filter((slot) => !streaming || slot !== current);
+    const key = JSON.stringify([streaming, slots, primary.host, primary.port]);
+    if (slots.length === 0 || this.slotsCleaned === key) return;
+    this.cleaningSlots = true;
+    const work = async () => {
+      if (streaming) {
+        const active = await withNodeClient(primary, async (client) => {
+          const { rows } = await client.query(
+            "/* walden */ select 1 from pg_replication_slots where slot_name = $1 and active",
+            [current],
+          );
+          return rows.length > 0;
+        });
+        if (!active) return;
+      }
+      const results = await dropClusterSlots(systemActor("sampler"), cluster, primary, {
+        reason: streaming
+          ? `replaced by ${current}, named after the cluster id`
+          : "the cluster no longer streams WAL (archive mode archive_command)",
+        // A receiver that was just stopped leaves its slot active for a moment.
+        waitMs: streaming ? 0 : 10_000,
+        slots,
+        auditFailures: false,
+      });
+      for (const result of results.filter((result) => result.outcome !== "absent"))
+        this.log(
+          `cluster ${cluster.id}: slot ${result.slot} ${result.outcome}${result.message ? `: ${result.message}` : ""}`,
+        );
+      if (results.every((result) => result.outcome !== "failed")) this.slotsCleaned = key;
+    };
+    void work()
+      .catch((error) => this.log(`cluster ${cluster.id}: slot clean-up: ${(error as Error).message}`))
+      .finally(() => {
+        this.cleaningSlots = false;
+      });
   }
 
   private schedule(delayMs: number, first = false): void {
@@ -108,7 +164,7 @@ class ClusterSampler {
       where: { id: this.clusterId },
       include: { nodes: true },
     });
-    if (!cluster) return false;
+    if (!cluster || cluster.retiredAt) return false;
     if (this.tracker === null || cluster.sampleIntervalSeconds !== this.intervalSeconds) {
       this.intervalSeconds = cluster.sampleIntervalSeconds;
       this.tracker = new ClusterTracker(this.clusterId, this.intervalSeconds);
@@ -134,7 +190,9 @@ class ClusterSampler {
       }
     }
     const primaryNode = cluster.nodes.find((node) => node.role === "primary");
-    await this.syncReceiver(cluster, primaryNode ? nodeConnection(primaryNode) : null);
+    const primaryConnection = primaryNode ? nodeConnection(primaryNode) : null;
+    await this.syncReceiver(cluster, primaryConnection);
+    this.cleanUpSlots(cluster, primaryConnection);
     this.nodes = cluster.nodes
       .map((node) => ({ name: node.name, role: node.role, host: node.host, port: node.port }))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -211,7 +269,8 @@ export class SamplerFleet {
    */
   private async refresh(): Promise<void> {
     const client = await this.lockConnection();
-    const clusters = await db().cluster.findMany({ select: { id: true } });
+    // A deleted (retired) cluster is let go: its pg_receivewal stops, and nobody claims it again.
+    const clusters = await db().cluster.findMany({ where: { retiredAt: null }, select: { id: true } });
     const wanted = new Set(clusters.map((cluster) => cluster.id));
     const gone = [...this.samplers.keys()].filter((id) => !wanted.has(id));
     await this.release(client, gone);
