@@ -7,7 +7,12 @@ import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import type { Restore } from "@/lib/generated/prisma/client";
-import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import {
+  WORK_LOCK_TIMEOUT_MS,
+  withNodeClient,
+  withWorkClient,
+  type NodeConnection,
+} from "@/lib/pg/connection";
 import { logicalRestoreRequestSchema, tableRestoreRequestSchema } from "@/lib/schemas/restore";
 import { pgRestoreArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
@@ -68,11 +73,21 @@ async function instanceEndpoint(restoreId: string, database?: string): Promise<E
   };
 }
 
+/**
+ * A session on an endpoint. On a live cluster it is a work session (no statement_timeout: copies
+ * and CREATE DATABASE are long) with a lock_timeout, so it never queues behind the application's
+ * locks; "monitor" is the short monitoring session, for the watchdog's probe. A restored
+ * instance is Walden's own: no limits.
+ */
 async function withEndpointClient<T>(
   endpoint: Endpoint,
   work: (client: pg.Client) => Promise<T>,
+  session: "work" | "monitor" = "work",
 ): Promise<T> {
-  if (!endpoint.viaSocket) return withNodeClient(endpoint.connection, work);
+  if (!endpoint.viaSocket)
+    return session === "monitor"
+      ? withNodeClient(endpoint.connection, work)
+      : withWorkClient(endpoint.connection, { lockTimeoutMs: WORK_LOCK_TIMEOUT_MS }, work);
   const info = { socketDir: endpoint.connection.host, port: endpoint.connection.port };
   const client = await instanceClient(info, endpoint.connection.database, endpoint.connection.user);
   try {
@@ -87,6 +102,27 @@ async function databaseExists(endpoint: Endpoint, name: string): Promise<boolean
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
     return (rowCount ?? 0) > 0;
   });
+}
+
+/**
+ * The watchdog's view of pg_restore's work on the server: a session of the database that is
+ * working (active, not waiting for a lock) is progress, and so is the database growing. A server
+ * that does not answer gives null: no progress.
+ */
+async function restoreActivity(target: Endpoint): Promise<string> {
+  return withEndpointClient(
+    target,
+    async (client) => {
+      const { rows } = await client.query<{ working: boolean; size: string }>(
+        `/* walden */ select exists (select 1 from pg_stat_activity
+             where datname = current_database() and pid <> pg_backend_pid() and state = 'active'
+               and wait_event_type is distinct from 'Lock') as working,
+           pg_database_size(current_database())::text as size`,
+      );
+      return rows[0]!.working ? `working ${Date.now()}` : `size ${rows[0]!.size}`;
+    },
+    "monitor",
+  );
 }
 
 export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): Promise<void> {
@@ -128,8 +164,10 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
       throw new Error(
         `database ${request.database} already exists: choose a new name, or restore over it with clean and its name typed to confirm`,
       );
+    // From template0, as pg_dump's documentation asks: objects a DBA added to template1 would
+    // collide with the dump's. No locale or strategy options, so it works on every major 13+.
     await withEndpointClient(admin, (client) =>
-      client.query(`create database ${client.escapeIdentifier(request.database)}`),
+      client.query(`create database ${client.escapeIdentifier(request.database)} template template0`),
     );
     ctx.steps.log(`created database ${request.database}`);
     ctx.steps.end();
@@ -166,6 +204,9 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
         args,
         passfile: target.viaSocket ? undefined : passfile,
         onStderrLine: (line) => ctx.steps.log(line),
+        waitingFor: `pg_restore's sessions on ${target.label} (${request.database})`,
+        // An index build or a big COPY on the server shows no progress in pg_restore itself.
+        progressProbe: () => restoreActivity(target),
       }),
   );
   if (result.code !== 0)
