@@ -80,11 +80,18 @@ async function serverFacts(connection: NodeConnection): Promise<ServerFacts> {
   });
 }
 
+interface Watch {
+  /** What the program waits for, for the watchdog's message. */
+  waitingFor: string;
+  progressProbe?: () => Promise<string | number | null>;
+}
+
 async function runOrThrow(
   program: PgProgram,
   args: string[],
   passfile: string | undefined,
   log: BackupLog,
+  watch: Watch,
   onStderrLine?: (line: string) => void,
 ) {
   log.add(`$ ${program} ${args.join(" ")}`);
@@ -95,12 +102,34 @@ async function runOrThrow(
     onStderrLine: (line) => {
       if (!onStderrLine?.(line)) log.add(line);
     },
+    ...watch,
   });
+  if (result.stalled) throw new Error(result.stalled);
   if (result.code !== 0) {
     throw new Error(
       `${program} failed (exit ${result.code ?? result.signal}): ${result.stderrTail.slice(-5).join(" | ") || "no output"}`,
     );
   }
+}
+
+/**
+ * The watchdog's view of a base backup on the server: bytes streamed so far, and a checkpoint
+ * being written counts as progress (a spread checkpoint can take minutes before the first byte).
+ */
+async function basebackupActivity(connection: NodeConnection, backupId: string): Promise<string | null> {
+  return withNodeClient(connection, async (client) => {
+    const { rows } = await client.query<{ phase: string; streamed: string | null }>(
+      `/* walden */ select p.phase, p.backup_streamed::text as streamed
+         from pg_stat_progress_basebackup p join pg_stat_activity a using (pid)
+        where a.application_name = $1`,
+      [backupApplicationName(backupId)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return row.phase === "waiting for checkpoint to finish"
+      ? `checkpoint ${Date.now()}`
+      : `${row.phase} ${row.streamed}`;
+  });
 }
 
 /** The WAL segment names holding the backup's start and stop LSN, as the primary names them. */
@@ -190,6 +219,10 @@ async function physicalBackup(
         ],
         passfile,
         log,
+        {
+          waitingFor: `${connection.host}:${connection.port} to stream the base backup into ${paths.partialDir}`,
+          progressProbe: () => basebackupActivity(connection, backupId),
+        },
         (line) => {
           const percent = parseBasebackupProgress(line);
           if (percent !== null) onProgress(percent);
@@ -246,17 +279,26 @@ async function logicalBackup(
         }),
         passfile,
         log,
+        { waitingFor: `${connection.host}:${connection.port} to dump database ${database} into ${dumpPath}` },
       );
       await runOrThrow(
         "pg_dumpall",
         dumpallGlobalsArgs({ connection, database, target: path.join(paths.partialDir, "globals.sql") }),
         passfile,
         log,
+        { waitingFor: `${connection.host}:${connection.port} to dump roles and tablespaces` },
       );
     },
   );
   // A dump pg_restore cannot list is not a backup.
-  await runOrThrow("pg_restore", restoreListArgs(dumpPath), undefined, log, () => true);
+  await runOrThrow(
+    "pg_restore",
+    restoreListArgs(dumpPath),
+    undefined,
+    log,
+    { waitingFor: `reading the dump's table of contents in ${dumpPath}` },
+    () => true,
+  );
   return {
     sizeBytes: await folderSize(paths.partialDir),
     checksum: await writeChecksums(paths.partialDir),
