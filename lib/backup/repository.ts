@@ -58,7 +58,7 @@ export async function assertUnderRoot(root: string, target: string): Promise<voi
 
 /** Removes a backup folder (partial or final), only ever inside the repository. */
 export async function removeUnderRoot(root: string, target: string): Promise<void> {
-  await fs.mkdir(root, { recursive: true });
+  await fs.mkdir(root, { recursive: true, mode: 0o700 });
   await assertUnderRoot(root, target);
   await fs.rm(target, { recursive: true, force: true });
 }
