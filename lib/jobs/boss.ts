@@ -1,5 +1,12 @@
 import PgBoss from "pg-boss";
-import { parsePayload, queueNames, type QueueName, type QueuePayload } from "@/lib/jobs/queues";
+import {
+  parsePayload,
+  queueNames,
+  queueOptions,
+  type QueueName,
+  type QueueOptions,
+  type QueuePayload,
+} from "@/lib/jobs/queues";
 
 // pg-boss keeps its tables in the catalog database, in its own schema.
 export const BOSS_SCHEMA = "pgboss";
@@ -13,9 +20,17 @@ export function createBoss(databaseUrl: string, options: Partial<PgBoss.Construc
   });
 }
 
-/** pg-boss 10 needs each queue created before use; createQueue is idempotent. */
+/**
+ * pg-boss 10 needs each queue created before use. createQueue leaves an existing queue as it
+ * is, so updateQueue then brings its expiry and retries to the table's (queues.ts).
+ */
 export async function ensureQueues(boss: PgBoss): Promise<void> {
-  for (const name of queueNames) await boss.createQueue(name);
+  for (const name of queueNames) await ensureQueue(boss, name, queueOptions[name]);
+}
+
+export async function ensureQueue(boss: PgBoss, name: string, options: QueueOptions): Promise<void> {
+  await boss.createQueue(name, { name, ...options });
+  await boss.updateQueue(name, { name, ...options });
 }
 
 /** The one way to enqueue: the payload is validated before it is stored. */
@@ -24,5 +39,7 @@ export async function enqueue<Q extends QueueName>(
   queue: Q,
   payload: QueuePayload<Q>,
 ): Promise<string | null> {
-  return boss.send(queue, parsePayload(queue, payload));
+  // The queue's settings are sent with each job too, so they hold even for a queue an older
+  // version created without them.
+  return boss.send(queue, parsePayload(queue, payload), { ...queueOptions[queue] });
 }

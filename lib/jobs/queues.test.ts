@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parsePayload, queueNames } from "@/lib/jobs/queues";
+import {
+  MAX_EXPIRE_SECONDS,
+  parsePayload,
+  queueNames,
+  queueOptions,
+  scheduleQueueOptions,
+} from "@/lib/jobs/queues";
 
 describe("job payload schemas", () => {
   it("uses dotted queue names", () => {
@@ -13,5 +19,18 @@ describe("job payload schemas", () => {
     expect(() => parsePayload("backup.run", { backupId, path: "/tmp" })).toThrow();
     expect(() => parsePayload("report.snapshot", { month: "2026-13" })).toThrow();
     expect(parsePayload("report.snapshot", { month: "2026-11" })).toEqual({ month: "2026-11" });
+  });
+
+  it("gives long work an expiry of hours and every queue settings pg-boss 10 accepts", () => {
+    for (const name of ["backup.run", "backup.verify", "backup.copy", "restore.run"] as const)
+      expect(queueOptions[name].expireInSeconds).toBeGreaterThanOrEqual(6 * 3600);
+    for (const options of [...Object.values(queueOptions), scheduleQueueOptions]) {
+      expect(options.expireInSeconds).toBeGreaterThanOrEqual(1);
+      expect(options.expireInSeconds).toBeLessThanOrEqual(MAX_EXPIRE_SECONDS);
+      expect(options.expireInSeconds / 3600).toBeLessThan(24);
+      expect(Number.isInteger(options.retryLimit) && options.retryLimit >= 0).toBe(true);
+      expect(Number.isInteger(options.retryDelay) && options.retryDelay >= 0).toBe(true);
+    }
+    expect(Object.keys(queueOptions).sort()).toEqual([...queueNames].sort());
   });
 });

@@ -25,9 +25,17 @@ export const queues = {
   /** Fans out archive.scan to every cluster; scheduled every minute. */
   "archive.sweep": z.strictObject({}),
   /** Stores the finished month's reports as evidence; without a month, the previous one (scheduled monthly). */
-  "report.snapshot": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }),
+  "report.snapshot": z.strictObject({
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+      .optional(),
+  }),
   /** Asked by the web app: the monthly report page printed to PDF by headless Chromium. */
-  "report.pdf": z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), clusterId: id.optional() }),
+  "report.pdf": z.strictObject({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+    clusterId: id.optional(),
+  }),
   "alert.evaluate": z.strictObject({}),
   /** Rolls raw lag samples up into minute and hour buckets and prunes old history; every minute. */
   "replication.rollup": z.strictObject({}),
@@ -37,6 +45,61 @@ export const queues = {
 
 export type QueueName = keyof typeof queues;
 export type QueuePayload<Q extends QueueName> = z.infer<(typeof queues)[Q]>;
+
+/** pg-boss's expiry and retry settings for one queue (createQueue/updateQueue and send options). */
+export interface QueueOptions {
+  /** A job still active after this long is taken as lost: failed, and retried if retries remain. */
+  expireInSeconds: number;
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+}
+
+/** pg-boss 10 refuses an expiry of 24 hours or more (attorney.js MAX_EXPIRATION_HOURS). */
+export const MAX_EXPIRE_SECONDS = 23 * 3600;
+
+// Long work (a base backup of many GB, a verification that unpacks it, a copy, a restore)
+// may run for hours: its job expires only after the longest time pg-boss allows, so a 6-hour
+// backup is never handed to a second worker while it runs. Beyond that, or when a delivery
+// comes twice anyway, the handler's claim in the catalog (status/worker/heartbeat) makes the
+// second delivery do nothing. Retries only help a job that failed before it claimed its row.
+const long = (retryLimit: number, retryDelay: number): QueueOptions => ({
+  expireInSeconds: MAX_EXPIRE_SECONDS,
+  retryLimit,
+  retryDelay,
+  retryBackoff: true,
+});
+// Short, periodic work: the next run (a minute or an hour later) does it anyway.
+const short = (expireInSeconds: number, retryLimit = 0, retryDelay = 30): QueueOptions => ({
+  expireInSeconds,
+  retryLimit,
+  retryDelay,
+  retryBackoff: false,
+});
+
+/** Every queue's expiry and retries, in one table. */
+export const queueOptions: Record<QueueName, QueueOptions> = {
+  "backup.run": long(1, 60),
+  "backup.verify": long(2, 300),
+  "backup.reverify": short(1800, 2, 300),
+  "backup.copy": long(2, 300),
+  "restore.run": long(1, 60),
+  "restore.plan": short(60),
+  "restore.events": short(120),
+  "restore.sweep": short(900),
+  "retention.apply": short(7200, 1, 300),
+  "retention.sweep": short(600, 1, 60),
+  "archive.scan": short(1800),
+  "archive.sweep": short(300),
+  "report.snapshot": short(3600, 2, 600),
+  "report.pdf": short(300),
+  "alert.evaluate": short(300),
+  "replication.rollup": short(900),
+  "catalog.prune": short(900, 1, 300),
+};
+
+/** A backup schedule's own queue (schedule.<id>): it only decides and queues backup.run. */
+export const scheduleQueueOptions: QueueOptions = short(600, 2, 60);
 
 export const queueNames = Object.keys(queues) as QueueName[];
 

@@ -7,7 +7,8 @@ import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { BackupSchedule, Prisma } from "@/lib/generated/prisma/client";
-import { BOSS_SCHEMA, enqueue } from "@/lib/jobs/boss";
+import { BOSS_SCHEMA, enqueue, ensureQueue } from "@/lib/jobs/boss";
+import { scheduleQueueOptions } from "@/lib/jobs/queues";
 import { describeSchedule } from "@/lib/schedules/preview";
 import { backupRequestSchema } from "@/lib/schemas/backup";
 import type { ScheduleInput, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
@@ -75,7 +76,7 @@ type ScheduleTiming = Pick<BackupSchedule, "id" | "cron" | "timezone" | "enabled
 /** Makes pg-boss match one catalog row: its queue exists, and it is scheduled exactly when enabled. */
 async function applySchedule(boss: PgBoss, schedule: ScheduleTiming): Promise<void> {
   const name = scheduleQueueName(schedule.id);
-  await boss.createQueue(name);
+  await ensureQueue(boss, name, scheduleQueueOptions);
   if (schedule.enabled) {
     await boss.schedule(name, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timezone });
   } else {
@@ -392,7 +393,7 @@ export async function startScheduleWorkers(
       if (stopped) return;
       try {
         const current = scheduled.get(name);
-        if (!existing.has(name)) await boss.createQueue(name);
+        if (!existing.has(name)) await ensureQueue(boss, name, scheduleQueueOptions);
         if (row.enabled && (reapply || !current || !matches(current, row))) await applySchedule(boss, row);
         if (!row.enabled && current) await boss.unschedule(name);
         if (!working.has(name)) {
