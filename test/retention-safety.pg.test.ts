@@ -4,8 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as applyRoute from "@/app/api/v1/clusters/[id]/retention/apply/route";
 import * as previewRoute from "@/app/api/v1/clusters/[id]/retention/preview/route";
+import * as restoresRoute from "@/app/api/v1/restores/route";
+import { runBackup } from "@/lib/backup/run";
 import { db } from "@/lib/db";
 import { planPitrRestore } from "@/lib/restore/plan-service";
+import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { parseWalFileName } from "@/lib/wal/segments";
@@ -220,9 +223,32 @@ describe("retention next to a failed verification", () => {
     );
     expect(picked.ok && picked.plan.backupId).toBe(b2.id);
 
+    // A logical backup whose verification failed is refused as a restore source too.
+    const dump = await db().backup.create({
+      data: {
+        clusterId,
+        kind: "logical",
+        options: logicalBackupRequestSchema.parse({ clusterId, kind: "logical", database: "app" }),
+        requestedBy: "test",
+      },
+    });
+    await runBackup(dump.id, "test-worker");
+    await db().backup.update({ where: { id: dump.id }, data: { verified: false, verifiedAt: failedAt } });
+    const refused = await call(restoresRoute.POST, "POST", "/api/v1/restores", {
+      token: admin.token,
+      origin: "http://localhost:3000",
+      body: { clusterId, kind: "logical", backupId: dump.id, database: `restored_${run}` },
+    });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.json.error.message).toContain("its verification failed");
+    expect(await db().restore.count({ where: { clusterId, kind: "logical" } })).toBe(0);
+    await db().retentionPolicy.update({ where: { clusterId }, data: { logicalKeep: 1 } });
+
     const shown = await preview();
     expect(keepReason(shown, b2.id)).toBe("last verified-good physical backup");
+    // Neither failed backup counts: not b3 for the minimum redundancy, not the dump for the one logical kept.
     expect(shown.expire).toEqual([
+      expect.objectContaining({ id: dump.id, reason: expect.stringMatching(/verification failed/) }),
       expect.objectContaining({ id: b3.id, reason: expect.stringMatching(/verification failed/) }),
     ]);
     const walBefore = await archivedSegments();

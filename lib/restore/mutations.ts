@@ -1,5 +1,6 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { verificationState } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -53,6 +54,12 @@ async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }
     throw new AppError("unprocessable_entity", "backupId must name a succeeded logical backup", {
       issues: [{ path: "backupId", message: "must be a succeeded logical backup" }],
     });
+  if (verificationState(backup) === "failed")
+    throw new AppError(
+      "unprocessable_entity",
+      `Backup ${backup.id} is not restorable: its verification failed (${backup.verifiedAt!.toISOString()}). Verify it again or pick another backup.`,
+      { issues: [{ path: "backupId", message: "its verification failed" }] },
+    );
   if (request.intoRestoreId) {
     const into = await getRestoreRowOrThrow(request.intoRestoreId);
     if (into.kind !== "pitr" || into.status !== "succeeded" || into.instanceState !== "running")
