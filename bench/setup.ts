@@ -101,7 +101,15 @@ export async function registerSandboxCluster(bench: Bench, name: string): Promis
       name,
       primary: bench.node(cluster.primary.port),
       standbys: cluster.standbys.map((standby) => ({ name: standby.name, ...bench.node(standby.port) })),
-      archive: { mode: "archive_command", path: cluster.archiveDir },
+      // Two clusters cannot share an archive folder: the bench's fleet clusters (only sampled) get
+      // their own empty one; the demo cluster, whose backups and restores are measured, the real one.
+      archive: {
+        mode: "archive_command",
+        path:
+          name === `${CLUSTER_PREFIX}demo`
+            ? cluster.archiveDir
+            : path.join(path.dirname(cluster.archiveDir), name),
+      },
     }),
     {},
   );

@@ -115,7 +115,8 @@ beforeAll(async () => {
           name: standby.name,
           ...sandboxNode(standby.port),
         })),
-        archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
+        // Two clusters cannot share an archive folder; these are only sampled, their archives never read.
+        archive: { mode: "archive_command", path: path.join(path.dirname(sandbox.cluster.archiveDir), name) },
       }),
       {},
     );

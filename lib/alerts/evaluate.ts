@@ -91,7 +91,7 @@ export async function evaluateAlerts(
 ): Promise<EvaluationSummary> {
   const summary: EvaluationSummary = { opened: 0, fired: 0, resolved: 0, notifications: 0 };
   const clusters = await db().cluster.findMany({
-    where: options.clusterIds ? { id: { in: options.clusterIds } } : {},
+    where: { retiredAt: null, ...(options.clusterIds ? { id: { in: options.clusterIds } } : {}) },
     select: { id: true },
   });
   const rules = await db().alertRule.findMany({ where: { enabled: true } });

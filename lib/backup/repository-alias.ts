@@ -5,7 +5,7 @@ import path from "node:path";
 // the 3-2-1 copy would land on the same disk, and a copy step that clears its target would
 // delete originals. Checked when the setting is saved and again before every copy.
 
-function isInside(parent: string, child: string): boolean {
+export function isInside(parent: string, child: string): boolean {
   const relative = path.relative(parent, child);
   return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }

@@ -45,13 +45,18 @@ export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
       secondaryOffsite: cluster.secondaryOffsite,
     },
     lastBackup: null,
+    retiredAt: cluster.retiredAt?.toISOString() ?? null,
     createdAt: cluster.createdAt.toISOString(),
     updatedAt: cluster.updatedAt.toISOString(),
   };
 }
 
 export async function listClusters(): Promise<ClusterSummary[]> {
-  const clusters = await db().cluster.findMany({ include: clusterWithNodes, orderBy: { name: "asc" } });
+  const clusters = await db().cluster.findMany({
+    where: { retiredAt: null },
+    include: clusterWithNodes,
+    orderBy: { name: "asc" },
+  });
   // The API cannot create a cluster without a primary; a row like that (written by hand) must
   // not take the whole list down with it.
   const complete = clusters.filter((cluster) => cluster.nodes.some((node) => node.role === "primary"));
@@ -62,11 +67,31 @@ export async function listClusters(): Promise<ClusterSummary[]> {
   return complete.map(toClusterSummary);
 }
 
+/** Any cluster, retired ones included: the pages of a deleted cluster's backups and restores still name it. */
 export async function getClusterOrThrow(id: string): Promise<ClusterSummary> {
   return toClusterSummary(await getClusterRowOrThrow(id));
 }
 
-/** Catalog row with nodes (encrypted passwords included): for server-side use only. */
+/** A cluster that is still registered: a deleted (retired) one is a 404 that says so. */
+export async function getActiveClusterOrThrow(id: string): Promise<ClusterSummary> {
+  return toClusterSummary(await getActiveClusterRowOrThrow(id));
+}
+
+/**
+ * The row of a cluster that is still registered. A deleted cluster is kept (retired) for its
+ * evidence; starting new work on it, or changing it, is a 404 naming when it was deleted.
+ */
+export async function getActiveClusterRowOrThrow(id: string): Promise<ClusterRow> {
+  const cluster = await getClusterRowOrThrow(id);
+  if (cluster.retiredAt)
+    throw new AppError(
+      "not_found",
+      `Cluster ${id} was deleted on ${cluster.retiredAt.toISOString()}; its backups, restores and reports stay readable by their ids`,
+    );
+  return cluster;
+}
+
+/** Catalog row with nodes (encrypted passwords included), retired clusters included: for server-side use only. */
 export async function getClusterRowOrThrow(id: string): Promise<ClusterRow> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const cluster = uuid.test(id)

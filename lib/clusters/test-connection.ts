@@ -1,4 +1,4 @@
-import { getClusterRowOrThrow, type NodeRow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow, type NodeRow } from "@/lib/clusters/queries";
 import { AppError, toErrorBody } from "@/lib/errors";
 import type { NodeConnection } from "@/lib/pg/connection";
 import { probeNode } from "@/lib/pg/probe";
@@ -24,7 +24,7 @@ function expectedRoleWarning(node: NodeRow, report: ConnectionReport): string[] 
 
 /** Probes all nodes at once; one unreachable node does not hide the others' results. */
 export async function testRegisteredCluster(clusterId: string): Promise<{ nodes: NodeTestResult[] }> {
-  const cluster = await getClusterRowOrThrow(clusterId);
+  const cluster = await getActiveClusterRowOrThrow(clusterId);
   const nodes = await Promise.all(
     cluster.nodes.map(async (node): Promise<NodeTestResult> => {
       try {

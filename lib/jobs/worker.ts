@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   });
   // Every minute, rescan every cluster's archive (cheap: a directory listing, and pg_waldump only on new edge segments).
   await boss.work("archive.sweep", async () => {
-    for (const cluster of await db().cluster.findMany({ select: { id: true } }))
+    for (const cluster of await db().cluster.findMany({ where: { retiredAt: null }, select: { id: true } }))
       await enqueue(boss, "archive.scan", { clusterId: cluster.id });
   });
   await boss.schedule("archive.sweep", "* * * * *", {}, { tz: "UTC" });
@@ -146,8 +146,9 @@ async function main(): Promise<void> {
       );
     }
   });
+  // A deleted (retired) cluster's files stay until an admin removes them: no retention for it.
   await boss.work("retention.sweep", async () => {
-    for (const cluster of await db().cluster.findMany({ select: { id: true } }))
+    for (const cluster of await db().cluster.findMany({ where: { retiredAt: null }, select: { id: true } }))
       await enqueue(boss, "retention.apply", { clusterId: cluster.id });
   });
   await boss.schedule("retention.sweep", "30 3 * * *", {}, { tz: "UTC" });

@@ -51,7 +51,11 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
   const sampleAge = gauge("walden_sample_age_seconds", "Age of the newest replication sample", ["cluster"]);
   const healthy = gauge("walden_cluster_status", "1 for the cluster's current status", ["cluster", "status"]);
 
-  const clusters = await db().cluster.findMany({ include: { snapshot: true }, orderBy: { name: "asc" } });
+  const clusters = await db().cluster.findMany({
+    where: { retiredAt: null },
+    include: { snapshot: true },
+    orderBy: { name: "asc" },
+  });
   const now = Date.now();
   for (const cluster of clusters) {
     const view = cluster.snapshot ? toReplicationView(cluster.snapshot, now) : null;

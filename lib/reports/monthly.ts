@@ -211,8 +211,9 @@ async function clustersInScope(clusterId: string | null, range: MonthRange): Pro
     await getClusterRowOrThrow(clusterId);
     return db().cluster.findMany({ where: { id: clusterId }, select: clusterMetaSelect });
   }
+  // A deleted (retired) cluster stays in the reports of the months it was registered in.
   return db().cluster.findMany({
-    where: { createdAt: { lt: range.end } },
+    where: { createdAt: { lt: range.end }, OR: [{ retiredAt: null }, { retiredAt: { gte: range.start } }] },
     select: clusterMetaSelect,
     orderBy: { name: "asc" },
   });

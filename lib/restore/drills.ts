@@ -69,6 +69,7 @@ export async function startDueDrills(
   log: (line: string) => void = () => {},
 ): Promise<number> {
   const clusters = await db().cluster.findMany({
+    where: { retiredAt: null },
     select: { id: true, name: true, createdAt: true, drillSchedule: true },
   });
   let started = 0;

@@ -107,6 +107,8 @@ export interface ClusterSummary {
   /** Null path: WALDEN_HOME/repo. Null secondaryPath: no second copy. */
   repository: { path: string | null; secondaryPath: string | null; secondaryOffsite: boolean };
   lastBackup: null;
+  /** When the cluster was deleted; null while registered. A deleted cluster is kept for its evidence. */
+  retiredAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -8,7 +8,7 @@ import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
 import { listBackups } from "@/lib/backup/queries";
-import { getClusterOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
@@ -29,7 +29,7 @@ const BACKUPS_SHOWN = 10;
 
 async function loadCluster(id: string): Promise<ClusterSummary> {
   try {
-    return await getClusterOrThrow(id);
+    return await getActiveClusterOrThrow(id);
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
@@ -129,7 +129,11 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         />
 
         {hasRole(user.role, "admin") ? (
-          <DeleteCluster clusterId={cluster.id} clusterName={cluster.name} />
+          <DeleteCluster
+            clusterId={cluster.id}
+            clusterName={cluster.name}
+            streaming={cluster.archive.mode === "stream"}
+          />
         ) : null}
       </div>
     </>

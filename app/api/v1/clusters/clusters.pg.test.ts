@@ -287,8 +287,11 @@ describe("DELETE /api/v1/clusters/:id", () => {
         params: { id: clusterId },
       },
     );
-    expect(confirmed.status).toBe(204);
-    expect(await db().cluster.findUnique({ where: { id: clusterId } })).toBeNull();
+    expect(confirmed.status).toBe(200);
+    // Retired, not erased: the row stays (renamed, so the name can be registered again).
+    const retired = await db().cluster.findUnique({ where: { id: clusterId } });
+    expect(retired?.retiredAt).toBeInstanceOf(Date);
+    expect(retired?.name).toBe(`${clusterName}-retired-${clusterId.slice(0, 8)}`);
     const missing = await call(clusterRoute.GET, "GET", `/api/v1/clusters/${clusterId}`, {
       token: viewer.token,
       params: { id: clusterId },

@@ -1,14 +1,13 @@
-import { NextResponse } from "next/server";
 import { deleteCluster, updateCluster } from "@/lib/clusters/mutations";
-import { getClusterOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterOrThrow } from "@/lib/clusters/queries";
 import { readJson, withRoute } from "@/lib/route";
 import { clusterUpdateSchema } from "@/lib/schemas/cluster";
 
 type Params = { id: string };
 
-// GET /api/v1/clusters/:id — one cluster, without passwords
+// GET /api/v1/clusters/:id — one cluster, without passwords (a deleted one is a 404 that says when)
 export const GET = withRoute<Params>({ role: "viewer", action: "cluster.read" }, ({ params }) =>
-  getClusterOrThrow(params.id),
+  getActiveClusterOrThrow(params.id),
 );
 
 // PATCH /api/v1/clusters/:id — change connection settings, standbys or archive (admin)
@@ -20,11 +19,10 @@ export const PATCH = withRoute<Params>(
   },
 );
 
-// DELETE /api/v1/clusters/:id?confirm=<name> — remove the registration (admin, typed confirmation)
+// DELETE /api/v1/clusters/:id?confirm=<name> — retire the cluster (admin, typed confirmation): its
+// evidence stays, its slots are dropped, its restored instances torn down; 200 says what was done
 export const DELETE = withRoute<Params>(
   { role: "admin", action: "cluster.delete" },
-  async ({ req, params, actor, meta }) => {
-    await deleteCluster(actor, params.id, req.nextUrl.searchParams.get("confirm"), meta);
-    return new NextResponse(null, { status: 204 });
-  },
+  ({ req, params, actor, meta }) =>
+    deleteCluster(actor, params.id, req.nextUrl.searchParams.get("confirm"), meta),
 );
