@@ -4,6 +4,7 @@ import { receiveWalArgs, receiveWalCreateSlotArgs, receiveWalSlotName } from "@/
 import { toolPath } from "@/lib/tools/binaries";
 import { passfileLine } from "@/lib/tools/passfile";
 import { runTool, toolEnvironment } from "@/lib/tools/run";
+import { mkdirPrivate } from "@/lib/fs-private";
 import type { NodeConnection } from "@/lib/pg/connection";
 import os from "node:os";
 import path from "node:path";
@@ -72,7 +73,7 @@ export class WalReceiver {
   private async launch(): Promise<void> {
     if (this.stopped) return;
     try {
-      await fs.mkdir(this.directory, { recursive: true });
+      await mkdirPrivate(this.directory);
       const passfile = await this.writePassfile();
       const created = await runTool({
         program: toolPath("pg_receivewal"),
