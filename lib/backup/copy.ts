@@ -1,53 +1,125 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "@/lib/backup/checksum";
-import { assertUnderRoot, backupPaths, folderSize, removeUnderRoot } from "@/lib/backup/repository";
+import {
+  checkRepositoriesDistinct,
+  realpathOrNearest,
+  repositoriesAlias,
+} from "@/lib/backup/repository-alias";
+import {
+  assertUnderRoot,
+  backupPaths,
+  folderSize,
+  removeUnderRoot,
+  repositoryRootFor,
+} from "@/lib/backup/repository";
 import { checkStoredSums } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
+import { fsyncPath, mkdirPrivate, sealTree } from "@/lib/fs-private";
 
-// backup.copy: the 3-2-1 rule's second copy. The backup folder is copied to the cluster's
-// second repository under .partial-<id>, every file is checked against the original's
-// SHA256SUMS, and only then renamed into place and recorded as a succeeded copy.
+// backup.copy: the 3-2-1 rule's second copy. The copy is claimed in the catalog (one running
+// copy per backup and target, a unique index), copied into a scratch folder of its own
+// attempt, every file checked against the original's SHA256SUMS, made private and fsynced, and
+// only then renamed into place and recorded as succeeded. A copy never deletes an original:
+// the second repository must not be, contain or lie inside the primary one (after realpath),
+// and a copy already in place is replaced only once the new one is whole.
 
-export async function copyBackup(backupId: string): Promise<{ ok: boolean; copyId: string | null }> {
+export const COPY_HEARTBEAT_MS = 5_000;
+const STALE_AFTER_MS = 6 * COPY_HEARTBEAT_MS;
+
+export interface CopyResult {
+  ok: boolean;
+  copyId: string | null;
+  /** Another worker is copying this backup to the same place right now: this delivery did nothing. */
+  alreadyRunning?: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2002";
+}
+
+/** The scratch folder of one copy attempt, beside the final folder (so the rename stays on one filesystem). */
+function scratchDir(finalDir: string, copyId: string): string {
+  return path.join(path.dirname(finalDir), `.copy-${copyId}`);
+}
+
+/** Refuses a copy that could write over, or next to, the original. */
+async function checkCopyTarget(primaryRoot: string, secondaryRoot: string, backupDir: string): Promise<void> {
+  await checkRepositoriesDistinct(primaryRoot, secondaryRoot);
+  // The backup's own folder may sit in an older primary repository: it must not alias either.
+  const problem = repositoriesAlias(
+    await realpathOrNearest(backupDir),
+    await realpathOrNearest(secondaryRoot),
+  );
+  if (problem) throw new Error(`the backup's folder and the second repository overlap: ${problem}`);
+}
+
+export async function copyBackup(backupId: string, workerId = `local:${process.pid}`): Promise<CopyResult> {
   const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
   const secondaryRoot = backup?.cluster.secondaryRepositoryPath;
   if (!backup || backup.status !== "succeeded" || !backup.path || !secondaryRoot)
     return { ok: false, copyId: null };
 
   const paths = backupPaths(secondaryRoot, backup.cluster.name, backup.id);
-  const copy = await db().backupCopy.create({
-    data: {
-      backupId,
-      path: paths.finalDir,
-      offsite: backup.cluster.secondaryOffsite,
-      status: "running",
-      startedAt: new Date(),
-    },
-  });
+  let copy;
   try {
-    await fs.mkdir(paths.clusterDir, { recursive: true });
-    await assertUnderRoot(secondaryRoot, paths.partialDir);
-    await removeUnderRoot(secondaryRoot, paths.partialDir);
-    await removeUnderRoot(secondaryRoot, paths.finalDir);
-    await fs.cp(backup.path, paths.partialDir, { recursive: true, errorOnExist: true, force: false });
+    copy = await db().backupCopy.create({
+      data: {
+        backupId,
+        path: paths.finalDir,
+        offsite: backup.cluster.secondaryOffsite,
+        status: "running",
+        startedAt: new Date(),
+        workerId,
+        heartbeatAt: new Date(),
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, copyId: null, alreadyRunning: true };
+    throw error;
+  }
+  const heartbeat = setInterval(() => {
+    void db()
+      .backupCopy.updateMany({ where: { id: copy.id, status: "running" }, data: { heartbeatAt: new Date() } })
+      .catch(() => {});
+  }, COPY_HEARTBEAT_MS);
+  const scratch = scratchDir(paths.finalDir, copy.id);
+  const replaced = path.join(paths.clusterDir, `.replaced-${copy.id}`);
+  try {
+    await checkCopyTarget(repositoryRootFor(backup.cluster), secondaryRoot, backup.path);
+    await mkdirPrivate(paths.clusterDir);
+    await assertUnderRoot(secondaryRoot, scratch);
+    await fs.cp(backup.path, scratch, { recursive: true, errorOnExist: true, force: false });
     const log: string[] = [];
     // The copy must match the sums written when the backup was taken, file by file.
-    await checkStoredSums(paths.partialDir, log);
+    await checkStoredSums(scratch, log);
     // The backup's checksum is the SHA-256 of its SHA256SUMS list: the copy's list must be the same.
-    const checksum = await sha256File(path.join(paths.partialDir, "SHA256SUMS"));
+    const checksum = await sha256File(path.join(scratch, "SHA256SUMS"));
     if (backup.checksum && checksum !== backup.checksum) {
       throw new Error("the copy's checksum list differs from the original's");
     }
-    const sizeBytes = await folderSize(paths.partialDir);
-    await fs.rename(paths.partialDir, paths.finalDir);
+    const sizeBytes = await folderSize(scratch);
+    // Private and on disk before the catalog says succeeded.
+    await sealTree(scratch);
+    // An earlier copy in place goes aside first and is removed only once the new one is there.
+    const hadCopy = await fs.stat(paths.finalDir).then(
+      () => true,
+      () => false,
+    );
+    if (hadCopy) {
+      await assertUnderRoot(secondaryRoot, paths.finalDir);
+      await fs.rename(paths.finalDir, replaced);
+    }
+    await fs.rename(scratch, paths.finalDir);
+    await fsyncPath(paths.clusterDir);
+    if (hadCopy) await removeUnderRoot(secondaryRoot, replaced);
     await db().backupCopy.update({
       where: { id: copy.id },
       data: { status: "succeeded", checksum, sizeBytes: BigInt(sizeBytes), finishedAt: new Date() },
     });
     return { ok: true, copyId: copy.id };
   } catch (error) {
-    await removeUnderRoot(secondaryRoot, paths.partialDir).catch(() => {});
+    await removeUnderRoot(secondaryRoot, scratch).catch(() => {});
     await db().backupCopy.update({
       where: { id: copy.id },
       data: {
@@ -57,7 +129,34 @@ export async function copyBackup(backupId: string): Promise<{ ok: boolean; copyI
       },
     });
     return { ok: false, copyId: copy.id };
+  } finally {
+    clearInterval(heartbeat);
   }
+}
+
+/** A running copy whose worker stopped beating is failed, and its scratch folder removed. */
+export async function reapStaleCopies(staleAfterMs = STALE_AFTER_MS): Promise<string[]> {
+  const before = new Date(Date.now() - staleAfterMs);
+  const stale = await db().backupCopy.findMany({
+    where: {
+      status: "running",
+      OR: [{ heartbeatAt: { lt: before } }, { heartbeatAt: null, startedAt: { lt: before } }],
+    },
+    include: { backup: { include: { cluster: { select: { secondaryRepositoryPath: true } } } } },
+  });
+  for (const copy of stale) {
+    const root = copy.backup.cluster.secondaryRepositoryPath;
+    if (root) await removeUnderRoot(root, scratchDir(copy.path, copy.id)).catch(() => {});
+    await db().backupCopy.updateMany({
+      where: { id: copy.id, status: "running" },
+      data: {
+        status: "failed",
+        finishedAt: new Date(),
+        error: `the worker copying it (${copy.workerId ?? "unknown"}) stopped (no heartbeat since ${(copy.heartbeatAt ?? copy.startedAt)?.toISOString()}); scratch files removed`,
+      },
+    });
+  }
+  return stale.map((copy) => copy.id);
 }
 
 export async function listCopies(backupId: string) {

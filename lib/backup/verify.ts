@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "@/lib/backup/checksum";
 import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
+import { claimVerification, verifyScratchDir } from "@/lib/backup/verify-claim";
 import { db } from "@/lib/db";
 import { restoreListArgs, verifybackupArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
@@ -117,15 +118,24 @@ async function verifyLogical(backupDir: string, log: string[]) {
   log.push("pg_restore --list reads the dump");
 }
 
-/** Verifies one backup and records the result on it. Returns whether it passed. */
-export async function verifyBackup(backupId: string): Promise<boolean> {
+/**
+ * Verifies one backup and records the result on it. Returns whether it passed, or null when it
+ * was not verified now: not a succeeded backup, or another worker is verifying it (claimed).
+ */
+export async function verifyBackup(
+  backupId: string,
+  workerId = `local:${process.pid}`,
+): Promise<boolean | null> {
   const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
-  if (!backup || backup.status !== "succeeded" || !backup.path) return false;
+  if (!backup || backup.status !== "succeeded" || !backup.path) return null;
+  const claim = await claimVerification(backupId, workerId);
+  if (!claim) return null;
   const log: string[] = [];
   const root = repositoryRootFor(backup.cluster);
-  const scratch = path.join(
+  const scratch = verifyScratchDir(
     backupPaths(root, backup.cluster.name, backup.id).clusterDir,
-    `.verify-${backup.id}`,
+    backup.id,
+    claim.attempt,
   );
   let passed = false;
   let error: string | null = null;
@@ -149,10 +159,16 @@ export async function verifyBackup(backupId: string): Promise<boolean> {
     log.push(`failed: ${error}`);
   } finally {
     await removeUnderRoot(root, scratch).catch(() => {});
+    claim.release();
   }
   await db().backup.update({
     where: { id: backupId },
-    data: { verified: passed, verifiedAt: new Date(), verifyLog: log.slice(-200).join("\n") },
+    data: {
+      verified: passed,
+      verifiedAt: new Date(),
+      verifyLog: log.slice(-200).join("\n"),
+      verifyWorkerId: null,
+    },
   });
   return passed;
 }
