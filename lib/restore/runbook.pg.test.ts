@@ -200,6 +200,11 @@ describe("the break-glass runbook", () => {
       expect(denied.stderr).toContain("The postgres OS user cannot read the backup");
       expect(denied.stderr).toContain(`chgrp -R postgres '${runbook.backup.path.replaceAll("'", `'\\''`)}'`);
       expect(existsSync(dataDir)).toBe(false);
+      // Backups are 0700/0600 in a 0700 cluster folder: the printed command opens both.
+      const clusterDir = path.dirname(runbook.backup.path);
+      expect(denied.stderr).toContain(`chgrp postgres '${clusterDir.replaceAll("'", `'\\''`)}' && chmod g+x`);
+      await execFileAsync("chgrp", ["postgres", clusterDir]);
+      await execFileAsync("chmod", ["g+x", clusterDir]);
       await execFileAsync("chgrp", ["-R", "postgres", runbook.backup.path]);
       await execFileAsync("chmod", ["-R", "g+rX", runbook.backup.path]);
     }

@@ -150,9 +150,13 @@ function tarFiles(input: RunbookInput, major: number): { base: string; wal: stri
   };
 }
 
-/** What a root shell runs so the postgres OS user can read a folder Walden's worker wrote. */
-function grantRead(folder: string): string {
-  return `chgrp -R postgres ${shellQuote(folder)} && chmod -R g+rX ${shellQuote(folder)} (each folder above it must be searchable too)`;
+/**
+ * What a root shell runs so the postgres OS user can read a folder Walden's worker wrote (0700,
+ * files 0600); `parent` is Walden's own folder above it (a backup's cluster folder), also 0700.
+ */
+function grantRead(folder: string, parent?: string): string {
+  const above = parent ? `chgrp postgres ${shellQuote(parent)} && chmod g+x ${shellQuote(parent)} && ` : "";
+  return `${above}chgrp -R postgres ${shellQuote(folder)} && chmod -R g+rX ${shellQuote(folder)} (each folder above ${parent ? "them" : "it"} must be searchable too)`;
 }
 
 function untar(archive: string, into: string): string {
@@ -337,13 +341,13 @@ export function buildRunbook(input: RunbookInput): Runbook {
         ),
         orFail(`test ! -e ${data}`, `${dataDir} already exists: choose a new data directory.`),
         `if ${bin("pg_isready")} -q -h 127.0.0.1 -p ${port}; then echo ${q(`Port ${port} is in use: choose another.`)} >&2; false; fi`,
-        `ls -l ${q(backup.path)}`,
         orFail(
           ["SHA256SUMS", "backup_manifest", files.base, files.wal]
             .map((file) => `test -r ${backupFile(file)}`)
             .join(" && "),
-          `The postgres OS user cannot read the backup (pg_basebackup writes its files private to the OS user Walden's worker runs as). As root: ${grantRead(backup.path)}`,
+          `The postgres OS user cannot read the backup (Walden keeps backups private to the OS user its worker runs as). As root: ${grantRead(backup.path, path.posix.dirname(backup.path))}`,
         ),
+        `ls -l ${q(backup.path)}`,
         `awk -F'"Size": ' 'NF > 1 { split($2, size, ","); total += size[1] } END { printf "data directory unpacked: %.1f MiB, plus WAL\\n", total / 1048576 }' ${backupFile("backup_manifest")}`,
         `df -h ${q(path.posix.dirname(dataDir))}`,
         ...(backup.stopWal
