@@ -114,7 +114,10 @@ export async function allocatePort(): Promise<number> {
 
 /** Creates the instance folders, owned by the server user, 0700. */
 export async function prepareInstanceDirs(paths: InstancePaths): Promise<void> {
-  await fs.mkdir(restoresRoot(), { recursive: true, mode: 0o755 });
+  await fs.mkdir(restoresRoot(), { recursive: true, mode: 0o711 });
+  // The server user must pass through to its own 0700 folder; nobody may list the others
+  // (the worker's umask 077 would otherwise make this root-only when Walden runs as root).
+  await fs.chmod(restoresRoot(), 0o711);
   await assertUnderRoot(restoresRoot(), paths.root);
   await fs.rm(paths.root, { recursive: true, force: true });
   for (const dir of [paths.root, paths.dataDir, paths.socketDir]) {
