@@ -4,16 +4,18 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { startAlertWorkers } from "@/lib/alerts/worker";
 import { systemActor } from "@/lib/auth/system-actor";
-import { copyBackup } from "@/lib/backup/copy";
+import { copyBackup, reapStaleCopies } from "@/lib/backup/copy";
 import { applyRetention } from "@/lib/backup/retention";
 import { BACKUP_HEARTBEAT_MS, reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
+import { reapStaleVerifications } from "@/lib/backup/verify-claim";
 import { db, disconnectDb, isConnectionFailure } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { createBoss, enqueue, ensureQueues } from "@/lib/jobs/boss";
 import { pruneCatalog } from "@/lib/jobs/handlers/catalog-prune";
 import { startHeartbeat } from "@/lib/jobs/heartbeat";
+import { reapLostQueued } from "@/lib/jobs/lost-jobs";
 import { parsePayload } from "@/lib/jobs/queues";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { snapshotMonth } from "@/lib/reports/monthly";
@@ -96,7 +98,10 @@ async function main(): Promise<void> {
   await boss.work("backup.verify", { batchSize: 1 }, async (jobs) => {
     for (const job of jobs) {
       const { backupId } = parsePayload("backup.verify", job.data);
-      log(`backup.verify ${backupId}: ${(await verifyBackup(backupId)) ? "verified" : "FAILED"}`);
+      const passed = await verifyBackup(backupId, workerId);
+      log(
+        `backup.verify ${backupId}: ${passed === null ? "not verified now (not a succeeded backup, or another worker verifies it)" : passed ? "verified" : "FAILED"}`,
+      );
     }
   });
   // Verification by default once a week: a backup nobody checked is a hope, not a backup.
@@ -114,8 +119,10 @@ async function main(): Promise<void> {
   await boss.work("backup.copy", { batchSize: 1 }, async (jobs) => {
     for (const job of jobs) {
       const { backupId } = parsePayload("backup.copy", job.data);
-      const result = await copyBackup(backupId);
-      log(`backup.copy ${backupId}: ${result.ok ? "copied and checked" : "FAILED"}`);
+      const result = await copyBackup(backupId, workerId);
+      log(
+        `backup.copy ${backupId}: ${result.ok ? "copied and checked" : result.alreadyRunning ? "another worker is copying it" : "FAILED"}`,
+      );
     }
   });
   await boss.work("archive.scan", async (jobs) => {
@@ -191,8 +198,22 @@ async function main(): Promise<void> {
   });
   await boss.schedule("restore.sweep", "* * * * *", {}, { tz: "UTC" });
 
+  let reaperTicks = 0;
   const reaper = setInterval(() => {
     if (!mayReap()) return;
+    void reapStaleVerifications()
+      .then((ids) => ids.forEach((id) => log(`backup ${id}: verification interrupted, its worker stopped`)))
+      .catch((error) => console.error("[worker] verification reaper:", error));
+    void reapStaleCopies()
+      .then((ids) => ids.forEach((id) => log(`copy ${id}: failed, its worker stopped`)))
+      .catch((error) => console.error("[worker] copy reaper:", error));
+    // Once a minute: queued rows whose pg-boss job is gone.
+    if (reaperTicks++ % 6 === 0)
+      void reapLostQueued()
+        .then(({ backups, restores }) =>
+          [...backups, ...restores].forEach((id) => log(`${id}: failed, its queued job was lost`)),
+        )
+        .catch((error) => console.error("[worker] lost-job reaper:", error));
     void reapStaleBackups()
       .then((ids) => ids.forEach((id) => log(`backup ${id}: failed, its worker stopped`)))
       .catch((error) => console.error("[worker] backup reaper:", error));
