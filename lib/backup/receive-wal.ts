@@ -1,22 +1,25 @@
 import fs from "node:fs/promises";
-import { spawn, type ChildProcess } from "node:child_process";
 import { receiveWalArgs, receiveWalCreateSlotArgs, receiveWalSlotName } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
 import { passfileLine } from "@/lib/tools/passfile";
-import { runTool, toolEnvironment } from "@/lib/tools/run";
+import { runTool } from "@/lib/tools/run";
 import { mkdirPrivate } from "@/lib/fs-private";
-import type { NodeConnection } from "@/lib/pg/connection";
+import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import os from "node:os";
 import path from "node:path";
 
 // Archive mode "stream": Walden runs pg_receivewal with a slot into the cluster's archive
 // folder, on the worker that owns the cluster (the sampler's advisory lock), and restarts it
-// when it dies. Its passfile lives as long as the process and no longer.
+// when it dies. Its passfile lives as long as the process and no longer. It runs under the
+// watchdog like every program: its progress is read on the primary (the slot's walsender
+// reports what pg_receivewal wrote), so an idle primary is no stall but a hung stream is.
 
 const RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 export class WalReceiver {
-  private child: ChildProcess | null = null;
+  private run: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  private alive = false;
   private passDir: string | null = null;
   private stopped = false;
   private failures = 0;
@@ -35,7 +38,7 @@ export class WalReceiver {
   }
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null;
+    return this.alive;
   }
 
   start(): void {
@@ -45,12 +48,8 @@ export class WalReceiver {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    }
+    this.abort?.abort();
+    if (this.run) await Promise.race([this.run, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     await this.removePassfile();
   }
 
@@ -83,33 +82,59 @@ export class WalReceiver {
       if (created.code !== 0)
         throw new Error(`could not create slot ${this.slot}: ${created.stderrTail.join(" | ")}`);
       if (this.stopped) return;
-      const child = spawn(
-        toolPath("pg_receivewal"),
-        receiveWalArgs(this.connection, this.slot, this.directory),
-        {
-          env: toolEnvironment(passfile) as NodeJS.ProcessEnv,
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      );
-      this.child = child;
+      this.abort = new AbortController();
+      this.alive = true;
       this.log(`pg_receivewal for ${this.clusterName} started (slot ${this.slot})`);
       let lastError = "";
-      child.stderr?.on("data", (chunk: Buffer) => {
-        const text = chunk.toString().trim();
-        if (text) lastError = text.split("\n").at(-1)!;
-        if (/finished segment/.test(text)) this.failures = 0;
-      });
-      child.on("exit", (code, signal) => {
-        if (this.stopped) return;
-        this.log(
-          `pg_receivewal for ${this.clusterName} exited (${signal ?? code}): ${lastError}; restarting`,
-        );
-        this.scheduleRestart();
-      });
+      const { host, port } = this.connection;
+      this.run = runTool({
+        program: toolPath("pg_receivewal"),
+        args: receiveWalArgs(this.connection, this.slot, this.directory),
+        passfile,
+        signal: this.abort.signal,
+        onStderrLine: (line) => {
+          lastError = line;
+          if (/finished segment/.test(line)) this.failures = 0;
+        },
+        waitingFor: `the primary ${host}:${port} to stream WAL into ${this.directory} (slot ${this.slot})`,
+        progressProbe: () => this.streamProgress(),
+      }).then(
+        (result) => {
+          this.alive = false;
+          if (this.stopped) return;
+          this.log(
+            `pg_receivewal for ${this.clusterName} exited (${result.signal ?? result.code}): ${result.stalled ?? lastError}; restarting`,
+          );
+          this.scheduleRestart();
+        },
+        (error: Error) => {
+          this.alive = false;
+          if (this.stopped) return;
+          this.log(`pg_receivewal for ${this.clusterName} could not run: ${error.message}; restarting`);
+          this.scheduleRestart();
+        },
+      );
     } catch (error) {
       this.log(`pg_receivewal for ${this.clusterName}: ${(error as Error).message}; retrying`);
       this.scheduleRestart();
     }
+  }
+
+  /**
+   * The watchdog's probe: the position pg_receivewal last reported writing, as its walsender
+   * shows it; a primary with nothing new to send counts as progress (an idle primary is no stall).
+   */
+  private async streamProgress(): Promise<string> {
+    return withNodeClient(this.connection, async (client) => {
+      const { rows } = await client.query<{ current: string; written: string | null }>(
+        `/* walden */ select pg_current_wal_lsn()::text as current,
+           (select r.write_lsn::text from pg_stat_replication r
+              join pg_replication_slots s on s.active_pid = r.pid where s.slot_name = $1) as written`,
+        [this.slot],
+      );
+      const { current, written } = rows[0]!;
+      return written === current ? `caught up ${Date.now()}` : `written ${written}`;
+    });
   }
 
   private scheduleRestart(): void {
