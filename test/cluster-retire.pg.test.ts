@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as backupRoute from "@/app/api/v1/backups/[id]/route";
+import * as backupsRoute from "@/app/api/v1/backups/route";
 import * as clusterRoute from "@/app/api/v1/clusters/[id]/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
 import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
@@ -263,6 +264,36 @@ describe("deleting a stream-mode cluster", () => {
     expect((await slots()).get(current)).toBe(true);
   });
 
+  it("drops the slot (audited) when switched to archive_command, and streams again when switched back", async () => {
+    const current = receiveWalSlotName(clusterId);
+    const archive = path.join(scratch, "archive", name);
+    const patch = (mode: string) =>
+      call(clusterRoute.PATCH, "PATCH", `/api/v1/clusters/${clusterId}`, {
+        token: admin.token,
+        params: { id: clusterId },
+        body: { archive: { mode, path: archive } },
+      });
+    expect((await patch("archive_command")).status).toBe(200);
+    // The owner re-reads the registration within 10 s, stops pg_receivewal, then drops the slot.
+    await waitUntil("the slot to be dropped", async () => !(await slots()).has(current), 40_000, 250);
+    const drops = await db().auditEvent.findMany({
+      where: { action: "cluster.slot.drop", targetId: clusterId },
+      orderBy: { at: "asc" },
+    });
+    expect(drops.at(-1)).toMatchObject({
+      outcome: "success",
+      actorLabel: "sampler",
+      details: { slot: current, reason: expect.stringMatching(/archive_command/) },
+    });
+    expect((await patch("stream")).status).toBe(200);
+    await waitUntil(
+      "the slot to stream again",
+      async () => (await slots()).get(current) === true,
+      40_000,
+      250,
+    );
+  });
+
   it("retires it: the slot is dropped on the primary (audited), the restored instance torn down, the evidence kept", async () => {
     const current = receiveWalSlotName(clusterId);
     const reportsBefore = await db().reportSnapshot.count({ where: { clusterId } });
@@ -335,6 +366,12 @@ describe("deleting a stream-mode cluster", () => {
     expect(gone.json.error.message).toMatch(/was deleted on .*backups, restores and reports stay readable/);
     const list = await call(clustersRoute.GET, "GET", "/api/v1/clusters", { token: viewer.token });
     expect(list.json.map((cluster: { id: string }) => cluster.id)).not.toContain(clusterId);
+    // No new work for it: a backup request is a 404 (its backups stay restorable by id).
+    const backupAgain = await call(backupsRoute.POST, "POST", "/api/v1/backups", {
+      token: admin.token,
+      body: { clusterId, kind: "physical" },
+    });
+    expect(backupAgain.status).toBe(404);
     const again = await call(clusterRoute.DELETE, "DELETE", `/api/v1/clusters/${clusterId}?confirm=${name}`, {
       token: admin.token,
       params: { id: clusterId },

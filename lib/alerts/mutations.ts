@@ -11,7 +11,7 @@ import {
 } from "@/lib/alerts/queries";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import {
@@ -38,7 +38,7 @@ export async function createAlertRule(
   input: AlertRuleInput,
   meta: RequestMeta,
 ): Promise<AlertRuleSummary> {
-  if (input.clusterId) await getClusterRowOrThrow(input.clusterId);
+  if (input.clusterId) await getActiveClusterRowOrThrow(input.clusterId);
   await assertChannelsExist(input.channelIds);
   const rule = await db().alertRule.create({
     data: {

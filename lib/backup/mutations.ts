@@ -1,7 +1,7 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { getBackupOrThrow } from "@/lib/backup/queries";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -19,7 +19,7 @@ export async function requestBackup(
   request: BackupRequest,
   meta: RequestMeta,
 ): Promise<{ id: string; status: "queued" }> {
-  await getClusterRowOrThrow(request.clusterId);
+  await getActiveClusterRowOrThrow(request.clusterId);
   const backup = await db().backup.create({
     data: {
       clusterId: request.clusterId,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import type { DrillSchedule } from "@/lib/generated/prisma/client";
 import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
@@ -114,7 +114,7 @@ export async function setDrillSchedule(
   input: z.infer<typeof drillScheduleSchema>,
   meta: RequestMeta,
 ): Promise<DrillScheduleView> {
-  const cluster = await getClusterRowOrThrow(clusterId);
+  const cluster = await getActiveClusterRowOrThrow(clusterId);
   await db().drillSchedule.upsert({
     where: { clusterId: cluster.id },
     create: { clusterId: cluster.id, ...input },

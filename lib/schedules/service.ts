@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { BackupSchedule, Prisma } from "@/lib/generated/prisma/client";
@@ -119,7 +119,7 @@ export async function upsertSchedule(
   meta: RequestMeta,
   boss: PgBoss,
 ): Promise<ScheduleSummary> {
-  await getClusterRowOrThrow(clusterId);
+  await getActiveClusterRowOrThrow(clusterId);
   const previous = await db().backupSchedule.findUnique({ where: { clusterId_kind: { clusterId, kind } } });
   const data = {
     cron: input.cron,

@@ -1,4 +1,4 @@
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { json, withRoute } from "@/lib/route";
 import { getDrillSchedule, startDrill } from "@/lib/restore/drills";
 import { listRestores } from "@/lib/restore/queries";
@@ -18,7 +18,8 @@ export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.li
 export const POST = withRoute<{ id: string }>(
   { role: "operator", action: "drill.request" },
   async ({ params, actor, meta }) => {
-    const cluster = await getClusterRowOrThrow(params.id);
+    // A deleted cluster's backups stay restorable, but drills (evidence for a live cluster) stop.
+    const cluster = await getActiveClusterRowOrThrow(params.id);
     return json(await startDrill(cluster.id, actor, meta), 202);
   },
 );

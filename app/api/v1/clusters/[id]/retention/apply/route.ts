@@ -1,6 +1,6 @@
 import { audit } from "@/lib/auth/audit";
 import { applyRetention } from "@/lib/backup/retention";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
 import { withRoute } from "@/lib/route";
 
@@ -8,7 +8,7 @@ import { withRoute } from "@/lib/route";
 export const POST = withRoute<{ id: string }>(
   { role: "admin", action: "retention.apply" },
   async ({ req, params, actor, meta }) => {
-    const cluster = await getClusterRowOrThrow(params.id);
+    const cluster = await getActiveClusterRowOrThrow(params.id);
     if (req.nextUrl.searchParams.get("confirm") !== cluster.name) {
       throw new AppError(
         "unprocessable_entity",
