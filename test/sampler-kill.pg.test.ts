@@ -240,7 +240,7 @@ describe("a worker started after another", () => {
     const second = new SamplerFleet(databaseUrl, "share-second", () => {});
     try {
       first.start();
-      const total = await db().cluster.count();
+      const total = await db().cluster.count({ where: { retiredAt: null } });
       await waitUntil(
         "the first worker to own every cluster",
         async () => first.ownedClusterIds.length === total,

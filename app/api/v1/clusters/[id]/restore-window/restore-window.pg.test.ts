@@ -51,6 +51,9 @@ let rounds: ProbeCommit[];
 let afterGapBackup: FakeBackup;
 
 async function makeCluster(name: string, archivePath: string): Promise<string> {
+  // Two registered clusters cannot share an archive folder: an earlier test's cluster on the same
+  // folder is done with, so it goes first.
+  await db().cluster.deleteMany({ where: { id: { in: clusterIds }, archivePath } });
   const cluster = await registerCluster(
     actor,
     clusterCreateSchema.parse({
@@ -146,7 +149,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of clusterIds) await db().cluster.delete({ where: { id } });
+  await db().cluster.deleteMany({ where: { id: { in: clusterIds } } });
   await rm(tempDir, { recursive: true, force: true });
 });
 
