@@ -9,7 +9,7 @@ import { workSessionOptions } from "@/lib/pg/connection";
 // only through PGPASSFILE; output handed over line by line for progress and logs.
 // Every program runs under a watchdog: in its own process group (pg_basebackup forks a WAL
 // streamer, pg_restore -j and pg_dump -j fork workers), and when the group shows no progress —
-// no output, no bytes read or written, no change in a caller's probe — for the stall timeout,
+// no output, no bytes read, no change in a caller's probe — for the stall timeout,
 // the whole group is killed and the result says which program stalled and on what.
 
 export interface RunOptions {
@@ -127,14 +127,16 @@ export async function groupMembers(pgid: number): Promise<number[]> {
   return members.sort((a, b) => a - b);
 }
 
-/** Bytes read and written (files, pipes, sockets) by every process of a group: changes while it works. */
+/**
+ * Bytes read (files, pipes, sockets) by every process of a group: changes while it works. Bytes
+ * written are not counted: a WAL streamer sends a status message every few seconds to a server
+ * that may have stopped answering long ago.
+ */
 async function groupIoSignature(pgid: number): Promise<string> {
   const parts = await Promise.all(
     (await groupMembers(pgid)).map(async (pid) => {
       const io = await fs.readFile(`/proc/${pid}/io`, "utf8").catch(() => "");
-      const rchar = /^rchar: (\d+)$/m.exec(io)?.[1] ?? "";
-      const wchar = /^wchar: (\d+)$/m.exec(io)?.[1] ?? "";
-      return `${pid}:${rchar}:${wchar}`;
+      return `${pid}:${/^rchar: (\d+)$/m.exec(io)?.[1] ?? ""}`;
     }),
   );
   return parts.join(",");
@@ -235,7 +237,7 @@ export function runTool(options: RunOptions): Promise<RunResult> {
         ? new Watchdog(child, stallMs, options.progressProbe, (silentMs) => {
             stalled =
               `${program} made no progress for ${Math.round(silentMs / 1000)} s` +
-              ` (waiting for ${options.waitingFor ?? "its work to finish"}: no output, no bytes read or written` +
+              ` (waiting for ${options.waitingFor ?? "its work to finish"}: no output, no bytes read` +
               `${options.progressProbe ? ", no change on the server" : ""}); killed with its child processes`;
             stopGroup();
             // A stopped process does not act on SIGTERM at all.
