@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  confValue,
+  neutraliseConf,
+  parseLibraryList,
+  preloadSettings,
   recoverySettings,
   renderSettings,
   restoreCommand,
@@ -61,6 +65,18 @@ describe("recoverySettings", () => {
     });
     expect(settings.recovery_target_action).toBe("pause");
   });
+  it("switches off the source's hooks, its subscriptions' workers and job schedulers", () => {
+    const settings = recoverySettings(input);
+    expect(settings).toMatchObject({
+      archive_cleanup_command: "",
+      recovery_end_command: "",
+      max_logical_replication_workers: 0,
+      "timescaledb.max_background_workers": 0,
+    });
+    // Appended last, after ALTER SYSTEM's lines: the rendered hooks are empty strings that win.
+    const rendered = renderSettings("t", settings);
+    expect(rendered).toContain("archive_cleanup_command = ''\nrecovery_end_command = ''");
+  });
   it("sets no target action for latest (recovery ends at the end of the archive)", () => {
     expect(recoverySettings({ ...input, target: { type: "latest" } })).not.toHaveProperty(
       "recovery_target_action",
@@ -70,5 +86,63 @@ describe("recoverySettings", () => {
     expect(settingLine("recovery_target_name", "it's")).toBe("recovery_target_name = 'it''s'");
     expect(settingLine("port", 27001)).toBe("port = 27001");
     expect(renderSettings("t", { port: 1, hot_standby: "on" })).toBe("\n# t\nport = 1\nhot_standby = 'on'\n");
+  });
+});
+
+describe("an isolated copy's configuration files", () => {
+  it("reads quoted and bare values", () => {
+    expect(confValue(" '/etc/x.conf'  # comment")).toBe("/etc/x.conf");
+    expect(confValue("'it''s \\'q\\''")).toBe("it's 'q'");
+    expect(confValue("conf.d # trailing")).toBe("conf.d");
+  });
+
+  it("comments out the source's file settings and includes that leave the copy, keeping the rest", () => {
+    const source = [
+      "data_directory = '/var/lib/postgresql/15/main'",
+      "hba_file='/etc/postgresql/15/main/pg_hba.conf'",
+      "  ident_file '/etc/postgresql/15/main/pg_ident.conf'",
+      "include_dir 'conf.d'",
+      "include '/etc/postgresql/15/main/extra.conf'",
+      "include_if_exists = '../../outside.conf'",
+      "include 'tuning.conf'",
+      "# include '/etc/commented.conf'",
+      "shared_buffers = 128MB",
+      "",
+    ].join("\n");
+    const { text, commented } = neutraliseConf(source, "/r/data", "/r");
+    const lines = text.split("\n");
+    expect(lines[0]).toBe(
+      "# Walden (restored copy): names a file of the source's host: data_directory = '/var/lib/postgresql/15/main'",
+    );
+    expect(lines[1]).toMatch(/^# Walden .*hba_file=/);
+    expect(lines[2]).toMatch(/^# Walden .*ident_file /);
+    expect(lines[3]).toBe("include_dir 'conf.d'");
+    expect(lines[4]).toMatch(/^# Walden \(restored copy\): reads a file outside this copy: include '\/etc/);
+    expect(lines[5]).toMatch(/^# Walden .*outside\.conf/);
+    expect(lines.slice(6)).toEqual([
+      "include 'tuning.conf'",
+      "# include '/etc/commented.conf'",
+      "shared_buffers = 128MB",
+      "",
+    ]);
+    expect(commented).toHaveLength(5);
+  });
+
+  it("drops only job-running libraries from shared_preload_libraries", () => {
+    expect(parseLibraryList(' pg_stat_statements , "pg_cron",auto_explain ')).toEqual([
+      "pg_stat_statements",
+      "pg_cron",
+      "auto_explain",
+    ]);
+    expect(preloadSettings("pg_stat_statements,pg_cron,$libdir/pglogical.so,timescaledb")).toEqual({
+      settings: { shared_preload_libraries: "pg_stat_statements,timescaledb" },
+      dropped: ["pg_cron", "$libdir/pglogical.so"],
+    });
+    expect(preloadSettings("pg_cron")).toEqual({
+      settings: { shared_preload_libraries: "" },
+      dropped: ["pg_cron"],
+    });
+    expect(preloadSettings("pg_stat_statements")).toEqual({ settings: {}, dropped: [] });
+    expect(preloadSettings("")).toEqual({ settings: {}, dropped: [] });
   });
 });

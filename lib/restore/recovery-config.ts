@@ -1,3 +1,4 @@
+import path from "node:path";
 import { shellQuote } from "@/lib/sandbox/archive-command";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
 
@@ -45,6 +46,20 @@ export function targetSettings(target: RestoreTarget): Record<string, string | b
   }
 }
 
+/**
+ * The source's hooks and workers, switched off in every copy (with archive_mode = off):
+ * archive_cleanup_command would delete archived WAL at each restartpoint and
+ * recovery_end_command runs once recovery ends; with no logical replication worker a
+ * subscription of the source never connects to its publisher; TimescaleDB's job scheduler
+ * stays idle (a placeholder where the library is not loaded).
+ */
+export const ISOLATION_SETTINGS: Readonly<Record<string, string | number>> = {
+  archive_cleanup_command: "",
+  recovery_end_command: "",
+  max_logical_replication_workers: 0,
+  "timescaledb.max_background_workers": 0,
+};
+
 export interface RecoverySettingsInput {
   archiveDir: string;
   target: RestoreTarget;
@@ -67,6 +82,7 @@ export function recoverySettings(input: RecoverySettingsInput): Record<string, s
     // A restored copy must never archive into the source's archive: a new timeline would mix in.
     archive_mode: "off",
     archive_command: "",
+    ...ISOLATION_SETTINGS,
     // Nothing of the source's replication setup may follow the copy.
     primary_conninfo: "",
     primary_slot_name: "",
@@ -113,4 +129,119 @@ export function restoredHba(): string {
     "host all all 127.0.0.1/32 md5",
     "",
   ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// An isolated copy: what of the source's own configuration must not act from a restored copy.
+
+/**
+ * Settings naming files of the source's host. data_directory in the copied postgresql.conf
+ * would even start the copy on the source's own data directory; the others are overridden
+ * below (hba_file, ident_file, external_pid_file) or may only be given on the command line.
+ */
+export const OUTSIDE_FILE_SETTINGS = [
+  "data_directory",
+  "config_file",
+  "hba_file",
+  "ident_file",
+  "external_pid_file",
+] as const;
+
+/** Directives that read another file; kept only when that file lies inside the copy. */
+export const INCLUDE_DIRECTIVES = ["include", "include_dir", "include_if_exists"] as const;
+
+/**
+ * Libraries whose background workers act on their own: scheduled jobs (pg_cron 1.4 has no
+ * switch to keep its scheduler idle), a pglogical subscriber connecting to its provider,
+ * pg_partman's maintenance. A copy does not preload them; every other library stays, so
+ * extensions load and the data reads as on the source.
+ */
+export const BACKGROUND_JOB_LIBRARIES = ["pg_cron", "pglogical", "pg_partman_bgw"] as const;
+
+const CONF_LINE = /^\s*([A-Za-z_][A-Za-z0-9_.$-]*)\s*(?:=\s*|\s+)(.*)$/;
+
+/** The value of a postgresql.conf line: a quoted string (with '' and \ escapes) or a bare word. */
+export function confValue(rest: string): string {
+  const text = rest.trim();
+  if (!text.startsWith("'")) return text.split(/\s|#/)[0] ?? "";
+  let value = "";
+  for (let i = 1; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === "\\" && i + 1 < text.length) {
+      value += text[i + 1];
+      i += 1;
+    } else if (char === "'") {
+      if (text[i + 1] !== "'") return value;
+      value += "'";
+      i += 1;
+    } else value += char;
+  }
+  return value;
+}
+
+function isInside(root: string, target: string): boolean {
+  const normalRoot = path.posix.resolve(root);
+  const normal = path.posix.resolve(target);
+  return normal === normalRoot || normal.startsWith(`${normalRoot}/`);
+}
+
+/**
+ * A copied postgresql.conf (or postgresql.auto.conf) with every line that reaches outside the
+ * copy commented out, each with the reason: OUTSIDE_FILE_SETTINGS always, an include directive
+ * when its file (relative to `confDir`, the folder of the file) lies outside `copyRoot`.
+ */
+export function neutraliseConf(
+  text: string,
+  confDir: string,
+  copyRoot: string,
+): { text: string; commented: string[] } {
+  const commented: string[] = [];
+  const lines = text.split("\n").map((line) => {
+    const match = CONF_LINE.exec(line);
+    if (!match || line.trimStart().startsWith("#")) return line;
+    const name = match[1]!.toLowerCase();
+    let reason: string | null = null;
+    if ((OUTSIDE_FILE_SETTINGS as readonly string[]).includes(name))
+      reason = "names a file of the source's host";
+    else if ((INCLUDE_DIRECTIVES as readonly string[]).includes(name)) {
+      const target = confValue(match[2]!);
+      if (!isInside(copyRoot, path.posix.resolve(confDir, target))) reason = "reads a file outside this copy";
+    }
+    if (!reason) return line;
+    commented.push(line.trim());
+    return `# Walden (restored copy): ${reason}: ${line.trim()}`;
+  });
+  return { text: lines.join("\n"), commented };
+}
+
+/** shared_preload_libraries as the server reads it: comma-separated, each name maybe "quoted". */
+export function parseLibraryList(value: string): string[] {
+  return value
+    .split(",")
+    .map((entry) => entry.trim().replace(/^"(.*)"$/, "$1"))
+    .filter(Boolean);
+}
+
+/** "$libdir/pg_cron.so" and "pg_cron" are the same library. */
+function libraryName(entry: string): string {
+  return path.posix.basename(entry).replace(/\.so$/, "");
+}
+
+/**
+ * The copy's shared_preload_libraries: the source's without BACKGROUND_JOB_LIBRARIES; no
+ * setting when nothing is dropped (the source's stays as it is).
+ */
+export function preloadSettings(sourceValue: string): {
+  settings: Record<string, string>;
+  dropped: string[];
+} {
+  const libraries = parseLibraryList(sourceValue);
+  const dropped = libraries.filter((entry) =>
+    (BACKGROUND_JOB_LIBRARIES as readonly string[]).includes(libraryName(entry)),
+  );
+  if (dropped.length === 0) return { settings: {}, dropped };
+  const kept = libraries
+    .filter((entry) => !dropped.includes(entry))
+    .map((entry) => (/^[A-Za-z0-9_$/.-]+$/.test(entry) ? entry : `"${entry.replaceAll('"', "")}"`));
+  return { settings: { shared_preload_libraries: kept.join(",") }, dropped };
 }
