@@ -18,7 +18,7 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/jobs/boss";
 import { jobSender } from "@/lib/jobs/client";
-import { LOCK_NAMESPACE } from "@/lib/jobs/sampler";
+import { LOCK_NAMESPACE } from "@/lib/jobs/sampler-lock";
 import type {
   ClusterCreateInput,
   ClusterSummary,

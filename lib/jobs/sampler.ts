@@ -7,6 +7,7 @@ import { WalReceiver } from "@/lib/backup/receive-wal";
 import { MONITOR_STATEMENT_TIMEOUT_MS, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { TickWriter } from "@/lib/replication/store";
+import { LOCK_NAMESPACE } from "@/lib/jobs/sampler-lock";
 import { ClusterTracker } from "@/lib/replication/tracker";
 import { receiveWalSlotName } from "@/lib/tools/argv";
 
@@ -14,8 +15,7 @@ import { receiveWalSlotName } from "@/lib/tools/argv";
 // session-level advisory lock on the catalog, so N workers split the fleet and a dead
 // worker's clusters are taken over by the others within one refresh.
 
-/** Advisory-lock namespace ("WALD"), so our locks never collide with other users of the catalog. */
-export const LOCK_NAMESPACE = 0x57414c44;
+export { LOCK_NAMESPACE };
 /**
  * A SIGKILLed worker's locks go with its catalog session at once (the kernel closes its socket),
  * so takeover waits for the survivors' next refresh: 1 s, so the orphans are sampled again

@@ -1,0 +1,7 @@
+/**
+ * Advisory-lock namespace ("WALD") of the samplers' per-cluster locks on the catalog
+ * (`pg_try_advisory_lock(LOCK_NAMESPACE, hashtext(cluster id))`), so our locks never collide with
+ * other users of the catalog. Whoever holds a cluster's lock is its only sampler and the only one
+ * running its pg_receivewal: deleting a cluster takes the lock to drop its slot safely.
+ */
+export const LOCK_NAMESPACE = 0x57414c44;
