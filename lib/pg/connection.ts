@@ -14,13 +14,15 @@ export interface NodeConnection {
 export const MONITOR_APPLICATION_NAME = "walden";
 export const MONITOR_STATEMENT_TIMEOUT_MS = 2000;
 
+/** Where and as whom: the node's fields as node-postgres names them. */
+function target(node: NodeConnection): pg.ClientConfig {
+  const { host, port, user, password, database } = node;
+  return { host, port, user, password, database };
+}
+
 export function clientConfig(node: NodeConnection, connectTimeoutMs = 5000): pg.ClientConfig {
   return {
-    host: node.host,
-    port: node.port,
-    user: node.user,
-    password: node.password,
-    database: node.database,
+    ...target(node),
     application_name: MONITOR_APPLICATION_NAME,
     statement_timeout: MONITOR_STATEMENT_TIMEOUT_MS,
     connectionTimeoutMillis: connectTimeoutMs,
@@ -54,11 +56,7 @@ export function workSessionOptions(lockTimeoutMs = 0): string {
 
 export function workClientConfig(node: NodeConnection, options: WorkSessionOptions = {}): pg.ClientConfig {
   return {
-    host: node.host,
-    port: node.port,
-    user: node.user,
-    password: node.password,
-    database: node.database,
+    ...target(node),
     application_name: options.applicationName ?? WORK_APPLICATION_NAME,
     // node-postgres does not send a 0 statement_timeout at all, so it goes in the startup options.
     options: workSessionOptions(options.lockTimeoutMs),
