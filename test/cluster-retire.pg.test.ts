@@ -11,9 +11,7 @@ import { db } from "@/lib/db";
 import { SamplerFleet } from "@/lib/jobs/sampler";
 import { getMonthlyReport } from "@/lib/reports/monthly";
 import { instancePaths, instancePid, removeInstance } from "@/lib/restore/instance";
-import { planPitrRestore } from "@/lib/restore/plan-service";
-import { runRestore, tearDownExpired } from "@/lib/restore/run";
-import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
+import { tearDownExpired } from "@/lib/restore/run";
 import { legacyReceiveWalSlotName, receiveWalSlotName } from "@/lib/tools/argv";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import {
@@ -22,6 +20,7 @@ import {
   takePhysicalBackup,
   withSandboxPrimary,
 } from "@/test/sandbox-cluster";
+import { runPitrRestore } from "@/test/pitr-restore";
 import { waitUntil } from "@/test/wait";
 
 // Items 7–9 of issue 12 against the real sandbox: folders that alias are refused when saved;
@@ -188,29 +187,11 @@ describe("deleting a stream-mode cluster", () => {
     createdIds.push(clusterId);
     backupId = await takePhysicalBackup(clusterId);
 
-    const request = pitrRestoreRequestSchema.parse({
-      clusterId,
-      kind: "pitr",
-      target: { type: "immediate" },
-    });
-    const planned = await planPitrRestore(request);
-    if (!planned.ok) throw new Error(planned.message);
-    const row = await db().restore.create({
-      data: {
-        clusterId,
-        kind: "pitr",
-        request,
-        plan: planned.plan as never,
-        backupId: planned.plan.backupId,
-        requestedBy: "test",
-      },
-    });
-    restoreId = row.id;
-    restoreIds.push(row.id);
-    expect(await runRestore(row.id, "test-worker")).toBe(true);
-    const restored = await db().restore.findUniqueOrThrow({ where: { id: row.id } });
+    const restored = await runPitrRestore(clusterId, { type: "immediate" });
+    restoreId = restored.id;
+    restoreIds.push(restored.id);
     expect([restored.status, restored.error, restored.instanceState]).toEqual(["succeeded", null, "running"]);
-    expect(await instancePid(instancePaths(row.id))).not.toBeNull();
+    expect(await instancePid(instancePaths(restored.id))).not.toBeNull();
 
     // This month's report, stored as it would be once the month has ended.
     const month = new Date().toISOString().slice(0, 7);
