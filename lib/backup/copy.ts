@@ -16,6 +16,7 @@ import {
 import { checkStoredSums } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
 import { fsyncPath, mkdirPrivate, sealTree } from "@/lib/fs-private";
+import { runTool } from "@/lib/tools/run";
 
 // backup.copy: the 3-2-1 rule's second copy. The copy is claimed in the catalog (one running
 // copy per backup and target, a unique index), copied into a scratch folder of its own
@@ -89,7 +90,18 @@ export async function copyBackup(backupId: string, workerId = `local:${process.p
     await checkCopyTarget(repositoryRootFor(backup.cluster), secondaryRoot, backup.path);
     await mkdirPrivate(paths.clusterDir);
     await assertUnderRoot(secondaryRoot, scratch);
-    await fs.cp(backup.path, scratch, { recursive: true, errorOnExist: true, force: false });
+    // cp, not an in-process copy: a copy that stops making progress (a hung mount) is killed by
+    // the watchdog and fails, instead of holding the job and its heartbeat forever.
+    const copied = await runTool({
+      program: "cp",
+      args: ["-R", "--", backup.path, scratch],
+      waitingFor: `copying ${backup.path} to ${scratch}`,
+    });
+    if (copied.stalled) throw new Error(copied.stalled);
+    if (copied.code !== 0)
+      throw new Error(
+        `cp failed (exit ${copied.code ?? copied.signal}): ${copied.stderrTail.slice(-3).join(" | ")}`,
+      );
     const log: string[] = [];
     // The copy must match the sums written when the backup was taken, file by file.
     await checkStoredSums(scratch, log);
