@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTool, toolEnvironment } from "@/lib/tools/run";
+import { runTool, stallTimeoutMs, toolEnvironment } from "@/lib/tools/run";
 import { waitUntil } from "@/test/wait";
 
 describe("runTool", () => {
@@ -133,5 +133,21 @@ describe("runTool's watchdog", () => {
       progressProbe: async () => "same",
     });
     expect(result.stalled).toMatch(/no change on the server\); killed/);
+  });
+
+  it("takes its stall timeout from WALDEN_STALL_TIMEOUT_SECONDS (600 s by default), or the caller", () => {
+    const saved = process.env.WALDEN_STALL_TIMEOUT_SECONDS;
+    try {
+      delete process.env.WALDEN_STALL_TIMEOUT_SECONDS;
+      expect(stallTimeoutMs()).toBe(600_000);
+      process.env.WALDEN_STALL_TIMEOUT_SECONDS = "7";
+      expect(stallTimeoutMs()).toBe(7_000);
+      expect(stallTimeoutMs({ stallTimeoutMs: 250 })).toBe(250);
+      process.env.WALDEN_STALL_TIMEOUT_SECONDS = "soon";
+      expect(() => stallTimeoutMs()).toThrow(/WALDEN_STALL_TIMEOUT_SECONDS must be a number of seconds/);
+    } finally {
+      if (saved === undefined) delete process.env.WALDEN_STALL_TIMEOUT_SECONDS;
+      else process.env.WALDEN_STALL_TIMEOUT_SECONDS = saved;
+    }
   });
 });
