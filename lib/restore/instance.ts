@@ -178,6 +178,68 @@ export async function instancePid(paths: InstancePaths): Promise<number | null> 
   return / Z /.test(stat) ? null : pid;
 }
 
+/**
+ * A setting as the server would read it from the copy's configuration files (postgres -C,
+ * which follows include directives and postgresql.auto.conf like a start does).
+ */
+export async function configuredSetting(paths: InstancePaths, name: string): Promise<string> {
+  const postgres = path.join(path.dirname(toolPath("pg_ctl")), "postgres");
+  const { program, args } = asServerUser(postgres, ["-D", paths.dataDir, "-C", name]);
+  const lines: string[] = [];
+  const result = await runTool({
+    program,
+    args,
+    cwd: paths.root,
+    timeoutMs: 60_000,
+    waitingFor: `${name} from the restored copy's configuration`,
+    onStdoutLine: (line) => lines.push(line),
+  });
+  if (result.code !== 0)
+    throw new Error(
+      `reading ${name} from the copy's configuration failed: ${result.stderrTail.slice(-3).join(" | ")}`,
+    );
+  return lines.join("\n").trim();
+}
+
+/** The pids of a process and all its descendants, from /proc. */
+async function processTree(rootPid: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  const entries = await fs.readdir("/proc").catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(async (entry) => {
+        const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      }),
+  );
+  const tree: number[] = [];
+  for (const queue = [rootPid]; queue.length > 0;) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/**
+ * Bytes written to storage by the server's processes and the programs they run (its
+ * restore_command): grows while it replays, restores segments or checkpoints; null when it
+ * is not running. Postgres children each lead their own process group, so the tree is by parent.
+ */
+export async function instanceWrittenBytes(paths: InstancePaths): Promise<number | null> {
+  const pid = await instancePid(paths);
+  if (pid === null) return null;
+  let total = 0;
+  for (const member of await processTree(pid)) {
+    const io = await fs.readFile(`/proc/${member}/io`, "utf8").catch(() => "");
+    total += Number(/^write_bytes: (\d+)$/m.exec(io)?.[1] ?? 0);
+  }
+  return total;
+}
+
 /** Stops the server if it runs: fast (clean), or immediate when tearing down. */
 export async function stopInstance(paths: InstancePaths, mode: "fast" | "immediate" = "fast"): Promise<void> {
   if (!existsSync(paths.dataDir) || (await instancePid(paths)) === null) return;

@@ -8,24 +8,36 @@ import { db } from "@/lib/db";
 import type { Restore } from "@/lib/generated/prisma/client";
 import { parseLsn } from "@/lib/replication/lsn";
 import { pitrRestoreRequestSchema, type PitrRestoreRequest } from "@/lib/schemas/restore";
+import { stallTimeoutSeconds } from "@/lib/env";
 import { toolVersionNum } from "@/lib/tools/binaries";
 import { parseWalFileName, segmentEndLsn, segmentStartLsn } from "@/lib/wal/segments";
 import {
   allocatePort,
+  configuredSetting,
   giveToServerUser,
   instanceClient,
   instanceName,
   instancePaths,
   instancePid,
+  instanceWrittenBytes,
   prepareInstanceDirs,
   startInstance,
+  stopInstance,
   superuserName,
   type InstanceInfo,
   type InstancePaths,
 } from "./instance";
 import { planPitrRestore } from "./plan-service";
 import type { RestorePlan } from "./planner";
-import { ownFileSettings, recoverySettings, renderSettings, restoredHba } from "./recovery-config";
+import { replayShortfall } from "./replay-check";
+import {
+  neutraliseConf,
+  ownFileSettings,
+  preloadSettings,
+  recoverySettings,
+  renderSettings,
+  restoredHba,
+} from "./recovery-config";
 import { classifyLogLine, LogFollower } from "./server-log";
 import type { RestoreContext } from "./run";
 
@@ -43,8 +55,6 @@ export const PITR_STEPS = [
   "ready",
 ] as const;
 
-/** Replay gives up after this long without reaching the target. */
-const REPLAY_TIMEOUT_MS = 2 * 60 * 60_000;
 const FOLLOW_INTERVAL_MS = 500;
 /** Once connections are accepted the end is near: look more often (the bench measured the lag). */
 const FOLLOW_CONSISTENT_INTERVAL_MS = 150;
@@ -98,6 +108,33 @@ async function extractBackup(backupDir: string, dataDir: string, log: (line: str
   lines.forEach(log);
 }
 
+/** Config files a person may have symlinked to the source's /etc: written through, they would change it. */
+const OWN_FILES = ["postgresql.conf", "postgresql.auto.conf", "pg_hba.conf", "pg_ident.conf"];
+
+/** Folders of the data directory that hold no configuration. */
+const SERVER_DIRS = /^(base|global|pg_[a-z_]+)$/;
+
+/** Every .conf file of the copy: the data directory's own and those in its other folders (conf.d…). */
+async function confFiles(dataDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await fs.readdir(dataDir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith(".conf")) files.push(path.join(dataDir, entry.name));
+    else if (entry.isDirectory() && !SERVER_DIRS.test(entry.name)) {
+      const inner = await fs.readdir(path.join(dataDir, entry.name), { withFileTypes: true });
+      for (const file of inner)
+        if (file.isFile() && file.name.endsWith(".conf"))
+          files.push(path.join(dataDir, entry.name, file.name));
+    }
+  }
+  return files;
+}
+
+/**
+ * The copy's configuration kept inside the copy: symlinked config files become plain files,
+ * lines naming the source's files or including files from outside are commented out, and the
+ * recovery and isolation settings are appended to postgresql.auto.conf last, after whatever
+ * ALTER SYSTEM wrote there, so they win.
+ */
 async function configure(paths: InstancePaths, settings: string, log: (line: string) => void) {
   const { dataDir } = paths;
   // A backup taken from a standby carries standby.signal; this copy recovers from the archive only.
@@ -107,15 +144,47 @@ async function configure(paths: InstancePaths, settings: string, log: (line: str
       log(`removed ${leftover}`);
     }
   }
-  // Debian keeps postgresql.conf under /etc, so a backup may lack it.
-  if (!existsSync(path.join(dataDir, "postgresql.conf")))
-    await fs.writeFile(path.join(dataDir, "postgresql.conf"), "");
+  for (const name of OWN_FILES) {
+    const file = path.join(dataDir, name);
+    const link = await fs.lstat(file).catch(() => null);
+    if (link?.isSymbolicLink()) {
+      const target = await fs.readlink(file);
+      // Read, never written: the source's file keeps its bytes.
+      const content = await fs.readFile(file, "utf8").catch(() => "");
+      await fs.rm(file);
+      await fs.writeFile(file, content);
+      log(`${name} was a link to ${target}: replaced by a plain copy of it`);
+    } else if (!link && name !== "pg_hba.conf") {
+      // Debian keeps postgresql.conf and pg_ident.conf under /etc, so a backup may lack them.
+      await fs.writeFile(file, "");
+    }
+  }
+  for (const file of await confFiles(dataDir)) {
+    const { text, commented } = neutraliseConf(
+      await fs.readFile(file, "utf8"),
+      path.dirname(file),
+      paths.root,
+    );
+    if (commented.length === 0) continue;
+    await fs.writeFile(file, text);
+    for (const line of commented) log(`${path.relative(dataDir, file)}: commented out ${line}`);
+  }
   await fs.appendFile(path.join(dataDir, "postgresql.auto.conf"), settings);
   await fs.writeFile(path.join(dataDir, "pg_hba.conf"), restoredHba());
   await fs.writeFile(path.join(dataDir, "recovery.signal"), "");
   await giveToServerUser(paths.root);
+  const preload = preloadSettings(await configuredSetting(paths, "shared_preload_libraries"));
+  if (preload.dropped.length) {
+    await fs.appendFile(
+      path.join(dataDir, "postgresql.auto.conf"),
+      renderSettings("Libraries that run jobs on their own stay unloaded in a copy", preload.settings),
+    );
+    log(
+      `shared_preload_libraries: ${preload.dropped.join(", ")} not loaded (its jobs must not run in a copy); kept: ${preload.settings.shared_preload_libraries || "none"}`,
+    );
+  }
   log(
-    "postgresql.auto.conf: recovery settings appended; pg_hba.conf: local trust on the private socket, md5 on 127.0.0.1; recovery.signal written",
+    "postgresql.auto.conf: recovery and isolation settings appended; pg_hba.conf: local trust on the private socket, md5 on 127.0.0.1; recovery.signal written",
   );
 }
 
@@ -124,6 +193,24 @@ interface ReplayState {
   stopping: string | null;
   fatal: string[];
   lastSegment: string | null;
+  /** "redo done at …": what is left is the end-of-recovery checkpoint. */
+  redoDone: boolean;
+}
+
+/** What a stalled replay was waiting for, for the watchdog's message. */
+function stallMessage(
+  state: ReplayState,
+  plan: RestorePlan,
+  replayLsn: string | null,
+  seconds: number,
+): string {
+  const at = replayLsn ?? (state.lastSegment ? `WAL segment ${state.lastSegment}` : plan.fromLsn);
+  const waitingFor = state.redoDone
+    ? "the end-of-recovery checkpoint to finish"
+    : state.lastSegment
+      ? `the WAL segment after ${state.lastSegment} from the archive (restore_command)`
+      : `the backup's first WAL segment ${plan.fromWal} from the archive (restore_command)`;
+  return `replay made no progress for ${seconds} s at ${at}, waiting for ${waitingFor}; the restored instance was stopped (WALDEN_STALL_TIMEOUT_SECONDS)`;
 }
 
 async function follow(
@@ -134,7 +221,13 @@ async function follow(
   paths: InstancePaths,
   superuser: () => Promise<string>,
 ): Promise<ReplayState> {
-  const state: ReplayState = { consistent: false, stopping: null, fatal: [], lastSegment: null };
+  const state: ReplayState = {
+    consistent: false,
+    stopping: null,
+    fatal: [],
+    lastSegment: null,
+    redoDone: false,
+  };
   const follower = new LogFollower((offset) => readFrom(paths.logFile, offset));
   const from = parseLsn(plan.fromLsn);
   const parsedEnd = parseWalFileName(plan.toWal);
@@ -144,7 +237,13 @@ async function follow(
       ? segmentEndLsn(parsedEnd.segno)
       : from + 1n;
   const started = Date.now();
-  const deadline = started + REPLAY_TIMEOUT_MS;
+  // Replay may take hours; what it must not do is stand still: no segment restored, no record
+  // replayed, no log line (and, at the end, nothing written) for the stall timeout.
+  const stallMs = stallTimeoutSeconds() * 1000;
+  let lastProgressAt = Date.now();
+  let lastSignature = "";
+  let linesRead = 0;
+  let replayLsn: string | null = null;
   const report = (position: bigint) => {
     const done = position <= from ? 0 : Number(position - from) / Math.max(1, Number(to - from));
     const percent = Math.min(99, Math.max(0, done * 100));
@@ -154,7 +253,9 @@ async function follow(
   };
 
   const readLog = async () => {
-    for (const line of await follower.next()) {
+    const lines = await follower.next();
+    linesRead += lines.length;
+    for (const line of lines) {
       const event = classifyLogLine(line);
       if (!event) continue;
       switch (event.kind) {
@@ -174,6 +275,7 @@ async function follow(
           ctx.steps.log(event.text);
           break;
         case "note":
+          if (/redo done at/.test(event.text)) state.redoDone = true;
           ctx.steps.log(event.text);
           break;
         default:
@@ -205,6 +307,7 @@ async function follow(
     if (state.consistent) {
       const status = await replayStatus(info, await superuser()).catch(() => null);
       if (status) {
+        replayLsn = status.replayLsn ?? replayLsn;
         if (status.replayLsn) report(parseLsn(status.replayLsn));
         const finished =
           request.target.type === "latest" || request.action === "promote"
@@ -215,8 +318,19 @@ async function follow(
         if (finished) return state;
       }
     }
-    if (Date.now() > deadline)
-      throw new Error(`replay did not reach the target within ${REPLAY_TIMEOUT_MS / 60_000} minutes`);
+    // Writes count once redo is done (the end-of-recovery checkpoint can be long); before that a
+    // spread restartpoint may write on for minutes while replay itself waits.
+    const written = state.redoDone ? await instanceWrittenBytes(paths) : null;
+    const signature = [state.lastSegment, replayLsn, linesRead, written].join(" ");
+    if (signature !== lastSignature) {
+      lastSignature = signature;
+      lastProgressAt = Date.now();
+    } else if (Date.now() - lastProgressAt >= stallMs) {
+      const message = stallMessage(state, plan, replayLsn, Math.round((Date.now() - lastProgressAt) / 1000));
+      ctx.steps.log(message);
+      await stopInstance(paths, "immediate").catch(() => {});
+      throw new Error(message);
+    }
     await new Promise((resolve) =>
       setTimeout(resolve, state.consistent ? FOLLOW_CONSISTENT_INTERVAL_MS : FOLLOW_INTERVAL_MS),
     );
@@ -236,6 +350,48 @@ async function replayStatus(info: InstanceInfo, superuser: string) {
     return { inRecovery: row.in_recovery, replayLsn: row.replay_lsn, paused: row.paused };
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Once promoted, the source's subscriptions are disabled and detached from their slots, in
+ * every database. Neither statement contacts the publisher (no worker ever ran: there are
+ * none in a copy), and a DROP SUBSCRIPTION on the copy later cannot drop the publisher's slot.
+ */
+async function detachSubscriptions(
+  info: InstanceInfo,
+  superuser: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const client = await instanceClient(info, "postgres", superuser);
+  let subscriptions: { db: string; name: string; enabled: boolean; slot: string | null }[];
+  try {
+    subscriptions = (
+      await client.query<{ db: string; name: string; enabled: boolean; slot: string | null }>(
+        `select d.datname as db, s.subname as name, s.subenabled as enabled, s.subslotname as slot
+           from pg_subscription s join pg_database d on d.oid = s.subdbid
+          where d.datallowconn order by 1, 2`,
+      )
+    ).rows;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  for (const database of new Set(subscriptions.map((row) => row.db))) {
+    const dbClient = await instanceClient(info, database, superuser);
+    try {
+      for (const sub of subscriptions.filter((row) => row.db === database)) {
+        const name = dbClient.escapeIdentifier(sub.name);
+        if (sub.enabled) await dbClient.query(`alter subscription ${name} disable`);
+        if (sub.slot !== null) await dbClient.query(`alter subscription ${name} set (slot_name = none)`);
+        log(
+          `subscription ${sub.name} (database ${database}): disabled` +
+            (sub.slot !== null ? `, detached from the publisher's slot ${sub.slot}` : "") +
+            "; it never connected to its publisher",
+        );
+      }
+    } finally {
+      await dbClient.end().catch(() => {});
+    }
   }
 }
 
@@ -465,6 +621,14 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   let superuser: string | null = null;
   const su = async () => (superuser ??= await superuserName(info, registeredRole));
   const replay = await follow(ctx, plan, request, info, paths, su);
+  if (request.action !== "shutdown") {
+    const status = await replayStatus(info, await su());
+    if (status.inRecovery)
+      ctx.steps.log(
+        "subscriptions stay as the source had them while the copy is in recovery; no logical replication worker can start (max_logical_replication_workers = 0)",
+      );
+    else await detachSubscriptions(info, await su(), (line) => ctx.steps.log(line));
+  }
   ctx.steps.end();
 
   ctx.steps.begin("verify");
@@ -489,6 +653,8 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
       reached: { ...reached, stoppedAt: replay.stopping } as never,
     });
     ctx.steps.log(`reached ${reached.lsn ?? "?"} (last replayed commit ${reached.time ?? "unknown"})`);
+    const shortfall = replayShortfall(plan, reached.lsn);
+    if (shortfall) throw new Error(shortfall);
     ctx.steps.end();
   }
 
