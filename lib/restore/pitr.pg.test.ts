@@ -1,5 +1,7 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as restoresRoute from "@/app/api/v1/restores/route";
@@ -8,6 +10,8 @@ import { instancePaths, instancePid, removeInstance } from "@/lib/restore/instan
 import { planPitrRestore } from "@/lib/restore/plan-service";
 import { reapStaleRestores, runRestore } from "@/lib/restore/run";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
+import { serverUser } from "@/lib/tools/server-user";
+import { parseWalFileName, walFileForLsn, walFileName } from "@/lib/wal/segments";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { call, makeUser } from "@/test/api-client";
 import {
@@ -236,6 +240,11 @@ describe("targets refused before anything starts", () => {
 
 describe("stopping a restore", () => {
   let queuedLatest: () => Promise<string>;
+  /** An LSN after the bulk load's commit: replay passes it, then waits at the held segment. */
+  let bulkCommittedLsn: string;
+  let heldArchive: string;
+  let heldSegment: string;
+  let lastHeldSegment: string;
 
   beforeAll(async () => {
     // About 100 MB of WAL after the backup, so replay lasts long enough to be interrupted.
@@ -243,9 +252,15 @@ describe("stopping a restore", () => {
       await client.query(
         `create table ${table}_bulk as select g as id, repeat('x', 200) as pad from generate_series(1, 400000) g`,
       );
+      bulkCommittedLsn = (await client.query<{ l: string }>("select pg_current_wal_insert_lsn()::text as l"))
+        .rows[0]!.l;
       await client.query(`drop table ${table}_bulk`);
       await waitForArchived(sandbox.cluster.archiveDir, await switchWal(client), 60_000);
     });
+    heldArchive = await holdArchiveAfter(bulkCommittedLsn);
+    // The cluster now reads this copy of the archive: a restore can never replay past the held
+    // segment, however fast this machine is, so every poll below sees the step it waits for.
+    await db().cluster.update({ where: { id: clusterId }, data: { archivePath: heldArchive } });
     queuedLatest = async () => {
       const request = pitrRestoreRequestSchema.parse({ clusterId, kind: "pitr", target: { type: "latest" } });
       const planned = await planPitrRestore(request);
@@ -257,6 +272,46 @@ describe("stopping a restore", () => {
       return row.id;
     };
   }, 180_000);
+
+  afterAll(async () => {
+    await db().cluster.update({
+      where: { id: clusterId },
+      data: { archivePath: sandbox.cluster.archiveDir },
+    });
+    if (heldArchive) await fs.rm(heldArchive, { recursive: true, force: true });
+  });
+
+  /**
+   * A copy of the sandbox's archive up to the segment that holds `lsn`, whose next segment is a
+   * named pipe: restore_command's cp waits on it for good (a hung archive mount), and the
+   * archive scan, which lists regular files only, ends the restorable window before it.
+   */
+  async function holdArchiveAfter(lsn: string): Promise<string> {
+    const source = sandbox.cluster.archiveDir;
+    const names = await fs.readdir(source);
+    const sample = names.find((name) => /^[0-9A-F]{24}$/.test(name))!;
+    const segmentSize = (await fs.stat(path.join(source, sample))).size;
+    const timeline = Number.parseInt(sample.slice(0, 8), 16);
+    const last = parseWalFileName(walFileForLsn(timeline, lsn, segmentSize), segmentSize);
+    if (last.kind !== "segment") throw new Error("no segment for the held LSN");
+    lastHeldSegment = walFileName(timeline, last.segno, segmentSize);
+    heldSegment = walFileName(timeline, last.segno + 1, segmentSize);
+    const dir = path.join(inject("waldenHome"), `held-archive-${run}`);
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.mkdir(dir, { mode: 0o700 });
+    for (const name of names) {
+      const segment = /^[0-9A-F]{24}$/.test(name);
+      if (name.startsWith(".") || (segment && name >= heldSegment)) continue;
+      await fs.link(path.join(source, name), path.join(dir, name));
+    }
+    execFileSync("mkfifo", ["-m", "0600", path.join(dir, heldSegment)]);
+    const user = serverUser();
+    if (user.viaRunuser) {
+      await fs.chown(dir, user.uid, user.gid);
+      await fs.chown(path.join(dir, heldSegment), user.uid, user.gid);
+    }
+    return dir;
+  }
 
   async function waitForStep(id: string, step: string, timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
@@ -283,6 +338,26 @@ describe("stopping a restore", () => {
     expect((row.steps as { name: string; status: string }[]).find((s) => s.name === "replay")!.status).toBe(
       "cancelled",
     );
+    expect(existsSync(instancePaths(id).root)).toBe(false);
+  });
+
+  it("a replay that stops making progress is stopped by the watchdog, naming what it waited for", async () => {
+    const id = await queuedLatest();
+    process.env.WALDEN_STALL_TIMEOUT_SECONDS = "5";
+    try {
+      expect(await runRestore(id, "test-worker")).toBe(true);
+    } finally {
+      delete process.env.WALDEN_STALL_TIMEOUT_SECONDS;
+    }
+    const row = await db().restore.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe("failed");
+    expect(row.error).toMatch(
+      /^replay made no progress for [5-9] s at \d+\/[0-9A-F]+, waiting for the WAL segment after [0-9A-F]{24} from the archive/,
+    );
+    expect(row.error).toContain(`the WAL segment after ${lastHeldSegment} from the archive`);
+    const steps = row.steps as { name: string; status: string; log: string[] }[];
+    expect(steps.find((s) => s.name === "replay")!.status).toBe("failed");
+    expect(row.instanceState).toBe("removed");
     expect(existsSync(instancePaths(id).root)).toBe(false);
   });
 
