@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as backupRoute from "@/app/api/v1/backups/[id]/route";
 import * as backupsRoute from "@/app/api/v1/backups/route";
+import * as filesRoute from "@/app/api/v1/clusters/[id]/files/route";
 import * as clusterRoute from "@/app/api/v1/clusters/[id]/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
 import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
@@ -358,6 +359,36 @@ describe("deleting a stream-mode cluster", () => {
       params: { id: clusterId },
     });
     expect(again.status).toBe(404);
+  });
+
+  it("keeps its backup files until an admin removes them, typed; the rows and the archive folder stay", async () => {
+    const backup = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
+    expect(existsSync(backup.path!)).toBe(true);
+    const retiredName = `${name}-retired-${clusterId.slice(0, 8)}`;
+    const remove = (confirm: string, id = clusterId) =>
+      call(filesRoute.DELETE, "DELETE", `/api/v1/clusters/${id}/files?confirm=${confirm}`, {
+        token: admin.token,
+        params: { id },
+      });
+    const untyped = await remove(name);
+    expect(untyped.status).toBe(422);
+    expect(untyped.json.error.message).toContain(`?confirm=${retiredName}`);
+    const live = await db().cluster.findFirstOrThrow({ where: { id: { in: createdIds }, retiredAt: null } });
+    expect((await remove(live.name, live.id)).status).toBe(409);
+    expect(existsSync(backup.path!)).toBe(true);
+
+    const removed = await remove(retiredName);
+    expect(removed.status).toBe(200);
+    expect(removed.json).toMatchObject({ backups: { removed: 1 }, copies: { removed: 0 }, failed: [] });
+    expect(removed.json.backups.bytes).toBeGreaterThan(1_000_000);
+    expect(existsSync(backup.path!)).toBe(false);
+    const row = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
+    expect([row.status, row.path, row.checksum]).toEqual(["expired", null, backup.checksum]);
+    expect(existsSync(path.join(scratch, "archive", name))).toBe(true);
+    const event = await db().auditEvent.findFirst({
+      where: { action: "cluster.files.remove", targetId: clusterId, outcome: "success" },
+    });
+    expect(event?.details).toMatchObject({ backups: { removed: 1 } });
   });
 
   it("lets the name, and its archive folder, be registered again", async () => {

@@ -255,6 +255,16 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/clusters/${cluster.id}?confirm=${cluster.name}`, params: ids(cluster.id) };
     },
   },
+  "DELETE /api/v1/clusters/[id]/files": {
+    role: "admin",
+    ok: 200,
+    audit: "cluster.files.remove",
+    prepare: async () => {
+      const cluster = await freshCluster();
+      await db().cluster.update({ where: { id: cluster.id }, data: { retiredAt: new Date() } });
+      return { url: `/api/v1/clusters/${cluster.id}/files?confirm=${cluster.name}`, params: ids(cluster.id) };
+    },
+  },
   // A drill is a pitr restore planned by the worker, which does not run here: an unknown
   // cluster's 404 shows the call got past the role check.
   "POST /api/v1/clusters/[id]/drills": {
