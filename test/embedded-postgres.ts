@@ -73,7 +73,7 @@ export async function hydrateSymlinks(packageDir: string): Promise<void> {
   }
 }
 
-async function runAsServerUser(binDir: string, program: string, args: string[]): Promise<string> {
+export async function runAsServerUser(binDir: string, program: string, args: string[]): Promise<string> {
   const command = asServerUser(path.join(binDir, program), args);
   try {
     const { stdout } = await run(command.program, command.args, {
@@ -89,14 +89,14 @@ async function runAsServerUser(binDir: string, program: string, args: string[]):
   }
 }
 
-async function ownedDir(dir: string, mode: number): Promise<void> {
+export async function ownedDir(dir: string, mode: number): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   await fs.chmod(dir, mode);
   const user = serverUser();
   if (user.viaRunuser) await fs.chown(dir, user.uid, user.gid);
 }
 
-async function ownedFile(file: string, content: string, options: { append?: boolean } = {}): Promise<void> {
+export async function ownedFile(file: string, content: string, options: { append?: boolean } = {}): Promise<void> {
   await (options.append ? fs.appendFile(file, content) : fs.writeFile(file, content, { mode: 0o600 }));
   const user = serverUser();
   if (user.viaRunuser) await fs.chown(file, user.uid, user.gid);
