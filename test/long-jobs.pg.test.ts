@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -5,6 +6,7 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { copyBackup, listCopies, reapStaleCopies } from "@/lib/backup/copy";
 import { backupPaths, repositoryRootFor } from "@/lib/backup/repository";
+import { WalReceiver } from "@/lib/backup/receive-wal";
 import { runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
 import { reapStaleVerifications } from "@/lib/backup/verify-claim";
@@ -16,6 +18,7 @@ import { withNodeClient, withWorkClient } from "@/lib/pg/connection";
 import { runRestore } from "@/lib/restore/run";
 import { logicalBackupRequestSchema, physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { logicalRestoreRequestSchema, tableRestoreRequestSchema } from "@/lib/schemas/restore";
+import { receiveWalSlotName } from "@/lib/tools/argv";
 import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";
 import { waitUntil } from "@/test/wait";
 
@@ -354,6 +357,75 @@ describe("the watchdog", () => {
           appName,
         ]),
       );
+    }
+  });
+});
+
+describe("the watchdog on pg_receivewal", () => {
+  it("leaves a quiet stream alone, and restarts one whose walsender stops while the primary writes", async () => {
+    process.env.WALDEN_STALL_TIMEOUT_SECONDS = "3";
+    const id = randomUUID();
+    const directory = path.join(inject("waldenHome"), `lj-wal-${suffix}`);
+    const lines: string[] = [];
+    const receiver = new WalReceiver(id, `lj-${suffix}`, sandboxPrimary(), directory, (line) =>
+      lines.push(line),
+    );
+    const slot = receiveWalSlotName(id);
+    const activePid = () =>
+      withPrimary("app", async (client) => {
+        const { rows } = await client.query<{ pid: number | null }>(
+          "select active_pid as pid from pg_replication_slots where slot_name = $1",
+          [slot],
+        );
+        return rows[0]?.pid ?? null;
+      });
+    let stopped: number | null = null;
+    const restarted = () => lines.find((line) => /exited .*pg_receivewal made no progress/.test(line));
+    try {
+      receiver.start();
+      const walsender = await waitUntil("pg_receivewal to stream", activePid, 30_000);
+      // Longer than the stall timeout with nothing (or little) to stream: not a stall.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      expect(lines.filter((line) => /exited/.test(line))).toEqual([]);
+      expect(await activePid()).toBe(walsender);
+
+      process.kill(walsender, "SIGSTOP");
+      stopped = walsender;
+      const writer = setInterval(() => {
+        void withPrimary("app", (client) =>
+          client.query(
+            "create table if not exists lj_wal (x int); insert into lj_wal select generate_series(1, 1000)",
+          ),
+        ).catch(() => {});
+      }, 300);
+      try {
+        await waitUntil("the watchdog to restart pg_receivewal", async () => restarted(), 30_000);
+      } finally {
+        clearInterval(writer);
+      }
+      expect(restarted()).toMatch(
+        /^pg_receivewal for lj-\w+ exited \(\w+\): pg_receivewal made no progress for \d+ s \(waiting for the primary 127\.0\.0\.1:\d+ to stream WAL into .* \(slot \w+\): no output, no bytes read, no change on the server\); killed with its child processes; restarting$/,
+      );
+    } finally {
+      delete process.env.WALDEN_STALL_TIMEOUT_SECONDS;
+      if (stopped) process.kill(stopped, "SIGCONT");
+      await receiver.stop();
+      await waitUntil(
+        `slot ${slot} to be dropped`,
+        () =>
+          withPrimary("app", async (client) => {
+            await client.query(
+              "select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = $1 and active",
+              [slot],
+            );
+            await client.query("select pg_drop_replication_slot($1)", [slot]);
+            return true;
+          }).catch(() => false),
+        20_000,
+        250,
+      );
+      await withPrimary("app", (client) => client.query("drop table if exists lj_wal"));
+      await fs.rm(directory, { recursive: true, force: true });
     }
   });
 });
