@@ -125,6 +125,17 @@ describe("runTool's watchdog", () => {
     expect(probes).toBeGreaterThan(3);
   });
 
+  it("counts a probe that never answers as no progress", async () => {
+    const result = await runTool({
+      program: "/bin/sleep",
+      args: ["30"],
+      stallTimeoutMs: 1_000,
+      progressProbe: () => new Promise<string>(() => {}),
+    });
+    expect(result.stalled).toMatch(/^sleep made no progress for/);
+    expect(result.durationMs).toBeLessThan(8_000);
+  });
+
   it("counts a probe that stops changing as no progress", async () => {
     const result = await runTool({
       program: "/bin/sleep",

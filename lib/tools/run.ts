@@ -181,7 +181,15 @@ class Watchdog {
         this.progressed();
       }
       if (this.probe) {
-        const value = await this.probe().catch(() => null);
+        // A probe that hangs (a server that accepted the connection, then stopped) is no progress.
+        const limitMs = Math.max(1_000, Math.min(this.stallMs, 30_000));
+        let timer: NodeJS.Timeout | undefined;
+        const value = await Promise.race([
+          this.probe().catch(() => null),
+          new Promise<null>((resolve) => {
+            timer = setTimeout(() => resolve(null), limitMs);
+          }),
+        ]).finally(() => clearTimeout(timer));
         if (value !== null && value !== this.lastProbe) {
           this.lastProbe = value;
           this.progressed();
