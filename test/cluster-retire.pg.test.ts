@@ -222,7 +222,7 @@ describe("deleting a stream-mode cluster", () => {
       30_000,
       250,
     );
-    // The sampler re-reads the registration every 10 s; the legacy slot goes at a re-read after the new one streams.
+    // The owner drops it at the first sample that lists the new slot active.
     await waitUntil("the legacy slot to be dropped", async () => !(await slots()).has(legacy), 30_000, 250);
     const audited = await db().auditEvent.findMany({
       where: { action: "cluster.slot.drop", targetId: clusterId },

@@ -4,7 +4,7 @@ import { dropClusterSlots, walReceiverSlots } from "@/lib/clusters/slots";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { WalReceiver } from "@/lib/backup/receive-wal";
-import { MONITOR_STATEMENT_TIMEOUT_MS, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import { MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { TickWriter } from "@/lib/replication/store";
 import { LOCK_NAMESPACE } from "@/lib/jobs/sampler-lock";
@@ -47,9 +47,14 @@ class ClusterSampler {
   private nodes: { name: string; role: "primary" | "standby"; host: string; port: number }[] = [];
   /** pg_receivewal for clusters in archive mode "stream": the cluster's owner runs it. */
   private receiver: { key: string; receiver: WalReceiver } | null = null;
-  /** The slot clean-up already done (mode, slots, primary), so it runs once per change. */
-  private slotsCleaned: string | null = null;
+  /** What the slot clean-up needs from the registration, set at each config load. */
+  private slotOwner: {
+    cluster: { id: string; name: string; archiveMode: string };
+    primary: NodeConnection;
+  } | null = null;
   private cleaningSlots = false;
+  /** After a failed drop, the next attempt waits (the slot list comes with every sample). */
+  private nextSlotAttemptAt = 0;
 
   constructor(
     readonly clusterId: string,
@@ -96,47 +101,40 @@ class ClusterSampler {
   /**
    * Drops the slots nobody reads any more: both of Walden's when the cluster no longer streams
    * (switched to archive_command), and the name-based one of older versions once the slot named
-   * after the id is streaming (so WAL the archive lacks stays held until then). In the
-   * background: a primary that is down must not delay the samples.
+   * after the id is streaming (so WAL the archive lacks stays held until then). Driven by the
+   * slots the primary's sample lists, so it costs nothing while there is nothing to drop; in the
+   * background, so a slow drop never delays a sample.
    */
-  private cleanUpSlots(
-    cluster: { id: string; name: string; archiveMode: string },
-    primary: NodeConnection | null,
-  ): void {
-    if (!primary || this.cleaningSlots || this.stopped) return;
+  private cleanUpSlots(listed: { slot_name: string; active: boolean }[]): void {
+    const owner = this.slotOwner;
+    if (!owner || this.cleaningSlots || this.stopped || Date.now() < this.nextSlotAttemptAt) return;
+    const { cluster, primary } = owner;
     const streaming = cluster.archiveMode === "stream";
     const current = receiveWalSlotName(cluster.id);
-    const slots = walReceiverSlots(cluster).filter((slot) => !streaming || slot !== current);
-    const key = JSON.stringify([streaming, slots, primary.host, primary.port]);
-    if (slots.length === 0 || this.slotsCleaned === key) return;
+    const active = new Map(listed.map((slot) => [slot.slot_name, slot.active]));
+    if (streaming && active.get(current) !== true) return;
+    const slots = walReceiverSlots(cluster).filter(
+      (slot) => active.has(slot) && !(streaming && slot === current),
+    );
+    if (slots.length === 0) return;
     this.cleaningSlots = true;
-    const work = async () => {
-      if (streaming) {
-        const active = await withNodeClient(primary, async (client) => {
-          const { rows } = await client.query(
-            "/* walden */ select 1 from pg_replication_slots where slot_name = $1 and active",
-            [current],
+    void dropClusterSlots(systemActor("sampler"), cluster, primary, {
+      reason: streaming
+        ? `replaced by ${current}, named after the cluster id`
+        : "the cluster no longer streams WAL (archive mode archive_command)",
+      // A receiver that was just stopped leaves its slot active for a moment.
+      waitMs: streaming ? 0 : 10_000,
+      slots,
+      auditFailures: false,
+    })
+      .then((results) => {
+        for (const result of results.filter((result) => result.outcome !== "absent"))
+          this.log(
+            `cluster ${cluster.id}: slot ${result.slot} ${result.outcome}${result.message ? `: ${result.message}` : ""}`,
           );
-          return rows.length > 0;
-        });
-        if (!active) return;
-      }
-      const results = await dropClusterSlots(systemActor("sampler"), cluster, primary, {
-        reason: streaming
-          ? `replaced by ${current}, named after the cluster id`
-          : "the cluster no longer streams WAL (archive mode archive_command)",
-        // A receiver that was just stopped leaves its slot active for a moment.
-        waitMs: streaming ? 0 : 10_000,
-        slots,
-        auditFailures: false,
-      });
-      for (const result of results.filter((result) => result.outcome !== "absent"))
-        this.log(
-          `cluster ${cluster.id}: slot ${result.slot} ${result.outcome}${result.message ? `: ${result.message}` : ""}`,
-        );
-      if (results.every((result) => result.outcome !== "failed")) this.slotsCleaned = key;
-    };
-    void work()
+        if (results.some((result) => result.outcome === "failed"))
+          this.nextSlotAttemptAt = Date.now() + 30_000;
+      })
       .catch((error) => this.log(`cluster ${cluster.id}: slot clean-up: ${(error as Error).message}`))
       .finally(() => {
         this.cleaningSlots = false;
@@ -192,7 +190,7 @@ class ClusterSampler {
     const primaryNode = cluster.nodes.find((node) => node.role === "primary");
     const primaryConnection = primaryNode ? nodeConnection(primaryNode) : null;
     await this.syncReceiver(cluster, primaryConnection);
-    this.cleanUpSlots(cluster, primaryConnection);
+    this.slotOwner = primaryConnection ? { cluster, primary: primaryConnection } : null;
     this.nodes = cluster.nodes
       .map((node) => ({ name: node.name, role: node.role, host: node.host, port: node.port }))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -219,6 +217,7 @@ class ClusterSampler {
       standbys: standbys.map((standby, index) => ({ ...standby, reading: standbyReadings[index]! })),
     });
     for (const event of result.events) this.log(`cluster ${this.clusterId}: ${event.message}`);
+    if (primaryReading?.ok && primaryReading.data.position) this.cleanUpSlots(primaryReading.data.slots);
     if (!this.stopped) await this.writer.save({ clusterId: this.clusterId, ownerId: this.ownerId, result });
   }
 }
