@@ -78,7 +78,7 @@ describe("runTool's watchdog", () => {
       waitingFor: "nothing at all",
     });
     expect(result.code).toBeNull();
-    expect(result.signal).toBe("SIGTERM");
+    expect(result.signal).toBe("SIGKILL");
     expect(result.durationMs).toBeGreaterThanOrEqual(1_000);
     expect(result.durationMs).toBeLessThan(10_000);
     expect(result.stalled).toMatch(

@@ -215,6 +215,8 @@ export function runTool(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const stderrTail: string[] = [];
   const program = path.basename(options.program);
+  // Read before anything starts: a bad setting fails the call, not a program left running.
+  const stallMs = stallTimeoutMs(options);
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       resolve({ code: null, signal: "SIGTERM", stderrTail, durationMs: 0, stalled: null });
@@ -233,13 +235,12 @@ export function runTool(options: RunOptions): Promise<RunResult> {
     if (pid !== undefined) trackGroup(pid);
     let stalled: string | null = null;
     let killTimer: NodeJS.Timeout | undefined;
-    const stopGroup = () => {
+    const stopGroup = (signal: NodeJS.Signals = "SIGTERM") => {
       if (pid === undefined || killTimer) return;
-      killGroup(pid, "SIGTERM");
+      killGroup(pid, signal);
       // A stopped or stubborn process ignores SIGTERM: SIGKILL follows.
       killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
     };
-    const stallMs = stallTimeoutMs(options);
     const watchdog =
       stallMs > 0
         ? new Watchdog(child, stallMs, options.progressProbe, (silentMs) => {
@@ -247,9 +248,8 @@ export function runTool(options: RunOptions): Promise<RunResult> {
               `${program} made no progress for ${Math.round(silentMs / 1000)} s` +
               ` (waiting for ${options.waitingFor ?? "its work to finish"}: no output, no bytes read` +
               `${options.progressProbe ? ", no change on the server" : ""}); killed with its child processes`;
-            stopGroup();
-            // A stopped process does not act on SIGTERM at all.
-            if (pid !== undefined) setTimeout(() => killGroup(pid, "SIGKILL"), 500);
+            // No grace: it had the whole stall timeout, and a stopped process ignores SIGTERM.
+            stopGroup("SIGKILL");
           }).start()
         : null;
     const stderr = lineSplitter(options.onStderrLine, stderrTail);
@@ -262,7 +262,7 @@ export function runTool(options: RunOptions): Promise<RunResult> {
       watchdog?.progressed();
       stdout.push(chunk);
     });
-    const timer = options.timeoutMs ? setTimeout(stopGroup, options.timeoutMs) : undefined;
+    const timer = options.timeoutMs ? setTimeout(() => stopGroup(), options.timeoutMs) : undefined;
     const onAbort = () => stopGroup();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const finish = () => {
