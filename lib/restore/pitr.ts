@@ -32,6 +32,7 @@ import type { RestorePlan } from "./planner";
 import { replayShortfall } from "./replay-check";
 import {
   neutraliseConf,
+  OWN_CONFIG_FILES,
   ownFileSettings,
   preloadSettings,
   recoverySettings,
@@ -108,9 +109,6 @@ async function extractBackup(backupDir: string, dataDir: string, log: (line: str
   lines.forEach(log);
 }
 
-/** Config files a person may have symlinked to the source's /etc: written through, they would change it. */
-const OWN_FILES = ["postgresql.conf", "postgresql.auto.conf", "pg_hba.conf", "pg_ident.conf"];
-
 /** Folders of the data directory that hold no configuration. */
 const SERVER_DIRS = /^(base|global|pg_[a-z_]+)$/;
 
@@ -144,7 +142,7 @@ async function configure(paths: InstancePaths, settings: string, log: (line: str
       log(`removed ${leftover}`);
     }
   }
-  for (const name of OWN_FILES) {
+  for (const name of OWN_CONFIG_FILES) {
     const file = path.join(dataDir, name);
     const link = await fs.lstat(file).catch(() => null);
     if (link?.isSymbolicLink()) {

@@ -1,6 +1,11 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   confValue,
+  isolationCommands,
   neutraliseConf,
   parseLibraryList,
   preloadSettings,
@@ -144,5 +149,56 @@ describe("an isolated copy's configuration files", () => {
     });
     expect(preloadSettings("pg_stat_statements")).toEqual({ settings: {}, dropped: [] });
     expect(preloadSettings("")).toEqual({ settings: {}, dropped: [] });
+  });
+});
+
+describe("isolationCommands (the runbook's shell)", () => {
+  it("copies a linked config file, comments out what leaves the copy and drops pg_cron from the preload", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "walden-isolation-"));
+    try {
+      const data = path.join(tmp, "data dir");
+      fs.mkdirSync(data);
+      const outside = path.join(tmp, "source-auto.conf");
+      fs.writeFileSync(outside, "archive_cleanup_command = 'rm -f /archive/*'\n");
+      fs.symlinkSync(outside, path.join(data, "postgresql.auto.conf"));
+      fs.writeFileSync(
+        path.join(data, "postgresql.conf"),
+        [
+          "data_directory = '/var/lib/postgresql/15/main'",
+          "hba_file='/etc/postgresql/15/main/pg_hba.conf'",
+          "include '/etc/postgresql/15/main/extra.conf'",
+          "include_if_exists = '../outside.conf'",
+          "include_dir 'conf.d'",
+          "shared_buffers = 128MB",
+          "",
+        ].join("\n"),
+      );
+      // Stands in for `postgres -C shared_preload_libraries`.
+      const fakePostgres = path.join(tmp, "postgres");
+      fs.writeFileSync(fakePostgres, "#!/bin/sh\necho 'pg_stat_statements, \"pg_cron\",auto_explain'\n", {
+        mode: 0o755,
+      });
+      execFileSync("bash", ["-euc", isolationCommands(data, `'${fakePostgres}'`).join("\n")]);
+
+      expect(fs.readFileSync(outside, "utf8")).toBe("archive_cleanup_command = 'rm -f /archive/*'\n");
+      expect(fs.lstatSync(path.join(data, "postgresql.auto.conf")).isSymbolicLink()).toBe(false);
+      expect(fs.readFileSync(path.join(data, "postgresql.auto.conf"), "utf8")).toBe(
+        "archive_cleanup_command = 'rm -f /archive/*'\n\n" +
+          "# Libraries that run jobs on their own stay unloaded in a copy\n" +
+          "shared_preload_libraries = 'pg_stat_statements,auto_explain'\n",
+      );
+      const prefix = "# Walden (restored copy), reaches outside this copy: ";
+      expect(fs.readFileSync(path.join(data, "postgresql.conf"), "utf8").split("\n")).toEqual([
+        `${prefix}data_directory = '/var/lib/postgresql/15/main'`,
+        `${prefix}hba_file='/etc/postgresql/15/main/pg_hba.conf'`,
+        `${prefix}include '/etc/postgresql/15/main/extra.conf'`,
+        `${prefix}include_if_exists = '../outside.conf'`,
+        "include_dir 'conf.d'",
+        "shared_buffers = 128MB",
+        "",
+      ]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -147,6 +147,14 @@ export const OUTSIDE_FILE_SETTINGS = [
   "external_pid_file",
 ] as const;
 
+/** Config files a person may have symlinked to the source's /etc: written through, they would change it. */
+export const OWN_CONFIG_FILES = [
+  "postgresql.conf",
+  "postgresql.auto.conf",
+  "pg_hba.conf",
+  "pg_ident.conf",
+] as const;
+
 /** Directives that read another file; kept only when that file lies inside the copy. */
 export const INCLUDE_DIRECTIVES = ["include", "include_dir", "include_if_exists"] as const;
 
@@ -244,4 +252,23 @@ export function preloadSettings(sourceValue: string): {
     .filter((entry) => !dropped.includes(entry))
     .map((entry) => (/^[A-Za-z0-9_$/.-]+$/.test(entry) ? entry : `"${entry.replaceAll('"', "")}"`));
   return { settings: { shared_preload_libraries: kept.join(",") }, dropped };
+}
+
+/**
+ * The same isolation for the break-glass runbook, as shell commands a person runs (as the
+ * server's OS user) before writing the recovery settings: linked config files become plain
+ * copies, the source's file settings and includes by absolute or ../ path are commented out,
+ * and shared_preload_libraries, as `postgres -C` reads it, loses BACKGROUND_JOB_LIBRARIES.
+ */
+export function isolationCommands(dataDir: string, postgresProgram: string): string[] {
+  const dir = shellQuote(dataDir);
+  const prefix = "# Walden (restored copy), reaches outside this copy: ";
+  const settingsScript = `s~^[[:space:]]*(${OUTSIDE_FILE_SETTINGS.join("|")})([[:space:]]|=).*~${prefix}&~`;
+  const includeScript = `s~^[[:space:]]*(${INCLUDE_DIRECTIVES.join("|")})([[:space:]]*=[[:space:]]*|[[:space:]]+)'?(/|[^'#]*\\.\\.).*~${prefix}&~`;
+  const jobLibraries = `(^|/)(${BACKGROUND_JOB_LIBRARIES.join("|")})(\\.so)?$`;
+  return [
+    `for f in ${OWN_CONFIG_FILES.join(" ")}; do if test -L ${dir}/"$f"; then cp --remove-destination -- "$(readlink -f ${dir}/"$f")" ${dir}/"$f" 2>/dev/null || { rm -f -- ${dir}/"$f" && : > ${dir}/"$f"; }; fi; done`,
+    `sed -i -E -e ${shellQuote(settingsScript)} -e ${shellQuote(includeScript)} ${dir}/*.conf`,
+    `spl=$(${postgresProgram} -D ${dir} -C shared_preload_libraries) && kept=$(printf '%s\\n' "$spl" | tr , '\\n' | sed -E 's/^[[:space:]"]+//; s/[[:space:]"]+$//' | { grep -vE ${shellQuote(jobLibraries)} || true; } | paste -sd, -) && printf "\\n# Libraries that run jobs on their own stay unloaded in a copy\\nshared_preload_libraries = '%s'\\n" "$kept" >> ${dir}/postgresql.auto.conf`,
+  ];
 }
