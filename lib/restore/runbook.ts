@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import {
+  isolationCommands,
   ownFileSettings,
   recoverySettings,
   renderSettings,
@@ -397,6 +398,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
         .filter(Boolean)
         .join(" "),
       commands: [
+        ...isolationCommands(dataDir, bin("postgres")),
         `test -e ${dataFile("postgresql.conf")} || : > ${dataFile("postgresql.conf")}`,
         heredoc(">>", `${dataDir}/postgresql.auto.conf`, autoConf.replace(/^\n/, "")),
         heredoc(">", `${dataDir}/pg_hba.conf`, restoredHba()),
