@@ -14,6 +14,7 @@ import { serverUser } from "@/lib/tools/server-user";
 import { parseWalFileName, walFileForLsn, walFileName } from "@/lib/wal/segments";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { call, makeUser } from "@/test/api-client";
+import { runPitrRestore } from "@/test/pitr-restore";
 import {
   registerSandboxCluster,
   sandboxPrimary,
@@ -86,29 +87,8 @@ async function plan(target: Record<string, unknown>, extra: Record<string, unkno
 
 /** Plans, catalogs and runs a restore the way the worker does; returns the finished row. */
 async function restoreTo(target: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const request = pitrRestoreRequestSchema.parse({ clusterId, kind: "pitr", target, ...extra });
-  const planned = await planPitrRestore(request);
-  if (!planned.ok) throw new Error(planned.message);
-  const row = await db().restore.create({
-    data: {
-      clusterId,
-      kind: "pitr",
-      request,
-      plan: planned.plan as never,
-      backupId: planned.plan.backupId,
-      requestedBy: "test",
-    },
-  });
-  created.push(row.id);
-  expect(await runRestore(row.id, "test-worker")).toBe(true);
-  const done = await db().restore.findUniqueOrThrow({ where: { id: row.id } });
-  if (done.status !== "succeeded") {
-    const steps = done.steps as { name: string; status: string; log: string[] }[];
-    const failed = steps.find((step) => step.status === "failed");
-    throw new Error(
-      `restore ${done.status}: ${done.error}\n${failed?.name}: ${failed?.log.slice(-12).join("\n")}`,
-    );
-  }
+  const done = await runPitrRestore(clusterId, target, extra);
+  created.push(done.id);
   return done;
 }
 
