@@ -4,6 +4,7 @@ import { sha256File } from "@/lib/backup/checksum";
 import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { claimVerification, verifyScratchDir } from "@/lib/backup/verify-claim";
 import { db } from "@/lib/db";
+import { tablespaceArchives } from "@/lib/restore/tablespaces";
 import { restoreListArgs, verifybackupArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
@@ -67,6 +68,10 @@ async function verifyPhysical(
   await checkStoredSums(backupDir, log);
   await untar(path.join(backupDir, base), scratch, log);
   await untar(path.join(backupDir, wal), path.join(scratch, "pg_wal"), log);
+  // Where the manifest lists them (pg_tblspc/<oid>/…), inside the scratch folder: never at the
+  // source's paths that tablespace_map names.
+  for (const { oid, file } of tablespaceArchives(files))
+    await untar(path.join(backupDir, file), path.join(scratch, "pg_tblspc", oid), log);
   const args = verifybackupArgs(scratch, path.join(backupDir, "backup_manifest"));
   const result = await runTool({
     program: toolPath("pg_verifybackup"),

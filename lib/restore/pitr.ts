@@ -40,6 +40,12 @@ import {
   restoredHba,
 } from "./recovery-config";
 import { classifyLogLine, LogFollower } from "./server-log";
+import {
+  assertTablespacesInside,
+  remapTablespaces,
+  tablespaceArchives,
+  TABLESPACES_DIR,
+} from "./tablespaces";
 import type { RestoreContext } from "./run";
 
 // restore.run for kind "pitr": a base backup and archived WAL replayed into a new instance,
@@ -98,6 +104,10 @@ async function readFrom(file: string, offset: number): Promise<Buffer> {
   }
 }
 
+/**
+ * base.tar into the data directory, pg_wal.tar into its pg_wal, and each tablespace archive into
+ * the restore's own folder (the data directory's parent, see instancePaths), never the source's.
+ */
 async function extractBackup(backupDir: string, dataDir: string, log: (line: string) => void) {
   const files = await fs.readdir(backupDir);
   const base = files.find((file) => file.startsWith("base.tar"));
@@ -106,6 +116,17 @@ async function extractBackup(backupDir: string, dataDir: string, log: (line: str
   const lines: string[] = [];
   await untar(path.join(backupDir, base), dataDir, lines);
   if (wal) await untar(path.join(backupDir, wal), path.join(dataDir, "pg_wal"), lines);
+  const tablespacesRoot = path.join(path.dirname(dataDir), TABLESPACES_DIR);
+  const tablespaces = tablespaceArchives(files);
+  for (const { oid, file } of tablespaces)
+    await untar(path.join(backupDir, file), path.join(tablespacesRoot, oid), lines);
+  lines.push(
+    ...(await remapTablespaces(
+      dataDir,
+      tablespacesRoot,
+      tablespaces.map(({ oid }) => oid),
+    )),
+  );
   lines.forEach(log);
 }
 
@@ -610,6 +631,7 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
 
   ctx.steps.begin("start");
   await ctx.checkCancelled();
+  ctx.steps.log(await assertTablespacesInside(paths.dataDir, paths.root));
   await startInstance(paths);
   await ctx.persist({ instanceState: "running" });
   ctx.steps.log(`pg_ctl start: ${info.name} on 127.0.0.1:${port}`);
