@@ -1,4 +1,15 @@
 import { execFileSync } from "node:child_process";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { recoverySettings, renderSettings, restoredHba } from "@/lib/restore/recovery-config";
 import {
@@ -173,7 +184,8 @@ describe("buildRunbook", () => {
       "0700",
       `${hostile}/data`,
     ]);
-    expect(shellWords(section(runbook, /Start/).commands[0]!.replace(/ \|\|.*$/, ""))).toEqual([
+    const start = section(runbook, /Start/).commands.find((command) => command.includes("pg_ctl"))!;
+    expect(shellWords(start.replace(/ \|\|.*$/, ""))).toEqual([
       `${hostile}/bin/pg_ctl`,
       "-D",
       `${hostile}/data`,
@@ -281,9 +293,119 @@ describe("buildRunbook", () => {
     expect(section(runbook, /prerequisites/).commands[0]).toMatch(/^test "\$\(id -u\)" -ne 0 \|\|/);
   });
 
-  it("warns of tablespace archives Walden's backups do not support", () => {
-    const runbook = build({ files: [...files, "16384.tar"] });
-    expect(runbook.warnings.join("\n")).toMatch(/tablespace archives \(16384\.tar\)/);
+  it("unpacks each tablespace into its own folder beside the data directory and rewrites tablespace_map", () => {
+    const runbook = build({ files: [...files, "16390.tar.zst", "16384.tar.lz4"] });
+    const dataDir = "/var/lib/postgresql/restore-0b7c1f2a";
+    const tablespaceDir = `${dataDir}.tablespaces`;
+    expect(runbook.restore.tablespaceDir).toBe(tablespaceDir);
+    expect(runbook.backup.tablespaces).toEqual([
+      { oid: "16384", file: "16384.tar.lz4" },
+      { oid: "16390", file: "16390.tar.zst" },
+    ]);
+    expect(runbook.warnings.join("\n")).not.toMatch(/tablespace/);
+    const prerequisites = section(runbook, /prerequisites/).commands.join("\n");
+    expect(prerequisites).toContain(
+      `test -r '${backup.path}/16384.tar.lz4' && test -r '${backup.path}/16390.tar.zst'`,
+    );
+    expect(prerequisites).toContain("command -v zstd");
+    expect(prerequisites).toContain(`test ! -e '${tablespaceDir}'`);
+    expect(section(runbook, /Create/).commands).toEqual([
+      `install -d -m 0700 '${dataDir}'`,
+      `install -d -m 0700 '${tablespaceDir}'`,
+    ]);
+    const unpack = section(runbook, /Unpack/).commands;
+    expect(unpack.slice(3, 9)).toEqual([
+      `install -d -m 0700 '${tablespaceDir}/16384'`,
+      `tar -I lz4 -x -f '${backup.path}/16384.tar.lz4' -C '${tablespaceDir}/16384'`,
+      `ln -s -- '${tablespaceDir}/16384' '${dataDir}/pg_tblspc/16384'`,
+      `install -d -m 0700 '${tablespaceDir}/16390'`,
+      `tar -I zstd -x -f '${backup.path}/16390.tar.zst' -C '${tablespaceDir}/16390'`,
+      `ln -s -- '${tablespaceDir}/16390' '${dataDir}/pg_tblspc/16390'`,
+    ]);
+    // pg_verifybackup checks the backup's own tablespace_map before it is replaced.
+    expect(unpack[9]).toMatch(/pg_verifybackup/);
+    expect(unpack[10]).toBe(
+      `cat > '${dataDir}/tablespace_map' <<'WALDEN_EOF'\n16384 ${tablespaceDir}/16384\n16390 ${tablespaceDir}/16390\nWALDEN_EOF`,
+    );
+    expect(section(runbook, /Start/).commands[0]).toMatch(/^root=\$\(readlink -m -- '[^']+\.tablespaces'\)/);
+    expect(section(runbook, /Promote/).commands.at(-1)).toBe(
+      `rm -rf -- '${dataDir}' '${dataDir}.log' '${tablespaceDir}'`,
+    );
+  });
+
+  it("keeps the tablespace folder beside the data directory, never inside or around it", () => {
+    expect(build({ tablespaceDir: "/srv/copy/ts" }).restore.tablespaceDir).toBe("/srv/copy/ts");
+    expect(() => build({ dataDir: "/srv/copy", tablespaceDir: "/srv/copy/ts" })).toThrow(
+      /beside the data directory/,
+    );
+    expect(() => build({ dataDir: "/srv/copy/data", tablespaceDir: "/srv/copy" })).toThrow(
+      /beside the data directory/,
+    );
+    expect(() => build({ tablespaceDir: "ts" })).toThrow(/absolute/);
+    expect(() => build({ tablespaceDir: "/srv/a\\b" })).toThrow(/backslash/);
+  });
+
+  it("runs its tablespace commands with bash: the copy's links and map stay inside, and the start check refuses the source's", () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "walden-runbook-ts-"));
+    try {
+      const backupDir = path.join(tmp, "backup it's");
+      const source = path.join(tmp, "source tablespace");
+      mkdirSync(path.join(backupDir, "base", "pg_tblspc"), { recursive: true });
+      mkdirSync(path.join(backupDir, "ts", "PG_15_202209061"), { recursive: true });
+      mkdirSync(source);
+      writeFileSync(path.join(backupDir, "base", "tablespace_map"), `16384 ${source}\n`);
+      writeFileSync(path.join(backupDir, "ts", "PG_15_202209061", "16385"), "table bytes");
+      execFileSync("tar", [
+        "-c",
+        "-f",
+        path.join(backupDir, "base.tar"),
+        "-C",
+        path.join(backupDir, "base"),
+        ".",
+      ]);
+      execFileSync("tar", [
+        "-c",
+        "-f",
+        path.join(backupDir, "16384.tar"),
+        "-C",
+        path.join(backupDir, "ts"),
+        ".",
+      ]);
+      const dataDir = path.join(tmp, "copy it's");
+      const runbook = build({
+        backup: { ...backup, path: backupDir },
+        files: ["base.tar", "pg_wal.tar", "16384.tar"],
+        dataDir,
+      });
+      const unpack = section(runbook, /Unpack/).commands.filter(
+        (command) => !/pg_verifybackup|pg_wal/.test(command),
+      );
+      const check = section(runbook, /Start/).commands[0]!;
+      const script = [...section(runbook, /Create/).commands, ...unpack, check].join("\n");
+      execFileSync("bash", ["-eu", "-c", script]);
+      const tablespaceDir = `${dataDir}.tablespaces`;
+      expect(readlinkSync(path.join(dataDir, "pg_tblspc", "16384"))).toBe(`${tablespaceDir}/16384`);
+      expect(readFileSync(path.join(tablespaceDir, "16384", "PG_15_202209061", "16385"), "utf8")).toBe(
+        "table bytes",
+      );
+      expect(readFileSync(path.join(dataDir, "tablespace_map"), "utf8")).toBe(
+        `16384 ${tablespaceDir}/16384\n`,
+      );
+
+      // The backup's own map, as a copy would have it without the rewrite: refused.
+      writeFileSync(path.join(dataDir, "tablespace_map"), `16384 ${source}\n`);
+      expect(() => execFileSync("bash", ["-eu", "-c", check], { stdio: "pipe" })).toThrow(
+        /Refusing to start: {2}tablespace_map:16384 point outside/,
+      );
+      writeFileSync(path.join(dataDir, "tablespace_map"), `16384 ${tablespaceDir}/16384\n`);
+      rmSync(path.join(dataDir, "pg_tblspc", "16384"));
+      symlinkSync(source, path.join(dataDir, "pg_tblspc", "16384"));
+      expect(() => execFileSync("bash", ["-eu", "-c", check], { stdio: "pipe" })).toThrow(
+        /Refusing to start: {2}pg_tblspc\/16384 point outside/,
+      );
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("keeps promotion and removal out of the script: they are printed commented out", () => {

@@ -11,6 +11,12 @@ import {
   restoredHba,
   settingLine,
 } from "@/lib/restore/recovery-config";
+import {
+  remappedTablespaceMap,
+  tablespaceArchives,
+  tablespaceCheckCommand,
+  type TablespaceArchive,
+} from "@/lib/restore/tablespaces";
 import { shellQuote } from "@/lib/sandbox/archive-command";
 import { compressionSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
@@ -75,6 +81,8 @@ export interface RunbookInput {
   port?: number;
   /** pg_ctl's -l file; default <dataDir>.log, beside the data directory. */
   logFile?: string;
+  /** Where the backup's tablespaces go, one folder per tablespace oid; default <dataDir>.tablespaces. */
+  tablespaceDir?: string;
   /** The role psql connects as through the socket; default postgres (initdb's superuser). */
   superuser?: string;
 }
@@ -106,11 +114,14 @@ export interface Runbook {
     sizeBytes: number | null;
     baseFile: string;
     walFile: string;
+    /** The tablespace archives (<oid>.tar…), each unpacked into restore.tablespaceDir/<oid>. */
+    tablespaces: TablespaceArchive[];
   };
   restore: {
     dataDir: string;
     port: number;
     logFile: string;
+    tablespaceDir: string;
     binDir: string;
     archivePath: string;
     target: RestoreTarget;
@@ -214,6 +225,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
   const binDir = input.binDir ?? `/usr/lib/postgresql/${major}/bin`;
   const dataDir = input.dataDir ?? `/var/lib/postgresql/restore-${shortId}`;
   const logFile = input.logFile ?? `${dataDir}.log`;
+  const tablespaceDir = input.tablespaceDir ?? `${dataDir}.tablespaces`;
   const port = input.port ?? 5499;
   const superuser = input.superuser ?? "postgres";
   const action = input.action ?? "pause";
@@ -229,6 +241,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
     ["bin folder", binDir],
     ["data directory", dataDir],
     ["log file", logFile],
+    ["tablespace folder", tablespaceDir],
   ] as const)
     assertAbsolutePath(label, value);
   // pg_ctl starts the server, and pg_verifybackup runs pg_waldump, through /bin/sh with these
@@ -245,14 +258,25 @@ export function buildRunbook(input: RunbookInput): Runbook {
     );
   if (dataDir === "/" || dataDir.endsWith("/"))
     throw new Error(`choose a data directory below /, without a trailing slash: ${dataDir}`);
+  // tablespace_map escapes a backslash, which the runbook's own check (read -r) would not undo.
+  if (tablespaceDir.includes("\\") || tablespaceDir === "/" || tablespaceDir.endsWith("/"))
+    throw new Error(
+      `choose a tablespace folder below /, without a backslash or a trailing slash: ${tablespaceDir}`,
+    );
+  if (`${tablespaceDir}/`.startsWith(`${dataDir}/`) || `${dataDir}/`.startsWith(`${tablespaceDir}/`))
+    throw new Error(
+      `the tablespace folder must be beside the data directory, not inside it or around it: ${tablespaceDir}`,
+    );
   if (!Number.isInteger(port) || port < 1024 || port > 65535)
     throw new Error(`the port must be 1024–65535, got ${port}`);
 
   const files = tarFiles(input, major);
+  const tablespaces = tablespaceArchives(input.files ?? []);
   const q = shellQuote;
   const bin = (program: string) => q(`${binDir}/${program}`);
   const backupFile = (name: string) => q(`${backup.path}/${name}`);
   const data = q(dataDir);
+  const tablespaceFolder = q(tablespaceDir);
   const dataFile = (name: string) => q(`${dataDir}/${name}`);
   const psql = `${bin("psql")} -X -h ${data} -p ${port} -U ${q(superuser)} -d postgres`;
 
@@ -272,10 +296,9 @@ export function buildRunbook(input: RunbookInput): Runbook {
     warnings.push(
       `The backup folder could not be listed when this page was made, so the file names (${files.base}, ${files.wal}) are derived from the backup's options: check them with ls before step 4.`,
     );
-  const tablespaceTars = (input.files ?? []).filter((file) => /^\d+\.tar/.test(file));
-  if (tablespaceTars.length)
+  if (files.derived)
     warnings.push(
-      `The folder holds tablespace archives (${tablespaceTars.join(", ")}), which Walden's backups do not support: this runbook restores only the main data directory.`,
+      `Without the folder's listing this runbook cannot name the backup's tablespace archives (<oid>.tar…): if ls shows any, fetch the runbook again once the folder is readable. Step 7 refuses to start a copy whose tablespaces would point at the source's folders.`,
     );
   const socketPath = `${dataDir}/.s.PGSQL.${port}`;
   if (Buffer.byteLength(socketPath) > 107)
@@ -313,7 +336,11 @@ export function buildRunbook(input: RunbookInput): Runbook {
   ].join("");
 
   const decompressors = [
-    ...new Set([files.base, files.wal].map((file) => TAR_DECOMPRESS[suffixOf(file)]!.program)),
+    ...new Set(
+      [files.base, files.wal, ...tablespaces.map(({ file }) => file)].map(
+        (file) => TAR_DECOMPRESS[suffixOf(file)]!.program,
+      ),
+    ),
   ].filter((program): program is string => program !== null);
 
   const sections: RunbookSection[] = [
@@ -323,8 +350,12 @@ export function buildRunbook(input: RunbookInput): Runbook {
         `Restore on a host with PostgreSQL ${major} server programs: a data directory only starts with the same major version it was taken from (${version}).`,
         `The commands use ${binDir} (Debian and Ubuntu); elsewhere replace it, e.g. /usr/pgsql-${major}/bin on RHEL.`,
         `The host also needs every extension library the source loads (shared_preload_libraries), read access to the backup folder and to the WAL archive (the check below prints the command that grants it), and free space for the unpacked data directory (the manifest's total below; the backup itself is ${formatSize(backup.sizeBytes)}${files.base === "base.tar" ? "" : " compressed"}) plus the WAL replayed.`,
-        "Walden's backups hold the main data directory only: a source with extra tablespaces cannot be restored from them.",
-      ].join(" "),
+        tablespaces.length
+          ? `The source has ${tablespaces.length === 1 ? "a tablespace" : `${tablespaces.length} tablespaces`} besides the data directory (${tablespaces.map(({ file }) => file).join(", ")}): ${tablespaces.length === 1 ? "it goes" : "they go"} into ${tablespaceDir}, never back to the source's folders.`
+          : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
       commands: [
         orFail(
           `test "$(id -u)" -ne 0`,
@@ -341,9 +372,17 @@ export function buildRunbook(input: RunbookInput): Runbook {
           ),
         ),
         orFail(`test ! -e ${data}`, `${dataDir} already exists: choose a new data directory.`),
+        ...(tablespaces.length
+          ? [
+              orFail(
+                `test ! -e ${tablespaceFolder}`,
+                `${tablespaceDir} already exists: choose a new folder for the tablespaces.`,
+              ),
+            ]
+          : []),
         `if ${bin("pg_isready")} -q -h 127.0.0.1 -p ${port}; then echo ${q(`Port ${port} is in use: choose another.`)} >&2; false; fi`,
         orFail(
-          ["SHA256SUMS", "backup_manifest", files.base, files.wal]
+          ["SHA256SUMS", "backup_manifest", files.base, files.wal, ...tablespaces.map(({ file }) => file)]
             .map((file) => `test -r ${backupFile(file)}`)
             .join(" && "),
           `The postgres OS user cannot read the backup (Walden keeps backups private to the OS user its worker runs as). As root: ${grantRead(backup.path, path.posix.dirname(backup.path))}`,
@@ -370,16 +409,47 @@ export function buildRunbook(input: RunbookInput): Runbook {
     {
       title: "Create the new data directory",
       explanation: `A new, empty folder that only the postgres OS user can open (PostgreSQL refuses a data directory others can read). Never restore over the directory of a running server.`,
-      commands: [`install -d -m 0700 ${data}`],
+      commands: [
+        `install -d -m 0700 ${data}`,
+        ...(tablespaces.length ? [`install -d -m 0700 ${tablespaceFolder}`] : []),
+      ],
     },
     {
       title: "Unpack the base backup and its WAL",
-      explanation: `${files.base} holds the data directory, ${files.wal} the WAL written while the backup ran, which goes into pg_wal. pg_verifybackup (PostgreSQL 13 and newer) then checks every file against backup_manifest and parses that WAL: run it now, before step 5 changes pg_hba.conf.`,
+      explanation: [
+        `${files.base} holds the data directory, ${files.wal} the WAL written while the backup ran, which goes into pg_wal.`,
+        tablespaces.length
+          ? `Each tablespace archive goes into its own folder under ${tablespaceDir}, linked from pg_tblspc. The backup's tablespace_map names the source's folders; once checked it is replaced by one naming the copy's (the server makes its pg_tblspc links from it at start).`
+          : "",
+        "pg_verifybackup (PostgreSQL 13 and newer) checks every file against backup_manifest and parses that WAL: run it now, before step 5 changes pg_hba.conf.",
+      ]
+        .filter(Boolean)
+        .join(" "),
       commands: [
         untar(`${backup.path}/${files.base}`, dataDir),
         `install -d -m 0700 ${dataFile("pg_wal")}`,
         untar(`${backup.path}/${files.wal}`, `${dataDir}/pg_wal`),
+        ...tablespaces.flatMap(({ oid, file }) => {
+          const folder = `${tablespaceDir}/${oid}`;
+          return [
+            `install -d -m 0700 ${q(folder)}`,
+            untar(`${backup.path}/${file}`, folder),
+            `ln -s -- ${q(folder)} ${dataFile(`pg_tblspc/${oid}`)}`,
+          ];
+        }),
         `${bin("pg_verifybackup")} -m ${backupFile("backup_manifest")} ${data}`,
+        ...(tablespaces.length
+          ? [
+              heredoc(
+                ">",
+                `${dataDir}/tablespace_map`,
+                remappedTablespaceMap(
+                  tablespaces.map(({ oid }) => oid),
+                  tablespaceDir,
+                ),
+              ),
+            ]
+          : []),
       ],
     },
     {
@@ -413,8 +483,9 @@ export function buildRunbook(input: RunbookInput): Runbook {
     },
     {
       title: "Start the server and watch recovery",
-      explanation: `pg_ctl returns once the data is consistent; replay goes on after that. The wait loop ends when recovery reaches its end (or a FATAL error): "consistent recovery state reached" means the backup is usable, "recovery stopping before …" names the last transaction not replayed, "pausing at the end of recovery" means it waits for you. Follow the log live with: tail -f ${q(logFile)}`,
+      explanation: `First a check: every pg_tblspc link and tablespace_map line must lead into ${tablespaceDir}, or the server would write into another server's tablespace; nothing starts otherwise. pg_ctl returns once the data is consistent; replay goes on after that. The wait loop ends when recovery reaches its end (or a FATAL error): "consistent recovery state reached" means the backup is usable, "recovery stopping before …" names the last transaction not replayed, "pausing at the end of recovery" means it waits for you. Follow the log live with: tail -f ${q(logFile)}`,
       commands: [
+        tablespaceCheckCommand(dataDir, tablespaceDir),
         `${bin("pg_ctl")} -D ${data} -l ${q(logFile)} -w -t 3600 start || { tail -n 20 ${q(logFile)} >&2; false; }`,
         `until grep -qE '${RECOVERY_DONE}' ${q(logFile)}; do sleep 2; done`,
         `grep -E '${RECOVERY_PROGRESS}' ${q(logFile)}`,
@@ -443,7 +514,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
         `${psql} -c 'select pg_wal_replay_resume()'`,
         `${bin("pg_ctl")} -D ${data} promote`,
         `${bin("pg_ctl")} -D ${data} stop -m fast`,
-        `rm -rf -- ${data} ${q(logFile)}`,
+        `rm -rf -- ${data} ${q(logFile)}${tablespaces.length ? ` ${tablespaceFolder}` : ""}`,
       ],
     },
   ];
@@ -467,8 +538,18 @@ export function buildRunbook(input: RunbookInput): Runbook {
       sizeBytes: backup.sizeBytes,
       baseFile: files.base,
       walFile: files.wal,
+      tablespaces,
     },
-    restore: { dataDir, port, logFile, binDir, archivePath: input.archivePath, target, action },
+    restore: {
+      dataDir,
+      port,
+      logFile,
+      tablespaceDir,
+      binDir,
+      archivePath: input.archivePath,
+      target,
+      action,
+    },
     warnings,
     sections,
   };
@@ -528,7 +609,10 @@ export function runbookScript(runbook: Runbook): string {
 /** The facts buildRunbook needs, read from the catalog and the backup folder. */
 export async function getBackupRunbookOrThrow(
   id: string,
-  options: Pick<RunbookInput, "target" | "action" | "dataDir" | "port" | "logFile" | "binDir"> = {},
+  options: Pick<
+    RunbookInput,
+    "target" | "action" | "dataDir" | "port" | "logFile" | "tablespaceDir" | "binDir"
+  > = {},
 ): Promise<Runbook> {
   const backup = z.uuid().safeParse(id).success
     ? await db().backup.findUnique({ where: { id }, include: { cluster: true } })
