@@ -6,11 +6,15 @@ import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 // A PITR restore planned, catalogued and run the way the worker does it (planPitrRestore,
 // a restores row, runRestore), for pg tests that need a restored instance.
 
-/** Runs the restore to its end and returns the finished row; throws naming the failed step unless it succeeded. */
+/**
+ * Runs the restore (or, with purpose "drill", a drill: torn down once verified) to its end and
+ * returns the finished row; throws naming the failed step unless it succeeded.
+ */
 export async function runPitrRestore(
   clusterId: string,
   target: Record<string, unknown>,
   extra: Record<string, unknown> = {},
+  purpose: "restore" | "drill" = "restore",
 ) {
   const request = pitrRestoreRequestSchema.parse({ clusterId, kind: "pitr", target, ...extra });
   const planned = await planPitrRestore(request);
@@ -19,6 +23,7 @@ export async function runPitrRestore(
     data: {
       clusterId,
       kind: "pitr",
+      purpose,
       request,
       plan: planned.plan as never,
       backupId: planned.plan.backupId,

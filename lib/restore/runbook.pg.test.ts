@@ -1,10 +1,9 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as runbookRoute from "@/app/api/v1/backups/[id]/runbook/route";
@@ -15,6 +14,12 @@ import { physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import type { RestoreTarget } from "@/lib/schemas/restore";
 import { switchWal, waitForArchived, withPrimary } from "@/lib/wal/wal-fixtures";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import {
+  grantBackupToPostgres,
+  runAsPostgresShell,
+  runningAsRoot,
+  type ScriptResult,
+} from "@/test/runbook-script";
 import { registerSandboxCluster } from "@/test/sandbox-cluster";
 
 // The runbook is only worth printing if its commands restore the backup. This test takes a real
@@ -22,7 +27,6 @@ import { registerSandboxCluster } from "@/test/sandbox-cluster";
 // script with bash as the postgres OS user — with a quote, spaces, a $ and a % in every path —
 // then reads the marker from the restored instance.
 
-const execFileAsync = promisify(execFile);
 const sandbox = inject("sandbox");
 const primary = {
   host: "127.0.0.1",
@@ -32,7 +36,7 @@ const primary = {
   database: "app",
 };
 const clusterName = `runbook-${Date.now().toString(36)}`;
-const asRoot = process.getuid?.() === 0;
+const asRoot = runningAsRoot;
 const marker = `marker ${Math.random().toString(36).slice(2)}`;
 
 let tmp: string;
@@ -44,33 +48,9 @@ let viewer: TestUser;
 let laterXid: string;
 const started: string[] = [];
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** bash -e -c, as the postgres OS user when the tests run as root (PostgreSQL refuses root). */
-function runScript(script: string): Promise<Result> {
-  // A clean environment, as a person's shell would have: no PG* variables from the test runner.
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: workDir };
-  for (const key of Object.keys(env)) if (key.startsWith("PG")) delete env[key];
-  const bash = ["bash", "-e", "-c", script];
-  const [program, ...args] = asRoot ? ["runuser", "-u", "postgres", "--", ...bash] : bash;
-  return new Promise((resolve, reject) => {
-    const child = spawn(program!, args, {
-      cwd: tmp,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The runbook's commands, run with bash as a person would (the postgres OS user when root). */
+const runScript = (script: string): Promise<ScriptResult> =>
+  runAsPostgresShell(script, { cwd: tmp, home: workDir });
 
 function portIsFree(candidate: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -161,7 +141,7 @@ async function runbookFor(name: string, target: RestoreTarget) {
   return { runbook, dataDir, port };
 }
 
-async function runOrExplain(script: string, logFile: string): Promise<Result> {
+async function runOrExplain(script: string, logFile: string): Promise<ScriptResult> {
   const result = await runScript(script);
   if (result.code !== 0) {
     const log = await fs.readFile(logFile, "utf8").catch(() => "(no log)");
@@ -203,10 +183,7 @@ describe("the break-glass runbook", () => {
       // Backups are 0700/0600 in a 0700 cluster folder: the printed command opens both.
       const clusterDir = path.dirname(runbook.backup.path);
       expect(denied.stderr).toContain(`chgrp postgres '${clusterDir.replaceAll("'", `'\\''`)}' && chmod g+x`);
-      await execFileAsync("chgrp", ["postgres", clusterDir]);
-      await execFileAsync("chmod", ["g+x", clusterDir]);
-      await execFileAsync("chgrp", ["-R", "postgres", runbook.backup.path]);
-      await execFileAsync("chmod", ["-R", "g+rX", runbook.backup.path]);
+      await grantBackupToPostgres(runbook.backup.path);
     }
 
     started.push(dataDir);
