@@ -355,22 +355,18 @@ describe("buildRunbook", () => {
       mkdirSync(source);
       writeFileSync(path.join(backupDir, "base", "tablespace_map"), `16384 ${source}\n`);
       writeFileSync(path.join(backupDir, "ts", "PG_15_202209061", "16385"), "table bytes");
-      execFileSync("tar", [
-        "-c",
-        "-f",
-        path.join(backupDir, "base.tar"),
-        "-C",
-        path.join(backupDir, "base"),
-        ".",
-      ]);
-      execFileSync("tar", [
-        "-c",
-        "-f",
-        path.join(backupDir, "16384.tar"),
-        "-C",
-        path.join(backupDir, "ts"),
-        ".",
-      ]);
+      for (const [archive, folder] of [
+        ["base.tar", "base"],
+        ["16384.tar", "ts"],
+      ])
+        execFileSync("tar", [
+          "-c",
+          "-f",
+          path.join(backupDir, archive!),
+          "-C",
+          path.join(backupDir, folder!),
+          ".",
+        ]);
       const dataDir = path.join(tmp, "copy it's");
       const runbook = build({
         backup: { ...backup, path: backupDir },
