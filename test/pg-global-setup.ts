@@ -1,5 +1,4 @@
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrateCatalog } from "../lib/db/migrate";
 import { startSandbox, stopSandbox } from "../lib/sandbox";
@@ -26,24 +25,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const sandbox = await startSandbox(options);
   await migrateCatalog(sandbox.catalog.url);
-  await retireLeftoverClusters(sandbox.catalog.url);
   project.provide("databaseUrl", sandbox.catalog.url);
   project.provide("waldenHome", testHome);
   project.provide("sandbox", sandbox);
   // Stopped, not deleted: the next run starts the same servers again in a second or two.
   return () => stopSandbox(options);
-}
-
-/**
- * Clusters a crashed earlier run left registered would hold the sandbox's archive folder (two
- * clusters cannot share one) and be sampled by this run's workers: they are retired first.
- */
-async function retireLeftoverClusters(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query("update clusters set retired_at = now() where retired_at is null");
-  } finally {
-    await client.end();
-  }
 }
