@@ -7,10 +7,8 @@ import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
 import { listNotPrivate } from "@/lib/fs-private";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
-import { planPitrRestore } from "@/lib/restore/plan-service";
-import { runRestore } from "@/lib/restore/run";
 import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
-import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
+import { runPitrRestore } from "@/test/pitr-restore";
 import { registerSandboxCluster, takePhysicalBackup } from "@/test/sandbox-cluster";
 
 // Files Walden writes are readable by its own OS user only: after a physical backup, a logical
@@ -100,27 +98,8 @@ describe("files on disk are readable by Walden's user only", () => {
   });
 
   it("a PITR restore's folder, with its server running", async () => {
-    const request = pitrRestoreRequestSchema.parse({
-      clusterId,
-      kind: "pitr",
-      target: { type: "immediate" },
-    });
-    const planned = await planPitrRestore(request);
-    if (!planned.ok) throw new Error(planned.message);
-    const row = await db().restore.create({
-      data: {
-        clusterId,
-        kind: "pitr",
-        request,
-        plan: planned.plan as never,
-        backupId: planned.plan.backupId,
-        requestedBy: "test",
-      },
-    });
+    const row = await runPitrRestore(clusterId, { type: "immediate" });
     restoreId = row.id;
-    expect(await runRestore(row.id, "test-worker")).toBe(true);
-    const done = await db().restore.findUniqueOrThrow({ where: { id: row.id } });
-    expect(done.status, done.error ?? "").toBe("succeeded");
     const paths = instancePaths(row.id);
     // What Walden itself wrote into the copy, and what the server wrote since.
     expect(await modeOf(path.join(paths.dataDir, "postgresql.auto.conf"))).toBe(0o600);

@@ -1,6 +1,7 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { folderSize, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
+import { requireTypedName } from "@/lib/clusters/mutations";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -33,23 +34,8 @@ export async function removeRetiredClusterFiles(
       "conflict",
       `Cluster ${cluster.name} is still registered: delete it first (until then retention removes its old backups)`,
     );
-  if (confirm !== cluster.name) {
-    await audit(
-      actor,
-      {
-        action: "cluster.files.remove",
-        outcome: "denied",
-        target: { type: "cluster", id },
-        details: { reason: "confirmation did not match" },
-      },
-      meta,
-    );
-    throw new AppError(
-      "unprocessable_entity",
-      `Type the deleted cluster's name to confirm: pass ?confirm=${cluster.name}`,
-      { issues: [{ path: "confirm", message: `type ${cluster.name} to confirm` }] },
-    );
-  }
+  await requireTypedName(actor, "cluster.files.remove", cluster, confirm, meta);
+
   const busy = await db().restore.count({
     where: {
       clusterId: id,

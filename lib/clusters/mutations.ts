@@ -190,6 +190,37 @@ export interface ClusterRetirement {
 const RELEASE_WAIT_MS = 20_000;
 
 /**
+ * A destructive cluster action goes ahead only with the cluster's name typed; a mismatch is
+ * audited as denied and answered with a 422 on `confirm`.
+ */
+export async function requireTypedName(
+  actor: Actor,
+  action: string,
+  cluster: { id: string; name: string },
+  typed: string | null,
+  meta: RequestMeta,
+): Promise<void> {
+  if (typed === cluster.name) return;
+  await audit(
+    actor,
+    {
+      action,
+      outcome: "denied",
+      target: { type: "cluster", id: cluster.id },
+      details: { reason: "confirmation did not match" },
+    },
+    meta,
+  );
+  throw new AppError(
+    "unprocessable_entity",
+    `Type the cluster's name to confirm: pass ?confirm=${cluster.name}`,
+    {
+      issues: [{ path: "confirm", message: `type ${cluster.name} to confirm` }],
+    },
+  );
+}
+
+/**
  * Deletes a cluster without erasing evidence (design.md "Safety rules"): the row is retired and
  * renamed, so its backups, restores, reports and audit stay and its name can be registered
  * again. Nothing keeps acting for it: queued work is cancelled, running restores are asked to
@@ -204,25 +235,8 @@ export async function deleteCluster(
   meta: RequestMeta,
 ): Promise<ClusterRetirement> {
   const cluster = await getActiveClusterRowOrThrow(id);
-  if (confirmName !== cluster.name) {
-    await audit(
-      actor,
-      {
-        action: "cluster.delete",
-        outcome: "denied",
-        target: { type: "cluster", id },
-        details: { reason: "confirmation did not match" },
-      },
-      meta,
-    );
-    throw new AppError(
-      "unprocessable_entity",
-      `Type the cluster's name to confirm: pass ?confirm=${cluster.name}`,
-      {
-        field: "confirm",
-      },
-    );
-  }
+  await requireTypedName(actor, "cluster.delete", cluster, confirmName, meta);
+
   const retiredAt = new Date();
   // Names are [a-z0-9-] (the repository folder rule); the id's first 8 hex keep two retirements of one name apart.
   const retiredName = `${cluster.name}-retired-${cluster.id.slice(0, 8)}`;
