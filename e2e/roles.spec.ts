@@ -8,6 +8,15 @@ test("a stranger opening / lands on the login page", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 });
 
+test("an unknown API path answers 404 as JSON, not the console's HTML page", async ({ request }) => {
+  const response = await request.post("/api/v1/clusters/00000000-0000-4000-8000-000000000000/no-such-thing");
+  expect(response.status()).toBe(404);
+  expect(response.headers()["content-type"]).toMatch(/application\/json/);
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe("not_found");
+  expect(body.error.message).toContain("/api/v1/clusters/00000000-0000-4000-8000-000000000000/no-such-thing");
+});
+
 test("a wrong password is refused with a message", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill("admin@walden.local");

@@ -187,6 +187,30 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/alerts/${id}/silence`, params: ids(id), body: { until } };
     },
   },
+  "DELETE /api/v1/[...path]": {
+    role: "public",
+    ok: 404,
+    audit: null,
+    prepare: async () => ({ url: "/api/v1/no/such/endpoint", params: { path: "no/such/endpoint" } }),
+  },
+  "PATCH /api/v1/[...path]": {
+    role: "public",
+    ok: 404,
+    audit: null,
+    prepare: async () => ({ url: "/api/v1/no/such/endpoint", params: { path: "no/such/endpoint" } }),
+  },
+  "POST /api/v1/[...path]": {
+    role: "public",
+    ok: 404,
+    audit: null,
+    prepare: async () => ({ url: "/api/v1/no/such/endpoint", params: { path: "no/such/endpoint" } }),
+  },
+  "PUT /api/v1/[...path]": {
+    role: "public",
+    ok: 404,
+    audit: null,
+    prepare: async () => ({ url: "/api/v1/no/such/endpoint", params: { path: "no/such/endpoint" } }),
+  },
   "POST /api/v1/auth/login": {
     role: "public",
     ok: 200,
