@@ -1,7 +1,9 @@
 // viewer < operator < admin. A pure module: safe in the browser (to hide buttons) and
 // on the server (where the real check happens, inside every handler).
-export const roles = ["viewer", "operator", "admin"] as const;
-export type Role = (typeof roles)[number];
+import { roleSchema, type Role } from "@/lib/schemas/user";
+
+export type { Role };
+export const roles = roleSchema.options;
 
 const rank: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 

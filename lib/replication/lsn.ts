@@ -1,7 +1,7 @@
 // PostgreSQL LSNs ("16/B374D848") are 64-bit byte positions in the WAL stream.
 // As bigint for exact arithmetic; lag sizes fit a JS number (2^53 bytes = 8 PiB).
 
-const lsnPattern = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;
+import { LSN_PATTERN as lsnPattern } from "@/lib/schemas/common";
 
 export function isLsn(value: string): boolean {
   return lsnPattern.test(value);

@@ -19,8 +19,8 @@ import { toolPath } from "@/lib/tools/binaries";
 import { withPassfile } from "@/lib/tools/passfile";
 import { runTool } from "@/lib/tools/run";
 import { instanceClient, superuserName, type InstanceInfo } from "./instance";
-import { countTables } from "./pitr";
-import type { RestoreContext } from "./run";
+import type { RestoreContext } from "./context";
+import { countTables } from "./verify-instance";
 
 // restore.run for kinds "logical" (pg_restore of a logical backup into a new database, or over
 // an existing one when its name was typed to confirm) and "table" (one table copied from a

@@ -1,13 +1,12 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type pg from "pg";
 import { untar } from "@/lib/backup/verify";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import type { Restore } from "@/lib/generated/prisma/client";
 import { parseLsn } from "@/lib/replication/lsn";
-import { pitrRestoreRequestSchema, type PitrRestoreRequest } from "@/lib/schemas/restore";
+import { pitrRestoreRequestSchema, type PitrRestoreRequest, type Verification } from "@/lib/schemas/restore";
 import { stallTimeoutSeconds } from "@/lib/env";
 import { toolVersionNum } from "@/lib/tools/binaries";
 import { parseWalFileName, segmentEndLsn, segmentStartLsn } from "@/lib/wal/segments";
@@ -46,7 +45,8 @@ import {
   tablespaceArchives,
   TABLESPACES_DIR,
 } from "./tablespaces";
-import type { RestoreContext } from "./run";
+import type { RestoreContext } from "./context";
+import { countTables } from "./verify-instance";
 
 // restore.run for kind "pitr": a base backup and archived WAL replayed into a new instance,
 // step by step, ending with a verification of what the instance holds.
@@ -66,29 +66,8 @@ const FOLLOW_INTERVAL_MS = 500;
 /** Once connections are accepted the end is near: look more often (the bench measured the lag). */
 const FOLLOW_CONSISTENT_INTERVAL_MS = 150;
 const MAX_VERIFIED_DATABASES = 20;
-const MAX_COUNTED_TABLES = 200;
-/** Tables estimated bigger than this get pg_class.reltuples, not count(*). */
-const EXACT_COUNT_LIMIT = 5_000_000;
 const CHECK_ROLE = "walden_check";
 const CHECK_ROWS = 50;
-
-export interface TableCount {
-  schema: string;
-  name: string;
-  rows: number | null;
-  estimated?: boolean;
-  error?: string;
-}
-
-export interface Verification {
-  databases: { name: string; sizeBytes: number; tables: TableCount[]; truncated: boolean }[];
-  inRecovery: boolean;
-  check:
-    | { database: string; columns: string[]; rows: unknown[][]; truncated: boolean }
-    | { skipped: string }
-    | { error: string }
-    | null;
-}
 
 async function readFrom(file: string, offset: number): Promise<Buffer> {
   const handle = await fs.open(file, "r").catch(() => null);
@@ -412,33 +391,6 @@ async function detachSubscriptions(
       await dbClient.end().catch(() => {});
     }
   }
-}
-
-export async function countTables(client: pg.Client): Promise<{ tables: TableCount[]; truncated: boolean }> {
-  // A table dropped after the target is still locked by a paused startup process (stack.md).
-  await client.query("set lock_timeout = '2s'; set statement_timeout = '30s'");
-  const { rows } = await client.query<{ schema: string; name: string; estimate: number }>(
-    `select n.nspname as schema, c.relname as name, greatest(c.reltuples, 0)::float8 as estimate
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
-        and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
-      order by 1, 2 limit ${MAX_COUNTED_TABLES + 1}`,
-  );
-  const tables: TableCount[] = [];
-  for (const row of rows.slice(0, MAX_COUNTED_TABLES)) {
-    if (row.estimate > EXACT_COUNT_LIMIT) {
-      tables.push({ schema: row.schema, name: row.name, rows: Math.round(row.estimate), estimated: true });
-      continue;
-    }
-    const ident = `${client.escapeIdentifier(row.schema)}.${client.escapeIdentifier(row.name)}`;
-    try {
-      const counted = await client.query<{ n: string }>(`select count(*)::text as n from ${ident}`);
-      tables.push({ schema: row.schema, name: row.name, rows: Number(counted.rows[0]!.n) });
-    } catch (error) {
-      tables.push({ schema: row.schema, name: row.name, rows: null, error: (error as Error).message });
-    }
-  }
-  return { tables, truncated: rows.length > MAX_COUNTED_TABLES };
 }
 
 /** Runs the form's check query as a role that cannot read files or run programs, read-only. */

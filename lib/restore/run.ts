@@ -5,6 +5,7 @@ import type { Prisma, Restore } from "@/lib/generated/prisma/client";
 import { instancePaths, removeInstance, stopInstance } from "./instance";
 import { PITR_STEPS, runPitrRestore } from "./pitr";
 import { LOGICAL_STEPS, runLogicalRestore, runTableRestore, TABLE_STEPS } from "./logical";
+import { RestoreCancelled, type RestoreContext } from "./context";
 import { StepTracker } from "./steps";
 
 // restore.run in the worker. Idempotent by id: only a queued restore is claimed. Every step is
@@ -14,17 +15,6 @@ import { StepTracker } from "./steps";
 
 export const RESTORE_HEARTBEAT_MS = 2_000;
 const STALE_AFTER_MS = 15 * RESTORE_HEARTBEAT_MS;
-
-export class RestoreCancelled extends Error {
-  override name = "RestoreCancelled";
-}
-
-export interface RestoreContext {
-  steps: StepTracker;
-  setProgress(percent: number, etaSeconds: number | null): void;
-  checkCancelled(): Promise<void>;
-  persist(data: Prisma.RestoreUncheckedUpdateInput): Promise<void>;
-}
 
 function stepsFor(kind: Restore["kind"]): readonly string[] {
   return kind === "pitr" ? PITR_STEPS : kind === "logical" ? LOGICAL_STEPS : TABLE_STEPS;

@@ -71,3 +71,6 @@ export const absolutePathSchema = z
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("must be an email address"));
 
 export const uuidSchema = z.uuid("must be an id (uuid)");
+
+/** A PostgreSQL LSN, "16/B374D848": two hexadecimal numbers of up to 8 digits (lib/replication/lsn.ts reads it). */
+export const LSN_PATTERN = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { isLsn } from "@/lib/replication/lsn";
-import { pgNameSchema, uuidSchema } from "@/lib/schemas/common";
+import { LSN_PATTERN, pgNameSchema, uuidSchema } from "@/lib/schemas/common";
 
 // What a restore request may say (design.md: POST /api/v1/restores). Every value can end up in
 // a recovery setting, a pg_restore argument or an SQL identifier, so each has an allow-listed
@@ -20,7 +19,7 @@ export const isoTimeWithOffsetSchema = z
 export const lsnSchema = z
   .string()
   .trim()
-  .refine(isLsn, "must be an LSN like 0/3000060 (two hexadecimal numbers separated by '/')")
+  .regex(LSN_PATTERN, "must be an LSN like 0/3000060 (two hexadecimal numbers separated by '/')")
   .transform((value) => value.toUpperCase());
 
 export const xidSchema = z
@@ -182,3 +181,23 @@ export const tableEventsQuerySchema = z.strictObject({
   minDeletedRows: z.coerce.number().int().min(1).max(1_000_000_000).default(100),
 });
 export type TableEventsQuery = z.infer<typeof tableEventsQuerySchema>;
+
+// What a restore's verification found (stored on the restore, shown by the restore page).
+
+export interface TableCount {
+  schema: string;
+  name: string;
+  rows: number | null;
+  estimated?: boolean;
+  error?: string;
+}
+
+export interface Verification {
+  databases: { name: string; sizeBytes: number; tables: TableCount[]; truncated: boolean }[];
+  inRecovery: boolean;
+  check:
+    | { database: string; columns: string[]; rows: unknown[][]; truncated: boolean }
+    | { skipped: string }
+    | { error: string }
+    | null;
+}

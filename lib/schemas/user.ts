@@ -1,8 +1,11 @@
 import { z } from "zod";
-import { roles, type Role } from "@/lib/auth/roles";
 import { emailSchema } from "@/lib/schemas/common";
 
-export const roleSchema = z.enum(roles, { error: "must be viewer, operator or admin" });
+/** viewer < operator < admin (lib/auth/roles.ts ranks them). */
+export const roleSchema = z.enum(["viewer", "operator", "admin"], {
+  error: "must be viewer, operator or admin",
+});
+export type Role = z.infer<typeof roleSchema>;
 
 export const newPasswordSchema = z
   .string()

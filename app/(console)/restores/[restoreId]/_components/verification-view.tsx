@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatCount } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { Verification } from "@/lib/restore/pitr";
+import type { Verification } from "@/lib/schemas/restore";
 
 // The verification a restore stored: for pitr and logical restores the databases with their
 // tables' row counts and the check query's result; for a table copy the two row counts.

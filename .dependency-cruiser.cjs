@@ -1,0 +1,64 @@
+// npm run lint runs this (npx depcruise): the lines Walden's layout draws, each with its reason.
+/** Tests start servers and workers themselves, as a person would. */
+const TESTS = "\\.test\\.ts$";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment:
+        "Modules that import each other cannot be read, tested or moved one at a time: put what both need in a small module of its own.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "web-never-runs-programs",
+      severity: "error",
+      comment:
+        "Pages, components and browser code never start a process or the sandbox: long or risky work happens in the worker (design.md). Ask the worker through the queue instead.",
+      from: { path: "^(app|components|lib/client)/", pathNot: TESTS },
+      to: {
+        path: "^(lib/tools|lib/sandbox)/|^lib/jobs/(worker|sampler)\\.ts$|^child_process$|^node:child_process$",
+      },
+    },
+    {
+      name: "only-tools-spawn",
+      severity: "error",
+      comment:
+        "lib/tools is the one layer that runs programs (argument arrays, clean environment, watchdog): call runTool, never child_process directly. The sandbox and the demo still start their servers themselves; moving that into lib/tools is the open part of the structure issue.",
+      from: { path: "^(app|components|lib)/", pathNot: `^lib/(tools|sandbox|demo)/|${TESTS}` },
+      to: { path: "^(node:)?child_process$" },
+    },
+    {
+      name: "browser-code-has-no-server-modules",
+      severity: "error",
+      comment:
+        "lib/client runs in the browser: the catalog client, Node's file system and process modules do not exist there (types are fine).",
+      from: { path: "^lib/client/" },
+      to: {
+        path: "^(lib/db|lib/generated|lib/jobs|lib/tools|lib/sandbox)/|^lib/db\\.ts$|^(node:)?(fs|child_process|net)$",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
+      name: "schemas-import-only-schemas",
+      severity: "error",
+      comment:
+        "lib/schemas is safe in the browser and the server alike: zod and other schemas only, no domain or server module.",
+      from: { path: "^lib/schemas/" },
+      to: { pathNot: "^lib/schemas/|zod" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(node_modules|lib/generated|\\.next)" },
+    tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
+  },
+};
