@@ -47,6 +47,23 @@ export function stallTimeoutSeconds(source: NodeJS.ProcessEnv = process.env): nu
   return parsed.data;
 }
 
+/** Settings only the worker reads, on use (restored instances, the report renderer); their modules validate them. */
+export type WorkerSetting =
+  "WALDEN_RESTORE_PORTS" | "WALDEN_RESTORE_MAX_INSTANCES" | "WALDEN_URL" | "WALDEN_CHROMIUM_PATH";
+
+/** A worker setting's raw value; empty counts as unset. */
+export function workerSetting(
+  name: WorkerSetting,
+  source: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return source[name] || undefined;
+}
+
+/** The PATH programs are looked up in, handed to every program Walden runs. */
+export function programSearchPath(): string {
+  return process.env.PATH ?? "/usr/bin:/bin";
+}
+
 let cached: Env | undefined;
 
 /** Validated on first use, so importing a module never throws at build time. */

@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { systemActor } from "@/lib/auth/system-actor";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { env, workerSetting } from "@/lib/env";
 import { parsePayload, type QueuePayload } from "@/lib/jobs/queues";
 
 // The monthly report as PDF: the worker opens the report page itself in headless Chromium and
@@ -34,7 +34,7 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
-// Read here, not in lib/env.ts: only the worker needs them, and only to print reports.
+// Validated here: only the worker needs them, and only to print reports.
 const rendererEnvSchema = z.object({
   WALDEN_URL: z.url({ protocol: /^https?$/ }).optional(),
   WALDEN_CHROMIUM_PATH: z.string().min(1).default("/usr/bin/chromium"),
@@ -42,8 +42,8 @@ const rendererEnvSchema = z.object({
 
 function rendererSettings(): { baseUrl: string; chromiumPath: string } {
   const parsed = rendererEnvSchema.safeParse({
-    WALDEN_URL: process.env.WALDEN_URL || undefined,
-    WALDEN_CHROMIUM_PATH: process.env.WALDEN_CHROMIUM_PATH || undefined,
+    WALDEN_URL: workerSetting("WALDEN_URL"),
+    WALDEN_CHROMIUM_PATH: workerSetting("WALDEN_CHROMIUM_PATH"),
   });
   if (!parsed.success) {
     throw new Error(

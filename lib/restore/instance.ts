@@ -6,7 +6,7 @@ import pg from "pg";
 import { assertUnderRoot } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
 import { privatiseTree } from "@/lib/fs-private";
-import { env } from "@/lib/env";
+import { env, workerSetting } from "@/lib/env";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
 import { asServerUser, serverUser } from "@/lib/tools/server-user";
@@ -71,7 +71,7 @@ export function instanceName(restoreId: string): string {
 
 /** WALDEN_RESTORE_PORTS "27000-27099": below Linux's ephemeral range, where clients take ports. */
 export function restorePortRange(
-  value = process.env.WALDEN_RESTORE_PORTS ?? "27000-27099",
+  value = workerSetting("WALDEN_RESTORE_PORTS") ?? "27000-27099",
 ): [number, number] {
   const match = /^(\d+)-(\d+)$/.exec(value.trim());
   const [low, high] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
@@ -80,7 +80,7 @@ export function restorePortRange(
   return [low, high];
 }
 
-export function maxRunningInstances(value = process.env.WALDEN_RESTORE_MAX_INSTANCES ?? "3"): number {
+export function maxRunningInstances(value = workerSetting("WALDEN_RESTORE_MAX_INSTANCES") ?? "3"): number {
   const max = Number(value);
   return Number.isInteger(max) && max >= 1 ? max : 3;
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { stallTimeoutSeconds } from "@/lib/env";
+import { programSearchPath, stallTimeoutSeconds } from "@/lib/env";
 import { workSessionOptions } from "@/lib/pg/connection";
 
 // The one place that starts PostgreSQL programs: an argument array, never a shell; a clean
@@ -52,7 +52,7 @@ const KILL_GRACE_MS = 5_000;
 
 export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
   const env: NodeJS.Dict<string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    PATH: programSearchPath(),
     LC_ALL: "C",
     // pg_waldump prints commit times in the local zone, with an abbreviation that cannot be read back.
     TZ: "UTC",
