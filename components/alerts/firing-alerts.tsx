@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { alertKindLabel, severityTone } from "@/components/alerts/alert-labels";
-import { useAlerts } from "@/components/alerts/use-alerts";
+import { useAlerts } from "@/lib/client/use-alerts";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";

@@ -2,18 +2,13 @@ import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
 import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
-import type { RestorePlan, WindowSummary } from "@/lib/restore/planner";
+import type { PlanRefusalView } from "@/lib/client/use-pitr";
+import type { RestorePlan } from "@/lib/restore/planner";
 import { formatInZone, toUtcIso } from "./zoned-time";
 
 // What a point-in-time restore will do, as the worker planned it: the backup it starts from,
 // the WAL it replays, how long that should take, the timeline, warnings — or, when the target
 // cannot be reached, the planner's reason with the restorable window beside it.
-
-export interface PlanRefusalView {
-  message: string;
-  reason?: string;
-  window?: WindowSummary;
-}
 
 function When({ value, timeZone }: { value: string | null; timeZone: string }) {
   if (!value) return <span className="text-zinc-400">—</span>;

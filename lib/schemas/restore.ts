@@ -201,3 +201,19 @@ export interface Verification {
     | { error: string }
     | null;
 }
+
+/** The body for POST /api/v1/restores and /restores/preview (what the server parses). */
+export interface PitrRequestBody {
+  clusterId: string;
+  kind: "pitr";
+  target:
+    | { type: "time" | "lsn" | "xid"; value: string; inclusive: boolean }
+    | { type: "name"; value: string }
+    | { type: "immediate" | "latest" };
+  action: RecoveryAction;
+  backupId?: string;
+  timeline?: "latest" | "current" | number;
+  database?: string;
+  checkSql?: string;
+  ttlHours?: number;
+}

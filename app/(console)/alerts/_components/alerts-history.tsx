@@ -7,7 +7,7 @@ import {
   useAlerts,
   useSilenceAlert,
   type AlertSummary,
-} from "@/components/alerts/use-alerts";
+} from "@/lib/client/use-alerts";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";

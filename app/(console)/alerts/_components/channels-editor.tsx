@@ -10,7 +10,7 @@ import {
   useDeliveries,
   useTestChannel,
   type ChannelSummary,
-} from "@/components/alerts/use-alerts";
+} from "@/lib/client/use-alerts";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";

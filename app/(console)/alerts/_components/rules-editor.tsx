@@ -11,7 +11,7 @@ import {
   useUpdateAlertRule,
   type AlertRuleSummary,
   type ChannelSummary,
-} from "@/components/alerts/use-alerts";
+} from "@/lib/client/use-alerts";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";

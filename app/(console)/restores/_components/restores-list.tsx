@@ -1,7 +1,7 @@
 "use client";
 
 import { RestoresTable } from "@/components/restores/restores-table";
-import { isRestoreActive, useRestores, type RestoreView } from "@/components/restores/use-restores";
+import { isRestoreActive, useRestores, type RestoreView } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { errorMessage } from "@/lib/client/fetcher";

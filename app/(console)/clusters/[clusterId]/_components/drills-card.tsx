@@ -12,7 +12,7 @@ import {
   useSaveDrillSchedule,
   type DrillScheduleView,
   type RestoreView,
-} from "@/components/restores/use-restores";
+} from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink, Spinner } from "@/components/ui/button";

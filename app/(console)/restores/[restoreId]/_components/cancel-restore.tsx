@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { useCancelRestore } from "@/components/restores/use-restores";
+import { useCancelRestore } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";

@@ -2,7 +2,7 @@
 
 import { useRef, useState, type ReactNode } from "react";
 import { instanceNameOf } from "@/components/restores/describe";
-import { useTearDownRestore, type RestoreView } from "@/components/restores/use-restores";
+import { useTearDownRestore, type RestoreView } from "@/lib/client/use-restores";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { describeTarget, formatRto, kindLabel, planOf, secondsBetween } from "@/components/restores/describe";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { LogTail, StepsList } from "@/components/restores/steps-list";
-import { isRestoreActive, useNow, useRestore, type RestoreView } from "@/components/restores/use-restores";
+import { isRestoreActive, useNow, useRestore, type RestoreView } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { restoredName } from "@/components/restores/describe";
-import { useRequestRestore, type RestoreView } from "@/components/restores/use-restores";
+import { useRequestRestore, type RestoreView } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, type ComponentProps } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { instanceNameOf, restoredName } from "@/components/restores/describe";
-import { useRequestRestore, useRestores, type RestoreView } from "@/components/restores/use-restores";
+import { useRequestRestore, useRestores, type RestoreView } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink, Spinner } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";

@@ -14,7 +14,7 @@ import { describedBy, Field } from "@/components/ui/field";
 import { formatCount } from "@/components/ui/format";
 import { Input } from "@/components/ui/input";
 import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
-import { useTableEvents, type FoundEvent, type TableEventsParams } from "./use-pitr";
+import { useTableEvents, type FoundEvent, type TableEventsParams } from "@/lib/client/use-pitr";
 
 // "When was my table dropped?": the transactions in the archived WAL that dropped, truncated or
 // deleted many rows of a table, each with a button that sets the target to just before it.

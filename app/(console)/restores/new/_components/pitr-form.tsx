@@ -45,7 +45,7 @@ import {
   useTableEvents,
   type FoundEvent,
   type TableEventsParams,
-} from "./use-pitr";
+} from "@/lib/client/use-pitr";
 
 export interface RestoreClusterChoice {
   id: string;

@@ -7,8 +7,11 @@ import {
 import {
   isoTimeWithOffsetSchema,
   pitrRestoreRequestSchema,
+  type PitrRequestBody,
   type RecoveryAction,
 } from "@/lib/schemas/restore";
+
+export type { PitrRequestBody };
 
 // The PITR form's values and the request they make. Pure, so the preview, the review and the
 // submit all send the same body.
@@ -41,22 +44,6 @@ export type PitrField = keyof PitrFormValues;
 export interface FieldProblem {
   field: PitrField | "root";
   message: string;
-}
-
-/** The body for POST /api/v1/restores and /restores/preview (what the server parses). */
-export interface PitrRequestBody {
-  clusterId: string;
-  kind: "pitr";
-  target:
-    | { type: "time" | "lsn" | "xid"; value: string; inclusive: boolean }
-    | { type: "name"; value: string }
-    | { type: "immediate" | "latest" };
-  action: RecoveryAction;
-  backupId?: string;
-  timeline?: "latest" | "current" | number;
-  database?: string;
-  checkSql?: string;
-  ttlHours?: number;
 }
 
 /** From the address: ?clusterId=…&target=xid&value=…&inclusive=false ("restore to just before" links). */

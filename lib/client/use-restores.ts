@@ -8,8 +8,7 @@ import type { RestoreView } from "@/lib/restore/queries";
 import type { LogicalRestoreRequest, TableRestoreRequest } from "@/lib/schemas/restore";
 
 // The restore pages' reads and commands against /api/v1/restores and /api/v1/clusters/:id/drills.
-// Keys live here (not in lib/client/query-keys.ts) while the restore screens are built by
-// several hands; every key starts with "restores" or "drills" so one invalidation finds them.
+// Every key starts with "restores" or "drills", so one invalidation finds them all.
 
 export type { DrillScheduleView, RestoreView };
 

@@ -2,10 +2,16 @@
 
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { PlanRefusalView } from "@/components/restores/plan-preview";
 import { ApiError, apiFetch, errorMessage, fieldIssues } from "@/lib/client/fetcher";
-import type { RestorePlan } from "@/lib/restore/planner";
-import type { PitrRequestBody } from "./request";
+import type { RestorePlan, WindowSummary } from "@/lib/restore/planner";
+import type { PitrRequestBody } from "@/lib/schemas/restore";
+
+/** Why the planner refused a target, with the restorable window beside it. */
+export interface PlanRefusalView {
+  message: string;
+  reason?: string;
+  window?: WindowSummary;
+}
 
 // The PITR form's reads and its one command. The preview asks the worker (it reads WAL), so it
 // waits for the form to be still for a moment and keeps the last answer while it asks again.
