@@ -20,7 +20,7 @@ module.exports = {
         "Pages, components and browser code never start a process or the sandbox: long or risky work happens in the worker (design.md). Ask the worker through the queue instead.",
       from: { path: "^(app|components|lib/client)/", pathNot: TESTS },
       to: {
-        path: "^(lib/tools|lib/sandbox)/|^lib/jobs/(worker|sampler)\\.ts$|^child_process$|^node:child_process$",
+        path: "^(lib/tools|lib/sandbox)/|^lib/worker/|^child_process$|^node:child_process$",
       },
     },
     {
@@ -38,7 +38,7 @@ module.exports = {
         "lib/client runs in the browser: the catalog client, Node's file system and process modules do not exist there (types are fine).",
       from: { path: "^lib/client/" },
       to: {
-        path: "^(lib/db|lib/generated|lib/jobs|lib/tools|lib/sandbox)/|^lib/db\\.ts$|^(node:)?(fs|child_process|net)$",
+        path: "^(lib/db|lib/generated|lib/worker|lib/tools|lib/sandbox)/|^lib/db\\.ts$|^(node:)?(fs|child_process|net)$",
         dependencyTypesNot: ["type-only"],
       },
     },

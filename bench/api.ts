@@ -3,7 +3,7 @@ import { GET as getLag } from "@/app/api/v1/clusters/[id]/lag/route";
 import { GET as getClusters } from "@/app/api/v1/clusters/route";
 import { GET as getMonthlyReport } from "@/app/api/v1/reports/monthly/route";
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { call } from "@/test/api-client";
 import {
   CLUSTER_PREFIX,

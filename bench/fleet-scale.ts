@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { db } from "@/lib/db";
 import { stopSandboxServer, startSandbox } from "@/lib/sandbox";
-import { LOCK_NAMESPACE } from "@/lib/jobs/sampler";
+import { LOCK_NAMESPACE } from "@/lib/worker/sampler";
 import type { SamplerChildReport } from "../test/run-sampler-child";
 import { CLUSTER_PREFIX, deleteBenchClusters, registerSandboxCluster, type Bench } from "./setup";
 import { connect, fmt, heading, now, pollUntil, ratio, sleep, summarize, table } from "./support";
@@ -14,7 +14,7 @@ import { connect, fmt, heading, now, pollUntil, ratio, sleep, summarize, table }
 // Fleet scale (issue 7): how many nodes one worker samples at a 1 s interval with a p99 sample
 // delay within one interval; two workers splitting the fleet by advisory locks without sampling
 // any node twice; and how fast the survivor takes over when the other is killed with SIGKILL.
-// Workers are real child processes (the samplers of lib/jobs/sampler.ts only, see
+// Workers are real child processes (the samplers of lib/worker/sampler.ts only, see
 // test/run-sampler-child.ts), so their CPU and memory are their own and a kill is a real kill.
 // Every registration is another copy of the sandbox cluster (3 nodes): the monitored servers
 // are shared, so on a small machine they compete with the worker for the same cores.

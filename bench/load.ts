@@ -7,7 +7,7 @@ import pg from "pg";
 import { db } from "@/lib/db";
 import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
-import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/jobs/sampler";
+import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/worker/sampler";
 import { refreshRestoreWindow } from "@/lib/wal/stored-window";
 import { prepareApiFleet } from "./api";
 import { createBenchToken, type Bench } from "./setup";

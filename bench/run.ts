@@ -35,7 +35,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { disconnectDb } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { stopSandbox } from "@/lib/sandbox";
 import {
   ensurePgbenchData,

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { CLUSTER_PREFIX, deleteBenchClusters, registerSandboxCluster, type Bench } from "./setup";
 import { now, pollUntil, sleep } from "./support";
 

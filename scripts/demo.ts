@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     await runToCompletion(bin("next"), ["build"], { ...childEnv, NEXT_TELEMETRY_DISABLED: "1" });
   }
 
-  const worker = startChild("worker", bin("tsx"), [path.join(root, "lib/jobs/worker.ts")], childEnv);
+  const worker = startChild("worker", bin("tsx"), [path.join(root, "lib/worker/main.ts")], childEnv);
   const web = startChild("web", bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     ...childEnv,
     NEXT_TELEMETRY_DISABLED: "1",

@@ -9,7 +9,7 @@ import * as clusterRoute from "@/app/api/v1/clusters/[id]/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
 import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { getMonthlyReport } from "@/lib/reports/monthly";
 import { instancePaths, instancePid, removeInstance } from "@/lib/restore/instance";
 import { tearDownExpired } from "@/lib/restore/run";

@@ -13,8 +13,8 @@ import { backupApplicationName, endBackupSessions } from "@/lib/backup/orphans";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { reapStaleBackups, runBackup } from "@/lib/backup/run";
 import { db } from "@/lib/db";
-import { jobSender } from "@/lib/jobs/client";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { jobSender } from "@/lib/queue/sender";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { planPitrRestore } from "@/lib/restore/plan-service";
 import { buildArchiveCommand, startSandbox, stopSandboxServer } from "@/lib/sandbox";
@@ -198,7 +198,7 @@ describe("the catalog database restarting under a running worker", () => {
   it("answers 503 while it is down; the worker stays up, reconnects, and sampling and jobs resume", async () => {
     const clusterId = await registerCluster("faults-catalog");
     const spawnedAt = Date.now();
-    worker = spawn(process.execPath, ["--import", "tsx", "lib/jobs/worker.ts"], {
+    worker = spawn(process.execPath, ["--import", "tsx", "lib/worker/main.ts"], {
       env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { testRegisteredCluster } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import * as replicationSql from "@/lib/pg/replication-sql";
 import { sqlFor, type VersionedQuery } from "@/lib/pg/versioned-sql";
 import { formatLsn, parseLsn } from "@/lib/replication/lsn";

@@ -1,12 +1,12 @@
 // A stand-in worker process for the kill -9 test and the fleet-scale bench: only the replication
-// samplers of a real worker (lib/jobs/sampler.ts), under the owner id given as the argument.
+// samplers of a real worker (lib/worker/sampler.ts), under the owner id given as the argument.
 // It prints one JSON line per 250 ms: the clusters it samples, its CPU time and memory, so the
 // parent can watch it without touching its internals. With `--wait` it starts sampling only when
 // it reads a line "start" on stdin (a test can then time a takeover without the start-up). Run it with `node --import tsx` (not the
 // tsx CLI, whose extra parent process would survive a SIGKILL meant for the worker).
 import readline from "node:readline";
 import { env } from "@/lib/env";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 
 export interface SamplerChildReport {
   ownerId: string;

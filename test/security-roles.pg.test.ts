@@ -11,7 +11,7 @@ import { createSession } from "@/lib/auth/sessions";
 import { generateApiToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { encryptChannelTarget } from "@/lib/alerts/notify";
-import { jobSender } from "@/lib/jobs/client";
+import { jobSender } from "@/lib/queue/sender";
 import { instanceName } from "@/lib/restore/instance";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";

@@ -14,12 +14,11 @@ import * as channelsRoute from "@/app/api/v1/notification-channels/route";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { deliverDueNotifications } from "@/lib/alerts/notify";
 import { ensureDefaultRules } from "@/lib/alerts/rules";
-import { evaluateAlertsLocked, startAlertWorkers } from "@/lib/alerts/worker";
+import { evaluateAlertsLocked, startAlertLoops } from "@/lib/alerts/worker";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
-import { createBoss, ensureQueues } from "@/lib/jobs/boss";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { defaultRules } from "@/lib/schemas/alerts";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
@@ -526,13 +525,10 @@ describe("acknowledge, silence, history and the evaluation lock", () => {
   });
 });
 
-describe("startAlertWorkers", () => {
+describe("startAlertLoops", () => {
   it("evaluates and delivers on its own timers, and stops cleanly", async () => {
-    const boss = createBoss(inject("databaseUrl"), { schedule: false, supervise: false });
-    await boss.start();
-    await ensureQueues(boss);
     const lines: string[] = [];
-    const workers = await startAlertWorkers(boss, (line) => lines.push(line));
+    const workers = startAlertLoops((line) => lines.push(line));
     try {
       const delivery = await db().notificationDelivery.create({
         data: {
@@ -554,7 +550,6 @@ describe("startAlertWorkers", () => {
       expect(lines).toContainEqual(expect.stringMatching(/^notifications: 1 delivered/));
     } finally {
       await workers.stop();
-      await boss.stop({ graceful: false, wait: true });
     }
   });
 });

@@ -1,9 +1,7 @@
 import pg from "pg";
-import type PgBoss from "pg-boss";
 import { evaluateAlerts, type EvaluationSummary } from "@/lib/alerts/evaluate";
 import { deliverDueNotifications } from "@/lib/alerts/notify";
 import { env } from "@/lib/env";
-import { parsePayload } from "@/lib/jobs/queues";
 
 // The worker's alert loops: evaluation every 5 s (one worker at a time, by an advisory lock on
 // the catalog, so two workers never open the same alert twice) and delivery every 2 s (any
@@ -60,28 +58,23 @@ function loop(everyMs: number, work: () => Promise<void>): { stop(): Promise<voi
   };
 }
 
-export async function startAlertWorkers(
-  boss: PgBoss,
-  log: (line: string) => void,
-): Promise<{ stop(): Promise<void> }> {
-  const { DATABASE_URL } = env();
-  const evaluate = async () => {
-    try {
-      const summary = await evaluateAlertsLocked(DATABASE_URL);
-      if (summary && (summary.fired || summary.resolved)) {
-        log(
-          `alerts: ${summary.fired} fired, ${summary.resolved} resolved, ${summary.notifications} notifications queued`,
-        );
-      }
-    } catch (error) {
-      log(`alert evaluation failed: ${(error as Error).message}`);
+/** One evaluation pass, logged when it changed something; a failure is logged, not thrown. */
+export async function evaluateAndLog(log: (line: string) => void): Promise<void> {
+  try {
+    const summary = await evaluateAlertsLocked(env().DATABASE_URL);
+    if (summary && (summary.fired || summary.resolved)) {
+      log(
+        `alerts: ${summary.fired} fired, ${summary.resolved} resolved, ${summary.notifications} notifications queued`,
+      );
     }
-  };
-  // alert.evaluate asks for a pass now (after a rule changes, say) instead of at the next tick.
-  await boss.work("alert.evaluate", async (jobs) => {
-    for (const job of jobs) parsePayload("alert.evaluate", job.data);
-    await evaluate();
-  });
+  } catch (error) {
+    log(`alert evaluation failed: ${(error as Error).message}`);
+  }
+}
+
+/** The evaluation and delivery loops; the alert.evaluate queue asks for a pass in between. */
+export function startAlertLoops(log: (line: string) => void): { stop(): Promise<void> } {
+  const evaluate = () => evaluateAndLog(log);
   const evaluation = loop(EVALUATE_EVERY_MS, evaluate);
   const delivery = loop(DELIVER_EVERY_MS, async () => {
     try {

@@ -5,8 +5,8 @@ import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { enqueue } from "@/lib/jobs/boss";
-import { jobSender } from "@/lib/jobs/client";
+import { enqueue } from "@/lib/queue/boss";
+import { jobSender } from "@/lib/queue/sender";
 import type { BackupRequest } from "@/lib/schemas/backup";
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { systemActor } from "@/lib/auth/system-actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { receiveWalSlotName } from "@/lib/tools/argv";
 

@@ -16,9 +16,9 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { enqueue } from "@/lib/jobs/boss";
-import { jobSender } from "@/lib/jobs/client";
-import { LOCK_NAMESPACE } from "@/lib/jobs/sampler-lock";
+import { enqueue } from "@/lib/queue/boss";
+import { jobSender } from "@/lib/queue/sender";
+import { LOCK_NAMESPACE } from "@/lib/worker/sampler-lock";
 import type {
   ClusterCreateInput,
   ClusterSummary,

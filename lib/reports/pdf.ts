@@ -1,4 +1,3 @@
-import type PgBoss from "pg-boss";
 import { chromium, type Browser } from "playwright-core";
 import { z } from "zod";
 import { audit } from "@/lib/auth/audit";
@@ -8,7 +7,7 @@ import { systemActor } from "@/lib/auth/system-actor";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { env, workerSetting } from "@/lib/env";
-import { parsePayload, type QueuePayload } from "@/lib/jobs/queues";
+import type { QueuePayload } from "@/lib/queue/queues";
 
 // The monthly report as PDF: the worker opens the report page itself in headless Chromium and
 // prints it, so the PDF is exactly what a person sees (issue 6: "no hand-drawn PDF").
@@ -164,8 +163,3 @@ export async function renderReportPdf({
 }
 
 // Worker: report.pdf is a question the web app asks and waits for (askWorker), so it is polled often.
-export async function registerReportPdfWorker(boss: PgBoss): Promise<void> {
-  await boss.work("report.pdf", { pollingIntervalSeconds: 0.5 }, async ([job]) =>
-    renderReportPdf(parsePayload("report.pdf", job!.data)),
-  );
-}

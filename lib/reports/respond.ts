@@ -1,6 +1,6 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
-import { askWorker } from "@/lib/jobs/ask";
+import { askWorker } from "@/lib/queue/ask";
 import type { reportQuerySchema } from "@/lib/schemas/alerts";
 import type { z } from "zod";
 import { monthlyCsv, reportFileName } from "./csv";

@@ -2,7 +2,7 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
-import { BOSS_SCHEMA, createBoss, ensureQueues } from "@/lib/jobs/boss";
+import { BOSS_SCHEMA, createBoss, ensureQueues } from "@/lib/queue/boss";
 import {
   removeScheduleQueue,
   runScheduledBackup,

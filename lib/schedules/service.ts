@@ -7,8 +7,8 @@ import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { BackupSchedule, Prisma } from "@/lib/generated/prisma/client";
-import { BOSS_SCHEMA, enqueue, ensureQueue } from "@/lib/jobs/boss";
-import { scheduleQueueOptions } from "@/lib/jobs/queues";
+import { BOSS_SCHEMA, enqueue, ensureQueue } from "@/lib/queue/boss";
+import { scheduleQueueOptions } from "@/lib/queue/queues";
 import { describeSchedule } from "@/lib/schedules/preview";
 import { backupRequestSchema } from "@/lib/schemas/backup";
 import type { ScheduleInput, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";

@@ -5,8 +5,8 @@ import * as tableEventsRoute from "@/app/api/v1/clusters/[id]/table-events/route
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
-import { createBoss } from "@/lib/jobs/boss";
-import { parsePayload } from "@/lib/jobs/queues";
+import { createBoss } from "@/lib/queue/boss";
+import { parsePayload } from "@/lib/queue/queues";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { tableEventsQuerySchema } from "@/lib/schemas/restore";
 import { switchWal, waitForArchived, withPrimary } from "@/lib/wal/wal-fixtures";
@@ -277,7 +277,7 @@ describe("GET /api/v1/clusters/:id/table-events", () => {
 
   beforeAll(async () => {
     viewer = await makeUser("viewer", "table-events");
-    // What the worker does for this queue (lib/jobs/worker.ts), in this process.
+    // What the worker does for this queue (lib/worker/main.ts), in this process.
     worker = createBoss(inject("databaseUrl"), { supervise: false, schedule: false });
     worker.on("error", () => {});
     await worker.start();

@@ -8,7 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 
 // The read side of monitoring, on a cluster whose snapshot the test writes itself, so the
-// assertions do not depend on sampler timing (lib/jobs/sampler.pg.test.ts covers that).
+// assertions do not depend on sampler timing (lib/worker/sampler.pg.test.ts covers that).
 
 let viewer: TestUser;
 let clusterId: string;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as kindRoute from "@/app/api/v1/clusters/[id]/schedules/[kind]/route";
 import * as listRoute from "@/app/api/v1/clusters/[id]/schedules/route";
 import { db } from "@/lib/db";
-import { createBoss } from "@/lib/jobs/boss";
+import { createBoss } from "@/lib/queue/boss";
 import { removeScheduleQueue, scheduleQueueName } from "@/lib/schedules/service";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 

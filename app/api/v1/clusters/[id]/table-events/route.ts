@@ -1,6 +1,6 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
-import { askWorker } from "@/lib/jobs/ask";
+import { askWorker } from "@/lib/queue/ask";
 import { withRoute } from "@/lib/route";
 import { tableEventsQuerySchema } from "@/lib/schemas/restore";
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
-import { jobSender } from "@/lib/jobs/client";
+import { jobSender } from "@/lib/queue/sender";
 import { readJson, withRoute } from "@/lib/route";
 import { deleteSchedule, upsertSchedule } from "@/lib/schedules/service";
 import { scheduleInputSchema, scheduleKindSchema, type ScheduleKind } from "@/lib/schemas/schedule";

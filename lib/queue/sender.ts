@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import { env } from "@/lib/env";
-import { createBoss } from "@/lib/jobs/boss";
+import { createBoss } from "@/lib/queue/boss";
 
 // The web app only sends jobs; the worker runs them. One sending instance per process, with
 // pg-boss's maintenance and cron supervision left to the workers.

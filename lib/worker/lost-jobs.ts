@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { BOSS_SCHEMA } from "@/lib/jobs/boss";
+import { BOSS_SCHEMA } from "@/lib/queue/boss";
 
 // A backup or restore row is `queued` until a worker claims it. If its pg-boss job is gone
 // (deleted, expired or failed before the claim, or the catalog was restored from a copy older

@@ -5,7 +5,7 @@ import {
   queueNames,
   queueOptions,
   scheduleQueueOptions,
-} from "@/lib/jobs/queues";
+} from "@/lib/queue/queues";
 
 describe("job payload schemas", () => {
   it("uses dotted queue names", () => {

@@ -6,7 +6,7 @@ import {
   type QueueName,
   type QueueOptions,
   type QueuePayload,
-} from "@/lib/jobs/queues";
+} from "@/lib/queue/queues";
 
 // pg-boss keeps its tables in the catalog database, in its own schema.
 export const BOSS_SCHEMA = "pgboss";

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { defineHandler } from "@/lib/worker/handler";
 
 /** Deletes expired sessions and old heartbeat rows of workers that died without saying goodbye. */
 export async function pruneCatalog(now = new Date()): Promise<{ sessions: number; heartbeats: number }> {
@@ -8,3 +9,13 @@ export async function pruneCatalog(now = new Date()): Promise<{ sessions: number
   });
   return { sessions: sessions.count, heartbeats: heartbeats.count };
 }
+
+// catalog.prune — hourly
+export const catalogPrune = defineHandler({
+  queue: "catalog.prune",
+  schedule: "17 * * * *",
+  async handle(_payload, { log }) {
+    const pruned = await pruneCatalog();
+    log(`catalog.prune: ${pruned.sessions} expired sessions, ${pruned.heartbeats} stale heartbeats removed`);
+  },
+});

@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
-import { jobSender } from "@/lib/jobs/client";
-import { parsePayload, type QueueName, type QueuePayload } from "@/lib/jobs/queues";
+import { jobSender } from "@/lib/queue/sender";
+import { parsePayload, type QueueName, type QueuePayload } from "@/lib/queue/queues";
 
 // Request/reply over pg-boss for the questions only the worker can answer (it reads WAL with
 // pg_waldump; the web app never runs a PostgreSQL program): send a job, wait for its output.

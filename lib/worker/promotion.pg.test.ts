@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { promoteSandboxStandby, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
-import { SamplerFleet } from "@/lib/jobs/sampler";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { getLagSeries, getReplicationSnapshot, type ReplicationView } from "@/lib/replication/queries";
 import { rollUpReplication } from "@/lib/replication/rollup";
 import { startSandbox, stopSandboxServer } from "@/lib/sandbox";

@@ -7,7 +7,7 @@ import { WalReceiver } from "@/lib/backup/receive-wal";
 import { MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { TickWriter } from "@/lib/replication/store";
-import { LOCK_NAMESPACE } from "@/lib/jobs/sampler-lock";
+import { LOCK_NAMESPACE } from "@/lib/worker/sampler-lock";
 import { ClusterTracker } from "@/lib/replication/tracker";
 import { receiveWalSlotName } from "@/lib/tools/argv";
 

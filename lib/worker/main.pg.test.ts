@@ -9,7 +9,7 @@ describe("worker", () => {
     expect(before.catalog).toBe("ok");
 
     // As `npm run worker` starts it: node itself gets the signal, with no tsx CLI relaying it.
-    const worker = spawn(process.execPath, ["--import", "tsx", "lib/jobs/worker.ts"], {
+    const worker = spawn(process.execPath, ["--import", "tsx", "lib/worker/main.ts"], {
       env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
     });
