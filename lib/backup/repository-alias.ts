@@ -1,14 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { isInside } from "@/lib/paths";
 
 // A second repository that is the primary one, lies inside it or contains it is no second copy:
 // the 3-2-1 copy would land on the same disk, and a copy step that clears its target would
 // delete originals. Checked when the setting is saved and again before every copy.
-
-export function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
-}
 
 /** Why two repositories (both already realpath'ed) alias each other, or null when they are distinct. */
 export function repositoriesAlias(primaryReal: string, secondaryReal: string): string | null {

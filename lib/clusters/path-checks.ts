@@ -1,5 +1,6 @@
 import path from "node:path";
-import { checkRepositoriesDistinct, isInside, realpathOrNearest } from "@/lib/backup/repository-alias";
+import { checkRepositoriesDistinct, realpathOrNearest } from "@/lib/backup/repository-alias";
+import { isInside } from "@/lib/paths";
 import { repositoryRootFor } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";

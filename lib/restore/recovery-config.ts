@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isWithin } from "@/lib/paths";
 import { shellQuote } from "@/lib/sandbox/archive-command";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
 
@@ -187,12 +188,6 @@ export function confValue(rest: string): string {
   return value;
 }
 
-function isInside(root: string, target: string): boolean {
-  const normalRoot = path.posix.resolve(root);
-  const normal = path.posix.resolve(target);
-  return normal === normalRoot || normal.startsWith(`${normalRoot}/`);
-}
-
 /**
  * A copied postgresql.conf (or postgresql.auto.conf) with every line that reaches outside the
  * copy commented out, each with the reason: OUTSIDE_FILE_SETTINGS always, an include directive
@@ -213,7 +208,7 @@ export function neutraliseConf(
       reason = "names a file of the source's host";
     else if ((INCLUDE_DIRECTIVES as readonly string[]).includes(name)) {
       const target = confValue(match[2]!);
-      if (!isInside(copyRoot, path.posix.resolve(confDir, target))) reason = "reads a file outside this copy";
+      if (!isWithin(copyRoot, path.posix.resolve(confDir, target))) reason = "reads a file outside this copy";
     }
     if (!reason) return line;
     commented.push(line.trim());

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { isWithin } from "@/lib/paths";
 import { shellQuote } from "@/lib/sandbox/archive-command";
 
 // Tablespaces of a restored copy. pg_basebackup --format=tar writes one <oid>.tar[.gz|.lz4|.zst]
@@ -134,7 +135,6 @@ async function resolveLoosely(target: string): Promise<string> {
  */
 export async function assertTablespacesInside(dataDir: string, root: string): Promise<string> {
   const realRoot = await fs.realpath(root);
-  const inside = (target: string) => target === realRoot || target.startsWith(`${realRoot}${path.sep}`);
   const linkDir = path.join(dataDir, "pg_tblspc");
   const problems: string[] = [];
   let checked = 0;
@@ -146,13 +146,13 @@ export async function assertTablespacesInside(dataDir: string, root: string): Pr
     const target = stat.isSymbolicLink() ? await fs.readlink(entry) : entry;
     checked += 1;
     const resolved = await resolveLoosely(path.resolve(linkDir, target));
-    if (!inside(resolved)) problems.push(`pg_tblspc/${name} points to ${resolved}`);
+    if (!isWithin(realRoot, resolved)) problems.push(`pg_tblspc/${name} points to ${resolved}`);
   }
   const text = await fs.readFile(path.join(dataDir, "tablespace_map"), "utf8").catch(() => null);
   for (const { oid, location } of text === null ? [] : parseTablespaceMap(text)) {
     checked += 1;
     const resolved = await resolveLoosely(path.resolve(linkDir, location));
-    if (!inside(resolved)) problems.push(`tablespace_map line ${oid} points to ${resolved}`);
+    if (!isWithin(realRoot, resolved)) problems.push(`tablespace_map line ${oid} points to ${resolved}`);
   }
   if (problems.length)
     throw new Error(
