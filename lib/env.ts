@@ -14,6 +14,16 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   WALDEN_PG_PORT: z.coerce.number().int().min(1024).max(65500).default(54320),
   WALDEN_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Where `npm start` listens: loopback unless an operator opens it up (behind a proxy, say). */
+  WALDEN_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDR ranges); none by default. */
+  WALDEN_TRUSTED_PROXIES: z.string().optional(),
+  /** Audit events older than this are pruned by the worker once a day. */
+  WALDEN_AUDIT_RETENTION_DAYS: z.coerce
+    .number({ error: "WALDEN_AUDIT_RETENTION_DAYS must be a number of days" })
+    .int()
+    .min(30, "WALDEN_AUDIT_RETENTION_DAYS must be at least 30: audits need a month of evidence")
+    .default(400),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { waldenHome: string };

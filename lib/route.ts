@@ -46,16 +46,35 @@ function errorResponse(error: unknown, req: NextRequest): NextResponse {
 /** No form or script of Walden sends more than this; a bigger body is refused before it is parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-/** Parses a JSON body; a missing, malformed or oversized body is a 422, never a crash. */
-export async function readJson(req: NextRequest): Promise<unknown> {
+/**
+ * Reads a body up to `limit` bytes while it streams: a chunked body without Content-Length is
+ * cut off at the first chunk past the limit, so memory stays flat whatever the client sends.
+ */
+async function readBodyText(req: NextRequest, limit: number): Promise<string> {
   const tooLarge = () =>
-    new AppError("unprocessable_entity", `The request body is larger than ${MAX_JSON_BODY_BYTES / 1024} KiB`);
-  // The declared length first, so a huge body is refused without reading it.
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
-    throw tooLarge();
+    new AppError("payload_too_large", `The request body is larger than ${limit / 1024} KiB`);
+  // The declared length first, so a huge body is refused without reading any of it.
+  if (Number(req.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
   }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parses a JSON body; a missing or malformed body is a 422, an oversized one a 413, never a crash. */
+export async function readJson(req: NextRequest): Promise<unknown> {
+  const text = await readBodyText(req, MAX_JSON_BODY_BYTES);
   try {
     return JSON.parse(text);
   } catch {

@@ -304,13 +304,13 @@ describe("hostile input", () => {
     }).toEqual(before);
   });
 
-  it("refuses an oversized body before parsing it", async () => {
+  it("refuses an oversized body with 413 before parsing it", async () => {
     const response = await call(alertRulesRoute.POST, "POST", "/api/v1/alert-rules", {
       token: admin.token,
       rawBody: JSON.stringify({ clusterId, kind: "wal_gap", pad: "x".repeat(2 * 1024 * 1024) }),
       headers: { "content-type": "application/json" },
     });
-    expect(response.status).toBe(422);
+    expect(response.status).toBe(413);
     expect(JSON.stringify(response.json)).toMatch(/larger than 1024 KiB/);
   });
 

@@ -13,9 +13,13 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Records one audit event. `actor` is null for anonymous attempts (failed logins, missing credentials). */
-export async function audit(actor: Actor | null, entry: AuditEntry, meta: RequestMeta = {}): Promise<void> {
-  await db().auditEvent.create({
+/**
+ * Records one audit event and returns its id. `actor` is null for anonymous attempts (failed
+ * logins, missing credentials). Denials go through auditDenial (lib/auth/denials.ts), sampled.
+ */
+export async function audit(actor: Actor | null, entry: AuditEntry, meta: RequestMeta = {}): Promise<bigint> {
+  const row = await db().auditEvent.create({
+    select: { id: true },
     data: {
       actorId: actor?.userId ?? null,
       actorLabel: actor?.label ?? "anonymous",
@@ -27,4 +31,5 @@ export async function audit(actor: Actor | null, entry: AuditEntry, meta: Reques
       ip: meta.ip ?? null,
     },
   });
+  return row.id;
 }

@@ -1,5 +1,5 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { audit } from "@/lib/auth/audit";
+import { auditDenial } from "@/lib/auth/denials";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { actorFromSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { actorFromApiToken } from "@/lib/auth/tokens";
@@ -13,15 +13,25 @@ export interface AuthRequest {
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * The client's address. Walden's server (lib/web/server.ts) has already replaced
+ * X-Forwarded-For with the one address it trusts, so this reads that and nothing else.
+ */
 export function requestMeta(req: AuthRequest): RequestMeta {
   const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { ip: forwarded || req.headers.get("x-real-ip") || undefined };
+  return { ip: forwarded || undefined };
 }
 
 function readCookie(headers: Headers, name: string): string | undefined {
   for (const part of headers.get("cookie")?.split(";") ?? []) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key !== name) continue;
+    // A malformed %-escape is a stranger's cookie, not our bug: treat it as no session (401).
+    try {
+      return decodeURIComponent(rest.join("="));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -49,7 +59,7 @@ async function deny(
   action: string,
   meta: RequestMeta,
 ): Promise<never> {
-  await audit(actor, { action, outcome: "denied", details: { reason: message } }, meta);
+  await auditDenial(actor, { action, details: { reason: message } }, meta);
   throw new AppError(code, message);
 }
 

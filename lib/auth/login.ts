@@ -1,60 +1,55 @@
 import type { RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
+import { auditDenial } from "@/lib/auth/denials";
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
 import { actorFromSession, createSession, deleteSession } from "@/lib/auth/sessions";
+import { releaseSignInAttempt, reserveSignInAttempt, SIGN_IN_WINDOW_MS } from "@/lib/auth/sign-in-throttle";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import type { loginSchema } from "@/lib/schemas/user";
 
-// Online guessing: after this many failed sign-ins for one email within the window, further
-// attempts are refused without checking the password. Counted from the audit log, so it holds
-// across restarts and web nodes.
-export const LOGIN_FAILURE_LIMIT = 10;
-export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
+const throttledMessage = {
+  account: `Too many sign-in attempts for this account from your address; wait ${SIGN_IN_WINDOW_MS / 60_000} minutes or ask an admin to reset the password`,
+  address: `Too many sign-in attempts from your address; wait ${SIGN_IN_WINDOW_MS / 60_000} minutes`,
+};
 
-async function recentFailures(email: string): Promise<number> {
-  return db().auditEvent.count({
-    where: {
-      action: "auth.login",
-      outcome: "denied",
-      at: { gte: new Date(Date.now() - LOGIN_FAILURE_WINDOW_MS) },
-      details: { path: ["email"], equals: email },
-    },
-  });
-}
-
-/** Checks the password and opens a session. Failures are audited and say nothing about which part was wrong. */
+/**
+ * Checks the password and opens a session. Failures are audited (sampled) and say nothing about
+ * which part was wrong; throttled attempts are refused before the password is looked at.
+ */
 export async function login(
   input: z.infer<typeof loginSchema>,
   meta: RequestMeta,
 ): Promise<{ session: { value: string; expiresAt: Date }; user: { email: string; role: Role } }> {
-  if ((await recentFailures(input.email)) >= LOGIN_FAILURE_LIMIT) {
-    await audit(
+  const throttled = await reserveSignInAttempt(input.email, meta.ip);
+  if (throttled) {
+    await auditDenial(
       null,
-      { action: "auth.login", outcome: "denied", details: { email: input.email, reason: "throttled" } },
+      { action: "auth.login", details: { email: input.email, reason: `throttled (${throttled})` } },
       meta,
     );
-    throw new AppError(
-      "too_many_requests",
-      `Too many failed sign-ins for this account; wait ${LOGIN_FAILURE_WINDOW_MS / 60_000} minutes or ask an admin to reset the password`,
-    );
+    throw new AppError("too_many_requests", throttledMessage[throttled]);
   }
   const user = await db().user.findUnique({ where: { email: input.email } });
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? dummyPasswordHash);
   if (!user || !passwordOk || user.disabledAt) {
-    await audit(
+    await auditDenial(
       null,
       {
         action: "auth.login",
-        outcome: "denied",
         target: { type: "user", id: user?.id },
-        details: { email: input.email },
+        details: { email: input.email, reason: "wrong email or password, or disabled" },
       },
       meta,
     );
     throw new AppError("unauthorized", "Wrong email or password, or the account is disabled");
+  }
+  await releaseSignInAttempt(input.email, meta.ip);
+  if (needsRehash(user.passwordHash)) {
+    // Raised parameters reach existing accounts the only time the password is in hand.
+    await db().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password) } });
   }
   const session = await createSession(user.id);
   const actor = {

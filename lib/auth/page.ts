@@ -2,7 +2,7 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import type { Actor } from "@/lib/auth/actor";
-import { audit } from "@/lib/auth/audit";
+import { auditDenial } from "@/lib/auth/denials";
 import { requestMeta } from "@/lib/auth/authenticate";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { actorFromSession, SESSION_COOKIE } from "@/lib/auth/sessions";
@@ -26,13 +26,12 @@ export async function requireUser(): Promise<Actor> {
 export async function requirePageRole(role: Role, page: string): Promise<Actor> {
   const actor = await requireUser();
   if (!hasRole(actor.role, role)) {
-    await audit(
+    await auditDenial(
       actor,
       {
         action: "page.open",
-        outcome: "denied",
         target: { type: "page", id: page },
-        details: { required: role },
+        details: { required: role, reason: page },
       },
       requestMeta({ method: "GET", headers: await headers() }),
     );

@@ -7,7 +7,7 @@ import * as tokenRoute from "@/app/api/v1/tokens/[id]/route";
 import * as tokensRoute from "@/app/api/v1/tokens/route";
 import * as userRoute from "@/app/api/v1/users/[id]/route";
 import * as usersRoute from "@/app/api/v1/users/route";
-import { LOGIN_FAILURE_LIMIT } from "@/lib/auth/login";
+import { ACCOUNT_ATTEMPT_LIMIT } from "@/lib/auth/sign-in-throttle";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -74,7 +74,7 @@ describe("sign in and out", () => {
 
   it("throttles repeated failures for one email, even with the right password", async () => {
     const target = await makeUser("viewer", "throttled");
-    for (let attempt = 0; attempt < LOGIN_FAILURE_LIMIT; attempt += 1) {
+    for (let attempt = 0; attempt < ACCOUNT_ATTEMPT_LIMIT; attempt += 1) {
       expect((await signIn(target.email, `wrong-${attempt}`)).status).toBe(401);
     }
     const throttled = await signIn(target.email, "a-long-test-password");

@@ -1,0 +1,45 @@
+// npm start — Walden's web server: Next's request handler behind a thin Node HTTP server that
+// listens on loopback unless WALDEN_LISTEN_HOST says otherwise, and rewrites X-Forwarded-*
+// headers so only configured proxies (WALDEN_TRUSTED_PROXIES) are believed (lib/web/forwarded.ts).
+import http from "node:http";
+import type { TLSSocket } from "node:tls";
+import next from "next";
+import { env } from "@/lib/env";
+import { parseTrustedProxies, rewriteForwardedHeaders } from "@/lib/web/forwarded";
+
+async function main(): Promise<void> {
+  const settings = env();
+  const trusted = parseTrustedProxies(settings.WALDEN_TRUSTED_PROXIES);
+  const app = next({ dev: false, hostname: settings.WALDEN_LISTEN_HOST, port: settings.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    const { set, remove } = rewriteForwardedHeaders(
+      {
+        peer: req.socket.remoteAddress ?? "",
+        encrypted: Boolean((req.socket as TLSSocket).encrypted),
+        headers: req.headers,
+      },
+      trusted,
+    );
+    for (const name of remove) delete req.headers[name];
+    Object.assign(req.headers, set);
+    handle(req, res).catch((error: unknown) => {
+      console.error("[web] request failed:", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "internal_server_error", message: "Internal error" } }));
+    });
+  });
+  server.listen(settings.PORT, settings.WALDEN_LISTEN_HOST, () => {
+    console.log(`Walden web listening on http://${settings.WALDEN_LISTEN_HOST}:${settings.PORT}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+-- Up Migration
+-- Sign-in throttling that holds under parallel attempts and cannot be turned against a user
+-- (issue 13): attempts are counted per account-and-address and per address, reserved atomically
+-- before the password is checked.
+
+CREATE TABLE sign_in_throttle (
+  key text PRIMARY KEY,
+  window_started_at timestamp(3) with time zone NOT NULL,
+  attempts integer NOT NULL
+);
