@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
 import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/worker/sampler";
-import { refreshRestoreWindow } from "@/lib/wal/stored-window";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { prepareApiFleet } from "./api";
 import { createBenchToken, type Bench } from "./setup";
 import { fmt, heading, now, ratio, sleep, summarize, table } from "./support";

@@ -13,7 +13,7 @@ import { SamplerFleet } from "@/lib/worker/sampler";
 import { getMonthlyReport } from "@/lib/reports/monthly";
 import { instancePaths, instancePid, removeInstance } from "@/lib/restore/instance";
 import { tearDownExpired } from "@/lib/restore/run";
-import { legacyReceiveWalSlotName, receiveWalSlotName } from "@/lib/tools/argv";
+import { legacyReceiveWalSlotName, receiveWalSlotName } from "@/lib/backup/slot-names";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import {
   registerSandboxCluster,

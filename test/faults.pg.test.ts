@@ -21,7 +21,7 @@ import { buildArchiveCommand, startSandbox, stopSandboxServer } from "@/lib/sand
 import { physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 import { serverUser } from "@/lib/tools/server-user";
-import { refreshRestoreWindow } from "@/lib/wal/stored-window";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster, takePhysicalBackup, withSandboxPrimary } from "@/test/sandbox-cluster";
 import { waitUntil } from "@/test/wait";

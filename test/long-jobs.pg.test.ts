@@ -18,7 +18,7 @@ import { withNodeClient, withWorkClient } from "@/lib/pg/connection";
 import { runRestore } from "@/lib/restore/run";
 import { logicalBackupRequestSchema, physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { logicalRestoreRequestSchema, tableRestoreRequestSchema } from "@/lib/schemas/restore";
-import { receiveWalSlotName } from "@/lib/tools/argv";
+import { receiveWalSlotName } from "@/lib/backup/slot-names";
 import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";
 import { waitUntil } from "@/test/wait";
 

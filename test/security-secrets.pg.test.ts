@@ -16,7 +16,7 @@ import { ensureQueues } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import { SamplerFleet } from "@/lib/worker/sampler";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
-import { refreshRestoreWindow } from "@/lib/wal/stored-window";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { parsePayload } from "@/lib/queue/queues";
 import { findTableEvents } from "@/lib/restore/events/find-events";
 import { tableEventsQuerySchema } from "@/lib/schemas/restore";

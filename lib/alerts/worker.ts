@@ -1,6 +1,7 @@
 import pg from "pg";
 import { evaluateAlerts, type EvaluationSummary } from "@/lib/alerts/evaluate";
 import { deliverDueNotifications } from "@/lib/alerts/notify";
+import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
 import { env } from "@/lib/env";
 
 // The worker's alert loops: evaluation every 5 s (one worker at a time, by an advisory lock on
@@ -9,8 +10,7 @@ import { env } from "@/lib/env";
 
 export const EVALUATE_EVERY_MS = 5_000;
 export const DELIVER_EVERY_MS = 2_000;
-/** pg_try_advisory_lock(namespace, key): "WALD" and "ALRT". */
-const LOCK_NAMESPACE = 0x57414c44;
+/** pg_try_advisory_lock(namespace, key): Walden's "WALD" and "ALRT". */
 const LOCK_KEY = 0x414c5254;
 
 /** One evaluation pass if no other worker is evaluating now; null when it was. */

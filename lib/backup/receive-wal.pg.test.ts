@@ -7,7 +7,7 @@ import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
 import { SamplerFleet } from "@/lib/worker/sampler";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
-import { receiveWalSlotName } from "@/lib/tools/argv";
+import { receiveWalSlotName } from "@/lib/backup/slot-names";
 
 // Archive mode "stream": the worker that owns the cluster runs pg_receivewal with a slot.
 

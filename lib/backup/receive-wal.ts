@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
-import { receiveWalArgs, receiveWalCreateSlotArgs, receiveWalSlotName } from "@/lib/tools/argv";
+import { receiveWalSlotName } from "@/lib/backup/slot-names";
+import { receiveWalArgs, receiveWalCreateSlotArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
 import { passfileLine } from "@/lib/tools/passfile";
 import { runTool } from "@/lib/tools/run";

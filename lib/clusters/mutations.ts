@@ -18,7 +18,7 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
-import { LOCK_NAMESPACE } from "@/lib/worker/sampler-lock";
+import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
 import type {
   ClusterCreateInput,
   ClusterSummary,

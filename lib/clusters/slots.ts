@@ -1,7 +1,7 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
-import { legacyReceiveWalSlotName, receiveWalSlotName } from "@/lib/tools/argv";
+import { legacyReceiveWalSlotName, receiveWalSlotName } from "@/lib/backup/slot-names";
 
 // Archive mode "stream" leaves a physical replication slot on the primary, and a slot nobody
 // reads keeps WAL forever until the primary's disk fills. Walden drops its own slots when the

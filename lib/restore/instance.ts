@@ -6,10 +6,12 @@ import pg from "pg";
 import { assertUnderRoot } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
 import { privatiseTree } from "@/lib/fs-private";
-import { env, workerSetting } from "@/lib/env";
+import { env } from "@/lib/env";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
 import { asServerUser, serverUser } from "@/lib/tools/server-user";
+import { restorePortRange } from "./instance-settings";
+import { instanceName } from "./names";
 
 // A restored instance: a new data directory under WALDEN_HOME/restores/<restore id>, run by the
 // server OS user on a port of the restore range, listening on 127.0.0.1 and on a private
@@ -63,26 +65,6 @@ export function instancePaths(restoreId: string): InstancePaths {
     );
   }
   return paths;
-}
-
-export function instanceName(restoreId: string): string {
-  return `walden-restore-${restoreId.slice(0, 8)}`;
-}
-
-/** WALDEN_RESTORE_PORTS "27000-27099": below Linux's ephemeral range, where clients take ports. */
-export function restorePortRange(
-  value = workerSetting("WALDEN_RESTORE_PORTS") ?? "27000-27099",
-): [number, number] {
-  const match = /^(\d+)-(\d+)$/.exec(value.trim());
-  const [low, high] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
-  if (!(low >= 1024 && high <= 65535 && low <= high))
-    throw new Error(`WALDEN_RESTORE_PORTS must look like 27000-27099, got ${value}`);
-  return [low, high];
-}
-
-export function maxRunningInstances(value = workerSetting("WALDEN_RESTORE_MAX_INSTANCES") ?? "3"): number {
-  const max = Number(value);
-  return Number.isInteger(max) && max >= 1 ? max : 3;
 }
 
 function portIsFree(port: number): Promise<boolean> {

@@ -230,13 +230,6 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
   ctx.steps.end();
 }
 
-/** `orders_restored_20261126_1452` (UTC), cut to PostgreSQL's 63 bytes. */
-export function restoredTableName(table: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, "").replace("T", "_").slice(0, 13);
-  const suffix = `_restored_${stamp}`;
-  return `${table.slice(0, 63 - suffix.length)}${suffix}`;
-}
-
 interface ColumnDef {
   name: string;
   type: string;

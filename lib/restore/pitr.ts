@@ -15,7 +15,6 @@ import {
   configuredSetting,
   giveToServerUser,
   instanceClient,
-  instanceName,
   instancePaths,
   instancePid,
   instanceWrittenBytes,
@@ -26,6 +25,7 @@ import {
   type InstanceInfo,
   type InstancePaths,
 } from "./instance";
+import { instanceName } from "./names";
 import { planPitrRestore } from "./plan-service";
 import type { RestorePlan } from "./planner";
 import { replayShortfall } from "./replay-check";

@@ -7,9 +7,9 @@ import { WalReceiver } from "@/lib/backup/receive-wal";
 import { MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
 import { NodeReader } from "@/lib/replication/node-reader";
 import { TickWriter } from "@/lib/replication/store";
-import { LOCK_NAMESPACE } from "@/lib/worker/sampler-lock";
+import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
 import { ClusterTracker } from "@/lib/replication/tracker";
-import { receiveWalSlotName } from "@/lib/tools/argv";
+import { receiveWalSlotName } from "@/lib/backup/slot-names";
 
 // The replication samplers (design.md "Worker"): one owner per cluster, decided by a
 // session-level advisory lock on the catalog, so N workers split the fleet and a dead

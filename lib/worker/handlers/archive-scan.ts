@@ -1,5 +1,5 @@
 import { captureRelationMap } from "@/lib/restore/events/relation-map";
-import { refreshRestoreWindow } from "@/lib/wal/stored-window";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { defineHandler } from "@/lib/worker/handler";
 
 // archive.scan — one cluster's archive coverage and restorable window

@@ -16,7 +16,7 @@ import {
   withPrimary,
   type ProbeCommit,
 } from "@/lib/wal/wal-fixtures";
-import { refreshRestoreWindow } from "@/lib/wal/stored-window";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 
 // The restore window of real archived WAL: the sandbox primary's own archive, then a copy of
