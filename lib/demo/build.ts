@@ -8,7 +8,7 @@ const sourceRoots = [
   "components",
   "lib",
   "proxy.ts",
-  "next.config.js",
+  "next.config.ts",
   "postcss.config.mjs",
   "package-lock.json",
   "tsconfig.json",

@@ -1,25 +1,18 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentActor } from "@/lib/auth/page";
+import { safeNextPath } from "@/lib/auth/safe-next";
 import { LoginForm } from "./_components/login-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };
-
-/** Only same-site paths: "//evil.example" or "https://…" would make the login page an open redirect. */
-function safeNext(value: string | string[] | undefined): string | undefined {
-  if (typeof value !== "string") return undefined;
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return undefined;
-  if (value.startsWith("/login")) return undefined;
-  return value;
-}
 
 export default async function LoginPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const next = safeNext((await searchParams).next);
+  const next = safeNextPath((await searchParams).next);
   if (await getCurrentActor()) redirect(next ?? "/");
 
   return (

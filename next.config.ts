@@ -1,0 +1,31 @@
+import type { NextConfig } from "next";
+import {
+  apiContentSecurityPolicy,
+  staticSecurityHeaders,
+  strictTransportSecurity,
+} from "./lib/web/security-headers";
+
+const nextConfig: NextConfig = {
+  // The catalog client and pg are server-only Node modules; keep them out of the bundle.
+  serverExternalPackages: ["pg", "pg-boss", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+  allowedDevOrigins: ["127.0.0.1"],
+  async headers() {
+    return [
+      { source: "/:path*", headers: staticSecurityHeaders },
+      {
+        source: "/(api|metrics)/:path*",
+        headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }],
+      },
+      {
+        // Only when the request came over HTTPS: Walden's server sets X-Forwarded-Proto from the
+        // socket, or from a trusted proxy (lib/web/forwarded.ts).
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [strictTransportSecurity],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
