@@ -1,0 +1,37 @@
+import type { z } from "zod";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+// The catalog's JSON columns (a restore's plan and steps, a stored window, a report snapshot…)
+// come back from Prisma as untyped JSON. They are read through readJson with the schema of
+// what was written, so a value of another shape (an older version's, a hand edit) is a clear
+// error naming the column instead of a cast that fails somewhere later; writes go through
+// toJson, the one place a typed value becomes Prisma's JSON input.
+
+const ISSUES_SHOWN = 3;
+
+/** `value` parsed with `schema`; a stored value of another shape is a 500 naming `what` and the first problems. */
+export function readJson<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues
+    .slice(0, ISSUES_SHOWN)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+  throw new AppError(
+    "internal_server_error",
+    `The ${what} stored in the catalog does not have the shape this version reads (${problems})`,
+  );
+}
+
+/**
+ * A value as Prisma's JSON input: what JSON.stringify keeps of it (Dates become strings,
+ * undefined fields are left out), as the column will hold it. A bigint or a cycle throws here
+ * rather than inside the query.
+ */
+export function toJson(value: NonNullable<unknown>): Prisma.InputJsonValue {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError("toJson: the value has no JSON form");
+  const json: Prisma.InputJsonValue = JSON.parse(text);
+  return json;
+}
