@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { encryptChannelTarget } from "@/lib/alerts/notify";
+import { encryptChannelTarget, sendTestNotification, type DeliverySummary } from "@/lib/alerts/notify";
 import {
   type AlertRuleSummary,
   type AlertSummary,
@@ -237,4 +237,20 @@ export async function silenceAlert(
     meta,
   );
   return toAlertSummary(updated);
+}
+
+/** Sends a test notification now and audits how it went (a failed delivery is a failed outcome). */
+export async function testChannel(actor: Actor, channelId: string, meta: RequestMeta): Promise<DeliverySummary> {
+  const delivery = await sendTestNotification(channelId);
+  await audit(
+    actor,
+    {
+      action: "notification_channel.test",
+      outcome: delivery.status === "delivered" ? "success" : "failed",
+      target: { type: "notification_channel", id: delivery.channelId },
+      details: { status: delivery.status, error: delivery.lastError },
+    },
+    meta,
+  );
+  return delivery;
 }

@@ -10,9 +10,11 @@ import {
   type RetentionPolicyInput,
   verificationState,
 } from "@/lib/backup/retention-plan";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { RetentionPreview } from "@/lib/schemas/retention";
 import { parseWalFileName } from "@/lib/wal/segments";
 
 // Retention preview (dry run) and apply. Expired backups keep their catalog row (status
@@ -38,6 +40,14 @@ export async function getRetentionPolicy(
         isDefault: false,
       }
     : { ...DEFAULT_RETENTION, isDefault: true };
+}
+
+/** The policy of a registered cluster: a 404 for an unknown one, its defaults when none is set. */
+export async function getRetentionPolicyOrThrow(
+  clusterId: string,
+): Promise<RetentionPolicyInput & { isDefault: boolean }> {
+  await getClusterRowOrThrow(clusterId);
+  return getRetentionPolicy(clusterId);
 }
 
 export async function setRetentionPolicy(
@@ -101,23 +111,6 @@ async function walToPrune(archivePath: string | null, keepFromWal: string | null
     }
   }
   return { skipped: null, files, bytes, keepFrom: keepFromWal };
-}
-
-export interface RetentionPreview {
-  policy: RetentionPolicyInput & { isDefault: boolean };
-  windowStart: string;
-  keep: (RetentionDecision & { finishedAt: string })[];
-  expire: (RetentionDecision & { finishedAt: string; sizeBytes: number | null })[];
-  wal: {
-    skipped: string | null;
-    count: number;
-    bytes: number;
-    fromWal: string | null;
-    toWal: string | null;
-    keepFrom: string | null;
-  };
-  /** The earliest restorable time now and after applying (the oldest kept physical backup's end). */
-  earliestRestorable: { before: string | null; after: string | null };
 }
 
 /** The queued and running restores and drills of a cluster, by the backup each one uses. */
@@ -261,4 +254,36 @@ export async function applyRetention(
     );
   }
   return preview;
+}
+
+/**
+ * Applies retention by hand: the cluster's name must be typed to confirm. Each deletion is
+ * audited by applyRetention; this also records who ran it, even when nothing was due.
+ */
+export async function confirmAndApplyRetention(
+  actor: Actor,
+  clusterId: string,
+  confirm: string | null,
+  meta: RequestMeta,
+): Promise<RetentionPreview> {
+  const cluster = await getActiveClusterRowOrThrow(clusterId);
+  if (confirm !== cluster.name) {
+    throw new AppError(
+      "unprocessable_entity",
+      `Deleting backups needs the cluster's name typed to confirm: pass ?confirm=${cluster.name}`,
+      { field: "confirm" },
+    );
+  }
+  const result = await applyRetention(actor, clusterId, meta);
+  await audit(
+    actor,
+    {
+      action: "retention.apply",
+      outcome: "success",
+      target: { type: "cluster", id: cluster.id },
+      details: { expired: result.expire.length, walFiles: result.wal.count },
+    },
+    meta,
+  );
+  return result;
 }

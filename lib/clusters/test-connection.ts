@@ -1,8 +1,10 @@
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow, type NodeRow } from "@/lib/clusters/queries";
 import { AppError, toErrorBody } from "@/lib/errors";
 import type { NodeConnection } from "@/lib/pg/connection";
 import { probeNode } from "@/lib/pg/probe";
-import type { ConnectionReport, NodeTestResult } from "@/lib/schemas/cluster";
+import type { ConnectionReport, NodeConnectionInput, NodeTestResult } from "@/lib/schemas/cluster";
 import { decryptNodePassword } from "@/lib/secrets";
 
 /** The connection settings of a registered node, password decrypted: server-side only. */
@@ -49,4 +51,25 @@ export async function testRegisteredCluster(clusterId: string): Promise<{ nodes:
     }),
   );
   return { nodes };
+}
+
+/** Tries settings before they are registered (it dials out, so each try is audited either way). */
+export async function testConnectionSettings(
+  actor: Actor,
+  input: NodeConnectionInput,
+  meta: RequestMeta,
+): Promise<ConnectionReport> {
+  const target = { type: "host", id: `${input.host}:${input.port}` };
+  try {
+    const report = await probeNode(input);
+    await audit(actor, { action: "cluster.test_connection", outcome: "success", target }, meta);
+    return report;
+  } catch (error) {
+    await audit(
+      actor,
+      { action: "cluster.test_connection", outcome: "failed", target, details: { error: String(error) } },
+      meta,
+    );
+    throw error;
+  }
 }

@@ -55,6 +55,17 @@ export async function listReplicationEvents(
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
+/** A cluster's events between `from` and `to` (ISO times); default: the 24 hours before now. */
+export async function listClusterEvents(
+  clusterId: string,
+  range: { from?: string; to?: string },
+): Promise<ReplicationEvent[]> {
+  await getClusterRowOrThrow(clusterId);
+  const to = range.to ? new Date(range.to) : new Date();
+  const from = range.from ? new Date(range.from) : new Date(to.getTime() - DAY);
+  return listReplicationEvents(clusterId, from, to);
+}
+
 /** Raw samples answer up to 6 hours within the last 48; minute rollups up to 14 days within 90; hours beyond. */
 export function pickLagSource(from: Date, to: Date, now = Date.now()): LagSeries["source"] {
   const span = to.getTime() - from.getTime();

@@ -3,27 +3,19 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
-import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import type { DrillSchedule } from "@/lib/generated/prisma/client";
+import type { DrillScheduleView } from "@/lib/schemas/restore-view";
 import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
 import { requestRestore } from "./mutations";
+import { listRestores, type RestoreView } from "./queries";
 
 // Restore drills: a pitr restore of the latest backup to the latest archived point, verified,
 // timed (RTO) and torn down. Each cluster has a schedule, weekly by default; the worker's
 // restore.sweep starts the drills that are due.
 
 export const DEFAULT_DRILL_SCHEDULE = { cron: "0 5 * * 0", timezone: "UTC", enabled: true } as const;
-
-export interface DrillScheduleView {
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-  lastRunAt: string | null;
-  lastOutcome: string | null;
-  nextRunAt: string | null;
-  isDefault: boolean;
-}
 
 /** The schedule's firing after (or, with "prev", before) a moment; null for a cron that cannot be read. */
 export function drillFiring(
@@ -61,6 +53,23 @@ export function startDrill(clusterId: string, actor: Actor, meta: RequestMeta = 
     meta,
     "drill",
   );
+}
+
+/** A cluster's drill schedule and its drill history (RTO, reached point), newest first. */
+export async function getDrillOverview(
+  clusterId: string,
+): Promise<{ schedule: DrillScheduleView; history: RestoreView[] }> {
+  const cluster = await getClusterRowOrThrow(clusterId);
+  return {
+    schedule: await getDrillSchedule(cluster.id),
+    history: await listRestores({ clusterId: cluster.id, purpose: "drill", limit: 100 }),
+  };
+}
+
+/** Runs a drill now. A deleted cluster's backups stay restorable, but drills (evidence for a live cluster) stop. */
+export async function startDrillNow(clusterId: string, actor: Actor, meta: RequestMeta) {
+  const cluster = await getActiveClusterRowOrThrow(clusterId);
+  return startDrill(cluster.id, actor, meta);
 }
 
 /** Worker side: the drills whose last firing has not run yet. */

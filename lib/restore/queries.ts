@@ -1,47 +1,18 @@
 import { z } from "zod";
+import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
 import type { Restore } from "@/lib/generated/prisma/client";
+import { askWorker } from "@/lib/queue/ask";
+import type { TableEventsQuery } from "@/lib/schemas/restore";
+import { reachedSchema, restoreStepSchema, type RestoreView } from "@/lib/schemas/restore-view";
 import type { InstanceInfo } from "./instance";
-import type { RestoreStep } from "./steps";
 
-// Restores as the API returns them (design.md: GET /api/v1/restores/:id).
+// Restores as the API returns them (design.md: GET /api/v1/restores/:id; the shape is a wire
+// type in lib/schemas/restore-view.ts).
 
-export interface RestoreView {
-  id: string;
-  clusterId: string;
-  kind: Restore["kind"];
-  purpose: string;
-  status: Restore["status"];
-  request: unknown;
-  plan: unknown;
-  backupId: string | null;
-  steps: RestoreStep[];
-  progress: number | null;
-  etaSeconds: number | null;
-  instance: {
-    host: string;
-    port: number;
-    database: string;
-    user?: string;
-    name?: string;
-    dataDir?: string;
-    state: string | null;
-    /** The command a person pastes; the password is the source's. */
-    psql: string | null;
-  } | null;
-  instanceState: string | null;
-  reached: { lsn: string | null; time: string | null; stoppedAt?: string | null } | null;
-  verification: unknown;
-  rtoMs: number | null;
-  error: string | null;
-  requestedBy: string;
-  cancelRequested: boolean;
-  expiresAt: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { RestoreView };
 
 function instanceView(row: Restore): RestoreView["instance"] {
   const info = row.instance as Partial<InstanceInfo> | null;
@@ -73,12 +44,12 @@ export function toRestoreView(row: Restore): RestoreView {
     request: row.request,
     plan: row.plan,
     backupId: row.backupId,
-    steps: row.steps as unknown as RestoreStep[],
+    steps: readJson(restoreStepSchema.array(), row.steps, "restore steps"),
     progress: row.progress,
     etaSeconds: row.etaSeconds,
     instance: instanceView(row),
     instanceState: row.instanceState,
-    reached: row.reached as RestoreView["reached"],
+    reached: readJson(reachedSchema.nullable(), row.reached, "restore reached point"),
     verification: row.verification,
     rtoMs: row.rtoMs,
     error: row.error,
@@ -117,4 +88,18 @@ export async function getRestoreRowOrThrow(id: string): Promise<Restore> {
 
 export async function getRestoreOrThrow(id: string): Promise<RestoreView> {
   return toRestoreView(await getRestoreRowOrThrow(id));
+}
+
+/**
+ * Transactions in the archived WAL that dropped, truncated or deleted many rows of a table,
+ * each with "restore to just before": answered by the worker, which reads WAL.
+ */
+export async function findTableEvents(clusterId: string, query: TableEventsQuery) {
+  if (Date.parse(query.from) > Date.parse(query.to)) {
+    throw new AppError("unprocessable_entity", "from: must not be after to", [
+      { path: "from", message: "must not be after to" },
+    ]);
+  }
+  const cluster = await getClusterRowOrThrow(clusterId);
+  return askWorker("restore.events", { clusterId: cluster.id, query }, 60_000);
 }

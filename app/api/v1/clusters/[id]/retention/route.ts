@@ -1,15 +1,10 @@
-import { getRetentionPolicy, setRetentionPolicy } from "@/lib/backup/retention";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { getRetentionPolicyOrThrow, setRetentionPolicy } from "@/lib/backup/retention";
 import { readJson, withRoute } from "@/lib/route";
 import { retentionPolicySchema } from "@/lib/schemas/retention";
 
 // GET /api/v1/clusters/:id/retention — the retention policy (defaults when none is set)
-export const GET = withRoute<{ id: string }>(
-  { role: "viewer", action: "retention.read" },
-  async ({ params }) => {
-    await getClusterRowOrThrow(params.id);
-    return getRetentionPolicy(params.id);
-  },
+export const GET = withRoute<{ id: string }>({ role: "viewer", action: "retention.read" }, ({ params }) =>
+  getRetentionPolicyOrThrow(params.id),
 );
 
 // PUT /api/v1/clusters/:id/retention — set the recovery window, minimum redundancy and logical keep count (admin)
