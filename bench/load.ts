@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { db } from "@/lib/db";
 import { nextBuildIsStale } from "@/lib/demo/build";
-import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
+import { runToCompletion, startChild, stopChild } from "@/lib/tools/services";
 import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/worker/sampler";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { prepareApiFleet } from "./api";

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { disconnectDb } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { nextBuildIsStale } from "@/lib/demo/build";
-import { runToCompletion, startChild, stopChild } from "@/lib/demo/processes";
+import { runToCompletion, startChild, stopChild } from "@/lib/tools/services";
 import { seedDemoCluster, seedDemoUsers, seedFirstBackup } from "@/lib/demo/seed";
 import { startDemoWorkload } from "@/lib/demo/workload";
 import { stopAllInstances } from "@/lib/restore/instance";

@@ -1,5 +1,6 @@
 // tsx scripts/sandbox.ts up|down|status — the local PostgreSQL sandbox on its own (WALDEN_HOME, WALDEN_PG_PORT).
-import { SandboxError, sandboxOptionsFromEnv, sandboxStatus, startSandbox, stopSandbox } from "@/lib/sandbox";
+import { sandboxOptionsFromEnv, sandboxStatus, startSandbox, stopSandbox } from "@/lib/sandbox";
+import { ToolSetupError } from "@/lib/tools/setup-error";
 
 const USAGE = "usage: tsx scripts/sandbox.ts up|down|status";
 
@@ -24,6 +25,7 @@ async function main(command: string | undefined): Promise<void> {
 }
 
 main(process.argv[2]).catch((error: unknown) => {
-  console.error(error instanceof SandboxError ? `sandbox: ${error.message}` : error);
+  // A SandboxError is one too: either is worded for a person, so its message is enough.
+  console.error(error instanceof ToolSetupError ? `sandbox: ${error.message}` : error);
   process.exitCode = 1;
 });

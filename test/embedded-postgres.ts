@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { buildArchiveCommand } from "@/lib/sandbox/archive-command";
+import { buildArchiveCommand } from "@/lib/tools/archive-command";
 import { toolEnvironment } from "@/lib/tools/run";
 import { asServerUser, serverUser } from "@/lib/tools/server-user";
 

@@ -51,7 +51,10 @@ describe("sign-in throttling", () => {
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     }
     // The first attempts are checked (and wrong); everything after the limit is refused unchecked.
-    expect(Object.fromEntries(statuses)).toEqual({ 401: ACCOUNT_ATTEMPT_LIMIT, 429: 1000 - ACCOUNT_ATTEMPT_LIMIT });
+    expect(Object.fromEntries(statuses)).toEqual({
+      401: ACCOUNT_ATTEMPT_LIMIT,
+      429: 1000 - ACCOUNT_ATTEMPT_LIMIT,
+    });
     // The flooding address is still refused, even with the right password…
     expect((await signIn(victim.email, PASSWORD, "203.0.113.50")).status).toBe(429);
     // …but the account's owner, elsewhere, signs in.

@@ -50,14 +50,22 @@ const cluster = (suffix: string) => async () => ({
 const plain = (url: string) => async () => ({ url });
 
 const rows: Record<string, ReadRow> = {
-  "/api/v1/[...path]": { role: "public", ok: 404, prepare: async () => ({ url: "/api/v1/nope", params: { path: "nope" } }) },
+  "/api/v1/[...path]": {
+    role: "public",
+    ok: 404,
+    prepare: async () => ({ url: "/api/v1/nope", params: { path: "nope" } }),
+  },
   "/api/v1/health": { role: "public", ok: 200, prepare: plain("/api/v1/health") },
   "/api/v1/me": { role: "viewer", ok: 200, prepare: plain("/api/v1/me") },
   "/api/v1/clusters": { role: "viewer", ok: 200, prepare: plain("/api/v1/clusters") },
   "/api/v1/clusters/[id]": { role: "viewer", ok: 200, prepare: cluster("") },
   "/api/v1/clusters/[id]/schedules": { role: "viewer", ok: 200, prepare: cluster("/schedules") },
   "/api/v1/clusters/[id]/retention": { role: "viewer", ok: 200, prepare: cluster("/retention") },
-  "/api/v1/clusters/[id]/retention/preview": { role: "viewer", ok: 200, prepare: cluster("/retention/preview") },
+  "/api/v1/clusters/[id]/retention/preview": {
+    role: "viewer",
+    ok: 200,
+    prepare: cluster("/retention/preview"),
+  },
   // This cluster has no standby registered: a 422 that says so, after the role check.
   "/api/v1/clusters/[id]/lag": { role: "viewer", ok: 422, prepare: cluster("/lag") },
   "/api/v1/clusters/[id]/events": { role: "viewer", ok: 200, prepare: cluster("/events") },
@@ -88,7 +96,11 @@ const rows: Record<string, ReadRow> = {
   },
   "/api/v1/alerts": { role: "viewer", ok: 200, prepare: plain("/api/v1/alerts") },
   "/api/v1/alert-rules": { role: "viewer", ok: 200, prepare: plain("/api/v1/alert-rules") },
-  "/api/v1/notification-channels": { role: "viewer", ok: 200, prepare: plain("/api/v1/notification-channels") },
+  "/api/v1/notification-channels": {
+    role: "viewer",
+    ok: 200,
+    prepare: plain("/api/v1/notification-channels"),
+  },
   "/api/v1/notification-channels/[id]/deliveries": {
     role: "viewer",
     ok: 200,
@@ -97,7 +109,11 @@ const rows: Record<string, ReadRow> = {
       params: { id: channelId },
     }),
   },
-  "/api/v1/reports/monthly": { role: "viewer", ok: 200, prepare: plain("/api/v1/reports/monthly?month=2026-11") },
+  "/api/v1/reports/monthly": {
+    role: "viewer",
+    ok: 200,
+    prepare: plain("/api/v1/reports/monthly?month=2026-11"),
+  },
   "/api/v1/users": { role: "admin", ok: 200, prepare: plain("/api/v1/users") },
   "/api/v1/tokens": { role: "admin", ok: 200, prepare: plain("/api/v1/tokens") },
   "/api/v1/audit": { role: "admin", ok: 200, prepare: plain("/api/v1/audit") },
@@ -107,7 +123,8 @@ const rows: Record<string, ReadRow> = {
 const rank = (role: Role | "public") => ({ public: 0, viewer: 1, operator: 2, admin: 3 })[role];
 
 beforeAll(async () => {
-  for (const role of ["viewer", "operator", "admin"] as const) users[role] = await makeUser(role, `reads-${role}`);
+  for (const role of ["viewer", "operator", "admin"] as const)
+    users[role] = await makeUser(role, `reads-${role}`);
   const name = `reads-${Date.now().toString(36)}`;
   clusterId = await registerSandboxCluster(name, {
     archivePath: path.join(inject("waldenHome"), "archive", name),
@@ -128,7 +145,13 @@ beforeAll(async () => {
   ).id;
   restoreId = (
     await db().restore.create({
-      data: { clusterId, kind: "pitr", status: "queued", request: { clusterId, kind: "pitr" }, requestedBy: "test" },
+      data: {
+        clusterId,
+        kind: "pitr",
+        status: "queued",
+        request: { clusterId, kind: "pitr" },
+        requestedBy: "test",
+      },
     })
   ).id;
   channelId = (
@@ -168,9 +191,13 @@ describe("read matrix", () => {
         const label = `GET ${route} as ${caller}`;
         const expected = mayRead ? row.ok : caller === "anonymous" ? 401 : 403;
         if (response.status !== expected)
-          problems.push(`${label}: ${response.status} instead of ${expected}: ${response.text.slice(0, 200)}`);
+          problems.push(
+            `${label}: ${response.status} instead of ${expected}: ${response.text.slice(0, 200)}`,
+          );
         if (!mayRead) {
-          const denials = await db().auditEvent.count({ where: { id: { gt: lastAudit }, outcome: "denied" } });
+          const denials = await db().auditEvent.count({
+            where: { id: { gt: lastAudit }, outcome: "denied" },
+          });
           if (denials !== 1) problems.push(`${label}: ${denials} denial audit rows`);
         }
       }

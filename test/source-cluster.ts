@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { db } from "@/lib/db";
-import { buildArchiveCommand } from "@/lib/sandbox/archive-command";
+import { buildArchiveCommand } from "@/lib/tools/archive-command";
 import { encryptNodePassword } from "@/lib/secrets";
 import { ownedDir, ownedFile, pgBinDir, runAsServerUser } from "@/test/embedded-postgres";
 

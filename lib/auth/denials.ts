@@ -21,9 +21,13 @@ const samples = new Map<string, Sample>();
 function kindOf(actor: Actor | null, entry: AuditEntry, meta: RequestMeta): string {
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   const account = text(entry.details?.email);
-  return [actor?.userId ?? "anonymous", meta.ip ?? "", entry.action, text(entry.details?.reason), account].join(
-    "\u0000",
-  );
+  return [
+    actor?.userId ?? "anonymous",
+    meta.ip ?? "",
+    entry.action,
+    text(entry.details?.reason),
+    account,
+  ].join("\u0000");
 }
 
 /** Audits a denial, sampled: a new row for the first of its kind in a minute, a counted repeat after that. */

@@ -49,7 +49,10 @@ export async function login(
   await releaseSignInAttempt(input.email, meta.ip);
   if (needsRehash(user.passwordHash)) {
     // Raised parameters reach existing accounts the only time the password is in hand.
-    await db().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password) } });
+    await db().user.update({
+      where: { id: user.id },
+      data: { passwordHash: await hashPassword(input.password) },
+    });
   }
   const session = await createSession(user.id);
   const actor = {

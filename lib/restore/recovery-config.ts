@@ -1,6 +1,6 @@
 import path from "node:path";
 import { isWithin } from "@/lib/paths";
-import { shellQuote } from "@/lib/sandbox/archive-command";
+import { shellQuote } from "@/lib/tools/shell-quote";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
 
 // The settings a restored instance starts with, written at the end of its postgresql.auto.conf

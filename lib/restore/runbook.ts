@@ -17,7 +17,7 @@ import {
   tablespaceCheckCommand,
   type TablespaceArchive,
 } from "@/lib/restore/tablespaces";
-import { shellQuote } from "@/lib/sandbox/archive-command";
+import { shellQuote } from "@/lib/tools/shell-quote";
 import { compressionSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
 

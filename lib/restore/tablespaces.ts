@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { isWithin } from "@/lib/paths";
-import { shellQuote } from "@/lib/sandbox/archive-command";
+import { shellQuote } from "@/lib/tools/shell-quote";
 
 // Tablespaces of a restored copy. pg_basebackup --format=tar writes one <oid>.tar[.gz|.lz4|.zst]
 // per tablespace beside base.tar, and base.tar's tablespace_map lists "<oid> <the source's

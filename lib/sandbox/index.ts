@@ -1,14 +1,14 @@
-export { buildArchiveCommand, shellQuote } from "./archive-command";
-export { findPgBinaries, SandboxError, type PgBinaries } from "./binaries";
+// The sandbox's public surface: the local servers for the demo and the tests. Running programs,
+// finding PostgreSQL and rendering commands and settings are lib/tools' (the sandbox uses them).
+export { SandboxError } from "./errors";
+export { sandboxOptionsFromEnv, type SandboxOptions } from "./options";
 export {
   promoteSandboxStandby,
-  sandboxOptionsFromEnv,
   sandboxStatus,
   startSandbox,
   stopSandbox,
   stopSandboxServer,
   type SandboxInfo,
-  type SandboxOptions,
   type SandboxServer,
-  type ServerState,
 } from "./sandbox";
+export type { ServerState } from "./servers";

@@ -4,8 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildArchiveCommand } from "./archive-command";
-import { findPgBinaries, SandboxError } from "./binaries";
+import { buildArchiveCommand } from "@/lib/tools/archive-command";
 import {
   sandboxStatus,
   startSandbox,
@@ -13,7 +12,7 @@ import {
   type SandboxInfo,
   type SandboxOptions,
   type SandboxServer,
-} from "./sandbox";
+} from ".";
 
 // Its own home and ports (26400-26403), so it never meets a developer's sandbox.
 const opts: SandboxOptions = {
@@ -221,20 +220,4 @@ describe("calling it again", () => {
     });
     expect(existsSync(path.join(info.cluster.primary.dataDir, "PG_VERSION"))).toBe(true);
   }, 120_000);
-});
-
-describe("findPgBinaries on this machine", () => {
-  it("falls back to /usr/lib/postgresql/<major>/bin without PATH", () => {
-    for (const PATH of ["", "/nonexistent/bogus"]) {
-      const found = findPgBinaries({ PATH });
-      expect(found.binDir).toMatch(/^\/usr\/lib\/postgresql\/\d+\/bin$/);
-      expect(found.major).toBe(Number(path.basename(path.dirname(found.binDir))));
-    }
-  });
-
-  it("names the apt package when the binaries are not where it was told", () => {
-    const call = () => findPgBinaries({ PATH: "", WALDEN_PG_BIN: "/nonexistent/bogus" });
-    expect(call).toThrow(SandboxError);
-    expect(call).toThrow(/apt-get install postgresql/);
-  });
 });

@@ -1,10 +1,6 @@
 import path from "node:path";
-import { SandboxError } from "./binaries";
-
-/** Quote one word for a POSIX shell: wrap in single quotes, and spell each ' as '\''. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
+import { ToolSetupError } from "./setup-error";
+import { shellQuote } from "./shell-quote";
 
 /**
  * An `archive_command` that copies `%p` into `archiveDir` as `%f` without ever overwriting:
@@ -28,13 +24,13 @@ export function buildArchiveCommand(archiveDir: string): string {
 
 function assertSafeArchiveDir(archiveDir: string): void {
   if (/[\n\r\0]/.test(archiveDir)) {
-    throw new SandboxError(
+    throw new ToolSetupError(
       `The archive directory ${JSON.stringify(archiveDir)} contains a newline or NUL character; ` +
         "choose a WALDEN_HOME without them.",
     );
   }
   // The archiver runs with the data directory as its working directory.
   if (!path.isAbsolute(archiveDir)) {
-    throw new SandboxError(`The archive directory must be an absolute path, got ${archiveDir}.`);
+    throw new ToolSetupError(`The archive directory must be an absolute path, got ${archiveDir}.`);
   }
 }

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
-import {
-  basebackupArgs,
-  dumpCompressionArg,
-  pgDumpArgs,
-  UnsupportedOptionError,
-} from "@/lib/tools/argv";
+import { basebackupArgs, dumpCompressionArg, pgDumpArgs, UnsupportedOptionError } from "@/lib/tools/argv";
 
 const connection = { host: "db1", port: 5432, user: "walden" };
 

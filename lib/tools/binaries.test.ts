@@ -2,13 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  findNewestDebianBinDir,
-  findPgBinaries,
-  parsePgMajor,
-  REQUIRED_PG_PROGRAMS,
-  SandboxError,
-} from "./binaries";
+import { findNewestDebianBinDir, findPgBinaries, parsePgMajor, REQUIRED_PG_PROGRAMS } from "./binaries";
+import { ToolSetupError } from "./setup-error";
 
 let root: string;
 
@@ -38,8 +33,8 @@ describe("parsePgMajor", () => {
     expect(parsePgMajor("postgres (PostgreSQL) 18beta1")).toBe(18);
   });
 
-  it("throws a SandboxError on unexpected output", () => {
-    expect(() => parsePgMajor("bash: postgres: not found")).toThrow(SandboxError);
+  it("throws a ToolSetupError on unexpected output", () => {
+    expect(() => parsePgMajor("bash: postgres: not found")).toThrow(ToolSetupError);
   });
 });
 
@@ -73,7 +68,7 @@ describe("findPgBinaries", () => {
 
   it("names the apt package when WALDEN_PG_BIN is wrong", () => {
     const call = () => findPgBinaries({ PATH: "", WALDEN_PG_BIN: path.join(root, "missing") });
-    expect(call).toThrow(SandboxError);
+    expect(call).toThrow(ToolSetupError);
     expect(call).toThrow(/sudo apt-get install postgresql/);
   });
 });

@@ -8,6 +8,12 @@ describe("passfileLine", () => {
       "db1:5432:*:walden:a\\:b\\\\c",
     );
   });
+
+  it("leaves the port a wildcard when asked, for a user that connects to several servers of a host", () => {
+    expect(passfileLine({ host: "127.0.0.1", port: "*", user: "replicator", password: "p:w" })).toBe(
+      "127.0.0.1:*:*:replicator:p\\:w",
+    );
+  });
 });
 
 describe("withPassfile", () => {

@@ -7,7 +7,8 @@ import path from "node:path";
 
 export interface PassfileEntry {
   host: string;
-  port: number;
+  /** "*": any port of the host (the sandbox's replicator streams from the primary and a standby). */
+  port: number | "*";
   user: string;
   password: string;
 }

@@ -34,6 +34,12 @@ export interface RunOptions {
   progressProbe?: () => Promise<string | number | null>;
   /** No progress for this long kills the program; default WALDEN_STALL_TIMEOUT_SECONDS; 0 turns the watchdog off. */
   stallTimeoutMs?: number;
+  /**
+   * "client" (default) for programs that connect to a server; "server" for programs that
+   * create or start one (initdb, pg_ctl, postgres) or write settings a server keeps
+   * (pg_basebackup -R): see serverEnvironment.
+   */
+  environment?: "client" | "server";
 }
 
 export interface RunResult {
@@ -62,6 +68,20 @@ export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
     // dump, a restore or a base backup short: those are long by nature and have the watchdog.
     PGOPTIONS: workSessionOptions(),
   };
+  if (passfile) env.PGPASSFILE = passfile;
+  return env;
+}
+
+/**
+ * For programs that create or run a server: PATH and the C locale only, no libpq variables.
+ * A server hands its environment to its own connections (a standby's WAL receiver), and
+ * pg_basebackup -R writes the ones in force into primary_conninfo: a PGAPPNAME there would
+ * rename the standby in its upstream's pg_stat_replication. No TZ either: initdb takes the
+ * server's time zone from the machine, as a packaged installation does.
+ */
+export function serverEnvironment(passfile?: string): NodeJS.Dict<string> {
+  const env: NodeJS.Dict<string> = { PATH: programSearchPath(), LC_ALL: "C" };
+  // pg_basebackup -R keeps it as passfile= in primary_conninfo, so the standby can reconnect.
   if (passfile) env.PGPASSFILE = passfile;
   return env;
 }
@@ -225,7 +245,9 @@ export function runTool(options: RunOptions): Promise<RunResult> {
     const child = spawn(options.program, options.args, {
       cwd: options.cwd,
       // Next.js types NODE_ENV as required; the tools need no NODE_ENV.
-      env: toolEnvironment(options.passfile) as NodeJS.ProcessEnv,
+      env: (options.environment === "server" ? serverEnvironment : toolEnvironment)(
+        options.passfile,
+      ) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so the program and everything it forked are stopped together.
       detached: true,

@@ -1,5 +1,7 @@
-import { execFileSync } from "node:child_process";
 import os from "node:os";
+import { runTool, type RunOptions, type RunResult } from "./run";
+import { runToolSyncOrThrow } from "./run-sync";
+import { ToolSetupError } from "./setup-error";
 
 // PostgreSQL refuses to run as root. Whoever starts a server (the sandbox, a restored
 // instance) runs it as this OS user: the current one, or `postgres` when we are root.
@@ -22,12 +24,12 @@ export function serverUser(): ServerUser {
     return cached;
   }
   try {
-    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    const uid = Number(runToolSyncOrThrow("id", ["-u", "postgres"]).trim());
+    const gid = Number(runToolSyncOrThrow("id", ["-g", "postgres"]).trim());
     cached = { name: "postgres", uid, gid, viaRunuser: true };
     return cached;
   } catch {
-    throw new Error(
+    throw new ToolSetupError(
       "Running as root, but there is no 'postgres' OS user to run PostgreSQL as. " +
         "Install the server package (sudo apt-get install postgresql creates it) or run as a normal user.",
     );
@@ -40,4 +42,9 @@ export function asServerUser(file: string, args: string[]): { program: string; a
   return user.viaRunuser
     ? { program: "runuser", args: ["-u", user.name, "--", file, ...args] }
     : { program: file, args };
+}
+
+/** runTool, as the server user: initdb, pg_ctl and postgres itself refuse to run as root. */
+export function runAsServerUser(options: RunOptions): Promise<RunResult> {
+  return runTool({ ...options, ...asServerUser(options.program, options.args) });
 }

@@ -26,7 +26,10 @@ export function normalizeAddress(address: string): string {
  */
 export function parseTrustedProxies(setting: string | undefined): BlockList {
   const list = new BlockList();
-  for (const entry of (setting ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (setting ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [address = "", prefix] = entry.split("/");
     const family = isIP(address);
     if (family === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
@@ -80,7 +83,8 @@ export function rewriteForwardedHeaders(
     }
     const proto = header("x-forwarded-proto")?.split(",")[0]?.trim();
     const host = header("x-forwarded-host")?.split(",")[0]?.trim();
-    set["x-forwarded-proto"] = proto === "https" || proto === "http" ? proto : facts.encrypted ? "https" : "http";
+    set["x-forwarded-proto"] =
+      proto === "https" || proto === "http" ? proto : facts.encrypted ? "https" : "http";
     if (host) set["x-forwarded-host"] = host;
   } else {
     set["x-forwarded-proto"] = facts.encrypted ? "https" : "http";
