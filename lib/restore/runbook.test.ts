@@ -1,3 +1,4 @@
+// Over 400 lines: one scenario per test on one shared backup fixture, several running the commands with bash.
 import { execFileSync } from "node:child_process";
 import {
   mkdirSync,
@@ -14,11 +15,11 @@ import { describe, expect, it } from "vitest";
 import { recoverySettings, renderSettings, restoredHba } from "@/lib/restore/recovery-config";
 import {
   buildRunbook,
-  runbookScript,
   TARGET_TIME_PLACEHOLDER,
   type RunbookBackupFacts,
   type RunbookInput,
 } from "@/lib/restore/runbook";
+import { runbookScript } from "@/lib/restore/runbook-script";
 
 const backup: RunbookBackupFacts = {
   id: "0b7c1f2a-3d4e-4b2a-9d5e-5f0c7a4e6a43",
