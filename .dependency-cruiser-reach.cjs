@@ -1,0 +1,23 @@
+// npm run lint runs this after .dependency-cruiser.cjs: what a page or route can reach at run
+// time. Type-only imports vanish when TypeScript compiles, so they are left out here
+// (tsPreCompilationDeps: false); depcruise cannot drop them per rule for reachability.
+const base = require("./.dependency-cruiser.cjs");
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "web-never-reaches-worker-code",
+      severity: "error",
+      comment:
+        "Pages, routes and browser code never load, even indirectly, code that runs programs or the sandbox: a domain's web side (queries.ts, mutations.ts) reads the catalog and sends jobs, its executors run in the worker, and what both need lives in small files of their own (names, settings, slot names). shell-quote.ts is pure text: the runbook quotes its commands as the tools do.",
+      from: { path: "^(app|components|lib/client)/", pathNot: "\\.test\\.ts$" },
+      to: {
+        path: "^(lib/tools|lib/sandbox|lib/worker)/|^(node:)?child_process$",
+        pathNot: "^lib/tools/shell-quote\\.ts$",
+        reachable: true,
+      },
+    },
+  ],
+  options: { ...base.options, tsPreCompilationDeps: false },
+};
