@@ -1,10 +1,10 @@
 // npm run lint runs this after .dependency-cruiser.cjs: what a page or route can reach at run
 // time. Type-only imports vanish when TypeScript compiles, so they are left out here
 // (tsPreCompilationDeps: false); depcruise cannot drop them per rule for reachability.
-const base = require("./.dependency-cruiser.cjs");
+import base from "./.dependency-cruiser.cjs";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+const config = {
   forbidden: [
     {
       name: "web-never-reaches-worker-code",
@@ -21,3 +21,5 @@ module.exports = {
   ],
   options: { ...base.options, tsPreCompilationDeps: false },
 };
+
+export default config;
