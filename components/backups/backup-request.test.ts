@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { backupRequestSchema } from "@/lib/schemas/backup";
-import { backupFieldOf, backupFormDefaults, patterns, toBackupRequest } from "./backup-request";
+import {
+  backupFieldOf,
+  backupFormDefaults,
+  patterns,
+  placeBackupIssue,
+  toBackupRequest,
+} from "./backup-request";
 
 const clusterId = "7f1c7a52-3f7e-4c53-9a7e-1d2b3c4d5e6f";
 
@@ -57,6 +63,20 @@ describe("backupFieldOf", () => {
   it("sends the content flags to the content control and unknown paths to the form", () => {
     expect(backupFieldOf(logical, ["schemaOnly"]).field).toBe("content");
     expect(backupFieldOf(logical, ["nonsense"]).field).toBe("root");
+  });
+});
+
+describe("placeBackupIssue", () => {
+  it("reads a dotted path's indexes as numbers, so the pattern is named in the message", () => {
+    const logical = { ...backupFormDefaults(clusterId), kind: "logical" as const, tables: "ok, bad;name" };
+    expect(placeBackupIssue(logical, { path: "tables.1", message: "not a pattern" })).toEqual({
+      field: "tables",
+      message: '"bad;name": not a pattern',
+    });
+    expect(placeBackupIssue(logical, { path: "", message: "refused" })).toEqual({
+      field: "root",
+      message: "refused",
+    });
   });
 });
 

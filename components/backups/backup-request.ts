@@ -1,3 +1,4 @@
+import type { PlacedIssue } from "@/components/forms/issues";
 import type { Compression } from "@/lib/schemas/backup";
 
 // "Back up now" as data: the form's values, their defaults, and the pure adapters from form
@@ -95,4 +96,14 @@ export function backupFieldOf(
   if (typeof head === "string" && head in values)
     return { field: head as keyof BackupFormValues, prefix: "" };
   return { field: "root", prefix: "" };
+}
+
+/** A request issue (dotted path, as the form's check and the server's 422 name it) on its control. */
+export function placeBackupIssue(
+  values: BackupFormValues,
+  issue: { path: string; message: string },
+): PlacedIssue<keyof BackupFormValues> {
+  const path = issue.path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const { field, prefix } = backupFieldOf(values, path);
+  return { field, message: prefix + issue.message };
 }

@@ -1,13 +1,11 @@
 "use client";
 
-import { useId } from "react";
 import { useForm } from "react-hook-form";
-import { Alert } from "@/components/ui/alert";
+import { FormCheckbox, FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Button, Spinner } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
 
 // The cron + time zone + enabled form that backup schedules and drill schedules share: the same
 // fields, the same client checks, and the server's 422 shown under the field it names.
@@ -50,20 +48,20 @@ export function CronScheduleForm({
   enabledHint: string;
   className?: string;
 }) {
-  const id = useId();
-  const fid = (name: keyof CronScheduleValues) => `${id}-${name}`;
+  const form = useForm<CronScheduleValues>({ defaultValues: defaults });
   const {
-    register,
     handleSubmit,
     setError,
     formState: { errors },
-  } = useForm<CronScheduleValues>({ defaultValues: defaults });
+  } = form;
+  const server = useServerErrors(save, setError, FIELDS);
   const busy = save.isPending;
+  const required = { validate: (value: string) => value.trim() !== "" || "is required" };
 
   const onSubmit = handleSubmit((values) => {
     save.mutate(
       { cron: values.cron.trim(), timezone: values.timezone.trim(), enabled: values.enabled },
-      { onSuccess: onDone, onError: (error) => showServerFieldErrors(error, setError, FIELDS) },
+      { onSuccess: onDone, onError: server.onError },
     );
   });
 
@@ -75,44 +73,29 @@ export function CronScheduleForm({
       className={cx("space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset", className)}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field id={fid("cron")} label="Cron" error={errors.cron?.message} hint={cronHint}>
-          <Input
-            id={fid("cron")}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={cronPlaceholder}
-            className="font-mono"
-            {...describedBy(fid("cron"), errors.cron?.message, true)}
-            {...register("cron", { validate: (value) => value.trim() !== "" || "is required" })}
-          />
-        </Field>
-        <Field
-          id={fid("timezone")}
+        <FormField form={form} name="cron" options={required} label="Cron" hint={cronHint}>
+          {(control) => (
+            <Input
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={cronPlaceholder}
+              className="font-mono"
+              {...control}
+            />
+          )}
+        </FormField>
+        <FormField
+          form={form}
+          name="timezone"
+          options={required}
           label="Time zone"
-          error={errors.timezone?.message}
           hint="An IANA name, e.g. UTC or Europe/Paris."
         >
-          <Input
-            id={fid("timezone")}
-            autoComplete="off"
-            spellCheck={false}
-            {...describedBy(fid("timezone"), errors.timezone?.message, true)}
-            {...register("timezone", { validate: (value) => value.trim() !== "" || "is required" })}
-          />
-        </Field>
+          {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
+        </FormField>
       </div>
-      <label className="flex items-start gap-2 text-sm">
-        <input type="checkbox" className="mt-0.5 accent-emerald-700" {...register("enabled")} />
-        <span>
-          Enabled
-          <span className="block text-xs text-zinc-500">{enabledHint}</span>
-        </span>
-      </label>
-      {errors.enabled?.message ? <p className="text-xs text-red-600">{errors.enabled.message}</p> : null}
-      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-      {save.isError && fieldIssues(save.error).length === 0 ? (
-        <Alert tone="error">{errorMessage(save.error)}</Alert>
-      ) : null}
+      <FormCheckbox form={form} name="enabled" label="Enabled" hint={enabledHint} />
+      <FormErrors root={errors.root?.message} failure={server.failure} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
           Cancel

@@ -12,6 +12,32 @@ export function Input({ className, ...props }: ComponentProps<"input">) {
   return <input className={cx(control, "h-8.5 py-1.5", className)} {...props} />;
 }
 
-export function Select({ className, ...props }: ComponentProps<"select">) {
-  return <select className={cx(control, "h-8.5 py-1.5 pr-8", className)} {...props} />;
+/** One option of a <Select>: a value shown as it is, or [value, label]. */
+export type Choice = string | readonly [value: string, label: string];
+
+/** `children` first (a "none"/"automatic" option), then `choices`. */
+export function Select({
+  className,
+  choices = [],
+  children,
+  ...props
+}: ComponentProps<"select"> & { choices?: readonly Choice[] }) {
+  return (
+    <select className={cx(control, "h-8.5 py-1.5 pr-8", className)} {...props}>
+      {children}
+      {choices.map((choice) => {
+        const [value, label] = typeof choice === "string" ? [choice, choice] : choice;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
+    </select>
+  );
+}
+
+/** Monospace: what is typed here is names, patterns or SQL. */
+export function Textarea({ className, ...props }: ComponentProps<"textarea">) {
+  return <textarea className={cx(control, "py-1.5 font-mono", className)} {...props} />;
 }

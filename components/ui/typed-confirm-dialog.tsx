@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -82,7 +82,6 @@ function ConfirmForm({
   children?: ReactNode;
 }) {
   const [typed, setTyped] = useState("");
-  const inputId = useId();
   const matches = typed === expected;
   return (
     <form
@@ -96,15 +95,17 @@ function ConfirmForm({
       <p className="text-sm text-zinc-700">
         Type <code className="rounded bg-zinc-100 px-1 font-semibold">{expected}</code> below to confirm.
       </p>
-      <Field id={inputId} label={fieldLabel}>
-        <Input
-          id={inputId}
-          autoComplete="off"
-          spellCheck={false}
-          autoFocus
-          value={typed}
-          onChange={(event) => setTyped(event.target.value)}
-        />
+      <Field label={fieldLabel}>
+        {(control) => (
+          <Input
+            autoComplete="off"
+            spellCheck={false}
+            autoFocus
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+            {...control}
+          />
+        )}
       </Field>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <div className="flex justify-end gap-2">

@@ -9,7 +9,6 @@ import { catalogSettings, primarySettings } from "./node-config";
 import type { SandboxOptions } from "./options";
 import { ensureRunning, serverState, stopServer, type ServerState } from "./servers";
 import { ensureCatalogObjects, ensurePrimaryObjects, withSuperuser } from "./superuser-sql";
-import { ensurePrimaryTls, type SandboxTls } from "./tls";
 import { ensureStandby, promoteStandby, STANDBYS, waitForStreaming, type StandbyName } from "./topology";
 
 // The local primary/standby/archive bring-up used by the demo and the tests: the entry points,
@@ -26,7 +25,6 @@ export interface SandboxInfo {
   home: string;
   binaries: PgBinaries;
   osUser: string;
-  tls: SandboxTls;
   catalog: SandboxServer & { database: "walden"; user: "walden"; password: string; url: string };
   cluster: {
     name: "demo";
@@ -50,7 +48,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxInfo> {
 
     const primaryCreated = await ensureInitdbServer(ctx, "primary", primarySettings(ctx));
     if (primaryCreated) await setAsideArchive(ctx);
-    const tls = await ensurePrimaryTls(ctx);
     await ensureRunning(ctx, "primary");
     await withSuperuser(ctx, "primary", (client) => ensurePrimaryObjects(client, credentials));
 
@@ -62,7 +59,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxInfo> {
     for (const standby of STANDBYS) {
       await waitForStreaming(ctx, standby.upstream, standby.name);
     }
-    return describeSandbox(ctx, credentials, tls);
+    return describeSandbox(ctx, credentials);
   });
 }
 
@@ -95,7 +92,7 @@ export async function sandboxStatus(opts: SandboxOptions): Promise<Record<string
   return status;
 }
 
-function describeSandbox(ctx: Context, credentials: Credentials, tls: SandboxTls): SandboxInfo {
+function describeSandbox(ctx: Context, credentials: Credentials): SandboxInfo {
   const server = (name: ServerName): SandboxServer => ({
     name,
     host: HOST,
@@ -108,7 +105,6 @@ function describeSandbox(ctx: Context, credentials: Credentials, tls: SandboxTls
     home: ctx.layout.home,
     binaries: ctx.binaries,
     osUser: ctx.user.name,
-    tls,
     catalog: {
       ...catalog,
       database: "walden",

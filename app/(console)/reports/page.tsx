@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/page";
 
@@ -59,17 +61,18 @@ export default async function ReportsPage({
           />
           <CardBody>
             <form action="/reports" method="get" className="flex flex-wrap items-end gap-3">
-              <label className="flex flex-col gap-1 text-sm text-zinc-700">
-                Month
-                <input
-                  type="month"
-                  name="month"
-                  defaultValue={current}
-                  max={current}
-                  required
-                  className="h-8.5 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900"
-                />
-              </label>
+              <Field label="Month">
+                {(control) => (
+                  <Input
+                    type="month"
+                    name="month"
+                    defaultValue={current}
+                    max={current}
+                    required
+                    {...control}
+                  />
+                )}
+              </Field>
               <button type="submit" className={buttonClasses({ variant: "primary" })}>
                 Open report
               </button>

@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import {
   useChannels,
@@ -11,15 +11,16 @@ import {
   useTestChannel,
   type ChannelSummary,
 } from "@/lib/client/use-alerts";
+import { FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
-import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
+import { errorMessage } from "@/lib/client/fetcher";
 import { channelInputSchema } from "@/lib/schemas/alerts";
 
 const webhookSchema = channelInputSchema.options[0];
@@ -38,22 +39,19 @@ function statusBadge(status: string | undefined) {
 
 function NewChannelForm({ onDone }: { onDone: () => void }) {
   const create = useCreateChannel();
-  const id = useId();
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<WebhookValues>({
+  const form = useForm<WebhookValues>({
     resolver: zodResolver(webhookSchema),
     defaultValues: { kind: "webhook", name: "", url: "" },
   });
+  const {
+    handleSubmit,
+    setError,
+    formState: { errors },
+  } = form;
+  const server = useServerErrors(create, setError, ["name", "url"]);
 
   const onSubmit = handleSubmit((values) => {
-    create.mutate(values, {
-      onSuccess: onDone,
-      onError: (error) => showServerFieldErrors(error, setError, ["name", "url"]),
-    });
+    create.mutate(values, { onSuccess: onDone, onError: server.onError });
   });
 
   return (
@@ -64,35 +62,27 @@ function NewChannelForm({ onDone }: { onDone: () => void }) {
       className="m-4 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
     >
       <div className="grid gap-3 sm:grid-cols-[1fr_2fr]">
-        <Field id={`${id}-name`} label="Name" error={errors.name?.message}>
-          <Input
-            id={`${id}-name`}
-            autoComplete="off"
-            {...describedBy(`${id}-name`, errors.name?.message)}
-            {...register("name")}
-          />
-        </Field>
-        <Field
-          id={`${id}-url`}
+        <FormField form={form} name="name" label="Name">
+          {(control) => <Input autoComplete="off" {...control} />}
+        </FormField>
+        <FormField
+          form={form}
+          name="url"
           label="Webhook URL"
-          error={errors.url?.message}
           hint="A Slack incoming webhook works as is: Walden posts JSON with a text field. Stored encrypted, never shown again."
         >
-          <Input
-            id={`${id}-url`}
-            type="url"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://hooks.slack.com/services/…"
-            {...describedBy(`${id}-url`, errors.url?.message, true)}
-            {...register("url")}
-          />
-        </Field>
+          {(control) => (
+            <Input
+              type="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="https://hooks.slack.com/services/…"
+              {...control}
+            />
+          )}
+        </FormField>
       </div>
-      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-      {create.isError && fieldIssues(create.error).length === 0 ? (
-        <Alert tone="error">{errorMessage(create.error)}</Alert>
-      ) : null}
+      <FormErrors root={errors.root?.message} failure={server.failure} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" size="sm" onClick={onDone} disabled={create.isPending}>
           Cancel

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { alertKindLabel, alertKindLabels } from "@/components/alerts/alert-labels";
 import {
@@ -12,15 +12,19 @@ import {
   type AlertRuleSummary,
   type ChannelSummary,
 } from "@/lib/client/use-alerts";
+import { ClusterField } from "@/components/clusters/cluster-field";
+import { FormCheckbox, FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
+import { CheckboxField } from "@/components/ui/choice";
+import { FieldError } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
-import { describedBy, Field } from "@/components/ui/field";
 import { formatBytes, formatSeconds } from "@/components/ui/format";
 import { Input, Select } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { errorMessage, fieldIssues, showServerFieldErrors } from "@/lib/client/fetcher";
+import { errorMessage } from "@/lib/client/fetcher";
 import { alertKinds, thresholdUnits, type AlertKind, type Severity } from "@/lib/schemas/alerts";
 
 const MIB = 1024 * 1024;
@@ -63,15 +67,7 @@ function RuleForm({
   const create = useCreateAlertRule();
   const update = useUpdateAlertRule(rule?.id ?? "");
   const save = rule ? update : create;
-  const id = useId();
-  const fid = (name: keyof FormValues) => `${id}-${name}`;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    control,
-    formState: { errors },
-  } = useForm<FormValues>({
+  const form = useForm<FormValues>({
     defaultValues: rule
       ? {
           clusterId: rule.clusterId ?? "",
@@ -93,6 +89,14 @@ function RuleForm({
           channelIds: [],
         },
   });
+  const {
+    register,
+    handleSubmit,
+    setError,
+    control,
+    formState: { errors },
+  } = form;
+  const server = useServerErrors(save, setError, fields);
   const kind = useWatch({ control, name: "kind" });
   const unit = thresholdUnits[kind];
   const busy = save.isPending;
@@ -119,13 +123,12 @@ function RuleForm({
       enabled: values.enabled,
       channelIds: values.channelIds,
     };
-    const onError = (error: unknown) => showServerFieldErrors(error, setError, fields);
     if (rule) {
-      update.mutate(common, { onSuccess: onDone, onError });
+      update.mutate(common, { onSuccess: onDone, onError: server.onError });
     } else {
       create.mutate(
         { ...common, kind: values.kind, clusterId: values.clusterId || undefined },
-        { onSuccess: onDone, onError },
+        { onSuccess: onDone, onError: server.onError },
       );
     }
   });
@@ -138,35 +141,29 @@ function RuleForm({
       className="m-4 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
     >
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field id={fid("clusterId")} label="Cluster" error={errors.clusterId?.message}>
-          <Select id={fid("clusterId")} disabled={Boolean(rule)} {...register("clusterId")}>
-            <option value="">Every cluster</option>
-            {clusters.map((cluster) => (
-              <option key={cluster.id} value={cluster.id}>
-                {cluster.name}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field id={fid("kind")} label="Kind" error={errors.kind?.message}>
-          <Select id={fid("kind")} disabled={Boolean(rule)} {...register("kind")}>
-            {alertKinds.map((value) => (
-              <option key={value} value={value}>
-                {alertKindLabels[value]}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field id={fid("severity")} label="Severity" error={errors.severity?.message}>
-          <Select id={fid("severity")} {...register("severity")}>
-            <option value="warning">warning</option>
-            <option value="critical">critical</option>
-          </Select>
-        </Field>
-        <Field
-          id={fid("threshold")}
+        <ClusterField
+          form={form}
+          name="clusterId"
+          clusters={clusters}
+          allLabel="Every cluster"
+          disabled={Boolean(rule)}
+        />
+        <FormField form={form} name="kind" label="Kind">
+          {(control) => (
+            <Select
+              disabled={Boolean(rule)}
+              choices={alertKinds.map((value) => [value, alertKindLabels[value]] as const)}
+              {...control}
+            />
+          )}
+        </FormField>
+        <FormField form={form} name="severity" label="Severity">
+          {(control) => <Select choices={["warning", "critical"]} {...control} />}
+        </FormField>
+        <FormField
+          form={form}
+          name="threshold"
           label={isBytes(kind) ? "Threshold (MiB)" : "Threshold"}
-          error={errors.threshold?.message}
           hint={
             unit === null
               ? "This kind has no threshold."
@@ -175,33 +172,19 @@ function RuleForm({
                 : `In ${unit}.`
           }
         >
-          <Input
-            id={fid("threshold")}
-            inputMode="decimal"
-            autoComplete="off"
-            disabled={unit === null}
-            {...describedBy(fid("threshold"), errors.threshold?.message, true)}
-            {...register("threshold")}
-          />
-        </Field>
-        <Field
-          id={fid("forSeconds")}
+          {(control) => (
+            <Input inputMode="decimal" autoComplete="off" disabled={unit === null} {...control} />
+          )}
+        </FormField>
+        <FormField
+          form={form}
+          name="forSeconds"
           label="For (seconds)"
-          error={errors.forSeconds?.message}
           hint="How long the condition must hold before it fires."
         >
-          <Input
-            id={fid("forSeconds")}
-            inputMode="numeric"
-            autoComplete="off"
-            {...describedBy(fid("forSeconds"), errors.forSeconds?.message, true)}
-            {...register("forSeconds")}
-          />
-        </Field>
-        <label className="flex items-center gap-2 self-end pb-2 text-sm">
-          <input type="checkbox" className="accent-emerald-700" {...register("enabled")} />
-          Enabled
-        </label>
+          {(control) => <Input inputMode="numeric" autoComplete="off" {...control} />}
+        </FormField>
+        <FormCheckbox form={form} name="enabled" label="Enabled" className="self-end pb-2" />
       </div>
       <fieldset>
         <legend className="text-xs font-medium text-zinc-700">Notify</legend>
@@ -210,27 +193,18 @@ function RuleForm({
         ) : (
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
             {channels.map((channel) => (
-              <label key={channel.id} className="flex items-center gap-1.5 text-sm">
-                <input
-                  type="checkbox"
-                  value={channel.id}
-                  className="accent-emerald-700"
-                  {...register("channelIds")}
-                />
-                {channel.name}
-              </label>
+              <CheckboxField
+                key={channel.id}
+                label={channel.name}
+                value={channel.id}
+                {...register("channelIds")}
+              />
             ))}
           </div>
         )}
-        {errors.channelIds?.message ? (
-          <p className="text-xs text-red-600">{errors.channelIds.message}</p>
-        ) : null}
+        {errors.channelIds?.message ? <FieldError>{errors.channelIds.message}</FieldError> : null}
       </fieldset>
-      {errors.enabled?.message ? <p className="text-xs text-red-600">{errors.enabled.message}</p> : null}
-      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-      {save.isError && fieldIssues(save.error).length === 0 ? (
-        <Alert tone="error">{errorMessage(save.error)}</Alert>
-      ) : null}
+      <FormErrors root={errors.root?.message} failure={server.failure} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
           Cancel

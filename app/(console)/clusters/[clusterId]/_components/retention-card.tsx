@@ -1,19 +1,20 @@
 "use client";
 
 import Link from "next/link";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
+import { FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
-import { describedBy, Field } from "@/components/ui/field";
 import { formatBytes, formatCount } from "@/components/ui/format";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { errorMessage } from "@/lib/client/fetcher";
 import {
   useApplyRetention,
   useRetentionPolicy,
@@ -76,39 +77,32 @@ function PolicyForm({
   onDone: () => void;
 }) {
   const save = useSaveRetention(clusterId);
-  const id = useId();
-  const fid = (name: keyof RetentionPolicyInput) => `${id}-${name}`;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<RetentionPolicyInput>({
+  const form = useForm<RetentionPolicyInput>({
     defaultValues: {
       recoveryWindowDays: policy.recoveryWindowDays,
       minRedundancy: policy.minRedundancy,
       logicalKeep: policy.logicalKeep,
     },
   });
+  const {
+    handleSubmit,
+    setError,
+    formState: { errors },
+  } = form;
+  const server = useServerErrors(
+    save,
+    setError,
+    policyFields.map((field) => field.name),
+  );
   const busy = save.isPending;
-
-  const setIssue = (path: string, message: string, type: "validate" | "server") => {
-    const field = policyFields.find((candidate) => candidate.name === path)?.name ?? "root";
-    setError(field, { type, message: field === "root" && path ? `${path}: ${message}` : message });
-  };
 
   const onSubmit = handleSubmit((values) => {
     const parsed = retentionPolicySchema.safeParse(values);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) setIssue(issue.path.join("."), issue.message, "validate");
+      server.show(parsed.error.issues);
       return;
     }
-    save.mutate(parsed.data, {
-      onSuccess: onDone,
-      onError: (error) => {
-        for (const issue of fieldIssues(error)) setIssue(issue.path, issue.message, "server");
-      },
-    });
+    save.mutate(parsed.data, { onSuccess: onDone, onError: server.onError });
   });
 
   return (
@@ -120,30 +114,28 @@ function PolicyForm({
     >
       <div className="grid gap-3 sm:grid-cols-3">
         {policyFields.map((field) => (
-          <Field
+          <FormField
             key={field.name}
-            id={fid(field.name)}
+            form={form}
+            name={field.name}
+            options={{ valueAsNumber: true }}
             label={field.label}
-            error={errors[field.name]?.message}
             hint={field.hint}
           >
-            <Input
-              id={fid(field.name)}
-              type="number"
-              inputMode="numeric"
-              min={field.min}
-              max={field.max}
-              step={1}
-              {...describedBy(fid(field.name), errors[field.name]?.message, true)}
-              {...register(field.name, { valueAsNumber: true })}
-            />
-          </Field>
+            {(control) => (
+              <Input
+                type="number"
+                inputMode="numeric"
+                min={field.min}
+                max={field.max}
+                step={1}
+                {...control}
+              />
+            )}
+          </FormField>
         ))}
       </div>
-      {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-      {save.isError && fieldIssues(save.error).length === 0 ? (
-        <Alert tone="error">{errorMessage(save.error)}</Alert>
-      ) : null}
+      <FormErrors root={errors.root?.message} failure={server.failure} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
           Cancel

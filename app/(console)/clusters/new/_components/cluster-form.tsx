@@ -5,12 +5,12 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormProvider, useFieldArray, useForm } from "react-hook-form";
-import { Alert } from "@/components/ui/alert";
+import { FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Button, buttonClasses, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { describedBy, Field } from "@/components/ui/field";
+import { FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { errorMessage, showServerFieldErrors } from "@/lib/client/fetcher";
 import { useRegisterCluster } from "@/lib/client/use-clusters";
 import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/cluster";
 import { NodeFields, type ClusterFormValues } from "./node-fields";
@@ -36,13 +36,14 @@ export function ClusterForm() {
     },
   });
   const {
-    register,
     control,
     handleSubmit,
     setError,
     getValues,
     formState: { errors },
   } = form;
+  // The fields are nested (primary.host, standbys.0.port): a problem goes under its full path.
+  const server = useServerErrors(registerCluster, setError, "path");
   const standbys = useFieldArray({ control, name: "standbys" });
 
   const onSubmit = handleSubmit((values) => {
@@ -53,9 +54,7 @@ export function ClusterForm() {
     };
     registerCluster.mutate(body, {
       onSuccess: (cluster) => router.push(`/clusters/${cluster.id}`),
-      onError: (error) => {
-        showServerFieldErrors(error, setError);
-      },
+      onError: server.onError,
     });
   });
 
@@ -78,22 +77,17 @@ export function ClusterForm() {
         <Card>
           <CardHeader title="Cluster" />
           <CardBody>
-            <Field
-              id="cluster-name"
+            <FormField
+              form={form}
+              name="name"
               label="Name"
-              error={errors.name?.message}
               hint="Lowercase letters, digits and '-'; it appears in paths, URLs and metric labels."
               className="max-w-sm"
             >
-              <Input
-                id="cluster-name"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="prod-eu"
-                {...describedBy("cluster-name", errors.name?.message, true)}
-                {...register("name")}
-              />
-            </Field>
+              {(control) => (
+                <Input autoComplete="off" spellCheck={false} placeholder="prod-eu" {...control} />
+              )}
+            </FormField>
           </CardBody>
         </Card>
 
@@ -119,7 +113,7 @@ export function ClusterForm() {
             }
           />
           <CardBody className="space-y-4">
-            {standbysError ? <p className="text-xs text-red-600">{standbysError}</p> : null}
+            {standbysError ? <FieldError>{standbysError}</FieldError> : null}
             {standbys.fields.length === 0 ? (
               <p className="text-sm text-zinc-500">No standbys. You can add them now or later.</p>
             ) : (
@@ -142,48 +136,47 @@ export function ClusterForm() {
             description="Where the cluster's WAL segments are collected for point-in-time recovery."
           />
           <CardBody className="grid grid-cols-1 gap-3 sm:grid-cols-6">
-            <Field
-              id="archive-mode"
+            <FormField
+              form={form}
+              name="archive.mode"
               label="Archive mode"
-              error={errors.archive?.mode?.message}
               hint="archive_command: the server copies WAL into the path. stream: Walden runs pg_receivewal with a slot."
               className="sm:col-span-2"
             >
-              <Select
-                id="archive-mode"
-                {...describedBy("archive-mode", errors.archive?.mode?.message, true)}
-                {...register("archive.mode")}
-              >
-                <option value="archive_command">archive_command</option>
-                <option value="stream">stream (pg_receivewal)</option>
-              </Select>
-            </Field>
-            <Field
-              id="archive-path"
+              {(control) => (
+                <Select
+                  choices={[
+                    ["archive_command", "archive_command"],
+                    ["stream", "stream (pg_receivewal)"],
+                  ]}
+                  {...control}
+                />
+              )}
+            </FormField>
+            <FormField
+              form={form}
+              name="archive.path"
+              options={{
+                setValueAs: (value: unknown) =>
+                  typeof value === "string" && value.trim() === "" ? undefined : value,
+              }}
               label="Archive path (optional)"
-              error={errors.archive?.path?.message}
               hint="Absolute path Walden can read. Empty: a folder under Walden's home named after the cluster."
               className="sm:col-span-4"
             >
-              <Input
-                id="archive-path"
-                spellCheck={false}
-                placeholder="/var/lib/walden/archive/prod-eu"
-                {...describedBy("archive-path", errors.archive?.path?.message, true)}
-                {...register("archive.path", {
-                  setValueAs: (value: unknown) =>
-                    typeof value === "string" && value.trim() === "" ? undefined : value,
-                })}
-              />
-            </Field>
+              {(control) => (
+                <Input spellCheck={false} placeholder="/var/lib/walden/archive/prod-eu" {...control} />
+              )}
+            </FormField>
           </CardBody>
         </Card>
 
-        {registerCluster.isError ? (
-          <Alert tone="error" title="The cluster was not registered">
-            {errorMessage(registerCluster.error)}
-          </Alert>
-        ) : null}
+        {/* Shown even beside field problems: a nested form may not have the control an issue names. */}
+        <FormErrors
+          root={errors.root?.message}
+          failure={registerCluster.error}
+          title="The cluster was not registered"
+        />
         <div className="flex items-center gap-2">
           <Button type="submit" variant="primary" disabled={busy}>
             {busy ? <Spinner /> : null}

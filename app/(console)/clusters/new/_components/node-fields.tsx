@@ -1,11 +1,11 @@
 "use client";
 
-import { get, useFormContext, type Path } from "react-hook-form";
+import { useFormContext, type Path } from "react-hook-form";
 import type { z } from "zod";
 import { ConnectionErrorView, ConnectionReportView } from "@/components/clusters/connection-report-view";
 import { hostPort } from "@/components/clusters/host-port";
+import { FormField } from "@/components/forms/form-field";
 import { Button, Spinner } from "@/components/ui/button";
-import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { ApiError } from "@/lib/client/fetcher";
 import { useTestConnection } from "@/lib/client/use-clusters";
@@ -32,18 +32,11 @@ export function NodeFields({
   onReport?: (report: ConnectionReport | null) => void;
   primarySystemIdentifier?: string | null;
 }) {
-  const {
-    register,
-    trigger,
-    getValues,
-    formState: { errors },
-  } = useFormContext<ClusterFormValues>();
+  const form = useFormContext<ClusterFormValues>();
+  const { trigger, getValues } = form;
   const test = useTestConnection();
   const isStandby = prefix !== "primary";
-  const id = (key: string) => `${prefix.replace(".", "-")}-${key}`;
   const path = (key: string) => `${prefix}.${key}` as Path<ClusterFormValues>;
-  const error = (key: string) =>
-    (get(errors, `${prefix}.${key}`) as { message?: string } | undefined)?.message;
   const label = (text: string) =>
     isStandby ? (
       <>
@@ -79,84 +72,44 @@ export function NodeFields({
       <legend className={isStandby ? "px-1 text-sm font-semibold text-zinc-900" : "sr-only"}>{legend}</legend>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-6">
         {isStandby ? (
-          <Field id={id("name")} label={label("Name")} error={error("name")} className="sm:col-span-2">
-            <Input
-              id={id("name")}
-              autoComplete="off"
-              {...describedBy(id("name"), error("name"))}
-              {...register(path("name"))}
-            />
-          </Field>
+          <FormField form={form} name={path("name")} label={label("Name")} className="sm:col-span-2">
+            {(control) => <Input autoComplete="off" {...control} />}
+          </FormField>
         ) : null}
-        <Field
-          id={id("host")}
+        <FormField
+          form={form}
+          name={path("host")}
           label={label("Host")}
-          error={error("host")}
           className={isStandby ? "sm:col-span-3" : "sm:col-span-4"}
         >
-          <Input
-            id={id("host")}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="db1.example.com"
-            {...describedBy(id("host"), error("host"))}
-            {...register(path("host"))}
-          />
-        </Field>
-        <Field
-          id={id("port")}
+          {(control) => (
+            <Input autoComplete="off" spellCheck={false} placeholder="db1.example.com" {...control} />
+          )}
+        </FormField>
+        <FormField
+          form={form}
+          name={path("port")}
+          options={{ valueAsNumber: true }}
           label={label("Port")}
-          error={error("port")}
           className="sm:col-span-1 sm:col-start-auto"
         >
-          <Input
-            id={id("port")}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={65535}
-            {...describedBy(id("port"), error("port"))}
-            {...register(path("port"), { valueAsNumber: true })}
-          />
-        </Field>
-        <Field id={id("user")} label={label("User")} error={error("user")} className="sm:col-span-2">
-          <Input
-            id={id("user")}
-            autoComplete="off"
-            spellCheck={false}
-            {...describedBy(id("user"), error("user"))}
-            {...register(path("user"))}
-          />
-        </Field>
-        <Field
-          id={id("password")}
+          {(control) => <Input type="number" inputMode="numeric" min={1} max={65535} {...control} />}
+        </FormField>
+        <FormField form={form} name={path("user")} label={label("User")} className="sm:col-span-2">
+          {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
+        </FormField>
+        <FormField
+          form={form}
+          name={path("password")}
           label={label("Password")}
-          error={error("password")}
           hint="Optional if the server trusts Walden's host"
           className="sm:col-span-2"
         >
-          <Input
-            id={id("password")}
-            type="password"
-            autoComplete="new-password"
-            {...describedBy(id("password"), error("password"), true)}
-            {...register(path("password"))}
-          />
-        </Field>
-        <Field
-          id={id("database")}
-          label={label("Database")}
-          error={error("database")}
-          className="sm:col-span-2"
-        >
-          <Input
-            id={id("database")}
-            autoComplete="off"
-            spellCheck={false}
-            {...describedBy(id("database"), error("database"))}
-            {...register(path("database"))}
-          />
-        </Field>
+          {(control) => <Input type="password" autoComplete="new-password" {...control} />}
+        </FormField>
+        <FormField form={form} name={path("database")} label={label("Database")} className="sm:col-span-2">
+          {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
+        </FormField>
       </div>
 
       <div className="mt-3 flex items-center justify-between gap-2">

@@ -5,12 +5,13 @@ import { useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { restoredName } from "@/components/restores/describe";
 import { useRequestRestore, type RestoreView } from "@/lib/client/use-restores";
-import { Alert } from "@/components/ui/alert";
+import { FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
+import { ConfirmNameField } from "@/components/restores/restore-fields";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { ApiError, errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { ApiError } from "@/lib/client/fetcher";
 import { tableRestoreRequestSchema } from "@/lib/schemas/restore";
 import { isDatabaseVerification } from "./verification-view";
 
@@ -44,7 +45,6 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
   const router = useRouter();
   const requestRestore = useRequestRestore();
   const id = useId();
-  const fid = (name: keyof FormValues) => `${id}-${name}`;
   const verification = isDatabaseVerification(restore.verification) ? restore.verification : null;
   const sourceDefault = restore.instance?.database ?? verification?.databases[0]?.name ?? "";
   const sourceDatabases =
@@ -52,29 +52,24 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
       ? verification.databases.map((database) => database.name)
       : [sourceDefault];
 
-  const { register, handleSubmit, setError, setValue, getFieldState, control, formState } =
-    useForm<FormValues>({
-      defaultValues: {
-        table: "",
-        sourceDatabase: sourceDefault,
-        database: liveDatabase,
-        newName: "",
-        confirm: "",
-      },
-    });
+  const form = useForm<FormValues>({
+    defaultValues: {
+      table: "",
+      sourceDatabase: sourceDefault,
+      database: liveDatabase,
+      newName: "",
+      confirm: "",
+    },
+  });
+  const { handleSubmit, setError, setValue, getFieldState, control, formState } = form;
   const { errors } = formState;
+  const server = useServerErrors(requestRestore, setError, fields);
   const [sourceDatabase, newName] = useWatch({ control, name: ["sourceDatabase", "newName"] });
   const suggestions =
     verification?.databases
       .find((database) => database.name === sourceDatabase)
       ?.tables.map((table) => `${table.schema}.${table.name}`) ?? [];
   const busy = requestRestore.isPending;
-
-  const setIssue = (path: string, message: string, type: "validate" | "server") => {
-    const head = path.split(".")[0] as (typeof fields)[number];
-    const field = fields.includes(head) ? head : "root";
-    setError(field, { type, message: field === "root" && path ? `${path}: ${message}` : message });
-  };
 
   const onSubmit = handleSubmit((values) => {
     const body = {
@@ -89,11 +84,11 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
     };
     const parsed = tableRestoreRequestSchema.safeParse(body);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) setIssue(issue.path.join("."), issue.message, "validate");
+      server.show(parsed.error.issues);
       return;
     }
     if (parsed.data.newName && parsed.data.confirm !== parsed.data.newName) {
-      setIssue("confirm", `type ${parsed.data.newName} to confirm`, "validate");
+      setError("confirm", { type: "validate", message: `type ${parsed.data.newName} to confirm` });
       return;
     }
     requestRestore.mutate(parsed.data, {
@@ -102,24 +97,18 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
         // Without a name the server answers with the one it would use: take it, and ask to confirm it.
         const proposed = proposedName(error);
         if (proposed && !values.newName.trim()) setValue("newName", proposed);
-        for (const issue of fieldIssues(error)) setIssue(issue.path, issue.message, "server");
+        server.onError(error);
       },
     });
   });
 
-  const text = (name: keyof FormValues, hint?: boolean) =>
-    describedBy(fid(name), errors[name]?.message, hint);
-  const table = register("table", {
-    onChange: (event: { target: { value: string } }) => {
-      // The server's default name, proposed while the person has not edited it; sent as newName, so
-      // a minute passing before the click does not change it.
-      if (getFieldState("newName", formState).isDirty) return;
-      const part = tablePart(event.target.value);
-      setValue("newName", part ? restoredName(part, new Date()) : "");
-    },
-  });
-  const refused =
-    requestRestore.isError && fieldIssues(requestRestore.error).length === 0 ? requestRestore.error : null;
+  const proposeNewName = (event: { target: { value: string } }) => {
+    // The server's default name, proposed while the person has not edited it; sent as newName, so
+    // a minute passing before the click does not change it.
+    if (getFieldState("newName", formState).isDirty) return;
+    const part = tablePart(event.target.value);
+    setValue("newName", part ? restoredName(part, new Date()) : "");
+  };
 
   return (
     <Card aria-labelledby="table-copy-title">
@@ -140,103 +129,75 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
           className="space-y-4"
         >
           <div className="grid gap-3 sm:grid-cols-2">
-            <Field
-              id={fid("table")}
+            <FormField
+              form={form}
+              name="table"
+              options={{ onChange: proposeNewName }}
               label="Table"
-              error={errors.table?.message}
               hint="schema.table, as in the restored copy, e.g. public.orders"
             >
-              <Input
-                id={fid("table")}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="public.orders"
-                list={suggestions.length ? `${id}-tables` : undefined}
-                {...text("table", true)}
-                {...table}
-              />
-              {suggestions.length ? (
-                <datalist id={`${id}-tables`}>
-                  {suggestions.map((name) => (
-                    <option key={name} value={name} />
-                  ))}
-                </datalist>
-              ) : null}
-            </Field>
-            <Field
-              id={fid("sourceDatabase")}
+              {(control) => (
+                <>
+                  <Input
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="public.orders"
+                    list={suggestions.length ? `${id}-tables` : undefined}
+                    {...control}
+                  />
+                  {suggestions.length ? (
+                    <datalist id={`${id}-tables`}>
+                      {suggestions.map((name) => (
+                        <option key={name} value={name} />
+                      ))}
+                    </datalist>
+                  ) : null}
+                </>
+              )}
+            </FormField>
+            <FormField
+              form={form}
+              name="sourceDatabase"
               label="Source database"
-              error={errors.sourceDatabase?.message}
               hint={restore.kind === "pitr" ? "In the restored instance." : "The restored database."}
             >
-              <Select
-                id={fid("sourceDatabase")}
-                {...text("sourceDatabase", true)}
-                {...register("sourceDatabase")}
-              >
-                {sourceDatabases.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field
-              id={fid("database")}
+              {(control) => <Select choices={sourceDatabases} {...control} />}
+            </FormField>
+            <FormField
+              form={form}
+              name="database"
               label="Destination database"
-              error={errors.database?.message}
               hint={`In the live cluster's primary; empty: ${liveDatabase}.`}
             >
-              <Input
-                id={fid("database")}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder={liveDatabase}
-                {...text("database", true)}
-                {...register("database")}
-              />
-            </Field>
-            <Field
-              id={fid("newName")}
+              {(control) => (
+                <Input autoComplete="off" spellCheck={false} placeholder={liveDatabase} {...control} />
+              )}
+            </FormField>
+            <FormField
+              form={form}
+              name="newName"
               label="New table name"
-              error={errors.newName?.message}
               hint="Created in the same schema; it must not exist yet."
             >
-              <Input
-                id={fid("newName")}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="orders_restored_20261126_1452"
-                {...text("newName", true)}
-                {...register("newName")}
-              />
-            </Field>
+              {(control) => (
+                <Input
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="orders_restored_20261126_1452"
+                  {...control}
+                />
+              )}
+            </FormField>
           </div>
-          <Field
-            id={fid("confirm")}
+          <ConfirmNameField
+            form={form}
+            name="confirm"
             label="Type the new table name to confirm"
-            error={errors.confirm?.message}
-            hint={
-              newName.trim() ? (
-                <>
-                  Type <code className="rounded bg-zinc-100 px-1 font-semibold">{newName.trim()}</code>.
-                </>
-              ) : (
-                "Choose a table first."
-              )
-            }
-          >
-            <Input
-              id={fid("confirm")}
-              autoComplete="off"
-              spellCheck={false}
-              className="sm:max-w-md"
-              {...text("confirm", true)}
-              {...register("confirm")}
-            />
-          </Field>
-          {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
-          {refused ? <Alert tone="error">{errorMessage(refused)}</Alert> : null}
+            expected={newName.trim()}
+            consequence="."
+            missing="Choose a table first."
+          />
+          <FormErrors root={errors.root?.message} failure={server.failure} />
           <div className="flex justify-end">
             <Button type="submit" variant="primary" disabled={busy}>
               {busy ? <Spinner /> : null}

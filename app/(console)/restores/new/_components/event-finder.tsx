@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import {
   formatInZone,
   toUtcIso,
@@ -10,7 +10,7 @@ import {
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
-import { describedBy, Field } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { formatCount } from "@/components/ui/format";
 import { Input } from "@/components/ui/input";
 import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
@@ -52,7 +52,6 @@ export function EventFinder({
   chosenXid: string | null;
   onChoose: (event: FoundEvent) => void;
 }) {
-  const id = useId();
   const [table, setTable] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -95,64 +94,65 @@ export function EventFinder({
     onSearch(next);
   };
 
-  const fid = (name: string) => `${id}-${name}`;
   return (
     <form onSubmit={search} noValidate aria-label="Event finder" className="space-y-3">
       <Field
-        id={fid("table")}
         label="Table"
         error={problem("table")}
         hint="The table that lost rows or was dropped, e.g. public.orders."
       >
-        <Input
-          id={fid("table")}
-          value={table}
-          onChange={(event) => setTable(event.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="public.orders"
-          {...describedBy(fid("table"), problem("table"), true)}
-        />
+        {(control) => (
+          <Input
+            value={table}
+            onChange={(event) => setTable(event.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="public.orders"
+            {...control}
+          />
+        )}
       </Field>
       <div className="grid grid-cols-2 gap-3">
-        <Field id={fid("from")} label="From" error={problem("from")} hint="Empty: the window's start.">
-          <Input
-            id={fid("from")}
-            type="datetime-local"
-            step={1}
-            value={from}
-            placeholder={windowFrom ? wallTimeCeil(Date.parse(windowFrom), timeZone) : undefined}
-            onChange={(event) => setFrom(event.target.value)}
-            {...describedBy(fid("from"), problem("from"), true)}
-          />
+        <Field label="From" error={problem("from")} hint="Empty: the window's start.">
+          {(control) => (
+            <Input
+              type="datetime-local"
+              step={1}
+              value={from}
+              placeholder={windowFrom ? wallTimeCeil(Date.parse(windowFrom), timeZone) : undefined}
+              onChange={(event) => setFrom(event.target.value)}
+              {...control}
+            />
+          )}
         </Field>
-        <Field id={fid("to")} label="To" error={problem("to")} hint="Empty: now.">
-          <Input
-            id={fid("to")}
-            type="datetime-local"
-            step={1}
-            value={to}
-            onChange={(event) => setTo(event.target.value)}
-            {...describedBy(fid("to"), problem("to"), true)}
-          />
+        <Field label="To" error={problem("to")} hint="Empty: now.">
+          {(control) => (
+            <Input
+              type="datetime-local"
+              step={1}
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+              {...control}
+            />
+          )}
         </Field>
       </div>
       <p className="-mt-1 text-xs text-zinc-500">Times in {timeZone}.</p>
       <Field
-        id={fid("minDeletedRows")}
         label="Minimum deleted rows"
         error={problem("minDeletedRows")}
         hint="A DELETE shows when one transaction removed at least this many rows; drops and truncates always show."
       >
-        <Input
-          id={fid("minDeletedRows")}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          value={minDeletedRows}
-          onChange={(event) => setMinDeletedRows(event.target.value)}
-          {...describedBy(fid("minDeletedRows"), problem("minDeletedRows"), true)}
-        />
+        {(control) => (
+          <Input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={minDeletedRows}
+            onChange={(event) => setMinDeletedRows(event.target.value)}
+            {...control}
+          />
+        )}
       </Field>
       <div className="flex items-center justify-end gap-2">
         {query.isFetching ? (

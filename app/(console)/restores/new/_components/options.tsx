@@ -1,7 +1,3 @@
-"use client";
-
-import { useId } from "react";
-import type { UseFormRegisterReturn } from "react-hook-form";
 import type { RecoveryAction } from "@/lib/schemas/restore";
 import type { TargetType } from "./request";
 
@@ -45,38 +41,3 @@ export const ACTIONS: readonly { value: RecoveryAction; title: string; hint: str
     hint: "Stops at the target; the data directory is kept, but there is nothing to connect to.",
   },
 ];
-
-/** One radio as a box: the name is the title alone, the hint its description. */
-export function RadioOption<Name extends string>({
-  value,
-  title,
-  hint,
-  registration,
-}: {
-  value: string;
-  title: string;
-  hint?: string;
-  registration: UseFormRegisterReturn<Name>;
-}) {
-  const hintId = useId();
-  return (
-    <label className="flex cursor-pointer items-start gap-2 rounded-md px-2 py-1.5 ring-1 ring-zinc-200 ring-inset has-checked:bg-emerald-50 has-checked:ring-emerald-300">
-      <input
-        type="radio"
-        value={value}
-        aria-label={title}
-        aria-describedby={hint ? hintId : undefined}
-        className="mt-0.5 accent-emerald-700"
-        {...registration}
-      />
-      <span className="text-sm">
-        <span className="font-medium text-zinc-900">{title}</span>
-        {hint ? (
-          <span id={hintId} className="block text-xs text-zinc-600">
-            {hint}
-          </span>
-        ) : null}
-      </span>
-    </label>
-  );
-}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type ChangeEvent } from "react";
+import { useId, useState, type ChangeEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { PlanPreview } from "@/components/restores/plan-preview";
 import { RestoreWindowTimeline, type TimelineEvent } from "@/components/restores/restore-window-timeline";
@@ -11,17 +11,18 @@ import {
   instantToZonedWallTime,
   zonedWallTimeToInstant,
 } from "@/components/restores/zoned-time";
-import { useFieldKit } from "@/components/forms/field-kit";
+import { ClusterField } from "@/components/clusters/cluster-field";
+import { rootIssue } from "@/components/forms/issues";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
+import { RadioCard } from "@/components/ui/choice";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { errorMessage } from "@/lib/client/fetcher";
 import { useRestoreWindow } from "@/lib/client/use-backups";
 import { AdvancedFields } from "./advanced-fields";
 import { EventFinder, eventTitle } from "./event-finder";
-import { ACTIONS, RadioOption } from "./options";
+import { ACTIONS } from "./options";
 import {
   buildPitrRequest,
   fieldForPath,
@@ -58,6 +59,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
   const router = useRouter();
   const hydrated = useHydrated();
   const browserZone = useBrowserTimeZone();
+  const form = useForm<PitrFormValues>({ defaultValues: pitrFormDefaults(clusters, prefill) });
   const {
     register,
     control,
@@ -67,9 +69,9 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
     getValues,
     handleSubmit,
     formState: { errors },
-  } = useForm<PitrFormValues>({ defaultValues: pitrFormDefaults(clusters, prefill) });
-  const kit = useFieldKit(register, errors);
-  const { fid, text } = kit;
+  } = form;
+  const id = useId();
+  const fid = (name: string) => `${id}-${name}`;
   const values = useWatch({ control }) as PitrFormValues;
   const timeZone = values.timeZone || browserZone;
   const cluster = clusters.find((candidate) => candidate.id === values.clusterId);
@@ -83,6 +85,11 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
   const previewRequest = buildPitrRequest(values, timeZone, false);
   const preview = usePlanPreview(previewRequest.ok ? previewRequest.body : null);
   const startRestore = useStartRestore();
+  // The review dialog shows the refusal itself; field problems go under the form's controls.
+  const server = useServerErrors(startRestore, setError, (issue) => {
+    const field = fieldForPath(issue.path, getValues("targetType"));
+    return field === "root" ? rootIssue(issue.path, issue.message) : { field, message: issue.message };
+  });
   const [review, setReview] = useState<{ body: PitrRequestBody; plan: (typeof preview)["plan"] } | null>(
     null,
   );
@@ -161,16 +168,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
     if (!review) return;
     startRestore.mutate(review.body, {
       onSuccess: (queued) => router.push(`/restores/${queued.id}`),
-      onError: (error) => {
-        const targetType = getValues("targetType");
-        for (const issue of fieldIssues(error)) {
-          const field = fieldForPath(issue.path, targetType);
-          setError(field, {
-            type: "server",
-            message: field === "root" && issue.path ? `${issue.path}: ${issue.message}` : issue.message,
-          });
-        }
-      },
+      onError: server.onError,
     });
   };
 
@@ -185,30 +183,19 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
               description="A new instance is restored from a base backup and the archived WAL; the cluster's servers are not touched."
             />
             <CardBody className="space-y-4">
-              <Field
-                id={fid("clusterId")}
-                label="Cluster"
-                error={errors.clusterId?.message}
+              <ClusterField
+                form={form}
+                name="clusterId"
+                clusters={clusters}
                 className="max-w-sm"
-              >
-                <Select
-                  id={fid("clusterId")}
-                  {...text("clusterId")}
-                  {...register("clusterId", {
-                    onChange: () => {
-                      setValue("backupId", "");
-                      setValue("timeline", "");
-                      setEventSearch(null);
-                    },
-                  })}
-                >
-                  {clusters.map((choice) => (
-                    <option key={choice.id} value={choice.id}>
-                      {choice.name}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
+                options={{
+                  onChange: () => {
+                    setValue("backupId", "");
+                    setValue("timeline", "");
+                    setEventSearch(null);
+                  },
+                }}
+              />
 
               {windowQuery.isError && !restoreWindow ? (
                 <Alert tone="warning" title="The restorable window is not known yet">
@@ -239,7 +226,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
               ) : null}
 
               <TargetFields
-                kit={kit}
+                form={form}
                 values={values}
                 setValue={setValue}
                 time={{ instant, timeZone, zones, browserZone, hydrated, earliest, latest, changeZone }}
@@ -253,12 +240,12 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
               <fieldset className="space-y-1.5">
                 <legend className="sr-only">What the restored instance does at the target</legend>
                 {ACTIONS.map((option) => (
-                  <RadioOption
+                  <RadioCard
                     key={option.value}
                     value={option.value}
                     title={option.title}
                     hint={option.hint}
-                    registration={register("action")}
+                    {...register("action")}
                   />
                 ))}
               </fieldset>
@@ -271,7 +258,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
                 Advanced
               </summary>
               <AdvancedFields
-                kit={kit}
+                form={form}
                 backups={backups}
                 timelines={restoreWindow?.timelines ?? []}
                 timeZone={timeZone}
@@ -280,7 +267,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
             </details>
           </Card>
 
-          {errors.root?.message ? <Alert tone="error">{errors.root.message}</Alert> : null}
+          <FormErrors root={errors.root?.message} />
           <div className="flex items-center justify-end gap-3">
             {!canReview && previewRequest.ok && preview.refusal ? (
               <span className="text-xs text-red-700">Pick a target the plan can reach.</span>

@@ -1,8 +1,8 @@
 "use client";
 
-import type { ChangeEvent } from "react";
+import { useId, type ChangeEvent } from "react";
 import type { UseFormSetValue } from "react-hook-form";
-import type { FieldKit } from "@/components/forms/field-kit";
+import { errorOf, FormCheckbox, FormField, type FormBinding } from "@/components/forms/form-field";
 import {
   formatInZone,
   toUtcIso,
@@ -11,9 +11,10 @@ import {
   type ZonedInstant,
 } from "@/components/restores/zoned-time";
 import { Alert } from "@/components/ui/alert";
-import { Field } from "@/components/ui/field";
+import { RadioCard } from "@/components/ui/choice";
+import { Field, FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { RadioOption, TARGET_TYPES } from "./options";
+import { TARGET_TYPES } from "./options";
 import type { PitrFormValues } from "./request";
 
 // "Restore to": the kind of target, its value (a time in a chosen zone, an xid, an LSN, a
@@ -31,8 +32,10 @@ export interface TimeTargetProps {
   changeZone: (event: ChangeEvent<HTMLSelectElement>) => void;
 }
 
+export type PitrForm = FormBinding<PitrFormValues>;
+
 function TimeTargetFields({
-  kit: { register, errors, fid, text },
+  form,
   timeLocal,
   instant,
   timeZone,
@@ -42,42 +45,48 @@ function TimeTargetFields({
   earliest,
   latest,
   changeZone,
-}: TimeTargetProps & { kit: FieldKit<PitrFormValues>; timeLocal: string }) {
+}: TimeTargetProps & { form: PitrForm; timeLocal: string }) {
+  const id = useId();
+  const timeLocalId = `${id}-time`;
+  const timeZoneId = `${id}-zone`;
   return (
     <div className="space-y-2">
       <div className="grid gap-3 sm:grid-cols-[minmax(0,15rem)_minmax(0,15rem)_1fr] sm:items-start">
-        <Field
-          id={fid("timeLocal")}
+        <FormField
+          form={form}
+          name="timeLocal"
+          id={timeLocalId}
           label="Date and time"
-          error={errors.timeLocal?.message}
           hint={
             earliest !== null && latest !== null ? `Restorable: within the green ranges above.` : undefined
           }
         >
-          <Input
-            id={fid("timeLocal")}
-            type="datetime-local"
-            step={1}
-            min={earliest !== null ? wallTimeCeil(earliest, timeZone) : undefined}
-            max={latest !== null ? wallTimeFloor(latest, timeZone) : undefined}
-            {...text("timeLocal", earliest !== null && latest !== null)}
-            {...register("timeLocal")}
-          />
-        </Field>
-        <Field id={fid("timeZone")} label="Time zone">
-          <Select id={fid("timeZone")} value={timeZone} onChange={changeZone}>
-            {zones.map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-                {zone === browserZone && hydrated ? " (this browser)" : ""}
-              </option>
-            ))}
-          </Select>
+          {(control) => (
+            <Input
+              type="datetime-local"
+              step={1}
+              min={earliest !== null ? wallTimeCeil(earliest, timeZone) : undefined}
+              max={latest !== null ? wallTimeFloor(latest, timeZone) : undefined}
+              {...control}
+            />
+          )}
+        </FormField>
+        <Field id={timeZoneId} label="Time zone">
+          {(control) => (
+            <Select value={timeZone} onChange={changeZone} {...control}>
+              {zones.map((zone) => (
+                <option key={zone} value={zone}>
+                  {zone}
+                  {zone === browserZone && hydrated ? " (this browser)" : ""}
+                </option>
+              ))}
+            </Select>
+          )}
         </Field>
         <div className="space-y-1">
           <span className="block text-xs font-medium text-zinc-700">In UTC</span>
           <output
-            htmlFor={`${fid("timeLocal")} ${fid("timeZone")}`}
+            htmlFor={`${timeLocalId} ${timeZoneId}`}
             aria-label="Target in UTC"
             aria-live="polite"
             className="flex h-8.5 items-center font-mono text-sm text-zinc-900"
@@ -107,111 +116,86 @@ function TimeTargetFields({
 }
 
 export function TargetFields({
-  kit,
+  form,
   values,
   setValue,
   time,
 }: {
-  kit: FieldKit<PitrFormValues>;
+  form: PitrForm;
   values: PitrFormValues;
   setValue: UseFormSetValue<PitrFormValues>;
   time: TimeTargetProps;
 }) {
-  const { register, errors, fid, text } = kit;
+  const targetTypeErrorId = useId();
+  const targetTypeError = errorOf(form, "targetType");
   const showsInclusive =
     values.targetType === "time" || values.targetType === "xid" || values.targetType === "lsn";
   return (
     <>
-      <fieldset
-        className="space-y-1.5"
-        aria-describedby={errors.targetType ? fid("targetType-error") : undefined}
-      >
+      <fieldset className="space-y-1.5" aria-describedby={targetTypeError ? targetTypeErrorId : undefined}>
         <legend className="mb-1 text-xs font-medium text-zinc-700">Restore to</legend>
         <div className="grid gap-1.5 sm:grid-cols-2">
           {TARGET_TYPES.map((option) => (
-            <RadioOption
+            <RadioCard
               key={option.value}
               value={option.value}
               title={option.title}
               hint={option.hint}
-              registration={register("targetType", {
+              {...form.register("targetType", {
                 onChange: (event: ChangeEvent<HTMLInputElement>) =>
                   setValue("inclusive", event.target.value !== "xid"),
               })}
             />
           ))}
         </div>
-        {errors.targetType?.message ? (
-          <p id={fid("targetType-error")} className="text-xs text-red-600">
-            {errors.targetType.message}
-          </p>
-        ) : null}
+        {targetTypeError ? <FieldError id={targetTypeErrorId}>{targetTypeError}</FieldError> : null}
       </fieldset>
 
       {values.targetType === "time" ? (
-        <TimeTargetFields kit={kit} timeLocal={values.timeLocal} {...time} />
+        <TimeTargetFields form={form} timeLocal={values.timeLocal} {...time} />
       ) : values.targetType === "xid" ? (
-        <Field
-          id={fid("xid")}
+        <FormField
+          form={form}
+          name="xid"
           label="Transaction id"
-          error={errors.xid?.message}
           hint="Find it with the event finder, or in the server log (log_line_prefix %x)."
           className="max-w-xs"
         >
-          <Input
-            id={fid("xid")}
-            inputMode="numeric"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="748213"
-            {...text("xid", true)}
-            {...register("xid")}
-          />
-        </Field>
+          {(control) => (
+            <Input
+              inputMode="numeric"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="748213"
+              {...control}
+            />
+          )}
+        </FormField>
       ) : values.targetType === "lsn" ? (
-        <Field id={fid("lsn")} label="LSN" error={errors.lsn?.message} className="max-w-xs">
-          <Input
-            id={fid("lsn")}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="0/3000060"
-            {...text("lsn")}
-            {...register("lsn")}
-          />
-        </Field>
+        <FormField form={form} name="lsn" label="LSN" className="max-w-xs">
+          {(control) => <Input autoComplete="off" spellCheck={false} placeholder="0/3000060" {...control} />}
+        </FormField>
       ) : values.targetType === "name" ? (
-        <Field id={fid("name")} label="Restore point name" error={errors.name?.message} className="max-w-xs">
-          <Input
-            id={fid("name")}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="before-upgrade"
-            {...text("name")}
-            {...register("name")}
-          />
-        </Field>
+        <FormField form={form} name="name" label="Restore point name" className="max-w-xs">
+          {(control) => (
+            <Input autoComplete="off" spellCheck={false} placeholder="before-upgrade" {...control} />
+          )}
+        </FormField>
       ) : null}
 
       {showsInclusive ? (
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="checkbox"
-            aria-label="Inclusive"
-            aria-describedby={fid("inclusive-hint")}
-            className="mt-0.5 accent-emerald-700"
-            {...register("inclusive")}
-          />
-          <span>
-            Inclusive
-            <span id={fid("inclusive-hint")} className="block text-xs text-zinc-500">
-              {values.targetType === "xid"
-                ? "Checked: the transaction itself is replayed. Unchecked: recovery stops just before it."
-                : values.targetType === "lsn"
-                  ? "Checked: stop just after the record at this LSN. Unchecked: just before it."
-                  : "Checked: transactions that committed exactly at this time are kept. Unchecked: stop just before them."}
-            </span>
-          </span>
-        </label>
+        <FormCheckbox
+          form={form}
+          name="inclusive"
+          label="Inclusive"
+          hint={
+            values.targetType === "xid"
+              ? "Checked: the transaction itself is replayed. Unchecked: recovery stops just before it."
+              : values.targetType === "lsn"
+                ? "Checked: stop just after the record at this LSN. Unchecked: just before it."
+                : "Checked: transactions that committed exactly at this time are kept. Unchecked: stop just before them."
+          }
+        />
       ) : null}
     </>
   );

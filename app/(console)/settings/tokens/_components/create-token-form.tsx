@@ -4,17 +4,17 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
-import { Alert } from "@/components/ui/alert";
+import { FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Button, Spinner } from "@/components/ui/button";
-import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { roles, type Role } from "@/lib/auth/roles";
-import { errorMessage, showServerFieldErrors } from "@/lib/client/fetcher";
 import { useCreateToken } from "@/lib/client/use-tokens";
 import { tokenCreateSchema, type TokenCreateInput } from "@/lib/schemas/user";
 import { NewTokenNotice } from "./new-token-notice";
 
 type FormValues = z.input<typeof tokenCreateSchema>;
+const fields = ["name", "role", "userId", "expiresInDays"] as const;
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export function CreateTokenForm({
@@ -26,16 +26,17 @@ export function CreateTokenForm({
 }) {
   const router = useRouter();
   const createToken = useCreateToken();
+  const form = useForm<FormValues, unknown, TokenCreateInput>({
+    resolver: zodResolver(tokenCreateSchema),
+    defaultValues: { name: "", role: "viewer", userId: currentUserId, expiresInDays: undefined },
+  });
   const {
-    register,
     handleSubmit,
     reset,
     setError,
     formState: { errors },
-  } = useForm<FormValues, unknown, TokenCreateInput>({
-    resolver: zodResolver(tokenCreateSchema),
-    defaultValues: { name: "", role: "viewer", userId: currentUserId, expiresInDays: undefined },
-  });
+  } = form;
+  const server = useServerErrors(createToken, setError, fields);
 
   const onSubmit = handleSubmit((values) => {
     createToken.mutate(
@@ -46,9 +47,7 @@ export function CreateTokenForm({
           reset();
           router.refresh();
         },
-        onError: (error) => {
-          showServerFieldErrors(error, setError);
-        },
+        onError: server.onError,
       },
     );
   });
@@ -60,68 +59,42 @@ export function CreateTokenForm({
       ) : null}
       <form onSubmit={onSubmit} noValidate aria-label="Create token" className="space-y-4">
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
-          <Field
-            id="token-name"
-            label="Name"
-            error={errors.name?.message}
-            hint="What uses it, e.g. prometheus-scrape"
-          >
-            <Input
-              id="token-name"
-              autoComplete="off"
-              {...describedBy("token-name", errors.name?.message, true)}
-              {...register("name")}
-            />
-          </Field>
-          <Field id="token-role" label="Role" error={errors.role?.message} hint="Capped at the owner's role">
-            <Select
-              id="token-role"
-              {...describedBy("token-role", errors.role?.message, true)}
-              {...register("role")}
-            >
-              {roles.map((role) => (
-                <option key={role} value={role}>
-                  {role}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Field id="token-owner" label="Owner" error={errors.userId?.message}>
-            <Select
-              id="token-owner"
-              {...describedBy("token-owner", errors.userId?.message)}
-              {...register("userId")}
-            >
-              {owners.map((owner) => (
-                <option key={owner.id} value={owner.id}>
-                  {`${owner.email} (${owner.role})${owner.id === currentUserId ? " — you" : ""}`}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Field
-            id="token-expires"
+          <FormField form={form} name="name" label="Name" hint="What uses it, e.g. prometheus-scrape">
+            {(control) => <Input autoComplete="off" {...control} />}
+          </FormField>
+          <FormField form={form} name="role" label="Role" hint="Capped at the owner's role">
+            {(control) => <Select choices={roles} {...control} />}
+          </FormField>
+          <FormField form={form} name="userId" label="Owner">
+            {(control) => (
+              <Select
+                choices={owners.map(
+                  (owner) =>
+                    [
+                      owner.id,
+                      `${owner.email} (${owner.role})${owner.id === currentUserId ? " — you" : ""}`,
+                    ] as const,
+                )}
+                {...control}
+              />
+            )}
+          </FormField>
+          <FormField
+            form={form}
+            name="expiresInDays"
+            options={{
+              setValueAs: (value: unknown) => {
+                const raw = emptyToUndefined(value);
+                return raw === undefined ? undefined : Number(raw);
+              },
+            }}
             label="Expires in days"
-            error={errors.expiresInDays?.message}
             hint="Empty: never expires"
           >
-            <Input
-              id="token-expires"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={3650}
-              {...describedBy("token-expires", errors.expiresInDays?.message, true)}
-              {...register("expiresInDays", {
-                setValueAs: (value: unknown) => {
-                  const raw = emptyToUndefined(value);
-                  return raw === undefined ? undefined : Number(raw);
-                },
-              })}
-            />
-          </Field>
+            {(control) => <Input type="number" inputMode="numeric" min={1} max={3650} {...control} />}
+          </FormField>
         </div>
-        {createToken.isError ? <Alert tone="error">{errorMessage(createToken.error)}</Alert> : null}
+        <FormErrors root={errors.root?.message} failure={server.failure} />
         <Button type="submit" variant="primary" disabled={createToken.isPending}>
           {createToken.isPending ? <Spinner /> : null}
           Create token

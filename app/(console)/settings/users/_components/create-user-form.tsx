@@ -5,31 +5,33 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
+import { FormField } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
-import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { roles } from "@/lib/auth/roles";
-import { errorMessage, showServerFieldErrors } from "@/lib/client/fetcher";
 import { useCreateUser } from "@/lib/client/use-users";
 import { userCreateSchema, type UserCreateInput } from "@/lib/schemas/user";
 
 type FormValues = z.input<typeof userCreateSchema>;
+const fields = ["email", "name", "role", "password"] as const;
 
 export function CreateUserForm() {
   const router = useRouter();
   const createUser = useCreateUser();
   const [created, setCreated] = useState<string | null>(null);
+  const form = useForm<FormValues, unknown, UserCreateInput>({
+    resolver: zodResolver(userCreateSchema),
+    defaultValues: { email: "", name: "", role: "viewer", password: "" },
+  });
   const {
-    register,
     handleSubmit,
     reset,
     setError,
     formState: { errors },
-  } = useForm<FormValues, unknown, UserCreateInput>({
-    resolver: zodResolver(userCreateSchema),
-    defaultValues: { email: "", name: "", role: "viewer", password: "" },
-  });
+  } = form;
+  const server = useServerErrors(createUser, setError, fields);
 
   const onSubmit = handleSubmit((values) => {
     setCreated(null);
@@ -41,9 +43,7 @@ export function CreateUserForm() {
           reset();
           router.refresh();
         },
-        onError: (error) => {
-          showServerFieldErrors(error, setError);
-        },
+        onError: server.onError,
       },
     );
   });
@@ -51,48 +51,20 @@ export function CreateUserForm() {
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Create user" className="space-y-4 px-4 py-4">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
-        <Field id="user-email" label="Email" error={errors.email?.message}>
-          <Input
-            id="user-email"
-            type="email"
-            autoComplete="off"
-            {...describedBy("user-email", errors.email?.message)}
-            {...register("email")}
-          />
-        </Field>
-        <Field id="user-name" label="Name (optional)" error={errors.name?.message}>
-          <Input
-            id="user-name"
-            autoComplete="off"
-            {...describedBy("user-name", errors.name?.message)}
-            {...register("name")}
-          />
-        </Field>
-        <Field id="user-role" label="Role" error={errors.role?.message}>
-          <Select id="user-role" {...describedBy("user-role", errors.role?.message)} {...register("role")}>
-            {roles.map((role) => (
-              <option key={role} value={role}>
-                {role}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field
-          id="user-password"
-          label="Password"
-          error={errors.password?.message}
-          hint="At least 12 characters"
-        >
-          <Input
-            id="user-password"
-            type="password"
-            autoComplete="new-password"
-            {...describedBy("user-password", errors.password?.message, true)}
-            {...register("password")}
-          />
-        </Field>
+        <FormField form={form} name="email" label="Email">
+          {(control) => <Input type="email" autoComplete="off" {...control} />}
+        </FormField>
+        <FormField form={form} name="name" label="Name (optional)">
+          {(control) => <Input autoComplete="off" {...control} />}
+        </FormField>
+        <FormField form={form} name="role" label="Role">
+          {(control) => <Select choices={roles} {...control} />}
+        </FormField>
+        <FormField form={form} name="password" label="Password" hint="At least 12 characters">
+          {(control) => <Input type="password" autoComplete="new-password" {...control} />}
+        </FormField>
       </div>
-      {createUser.isError ? <Alert tone="error">{errorMessage(createUser.error)}</Alert> : null}
+      <FormErrors root={errors.root?.message} failure={server.failure} />
       {created ? <Alert tone="success">Created {created}.</Alert> : null}
       <Button type="submit" variant="primary" disabled={createUser.isPending}>
         {createUser.isPending ? <Spinner /> : null}
