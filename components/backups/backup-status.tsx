@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { BackupSummary } from "@/lib/backup/queries";
+import type { BackupSummary } from "@/lib/schemas/backup";
 
 type BackupStatus = BackupSummary["status"];
 

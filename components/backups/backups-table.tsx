@@ -3,7 +3,7 @@ import { BackupStatus, LsnRange, VerifiedBadge } from "@/components/backups/back
 import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import type { BackupSummary } from "@/lib/backup/queries";
+import type { BackupSummary } from "@/lib/schemas/backup";
 
 /**
  * Backups as catalog rows, newest first as given. With `clusterNames` there is a cluster column

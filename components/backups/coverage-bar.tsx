@@ -6,8 +6,7 @@ import { cx } from "@/components/ui/cx";
 import { formatCount, formatUtcSeconds } from "@/components/ui/format";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useRestoreWindow } from "@/lib/client/use-backups";
-import type { RestoreWindow } from "@/lib/wal/restore-window";
-import type { StoredRestoreWindow } from "@/lib/wal/stored-window";
+import type { RestoreWindow, StoredRestoreWindow } from "@/lib/schemas/restore-window";
 
 // The bar's time axis runs from the oldest time the window knows of to now. Archived WAL older
 // than the first backup has no known time (no commit was read there), so it gets a fixed

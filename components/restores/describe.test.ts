@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { RestoreView } from "@/lib/restore/queries";
+import type { RestoreView } from "@/lib/schemas/restore-view";
 import {
   describeTarget,
   formatRto,
   formatTargetTime,
   instanceText,
   kindLabel,
+  planOf,
   restoredName,
   restoreTitle,
 } from "./describe";
@@ -67,6 +68,15 @@ describe("describeTarget", () => {
     ).toBe("latest archived (2026-11-26 14:59:01 UTC)");
   });
 
+  it("leaves out a stored target of another shape and reads the next one", () => {
+    const value = restore({
+      request: { target: { type: "lsn", value: "0/3000060" } },
+      plan: { backupId: "b", target: { type: "somewhere" }, toTime: 7 },
+    });
+    expect(describeTarget(value)).toBe("LSN 0/3000060");
+    expect(describeTarget(restore({ request: "not an object", plan: [] }))).toBe("latest archived");
+  });
+
   it("describes logical restores and table copies", () => {
     expect(
       describeTarget(
@@ -89,6 +99,34 @@ describe("describeTarget", () => {
         }),
       ),
     ).toBe("public.orders → public.orders_restored_20261126_1452");
+  });
+});
+
+describe("planOf", () => {
+  const plan = {
+    backupId: "b",
+    backupLabel: null,
+    backupStopLsn: "0/2000100",
+    backupFinishedAt: "2026-11-26T10:00:00.000Z",
+    fromLsn: "0/2000028",
+    toLsn: "0/3000060",
+    toTime: null,
+    target: { type: "lsn", value: "0/3000060", inclusive: true },
+    timeline: "latest",
+    checkedTimeline: 1,
+    fromWal: "000000010000000000000002",
+    toWal: "000000010000000000000003",
+    walBytes: 16777216,
+    backupBytes: 1024,
+    estimateSeconds: 6,
+    warnings: [],
+    summary: "Restore backup b …",
+  };
+
+  it("returns a whole stored plan, and null for none or a part of one", () => {
+    expect(planOf(restore({ plan }))).toEqual(plan);
+    expect(planOf(restore({ plan: null }))).toBeNull();
+    expect(planOf(restore({ plan: { backupId: "b" } }))).toBeNull();
   });
 });
 

@@ -1,33 +1,47 @@
+import { z } from "zod";
 import { formatSeconds, formatUtcSeconds } from "@/components/ui/format";
-import type { RestorePlan } from "@/lib/restore/planner";
-import type { RestoreView } from "@/lib/restore/queries";
-import type { RestoreTarget } from "@/lib/schemas/restore";
+import { restoreTargetSchema, type RestoreTarget } from "@/lib/schemas/restore";
+import { restorePlanSchema, type RestorePlan } from "@/lib/schemas/restore-plan";
+import type { RestoreView } from "@/lib/schemas/restore-view";
 
 // Pure readings of a RestoreView for lists and headers: what it restores, to where, in words.
-// `request` and `plan` are stored JSON, so every field is read defensively.
+// `request` and `plan` are stored JSON of any age, so each part is parsed on its own and one
+// of another shape is left out (never cast).
 
 type Described = Pick<RestoreView, "kind" | "purpose" | "request" | "plan">;
 
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+/** The parts of a stored plan or request the descriptions read; each one missing when it does not parse. */
+const storedTargetSchema = z.looseObject({ target: restoreTargetSchema.optional().catch(undefined) });
+const storedPlanPartsSchema = storedTargetSchema.extend({
+  toTime: z.string().nullable().optional().catch(undefined),
+});
+const storedRequestSchema = z.record(z.string(), z.unknown());
+
+function partsOf<S extends z.ZodType>(schema: S, value: unknown): Partial<z.output<S>> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : {};
 }
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+
+/** The restore's stored plan when it is a whole plan; null before it is planned. */
 export function planOf(restore: Pick<RestoreView, "plan">): RestorePlan | null {
-  const plan = record(restore.plan);
-  return typeof plan.backupId === "string" ? (plan as unknown as RestorePlan) : null;
+  const plan = restorePlanSchema.safeParse(restore.plan);
+  return plan.success ? plan.data : null;
 }
 
 /** The pitr target as stored: the plan's normalized one, else the request's, else "latest". */
 export function targetOf(restore: Pick<RestoreView, "request" | "plan">): RestoreTarget {
-  const fromPlan = record(planOf(restore)?.target);
-  if (typeof fromPlan.type === "string") return fromPlan as unknown as RestoreTarget;
-  const fromRequest = record(record(restore.request).target);
-  if (typeof fromRequest.type === "string") return fromRequest as unknown as RestoreTarget;
-  return { type: "latest" };
+  return (
+    partsOf(storedTargetSchema, restore.plan).target ??
+    partsOf(storedTargetSchema, restore.request).target ?? { type: "latest" }
+  );
 }
 
 /** "2026-11-26 14:52:00 UTC", or with milliseconds when the target has them ("…:00.250 UTC"). */
@@ -40,7 +54,7 @@ export function formatTargetTime(value: string): string {
 }
 
 /** "time 2026-11-26 14:52:00 UTC", "LSN 0/3000060", "xid 1234", "restore point “before”"… */
-export function describePitrTarget(target: RestoreTarget, plan: RestorePlan | null): string {
+export function describePitrTarget(target: RestoreTarget, plan: Pick<RestorePlan, "toTime"> | null): string {
   const exclusive = "inclusive" in target && target.inclusive === false ? " (exclusive)" : "";
   switch (target.type) {
     case "time":
@@ -60,13 +74,14 @@ export function describePitrTarget(target: RestoreTarget, plan: RestorePlan | nu
 
 /** What a restore brings back, in one line for a table cell. */
 export function describeTarget(restore: Described): string {
-  const request = record(restore.request);
-  if (restore.kind === "pitr") return describePitrTarget(targetOf(restore), planOf(restore));
+  const request = partsOf(storedRequestSchema, restore.request);
+  if (restore.kind === "pitr") {
+    const toTime = partsOf(storedPlanPartsSchema, restore.plan).toTime ?? null;
+    return describePitrTarget(targetOf(restore), { toTime });
+  }
   if (restore.kind === "logical") {
-    const tables = Array.isArray(request.tables) ? request.tables.filter((t) => typeof t === "string") : [];
-    const schemas = Array.isArray(request.schemas)
-      ? request.schemas.filter((s) => typeof s === "string")
-      : [];
+    const tables = strings(request.tables);
+    const schemas = strings(request.schemas);
     const only = [
       tables.length ? `tables ${tables.join(", ")}` : null,
       schemas.length ? `schemas ${schemas.join(", ")}` : null,

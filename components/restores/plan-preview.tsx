@@ -3,7 +3,7 @@ import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
 import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
-import type { RestorePlan } from "@/lib/restore/planner";
+import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import { formatInZone, toUtcIso } from "./zoned-time";
 
 // What a point-in-time restore will do, as the worker planned it: the backup it starts from,

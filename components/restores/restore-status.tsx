@@ -2,8 +2,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { formatSeconds } from "@/components/ui/format";
-import type { RestoreView } from "@/lib/restore/queries";
-import type { StepStatus } from "@/lib/restore/steps";
+import type { RestoreView, StepStatus } from "@/lib/schemas/restore-view";
 
 type RestoreStatus = RestoreView["status"];
 

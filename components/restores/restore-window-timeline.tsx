@@ -2,7 +2,7 @@
 
 import type { MouseEvent } from "react";
 import { cx } from "@/components/ui/cx";
-import type { WindowComputation } from "@/lib/wal/compute-window";
+import type { WindowComputation } from "@/lib/schemas/restore-window";
 import { formatInZone, instantToZonedWallTime } from "./zoned-time";
 
 // The restorable window as a horizontal timeline for the restore form: restorable ranges in

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import type { RestoreView } from "@/lib/restore/queries";
+import type { RestoreView } from "@/lib/schemas/restore-view";
 import { describeTarget, formatRto, instanceText, kindLabel } from "./describe";
 
 /** Restores and drills as rows, newest first as given; each links to its restore page. */

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { StepStatusIcon } from "@/components/restores/restore-status";
 import { formatSeconds, formatUtcSeconds } from "@/components/ui/format";
-import type { RestoreStep } from "@/lib/restore/steps";
+import type { RestoreStep } from "@/lib/schemas/restore-view";
 import { secondsBetween } from "./describe";
 
 const logClasses =

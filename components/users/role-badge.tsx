@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/auth/roles";
+import type { Role } from "@/lib/schemas/roles";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 
 const tone: Record<Role, BadgeTone> = { viewer: "neutral", operator: "info", admin: "accent" };

@@ -2,8 +2,10 @@ import { canJudge, type ClusterFacts, clusterConditions, type RuleFacts } from "
 import { alertPayload, queueDeliveries } from "@/lib/alerts/notify";
 import { isSilenced, type OpenAlert, planTransitions } from "@/lib/alerts/transitions";
 import { db } from "@/lib/db";
+import { readJson } from "@/lib/db/json";
 import { toReplicationView } from "@/lib/replication/snapshot";
 import type { AlertKind } from "@/lib/schemas/alerts";
+import { storedWindowGapsSchema } from "@/lib/schemas/restore-window";
 
 // One evaluation pass over the fleet: gather each cluster's facts from the catalog, compute
 // the conditions, apply the state machine, and queue notifications. The worker runs it every
@@ -43,11 +45,7 @@ export async function gatherClusterFacts(clusterId: string, now: Date): Promise<
       }),
       db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
     ]);
-  const gaps = ((window?.window as { gaps?: unknown } | null)?.gaps ?? []) as {
-    timeline: number;
-    fromWal: string;
-    toWal: string;
-  }[];
+  const gaps = readJson(storedWindowGapsSchema, window?.window ?? null, "restore window")?.gaps ?? [];
   return {
     clusterId,
     clusterName: cluster.name,

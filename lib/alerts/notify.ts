@@ -1,8 +1,10 @@
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
+import { readJson, toJson } from "@/lib/db/json";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { NotificationChannel, NotificationDelivery, Prisma } from "@/lib/generated/prisma/client";
+import type { NotificationChannel, NotificationDelivery } from "@/lib/generated/prisma/client";
+import { storedDeliveryPayloadSchema } from "@/lib/schemas/alerts";
 
 // Notifications: one delivery row per channel and event, attempted by the worker until it is
 // delivered or has used its retries. A webhook gets JSON with a `text` field, so a Slack
@@ -78,7 +80,7 @@ export async function queueDeliveries(
   channelIds: string[],
   alertId: string,
   event: "firing" | "resolved",
-  payload: unknown,
+  payload: object,
   now: Date,
 ): Promise<number> {
   if (channelIds.length === 0) return 0;
@@ -91,7 +93,7 @@ export async function queueDeliveries(
       channelId: channel.id,
       alertId,
       event,
-      payload: payload as Prisma.InputJsonValue,
+      payload: toJson(payload),
       nextAttemptAt: now,
     })),
   });
@@ -218,7 +220,7 @@ export interface DeliverySummary {
 }
 
 export function toDeliverySummary(row: NotificationDelivery): DeliverySummary {
-  const text = (row.payload as { text?: unknown } | null)?.text;
+  const text = readJson(storedDeliveryPayloadSchema, row.payload, "notification payload")?.text;
   return {
     id: row.id,
     channelId: row.channelId,
@@ -244,7 +246,7 @@ export async function sendTestNotification(channelId: string): Promise<DeliveryS
     data: {
       channelId,
       event: "test",
-      payload: testPayload(channel.name, now) as Prisma.InputJsonValue,
+      payload: toJson(testPayload(channel.name, now)),
       // Claimed from the start: the delivery loop must not post it a second time.
       nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS),
     },

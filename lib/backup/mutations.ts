@@ -3,8 +3,8 @@ import { audit } from "@/lib/auth/audit";
 import { getBackupOrThrow } from "@/lib/backup/queries";
 import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import type { BackupRequest } from "@/lib/schemas/backup";
@@ -25,7 +25,7 @@ export async function requestBackup(
       clusterId: request.clusterId,
       kind: request.kind,
       label: request.label ?? null,
-      options: request as unknown as Prisma.InputJsonValue,
+      options: toJson(request),
       requestedBy: actor.label,
       database: request.kind === "logical" ? (request.database ?? null) : null,
     },

@@ -2,37 +2,10 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Backup } from "@/lib/generated/prisma/client";
+import type { BackupDetail, BackupSummary } from "@/lib/schemas/backup";
 
-export interface BackupSummary {
-  id: string;
-  clusterId: string;
-  kind: "physical" | "logical";
-  status: "queued" | "running" | "succeeded" | "failed" | "expired";
-  label: string | null;
-  options: unknown;
-  requestedBy: string;
-  progress: number | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationSeconds: number | null;
-  sizeBytes: number | null;
-  database: string | null;
-  startLsn: string | null;
-  stopLsn: string | null;
-  timeline: number | null;
-  startWal: string | null;
-  stopWal: string | null;
-  serverVersionNum: number | null;
-  systemIdentifier: string | null;
-  checksum: string | null;
-  verified: boolean;
-  verifiedAt: string | null;
-  pinned: boolean;
-  error: string | null;
-}
-
-export type BackupDetail = BackupSummary & { log: string | null; verifyLog: string | null };
+// The shapes are wire types (lib/schemas/backup.ts): the backup pages and hooks take them from there.
+export type { BackupDetail, BackupSummary };
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 

@@ -1,3 +1,5 @@
+import type { RetentionDecision, RetentionPolicyInput } from "@/lib/schemas/retention";
+
 // Which backups a retention policy keeps, and why (pure; lib/backup/retention.ts applies it).
 // Barman's semantics: a recovery window of N days keeps every physical backup finished inside
 // the window plus the newest one finished before it (the base for restoring to the window's
@@ -9,11 +11,7 @@
 // physical backup is kept whatever the policy says; a backup a queued or running restore (or
 // drill) uses is kept, and so is the WAL from its start on.
 
-export interface RetentionPolicyInput {
-  recoveryWindowDays: number;
-  minRedundancy: number;
-  logicalKeep: number;
-}
+export type { RetentionDecision, RetentionPolicyInput };
 
 /** "failed": verified and it failed; "unverified": not verified yet (still restorable). */
 export type VerificationState = "good" | "failed" | "unverified";
@@ -40,12 +38,6 @@ export interface RetentionCandidate {
   /** When its verification failed, for the reason shown. */
   verifiedAt?: Date | null;
   usedBy: RestoreUse[];
-}
-
-export interface RetentionDecision {
-  id: string;
-  kind: "physical" | "logical";
-  reason: string;
 }
 
 export interface RetentionPlan {

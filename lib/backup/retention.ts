@@ -6,14 +6,15 @@ import { assertUnderRoot, removeUnderRoot, repositoryRootFor } from "@/lib/backu
 import {
   planRetention,
   type RestoreUse,
-  type RetentionDecision,
   type RetentionPolicyInput,
   verificationState,
 } from "@/lib/backup/retention-plan";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { readJson } from "@/lib/db/json";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { plannedBackupSchema } from "@/lib/schemas/restore-plan";
 import type { RetentionPreview } from "@/lib/schemas/retention";
 import { parseWalFileName } from "@/lib/wal/segments";
 
@@ -122,8 +123,8 @@ async function restoreUses(clusterId: string, backupId?: string): Promise<Map<st
   });
   const uses = new Map<string, RestoreUse[]>();
   for (const restore of active) {
-    const planned = (restore.plan as { backupId?: unknown } | null)?.backupId;
-    const ids = new Set([restore.backupId, typeof planned === "string" ? planned : null]);
+    const planned = readJson(plannedBackupSchema, restore.plan, "restore plan")?.backupId;
+    const ids = new Set([restore.backupId, planned ?? null]);
     for (const id of ids) {
       if (!id || (backupId && id !== backupId)) continue;
       uses.set(id, [

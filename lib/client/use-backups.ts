@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { BackupDetail, BackupSummary } from "@/lib/backup/queries";
+import type { BackupDetail, BackupSummary } from "@/lib/schemas/backup";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys, type BackupFilters } from "@/lib/client/query-keys";
 import type { BackupRequest } from "@/lib/schemas/backup";
-import type { StoredRestoreWindow } from "@/lib/wal/stored-window";
+import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
 
 export type { BackupFilters };
 

@@ -2,9 +2,11 @@
 
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { z } from "zod";
 import { ApiError, apiFetch, errorMessage, fieldIssues } from "@/lib/client/fetcher";
-import type { RestorePlan, WindowSummary } from "@/lib/restore/planner";
 import type { PitrRequestBody } from "@/lib/schemas/restore";
+import { windowSummarySchema, type RestorePlan, type WindowSummary } from "@/lib/schemas/restore-plan";
+import type { TableEvent, TableEventsResult } from "@/lib/schemas/table-events";
 
 /** Why the planner refused a target, with the restorable window beside it. */
 export interface PlanRefusalView {
@@ -19,26 +21,8 @@ export interface PlanRefusalView {
 const PREVIEW_DEBOUNCE_MS = 600;
 
 /** A found event as GET /api/v1/clusters/:id/table-events returns it. */
-export interface FoundEvent {
-  xid: number | string;
-  kind: "drop" | "truncate" | "delete";
-  deletedRows?: number;
-  commitTime: string;
-  commitLsn: string;
-  relations?: string[];
-  restoreTarget: { type: "xid"; value: string; inclusive: false };
-}
-
-export interface TableEventsAnswer {
-  table?: string;
-  database?: string;
-  from?: string;
-  to?: string;
-  events: FoundEvent[];
-  scannedSegments?: number;
-  capped?: boolean;
-  problems: string[];
-}
+export type FoundEvent = TableEvent;
+export type TableEventsAnswer = TableEventsResult;
 
 export interface TableEventsParams {
   table: string;
@@ -74,16 +58,18 @@ export function useDebounced<T>(value: T, delay: number): T {
   return settled;
 }
 
+/** A refused plan's 422 details (lib/restore/mutations.ts previewRestore); a part of another shape is left out. */
+const refusalDetailsSchema = z.object({
+  reason: z.string().optional().catch(undefined),
+  window: windowSummarySchema.optional().catch(undefined),
+});
+
 /** The details of a 422 the planner refused with: its reason and the window. */
 export function refusalOf(error: unknown): PlanRefusalView | null {
   if (!(error instanceof ApiError) || error.status !== 422) return null;
-  const details = error.details as { reason?: unknown; window?: unknown } | undefined;
-  if (!details || typeof details !== "object" || Array.isArray(details)) return null;
-  return {
-    message: error.message,
-    reason: typeof details.reason === "string" ? details.reason : undefined,
-    window: details.window as PlanRefusalView["window"],
-  };
+  const details = refusalDetailsSchema.safeParse(error.details);
+  if (!details.success) return null;
+  return { message: error.message, reason: details.data.reason, window: details.data.window };
 }
 
 export interface PlanPreviewState {

@@ -3,8 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 import { apiFetch } from "@/lib/client/fetcher";
-import type { DrillScheduleView } from "@/lib/restore/drills";
-import type { RestoreView } from "@/lib/restore/queries";
+import type { DrillScheduleView, RestoreView } from "@/lib/schemas/restore-view";
 import type { LogicalRestoreRequest, TableRestoreRequest } from "@/lib/schemas/restore";
 
 // The restore pages' reads and commands against /api/v1/restores and /api/v1/clusters/:id/drills.

@@ -1,8 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { RetentionPreview } from "@/lib/backup/retention";
-import type { RetentionPolicyInput } from "@/lib/backup/retention-plan";
+import type { RetentionPolicyInput, RetentionPreview } from "@/lib/schemas/retention";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { issuesText } from "@/lib/schemas/issues";
 
 // The catalog's JSON columns (a restore's plan and steps, a stored window, a report snapshot…)
 // come back from Prisma as untyped JSON. They are read through readJson with the schema of
@@ -8,19 +9,13 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 // error naming the column instead of a cast that fails somewhere later; writes go through
 // toJson, the one place a typed value becomes Prisma's JSON input.
 
-const ISSUES_SHOWN = 3;
-
 /** `value` parsed with `schema`; a stored value of another shape is a 500 naming `what` and the first problems. */
 export function readJson<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues
-    .slice(0, ISSUES_SHOWN)
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
   throw new AppError(
     "internal_server_error",
-    `The ${what} stored in the catalog does not have the shape this version reads (${problems})`,
+    `Cannot read the ${what} from the catalog: the stored JSON does not have the shape this version reads (${issuesText(parsed.error)})`,
   );
 }
 

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { nodePostgresSsl, type NodeTls } from "@/lib/pg/tls";
 
 /** Connection settings for one monitored node: fields, never a conninfo string. */
 export interface NodeConnection {
@@ -7,6 +8,30 @@ export interface NodeConnection {
   user: string;
   password?: string;
   database: string;
+  /** sslmode and CA; absent means libpq's default, prefer. */
+  tls?: NodeTls;
+}
+
+// node-postgres's internals that StrictAuthClient reaches (pg 8.x client.js).
+declare module "pg" {
+  interface Client {
+    _handleErrorEvent(error: Error): void;
+  }
+}
+
+export const CLEARTEXT_REFUSED =
+  'The server asked for the password in cleartext (pg_hba method "password"); Walden sends passwords only by SCRAM or md5: change that pg_hba line to scram-sha-256';
+
+/**
+ * A client that never sends a password in cleartext: node-postgres would answer the server's
+ * AuthenticationCleartextPassword with the password itself, readable by anyone on the path
+ * when TLS is off. Refused instead, with the pg_hba fix named.
+ */
+class StrictAuthClient extends pg.Client {
+  _handleAuthCleartextPassword(): void {
+    this.connection.stream.destroy();
+    this._handleErrorEvent(new Error(CLEARTEXT_REFUSED));
+  }
 }
 
 // Every session Walden opens on a monitored server is recognisable (application_name)
@@ -14,10 +39,28 @@ export interface NodeConnection {
 export const MONITOR_APPLICATION_NAME = "walden";
 export const MONITOR_STATEMENT_TIMEOUT_MS = 2000;
 
-/** Where and as whom: the node's fields as node-postgres names them. */
+/** Where, as whom and over what: the node's fields as node-postgres names them. */
 function target(node: NodeConnection): pg.ClientConfig {
   const { host, port, user, password, database } = node;
-  return { host, port, user, password, database };
+  return { host, port, user, password, database, ssl: nodePostgresSsl(host, node.tls) };
+}
+
+/**
+ * Connects a client for `config`, as libpq would for sslmode prefer: TLS first, and a plain
+ * connection only when the server answers that it has no TLS at all.
+ */
+export async function connectClient(config: pg.ClientConfig, sslMode = "prefer"): Promise<pg.Client> {
+  const client = new StrictAuthClient(config);
+  // A server that drops the socket later must not crash the process with an unhandled 'error'.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    const noTls = error instanceof Error && error.message === "The server does not support SSL connections";
+    if (!noTls || sslMode !== "prefer" || config.ssl === false) throw error;
+    return connectClient({ ...config, ssl: false }, "disable");
+  }
 }
 
 export function clientConfig(node: NodeConnection, connectTimeoutMs = 5000): pg.ClientConfig {
@@ -66,11 +109,12 @@ export function workClientConfig(node: NodeConnection, options: WorkSessionOptio
   };
 }
 
-async function withClient<T>(config: pg.ClientConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(config);
-  // A server that drops the socket later must not crash the process with an unhandled 'error'.
-  client.on("error", () => {});
-  await client.connect();
+async function withClient<T>(
+  config: pg.ClientConfig,
+  sslMode: string | undefined,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = await connectClient(config, sslMode);
   try {
     return await work(client);
   } finally {
@@ -80,7 +124,7 @@ async function withClient<T>(config: pg.ClientConfig, work: (client: pg.Client) 
 
 /** Opens one short-lived monitoring connection (2 s statement_timeout), runs `work`, and always closes it. */
 export function withNodeClient<T>(node: NodeConnection, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  return withClient(clientConfig(node), work);
+  return withClient(clientConfig(node), node.tls?.mode, work);
 }
 
 /** Opens one work session (no statement_timeout; see workClientConfig), runs `work`, and always closes it. */
@@ -89,5 +133,5 @@ export function withWorkClient<T>(
   options: WorkSessionOptions,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  return withClient(workClientConfig(node, options), work);
+  return withClient(workClientConfig(node, options), node.tls?.mode, work);
 }

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
-import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import { CLEARTEXT_REFUSED, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import { describeTlsError } from "@/lib/pg/tls";
 import type { ConnectionReport } from "@/lib/schemas/cluster";
 
 export interface ProbeRow {
@@ -64,6 +65,10 @@ export function toConnectionReport(row: ProbeRow, systemIdentifier: string | nul
 export function describeConnectionError(error: unknown, node: NodeConnection): AppError {
   const where = `${node.host}:${node.port}`;
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (message === CLEARTEXT_REFUSED)
+    return new AppError("unprocessable_entity", `${where}: ${CLEARTEXT_REFUSED}`, { field: "password" });
+  const tlsProblem = error instanceof Error ? describeTlsError(error, node.tls) : undefined;
+  if (tlsProblem) return new AppError("unprocessable_entity", `${where}: ${tlsProblem}`, { field: "sslmode" });
   switch (code) {
     case "ECONNREFUSED":
       return new AppError(

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { renderedReportPdfSchema } from "@/lib/schemas/report";
+import { planAnswerSchema } from "@/lib/schemas/restore-plan";
+import { tableEventsResultSchema } from "@/lib/schemas/table-events";
 
 // Every queue the worker knows, with the schema of its payload. Payloads carry ids only;
 // the handler reads the rest from the catalog (style.md "One path per concern").
@@ -45,6 +48,20 @@ export const queues = {
 
 export type QueueName = keyof typeof queues;
 export type QueuePayload<Q extends QueueName> = z.infer<(typeof queues)[Q]>;
+
+/**
+ * The questions: queues the web app asks and waits on (askWorker), with the schema of the
+ * worker's answer. The answer is parsed where it arrives, so the asker gets a typed value and
+ * an answer of another shape is an error there, not a cast.
+ */
+export const answers = {
+  "restore.plan": planAnswerSchema,
+  "restore.events": tableEventsResultSchema,
+  "report.pdf": renderedReportPdfSchema,
+} as const satisfies Partial<Record<QueueName, z.ZodType>>;
+
+export type AskQueue = keyof typeof answers;
+export type QueueAnswer<Q extends AskQueue> = z.output<(typeof answers)[Q]>;
 
 /** pg-boss's expiry and retry settings for one queue (createQueue/updateQueue and send options). */
 export interface QueueOptions {

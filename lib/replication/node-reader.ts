@@ -1,5 +1,5 @@
 import pg from "pg";
-import { clientConfig, type NodeConnection } from "@/lib/pg/connection";
+import { clientConfig, connectClient, type NodeConnection } from "@/lib/pg/connection";
 import {
   archiveReadyQuery,
   archiverQuery,
@@ -102,18 +102,18 @@ export class NodeReader {
     this.connecting = null;
     this.versionNum = null;
     // end() waits for a hung query; destroy the socket instead so nothing lingers.
-    (
-      client as unknown as { connection?: { stream?: { destroy(): void } } } | null
-    )?.connection?.stream?.destroy();
+    client?.connection.stream.destroy();
     void client?.end().catch(() => {});
   }
 
   private async connect(): Promise<pg.Client> {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      const client = new pg.Client(clientConfig(this.connection, this.deadlineMs));
+      const client = await connectClient(
+        clientConfig(this.connection, this.deadlineMs),
+        this.connection.tls?.mode,
+      );
       client.on("error", () => this.reset());
-      await client.connect();
       const { rows } = await client.query<{ v: number }>(
         "/* walden */ select current_setting('server_version_num')::int as v",
       );

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { toJson as toJsonColumn } from "@/lib/db/json";
 import { parseLsn } from "@/lib/replication/lsn";
 import type { TickResult } from "@/lib/replication/tracker";
 
@@ -41,7 +41,7 @@ const eventRows = ({ clusterId, result }: StoredTick) =>
 /** Saves one tick: the latest snapshot (replacing the previous), a raw sample per standby, and events. */
 export async function saveTick(clusterId: string, ownerId: string, result: TickResult): Promise<void> {
   const sampledAt = new Date(result.snapshot.sampledAt);
-  const snapshot = result.snapshot as unknown as Prisma.InputJsonValue;
+  const snapshot = toJsonColumn(result.snapshot);
   const tick = { clusterId, ownerId, result };
   await db().$transaction([
     db().clusterSnapshot.upsert({

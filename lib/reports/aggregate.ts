@@ -1,8 +1,38 @@
 import cronParser from "cron-parser";
+import type {
+  AlertReport,
+  ClusterReport,
+  DrillReport,
+  FleetReport,
+  KindReport,
+  MonthEndWindow,
+  RpoReport,
+  SizeDurationStats,
+  StandbyLagReport,
+  ThreeTwoOneReport,
+  VerificationReport,
+  WalContinuityReport,
+} from "@/lib/schemas/report";
 
 // The monthly report's figures, computed from rows already loaded (monthly.ts loads them).
 // Pure: every result is a function of the arguments, including the clock (`now`), so the
-// figures can be checked by hand in aggregate.test.ts.
+// figures can be checked by hand in aggregate.test.ts. The figures' shapes are wire types
+// (lib/schemas/report.ts): a finished month is stored and read back, the report page shows them.
+
+export type {
+  AlertReport,
+  ClusterReport,
+  DrillReport,
+  FleetReport,
+  KindReport,
+  MonthEndWindow,
+  RpoReport,
+  SizeDurationStats,
+  StandbyLagReport,
+  ThreeTwoOneReport,
+  VerificationReport,
+  WalContinuityReport,
+};
 
 /** Lag above this counts as "over threshold" (pgMonitor's warning level for replication lag). */
 export const LAG_THRESHOLD_BYTES = 50 * 1024 * 1024;
@@ -222,14 +252,6 @@ function durationSeconds(backup: BackupRow): number | null {
   return (backup.finishedAt.getTime() - backup.startedAt.getTime()) / 1000;
 }
 
-export interface SizeDurationStats {
-  count: number;
-  sizeBytesMedian: number | null;
-  sizeBytesP95: number | null;
-  durationSecondsMedian: number | null;
-  durationSecondsP95: number | null;
-}
-
 export function sizeDurationStats(backups: readonly BackupRow[]): SizeDurationStats {
   const done = backups.filter(succeeded);
   const sizes = done.flatMap((b) => (b.sizeBytes === null ? [] : [b.sizeBytes]));
@@ -248,21 +270,6 @@ export function sizeDurationStats(backups: readonly BackupRow[]): SizeDurationSt
 
 export const SCHEDULED_BASIS =
   "Firings of the enabled schedules as configured now, from their creation; edits and pauses during the month are not replayed.";
-
-export interface KindReport extends SizeDurationStats {
-  /** Cron firings of the kind's schedule in the month (so far, for the current month). */
-  scheduled: number;
-  /** How `scheduled` was counted: an approximation when a schedule was edited during the month. */
-  scheduledBasis: string;
-  /** Backups that started (any outcome). */
-  run: number;
-  succeeded: number;
-  failed: number;
-  /** succeeded / (succeeded + failed); null when none finished. */
-  successRate: number | null;
-  previous: SizeDurationStats;
-  trend: { sizeMedianChangePercent: number | null; durationMedianChangePercent: number | null };
-}
 
 export function kindReport(
   kind: "physical" | "logical",
@@ -297,17 +304,6 @@ export function kindReport(
       durationMedianChangePercent: changePercent(stats.durationSecondsMedian, previous.durationSecondsMedian),
     },
   };
-}
-
-export interface RpoReport {
-  targetSeconds: number;
-  /** The largest gap between successful physical backups, in seconds (the achieved RPO). */
-  worstGapSeconds: number | null;
-  worstGapFrom: string | null;
-  worstGapTo: string | null;
-  met: boolean | null;
-  /** Set when no physical backup succeeded before the month: the first gap is counted from the month's start. */
-  note: string | null;
 }
 
 /**
@@ -358,15 +354,6 @@ export function worstGap(
   };
 }
 
-export interface VerificationReport {
-  /** Backups of the month that were verified (passed). */
-  verified: number;
-  /** Backups of the month whose verification ran and failed. */
-  failed: number;
-  /** Succeeded backups of the month never verified. */
-  unverified: number;
-}
-
 export function verificationReport(backups: readonly BackupRow[]): VerificationReport {
   const done = backups.filter(succeeded);
   return {
@@ -379,18 +366,6 @@ export function verificationReport(backups: readonly BackupRow[]): VerificationR
 // ---------------------------------------------------------------------------------------------
 // Drills, lag, alerts, copies, WAL
 // ---------------------------------------------------------------------------------------------
-
-export interface DrillReport {
-  count: number;
-  succeeded: number;
-  failed: number;
-  rtoTargetSeconds: number;
-  rtoMedianSeconds: number | null;
-  rtoMaxSeconds: number | null;
-  /** Succeeded drills whose RTO was within the target. */
-  withinTarget: number;
-  met: boolean | null;
-}
 
 export function drillReport(drills: readonly DrillRow[], rtoTargetSeconds: number): DrillReport {
   const ok = drills.filter((d) => d.status === "succeeded");
@@ -406,17 +381,6 @@ export function drillReport(drills: readonly DrillRow[], rtoTargetSeconds: numbe
     withinTarget: rtos.filter((s) => s <= rtoTargetSeconds).length,
     met: worst === null ? null : worst <= rtoTargetSeconds,
   };
-}
-
-/** A standby's month: its minute summary when minute rollups cover the month, else its hour one. */
-export interface StandbyLagReport extends Omit<LagSummary, "bucketsOver"> {
-  thresholdBytes: number;
-  /**
-   * Minutes whose largest sample was over the threshold. From hour rollups this is an upper
-   * bound (60 per hour whose maximum was over).
-   */
-  minutesOverThreshold: number;
-  minutesOverIsUpperBound: boolean;
 }
 
 export function summarizeRollups(
@@ -470,15 +434,6 @@ export function lagReport(
   });
 }
 
-export interface AlertReport {
-  count: number;
-  bySeverity: Record<string, number>;
-  resolved: number;
-  open: number;
-  resolveMedianSeconds: number | null;
-  resolveMaxSeconds: number | null;
-}
-
 export function alertReport(alerts: readonly AlertRow[]): AlertReport {
   const bySeverity: Record<string, number> = {};
   for (const alert of alerts) bySeverity[alert.severity] = (bySeverity[alert.severity] ?? 0) + 1;
@@ -493,20 +448,6 @@ export function alertReport(alerts: readonly AlertRow[]): AlertReport {
     resolveMedianSeconds: median(times),
     resolveMaxSeconds: max(times),
   };
-}
-
-export interface ThreeTwoOneReport {
-  /** The newest physical backup that succeeded in the month, which the status is read from. */
-  backupId: string | null;
-  /** Copies of the data: the live database, the backup, and its checked copies. */
-  copies: number;
-  /** Distinct repository folders holding the backup or a copy. */
-  repositories: number;
-  offsite: boolean;
-  met: boolean;
-  /** Succeeded physical backups of the month with at least one checked copy. */
-  copiedBackups: number;
-  secondaryConfigured: boolean;
 }
 
 function parentFolder(path: string): string {
@@ -539,14 +480,6 @@ export function threeTwoOneReport(
     copiedBackups: physical.filter((b) => goodCopies(b).length > 0).length,
     secondaryConfigured: cluster.secondaryRepositoryPath !== null,
   };
-}
-
-export interface WalContinuityReport {
-  /** Share of the month (so far) covered by a restorable range; null when the window is unknown. */
-  coveredRatio: number | null;
-  gaps: { fromWal: string; toWal: string; segments: number; from: string | null; to: string | null }[];
-  approximate: true;
-  basis: string;
 }
 
 interface Interval {
@@ -606,14 +539,6 @@ export function walContinuity(
   };
 }
 
-export interface MonthEndWindow {
-  earliest: string | null;
-  latest: string | null;
-  /** "stored": the window as last scanned (current month); "derived": read back from it to the month's end. */
-  basis: "stored" | "derived" | "unknown";
-  computedAt: string | null;
-}
-
 /** The restorable window at the month's end: the stored one for the current month, else derived from its ranges. */
 export function monthEndWindow(
   window: StoredWindowInput | null,
@@ -641,20 +566,6 @@ export function monthEndWindow(
 // The cluster and the fleet
 // ---------------------------------------------------------------------------------------------
 
-export interface ClusterReport {
-  clusterId: string;
-  name: string;
-  backups: { physical: KindReport; logical: KindReport };
-  rpo: RpoReport;
-  walContinuity: WalContinuityReport;
-  restorableWindow: MonthEndWindow;
-  verification: VerificationReport;
-  drills: DrillReport;
-  replication: StandbyLagReport[];
-  alerts: AlertReport;
-  threeTwoOne: ThreeTwoOneReport;
-}
-
 export function clusterReport(input: ClusterInput, range: MonthRange, now: Date): ClusterReport {
   const finishes = input.backups.flatMap((b) =>
     b.kind === "physical" && succeeded(b) && b.finishedAt ? [b.finishedAt] : [],
@@ -675,27 +586,6 @@ export function clusterReport(input: ClusterInput, range: MonthRange, now: Date)
     alerts: alertReport(input.alerts),
     threeTwoOne: threeTwoOneReport(input.backups, input),
   };
-}
-
-export interface FleetReport {
-  clusters: number;
-  backupsScheduled: number;
-  backupsRun: number;
-  backupsSucceeded: number;
-  backupsFailed: number;
-  successRate: number | null;
-  /** Clusters whose achieved RPO met the target / whose drills met the RTO target. */
-  rpoMet: number;
-  rtoMet: number;
-  worstGapSeconds: number | null;
-  worstGapClusterId: string | null;
-  verified: number;
-  verificationFailed: number;
-  drills: number;
-  drillsSucceeded: number;
-  alerts: number;
-  alertsBySeverity: Record<string, number>;
-  threeTwoOneMet: number;
 }
 
 export function fleetReport(clusters: readonly ClusterReport[]): FleetReport {

@@ -1,8 +1,10 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { readJson, toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { RestoreWindow } from "@/lib/wal/restore-window";
+import { monthlyReportBodySchema, type MonthlyReport, type MonthlyReportBody } from "@/lib/schemas/report";
+import { restoreWindowSchema } from "@/lib/schemas/restore-window";
 import {
   clusterReport,
   fleetReport,
@@ -12,7 +14,6 @@ import {
   type BackupRow,
   type ClusterInput,
   type ClusterReport,
-  type FleetReport,
   type LagSummary,
   type MonthRange,
   type StoredWindowInput,
@@ -23,19 +24,9 @@ import { canonicalJson, sha256Hex } from "./canonical";
 // aggregate.ts. A finished month is stored once as a ReportSnapshot with the sha256 of its
 // canonical JSON, and served from there ever after, so the evidence does not change when rows
 // are added, expired or edited later. The current month is computed on every request.
+// The report's shape is a wire type (lib/schemas/report.ts): the report page takes it from there.
 
-export interface MonthlyReportBody {
-  month: string;
-  generatedAt: string;
-  scope: { clusterId: string | null };
-  clusters: ClusterReport[];
-  fleet: FleetReport;
-}
-
-export interface MonthlyReport extends MonthlyReportBody {
-  /** Set for a finished month: the stored evidence and its hash (over canonicalJson of the rest). */
-  snapshot: { sha256: string; createdAt: string } | null;
-}
+export type { MonthlyReport, MonthlyReportBody };
 
 export interface ReportScope {
   month: string;
@@ -84,7 +75,7 @@ async function loadBackups(clusterId: string, range: MonthRange): Promise<Backup
 
 function toStoredWindow(row: { computedAt: Date; window: unknown } | null): StoredWindowInput | null {
   if (!row?.window) return null;
-  const window = row.window as RestoreWindow;
+  const window = readJson(restoreWindowSchema, row.window, "restore window");
   return {
     computedAt: row.computedAt,
     earliest: window.earliest,
@@ -240,7 +231,7 @@ type SnapshotRow = { report: unknown; sha256: string; createdAt: Date };
 
 function fromSnapshot(row: SnapshotRow): MonthlyReport {
   return {
-    ...(row.report as MonthlyReportBody),
+    ...readJson(monthlyReportBodySchema, row.report, "report snapshot"),
     snapshot: { sha256: row.sha256, createdAt: row.createdAt.toISOString() },
   };
 }
@@ -272,7 +263,7 @@ async function storeSnapshot(scope: ReportScope, now: Date): Promise<MonthlyRepo
     const stored = await findSnapshot(tx, scope.month, clusterId);
     if (stored) return stored;
     return tx.reportSnapshot.create({
-      data: { month: scope.month, clusterId, report: body as unknown as Prisma.InputJsonValue, sha256 },
+      data: { month: scope.month, clusterId, report: toJson(body), sha256 },
       select: { report: true, sha256: true, createdAt: true },
     });
   });

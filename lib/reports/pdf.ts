@@ -8,6 +8,7 @@ import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { env, workerSetting } from "@/lib/env";
 import type { QueuePayload } from "@/lib/queue/queues";
+import type { RenderedReportPdf } from "@/lib/schemas/report";
 
 // The monthly report as PDF: the worker opens the report page itself in headless Chromium and
 // prints it, so the PDF is exactly what a person sees (issue 6: "no hand-drawn PDF").
@@ -99,12 +100,6 @@ async function shortSession(userId: string): Promise<{ value: string; expiresAt:
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await db().session.create({ data: { tokenHash: sha256Hex(value), userId, expiresAt } });
   return { value, expiresAt };
-}
-
-export interface RenderedReportPdf {
-  /** The PDF, base64 (a job's output is JSON). */
-  pdf: string;
-  bytes: number;
 }
 
 /** Prints /reports/<month> (for one cluster or the fleet) to an A4 PDF with headless Chromium. */

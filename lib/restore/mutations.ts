@@ -3,6 +3,7 @@ import { audit } from "@/lib/auth/audit";
 import { verificationState } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
 import { askWorker } from "@/lib/queue/ask";
 import { enqueue } from "@/lib/queue/boss";
@@ -10,7 +11,6 @@ import { jobSender } from "@/lib/queue/sender";
 import type { PitrRestoreRequest, RestoreRequest } from "@/lib/schemas/restore";
 import { maxRunningInstances } from "./instance-settings";
 import { instanceName, restoredTableName } from "./names";
-import type { PlanAnswer } from "./plan-service";
 import type { RestorePlan } from "./planner";
 import { getRestoreRowOrThrow } from "./queries";
 
@@ -21,7 +21,7 @@ import { getRestoreRowOrThrow } from "./queries";
 /** Asks the worker for a plan; a refusal becomes the 422 a form shows under the target. */
 export async function previewRestore(request: PitrRestoreRequest): Promise<RestorePlan> {
   await getClusterRowOrThrow(request.clusterId);
-  const answer = (await askWorker("restore.plan", { request })) as unknown as PlanAnswer;
+  const answer = await askWorker("restore.plan", { request });
   if (!answer.ok && answer.reason === "unavailable") {
     throw new AppError("upstream_unavailable", `The restore could not be planned: ${answer.message}`);
   }
@@ -116,8 +116,8 @@ export async function requestRestore(
       clusterId: request.clusterId,
       kind: request.kind,
       purpose,
-      request: request as never,
-      plan: (plan ?? undefined) as never,
+      request: toJson(request),
+      plan: plan ? toJson(plan) : undefined,
       backupId: plan?.backupId ?? (request.kind === "logical" ? request.backupId : null),
       sourceRestoreId: request.kind === "table" ? request.sourceRestoreId : null,
       requestedBy: actor.label,

@@ -4,9 +4,11 @@ import path from "node:path";
 import { untar } from "@/lib/backup/verify";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { readJson, toJson } from "@/lib/db/json";
 import type { Restore } from "@/lib/generated/prisma/client";
 import { parseLsn } from "@/lib/replication/lsn";
 import { pitrRestoreRequestSchema, type PitrRestoreRequest, type Verification } from "@/lib/schemas/restore";
+import { plannedBackupSchema } from "@/lib/schemas/restore-plan";
 import { stallTimeoutSeconds } from "@/lib/env";
 import { toolVersionNum } from "@/lib/tools/binaries";
 import { parseWalFileName, segmentEndLsn, segmentStartLsn } from "@/lib/wal/segments";
@@ -514,12 +516,12 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
 
   // plan: again, with the backup chosen at request time (retention may have removed it since).
   ctx.steps.begin("plan");
-  const storedPlan = restore.plan as unknown as RestorePlan | null;
+  const storedPlan = readJson(plannedBackupSchema, restore.plan, "restore plan");
   const planned = await planPitrRestore({ ...request, backupId: storedPlan?.backupId ?? request.backupId });
   if (!planned.ok) throw new Error(planned.message);
   const plan = planned.plan;
   ctx.steps.log(plan.summary);
-  await ctx.persist({ plan: plan as never, backupId: plan.backupId });
+  await ctx.persist({ plan: toJson(plan), backupId: plan.backupId });
   ctx.steps.end();
 
   ctx.steps.begin("prepare");
@@ -546,7 +548,7 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
     logFile: paths.logFile,
     name: instanceName(restore.id),
   };
-  await ctx.persist({ port, instance: info as never });
+  await ctx.persist({ port, instance: toJson(info) });
   await prepareInstanceDirs(paths);
   ctx.steps.log(`new data directory ${paths.dataDir}, port ${port}`);
   ctx.steps.end();
@@ -607,12 +609,12 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   if (request.action === "shutdown") {
     await ctx.persist({
       instanceState: "stopped",
-      reached: { lsn: plan.toLsn, time: plan.toTime, stoppedAt: replay.stopping } as never,
-      verification: {
+      reached: toJson({ lsn: plan.toLsn, time: plan.toTime, stoppedAt: replay.stopping }),
+      verification: toJson({
         databases: [],
         inRecovery: true,
         check: { skipped: "the instance shut down at the target" },
-      } as never,
+      }),
     });
     ctx.steps.log(
       "not verified by connecting: the instance was asked to shut down at the target; start it to inspect it",
@@ -621,8 +623,8 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   } else {
     const { verification, reached } = await verify(ctx, info, await su(), registeredRole, request);
     await ctx.persist({
-      verification: verification as never,
-      reached: { ...reached, stoppedAt: replay.stopping } as never,
+      verification: toJson(verification),
+      reached: toJson({ ...reached, stoppedAt: replay.stopping }),
     });
     ctx.steps.log(`reached ${reached.lsn ?? "?"} (last replayed commit ${reached.time ?? "unknown"})`);
     const shortfall = replayShortfall(plan, reached.lsn);

@@ -1,6 +1,7 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import type { PitrRestoreRequest } from "@/lib/schemas/restore";
+import type { PlanAnswer } from "@/lib/schemas/restore-plan";
 import { scanArchive } from "@/lib/wal/archive";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { planRestore, type PlanResult, type TargetRecord } from "./planner";
@@ -10,8 +11,7 @@ import { findTargetRecord } from "./target-record";
 // the archive, the WAL record of an xid or name target, the stored backup sizes, then the
 // pure planner.
 
-/** The worker's answer to restore.plan: a plan, a refusal, or why the archive could not be read. */
-export type PlanAnswer = PlanResult | { ok: false; reason: "unavailable"; message: string };
+export type { PlanAnswer };
 
 export async function answerPlanRequest(request: PitrRestoreRequest): Promise<PlanAnswer> {
   try {

@@ -1,36 +1,22 @@
 import { formatLsn, parseLsn } from "@/lib/replication/lsn";
 import type { RestoreTarget } from "@/lib/schemas/restore";
+import type {
+  PlanRefusal,
+  PlanResult,
+  RefusalReason,
+  RestorePlan,
+  WindowSummary,
+} from "@/lib/schemas/restore-plan";
 import type { RestoreRange, RestoreWindowBackup, WindowComputation } from "@/lib/wal/compute-window";
 import { parseWalFileName, segmentEndLsn } from "@/lib/wal/segments";
 
 // The restore planner: pure. Given the restorable window (what is archived, which backups can
 // be restored, the last commit of each range), a target and, for xid and name targets, the WAL
 // record the worker found, it picks the base backup and says how much WAL to replay — or why
-// the target cannot be reached, before anything starts.
+// the target cannot be reached, before anything starts. Its answers are wire types
+// (lib/schemas/restore-plan.ts): the worker sends them to the web app, a restore stores its plan.
 
-export type RefusalReason =
-  | "no_backup"
-  | "after_latest"
-  | "before_earliest"
-  | "in_gap"
-  | "unknown_xid"
-  | "unknown_name"
-  | "backup_not_usable"
-  | "bad_timeline";
-
-export interface WindowSummary {
-  earliest: string | null;
-  latest: string | null;
-  gaps: { from: string | null; to: string | null; fromWal: string; toWal: string }[];
-  ranges: { from: string; to: string | null; timeline: number }[];
-}
-
-export interface PlanRefusal {
-  ok: false;
-  reason: RefusalReason;
-  message: string;
-  window: WindowSummary;
-}
+export type { PlanRefusal, PlanResult, RefusalReason, RestorePlan, WindowSummary };
 
 /** The WAL record an xid or name target stands for (found by the worker with pg_waldump). */
 export interface TargetRecord {
@@ -40,34 +26,6 @@ export interface TargetRecord {
   /** Other records with the same name (restore points may repeat). */
   duplicates?: number;
 }
-
-export interface RestorePlan {
-  backupId: string;
-  backupLabel: string | null;
-  backupStopLsn: string;
-  backupFinishedAt: string;
-  /** Where replay starts (the backup's start LSN) and where it stops, when known. */
-  fromLsn: string;
-  toLsn: string | null;
-  toTime: string | null;
-  target: RestoreTarget;
-  /** recovery_target_timeline as written ("latest", "current" or a number). */
-  timeline: string;
-  /** The timeline coverage was checked along. */
-  checkedTimeline: number;
-  fromWal: string;
-  /** The last archived segment replay may read. */
-  toWal: string;
-  /** Upper bound of WAL to replay (from the backup's start to the target or the end of the range). */
-  walBytes: number;
-  backupBytes: number;
-  estimateSeconds: number;
-  warnings: string[];
-  /** One sentence a person can check: what will happen. */
-  summary: string;
-}
-
-export type PlanResult = { ok: true; plan: RestorePlan } | PlanRefusal;
 
 export interface PlanInput {
   window: WindowComputation;

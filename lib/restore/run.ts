@@ -1,6 +1,7 @@
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
 import { db } from "@/lib/db";
+import { toJson } from "@/lib/db/json";
 import type { Prisma, Restore } from "@/lib/generated/prisma/client";
 import { instancePaths, removeInstance, stopInstance } from "./instance";
 import { PITR_STEPS, runPitrRestore } from "./pitr";
@@ -35,7 +36,7 @@ export async function runRestore(restoreId: string, workerId: string): Promise<b
   const save = (data: Prisma.RestoreUncheckedUpdateInput = {}) =>
     db().restore.update({
       where: { id: restoreId },
-      data: { steps: steps.steps as never, progress, etaSeconds: eta, heartbeatAt: new Date(), ...data },
+      data: { steps: toJson(steps.steps), progress, etaSeconds: eta, heartbeatAt: new Date(), ...data },
     });
   const heartbeat = setInterval(() => void save().catch(() => {}), RESTORE_HEARTBEAT_MS);
   const ctx: RestoreContext = {

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
 import {
   ownFileSettings,
@@ -9,7 +10,7 @@ import {
   settingLine,
 } from "@/lib/restore/recovery-config";
 import { tablespaceArchives, type TablespaceArchive } from "@/lib/restore/tablespaces";
-import { compressionSchema, type Compression } from "@/lib/schemas/backup";
+import { compressionSchema, storedBackupOptionsSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
 import { runbookSections, type RunbookSection } from "./runbook-sections";
 
@@ -331,7 +332,7 @@ export async function getBackupRunbookOrThrow(
   if (!backup.cluster.archivePath)
     throw new AppError("conflict", "The cluster has no WAL archive path to restore from");
   const files = await fs.readdir(backup.path).catch(() => undefined);
-  const request = backup.options as { compression?: unknown } | null;
+  const request = readJson(storedBackupOptionsSchema, backup.options, "backup options");
   const compression = compressionSchema.safeParse(request?.compression);
   return buildRunbook({
     ...options,

@@ -1,15 +1,10 @@
+import type { RestoreStep, StepStatus } from "@/lib/schemas/restore-view";
+
 // The ordered steps of a restore, each with its status, times and a short log, as the API
-// returns them (design.md: steps:[{name,status,startedAt,finishedAt,log}]).
+// returns them (design.md: steps:[{name,status,startedAt,finishedAt,log}]; the shape is a wire
+// type in lib/schemas/restore-view.ts).
 
-export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
-
-export interface RestoreStep {
-  name: string;
-  status: StepStatus;
-  startedAt: string | null;
-  finishedAt: string | null;
-  log: string[];
-}
+export type { RestoreStep, StepStatus };
 
 const LOG_LINES_PER_STEP = 60;
 

@@ -9,8 +9,11 @@ import { HOST, port, type Context, type ServerName } from "./context";
 // A node's own features (TLS, say) add their settings and pg_hba lines here.
 
 // The socket directory is 0700, so "local … postgres trust" is reachable by that OS user (and root) only.
+// walden_cleartext is asked for its password in cleartext ("password"): tests show that Walden
+// refuses to send it. First match wins, so its line comes before the catch-all.
 export const PG_HBA = `# Walden sandbox
 local   all          postgres                  trust
+host    all          walden_cleartext  ${HOST}/32   password
 host    all          all        ${HOST}/32   scram-sha-256
 host    replication  all        ${HOST}/32   scram-sha-256
 `;

@@ -9,6 +9,7 @@ import { catalogSettings, primarySettings } from "./node-config";
 import type { SandboxOptions } from "./options";
 import { ensureRunning, serverState, stopServer, type ServerState } from "./servers";
 import { ensureCatalogObjects, ensurePrimaryObjects, withSuperuser } from "./superuser-sql";
+import { ensurePrimaryTls, type SandboxTls } from "./tls";
 import { ensureStandby, promoteStandby, STANDBYS, waitForStreaming, type StandbyName } from "./topology";
 
 // The local primary/standby/archive bring-up used by the demo and the tests: the entry points,
@@ -25,6 +26,7 @@ export interface SandboxInfo {
   home: string;
   binaries: PgBinaries;
   osUser: string;
+  tls: SandboxTls;
   catalog: SandboxServer & { database: "walden"; user: "walden"; password: string; url: string };
   cluster: {
     name: "demo";
@@ -48,6 +50,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxInfo> {
 
     const primaryCreated = await ensureInitdbServer(ctx, "primary", primarySettings(ctx));
     if (primaryCreated) await setAsideArchive(ctx);
+    const tls = await ensurePrimaryTls(ctx);
     await ensureRunning(ctx, "primary");
     await withSuperuser(ctx, "primary", (client) => ensurePrimaryObjects(client, credentials));
 
@@ -59,7 +62,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxInfo> {
     for (const standby of STANDBYS) {
       await waitForStreaming(ctx, standby.upstream, standby.name);
     }
-    return describeSandbox(ctx, credentials);
+    return describeSandbox(ctx, credentials, tls);
   });
 }
 
@@ -92,7 +95,7 @@ export async function sandboxStatus(opts: SandboxOptions): Promise<Record<string
   return status;
 }
 
-function describeSandbox(ctx: Context, credentials: Credentials): SandboxInfo {
+function describeSandbox(ctx: Context, credentials: Credentials, tls: SandboxTls): SandboxInfo {
   const server = (name: ServerName): SandboxServer => ({
     name,
     host: HOST,
@@ -105,6 +108,7 @@ function describeSandbox(ctx: Context, credentials: Credentials): SandboxInfo {
     home: ctx.layout.home,
     binaries: ctx.binaries,
     osUser: ctx.user.name,
+    tls,
     catalog: {
       ...catalog,
       database: "walden",

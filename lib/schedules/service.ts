@@ -5,13 +5,19 @@ import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { readJson, toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
-import type { BackupSchedule, Prisma } from "@/lib/generated/prisma/client";
+import type { BackupSchedule } from "@/lib/generated/prisma/client";
 import { BOSS_SCHEMA, enqueue, ensureQueue } from "@/lib/queue/boss";
 import { scheduleQueueOptions } from "@/lib/queue/queues";
 import { describeSchedule } from "@/lib/schedules/preview";
 import { backupRequestSchema } from "@/lib/schemas/backup";
-import type { ScheduleInput, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
+import {
+  storedScheduleOptionsSchema,
+  type ScheduleInput,
+  type ScheduleKind,
+  type ScheduleSummary,
+} from "@/lib/schemas/schedule";
 
 // Backup schedules live in the catalog (the source of truth) and are carried out by pg-boss:
 // pg-boss 10 keys cron schedules by queue name, so each schedule has its own queue,
@@ -50,7 +56,7 @@ export function toScheduleSummary(row: BackupSchedule, now = new Date()): Schedu
     cron: row.cron,
     timezone: row.timezone,
     enabled: row.enabled,
-    options: (row.options ?? {}) as Record<string, unknown>,
+    options: readJson(storedScheduleOptionsSchema, row.options, "schedule options"),
     lastRunAt: row.lastRunAt?.toISOString() ?? null,
     lastOutcome: row.lastOutcome,
     // updatedAt moves on every change and every firing: a firing expected before it is not missed.
@@ -125,7 +131,7 @@ export async function upsertSchedule(
     cron: input.cron,
     timezone: input.timezone,
     enabled: input.enabled,
-    options: input.options as Prisma.InputJsonValue,
+    options: toJson(input.options),
   };
   const row = await db().backupSchedule.upsert({
     where: { clusterId_kind: { clusterId, kind } },
@@ -232,7 +238,7 @@ export async function runScheduledBackup(
     // Parsed again as a request: the catalog may predate a tightened schema, and what reaches
     // pg_dump's argv must pass today's.
     const parsed = backupRequestSchema.safeParse({
-      ...(schedule.options as Record<string, unknown>),
+      ...readJson(storedScheduleOptionsSchema, schedule.options, "schedule options"),
       clusterId: schedule.clusterId,
       kind: schedule.kind,
     });
@@ -254,7 +260,7 @@ export async function runScheduledBackup(
         clusterId: schedule.clusterId,
         kind: request.kind,
         label: request.label ?? null,
-        options: request as unknown as Prisma.InputJsonValue,
+        options: toJson(request),
         requestedBy: "schedule",
         database: request.kind === "logical" ? (request.database ?? null) : null,
         scheduleId,

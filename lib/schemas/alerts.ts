@@ -148,3 +148,6 @@ export const reportQuerySchema = z.strictObject({
   clusterId: uuidSchema.optional(),
   format: z.enum(["json", "csv", "pdf"]).default("json"),
 });
+
+/** What the deliveries list reads back from a stored notification payload: its text line, if any. */
+export const storedDeliveryPayloadSchema = z.object({ text: z.unknown() }).nullable();

@@ -79,3 +79,45 @@ export const backupRequestSchema = z.discriminatedUnion(
 export type PhysicalBackupRequest = z.infer<typeof physicalBackupRequestSchema>;
 export type LogicalBackupRequest = z.infer<typeof logicalBackupRequestSchema>;
 export type BackupRequest = z.infer<typeof backupRequestSchema>;
+
+// Backups as the API returns them (lib/backup/queries.ts builds them from catalog rows).
+
+export type BackupKind = "physical" | "logical";
+export type BackupStatus = "queued" | "running" | "succeeded" | "failed" | "expired";
+
+export interface BackupSummary {
+  id: string;
+  clusterId: string;
+  kind: BackupKind;
+  status: BackupStatus;
+  label: string | null;
+  options: unknown;
+  requestedBy: string;
+  progress: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  sizeBytes: number | null;
+  database: string | null;
+  startLsn: string | null;
+  stopLsn: string | null;
+  timeline: number | null;
+  startWal: string | null;
+  stopWal: string | null;
+  serverVersionNum: number | null;
+  systemIdentifier: string | null;
+  checksum: string | null;
+  verified: boolean;
+  verifiedAt: string | null;
+  pinned: boolean;
+  error: string | null;
+}
+
+export type BackupDetail = BackupSummary & { log: string | null; verifyLog: string | null };
+
+/**
+ * The parts of a backup's stored options (its request) read back later: the runbook's
+ * compression. Loose, because older rows and both kinds of request hold other fields.
+ */
+export const storedBackupOptionsSchema = z.looseObject({ compression: z.unknown().optional() }).nullable();

@@ -204,3 +204,12 @@ export interface ScheduleSummary {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * A schedule's options as the catalog holds them (read back for the API and at each firing,
+ * where they are checked again with today's request schema); none stored reads as none given.
+ */
+export const storedScheduleOptionsSchema = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .transform((options) => options ?? {});

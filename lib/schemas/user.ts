@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { emailSchema } from "@/lib/schemas/common";
 
-/** viewer < operator < admin (lib/auth/roles.ts ranks them). */
+/** viewer < operator < admin (lib/schemas/roles.ts ranks them). */
 export const roleSchema = z.enum(["viewer", "operator", "admin"], {
   error: "must be viewer, operator or admin",
 });

@@ -1,4 +1,11 @@
 import { formatLsn, isLsn, parseLsn } from "@/lib/replication/lsn";
+import type {
+  RestoreRange,
+  RestoreWindowBackup,
+  RestoreWindowGap,
+  TimelineView,
+  WindowComputation,
+} from "@/lib/schemas/restore-window";
 import {
   computeCoverage,
   historyFileName,
@@ -16,6 +23,9 @@ import {
   type WalSegmentId,
 } from "./segments";
 import type { CommitRecord, SegmentCommits } from "./waldump";
+
+// The window's shapes are wire types (the API serves them, the catalog stores them).
+export type { RestoreRange, RestoreWindowBackup, RestoreWindowGap, TimelineView, WindowComputation };
 
 // The restorable window of a cluster, computed from what is known without doing any I/O: the
 // archived segments, the timeline history files, the catalog's succeeded physical backups,
@@ -72,73 +82,6 @@ export interface CommitWalk {
   /** "last" wants the segment's last commit (walking back), "first" its first (walking forward). */
   want: "first" | "last";
   segments: string[];
-}
-
-export interface RestoreRange {
-  /** Stop time of the backup the range starts from. */
-  from: string;
-  /** Time of the last archived commit reachable from it; null when none could be read. */
-  to: string | null;
-  /** The timeline to recover into (recovery_target_timeline). */
-  timeline: number;
-  fromBackupId: string;
-  /** Every restorable backup whose WAL leads into this range, oldest first. */
-  backupIds: string[];
-  /** The backup's start segment and the last archived segment of the range. */
-  fromWal: string;
-  toWal: string;
-  lastCommit: CommitRecord | null;
-}
-
-export interface RestoreWindowGap extends WalGap {
-  /** Last commit time before the gap and first after it, when they could be read. */
-  from: string | null;
-  to: string | null;
-}
-
-export interface TimelineView {
-  timeline: number;
-  parent: number | null;
-  /** The first LSN of this timeline: where it branched off its parent. */
-  switchLsn: string | null;
-  reason: string | null;
-  hasHistoryFile: boolean;
-  firstWal: string | null;
-  lastWal: string | null;
-  segments: number;
-}
-
-export interface RestoreWindowBackup {
-  id: string;
-  label: string | null;
-  startLsn: string | null;
-  stopLsn: string | null;
-  timeline: number | null;
-  startWal: string | null;
-  stopWal: string | null;
-  finishedAt: string | null;
-  /** Every segment from its start to its stop WAL is archived. */
-  walComplete: boolean;
-  /** Its stop time when it can be restored to a point in time (its WAL archived and a commit after it). */
-  restorableFrom: string | null;
-  /** The end of the range it belongs to. */
-  restorableTo: string | null;
-  /** The timeline a restore from it recovers into. */
-  targetTimeline: number | null;
-  /** Missing segments of its own WAL (the first few). */
-  missingWal: string[];
-  /** When its verification failed (absent otherwise): such a backup is in no range and never planned from. */
-  verificationFailedAt?: string | null;
-}
-
-export interface WindowComputation {
-  earliest: string | null;
-  latest: string | null;
-  ranges: RestoreRange[];
-  timelines: TimelineView[];
-  gaps: RestoreWindowGap[];
-  backups: RestoreWindowBackup[];
-  problems: string[];
 }
 
 const MISSING_LISTED = 10;

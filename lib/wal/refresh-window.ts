@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
+import { toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 
 // Worker side of the stored restore window (stored-window.ts serves it): computing it reads WAL
@@ -13,8 +13,8 @@ export async function refreshRestoreWindow(clusterId: string): Promise<void> {
     const window = await getRestoreWindow(clusterId);
     await db().restoreWindowSnapshot.upsert({
       where: { clusterId },
-      create: { clusterId, computedAt, window: window as unknown as Prisma.InputJsonValue, error: null },
-      update: { computedAt, window: window as unknown as Prisma.InputJsonValue, error: null },
+      create: { clusterId, computedAt, window: toJson(window), error: null },
+      update: { computedAt, window: toJson(window), error: null },
     });
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "upstream_unavailable") throw error;

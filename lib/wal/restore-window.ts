@@ -3,6 +3,7 @@ import { verificationState } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import type { RestoreWindow, RestoreWindowArchive } from "@/lib/schemas/restore-window";
 import { toolPath } from "@/lib/tools/binaries";
 import { ArchiveUnreadableError, scanArchive, type ArchiveScan } from "./archive";
 import {
@@ -11,7 +12,6 @@ import {
   walkStopsAt,
   type BackupInput,
   type CommitLookup,
-  type WindowComputation,
 } from "./compute-window";
 import { DEFAULT_WAL_SEGMENT_SIZE } from "./segments";
 import { readSegmentCommits } from "./waldump";
@@ -21,23 +21,7 @@ import { readSegmentCommits } from "./waldump";
 // restorable), read the few segments whose commit times
 // bound the window with pg_waldump (cached: archived segments never change), and compute.
 
-export interface RestoreWindowArchive {
-  path: string;
-  segments: number;
-  firstWal: string | null;
-  lastWal: string | null;
-  segmentSize: number;
-  historyFiles: number;
-  partialFiles: number;
-  backupHistoryFiles: number;
-  ignoredFiles: number;
-  scannedAt: string;
-}
-
-export interface RestoreWindow extends WindowComputation {
-  clusterId: string;
-  archive: RestoreWindowArchive | null;
-}
+export type { RestoreWindow, RestoreWindowArchive };
 
 export interface RestoreWindowOptions {
   /** pg_waldump to use; default: the one beside the PostgreSQL server programs. */

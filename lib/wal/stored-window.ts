@@ -1,12 +1,13 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
+import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
-import type { RestoreWindow } from "@/lib/wal/restore-window";
+import { restoreWindowSchema, type StoredRestoreWindow } from "@/lib/schemas/restore-window";
 
 // The worker computes the restorable window (it reads WAL with pg_waldump, which the web app
 // never runs) and stores it (refresh-window.ts); the API serves the stored one with its age.
 
-export type StoredRestoreWindow = RestoreWindow & { computedAt: string };
+export type { StoredRestoreWindow };
 
 /** Web side: the last computed window; 503 when it has not been computed yet or the archive was unreadable. */
 export async function getStoredRestoreWindowOrThrow(clusterId: string): Promise<StoredRestoreWindow> {
@@ -19,5 +20,6 @@ export async function getStoredRestoreWindowOrThrow(clusterId: string): Promise<
     );
   if (row.error || !row.window)
     throw new AppError("upstream_unavailable", row.error ?? "The WAL archive could not be read");
-  return { ...(row.window as unknown as RestoreWindow), computedAt: row.computedAt.toISOString() };
+  const window = readJson(restoreWindowSchema, row.window, "restore window");
+  return { ...window, computedAt: row.computedAt.toISOString() };
 }

@@ -1,5 +1,5 @@
 import type PgBoss from "pg-boss";
-import type { QueueName, QueuePayload } from "@/lib/queue/queues";
+import type { AskQueue, QueueAnswer, QueueName, QueuePayload } from "@/lib/queue/queues";
 
 // One queue handler of the worker: the queue it serves, how it is polled, its cron schedule
 // if it has one, and what it does with one job's payload (validated before it gets here).
@@ -20,10 +20,14 @@ export interface QueueHandler<Q extends QueueName = QueueName> {
   /** A cron expression in UTC: pg-boss starts the job on that schedule, on one worker. */
   schedule?: string;
   /**
-   * Handles one job; a question's answer is the returned value (the job's output). A method,
-   * so the list in handlers/index.ts can hold handlers of different queues.
+   * Handles one job; a question's answer is the returned value (the job's output), of the shape
+   * its queue's answer schema names (lib/queue/queues.ts `answers`). A method, so the list in
+   * handlers/index.ts can hold handlers of different queues.
    */
-  handle(payload: QueuePayload<Q>, ctx: WorkerContext): Promise<unknown>;
+  handle(
+    payload: QueuePayload<Q>,
+    ctx: WorkerContext,
+  ): Promise<Q extends AskQueue ? QueueAnswer<Q> : unknown>;
 }
 
 /** Keeps each handler's payload type tied to its queue. */

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import type { TableEventsQuery } from "@/lib/schemas/restore";
+import type { TableEventsResult } from "@/lib/schemas/table-events";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
 import { scanArchive, type ArchivedSegment } from "@/lib/wal/archive";
@@ -18,7 +19,6 @@ import {
   TransactionAggregator,
   waldumpEventArgs,
   type FileKey,
-  type TableEvent,
   type TableEventContext,
   type TrackedRelation,
   type WalEvent,
@@ -26,7 +26,10 @@ import {
 
 // The event finder: for one table and a time range, the transactions in the archived WAL that
 // dropped it, truncated it or deleted many of its rows, each with "restore to just before"
-// (its xid, not inclusive). Runs in the worker (it spawns pg_waldump).
+// (its xid, not inclusive). Runs in the worker (it spawns pg_waldump). Its answer is a wire
+// type (lib/schemas/table-events.ts), parsed where the web app receives it.
+
+export type { TableEventsResult };
 
 /** Segments read with the heap records at most (16 MiB each); the newest are kept. */
 export const MAX_EVENT_SEGMENTS = 256;
@@ -36,28 +39,6 @@ export const DEFAULT_TIME_BUDGET_MS = 45_000;
 const SEGMENT_TIMEOUT_MS = 120_000;
 /** How far back a segment without commits looks for one that has some. */
 const NEIGHBOUR_STEPS = 32;
-
-export interface TableEventsResult {
-  clusterId: string;
-  /** schema.table */
-  table: string;
-  database: string;
-  from: string;
-  to: string;
-  minDeletedRows: number;
-  events: TableEvent[];
-  scannedSegments: number;
-  /** The first and last segment read, or null when none was. */
-  scannedWal: { from: string; to: string } | null;
-  /**
-   * True when not all of the range was read: it held more than MAX_EVENT_SEGMENTS segments (the
-   * oldest were left out), or reading ran out of time (the newest were); `problems` says which.
-   */
-  capped: boolean;
-  /** Relation maps consulted, and the oldest one's time. */
-  relationMaps: { count: number; oldest: string | null };
-  problems: string[];
-}
 
 function splitTable(table: string): { schema: string; name: string } {
   const dot = table.indexOf(".");

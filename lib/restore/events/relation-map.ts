@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { toJson } from "@/lib/db/json";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 
 // WAL names files (database OID / relfilenode), never tables. To find "orders" in WAL after it
@@ -187,7 +187,7 @@ export async function captureRelationMap(
       capturedAt,
       lsn: read.lsn,
       backupId,
-      entries: read.entries as unknown as Prisma.InputJsonValue,
+      entries: toJson(read.entries),
     },
     select: { id: true },
   });

@@ -1,5 +1,8 @@
 import { formatLsn, parseLsn } from "@/lib/replication/lsn";
+import type { TableEvent } from "@/lib/schemas/table-events";
 import { parseWaldumpTime } from "@/lib/wal/waldump";
+
+export type { TableEvent };
 
 // What `pg_waldump --rmgr=Heap --rmgr=Transaction --rmgr=Storage` says about one table: the rows
 // each transaction deleted from it, the TRUNCATE records naming it, the files a commit removed
@@ -517,16 +520,6 @@ export class TableEventTracker {
     }
     return found;
   }
-}
-
-export interface TableEvent {
-  xid: number;
-  kind: "drop" | "truncate" | "delete";
-  deletedRows?: number;
-  commitTime: string;
-  commitLsn: string;
-  relations: string[];
-  restoreTarget: { type: "xid"; value: string; inclusive: false };
 }
 
 /** Microseconds since the epoch of an ISO time: commit times carry microseconds, Date keeps ms. */

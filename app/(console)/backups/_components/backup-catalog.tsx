@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { Label } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
-import type { BackupSummary } from "@/lib/backup/queries";
+import type { BackupSummary } from "@/lib/schemas/backup";
 import { errorMessage } from "@/lib/client/fetcher";
 import { isBackupActive, useBackups, type BackupFilters } from "@/lib/client/use-backups";
 

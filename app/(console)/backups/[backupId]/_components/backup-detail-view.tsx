@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
-import type { BackupDetail } from "@/lib/backup/queries";
+import type { BackupDetail } from "@/lib/schemas/backup";
 import { errorMessage } from "@/lib/client/fetcher";
 import { isBackupActive, useBackup, useVerifyBackup } from "@/lib/client/use-backups";
 

@@ -6,7 +6,7 @@ import { BackupsTable } from "@/components/backups/backups-table";
 import { ArchiveCoverage } from "@/components/backups/coverage-bar";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, EmptyState } from "@/components/ui/card";
-import type { BackupSummary } from "@/lib/backup/queries";
+import type { BackupSummary } from "@/lib/schemas/backup";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useBackups } from "@/lib/client/use-backups";
 

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatCount, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { ClusterReport, KindReport } from "@/lib/reports/aggregate";
+import type { ClusterReport, KindReport } from "@/lib/schemas/report";
 
 // One cluster's figures as tables, in the order an auditor reads them. Every number comes from
 // the report object as the API returns it (JSON and CSV show the same).

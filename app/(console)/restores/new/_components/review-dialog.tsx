@@ -8,7 +8,7 @@ import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { formatBytes, formatSeconds } from "@/components/ui/format";
 import { ApiError, errorMessage } from "@/lib/client/fetcher";
-import type { RestorePlan } from "@/lib/restore/planner";
+import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import { ACTIONS } from "./options";
 import type { PitrRequestBody } from "./request";
 

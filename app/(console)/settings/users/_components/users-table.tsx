@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
-import { roles, type Role } from "@/lib/auth/roles";
+import { roles, type Role } from "@/lib/schemas/roles";
 import { useUpdateUser } from "@/lib/client/use-users";
 import type { UserSummary, UserUpdateInput } from "@/lib/schemas/user";
 

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { restoreTargetSchema } from "@/lib/schemas/restore";
+
+// What the restore planner (lib/restore/planner.ts) answers: a plan, or why the target cannot
+// be reached with the restorable window beside it. Schemas, because a plan crosses two edges
+// as JSON: the worker's answer to restore.plan (lib/queue) and a restore's stored plan column.
+
+export const refusalReasonSchema = z.enum([
+  "no_backup",
+  "after_latest",
+  "before_earliest",
+  "in_gap",
+  "unknown_xid",
+  "unknown_name",
+  "backup_not_usable",
+  "bad_timeline",
+]);
+export type RefusalReason = z.infer<typeof refusalReasonSchema>;
+
+/** The window as a refusal shows it next to the target field. */
+export const windowSummarySchema = z.object({
+  earliest: z.string().nullable(),
+  latest: z.string().nullable(),
+  gaps: z.array(
+    z.object({
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      fromWal: z.string(),
+      toWal: z.string(),
+    }),
+  ),
+  ranges: z.array(z.object({ from: z.string(), to: z.string().nullable(), timeline: z.number() })),
+});
+export type WindowSummary = z.infer<typeof windowSummarySchema>;
+
+export const planRefusalSchema = z.object({
+  ok: z.literal(false),
+  reason: refusalReasonSchema,
+  message: z.string(),
+  window: windowSummarySchema,
+});
+export type PlanRefusal = z.infer<typeof planRefusalSchema>;
+
+export const restorePlanSchema = z.object({
+  backupId: z.string(),
+  backupLabel: z.string().nullable(),
+  backupStopLsn: z.string(),
+  backupFinishedAt: z.string(),
+  /** Where replay starts (the backup's start LSN) and where it stops, when known. */
+  fromLsn: z.string(),
+  toLsn: z.string().nullable(),
+  toTime: z.string().nullable(),
+  target: restoreTargetSchema,
+  /** recovery_target_timeline as written ("latest", "current" or a number). */
+  timeline: z.string(),
+  /** The timeline coverage was checked along. */
+  checkedTimeline: z.number(),
+  fromWal: z.string(),
+  /** The last archived segment replay may read. */
+  toWal: z.string(),
+  /** Upper bound of WAL to replay (from the backup's start to the target or the end of the range). */
+  walBytes: z.number(),
+  backupBytes: z.number(),
+  estimateSeconds: z.number(),
+  warnings: z.array(z.string()),
+  /** One sentence a person can check: what will happen. */
+  summary: z.string(),
+});
+export type RestorePlan = z.infer<typeof restorePlanSchema>;
+
+export const planResultSchema = z.union([
+  z.object({ ok: z.literal(true), plan: restorePlanSchema }),
+  planRefusalSchema,
+]);
+export type PlanResult = z.infer<typeof planResultSchema>;
+
+/** The worker's answer to restore.plan: a plan, a refusal, or why the archive could not be read. */
+export const planAnswerSchema = z.union([
+  planResultSchema,
+  z.object({ ok: z.literal(false), reason: z.literal("unavailable"), message: z.string() }),
+]);
+export type PlanAnswer = z.infer<typeof planAnswerSchema>;
+
+/**
+ * What the restore's runner and retention read back from its stored plan: the backup it
+ * restores from (null before it is planned). Only that field, so a plan stored by an older
+ * version still reads.
+ */
+export const plannedBackupSchema = restorePlanSchema.pick({ backupId: true }).nullable();
