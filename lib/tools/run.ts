@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { programSearchPath, stallTimeoutSeconds } from "@/lib/env";
 import { workSessionOptions } from "@/lib/pg/connection";
+import { tlsEnvironment, type ProgramTls } from "./node-access";
 
 // The one place that starts PostgreSQL programs: an argument array, never a shell; a clean
 // environment (no inherited PG* variables that could redirect a connection); the password
@@ -17,6 +18,8 @@ export interface RunOptions {
   program: string;
   args: string[];
   passfile?: string;
+  /** sslmode and CA file for a program that connects to a monitored node (lib/tools/node-access.ts). */
+  tls?: ProgramTls;
   cwd?: string;
   signal?: AbortSignal;
   /** Called for each line of stderr (pg_basebackup --progress writes there, with \r). */
@@ -56,7 +59,7 @@ const TAIL_LINES = 50;
 /** After SIGTERM, a group that has not gone is killed outright. */
 const KILL_GRACE_MS = 5_000;
 
-export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
+export function toolEnvironment(passfile?: string, tls?: ProgramTls): NodeJS.Dict<string> {
   const env: NodeJS.Dict<string> = {
     PATH: programSearchPath(),
     LC_ALL: "C",
@@ -69,7 +72,7 @@ export function toolEnvironment(passfile?: string): NodeJS.Dict<string> {
     PGOPTIONS: workSessionOptions(),
   };
   if (passfile) env.PGPASSFILE = passfile;
-  return env;
+  return { ...env, ...tlsEnvironment(tls) };
 }
 
 /**
@@ -245,9 +248,9 @@ export function runTool(options: RunOptions): Promise<RunResult> {
     const child = spawn(options.program, options.args, {
       cwd: options.cwd,
       // Next.js types NODE_ENV as required; the tools need no NODE_ENV.
-      env: (options.environment === "server" ? serverEnvironment : toolEnvironment)(
-        options.passfile,
-      ) as NodeJS.ProcessEnv,
+      env: (options.environment === "server"
+        ? serverEnvironment(options.passfile)
+        : toolEnvironment(options.passfile, options.tls)) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so the program and everything it forked are stopped together.
       detached: true,
