@@ -30,7 +30,13 @@ describe("offsiteRepositorySchema", () => {
     expect(offsiteRepositorySchema.safeParse(minio).success).toBe(true);
     const r2 = { ...valid, endpoint: "https://0123abcd.r2.cloudflarestorage.com", region: "auto" };
     expect(offsiteRepositorySchema.safeParse(r2).success).toBe(true);
-    const { prefix: _prefix, encryption: _encryption, retention: _retention, ...minimal } = valid;
+    const minimal = {
+      ...valid,
+      prefix: undefined,
+      forcePathStyle: undefined,
+      encryption: undefined,
+      retention: undefined,
+    };
     expect(offsiteRepositorySchema.safeParse(minimal).success).toBe(true);
   });
 
