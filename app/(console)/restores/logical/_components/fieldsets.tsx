@@ -9,7 +9,7 @@ import { formatBytes } from "@/components/ui/format";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { formatUtc } from "@/components/ui/time";
 import type { RestoreView } from "@/lib/client/use-restores";
-import type { BackupSummary } from "@/lib/backup/queries";
+import type { BackupSummary } from "@/lib/schemas/backup";
 import { names, type LogicalFormValues } from "./request";
 
 // The parts of the logical restore form: where it goes, which dump, the database and objects,

@@ -10,7 +10,7 @@ import { Card, CardBody } from "@/components/ui/card";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useBackups } from "@/lib/client/use-backups";
 import { useRequestRestore, useRestores, type RestoreView } from "@/lib/client/use-restores";
-import type { BackupSummary } from "@/lib/backup/queries";
+import type { BackupSummary } from "@/lib/schemas/backup";
 import {
   BackupField,
   DatabaseFields,

@@ -3,7 +3,7 @@
 import { FormField } from "@/components/forms/form-field";
 import { formatInZone } from "@/components/restores/zoned-time";
 import { Input, Select, Textarea } from "@/components/ui/input";
-import type { StoredRestoreWindow } from "@/lib/wal/stored-window";
+import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
 import type { PitrForm } from "./target-fields";
 
 // The PITR form's "Advanced" part: which backup and timeline, the database the check runs in,

@@ -8,7 +8,7 @@ import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Button, Spinner } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { roles, type Role } from "@/lib/auth/roles";
+import { roles, type Role } from "@/lib/schemas/roles";
 import { useCreateToken } from "@/lib/client/use-tokens";
 import { tokenCreateSchema, type TokenCreateInput } from "@/lib/schemas/user";
 import { NewTokenNotice } from "./new-token-notice";

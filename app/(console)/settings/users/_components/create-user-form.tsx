@@ -10,7 +10,7 @@ import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { roles } from "@/lib/auth/roles";
+import { roles } from "@/lib/schemas/roles";
 import { useCreateUser } from "@/lib/client/use-users";
 import { userCreateSchema, type UserCreateInput } from "@/lib/schemas/user";
 
