@@ -5,7 +5,8 @@ import type pg from "pg";
 import { sha256File, writeChecksums, type KnownDigest } from "@/lib/backup/checksum";
 import { readManifest } from "@/lib/backup/manifest";
 import { folderSize, removeUnderRoot, repositoryRoot } from "@/lib/backup/repository";
-import { APPEND_ONLY_TAR, runBackup } from "@/lib/backup/run";
+import { APPEND_ONLY_TAR } from "@/lib/backup/physical";
+import { runBackup } from "@/lib/backup/run";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import {

@@ -1,0 +1,164 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
+import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
+import { backupApplicationName } from "@/lib/backup/orphans";
+import { folderSize, type BackupPaths } from "@/lib/backup/repository";
+import { runOrThrow, type BackupFacts, type BackupLog, type ServerFacts } from "@/lib/backup/run-context";
+import type { ClusterRow } from "@/lib/clusters/queries";
+import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import type { PhysicalBackupRequest } from "@/lib/schemas/backup";
+import { basebackupArgs } from "@/lib/tools/argv";
+import { withPassfile } from "@/lib/tools/passfile";
+
+// A physical backup (backup.run, kind physical): pg_basebackup into the partial folder, its tars
+// hashed while they are written, and done only once its last WAL segment is in the archive.
+
+/** How long a physical backup waits for its last WAL segment to reach the archive. */
+export const WAL_ARCHIVE_WAIT_MS = 60_000;
+const SWITCH_WAL_AFTER_MS = 1_000;
+
+/**
+ * The tars pg_basebackup streams from the server (base and tablespaces, compressed or not) are
+ * only ever appended to, so they can be hashed while written; pg_wal.tar is not (its member
+ * headers are rewritten in place) and backup_manifest is renamed into place: those are read after.
+ */
+export const APPEND_ONLY_TAR = /^(base|\d+)\.tar(\.(gz|lz4|zst))?$/;
+
+/**
+ * The watchdog's view of a base backup on the server: bytes streamed so far, and a checkpoint
+ * being written counts as progress (a spread checkpoint can take minutes before the first byte).
+ */
+async function basebackupActivity(connection: NodeConnection, backupId: string): Promise<string | null> {
+  return withNodeClient(connection, async (client) => {
+    const { rows } = await client.query<{ phase: string; streamed: string | null }>(
+      `/* walden */ select p.phase, p.backup_streamed::text as streamed
+         from pg_stat_progress_basebackup p join pg_stat_activity a using (pid)
+        where a.application_name = $1`,
+      [backupApplicationName(backupId)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return row.phase === "waiting for checkpoint to finish"
+      ? `checkpoint ${Date.now()}`
+      : `${row.phase} ${row.streamed}`;
+  });
+}
+
+/** The WAL segment names holding the backup's start and stop LSN, as the primary names them. */
+async function walNames(connection: NodeConnection, startLsn: string, stopLsn: string) {
+  return withNodeClient(connection, async (client) => {
+    const { rows } = await client.query<{ start_wal: string; stop_wal: string }>(
+      "/* walden */ select pg_walfile_name($1::pg_lsn) as start_wal, pg_walfile_name($2::pg_lsn) as stop_wal",
+      [startLsn, stopLsn],
+    );
+    return { startWal: rows[0]!.start_wal, stopWal: rows[0]!.stop_wal };
+  });
+}
+
+/** A physical backup is restorable only once the WAL up to its stop point is in the archive. */
+async function waitForArchivedWal(
+  cluster: ClusterRow,
+  connection: NodeConnection,
+  stopWal: string,
+  log: BackupLog,
+): Promise<void> {
+  if (!cluster.archivePath)
+    throw new Error("the cluster has no WAL archive path, so the backup's WAL cannot be confirmed");
+  const target = path.join(cluster.archivePath, stopWal);
+  const startedAt = Date.now();
+  let switched = false;
+  for (;;) {
+    if (
+      await fs.stat(target).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      log.add(`WAL ${stopWal} is archived`);
+      return;
+    }
+    const waited = Date.now() - startedAt;
+    if (!switched && waited >= SWITCH_WAL_AFTER_MS) {
+      // The primary switches WAL at the end of a backup, so the stop segment is usually archived
+      // within moments; if not (a backup from a standby, say), close it so archive_command runs.
+      await withNodeClient(connection, (client) => client.query("/* walden */ select pg_switch_wal()"));
+      switched = true;
+    }
+    if (waited > WAL_ARCHIVE_WAIT_MS) {
+      throw new Error(
+        `WAL segment ${stopWal} did not reach the archive (${cluster.archivePath}) within ${WAL_ARCHIVE_WAIT_MS / 1000} s: check archive_command`,
+      );
+    }
+    // Often only a few ms to wait: poll fast at first, then gently.
+    await new Promise((resolve) => setTimeout(resolve, waited < 2_000 ? 20 : 250));
+  }
+}
+
+export async function physicalBackup(
+  backupId: string,
+  cluster: ClusterRow,
+  connection: NodeConnection,
+  server: ServerFacts,
+  request: PhysicalBackupRequest,
+  paths: BackupPaths,
+  log: BackupLog,
+  onProgress: (percent: number) => void,
+): Promise<BackupFacts> {
+  const label = request.label ? `walden ${request.label}` : `walden ${backupId}`;
+  const follower = new AppendFollower(paths.partialDir, (name) => APPEND_ONLY_TAR.test(name)).start();
+  await withPassfile(
+    [
+      {
+        host: connection.host,
+        port: connection.port,
+        user: connection.user,
+        password: connection.password ?? "",
+      },
+    ],
+    (passfile) =>
+      runOrThrow(
+        "pg_basebackup",
+        [
+          ...basebackupArgs({
+            connection,
+            targetDir: paths.partialDir,
+            request,
+            label,
+            serverVersionNum: server.versionNum,
+          }),
+          // Named after the backup, so the reaper can end what a killed worker left streaming.
+          `--dbname=application_name=${backupApplicationName(backupId)}`,
+        ],
+        passfile,
+        log,
+        {
+          waitingFor: `${connection.host}:${connection.port} to stream the base backup into ${paths.partialDir}`,
+          progressProbe: () => basebackupActivity(connection, backupId),
+        },
+        (line) => {
+          const percent = parseBasebackupProgress(line);
+          if (percent !== null) onProgress(percent);
+          return percent !== null;
+        },
+      ),
+  ).catch(async (error: unknown) => {
+    await follower.stop();
+    throw error;
+  });
+  const digests = await follower.finish();
+  const manifest = await readManifest(paths.partialDir);
+  const { startWal, stopWal } = await walNames(connection, manifest.startLsn, manifest.stopLsn);
+  await waitForArchivedWal(cluster, connection, stopWal, log);
+  return {
+    sizeBytes: await folderSize(paths.partialDir),
+    // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
+    // verification check the files as stored.
+    checksum: await writeChecksums(paths.partialDir, digests),
+    startLsn: manifest.startLsn,
+    stopLsn: manifest.stopLsn,
+    timeline: manifest.timeline,
+    startWal,
+    stopWal,
+  };
+}
