@@ -1,5 +1,8 @@
+import { z } from "zod";
+
 // The one way browser code talks to /api/v1: JSON in, JSON out, and every failure becomes an ApiError
 // carrying the server's { error: { code, message, details } } so forms can show it next to fields.
+// What comes back is parsed, never cast: a body of another shape is a plain HTTP error.
 
 export class ApiError extends Error {
   constructor(
@@ -24,18 +27,10 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-function isErrorBody(
-  value: unknown,
-): value is { error: { code: string; message: string; details?: unknown } } {
-  const error = (value as { error?: unknown } | null)?.error as
-    { code?: unknown; message?: unknown } | undefined;
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    typeof error.code === "string" &&
-    typeof error.message === "string"
-  );
-}
+/** The API's error body (lib/errors.ts ErrorBody). */
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -72,8 +67,14 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
 
   const data = await readBody(response);
   if (!response.ok) {
-    if (isErrorBody(data))
-      throw new ApiError(response.status, data.error.code, data.error.message, data.error.details);
+    const body = errorBodySchema.safeParse(data);
+    if (body.success)
+      throw new ApiError(
+        response.status,
+        body.data.error.code,
+        body.data.error.message,
+        body.data.error.details,
+      );
     if (response.status === 401)
       throw new ApiError(401, "unauthorized", "Your session has ended. Sign in again.");
     throw new ApiError(
@@ -85,14 +86,21 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
   return data as T;
 }
 
-function isFieldIssue(issue: unknown): issue is FieldIssue {
-  return (
-    typeof issue === "object" &&
-    issue !== null &&
-    typeof (issue as FieldIssue).path === "string" &&
-    typeof (issue as FieldIssue).message === "string"
-  );
+const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+
+/** The well-formed issues of a list; anything else in it is left out. */
+function validIssues(list: readonly unknown[]): FieldIssue[] {
+  return list.flatMap((item) => {
+    const issue = fieldIssueSchema.safeParse(item);
+    return issue.success ? [issue.data] : [];
+  });
 }
+
+/** A domain error's details: its issues next to other facts, or the one field a 409 names. */
+const problemDetailsSchema = z.looseObject({
+  issues: z.array(z.unknown()).optional().catch(undefined),
+  field: z.string().optional().catch(undefined),
+});
 
 /**
  * Field-level problems of a refused request, ready for setError(): the one reader of them. A zod
@@ -101,10 +109,12 @@ function isFieldIssue(issue: unknown): issue is FieldIssue {
  */
 export function fieldIssues(error: unknown): FieldIssue[] {
   if (!(error instanceof ApiError)) return [];
-  const details = error.details as { issues?: unknown; field?: unknown } | unknown[] | null | undefined;
-  if (Array.isArray(details)) return details.filter(isFieldIssue);
-  if (Array.isArray(details?.issues)) return details.issues.filter(isFieldIssue);
-  return typeof details?.field === "string" ? [{ path: details.field, message: error.message }] : [];
+  if (Array.isArray(error.details)) return validIssues(error.details);
+  const details = problemDetailsSchema.safeParse(error.details);
+  if (!details.success) return [];
+  if (details.data.issues) return validIssues(details.data.issues);
+  const { field } = details.data;
+  return field === undefined ? [] : [{ path: field, message: error.message }];
 }
 
 export function errorMessage(error: unknown): string {
