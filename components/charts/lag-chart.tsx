@@ -1,6 +1,5 @@
 "use client";
 
-import type { ReactNode } from "react";
 import {
   Area,
   CartesianGrid,
@@ -15,6 +14,7 @@ import {
 } from "recharts";
 import { DAY, MINUTE, timeTicks, valueTicks, type LagUnit } from "@/components/charts/ticks";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { LagPoint, ReplicationEvent } from "@/lib/schemas/replication";
 
 export type { LagUnit };
@@ -72,15 +72,6 @@ function tickFormatter(spanMs: number) {
   };
 }
 
-function Measure({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="tabular-nums">{children}</dd>
-    </>
-  );
-}
-
 /** "1.5 MiB (1,572,864 B)"; under 1 KiB the short form is already exact. */
 function BytesWithExact({ value }: { value: number | null }) {
   if (value === null || Math.abs(value) < 1024) return <>{formatBytes(value)}</>;
@@ -112,33 +103,35 @@ function LagTooltip({
   return (
     <div className="max-w-xs rounded-md border border-zinc-200 bg-white px-3 py-2 text-xs text-zinc-800 shadow-lg">
       <p className="font-medium">{formatUtcSeconds(row.t)}</p>
-      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
-        <Measure label="State">{point.state ?? "unknown"}</Measure>
-        <Measure label={bucket ? "Replay lag (avg)" : "Replay lag"}>
+      <DescriptionList termWidth="auto" size="xs" className="mt-1 [&_dd]:tabular-nums">
+        <Description term="State">{point.state ?? "unknown"}</Description>
+        <Description term={bucket ? "Replay lag (avg)" : "Replay lag"}>
           <BytesWithExact value={point.replayBytes} />
-        </Measure>
+        </Description>
         {spreadBytes ? (
-          <Measure label="Replay lag (max)">
+          <Description term="Replay lag (max)">
             <BytesWithExact value={point.replayBytesMax} />
-          </Measure>
+          </Description>
         ) : null}
-        <Measure label={bucket ? "Behind (avg)" : "Behind"}>{formatSeconds(point.replaySeconds)}</Measure>
+        <Description term={bucket ? "Behind (avg)" : "Behind"}>
+          {formatSeconds(point.replaySeconds)}
+        </Description>
         {spreadSeconds ? (
-          <Measure label="Behind (max)">{formatSeconds(point.replaySecondsMax)}</Measure>
+          <Description term="Behind (max)">{formatSeconds(point.replaySecondsMax)}</Description>
         ) : null}
         {point.flushBytes !== null ? (
-          <Measure label="Flush lag">{formatBytes(point.flushBytes)}</Measure>
+          <Description term="Flush lag">{formatBytes(point.flushBytes)}</Description>
         ) : null}
         {point.writeBytes !== null ? (
-          <Measure label="Write lag">{formatBytes(point.writeBytes)}</Measure>
+          <Description term="Write lag">{formatBytes(point.writeBytes)}</Description>
         ) : null}
-        <Measure label="Replay LSN">
+        <Description term="Replay LSN">
           <code>{point.replayLsn ?? "—"}</code>
-        </Measure>
-        <Measure label="Primary LSN">
+        </Description>
+        <Description term="Primary LSN">
           <code>{point.primaryLsn ?? "—"}</code>
-        </Measure>
-      </dl>
+        </Description>
+      </DescriptionList>
       {nearby.length > 0 ? (
         <ul className="mt-1.5 space-y-0.5 border-t border-zinc-100 pt-1.5">
           {nearby.map((event) => (

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import type { ConnectionReport } from "@/lib/schemas/cluster";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 
 function Yes({ ok, label }: { ok: boolean; label: string }) {
   return (
@@ -40,28 +41,23 @@ export function ConnectionReportView({
   return (
     <div className="rounded-md border border-green-200 bg-green-50/60 px-3 py-2 text-sm" role="status">
       <p className="font-medium text-green-800">Connected</p>
-      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5 text-xs text-zinc-700">
-        <dt className="text-zinc-500">Version</dt>
-        <dd>PostgreSQL {report.serverVersion}</dd>
-        <dt className="text-zinc-500">Role</dt>
-        <dd>
+      <DescriptionList termWidth="auto" size="xs" className="mt-1 text-zinc-700">
+        <Description term="Version">PostgreSQL {report.serverVersion}</Description>
+        <Description term="Role">
           <Badge tone={report.role === "primary" ? "accent" : "info"}>{report.role}</Badge>
-        </dd>
-        <dt className="text-zinc-500">System identifier</dt>
-        <dd>
+        </Description>
+        <Description term="System identifier">
           <code>{report.systemIdentifier ?? "not available to this user"}</code>
-        </dd>
-        <dt className="text-zinc-500">Connected as</dt>
-        <dd>
+        </Description>
+        <Description term="Connected as">
           <code>{report.currentUser}</code>
-        </dd>
-        <dt className="text-zinc-500">Privileges</dt>
-        <dd className="flex flex-wrap gap-x-3">
+        </Description>
+        <Description term="Privileges" className="flex flex-wrap gap-x-3">
           <Yes ok={report.privileges.superuser} label="superuser" />
           <Yes ok={report.privileges.replication} label="replication" />
           <Yes ok={report.privileges.pgMonitor} label="pg_monitor" />
-        </dd>
-      </dl>
+        </Description>
+      </DescriptionList>
       {warnings.length > 0 ? (
         <ul
           aria-label="Warnings"

@@ -1,17 +1,8 @@
-import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { cx } from "@/components/ui/cx";
 import { formatAgo, formatCount, formatUtcSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { ArchiverStatus } from "@/lib/schemas/replication";
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="mt-0.5 text-sm text-zinc-900">{children}</dd>
-    </div>
-  );
-}
 
 function WalAt({ wal, at, now }: { wal: string | null; at: string | null; now: string }) {
   if (!wal) return <span className="text-zinc-400">none</span>;
@@ -46,16 +37,16 @@ export function ArchiverPanel({ archiver, now }: { archiver: ArchiverStatus | nu
           cannot go past the last archived segment.
         </Alert>
       ) : null}
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3">
-        <Item label="Archived">
+      <DescriptionList layout="tiles" className="grid-cols-2 sm:grid-cols-3">
+        <Description term="Archived">
           <span className="tabular-nums">{formatCount(archiver.archivedCount)}</span>
-        </Item>
-        <Item label="Failed">
+        </Description>
+        <Description term="Failed">
           <span className={cx("tabular-nums", archiver.failedCount > 0 && "text-red-700")}>
             {formatCount(archiver.failedCount)}
           </span>
-        </Item>
-        <Item label="Waiting (.ready)">
+        </Description>
+        <Description term="Waiting (.ready)">
           {archiver.readyCount === null ? (
             <span className="text-zinc-500">unknown (needs pg_monitor)</span>
           ) : (
@@ -63,14 +54,14 @@ export function ArchiverPanel({ archiver, now }: { archiver: ArchiverStatus | nu
               {formatCount(archiver.readyCount)} {archiver.readyCount === 1 ? "segment" : "segments"}
             </span>
           )}
-        </Item>
-        <Item label="Last archived">
+        </Description>
+        <Description term="Last archived">
           <WalAt wal={archiver.lastArchivedWal} at={archiver.lastArchivedAt} now={now} />
-        </Item>
-        <Item label="Last failed">
+        </Description>
+        <Description term="Last failed">
           <WalAt wal={archiver.lastFailedWal} at={archiver.lastFailedAt} now={now} />
-        </Item>
-      </dl>
+        </Description>
+      </DescriptionList>
     </div>
   );
 }

@@ -1,18 +1,9 @@
-import type { ReactNode } from "react";
 import { formatServerVersion } from "@/components/replication/standby-state";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatUtcSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { ReplicationSnapshot } from "@/lib/schemas/replication";
-
-function Figure({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="mt-0.5 truncate text-sm font-medium text-zinc-900 tabular-nums">{children}</dd>
-    </div>
-  );
-}
 
 /** The primary's position and the sample's age: the line every other figure is measured against. */
 export function PrimaryStrip({ snapshot, stale }: { snapshot: ReplicationSnapshot; stale: boolean }) {
@@ -20,34 +11,39 @@ export function PrimaryStrip({ snapshot, stale }: { snapshot: ReplicationSnapsho
   const version = formatServerVersion(primary.serverVersionNum);
   return (
     <div className="space-y-3">
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 lg:grid-cols-6">
-        <Figure label="Primary">
+      <DescriptionList
+        layout="tiles"
+        className="grid-cols-2 sm:grid-cols-3 lg:grid-cols-6 [&_dd]:truncate [&_dd]:font-medium [&_dd]:tabular-nums"
+      >
+        <Description term="Primary">
           <span className="flex items-center gap-1.5">
             <span className="truncate">{primary.name}</span>
             {primary.reachable ? null : <Badge tone="danger">unreachable</Badge>}
           </span>
-        </Figure>
-        <Figure label="Current LSN">
+        </Description>
+        <Description term="Current LSN">
           {primary.currentLsn ? <code>{primary.currentLsn}</code> : <span className="text-zinc-400">—</span>}
-        </Figure>
-        <Figure label="Timeline">{primary.timeline ?? <span className="text-zinc-400">—</span>}</Figure>
-        <Figure label="WAL rate">
+        </Description>
+        <Description term="Timeline">
+          {primary.timeline ?? <span className="text-zinc-400">—</span>}
+        </Description>
+        <Description term="WAL rate">
           {primary.walBytesPerSecond === null ? (
             <span className="text-zinc-400">—</span>
           ) : (
             `${formatBytes(primary.walBytesPerSecond)}/s`
           )}
-        </Figure>
-        <Figure label="PostgreSQL">{version ?? <span className="text-zinc-400">—</span>}</Figure>
-        <Figure label="Sampled at">
+        </Description>
+        <Description term="PostgreSQL">{version ?? <span className="text-zinc-400">—</span>}</Description>
+        <Description term="Sampled at">
           <span className="flex items-center gap-1.5">
             <time dateTime={snapshot.sampledAt} title={formatUtcSeconds(snapshot.sampledAt)}>
               {formatUtcSeconds(snapshot.sampledAt, true)}
             </time>
             {stale ? <Badge tone="warning">stale</Badge> : null}
           </span>
-        </Figure>
-      </dl>
+        </Description>
+      </DescriptionList>
       {stale ? (
         <Alert tone="warning" title="This sample is stale">
           Walden samples this cluster every {snapshot.intervalSeconds} s, but the newest sample is from{" "}

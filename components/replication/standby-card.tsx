@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
 import { standbyStateLook, StandbyStateBadge } from "@/components/replication/standby-state";
 import { cx } from "@/components/ui/cx";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import {
   formatAgo,
   formatBytes,
@@ -10,18 +10,6 @@ import {
   formatUtcSeconds,
 } from "@/components/ui/format";
 import type { StandbyStatus } from "@/lib/schemas/replication";
-
-function Row({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="min-w-0 text-zinc-800">
-        {children}
-        {hint ? <p className="text-[11px] leading-snug text-zinc-400">{hint}</p> : null}
-      </dd>
-    </>
-  );
-}
 
 function Bytes({ value }: { value: number | null }) {
   return (
@@ -116,16 +104,20 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
           </tbody>
         </table>
 
-        <dl className="grid grid-cols-[8.5rem_1fr] gap-x-3 gap-y-1">
-          <Row label="Receive LSN">
+        <DescriptionList termWidth="8.5rem" size="xs" className="text-zinc-800">
+          <Description term="Receive LSN">
             <Lsn value={standby.receiveLsn} />
-          </Row>
-          <Row label="Replay LSN">
+          </Description>
+          <Description term="Replay LSN">
             <Lsn value={standby.replayLsn} />
-          </Row>
-          <Row label="Sync state">{standby.syncState ?? <span className="text-zinc-400">—</span>}</Row>
-          <Row label="Timeline">{standby.timeline ?? <span className="text-zinc-400">—</span>}</Row>
-          <Row label="Last replayed commit" hint="This grows on an idle primary: it is not lag.">
+          </Description>
+          <Description term="Sync state">
+            {standby.syncState ?? <span className="text-zinc-400">—</span>}
+          </Description>
+          <Description term="Timeline">
+            {standby.timeline ?? <span className="text-zinc-400">—</span>}
+          </Description>
+          <Description term="Last replayed commit" hint="This grows on an idle primary: it is not lag.">
             {standby.lastReplayedCommitAt ? (
               <span title={formatUtcSeconds(standby.lastReplayedCommitAt)}>
                 last commit replayed {formatAgo(standby.lastReplayedCommitAt, now)}
@@ -133,15 +125,15 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
             ) : (
               <span className="text-zinc-400">none since the standby started</span>
             )}
-          </Row>
-          <Row label="Recovery conflicts">
+          </Description>
+          <Description term="Recovery conflicts">
             <span
               className={cx("tabular-nums", standby.conflicts ? "font-medium text-amber-700" : undefined)}
             >
               {formatCount(standby.conflicts)}
             </span>
-          </Row>
-        </dl>
+          </Description>
+        </DescriptionList>
       </div>
     </section>
   );

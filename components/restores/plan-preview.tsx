@@ -1,7 +1,7 @@
-import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
 import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import { formatInZone, toUtcIso } from "./zoned-time";
@@ -23,15 +23,6 @@ function When({ value, timeZone }: { value: string | null; timeZone: string }) {
         </span>
       ) : null}
     </time>
-  );
-}
-
-function Row({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{term}</dt>
-      <dd className="min-w-0 break-words">{children}</dd>
-    </>
   );
 }
 
@@ -58,8 +49,8 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-800">{plan.summary}</p>
-      <dl className="grid grid-cols-[7.5rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-        <Row term="Backup">
+      <DescriptionList termWidth="7.5rem">
+        <Description term="Backup">
           <span className="font-medium">{plan.backupLabel ?? plan.backupId.slice(0, 8)}</span>{" "}
           <code className="text-xs text-zinc-500">{plan.backupId.slice(0, 8)}</code>
           <span className="block text-xs text-zinc-500">
@@ -69,31 +60,31 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
             </time>{" "}
             · {formatBytes(plan.backupBytes)}
           </span>
-        </Row>
-        <Row term="Target">{describeTarget(plan.target)}</Row>
-        <Row term="Stops at">
+        </Description>
+        <Description term="Target">{describeTarget(plan.target)}</Description>
+        <Description term="Stops at">
           {plan.toTime ? <When value={plan.toTime} timeZone={timeZone} /> : null}
           {plan.toLsn ? <code className="block text-xs">LSN {plan.toLsn}</code> : null}
           {!plan.toTime && !plan.toLsn ? (
             <span className="text-zinc-500">where the target is met</span>
           ) : null}
-        </Row>
-        <Row term="WAL to replay">
+        </Description>
+        <Description term="WAL to replay">
           <span title={formatBytesExact(plan.walBytes)}>up to {formatBytes(plan.walBytes)}</span>
           <span className="block text-xs text-zinc-500">
             <code>{plan.fromLsn}</code> → <code>{plan.toLsn ?? "end of the archive"}</code> · segments{" "}
             <code className="break-all">{plan.fromWal}</code> …{" "}
             <code className="break-all">{plan.toWal}</code>
           </span>
-        </Row>
-        <Row term="Estimate">about {formatSeconds(plan.estimateSeconds)}</Row>
-        <Row term="Timeline">
+        </Description>
+        <Description term="Estimate">about {formatSeconds(plan.estimateSeconds)}</Description>
+        <Description term="Timeline">
           <code>{plan.timeline}</code>
           {String(plan.checkedTimeline) !== plan.timeline ? (
             <span className="text-xs text-zinc-500"> (coverage checked along {plan.checkedTimeline})</span>
           ) : null}
-        </Row>
-      </dl>
+        </Description>
+      </DescriptionList>
       {plan.warnings.length > 0 ? (
         <Alert tone="warning" title="Warnings">
           <ul className="list-disc space-y-0.5 pl-4">
@@ -113,19 +104,16 @@ function Refusal({ refusal, timeZone }: { refusal: PlanRefusalView; timeZone: st
     <Alert tone="error" title="This target cannot be reached">
       <p>{refusal.message}</p>
       {window ? (
-        <dl className="mt-2 grid grid-cols-[6rem_1fr] gap-x-2 gap-y-1 text-xs">
-          <dt className="font-medium">Earliest</dt>
-          <dd>
+        <DescriptionList termWidth="6rem" size="xs" termTone="strong" className="mt-2">
+          <Description term="Earliest">
             <When value={window.earliest} timeZone={timeZone} />
-          </dd>
-          <dt className="font-medium">Latest</dt>
-          <dd>
+          </Description>
+          <Description term="Latest">
             <When value={window.latest} timeZone={timeZone} />
-          </dd>
+          </Description>
           {window.gaps.length > 0 ? (
             <>
-              <dt className="font-medium">Gaps</dt>
-              <dd>
+              <Description term="Gaps">
                 <ul className="space-y-0.5">
                   {window.gaps.map((gap) => (
                     <li key={`${gap.fromWal}-${gap.toWal}`}>
@@ -136,10 +124,10 @@ function Refusal({ refusal, timeZone }: { refusal: PlanRefusalView; timeZone: st
                     </li>
                   ))}
                 </ul>
-              </dd>
+              </Description>
             </>
           ) : null}
-        </dl>
+        </DescriptionList>
       ) : null}
     </Alert>
   );

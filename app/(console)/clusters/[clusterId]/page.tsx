@@ -5,6 +5,7 @@ import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
 import { listBackups } from "@/lib/backup/queries";
@@ -99,25 +100,23 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         <Card aria-labelledby="archive-title">
           <CardHeader id="archive-title" title="WAL archive" />
           <CardBody>
-            <dl className="grid grid-cols-[8rem_1fr] gap-y-1.5 text-sm">
-              <dt className="text-zinc-500">Mode</dt>
-              <dd>
+            <DescriptionList termWidth="8rem">
+              <Description term="Mode">
                 <code>{cluster.archive.mode}</code>
                 <span className="ml-2 text-zinc-500">
                   {cluster.archive.mode === "stream"
                     ? "Walden receives WAL with pg_receivewal and a replication slot"
                     : "the server's archive_command copies WAL into the path below"}
                 </span>
-              </dd>
-              <dt className="text-zinc-500">Path</dt>
-              <dd>
+              </Description>
+              <Description term="Path">
                 {cluster.archive.path ? (
                   <code className="break-all">{cluster.archive.path}</code>
                 ) : (
                   <span className="text-zinc-400">—</span>
                 )}
-              </dd>
-            </dl>
+              </Description>
+            </DescriptionList>
           </CardBody>
         </Card>
 

@@ -1,28 +1,20 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef } from "react";
 import { BackupProgress, BackupStatusBadge, LsnRange } from "@/components/backups/backup-status";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { BackupDetail } from "@/lib/schemas/backup";
 import { errorMessage } from "@/lib/client/fetcher";
 import { isBackupActive, useBackup, useVerifyBackup } from "@/lib/client/use-backups";
 
 function Dash() {
   return <span className="text-zinc-400">—</span>;
-}
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="min-w-0 text-zinc-900">{children}</dd>
-    </>
-  );
 }
 
 function Code({ value }: { value: string | number | null }) {
@@ -155,51 +147,53 @@ export function BackupDetailView({
         <Card aria-labelledby="backup-summary-title">
           <CardHeader id="backup-summary-title" title="Backup" />
           <CardBody>
-            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-              <Item label="Status">
+            <DescriptionList>
+              <Description term="Status">
                 <span className="flex flex-wrap items-center gap-2">
                   <BackupStatusBadge status={backup.status} />
                   {active ? <BackupProgress value={backup.progress} /> : null}
                 </span>
-              </Item>
-              <Item label="Kind">
+              </Description>
+              <Description term="Kind">
                 {backup.kind}{" "}
                 <span className="text-zinc-500">
                   {backup.kind === "physical" ? "(pg_basebackup)" : "(pg_dump)"}
                 </span>
-              </Item>
-              <Item label="Cluster">
+              </Description>
+              <Description term="Cluster">
                 <Link href={`/clusters/${backup.clusterId}`} className="text-emerald-800 hover:underline">
                   {clusterName}
                 </Link>
-              </Item>
-              <Item label="Database">{backup.database ? <Code value={backup.database} /> : <Dash />}</Item>
-              <Item label="Label">{backup.label ?? <Dash />}</Item>
-              <Item label="Requested by">{backup.requestedBy}</Item>
-              <Item label="Created">
+              </Description>
+              <Description term="Database">
+                {backup.database ? <Code value={backup.database} /> : <Dash />}
+              </Description>
+              <Description term="Label">{backup.label ?? <Dash />}</Description>
+              <Description term="Requested by">{backup.requestedBy}</Description>
+              <Description term="Created">
                 <At value={backup.createdAt} />
-              </Item>
-              <Item label="Started">
+              </Description>
+              <Description term="Started">
                 <At value={backup.startedAt} />
-              </Item>
-              <Item label="Finished">
+              </Description>
+              <Description term="Finished">
                 <At value={backup.finishedAt} />
-              </Item>
-              <Item label="Duration">
+              </Description>
+              <Description term="Duration">
                 <span className="tabular-nums">{formatSeconds(backup.durationSeconds)}</span>
-              </Item>
-              <Item label="Size">
+              </Description>
+              <Description term="Size">
                 <span className="tabular-nums" title={formatBytesExact(backup.sizeBytes)}>
                   {formatBytes(backup.sizeBytes)}
                 </span>
-              </Item>
-              <Item label="Options">
+              </Description>
+              <Description term="Options">
                 <Options options={backup.options} />
-              </Item>
-              <Item label="Id">
+              </Description>
+              <Description term="Id">
                 <Code value={backup.id} />
-              </Item>
-            </dl>
+              </Description>
+            </DescriptionList>
           </CardBody>
         </Card>
 
@@ -214,26 +208,26 @@ export function BackupDetailView({
             }
           />
           <CardBody>
-            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-              <Item label="LSN range">
+            <DescriptionList>
+              <Description term="LSN range">
                 <LsnRange backup={backup} />
-              </Item>
-              <Item label="Start LSN">
+              </Description>
+              <Description term="Start LSN">
                 <Code value={backup.startLsn} />
-              </Item>
-              <Item label="Stop LSN">
+              </Description>
+              <Description term="Stop LSN">
                 <Code value={backup.stopLsn} />
-              </Item>
-              <Item label="Timeline">
+              </Description>
+              <Description term="Timeline">
                 <Code value={backup.timeline} />
-              </Item>
-              <Item label="Start WAL">
+              </Description>
+              <Description term="Start WAL">
                 <Code value={backup.startWal} />
-              </Item>
-              <Item label="Stop WAL">
+              </Description>
+              <Description term="Stop WAL">
                 <Code value={backup.stopWal} />
-              </Item>
-              <Item label="Server version">
+              </Description>
+              <Description term="Server version">
                 {backup.serverVersionNum === null ? (
                   <Dash />
                 ) : (
@@ -241,11 +235,11 @@ export function BackupDetailView({
                     PostgreSQL {serverVersion(backup.serverVersionNum)}
                   </span>
                 )}
-              </Item>
-              <Item label="System identifier">
+              </Description>
+              <Description term="System identifier">
                 <Code value={backup.systemIdentifier} />
-              </Item>
-              <Item label="Checksum">
+              </Description>
+              <Description term="Checksum">
                 {backup.checksum ? (
                   <>
                     <Code value={backup.checksum} />
@@ -259,8 +253,8 @@ export function BackupDetailView({
                 ) : (
                   <Dash />
                 )}
-              </Item>
-              <Item label="Verified">
+              </Description>
+              <Description term="Verified">
                 {backup.verified ? (
                   <span className="flex flex-wrap items-center gap-2">
                     <Badge tone="success">verified</Badge>
@@ -271,11 +265,11 @@ export function BackupDetailView({
                 ) : (
                   <Dash />
                 )}
-              </Item>
-              <Item label="Pinned">
+              </Description>
+              <Description term="Pinned">
                 {backup.pinned ? "yes, retention keeps it" : <span className="text-zinc-500">no</span>}
-              </Item>
-            </dl>
+              </Description>
+            </DescriptionList>
           </CardBody>
         </Card>
       </div>

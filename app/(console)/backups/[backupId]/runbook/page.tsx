@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { formatBytes, formatUtcSeconds } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { requireUser } from "@/lib/auth/page";
 import { AppError } from "@/lib/errors";
 import { getBackupRunbookOrThrow, type Runbook } from "@/lib/restore/runbook";
@@ -30,15 +30,6 @@ async function loadRunbook(id: string): Promise<Runbook | AppError> {
     if (error instanceof AppError && error.code === "conflict") return error;
     throw error;
   }
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="min-w-0 font-mono text-[13px] break-all text-zinc-900">{children}</dd>
-    </>
-  );
 }
 
 function targetText(runbook: Runbook): string {
@@ -118,30 +109,32 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
         <h2 id="runbook-facts-title" className="mb-2 text-sm font-semibold text-zinc-900">
           The backup and the restore
         </h2>
-        <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-sm sm:grid-cols-[10rem_1fr] print:grid-cols-[10rem_1fr]">
-          <Fact label="Cluster">{backup.clusterName}</Fact>
-          <Fact label="Backup id">{backup.id}</Fact>
-          <Fact label="Backup folder">{backup.path}</Fact>
-          <Fact label="Files">
+        <DescriptionList termWidth="10rem" className="[&_dd]:font-mono [&_dd]:text-[13px] [&_dd]:break-all">
+          <Description term="Cluster">{backup.clusterName}</Description>
+          <Description term="Backup id">{backup.id}</Description>
+          <Description term="Backup folder">{backup.path}</Description>
+          <Description term="Files">
             {backup.baseFile}, {backup.walFile}, backup_manifest, SHA256SUMS, walden.json
-          </Fact>
-          <Fact label="PostgreSQL">
+          </Description>
+          <Description term="PostgreSQL">
             {backup.serverVersion} (server_version_num {backup.serverVersionNum})
-          </Fact>
-          <Fact label="LSN range">
+          </Description>
+          <Description term="LSN range">
             {backup.startLsn ?? "—"} → {backup.stopLsn ?? "—"} on timeline {backup.timeline ?? "—"}
-          </Fact>
-          <Fact label="WAL">
+          </Description>
+          <Description term="WAL">
             {backup.startWal ?? "—"} … {backup.stopWal ?? "—"}
-          </Fact>
-          <Fact label="Finished">{backup.finishedAt ? formatUtcSeconds(backup.finishedAt) : "—"}</Fact>
-          <Fact label="Size">{formatBytes(backup.sizeBytes)}</Fact>
-          <Fact label="WAL archive">{restore.archivePath}</Fact>
-          <Fact label="New data directory">{restore.dataDir}</Fact>
-          <Fact label="Port">{restore.port}</Fact>
-          <Fact label="Programs">{restore.binDir}</Fact>
-          <Fact label="Target">{targetText(runbook)}</Fact>
-        </dl>
+          </Description>
+          <Description term="Finished">
+            {backup.finishedAt ? formatUtcSeconds(backup.finishedAt) : "—"}
+          </Description>
+          <Description term="Size">{formatBytes(backup.sizeBytes)}</Description>
+          <Description term="WAL archive">{restore.archivePath}</Description>
+          <Description term="New data directory">{restore.dataDir}</Description>
+          <Description term="Port">{restore.port}</Description>
+          <Description term="Programs">{restore.binDir}</Description>
+          <Description term="Target">{targetText(runbook)}</Description>
+        </DescriptionList>
       </section>
 
       {runbook.warnings.length ? (

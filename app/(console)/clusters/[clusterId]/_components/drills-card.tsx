@@ -20,6 +20,7 @@ import { Card, CardBody, CardHeader, EmptyState } from "@/components/ui/card";
 import { formatUtcSeconds } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
 import { cronText } from "@/lib/schedules/preview";
 
@@ -49,16 +50,14 @@ function ScheduleForm({
 
 function ScheduleView({ schedule }: { schedule: DrillScheduleView }) {
   return (
-    <dl className="grid grid-cols-[7rem_1fr] gap-y-1 text-sm">
-      <dt className="text-zinc-500">When</dt>
-      <dd className="flex flex-wrap items-center gap-1.5">
+    <DescriptionList termWidth="7rem">
+      <Description term="When" className="flex flex-wrap items-center gap-1.5">
         <span>{cronText(schedule.cron, schedule.timezone)}</span>
         <code className="text-xs text-zinc-500">{schedule.cron}</code>
         {schedule.enabled ? <Badge tone="accent">enabled</Badge> : <Badge>paused</Badge>}
         {schedule.isDefault ? <Badge>default</Badge> : null}
-      </dd>
-      <dt className="text-zinc-500">Next</dt>
-      <dd>
+      </Description>
+      <Description term="Next">
         {schedule.nextRunAt ? (
           <time dateTime={schedule.nextRunAt} className="tabular-nums">
             {formatUtcSeconds(schedule.nextRunAt)}
@@ -66,13 +65,12 @@ function ScheduleView({ schedule }: { schedule: DrillScheduleView }) {
         ) : (
           <span className="text-zinc-400">{schedule.enabled ? "—" : "never (paused)"}</span>
         )}
-      </dd>
-      <dt className="text-zinc-500">Last run</dt>
-      <dd>
+      </Description>
+      <Description term="Last run">
         <Time value={schedule.lastRunAt} empty="never by the schedule" />
         {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
-      </dd>
-    </dl>
+      </Description>
+    </DescriptionList>
   );
 }
 

@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
 import {
   useDeleteSchedule,
@@ -145,17 +146,13 @@ function ScheduleRow({
       </div>
 
       {schedule ? (
-        <dl className="mt-2 grid grid-cols-[7rem_1fr] gap-y-1 text-sm">
-          <dt className="text-zinc-500">Cron</dt>
-          <dd>
+        <DescriptionList termWidth="7rem" className="mt-2">
+          <Description term="Cron">
             <code>{schedule.cron}</code>
-          </dd>
-          <dt className="text-zinc-500">Time zone</dt>
-          <dd>{schedule.timezone}</dd>
-          <dt className="text-zinc-500">When</dt>
-          <dd>{schedule.preview.summary}</dd>
-          <dt className="text-zinc-500">Next</dt>
-          <dd>
+          </Description>
+          <Description term="Time zone">{schedule.timezone}</Description>
+          <Description term="When">{schedule.preview.summary}</Description>
+          <Description term="Next">
             {schedule.preview.next.length ? (
               <ul className="tabular-nums">
                 {schedule.preview.next.map((iso) => (
@@ -167,9 +164,8 @@ function ScheduleRow({
             ) : (
               <span className="text-zinc-400">—</span>
             )}
-          </dd>
-          <dt className="text-zinc-500">Last run</dt>
-          <dd>
+          </Description>
+          <Description term="Last run">
             <Time value={schedule.lastRunAt} empty="never" />
             {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
             {schedule.preview.missed && schedule.preview.previousExpected ? (
@@ -177,8 +173,8 @@ function ScheduleRow({
                 Expected at {formatFiring(schedule.preview.previousExpected)}, did not run.
               </span>
             ) : null}
-          </dd>
-        </dl>
+          </Description>
+        </DescriptionList>
       ) : (
         <p className="mt-1 text-sm text-zinc-500">No schedule</p>
       )}

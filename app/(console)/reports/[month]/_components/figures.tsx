@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatCount, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { ClusterReport, KindReport } from "@/lib/schemas/report";
 
 // One cluster's figures as tables, in the order an auditor reads them. Every number comes from
@@ -47,14 +48,14 @@ function Section({ title, children, id }: { title: string; children: ReactNode; 
 
 function Facts({ rows }: { rows: [string, ReactNode][] }) {
   return (
-    <dl className="grid grid-cols-[11rem_1fr] gap-x-3 gap-y-1 text-sm print:grid-cols-[8rem_1fr] print:text-xs">
+    // Narrower terms and smaller text on paper.
+    <DescriptionList className="[--term-width:11rem] print:text-xs print:[--term-width:8rem] [&_dd]:tabular-nums">
       {rows.map(([label, value]) => (
-        <div key={label} className="contents">
-          <dt className="text-zinc-500">{label}</dt>
-          <dd className="min-w-0 text-zinc-900 tabular-nums">{value}</dd>
-        </div>
+        <Description key={label} term={label}>
+          {value}
+        </Description>
       ))}
-    </dl>
+    </DescriptionList>
   );
 }
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type ReactNode } from "react";
+import { useRef, useState } from "react";
 import { instanceNameOf } from "@/components/restores/describe";
 import { useTearDownRestore, type RestoreView } from "@/lib/client/use-restores";
 import { Badge } from "@/components/ui/badge";
@@ -8,16 +8,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
 import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="min-w-0 text-zinc-900">{children}</dd>
-    </>
-  );
-}
 
 /**
  * The psql command with a copy button. Without the Clipboard API (plain http off localhost) the
@@ -100,25 +92,25 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
       <CardBody className="space-y-3">
         {instance ? (
           <>
-            <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-              <Item label="Name">
+            <DescriptionList termWidth="7rem">
+              <Description term="Name">
                 <code className="text-[13px]">{name}</code>{" "}
                 {restore.instanceState === "running" ? (
                   <Badge tone="success">running</Badge>
                 ) : restore.instanceState ? (
                   <Badge>{restore.instanceState}</Badge>
                 ) : null}
-              </Item>
-              <Item label="Host">
+              </Description>
+              <Description term="Host">
                 <code className="text-[13px]">{instance.host}</code>
-              </Item>
-              <Item label="Port">
+              </Description>
+              <Description term="Port">
                 <code className="text-[13px]">{instance.port}</code>
-              </Item>
-              <Item label="Database">
+              </Description>
+              <Description term="Database">
                 <code className="text-[13px]">{instance.database}</code>
-              </Item>
-              <Item label="User">
+              </Description>
+              <Description term="User">
                 {instance.user ? (
                   <>
                     <code className="text-[13px]">{instance.user}</code>{" "}
@@ -127,13 +119,13 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
                 ) : (
                   <span className="text-zinc-400">—</span>
                 )}
-              </Item>
+              </Description>
               {instance.dataDir ? (
-                <Item label="Data directory">
+                <Description term="Data directory">
                   <code className="text-[13px] break-all">{instance.dataDir}</code>
-                </Item>
+                </Description>
               ) : null}
-              <Item label="Expires">
+              <Description term="Expires">
                 {restore.expiresAt ? (
                   <>
                     <Time value={restore.expiresAt} />{" "}
@@ -142,8 +134,8 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
                 ) : (
                   <span className="text-zinc-400">—</span>
                 )}
-              </Item>
-            </dl>
+              </Description>
+            </DescriptionList>
             {instance.psql ? (
               <CopyableCommand command={instance.psql} />
             ) : restore.instanceState === "stopped" ? (

@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { describeTarget, formatRto, kindLabel, planOf, secondsBetween } from "@/components/restores/describe";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { LogTail, StepsList } from "@/components/restores/steps-list";
@@ -9,6 +8,7 @@ import { isRestoreActive, useNow, useRestore, type RestoreView } from "@/lib/cli
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
 import { CancelRestore } from "./cancel-restore";
 import { InstanceCard } from "./instance-card";
@@ -22,15 +22,6 @@ import {
 
 function Dash() {
   return <span className="text-zinc-400">—</span>;
-}
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{label}</dt>
-      <dd className="min-w-0 text-zinc-900">{children}</dd>
-    </>
-  );
 }
 
 function At({ value }: { value: string | null | undefined }) {
@@ -101,18 +92,18 @@ function SummaryCard({
             ) : null}
           </div>
         ) : null}
-        <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-          <Item label="Status">
+        <DescriptionList>
+          <Description term="Status">
             <RestoreStatusBadge restore={restore} />
-          </Item>
-          <Item label="Kind">{kindLabel(restore)}</Item>
-          <Item label="Target">
+          </Description>
+          <Description term="Kind">{kindLabel(restore)}</Description>
+          <Description term="Target">
             <span className="font-medium">{describeTarget(restore)}</span>
-          </Item>
+          </Description>
           {plan ? (
             <>
-              <Item label="Plan">{plan.summary}</Item>
-              <Item label="Replay">
+              <Description term="Plan">{plan.summary}</Description>
+              <Description term="Replay">
                 <code className="text-[13px]">{plan.fromLsn}</code>
                 <span aria-label="to" className="mx-1 text-zinc-400">
                   →
@@ -124,26 +115,26 @@ function SummaryCard({
                   WAL {plan.fromWal} … {plan.toWal} · up to {formatBytes(plan.walBytes)} · timeline{" "}
                   {plan.timeline}
                 </span>
-              </Item>
-              <Item label="Estimate">{formatSeconds(plan.estimateSeconds)}</Item>
+              </Description>
+              <Description term="Estimate">{formatSeconds(plan.estimateSeconds)}</Description>
               {plan.warnings.length ? (
-                <Item label="Warnings">
+                <Description term="Warnings">
                   <ul className="list-disc space-y-0.5 pl-4 text-amber-800">
                     {plan.warnings.map((warning) => (
                       <li key={warning}>{warning}</li>
                     ))}
                   </ul>
-                </Item>
+                </Description>
               ) : null}
             </>
           ) : null}
-          {action ? <Item label="At the target">{actionWords[action] ?? action}</Item> : null}
-          <Item label="Cluster">
+          {action ? <Description term="At the target">{actionWords[action] ?? action}</Description> : null}
+          <Description term="Cluster">
             <Link href={`/clusters/${restore.clusterId}`} className="text-emerald-800 hover:underline">
               {clusterName}
             </Link>
-          </Item>
-          <Item label="Backup">
+          </Description>
+          <Description term="Backup">
             {restore.backupId ? (
               <Link href={`/backups/${restore.backupId}`} className="text-emerald-800 hover:underline">
                 <code className="text-[13px]">{plan?.backupLabel ?? restore.backupId.slice(0, 8)}</code>
@@ -151,40 +142,40 @@ function SummaryCard({
             ) : (
               <Dash />
             )}
-          </Item>
+          </Description>
           {restore.kind === "table" && typeof request.sourceRestoreId === "string" ? (
-            <Item label="Copied from">
+            <Description term="Copied from">
               <Link
                 href={`/restores/${request.sourceRestoreId}`}
                 className="text-emerald-800 hover:underline"
               >
                 restore <code className="text-[13px]">{request.sourceRestoreId.slice(0, 8)}</code>
               </Link>
-            </Item>
+            </Description>
           ) : null}
-          <Item label="Requested by">{restore.requestedBy}</Item>
-          <Item label="Created">
+          <Description term="Requested by">{restore.requestedBy}</Description>
+          <Description term="Created">
             <At value={restore.createdAt} />
-          </Item>
-          <Item label="Started">
+          </Description>
+          <Description term="Started">
             <At value={restore.startedAt} />
-          </Item>
-          <Item label="Finished">
+          </Description>
+          <Description term="Finished">
             <At value={restore.finishedAt} />
-          </Item>
-          <Item label={restore.finishedAt ? "Took" : "Running for"}>
+          </Description>
+          <Description term={restore.finishedAt ? "Took" : "Running for"}>
             <span className="tabular-nums">{formatSeconds(elapsed)}</span>
-          </Item>
+          </Description>
           {restore.rtoMs !== null ? (
-            <Item label="RTO">
+            <Description term="RTO">
               <span className="font-medium tabular-nums">{formatRto(restore.rtoMs)}</span>{" "}
               <span className="text-xs text-zinc-500">from start to verified</span>
-            </Item>
+            </Description>
           ) : null}
-          <Item label="Id">
+          <Description term="Id">
             <code className="text-[13px] break-all">{restore.id}</code>
-          </Item>
-        </dl>
+          </Description>
+        </DescriptionList>
       </CardBody>
     </Card>
   );
@@ -201,14 +192,14 @@ function ReachedCard({ restore }: { restore: RestoreView }) {
       />
       <CardBody>
         {reached ? (
-          <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-            <Item label="LSN">
+          <DescriptionList>
+            <Description term="LSN">
               {reached.lsn ? <code className="text-[13px]">{reached.lsn}</code> : <Dash />}
-            </Item>
-            <Item label="Last commit">
+            </Description>
+            <Description term="Last commit">
               <At value={reached.time} />
-            </Item>
-            <Item label="Server log">
+            </Description>
+            <Description term="Server log">
               {reached.stoppedAt ? (
                 <code className="block text-xs break-words whitespace-pre-wrap text-zinc-700">
                   {reached.stoppedAt}
@@ -218,8 +209,8 @@ function ReachedCard({ restore }: { restore: RestoreView }) {
                   no “recovery stopping” line (replayed to the end of the archive)
                 </span>
               )}
-            </Item>
-          </dl>
+            </Description>
+          </DescriptionList>
         ) : (
           <p className="text-sm text-zinc-500">Not yet: known after replay.</p>
         )}
@@ -245,26 +236,26 @@ function RestoredDatabaseCard({ restore }: { restore: RestoreView }) {
       />
       <CardBody>
         {instance ? (
-          <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-            <Item label="Database">
+          <DescriptionList>
+            <Description term="Database">
               <code className="text-[13px]">{instance.database}</code>
-            </Item>
-            <Item label="Server">
+            </Description>
+            <Description term="Server">
               <code className="text-[13px]">
                 {instance.host}:{instance.port}
               </code>
-            </Item>
+            </Description>
             {typeof request.intoRestoreId === "string" ? (
-              <Item label="Instance of">
+              <Description term="Instance of">
                 <Link
                   href={`/restores/${request.intoRestoreId}`}
                   className="text-emerald-800 hover:underline"
                 >
                   restore <code className="text-[13px]">{request.intoRestoreId.slice(0, 8)}</code>
                 </Link>
-              </Item>
+              </Description>
             ) : null}
-          </dl>
+          </DescriptionList>
         ) : (
           <p className="text-sm text-zinc-500">Not created yet.</p>
         )}

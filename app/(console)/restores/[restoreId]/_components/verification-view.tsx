@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatCount } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { Verification } from "@/lib/schemas/restore";
 
 // The verification a restore stored: for pitr and logical restores the databases with their
@@ -174,18 +175,17 @@ export function DatabaseVerificationView({
 export function TableCopyVerificationView({ verification }: { verification: TableCopyVerification }) {
   const match = verification.rows === verification.sourceRows;
   return (
-    <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-      <dt className="text-zinc-500">New table</dt>
-      <dd>
+    <DescriptionList>
+      <Description term="New table">
         <code className="text-[13px]">{verification.table}</code>
-      </dd>
-      <dt className="text-zinc-500">Rows copied</dt>
-      <dd className="tabular-nums">{formatCount(verification.rows)}</dd>
-      <dt className="text-zinc-500">Rows in the source</dt>
-      <dd className="tabular-nums">
+      </Description>
+      <Description term="Rows copied" className="tabular-nums">
+        {formatCount(verification.rows)}
+      </Description>
+      <Description term="Rows in the source" className="tabular-nums">
         {formatCount(verification.sourceRows)}{" "}
         {match ? <Badge tone="success">match</Badge> : <Badge tone="danger">differ</Badge>}
-      </dd>
-    </dl>
+      </Description>
+    </DescriptionList>
   );
 }

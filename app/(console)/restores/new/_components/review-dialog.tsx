@@ -1,12 +1,12 @@
 "use client";
 
-import type { ReactNode } from "react";
 import { describeTarget } from "@/components/restores/plan-preview";
 import { formatInZone, toUtcIso } from "@/components/restores/zoned-time";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { formatBytes, formatSeconds } from "@/components/ui/format";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { ApiError, errorMessage } from "@/lib/client/fetcher";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import { ACTIONS } from "./options";
@@ -15,15 +15,6 @@ import type { PitrRequestBody } from "./request";
 // The last look before a restore starts: the exact target (in UTC and in the chosen zone), the
 // backup, what the instance does at the target and how long it lives. Nothing starts until
 // "Start restore".
-
-function Row({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-zinc-500">{term}</dt>
-      <dd className="min-w-0 break-words">{children}</dd>
-    </>
-  );
-}
 
 function TargetText({
   body,
@@ -94,12 +85,12 @@ export function ReviewDialog({
     >
       {body ? (
         <div className="space-y-4">
-          <dl className="grid grid-cols-[6rem_1fr] gap-x-3 gap-y-2 text-sm">
-            <Row term="Cluster">{clusterName}</Row>
-            <Row term="Target">
+          <DescriptionList termWidth="6rem">
+            <Description term="Cluster">{clusterName}</Description>
+            <Description term="Target">
               <TargetText body={body} plan={plan} timeZone={timeZone} />
-            </Row>
-            <Row term="Backup">
+            </Description>
+            <Description term="Backup">
               {plan ? (
                 <>
                   <span className="font-medium">{plan.backupLabel ?? plan.backupId.slice(0, 8)}</span>{" "}
@@ -112,18 +103,18 @@ export function ReviewDialog({
               ) : (
                 "the newest that reaches the target"
               )}
-            </Row>
+            </Description>
             {plan ? (
-              <Row term="Replay">
+              <Description term="Replay">
                 up to {formatBytes(plan.walBytes)} of WAL on timeline {plan.timeline}; about{" "}
                 {formatSeconds(plan.estimateSeconds)}
-              </Row>
+              </Description>
             ) : null}
-            <Row term="At the target">
+            <Description term="At the target">
               <span className="font-medium">{action?.title}</span>
               <span className="block text-xs text-zinc-600">{action?.hint}</span>
-            </Row>
-            <Row term="Instance">
+            </Description>
+            <Description term="Instance">
               kept for {ttl} {ttl === 1 ? "hour" : "hours"}, then torn down
               {body.database ? (
                 <span className="block text-xs text-zinc-600">database {body.database}</span>
@@ -133,8 +124,8 @@ export function ReviewDialog({
                   check: <code className="break-all">{body.checkSql}</code>
                 </span>
               ) : null}
-            </Row>
-          </dl>
+            </Description>
+          </DescriptionList>
           {plan === null ? (
             <Alert tone="warning">
               The plan could not be checked beforehand; the server plans again when the restore starts.
