@@ -1,4 +1,3 @@
-import cronParser from "cron-parser";
 import type {
   AlertReport,
   ClusterReport,
@@ -13,11 +12,26 @@ import type {
   VerificationReport,
   WalContinuityReport,
 } from "@/lib/schemas/report";
+import { kindReport, succeeded, verificationReport, worstGap } from "./backup-figures";
+import { observedEnd } from "./months";
+import type {
+  AlertRow,
+  BackupRow,
+  ClusterInput,
+  DrillRow,
+  LagSummary,
+  MonthRange,
+  RollupRow,
+  StoredWindowInput,
+} from "./report-inputs";
+import { max, median, percentile, ratio } from "./stats";
 
-// The monthly report's figures, computed from rows already loaded (monthly.ts loads them).
-// Pure: every result is a function of the arguments, including the clock (`now`), so the
-// figures can be checked by hand in aggregate.test.ts. The figures' shapes are wire types
-// (lib/schemas/report.ts): a finished month is stored and read back, the report page shows them.
+// The monthly report's figures, computed from rows already loaded (monthly.ts loads them; their
+// shapes are in report-inputs.ts). Pure: every result is a function of the arguments, including
+// the clock (`now`), so the figures can be checked by hand in aggregate.test.ts. The backups'
+// figures are in backup-figures.ts, the statistics and months they use in stats.ts and months.ts.
+// The figures' shapes are wire types (lib/schemas/report.ts): a finished month is stored and read
+// back, the report page shows them.
 
 export type {
   AlertReport,
@@ -36,332 +50,6 @@ export type {
 
 /** Lag above this counts as "over threshold" (pgMonitor's warning level for replication lag). */
 export const LAG_THRESHOLD_BYTES = 50 * 1024 * 1024;
-
-export interface MonthRange {
-  /** YYYY-MM */
-  month: string;
-  /** First instant of the month, UTC. */
-  start: Date;
-  /** First instant of the next month, UTC. */
-  end: Date;
-}
-
-export interface BackupRow {
-  id: string;
-  kind: "physical" | "logical";
-  status: "queued" | "running" | "succeeded" | "failed" | "expired";
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  sizeBytes: number | null;
-  verified: boolean;
-  verifiedAt: Date | null;
-  path: string | null;
-  copies: CopyRow[];
-}
-
-export interface CopyRow {
-  path: string;
-  offsite: boolean;
-  status: string;
-}
-
-export interface ScheduleRow {
-  kind: "physical" | "logical";
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-  createdAt: Date;
-}
-
-export interface DrillRow {
-  id: string;
-  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-  createdAt: Date;
-  rtoMs: number | null;
-}
-
-export interface RollupRow {
-  standby: string;
-  resolution: string;
-  bucket: Date;
-  replayBytesAvg: number | null;
-  replayBytesMax: number | null;
-  replaySecondsMax: number | null;
-}
-
-/**
- * A month of one standby's rollups at one resolution, summed up. The catalog computes it in SQL
- * (lib/reports/monthly.ts: a month of minute rollups is 43,200 rows per standby);
- * summarizeRollups is the same computation over rows, the reference the tests pin.
- */
-export interface LagSummary {
-  standby: string;
-  resolution: string;
-  buckets: number;
-  /** Linear-interpolation percentiles (percentile_cont) of the per-bucket average lag. */
-  replayBytesP50: number | null;
-  replayBytesP95: number | null;
-  replayBytesMax: number | null;
-  replaySecondsMax: number | null;
-  /** Buckets whose largest sample was over the threshold. */
-  bucketsOver: number;
-}
-
-export interface AlertRow {
-  severity: string;
-  kind: string;
-  startedAt: Date;
-  resolvedAt: Date | null;
-}
-
-/** The stored restorable window (lib/wal/stored-window.ts), only the parts the report reads. */
-export interface StoredWindowInput {
-  computedAt: Date;
-  earliest: string | null;
-  latest: string | null;
-  ranges: { from: string; to: string | null }[];
-  gaps: { fromWal: string; toWal: string; segments: number; from: string | null; to: string | null }[];
-}
-
-export interface ClusterInput {
-  id: string;
-  name: string;
-  /** When the cluster was registered in Walden. */
-  createdAt: Date;
-  rpoTargetSeconds: number;
-  rtoTargetSeconds: number;
-  secondaryRepositoryPath: string | null;
-  secondaryOffsite: boolean;
-  /** Backups created in the month. */
-  backups: BackupRow[];
-  /** Backups created in the previous month, for the trend. */
-  previousBackups: BackupRow[];
-  /** The last physical backup that succeeded (or later expired) before the month began. */
-  lastSuccessBefore: Date | null;
-  schedules: ScheduleRow[];
-  /** Restores with purpose "drill" created in the month. */
-  drills: DrillRow[];
-  /** The month's replication rollups (1m and/or 1h) per standby and resolution. */
-  lag: LagSummary[];
-  /** Alerts that fired in the month. */
-  alerts: AlertRow[];
-  window: StoredWindowInput | null;
-  /** Why the window is missing, when the archive could not be read. */
-  windowError: string | null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statistics
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Percentile by linear interpolation between closest ranks (the "R-7" rule numpy and
- * spreadsheets use): p of [1,2,3,4] at 0.5 is 2.5. null for no values.
- */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (sorted.length - 1) * p;
-  const low = Math.floor(rank);
-  const high = Math.ceil(rank);
-  const lowValue = sorted[low] as number;
-  const highValue = sorted[high] as number;
-  return lowValue + (highValue - lowValue) * (rank - low);
-}
-
-export function median(values: readonly number[]): number | null {
-  return percentile(values, 0.5);
-}
-
-function max(values: readonly number[]): number | null {
-  return values.length ? Math.max(...values) : null;
-}
-
-/** Relative change in percent, one decimal; null when there is nothing to compare with. */
-export function changePercent(current: number | null, previous: number | null): number | null {
-  if (current === null || previous === null || previous === 0) return null;
-  return Math.round(((current - previous) / previous) * 1000) / 10;
-}
-
-function ratio(part: number, whole: number): number | null {
-  return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Months
-// ---------------------------------------------------------------------------------------------
-
-export function monthRange(month: string): MonthRange {
-  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
-  return {
-    month,
-    start: new Date(Date.UTC(year, monthNumber - 1, 1)),
-    end: new Date(Date.UTC(year, monthNumber, 1)),
-  };
-}
-
-export function previousMonth(month: string): string {
-  const { start } = monthRange(month);
-  const prev = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - 1, 1));
-  return `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
-export function monthOf(date: Date): string {
-  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
-/** The end of what the report can see: the month's end, or now for the current month. */
-export function observedEnd(range: MonthRange, now: Date): Date {
-  return now < range.end ? now : range.end;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Backups
-// ---------------------------------------------------------------------------------------------
-
-/** How many times a cron fires in [from, to) in its zone; 0 for an expression it cannot read. */
-export function countFirings(cron: string, timeZone: string, from: Date, to: Date): number {
-  if (to <= from) return 0;
-  let count = 0;
-  try {
-    // currentDate is exclusive; start a millisecond early so a firing exactly at `from` counts.
-    const firings = cronParser.parseExpression(cron, {
-      tz: timeZone,
-      currentDate: new Date(from.getTime() - 1),
-      endDate: to,
-    });
-    while (firings.hasNext()) {
-      const at = firings.next().toDate();
-      if (at >= to) break;
-      count += 1;
-    }
-  } catch {
-    return count;
-  }
-  return count;
-}
-
-/** A backup that completed its work: expired ones succeeded and were later removed by retention. */
-function succeeded(backup: BackupRow): boolean {
-  return backup.status === "succeeded" || backup.status === "expired";
-}
-
-function durationSeconds(backup: BackupRow): number | null {
-  if (!backup.startedAt || !backup.finishedAt) return null;
-  return (backup.finishedAt.getTime() - backup.startedAt.getTime()) / 1000;
-}
-
-export function sizeDurationStats(backups: readonly BackupRow[]): SizeDurationStats {
-  const done = backups.filter(succeeded);
-  const sizes = done.flatMap((b) => (b.sizeBytes === null ? [] : [b.sizeBytes]));
-  const durations = done.flatMap((b) => {
-    const d = durationSeconds(b);
-    return d === null ? [] : [d];
-  });
-  return {
-    count: done.length,
-    sizeBytesMedian: median(sizes),
-    sizeBytesP95: percentile(sizes, 0.95),
-    durationSecondsMedian: median(durations),
-    durationSecondsP95: percentile(durations, 0.95),
-  };
-}
-
-export const SCHEDULED_BASIS =
-  "Firings of the enabled schedules as configured now, from their creation; edits and pauses during the month are not replayed.";
-
-export function kindReport(
-  kind: "physical" | "logical",
-  input: Pick<ClusterInput, "backups" | "previousBackups" | "schedules">,
-  range: MonthRange,
-  now: Date,
-): KindReport {
-  const backups = input.backups.filter((b) => b.kind === kind);
-  const end = observedEnd(range, now);
-  const scheduled = input.schedules
-    .filter((s) => s.kind === kind && s.enabled)
-    .reduce(
-      (sum, s) =>
-        sum + countFirings(s.cron, s.timezone, s.createdAt > range.start ? s.createdAt : range.start, end),
-      0,
-    );
-  const ok = backups.filter(succeeded).length;
-  const failed = backups.filter((b) => b.status === "failed").length;
-  const stats = sizeDurationStats(backups);
-  const previous = sizeDurationStats(input.previousBackups.filter((b) => b.kind === kind));
-  return {
-    scheduled,
-    scheduledBasis: SCHEDULED_BASIS,
-    run: backups.filter((b) => b.status !== "queued").length,
-    succeeded: ok,
-    failed,
-    successRate: ratio(ok, ok + failed),
-    ...stats,
-    previous,
-    trend: {
-      sizeMedianChangePercent: changePercent(stats.sizeBytesMedian, previous.sizeBytesMedian),
-      durationMedianChangePercent: changePercent(stats.durationSecondsMedian, previous.durationSecondsMedian),
-    },
-  };
-}
-
-/**
- * The largest time without a successful physical backup in the month: between consecutive
- * finishes, from the last success before the month to the first in it, and from the last
- * one to the month's end (or now). An open gap at the end counts too: it is how old the
- * newest backup is.
- */
-export function worstGap(
-  finishes: readonly Date[],
-  lastBefore: Date | null,
-  range: MonthRange,
-  now: Date,
-  targetSeconds: number,
-  registeredAt: Date | null = null,
-): RpoReport {
-  const end = observedEnd(range, now);
-  const inMonth = finishes
-    .filter((at) => at >= range.start && at < end)
-    .map((at) => at.getTime())
-    .sort((a, b) => a - b);
-  // A cluster registered during the month had no backups to take before it was registered.
-  const registeredInMonth = registeredAt !== null && registeredAt > range.start && registeredAt < end;
-  const firstFrom = lastBefore ?? (registeredInMonth ? registeredAt : range.start);
-  const note =
-    lastBefore === null
-      ? registeredInMonth
-        ? "No physical backup succeeded before this month; the first gap is counted from the cluster's registration."
-        : "No physical backup succeeded before this month; the first gap is counted from the month's start."
-      : null;
-  const points = [firstFrom.getTime(), ...inMonth, end.getTime()];
-  let worst: { from: number; to: number } | null = null;
-  for (let index = 1; index < points.length; index += 1) {
-    const from = points[index - 1] as number;
-    const to = points[index] as number;
-    if (!worst || to - from > worst.to - worst.from) worst = { from, to };
-  }
-  if (!worst)
-    return { targetSeconds, worstGapSeconds: null, worstGapFrom: null, worstGapTo: null, met: null, note };
-  const seconds = (worst.to - worst.from) / 1000;
-  return {
-    targetSeconds,
-    worstGapSeconds: seconds,
-    worstGapFrom: new Date(worst.from).toISOString(),
-    worstGapTo: new Date(worst.to).toISOString(),
-    met: seconds <= targetSeconds,
-    note,
-  };
-}
-
-export function verificationReport(backups: readonly BackupRow[]): VerificationReport {
-  const done = backups.filter(succeeded);
-  return {
-    verified: done.filter((b) => b.verifiedAt !== null && b.verified).length,
-    failed: done.filter((b) => b.verifiedAt !== null && !b.verified).length,
-    unverified: done.filter((b) => b.verifiedAt === null).length,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Drills, lag, alerts, copies, WAL

@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { monthRange } from "./aggregate";
+import { monthRange } from "./months";
 import { reportRangeOrThrow, type ReportScope } from "./monthly";
 
 // The CSV behind the monthly report: one row per backup created in the month (UTC), one

@@ -5,20 +5,10 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { monthlyReportBodySchema, type MonthlyReport, type MonthlyReportBody } from "@/lib/schemas/report";
 import { restoreWindowSchema } from "@/lib/schemas/restore-window";
-import {
-  clusterReport,
-  fleetReport,
-  LAG_THRESHOLD_BYTES,
-  monthRange,
-  previousMonth,
-  type BackupRow,
-  type ClusterInput,
-  type ClusterReport,
-  type LagSummary,
-  type MonthRange,
-  type StoredWindowInput,
-} from "./aggregate";
+import { clusterReport, fleetReport, LAG_THRESHOLD_BYTES, type ClusterReport } from "./aggregate";
 import { canonicalJson, sha256Hex } from "./canonical";
+import { monthRange, previousMonth } from "./months";
+import type { BackupRow, ClusterInput, LagSummary, MonthRange, StoredWindowInput } from "./report-inputs";
 
 // The monthly report (issue 6): rows of a UTC month loaded from the catalog, aggregated by
 // aggregate.ts. A finished month is stored once as a ReportSnapshot with the sha256 of its
