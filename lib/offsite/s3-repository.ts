@@ -3,7 +3,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  paginateListObjectsV2,
+  ListObjectsCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -151,18 +151,28 @@ export class S3Repository {
 
   /**
    * Every object whose key starts with `prefix` (relative; "" for all), page by page (1000 a
-   * request), sorted by key as S3 returns them. Metadata is not listed: head() reads it.
+   * request unless `pageSize` says otherwise), sorted by key as S3 returns them. Metadata is not
+   * listed: head() reads it.
    */
-  async list(prefix = ""): Promise<StoredObject[]> {
+  async list(prefix = "", options: { pageSize?: number } = {}): Promise<StoredObject[]> {
     const repositoryPrefix = this.settings.prefix;
     const fullPrefix = repositoryPrefix ? `${repositoryPrefix}/${prefix}` : prefix;
     const objects: StoredObject[] = [];
+    // ListObjects (version 1), paged by Marker (the last key seen): every S3-compatible storage
+    // has it, and without a delimiter it lists exactly what version 2 does. Version 2's
+    // continuation tokens are opaque and not all implementations get them right (s3rver's
+    // need DES, which OpenSSL 3 no longer offers).
+    let marker: string | undefined;
     try {
-      const pages = paginateListObjectsV2(
-        { client: this.client, pageSize: 1000 },
-        { Bucket: this.settings.bucket, Prefix: fullPrefix || undefined },
-      );
-      for await (const page of pages) {
+      for (;;) {
+        const page = await this.client.send(
+          new ListObjectsCommand({
+            Bucket: this.settings.bucket,
+            Prefix: fullPrefix || undefined,
+            MaxKeys: options.pageSize ?? 1000,
+            Marker: marker,
+          }),
+        );
         for (const object of page.Contents ?? []) {
           if (!object.Key) continue;
           objects.push({
@@ -170,7 +180,9 @@ export class S3Repository {
             sizeBytes: object.Size ?? 0,
             modifiedAt: object.LastModified ?? null,
           });
+          marker = object.Key;
         }
+        if (!page.IsTruncated || !page.Contents?.length) break;
       }
     } catch (error) {
       throw this.fail(error);
