@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 
 // One client per process; in dev, Next reloads modules, so keep it on globalThis
 // (create-t3-app's db.ts shape).
-const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+const globalForPrisma: typeof globalThis & { prisma?: PrismaClient } = globalThis;
 
 function createClient(): PrismaClient {
   const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });

@@ -4,7 +4,7 @@ import { createBoss } from "@/lib/queue/boss";
 
 // The web app only sends jobs; the worker runs them. One sending instance per process, with
 // pg-boss's maintenance and cron supervision left to the workers.
-const globalForBoss = globalThis as unknown as { bossSender?: Promise<PgBoss> };
+const globalForBoss: typeof globalThis & { bossSender?: Promise<PgBoss> } = globalThis;
 
 export function jobSender(): Promise<PgBoss> {
   globalForBoss.bossSender ??= (async () => {

@@ -6,6 +6,7 @@ import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
+import { toJson } from "@/lib/db/json";
 import type { Restore } from "@/lib/generated/prisma/client";
 import {
   WORK_LOCK_TIMEOUT_MS,
@@ -140,11 +141,11 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
   ctx.steps.log(`into database ${request.database} on ${admin.label}`);
   await ctx.persist({
     backupId: backup.id,
-    instance: {
+    instance: toJson({
       host: admin.viaSocket ? "127.0.0.1" : admin.connection.host,
       port: admin.connection.port,
       database: request.database,
-    } as never,
+    }),
   });
   ctx.steps.end();
 
@@ -221,11 +222,11 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
     `${counted.tables.length} tables, ${counted.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} rows`,
   );
   await ctx.persist({
-    verification: {
+    verification: toJson({
       databases: [{ name: request.database, sizeBytes: 0, ...counted }],
       inRecovery: false,
       check: null,
-    } as never,
+    }),
   });
   ctx.steps.end();
 }
@@ -324,12 +325,12 @@ export async function runTableRestore(ctx: RestoreContext, restore: Restore): Pr
   if (sourceRows !== copied) throw new Error(`the source has ${sourceRows} rows but ${copied} were copied`);
   ctx.steps.log(`row counts match: ${copied}`);
   await ctx.persist({
-    instance: {
+    instance: toJson({
       host: target.connection.host,
       port: target.connection.port,
       database: target.connection.database,
-    } as never,
-    verification: { table: `${schema}.${newName}`, rows: copied, sourceRows } as never,
+    }),
+    verification: toJson({ table: `${schema}.${newName}`, rows: copied, sourceRows }),
   });
   ctx.steps.end();
 }

@@ -6,8 +6,12 @@ import { AppError } from "@/lib/errors";
 import type { Restore } from "@/lib/generated/prisma/client";
 import { askWorker } from "@/lib/queue/ask";
 import type { TableEventsQuery } from "@/lib/schemas/restore";
-import { reachedSchema, restoreStepSchema, type RestoreView } from "@/lib/schemas/restore-view";
-import type { InstanceInfo } from "./instance";
+import {
+  reachedSchema,
+  restoreStepSchema,
+  storedInstanceSchema,
+  type RestoreView,
+} from "@/lib/schemas/restore-view";
 
 // Restores as the API returns them (design.md: GET /api/v1/restores/:id; the shape is a wire
 // type in lib/schemas/restore-view.ts).
@@ -15,7 +19,7 @@ import type { InstanceInfo } from "./instance";
 export type { RestoreView };
 
 function instanceView(row: Restore): RestoreView["instance"] {
-  const info = row.instance as Partial<InstanceInfo> | null;
+  const info = readJson(storedInstanceSchema, row.instance, "restore instance");
   if (!info?.host || !info.port || !info.database) return null;
   if (row.kind === "pitr" && row.instanceState === "removed") return null;
   const running = row.kind !== "pitr" || row.instanceState === "running";

@@ -25,6 +25,22 @@ export const reachedSchema = z.object({
 });
 export type Reached = z.infer<typeof reachedSchema>;
 
+/**
+ * A restore's `instance` column as the view reads it: where the restored copy (or a logical
+ * restore's target) listens. Partial, because a logical restore stores only host, port and database.
+ */
+export const storedInstanceSchema = z
+  .object({
+    host: z.string(),
+    port: z.number(),
+    database: z.string(),
+    user: z.string(),
+    name: z.string(),
+    dataDir: z.string(),
+  })
+  .partial()
+  .nullable();
+
 export type RestoreKind = "pitr" | "logical" | "table";
 export type RestoreStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
