@@ -6,7 +6,8 @@ import { useForm, useWatch } from "react-hook-form";
 import { ClusterField } from "@/components/clusters/cluster-field";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button, Spinner } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { RadioCard } from "@/components/ui/choice";
 import { Dialog } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
@@ -101,15 +102,7 @@ function BackupForm({
       </FormField>
 
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" disabled={busy}>
-          {busy ? <Spinner /> : null}
-          Start backup
-        </Button>
-      </div>
+      <FormActions submitLabel="Start backup" busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,7 +3,7 @@
 import { useForm } from "react-hook-form";
 import { FormCheckbox, FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { cx } from "@/components/ui/cx";
 import { Input } from "@/components/ui/input";
 
@@ -96,15 +96,7 @@ export function CronScheduleForm({
       </div>
       <FormCheckbox form={form} name="enabled" label="Enabled" hint={enabledHint} />
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" size="sm" disabled={busy}>
-          {busy ? <Spinner /> : null}
-          Save schedule
-        </Button>
-      </div>
+      <FormActions submitLabel="Save schedule" busy={busy} onCancel={onDone} size="sm" />
     </form>
   );
 }

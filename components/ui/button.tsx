@@ -40,6 +40,22 @@ export function Button({
   return <button type={type} className={cx(buttonClasses({ variant, size }), className)} {...props} />;
 }
 
+/** A form's submit button: disabled, with a spinner, while the form is `busy`. */
+export function SubmitButton({
+  busy,
+  disabled,
+  variant = "primary",
+  children,
+  ...props
+}: Omit<ComponentProps<typeof Button>, "type"> & { busy: boolean }) {
+  return (
+    <Button type="submit" variant={variant} disabled={busy || disabled} {...props}>
+      {busy ? <Spinner /> : null}
+      {children}
+    </Button>
+  );
+}
+
 export function ButtonLink({
   variant,
   size,

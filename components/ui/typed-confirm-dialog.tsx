@@ -2,7 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
-import { Button, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -108,15 +108,13 @@ function ConfirmForm({
         )}
       </Field>
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel} disabled={pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" disabled={!matches || pending}>
-          {pending ? <Spinner /> : null}
-          {confirmLabel}
-        </Button>
-      </div>
+      <FormActions
+        submitLabel={confirmLabel}
+        busy={pending}
+        disabled={!matches}
+        variant="danger"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

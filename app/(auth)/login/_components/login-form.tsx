@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors } from "@/components/forms/server-errors";
-import { Button, Spinner } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useLogin } from "@/lib/client/use-auth";
 import { loginSchema } from "@/lib/schemas/user";
@@ -34,10 +34,9 @@ export function LoginForm({ next }: { next?: string }) {
       <FormField form={form} name="password" label="Password">
         {(control) => <Input type="password" autoComplete="current-password" {...control} />}
       </FormField>
-      <Button type="submit" variant="primary" className="w-full" disabled={busy}>
-        {busy ? <Spinner /> : null}
+      <SubmitButton busy={busy} className="w-full">
         Sign in
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

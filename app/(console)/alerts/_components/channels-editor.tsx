@@ -16,6 +16,7 @@ import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
@@ -83,15 +84,7 @@ function NewChannelForm({ onDone }: { onDone: () => void }) {
         </FormField>
       </div>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone} disabled={create.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" size="sm" disabled={create.isPending}>
-          {create.isPending ? <Spinner /> : null}
-          Create channel
-        </Button>
-      </div>
+      <FormActions submitLabel="Create channel" busy={create.isPending} onCancel={onDone} size="sm" />
     </form>
   );
 }

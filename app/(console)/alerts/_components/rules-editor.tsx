@@ -20,6 +20,7 @@ import { CheckboxField } from "@/components/ui/choice";
 import { FieldError } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { formatBytes, formatSeconds } from "@/components/ui/format";
 import { Input, Select } from "@/components/ui/input";
@@ -205,15 +206,7 @@ function RuleForm({
         {errors.channelIds?.message ? <FieldError>{errors.channelIds.message}</FieldError> : null}
       </fieldset>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" size="sm" disabled={busy}>
-          {busy ? <Spinner /> : null}
-          {rule ? "Save rule" : "Create rule"}
-        </Button>
-      </div>
+      <FormActions submitLabel={rule ? "Save rule" : "Create rule"} busy={busy} onCancel={onDone} size="sm" />
     </form>
   );
 }

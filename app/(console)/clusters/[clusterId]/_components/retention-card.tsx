@@ -8,6 +8,7 @@ import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
 import { formatBytes, formatCount } from "@/components/ui/format";
@@ -136,15 +137,7 @@ function PolicyForm({
         ))}
       </div>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" size="sm" disabled={busy}>
-          {busy ? <Spinner /> : null}
-          Save policy
-        </Button>
-      </div>
+      <FormActions submitLabel="Save policy" busy={busy} onCancel={onDone} size="sm" />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { FormProvider, useFieldArray, useForm } from "react-hook-form";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button, buttonClasses, Spinner } from "@/components/ui/button";
+import { Button, buttonClasses, SubmitButton } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -178,10 +178,7 @@ export function ClusterForm() {
           title="The cluster was not registered"
         />
         <div className="flex items-center gap-2">
-          <Button type="submit" variant="primary" disabled={busy}>
-            {busy ? <Spinner /> : null}
-            Register cluster
-          </Button>
+          <SubmitButton busy={busy}>Register cluster</SubmitButton>
           <Link href="/clusters" className={buttonClasses({ variant: "ghost" })}>
             Cancel
           </Link>

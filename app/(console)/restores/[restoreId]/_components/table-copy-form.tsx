@@ -8,7 +8,7 @@ import { useRequestRestore, type RestoreView } from "@/lib/client/use-restores";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { ConfirmNameField } from "@/components/restores/restore-fields";
-import { Button, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/input";
 import { ApiError } from "@/lib/client/fetcher";
@@ -198,12 +198,7 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
             missing="Choose a table first."
           />
           <FormErrors root={errors.root?.message} failure={server.failure} />
-          <div className="flex justify-end">
-            <Button type="submit" variant="primary" disabled={busy}>
-              {busy ? <Spinner /> : null}
-              Copy table
-            </Button>
-          </div>
+          <FormActions submitLabel="Copy table" busy={busy} />
         </form>
       </CardBody>
     </Card>

@@ -5,7 +5,7 @@ import { useState, type ChangeEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
-import { Button, ButtonLink, Spinner } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardBody } from "@/components/ui/card";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useBackups } from "@/lib/client/use-backups";
@@ -151,15 +151,12 @@ export function LogicalRestoreForm({
           />
 
           <FormErrors root={errors.root?.message} failure={server.failure} />
-          <div className="flex justify-end gap-2">
-            <ButtonLink href="/restores" variant="secondary">
-              Cancel
-            </ButtonLink>
-            <Button type="submit" variant={clean ? "danger" : "primary"} disabled={busy}>
-              {busy ? <Spinner /> : null}
-              Start restore
-            </Button>
-          </div>
+          <FormActions
+            submitLabel="Start restore"
+            busy={busy}
+            variant={clean ? "danger" : "primary"}
+            cancelHref="/restores"
+          />
         </form>
       </CardBody>
     </Card>

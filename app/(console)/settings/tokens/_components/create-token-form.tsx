@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button, Spinner } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { roles, type Role } from "@/lib/schemas/roles";
 import { useCreateToken } from "@/lib/client/use-tokens";
@@ -95,10 +95,7 @@ export function CreateTokenForm({
           </FormField>
         </div>
         <FormErrors root={errors.root?.message} failure={server.failure} />
-        <Button type="submit" variant="primary" disabled={createToken.isPending}>
-          {createToken.isPending ? <Spinner /> : null}
-          Create token
-        </Button>
+        <SubmitButton busy={createToken.isPending}>Create token</SubmitButton>
       </form>
     </div>
   );

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
-import { Button, Spinner } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { roles } from "@/lib/schemas/roles";
 import { useCreateUser } from "@/lib/client/use-users";
@@ -66,10 +66,7 @@ export function CreateUserForm() {
       </div>
       <FormErrors root={errors.root?.message} failure={server.failure} />
       {created ? <Alert tone="success">Created {created}.</Alert> : null}
-      <Button type="submit" variant="primary" disabled={createUser.isPending}>
-        {createUser.isPending ? <Spinner /> : null}
-        Create user
-      </Button>
+      <SubmitButton busy={createUser.isPending}>Create user</SubmitButton>
     </form>
   );
 }
