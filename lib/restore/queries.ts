@@ -98,7 +98,7 @@ export async function getRestoreOrThrow(id: string): Promise<RestoreView> {
  * Transactions in the archived WAL that dropped, truncated or deleted many rows of a table,
  * each with "restore to just before": answered by the worker, which reads WAL.
  */
-export async function findTableEvents(clusterId: string, query: TableEventsQuery) {
+export async function listTableEvents(clusterId: string, query: TableEventsQuery) {
   if (Date.parse(query.from) > Date.parse(query.to)) {
     throw new AppError("unprocessable_entity", "from: must not be after to", [
       { path: "from", message: "must not be after to" },

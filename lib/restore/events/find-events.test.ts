@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { SegmentCommits } from "@/lib/wal/waldump";
-import { resolveTable, segmentsInRange, segmentsOnNewestTimeline } from "./find-events";
+import { segmentsInRange, segmentsOnNewestTimeline } from "./event-segments";
+import { resolveTable } from "./find-events";
 import type { RelationMapEntry } from "./relation-map";
-import { isoMicros, waldumpEventArgs } from "./waldump-events";
+import { isoMicros } from "./table-tracker";
+import { waldumpEventArgs } from "./waldump-events";
 
 function entry(
   partial: Partial<RelationMapEntry> & Pick<RelationMapEntry, "oid" | "name">,

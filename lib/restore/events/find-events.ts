@@ -1,44 +1,39 @@
-import { realpath } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import type { TableEventsQuery } from "@/lib/schemas/restore";
 import type { TableEventsResult } from "@/lib/schemas/table-events";
 import { toolPath } from "@/lib/tools/binaries";
-import { runTool } from "@/lib/tools/run";
-import { scanArchive, type ArchivedSegment } from "@/lib/wal/archive";
-import { timelineForSegment, timelinePath, type TimelineHistoryEntry } from "@/lib/wal/segments";
-import { isEndOfWalError, isUnder, readSegmentCommits, type SegmentCommits } from "@/lib/wal/waldump";
+import { scanArchive } from "@/lib/wal/archive";
+import { readSegmentCommits } from "@/lib/wal/waldump";
+import {
+  missingBetween,
+  readInOrder,
+  readSegmentEvents,
+  segmentsInRange,
+  segmentsOnNewestTimeline,
+  type CommitSummary,
+} from "./event-segments";
 import { captureRelationMap, listRelationMaps, type RelationMapEntry } from "./relation-map";
 import {
-  fileKey,
   isoMicros,
-  SegmentEventBuffer,
   TableEventTracker,
   toTableEvents,
-  TransactionAggregator,
-  waldumpEventArgs,
-  type FileKey,
   type TableEventContext,
   type TrackedRelation,
-  type WalEvent,
-} from "./waldump-events";
+} from "./table-tracker";
+import { fileKey, TransactionAggregator, type FileKey } from "./waldump-events";
 
 // The event finder: for one table and a time range, the transactions in the archived WAL that
 // dropped it, truncated it or deleted many of its rows, each with "restore to just before"
-// (its xid, not inclusive). Runs in the worker (it spawns pg_waldump). Its answer is a wire
-// type (lib/schemas/table-events.ts), parsed where the web app receives it.
+// (its xid, not inclusive). Runs in the worker (it spawns pg_waldump; which segments, read how:
+// event-segments.ts). Its answer is a wire type (lib/schemas/table-events.ts), parsed where the
+// web app receives it.
 
 export type { TableEventsResult };
 
 /** Segments read with the heap records at most (16 MiB each); the newest are kept. */
 export const MAX_EVENT_SEGMENTS = 256;
-const READ_CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
 /** The web app waits 60 s for the answer: reading stops in time to give one. */
 export const DEFAULT_TIME_BUDGET_MS = 45_000;
-const SEGMENT_TIMEOUT_MS = 120_000;
-/** How far back a segment without commits looks for one that has some. */
-const NEIGHBOUR_STEPS = 32;
 
 function splitTable(table: string): { schema: string; name: string } {
   const dot = table.indexOf(".");
@@ -92,153 +87,6 @@ export function resolveTable(
   }
   for (const db of databases) if (!pgClassFiles.has(db)) pgClassFiles.set(db, 1259);
   return { files, pgClassFiles, relations: relations.size };
-}
-
-/** The segments recovery into the newest timeline reads, one copy per position, in WAL order. */
-export function segmentsOnNewestTimeline(
-  segments: readonly ArchivedSegment[],
-  histories: ReadonlyMap<number, TimelineHistoryEntry[]>,
-  segmentSize: number,
-): { segments: ArchivedSegment[]; timeline: number | null; problems: string[] } {
-  if (segments.length === 0) return { segments: [], timeline: null, problems: [] };
-  const timeline = Math.max(...segments.map((segment) => segment.timeline));
-  const history = histories.get(timeline);
-  const problems: string[] = [];
-  if (timeline > 1 && !history) {
-    problems.push(
-      `The archive has no history file for timeline ${timeline}: only its own segments were read.`,
-    );
-  }
-  const route = timelinePath(timeline, history ?? []);
-  const chosen = segments.filter(
-    (segment) => timelineForSegment(route, segment.segno, segmentSize) === segment.timeline,
-  );
-  chosen.sort((a, b) => a.segno - b.segno);
-  return { segments: chosen, timeline, problems };
-}
-
-type Summary = SegmentCommits | null;
-
-/**
- * The indexes [lo, hi] of the segments whose commits can fall in [from, to], found by binary
- * search over each segment's first and last commit (read once per process, cached). Commit
- * times follow WAL order closely enough for this.
- */
-export async function segmentsInRange(
-  count: number,
-  summary: (index: number) => Promise<Summary>,
-  from: number,
-  to: number,
-): Promise<{ lo: number; hi: number }> {
-  // A segment without commits (inside a long transaction) sits where the segment before it
-  // ends: it takes that one's side, which keeps both tests monotonic for the search.
-  const withCommits = async (index: number) => {
-    for (let i = index; i >= Math.max(0, index - NEIGHBOUR_STEPS); i--) {
-      const found = await summary(i);
-      if (found?.first && found.last) return { first: found.first, last: found.last };
-    }
-    return null;
-  };
-  const before = async (index: number) => {
-    const found = await withCommits(index);
-    return found !== null && isoMicros(found.last.time) < from;
-  };
-  const after = async (index: number) => {
-    const found = await withCommits(index);
-    return found !== null && isoMicros(found.first.time) > to;
-  };
-  // lo: the first segment not wholly before `from`.
-  let low = 0;
-  let high = count;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (await before(mid)) low = mid + 1;
-    else high = mid;
-  }
-  const lo = low;
-  // hi: the last segment not wholly after `to`.
-  low = 0;
-  high = count;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (await after(mid)) high = mid;
-    else low = mid + 1;
-  }
-  return { lo, hi: low - 1 };
-}
-
-interface SegmentRead {
-  events: WalEvent[];
-  problem: string | null;
-}
-
-async function readSegmentEvents(
-  program: string,
-  root: string,
-  segment: ArchivedSegment,
-  keepFile: (key: FileKey) => boolean,
-  signal?: AbortSignal,
-): Promise<SegmentRead> {
-  const buffer = new SegmentEventBuffer(keepFile);
-  try {
-    const real = await realpath(path.join(root, segment.name));
-    if (!isUnder(root, real))
-      return { events: [], problem: `${segment.name} resolves outside the archive: not read` };
-    const result = await runTool({
-      program,
-      args: waldumpEventArgs({ dir: root, timeline: segment.timeline, segment: segment.name }),
-      onStdoutLine: (line) => buffer.push(line),
-      timeoutMs: SEGMENT_TIMEOUT_MS,
-      signal,
-    });
-    if (result.code !== 0 && !isEndOfWalError(result.stderrTail)) {
-      const why = result.stderrTail.slice(-3).join(" / ") || `exit ${result.code ?? result.signal}`;
-      return { events: buffer.events, problem: `pg_waldump could not read ${segment.name}: ${why}` };
-    }
-    return { events: buffer.events, problem: null };
-  } catch (error) {
-    return { events: [], problem: `pg_waldump could not read ${segment.name}: ${(error as Error).message}` };
-  }
-}
-
-/**
- * Reads segments a few at a time and hands them over strictly in order, until `stop()` says
- * so (then the reads under way are killed). Returns how many were handed over.
- */
-async function readInOrder(
-  count: number,
-  read: (index: number, signal: AbortSignal) => Promise<SegmentRead>,
-  consume: (value: SegmentRead, index: number) => void,
-  stop: () => boolean,
-): Promise<number> {
-  const abort = new AbortController();
-  const started = new Map<number, Promise<SegmentRead>>();
-  let consumed = 0;
-  try {
-    for (let i = 0; i < count; i++) {
-      if (stop()) break;
-      for (let j = i; j < Math.min(count, i + READ_CONCURRENCY); j++) {
-        if (!started.has(j)) started.set(j, read(j, abort.signal));
-      }
-      const value = await started.get(i)!;
-      started.delete(i);
-      consume(value, i);
-      consumed += 1;
-    }
-  } finally {
-    abort.abort();
-    await Promise.all(started.values());
-  }
-  return consumed;
-}
-
-function missingBetween(segments: readonly ArchivedSegment[], lo: number, hi: number): string[] {
-  const missing: string[] = [];
-  for (let i = lo + 1; i <= hi; i++) {
-    const gap = segments[i]!.segno - segments[i - 1]!.segno - 1;
-    if (gap > 0) missing.push(`${gap} segment(s) after ${segments[i - 1]!.name}`);
-  }
-  return missing;
 }
 
 // worker: restore.events — the drops, truncates and big deletes of one table in a time range
@@ -323,7 +171,7 @@ export async function findTableEvents(
 
   const program = toolPath("pg_waldump");
   const summaryFailures = new Set<string>();
-  const summary = async (index: number): Promise<Summary> => {
+  const summary = async (index: number): Promise<CommitSummary> => {
     const segment = segments[index]!;
     try {
       return await readSegmentCommits({ program, root: scan.root, segment: segment.name });

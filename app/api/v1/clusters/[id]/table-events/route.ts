@@ -1,4 +1,4 @@
-import { findTableEvents } from "@/lib/restore/queries";
+import { listTableEvents } from "@/lib/restore/queries";
 import { withRoute } from "@/lib/route";
 import { tableEventsQuerySchema } from "@/lib/schemas/restore";
 
@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 export const GET = withRoute<{ id: string }>(
   { role: "viewer", action: "restore.table-events" },
   ({ req, params }) =>
-    findTableEvents(params.id, tableEventsQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams))),
+    listTableEvents(params.id, tableEventsQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams))),
 );
