@@ -5,11 +5,8 @@ import type {
   FleetReport,
   KindReport,
   MonthEndWindow,
-  RpoReport,
-  SizeDurationStats,
   StandbyLagReport,
   ThreeTwoOneReport,
-  VerificationReport,
   WalContinuityReport,
 } from "@/lib/schemas/report";
 import { kindReport, succeeded, verificationReport, worstGap } from "./backup-figures";
@@ -31,22 +28,7 @@ import { max, median, percentile, ratio } from "./stats";
 // the clock (`now`), so the figures can be checked by hand in aggregate.test.ts. The backups'
 // figures are in backup-figures.ts, the statistics and months they use in stats.ts and months.ts.
 // The figures' shapes are wire types (lib/schemas/report.ts): a finished month is stored and read
-// back, the report page shows them.
-
-export type {
-  AlertReport,
-  ClusterReport,
-  DrillReport,
-  FleetReport,
-  KindReport,
-  MonthEndWindow,
-  RpoReport,
-  SizeDurationStats,
-  StandbyLagReport,
-  ThreeTwoOneReport,
-  VerificationReport,
-  WalContinuityReport,
-};
+// back, the report page shows them; import them from there.
 
 /** Lag above this counts as "over threshold" (pgMonitor's warning level for replication lag). */
 export const LAG_THRESHOLD_BYTES = 50 * 1024 * 1024;

@@ -3,9 +3,14 @@ import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { monthlyReportBodySchema, type MonthlyReport, type MonthlyReportBody } from "@/lib/schemas/report";
+import {
+  monthlyReportBodySchema,
+  type ClusterReport,
+  type MonthlyReport,
+  type MonthlyReportBody,
+} from "@/lib/schemas/report";
 import { restoreWindowSchema } from "@/lib/schemas/restore-window";
-import { clusterReport, fleetReport, LAG_THRESHOLD_BYTES, type ClusterReport } from "./aggregate";
+import { clusterReport, fleetReport, LAG_THRESHOLD_BYTES } from "./aggregate";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { monthRange, previousMonth } from "./months";
 import type { BackupRow, ClusterInput, LagSummary, MonthRange, StoredWindowInput } from "./report-inputs";
