@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
 import { restoredName } from "@/components/restores/describe";
 import { useRequestRestore, type RestoreView } from "@/lib/client/use-restores";
 import { FormField } from "@/components/forms/form-field";
@@ -31,10 +32,12 @@ function tablePart(qualified: string): string | null {
 }
 
 /** The new name the server proposes in a 422 (details.newName), when it sent one. */
+const proposalSchema = z.object({ newName: z.string() });
+
 function proposedName(error: unknown): string | null {
   if (!(error instanceof ApiError)) return null;
-  const name = (error.details as { newName?: unknown } | null | undefined)?.newName;
-  return typeof name === "string" ? name : null;
+  const proposal = proposalSchema.safeParse(error.details);
+  return proposal.success ? proposal.data.newName : null;
 }
 
 /**
