@@ -1,3 +1,4 @@
+// Over 400 lines: one scenario per test (timelines, gaps, backups, commit walks), each with its archive written out.
 import { describe, expect, it } from "vitest";
 import {
   commitWalks,
