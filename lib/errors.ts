@@ -49,18 +49,36 @@ function prismaCode(error: unknown): string | undefined {
   return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
 }
 
+/**
+ * Field problems always travel as `details.issues` ([{path, message}]), whoever raised them: a
+ * zod parse, a domain check that lists issues, or one that names one field (`{field: "sslmode"}`,
+ * turned into an issue carrying the error's message). Other facts in `details` (a window, a proposal) stay beside it.
+ */
+function publicDetails(error: AppError): unknown {
+  const details = error.details;
+  if (Array.isArray(details)) return { issues: details };
+  if (details === null || typeof details !== "object") return details;
+  const { field, ...rest } = details as { field?: unknown } & Record<string, unknown>;
+  if (typeof field !== "string" || "issues" in rest) return details;
+  return { ...rest, issues: [{ path: field, message: error.message }] };
+}
+
 /** Maps any thrown value to the public error body; unknown errors become a generic 500. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof AppError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
-    if (error.details !== undefined) body.error.details = error.details;
+    if (error.details !== undefined) body.error.details = publicDetails(error);
     return { status: errorStatus[error.code], body, unexpected: false };
   }
   if (error instanceof ZodError) {
     return {
       status: 422,
       body: {
-        error: { code: "unprocessable_entity", message: describeZodError(error), details: zodIssues(error) },
+        error: {
+          code: "unprocessable_entity",
+          message: describeZodError(error),
+          details: { issues: zodIssues(error) },
+        },
       },
       unexpected: false,
     };

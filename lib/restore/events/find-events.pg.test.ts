@@ -308,12 +308,12 @@ describe("GET /api/v1/clusters/:id/table-events", () => {
     expect(unknown.json.error.code).toBe("not_found");
     const noOffset = await get(clusterId, { ...query, from: "2026-11-26 10:00" }, viewer.token);
     expect(noOffset.status).toBe(422);
-    expect(noOffset.json.error.details[0].path).toBe("from");
+    expect(noOffset.json.error.details.issues[0].path).toBe("from");
     const badName = await get(clusterId, { ...query, table: "orders; drop table x" }, viewer.token);
     expect(badName.status).toBe(422);
     const reversed = await get(clusterId, { ...query, from: to, to: from }, viewer.token);
     expect(reversed.status).toBe(422);
-    expect(reversed.json.error.details).toEqual([{ path: "from", message: "must not be after to" }]);
+    expect(reversed.json.error.details.issues).toEqual([{ path: "from", message: "must not be after to" }]);
     const extra = await get(clusterId, { ...query, limit: "5" }, viewer.token);
     expect(extra.status).toBe(422);
   });

@@ -111,7 +111,7 @@ describe("users", () => {
       body: { email: "short@example.com", role: "viewer", password: "short" },
     });
     expect(short.status).toBe(422);
-    expect(short.json.error.details[0].path).toBe("password");
+    expect(short.json.error.details.issues[0].path).toBe("password");
     const duplicate = await call(usersRoute.POST, "POST", "/api/v1/users", {
       ...adminAs(),
       body: { email: operator.email, role: "viewer", password: "a-long-password-1" },

@@ -110,7 +110,7 @@ describe("POST /api/v1/clusters", () => {
     });
     expect(response.status).toBe(422);
     expect(response.json.error.code).toBe("unprocessable_entity");
-    expect(response.json.error.details.map((issue: { path: string }) => issue.path)).toContain(path);
+    expect(response.json.error.details.issues.map((issue: { path: string }) => issue.path)).toContain(path);
     expect(await db().cluster.findUnique({ where: { name } })).toBeNull();
   });
 

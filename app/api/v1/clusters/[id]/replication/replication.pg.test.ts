@@ -151,7 +151,7 @@ describe("GET /api/v1/clusters/:id/lag", () => {
   it("refuses times without an offset and unknown standbys with 422", async () => {
     const noOffset = await get(lagRoute.GET, `/api/v1/clusters/${clusterId}/lag?from=2026-11-26T10:00:00`);
     expect(noOffset.status).toBe(422);
-    expect(noOffset.json.error.details[0].path).toBe("from");
+    expect(noOffset.json.error.details.issues[0].path).toBe("from");
     const unknown = await get(lagRoute.GET, `/api/v1/clusters/${clusterId}/lag?standby=nope`);
     expect(unknown.status).toBe(422);
     expect(unknown.json.error.message).toMatch(/replica-a/);
