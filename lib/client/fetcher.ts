@@ -121,24 +121,3 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return "Something went wrong";
 }
-
-/**
- * Shows the server's 422 field errors under a react-hook-form's fields. With `knownFields`,
- * an issue for a path the form has no input for goes to "root", naming the path.
- */
-export function showServerFieldErrors<Field extends string>(
-  error: unknown,
-  setError: (field: Field | "root", error: { type: string; message: string }) => void,
-  knownFields?: readonly Field[],
-): void {
-  for (const issue of fieldIssues(error)) {
-    if (!knownFields) {
-      if (issue.path) setError(issue.path as Field, { type: "server", message: issue.message });
-      continue;
-    }
-    const head = issue.path.split(".")[0] as Field;
-    const field = knownFields.includes(head) ? head : "root";
-    const message = field === "root" && issue.path ? `${issue.path}: ${issue.message}` : issue.message;
-    setError(field, { type: "server", message });
-  }
-}
