@@ -1,6 +1,7 @@
 import type { RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { auditDenial } from "@/lib/auth/denials";
+import { passwordSignInAllowed } from "@/lib/auth/oidc/settings";
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
 import { actorFromSession, createSession, deleteSession } from "@/lib/auth/sessions";
@@ -47,6 +48,22 @@ export async function login(
     throw new AppError("unauthorized", "Wrong email or password, or the account is disabled");
   }
   await releaseSignInAttempt(input.email, meta.ip);
+  // Only after the password checked out, so a wrong guess cannot tell the break-glass email from others.
+  if (!(await passwordSignInAllowed(user.email))) {
+    await auditDenial(
+      null,
+      {
+        action: "auth.login",
+        target: { type: "user", id: user.id },
+        details: { email: input.email, reason: "password sign-in is turned off" },
+      },
+      meta,
+    );
+    throw new AppError(
+      "forbidden",
+      "Password sign-in is turned off: use single sign-on (only the break-glass admin may use a password)",
+    );
+  }
   if (needsRehash(user.passwordHash)) {
     // Raised parameters reach existing accounts the only time the password is in hand.
     await db().user.update({

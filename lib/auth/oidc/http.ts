@@ -1,0 +1,105 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { requestMeta } from "@/lib/auth/authenticate";
+import { auditDenial } from "@/lib/auth/denials";
+import { OidcSignInError } from "@/lib/auth/oidc/errors";
+import {
+  OIDC_FLOW_COOKIE,
+  OIDC_FLOW_COOKIE_PATH,
+  OIDC_FLOW_TTL_MS,
+  openFlow,
+  sealFlow,
+} from "@/lib/auth/oidc/flow";
+import { finishOidcSignIn, startOidcSignIn } from "@/lib/auth/oidc/sign-in";
+import { safeNextPath } from "@/lib/auth/safe-next";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { env } from "@/lib/env";
+
+// The two browser-facing steps of single sign-on as HTTP: /start sends the browser to the
+// provider with a flow cookie, /callback turns the provider's answer into a session cookie.
+// Both end in a redirect (a refusal on the login page with ?error=<code>), never in JSON.
+
+export const OIDC_CALLBACK_PATH = "/api/v1/auth/oidc/callback";
+
+/**
+ * This site as the browser sees it, from a request's headers (a route's, or a page's headers()).
+ * Walden's server (lib/web/server.ts) keeps X-Forwarded-* only from trusted proxies.
+ */
+export function publicOrigin(headers: Headers, requestUrl?: string): string {
+  const url = requestUrl ? new URL(requestUrl) : undefined;
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || url?.protocol.slice(0, -1);
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || url?.host;
+  return new URL(`${proto === "https" ? "https" : "http"}://${host ?? "localhost"}`).origin;
+}
+
+/** The redirect URI to register at the identity provider. */
+export function oidcRedirectUri(headers: Headers, requestUrl?: string): string {
+  return `${publicOrigin(headers, requestUrl)}${OIDC_CALLBACK_PATH}`;
+}
+
+/** The session cookie's Secure flag, by the same rule as the password sign-in's (WALDEN_SECURE_COOKIES). */
+export function secureCookie(req: Request): boolean {
+  const setting = env().WALDEN_SECURE_COOKIES;
+  if (setting !== "auto") return setting === "true";
+  return publicOrigin(req.headers, req.url).startsWith("https:");
+}
+
+/** A redirect to a path of this site; relative, so a forged Host header cannot point it elsewhere. */
+function redirectTo(path: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { location: path, "cache-control": "no-store" } });
+}
+
+async function refuse(req: NextRequest, error: unknown): Promise<NextResponse> {
+  const refusal = error instanceof OidcSignInError ? error : new OidcSignInError("server_error");
+  if (!(error instanceof OidcSignInError)) console.error("[oidc] sign-in failed:", error);
+  await auditDenial(
+    null,
+    { action: "auth.oidc", details: { reason: refusal.code, ...refusal.detail } },
+    requestMeta(req),
+  ).catch((auditError: unknown) => console.error("[oidc] could not audit a refused sign-in:", auditError));
+  return redirectTo(`/login?error=${refusal.code}`);
+}
+
+// GET /api/v1/auth/oidc/start?next=/path — to the identity provider
+export async function oidcStartResponse(req: NextRequest): Promise<NextResponse> {
+  const next = safeNextPath(req.nextUrl.searchParams.get("next")) ?? "/";
+  try {
+    const { authorizationUrl, flow } = await startOidcSignIn(oidcRedirectUri(req.headers, req.url), next);
+    const response = new NextResponse(null, {
+      status: 303,
+      headers: { location: authorizationUrl.href, "cache-control": "no-store" },
+    });
+    response.cookies.set(OIDC_FLOW_COOKIE, sealFlow(flow), {
+      httpOnly: true,
+      // Lax: sent on the provider's top-level redirect back to the callback, not on cross-site subrequests.
+      sameSite: "lax",
+      secure: secureCookie(req),
+      path: OIDC_FLOW_COOKIE_PATH,
+      maxAge: OIDC_FLOW_TTL_MS / 1000,
+    });
+    return response;
+  } catch (error) {
+    return refuse(req, error);
+  }
+}
+
+// GET /api/v1/auth/oidc/callback?code&state — the provider's answer → a session
+export async function oidcCallbackResponse(req: NextRequest): Promise<NextResponse> {
+  const flow = openFlow(req.cookies.get(OIDC_FLOW_COOKIE)?.value);
+  let response: NextResponse;
+  try {
+    const { session, next } = await finishOidcSignIn(flow, req.nextUrl.searchParams, requestMeta(req));
+    response = redirectTo(next);
+    response.cookies.set(SESSION_COOKIE, session.value, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: secureCookie(req),
+      path: "/",
+      expires: session.expiresAt,
+    });
+  } catch (error) {
+    response = await refuse(req, error);
+  }
+  // One answer per flow: a replayed callback finds no flow.
+  response.cookies.set(OIDC_FLOW_COOKIE, "", { path: OIDC_FLOW_COOKIE_PATH, maxAge: 0, httpOnly: true });
+  return response;
+}
