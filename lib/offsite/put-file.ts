@@ -74,13 +74,14 @@ export async function putFile(
   const { size } = await fs.stat(localPath);
   const plaintextSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
   const plainHash = new HashingStream({ sha256: plaintextSha256, what: localPath });
-  const objectHash = new HashingStream();
+  // Encrypted, the object's bytes are the ciphertext, hashed once more; plain, they are the file's.
+  const objectHash = options.encryptTo ? new HashingStream() : plainHash;
   const source = createReadStream(localPath, { highWaterMark: 1024 * 1024 });
   // An error in any stage destroys them all; the upload reading `body` sees it.
   if (options.encryptTo) {
     pipeline(source, plainHash, new AgeEncryptStream([options.encryptTo]), objectHash, () => {});
   } else {
-    pipeline(source, plainHash, objectHash, () => {});
+    pipeline(source, plainHash, () => {});
   }
   const body = objectHash;
 

@@ -96,7 +96,8 @@ export class AgeEncryptStream extends Transform {
     this.push(Buffer.concat([this.header, this.payloadNonce]));
   }
 
-  private seal(plaintext: Buffer, last: boolean): void {
+  /** The sealed chunk: its ciphertext, then its tag. */
+  private seal(plaintext: Buffer, last: boolean): Buffer[] {
     const cipher = crypto.createCipheriv(
       "chacha20-poly1305",
       this.payloadKey,
@@ -105,23 +106,27 @@ export class AgeEncryptStream extends Transform {
         authTagLength: TAG_BYTES,
       },
     );
-    this.push(cipher.update(plaintext));
+    const ciphertext = cipher.update(plaintext);
     cipher.final();
-    this.push(cipher.getAuthTag());
+    return [ciphertext, cipher.getAuthTag()];
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.start();
     this.pending.push(chunk);
-    // Strictly more than a chunk: only then is the chunk surely not the last one.
-    while (this.pending.length > CHUNK_BYTES) this.seal(this.pending.take(CHUNK_BYTES), false);
+    // Strictly more than a chunk: only then is the chunk surely not the last one. The chunks
+    // sealed from one input go out as one buffer: fewer, larger pieces downstream.
+    const sealed: Buffer[] = [];
+    while (this.pending.length > CHUNK_BYTES)
+      sealed.push(...this.seal(this.pending.take(CHUNK_BYTES), false));
+    if (sealed.length) this.push(Buffer.concat(sealed));
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
     this.start();
     // The last chunk: short, full, or empty when the whole plaintext is.
-    this.seal(this.pending.takeAll(), true);
+    this.push(Buffer.concat(this.seal(this.pending.takeAll(), true)));
     callback();
   }
 }
