@@ -13,7 +13,7 @@ import { env } from "@/lib/env";
 import { createBoss, ensureQueues } from "@/lib/queue/boss";
 import { parsePayload } from "@/lib/queue/queues";
 import { reapStaleRestores } from "@/lib/restore/run";
-import { startScheduleWorkers } from "@/lib/schedules/service";
+import { startScheduleWorkers } from "@/lib/schedules/worker";
 import type { QueueHandler, WorkerContext } from "@/lib/worker/handler";
 import { handlers } from "@/lib/worker/handlers";
 import { startHeartbeat } from "@/lib/worker/heartbeat";

@@ -19,7 +19,7 @@ import { retentionSweep } from "./retention-sweep";
 
 // Every queue the worker serves, registered from this one list (main.ts). The schedules'
 // own queues (backup.scheduled.<id>, one per schedule) are made and dropped as schedules change,
-// by lib/schedules/service.ts.
+// by lib/schedules (schedule-queues.ts).
 export const handlers: readonly QueueHandler[] = [
   backupRun,
   backupVerify,

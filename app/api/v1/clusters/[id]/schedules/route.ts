@@ -1,4 +1,4 @@
-import { listSchedules } from "@/lib/schedules/service";
+import { listSchedules } from "@/lib/schedules/queries";
 import { withRoute } from "@/lib/route";
 
 export const dynamic = "force-dynamic";

@@ -4,7 +4,7 @@ import * as kindRoute from "@/app/api/v1/clusters/[id]/schedules/[kind]/route";
 import * as listRoute from "@/app/api/v1/clusters/[id]/schedules/route";
 import { db } from "@/lib/db";
 import { createBoss } from "@/lib/queue/boss";
-import { removeScheduleQueue, scheduleQueueName } from "@/lib/schedules/service";
+import { removeScheduleQueue, scheduleQueueName } from "@/lib/schedules/schedule-queues";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 
 // The schedule API against the real catalog and pg-boss: what PUT writes is read back from

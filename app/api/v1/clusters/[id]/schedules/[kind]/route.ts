@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
 import { jobSender } from "@/lib/queue/sender";
 import { readJson, withRoute } from "@/lib/route";
-import { deleteSchedule, upsertSchedule } from "@/lib/schedules/service";
+import { deleteSchedule, upsertSchedule } from "@/lib/schedules/mutations";
 import { scheduleInputSchema, scheduleKindSchema, type ScheduleKind } from "@/lib/schemas/schedule";
 
 export const dynamic = "force-dynamic";

@@ -3,14 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { BOSS_SCHEMA, createBoss, ensureQueues } from "@/lib/queue/boss";
-import {
-  removeScheduleQueue,
-  runScheduledBackup,
-  scheduleQueueName,
-  startScheduleWorkers,
-  upsertSchedule,
-  type ScheduleWorkers,
-} from "@/lib/schedules/service";
+import { upsertSchedule } from "@/lib/schedules/mutations";
+import { removeScheduleQueue, scheduleQueueName } from "@/lib/schedules/schedule-queues";
+import { runScheduledBackup, startScheduleWorkers, type ScheduleWorkers } from "@/lib/schedules/worker";
 import { scheduleInputSchema } from "@/lib/schemas/schedule";
 
 // Firings against the real catalog and pg-boss: what runScheduledBackup catalogs and enqueues,

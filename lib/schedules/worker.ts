@@ -1,194 +1,36 @@
 import type PgBoss from "pg-boss";
-import { z } from "zod";
-import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
-import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
 import type { BackupSchedule } from "@/lib/generated/prisma/client";
-import { BOSS_SCHEMA, enqueue, ensureQueue } from "@/lib/queue/boss";
+import { enqueue, ensureQueue } from "@/lib/queue/boss";
 import { scheduleQueueOptions } from "@/lib/queue/queues";
-import { describeSchedule } from "@/lib/schedules/preview";
-import { backupRequestSchema } from "@/lib/schemas/backup";
 import {
-  storedScheduleOptionsSchema,
-  type ScheduleInput,
-  type ScheduleKind,
-  type ScheduleSummary,
-} from "@/lib/schemas/schedule";
+  applySchedule,
+  isScheduleQueue,
+  removeScheduleQueue,
+  scheduledJobSchema,
+  scheduleQueueName,
+  type ScheduleTiming,
+} from "@/lib/schedules/schedule-queues";
+import { backupRequestSchema } from "@/lib/schemas/backup";
+import { storedScheduleOptionsSchema } from "@/lib/schemas/schedule";
 
-// Backup schedules live in the catalog (the source of truth) and are carried out by pg-boss:
-// pg-boss 10 keys cron schedules by queue name, so each schedule has its own queue,
-// backup.scheduled.<id>, whose jobs say only { scheduleId }. The worker consumes those queues
-// (startScheduleWorkers) and turns each firing into a queued backup (runScheduledBackup).
+// The worker side of backup schedules: each worker consumes every schedule's queue
+// (startScheduleWorkers), keeps pg-boss in line with the catalog, and turns each firing into a
+// queued backup (runScheduledBackup).
 
-const QUEUE_PREFIX = "backup.scheduled.";
 /** How often a worker re-reads the catalog for new, changed and deleted schedules. */
 export const SCHEDULE_REFRESH_MS = 15_000;
 /** Schedule queues see at most one job per firing; a slow poll keeps N schedules cheap. */
 const SCHEDULE_POLL_SECONDS = 5;
-
-export function scheduleQueueName(scheduleId: string): string {
-  return `${QUEUE_PREFIX}${scheduleId}`;
-}
-
-export function isScheduleQueue(name: string): boolean {
-  return name.startsWith(QUEUE_PREFIX);
-}
-
-/** The payload pg-boss stores with the cron schedule and hands back at each firing. */
-export const scheduledJobSchema = z.strictObject({ scheduleId: z.uuid() });
 
 /** Who the audit log shows for what a schedule does on its own. */
 const scheduleActor = systemActor("schedule");
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function toScheduleSummary(row: BackupSchedule, now = new Date()): ScheduleSummary {
-  return {
-    id: row.id,
-    clusterId: row.clusterId,
-    kind: row.kind,
-    cron: row.cron,
-    timezone: row.timezone,
-    enabled: row.enabled,
-    options: readJson(storedScheduleOptionsSchema, row.options, "schedule options"),
-    lastRunAt: row.lastRunAt?.toISOString() ?? null,
-    lastOutcome: row.lastOutcome,
-    // updatedAt moves on every change and every firing: a firing expected before it is not missed.
-    preview: describeSchedule(row.cron, row.timezone, now, row.lastRunAt, {
-      enabled: row.enabled,
-      activeSince: row.updatedAt,
-      lastOutcome: row.lastOutcome,
-    }),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/** A cluster's schedules with their previews (404 for an unknown cluster). */
-export async function listSchedules(clusterId: string, now = new Date()): Promise<ScheduleSummary[]> {
-  await getClusterRowOrThrow(clusterId);
-  const rows = await db().backupSchedule.findMany({ where: { clusterId }, orderBy: { kind: "asc" } });
-  return rows.map((row) => toScheduleSummary(row, now));
-}
-
-type ScheduleTiming = Pick<BackupSchedule, "id" | "cron" | "timezone" | "enabled">;
-
-/** Makes pg-boss match one catalog row: its queue exists, and it is scheduled exactly when enabled. */
-async function applySchedule(boss: PgBoss, schedule: ScheduleTiming): Promise<void> {
-  const name = scheduleQueueName(schedule.id);
-  await ensureQueue(boss, name, scheduleQueueOptions);
-  if (schedule.enabled) {
-    await boss.schedule(name, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timezone });
-  } else {
-    await boss.unschedule(name);
-  }
-}
-
-/**
- * Removes a schedule's pg-boss side: its cron schedule, then its queue. pg-boss 10 refuses to
- * drop a queue that still holds jobs (completed ones included, until they are archived hours
- * later), and has no call to list them, so the finished and pending jobs of this queue, which
- * belong to nobody once the schedule is gone, are deleted first. A job running right now keeps
- * the queue; the next refresh retries.
- */
-export async function removeScheduleQueue(boss: PgBoss, name: string): Promise<void> {
-  await boss.unschedule(name);
-  await boss.purgeQueue(name);
-  await boss
-    .getDb()
-    .executeSql(`DELETE FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND state > 'active'`, [name]);
-  try {
-    await boss.deleteQueue(name);
-  } catch (error) {
-    if ((error as { code?: unknown }).code === "23503")
-      throw new Error(`${name} still has a running job; it is removed on a later refresh`);
-    throw error;
-  }
-}
-
-/**
- * Creates or replaces the cluster's schedule of this kind (admin), then applies it to pg-boss.
- * The catalog row is what counts: if pg-boss cannot be updated now, the workers' refresh applies
- * it within SCHEDULE_REFRESH_MS, so that failure is logged rather than reported as a failed save.
- */
-export async function upsertSchedule(
-  actor: Actor,
-  clusterId: string,
-  kind: ScheduleKind,
-  input: ScheduleInput,
-  meta: RequestMeta,
-  boss: PgBoss,
-): Promise<ScheduleSummary> {
-  await getActiveClusterRowOrThrow(clusterId);
-  const previous = await db().backupSchedule.findUnique({ where: { clusterId_kind: { clusterId, kind } } });
-  const data = {
-    cron: input.cron,
-    timezone: input.timezone,
-    enabled: input.enabled,
-    options: toJson(input.options),
-  };
-  const row = await db().backupSchedule.upsert({
-    where: { clusterId_kind: { clusterId, kind } },
-    create: { clusterId, kind, ...data },
-    update: data,
-  });
-  await audit(
-    actor,
-    {
-      action: previous ? "schedule.update" : "schedule.create",
-      outcome: "success",
-      target: { type: "schedule", id: row.id },
-      details: {
-        clusterId,
-        kind,
-        schedule: input,
-        ...(previous && {
-          previous: { cron: previous.cron, timezone: previous.timezone, enabled: previous.enabled },
-        }),
-      },
-    },
-    meta,
-  );
-  await applySchedule(boss, row).catch((error) =>
-    console.error(`[schedules] pg-boss not updated for ${row.id} (the worker will apply it):`, error),
-  );
-  return toScheduleSummary(row);
-}
-
-/** Removes the cluster's schedule of this kind (admin): catalog row, pg-boss schedule and queue. */
-export async function deleteSchedule(
-  actor: Actor,
-  clusterId: string,
-  kind: ScheduleKind,
-  meta: RequestMeta,
-  boss: PgBoss,
-): Promise<void> {
-  await getClusterRowOrThrow(clusterId);
-  const row = await db().backupSchedule.findUnique({ where: { clusterId_kind: { clusterId, kind } } });
-  if (!row) throw new AppError("not_found", `This cluster has no ${kind} backup schedule`);
-  await db().backupSchedule.delete({ where: { id: row.id } });
-  await audit(
-    actor,
-    {
-      action: "schedule.delete",
-      outcome: "success",
-      target: { type: "schedule", id: row.id },
-      details: { clusterId, kind, cron: row.cron, timezone: row.timezone },
-    },
-    meta,
-  );
-  try {
-    await removeScheduleQueue(boss, scheduleQueueName(row.id));
-  } catch (error) {
-    // A firing of a deleted schedule does nothing, and the workers' refresh removes the queue.
-    console.error(`[schedules] pg-boss not cleaned up for ${row.id} (the worker will do it):`, error);
-  }
 }
 
 export type ScheduledRunResult =
