@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { Alert } from "@/components/ui/alert";
+import { buttonClasses } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { getSignInOptions } from "@/lib/auth/oidc/settings";
 import { getCurrentActor } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/safe-next";
+import { isOidcErrorCode, oidcErrorMessages } from "@/lib/schemas/oidc";
 import { LoginForm } from "./_components/login-form";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +17,14 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const next = safeNextPath((await searchParams).next);
+  const query = await searchParams;
+  const next = safeNextPath(query.next);
   if (await getCurrentActor()) redirect(next ?? "/");
+  const options = await getSignInOptions();
+  const refusal = isOidcErrorCode(query.error) ? oidcErrorMessages[query.error] : undefined;
+  // A plain link, not a form post or a client-side navigation: the start route answers with a
+  // redirect to the identity provider, which the page's form-action policy would block after a POST.
+  const ssoHref = `/api/v1/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ""}`;
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
@@ -24,8 +35,34 @@ export default async function LoginPage({
           </p>
           <h1 className="mt-4 text-base font-medium text-zinc-700">Sign in to your console</h1>
         </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
-          <LoginForm next={next} />
+        <div className="space-y-4 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+          {refusal ? (
+            <Alert tone="error" title="Single sign-on refused">
+              {refusal}
+            </Alert>
+          ) : null}
+          {options.sso ? (
+            <a href={ssoHref} className={cx(buttonClasses({ variant: "primary" }), "w-full")}>
+              Sign in with {options.sso.providerName}
+            </a>
+          ) : null}
+          {options.localAccounts ? (
+            <>
+              {options.sso ? (
+                <p className="text-center text-xs text-zinc-500">or with your password</p>
+              ) : null}
+              <LoginForm next={next} />
+            </>
+          ) : (
+            <details className="text-sm">
+              <summary className="cursor-pointer text-xs text-zinc-500">
+                Break-glass admin: sign in with a password
+              </summary>
+              <div className="mt-3">
+                <LoginForm next={next} />
+              </div>
+            </details>
+          )}
         </div>
         <p className="mt-4 text-center text-xs text-zinc-500">
           PostgreSQL backup, PITR and replication monitoring

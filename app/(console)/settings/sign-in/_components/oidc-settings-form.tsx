@@ -1,0 +1,194 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useFieldArray, useForm } from "react-hook-form";
+import type { z } from "zod";
+import { FormCheckbox, FormField, errorOf } from "@/components/forms/form-field";
+import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
+import { Alert } from "@/components/ui/alert";
+import { Button, SubmitButton } from "@/components/ui/button";
+import { FieldError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { errorMessage } from "@/lib/client/fetcher";
+import { useSaveOidcSettings, useTestOidcDiscovery } from "@/lib/client/use-oidc";
+import { oidcSettingsInputSchema, type OidcSettingsInput, type OidcSettingsView } from "@/lib/schemas/oidc";
+import { roles } from "@/lib/schemas/roles";
+
+type FormValues = z.input<typeof oidcSettingsInputSchema>;
+
+/** An empty box means "keep the stored secret" (or none yet), not an empty secret. */
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+const emptyToNull = (value: unknown) => (value === "" || value === undefined ? null : value);
+
+function defaultsFrom(settings: OidcSettingsView): FormValues {
+  return {
+    enabled: settings.enabled,
+    providerName: settings.providerName,
+    issuerUrl: settings.issuerUrl,
+    clientId: settings.clientId,
+    clientSecret: undefined,
+    scopes: settings.scopes,
+    roleClaim: settings.roleClaim,
+    roleMappings: settings.roleMappings.length ? settings.roleMappings : [{ value: "", role: "viewer" }],
+    localAccountsEnabled: settings.localAccountsEnabled,
+    breakGlassEmail: settings.breakGlassEmail,
+  };
+}
+
+export function OidcSettingsForm({ settings }: { settings: OidcSettingsView }) {
+  const router = useRouter();
+  const save = useSaveOidcSettings();
+  const test = useTestOidcDiscovery();
+  const [saved, setSaved] = useState(false);
+  const form = useForm<FormValues, unknown, OidcSettingsInput>({
+    resolver: zodResolver(oidcSettingsInputSchema),
+    defaultValues: defaultsFrom(settings),
+  });
+  const {
+    control,
+    handleSubmit,
+    getValues,
+    setError,
+    formState: { errors },
+  } = form;
+  const mappings = useFieldArray({ control, name: "roleMappings" });
+  const server = useServerErrors(save, setError, "path");
+
+  const onSubmit = handleSubmit((values) => {
+    setSaved(false);
+    save.mutate(values, {
+      onSuccess: () => {
+        setSaved(true);
+        form.resetField("clientSecret");
+        router.refresh();
+      },
+      onError: server.onError,
+    });
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Single sign-on settings" className="space-y-5 px-4 py-4">
+      <FormCheckbox
+        form={form}
+        name="enabled"
+        label="Single sign-on on"
+        hint="The login page offers “Sign in with …” for this provider."
+      />
+
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <FormField
+          form={form}
+          name="providerName"
+          label="Provider name"
+          hint="Shown as “Sign in with <name>”"
+        >
+          {(field) => <Input autoComplete="off" placeholder="Okta" {...field} />}
+        </FormField>
+        <FormField
+          form={form}
+          name="issuerUrl"
+          label="Issuer URL"
+          hint="https:// (http:// only for 127.0.0.1 or localhost)"
+        >
+          {(field) => (
+            <Input autoComplete="off" placeholder="https://id.example.com/realms/acme" {...field} />
+          )}
+        </FormField>
+        <FormField form={form} name="clientId" label="Client id">
+          {(field) => <Input autoComplete="off" {...field} />}
+        </FormField>
+        <FormField
+          form={form}
+          name="clientSecret"
+          options={{ setValueAs: emptyToUndefined }}
+          label="Client secret"
+          hint={
+            settings.clientSecretSet
+              ? "A secret is stored (encrypted). Leave empty to keep it."
+              : "Stored encrypted; never shown again."
+          }
+        >
+          {(field) => <Input type="password" autoComplete="new-password" {...field} />}
+        </FormField>
+        <FormField form={form} name="scopes" label="Scopes" hint="Space-separated; must include openid">
+          {(field) => <Input autoComplete="off" {...field} />}
+        </FormField>
+        <FormField
+          form={form}
+          name="roleClaim"
+          label="Role claim"
+          hint="The claim whose values give the role: groups, roles, realm_access.roles…"
+        >
+          {(field) => <Input autoComplete="off" {...field} />}
+        </FormField>
+      </div>
+
+      <fieldset className="space-y-2">
+        <legend className="text-xs font-medium text-zinc-700">Role mappings</legend>
+        <p className="text-xs text-zinc-500">
+          A person gets the strongest role any of their claim values maps to; with none, sign-in is refused.
+        </p>
+        {mappings.fields.map((mapping, index) => (
+          <div key={mapping.id} className="grid grid-cols-[1fr_10rem_auto] items-end gap-2">
+            <FormField form={form} name={`roleMappings.${index}.value`} label={`Claim value ${index + 1}`}>
+              {(field) => <Input autoComplete="off" placeholder="dba-team" {...field} />}
+            </FormField>
+            <FormField form={form} name={`roleMappings.${index}.role`} label={`Role ${index + 1}`}>
+              {(field) => <Select choices={roles} {...field} />}
+            </FormField>
+            <Button
+              variant="ghost"
+              onClick={() => mappings.remove(index)}
+              aria-label={`Remove mapping ${index + 1}`}
+            >
+              Remove
+            </Button>
+          </div>
+        ))}
+        {errorOf(form, "roleMappings") ? <FieldError>{errorOf(form, "roleMappings")}</FieldError> : null}
+        <Button size="sm" onClick={() => mappings.append({ value: "", role: "viewer" })}>
+          Add mapping
+        </Button>
+      </fieldset>
+
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <FormCheckbox
+          form={form}
+          name="localAccountsEnabled"
+          label="Password sign-in for everyone"
+          hint="Off: only the break-glass admin below may still use a password."
+        />
+        <FormField
+          form={form}
+          name="breakGlassEmail"
+          options={{ setValueAs: emptyToNull }}
+          label="Break-glass admin email"
+          hint="An active admin who can always sign in with a password, for when the provider is down."
+        >
+          {(field) => <Input type="email" autoComplete="off" {...field} />}
+        </FormField>
+      </div>
+
+      <FormErrors root={errors.root?.message} failure={server.failure} />
+      {saved ? <Alert tone="success">Saved.</Alert> : null}
+      {test.isSuccess ? (
+        <Alert tone="success" title="Discovery works">
+          {test.data.issuer} signs people in at {test.data.authorizationEndpoint}.
+        </Alert>
+      ) : null}
+      {test.isError ? (
+        <Alert tone="error" title="Discovery failed">
+          {errorMessage(test.error)}
+        </Alert>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button onClick={() => test.mutate(getValues("issuerUrl") || undefined)} disabled={test.isPending}>
+          Test discovery
+        </Button>
+        <SubmitButton busy={save.isPending}>Save</SubmitButton>
+      </div>
+    </form>
+  );
+}
