@@ -1,3 +1,4 @@
+// Over 400 lines: one describe per scenario of issue 12 (aliasing repositories, a shared archive, retiring a cluster) on one sandbox set-up.
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";

@@ -1,3 +1,4 @@
+// Over 400 lines: one describe per fault (SIGKILLed worker, catalog restart, full disk), all on the same sandbox and worker set-up.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";

@@ -1,3 +1,4 @@
+// Over 400 lines: one describe per kind of long work (statements, queue expiry, watchdogs, reapers) on one shared sandbox cluster.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";

@@ -1,3 +1,4 @@
+// Over 400 lines: one describe per part of the alert path (rules, a lag alert, acknowledge and silence, loops, catalog alerts), one sampler and receiver.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";

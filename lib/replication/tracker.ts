@@ -1,3 +1,4 @@
+// Over 400 lines: one class whose methods share the memory kept across ticks; split, that state would be scattered.
 import type { ReplicationSlotRow, StatReplicationRow } from "@/lib/pg/replication-sql";
 import { lsnDiff, maxLsn } from "@/lib/replication/lsn";
 import { LsnHistory } from "@/lib/replication/lsn-history";
