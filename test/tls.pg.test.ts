@@ -3,9 +3,15 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import * as clusterRoute from "@/app/api/v1/clusters/[id]/route";
+import * as storedTestRoute from "@/app/api/v1/clusters/[id]/test-connection/route";
+import * as clustersRoute from "@/app/api/v1/clusters/route";
+import * as testConnectionRoute from "@/app/api/v1/clusters/test-connection/route";
+import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { CLEARTEXT_REFUSED, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { probeNode } from "@/lib/pg/probe";
+import { call, makeUser } from "@/test/api-client";
 import { sandboxPrimary, withSandboxPrimary } from "@/test/sandbox-cluster";
 
 // Issue 13, TLS to monitored servers: a real handshake with the sandbox primary, whose
@@ -116,5 +122,112 @@ describe("password authentication", () => {
     const error = await probeError(asked);
     expect(error.message).toContain(CLEARTEXT_REFUSED);
     expect(error.details).toEqual({ field: "password" });
+  });
+});
+
+describe("nodes registered with TLS settings", () => {
+  it("tests and registers a node with verify-full and its CA, and never returns the CA", async () => {
+    const admin = await makeUser("admin", "tls-admin");
+    const node = { ...sandboxPrimary(), sslmode: "verify-full", sslRootCert: sandboxCa };
+    const tested = await call(testConnectionRoute.POST, "POST", "/api/v1/clusters/test-connection", {
+      token: admin.token,
+      body: node,
+    });
+    expect(tested.status).toBe(200);
+    const refused = await call(testConnectionRoute.POST, "POST", "/api/v1/clusters/test-connection", {
+      token: admin.token,
+      body: { ...node, sslRootCert: strangerCa },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.details.issues[0].path).toBe("sslmode");
+    const missingCa = await call(testConnectionRoute.POST, "POST", "/api/v1/clusters/test-connection", {
+      token: admin.token,
+      body: { ...node, sslRootCert: undefined },
+    });
+    expect(missingCa.status).toBe(422);
+    expect(missingCa.json.error.details.issues[0].path).toBe("sslRootCert");
+
+    const name = `tls-${Date.now().toString(36)}`;
+    const created = await call(clustersRoute.POST, "POST", "/api/v1/clusters", {
+      token: admin.token,
+      body: {
+        name,
+        primary: node,
+        archive: { mode: "archive_command", path: path.join(inject("waldenHome"), "archive", name) },
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.primary).toMatchObject({
+      sslmode: "verify-full",
+      hasSslRootCert: true,
+      hasPassword: true,
+    });
+    expect(created.text).not.toContain("BEGIN CERTIFICATE");
+    const stored = await call(
+      storedTestRoute.POST,
+      "POST",
+      `/api/v1/clusters/${created.json.id}/test-connection`,
+      {
+        token: admin.token,
+        params: { id: created.json.id },
+      },
+    );
+    expect(stored.status).toBe(200);
+    expect(stored.json.nodes[0]).toMatchObject({ ok: true });
+  });
+});
+
+describe("stored credentials follow the endpoint", () => {
+  it("refuses a new host, port or user without the password again, and audits old and new endpoints", async () => {
+    const admin = await makeUser("admin", "endpoint-admin");
+    const name = `endpoint-${Date.now().toString(36)}`;
+    const created = await call(clustersRoute.POST, "POST", "/api/v1/clusters", {
+      token: admin.token,
+      body: {
+        name,
+        primary: sandboxPrimary(),
+        archive: { mode: "archive_command", path: path.join(inject("waldenHome"), "archive", name) },
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    const patch = (primary: Record<string, unknown>) =>
+      call(clusterRoute.PATCH, "PATCH", `/api/v1/clusters/${id}`, {
+        token: admin.token,
+        params: { id },
+        body: { primary },
+      });
+
+    for (const moved of [{ host: "db.attacker.example" }, { port: 6543 }, { user: "someone_else" }]) {
+      const refused = await patch(moved);
+      expect(refused.status).toBe(422);
+      expect(refused.json.error.details.issues[0].path).toBe("primary.password");
+      expect(refused.json.error.message).toMatch(/give the password again/);
+    }
+    // Nothing was written by the refusals.
+    const row = await db().node.findFirstOrThrow({ where: { clusterId: id, role: "primary" } });
+    expect([row.host, row.port, row.username]).toEqual(["127.0.0.1", sandboxPrimary().port, "walden"]);
+
+    // Same endpoint, another database: the stored password stays.
+    expect((await patch({ database: "postgres" })).status).toBe(200);
+    expect((await db().node.findFirstOrThrow({ where: { id: row.id } })).passwordEncrypted).toBe(
+      row.passwordEncrypted,
+    );
+
+    // A new port with its password: accepted, and the audit says from where to where.
+    const moved = await patch({ port: 6543, password: "a-new-password" });
+    expect(moved.status).toBe(200);
+    const event = await db().auditEvent.findFirstOrThrow({
+      where: { action: "cluster.update", targetId: id, outcome: "success" },
+      orderBy: { id: "desc" },
+    });
+    expect((event.details as { endpoints?: unknown }).endpoints).toEqual([
+      {
+        node: "primary",
+        from: `127.0.0.1:${sandboxPrimary().port} as walden`,
+        to: "127.0.0.1:6543 as walden",
+      },
+    ]);
+    expect(JSON.stringify(event.details)).not.toContain("a-new-password");
   });
 });

@@ -11,42 +11,19 @@ import {
   toClusterSummary,
 } from "@/lib/clusters/queries";
 import { dropClusterSlots, type SlotDrop } from "@/lib/clusters/slots";
+import { endpointChanges, mergedPrimaryInput, nodeData } from "@/lib/clusters/node-credentials";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
-import type {
-  ClusterCreateInput,
-  ClusterSummary,
-  ClusterUpdateInput,
-  NodeConnectionInput,
-  StandbyInput,
-} from "@/lib/schemas/cluster";
-import { encryptNodePassword } from "@/lib/secrets";
+import type { ClusterCreateInput, ClusterSummary, ClusterUpdateInput } from "@/lib/schemas/cluster";
 
 /** Where a cluster's WAL archive lives when the admin does not say. */
 export function defaultArchivePath(clusterName: string): string {
   return path.join(env().waldenHome, "archive", clusterName);
-}
-
-function nodeData(
-  name: string,
-  role: "primary" | "standby",
-  input: NodeConnectionInput,
-): Omit<Prisma.NodeCreateManyInput, "clusterId"> {
-  return {
-    name,
-    role,
-    host: input.host,
-    port: input.port,
-    username: input.user,
-    database: input.database,
-    passwordEncrypted: input.password ? encryptNodePassword(input.password) : null,
-  };
 }
 
 async function assertNameFree(name: string, exceptId?: string): Promise<void> {
@@ -79,8 +56,8 @@ export async function registerCluster(
       secondaryOffsite: input.repository?.secondaryOffsite ?? false,
       nodes: {
         create: [
-          nodeData("primary", "primary", input.primary),
-          ...input.standbys.map((standby) => nodeData(standby.name, "standby", standby)),
+          nodeData("primary", "primary", input.primary, "primary"),
+          ...input.standbys.map((standby, i) => nodeData(standby.name, "standby", standby, `standbys.${i}`)),
         ],
       },
     },
@@ -98,13 +75,6 @@ export async function registerCluster(
     meta,
   );
   return toClusterSummary(cluster);
-}
-
-/** A standby given without a password keeps the one stored under the same name. */
-function standbyData(standby: StandbyInput, previous: Map<string, string | null>) {
-  const data = nodeData(standby.name, "standby", standby);
-  if (!standby.password) data.passwordEncrypted = previous.get(standby.name) ?? null;
-  return data;
 }
 
 export async function updateCluster(
@@ -125,7 +95,19 @@ export async function updateCluster(
     );
   }
   const primary = current.nodes.find((node) => node.role === "primary");
-  const previousPasswords = new Map(current.nodes.map((node) => [node.name, node.passwordEncrypted]));
+  const storedByName = new Map(current.nodes.map((node) => [node.name, node]));
+  // Checked before anything is written: a refused password or CA leaves the cluster as it was.
+  const primaryData =
+    input.primary && primary
+      ? nodeData("primary", "primary", mergedPrimaryInput(primary, input.primary), "primary", primary)
+      : undefined;
+  const standbysData = input.standbys?.map((standby, i) =>
+    nodeData(standby.name, "standby", standby, `standbys.${i}`, storedByName.get(standby.name)),
+  );
+  const endpoints = endpointChanges(
+    current.nodes.filter((node) => (node.role === "primary" ? primaryData : standbysData)),
+    [...(primaryData ? [primaryData] : []), ...(standbysData ?? [])],
+  );
 
   await db().$transaction(async (tx) => {
     await tx.cluster.update({
@@ -142,32 +124,22 @@ export async function updateCluster(
         secondaryOffsite: input.repository?.secondaryOffsite,
       },
     });
-    if (input.primary && primary) {
-      const { host, port, user, database, password } = input.primary;
-      await tx.node.update({
-        where: { id: primary.id },
-        data: {
-          host,
-          port,
-          username: user,
-          database,
-          passwordEncrypted: password ? encryptNodePassword(password) : undefined,
-        },
-      });
+    if (primaryData && primary) {
+      await tx.node.update({ where: { id: primary.id }, data: primaryData });
     }
-    if (input.standbys) {
+    if (standbysData) {
       await tx.node.deleteMany({ where: { clusterId: id, role: "standby" } });
-      await tx.node.createMany({
-        data: input.standbys.map((standby) => ({
-          clusterId: id,
-          ...standbyData(standby, previousPasswords),
-        })),
-      });
+      await tx.node.createMany({ data: standbysData.map((standby) => ({ clusterId: id, ...standby })) });
     }
   });
   await audit(
     actor,
-    { action: "cluster.update", outcome: "success", target: { type: "cluster", id }, details: { input } },
+    {
+      action: "cluster.update",
+      outcome: "success",
+      target: { type: "cluster", id },
+      details: endpoints.length ? { input, endpoints } : { input },
+    },
     meta,
   );
   return toClusterSummary(await getClusterRowOrThrow(id));

@@ -2,7 +2,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { clusterStatus, toReplicationView, worstLag } from "@/lib/replication/snapshot";
-import type { ClusterSummary, NodeSummary } from "@/lib/schemas/cluster";
+import { sslModeSchema, type ClusterSummary, type NodeSummary } from "@/lib/schemas/cluster";
 
 export const clusterWithNodes = {
   nodes: { orderBy: [{ role: "asc" }, { name: "asc" }] },
@@ -21,6 +21,8 @@ function toNodeSummary(node: NodeRow): NodeSummary {
     user: node.username,
     database: node.database,
     hasPassword: node.passwordEncrypted !== null,
+    sslmode: sslModeSchema.parse(node.sslMode),
+    hasSslRootCert: node.sslRootCertEncrypted !== null,
   };
 }
 

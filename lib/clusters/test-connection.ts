@@ -4,8 +4,19 @@ import { getActiveClusterRowOrThrow, type NodeRow } from "@/lib/clusters/queries
 import { AppError, toErrorBody } from "@/lib/errors";
 import type { NodeConnection } from "@/lib/pg/connection";
 import { probeNode } from "@/lib/pg/probe";
-import type { ConnectionReport, NodeConnectionInput, NodeTestResult } from "@/lib/schemas/cluster";
-import { decryptNodePassword } from "@/lib/secrets";
+import {
+  sslModeSchema,
+  type ConnectionReport,
+  type NodeConnectionInput,
+  type NodeTestResult,
+} from "@/lib/schemas/cluster";
+import { decryptNodePassword, decryptNodeRootCert } from "@/lib/secrets";
+
+/** What a form or script typed for a node, as the connection layer takes it. */
+export function connectionFromInput(input: NodeConnectionInput): NodeConnection {
+  const { sslmode, sslRootCert, ...endpoint } = input;
+  return { ...endpoint, tls: { mode: sslmode ?? "prefer", rootCert: sslRootCert } };
+}
 
 /** The connection settings of a registered node, password decrypted: server-side only. */
 export function nodeConnection(node: NodeRow): NodeConnection {
@@ -15,6 +26,10 @@ export function nodeConnection(node: NodeRow): NodeConnection {
     user: node.username,
     database: node.database,
     password: node.passwordEncrypted ? decryptNodePassword(node.passwordEncrypted) : undefined,
+    tls: {
+      mode: sslModeSchema.parse(node.sslMode),
+      rootCert: node.sslRootCertEncrypted ? decryptNodeRootCert(node.sslRootCertEncrypted) : undefined,
+    },
   };
 }
 
@@ -61,7 +76,7 @@ export async function testConnectionSettings(
 ): Promise<ConnectionReport> {
   const target = { type: "host", id: `${input.host}:${input.port}` };
   try {
-    const report = await probeNode(input);
+    const report = await probeNode(connectionFromInput(input));
     await audit(actor, { action: "cluster.test_connection", outcome: "success", target }, meta);
     return report;
   } catch (error) {

@@ -1,10 +1,10 @@
 import type { ConnectionOptions } from "node:tls";
+import type { SslMode } from "@/lib/schemas/cluster";
 
 // TLS to a monitored server, by libpq's sslmode names, for node-postgres (this file) and for
-// PostgreSQL's programs (lib/tools/credentials.ts sets PGSSLMODE / PGSSLROOTCERT).
+// PostgreSQL's programs (lib/tools/node-access.ts sets PGSSLMODE / PGSSLROOTCERT).
 
-export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
-export type SslMode = (typeof SSL_MODES)[number];
+export type { SslMode };
 
 export interface NodeTls {
   mode: SslMode;

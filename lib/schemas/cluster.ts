@@ -8,17 +8,44 @@ import {
   slugSchema,
 } from "@/lib/schemas/common";
 
+/** libpq's sslmode values Walden accepts ("allow" is left out: it prefers cleartext). */
+export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+export const sslModeSchema = z.enum(SSL_MODES, { error: `must be one of ${SSL_MODES.join(", ")}` });
+
+/** One or more PEM certificates: the CA (and intermediates) that sign a server's certificate. */
+export const pemCertificateSchema = z
+  .string()
+  .trim()
+  .max(64 * 1024, "must be at most 64 KiB of PEM")
+  .regex(
+    /^(-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/,
+    "must be a PEM certificate (-----BEGIN CERTIFICATE----- …), the CA that signed the server's certificate",
+  );
+
 // Strict objects: an unknown key (a "conninfo", "options", "sslmode=…" smuggled in) is a 422.
-export const nodeConnectionSchema = z.strictObject({
+const nodeFields = {
   host: hostSchema,
   port: portSchema,
   user: pgNameSchema,
   password: passwordSchema.optional(),
   database: pgNameSchema,
-});
+  sslmode: sslModeSchema.optional(),
+  sslRootCert: pemCertificateSchema.optional(),
+};
+
+/** verify-ca and verify-full check the certificate against a CA: Walden needs that CA. */
+const needsRootCert = (node: { sslmode?: SslMode; sslRootCert?: string }) =>
+  !(node.sslmode === "verify-ca" || node.sslmode === "verify-full") || node.sslRootCert !== undefined;
+const rootCertMessage = {
+  message: "verify-ca and verify-full need the CA certificate that signed the server's certificate",
+  path: ["sslRootCert"],
+};
+
+export const nodeConnectionSchema = z.strictObject(nodeFields).refine(needsRootCert, rootCertMessage);
 export type NodeConnectionInput = z.infer<typeof nodeConnectionSchema>;
 
-export const standbyInputSchema = nodeConnectionSchema.extend({ name: slugSchema });
+export const standbyInputSchema = z.strictObject({ ...nodeFields, name: slugSchema });
 export type StandbyInput = z.infer<typeof standbyInputSchema>;
 
 export const archiveInputSchema = z.strictObject({
@@ -61,7 +88,8 @@ export type ClusterCreateInput = z.infer<typeof clusterCreateSchema>;
 export const clusterUpdateSchema = z
   .strictObject({
     name: slugSchema.optional(),
-    primary: nodeConnectionSchema.partial().optional(),
+    // An omitted CA keeps the stored one, so the verify- check happens where both are known.
+    primary: z.strictObject(nodeFields).partial().optional(),
     standbys: z.array(standbyInputSchema).max(32, "at most 32 standbys").optional(),
     archive: archiveInputSchema.optional(),
     sampleIntervalSeconds: sampleIntervalSchema.optional(),
@@ -85,6 +113,8 @@ export interface NodeSummary {
   user: string;
   database: string;
   hasPassword: boolean;
+  sslmode: SslMode;
+  hasSslRootCert: boolean;
 }
 
 /** What the API and the UI show of a cluster. No password, ever. */
