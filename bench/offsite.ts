@@ -59,6 +59,8 @@ export interface OffsiteResults {
   totalBytes: number;
   /** Milliseconds per round, per variant, in round order. */
   runs: Record<Variant, number[]>;
+  /** CPU milliseconds of this process (the client side) per round, per variant: unlike wall time, not stretched by other load. */
+  cpu: Record<Variant, number[]>;
   /** putFile without a known checksum: the file is read once more to learn it. */
   unknownChecksumMs: number;
   loadAtStart: string;
@@ -153,12 +155,15 @@ export async function measureOffsite(log: (line: string) => void): Promise<Offsi
     prefix: string,
   ) => {
     const started = now();
+    const cpuBefore = process.cpuUsage();
     for (const file of files) await run(file, `${prefix}/${file.key}`);
     const elapsed = now() - started;
+    const cpuUsed = process.cpuUsage(cpuBefore);
     await repository.remove(files.map((file) => `${prefix}/${file.key}`));
-    return elapsed;
+    return { ms: elapsed, cpuMs: (cpuUsed.user + cpuUsed.system) / 1000 };
   };
   const runs: Record<Variant, number[]> = { sdk: [], walden: [], encrypted: [] };
+  const cpu: Record<Variant, number[]> = { sdk: [], walden: [], encrypted: [] };
   await waitForQuietMachine(OFFSITE_SETTINGS.loadLimit, OFFSITE_SETTINGS.loadMaxWaitMs, log);
   const loadAtStart = loadAverageText();
   try {
@@ -170,16 +175,19 @@ export async function measureOffsite(log: (line: string) => void): Promise<Offsi
     for (let round = 0; round < OFFSITE_SETTINGS.rounds; round++) {
       const order = VARIANTS.map((_, index) => VARIANTS[(index + round) % VARIANTS.length]!);
       for (const variant of order) {
-        const ms = await timeCopy(copy[variant], `round-${round}-${variant}`);
+        const { ms, cpuMs } = await timeCopy(copy[variant], `round-${round}-${variant}`);
         runs[variant].push(ms);
-        log(`round ${round + 1}/${OFFSITE_SETTINGS.rounds}: ${variant} ${fmt(ms / 1000, 2)} s`);
+        cpu[variant].push(cpuMs);
+        log(
+          `round ${round + 1}/${OFFSITE_SETTINGS.rounds}: ${variant} ${fmt(ms / 1000, 2)} s (client CPU ${fmt(cpuMs / 1000, 2)} s)`,
+        );
       }
     }
-    const unknownChecksumMs = await timeCopy(
+    const unknownChecksum = await timeCopy(
       (file, key) => repository.putFile(file.path, key),
       "unknown-checksum",
     );
-    return { totalBytes, runs, unknownChecksumMs, loadAtStart };
+    return { totalBytes, runs, cpu, unknownChecksumMs: unknownChecksum.ms, loadAtStart };
   } finally {
     repository.close();
     await stopStorage(storage);
@@ -194,10 +202,18 @@ const roundRatio = (runs: OffsiteResults["runs"], top: Variant, bottom: Variant)
   median(runs[top].map((ms, round) => ms / runs[bottom][round]!));
 
 export function printOffsite(results: OffsiteResults): void {
-  const { runs, totalBytes } = results;
+  const { runs, cpu, totalBytes } = results;
   console.log(
     table(
-      ["copy of the backup's files", "n", "median s", "min s", "max s", "MiB/s (median)"],
+      [
+        "copy of the backup's files",
+        "n",
+        "median s",
+        "min s",
+        "max s",
+        "MiB/s (median)",
+        "client CPU s (median)",
+      ],
       VARIANTS.map((variant) => [
         VARIANT_LABELS[variant],
         String(runs[variant].length),
@@ -205,6 +221,7 @@ export function printOffsite(results: OffsiteResults): void {
         fmt(Math.min(...runs[variant]) / 1000, 2),
         fmt(Math.max(...runs[variant]) / 1000, 2),
         fmt(mibPerSecond(totalBytes, median(runs[variant])), 1),
+        fmt(median(cpu[variant]) / 1000, 2),
       ]),
     ),
   );
@@ -215,6 +232,8 @@ export function printOffsite(results: OffsiteResults): void {
       `\nencrypted / plain putFile = ${ratio(median(runs.encrypted), median(runs.walden), 3)}` +
       ` (rounds' median ${fmt(roundRatio(runs, "encrypted", "walden"), 3)}×) ` +
       `(goal ≤ ${fmt(OFFSITE_SETTINGS.encryptionGoal, 2)}: ${encryption <= OFFSITE_SETTINGS.encryptionGoal ? "met" : "NOT met"} in this run)` +
+      `\nclient CPU: encrypted / plain putFile = ${ratio(median(cpu.encrypted), median(cpu.walden), 3)}, ` +
+      `putFile / SDK = ${ratio(median(cpu.walden), median(cpu.sdk), 3)} (CPU time is not stretched by other load; wall time is)` +
       `\nputFile without a known checksum (reads each file twice): ${fmt(results.unknownChecksumMs / 1000, 2)} s, ` +
       `${ratio(results.unknownChecksumMs, median(runs.sdk), 3)} the SDK's median` +
       `\n${results.loadAtStart} at the start; ${loadAverageText()} at the end\n`,
@@ -240,7 +259,7 @@ export function offsiteSummaryRows(results: OffsiteResults): string[][] {
       seconds(median(runs.encrypted)),
       seconds(median(runs.walden)),
       ratio(median(runs.encrypted), median(runs.walden), 3),
-      `Walden's unencrypted copy (rounds' median ${fmt(roundRatio(runs, "encrypted", "walden"), 3)}×); goal ≤ ${fmt(OFFSITE_SETTINGS.encryptionGoal, 2)}: ${
+      `Walden's unencrypted copy (rounds' median ${fmt(roundRatio(runs, "encrypted", "walden"), 3)}×, client CPU ${ratio(median(results.cpu.encrypted), median(results.cpu.walden), 2)}); goal ≤ ${fmt(OFFSITE_SETTINGS.encryptionGoal, 2)}: ${
         encryption <= OFFSITE_SETTINGS.encryptionGoal ? "met" : "NOT met"
       }`,
     ],
