@@ -11,8 +11,14 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { CLEARTEXT_REFUSED, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { probeNode } from "@/lib/pg/probe";
+import { encryptNodeRootCert } from "@/lib/secrets";
 import { call, makeUser } from "@/test/api-client";
-import { sandboxPrimary, withSandboxPrimary } from "@/test/sandbox-cluster";
+import {
+  registerSandboxCluster,
+  sandboxPrimary,
+  takePhysicalBackup,
+  withSandboxPrimary,
+} from "@/test/sandbox-cluster";
 
 // Issue 13, TLS to monitored servers: a real handshake with the sandbox primary, whose
 // certificate comes from the CA the sandbox made at start (lib/sandbox/tls.ts).
@@ -229,5 +235,48 @@ describe("stored credentials follow the endpoint", () => {
       },
     ]);
     expect(JSON.stringify(event.details)).not.toContain("a-new-password");
+  });
+});
+
+describe("programs reach a TLS node with its sslmode and CA", () => {
+  it("runs pg_basebackup over TLS with verify-full, and refuses a server another CA signed", async () => {
+    const name = `tls-programs-${Date.now().toString(36)}`;
+    const clusterId = await registerSandboxCluster(name, {
+      archivePath: inject("sandbox").cluster.archiveDir,
+    });
+    const setCa = (pem: string) =>
+      db().node.updateMany({
+        where: { clusterId },
+        data: { sslMode: "verify-full", sslRootCertEncrypted: encryptNodeRootCert(pem) },
+      });
+
+    await setCa(strangerCa);
+    const refused = await takePhysicalBackup(clusterId).then(
+      () => "succeeded",
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/verify the first certificate|not signed by the CA/);
+
+    // The server logs each connection with its TLS state: the base backup's own replication
+    // connection (named after the backup) must say "SSL enabled".
+    await withSandboxPrimary(async (client) => {
+      await client.query("alter system set log_connections = on");
+      await client.query("select pg_reload_conf()");
+    });
+    try {
+      await setCa(sandboxCa);
+      const backupId = await takePhysicalBackup(clusterId);
+      const log = readFileSync(path.join(inject("sandbox").home, "logs", "primary.log"), "utf8");
+      const lines = log.split("\n").filter((line) => line.includes(`walden-backup-${backupId}`));
+      expect(lines.some((line) => /connection authorized/.test(line))).toBe(true);
+      expect(
+        lines.filter((line) => /connection authorized/.test(line)).every((line) => /SSL enabled/.test(line)),
+      ).toBe(true);
+    } finally {
+      await withSandboxPrimary(async (client) => {
+        await client.query("alter system reset log_connections");
+        await client.query("select pg_reload_conf()");
+      });
+    }
   });
 });

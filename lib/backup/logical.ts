@@ -6,7 +6,7 @@ import type { NodeConnection } from "@/lib/pg/connection";
 import type { LogicalBackupRequest } from "@/lib/schemas/backup";
 import { dumpallGlobalsArgs, pgDumpArgs, restoreListArgs } from "@/lib/tools/argv";
 import { toolVersionNum } from "@/lib/tools/binaries";
-import { withPassfile } from "@/lib/tools/passfile";
+import { withNodeAccess } from "@/lib/tools/node-access";
 
 // A logical backup (backup.run, kind logical): pg_dump of one database and pg_dumpall's roles and
 // tablespaces beside it, kept only if pg_restore can list the dump.
@@ -19,38 +19,28 @@ export async function logicalBackup(
 ): Promise<BackupFacts> {
   const database = request.database ?? connection.database;
   const dumpPath = path.join(paths.partialDir, request.format === "directory" ? "dump" : "dump.pgdump");
-  await withPassfile(
-    [
-      {
-        host: connection.host,
-        port: connection.port,
-        user: connection.user,
-        password: connection.password ?? "",
-      },
-    ],
-    async (passfile) => {
-      await runOrThrow(
-        "pg_dump",
-        pgDumpArgs({
-          connection,
-          database,
-          target: dumpPath,
-          request,
-          pgDumpVersionNum: toolVersionNum("pg_dump"),
-        }),
-        passfile,
-        log,
-        { waitingFor: `${connection.host}:${connection.port} to dump database ${database} into ${dumpPath}` },
-      );
-      await runOrThrow(
-        "pg_dumpall",
-        dumpallGlobalsArgs({ connection, database, target: path.join(paths.partialDir, "globals.sql") }),
-        passfile,
-        log,
-        { waitingFor: `${connection.host}:${connection.port} to dump roles and tablespaces` },
-      );
-    },
-  );
+  await withNodeAccess(connection, async (access) => {
+    await runOrThrow(
+      "pg_dump",
+      pgDumpArgs({
+        connection,
+        database,
+        target: dumpPath,
+        request,
+        pgDumpVersionNum: toolVersionNum("pg_dump"),
+      }),
+      access,
+      log,
+      { waitingFor: `${connection.host}:${connection.port} to dump database ${database} into ${dumpPath}` },
+    );
+    await runOrThrow(
+      "pg_dumpall",
+      dumpallGlobalsArgs({ connection, database, target: path.join(paths.partialDir, "globals.sql") }),
+      access,
+      log,
+      { waitingFor: `${connection.host}:${connection.port} to dump roles and tablespaces` },
+    );
+  });
   // A dump pg_restore cannot list is not a backup.
   await runOrThrow(
     "pg_restore",

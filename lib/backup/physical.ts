@@ -9,7 +9,7 @@ import type { ClusterRow } from "@/lib/clusters/queries";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import type { PhysicalBackupRequest } from "@/lib/schemas/backup";
 import { basebackupArgs } from "@/lib/tools/argv";
-import { withPassfile } from "@/lib/tools/passfile";
+import { withNodeAccess } from "@/lib/tools/node-access";
 
 // A physical backup (backup.run, kind physical): pg_basebackup into the partial folder, its tars
 // hashed while they are written, and done only once its last WAL segment is in the archive.
@@ -107,41 +107,32 @@ export async function physicalBackup(
 ): Promise<BackupFacts> {
   const label = request.label ? `walden ${request.label}` : `walden ${backupId}`;
   const follower = new AppendFollower(paths.partialDir, (name) => APPEND_ONLY_TAR.test(name)).start();
-  await withPassfile(
-    [
+  await withNodeAccess(connection, (access) =>
+    runOrThrow(
+      "pg_basebackup",
+      [
+        ...basebackupArgs({
+          connection,
+          targetDir: paths.partialDir,
+          request,
+          label,
+          serverVersionNum: server.versionNum,
+        }),
+        // Named after the backup, so the reaper can end what a killed worker left streaming.
+        `--dbname=application_name=${backupApplicationName(backupId)}`,
+      ],
+      access,
+      log,
       {
-        host: connection.host,
-        port: connection.port,
-        user: connection.user,
-        password: connection.password ?? "",
+        waitingFor: `${connection.host}:${connection.port} to stream the base backup into ${paths.partialDir}`,
+        progressProbe: () => basebackupActivity(connection, backupId),
       },
-    ],
-    (passfile) =>
-      runOrThrow(
-        "pg_basebackup",
-        [
-          ...basebackupArgs({
-            connection,
-            targetDir: paths.partialDir,
-            request,
-            label,
-            serverVersionNum: server.versionNum,
-          }),
-          // Named after the backup, so the reaper can end what a killed worker left streaming.
-          `--dbname=application_name=${backupApplicationName(backupId)}`,
-        ],
-        passfile,
-        log,
-        {
-          waitingFor: `${connection.host}:${connection.port} to stream the base backup into ${paths.partialDir}`,
-          progressProbe: () => basebackupActivity(connection, backupId),
-        },
-        (line) => {
-          const percent = parseBasebackupProgress(line);
-          if (percent !== null) onProgress(percent);
-          return percent !== null;
-        },
-      ),
+      (line) => {
+        const percent = parseBasebackupProgress(line);
+        if (percent !== null) onProgress(percent);
+        return percent !== null;
+      },
+    ),
   ).catch(async (error: unknown) => {
     await follower.stop();
     throw error;

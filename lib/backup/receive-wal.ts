@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import { receiveWalSlotName } from "@/lib/backup/slot-names";
 import { receiveWalArgs, receiveWalCreateSlotArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
-import { passfileLine } from "@/lib/tools/passfile";
+import { writeNodeAccess, type NodeAccess } from "@/lib/tools/node-access";
 import { runTool } from "@/lib/tools/run";
 import { mkdirPrivate } from "@/lib/fs-private";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
@@ -54,15 +54,10 @@ export class WalReceiver {
     await this.removePassfile();
   }
 
-  private async writePassfile(): Promise<string> {
+  /** The passfile and CA file live as long as this receiver, in a private folder of its own. */
+  private async writeAccess(): Promise<NodeAccess> {
     this.passDir ??= await fs.mkdtemp(path.join(os.tmpdir(), "walden-receivewal-"));
-    const file = path.join(this.passDir, "pgpass");
-    const { host, port, user, password } = this.connection;
-    // Replication connections match the pseudo-database "replication" in .pgpass: the '*' covers it.
-    await fs.writeFile(file, passfileLine({ host, port, user, password: password ?? "" }) + "\n", {
-      mode: 0o600,
-    });
-    return file;
+    return writeNodeAccess(this.passDir, this.connection);
   }
 
   private async removePassfile(): Promise<void> {
@@ -74,11 +69,11 @@ export class WalReceiver {
     if (this.stopped) return;
     try {
       await mkdirPrivate(this.directory);
-      const passfile = await this.writePassfile();
+      const access = await this.writeAccess();
       const created = await runTool({
         program: toolPath("pg_receivewal"),
         args: receiveWalCreateSlotArgs(this.connection, this.slot),
-        passfile,
+        ...access,
       });
       if (created.code !== 0)
         throw new Error(`could not create slot ${this.slot}: ${created.stderrTail.join(" | ")}`);
@@ -91,7 +86,7 @@ export class WalReceiver {
       this.run = runTool({
         program: toolPath("pg_receivewal"),
         args: receiveWalArgs(this.connection, this.slot, this.directory),
-        passfile,
+        ...access,
         signal: this.abort.signal,
         onStderrLine: (line) => {
           lastError = line;

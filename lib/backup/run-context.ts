@@ -1,4 +1,5 @@
 import { toolPath, type PgProgram } from "@/lib/tools/binaries";
+import type { NodeAccess } from "@/lib/tools/node-access";
 import { runTool } from "@/lib/tools/run";
 
 // What runBackup (run.ts) and each kind's executor (physical.ts, logical.ts) share: the log kept
@@ -45,7 +46,7 @@ export interface Watch {
 export async function runOrThrow(
   program: PgProgram,
   args: string[],
-  passfile: string | undefined,
+  access: NodeAccess | undefined,
   log: BackupLog,
   watch: Watch,
   onStderrLine?: (line: string) => void,
@@ -54,7 +55,7 @@ export async function runOrThrow(
   const result = await runTool({
     program: toolPath(program),
     args,
-    passfile,
+    ...access,
     onStderrLine: (line) => {
       if (!onStderrLine?.(line)) log.add(line);
     },

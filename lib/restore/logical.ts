@@ -17,7 +17,7 @@ import {
 import { logicalRestoreRequestSchema, tableRestoreRequestSchema } from "@/lib/schemas/restore";
 import { pgRestoreArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
-import { withPassfile } from "@/lib/tools/passfile";
+import { withNodeAccess, type NodeAccess } from "@/lib/tools/node-access";
 import { runTool } from "@/lib/tools/run";
 import { instanceClient, superuserName, type InstanceInfo } from "./instance";
 import type { RestoreContext } from "./context";
@@ -188,27 +188,19 @@ export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): 
   });
   ctx.steps.log(`$ pg_restore ${args.join(" ")}`);
   const { connection } = target;
-  const result = await withPassfile(
-    target.viaSocket
-      ? []
-      : [
-          {
-            host: connection.host,
-            port: connection.port,
-            user: connection.user,
-            password: connection.password ?? "",
-          },
-        ],
-    (passfile) =>
-      runTool({
-        program: toolPath("pg_restore"),
-        args,
-        passfile: target.viaSocket ? undefined : passfile,
-        onStderrLine: (line) => ctx.steps.log(line),
-        waitingFor: `pg_restore's sessions on ${target.label} (${request.database})`,
-        // An index build or a big COPY on the server shows no progress in pg_restore itself.
-        progressProbe: () => restoreActivity(target),
-      }),
+  // A restored copy is reached over its private socket (trust): no password, no TLS.
+  const withAccess = <T>(work: (access: NodeAccess) => Promise<T>) =>
+    target.viaSocket ? work({}) : withNodeAccess(connection, work);
+  const result = await withAccess((access) =>
+    runTool({
+      program: toolPath("pg_restore"),
+      args,
+      ...access,
+      onStderrLine: (line) => ctx.steps.log(line),
+      waitingFor: `pg_restore's sessions on ${target.label} (${request.database})`,
+      // An index build or a big COPY on the server shows no progress in pg_restore itself.
+      progressProbe: () => restoreActivity(target),
+    }),
   );
   if (result.code !== 0)
     throw new Error(
