@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isDevelopment } from "@/lib/env";
 import { pageContentSecurityPolicy } from "@/lib/web/security-headers";
 
 // Pages only (see the matcher). Two jobs:
@@ -9,7 +10,7 @@ import { pageContentSecurityPolicy } from "@/lib/web/security-headers";
 //   (withRoute), so a request that skips this proxy gains nothing.
 export function proxy(req: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const policy = pageContentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const policy = pageContentSecurityPolicy(nonce, isDevelopment());
 
   let response: NextResponse;
   if (req.cookies.has("walden_session") || req.nextUrl.pathname === "/login") {

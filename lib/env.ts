@@ -69,6 +69,11 @@ export function workerSetting(
   return source[name] || undefined;
 }
 
+/** `next dev`: the page policy then allows eval for its refresh runtime (proxy.ts). */
+export function isDevelopment(): boolean {
+  return process.env.NODE_ENV === "development";
+}
+
 /** The PATH programs are looked up in, handed to every program Walden runs. */
 export function programSearchPath(): string {
   return process.env.PATH ?? "/usr/bin:/bin";
