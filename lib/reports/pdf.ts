@@ -1,3 +1,4 @@
+import os from "node:os";
 import { chromium, type Browser } from "playwright-core";
 import { z } from "zod";
 import { audit } from "@/lib/auth/audit";
@@ -6,9 +7,10 @@ import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { systemActor } from "@/lib/auth/system-actor";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { env, workerSetting } from "@/lib/env";
+import { env, programSearchPath, workerSetting } from "@/lib/env";
 import type { QueuePayload } from "@/lib/queue/queues";
 import type { RenderedReportPdf } from "@/lib/schemas/report";
+import { boundedRenderer } from "./render-limits";
 
 // The monthly report as PDF: the worker opens the report page itself in headless Chromium and
 // prints it, so the PDF is exactly what a person sees (issue 6: "no hand-drawn PDF").
@@ -22,6 +24,18 @@ export const REPORT_RENDERER_EMAIL = "report-renderer@walden.local";
 
 const SESSION_TTL_MS = 3 * 60 * 1000;
 const NAVIGATION_TIMEOUT_MS = 60_000;
+/** One rendering, start to PDF: past this the browser is closed and the question answered with an error. */
+export const RENDER_TIME_LIMIT_MS = 120_000;
+/** Chromium instances a worker runs at once; more reports wait their turn. */
+export const MAX_CONCURRENT_RENDERS = 2;
+
+/**
+ * What Chromium is started with: a search path and a home, nothing of the worker's own
+ * environment (DATABASE_URL, WALDEN_SECRET): a browser that renders a page has no use for them.
+ */
+export function rendererEnvironment(): Record<string, string> {
+  return { PATH: programSearchPath(), HOME: os.tmpdir(), TMPDIR: os.tmpdir(), LC_ALL: "C.UTF-8" };
+}
 
 const CHROMIUM_FLAGS = [
   "--headless",
@@ -102,16 +116,33 @@ async function shortSession(userId: string): Promise<{ value: string; expiresAt:
   return { value, expiresAt };
 }
 
-/** Prints /reports/<month> (for one cluster or the fleet) to an A4 PDF with headless Chromium. */
-export async function renderReportPdf({
-  month,
-  clusterId,
-}: QueuePayload<"report.pdf">): Promise<RenderedReportPdf> {
+/**
+ * Prints /reports/<month> (for one cluster or the fleet) to an A4 PDF with headless Chromium:
+ * at most MAX_CONCURRENT_RENDERS at once, each within RENDER_TIME_LIMIT_MS.
+ */
+export const renderReportPdf = boundedRenderer(render, {
+  concurrency: MAX_CONCURRENT_RENDERS,
+  timeLimitMs: RENDER_TIME_LIMIT_MS,
+});
+
+async function render(
+  { month, clusterId }: QueuePayload<"report.pdf">,
+  stop: AbortSignal,
+): Promise<RenderedReportPdf> {
   const { baseUrl, chromiumPath } = rendererSettings();
   const session = await shortSession(await rendererUserId());
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      env: rendererEnvironment(),
+    });
+    const launched = browser;
+    // Past the time limit the browser goes, and every step waiting on it fails at once.
+    stop.addEventListener("abort", () => void launched.close().catch(() => {}), { once: true });
+    if (stop.aborted) throw new Error("the report's time ran out before the browser started");
     const context = await browser.newContext({
       // A4 less the margins (186 mm at 96 dpi), so the charts measure themselves for the paper.
       viewport: { width: 703, height: 1000 },
