@@ -7,6 +7,7 @@ import * as meRoute from "@/app/api/v1/me/route";
 import { forgetDenialSamples } from "@/lib/auth/denials";
 import { ACCOUNT_ATTEMPT_LIMIT } from "@/lib/auth/sign-in-throttle";
 import { db } from "@/lib/db";
+import { pruneCatalog } from "@/lib/worker/handlers/catalog-prune";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 
 // Issue 13, "abuse from outside": what a stranger on the network can do to Walden without an
@@ -135,5 +136,36 @@ describe("denied requests", () => {
     });
     expect(response.status).toBe(401);
     expect(response.json.error.code).toBe("unauthorized");
+  });
+});
+
+describe("the audit log's retention", () => {
+  it("prunes events older than the setting, keeps the rest, and audits the pruning", async () => {
+    const now = new Date();
+    const old = await db().auditEvent.create({
+      data: {
+        actorLabel: "test",
+        action: "test.old",
+        outcome: "success",
+        at: new Date(now.getTime() - 401 * 86_400_000),
+      },
+    });
+    const recent = await db().auditEvent.create({
+      data: {
+        actorLabel: "test",
+        action: "test.recent",
+        outcome: "success",
+        at: new Date(now.getTime() - 399 * 86_400_000),
+      },
+    });
+    const pruned = await pruneCatalog(now, 400);
+    expect(pruned.auditEvents).toBeGreaterThanOrEqual(1);
+    expect(await db().auditEvent.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await db().auditEvent.findUnique({ where: { id: recent.id } })).not.toBeNull();
+    const record = await db().auditEvent.findFirstOrThrow({
+      where: { action: "audit.prune" },
+      orderBy: { id: "desc" },
+    });
+    expect(record.details).toMatchObject({ retentionDays: 400 });
   });
 });

@@ -1,13 +1,52 @@
+import { audit } from "@/lib/auth/audit";
+import { pruneSignInThrottle } from "@/lib/auth/sign-in-throttle";
+import { systemActor } from "@/lib/auth/system-actor";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { defineHandler } from "@/lib/worker/handler";
 
-/** Deletes expired sessions and old heartbeat rows of workers that died without saying goodbye. */
-export async function pruneCatalog(now = new Date()): Promise<{ sessions: number; heartbeats: number }> {
+const DAY_MS = 86_400_000;
+
+export interface PrunedCatalog {
+  sessions: number;
+  heartbeats: number;
+  signInWindows: number;
+  auditEvents: number;
+}
+
+/**
+ * Deletes expired sessions, old heartbeat rows of workers that died without saying goodbye,
+ * finished sign-in throttle windows, and audit events older than WALDEN_AUDIT_RETENTION_DAYS
+ * (the pruning itself is audited, so the log says where it now begins).
+ */
+export async function pruneCatalog(
+  now = new Date(),
+  auditRetentionDays = env().WALDEN_AUDIT_RETENTION_DAYS,
+): Promise<PrunedCatalog> {
   const sessions = await db().session.deleteMany({ where: { expiresAt: { lt: now } } });
   const heartbeats = await db().workerHeartbeat.deleteMany({
-    where: { beatAt: { lt: new Date(now.getTime() - 86_400_000) } },
+    where: { beatAt: { lt: new Date(now.getTime() - DAY_MS) } },
   });
-  return { sessions: sessions.count, heartbeats: heartbeats.count };
+  const signInWindows = await pruneSignInThrottle();
+  const before = new Date(now.getTime() - auditRetentionDays * DAY_MS);
+  const auditEvents = await db().auditEvent.deleteMany({ where: { at: { lt: before } } });
+  if (auditEvents.count > 0) {
+    await audit(systemActor("catalog prune"), {
+      action: "audit.prune",
+      outcome: "success",
+      details: {
+        deleted: auditEvents.count,
+        before: before.toISOString(),
+        retentionDays: auditRetentionDays,
+      },
+    });
+  }
+  return {
+    sessions: sessions.count,
+    heartbeats: heartbeats.count,
+    signInWindows,
+    auditEvents: auditEvents.count,
+  };
 }
 
 // catalog.prune — hourly
@@ -16,6 +55,9 @@ export const catalogPrune = defineHandler({
   schedule: "17 * * * *",
   async handle(_payload, { log }) {
     const pruned = await pruneCatalog();
-    log(`catalog.prune: ${pruned.sessions} expired sessions, ${pruned.heartbeats} stale heartbeats removed`);
+    log(
+      `catalog.prune: ${pruned.sessions} expired sessions, ${pruned.heartbeats} stale heartbeats, ` +
+        `${pruned.signInWindows} sign-in windows, ${pruned.auditEvents} audit events past retention removed`,
+    );
   },
 });
