@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { e2ePort } from "../playwright.config";
-import { signInAtProvider, startTestProvider, type TestProvider } from "../test/oidc-provider";
+import { settingsFor, signInAtProvider, startTestProvider, type TestProvider } from "../test/oidc-provider";
 import { signIn } from "./helpers";
 import { e2ePgPort, readSandboxJson } from "./sandbox";
 
@@ -13,23 +13,15 @@ const site = `http://localhost:${e2ePort}`;
 const callback = `${site}/api/v1/auth/oidc/callback`;
 let provider: TestProvider;
 
-function settings(overrides: Record<string, unknown> = {}) {
-  return {
-    enabled: true,
-    providerName: "Acme ID",
-    issuerUrl: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    scopes: "openid email profile groups",
-    roleClaim: "groups",
-    roleMappings: [
+const settings = (overrides: Record<string, unknown> = {}) =>
+  settingsFor(
+    provider,
+    [
       { value: "walden-admins", role: "admin" },
       { value: "walden-operators", role: "operator" },
     ],
-    localAccountsEnabled: true,
-    ...overrides,
-  };
-}
+    overrides,
+  );
 
 async function saveSettings(request: APIRequestContext, body: Record<string, unknown>) {
   const response = await request.put("/api/v1/auth/oidc/settings", {
@@ -39,7 +31,7 @@ async function saveSettings(request: APIRequestContext, body: Record<string, unk
   expect(response.status(), await response.text()).toBe(200);
 }
 
-/** At the provider's own pages: log in (any password), then consent if it asks. */
+/** At the provider's own pages: log in (any password), then consent. */
 async function signInAtProviderPages(page: Page, login: string) {
   await expect(page).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));
   await page.locator('input[name="login"]').fill(login);

@@ -137,6 +137,29 @@ export async function startTestProvider(options: {
   };
 }
 
+/**
+ * The body of PUT /api/v1/auth/oidc/settings that points Walden at this provider ("Acme ID"),
+ * single sign-on on, with these group → role mappings.
+ */
+export function settingsFor(
+  provider: TestProvider,
+  roleMappings: { value: string; role: "viewer" | "operator" | "admin" }[],
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    enabled: true,
+    providerName: "Acme ID",
+    issuerUrl: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    scopes: "openid email profile groups",
+    roleClaim: "groups",
+    roleMappings,
+    localAccountsEnabled: true,
+    ...overrides,
+  };
+}
+
 /** The `value` of each hidden input of an HTML form, and its action. */
 function readForm(html: string): { action: string; fields: Record<string, string> } | undefined {
   const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];

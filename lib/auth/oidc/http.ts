@@ -43,6 +43,21 @@ export function secureCookie(req: Request): boolean {
   return publicOrigin(req.headers, req.url).startsWith("https:");
 }
 
+/** Walden's session cookie on a response: the settings the password sign-in uses too. */
+export function setSessionCookie(
+  response: NextResponse,
+  req: Request,
+  session: { value: string; expiresAt: Date },
+): void {
+  response.cookies.set(SESSION_COOKIE, session.value, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: secureCookie(req),
+    path: "/",
+    expires: session.expiresAt,
+  });
+}
+
 /** A redirect to a path of this site; relative, so a forged Host header cannot point it elsewhere. */
 function redirectTo(path: string): NextResponse {
   return new NextResponse(null, { status: 303, headers: { location: path, "cache-control": "no-store" } });
@@ -89,13 +104,7 @@ export async function oidcCallbackResponse(req: NextRequest): Promise<NextRespon
   try {
     const { session, next } = await finishOidcSignIn(flow, req.nextUrl.searchParams, requestMeta(req));
     response = redirectTo(next);
-    response.cookies.set(SESSION_COOKIE, session.value, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: secureCookie(req),
-      path: "/",
-      expires: session.expiresAt,
-    });
+    setSessionCookie(response, req, session);
   } catch (error) {
     response = await refuse(req, error);
   }

@@ -11,7 +11,7 @@ import { forgetDenialSamples } from "@/lib/auth/denials";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 import { call, makeUser, type TestUser } from "@/test/api-client";
-import { signInAtProvider, startTestProvider, type TestProvider } from "@/test/oidc-provider";
+import { settingsFor, signInAtProvider, startTestProvider, type TestProvider } from "@/test/oidc-provider";
 
 // Single sign-on against a real OpenID provider (oidc-provider, in this process, on 127.0.0.1):
 // the real route handlers, the real catalog, and ID tokens that are wrong the ways that matter.
@@ -25,24 +25,16 @@ let viewer: TestUser;
 
 const asAdmin = () => ({ cookie: admin.cookie, origin: SITE });
 
-function settingsBody(overrides: Record<string, unknown> = {}) {
-  return {
-    enabled: true,
-    providerName: "Acme ID",
-    issuerUrl: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    scopes: "openid email profile groups",
-    roleClaim: "groups",
-    roleMappings: [
+const settingsBody = (overrides: Record<string, unknown> = {}) =>
+  settingsFor(
+    provider,
+    [
       { value: "dba", role: "admin" },
       { value: "oncall", role: "operator" },
       { value: "staff", role: "viewer" },
     ],
-    localAccountsEnabled: true,
-    ...overrides,
-  };
-}
+    overrides,
+  );
 
 function newAccount(groups: string[]): { login: string; email: string } {
   const login = `person-${Math.random().toString(36).slice(2, 10)}`;
