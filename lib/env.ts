@@ -79,6 +79,39 @@ export function programSearchPath(): string {
   return process.env.PATH ?? "/usr/bin:/bin";
 }
 
+/**
+ * Settings read before the catalog exists, so without the rest of the configuration (env() needs
+ * DATABASE_URL and WALDEN_SECRET, which the demo makes itself): where PostgreSQL's programs are,
+ * the sandbox's folder and first port, the demo's web port and secret.
+ */
+export type StartupSetting =
+  "WALDEN_PG_BIN" | "PATH" | "WALDEN_HOME" | "WALDEN_PG_PORT" | "PORT" | "WALDEN_SECRET";
+
+/** The named startup settings' raw values (empty counts as unset); the modules that use them validate them. */
+export function startupSettings<Name extends StartupSetting>(
+  ...names: Name[]
+): Partial<Record<Name, string>> {
+  const settings: Partial<Record<Name, string>> = {};
+  for (const name of names) settings[name] = process.env[name] || undefined;
+  return settings;
+}
+
+/**
+ * For the demo, which makes the catalog and the secret itself once its sandbox is up: sets them
+ * for this process (env() reads them on first use) and the programs it starts.
+ */
+export function provideSettings(
+  values: Partial<Record<"DATABASE_URL" | "WALDEN_SECRET" | "WALDEN_HOME", string>>,
+): void {
+  Object.assign(process.env, values);
+  cached = undefined;
+}
+
+/** The environment Walden's own processes (web app, worker, next build) start with: this one's, and `overrides`. */
+export function childEnvironment(overrides: NodeJS.Dict<string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
 let cached: Env | undefined;
 
 /** Validated on first use, so importing a module never throws at build time. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { disconnectDb } from "@/lib/db";
 import { migrateCatalog } from "@/lib/db/migrate";
 import { nextBuildIsStale } from "@/lib/demo/build";
+import { childEnvironment, provideSettings, startupSettings } from "@/lib/env";
 import { runToCompletion, startChild, stopChild } from "@/lib/tools/services";
 import { seedDemoCluster, seedDemoUsers, seedFirstBackup } from "@/lib/demo/seed";
 import { startDemoWorkload } from "@/lib/demo/workload";
@@ -22,7 +23,8 @@ const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 
 /** WALDEN_SECRET from the environment, or one generated on first run and kept in WALDEN_HOME. */
 function demoSecret(home: string): string {
-  if (process.env.WALDEN_SECRET) return process.env.WALDEN_SECRET;
+  const { WALDEN_SECRET } = startupSettings("WALDEN_SECRET");
+  if (WALDEN_SECRET) return WALDEN_SECRET;
   const file = path.join(home, "secret");
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
   return fs.readFileSync(file, "utf8").trim();
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
 
   const sandboxOptions = { ...sandboxOptionsFromEnv(), log };
   const home = sandboxOptions.home;
-  const port = Number(process.env.PORT || 3000);
+  const port = Number(startupSettings("PORT").PORT || 3000);
   const url = `http://localhost:${port}`;
   fs.mkdirSync(home, { recursive: true });
 
@@ -85,10 +87,8 @@ async function main(): Promise<void> {
   log(`sandbox up after ${elapsed()}`);
 
   // lib/env reads these lazily, so setting them before the first catalog query is enough.
-  process.env.DATABASE_URL = sandbox.catalog.url;
-  process.env.WALDEN_SECRET = demoSecret(home);
-  process.env.WALDEN_HOME = home;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port) };
+  provideSettings({ DATABASE_URL: sandbox.catalog.url, WALDEN_SECRET: demoSecret(home), WALDEN_HOME: home });
+  const childEnv = childEnvironment({ NODE_ENV: "production", PORT: String(port) });
 
   await migrateCatalog(sandbox.catalog.url, (line) => log(line));
   const users = await seedDemoUsers(home);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { startupSettings } from "@/lib/env";
 import { SandboxError } from "./errors";
 
 export interface SandboxOptions {
@@ -9,7 +10,9 @@ export interface SandboxOptions {
 }
 
 /** WALDEN_HOME (default ./.walden, made absolute) and WALDEN_PG_PORT (default 54320). */
-export function sandboxOptionsFromEnv(env: NodeJS.Dict<string> = process.env): SandboxOptions {
+export function sandboxOptionsFromEnv(
+  env: NodeJS.Dict<string> = startupSettings("WALDEN_HOME", "WALDEN_PG_PORT"),
+): SandboxOptions {
   const parsed = z.coerce
     .number()
     .int()

@@ -1,5 +1,6 @@
 import { accessSync, constants, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
+import { startupSettings } from "@/lib/env";
 import { runToolSync, runToolSyncOrThrow } from "./run-sync";
 import { ToolSetupError } from "./setup-error";
 
@@ -27,7 +28,9 @@ const INSTALL_HINT =
  * then the newest `/usr/lib/postgresql/<major>/bin`.
  */
 // NodeJS.Dict rather than ProcessEnv: Next's types make NODE_ENV mandatory on the latter.
-export function findPgBinaries(env: NodeJS.Dict<string> = process.env): PgBinaries {
+export function findPgBinaries(
+  env: NodeJS.Dict<string> = startupSettings("WALDEN_PG_BIN", "PATH"),
+): PgBinaries {
   const explicit = env.WALDEN_PG_BIN;
   if (explicit) {
     if (!hasAllPrograms(explicit)) {
