@@ -11,6 +11,7 @@ import { createSession } from "@/lib/auth/sessions";
 import { generateApiToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { encryptChannelTarget } from "@/lib/alerts/notify";
+import { toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { jobSender } from "@/lib/queue/sender";
 import { instanceName } from "@/lib/restore/names";
 import { forgetDenialSamples } from "@/lib/auth/denials";
@@ -143,6 +144,17 @@ async function plainUser(role: Role = "viewer") {
 }
 
 const ids = (id: string, extra: Record<string, string> = {}) => ({ id, ...extra });
+
+/** An offsite repository on a port where nothing listens. */
+const offsiteSettings = {
+  kind: "s3" as const,
+  endpoint: "http://127.0.0.1:1",
+  region: "us-east-1",
+  bucket: "roles-test",
+  forcePathStyle: true,
+  accessKeyId: "ROLESKEY",
+  secretAccessKey: "roles-secret",
+};
 
 const matrix: Record<string, MatrixRow> = {
   "POST /api/v1/alert-rules": {
@@ -306,6 +318,41 @@ const matrix: Record<string, MatrixRow> = {
       url: `/api/v1/clusters/${clusterId}/drills/schedule`,
       params: ids(clusterId),
       body: { cron: "0 5 * * 0", timezone: "UTC" },
+    }),
+  },
+  "PUT /api/v1/clusters/[id]/repositories/offsite": {
+    role: "admin",
+    ok: 200,
+    audit: ["offsite_repository.create", "offsite_repository.update"],
+    prepare: async () => ({
+      url: `/api/v1/clusters/${clusterId}/repositories/offsite`,
+      params: ids(clusterId),
+      body: offsiteSettings,
+    }),
+  },
+  "DELETE /api/v1/clusters/[id]/repositories/offsite": {
+    role: "admin",
+    ok: 200,
+    audit: "offsite_repository.delete",
+    prepare: async () => {
+      const row = toOffsiteRow(offsiteSettings);
+      await db().offsiteRepository.upsert({
+        where: { clusterId },
+        create: { clusterId, ...row },
+        update: row,
+      });
+      return { url: `/api/v1/clusters/${clusterId}/repositories/offsite`, params: ids(clusterId) };
+    },
+  },
+  // Nothing listens on the endpoint: a valid test that passes needs an S3 server (repositories.pg.test.ts has one).
+  "POST /api/v1/clusters/[id]/repositories/offsite/test": {
+    role: "admin",
+    ok: 422,
+    audit: null,
+    prepare: async () => ({
+      url: `/api/v1/clusters/${clusterId}/repositories/offsite/test`,
+      params: ids(clusterId),
+      body: offsiteSettings,
     }),
   },
   "PUT /api/v1/clusters/[id]/retention": {
