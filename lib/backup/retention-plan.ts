@@ -1,17 +1,20 @@
-import type { RetentionDecision, RetentionPolicyInput } from "@/lib/schemas/retention";
+import { keptByTiers } from "@/lib/backup/gfs";
+import type { RetentionDecision, RetentionKeepDecision, RetentionPolicyInput } from "@/lib/schemas/retention";
 
 // Which backups a retention policy keeps, and why (pure; lib/backup/retention.ts applies it).
 // Barman's semantics: a recovery window of N days keeps every physical backup finished inside
 // the window plus the newest one finished before it (the base for restoring to the window's
 // start); a minimum redundancy keeps the M newest physical backups whatever their age; logical
-// backups keep the K newest; pinned backups are never expired.
+// backups keep the K newest; pinned backups are never expired. Grandfather-father-son tiers
+// (lib/backup/gfs.ts) keep, beside all that, the newest physical backup of each of the last N
+// days, weeks, months and years; a backup any rule keeps is kept, with its WAL.
 //
 // Safety on top of the policy: a backup whose verification failed is not restorable, so it
 // counts towards nothing and is never the base of the window; the newest verified-good
 // physical backup is kept whatever the policy says; a backup a queued or running restore (or
 // drill) uses is kept, and so is the WAL from its start on.
 
-export type { RetentionDecision, RetentionPolicyInput };
+export type { RetentionDecision, RetentionKeepDecision, RetentionPolicyInput };
 
 /** "failed": verified and it failed; "unverified": not verified yet (still restorable). */
 export type VerificationState = "good" | "failed" | "unverified";
@@ -41,7 +44,7 @@ export interface RetentionCandidate {
 }
 
 export interface RetentionPlan {
-  keep: RetentionDecision[];
+  keep: RetentionKeepDecision[];
   expire: RetentionDecision[];
   /**
    * The earliest start WAL of a kept physical backup that can be restored (or is pinned, or is
@@ -60,10 +63,12 @@ function describeUse(use: RestoreUse): string {
   return `used by ${use.purpose === "drill" ? "drill" : "restore"} ${use.restoreId} (${use.status})`;
 }
 
+/** `timeZone`: the calendar the tiers' days, weeks, months and years follow. */
 export function planRetention(
   policy: RetentionPolicyInput,
   succeeded: RetentionCandidate[],
   now: Date,
+  timeZone = "UTC",
 ): RetentionPlan {
   const windowStart = new Date(now.getTime() - policy.recoveryWindowDays * 86_400_000);
   const keep = new Map<string, RetentionDecision>();
@@ -90,6 +95,11 @@ export function planRetention(
       keepFor(backup, `inside the ${policy.recoveryWindowDays}-day recovery window`);
   const base = physical.find((backup) => backup.finishedAt < windowStart);
   if (base) keepFor(base, "base for restoring to the start of the recovery window");
+  const tierPeriods = keptByTiers(physical, policy, timeZone);
+  for (const backup of physical) {
+    const periods = tierPeriods.get(backup.id);
+    if (periods) keepFor(backup, periods.join(", "));
+  }
   logical
     .slice(0, policy.logicalKeep)
     .forEach((backup, index) =>
@@ -105,7 +115,7 @@ export function planRetention(
         backup.verification === "failed"
           ? `its verification failed${backup.verifiedAt ? ` (${backup.verifiedAt.toISOString()})` : ""}: it cannot be restored and counts towards nothing`
           : backup.kind === "physical"
-            ? `older than the recovery window's base and beyond the ${policy.minRedundancy} newest`
+            ? `older than the recovery window's base and beyond the ${policy.minRedundancy} newest${tierPeriods.size ? ", and not the newest of a day, week, month or year the tiers keep" : ""}`
             : `beyond the ${policy.logicalKeep} newest logical backups`,
     }));
   // WAL is needed from the start of every kept backup a restore can start from.
@@ -118,7 +128,9 @@ export function planRetention(
   );
   const oldestKeptStartWal = walHolders.map((backup) => backup.startWal!).sort(compareWalNames)[0] ?? null;
   return {
-    keep: newestFirst.filter((backup) => keep.has(backup.id)).map((backup) => keep.get(backup.id)!),
+    keep: newestFirst
+      .filter((backup) => keep.has(backup.id))
+      .map((backup) => ({ ...keep.get(backup.id)!, tiers: tierPeriods.get(backup.id) ?? [] })),
     expire,
     oldestKeptStartWal,
     windowStart: windowStart.toISOString(),

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { NO_TIERS } from "@/lib/backup/gfs";
 import { assertUnderRoot, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import {
   planRetention,
@@ -27,6 +28,7 @@ export const DEFAULT_RETENTION: RetentionPolicyInput = {
   recoveryWindowDays: 7,
   minRedundancy: 2,
   logicalKeep: 7,
+  ...NO_TIERS,
 };
 
 export async function getRetentionPolicy(
@@ -38,6 +40,10 @@ export async function getRetentionPolicy(
         recoveryWindowDays: row.recoveryWindowDays,
         minRedundancy: row.minRedundancy,
         logicalKeep: row.logicalKeep,
+        keepDaily: row.keepDaily,
+        keepWeekly: row.keepWeekly,
+        keepMonthly: row.keepMonthly,
+        keepYearly: row.keepYearly,
         isDefault: false,
       }
     : { ...DEFAULT_RETENTION, isDefault: true };
@@ -136,9 +142,22 @@ async function restoreUses(clusterId: string, backupId?: string): Promise<Map<st
   return uses;
 }
 
+/**
+ * The calendar the tiers follow: the time zone of the cluster's physical backup schedule (its
+ * "nightly" is that zone's night), UTC when it has none.
+ */
+async function tierTimeZone(clusterId: string): Promise<string> {
+  const schedule = await db().backupSchedule.findUnique({
+    where: { clusterId_kind: { clusterId, kind: "physical" } },
+    select: { timezone: true },
+  });
+  return schedule?.timezone || "UTC";
+}
+
 async function computeRetention(clusterId: string, now: Date) {
   const cluster = await getClusterRowOrThrow(clusterId);
   const policy = await getRetentionPolicy(clusterId);
+  const timeZone = await tierTimeZone(clusterId);
   const succeeded = await db().backup.findMany({
     where: { clusterId, status: "succeeded" },
     orderBy: { finishedAt: "desc" },
@@ -157,6 +176,7 @@ async function computeRetention(clusterId: string, now: Date) {
       usedBy: uses.get(backup.id) ?? [],
     })),
     now,
+    timeZone,
   );
   const wal = await walToPrune(cluster.archivePath, plan.oldestKeptStartWal);
   const byId = new Map(succeeded.map((backup) => [backup.id, backup]));
@@ -172,6 +192,7 @@ async function computeRetention(clusterId: string, now: Date) {
   const preview: RetentionPreview = {
     policy,
     windowStart: plan.windowStart,
+    tierTimeZone: timeZone,
     keep: plan.keep.map((decision) => ({ ...decision, finishedAt: finished(decision.id) })),
     expire: plan.expire.map((decision) => {
       const size = byId.get(decision.id)!.sizeBytes;

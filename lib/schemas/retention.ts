@@ -1,5 +1,14 @@
 import { z } from "zod";
 
+function tierSchema(periods: string) {
+  return z
+    .number({ error: `must be a whole number of ${periods}` })
+    .int(`must be a whole number of ${periods}`)
+    .min(0, "must be 0 (off) or more")
+    .max(1000, `must be at most 1000 ${periods}`)
+    .default(0);
+}
+
 export const retentionPolicySchema = z.strictObject({
   recoveryWindowDays: z.number({ error: "must be a whole number of days" }).int().min(0).max(3650),
   minRedundancy: z
@@ -8,11 +17,24 @@ export const retentionPolicySchema = z.strictObject({
     .min(1, "keep at least one physical backup")
     .max(1000),
   logicalKeep: z.number({ error: "must be a whole number" }).int().min(0).max(10000),
+  // Grandfather-father-son tiers of physical backups, beside the window; 0 (or left out) turns a tier off.
+  keepDaily: tierSchema("days"),
+  keepWeekly: tierSchema("weeks"),
+  keepMonthly: tierSchema("months"),
+  keepYearly: tierSchema("years"),
 });
 
 // A policy and what applying it would do, as the API returns them (lib/backup/retention.ts).
 
-export interface RetentionPolicyInput {
+/** How many days, ISO weeks, months and years keep their newest physical backup; 0: the tier is off. */
+export interface RetentionTiers {
+  keepDaily: number;
+  keepWeekly: number;
+  keepMonthly: number;
+  keepYearly: number;
+}
+
+export interface RetentionPolicyInput extends RetentionTiers {
   recoveryWindowDays: number;
   minRedundancy: number;
   logicalKeep: number;
@@ -24,11 +46,19 @@ export interface RetentionDecision {
   reason: string;
 }
 
+/** A kept backup: the first reason that keeps it, and every tier period it stands for. */
+export interface RetentionKeepDecision extends RetentionDecision {
+  /** "daily 2026-12-01", "weekly 2026-W49", "monthly 2026-12", "yearly 2026"; empty when no tier keeps it. */
+  tiers: string[];
+}
+
 /** GET /api/v1/clusters/:id/retention/preview: the dry run. */
 export interface RetentionPreview {
   policy: RetentionPolicyInput & { isDefault: boolean };
   windowStart: string;
-  keep: (RetentionDecision & { finishedAt: string })[];
+  /** The time zone whose calendar the tiers' days, weeks, months and years follow. */
+  tierTimeZone: string;
+  keep: (RetentionKeepDecision & { finishedAt: string })[];
   expire: (RetentionDecision & { finishedAt: string; sizeBytes: number | null })[];
   wal: {
     skipped: string | null;

@@ -1,222 +1,47 @@
 "use client";
 
-import Link from "next/link";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
-import { FormField } from "@/components/forms/form-field";
-import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
-import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
-import { formatBytes, formatCount } from "@/components/ui/format";
-import { Input } from "@/components/ui/input";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { formatBytes } from "@/components/ui/format";
 import { Time } from "@/components/ui/time";
 import { errorMessage } from "@/lib/client/fetcher";
 import {
   useApplyRetention,
   useRetentionPolicy,
   useRetentionPreview,
-  useSaveRetention,
   type RetentionPolicy,
-  type RetentionPolicyInput,
   type RetentionPreview,
 } from "@/lib/client/use-retention";
-import { retentionPolicySchema } from "@/lib/schemas/retention";
+import { RetentionPolicyForm } from "./retention-policy-form";
+import { plural, RetentionPreviewView } from "./retention-preview";
 
-const policyFields = [
-  {
-    name: "recoveryWindowDays",
-    label: "Recovery window (days)",
-    hint: "Keep what a restore to any point in these days needs; 0: no window.",
-    min: 0,
-    max: 3650,
-  },
-  {
-    name: "minRedundancy",
-    label: "Minimum physical backups",
-    hint: "Always keep at least this many, however old.",
-    min: 1,
-    max: 1000,
-  },
-  {
-    name: "logicalKeep",
-    label: "Logical backups kept",
-    hint: "The newest ones; 0 expires every unpinned logical backup.",
-    min: 0,
-    max: 10000,
-  },
-] as const;
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
+/** "7 daily, 4 weekly, 12 monthly": the tiers that are on, or null. */
+export function describeTiers(policy: RetentionPolicy): string | null {
+  const on = (
+    [
+      [policy.keepDaily, "daily"],
+      [policy.keepWeekly, "weekly"],
+      [policy.keepMonthly, "monthly"],
+      [policy.keepYearly, "yearly"],
+    ] as const
+  ).filter(([count]) => count > 0);
+  return on.length ? on.map(([count, label]) => `${count} ${label}`).join(", ") : null;
 }
 
-function PolicySummary({ policy }: { policy: RetentionPolicy }) {
+export function PolicySummary({ policy }: { policy: RetentionPolicy }) {
+  const tiers = describeTiers(policy);
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm text-zinc-800">
       <span>
         {plural(policy.recoveryWindowDays, "day")} recovery window · minimum{" "}
         {plural(policy.minRedundancy, "physical backup")} · {plural(policy.logicalKeep, "logical backup")}{" "}
-        kept
+        kept{tiers ? <> · tiers: {tiers}</> : null}
       </span>
       {policy.isDefault ? <Badge>defaults</Badge> : null}
-    </div>
-  );
-}
-
-function PolicyForm({
-  clusterId,
-  policy,
-  onDone,
-}: {
-  clusterId: string;
-  policy: RetentionPolicy;
-  onDone: () => void;
-}) {
-  const save = useSaveRetention(clusterId);
-  const form = useForm<RetentionPolicyInput>({
-    defaultValues: {
-      recoveryWindowDays: policy.recoveryWindowDays,
-      minRedundancy: policy.minRedundancy,
-      logicalKeep: policy.logicalKeep,
-    },
-  });
-  const {
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = form;
-  const server = useServerErrors(
-    save,
-    setError,
-    policyFields.map((field) => field.name),
-  );
-  const busy = save.isPending;
-
-  const onSubmit = handleSubmit((values) => {
-    const parsed = retentionPolicySchema.safeParse(values);
-    if (!parsed.success) {
-      server.show(parsed.error.issues);
-      return;
-    }
-    save.mutate(parsed.data, { onSuccess: onDone, onError: server.onError });
-  });
-
-  return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Edit the retention policy"
-      className="space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
-    >
-      <div className="grid gap-3 sm:grid-cols-3">
-        {policyFields.map((field) => (
-          <FormField
-            key={field.name}
-            form={form}
-            name={field.name}
-            options={{ valueAsNumber: true }}
-            label={field.label}
-            hint={field.hint}
-          >
-            {(control) => (
-              <Input
-                type="number"
-                inputMode="numeric"
-                min={field.min}
-                max={field.max}
-                step={1}
-                {...control}
-              />
-            )}
-          </FormField>
-        ))}
-      </div>
-      <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel="Save policy" busy={busy} onCancel={onDone} size="sm" />
-    </form>
-  );
-}
-
-function WalSummary({ wal }: { wal: RetentionPreview["wal"] }) {
-  if (wal.skipped) return <>Archived WAL is not pruned: {wal.skipped}.</>;
-  if (wal.count === 0) {
-    return (
-      <>
-        No archived WAL to prune
-        {wal.keepFrom ? (
-          <>
-            {" "}
-            (all of it is from <code>{wal.keepFrom}</code> on)
-          </>
-        ) : null}
-        .
-      </>
-    );
-  }
-  return (
-    <>
-      {plural(wal.count, "WAL file")} ({formatBytes(wal.bytes)}) pruned, <code>{wal.fromWal}</code> to{" "}
-      <code>{wal.toWal}</code>; WAL from <code>{wal.keepFrom}</code> on is kept.
-    </>
-  );
-}
-
-function PreviewView({ preview, verb }: { preview: RetentionPreview; verb: "would be" | "were" }) {
-  return (
-    <div className="space-y-3 text-sm">
-      <p className="text-zinc-600">
-        Recovery window starts <Time value={preview.windowStart} />. {plural(preview.keep.length, "backup")}{" "}
-        kept.
-      </p>
-      {preview.expire.length === 0 ? (
-        <p>No backup {verb} expired.</p>
-      ) : (
-        <div className="rounded-md ring-1 ring-zinc-200 ring-inset">
-          <Table aria-label={`Backups that ${verb} expired`}>
-            <THead>
-              <TR>
-                <TH>Backup</TH>
-                <TH>Kind</TH>
-                <TH>Finished</TH>
-                <TH className="text-right">Size</TH>
-                <TH>Reason</TH>
-              </TR>
-            </THead>
-            <TBody>
-              {preview.expire.map((backup) => (
-                <TR key={backup.id}>
-                  <TD>
-                    <Link
-                      href={`/backups/${backup.id}`}
-                      className="font-mono text-xs text-emerald-800 hover:underline"
-                    >
-                      {backup.id.slice(0, 8)}
-                    </Link>
-                  </TD>
-                  <TD>{backup.kind}</TD>
-                  <TD>
-                    <Time value={backup.finishedAt} />
-                  </TD>
-                  <TD className="text-right tabular-nums">{formatBytes(backup.sizeBytes)}</TD>
-                  <TD className="text-zinc-600">{backup.reason}</TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
-        </div>
-      )}
-      <p>
-        <WalSummary wal={preview.wal} />
-      </p>
-      <p>
-        Earliest restorable: <Time value={preview.earliestRestorable.before} empty="none" /> →{" "}
-        <Time value={preview.earliestRestorable.after} empty="none" />
-      </p>
     </div>
   );
 }
@@ -289,7 +114,7 @@ export function RetentionCard({
         )}
 
         {editing && policy.data ? (
-          <PolicyForm clusterId={clusterId} policy={policy.data} onDone={() => setEditing(false)} />
+          <RetentionPolicyForm clusterId={clusterId} policy={policy.data} onDone={() => setEditing(false)} />
         ) : null}
 
         {applied ? (
@@ -315,7 +140,7 @@ export function RetentionCard({
                 {errorMessage(preview.error)}
               </Alert>
             ) : data ? (
-              <PreviewView preview={data} verb="would be" />
+              <RetentionPreviewView preview={data} verb="would be" />
             ) : (
               <p className="flex items-center gap-2 text-sm text-zinc-500">
                 <Spinner /> Computing…

@@ -71,6 +71,10 @@ describe("retention", () => {
       recoveryWindowDays: 7,
       minRedundancy: 2,
       logicalKeep: 7,
+      keepDaily: 0,
+      keepWeekly: 0,
+      keepMonthly: 0,
+      keepYearly: 0,
       isDefault: true,
     });
     const denied = await call(retentionRoute.PUT, "PUT", "/x", {

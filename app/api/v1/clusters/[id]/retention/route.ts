@@ -7,7 +7,7 @@ export const GET = withRoute<{ id: string }>({ role: "viewer", action: "retentio
   getRetentionPolicyOrThrow(params.id),
 );
 
-// PUT /api/v1/clusters/:id/retention — set the recovery window, minimum redundancy and logical keep count (admin)
+// PUT /api/v1/clusters/:id/retention — set the recovery window, minimum redundancy, logical keep count and daily/weekly/monthly/yearly tiers (admin)
 export const PUT = withRoute<{ id: string }>(
   { role: "admin", action: "retention.update" },
   async ({ req, params, actor, meta }) =>
