@@ -118,6 +118,15 @@ const rows: Record<string, ReadRow> = {
   "/api/v1/users": { role: "admin", ok: 200, prepare: plain("/api/v1/users") },
   "/api/v1/tokens": { role: "admin", ok: 200, prepare: plain("/api/v1/tokens") },
   "/api/v1/audit": { role: "admin", ok: 200, prepare: plain("/api/v1/audit") },
+  "/api/v1/auth/oidc/settings": { role: "admin", ok: 200, prepare: plain("/api/v1/auth/oidc/settings") },
+  // Single sign-on's browser steps answer with a redirect, also when refused (here: SSO is off,
+  // and a callback without its flow cookie): to the login page with ?error=.
+  "/api/v1/auth/oidc/start": { role: "public", ok: 303, prepare: plain("/api/v1/auth/oidc/start") },
+  "/api/v1/auth/oidc/callback": {
+    role: "public",
+    ok: 303,
+    prepare: plain("/api/v1/auth/oidc/callback?code=c&state=s"),
+  },
   "/metrics": { role: "viewer", ok: 200, prepare: plain("/metrics") },
 };
 

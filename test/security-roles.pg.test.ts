@@ -18,6 +18,7 @@ import { forgetDenialSamples } from "@/lib/auth/denials";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";
 
+// Long on purpose: the matrix is one table of every mutating endpoint, read best in one place.
 // Issue 7's sweep, second part: the role matrix and cross-site requests.
 // Every mutating handler under app/api/v1 is found on disk and must have a row in `matrix`:
 // a new endpoint without one fails this file. Each row is called unauthenticated and as
@@ -233,6 +234,34 @@ const matrix: Record<string, MatrixRow> = {
       return { url: "/api/v1/auth/login", body: { email: user.email, password: "a-long-test-password" } };
     },
   },
+  "PUT /api/v1/auth/oidc/settings": {
+    role: "admin",
+    ok: 200,
+    audit: "auth.oidc.settings",
+    prepare: async () => ({
+      url: "/api/v1/auth/oidc/settings",
+      body: {
+        enabled: false,
+        providerName: "Acme ID",
+        issuerUrl: "https://id.example.com",
+        clientId: "walden",
+        clientSecret: "matrix-client-secret",
+        roleClaim: "groups",
+        roleMappings: [],
+        localAccountsEnabled: true,
+      },
+    }),
+  },
+  // Discovery of an address nothing listens on: a 422 after the role check, nothing saved.
+  "POST /api/v1/auth/oidc/settings/test": {
+    role: "admin",
+    ok: 422,
+    audit: null,
+    prepare: async () => ({
+      url: "/api/v1/auth/oidc/settings/test",
+      body: { issuerUrl: "http://127.0.0.1:9" },
+    }),
+  },
   "POST /api/v1/auth/logout": {
     role: "public",
     ok: 204,
@@ -401,7 +430,7 @@ const matrix: Record<string, MatrixRow> = {
     },
   },
   "POST /api/v1/clusters/[id]/test-connection": {
-    role: "viewer",
+    role: "operator",
     ok: 200,
     audit: null,
     prepare: async () => ({ url: `/api/v1/clusters/${clusterId}/test-connection`, params: ids(clusterId) }),

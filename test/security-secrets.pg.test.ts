@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as metricsRoute from "@/app/metrics/route";
+import * as oidcSettingsRoute from "@/app/api/v1/auth/oidc/settings/route";
 import * as channelTestRoute from "@/app/api/v1/notification-channels/[id]/test/route";
 import * as channelsRoute from "@/app/api/v1/notification-channels/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
@@ -37,6 +38,7 @@ const role = `walden_sec_${run}`;
 const nodePassword = `NodePw-${run}-q7Zx!k`;
 const hookSecret = `HookTok-${run}-9fJw`;
 const userPassword = `UserPw-${run}-horse-battery`;
+const oidcClientSecret = `OidcSecret-${run}-m4Qp`;
 // A closed port: the test delivery fails at once, and its error is one more place to look.
 const hookUrl = `http://127.0.0.1:9/services/T0/B0/${hookSecret}`;
 
@@ -95,6 +97,22 @@ beforeAll(async () => {
     password: userPassword,
   });
 
+  // Single sign-on's client secret, read back by GET /api/v1/auth/oidc/settings (off: nobody signs in with it).
+  const oidc = await call(oidcSettingsRoute.PUT, "PUT", "/api/v1/auth/oidc/settings", {
+    token: admin.token,
+    body: {
+      enabled: false,
+      providerName: "Acme ID",
+      issuerUrl: "https://id.example.com",
+      clientId: "walden",
+      clientSecret: oidcClientSecret,
+      roleClaim: "groups",
+      roleMappings: [],
+      localAccountsEnabled: true,
+    },
+  });
+  expect(oidc.status, oidc.text).toBe(200);
+
   const node = await db().node.findFirstOrThrow({ where: { clusterId } });
   const channel = await db().notificationChannel.findUniqueOrThrow({ where: { id: channelId } });
   const userRow = await db().user.findUniqueOrThrow({ where: { id: user.id } });
@@ -109,6 +127,9 @@ beforeAll(async () => {
     "caller's session cookie": admin.cookie,
     "user password": userPassword,
     "user password hash": userRow.passwordHash,
+    "OIDC client secret": oidcClientSecret,
+    "encrypted OIDC client secret": (await db().oidcSettings.findUniqueOrThrow({ where: { id: 1 } }))
+      .clientSecretEncrypted,
     "sandbox primary password": sandbox.cluster.primary.password,
     "catalog password": sandbox.catalog.password,
     WALDEN_SECRET: process.env.WALDEN_SECRET!,
@@ -116,6 +137,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await db().oidcSettings.deleteMany({});
   await db().cluster.deleteMany({ where: { name: `secrets-${run}` } });
   await db().notificationChannel.deleteMany({ where: { name: `secrets-${run}` } });
   await withSandboxPrimary((client) => client.query(`drop role if exists ${role}`));
@@ -335,6 +357,10 @@ describe("API responses", () => {
       const handlers = await discoverGetHandlers();
       // The catch-all answers every unknown path with the same 404 and shows no data.
       expect(handlers.delete("/api/v1/[...path]")).toBe(true);
+      // Single sign-on's browser steps answer every caller with a redirect and no body (their
+      // cookies and Location are checked in app/api/v1/auth/oidc/oidc.pg.test.ts).
+      expect(handlers.delete("/api/v1/auth/oidc/start")).toBe(true);
+      expect(handlers.delete("/api/v1/auth/oidc/callback")).toBe(true);
       expect(handlers.size).toBeGreaterThanOrEqual(25);
       handlers.set("/metrics", metricsRoute.GET as Handler);
       const allQueries = queries();

@@ -1,4 +1,5 @@
 import { toDeliverySummary, type DeliverySummary } from "@/lib/alerts/notify";
+import { hasRole, type Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Alert, AlertRule, NotificationChannel } from "@/lib/generated/prisma/client";
@@ -130,7 +131,23 @@ export async function listChannels(): Promise<ChannelSummary[]> {
 }
 
 /** The channel's deliveries newest first, with every attempt's count and last error. */
-export async function listDeliveries(channelId: string, limit = 100): Promise<DeliverySummary[]> {
+/**
+ * A webhook's reply body can carry whatever the receiving service says (tokens, internal
+ * names): operators and admins read it in the delivery's error, viewers the status only.
+ */
+function replyVisibleTo(delivery: DeliverySummary, reader: Role): DeliverySummary {
+  if (hasRole(reader, "operator") || !delivery.lastError) return delivery;
+  const status = /^HTTP (\d{3}): /.exec(delivery.lastError);
+  return status
+    ? { ...delivery, lastError: `HTTP ${status[1]} (the reply's body is shown to operators)` }
+    : delivery;
+}
+
+export async function listDeliveries(
+  channelId: string,
+  reader: Role,
+  limit = 100,
+): Promise<DeliverySummary[]> {
   const channel = await db().notificationChannel.findUnique({
     where: { id: channelId },
     select: { id: true },
@@ -141,5 +158,5 @@ export async function listDeliveries(channelId: string, limit = 100): Promise<De
     orderBy: { createdAt: "desc" },
     take: limit,
   });
-  return rows.map(toDeliverySummary);
+  return rows.map((row) => replyVisibleTo(toDeliverySummary(row), reader));
 }

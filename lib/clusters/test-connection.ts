@@ -15,7 +15,7 @@ import { decryptNodePassword, decryptNodeRootCert } from "@/lib/secrets";
 /** What a form or script typed for a node, as the connection layer takes it. */
 export function connectionFromInput(input: NodeConnectionInput): NodeConnection {
   const { sslmode, sslRootCert, ...endpoint } = input;
-  return { ...endpoint, tls: { mode: sslmode ?? "prefer", rootCert: sslRootCert } };
+  return { ...endpoint, tls: { mode: sslmode ?? "prefer", rootCert: sslRootCert || undefined } };
 }
 
 /** The connection settings of a registered node, password decrypted: server-side only. */

@@ -1,6 +1,7 @@
 import cronParser from "cron-parser";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import type { Role } from "@/lib/auth/roles";
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
@@ -58,11 +59,12 @@ export function startDrill(clusterId: string, actor: Actor, meta: RequestMeta = 
 /** A cluster's drill schedule and its drill history (RTO, reached point), newest first. */
 export async function getDrillOverview(
   clusterId: string,
+  reader: Role,
 ): Promise<{ schedule: DrillScheduleView; history: RestoreView[] }> {
   const cluster = await getClusterRowOrThrow(clusterId);
   return {
     schedule: await getDrillSchedule(cluster.id),
-    history: await listRestores({ clusterId: cluster.id, purpose: "drill", limit: 100 }),
+    history: await listRestores({ clusterId: cluster.id, purpose: "drill", limit: 100 }, reader),
   };
 }
 

@@ -48,8 +48,25 @@ async function assertInstanceCapacity(): Promise<void> {
   }
 }
 
+/**
+ * Ids in a request must belong to the request's cluster: a backup or restore of another cluster
+ * (one the caller may not even be looking at) is a 422 on that field, never restored across.
+ */
+function assertSameCluster(
+  row: { clusterId: string },
+  request: { clusterId: string },
+  field: string,
+  what: string,
+) {
+  if (row.clusterId !== request.clusterId)
+    throw new AppError("unprocessable_entity", `${field}: that ${what} belongs to another cluster`, {
+      issues: [{ path: field, message: `belongs to another cluster than clusterId` }],
+    });
+}
+
 async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }>): Promise<void> {
   const backup = await db().backup.findUnique({ where: { id: request.backupId } });
+  if (backup) assertSameCluster(backup, request, "backupId", "backup");
   if (!backup || backup.kind !== "logical" || backup.status !== "succeeded")
     throw new AppError("unprocessable_entity", "backupId must name a succeeded logical backup", {
       issues: [{ path: "backupId", message: "must be a succeeded logical backup" }],
@@ -62,6 +79,7 @@ async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }
     );
   if (request.intoRestoreId) {
     const into = await getRestoreRowOrThrow(request.intoRestoreId);
+    assertSameCluster(into, request, "intoRestoreId", "restored instance");
     if (into.kind !== "pitr" || into.status !== "succeeded" || into.instanceState !== "running")
       throw new AppError("unprocessable_entity", "intoRestoreId must name a running restored instance", {
         issues: [{ path: "intoRestoreId", message: "must be a running restored instance" }],
@@ -73,6 +91,7 @@ async function checkTable(
   request: Extract<RestoreRequest, { kind: "table" }>,
 ): Promise<Extract<RestoreRequest, { kind: "table" }>> {
   const source = await getRestoreRowOrThrow(request.sourceRestoreId);
+  assertSameCluster(source, request, "sourceRestoreId", "restore");
   const usable =
     source.status === "succeeded" &&
     (source.kind === "logical" || (source.kind === "pitr" && source.instanceState === "running"));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasRole, type Role } from "@/lib/auth/roles";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
@@ -38,7 +39,23 @@ function instanceView(row: Restore): RestoreView["instance"] {
   };
 }
 
-export function toRestoreView(row: Restore): RestoreView {
+const verificationWithRowsSchema = z.looseObject({
+  check: z.looseObject({ rows: z.array(z.unknown()) }),
+});
+
+/**
+ * The check query's rows are data from the restored copy (they can be anything the query
+ * selected): operators and admins see them; a viewer sees how many there were.
+ */
+function checkVisibleTo(verification: unknown, reader: Role): unknown {
+  if (hasRole(reader, "operator")) return verification;
+  const parsed = verificationWithRowsSchema.safeParse(verification);
+  if (!parsed.success) return verification;
+  const { check } = parsed.data;
+  return { ...parsed.data, check: { ...check, rows: [], rowsHidden: check.rows.length } };
+}
+
+export function toRestoreView(row: Restore, reader: Role): RestoreView {
   return {
     id: row.id,
     clusterId: row.clusterId,
@@ -54,7 +71,7 @@ export function toRestoreView(row: Restore): RestoreView {
     instance: instanceView(row),
     instanceState: row.instanceState,
     reached: readJson(reachedSchema.nullable(), row.reached, "restore reached point"),
-    verification: row.verification,
+    verification: checkVisibleTo(row.verification, reader),
     rtoMs: row.rtoMs,
     error: row.error,
     requestedBy: row.requestedBy,
@@ -74,13 +91,16 @@ export const restoreListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export async function listRestores(query: z.infer<typeof restoreListQuerySchema>): Promise<RestoreView[]> {
+export async function listRestores(
+  query: z.infer<typeof restoreListQuerySchema>,
+  reader: Role,
+): Promise<RestoreView[]> {
   const rows = await db().restore.findMany({
     where: { clusterId: query.clusterId, status: query.status, kind: query.kind, purpose: query.purpose },
     orderBy: { createdAt: "desc" },
     take: query.limit,
   });
-  return rows.map(toRestoreView);
+  return rows.map((row) => toRestoreView(row, reader));
 }
 
 export async function getRestoreRowOrThrow(id: string): Promise<Restore> {
@@ -90,8 +110,8 @@ export async function getRestoreRowOrThrow(id: string): Promise<Restore> {
   return row;
 }
 
-export async function getRestoreOrThrow(id: string): Promise<RestoreView> {
-  return toRestoreView(await getRestoreRowOrThrow(id));
+export async function getRestoreOrThrow(id: string, reader: Role): Promise<RestoreView> {
+  return toRestoreView(await getRestoreRowOrThrow(id), reader);
 }
 
 /**

@@ -31,12 +31,13 @@ const nodeFields = {
   password: passwordSchema.optional(),
   database: pgNameSchema,
   sslmode: sslModeSchema.optional(),
-  sslRootCert: pemCertificateSchema.optional(),
+  // "" is a form's empty box: no CA.
+  sslRootCert: pemCertificateSchema.or(z.literal("")).optional(),
 };
 
 /** verify-ca and verify-full check the certificate against a CA: Walden needs that CA. */
 const needsRootCert = (node: { sslmode?: SslMode; sslRootCert?: string }) =>
-  !(node.sslmode === "verify-ca" || node.sslmode === "verify-full") || node.sslRootCert !== undefined;
+  !(node.sslmode === "verify-ca" || node.sslmode === "verify-full") || Boolean(node.sslRootCert);
 const rootCertMessage = {
   message: "verify-ca and verify-full need the CA certificate that signed the server's certificate",
   path: ["sslRootCert"],

@@ -196,7 +196,14 @@ export interface Verification {
   databases: { name: string; sizeBytes: number; tables: TableCount[]; truncated: boolean }[];
   inRecovery: boolean;
   check:
-    | { database: string; columns: string[]; rows: unknown[][]; truncated: boolean }
+    | {
+        database: string;
+        columns: string[];
+        rows: unknown[][];
+        truncated: boolean;
+        /** Set for viewers: the rows are data from the copy, shown to operators only. */
+        rowsHidden?: number;
+      }
     | { skipped: string }
     | { error: string }
     | null;

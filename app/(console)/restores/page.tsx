@@ -13,10 +13,10 @@ export const metadata: Metadata = { title: "Restores" };
 const LIST_LIMIT = 100;
 
 export default async function RestoresPage() {
-  const [user, clusters, restores] = await Promise.all([
-    requireUser(),
+  const user = await requireUser();
+  const [clusters, restores] = await Promise.all([
     listClusters(),
-    listRestores({ limit: LIST_LIMIT }),
+    listRestores({ limit: LIST_LIMIT }, user.role),
   ]);
   const canRestore = hasRole(user.role, "operator");
 

@@ -80,7 +80,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           <NodesTable nodes={nodes} />
         </Card>
 
-        <TestStoredConnection clusterId={cluster.id} />
+        {hasRole(user.role, "operator") ? <TestStoredConnection clusterId={cluster.id} /> : null}
 
         <ClusterBackups
           cluster={{ id: cluster.id, name: cluster.name, database: cluster.primary.database }}

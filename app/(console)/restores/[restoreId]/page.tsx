@@ -16,8 +16,9 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Restore" };
 
 async function loadRestore(id: string): Promise<RestoreView> {
+  const reader = await requireUser();
   try {
-    return await getRestoreOrThrow(id);
+    return await getRestoreOrThrow(id, reader.role);
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;

@@ -23,12 +23,12 @@ export default async function LogicalRestorePage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePageRole("operator", "/restores/logical");
+  const actor = await requirePageRole("operator", "/restores/logical");
   const prefill = prefillSchema.parse(await searchParams);
   const [clusters, backups, instances] = await Promise.all([
     listClusters(),
     listBackups({ kind: "logical", status: "succeeded", limit: 500 }),
-    listRestores({ kind: "pitr", status: "succeeded", limit: 100 }),
+    listRestores({ kind: "pitr", status: "succeeded", limit: 100 }, actor.role),
   ]);
   const chosenBackup = backups.find((backup) => backup.id === prefill.backupId);
   const clusterId =

@@ -6,8 +6,8 @@ import { restoreRequestSchema } from "@/lib/schemas/restore";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/restores?clusterId&status&kind&purpose — restores and drills, newest first
-export const GET = withRoute({ role: "viewer", action: "restore.list" }, ({ req }) =>
-  listRestores(restoreListQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams))),
+export const GET = withRoute({ role: "viewer", action: "restore.list" }, ({ req, actor }) =>
+  listRestores(restoreListQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams)), actor.role),
 );
 
 // POST /api/v1/restores — plan (422 when the target cannot be reached) and queue a restore (operator)

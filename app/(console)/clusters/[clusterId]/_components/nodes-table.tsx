@@ -13,6 +13,7 @@ export function NodesTable({ nodes }: { nodes: NodeSummary[] }) {
           <TH>Host:port</TH>
           <TH>User</TH>
           <TH>Database</TH>
+          <TH>TLS (sslmode)</TH>
           <TH>Password stored</TH>
         </tr>
       </THead>
@@ -31,6 +32,10 @@ export function NodesTable({ nodes }: { nodes: NodeSummary[] }) {
             </TD>
             <TD>
               <code className="text-[13px]">{node.database}</code>
+            </TD>
+            <TD>
+              <code className="text-[13px]">{node.sslmode}</code>
+              {node.hasSslRootCert ? <span className="ml-1 text-xs text-zinc-500">· CA stored</span> : null}
             </TD>
             <TD>{node.hasPassword ? "yes" : <span className="text-zinc-500">no</span>}</TD>
           </TR>

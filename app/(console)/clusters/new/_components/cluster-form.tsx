@@ -15,11 +15,26 @@ import { useRegisterCluster } from "@/lib/client/use-clusters";
 import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/cluster";
 import { NodeFields, type ClusterFormValues } from "./node-fields";
 
-const emptyNode = { host: "", port: 5432, user: "", password: "", database: "postgres" };
+const emptyNode = {
+  host: "",
+  port: 5432,
+  user: "",
+  password: "",
+  database: "postgres",
+  sslmode: "prefer" as const,
+  sslRootCert: "",
+};
 
-/** An empty password means "none": the server then connects without one (trust, peer or .pgpass). */
-function withoutEmptyPassword<T extends { password?: string }>(node: T): T {
-  return node.password ? node : { ...node, password: undefined };
+/**
+ * An empty password means "none": the server then connects without one (trust, peer or
+ * .pgpass); an empty CA box means no CA.
+ */
+function withoutEmptyPassword<T extends { password?: string; sslRootCert?: string }>(node: T): T {
+  return {
+    ...node,
+    password: node.password ? node.password : undefined,
+    sslRootCert: node.sslRootCert ? node.sslRootCert : undefined,
+  };
 }
 
 export function ClusterForm() {

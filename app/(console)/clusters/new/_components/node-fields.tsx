@@ -6,14 +6,14 @@ import { ConnectionErrorView, ConnectionReportView } from "@/components/clusters
 import { hostPort } from "@/components/clusters/host-port";
 import { FormField } from "@/components/forms/form-field";
 import { Button, Spinner } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { Input, Select, Textarea } from "@/components/ui/input";
 import { ApiError } from "@/lib/client/fetcher";
 import { useTestConnection } from "@/lib/client/use-clusters";
-import type { clusterCreateSchema, ConnectionReport } from "@/lib/schemas/cluster";
+import { SSL_MODES, type clusterCreateSchema, type ConnectionReport } from "@/lib/schemas/cluster";
 
 export type ClusterFormValues = z.input<typeof clusterCreateSchema>;
 type NodePrefix = "primary" | `standbys.${number}`;
-const connectionKeys = ["host", "port", "user", "password", "database"] as const;
+const connectionKeys = ["host", "port", "user", "password", "database", "sslmode", "sslRootCert"] as const;
 
 /**
  * The connection fields of one node, with its own "Test connection". Standby labels carry a
@@ -33,10 +33,12 @@ export function NodeFields({
   primarySystemIdentifier?: string | null;
 }) {
   const form = useFormContext<ClusterFormValues>();
-  const { trigger, getValues } = form;
+  const { trigger, getValues, watch } = form;
   const test = useTestConnection();
   const isStandby = prefix !== "primary";
   const path = (key: string) => `${prefix}.${key}` as Path<ClusterFormValues>;
+  const sslmode = watch(path("sslmode"));
+  const verifies = sslmode === "verify-ca" || sslmode === "verify-full";
   const label = (text: string) =>
     isStandby ? (
       <>
@@ -60,6 +62,8 @@ export function NodeFields({
         user: node.user.trim(),
         password: node.password ? node.password : undefined,
         database: node.database.trim(),
+        sslmode: node.sslmode,
+        sslRootCert: node.sslRootCert ? node.sslRootCert : undefined,
       },
       { onSuccess: (report) => onReport?.(report) },
     );
@@ -110,6 +114,34 @@ export function NodeFields({
         <FormField form={form} name={path("database")} label={label("Database")} className="sm:col-span-2">
           {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
         </FormField>
+        <FormField
+          form={form}
+          name={path("sslmode")}
+          label={label("TLS (sslmode)")}
+          hint="verify-full checks the server's certificate and name"
+          className="sm:col-span-2"
+        >
+          {(control) => <Select choices={SSL_MODES} {...control} />}
+        </FormField>
+        {verifies ? (
+          <FormField
+            form={form}
+            name={path("sslRootCert")}
+            label={label("CA certificate (PEM)")}
+            hint="The CA that signed the server's certificate; stored encrypted, never shown again"
+            className="sm:col-span-6"
+          >
+            {(control) => (
+              <Textarea
+                rows={4}
+                spellCheck={false}
+                placeholder="-----BEGIN CERTIFICATE-----"
+                className="font-mono text-xs"
+                {...control}
+              />
+            )}
+          </FormField>
+        ) : null}
       </div>
 
       <div className="mt-3 flex items-center justify-between gap-2">

@@ -37,6 +37,14 @@ function CheckResult({ check }: { check: Verification["check"] }) {
         {check.error}
       </p>
     );
+  if (check.rowsHidden !== undefined)
+    return (
+      <p className="text-sm text-zinc-600">
+        In database <code>{check.database}</code>: {formatCount(check.rowsHidden)}{" "}
+        {check.rowsHidden === 1 ? "row" : "rows"}. The rows are data from the copy; operators and admins see
+        them.
+      </p>
+    );
   return (
     <div className="space-y-1">
       <p className="text-xs text-zinc-500">

@@ -4,8 +4,8 @@ import { getDrillOverview, startDrillNow } from "@/lib/restore/drills";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/clusters/:id/drills — the drill schedule and the drill history (RTO, reached point)
-export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.list" }, ({ params }) =>
-  getDrillOverview(params.id),
+export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.list" }, ({ params, actor }) =>
+  getDrillOverview(params.id, actor.role),
 );
 
 // POST /api/v1/clusters/:id/drills — run a drill now (operator; a deleted cluster runs no drills)

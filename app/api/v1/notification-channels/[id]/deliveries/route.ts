@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 // GET /api/v1/notification-channels/:id/deliveries — recent deliveries with attempts and errors
 export const GET = withRoute<{ id: string }>(
   { role: "viewer", action: "notification_delivery.list" },
-  ({ params }) => listDeliveries(uuidSchema.parse(params.id)),
+  ({ params, actor }) => listDeliveries(uuidSchema.parse(params.id), actor.role),
 );
