@@ -4,8 +4,8 @@ import path from "node:path";
 import { e2eHome, e2ePgPort } from "./sandbox";
 import { e2ePort } from "../playwright.config";
 
-// Starts the real demo (sandbox, migrations, seed, worker, `next start`) for the browser
-// tests, and returns the teardown that stops it the way a user would (SIGTERM).
+// Starts the real demo (sandbox, migrations, seed, worker, the web app as `npm start` runs it)
+// for the browser tests, and returns the teardown that stops it the way a user would (SIGTERM).
 export default async function globalSetup(): Promise<() => Promise<void>> {
   fs.rmSync(path.join(e2eHome, "sandbox.json"), { force: true });
   const demo = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/demo.ts"], {

@@ -106,8 +106,10 @@ async function main(): Promise<void> {
   }
 
   const worker = startChild("worker", bin("tsx"), [path.join(root, "lib/worker/main.ts")], childEnv);
-  const web = startChild("web", bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  // What `npm start` runs (Walden's server in front of Next), on loopback whatever the shell says.
+  const web = startChild("web", process.execPath, ["--import", "tsx", path.join(root, "lib/web/server.ts")], {
     ...childEnv,
+    WALDEN_LISTEN_HOST: "127.0.0.1",
     NEXT_TELEMETRY_DISABLED: "1",
   });
   cleanups.push(() => Promise.all([stopChild(worker), stopChild(web)]).then(() => undefined));

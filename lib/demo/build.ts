@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 
-// `next start` serves what `next build` produced. Rebuild only when a source file is newer
-// than the last build, so a second `npm run demo` starts in seconds.
+// The web app (`npm start`: lib/web/server.ts in front of Next) serves what `next build`
+// produced. Rebuild only when a source file is newer than the last build, so a second
+// `npm run demo` starts in seconds. The server itself runs from source (tsx), under lib.
 const sourceRoots = [
   "app",
   "components",
