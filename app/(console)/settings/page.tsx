@@ -13,6 +13,11 @@ const sections = [
   { href: "/settings/users", title: "Users", description: "Who can sign in, and with which role." },
   { href: "/settings/tokens", title: "API tokens", description: "Bearer tokens for scripts and Prometheus." },
   { href: "/settings/audit", title: "Audit log", description: "Every change and every denied attempt." },
+  {
+    href: "/settings/sign-in",
+    title: "Sign-in",
+    description: "Single sign-on with your identity provider (OpenID Connect), and password accounts.",
+  },
 ] as const;
 
 export default async function SettingsPage() {
