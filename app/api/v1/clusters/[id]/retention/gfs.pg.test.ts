@@ -1,8 +1,12 @@
 import fs from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as applyRoute from "@/app/api/v1/clusters/[id]/retention/apply/route";
 import * as previewRoute from "@/app/api/v1/clusters/[id]/retention/preview/route";
+import {
+  addPhysicalBackup,
+  makeRetentionCluster,
+  walName as wal,
+} from "@/app/api/v1/clusters/[id]/retention/retention-fixture";
 import * as retentionRoute from "@/app/api/v1/clusters/[id]/retention/route";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
@@ -15,11 +19,11 @@ import { call, makeUser, type TestUser } from "@/test/api-client";
 
 const home = inject("waldenHome");
 const clusterName = `gfs-${Date.now().toString(36)}`;
-const archive = path.join(home, "archive", clusterName);
+let archive: string;
+let removeCluster: () => Promise<void>;
 let admin: TestUser;
 let viewer: TestUser;
 let clusterId: string;
-const wal = (segno: number) => `00000001000000000000${segno.toString(16).toUpperCase().padStart(4, "0")}`;
 
 // Oldest first; each backup starts at a later WAL segment than the one before.
 const backups = [
@@ -72,48 +76,27 @@ const expectedExpired = [
 beforeAll(async () => {
   admin = await makeUser("admin");
   viewer = await makeUser("viewer");
-  const cluster = await db().cluster.create({
-    data: { name: clusterName, archiveMode: "archive_command", archivePath: archive },
-  });
-  clusterId = cluster.id;
+  const cluster = await makeRetentionCluster(home, clusterName, 50);
+  ({ clusterId, archive, remove: removeCluster } = cluster);
   // The tiers follow the calendar of the nightly physical backup's time zone.
   await db().backupSchedule.create({
     data: { clusterId, kind: "physical", cron: "0 2 * * *", timezone: "Europe/Paris", options: {} },
   });
-  await fs.mkdir(archive, { recursive: true });
-  for (let segno = 1; segno <= 50; segno += 1)
-    await fs.writeFile(path.join(archive, wal(segno)), "x".repeat(100));
   for (const [index, backup] of backups.entries()) {
-    const finishedAt = new Date(backup.finishedAt);
-    const row = await db().backup.create({
-      data: {
-        clusterId,
-        kind: "physical",
-        status: "succeeded",
-        options: {},
-        requestedBy: "test",
-        startedAt: new Date(finishedAt.getTime() - 60_000),
-        finishedAt,
-        startWal: wal(startSegment(index)),
-        stopWal: wal(startSegment(index)),
-        sizeBytes: 1000n,
-        ...(backup.failed ? { verified: false, verifiedAt: finishedAt } : {}),
+    const id = await addPhysicalBackup(
+      { clusterId, name: clusterName },
+      {
+        finishedAt: new Date(backup.finishedAt),
+        startSegment: startSegment(index),
+        verificationFailed: backup.failed,
       },
-    });
-    const dir = backupPaths(repositoryRoot(), clusterName, row.id).finalDir;
-    await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, "base.tar"), "data");
-    await db().backup.update({ where: { id: row.id }, data: { path: dir } });
-    idOf[backup.key] = row.id;
-    keyOf[row.id] = backup.key;
+    );
+    idOf[backup.key] = id;
+    keyOf[id] = backup.key;
   }
 });
 
-afterAll(async () => {
-  await db().cluster.delete({ where: { id: clusterId } });
-  await fs.rm(archive, { recursive: true, force: true });
-  await fs.rm(path.join(repositoryRoot(), clusterName), { recursive: true, force: true });
-});
+afterAll(() => removeCluster());
 
 const keys = (decisions: { id: string }[]) => decisions.map((decision) => keyOf[decision.id]).sort();
 

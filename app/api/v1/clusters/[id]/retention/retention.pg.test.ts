@@ -7,59 +7,39 @@ import * as retentionRoute from "@/app/api/v1/clusters/[id]/retention/route";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import {
+  addPhysicalBackup,
+  makeRetentionCluster,
+  walName as wal,
+} from "@/app/api/v1/clusters/[id]/retention/retention-fixture";
 
 // Retention on a catalog and repository the test lays out itself: dry run first, then apply,
 // and check that exactly the listed backups and WAL files are gone.
 
 const home = inject("waldenHome");
 const clusterName = `retained-${Date.now().toString(36)}`;
-const archive = path.join(home, "archive", clusterName);
+let archive: string;
+let removeCluster: () => Promise<void>;
 let admin: TestUser;
 let viewer: TestUser;
 let clusterId: string;
 const backupIds: Record<string, string> = {};
-const wal = (segno: number) => `00000001000000000000${segno.toString(16).toUpperCase().padStart(4, "0")}`;
 
 beforeAll(async () => {
   admin = await makeUser("admin");
   viewer = await makeUser("viewer");
-  const cluster = await db().cluster.create({
-    data: { name: clusterName, archiveMode: "archive_command", archivePath: archive },
-  });
-  clusterId = cluster.id;
-  await fs.mkdir(archive, { recursive: true });
-  for (let segno = 1; segno <= 40; segno += 1)
-    await fs.writeFile(path.join(archive, wal(segno)), "x".repeat(100));
+  const cluster = await makeRetentionCluster(home, clusterName, 40);
+  ({ clusterId, archive, remove: removeCluster } = cluster);
   await fs.writeFile(path.join(archive, "00000002.history"), "1\t0/5000000\tno recovery target specified\n");
   // Physical backups 1, 3, 6, 8, 10 and 20 days old; their start segment grows with recency.
-  for (const days of [1, 3, 6, 8, 10, 20]) {
-    const backup = await db().backup.create({
-      data: {
-        clusterId,
-        kind: "physical",
-        status: "succeeded",
-        options: {},
-        requestedBy: "test",
-        startedAt: new Date(Date.now() - days * 86_400_000 - 60_000),
-        finishedAt: new Date(Date.now() - days * 86_400_000),
-        startWal: wal(40 - days),
-        stopWal: wal(40 - days),
-        sizeBytes: 1000n,
-      },
-    });
-    const dir = backupPaths(repositoryRoot(), clusterName, backup.id).finalDir;
-    await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, "base.tar"), "data");
-    await db().backup.update({ where: { id: backup.id }, data: { path: dir } });
-    backupIds[`p${days}`] = backup.id;
-  }
+  for (const days of [1, 3, 6, 8, 10, 20])
+    backupIds[`p${days}`] = await addPhysicalBackup(
+      { clusterId, name: clusterName },
+      { finishedAt: new Date(Date.now() - days * 86_400_000), startSegment: 40 - days },
+    );
 });
 
-afterAll(async () => {
-  await db().cluster.delete({ where: { id: clusterId } });
-  await fs.rm(archive, { recursive: true, force: true });
-  await fs.rm(path.join(repositoryRoot(), clusterName), { recursive: true, force: true });
-});
+afterAll(() => removeCluster());
 
 describe("retention", () => {
   it("has defaults, and only admins change them", async () => {
