@@ -158,7 +158,9 @@ export async function reapStaleCopies(staleAfterMs = STALE_AFTER_MS): Promise<st
   });
   for (const copy of stale) {
     const root = copy.backup.cluster.secondaryRepositoryPath;
-    if (root) await removeUnderRoot(root, scratchDir(copy.path, copy.id)).catch(() => {});
+    // An offsite copy has no scratch folder: its incomplete uploads are never objects.
+    if (root && copy.repository === "folder")
+      await removeUnderRoot(root, scratchDir(copy.path, copy.id)).catch(() => {});
     await db().backupCopy.updateMany({
       where: { id: copy.id, status: "running" },
       data: {

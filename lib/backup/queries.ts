@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Backup } from "@/lib/generated/prisma/client";
-import type { BackupDetail, BackupSummary } from "@/lib/schemas/backup";
+import type { BackupCopyView, BackupDetail, BackupSummary } from "@/lib/schemas/backup";
 
 // The shapes are wire types (lib/schemas/backup.ts): the backup pages and hooks take them from there.
 export type { BackupDetail, BackupSummary };
@@ -60,7 +60,27 @@ export async function listBackups(query: z.infer<typeof backupListQuerySchema>):
 }
 
 export async function getBackupOrThrow(id: string): Promise<BackupDetail> {
-  const backup = z.uuid().safeParse(id).success ? await db().backup.findUnique({ where: { id } }) : null;
+  const backup = z.uuid().safeParse(id).success
+    ? await db().backup.findUnique({ where: { id }, include: { copies: { orderBy: { createdAt: "asc" } } } })
+    : null;
   if (!backup) throw new AppError("not_found", `No backup with id ${id}`);
-  return { ...toBackupSummary(backup), log: backup.log, verifyLog: backup.verifyLog };
+  const copies: BackupCopyView[] = [
+    {
+      repository: "local",
+      status: backup.status,
+      sizeBytes: backup.sizeBytes === null ? null : Number(backup.sizeBytes),
+      verifiedAt: iso(backup.verifiedAt),
+      location: backup.path,
+      error: null,
+    },
+    ...backup.copies.map((copy) => ({
+      repository: copy.repository === "s3" || copy.offsite ? ("offsite" as const) : ("local" as const),
+      status: copy.status,
+      sizeBytes: copy.sizeBytes === null ? null : Number(copy.sizeBytes),
+      verifiedAt: iso(copy.verifiedAt),
+      location: copy.path,
+      error: copy.error,
+    })),
+  ];
+  return { ...toBackupSummary(backup), log: backup.log, verifyLog: backup.verifyLog, copies };
 }

@@ -14,6 +14,8 @@ export const queues = {
   "backup.reverify": z.strictObject({}),
   /** Copies a succeeded backup to the cluster's second repository (3-2-1). */
   "backup.copy": z.strictObject({ backupId: id }),
+  /** Copies a succeeded backup to the cluster's offsite repository (S3-compatible storage). */
+  "offsite.copy": z.strictObject({ backupId: id }),
   "restore.run": z.strictObject({ restoreId: id }),
   /** Asked by the web app and answered by the worker (it reads WAL): a plan or why not. */
   "restore.plan": z.strictObject({ request: z.looseObject({}) }),
@@ -100,6 +102,7 @@ export const queueOptions: Record<QueueName, QueueOptions> = {
   "backup.verify": long(2, 300),
   "backup.reverify": short(1800, 2, 300),
   "backup.copy": long(2, 300),
+  "offsite.copy": long(2, 300),
   "restore.run": long(1, 60),
   "restore.plan": short(60),
   "restore.events": short(120),

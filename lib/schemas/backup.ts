@@ -114,7 +114,23 @@ export interface BackupSummary {
   error: string | null;
 }
 
-export type BackupDetail = BackupSummary & { log: string | null; verifyLog: string | null };
+/** Where a backup is: the local repository, and each copy (second folder or offsite storage). */
+export interface BackupCopyView {
+  repository: "local" | "offsite";
+  status: string;
+  sizeBytes: number | null;
+  verifiedAt: string | null;
+  /** The folder, or "s3://bucket/prefix/… at endpoint". */
+  location: string | null;
+  /** Why a copy failed. */
+  error: string | null;
+}
+
+export type BackupDetail = BackupSummary & {
+  log: string | null;
+  verifyLog: string | null;
+  copies: BackupCopyView[];
+};
 
 /**
  * The parts of a backup's stored options (its request) read back later: the runbook's

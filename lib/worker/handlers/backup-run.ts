@@ -15,7 +15,11 @@ export const backupRun = defineHandler({
     // A new backup changes the restorable window; with a second repository it also needs its copy.
     const done = await db().backup.findUniqueOrThrow({
       where: { id: backupId },
-      include: { cluster: { select: { secondaryRepositoryPath: true } } },
+      include: {
+        cluster: {
+          select: { secondaryRepositoryPath: true, offsiteRepository: { select: { clusterId: true } } },
+        },
+      },
     });
     await enqueue(boss, "archive.scan", { clusterId: done.clusterId });
     // Table names by relfilenode as of this backup, so the event finder can name a table dropped later.
@@ -26,6 +30,9 @@ export const backupRun = defineHandler({
     }
     if (done.status === "succeeded" && done.cluster.secondaryRepositoryPath) {
       await enqueue(boss, "backup.copy", { backupId });
+    }
+    if (done.status === "succeeded" && done.cluster.offsiteRepository) {
+      await enqueue(boss, "offsite.copy", { backupId });
     }
   },
 });

@@ -7,6 +7,7 @@ import { backupReverify } from "./backup-reverify";
 import { backupRun } from "./backup-run";
 import { backupVerify } from "./backup-verify";
 import { catalogPrune } from "./catalog-prune";
+import { offsiteCopy } from "./offsite-copy";
 import { replicationRollup } from "./replication-rollup";
 import { reportPdf } from "./report-pdf";
 import { reportSnapshot } from "./report-snapshot";
@@ -25,6 +26,7 @@ export const handlers: readonly QueueHandler[] = [
   backupVerify,
   backupReverify,
   backupCopy,
+  offsiteCopy,
   restoreRun,
   restorePlan,
   restoreEvents,

@@ -1,0 +1,136 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { sha256File } from "@/lib/backup/checksum";
+import { COPY_HEARTBEAT_MS, type CopyResult } from "@/lib/backup/copy";
+import { db } from "@/lib/db";
+import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
+import { describeRepository } from "@/lib/offsite/s3-client";
+import { S3Repository } from "@/lib/offsite/s3-repository";
+import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
+
+// offsite.copy: a succeeded backup to the cluster's offsite repository (issue 14). Claimed like
+// the second-repository copy (copy.ts: one running row per backup and destination, a unique
+// index, and a heartbeat the reaper watches). Each file is streamed up with putFile, checked
+// on the way against the backup's SHA256SUMS (and encrypted to the repository's age recipient
+// when it says so), SHA256SUMS last, so a copy whose list is there is whole. A storage that
+// goes away is waited for (retryWithBackoff: each file starts a fresh upload, and a multipart
+// upload is only an object once complete); a wrong secret or a missing bucket fails at once,
+// with the reason on the copy.
+
+export interface OffsiteCopyOptions {
+  retry?: Omit<RetryOptions, "onRetry">;
+  /** Bytes of `file` sent so far (tests stop the storage mid-upload with it). */
+  onProgress?: (file: string, bytesSent: number) => void;
+  log?: (line: string) => void;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2002";
+}
+
+/** SHA256SUMS's lines ("<sha256>  <file>"), in its order. */
+async function readSums(backupDir: string): Promise<{ sha256: string; file: string }[]> {
+  const text = await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8");
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => line.split(/ {2}/))
+    .filter((parts): parts is [string, string] => Boolean(parts[0] && parts[1]))
+    .map(([sha256, file]) => ({ sha256, file }));
+}
+
+export async function copyBackupOffsite(
+  backupId: string,
+  workerId = `local:${process.pid}`,
+  options: OffsiteCopyOptions = {},
+): Promise<CopyResult> {
+  const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
+  const settings = backup ? await getOffsiteSettings(backup.clusterId) : null;
+  if (!backup || backup.status !== "succeeded" || !backup.path || !settings)
+    return { ok: false, copyId: null };
+
+  const keyPrefix = offsiteBackupPrefix(backup.cluster.name, backup.id);
+  const location = describeRepository({
+    ...settings,
+    prefix: settings.prefix ? `${settings.prefix}/${keyPrefix}` : keyPrefix,
+  });
+  let copy;
+  try {
+    copy = await db().backupCopy.create({
+      data: {
+        backupId,
+        path: location,
+        repository: "s3",
+        offsite: true,
+        status: "running",
+        startedAt: new Date(),
+        workerId,
+        heartbeatAt: new Date(),
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, copyId: null, alreadyRunning: true };
+    throw error;
+  }
+  const heartbeat = setInterval(() => {
+    void db()
+      .backupCopy.updateMany({ where: { id: copy.id, status: "running" }, data: { heartbeatAt: new Date() } })
+      .catch(() => {});
+  }, COPY_HEARTBEAT_MS);
+  const repository = new S3Repository(settings);
+  const log = options.log ?? (() => {});
+  const encryptTo = settings.encryption?.enabled ? settings.encryption.recipient : undefined;
+  try {
+    // The backup's checksum is the SHA-256 of its SHA256SUMS list: the list sent must be that one.
+    const sumsPath = path.join(backup.path, "SHA256SUMS");
+    const listChecksum = await sha256File(sumsPath);
+    if (backup.checksum && listChecksum !== backup.checksum) {
+      throw new Error("the backup's SHA256SUMS differs from the checksum recorded when it was taken");
+    }
+    const files = [...(await readSums(backup.path)), { sha256: listChecksum, file: "SHA256SUMS" }];
+    let sizeBytes = 0;
+    for (const { sha256, file } of files) {
+      const result = await retryWithBackoff(
+        () =>
+          repository.putFile(path.join(backup.path!, file), `${keyPrefix}/${file}`, {
+            sha256,
+            encryptTo,
+            onProgress: (bytes) => options.onProgress?.(file, bytes),
+          }),
+        {
+          ...options.retry,
+          onRetry: ({ attempt, error, delayMs }) =>
+            log(
+              `offsite copy of ${file}: try ${attempt} failed (${(error as Error).message}); again in ${delayMs} ms`,
+            ),
+        },
+      );
+      sizeBytes += result.sizeBytes;
+    }
+    await db().backupCopy.update({
+      where: { id: copy.id },
+      data: {
+        status: "succeeded",
+        checksum: listChecksum,
+        sizeBytes: BigInt(sizeBytes),
+        finishedAt: new Date(),
+        // Every object was checked against SHA256SUMS on the way and its size read back (putFile).
+        verifiedAt: new Date(),
+      },
+    });
+    return { ok: true, copyId: copy.id };
+  } catch (error) {
+    await db().backupCopy.update({
+      where: { id: copy.id },
+      data: {
+        status: "failed",
+        error: `offsite copy to ${repository.description} failed: ${error instanceof Error ? error.message : String(error)}`,
+        finishedAt: new Date(),
+      },
+    });
+    return { ok: false, copyId: copy.id };
+  } finally {
+    clearInterval(heartbeat);
+    repository.close();
+  }
+}
