@@ -1,15 +1,18 @@
-import { spawn } from "node:child_process";
-import fs from "node:fs/promises";
-import path from "node:path";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
+import type pg from "pg";
 import { db } from "@/lib/db";
 import { stopSandboxServer, startSandbox } from "@/lib/sandbox";
-import { LOCK_NAMESPACE } from "@/lib/worker/sampler";
-import type { SamplerChildReport } from "../test/run-sampler-child";
-import { CLUSTER_PREFIX, deleteBenchClusters, registerSandboxCluster, type Bench } from "./setup";
-import { connect, fmt, heading, now, pollUntil, ratio, sleep, summarize, table } from "./support";
+import {
+  lockHolders,
+  serversCpuMs,
+  SnapshotWatch,
+  spawnWorker,
+  storedSamples,
+  type Seen,
+  type StoredSamples,
+  type WorkerProcess,
+} from "./fleet-watch";
+import { CLUSTER_PREFIX, registerSandboxCluster, type Bench } from "./setup";
+import { connect, fmt, now, pollUntil, sleep, summarize } from "./support";
 
 // Fleet scale (issue 7): how many nodes one worker samples at a 1 s interval with a p99 sample
 // delay within one interval; two workers splitting the fleet by advisory locks without sampling
@@ -18,10 +21,10 @@ import { connect, fmt, heading, now, pollUntil, ratio, sleep, summarize, table }
 // test/run-sampler-child.ts), so their CPU and memory are their own and a kill is a real kill.
 // Every registration is another copy of the sandbox cluster (3 nodes): the monitored servers
 // are shared, so on a small machine they compete with the worker for the same cores.
+// The part runs from run.ts (fleet()); its instruments are in fleet-watch.ts, its tables in
+// print-fleet-scale.ts.
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CHILD_SCRIPT = path.join(repoRoot, "test/run-sampler-child.ts");
-const FLEET_PREFIX = `${CLUSTER_PREFIX}fleet-`;
+export const FLEET_PREFIX = `${CLUSTER_PREFIX}fleet-`;
 
 export const FLEET_SETTINGS = {
   /** Fleet sizes tried in turn (nodes; 3 per cluster, the bench's own cluster included). */
@@ -40,149 +43,11 @@ export const FLEET_SETTINGS = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Worker processes
-// ---------------------------------------------------------------------------------------------
-
-interface WorkerProcess {
-  ownerId: string;
-  pid: number;
-  latest(): SamplerChildReport | null;
-  /** SIGTERM: the fleet stops and releases its locks. */
-  stop(): Promise<void>;
-  /** SIGKILL: nothing runs after it; the kernel closes the process's sockets. */
-  kill(): Promise<void>;
-}
-
-function spawnWorker(ownerId: string): WorkerProcess {
-  // node --import tsx (not the tsx CLI): the pid is the worker itself, so SIGKILL reaches it.
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD_SCRIPT, ownerId], {
-    cwd: repoRoot,
-    env: process.env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let latest: SamplerChildReport | null = null;
-  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-    if (line.startsWith("{")) latest = JSON.parse(line) as SamplerChildReport;
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = async (name: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name);
-    await exited;
-  };
-  return {
-    ownerId,
-    pid: child.pid!,
-    latest: () => latest,
-    stop: () => signal("SIGTERM"),
-    kill: () => signal("SIGKILL"),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Watching the catalog
-// ---------------------------------------------------------------------------------------------
-
-interface Seen {
-  sampledAt: number;
-  ownerId: string;
-}
-
-/**
- * Polls cluster_snapshots every `pollMs`. A tick is due one interval after the previous tick's
- * sampledAt (the sampler's own cadence); its **sample delay** is the moment the next snapshot is
- * first seen in the catalog minus that due time: how late the data the API serves is. It
- * includes a late timer, the reads, the catalog write and up to one poll period.
- */
-class SnapshotWatch {
-  readonly seen = new Map<string, Seen>();
-  readonly delays: number[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private polling: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly client: pg.Client,
-    private readonly intervalMs: number,
-  ) {}
-
-  async start(pollMs: number): Promise<void> {
-    await this.poll(false);
-    this.timer = setInterval(() => {
-      this.polling = this.polling.then(() => this.poll(true));
-    }, pollMs);
-  }
-
-  /** Stops, and counts each cluster still waiting for an overdue tick at its delay so far. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.polling;
-    const end = Date.now();
-    for (const { sampledAt } of this.seen.values()) {
-      const overdue = end - (sampledAt + this.intervalMs);
-      if (overdue > 0) this.delays.push(overdue);
-    }
-  }
-
-  private async poll(record: boolean): Promise<void> {
-    const { rows } = await this.client.query<{ id: string; sampled_at: Date; owner_id: string }>(
-      "select cluster_id::text as id, sampled_at, owner_id from cluster_snapshots",
-    );
-    const at = Date.now();
-    for (const row of rows) {
-      const previous = this.seen.get(row.id);
-      const sampledAt = row.sampled_at.getTime();
-      if (previous?.sampledAt === sampledAt) continue;
-      if (record && previous) this.delays.push(at - (previous.sampledAt + this.intervalMs));
-      this.seen.set(row.id, { sampledAt, ownerId: row.owner_id });
-    }
-  }
-}
-
-interface StoredSamples {
-  samples: number;
-  /** Consecutive samples of one standby closer than half an interval: one tick sampled twice. */
-  doubled: number;
-  gapP50: number;
-  gapP99: number;
-}
-
-/** The raw samples stored in a window, per standby: how regular, and whether any tick was doubled. */
-async function storedSamples(
-  client: pg.Client,
-  from: Date,
-  to: Date,
-  intervalMs: number,
-): Promise<StoredSamples> {
-  const { rows } = await client.query<{ samples: string; doubled: string; p50: number; p99: number }>(
-    `select count(*) as samples,
-            count(*) filter (where gap < $3 / 2.0) as doubled,
-            percentile_cont(0.5) within group (order by gap) as p50,
-            percentile_cont(0.99) within group (order by gap) as p99
-       from (select extract(epoch from at - lag(at) over (partition by cluster_id, standby order by at)) * 1000 as gap
-               from replication_samples where at >= $1 and at < $2) gaps`,
-    [from, to, intervalMs],
-  );
-  const row = rows[0]!;
-  return { samples: Number(row.samples), doubled: Number(row.doubled), gapP50: row.p50, gapP99: row.p99 };
-}
-
-/** Sampler lock sessions and the clusters each holds, straight from pg_locks. */
-async function lockHolders(client: pg.Client): Promise<Map<string, number>> {
-  const { rows } = await client.query<{ name: string; locks: string }>(
-    `select a.application_name as name, count(*) as locks
-       from pg_locks l join pg_stat_activity a on a.pid = l.pid
-      where l.locktype = 'advisory' and l.classid = $1 and l.granted
-      group by a.application_name`,
-    [LOCK_NAMESPACE],
-  );
-  return new Map(rows.map((row) => [row.name, Number(row.locks)]));
-}
-
-// ---------------------------------------------------------------------------------------------
 // The fleet
 // ---------------------------------------------------------------------------------------------
 
 /** Registers or removes copies of the sandbox cluster until `nodes` nodes are registered in all. */
-async function resizeFleet(bench: Bench, nodes: number): Promise<number> {
+export async function resizeFleet(bench: Bench, nodes: number): Promise<number> {
   const clusters = Math.ceil(nodes / 3);
   const ours = await db().cluster.findMany({
     where: { name: { startsWith: FLEET_PREFIX } },
@@ -205,7 +70,7 @@ async function resizeFleet(bench: Bench, nodes: number): Promise<number> {
  * least the primary's) and restarts them, unless it is high enough already. It stays raised:
  * lowering it again needs the standbys to replay the primary's change first.
  */
-async function ensureMaxConnections(bench: Bench, value: number): Promise<boolean> {
+export async function ensureMaxConnections(bench: Bench, value: number): Promise<boolean> {
   const ports = [...bench.sandbox.cluster.standbys.map((standby) => standby.port), bench.primaryPort];
   let raised = false;
   for (const port of ports) {
@@ -228,7 +93,7 @@ async function ensureMaxConnections(bench: Bench, value: number): Promise<boolea
   return true;
 }
 
-interface Stage {
+export interface Stage {
   nodes: number;
   clusters: number;
   delay: ReturnType<typeof summarize> & { p99: number };
@@ -240,33 +105,6 @@ interface Stage {
   serversCpuPercent: number;
   catalogCpuPercent: number;
   rssMiB: number;
-}
-
-/** Linux's clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on every usual kernel). */
-const CLOCK_TICKS = 100;
-
-/**
- * CPU milliseconds used so far by the PostgreSQL servers of these data directories: each
- * postmaster and its children (backends, walsenders, …), from /proc. The monitored servers share
- * the machine with the worker, so where the CPU goes tells which one limits the fleet.
- */
-async function serversCpuMs(dataDirs: string[]): Promise<number> {
-  const postmasters = new Set<number>();
-  for (const dir of dataDirs) {
-    const pidFile = await fs.readFile(path.join(dir, "postmaster.pid"), "utf8").catch(() => "");
-    const pid = Number(pidFile.split("\n")[0]);
-    if (pid > 0) postmasters.add(pid);
-  }
-  let ticks = 0;
-  for (const entry of await fs.readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    // Fields after the command name (which may hold spaces), from field 3 (state) on.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const [pid, ppid] = [Number(entry), Number(fields[1])];
-    if (postmasters.has(pid) || postmasters.has(ppid)) ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks / CLOCK_TICKS) * 1000;
 }
 
 const p99 = (values: readonly number[]) => {
@@ -351,9 +189,9 @@ async function warmUp(catalog: pg.Client): Promise<void> {
   );
 }
 
-const passes = (stage: Stage) => stage.delay.p99 <= FLEET_SETTINGS.delayGoalMs && stage.silent === 0;
+export const passes = (stage: Stage) => stage.delay.p99 <= FLEET_SETTINGS.delayGoalMs && stage.silent === 0;
 
-async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Promise<Stage> {
+export async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Promise<Stage> {
   const registered = await resizeFleet(bench, nodes);
   const clusters = await db().cluster.count();
   const worker = spawnWorker("walden-bench-fleet-1");
@@ -367,7 +205,7 @@ async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Pr
   }
 }
 
-interface Split {
+export interface Split {
   nodes: number;
   clusters: number;
   owned: { ownerId: string; clusters: number; locks: number; snapshots: number }[];
@@ -376,7 +214,7 @@ interface Split {
   window: Omit<Stage, "nodes" | "clusters">;
 }
 
-interface Takeover {
+export interface Takeover {
   victim: string;
   victimClusters: number;
   /** ms from SIGKILL until the victim's lock session is gone from the catalog. */
@@ -389,7 +227,7 @@ interface Takeover {
   maxAgeMs: number;
 }
 
-async function measureSplitAndKill(
+export async function measureSplitAndKill(
   bench: Bench,
   catalog: pg.Client,
   nodes: number,
@@ -470,195 +308,4 @@ async function measureSplitAndKill(
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The part
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Runs the fleet-scale measurements, prints their tables, and returns rows for the summary table.
- * No other sampler may run meanwhile (each stage's worker must own every registered cluster).
- * Leaves the sandbox servers' max_connections raised, and removes the clusters it registered.
- */
-export async function runFleetScale(bench: Bench, progress: (line: string) => void): Promise<string[][]> {
-  const settings = FLEET_SETTINGS;
-  heading(
-    `fleet scale: one worker at ${settings.intervalMs / 1000} s, then two, then kill -9 one ` +
-      `(${settings.warmupMs / 1000} s warm-up, ${settings.windowMs / 1000} s window)`,
-  );
-  if (await ensureMaxConnections(bench, settings.maxConnections)) {
-    progress(`max_connections raised to ${settings.maxConnections} on the sandbox servers (restarted them)`);
-  }
-  const catalog = await connect(
-    {
-      host: bench.sandbox.catalog.host,
-      port: bench.sandbox.catalog.port,
-      user: bench.sandbox.catalog.user,
-      password: bench.sandbox.catalog.password,
-      database: bench.sandbox.catalog.database,
-    },
-    "walden-bench-fleet",
-  );
-  try {
-    const stages: Stage[] = [];
-    for (const nodes of settings.steps) {
-      progress(`one worker, ${nodes} nodes`);
-      const stage = await measureStage(bench, catalog, nodes);
-      stages.push(stage);
-      progress(
-        `${stage.nodes} nodes: sample delay p50 ${fmt(stage.delay.p50, 0)} ms, p99 ${fmt(stage.delay.p99, 0)} ms; ` +
-          `CPU (% of a core): worker ${fmt(stage.cpuPercent, 0)}, monitored servers ` +
-          `${fmt(stage.serversCpuPercent, 0)}, catalog ${fmt(stage.catalogCpuPercent, 0)}`,
-      );
-      if (!passes(stage)) break;
-    }
-    printStages(stages);
-    const largest = [...stages].reverse().find(passes) ?? stages[0]!;
-
-    progress(`two workers on ${largest.nodes} nodes`);
-    const nodes = await resizeFleet(bench, largest.nodes);
-    const { split, takeover } = await measureSplitAndKill(bench, catalog, nodes, progress);
-    printSplit(split, takeover);
-    return summaryRows(stages, largest, split, takeover);
-  } finally {
-    await catalog.end();
-    progress(`removed ${await deleteBenchClusters(FLEET_PREFIX)} fleet clusters`);
-  }
-}
-
-function printStages(stages: Stage[]): void {
-  console.log(
-    table(
-      [
-        "nodes",
-        "clusters",
-        "ticks seen",
-        "delay p50 ms",
-        "delay p99 ms",
-        "delay max ms",
-        "silent",
-        "interval p99 ms",
-        "worker CPU %",
-        "servers CPU %",
-        "catalog CPU %",
-        "RSS MiB",
-        `p99 ≤ ${FLEET_SETTINGS.delayGoalMs} ms`,
-      ],
-      stages.map((stage) => [
-        String(stage.nodes),
-        String(stage.clusters),
-        String(stage.delay.n),
-        fmt(stage.delay.p50, 0),
-        fmt(stage.delay.p99, 0),
-        fmt(stage.delay.max, 0),
-        String(stage.silent),
-        fmt(stage.stored.gapP99, 0),
-        fmt(stage.cpuPercent, 0),
-        fmt(stage.serversCpuPercent, 0),
-        fmt(stage.catalogCpuPercent, 0),
-        fmt(stage.rssMiB, 0),
-        passes(stage) ? "yes" : "NO",
-      ]),
-    ),
-  );
-  console.log(
-    "sample delay: when a cluster's new snapshot is first seen in the catalog (polled every " +
-      `${FLEET_SETTINGS.pollMs} ms) minus when that tick was due (the previous sampledAt + the interval); ` +
-      "silent: clusters with no new snapshot in the window; interval: gap between stored samples of one standby; " +
-      "CPU: % of one core, the worker, the three monitored sandbox servers and the catalog (all on this machine)",
-  );
-}
-
-function printSplit(split: Split, takeover: Takeover): void {
-  console.log(
-    `\ntwo workers on ${split.nodes} nodes (${split.clusters} clusters), ${FLEET_SETTINGS.splitWindowMs / 1000} s window:`,
-  );
-  console.log(
-    table(
-      ["worker", "clusters it samples", "advisory locks held", "snapshots it wrote last"],
-      split.owned.map((owner) => [
-        owner.ownerId,
-        String(owner.clusters),
-        String(owner.locks),
-        String(owner.snapshots),
-      ]),
-    ),
-  );
-  console.log(
-    `clusters claimed by both: ${split.overlap}; stored samples ${split.window.stored.samples}, ` +
-      `of which taken twice in one tick (< half an interval after the previous): ${split.window.stored.doubled}; ` +
-      `sample delay p99 ${fmt(split.window.delay.p99, 0)} ms`,
-  );
-  console.log(
-    `\nkill -9 ${takeover.victim} (${takeover.victimClusters} clusters): locks released after ` +
-      `${fmt(takeover.locksReleasedMs, 0)} ms, claimed by the survivor after ${fmt(takeover.claimedMs, 0)} ms, ` +
-      `every cluster fresh again after ${fmt(takeover.freshMs, 0)} ms ` +
-      `(goal ≤ ${FLEET_SETTINGS.takeoverGoalMs} ms); oldest snapshot served meanwhile ${fmt(takeover.maxAgeMs, 0)} ms old`,
-  );
-}
-
-function summaryRows(stages: Stage[], largest: Stage, split: Split, takeover: Takeover): string[][] {
-  const smallest = stages[0]!;
-  // Growth from the smallest fleet to the largest one tried (passing or not).
-  const biggest = stages.at(-1)!;
-  const tried = stages.map((stage) => stage.nodes).join(", ");
-  return [
-    [
-      `fleet: nodes one worker samples at 1 s, p99 delay ≤ 1 s`,
-      String(passes(largest) ? largest.nodes : 0),
-      "—",
-      "—",
-      `tried ${tried}`,
-    ],
-    [
-      `fleet: p99 sample delay / interval ratio at ${largest.nodes} nodes`,
-      fmt(largest.delay.p99 / FLEET_SETTINGS.intervalMs, 2),
-      "—",
-      "—",
-      "goal ≤ 1",
-    ],
-    [
-      `fleet: sample delay p99 (ms)`,
-      fmt(biggest.delay.p99, 0),
-      fmt(smallest.delay.p99, 0),
-      ratio(biggest.delay.p99, smallest.delay.p99, 2),
-      `${biggest.nodes} vs ${smallest.nodes} nodes`,
-    ],
-    [
-      `fleet: worker CPU per 100 nodes (% of a core)`,
-      fmt((biggest.cpuPercent * 100) / biggest.nodes, 2),
-      fmt((smallest.cpuPercent * 100) / smallest.nodes, 2),
-      ratio(biggest.cpuPercent / biggest.nodes, smallest.cpuPercent / smallest.nodes, 2),
-      `${biggest.nodes} vs ${smallest.nodes} nodes`,
-    ],
-    [
-      `fleet: two workers' clusters (each)`,
-      split.owned.map((owner) => owner.clusters).join(" + "),
-      "—",
-      "—",
-      `${split.clusters} clusters, ${split.overlap} claimed twice`,
-    ],
-    [
-      `fleet: samples taken twice in one tick (two workers)`,
-      String(split.window.stored.doubled),
-      "—",
-      "—",
-      `of ${split.window.stored.samples}`,
-    ],
-    [
-      `fleet: kill -9 → its advisory locks released (ms)`,
-      fmt(takeover.locksReleasedMs, 0),
-      "—",
-      "—",
-      "session ends with the process",
-    ],
-    [
-      `fleet: kill -9 → every orphaned cluster fresh (ms)`,
-      fmt(takeover.freshMs, 0),
-      fmt(FLEET_SETTINGS.takeoverGoalMs, 0),
-      ratio(takeover.freshMs, FLEET_SETTINGS.takeoverGoalMs, 2),
-      "the goal",
-    ],
-  ];
 }

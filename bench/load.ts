@@ -11,12 +11,13 @@ import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/worker/sampler";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { prepareApiFleet } from "./api";
 import { createBenchToken, type Bench } from "./setup";
-import { fmt, heading, now, ratio, sleep, summarize, table } from "./support";
+import { fmt, now, sleep } from "./support";
 
-// The load part: the built web app (`next start`, as users run it) on loopback, under a fixed
-// request rate for a bounded time, on the main GET endpoints with 100 clusters registered while a
-// sampler writes; then the same rate on /api/v1/health alone, the baseline. autocannon keeps the
-// rate (it never sends faster; a slow server gets fewer requests, counted as done < expected).
+// The load part: the built web app as users run it (`npm start`: lib/web/server.ts in front of
+// Next) on loopback, under a fixed request rate for a bounded time, on the main GET endpoints with
+// 100 clusters registered while a sampler writes; then the same rate on /api/v1/health alone, the
+// baseline. autocannon keeps the rate (it never sends faster; a slow server gets fewer requests,
+// counted as done < expected). Its tables are in print-load.ts.
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
@@ -110,7 +111,7 @@ async function ensureBuilt(progress: (line: string) => void): Promise<string> {
   return `built in this run (next build, ${fmt((now() - start) / 1000, 0)} s)`;
 }
 
-/** VmRSS of every process in the group (next start and its next-server), MiB. */
+/** VmRSS of every process in the web app's group, MiB. */
 function groupRssMiB(groupId: number): number {
   let kib = 0;
   for (const entry of readdirSync("/proc")) {
@@ -287,12 +288,19 @@ export async function measureLoad(
       `GET /clusters/:id/restore-window (no stored window: ${windowRow?.error ?? "not computed"})`,
     );
 
-  progress(`starting next start on ${url} (${build})`);
-  const web = startChild("web", bin("next"), ["start", "-p", String(settings.port), "-H", "127.0.0.1"], {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-  });
+  progress(`starting the web app (npm start's server) on ${url} (${build})`);
+  const web = startChild(
+    "web",
+    process.execPath,
+    ["--import", "tsx", path.join(repoRoot, "lib/web/server.ts")],
+    {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(settings.port),
+      WALDEN_LISTEN_HOST: "127.0.0.1",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  );
   cleanups.push(() => stopChild(web));
   await waitForHealth(url, 60_000);
   // First requests load each route's code: not part of the steady state.
@@ -338,105 +346,4 @@ export async function measureLoad(
     rssMiB: { start: rssStart, afterBaseline: rssAfterBaseline, afterMain: rssAfterMain },
     connections: settings.connections,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Report
-// ---------------------------------------------------------------------------------------------
-
-function runRow(label: string, run: LoadRun): string[] {
-  const s = summarize(run.latencies);
-  return [
-    label,
-    `${run.latencies.length + run.errors} / ${run.expected}`,
-    String(run.non2xx),
-    String(run.errors),
-    fmt(s.p50, 0),
-    fmt(s.p95, 0),
-    fmt(percentile99(run.latencies), 0),
-    fmt(s.max, 0),
-  ];
-}
-
-function percentile99(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
-}
-
-export function printLoad(results: LoadResults): void {
-  const { main, baseline, rssMiB } = results;
-  heading(
-    `8. load: next start on loopback, ${main.rate} requests/s fixed, ${results.connections} connections (autocannon)`,
-  );
-  console.log(
-    table(
-      ["run", "done / expected", "non-2xx", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
-      [
-        runRow(`main endpoints, ${main.seconds} s`, main),
-        runRow(`GET /api/v1/health, ${baseline.seconds} s`, baseline),
-      ],
-    ),
-  );
-  console.log();
-  console.log(
-    table(
-      ["main endpoints, round-robin (viewer token)", "n", "p50 ms", "p95 ms", "max ms"],
-      results.endpoints.map(({ label, path: requestPath }) => {
-        const s = summarize(main.byPath.get(requestPath) ?? []);
-        return [label, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0)];
-      }),
-    ),
-  );
-  const statuses = (run: LoadRun) =>
-    Object.entries(run.statuses)
-      .map(([code, count]) => `${code}: ${count}`)
-      .join(", ");
-  console.log(
-    [
-      "",
-      ...results.skipped.map((endpoint) => `Not requested: ${endpoint}.`),
-      `Web app: ${results.build}; ${results.clusters} clusters registered, the bench cluster sampled every second`,
-      "by a fleet in the bench, the others' snapshots and samples written every second as their workers would.",
-      "done / expected: autocannon never exceeds the rate; a server that cannot keep up gets fewer requests.",
-      `Statuses: main ${statuses(main)}; baseline ${statuses(baseline)}.`,
-      `Server RSS (next start and next-server): ${fmt(rssMiB.start, 0)} MiB after warm-up, ` +
-        `${fmt(rssMiB.afterBaseline, 0)} MiB after the baseline, ${fmt(rssMiB.afterMain, 0)} MiB after the main run.`,
-    ].join("\n"),
-  );
-}
-
-export function loadSummaryRows(results: LoadResults): string[][] {
-  const { main, baseline, rssMiB } = results;
-  const p95 = (run: LoadRun) => summarize(run.latencies).p95;
-  const served = (run: LoadRun) => run.latencies.length - run.non2xx;
-  return [
-    [
-      `load p95 at ${main.rate} req/s, ${main.seconds} s (main endpoints vs health) ratio (ms)`,
-      fmt(p95(main), 0),
-      fmt(p95(baseline), 0),
-      ratio(p95(main), p95(baseline), 2),
-      "GET /api/v1/health at the same rate (HTTP, next start)",
-    ],
-    [
-      "load errors (non-2xx + socket errors)",
-      String(main.non2xx + main.errors),
-      String(baseline.non2xx + baseline.errors),
-      "—",
-      "the same, on the baseline",
-    ],
-    [
-      "load requests served (2xx / expected) ratio",
-      `${served(main)} / ${main.expected}`,
-      `${served(baseline)} / ${baseline.expected}`,
-      ratio(served(main) / main.expected, served(baseline) / baseline.expected, 3),
-      "the same, on the baseline",
-    ],
-    [
-      "load server RSS (after / before the main run) ratio (MiB)",
-      fmt(rssMiB.afterMain, 0),
-      fmt(rssMiB.afterBaseline, 0),
-      ratio(rssMiB.afterMain, rssMiB.afterBaseline, 2),
-      `before the main run (${fmt(rssMiB.start, 0)} MiB after warm-up)`,
-    ],
-  ];
 }

@@ -49,6 +49,12 @@ export function fmt(value: number | null | undefined, digits = 1): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+export const MiB = 2 ** 20;
+/** Milliseconds in the tables: whole ones. */
+export const ms = (value: number) => fmt(value, 0);
+/** Milliseconds shown as seconds, two decimals. */
+export const seconds = (msValue: number) => fmt(msValue / 1000, 2);
+
 /** "12.3×" — how many times the first figure is the second. */
 export function ratio(numerator: number, denominator: number, digits = 1): string {
   return denominator > 0 && Number.isFinite(numerator) ? `${fmt(numerator / denominator, digits)}×` : "—";

@@ -1,0 +1,146 @@
+// The fleet part's tables (one worker per fleet size, two workers and the takeover) and its rows
+// of the final summary.
+import { FLEET_SETTINGS, passes, type Split, type Stage, type Takeover } from "./fleet-scale";
+import { fmt, ratio, table } from "./support";
+
+export function printStages(stages: Stage[]): void {
+  console.log(
+    table(
+      [
+        "nodes",
+        "clusters",
+        "ticks seen",
+        "delay p50 ms",
+        "delay p99 ms",
+        "delay max ms",
+        "silent",
+        "interval p99 ms",
+        "worker CPU %",
+        "servers CPU %",
+        "catalog CPU %",
+        "RSS MiB",
+        `p99 ≤ ${FLEET_SETTINGS.delayGoalMs} ms`,
+      ],
+      stages.map((stage) => [
+        String(stage.nodes),
+        String(stage.clusters),
+        String(stage.delay.n),
+        fmt(stage.delay.p50, 0),
+        fmt(stage.delay.p99, 0),
+        fmt(stage.delay.max, 0),
+        String(stage.silent),
+        fmt(stage.stored.gapP99, 0),
+        fmt(stage.cpuPercent, 0),
+        fmt(stage.serversCpuPercent, 0),
+        fmt(stage.catalogCpuPercent, 0),
+        fmt(stage.rssMiB, 0),
+        passes(stage) ? "yes" : "NO",
+      ]),
+    ),
+  );
+  console.log(
+    "sample delay: when a cluster's new snapshot is first seen in the catalog (polled every " +
+      `${FLEET_SETTINGS.pollMs} ms) minus when that tick was due (the previous sampledAt + the interval); ` +
+      "silent: clusters with no new snapshot in the window; interval: gap between stored samples of one standby; " +
+      "CPU: % of one core, the worker, the three monitored sandbox servers and the catalog (all on this machine)",
+  );
+}
+
+export function printSplit(split: Split, takeover: Takeover): void {
+  console.log(
+    `\ntwo workers on ${split.nodes} nodes (${split.clusters} clusters), ${FLEET_SETTINGS.splitWindowMs / 1000} s window:`,
+  );
+  console.log(
+    table(
+      ["worker", "clusters it samples", "advisory locks held", "snapshots it wrote last"],
+      split.owned.map((owner) => [
+        owner.ownerId,
+        String(owner.clusters),
+        String(owner.locks),
+        String(owner.snapshots),
+      ]),
+    ),
+  );
+  console.log(
+    `clusters claimed by both: ${split.overlap}; stored samples ${split.window.stored.samples}, ` +
+      `of which taken twice in one tick (< half an interval after the previous): ${split.window.stored.doubled}; ` +
+      `sample delay p99 ${fmt(split.window.delay.p99, 0)} ms`,
+  );
+  console.log(
+    `\nkill -9 ${takeover.victim} (${takeover.victimClusters} clusters): locks released after ` +
+      `${fmt(takeover.locksReleasedMs, 0)} ms, claimed by the survivor after ${fmt(takeover.claimedMs, 0)} ms, ` +
+      `every cluster fresh again after ${fmt(takeover.freshMs, 0)} ms ` +
+      `(goal ≤ ${FLEET_SETTINGS.takeoverGoalMs} ms); oldest snapshot served meanwhile ${fmt(takeover.maxAgeMs, 0)} ms old`,
+  );
+}
+
+/** Rows of the final summary: the largest fleet that met the goal, growth, the split, the takeover. */
+export function fleetSummaryRows(
+  stages: Stage[],
+  largest: Stage,
+  split: Split,
+  takeover: Takeover,
+): string[][] {
+  const smallest = stages[0]!;
+  // Growth from the smallest fleet to the largest one tried (passing or not).
+  const biggest = stages.at(-1)!;
+  const tried = stages.map((stage) => stage.nodes).join(", ");
+  return [
+    [
+      `fleet: nodes one worker samples at 1 s, p99 delay ≤ 1 s`,
+      String(passes(largest) ? largest.nodes : 0),
+      "—",
+      "—",
+      `tried ${tried}`,
+    ],
+    [
+      `fleet: p99 sample delay / interval ratio at ${largest.nodes} nodes`,
+      fmt(largest.delay.p99 / FLEET_SETTINGS.intervalMs, 2),
+      "—",
+      "—",
+      "goal ≤ 1",
+    ],
+    [
+      `fleet: sample delay p99 (ms)`,
+      fmt(biggest.delay.p99, 0),
+      fmt(smallest.delay.p99, 0),
+      ratio(biggest.delay.p99, smallest.delay.p99, 2),
+      `${biggest.nodes} vs ${smallest.nodes} nodes`,
+    ],
+    [
+      `fleet: worker CPU per 100 nodes (% of a core)`,
+      fmt((biggest.cpuPercent * 100) / biggest.nodes, 2),
+      fmt((smallest.cpuPercent * 100) / smallest.nodes, 2),
+      ratio(biggest.cpuPercent / biggest.nodes, smallest.cpuPercent / smallest.nodes, 2),
+      `${biggest.nodes} vs ${smallest.nodes} nodes`,
+    ],
+    [
+      `fleet: two workers' clusters (each)`,
+      split.owned.map((owner) => owner.clusters).join(" + "),
+      "—",
+      "—",
+      `${split.clusters} clusters, ${split.overlap} claimed twice`,
+    ],
+    [
+      `fleet: samples taken twice in one tick (two workers)`,
+      String(split.window.stored.doubled),
+      "—",
+      "—",
+      `of ${split.window.stored.samples}`,
+    ],
+    [
+      `fleet: kill -9 → its advisory locks released (ms)`,
+      fmt(takeover.locksReleasedMs, 0),
+      "—",
+      "—",
+      "session ends with the process",
+    ],
+    [
+      `fleet: kill -9 → every orphaned cluster fresh (ms)`,
+      fmt(takeover.freshMs, 0),
+      fmt(FLEET_SETTINGS.takeoverGoalMs, 0),
+      ratio(takeover.freshMs, FLEET_SETTINGS.takeoverGoalMs, 2),
+      "the goal",
+    ],
+  ];
+}
