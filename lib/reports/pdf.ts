@@ -64,7 +64,7 @@ function rendererSettings(): { baseUrl: string; chromiumPath: string } {
       `report renderer: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
     );
   }
-  // `next start` listens on 127.0.0.1 in the demo; a separate web host is named by WALDEN_URL.
+  // The web app (npm start) listens on 127.0.0.1 by default; a separate web host is named by WALDEN_URL.
   const baseUrl = (parsed.data.WALDEN_URL ?? `http://127.0.0.1:${env().PORT}`).replace(/\/+$/, "");
   return { baseUrl, chromiumPath: parsed.data.WALDEN_CHROMIUM_PATH };
 }

@@ -7,7 +7,7 @@ import { killGroup } from "./run";
 // argument array, never a shell.
 
 /**
- * Starts a long-running child in its own process group (so `next start`'s own children can
+ * Starts a long-running child in its own process group (so the web server's own children can
  * be signalled with it), prefixing each output line with its name.
  */
 export function startChild(
