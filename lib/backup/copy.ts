@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "@/lib/backup/checksum";
+import { claimCopy, COPY_HEARTBEAT_MS } from "@/lib/backup/copy-claim";
 import {
   checkRepositoriesDistinct,
   realpathOrNearest,
@@ -25,7 +26,6 @@ import { runTool } from "@/lib/tools/run";
 // the second repository must not be, contain or lie inside the primary one (after realpath),
 // and a copy already in place is replaced only once the new one is whole.
 
-export const COPY_HEARTBEAT_MS = 5_000;
 const STALE_AFTER_MS = 6 * COPY_HEARTBEAT_MS;
 
 export interface CopyResult {
@@ -33,10 +33,6 @@ export interface CopyResult {
   copyId: string | null;
   /** Another worker is copying this backup to the same place right now: this delivery did nothing. */
   alreadyRunning?: boolean;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
 }
 
 /** The scratch folder of one copy attempt, beside the final folder (so the rename stays on one filesystem). */
@@ -62,28 +58,14 @@ export async function copyBackup(backupId: string, workerId = `local:${process.p
     return { ok: false, copyId: null };
 
   const paths = backupPaths(secondaryRoot, backup.cluster.name, backup.id);
-  let copy;
-  try {
-    copy = await db().backupCopy.create({
-      data: {
-        backupId,
-        path: paths.finalDir,
-        offsite: backup.cluster.secondaryOffsite,
-        status: "running",
-        startedAt: new Date(),
-        workerId,
-        heartbeatAt: new Date(),
-      },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, copyId: null, alreadyRunning: true };
-    throw error;
-  }
-  const heartbeat = setInterval(() => {
-    void db()
-      .backupCopy.updateMany({ where: { id: copy.id, status: "running" }, data: { heartbeatAt: new Date() } })
-      .catch(() => {});
-  }, COPY_HEARTBEAT_MS);
+  const claim = await claimCopy({
+    backupId,
+    path: paths.finalDir,
+    offsite: backup.cluster.secondaryOffsite,
+    workerId,
+  });
+  if (!claim) return { ok: false, copyId: null, alreadyRunning: true };
+  const copy = { id: claim.copyId };
   const scratch = scratchDir(paths.finalDir, copy.id);
   const replaced = path.join(paths.clusterDir, `.replaced-${copy.id}`);
   try {
@@ -142,7 +124,7 @@ export async function copyBackup(backupId: string, workerId = `local:${process.p
     });
     return { ok: false, copyId: copy.id };
   } finally {
-    clearInterval(heartbeat);
+    claim.release();
   }
 }
 

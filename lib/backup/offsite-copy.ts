@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "@/lib/backup/checksum";
-import { COPY_HEARTBEAT_MS, type CopyResult } from "@/lib/backup/copy";
+import type { CopyResult } from "@/lib/backup/copy";
+import { claimCopy } from "@/lib/backup/copy-claim";
 import { db } from "@/lib/db";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { describeRepository } from "@/lib/offsite/s3-client";
@@ -22,10 +23,6 @@ export interface OffsiteCopyOptions {
   /** Bytes of `file` sent so far (tests stop the storage mid-upload with it). */
   onProgress?: (file: string, bytesSent: number) => void;
   log?: (line: string) => void;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
 }
 
 /** SHA256SUMS's lines ("<sha256>  <file>"), in its order. */
@@ -54,29 +51,9 @@ export async function copyBackupOffsite(
     ...settings,
     prefix: settings.prefix ? `${settings.prefix}/${keyPrefix}` : keyPrefix,
   });
-  let copy;
-  try {
-    copy = await db().backupCopy.create({
-      data: {
-        backupId,
-        path: location,
-        repository: "s3",
-        offsite: true,
-        status: "running",
-        startedAt: new Date(),
-        workerId,
-        heartbeatAt: new Date(),
-      },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, copyId: null, alreadyRunning: true };
-    throw error;
-  }
-  const heartbeat = setInterval(() => {
-    void db()
-      .backupCopy.updateMany({ where: { id: copy.id, status: "running" }, data: { heartbeatAt: new Date() } })
-      .catch(() => {});
-  }, COPY_HEARTBEAT_MS);
+  const claim = await claimCopy({ backupId, path: location, offsite: true, repository: "s3", workerId });
+  if (!claim) return { ok: false, copyId: null, alreadyRunning: true };
+  const copy = { id: claim.copyId };
   const repository = new S3Repository(settings);
   const log = options.log ?? (() => {});
   const encryptTo = settings.encryption?.enabled ? settings.encryption.recipient : undefined;
@@ -130,7 +107,7 @@ export async function copyBackupOffsite(
     });
     return { ok: false, copyId: copy.id };
   } finally {
-    clearInterval(heartbeat);
+    claim.release();
     repository.close();
   }
 }

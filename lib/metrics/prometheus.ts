@@ -2,6 +2,34 @@ import { Gauge, Registry } from "prom-client";
 import { db } from "@/lib/db";
 import { clusterStatus, toReplicationView } from "@/lib/replication/snapshot";
 import { standbyStates } from "@/lib/schemas/replication";
+import { restoreWindowSchema } from "@/lib/schemas/restore-window";
+import { getOffsiteLag } from "@/lib/wal/offsite-lag";
+
+type ClusterWithWindow = { id: string; name: string; restoreWindow: { window: unknown } | null };
+
+/** walden_backup_copies and walden_offsite_lag_seconds for one cluster (issue 14). */
+async function setRepositoryMetrics(
+  cluster: ClusterWithWindow,
+  gauges: { offsiteLag: Gauge; backupCopies: Gauge },
+): Promise<void> {
+  const labels = { cluster: cluster.name };
+  const local = await db().backup.count({ where: { clusterId: cluster.id, status: "succeeded" } });
+  gauges.backupCopies.set({ ...labels, repository: "local" }, local);
+  const offsite = await db().backup.count({
+    where: {
+      clusterId: cluster.id,
+      status: "succeeded",
+      copies: { some: { repository: "s3", status: "succeeded" } },
+    },
+  });
+  const window = cluster.restoreWindow?.window
+    ? restoreWindowSchema.safeParse(cluster.restoreWindow.window)
+    : null;
+  const lag = await getOffsiteLag(cluster.id, window?.success ? window.data : null);
+  if (!lag) return;
+  gauges.backupCopies.set({ ...labels, repository: "offsite" }, offsite);
+  if (lag.lagSeconds !== null) gauges.offsiteLag.set(labels, lag.lagSeconds);
+}
 
 /**
  * Prometheus exposition of the latest samples. A fresh registry per scrape: the values live in
@@ -51,13 +79,25 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
   const sampleAge = gauge("walden_sample_age_seconds", "Age of the newest replication sample", ["cluster"]);
   const healthy = gauge("walden_cluster_status", "1 for the cluster's current status", ["cluster", "status"]);
 
+  const offsiteLag = gauge(
+    "walden_offsite_lag_seconds",
+    "How far the newest WAL in the offsite repository is behind the newest archived WAL",
+    ["cluster"],
+  );
+  const backupCopies = gauge(
+    "walden_backup_copies",
+    "Succeeded backups with a whole copy in each repository (local: the backup itself)",
+    ["cluster", "repository"],
+  );
+
   const clusters = await db().cluster.findMany({
     where: { retiredAt: null },
-    include: { snapshot: true },
+    include: { snapshot: true, restoreWindow: true },
     orderBy: { name: "asc" },
   });
   const now = Date.now();
   for (const cluster of clusters) {
+    await setRepositoryMetrics(cluster, { offsiteLag, backupCopies });
     const view = cluster.snapshot ? toReplicationView(cluster.snapshot, now) : null;
     const status = clusterStatus(view);
     for (const candidate of ["ok", "warning", "critical", "unknown"])

@@ -16,6 +16,8 @@ export const queues = {
   "backup.copy": z.strictObject({ backupId: id }),
   /** Copies a succeeded backup to the cluster's offsite repository (S3-compatible storage). */
   "offsite.copy": z.strictObject({ backupId: id }),
+  /** Ships archived WAL not yet offsite to the cluster's offsite repository; after each archive scan. */
+  "offsite.ship": z.strictObject({ clusterId: id }),
   "restore.run": z.strictObject({ restoreId: id }),
   /** Asked by the web app and answered by the worker (it reads WAL): a plan or why not. */
   "restore.plan": z.strictObject({ request: z.looseObject({}) }),
@@ -103,6 +105,7 @@ export const queueOptions: Record<QueueName, QueueOptions> = {
   "backup.reverify": short(1800, 2, 300),
   "backup.copy": long(2, 300),
   "offsite.copy": long(2, 300),
+  "offsite.ship": short(3600),
   "restore.run": long(1, 60),
   "restore.plan": short(60),
   "restore.events": short(120),

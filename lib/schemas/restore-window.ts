@@ -115,8 +115,21 @@ export const restoreWindowSchema = windowComputationSchema.extend({
 });
 export type RestoreWindow = z.infer<typeof restoreWindowSchema>;
 
-/** GET /api/v1/clusters/:id/restore-window: the stored window and when the worker computed it. */
-export type StoredRestoreWindow = RestoreWindow & { computedAt: string };
+/**
+ * How far the offsite repository's WAL is behind the archive (issue 14). `earliest`: the first
+ * time restorable from a backup copied offsite; `latest`: the newest time the offsite WAL
+ * holds (the archive's last commit when caught up, else when its newest shipped segment was
+ * archived); `lagSeconds`: the archive's last commit minus that time, 0 when caught up.
+ */
+export interface OffsiteWalLag {
+  earliest: string | null;
+  latest: string | null;
+  lagBytes: number | null;
+  lagSeconds: number | null;
+}
+
+/** GET /api/v1/clusters/:id/restore-window: the stored window and when the worker computed it; `offsite` null without an offsite repository. */
+export type StoredRestoreWindow = RestoreWindow & { computedAt: string; offsite?: OffsiteWalLag | null };
 
 /** What the alert evaluation reads back from a stored window: only its gaps (null when the scan failed). */
 export const storedWindowGapsSchema = restoreWindowSchema.pick({ gaps: true }).nullable();

@@ -2,6 +2,7 @@ import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
+import { getOffsiteLag } from "@/lib/wal/offsite-lag";
 import { restoreWindowSchema, type StoredRestoreWindow } from "@/lib/schemas/restore-window";
 
 // The worker computes the restorable window (it reads WAL with pg_waldump, which the web app
@@ -21,5 +22,9 @@ export async function getStoredRestoreWindowOrThrow(clusterId: string): Promise<
   if (row.error || !row.window)
     throw new AppError("upstream_unavailable", row.error ?? "The WAL archive could not be read");
   const window = readJson(restoreWindowSchema, row.window, "restore window");
-  return { ...window, computedAt: row.computedAt.toISOString() };
+  return {
+    ...window,
+    computedAt: row.computedAt.toISOString(),
+    offsite: await getOffsiteLag(clusterId, window),
+  };
 }

@@ -1,3 +1,5 @@
+import { db } from "@/lib/db";
+import { enqueue } from "@/lib/queue/boss";
 import { captureRelationMap } from "@/lib/restore/events/relation-map";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { defineHandler } from "@/lib/worker/handler";
@@ -5,8 +7,11 @@ import { defineHandler } from "@/lib/worker/handler";
 // archive.scan — one cluster's archive coverage and restorable window
 export const archiveScan = defineHandler({
   queue: "archive.scan",
-  async handle({ clusterId }, { log }) {
+  async handle({ clusterId }, { boss, log }) {
     await refreshRestoreWindow(clusterId);
+    // Then the new WAL goes offsite (a job of its own: an upload must not hold the scan).
+    if (await db().offsiteRepository.count({ where: { clusterId } }))
+      await enqueue(boss, "offsite.ship", { clusterId });
     // Table names by relfilenode, each minute (an unchanged map is not stored), so the event
     // finder can name a table created and dropped between two backups.
     await captureRelationMap(clusterId).catch((error) =>

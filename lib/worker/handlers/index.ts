@@ -8,6 +8,7 @@ import { backupRun } from "./backup-run";
 import { backupVerify } from "./backup-verify";
 import { catalogPrune } from "./catalog-prune";
 import { offsiteCopy } from "./offsite-copy";
+import { offsiteShip } from "./offsite-ship";
 import { replicationRollup } from "./replication-rollup";
 import { reportPdf } from "./report-pdf";
 import { reportSnapshot } from "./report-snapshot";
@@ -34,6 +35,7 @@ export const handlers: readonly QueueHandler[] = [
   retentionApply,
   retentionSweep,
   archiveScan,
+  offsiteShip,
   archiveSweep,
   reportSnapshot,
   reportPdf,
