@@ -153,6 +153,25 @@ describe("offsite copy of a backup", () => {
     }
   });
 
+  it("a storage away longer than the tries fails the copy as worth retrying", async () => {
+    const backup = await fakeBackup(4096);
+    await s3.stop();
+    try {
+      const result = await copyBackupOffsite(backup.id, "test", {
+        retry: { initialDelayMs: 100, maxDelayMs: 200, attempts: 2 },
+      });
+      expect(result).toMatchObject({ ok: false, retryable: true });
+      const row = await db().backupCopy.findUniqueOrThrow({ where: { id: result.copyId! } });
+      expect(row.error).toMatch(
+        /connection refused at 127\.0\.0\.1:25841: is the endpoint right and the storage running\?/,
+      );
+    } finally {
+      s3 = await startS3Server({ port: S3_PORT, directory: s3Dir, buckets: [BUCKET] });
+    }
+    // The next try, the storage back, copies it.
+    expect((await copyBackupOffsite(backup.id, "test", { retry: quickRetry })).ok).toBe(true);
+  });
+
   it("a wrong secret fails the copy at once, with the reason", async () => {
     const backup = await fakeBackup(4096);
     await db().offsiteRepository.update({
@@ -162,7 +181,7 @@ describe("offsite copy of a backup", () => {
     try {
       const started = Date.now();
       const result = await copyBackupOffsite(backup.id, "test", { retry: quickRetry });
-      expect(result.ok).toBe(false);
+      expect(result).toMatchObject({ ok: false, retryable: false });
       expect(Date.now() - started).toBeLessThan(20_000);
       const row = await db().backupCopy.findUniqueOrThrow({ where: { id: result.copyId! } });
       expect(row.status).toBe("failed");

@@ -5,6 +5,7 @@ import type { CopyResult } from "@/lib/backup/copy";
 import { claimCopy } from "@/lib/backup/copy-claim";
 import { db } from "@/lib/db";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
+import { isRetryable } from "@/lib/offsite/storage-errors";
 import { describeRepository } from "@/lib/offsite/s3-client";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
@@ -17,6 +18,11 @@ import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-se
 // goes away is waited for (retryWithBackoff: each file starts a fresh upload, and a multipart
 // upload is only an object once complete); a wrong secret or a missing bucket fails at once,
 // with the reason on the copy.
+
+export interface OffsiteCopyResult extends CopyResult {
+  /** The storage was still away after every try: the job is worth running again later. */
+  retryable?: boolean;
+}
 
 export interface OffsiteCopyOptions {
   retry?: Omit<RetryOptions, "onRetry">;
@@ -40,7 +46,7 @@ export async function copyBackupOffsite(
   backupId: string,
   workerId = `local:${process.pid}`,
   options: OffsiteCopyOptions = {},
-): Promise<CopyResult> {
+): Promise<OffsiteCopyResult> {
   const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
   const settings = backup ? await getOffsiteSettings(backup.clusterId) : null;
   if (!backup || backup.status !== "succeeded" || !backup.path || !settings)
@@ -105,7 +111,7 @@ export async function copyBackupOffsite(
         finishedAt: new Date(),
       },
     });
-    return { ok: false, copyId: copy.id };
+    return { ok: false, copyId: copy.id, retryable: isRetryable(error) };
   } finally {
     claim.release();
     repository.close();

@@ -10,5 +10,9 @@ export const offsiteCopy = defineHandler({
     log(
       `offsite.copy ${backupId}: ${result.ok ? "copied and checked" : result.alreadyRunning ? "another worker is copying it" : "FAILED"}`,
     );
+    // A storage away for longer than the tries: pg-boss runs the job again later (retryDelay,
+    // backoff), a fresh copy row each time; a wrong secret or missing bucket is not retried.
+    if (result.retryable)
+      throw new Error(`offsite copy of backup ${backupId}: the storage is unreachable; retried later`);
   },
 });
