@@ -9,7 +9,7 @@ import {
   type RepositoryTestResult,
 } from "@/lib/schemas/offsite";
 import { getClusterRepositories } from "./queries";
-import { getOffsiteSettings, toOffsiteRow, toOffsiteViewOfSettings } from "./stored-settings";
+import { getOffsiteSettings, toOffsiteRow } from "./stored-settings";
 import { testRepository } from "./test-repository";
 
 // PUT|DELETE /api/v1/clusters/:id/repositories/offsite and its "Test": the catalog only (and,
@@ -49,6 +49,10 @@ async function withStoredSecret(
   return { ...update, secretAccessKey: stored.secretAccessKey };
 }
 
+/** The settings for the audit log: every field but the secret. */
+const withoutSecretKey = (settings: OffsiteRepositorySettings) =>
+  Object.fromEntries(Object.entries(settings).filter(([field]) => field !== "secretAccessKey"));
+
 /** Sets the cluster's offsite repository (admin); the secret is stored encrypted and never returned. */
 export async function setOffsiteRepository(
   actor: Actor,
@@ -70,7 +74,7 @@ export async function setOffsiteRepository(
       action: existed ? "offsite_repository.update" : "offsite_repository.create",
       outcome: "success",
       target: { type: "cluster", id: clusterId },
-      details: { ...toOffsiteViewOfSettings(settings), secretChanged: Boolean(update.secretAccessKey) },
+      details: { ...withoutSecretKey(settings), secretChanged: Boolean(update.secretAccessKey) },
     },
     meta,
   );

@@ -36,8 +36,9 @@ export function toOffsiteRow(settings: OffsiteRepositorySettings) {
   };
 }
 
-/** Everything but the secret: what the API shows. */
-export function toOffsiteView(row: OffsiteRepository): OffsiteRepositoryView {
+type SettingsWithoutSecret = Omit<OffsiteRepositorySettings, "secretAccessKey">;
+
+function withoutSecret(row: OffsiteRepository): SettingsWithoutSecret {
   return {
     kind: "s3",
     endpoint: row.endpoint,
@@ -57,27 +58,17 @@ export function toOffsiteView(row: OffsiteRepository): OffsiteRepositoryView {
     ...(row.retentionDays !== null && row.retentionMinBackups !== null
       ? { retention: { days: row.retentionDays, minBackups: row.retentionMinBackups } }
       : {}),
-    secretSet: true,
   };
 }
 
-/** Settings without the secret (for the audit log). */
-export function toOffsiteViewOfSettings(
-  settings: OffsiteRepositorySettings,
-): Omit<OffsiteRepositorySettings, "secretAccessKey"> {
-  const shown: Partial<OffsiteRepositorySettings> = { ...settings };
-  delete shown.secretAccessKey;
-  return shown as Omit<OffsiteRepositorySettings, "secretAccessKey">;
+/** Everything but the secret: what the API shows. */
+export function toOffsiteView(row: OffsiteRepository): OffsiteRepositoryView {
+  return { ...withoutSecret(row), secretSet: true };
 }
 
 /** The settings a client needs, the secret decrypted (server side only, never returned). */
 export function toOffsiteSettings(row: OffsiteRepository): OffsiteRepositorySettings {
-  const view: Partial<OffsiteRepositoryView> = toOffsiteView(row);
-  delete view.secretSet;
-  return {
-    ...(view as Omit<OffsiteRepositoryView, "secretSet">),
-    secretAccessKey: decryptOffsiteSecret(row.secretAccessKeyEncrypted),
-  };
+  return { ...withoutSecret(row), secretAccessKey: decryptOffsiteSecret(row.secretAccessKeyEncrypted) };
 }
 
 /** The cluster's offsite repository settings, or null when it has none. */
