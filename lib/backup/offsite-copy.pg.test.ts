@@ -119,6 +119,13 @@ describe("offsite copy of a backup", () => {
     expect(offsite.verifiedAt).not.toBeNull();
     const row = await db().backupCopy.findUniqueOrThrow({ where: { id: result.copyId! } });
     expect(row.checksum).toBe((await db().backup.findUniqueOrThrow({ where: { id: backup.id } })).checksum);
+
+    // Delivered again once done: nothing is copied twice.
+    expect(await copyBackupOffsite(backup.id, "test", { retry: quickRetry })).toEqual({
+      ok: true,
+      copyId: result.copyId,
+    });
+    expect(await db().backupCopy.count({ where: { backupId: backup.id } })).toBe(1);
   });
 
   it("finishes once the storage, stopped mid-upload, is back", async () => {

@@ -57,6 +57,12 @@ export async function copyBackupOffsite(
     ...settings,
     prefix: settings.prefix ? `${settings.prefix}/${keyPrefix}` : keyPrefix,
   });
+  // Idempotent by backup and place: a job delivered again after the copy finished does nothing.
+  const done = await db().backupCopy.findFirst({
+    where: { backupId, path: location, status: "succeeded" },
+    select: { id: true },
+  });
+  if (done) return { ok: true, copyId: done.id };
   const claim = await claimCopy({ backupId, path: location, offsite: true, repository: "s3", workerId });
   if (!claim) return { ok: false, copyId: null, alreadyRunning: true };
   const copy = { id: claim.copyId };

@@ -3,6 +3,8 @@ import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { enqueue } from "@/lib/queue/boss";
+import { jobSender } from "@/lib/queue/sender";
 import {
   offsiteRepositorySchema,
   type OffsiteRepositorySettings,
@@ -53,6 +55,29 @@ async function withStoredSecret(
 const withoutSecretKey = (settings: OffsiteRepositorySettings) =>
   Object.fromEntries(Object.entries(settings).filter(([field]) => field !== "secretAccessKey"));
 
+/**
+ * Backups taken before the repository was set (or whose copy job was lost) are copied too: one
+ * offsite.copy per succeeded backup without an offsite copy row. The worker's copy is
+ * idempotent, so a backup queued twice is copied once.
+ */
+async function queueMissingCopies(clusterId: string): Promise<number> {
+  const backups = await db().backup.findMany({
+    where: { clusterId, status: "succeeded", path: { not: null }, copies: { none: { repository: "s3" } } },
+    select: { id: true },
+    orderBy: { finishedAt: "desc" },
+  });
+  if (!backups.length) return 0;
+  try {
+    const boss = await jobSender();
+    for (const backup of backups) await enqueue(boss, "offsite.copy", { backupId: backup.id });
+  } catch (error) {
+    // The settings are saved either way; the next backup is copied by the worker as usual.
+    console.error(`[offsite] queueing copies of earlier backups of ${clusterId} failed:`, error);
+    return 0;
+  }
+  return backups.length;
+}
+
 /** Sets the cluster's offsite repository (admin); the secret is stored encrypted and never returned. */
 export async function setOffsiteRepository(
   actor: Actor,
@@ -68,13 +93,18 @@ export async function setOffsiteRepository(
     select: { clusterId: true },
   });
   await db().offsiteRepository.upsert({ where: { clusterId }, create: { clusterId, ...row }, update: row });
+  const queued = await queueMissingCopies(clusterId);
   await audit(
     actor,
     {
       action: existed ? "offsite_repository.update" : "offsite_repository.create",
       outcome: "success",
       target: { type: "cluster", id: clusterId },
-      details: { ...withoutSecretKey(settings), secretChanged: Boolean(update.secretAccessKey) },
+      details: {
+        ...withoutSecretKey(settings),
+        secretChanged: Boolean(update.secretAccessKey),
+        copiesQueued: queued,
+      },
     },
     meta,
   );

@@ -6,6 +6,9 @@ import * as offsiteRoute from "@/app/api/v1/clusters/[id]/repositories/offsite/r
 import * as testRoute from "@/app/api/v1/clusters/[id]/repositories/offsite/test/route";
 import * as repositoriesRoute from "@/app/api/v1/clusters/[id]/repositories/route";
 import { db } from "@/lib/db";
+import { ensureQueue } from "@/lib/queue/boss";
+import { queueOptions } from "@/lib/queue/queues";
+import { jobSender } from "@/lib/queue/sender";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { startS3Server, type S3TestServer } from "@/test/s3-server";
 
@@ -60,6 +63,19 @@ describe("offsite repository settings", () => {
   });
 
   it("stores the secret encrypted, never returns it, and audits the change", async () => {
+    // A backup taken before the repository existed is queued for its offsite copy.
+    const earlier = await db().backup.create({
+      data: {
+        clusterId,
+        kind: "logical",
+        status: "succeeded",
+        options: {},
+        requestedBy: "test",
+        path: "/nonexistent",
+        finishedAt: new Date(),
+      },
+    });
+    await ensureQueue(await jobSender(), "offsite.copy", queueOptions["offsite.copy"]);
     const put = await call(offsiteRoute.PUT, "PUT", url("/offsite"), {
       token: admin.token,
       params: { id: clusterId },
@@ -92,6 +108,10 @@ describe("offsite repository settings", () => {
       where: { action: "offsite_repository.create", targetId: clusterId },
     });
     expect(JSON.stringify(event.details)).not.toContain('"secretAccessKey"');
+    expect(event.details).toMatchObject({ copiesQueued: 1 });
+    const jobs = await db().$queryRaw<{ data: { backupId: string } }[]>`
+      select data from pgboss.job where name = 'offsite.copy' and data->>'backupId' = ${earlier.id}`;
+    expect(jobs).toHaveLength(1);
 
     // The same storage and key: the secret may be left out, the stored one stays.
     const again = await call(offsiteRoute.PUT, "PUT", url("/offsite"), {
