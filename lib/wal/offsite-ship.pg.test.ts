@@ -7,10 +7,15 @@ import * as metricsRoute from "@/app/metrics/route";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
 import { S3Repository } from "@/lib/offsite/s3-repository";
+import { ensureQueue } from "@/lib/queue/boss";
+import { queueOptions } from "@/lib/queue/queues";
+import { jobSender } from "@/lib/queue/sender";
 import { toOffsiteRow } from "@/lib/offsite/stored-settings";
 import type { RestoreWindow } from "@/lib/schemas/restore-window";
 import { shipWalOffsite } from "@/lib/wal/offsite-ship";
+import { archiveScan } from "@/lib/worker/handlers/archive-scan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { registerSandboxCluster } from "@/test/sandbox-cluster";
 import { startS3Server, type S3TestServer } from "@/test/s3-server";
 
 // Archived WAL shipped to the offsite repository against a real S3 server (s3rver): segments
@@ -167,5 +172,49 @@ describe("WAL shipped offsite", () => {
     expect(await offsiteLag()).toMatchObject({ lagBytes: 0, lagSeconds: 0 });
     const after = await call(metricsRoute.GET, "GET", "/metrics", { token: viewer.token });
     expect(after.text).toContain(`walden_offsite_lag_seconds{cluster="${clusterName}"} 0`);
+  });
+});
+
+describe("WAL shipped after the archive scan", () => {
+  it("queues the shipping after a scan of real WAL, and the lag is 0 once shipped", async () => {
+    // The sandbox's last three archived segments, in an archive of this cluster's own.
+    const sandboxArchive = inject("sandbox").cluster.archiveDir;
+    const names = (await fs.readdir(sandboxArchive)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    const own = path.join(inject("waldenHome"), "archive", `${clusterName}-real`);
+    await fs.mkdir(own, { recursive: true });
+    for (const name of names.slice(-3))
+      await fs.copyFile(path.join(sandboxArchive, name), path.join(own, name));
+    const realId = await registerSandboxCluster(`${clusterName}-real`, { archivePath: own });
+    try {
+      const row = toOffsiteRow(s3.settings(BUCKET, "real"));
+      await db().offsiteRepository.create({ data: { clusterId: realId, ...row } });
+      const boss = await jobSender();
+      await ensureQueue(boss, "offsite.ship", queueOptions["offsite.ship"]);
+      await archiveScan.handle(
+        { clusterId: realId },
+        { boss, workerId: "test", log: () => {}, mayReap: () => true },
+      );
+      const jobs = await db().$queryRaw<{ id: string }[]>`
+        select id from pgboss.job where name = 'offsite.ship' and data->>'clusterId' = ${realId}`;
+      expect(jobs).toHaveLength(1);
+
+      const shipped = await shipWalOffsite(realId);
+      expect(shipped.segments).toEqual(names.slice(-3));
+      const response = await call(windowRoute.GET, "GET", `/api/v1/clusters/${realId}/restore-window`, {
+        token: viewer.token,
+        params: { id: realId },
+      });
+      expect(response.status).toBe(200);
+      expect(response.json.archive.lastWal).toBe(names.at(-1));
+      expect(response.json.offsite).toMatchObject({
+        lagBytes: 0,
+        lagSeconds: 0,
+        latest: response.json.latest,
+      });
+    } finally {
+      await db().cluster.delete({ where: { id: realId } });
+      await fs.rm(own, { recursive: true, force: true });
+    }
   });
 });
