@@ -240,13 +240,23 @@ describe("test connection", () => {
     expect(response.status).toBe(403);
   });
 
-  it("probes every registered node with stored credentials", async () => {
-    const response = await call(
+  it("probes every registered node with stored credentials (an operator's call: it dials out)", async () => {
+    const asViewer = await call(
       clusterTestRoute.POST,
       "POST",
       `/api/v1/clusters/${clusterId}/test-connection`,
       {
         token: viewer.token,
+        params: { id: clusterId },
+      },
+    );
+    expect(asViewer.status).toBe(403);
+    const response = await call(
+      clusterTestRoute.POST,
+      "POST",
+      `/api/v1/clusters/${clusterId}/test-connection`,
+      {
+        token: (await makeUser("operator")).token,
         params: { id: clusterId },
       },
     );
