@@ -15,6 +15,7 @@ export const alertKindLabels: Record<AlertKind, string> = {
   backup_failed: "Backup failed",
   verify_failed: "Verification failed",
   drill_failed: "Restore drill failed",
+  offsite_lag: "Offsite WAL behind",
 };
 
 export function alertKindLabel(kind: string): string {

@@ -55,6 +55,7 @@ function facts(overrides: Partial<ClusterFacts> = {}): ClusterFacts {
     latestVerification: null,
     latestDrill: null,
     walGaps: [],
+    offsiteLagSeconds: null,
     ...overrides,
   };
 }
@@ -161,6 +162,20 @@ describe("replication conditions", () => {
 });
 
 describe("catalog conditions", () => {
+  it("fires offsite_lag when the offsite WAL is further behind than the limit, and never without a repository", () => {
+    const rule = { id: "off", kind: "offsite_lag" as const, threshold: 3600 };
+    expect(ruleConditions(rule, facts({ offsiteLagSeconds: 5400 }), now)).toEqual([
+      {
+        ruleId: "off",
+        subject: "offsite",
+        value: 5400,
+        message: "Cluster prod: the offsite copy of the WAL is 90 min behind the archive (limit 60 min)",
+      },
+    ]);
+    expect(ruleConditions(rule, facts({ offsiteLagSeconds: 600 }), now)).toEqual([]);
+    expect(ruleConditions(rule, facts({ offsiteLagSeconds: null }), now)).toEqual([]);
+  });
+
   it("fires backup_overdue past the cluster's RPO target, or past the rule's own threshold", () => {
     const rule = { id: "o", kind: "backup_overdue" as const, threshold: null };
     const old = new Date(now.getTime() - 27 * 3600_000);

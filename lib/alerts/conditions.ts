@@ -33,6 +33,8 @@ export interface ClusterFacts {
   latestDrill: { id: string; status: string; finishedAt: Date | null; error: string | null } | null;
   /** Missing WAL ranges of the restorable window. */
   walGaps: { timeline: number; fromWal: string; toWal: string }[];
+  /** How far the offsite WAL is behind the archive; null without an offsite repository (or not yet known). */
+  offsiteLagSeconds: number | null;
 }
 
 export interface Condition {
@@ -227,6 +229,18 @@ export function ruleConditions(rule: RuleFacts, facts: ClusterFacts, now: Date):
           "verification",
           null,
           `verification of backup ${verification.backupId} failed${detail ? `: ${detail}` : ""}`,
+        ),
+      ];
+    }
+    case "offsite_lag": {
+      const limit = rule.threshold ?? 3600;
+      const lag = facts.offsiteLagSeconds;
+      if (lag === null || lag <= limit) return [];
+      return [
+        at(
+          "offsite",
+          lag,
+          `the offsite copy of the WAL is ${formatSeconds(lag)} behind the archive (limit ${formatSeconds(limit)})`,
         ),
       ];
     }

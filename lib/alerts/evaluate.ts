@@ -5,7 +5,8 @@ import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { toReplicationView } from "@/lib/replication/snapshot";
 import type { AlertKind } from "@/lib/schemas/alerts";
-import { storedWindowGapsSchema } from "@/lib/schemas/restore-window";
+import { restoreWindowSchema, storedWindowGapsSchema } from "@/lib/schemas/restore-window";
+import { getOffsiteLag } from "@/lib/wal/offsite-lag";
 
 // One evaluation pass over the fleet: gather each cluster's facts from the catalog, compute
 // the conditions, apply the state machine, and queue notifications. The worker runs it every
@@ -46,6 +47,8 @@ export async function gatherClusterFacts(clusterId: string, now: Date): Promise<
       db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
     ]);
   const gaps = readJson(storedWindowGapsSchema, window?.window ?? null, "restore window")?.gaps ?? [];
+  const parsedWindow = window?.window ? restoreWindowSchema.safeParse(window.window) : null;
+  const offsite = await getOffsiteLag(clusterId, parsedWindow?.success ? parsedWindow.data : null);
   return {
     clusterId,
     clusterName: cluster.name,
@@ -72,6 +75,7 @@ export async function gatherClusterFacts(clusterId: string, now: Date): Promise<
       : null,
     latestDrill,
     walGaps: Array.isArray(gaps) ? gaps : [],
+    offsiteLagSeconds: offsite?.lagSeconds ?? null,
   };
 }
 

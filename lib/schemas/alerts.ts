@@ -17,6 +17,7 @@ export const alertKinds = [
   "backup_failed",
   "verify_failed",
   "drill_failed",
+  "offsite_lag",
 ] as const;
 export const alertKindSchema = z.enum(alertKinds, { error: `kind must be one of ${alertKinds.join(", ")}` });
 export type AlertKind = z.infer<typeof alertKindSchema>;
@@ -40,6 +41,7 @@ export const thresholdUnits: Record<AlertKind, string | null> = {
   backup_failed: null,
   verify_failed: null,
   drill_failed: null,
+  offsite_lag: "seconds the newest offsite WAL is behind the newest archived WAL",
 };
 
 /**
@@ -67,6 +69,8 @@ export const defaultRules: {
   { kind: "backup_failed", threshold: null, forSeconds: 0, severity: "warning" },
   { kind: "verify_failed", threshold: null, forSeconds: 0, severity: "critical" },
   { kind: "drill_failed", threshold: null, forSeconds: 0, severity: "critical" },
+  // The offsite copy of the WAL an hour behind for 10 minutes: losing the host now loses that hour.
+  { kind: "offsite_lag", threshold: 3600, forSeconds: 600, severity: "warning" },
 ];
 
 /** The editable fields of a rule, without defaults (so a PATCH changes only what it names). */
