@@ -1,3 +1,4 @@
+import { ensureDefaultRules } from "@/lib/alerts/rules";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
@@ -94,6 +95,8 @@ export async function setOffsiteRepository(
   });
   await db().offsiteRepository.upsert({ where: { clusterId }, create: { clusterId, ...row }, update: row });
   const queued = await queueMissingCopies(clusterId);
+  // Clusters registered before the offsite lag rule existed gain it with their first repository.
+  await ensureDefaultRules(clusterId);
   await audit(
     actor,
     {
