@@ -3,7 +3,7 @@ import type http from "node:http";
 
 // s3rver checks only the old V2 signatures: with SigV4 (what every current SDK sends) it
 // accepts any secret. A storage that accepts a wrong secret would hide the most common setup
-// mistake, so the test server checks SigV4 header signatures itself, before s3rver sees the
+// mistake, so the demo's and the tests' server checks SigV4 header signatures itself, before s3rver sees the
 // request, and answers SignatureDoesNotMatch as S3 does.
 // (docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html)
 
