@@ -1,9 +1,10 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { readJson, toJson } from "@/lib/db/json";
+import { toJson } from "@/lib/db/json";
 import type { Restore } from "@/lib/generated/prisma/client";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
-import { plannedBackupSchema } from "@/lib/schemas/restore-plan";
 import { toolVersionNum } from "@/lib/tools/binaries";
 import type { RestoreContext } from "./context";
 import {
@@ -18,7 +19,7 @@ import { instanceName } from "./names";
 import { configureCopy, extractBackup } from "./pitr-files";
 import { detachSubscriptions, followReplay, replayStatus } from "./pitr-replay";
 import { verifyRestoredInstance } from "./pitr-verify";
-import { planPitrRestore } from "./plan-service";
+import { downloadBackup, fetchPlannedWal, openOffsiteSource, planWithSource } from "./offsite-source";
 import { replayShortfall } from "./replay-check";
 import { ownFileSettings, recoverySettings, renderSettings } from "./recovery-config";
 import { assertTablespacesInside } from "./tablespaces";
@@ -47,11 +48,9 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
 
   // plan: again, with the backup chosen at request time (retention may have removed it since).
   ctx.steps.begin("plan");
-  const storedPlan = readJson(plannedBackupSchema, restore.plan, "restore plan");
-  const planned = await planPitrRestore({ ...request, backupId: storedPlan?.backupId ?? request.backupId });
-  if (!planned.ok) throw new Error(planned.message);
-  const plan = planned.plan;
+  const { plan, chosen } = await planWithSource(request, restore.plan);
   ctx.steps.log(plan.summary);
+  ctx.steps.log(`from the ${chosen.source} copy: ${chosen.reason}`);
   await ctx.persist({ plan: toJson(plan), backupId: plan.backupId });
   ctx.steps.end();
 
@@ -87,14 +86,27 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   ctx.steps.begin("extract");
   await ctx.checkCancelled();
   const extractStarted = Date.now();
-  await extractBackup(backup.path, paths.dataDir, (line) => ctx.steps.log(line));
+  const offsite = chosen.source === "offsite" ? await openOffsiteSource(cluster.id) : null;
+  const downloaded = path.join(paths.root, "offsite-backup");
+  if (offsite)
+    await downloadBackup(offsite, { ...backup, clusterName: cluster.name }, downloaded, (line) =>
+      ctx.steps.log(line),
+    );
+  await extractBackup(offsite ? downloaded : backup.path, paths.dataDir, (line) => ctx.steps.log(line));
+  if (offsite) await fs.rm(downloaded, { recursive: true, force: true });
   ctx.steps.log(`extracted in ${((Date.now() - extractStarted) / 1000).toFixed(1)} s`);
   ctx.steps.end();
 
   ctx.steps.begin("configure");
   await ctx.checkCancelled();
+  // From offsite, restore_command copies from the restore's private folder of fetched WAL.
+  const walDir = path.join(paths.root, "offsite-wal");
+  if (offsite) {
+    await fetchPlannedWal(offsite, cluster, plan, walDir, (line) => ctx.steps.log(line));
+    offsite.close();
+  }
   const settings = recoverySettings({
-    archiveDir: cluster.archivePath,
+    archiveDir: offsite ? walDir : cluster.archivePath,
     target: plan.target,
     action: request.action,
     timeline: plan.timeline,

@@ -96,6 +96,8 @@ export const pitrRestoreRequestSchema = z.strictObject({
   checkSql: checkSqlSchema.optional(),
   /** The database the check runs in and the psql command names. */
   database: pgNameSchema.optional(),
+  /** Which copy of the backup and WAL: default local when whole, else the offsite copy (issue 14). */
+  source: z.enum(["local", "offsite"], { error: 'must be "local" or "offsite"' }).optional(),
   /** Hours the restored instance lives before it is torn down. */
   ttlHours: z
     .number()
@@ -223,4 +225,5 @@ export interface PitrRequestBody {
   database?: string;
   checkSql?: string;
   ttlHours?: number;
+  source?: "local" | "offsite";
 }
