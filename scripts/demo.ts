@@ -1,5 +1,5 @@
 // npm run demo — the whole of Walden on one machine: sandbox PostgreSQL (catalog, primary,
-// two standbys), migrations, demo users and cluster, a gentle write load, the worker and the
+// two standbys), an S3 server for offsite copies, migrations, demo users and cluster, a gentle write load, the worker and the
 // web app. Stays in the foreground; Ctrl-C stops everything it started and keeps the data.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -11,6 +11,7 @@ import { nextBuildIsStale } from "@/lib/demo/build";
 import { childEnvironment, provideSettings, startupSettings } from "@/lib/env";
 import { runToCompletion, startChild, stopChild } from "@/lib/tools/services";
 import { seedDemoCluster, seedDemoUsers, seedFirstBackup } from "@/lib/demo/seed";
+import { DEMO_S3_BUCKET, demoS3Port, seedDemoOffsiteRepository, startDemoS3Server } from "@/lib/demo/offsite";
 import { startDemoWorkload } from "@/lib/demo/workload";
 import { stopAllInstances } from "@/lib/restore/instance";
 import { sandboxOptionsFromEnv, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
   cleanups.push(() => stopSandbox(sandboxOptions));
   const sandbox: SandboxInfo = await startSandbox(sandboxOptions);
   log(`sandbox up after ${elapsed()}`);
+  const s3 = await startDemoS3Server(home, demoS3Port(sandboxOptions.basePort));
+  cleanups.push(() => s3.stop());
+  log(`S3 server for offsite copies on ${s3.endpoint} (data in ${s3.directory})`);
 
   // lib/env reads these lazily, so setting them before the first catalog query is enough.
   provideSettings({ DATABASE_URL: sandbox.catalog.url, WALDEN_SECRET: demoSecret(home), WALDEN_HOME: home });
@@ -121,6 +125,9 @@ async function main(): Promise<void> {
   }
 
   await waitForHealthy(url, 120_000);
+  // After the worker is up, so the copies of earlier backups it queues are taken at once.
+  if (await seedDemoOffsiteRepository(clusterId, s3))
+    log(`gave ${sandbox.cluster.name} its offsite repository`);
   const firstBackup = await seedFirstBackup(clusterId);
   if (firstBackup) log(`requested a first physical backup (${firstBackup}); the worker is taking it`);
 
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
     url,
     tokens: { admin: tokens.admin, operator: tokens.operator, viewer: tokens.viewer },
     users: users.map(({ email, password, role }) => ({ email, password, role })),
+    s3: { endpoint: s3.endpoint, bucket: DEMO_S3_BUCKET },
     catalog: {
       host: sandbox.catalog.host,
       port: sandbox.catalog.port,
