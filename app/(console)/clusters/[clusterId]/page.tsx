@@ -18,6 +18,7 @@ import { DeleteCluster } from "./_components/delete-cluster";
 import { DrillsCard } from "./_components/drills-card";
 import { LiveClusterStatus } from "./_components/live-cluster-status";
 import { NodesTable } from "./_components/nodes-table";
+import { OffsiteRepositoryCard } from "./_components/offsite-repository-card";
 import { ReplicationView } from "./_components/replication-view";
 import { RetentionCard } from "./_components/retention-card";
 import { SchedulesCard } from "./_components/schedules-card";
@@ -96,6 +97,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           clusterName={cluster.name}
           canEdit={hasRole(user.role, "admin")}
         />
+
+        <OffsiteRepositoryCard clusterId={cluster.id} canEdit={hasRole(user.role, "admin")} />
 
         <Card aria-labelledby="archive-title">
           <CardHeader id="archive-title" title="WAL archive" />

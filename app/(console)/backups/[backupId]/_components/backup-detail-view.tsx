@@ -12,6 +12,7 @@ import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { BackupDetail } from "@/lib/schemas/backup";
 import { errorMessage } from "@/lib/client/fetcher";
 import { isBackupActive, useBackup, useVerifyBackup } from "@/lib/client/use-backups";
+import { BackupCopies } from "./backup-copies";
 
 function Dash() {
   return <span className="text-zinc-400">—</span>;
@@ -273,6 +274,8 @@ export function BackupDetailView({
           </CardBody>
         </Card>
       </div>
+
+      <BackupCopies copies={backup.copies} />
 
       <Card aria-labelledby="backup-log-title">
         <CardHeader
