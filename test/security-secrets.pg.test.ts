@@ -6,6 +6,8 @@ import * as oidcSettingsRoute from "@/app/api/v1/auth/oidc/settings/route";
 import * as channelTestRoute from "@/app/api/v1/notification-channels/[id]/test/route";
 import * as channelsRoute from "@/app/api/v1/notification-channels/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
+import * as offsiteRoute from "@/app/api/v1/clusters/[id]/repositories/offsite/route";
+import * as repositoriesRoute from "@/app/api/v1/clusters/[id]/repositories/route";
 import * as backupsRoute from "@/app/api/v1/backups/route";
 import * as restoresRoute from "@/app/api/v1/restores/route";
 import * as tokensRoute from "@/app/api/v1/tokens/route";
@@ -25,8 +27,9 @@ import { call, makeUser, type TestUser } from "@/test/api-client";
 import { withSandboxPrimary } from "@/test/sandbox-cluster";
 
 // Issue 7's sweep, second part: no secret in any API response, log line or child argv.
-// A cluster is registered through the API with a role and password of its own, a webhook
-// channel with a token in its URL, an API token and a user; then every GET handler under
+// A cluster is registered through the API with a role and password of its own and an offsite
+// repository with a secret access key, a webhook channel with a token in its URL, an API token
+// and a user; then every GET handler under
 // app/api/v1 (found on disk, with real ids) is read as admin, and a physical and a logical
 // backup run while every process's argv is sampled.
 
@@ -39,6 +42,7 @@ const nodePassword = `NodePw-${run}-q7Zx!k`;
 const hookSecret = `HookTok-${run}-9fJw`;
 const userPassword = `UserPw-${run}-horse-battery`;
 const oidcClientSecret = `OidcSecret-${run}-m4Qp`;
+const offsiteSecret = `OffsiteSecret-${run}-Vb8r`;
 // A closed port: the test delivery fails at once, and its error is one more place to look.
 const hookUrl = `http://127.0.0.1:9/services/T0/B0/${hookSecret}`;
 
@@ -113,6 +117,23 @@ beforeAll(async () => {
   });
   expect(oidc.status, oidc.text).toBe(200);
 
+  // The offsite repository's secret access key, behind GET …/repositories, the restore window
+  // (its offsite lag), the audit log of setting it and /metrics. Set before any backup, so no
+  // copy is queued: the storage is never contacted.
+  const offsite = await call(offsiteRoute.PUT, "PUT", `/api/v1/clusters/${clusterId}/repositories/offsite`, {
+    token: admin.token,
+    params: { id: clusterId },
+    body: {
+      kind: "s3",
+      endpoint: "https://s3.eu-west-1.amazonaws.com",
+      region: "eu-west-1",
+      bucket: `secrets-${run}`,
+      accessKeyId: `AKIASECRETS${run.toUpperCase()}`,
+      secretAccessKey: offsiteSecret,
+    },
+  });
+  expect(offsite.status, offsite.text).toBe(200);
+
   const node = await db().node.findFirstOrThrow({ where: { clusterId } });
   const channel = await db().notificationChannel.findUniqueOrThrow({ where: { id: channelId } });
   const userRow = await db().user.findUniqueOrThrow({ where: { id: user.id } });
@@ -128,6 +149,10 @@ beforeAll(async () => {
     "user password": userPassword,
     "user password hash": userRow.passwordHash,
     "OIDC client secret": oidcClientSecret,
+    "offsite secret access key": offsiteSecret,
+    "encrypted offsite secret access key": (
+      await db().offsiteRepository.findUniqueOrThrow({ where: { clusterId } })
+    ).secretAccessKeyEncrypted,
     "encrypted OIDC client secret": (await db().oidcSettings.findUniqueOrThrow({ where: { id: 1 } }))
       .clientSecretEncrypted,
     "sandbox primary password": sandbox.cluster.primary.password,
@@ -387,7 +412,7 @@ describe("API responses", () => {
     expect(leaks).toEqual([]);
   });
 
-  it("still shows what may be shown: the channel's host, the token's prefix, the user's email", async () => {
+  it("still shows what may be shown: the channel's host, the token's prefix, the user's email, the offsite bucket", async () => {
     const channels = await call(channelsRoute.GET, "GET", "/api/v1/notification-channels", {
       token: admin.token,
     });
@@ -396,5 +421,12 @@ describe("API responses", () => {
     expect(tokens.text).toContain(`secrets-${run}`);
     const users = await call(usersRoute.GET, "GET", "/api/v1/users", { token: admin.token });
     expect(users.text).toContain(`secrets-${run}@test.local`);
+    const repositories = await call(
+      repositoriesRoute.GET,
+      "GET",
+      `/api/v1/clusters/${clusterId}/repositories`,
+      { token: admin.token, params: { id: clusterId } },
+    );
+    expect(repositories.json.offsite).toMatchObject({ bucket: `secrets-${run}`, secretSet: true });
   });
 });
