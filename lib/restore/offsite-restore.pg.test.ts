@@ -109,8 +109,8 @@ describe("restore from the offsite copy alone", () => {
     await fs.rm(backup.path!, { recursive: true, force: true });
     await fs.rm(archiveLink);
 
-    await expect(chooseRestoreSource(backup, "local")).rejects.toThrow(/source: the local copy/);
-    expect((await chooseRestoreSource(backup, undefined)).source).toBe("offsite");
+    await expect(chooseRestoreSource(backup, archiveLink, "local")).rejects.toThrow(/source: the local copy/);
+    expect((await chooseRestoreSource(backup, archiveLink, undefined)).source).toBe("offsite");
 
     const row = await db().restore.create({
       data: {

@@ -18,9 +18,11 @@ import { planPitrRestore } from "./plan-service";
 
 export type RestoreSource = "local" | "offsite";
 
-/** The local copy is whole when the backup's folder and its SHA256SUMS are on disk. */
-export function localCopyIsWhole(backupPath: string | null): boolean {
-  return Boolean(backupPath && existsSync(path.join(backupPath, "SHA256SUMS")));
+/** The local copy is whole when the backup's folder, its SHA256SUMS and the archive folder are on disk. */
+export function localCopyIsWhole(backupPath: string | null, archivePath: string | null): boolean {
+  return Boolean(
+    backupPath && existsSync(path.join(backupPath, "SHA256SUMS")) && archivePath && existsSync(archivePath),
+  );
 }
 
 /** A 422 on the request's `source` field. */
@@ -41,9 +43,10 @@ export interface ChosenSource {
  */
 export async function chooseRestoreSource(
   backup: { id: string; path: string | null },
+  archivePath: string | null,
   asked: RestoreSource | undefined,
 ): Promise<ChosenSource> {
-  const localWhole = localCopyIsWhole(backup.path);
+  const localWhole = localCopyIsWhole(backup.path, archivePath);
   const offsiteCopy = await db().backupCopy.findFirst({
     where: { backupId: backup.id, repository: "s3", status: "succeeded" },
     orderBy: { finishedAt: "desc" },
@@ -52,7 +55,9 @@ export async function chooseRestoreSource(
   const refuse = (message: string) => sourceRefusal(message);
   if (asked === "local") {
     if (!localWhole)
-      throw refuse(`source: the local copy of backup ${backup.id} is not whole (no ${backup.path ?? "folder"}/SHA256SUMS)`);
+      throw refuse(
+        `source: the local copy of backup ${backup.id} is not whole (no ${backup.path ?? "folder"}/SHA256SUMS or no archive folder ${archivePath ?? ""})`,
+      );
     return { source: "local", reason: "asked for the local copy" };
   }
   if (asked === "offsite") {
@@ -75,11 +80,23 @@ export function parseSums(text: string): { sha256: string; file: string }[] {
     .map(([sha256, file]) => ({ sha256, file }));
 }
 
+/** `work` with the cluster's offsite repository, closed after it however it ends. */
+export async function withOffsiteSource<T>(
+  clusterId: string,
+  work: (repository: S3Repository) => Promise<T>,
+): Promise<T> {
+  const repository = await openOffsiteSource(clusterId);
+  try {
+    return await work(repository);
+  } finally {
+    repository.close();
+  }
+}
+
 /** The cluster's offsite repository, refused when its copies are encrypted (not restorable here yet). */
-export async function openOffsiteSource(clusterId: string): Promise<S3Repository> {
+async function openOffsiteSource(clusterId: string): Promise<S3Repository> {
   const settings: OffsiteRepositorySettings | null = await getOffsiteSettings(clusterId);
-  if (!settings)
-    throw sourceRefusal("source: the cluster has no offsite repository");
+  if (!settings) throw sourceRefusal("source: the cluster has no offsite repository");
   if (settings.encryption?.enabled)
     throw sourceRefusal(
       "source: the offsite copies are encrypted; restoring them with Walden is not supported yet (the runbook's age commands decrypt them)",
@@ -147,8 +164,16 @@ export function walNeeded(names: string[], fromWal: string, toWal: string): stri
  * when the plan's last segment lies beyond it.
  */
 async function newestShipped(clusterId: string): Promise<string | null> {
-  const rows = await db().offsiteWalPosition.findMany({ where: { clusterId }, select: { lastSegment: true } });
-  return rows.map((row) => row.lastSegment).sort().at(-1) ?? null;
+  const rows = await db().offsiteWalPosition.findMany({
+    where: { clusterId },
+    select: { lastSegment: true },
+  });
+  return (
+    rows
+      .map((row) => row.lastSegment)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 /** Only the WAL between `fromWal` and `toWal` from offsite into `dir` (the restore's private archive). */
@@ -188,14 +213,22 @@ export async function planWithSource(request: PitrRestoreRequest, storedPlan: un
   const backup = backupId
     ? await db().backup.findUnique({ where: { id: backupId }, select: { id: true, path: true } })
     : null;
-  const early = backup ? await chooseRestoreSource(backup, request.source) : null;
+  const { archivePath } = await db().cluster.findUniqueOrThrow({
+    where: { id: request.clusterId },
+    select: { archivePath: true },
+  });
+  const early = backup ? await chooseRestoreSource(backup, archivePath, request.source) : null;
   if (early?.source === "offsite" && stored.success) return { plan: stored.data, chosen: early };
   const planned = await planPitrRestore({ ...request, backupId: backupId ?? undefined });
   if (!planned.ok) throw new Error(planned.message);
   const chosen =
     early ??
     (await chooseRestoreSource(
-      await db().backup.findUniqueOrThrow({ where: { id: planned.plan.backupId }, select: { id: true, path: true } }),
+      await db().backup.findUniqueOrThrow({
+        where: { id: planned.plan.backupId },
+        select: { id: true, path: true },
+      }),
+      archivePath,
       request.source,
     ));
   return { plan: planned.plan, chosen };

@@ -19,7 +19,7 @@ import { instanceName } from "./names";
 import { configureCopy, extractBackup } from "./pitr-files";
 import { detachSubscriptions, followReplay, replayStatus } from "./pitr-replay";
 import { verifyRestoredInstance } from "./pitr-verify";
-import { downloadBackup, fetchPlannedWal, openOffsiteSource, planWithSource } from "./offsite-source";
+import { downloadBackup, fetchPlannedWal, planWithSource, withOffsiteSource } from "./offsite-source";
 import { replayShortfall } from "./replay-check";
 import { ownFileSettings, recoverySettings, renderSettings } from "./recovery-config";
 import { assertTablespacesInside } from "./tablespaces";
@@ -86,11 +86,13 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   ctx.steps.begin("extract");
   await ctx.checkCancelled();
   const extractStarted = Date.now();
-  const offsite = chosen.source === "offsite" ? await openOffsiteSource(cluster.id) : null;
+  const offsite = chosen.source === "offsite";
   const downloaded = path.join(paths.root, "offsite-backup");
   if (offsite)
-    await downloadBackup(offsite, { ...backup, clusterName: cluster.name }, downloaded, (line) =>
-      ctx.steps.log(line),
+    await withOffsiteSource(cluster.id, (repository) =>
+      downloadBackup(repository, { ...backup, clusterName: cluster.name }, downloaded, (line) =>
+        ctx.steps.log(line),
+      ),
     );
   await extractBackup(offsite ? downloaded : backup.path, paths.dataDir, (line) => ctx.steps.log(line));
   if (offsite) await fs.rm(downloaded, { recursive: true, force: true });
@@ -101,10 +103,10 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   await ctx.checkCancelled();
   // From offsite, restore_command copies from the restore's private folder of fetched WAL.
   const walDir = path.join(paths.root, "offsite-wal");
-  if (offsite) {
-    await fetchPlannedWal(offsite, cluster, plan, walDir, (line) => ctx.steps.log(line));
-    offsite.close();
-  }
+  if (offsite)
+    await withOffsiteSource(cluster.id, (repository) =>
+      fetchPlannedWal(repository, cluster, plan, walDir, (line) => ctx.steps.log(line)),
+    );
   const settings = recoverySettings({
     archiveDir: offsite ? walDir : cluster.archivePath,
     target: plan.target,
