@@ -2,12 +2,13 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
+import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteBackupPrefix, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
 import type { OffsiteRepositorySettings } from "@/lib/schemas/offsite";
 import type { PitrRestoreRequest } from "@/lib/schemas/restore";
-import { restorePlanSchema, type RestorePlan } from "@/lib/schemas/restore-plan";
+import { plannedBackupSchema, restorePlanSchema, type RestorePlan } from "@/lib/schemas/restore-plan";
 import { planPitrRestore } from "./plan-service";
 
 // A PITR restore from the offsite copy alone (issue 14): which copy a restore uses, the
@@ -209,7 +210,8 @@ export interface SourcedPlan {
  */
 export async function planWithSource(request: PitrRestoreRequest, storedPlan: unknown): Promise<SourcedPlan> {
   const stored = restorePlanSchema.safeParse(storedPlan);
-  const backupId = stored.success ? stored.data.backupId : request.backupId;
+  // The backup chosen at request time; only its id is read, so a plan stored by an older version still reads.
+  const backupId = readJson(plannedBackupSchema, storedPlan, "restore plan")?.backupId ?? request.backupId;
   const backup = backupId
     ? await db().backup.findUnique({ where: { id: backupId }, select: { id: true, path: true } })
     : null;
