@@ -24,7 +24,7 @@ export interface ClusterRepositoriesView {
 }
 
 /** Cached under the cluster, so whatever refreshes a cluster refreshes its repositories too. */
-const repositoriesKey = (clusterId: string) =>
+export const repositoriesKey = (clusterId: string) =>
   [...queryKeys.clusters.detail(clusterId), "repositories"] as const;
 
 function offsitePath(clusterId: string, rest = ""): string {

@@ -1,0 +1,73 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { queryKeys } from "@/lib/client/query-keys";
+import { repositoriesKey, type ClusterRepositoriesView } from "@/lib/client/use-offsite";
+import { OffsiteRepositoryCard } from "./offsite-repository-card";
+
+// The card as server HTML, from cached reads: what a viewer and an admin see first.
+
+const clusterId = "c1";
+const repositories: ClusterRepositoriesView = {
+  local: { kind: "folder", path: "/srv/walden/repo", secondary: null },
+  offsite: {
+    kind: "s3",
+    endpoint: "https://s3.eu-west-1.amazonaws.com",
+    region: "eu-west-1",
+    bucket: "acme-backups",
+    prefix: "walden/prod",
+    forcePathStyle: false,
+    accessKeyId: "AKIAEXAMPLE",
+    encryption: { enabled: true, recipient: `age1${"q".repeat(58)}` },
+    retention: { days: 90, minBackups: 2 },
+    secretSet: true,
+  },
+};
+
+function render(
+  canEdit: boolean,
+  cached: ClusterRepositoriesView,
+  lag: { lagBytes: number; lagSeconds: number },
+) {
+  const client = new QueryClient();
+  client.setQueryData(repositoriesKey(clusterId), cached);
+  client.setQueryData(queryKeys.restoreWindow(clusterId), {
+    offsite: { earliest: null, latest: "2026-12-03T14:00:00.000Z", ...lag },
+  });
+  return renderToStaticMarkup(
+    createElement(
+      QueryClientProvider,
+      { client },
+      createElement(OffsiteRepositoryCard, { clusterId, canEdit }),
+    ),
+  ).replace(/<!-- -->/g, "");
+}
+
+describe("OffsiteRepositoryCard", () => {
+  it("shows a viewer the repository, its key and the lag, with no Edit or Test", () => {
+    const html = render(false, repositories, { lagBytes: 16 * 1024 * 1024, lagSeconds: 95 });
+    for (const shown of [
+      "https://s3.eu-west-1.amazonaws.com",
+      "acme-backups",
+      "walden/prod",
+      "AKIAEXAMPLE",
+      repositories.offsite!.encryption!.recipient!,
+      "losing it loses the encrypted backups",
+      "90 days, at least 2 physical backups",
+      "16 MiB",
+      "behind the archive",
+    ]) {
+      expect(html, shown).toContain(shown);
+    }
+    expect(html).not.toMatch(/>(Edit|Test|Set up)</);
+  });
+
+  it("gives an admin Edit and Test, and says when there is no repository", () => {
+    expect(render(true, repositories, { lagBytes: 0, lagSeconds: 0 })).toMatch(/>Test</);
+    const none = render(true, { ...repositories, offsite: null }, { lagBytes: 0, lagSeconds: 0 });
+    expect(none).toContain("None: backups and WAL are only on this host.");
+    expect(none).toMatch(/>Set up</);
+    expect(none).not.toMatch(/>Test</);
+  });
+});
