@@ -240,7 +240,11 @@ export async function silenceAlert(
 }
 
 /** Sends a test notification now and audits how it went (a failed delivery is a failed outcome). */
-export async function testChannel(actor: Actor, channelId: string, meta: RequestMeta): Promise<DeliverySummary> {
+export async function testChannel(
+  actor: Actor,
+  channelId: string,
+  meta: RequestMeta,
+): Promise<DeliverySummary> {
   const delivery = await sendTestNotification(channelId);
   await audit(
     actor,
