@@ -13,6 +13,8 @@ export const queryKeys = {
     all: ["clusters"] as const,
     list: ["clusters", "list"] as const,
     detail: (id: string) => ["clusters", id] as const,
+    /** Under the cluster, so whatever refreshes a cluster refreshes its repositories too. */
+    repositories: (id: string) => ["clusters", id, "repositories"] as const,
   },
   replication: {
     all: (clusterId: string) => ["replication", clusterId] as const,

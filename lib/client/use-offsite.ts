@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import type {
+  ClusterRepositories,
   OffsiteRepositoryInput,
   OffsiteRepositoryView,
   RepositoryTestResult,
@@ -17,15 +18,7 @@ export type OffsiteRepositoryUpdate = Omit<OffsiteRepositoryInput, "secretAccess
   secretAccessKey?: string;
 };
 
-/** GET /api/v1/clusters/:id/repositories as the card reads it (lib/offsite/queries.ts builds it). */
-export interface ClusterRepositoriesView {
-  local: { kind: "folder"; path: string; secondary: { path: string; offsite: boolean } | null };
-  offsite: OffsiteRepositoryView | null;
-}
-
-/** Cached under the cluster, so whatever refreshes a cluster refreshes its repositories too. */
-export const repositoriesKey = (clusterId: string) =>
-  [...queryKeys.clusters.detail(clusterId), "repositories"] as const;
+export const repositoriesKey = queryKeys.clusters.repositories;
 
 function offsitePath(clusterId: string, rest = ""): string {
   return `/api/v1/clusters/${encodeURIComponent(clusterId)}/repositories${rest}`;
@@ -35,7 +28,7 @@ function offsitePath(clusterId: string, rest = ""): string {
 export function useClusterRepositories(clusterId: string) {
   return useQuery({
     queryKey: repositoriesKey(clusterId),
-    queryFn: ({ signal }) => apiFetch<ClusterRepositoriesView>(offsitePath(clusterId), { signal }),
+    queryFn: ({ signal }) => apiFetch<ClusterRepositories>(offsitePath(clusterId), { signal }),
     staleTime: 0,
   });
 }
@@ -45,7 +38,7 @@ export function useSaveOffsiteRepository(clusterId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: OffsiteRepositoryUpdate) =>
-      apiFetch<ClusterRepositoriesView>(offsitePath(clusterId, "/offsite"), { method: "PUT", body: input }),
+      apiFetch<ClusterRepositories>(offsitePath(clusterId, "/offsite"), { method: "PUT", body: input }),
     onSuccess: (repositories) => {
       queryClient.setQueryData(repositoriesKey(clusterId), repositories);
       return queryClient.invalidateQueries({ queryKey: queryKeys.restoreWindow(clusterId) });

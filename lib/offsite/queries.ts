@@ -1,21 +1,11 @@
 import { repositoryRootFor } from "@/lib/backup/repository";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import type { OffsiteRepositoryView } from "@/lib/schemas/offsite";
+import type { ClusterRepositories } from "@/lib/schemas/offsite";
 import { toOffsiteView } from "./stored-settings";
 
 // GET /api/v1/clusters/:id/repositories: where a cluster's backups live, local and offsite,
 // without any secret.
-
-export interface ClusterRepositories {
-  local: {
-    kind: "folder";
-    path: string;
-    /** The second local repository of the 3-2-1 copy, when the cluster has one. */
-    secondary: { path: string; offsite: boolean } | null;
-  };
-  offsite: OffsiteRepositoryView | null;
-}
 
 export async function getClusterRepositories(clusterId: string): Promise<ClusterRepositories> {
   const cluster = await getClusterRowOrThrow(clusterId);

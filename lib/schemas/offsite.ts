@@ -146,3 +146,14 @@ export interface RepositoryTestResult {
   ok: boolean;
   checks: { name: RepositoryCheckName; ok: boolean; message: string }[];
 }
+
+/** GET /api/v1/clusters/:id/repositories: where a cluster's backups live, without any secret. */
+export interface ClusterRepositories {
+  local: {
+    kind: "folder";
+    path: string;
+    /** The second local repository of the 3-2-1 copy, when the cluster has one. */
+    secondary: { path: string; offsite: boolean } | null;
+  };
+  offsite: OffsiteRepositoryView | null;
+}

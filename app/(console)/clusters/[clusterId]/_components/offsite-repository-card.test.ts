@@ -3,13 +3,14 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { queryKeys } from "@/lib/client/query-keys";
-import { repositoriesKey, type ClusterRepositoriesView } from "@/lib/client/use-offsite";
+import { repositoriesKey } from "@/lib/client/use-offsite";
+import type { ClusterRepositories } from "@/lib/schemas/offsite";
 import { OffsiteRepositoryCard } from "./offsite-repository-card";
 
 // The card as server HTML, from cached reads: what a viewer and an admin see first.
 
 const clusterId = "c1";
-const repositories: ClusterRepositoriesView = {
+const repositories: ClusterRepositories = {
   local: { kind: "folder", path: "/srv/walden/repo", secondary: null },
   offsite: {
     kind: "s3",
@@ -27,7 +28,7 @@ const repositories: ClusterRepositoriesView = {
 
 function render(
   canEdit: boolean,
-  cached: ClusterRepositoriesView,
+  cached: ClusterRepositories,
   lag: { lagBytes: number; lagSeconds: number },
 ) {
   const client = new QueryClient();
