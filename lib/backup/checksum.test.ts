@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppendFollower, sha256File, writeChecksums } from "@/lib/backup/checksum";
+import { AppendFollower, parseChecksums, sha256File, writeChecksums } from "@/lib/backup/checksum";
 
 let dir: string;
 beforeEach(async () => {
@@ -69,5 +69,14 @@ describe("writeChecksums", () => {
     const sums = await fs.readFile(path.join(dir, "SHA256SUMS"), "utf8");
     // a.tar's size matches, so its digest is trusted as given; b.tar grew and is read again.
     expect(sums).toBe(`${"0".repeat(64)}  a.tar\n${await sha256File(path.join(dir, "b.tar"))}  b.tar\n`);
+  });
+});
+
+describe("parseChecksums", () => {
+  it("reads sha256sum's lines", () => {
+    expect(parseChecksums("abc  base.tar\ndef  pg_wal.tar\n")).toEqual([
+      { sha256: "abc", file: "base.tar" },
+      { sha256: "def", file: "pg_wal.tar" },
+    ]);
   });
 });

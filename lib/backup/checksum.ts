@@ -40,6 +40,16 @@ export async function writeChecksums(dir: string, known = new Map<string, KnownD
   return createHash("sha256").update(list).digest("hex");
 }
 
+/** The entries of a SHA256SUMS list as writeChecksums writes it ("<sha256>  <file>" per line). */
+export function parseChecksums(text: string): { sha256: string; file: string }[] {
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => line.split(/ {2}/))
+    .filter((parts): parts is [string, string] => Boolean(parts[0] && parts[1]))
+    .map(([sha256, file]) => ({ sha256, file }));
+}
+
 const READ_CHUNK = 1 << 20;
 
 interface Followed {

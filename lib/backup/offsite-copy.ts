@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { sha256File } from "@/lib/backup/checksum";
+import { parseChecksums, sha256File } from "@/lib/backup/checksum";
 import type { CopyResult } from "@/lib/backup/copy";
 import { claimCopy } from "@/lib/backup/copy-claim";
 import { db } from "@/lib/db";
@@ -33,13 +33,7 @@ export interface OffsiteCopyOptions {
 
 /** SHA256SUMS's lines ("<sha256>  <file>"), in its order. */
 async function readSums(backupDir: string): Promise<{ sha256: string; file: string }[]> {
-  const text = await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8");
-  return text
-    .trim()
-    .split("\n")
-    .map((line) => line.split(/ {2}/))
-    .filter((parts): parts is [string, string] => Boolean(parts[0] && parts[1]))
-    .map(([sha256, file]) => ({ sha256, file }));
+  return parseChecksums(await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8"));
 }
 
 export async function copyBackupOffsite(

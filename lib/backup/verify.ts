@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { sha256File } from "@/lib/backup/checksum";
+import { parseChecksums, sha256File } from "@/lib/backup/checksum";
 import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { claimVerification, verifyScratchDir } from "@/lib/backup/verify-claim";
 import { db } from "@/lib/db";
@@ -101,9 +101,7 @@ async function verifyPhysical(
 /** Re-reads every file and compares it with SHA256SUMS, written when the backup was taken. */
 export async function checkStoredSums(backupDir: string, log: string[]): Promise<void> {
   const sums = await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8");
-  for (const line of sums.trim().split("\n")) {
-    const [expected, file] = line.split(/ {2}/);
-    if (!expected || !file) continue;
+  for (const { sha256: expected, file } of parseChecksums(sums)) {
     const actual = await sha256File(path.join(backupDir, file));
     if (actual !== expected) throw new Error(`checksum mismatch for ${file}: the file changed or is corrupt`);
   }

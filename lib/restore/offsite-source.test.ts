@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSums, walNeeded } from "./offsite-source";
+import { walNeeded } from "./offsite-source";
 
 // Which offsite WAL a restore fetches: only its plan's segments, and every timeline history file.
 
@@ -34,15 +34,6 @@ describe("walNeeded", () => {
       "00000002000000000000000D",
       "00000002000000000000000E",
       "00000003.history",
-    ]);
-  });
-});
-
-describe("parseSums", () => {
-  it("reads sha256sum's lines", () => {
-    expect(parseSums("abc  base.tar\ndef  pg_wal.tar\n")).toEqual([
-      { sha256: "abc", file: "base.tar" },
-      { sha256: "def", file: "pg_wal.tar" },
     ]);
   });
 });

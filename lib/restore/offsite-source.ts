@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { parseChecksums } from "@/lib/backup/checksum";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
@@ -71,16 +72,6 @@ export async function chooseRestoreSource(
   throw refuse(`source: backup ${backup.id} has neither a whole local copy nor a succeeded offsite copy`);
 }
 
-/** SHA256SUMS's lines ("<sha256>  <file>"). */
-export function parseSums(text: string): { sha256: string; file: string }[] {
-  return text
-    .trim()
-    .split("\n")
-    .map((line) => line.split(/ {2}/))
-    .filter((parts): parts is [string, string] => Boolean(parts[0] && parts[1]))
-    .map(([sha256, file]) => ({ sha256, file }));
-}
-
 /** `work` with the cluster's offsite repository, closed after it however it ends. */
 export async function withOffsiteSource<T>(
   clusterId: string,
@@ -122,7 +113,7 @@ export async function downloadBackup(
     ...(backup.checksum ? { expectedSha256: backup.checksum } : {}),
   });
   let bytes = 0;
-  const files = parseSums(await fs.readFile(sumsPath, "utf8"));
+  const files = parseChecksums(await fs.readFile(sumsPath, "utf8"));
   for (const { sha256, file } of files) {
     const result = await repository.getFile(`${prefix}/${file}`, path.join(dir, file), {
       expectedSha256: sha256,
