@@ -1,6 +1,8 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/app/providers";
+import { parseTheme, themeCookieName } from "@/components/shell/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,9 +10,13 @@ export const metadata: Metadata = {
   description: "PostgreSQL backup, point-in-time recovery and replication monitoring",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered in the browser's chosen theme from the first byte (see components/shell/theme.ts).
+  const theme = parseTheme((await cookies()).get(themeCookieName)?.value);
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme}>
       <body className="min-h-screen">
         <Providers>{children}</Providers>
       </body>

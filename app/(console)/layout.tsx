@@ -1,8 +1,12 @@
-import Link from "next/link";
+import { cookies } from "next/headers";
 import { Suspense, type ReactNode } from "react";
+import { Brand } from "@/components/shell/brand";
+import { ConsoleFrame } from "@/components/shell/console-frame";
 import { DeniedNotice } from "@/components/shell/denied-notice";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { SignOutButton } from "@/components/shell/sign-out-button";
+import { parseTheme, themeCookieName } from "@/components/shell/theme";
+import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { RoleBadge } from "@/components/users/role-badge";
 import { requireUser } from "@/lib/auth/page";
 
@@ -10,41 +14,39 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  const theme = parseTheme((await cookies()).get(themeCookieName)?.value);
 
   return (
-    <div className="flex min-h-screen">
-      <div className="w-52 shrink-0 bg-zinc-900 print:hidden">
-        <aside className="sticky top-0 flex h-screen flex-col px-3 py-4">
-          <Link
-            href="/"
-            className="mb-6 flex items-center gap-2 px-2.5 text-base font-semibold tracking-tight text-white"
-          >
-            <span aria-hidden="true" className="text-emerald-400">
-              ◆
-            </span>
-            Walden
-          </Link>
+    <ConsoleFrame
+      brand={<Brand />}
+      sidebar={
+        <>
+          <div className="mb-6">
+            <Brand onShell />
+          </div>
           <SidebarNav />
-          <p className="mt-auto px-2.5 text-[11px] leading-snug text-zinc-500">
-            PostgreSQL backup, PITR &amp; replication
-          </p>
-        </aside>
-      </div>
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="sticky top-0 z-10 flex print:hidden h-12 items-center justify-end gap-3 border-b border-zinc-200 bg-white/90 px-6 backdrop-blur">
-          <span className="text-sm text-zinc-700" data-testid="current-user">
+          <div className="mt-auto space-y-3 px-2.5 pt-6">
+            <ThemeToggle initial={theme} />
+            <p className="text-[11px] leading-snug text-shell-faint">
+              PostgreSQL backup, PITR &amp; replication
+            </p>
+          </div>
+        </>
+      }
+      headerEnd={
+        <>
+          <span className="min-w-0 truncate text-sm text-zinc-700" data-testid="current-user">
             {user.email}
           </span>
           <RoleBadge role={user.role} />
           <SignOutButton />
-        </header>
-        <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">
-          <Suspense fallback={null}>
-            <DeniedNotice />
-          </Suspense>
-          {children}
-        </main>
-      </div>
-    </div>
+        </>
+      }
+    >
+      <Suspense fallback={null}>
+        <DeniedNotice />
+      </Suspense>
+      {children}
+    </ConsoleFrame>
   );
 }

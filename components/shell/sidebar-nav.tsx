@@ -31,14 +31,14 @@ export function SidebarNav() {
                 href={item.href}
                 aria-current={active ? "page" : undefined}
                 className={cx(
-                  "flex items-center rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
+                  "flex items-center rounded-md px-2.5 py-2 text-sm font-medium transition-colors lg:py-1.5",
                   active
-                    ? "bg-zinc-800 text-white"
-                    : "text-zinc-400 hover:bg-zinc-800/60 hover:text-zinc-100",
+                    ? "bg-shell-raised text-shell-text"
+                    : "text-shell-muted hover:bg-shell-raised/60 hover:text-shell-text",
                 )}
               >
                 {active ? (
-                  <span aria-hidden="true" className="mr-2 h-4 w-0.5 rounded bg-emerald-400" />
+                  <span aria-hidden="true" className="mr-2 h-4 w-0.5 rounded bg-shell-accent" />
                 ) : null}
                 {item.label}
               </Link>

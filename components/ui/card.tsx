@@ -20,14 +20,14 @@ export function CardHeader({
   id?: string;
 }) {
   return (
-    <header className="flex items-start justify-between gap-4 border-b border-zinc-200 px-4 py-3">
+    <header className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2 border-b border-zinc-200 px-4 py-3">
       <div className="min-w-0">
         <h2 id={id} className="text-sm font-semibold text-zinc-900">
           {title}
         </h2>
         {description ? <p className="mt-0.5 text-xs text-zinc-500">{description}</p> : null}
       </div>
-      {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex shrink-0 flex-wrap items-center gap-2">{actions}</div> : null}
     </header>
   );
 }
