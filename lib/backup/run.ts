@@ -16,6 +16,7 @@ import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db, retryWhileCatalogDown } from "@/lib/db";
 import { fsyncPath, mkdirPrivate, sealTree } from "@/lib/fs-private";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import { describeNewBackup } from "@/lib/repository/local-descriptor";
 import { logicalBackupRequestSchema, physicalBackupRequestSchema } from "@/lib/schemas/backup";
 
 // backup.run in the worker. Idempotent by id: only a queued backup is claimed. A backup is
@@ -123,6 +124,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
         },
       }),
     );
+    await describeNewBackup(backupId); // walden.json from the catalog: the repository describes itself (issue 14)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.add(`failed: ${message}`);
