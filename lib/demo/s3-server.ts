@@ -3,6 +3,7 @@ import http from "node:http";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import type { OffsiteRepositorySettings } from "@/lib/schemas/offsite";
+import { answerListParts } from "./s3-list-parts";
 import { refuseSignature, sigV4Matches } from "./s3-signature";
 
 // A real S3 protocol server for the demo (npm run demo) and the tests (test/s3-server.ts):
@@ -72,7 +73,10 @@ export async function startS3Server(options: {
   const secrets = { [S3_TEST_CREDENTIALS.accessKeyId]: S3_TEST_CREDENTIALS.secretAccessKey };
   const server = http.createServer((request, response) => {
     if (sigV4Matches(request, secrets) === false) refuseSignature(request, response);
-    else void handle(request, response);
+    else
+      void answerListParts(request, response, directory).then(
+        (answered) => answered || handle(request, response),
+      );
   });
   await listen(server, port);
   const deadline = Date.now() + 10_000;

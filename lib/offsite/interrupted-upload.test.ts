@@ -11,7 +11,8 @@ import { StorageError } from "./storage-errors";
 
 // The storage goes away in the middle of a multipart upload (s3rver on 127.0.0.1:25830 stopped,
 // every connection cut): the copy fails with a retryable error, no object is visible under the
-// key, and the caller's retry loop finishes the copy once the storage is back.
+// key, and the caller's retry loop finishes the copy once the storage is back, continuing the
+// same upload so that the parts already stored are not sent again.
 
 const PORT = 25830;
 const BUCKET = "walden-interrupted";
@@ -77,6 +78,11 @@ it("server stopped mid-upload, then started: the retried copy completes, nothing
   letRetryStart();
   const result = await copy;
   expect(result).toMatchObject({ key, sizeBytes: data.length, sha256: sha256(data) });
+  // The retry continued the same upload: the parts the storage held (listed, each one's size and
+  // MD5 checked against the file) were not sent again.
+  expect(result.partsReused).toBeGreaterThanOrEqual(1);
+  expect(result.bytesSent).toBe(data.length - result.partsReused * MIN_PART_BYTES);
+  expect(result.bytesSent).toBeLessThan(data.length);
   const target = path.join(dir, "downloaded.tar");
   const downloaded = await repository.getFile(key, target);
   expect(downloaded.sha256).toBe(sha256(data));

@@ -1,15 +1,24 @@
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
-import { pipeline } from "node:stream";
-import { AbortMultipartUploadCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import { createHash } from "node:crypto";
+import { pipeline, type Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { AgeEncryptStream } from "./age";
 import { ChecksumMismatchError, HashingStream, SHA256_PATTERN, sha256File } from "./checksum";
 import { fromS3Metadata, toS3Metadata } from "./object-metadata";
-import { describeStorageError, StorageError, type StorageTarget } from "./storage-errors";
+import { describeStorageError, isRetryable, StorageError, type StorageTarget } from "./storage-errors";
 
 // A local file to an object, streamed: read once, hashed on the way (and encrypted, when asked),
-// sent in parts of at least 8 MiB, a few at a time, so memory stays at queueSize × partSize
+// sent in parts of at least 8 MiB, a few at a time, so memory stays at about queueSize × partSize
 // whatever the file's size.
 //
 // No partial object is ever visible under the final key: a file larger than one part goes up
@@ -18,17 +27,22 @@ import { describeStorageError, StorageError, type StorageTarget } from "./storag
 // atomic on AWS S3, MinIO and Ceph, so no temporary key and server-side copy are needed (a copy
 // would double the requests and, above 5 GiB, need a multipart copy of its own). The checksum
 // stream fails before the body ends when the bytes differ from the expected SHA-256, so a
-// mismatching upload is never completed. On any failure the multipart upload is aborted (best
-// effort: a storage that has gone away cannot be told; a lifecycle rule for incomplete
-// multipart uploads removes those parts later). Retrying is the caller's loop (retry.ts):
-// each try starts a fresh upload.
-
+// mismatching upload is never completed.
+//
+// Resumable per part: when the storage goes away mid-upload (a retryable failure), the
+// multipart upload is kept, and the caller's next try (retry.ts) continues it: ListParts says
+// which parts the storage holds, and each one is reused only when its size and MD5 (its ETag)
+// match the bytes this try reads for it, so only the missing or different parts are sent
+// again. An encrypted file's parts never match (age encrypts under a new file key each time),
+// so it is sent whole again, into the same upload. Which upload to continue is remembered in
+// this process (a worker that restarts starts a fresh one; a lifecycle rule for incomplete
+// multipart uploads removes the old parts). Any other failure aborts the upload (best effort).
 export interface PutFileOptions {
   /** The file's SHA-256 when known (SHA256SUMS): checked while streaming; else the file is read once more to learn it. */
   sha256?: string;
   /** Encrypt to this age recipient ("age1…") on the way. */
   encryptTo?: string;
-  /** Bytes of the object sent so far. */
+  /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
   onProgress?: (bytesSent: number) => void;
   signal?: AbortSignal;
 }
@@ -42,6 +56,10 @@ export interface PutFileResult {
   plaintextBytes: number;
   plaintextSha256: string;
   encrypted: boolean;
+  /** Bytes this try sent: less than sizeBytes when it continued an upload an earlier try began. */
+  bytesSent: number;
+  /** Parts the storage already held from an earlier try, checked and not sent again. */
+  partsReused: number;
 }
 
 export interface TransferContext {
@@ -59,6 +77,35 @@ export const UPLOAD_QUEUE_SIZE = 4;
 
 export function partSizeFor(fileBytes: number): number {
   return Math.max(MIN_PART_BYTES, Math.ceil(fileBytes / MAX_PARTS_PLANNED / 1024 / 1024) * 1024 * 1024);
+}
+
+/** Multipart uploads a retryable failure left open, by storage, bucket and key: the next try continues one. */
+interface UnfinishedUpload {
+  uploadId: string;
+  partSize: number;
+  plaintextSha256: string;
+}
+const unfinishedUploads = new Map<string, UnfinishedUpload>();
+const uploadSlot = (context: TransferContext, fullKey: string) =>
+  `${context.target.endpoint}\n${context.bucket}\n${fullKey}`;
+
+const md5 = (data: Uint8Array) => createHash("md5").update(data).digest();
+
+/** The stream cut into parts of exactly `partSize` bytes (the last one shorter). */
+async function* partsOf(stream: Readable, partSize: number): AsyncGenerator<Buffer> {
+  let chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    while (length >= partSize) {
+      const joined = Buffer.concat(chunks, length);
+      yield joined.subarray(0, partSize);
+      chunks = [joined.subarray(partSize)];
+      length -= partSize;
+    }
+  }
+  if (length > 0) yield Buffer.concat(chunks, length);
 }
 
 export async function putFile(
@@ -84,43 +131,26 @@ export async function putFile(
     pipeline(source, plainHash, () => {});
   }
   const body = objectHash;
-
-  const abortController = new AbortController();
-  const onAbort = () => abortController.abort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const upload = new Upload({
-    client: context.client,
-    params: {
-      Bucket: context.bucket,
-      Key: fullKey,
-      Body: body,
-      ContentType: "application/octet-stream",
-      Metadata: toS3Metadata(
-        options.encryptTo
-          ? { plaintextSha256, encryption: "age", ageRecipient: options.encryptTo }
-          : { sha256: plaintextSha256, plaintextSha256 },
-      ),
-    },
-    queueSize: UPLOAD_QUEUE_SIZE,
-    partSize: partSizeFor(size),
-    // Aborted here instead, so that a failing abort cannot hide why the upload failed.
-    leavePartsOnError: true,
-    abortController,
-  });
-  if (options.onProgress)
-    upload.on("httpUploadProgress", (progress) => options.onProgress?.(progress.loaded ?? 0));
+  const metadata = toS3Metadata(
+    options.encryptTo
+      ? { plaintextSha256, encryption: "age", ageRecipient: options.encryptTo }
+      : { sha256: plaintextSha256, plaintextSha256 },
+  );
+  const transfer = new PartTransfer(context, fullKey, options);
   try {
-    await upload.done();
+    await transfer.send(partsOf(body, partSizeFor(size)), {
+      partSize: partSizeFor(size),
+      plaintextSha256,
+      metadata,
+    });
   } catch (error) {
     body.destroy();
     const reason =
       plainHash.errored instanceof ChecksumMismatchError
         ? plainHash.errored
         : describeUploadError(error, context);
-    await abortMultipartUpload(context, fullKey, upload.uploadId, reason);
+    await transfer.settle(reason);
     throw reason;
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
   }
   await checkStoredObject(context, fullKey, objectHash.bytes, plaintextSha256);
   return {
@@ -130,7 +160,193 @@ export async function putFile(
     plaintextBytes: plainHash.bytes,
     plaintextSha256,
     encrypted: Boolean(options.encryptTo),
+    bytesSent: transfer.bytesSent,
+    partsReused: transfer.partsReused,
   };
+}
+
+/** One try's requests: a single PUT, or a multipart upload begun or continued. */
+class PartTransfer {
+  bytesSent = 0;
+  partsReused = 0;
+  private uploadId: string | undefined;
+  private readonly slot: string;
+
+  constructor(
+    private readonly context: TransferContext,
+    private readonly fullKey: string,
+    private readonly options: PutFileOptions,
+  ) {
+    this.slot = uploadSlot(context, fullKey);
+  }
+
+  /** Each request stops when the caller's signal aborts. */
+  private get requestOptions() {
+    return { abortSignal: this.options.signal };
+  }
+
+  private sent(bytes: number) {
+    this.bytesSent += bytes;
+    this.options.onProgress?.(this.bytesSent);
+  }
+
+  async send(
+    parts: AsyncGenerator<Buffer>,
+    plan: { partSize: number; plaintextSha256: string; metadata: Record<string, string> },
+  ): Promise<void> {
+    const { Bucket, Key } = { Bucket: this.context.bucket, Key: this.fullKey };
+    // Two parts read before deciding: one part or none is a single PUT.
+    const first = await parts.next();
+    const second = first.done ? first : await parts.next();
+    if (second.done) {
+      const data = first.done ? Buffer.alloc(0) : first.value;
+      await this.context.client.send(
+        new PutObjectCommand({
+          Bucket,
+          Key,
+          Body: data,
+          ContentMD5: md5(data).toString("base64"),
+          ContentType: "application/octet-stream",
+          Metadata: plan.metadata,
+        }),
+        this.requestOptions,
+      );
+      this.sent(data.length);
+      return;
+    }
+    const held = await this.openUpload(plan);
+    const completed: { PartNumber: number; ETag: string }[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    const all = (async function* () {
+      yield first.value!;
+      yield second.value!;
+      yield* parts;
+    })();
+    let partNumber = 0;
+    try {
+      for await (const data of all) {
+        partNumber += 1;
+        const digest = md5(data);
+        const stored = held.get(partNumber);
+        if (stored && stored.size === data.length && stored.etag === digest.toString("hex")) {
+          completed.push({ PartNumber: partNumber, ETag: stored.rawEtag });
+          this.partsReused += 1;
+          continue;
+        }
+        const number = partNumber;
+        const task = this.context.client
+          .send(
+            new UploadPartCommand({
+              Bucket,
+              Key,
+              UploadId: this.uploadId,
+              PartNumber: number,
+              Body: data,
+              ContentMD5: digest.toString("base64"),
+            }),
+            this.requestOptions,
+          )
+          .then(
+            (answer) => {
+              completed.push({ PartNumber: number, ETag: answer.ETag ?? `"${digest.toString("hex")}"` });
+              this.sent(data.length);
+            },
+            (error: unknown) => {
+              failure ??= error;
+            },
+          );
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
+        if (inFlight.size >= UPLOAD_QUEUE_SIZE) await Promise.race(inFlight);
+        if (failure) break;
+      }
+    } finally {
+      // Settled before anything is decided about the upload (the tasks never reject: `failure` holds why).
+      await Promise.all(inFlight);
+    }
+    if (failure) throw failure;
+    await this.context.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId: this.uploadId,
+        MultipartUpload: { Parts: completed.sort((a, b) => a.PartNumber - b.PartNumber) },
+      }),
+      this.requestOptions,
+    );
+    unfinishedUploads.delete(this.slot);
+  }
+
+  /** The upload an earlier try left for the same bytes, with the parts the storage holds; else a new one. */
+  private async openUpload(plan: {
+    partSize: number;
+    plaintextSha256: string;
+    metadata: Record<string, string>;
+  }): Promise<Map<number, { size: number; etag: string; rawEtag: string }>> {
+    const held = new Map<number, { size: number; etag: string; rawEtag: string }>();
+    const earlier = unfinishedUploads.get(this.slot);
+    if (earlier && earlier.partSize === plan.partSize && earlier.plaintextSha256 === plan.plaintextSha256) {
+      try {
+        let marker: string | undefined;
+        for (;;) {
+          const page = await this.context.client.send(
+            new ListPartsCommand({
+              Bucket: this.context.bucket,
+              Key: this.fullKey,
+              UploadId: earlier.uploadId,
+              PartNumberMarker: marker,
+            }),
+            this.requestOptions,
+          );
+          for (const part of page.Parts ?? []) {
+            if (!part.PartNumber || !part.ETag) continue;
+            const etag = part.ETag.replace(/"/g, "").toLowerCase();
+            held.set(part.PartNumber, { size: part.Size ?? -1, etag, rawEtag: part.ETag });
+          }
+          if (!page.IsTruncated || !page.NextPartNumberMarker) break;
+          marker = page.NextPartNumberMarker;
+        }
+        this.uploadId = earlier.uploadId;
+        return held;
+      } catch (error) {
+        // Gone (completed, aborted, expired by a lifecycle rule): a fresh upload. Else the storage is still away.
+        if (!isNoSuchUpload(error)) throw error;
+        unfinishedUploads.delete(this.slot);
+        held.clear();
+      }
+    }
+    const created = await this.context.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: this.context.bucket,
+        Key: this.fullKey,
+        ContentType: "application/octet-stream",
+        Metadata: plan.metadata,
+      }),
+      this.requestOptions,
+    );
+    if (!created.UploadId)
+      throw new StorageError("the storage began an upload without an id", "NoUploadId", true);
+    this.uploadId = created.UploadId;
+    unfinishedUploads.set(this.slot, {
+      uploadId: created.UploadId,
+      partSize: plan.partSize,
+      plaintextSha256: plan.plaintextSha256,
+    });
+    return held;
+  }
+
+  /** After a failure: a retryable one keeps the upload for the next try; any other aborts it. */
+  async settle(reason: Error): Promise<void> {
+    if (!this.uploadId || isRetryable(reason)) return;
+    unfinishedUploads.delete(this.slot);
+    await abortMultipartUpload(this.context, this.fullKey, this.uploadId, reason);
+  }
+}
+
+function isNoSuchUpload(error: unknown): boolean {
+  const fields = error as { name?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  return fields?.name === "NoSuchUpload" || fields?.$metadata?.httpStatusCode === 404;
 }
 
 function describeUploadError(error: unknown, context: TransferContext): Error {
