@@ -28,6 +28,9 @@
 //   8. the web app as `npm start` runs it (lib/web/server.ts) on 127.0.0.1:3300, autocannon at a
 //      fixed rate for 60 s on the main GET endpoints vs the same rate on /api/v1/health (30 s):
 //      errors, latency, server memory
+//   offsite (about 2 minutes; offsite.ts): 176 MiB in a physical backup's shape copied to s3rver (a
+//   child process) by Walden's putFile, by a plain SDK Upload, and by putFile encrypting with age,
+//   rounds rotated; 9. throughput ratio to the SDK and the encryption overhead (goal ≤ 1.15)
 // --only=replication, --only=backups, ... runs one part, or several comma-separated (default: all).
 // The whole suite writes its summary to docs/benchmarks.md; a partial run writes it to the bench
 // home (benchmarks-partial.md) instead, so the committed file always holds a full run.
@@ -52,6 +55,7 @@ import {
 } from "./fleet-scale";
 import { measureLagLatency, measurePauseLatency, type PauseTrials } from "./latency";
 import { measureLoad } from "./load";
+import { measureOffsite, OFFSITE_SETTINGS, offsiteSummaryRows, printOffsite } from "./offsite";
 import { ensurePgbenchData, settle } from "./pgbench-data";
 import { measurePitr, removePitrLeftovers, type PitrResults } from "./pitr";
 import { apiSummaryRows, printApi } from "./print-api";
@@ -96,6 +100,7 @@ const PART_RUNNERS: Record<string, (bench: Bench) => Promise<string[][]>> = {
   pitr: async (bench) => pitrSummaryRows(await pitr(bench)),
   api: async (bench) => apiSummaryRows(await api(bench)),
   load: async (bench) => loadSummaryRows(await load(bench)),
+  offsite: async () => offsiteSummaryRows(await offsite()),
 };
 const PARTS = Object.keys(PART_RUNNERS);
 
@@ -352,6 +357,16 @@ async function api(bench: Bench) {
 async function load(bench: Bench) {
   const results = await measureLoad(bench, SETTINGS.load, progress, cleanups);
   printLoad(results);
+  return results;
+}
+
+/** Offsite copies: the s3rver child and its files are the part's own, removed when it ends. */
+async function offsite() {
+  heading(
+    `9. offsite copies: Walden vs a plain SDK upload, and encryption's cost (s3rver on 127.0.0.1:${OFFSITE_SETTINGS.port}, ${OFFSITE_SETTINGS.rounds} rounds)`,
+  );
+  const results = await measureOffsite(progress);
+  printOffsite(results);
   return results;
 }
 
