@@ -20,7 +20,8 @@ import {
   type WalReceiverRow,
 } from "@/lib/pg/replication-sql";
 import { sqlFor, type VersionedQuery } from "@/lib/pg/versioned-sql";
-import type { PrimaryReading, Reading, StandbyReading } from "@/lib/replication/readings";
+import type { NodeReading, Reading } from "@/lib/replication/readings";
+import { recoveryEndQuery, type RecoveryEndRow } from "@/lib/replication/role-sql";
 
 /**
  * One persistent monitoring connection to one node. It reconnects after errors, and a read
@@ -45,38 +46,27 @@ export class NodeReader {
     this.reset();
   }
 
-  async readPrimary(): Promise<Reading<PrimaryReading>> {
-    return this.read(async (query) => {
-      const identity = (await query<NodeIdentityRow>(nodeIdentityQuery))[0]!;
-      const slots = await query<ReplicationSlotRow>(replicationSlotsQuery);
-      const replication = await query<StatReplicationRow>(statReplicationQuery);
-      if (identity.in_recovery) {
-        return { identity, position: null, replication, slots, archiver: null, readyCount: null };
-      }
-      const position = (await query<PrimaryPositionRow>(primaryPositionQuery))[0] ?? null;
-      const archiver = (await query<ArchiverRow>(archiverQuery))[0] ?? null;
-      // pg_ls_archive_statusdir needs pg_monitor: report "unknown" rather than fail the read.
-      const readyCount = await query<{ ready: number }>(archiveReadyQuery)
-        .then((rows) => rows[0]?.ready ?? null)
-        .catch(() => null);
-      return { identity, position, replication, slots, archiver, readyCount };
-    });
-  }
-
-  async readStandby(): Promise<Reading<StandbyReading>> {
+  /**
+   * One read of whatever the node is now: what a primary reports when it is not in recovery,
+   * what a standby reports when it is. The sampler decides from these which node is the primary
+   * (lib/clusters/current-primary.ts), never from the registration.
+   */
+  async readNode(): Promise<Reading<NodeReading>> {
     return this.read(async (query) => {
       const identity = (await query<NodeIdentityRow>(nodeIdentityQuery))[0]!;
       const slots = await query<ReplicationSlotRow>(replicationSlotsQuery);
       const replication = await query<StatReplicationRow>(statReplicationQuery);
       if (!identity.in_recovery) {
+        const position = (await query<PrimaryPositionRow>(primaryPositionQuery))[0] ?? null;
+        const archiver = (await query<ArchiverRow>(archiverQuery))[0] ?? null;
+        // pg_ls_archive_statusdir needs pg_monitor: report "unknown" rather than fail the read.
+        const readyCount = await query<{ ready: number }>(archiveReadyQuery)
+          .then((rows) => rows[0]?.ready ?? null)
+          .catch(() => null);
+        const recoveryEndLsn = (await query<RecoveryEndRow>(recoveryEndQuery))[0]?.recovery_end_lsn ?? null;
         return {
-          identity,
-          position: null,
-          receiver: null,
-          replication,
-          slots,
-          conflicts: null,
-          timeline: null,
+          role: "primary" as const,
+          data: { identity, position, replication, slots, archiver, readyCount, recoveryEndLsn },
         };
       }
       const position = (await query<StandbyPositionRow>(standbyPositionQuery))[0] ?? null;
@@ -85,7 +75,10 @@ export class NodeReader {
       const timeline = await query<{ timeline: number }>(standbyTimelineQuery)
         .then((rows) => rows[0]?.timeline ?? null)
         .catch(() => null);
-      return { identity, position, receiver, replication, slots, conflicts, timeline };
+      return {
+        role: "standby" as const,
+        data: { identity, position, receiver, replication, slots, conflicts, timeline },
+      };
     });
   }
 

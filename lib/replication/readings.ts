@@ -21,6 +21,8 @@ export interface PrimaryReading {
   archiver: ArchiverRow | null;
   /** Null when the role may not list archive_status. */
   readyCount: number | null;
+  /** Where recovery ended, on a node promoted since it started (its timeline's first LSN). */
+  recoveryEndLsn: string | null;
 }
 
 export interface StandbyReading {
@@ -32,6 +34,31 @@ export interface StandbyReading {
   slots: ReplicationSlotRow[];
   conflicts: number | null;
   timeline: number | null;
+}
+
+/** What one node answered, as what it is now: writable (primary) or in recovery (standby). */
+export type NodeReading = { role: "primary"; data: PrimaryReading } | { role: "standby"; data: StandbyReading };
+
+/** A node read as a standby seen in the primary's place (nobody is writable): nothing a primary has. */
+export function asPrimaryReading(reading: Reading<NodeReading>): Reading<PrimaryReading> {
+  if (!reading.ok) return reading;
+  if (reading.data.role === "primary") return { ok: true, data: reading.data.data };
+  const { identity, replication, slots } = reading.data.data;
+  return {
+    ok: true,
+    data: { identity, position: null, replication, slots, archiver: null, readyCount: null, recoveryEndLsn: null },
+  };
+}
+
+/** A writable node seen in a standby's place (promoted, or a split brain): nothing a standby has. */
+export function asStandbyReading(reading: Reading<NodeReading>): Reading<StandbyReading> {
+  if (!reading.ok) return reading;
+  if (reading.data.role === "standby") return { ok: true, data: reading.data.data };
+  const { identity, replication, slots } = reading.data.data;
+  return {
+    ok: true,
+    data: { identity, position: null, receiver: null, replication, slots, conflicts: null, timeline: null },
+  };
 }
 
 export interface NodeAddress {

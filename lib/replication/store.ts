@@ -3,14 +3,48 @@ import { db } from "@/lib/db";
 import { toJson as toJsonColumn } from "@/lib/db/json";
 import { parseLsn } from "@/lib/replication/lsn";
 import type { TickResult } from "@/lib/replication/tracker";
+import type { ObservedRole } from "@/lib/clusters/current-primary";
 
 const toBigInt = (value: number | null) => (value === null ? null : BigInt(Math.round(value)));
 const lsnToBigInt = (lsn: string | null) => (lsn === null ? null : parseLsn(lsn));
+
+/** What one node was at one tick, as the sampler saw it (nodes.observed_*). */
+export interface StoredObservation {
+  name: string;
+  role: ObservedRole;
+  timeline: number | null;
+  error: string | null;
+  at: Date;
+}
 
 export interface StoredTick {
   clusterId: string;
   ownerId: string;
   result: TickResult;
+  /** Written only when they changed or aged (the sampler decides); empty otherwise. */
+  observations?: StoredObservation[];
+}
+
+/**
+ * Each node's observed role, timeline and error, from a jsonb array of StoredObservation rows
+ * with their clusterId. observed_since moves only when the role changes.
+ */
+const updateObservationsSql = (param: string) => `update nodes n
+     set observed_role = o.role, observed_timeline = o.timeline, observed_error = o.error,
+         observed_since = case when n.observed_role is distinct from o.role then o.at
+                               else coalesce(n.observed_since, o.at) end,
+         observed_at = o.at
+    from jsonb_to_recordset(${param}::jsonb)
+      as o("clusterId" uuid, name text, role text, timeline int, error text, at timestamptz)
+   where n.cluster_id = o."clusterId" and n.name = o.name`;
+
+/** The newest observation of each node in the ticks: a node is updated once per statement. */
+function observationRows(ticks: StoredTick[]) {
+  const latest = new Map<string, StoredObservation & { clusterId: string }>();
+  for (const tick of ticks)
+    for (const observation of tick.observations ?? [])
+      latest.set(`${tick.clusterId}/${observation.name}`, { ...observation, clusterId: tick.clusterId });
+  return [...latest.values()];
 }
 
 const sampleRows = ({ clusterId, result }: StoredTick) =>
@@ -39,11 +73,17 @@ const eventRows = ({ clusterId, result }: StoredTick) =>
   }));
 
 /** Saves one tick: the latest snapshot (replacing the previous), a raw sample per standby, and events. */
-export async function saveTick(clusterId: string, ownerId: string, result: TickResult): Promise<void> {
+export async function saveTick(
+  clusterId: string,
+  ownerId: string,
+  result: TickResult,
+  observations: StoredObservation[] = [],
+): Promise<void> {
   const sampledAt = new Date(result.snapshot.sampledAt);
   const snapshot = toJsonColumn(result.snapshot);
-  const tick = { clusterId, ownerId, result };
+  const tick = { clusterId, ownerId, result, observations };
   await db().$transaction([
+    db().$executeRawUnsafe(updateObservationsSql("$1"), toJson(observationRows([tick]))),
     db().clusterSnapshot.upsert({
       where: { clusterId },
       create: { clusterId, sampledAt, ownerId, snapshot },
@@ -85,11 +125,18 @@ export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise
          as s("clusterId" uuid, standby text, at timestamptz, state text, "primaryLsn" bigint,
               "replayLsn" bigint, "writeBytes" bigint, "flushBytes" bigint, "replayBytes" bigint,
               "replaySeconds" double precision)
+     ), observed as (
+       ${updateObservationsSql("$4")}
      )
      insert into replication_events (cluster_id, at, node, kind, from_value, to_value, message)
      select * from jsonb_to_recordset($3::jsonb)
        as e("clusterId" uuid, at timestamptz, node text, kind text, "fromValue" text, "toValue" text, message text)`,
-    [toJson(snapshots), toJson(ticks.flatMap(sampleRows)), toJson(ticks.flatMap(eventRows))],
+    [
+      toJson(snapshots),
+      toJson(ticks.flatMap(sampleRows)),
+      toJson(ticks.flatMap(eventRows)),
+      toJson(observationRows(ticks)),
+    ],
   );
 }
 
@@ -150,7 +197,7 @@ export class TickWriter {
       // One bad tick (say, of a cluster deleted meanwhile) must not lose the others: one by one.
       await Promise.all(
         batch.map(({ tick, resolve, reject }) =>
-          saveTick(tick.clusterId, tick.ownerId, tick.result).then(resolve, reject),
+          saveTick(tick.clusterId, tick.ownerId, tick.result, tick.observations).then(resolve, reject),
         ),
       );
     } finally {

@@ -52,6 +52,7 @@ function primary(
         ...archiver,
       },
       readyCount: 0,
+      recoveryEndLsn: null,
     },
   };
 }
@@ -250,6 +251,63 @@ describe("ClusterTracker", () => {
     expect(result.events).toContainEqual(
       expect.objectContaining({ kind: "role_change", node: "s1", from: "standby", to: "primary" }),
     );
+  });
+
+  it("follows a failover: the promoted node as primary with its new timeline, the old one back as a standby", () => {
+    const tracker = new ClusterTracker("c", 1);
+    const at = (
+      seconds: number,
+      primaryName: string,
+      primaryReading: Reading<PrimaryReading>,
+      others: Record<string, Reading<StandbyReading>>,
+    ): TickReadings => {
+      const readings = tick(seconds, primaryReading, others);
+      return { ...readings, primary: { ...readings.primary, name: primaryName } };
+    };
+    tracker.tick(at(0, "primary", primary(MiB, [statRow("s1", MiB)]), { s1: standby(MiB, MiB) }));
+    tracker.tick(
+      at(
+        1,
+        "primary",
+        { ok: false, error: "connection refused" },
+        { s1: standby(MiB, MiB, { receiver: null }) },
+      ),
+    );
+    // The sampler now passes s1, writable on timeline 2 since 0/100000, as the primary.
+    const promoted = primary(2 * MiB, []);
+    if (!promoted.ok) throw new Error("fixture");
+    promoted.data.position = { current_lsn: lsn(2 * MiB), timeline: 2 };
+    promoted.data.recoveryEndLsn = lsn(MiB);
+    const moved = tracker.tick(at(2, "s1", promoted, { primary: down }));
+    expect(moved.snapshot.primary).toMatchObject({ name: "s1", timeline: 2, reachable: true });
+    expect(moved.events).toContainEqual(
+      expect.objectContaining({ kind: "role_change", node: "s1", from: "standby", to: "primary" }),
+    );
+    expect(moved.events.find((event) => event.kind === "role_change")!.message).toBe(
+      `s1 is the primary now on timeline 2 from ${lsn(MiB)}; primary was unreachable`,
+    );
+    expect(moved.events).toContainEqual(
+      expect.objectContaining({ kind: "timeline_change", node: "s1", from: "1", to: "2" }),
+    );
+    expect(moved.snapshot.standbys.map((standby) => [standby.name, standby.state])).toEqual([
+      ["primary", "disconnected"],
+    ]);
+
+    // Rewound and restarted as a standby of s1: one event, and streaming.
+    const rejoinedPrimary = primary(2 * MiB, [statRow("primary", 2 * MiB)]);
+    if (!rejoinedPrimary.ok) throw new Error("fixture");
+    rejoinedPrimary.data.position = { current_lsn: lsn(2 * MiB), timeline: 2 };
+    const rejoined = tracker.tick(at(3, "s1", rejoinedPrimary, { primary: standby(2 * MiB, 2 * MiB) }));
+    expect(rejoined.events).toContainEqual(
+      expect.objectContaining({ kind: "role_change", node: "primary", from: "primary", to: "standby" }),
+    );
+    expect(rejoined.snapshot.standbys[0]).toMatchObject({
+      name: "primary",
+      state: "streaming",
+      upstream: "s1",
+    });
+    const later = tracker.tick(at(4, "s1", rejoinedPrimary, { primary: standby(2 * MiB, 2 * MiB) }));
+    expect(later.events.filter((event) => event.kind === "role_change")).toEqual([]);
   });
 
   it("flags the archiver as failing when the last failure is newer than the last success", () => {

@@ -84,8 +84,14 @@ const isConnectedRow = (row: StatReplicationRow | undefined) =>
 export class ClusterTracker {
   private readonly history = new LsnHistory();
   private readonly standbys = new Map<string, StandbyMemory>();
-  private primaryMemory: { reachable: boolean; inRecovery: boolean | null; timeline: number | null } | null =
-    null;
+  private primaryMemory: {
+    name: string;
+    reachable: boolean;
+    inRecovery: boolean | null;
+    timeline: number | null;
+  } | null = null;
+  /** Nodes that were the primary before a failover: their return as a standby is an event. */
+  private readonly formerPrimaries = new Set<string>();
 
   constructor(
     private readonly clusterId: string,
@@ -169,8 +175,14 @@ export class ClusterTracker {
 
   private notePrimary(readings: TickReadings, data: PrimaryReading | null, event: EmitEvent): void {
     const name = readings.primary.name;
-    const previous = this.primaryMemory;
+    let previous = this.primaryMemory;
+    if (previous && previous.name !== name) {
+      this.notePrimaryMoved(previous, readings.primary.name, data, event);
+      // The new primary's own history starts now; only the timeline carries over (for its event).
+      previous = null;
+    }
     const current = {
+      name,
       reachable: data !== null,
       inRecovery: data?.identity.in_recovery ?? previous?.inRecovery ?? null,
       timeline: data?.position?.timeline ?? previous?.timeline ?? null,
@@ -190,6 +202,42 @@ export class ClusterTracker {
       );
     }
     this.primaryMemory = current;
+  }
+
+  /**
+   * A failover or switchover: another node is the writable one now (the sampler passes it as
+   * the primary). One role_change event on it with where its timeline began, a timeline_change
+   * with the new timeline, and from now on the old primary is watched as a standby.
+   */
+  private notePrimaryMoved(
+    previous: NonNullable<ClusterTracker["primaryMemory"]>,
+    name: string,
+    data: PrimaryReading | null,
+    event: EmitEvent,
+  ): void {
+    const timeline = data?.position?.timeline ?? null;
+    const began = data?.recoveryEndLsn ?? null;
+    const oldState = previous.reachable ? (previous.inRecovery ? "in recovery" : "still writable") : "unreachable";
+    const where = timeline !== null ? ` on timeline ${timeline}${began ? ` from ${began}` : ""}` : "";
+    event(
+      name,
+      "role_change",
+      "standby",
+      "primary",
+      `${name} is the primary now${where}; ${previous.name} was ${oldState}`,
+    );
+    if (timeline !== null && previous.timeline !== null && timeline !== previous.timeline) {
+      event(
+        name,
+        "timeline_change",
+        String(previous.timeline),
+        String(timeline),
+        `timeline ${previous.timeline} ended and ${timeline} began${began ? ` at ${began}` : ""} (${name} promoted)`,
+      );
+    }
+    this.standbys.delete(name);
+    this.formerPrimaries.add(previous.name);
+    this.formerPrimaries.delete(name);
   }
 
   private standbyStatus(
@@ -265,6 +313,15 @@ export class ClusterTracker {
       );
     }
     noteReachability(name, memory?.reachable, reading !== null, error, event);
+    if (reading?.identity.in_recovery && this.formerPrimaries.delete(name)) {
+      event(
+        name,
+        "role_change",
+        "primary",
+        "standby",
+        `${name} rejoined as a standby${upstream ? ` of ${upstream}` : ""}`,
+      );
+    }
     if (reading && memory?.inRecovery === true && promoted) {
       event(
         name,

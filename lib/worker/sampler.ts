@@ -5,8 +5,10 @@ import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { WalReceiver } from "@/lib/backup/receive-wal";
 import { MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
+import { knownPrimary, type NodeObservation } from "@/lib/clusters/current-primary";
 import { NodeReader } from "@/lib/replication/node-reader";
-import { TickWriter } from "@/lib/replication/store";
+import { asPrimaryReading, asStandbyReading } from "@/lib/replication/readings";
+import { TickWriter, type StoredObservation } from "@/lib/replication/store";
 import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
 import { ClusterTracker } from "@/lib/replication/tracker";
 import { receiveWalSlotName } from "@/lib/backup/slot-names";
@@ -33,6 +35,16 @@ const LOCK_SESSION_PREFIX = "walden-sampler ";
  * long: a worker that restarts or crash-loops must not make clusters move back and forth.
  */
 const REBALANCE_AFTER_MS = 10_000;
+/** Observed roles are re-written at least this often while unchanged. */
+const OBSERVATION_REFRESH_MS = 5_000;
+
+interface SampledNode {
+  name: string;
+  role: "primary" | "standby";
+  host: string;
+  port: number;
+  connection: NodeConnection;
+}
 
 type Log = (line: string) => void;
 
@@ -44,7 +56,15 @@ class ClusterSampler {
   private configLoadedAt = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
-  private nodes: { name: string; role: "primary" | "standby"; host: string; port: number }[] = [];
+  private nodes: SampledNode[] = [];
+  /**
+   * The node sampled as the primary: the one writable node when there is exactly one; else
+   * (nobody writable, or a split brain) the one it was, so the charts keep their reference.
+   */
+  private actingPrimary: string | null = null;
+  /** Nodes' observed roles are written when they change, and at least this often (freshness). */
+  private observationsWrittenAt = 0;
+  private lastObservations = "";
   /** pg_receivewal for clusters in archive mode "stream": the cluster's owner runs it. */
   private receiver: { key: string; receiver: WalReceiver } | null = null;
   /** What the slot clean-up needs from the registration, set at each config load. */
@@ -187,38 +207,99 @@ class ClusterSampler {
         this.readers.delete(name);
       }
     }
-    const primaryNode = cluster.nodes.find((node) => node.role === "primary");
-    const primaryConnection = primaryNode ? nodeConnection(primaryNode) : null;
-    await this.syncReceiver(cluster, primaryConnection);
-    this.slotOwner = primaryConnection ? { cluster, primary: primaryConnection } : null;
+    // After a worker restart, the primary is the one last observed (a failover survives it).
+    this.actingPrimary ??= knownPrimary(cluster.nodes)?.name ?? null;
+    this.cluster = cluster;
     this.nodes = cluster.nodes
-      .map((node) => ({ name: node.name, role: node.role, host: node.host, port: node.port }))
+      .map((node) => ({
+        name: node.name,
+        role: node.role,
+        host: node.host,
+        port: node.port,
+        connection: nodeConnection(node),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
+    await this.followPrimary();
     this.configLoadedAt = Date.now();
     return true;
+  }
+
+  private cluster: { id: string; name: string; archiveMode: string; archivePath: string | null } | null = null;
+
+  /** pg_receivewal, its slot and the slot clean-up go where the primary is now. */
+  private async followPrimary(): Promise<void> {
+    const cluster = this.cluster;
+    const primary = this.nodes.find((node) => node.name === this.actingPrimary);
+    if (!cluster) return;
+    const connection = primary?.connection ?? null;
+    await this.syncReceiver(cluster, connection);
+    this.slotOwner = connection ? { cluster, primary: connection } : null;
+  }
+
+  /**
+   * The node to sample as the primary this tick. Registered roles are only a preference: the
+   * one node not in recovery wins; with none, or several (split brain), the previous one stays.
+   */
+  private choosePrimary(observations: NodeObservation[]): string | null {
+    const writable = observations.filter((node) => node.role === "primary").map((node) => node.name);
+    if (writable.length === 1) return writable[0]!;
+    if (this.actingPrimary && (writable.length === 0 || writable.includes(this.actingPrimary)))
+      return this.actingPrimary;
+    const registered = this.nodes.find((node) => node.role === "primary")?.name ?? null;
+    if (registered && (writable.length === 0 || writable.includes(registered))) return registered;
+    return writable[0] ?? registered;
+  }
+
+  /** The observed roles when they changed, or every few seconds so readers can tell they are fresh. */
+  private observationsToSave(observations: StoredObservation[], at: Date): StoredObservation[] {
+    const key = JSON.stringify(observations.map(({ name, role, timeline, error }) => [name, role, timeline, error]));
+    if (key === this.lastObservations && at.getTime() - this.observationsWrittenAt < OBSERVATION_REFRESH_MS)
+      return [];
+    this.lastObservations = key;
+    this.observationsWrittenAt = at.getTime();
+    return observations;
   }
 
   private async tick(): Promise<void> {
     if (Date.now() - this.configLoadedAt > CONFIG_REFRESH_MS || !this.tracker) {
       if (!(await this.loadConfig())) return;
     }
-    const primary = this.nodes.find((node) => node.role === "primary");
-    if (!primary || !this.tracker) return;
-    const standbys = this.nodes.filter((node) => node.role === "standby");
+    if (!this.tracker || this.nodes.length === 0) return;
     const at = new Date();
     // All nodes at once; each read has its own deadline, so one hung node delays nobody.
-    const [primaryReading, ...standbyReadings] = await Promise.all([
-      this.readers.get(primary.name)!.readPrimary(),
-      ...standbys.map((standby) => this.readers.get(standby.name)!.readStandby()),
-    ]);
+    const readings = await Promise.all(this.nodes.map((node) => this.readers.get(node.name)!.readNode()));
+    const observations = this.nodes.map((node, index): StoredObservation => {
+      const reading = readings[index]!;
+      if (!reading.ok) return { name: node.name, role: "unreachable", timeline: null, error: reading.error, at };
+      const timeline =
+        reading.data.role === "primary" ? (reading.data.data.position?.timeline ?? null) : reading.data.data.timeline;
+      return { name: node.name, role: reading.data.role, timeline, error: null, at };
+    });
+    const chosen = this.choosePrimary(observations);
+    if (!chosen) return;
+    if (chosen !== this.actingPrimary) {
+      this.log(`cluster ${this.clusterId}: ${chosen} is the primary now (was ${this.actingPrimary ?? "none"})`);
+      this.actingPrimary = chosen;
+      await this.followPrimary();
+    }
+    const primaryIndex = this.nodes.findIndex((node) => node.name === chosen);
+    const primary = this.nodes[primaryIndex]!;
+    const primaryReading = asPrimaryReading(readings[primaryIndex]!);
     const result = this.tracker.tick({
       at,
-      primary: { ...primary, reading: primaryReading! },
-      standbys: standbys.map((standby, index) => ({ ...standby, reading: standbyReadings[index]! })),
+      primary: { ...address(primary), reading: primaryReading },
+      standbys: this.nodes
+        .map((node, index) => ({ ...address(node), reading: asStandbyReading(readings[index]!) }))
+        .filter((node) => node.name !== chosen),
     });
     for (const event of result.events) this.log(`cluster ${this.clusterId}: ${event.message}`);
     if (primaryReading?.ok && primaryReading.data.position) this.cleanUpSlots(primaryReading.data.slots);
-    if (!this.stopped) await this.writer.save({ clusterId: this.clusterId, ownerId: this.ownerId, result });
+    if (!this.stopped) await this.writer.save({
+        clusterId: this.clusterId,
+        ownerId: this.ownerId,
+        result,
+        observations: this.observationsToSave(observations, at),
+      });
   }
 }
 
@@ -357,6 +438,8 @@ export class SamplerFleet {
     await client?.end().catch(() => {});
   }
 }
+
+const address = ({ name, host, port }: SampledNode) => ({ name, host, port });
 
 function shuffle<T>(items: T[]): T[] {
   for (let index = items.length - 1; index > 0; index--) {
