@@ -8,9 +8,11 @@ import { writeChecksums } from "@/lib/backup/checksum";
 import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
 import { backupPaths, repositoryRoot } from "@/lib/backup/repository";
 import { db } from "@/lib/db";
-import { generateAgeKey } from "@/lib/offsite/age/keys";
+import { generateAgeKey, keyFingerprint } from "@/lib/offsite/age/keys";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { encryptOffsiteSecret, toOffsiteRow } from "@/lib/offsite/stored-settings";
+import { parseBackupDescriptor, parseRepositoryDescriptor } from "@/lib/repository/descriptor";
+import { readLocalBackupDescriptor } from "@/lib/repository/local-descriptor";
 import type { OffsiteRepositorySettings } from "@/lib/schemas/offsite";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { startS3Server, type S3TestServer } from "@/test/s3-server";
@@ -18,7 +20,8 @@ import { startS3Server, type S3TestServer } from "@/test/s3-server";
 // Every succeeded backup copied to the offsite repository against a real S3 server (s3rver):
 // the objects' checksums are the backup's SHA256SUMS, the copy is listed on the backup; the
 // storage cut off mid-upload and started again, the copy completes; a wrong secret fails the
-// copy with the reason; an encrypted repository gets age objects.
+// copy with the reason; an encrypted repository gets age objects. Each copy ends with the
+// descriptors a fresh Walden reads (walden.json, walden-repository.json).
 
 const S3_PORT = 25841;
 const BUCKET = "copies";
@@ -95,6 +98,33 @@ describe("offsite copy of a backup", () => {
       }
       const list = await repository.getBytes(`${clusterName}/${backup.id}/SHA256SUMS`);
       expect(list?.toString()).toBe(await fs.readFile(path.join(backup.dir, "SHA256SUMS"), "utf8"));
+      // The copy describes itself: the backup (taken before descriptors, so written now from the
+      // catalog, locally too) and the repository, readable without the catalog.
+      const checksum = (await db().backup.findUniqueOrThrow({ where: { id: backup.id } })).checksum;
+      const described = parseBackupDescriptor(
+        (await repository.getBytes(`${clusterName}/${backup.id}/walden.json`))!.toString(),
+      );
+      expect(described).toMatchObject({
+        ok: true,
+        descriptor: {
+          backupId: backup.id,
+          cluster: clusterName,
+          kind: "physical",
+          checksums: { file: "SHA256SUMS", sha256: checksum },
+          encryption: null,
+        },
+      });
+      expect(await readLocalBackupDescriptor(backup.dir)).toMatchObject({
+        ok: true,
+        descriptor: { backupId: backup.id, checksums: { sha256: checksum } },
+      });
+      const repositoryDescribed = parseRepositoryDescriptor(
+        (await repository.getBytes(`${clusterName}/walden-repository.json`))!.toString(),
+      );
+      expect(repositoryDescribed).toMatchObject({
+        ok: true,
+        descriptor: { cluster: clusterName, wal: { location: `${clusterName}/wal` } },
+      });
     } finally {
       repository.close();
     }
@@ -218,6 +248,13 @@ describe("offsite copy of a backup", () => {
       try {
         const head = await repository.head(`${clusterName}/${backup.id}/base.tar`);
         expect(head).toMatchObject({ encryption: "age", ageRecipient: key.recipient });
+        // The descriptor stays readable without the key, and names the key by its fingerprint only.
+        const descriptor = (await repository.getBytes(`${clusterName}/${backup.id}/walden.json`))!.toString();
+        expect(parseBackupDescriptor(descriptor)).toMatchObject({
+          ok: true,
+          descriptor: { encryption: { method: "age", recipientFingerprint: keyFingerprint(key.recipient) } },
+        });
+        expect(descriptor).not.toContain(key.recipient);
         expect(head?.plaintextSha256).toBe((await sums(backup.dir)).get("base.tar"));
         const restored = path.join(s3Dir, "..", `${path.basename(s3Dir)}-base.tar`);
         await repository.getFile(`${clusterName}/${backup.id}/base.tar`, restored, {

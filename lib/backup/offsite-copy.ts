@@ -6,9 +6,17 @@ import { claimCopy } from "@/lib/backup/copy-claim";
 import { db } from "@/lib/db";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { isRetryable } from "@/lib/offsite/storage-errors";
-import { describeRepository } from "@/lib/offsite/s3-client";
 import { S3Repository } from "@/lib/offsite/s3-repository";
-import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
+import { getOffsiteSettings, offsiteBackupPrefix, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
+import {
+  BACKUP_DESCRIPTOR_FILE,
+  copyDescriptorFor,
+  REPOSITORY_DESCRIPTOR_FILE,
+  repositoryDescriptorFor,
+  serializeDescriptor,
+} from "@/lib/repository/descriptor";
+import { ensureLocalDescriptor } from "@/lib/repository/local-descriptor";
+import { offsiteCopyLocation } from "@/lib/repository/offsite-location";
 
 // offsite.copy: a succeeded backup to the cluster's offsite repository (issue 14). Claimed like
 // the second-repository copy (copy.ts: one running row per backup and destination, a unique
@@ -17,7 +25,10 @@ import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-se
 // when it says so), SHA256SUMS last, so a copy whose list is there is whole. A storage that
 // goes away is waited for (retryWithBackoff: each file starts a fresh upload, and a multipart
 // upload is only an object once complete); a wrong secret or a missing bucket fails at once,
-// with the reason on the copy.
+// with the reason on the copy. Last come the descriptors (lib/repository/descriptor.ts): the
+// backup's walden.json (written now from the catalog when the backup predates descriptors) and
+// the cluster's walden-repository.json, in plain JSON so a fresh Walden can list the copy
+// without the key; a copy whose descriptor is there is whole.
 
 export interface OffsiteCopyResult extends CopyResult {
   /** The storage was still away after every try: the job is worth running again later. */
@@ -36,6 +47,25 @@ async function readSums(backupDir: string): Promise<{ sha256: string; file: stri
   return parseChecksums(await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8"));
 }
 
+/** The backup's descriptor (as this copy stores its files) and, for a physical backup, the repository's. */
+async function putDescriptors(
+  repository: S3Repository,
+  backup: { id: string; path: string | null; checksum: string | null; cluster: { name: string } },
+  encryptTo: string | undefined,
+): Promise<void> {
+  const local = await ensureLocalDescriptor({ id: backup.id, path: backup.path!, checksum: backup.checksum });
+  const copy = copyDescriptorFor(local, encryptTo);
+  const keyPrefix = offsiteBackupPrefix(backup.cluster.name, backup.id);
+  await repository.putBytes(`${keyPrefix}/${BACKUP_DESCRIPTOR_FILE}`, Buffer.from(serializeDescriptor(copy)));
+  if (copy.kind === "physical") {
+    const described = repositoryDescriptorFor(copy, offsiteWalPrefix(backup.cluster.name));
+    await repository.putBytes(
+      `${backup.cluster.name}/${REPOSITORY_DESCRIPTOR_FILE}`,
+      Buffer.from(serializeDescriptor(described)),
+    );
+  }
+}
+
 export async function copyBackupOffsite(
   backupId: string,
   workerId = `local:${process.pid}`,
@@ -47,10 +77,7 @@ export async function copyBackupOffsite(
     return { ok: false, copyId: null };
 
   const keyPrefix = offsiteBackupPrefix(backup.cluster.name, backup.id);
-  const location = describeRepository({
-    ...settings,
-    prefix: settings.prefix ? `${settings.prefix}/${keyPrefix}` : keyPrefix,
-  });
+  const location = offsiteCopyLocation(settings, backup.cluster.name, backup.id);
   // Idempotent by backup and place: a job delivered again after the copy finished does nothing.
   const done = await db().backupCopy.findFirst({
     where: { backupId, path: location, status: "succeeded" },
@@ -90,6 +117,13 @@ export async function copyBackupOffsite(
       );
       sizeBytes += result.sizeBytes;
     }
+    await retryWithBackoff(() => putDescriptors(repository, backup, encryptTo), {
+      ...options.retry,
+      onRetry: ({ attempt, error, delayMs }) =>
+        log(
+          `offsite copy of the descriptors: try ${attempt} failed (${(error as Error).message}); again in ${delayMs} ms`,
+        ),
+    });
     await db().backupCopy.update({
       where: { id: copy.id },
       data: {

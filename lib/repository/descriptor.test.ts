@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateAgeKey, keyFingerprint } from "@/lib/offsite/age";
 import {
   backupDescriptorFor,
+  copyDescriptorFor,
   parseBackupDescriptor,
   parseRepositoryDescriptor,
   repositoryDescriptorFor,
@@ -62,7 +63,7 @@ describe("backup descriptor", () => {
 
   it("names the age key of an encrypted copy by its fingerprint only", () => {
     const { recipient, identity } = generateAgeKey();
-    const descriptor = backupDescriptorFor(row, "prod", files, { now, encryptedTo: recipient });
+    const descriptor = copyDescriptorFor(backupDescriptorFor(row, "prod", files, { now }), recipient, now);
     expect(descriptor.encryption).toEqual({ method: "age", recipientFingerprint: keyFingerprint(recipient) });
     const text = serializeDescriptor(descriptor);
     expect(text).not.toContain(recipient);

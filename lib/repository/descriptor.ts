@@ -119,7 +119,7 @@ export function backupDescriptorFor(
   row: DescribedBackupRow,
   clusterName: string,
   files: string[],
-  options: { encryptedTo?: string | null; now?: Date } = {},
+  options: { now?: Date } = {},
 ): BackupDescriptor {
   if (row.status !== "succeeded" || !row.finishedAt || !row.checksum)
     throw new Error(`backup ${row.id} is not a succeeded backup with a checksum: nothing to describe`);
@@ -145,10 +145,22 @@ export function backupDescriptorFor(
     compression: compressionOf(row.options),
     tablespaces: row.kind === "physical" ? tablespacesOf(files) : [],
     checksums: { file: "SHA256SUMS", sha256: row.checksum },
-    encryption: options.encryptedTo
-      ? { method: "age", recipientFingerprint: keyFingerprint(options.encryptedTo) }
-      : null,
+    // The local repository's files are plain; a copy says how its own are stored (copyDescriptorFor).
+    encryption: null,
     writtenAt: (options.now ?? new Date()).toISOString(),
+  });
+}
+
+/** The descriptor of a copy of the backup whose files are stored encrypted to `encryptedTo` (or plain). */
+export function copyDescriptorFor(
+  local: BackupDescriptor,
+  encryptedTo: string | null | undefined,
+  now = new Date(),
+): BackupDescriptor {
+  return backupDescriptorSchema.parse({
+    ...local,
+    encryption: encryptedTo ? { method: "age", recipientFingerprint: keyFingerprint(encryptedTo) } : null,
+    writtenAt: now.toISOString(),
   });
 }
 
