@@ -1,0 +1,10 @@
+import { discoverFromNode } from "@/lib/clusters/discover";
+import { readJson, withRoute } from "@/lib/route";
+import { discoverRequestSchema } from "@/lib/schemas/cluster-discovery";
+
+// POST /api/v1/clusters/discover — the standbys (and upstream) one node sees; nothing is stored
+export const POST = withRoute(
+  { role: "operator", action: "cluster.discover" },
+  async ({ req, actor, meta }) =>
+    discoverFromNode(actor, discoverRequestSchema.parse(await readJson(req)), meta),
+);
