@@ -161,6 +161,11 @@ function ownedDir(dir: string): string {
   return dir;
 }
 
+/** Nothing of the caller's environment (PG* variables, DATABASE_URL) reaches Patroni or etcd. */
+function daemonEnvironment(home: string): NodeJS.ProcessEnv {
+  return { NODE_ENV: "test", PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: home };
+}
+
 /** Starts a program as the server user in its own process group, output into a log file. */
 function startDaemon(file: string, args: string[], logFile: string, cwd: string): ChildProcess {
   const command = asServerUser(file, args);
@@ -170,7 +175,7 @@ function startDaemon(file: string, args: string[], logFile: string, cwd: string)
     detached: true,
     stdio: ["ignore", log, log],
     shell: false,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: cwd },
+    env: daemonEnvironment(cwd),
   });
   child.unref();
   return child;
@@ -301,7 +306,7 @@ export async function startPatroniCluster(options: { basePort: number; log?: (li
         cwd: home,
         encoding: "utf8",
         timeout: 60_000,
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", HOME: home },
+        env: daemonEnvironment(home),
       });
       return { code: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
     },
