@@ -435,6 +435,12 @@ const matrix: Record<string, MatrixRow> = {
     audit: null,
     prepare: async () => ({ url: `/api/v1/clusters/${clusterId}/test-connection`, params: ids(clusterId) }),
   },
+  "POST /api/v1/clusters/discover": {
+    role: "operator",
+    ok: 200,
+    audit: "cluster.discover",
+    prepare: async () => ({ url: "/api/v1/clusters/discover", body: sandboxPrimary() }),
+  },
   "POST /api/v1/clusters/test-connection": {
     role: "admin",
     ok: 200,
