@@ -20,6 +20,7 @@ export const repositoryImportRequestSchema = z.strictObject({
 });
 
 export type RepositoryImportRequest = z.input<typeof repositoryImportRequestSchema>;
+export type ParsedRepositoryImportRequest = z.output<typeof repositoryImportRequestSchema>;
 
 /**
  * What happens to one backup the repository describes: `add` (unknown to the catalog),
