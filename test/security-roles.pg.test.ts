@@ -373,6 +373,7 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/clusters/${clusterId}/repositories/offsite`, params: ids(clusterId) };
     },
   },
+  "POST /api/v1/clusters/[id]/repositories/import": { role: "admin", ok: 422, audit: null, prepare: async () => ({ url: `/api/v1/clusters/${clusterId}/repositories/import`, params: ids(clusterId), body: { repository: "local", dryRun: true } }) }, // no local folder for this cluster: 422 naming `repository`
   // Nothing listens on the endpoint: a valid test that passes needs an S3 server (repositories.pg.test.ts has one).
   "POST /api/v1/clusters/[id]/repositories/offsite/test": {
     role: "admin",
