@@ -59,7 +59,11 @@ export function stallTimeoutSeconds(source: NodeJS.ProcessEnv = process.env): nu
 
 /** Settings only the worker reads, on use (restored instances, the report renderer); their modules validate them. */
 export type WorkerSetting =
-  "WALDEN_RESTORE_PORTS" | "WALDEN_RESTORE_MAX_INSTANCES" | "WALDEN_URL" | "WALDEN_CHROMIUM_PATH";
+  | "WALDEN_RESTORE_PORTS"
+  | "WALDEN_RESTORE_MAX_INSTANCES"
+  | "WALDEN_URL"
+  | "WALDEN_CHROMIUM_PATH"
+  | "WALDEN_PAGERDUTY_EVENTS_URL";
 
 /** A worker setting's raw value; empty counts as unset. */
 export function workerSetting(

@@ -10,7 +10,7 @@ import type { Role } from "@/lib/auth/roles";
 import { createSession } from "@/lib/auth/sessions";
 import { generateApiToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
-import { encryptChannelTarget } from "@/lib/alerts/notify";
+import { encryptChannelTarget } from "@/lib/alerts/channels/target";
 import { toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { jobSender } from "@/lib/queue/sender";
 import { instanceName } from "@/lib/restore/names";

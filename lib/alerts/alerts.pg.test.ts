@@ -25,6 +25,7 @@ import { defaultRules } from "@/lib/schemas/alerts";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { sandboxNode } from "@/test/sandbox-cluster";
+import { startSmtpServer } from "@/test/smtp-server";
 
 // An alert fires and resolves end to end: the real sampler watches the sandbox, replay is
 // paused on standby1 while the primary writes, and a local webhook receiver must get the
@@ -32,6 +33,8 @@ import { sandboxNode } from "@/test/sandbox-cluster";
 
 const sandbox = inject("sandbox");
 const MiB = 1024 * 1024;
+/** The e-mail channel's SMTP server (helper I1's port range, 28200-28219). */
+const SMTP_PORT = 28203;
 const actor: Actor = {
   kind: "session",
   userId: "00000000-0000-0000-0000-000000000001",
@@ -495,11 +498,23 @@ describe("acknowledge, silence, history and the evaluation lock", () => {
       channelIds: [okChannelId],
     });
 
+    // A real SMTP server on loopback takes the e-mail channel's test message.
+    const smtp = await startSmtpServer(SMTP_PORT, { user: "mailer", password: "mail-password" });
     const spare = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
       token: admin.token,
-      body: { kind: "email", name: `mail-${Date.now().toString(36)}`, to: "dba@example.com" },
+      body: {
+        kind: "email",
+        name: `mail-${Date.now().toString(36)}`,
+        host: "127.0.0.1",
+        port: SMTP_PORT,
+        tls: "none",
+        user: "mailer",
+        password: "mail-password",
+        from: "walden@example.com",
+        to: ["dba@example.com"],
+      },
     });
-    expect(spare.json.displayTarget).toBe("dba@example.com");
+    expect(spare.json.displayTarget).toBe(`dba@example.com via 127.0.0.1:${SMTP_PORT}`);
     await call(ruleIdRoute.PATCH, "PATCH", "/x", {
       token: admin.token,
       params,
@@ -509,10 +524,11 @@ describe("acknowledge, silence, history and the evaluation lock", () => {
       token: admin.token,
       params: { id: spare.json.id },
     });
-    expect(mailed.json).toMatchObject({
-      status: "failed",
-      lastError: "email is not configured (WALDEN_SMTP_URL)",
-    });
+    expect(mailed.json).toMatchObject({ status: "delivered", attempts: 1, lastError: null });
+    const [mail] = await smtp.waitFor(1).finally(() => smtp.close());
+    expect(mail!.to).toEqual(["dba@example.com"]);
+    expect(mail!.mail.subject).toBe("[Walden] Test notification");
+    expect(mail!.mail.text).toContain(`Walden test notification for channel "${spare.json.name}"`);
     const removed = await call(channelIdRoute.DELETE, "DELETE", "/x", {
       token: admin.token,
       params: { id: spare.json.id },

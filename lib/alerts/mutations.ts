@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { encryptChannelTarget, sendTestNotification, type DeliverySummary } from "@/lib/alerts/notify";
+import { displayTargetOf, encryptChannelTarget, storedTargetOf } from "@/lib/alerts/channels/target";
+import { sendTestNotification, type DeliverySummary } from "@/lib/alerts/notify";
 import {
   type AlertRuleSummary,
   type AlertSummary,
@@ -14,12 +15,8 @@ import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import {
-  type AlertRuleInput,
-  alertRulePatchSchema,
-  type ChannelInput,
-  type silenceSchema,
-} from "@/lib/schemas/alerts";
+import { type AlertRuleInput, alertRulePatchSchema, type silenceSchema } from "@/lib/schemas/alerts";
+import type { ChannelInput } from "@/lib/schemas/notification-channels";
 
 // Commands on rules, channels and alerts; each one audited.
 
@@ -128,11 +125,6 @@ export async function deleteAlertRule(actor: Actor, id: string, meta: RequestMet
   );
 }
 
-/** What may be shown of a channel's target: a webhook URL's host, an email address. */
-export function displayTargetOf(input: ChannelInput): string {
-  return input.kind === "webhook" ? new URL(input.url).host : input.to;
-}
-
 export async function createChannel(
   actor: Actor,
   input: ChannelInput,
@@ -145,7 +137,7 @@ export async function createChannel(
     data: {
       kind: input.kind,
       name: input.name,
-      secretEncrypted: encryptChannelTarget(input.kind === "webhook" ? input.url : input.to),
+      secretEncrypted: encryptChannelTarget(storedTargetOf(input)),
       displayTarget: displayTargetOf(input),
     },
   });

@@ -1,32 +1,21 @@
-import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { NotificationChannel, NotificationDelivery } from "@/lib/generated/prisma/client";
 import { storedDeliveryPayloadSchema } from "@/lib/schemas/alerts";
+import { sendToChannel } from "./channels/send";
 
 // Notifications: one delivery row per channel and event, attempted by the worker until it is
-// delivered or has used its retries. A webhook gets JSON with a `text` field, so a Slack
-// incoming webhook works as is; the rest of the body carries the alert for other receivers.
+// delivered or has used its retries. The row stores the webhook's JSON (a `text` field, so a
+// Slack incoming webhook works as is, and the alert for machines); e-mail and PagerDuty
+// channels build their message from it (lib/alerts/channels).
 
-const CHANNEL_SECRET = "notification-channel";
-export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Waits before the 2nd, 3rd, 4th and 5th attempt; after the 5th, the delivery has failed. */
 export const RETRY_BACKOFF_MS = [10_000, 60_000, 300_000, 1_800_000];
-export const EMAIL_NOT_CONFIGURED = "email is not configured (WALDEN_SMTP_URL)";
 /** A claimed delivery is not picked again for this long (a worker that died mid-attempt). */
 const CLAIM_LEASE_MS = 2 * 60_000;
 
 export type DeliveryEvent = "firing" | "resolved" | "test";
-
-export function encryptChannelTarget(target: string): string {
-  return encryptSecret(target, env().WALDEN_SECRET, CHANNEL_SECRET);
-}
-
-function decryptChannelTarget(stored: string): string {
-  return decryptSecret(stored, env().WALDEN_SECRET, CHANNEL_SECRET);
-}
 
 export interface AlertPayloadInput {
   id: string;
@@ -100,43 +89,6 @@ export async function queueDeliveries(
   return channels.length;
 }
 
-interface AttemptResult {
-  ok: boolean;
-  responseStatus: number | null;
-  error: string | null;
-}
-
-async function postWebhook(url: string, payload: unknown): Promise<AttemptResult> {
-  try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Walden" },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      redirect: "manual",
-    });
-    const body = await response.text().catch(() => "");
-    if (response.ok) return { ok: true, responseStatus: response.status, error: null };
-    return {
-      ok: false,
-      responseStatus: response.status,
-      error: `HTTP ${response.status}${body ? `: ${body.slice(0, 200)}` : ""}`,
-    };
-  } catch (error) {
-    const name = (error as Error).name;
-    const message =
-      name === "TimeoutError" || name === "AbortError"
-        ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`
-        : `${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause: Error }).cause.message})` : ""}`;
-    return { ok: false, responseStatus: null, error: message };
-  }
-}
-
-async function attempt(channel: NotificationChannel, payload: unknown): Promise<AttemptResult> {
-  if (channel.kind === "webhook") return postWebhook(decryptChannelTarget(channel.secretEncrypted), payload);
-  return { ok: false, responseStatus: null, error: EMAIL_NOT_CONFIGURED };
-}
-
 /** When a failed attempt number `attempts` (1-based) is retried; null when it was the last. */
 export function nextAttemptAfter(attempts: number, now: Date): Date | null {
   const wait = RETRY_BACKOFF_MS[attempts - 1];
@@ -149,10 +101,10 @@ async function attemptDelivery(
   now: () => Date,
   retry: boolean,
 ): Promise<NotificationDelivery> {
-  const result = await attempt(delivery.channel, delivery.payload);
+  const result = await sendToChannel(delivery.channel, delivery.payload);
   const attempts = delivery.attempts + 1;
-  // Email without SMTP will not start working by retrying.
-  const retryAt = retry && result.error !== EMAIL_NOT_CONFIGURED ? nextAttemptAfter(attempts, now()) : null;
+  // A channel that cannot send (no SMTP settings) will not start working by retrying.
+  const retryAt = retry && result.retry !== false ? nextAttemptAfter(attempts, now()) : null;
   return db().notificationDelivery.update({
     where: { id: delivery.id },
     data: result.ok

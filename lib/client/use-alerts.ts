@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import type { AlertKind, Severity } from "@/lib/schemas/alerts";
+import type { ChannelInput, ChannelKind } from "@/lib/schemas/notification-channels";
 
 // The alerts console's reads and commands against /api/v1/alerts, /alert-rules and
 // /notification-channels. The keys live here so every alert view invalidates the same cache.
@@ -48,7 +49,7 @@ export type AlertRulePatch = Partial<Omit<AlertRuleCreate, "clusterId" | "kind">
 
 export interface ChannelSummary {
   id: string;
-  kind: "webhook" | "email";
+  kind: ChannelKind;
   name: string;
   displayTarget: string;
   enabled?: boolean;
@@ -172,7 +173,7 @@ export function useChannels() {
 export function useCreateChannel() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { kind: "webhook"; name: string; url: string }) =>
+    mutationFn: (input: ChannelInput) =>
       apiFetch<ChannelSummary>("/api/v1/notification-channels", { method: "POST", body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.channels }),
   });

@@ -99,37 +99,7 @@ export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
 
 export const alertRulePatchSchema = z.strictObject(ruleFields).partial();
 
-/** A webhook URL: http(s) only, no credentials in it. */
-export const webhookUrlSchema = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, "must be an http(s) URL without a user or password in it, like https://hooks.slack.com/services/…");
-
-export const channelInputSchema = z.discriminatedUnion(
-  "kind",
-  [
-    z.strictObject({
-      kind: z.literal("webhook"),
-      name: z.string().trim().min(1, "is required").max(100),
-      url: webhookUrlSchema,
-    }),
-    z.strictObject({
-      kind: z.literal("email"),
-      name: z.string().trim().min(1, "is required").max(100),
-      to: z.email("must be an email address"),
-    }),
-  ],
-  { error: "kind must be webhook or email" },
-);
-export type ChannelInput = z.infer<typeof channelInputSchema>;
+// Notification channels' inputs live in lib/schemas/notification-channels.ts.
 
 export const alertListQuerySchema = z.strictObject({
   state: z.enum(["firing", "resolved", "pending"]).optional(),

@@ -1,92 +1,28 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
 import {
   useChannels,
-  useCreateChannel,
   useDeleteChannel,
   useDeliveries,
   useTestChannel,
   type ChannelSummary,
 } from "@/lib/client/use-alerts";
-import { FormField } from "@/components/forms/form-field";
-import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
+import { channelKindLabels, NewChannelForm } from "@/components/alerts/channel-form";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
-import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
-import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { errorMessage } from "@/lib/client/fetcher";
-import { channelInputSchema } from "@/lib/schemas/alerts";
-
-const webhookSchema = channelInputSchema.options[0];
-interface WebhookValues {
-  kind: "webhook";
-  name: string;
-  url: string;
-}
+import type { ChannelKind } from "@/lib/schemas/notification-channels";
 
 const statusTones: Record<string, BadgeTone> = { delivered: "success", failed: "danger", pending: "warning" };
 
 function statusBadge(status: string | undefined) {
   if (!status) return null;
   return <Badge tone={statusTones[status] ?? "neutral"}>{status}</Badge>;
-}
-
-function NewChannelForm({ onDone }: { onDone: () => void }) {
-  const create = useCreateChannel();
-  const form = useForm<WebhookValues>({
-    resolver: zodResolver(webhookSchema),
-    defaultValues: { kind: "webhook", name: "", url: "" },
-  });
-  const {
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = form;
-  const server = useServerErrors(create, setError, ["name", "url"]);
-
-  const onSubmit = handleSubmit((values) => {
-    create.mutate(values, { onSuccess: onDone, onError: server.onError });
-  });
-
-  return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="New webhook channel"
-      className="m-4 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
-    >
-      <div className="grid gap-3 sm:grid-cols-[1fr_2fr]">
-        <FormField form={form} name="name" label="Name">
-          {(control) => <Input autoComplete="off" {...control} />}
-        </FormField>
-        <FormField
-          form={form}
-          name="url"
-          label="Webhook URL"
-          hint="A Slack incoming webhook works as is: Walden posts JSON with a text field. Stored encrypted, never shown again."
-        >
-          {(control) => (
-            <Input
-              type="url"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="https://hooks.slack.com/services/…"
-              {...control}
-            />
-          )}
-        </FormField>
-      </div>
-      <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel="Create channel" busy={create.isPending} onCancel={onDone} size="sm" />
-    </form>
-  );
 }
 
 function Deliveries({ channelId }: { channelId: string }) {
@@ -215,10 +151,10 @@ function ChannelRow({ channel }: { channel: ChannelSummary }) {
   );
 }
 
-/** Webhook channels (admin): create, delete, send a test and read the delivery attempts. */
+/** Notification channels (admin): webhooks, e-mail and PagerDuty; create, delete, send a test and read the delivery attempts. */
 export function ChannelsEditor() {
   const query = useChannels();
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState<ChannelKind | null>(null);
   const channels = query.data;
 
   return (
@@ -228,13 +164,17 @@ export function ChannelsEditor() {
         description="Where alert rules send firing and resolved notifications. Failed deliveries are retried with backoff."
         actions={
           adding ? null : (
-            <Button size="sm" variant="primary" onClick={() => setAdding(true)}>
-              New webhook
-            </Button>
+            <span className="flex flex-wrap gap-2">
+              {(Object.keys(channelKindLabels) as ChannelKind[]).map((kind) => (
+                <Button key={kind} size="sm" variant="primary" onClick={() => setAdding(kind)}>
+                  New {channelKindLabels[kind]}
+                </Button>
+              ))}
+            </span>
           )
         }
       />
-      {adding ? <NewChannelForm onDone={() => setAdding(false)} /> : null}
+      {adding ? <NewChannelForm key={adding} kind={adding} onDone={() => setAdding(null)} /> : null}
       {query.isError ? (
         <div className="px-4 py-3">
           <Alert tone="error" title="Could not load the channels">
@@ -244,7 +184,9 @@ export function ChannelsEditor() {
       ) : null}
       {channels ? (
         channels.length === 0 ? (
-          <EmptyState title="No channels yet">Add a webhook to get notified.</EmptyState>
+          <EmptyState title="No channels yet">
+            Add a webhook, an e-mail channel or PagerDuty to get notified.
+          </EmptyState>
         ) : (
           <ul className="divide-y divide-zinc-100">
             {channels.map((channel) => (
