@@ -1,9 +1,14 @@
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parseChecksums, sha256File } from "@/lib/backup/checksum";
 import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { claimVerification, verifyScratchDir } from "@/lib/backup/verify-claim";
 import { db } from "@/lib/db";
+import { downloadBackup } from "@/lib/offsite/restore-download";
+import { S3Repository } from "@/lib/offsite/s3-repository";
+import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
+import type { RestoreSource } from "@/lib/schemas/restore";
 import { tablespaceArchives } from "@/lib/restore/tablespaces";
 import { restoreListArgs, verifybackupArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
@@ -15,6 +20,9 @@ import { parseWalFileName, walFileName } from "@/lib/wal/segments";
 // SHA-256, and the WAL in pg_wal parsed from start to stop), and check the archive holds
 // every segment from the backup's start WAL to its stop WAL.
 // Logical — recompute SHA256SUMS and let pg_restore --list read the dump.
+// From the offsite copy when the local one is not whole (or when asked): the copy is downloaded
+// beside the scratch folder and checked the same way, its WAL against the offsite listing. An
+// encrypted offsite copy is not verified here (the job carries no identity to open it).
 
 const decompressors: Record<string, string[]> = {
   ".lz4": ["-I", "lz4"],
@@ -53,10 +61,13 @@ export function segmentsBetween(startWal: string, stopWal: string): string[] {
   return names;
 }
 
+/** The segments of `names` the WAL archive (local or offsite) lacks. */
+type MissingWal = (names: string[]) => Promise<string[]>;
+
 async function verifyPhysical(
   backupDir: string,
   scratch: string,
-  archivePath: string | null,
+  missingWal: MissingWal,
   startWal: string,
   stopWal: string,
   log: string[],
@@ -82,20 +93,26 @@ async function verifyPhysical(
   if (result.code !== 0)
     throw new Error(`pg_verifybackup found problems: ${result.stderrTail.slice(-3).join(" | ")}`);
 
-  if (!archivePath) throw new Error("the cluster has no archive path to check the backup's WAL against");
-  const missing: string[] = [];
-  for (const name of segmentsBetween(startWal, stopWal)) {
-    if (
-      !(await fs.stat(path.join(archivePath, name)).then(
-        () => true,
-        () => false,
-      ))
-    )
-      missing.push(name);
-  }
+  const missing = await missingWal(segmentsBetween(startWal, stopWal));
   if (missing.length)
     throw new Error(`WAL the backup needs is missing from the archive: ${missing.join(", ")}`);
   log.push(`archive holds ${startWal} … ${stopWal}`);
+}
+
+function missingFromFolder(archivePath: string | null): MissingWal {
+  return async (names) => {
+    if (!archivePath) throw new Error("the cluster has no archive path to check the backup's WAL against");
+    const missing: string[] = [];
+    for (const name of names)
+      if (
+        !(await fs.stat(path.join(archivePath, name)).then(
+          () => true,
+          () => false,
+        ))
+      )
+        missing.push(name);
+    return missing;
+  };
 }
 
 /** Re-reads every file and compares it with SHA256SUMS, written when the backup was taken. */
@@ -121,6 +138,41 @@ async function verifyLogical(backupDir: string, log: string[]) {
   log.push("pg_restore --list reads the dump");
 }
 
+/** The local copy is whole when its folder and SHA256SUMS are on disk (and, physical, the archive folder). */
+function localCopyIsWhole(backup: {
+  path: string | null;
+  kind: string;
+  cluster: { archivePath: string | null };
+}): boolean {
+  if (!backup.path || !existsSync(path.join(backup.path, "SHA256SUMS"))) return false;
+  return (
+    backup.kind !== "physical" || (!!backup.cluster.archivePath && existsSync(backup.cluster.archivePath))
+  );
+}
+
+/**
+ * The backup's succeeded offsite copy, opened; null when there is none, or when it is encrypted:
+ * the verification job carries no identity, and a copy that cannot be opened says nothing.
+ */
+async function openOffsiteCopy(backup: { id: string; clusterId: string }) {
+  const copy = await db().backupCopy.findFirst({
+    where: { backupId: backup.id, repository: "s3", status: "succeeded" },
+    select: { id: true },
+  });
+  const settings = copy ? await getOffsiteSettings(backup.clusterId) : null;
+  if (!settings || settings.encryption?.enabled) return null;
+  return { repository: new S3Repository(settings) };
+}
+
+/** Segments missing from the cluster's offsite WAL, as listed. */
+function missingOffsite(repository: S3Repository, clusterName: string): MissingWal {
+  return async (names) => {
+    const prefix = `${offsiteWalPrefix(clusterName)}/`;
+    const listed = new Set((await repository.list(prefix)).map((object) => object.key.slice(prefix.length)));
+    return names.filter((name) => !listed.has(name));
+  };
+}
+
 /**
  * Verifies one backup and records the result on it. Returns whether it passed, or null when it
  * was not verified now: not a succeeded backup, or another worker is verifying it (claimed).
@@ -128,11 +180,18 @@ async function verifyLogical(backupDir: string, log: string[]) {
 export async function verifyBackup(
   backupId: string,
   workerId = `local:${process.pid}`,
+  options: { source?: RestoreSource } = {},
 ): Promise<boolean | null> {
   const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
-  if (!backup || backup.status !== "succeeded" || !backup.path) return null;
+  if (!backup || backup.status !== "succeeded") return null;
+  const source = options.source ?? (localCopyIsWhole(backup) ? "local" : "offsite");
+  const offsite = source === "offsite" ? await openOffsiteCopy(backup) : null;
+  if (source === "local" ? !backup.path : !offsite) return null;
   const claim = await claimVerification(backupId, workerId);
-  if (!claim) return null;
+  if (!claim) {
+    offsite?.repository.close();
+    return null;
+  }
   const log: string[] = [];
   const root = repositoryRootFor(backup.cluster);
   const scratch = verifyScratchDir(
@@ -144,24 +203,46 @@ export async function verifyBackup(
   let error: string | null = null;
   try {
     await removeUnderRoot(root, scratch);
-    if (backup.kind === "physical") {
-      await verifyPhysical(
-        backup.path,
-        scratch,
-        backup.cluster.archivePath,
-        backup.startWal!,
-        backup.stopWal!,
-        log,
+    // From offsite: the copy downloaded beside the scratch folder (each file checked against
+    // SHA256SUMS on the way), then checked exactly as the local folder is.
+    const downloaded = `${scratch}.download`;
+    let backupDir = backup.path!;
+    if (offsite) {
+      await removeUnderRoot(root, downloaded);
+      await downloadBackup(
+        offsite.repository,
+        { ...backup, clusterName: backup.cluster.name },
+        downloaded,
+        (line) => log.push(line),
       );
-    } else {
-      await verifyLogical(backup.path, log);
+      backupDir = downloaded;
     }
+    try {
+      if (backup.kind === "physical") {
+        await verifyPhysical(
+          backupDir,
+          scratch,
+          offsite
+            ? missingOffsite(offsite.repository, backup.cluster.name)
+            : missingFromFolder(backup.cluster.archivePath),
+          backup.startWal!,
+          backup.stopWal!,
+          log,
+        );
+      } else {
+        await verifyLogical(backupDir, log);
+      }
+    } finally {
+      if (offsite) await removeUnderRoot(root, downloaded).catch(() => {});
+    }
+    if (offsite) log.push(`verified from the offsite copy in ${offsite.repository.description}`);
     passed = true;
   } catch (failure) {
     error = failure instanceof Error ? failure.message : String(failure);
     log.push(`failed: ${error}`);
   } finally {
     await removeUnderRoot(root, scratch).catch(() => {});
+    offsite?.repository.close();
     claim.release();
   }
   await db().backup.update({

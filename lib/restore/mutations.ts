@@ -9,6 +9,7 @@ import { askWorker } from "@/lib/queue/ask";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import type { PitrRestoreRequest, RestoreRequest } from "@/lib/schemas/restore";
+import { sealIdentity, wipeRestoreIdentity, withoutIdentity } from "./identity";
 import { maxRunningInstances } from "./instance-settings";
 import { instanceName, restoredTableName } from "./names";
 import type { RestorePlan } from "./planner";
@@ -18,12 +19,27 @@ import { getRestoreRowOrThrow } from "./queries";
 // worker (it reads WAL) before anything is stored: a target it cannot reach is a 422 with the
 // window in details, and nothing starts.
 
-/** Asks the worker for a plan; a refusal becomes the 422 a form shows under the target. */
-export async function previewRestore(request: PitrRestoreRequest): Promise<RestorePlan> {
+/** The request with its age identity (if any) checked and sealed: the only form that goes further. */
+function sealRequest(request: PitrRestoreRequest): PitrRestoreRequest {
+  return request.identity ? { ...request, identity: sealIdentity(request.identity) } : request;
+}
+
+/** POST /api/v1/restores/preview: the plan for a request as typed (its identity sealed first). */
+export function previewRestore(request: PitrRestoreRequest): Promise<RestorePlan> {
+  return planRequest(sealRequest(request));
+}
+
+/** Asks the worker for a plan; a refusal becomes the 422 a form shows under the field it is about. */
+async function planRequest(request: PitrRestoreRequest): Promise<RestorePlan> {
   await getClusterRowOrThrow(request.clusterId);
   const answer = await askWorker("restore.plan", { request });
   if (!answer.ok && answer.reason === "unavailable") {
     throw new AppError("upstream_unavailable", `The restore could not be planned: ${answer.message}`);
+  }
+  if (!answer.ok && answer.reason === "bad_field") {
+    throw new AppError("unprocessable_entity", answer.message, {
+      issues: [{ path: answer.field, message: answer.message.replace(`${answer.field}: `, "") }],
+    });
   }
   if (!answer.ok) {
     throw new AppError("unprocessable_entity", answer.message, {
@@ -123,8 +139,9 @@ export async function requestRestore(
   let request = input;
   let plan: RestorePlan | null = null;
   if (request.kind === "pitr") {
+    request = sealRequest(request);
     await assertInstanceCapacity();
-    plan = await previewRestore(request);
+    plan = await planRequest(request);
   } else if (request.kind === "logical") {
     await checkLogical(request);
   } else {
@@ -150,8 +167,13 @@ export async function requestRestore(
       outcome: "success",
       target: { type: "restore", id: restore.id },
       details: {
-        request,
-        plan: plan && { backupId: plan.backupId, target: plan.target, timeline: plan.timeline },
+        request: request.kind === "pitr" ? withoutIdentity(request) : request,
+        plan: plan && {
+          backupId: plan.backupId,
+          target: plan.target,
+          timeline: plan.timeline,
+          source: plan.source,
+        },
       },
     },
     meta,
@@ -173,6 +195,7 @@ export async function cancelRestore(
       data: { status: "cancelled", cancelRequestedAt: new Date(), finishedAt: new Date() },
     });
     status = cancelled.count ? "cancelled" : "running";
+    if (cancelled.count) await wipeRestoreIdentity(id);
   }
   if (status === "running") {
     await db().restore.update({ where: { id }, data: { cancelRequestedAt: new Date() } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { walNeeded } from "./offsite-source";
+import { walNeeded } from "@/lib/offsite/restore-download";
 
 // Which offsite WAL a restore fetches: only its plan's segments, and every timeline history file.
 

@@ -176,7 +176,7 @@ describe("targets refused before anything starts", () => {
   it("refuses a time after the latest archived commit", async () => {
     const result = await plan({ type: "time", value: new Date(Date.now() + 3_600_000).toISOString() });
     expect(result).toMatchObject({ ok: false, reason: "after_latest" });
-    expect(result.ok === false && result.window.latest).toBeTruthy();
+    expect(result.ok === false && "window" in result && result.window.latest).toBeTruthy();
   });
 
   it("refuses a time before the earliest restorable backup", async () => {

@@ -15,11 +15,13 @@ import {
   superuserName,
   type InstanceInfo,
 } from "./instance";
+import { openIdentity } from "./identity";
 import { instanceName } from "./names";
 import { configureCopy, extractBackup } from "./pitr-files";
 import { detachSubscriptions, followReplay, replayStatus } from "./pitr-replay";
 import { verifyRestoredInstance } from "./pitr-verify";
-import { downloadBackup, fetchPlannedWal, planWithSource, withOffsiteSource } from "./offsite-source";
+import { downloadBackup, fetchPlannedWal } from "@/lib/offsite/restore-download";
+import { planWithSource, withOffsiteSource } from "./offsite-source";
 import { replayShortfall } from "./replay-check";
 import { ownFileSettings, recoverySettings, renderSettings } from "./recovery-config";
 import { assertTablespacesInside } from "./tablespaces";
@@ -44,7 +46,6 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   const request = pitrRestoreRequestSchema.parse(restore.request);
   const cluster = await getClusterRowOrThrow(restore.clusterId);
   const primary = cluster.nodes.find((node) => node.role === "primary");
-  if (!cluster.archivePath) throw new Error("the cluster has no WAL archive folder");
 
   // plan: again, with the backup chosen at request time (retention may have removed it since).
   ctx.steps.begin("plan");
@@ -55,9 +56,15 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   ctx.steps.end();
 
   ctx.steps.begin("prepare");
+  const offsite = chosen.source === "offsite";
   const backup = await db().backup.findUniqueOrThrow({ where: { id: plan.backupId } });
-  if (!backup.path || backup.status !== "succeeded")
+  // Offsite, a backup whose local files expired is still whole in the offsite repository.
+  const restorable = offsite ? ["succeeded", "expired"] : ["succeeded"];
+  if ((!offsite && !backup.path) || !restorable.includes(backup.status))
     throw new Error(`backup ${backup.id} is ${backup.status}, not restorable`);
+  const archivePath = cluster.archivePath;
+  if (!offsite && !archivePath) throw new Error("the cluster has no WAL archive folder");
+  const identity = offsite ? openIdentity(request.identity) : undefined;
   const serverMajor = Math.floor(toolVersionNum("pg_ctl") / 10000);
   const backupMajor = Math.floor((backup.serverVersionNum ?? 0) / 10000);
   if (backupMajor && backupMajor !== serverMajor)
@@ -86,15 +93,18 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   ctx.steps.begin("extract");
   await ctx.checkCancelled();
   const extractStarted = Date.now();
-  const offsite = chosen.source === "offsite";
   const downloaded = path.join(paths.root, "offsite-backup");
   if (offsite)
     await withOffsiteSource(cluster.id, (repository) =>
-      downloadBackup(repository, { ...backup, clusterName: cluster.name }, downloaded, (line) =>
-        ctx.steps.log(line),
+      downloadBackup(
+        repository,
+        { ...backup, clusterName: cluster.name },
+        downloaded,
+        (line) => ctx.steps.log(line),
+        identity,
       ),
     );
-  await extractBackup(offsite ? downloaded : backup.path, paths.dataDir, (line) => ctx.steps.log(line));
+  await extractBackup(offsite ? downloaded : backup.path!, paths.dataDir, (line) => ctx.steps.log(line));
   if (offsite) await fs.rm(downloaded, { recursive: true, force: true });
   ctx.steps.log(`extracted in ${((Date.now() - extractStarted) / 1000).toFixed(1)} s`);
   ctx.steps.end();
@@ -105,10 +115,10 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   const walDir = path.join(paths.root, "offsite-wal");
   if (offsite)
     await withOffsiteSource(cluster.id, (repository) =>
-      fetchPlannedWal(repository, cluster, plan, walDir, (line) => ctx.steps.log(line)),
+      fetchPlannedWal(repository, cluster, plan, walDir, (line) => ctx.steps.log(line), identity),
     );
   const settings = recoverySettings({
-    archiveDir: offsite ? walDir : cluster.archivePath,
+    archiveDir: offsite ? walDir : archivePath!,
     target: plan.target,
     action: request.action,
     timeline: plan.timeline,

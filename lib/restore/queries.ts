@@ -55,6 +55,15 @@ function checkVisibleTo(verification: unknown, reader: Role): unknown {
   return { ...parsed.data, check: { ...check, rows: [], rowsHidden: check.rows.length } };
 }
 
+/** The stored request as shown: a restore's sealed age identity is never returned. */
+function requestView(request: Restore["request"]): unknown {
+  if (!request || typeof request !== "object" || Array.isArray(request) || !("identity" in request))
+    return request;
+  const rest: Record<string, unknown> = { ...request };
+  delete rest.identity;
+  return rest;
+}
+
 export function toRestoreView(row: Restore, reader: Role): RestoreView {
   return {
     id: row.id,
@@ -62,7 +71,7 @@ export function toRestoreView(row: Restore, reader: Role): RestoreView {
     kind: row.kind,
     purpose: row.purpose,
     status: row.status,
-    request: row.request,
+    request: requestView(row.request),
     plan: row.plan,
     backupId: row.backupId,
     steps: readJson(restoreStepSchema.array(), row.steps, "restore steps"),

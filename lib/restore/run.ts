@@ -3,6 +3,7 @@ import { systemActor } from "@/lib/auth/system-actor";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
 import type { Prisma, Restore } from "@/lib/generated/prisma/client";
+import { wipeEndedIdentities, wipeRestoreIdentity } from "./identity";
 import { instancePaths, removeInstance, stopInstance } from "./instance";
 import { PITR_STEPS, runPitrRestore } from "./pitr";
 import { LOGICAL_STEPS, runLogicalRestore, runTableRestore, TABLE_STEPS } from "./logical";
@@ -109,12 +110,15 @@ export async function runRestore(restoreId: string, workerId: string): Promise<b
     }
   } finally {
     clearInterval(heartbeat);
+    // The identity was for this restore only: gone however it ended.
+    await wipeRestoreIdentity(restoreId).catch(() => {});
   }
   return true;
 }
 
 /** A running restore whose worker stopped beating is failed and its instance removed. */
 export async function reapStaleRestores(staleAfterMs = STALE_AFTER_MS): Promise<string[]> {
+  await wipeEndedIdentities();
   const stale = await db().restore.findMany({
     where: { status: "running", heartbeatAt: { lt: new Date(Date.now() - staleAfterMs) } },
   });
@@ -129,6 +133,7 @@ export async function reapStaleRestores(staleAfterMs = STALE_AFTER_MS): Promise<
         error: `the worker running it stopped (no heartbeat since ${restore.heartbeatAt?.toISOString()}); its instance was stopped and removed`,
       },
     });
+    await wipeRestoreIdentity(restore.id);
   }
   return stale.map((restore) => restore.id);
 }

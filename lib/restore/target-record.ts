@@ -2,7 +2,7 @@ import { formatLsn, parseLsn } from "@/lib/replication/lsn";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
 import type { ArchiveScan } from "@/lib/wal/archive";
-import { walFileName } from "@/lib/wal/segments";
+import { walFileName, type WalSegmentId } from "@/lib/wal/segments";
 import { isEndOfWalError, parseWaldumpLine } from "@/lib/wal/waldump";
 import type { TargetRecord } from "./planner";
 
@@ -40,17 +40,28 @@ export interface RecordSearch {
   capped: boolean;
 }
 
+/** Segments to search: the archive as scanned, or the offsite copy's listing with a way to fetch each. */
+export interface SearchableWal extends Pick<ArchiveScan, "root" | "segmentSize"> {
+  segments: readonly WalSegmentId[];
+  /** Brings a segment into `root` before it is read (offsite: downloaded); absent when already there. */
+  fetch?: (segment: string) => Promise<unknown>;
+  /** How many segments to read at most; default MAX_SEARCH_SEGMENTS. */
+  maxSegments?: number;
+}
+
 /** Finds the commit of `xid` or the newest restore point named `name` in the archive. */
 export async function findTargetRecord(
-  scan: ArchiveScan,
+  scan: SearchableWal,
   target: { type: "xid"; value: string } | { type: "name"; value: string },
 ): Promise<RecordSearch> {
   const segments = [...scan.segments].reverse();
+  const max = scan.maxSegments ?? MAX_SEARCH_SEGMENTS;
   let read = 0;
   let found: TargetRecord | null = null;
   for (const segment of segments) {
-    if (read >= MAX_SEARCH_SEGMENTS) return { record: found, segmentsRead: read, capped: true };
+    if (read >= max) return { record: found, segmentsRead: read, capped: true };
     const name = walFileName(segment.timeline, segment.segno, scan.segmentSize);
+    await scan.fetch?.(name);
     const lines = await dump(
       scan.root,
       name,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { restoreTargetSchema } from "@/lib/schemas/restore";
+import { restoreSourceSchema, restoreTargetSchema } from "@/lib/schemas/restore";
 
 // What the restore planner (lib/restore/planner.ts) answers: a plan, or why the target cannot
 // be reached with the restorable window beside it. Schemas, because a plan crosses two edges
@@ -65,6 +65,9 @@ export const restorePlanSchema = z.object({
   warnings: z.array(z.string()),
   /** One sentence a person can check: what will happen. */
   summary: z.string(),
+  /** The copy the restore reads (absent in plans stored before issue 14), and why that one. */
+  source: restoreSourceSchema.optional(),
+  sourceReason: z.string().optional(),
 });
 export type RestorePlan = z.infer<typeof restorePlanSchema>;
 
@@ -74,9 +77,19 @@ export const planResultSchema = z.union([
 ]);
 export type PlanResult = z.infer<typeof planResultSchema>;
 
+/** A request field the worker refuses before planning: the copy asked for, or the age identity. */
+export const fieldRefusalSchema = z.object({
+  ok: z.literal(false),
+  reason: z.literal("bad_field"),
+  field: z.enum(["source", "identity"]),
+  message: z.string(),
+});
+export type FieldRefusal = z.infer<typeof fieldRefusalSchema>;
+
 /** The worker's answer to restore.plan: a plan, a refusal, or why the archive could not be read. */
 export const planAnswerSchema = z.union([
   planResultSchema,
+  fieldRefusalSchema,
   z.object({ ok: z.literal(false), reason: z.literal("unavailable"), message: z.string() }),
 ]);
 export type PlanAnswer = z.infer<typeof planAnswerSchema>;

@@ -85,6 +85,10 @@ export const checkSqlSchema = z
   )
   .refine((value) => !/;\s*\S/.test(value), "must be a single statement (nothing after ';')");
 
+/** Which copy a restore reads: the local repository and archive, or the offsite repository. */
+export const restoreSourceSchema = z.enum(["local", "offsite"], { error: 'must be "local" or "offsite"' });
+export type RestoreSource = z.infer<typeof restoreSourceSchema>;
+
 export const pitrRestoreRequestSchema = z.strictObject({
   clusterId: uuidSchema,
   kind: z.literal("pitr"),
@@ -97,7 +101,13 @@ export const pitrRestoreRequestSchema = z.strictObject({
   /** The database the check runs in and the psql command names. */
   database: pgNameSchema.optional(),
   /** Which copy of the backup and WAL: default local when whole, else the offsite copy (issue 14). */
-  source: z.enum(["local", "offsite"], { error: 'must be "local" or "offsite"' }).optional(),
+  source: restoreSourceSchema.optional(),
+  /**
+   * The age identity that opens an encrypted offsite copy, for this one restore: typed as
+   * "AGE-SECRET-KEY-1…" (or the key file's text) at the edge, sealed under WALDEN_SECRET past it
+   * (lib/restore/identity.ts) and wiped when the restore ends; never returned, logged or audited.
+   */
+  identity: z.string().trim().min(1, "is empty").max(4000, "is too long for an age key file").optional(),
   /** Hours the restored instance lives before it is torn down. */
   ttlHours: z
     .number()
@@ -226,4 +236,5 @@ export interface PitrRequestBody {
   checkSql?: string;
   ttlHours?: number;
   source?: "local" | "offsite";
+  identity?: string;
 }

@@ -1,0 +1,334 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
+import * as previewRoute from "@/app/api/v1/restores/preview/route";
+import * as restoresRoute from "@/app/api/v1/restores/route";
+import { systemActor } from "@/lib/auth/system-actor";
+import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
+import { verifyBackup } from "@/lib/backup/verify";
+import { db } from "@/lib/db";
+import { generateAgeKey, type AgeKeyPair } from "@/lib/offsite/age";
+import { toOffsiteRow } from "@/lib/offsite/stored-settings";
+import { ensureQueues } from "@/lib/queue/boss";
+import { parsePayload } from "@/lib/queue/queues";
+import { jobSender } from "@/lib/queue/sender";
+import { startDrill } from "@/lib/restore/drills";
+import { instancePaths, removeInstance } from "@/lib/restore/instance";
+import { planPitrRestore } from "@/lib/restore/plan-service";
+import { runRestore } from "@/lib/restore/run";
+import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
+import { shipWalOffsite } from "@/lib/wal/offsite-ship";
+import { parseWalFileName, walFileName } from "@/lib/wal/segments";
+import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
+import { restorePlan } from "@/lib/worker/handlers/restore-plan";
+import { call, makeUser, type TestUser } from "@/test/api-client";
+import {
+  registerSandboxCluster,
+  sandboxPrimary,
+  takePhysicalBackup,
+  withSandboxPrimary,
+} from "@/test/sandbox-cluster";
+import { startS3Server, type S3TestServer } from "@/test/s3-server";
+
+// Issue 14, with the local backup folder and the archive folder deleted: a NEW restore is
+// planned from the offsite copy alone (its WAL listing, history files and the commit times of
+// the segments that bound the window, downloaded and read with pg_waldump) and run to a time
+// between two damaging changes (md5-identical rows); the same through the API with an
+// encrypted copy and the age identity given (never stored in the clear, returned or audited);
+// a drill and a verification from offsite; 422s naming `source` and `identity`. Each cluster's
+// archive folder is a link to the sandbox's archive, so deleting it removes Walden's way in
+// without touching the sandbox. restore.plan is answered by the worker's own handler, served
+// in-process.
+
+const sandbox = inject("sandbox");
+const run = Date.now().toString(36);
+const S3_PORT = 25871;
+const BUCKET = "offsite";
+let s3: S3TestServer;
+let root: string;
+let operator: TestUser;
+const clusters: string[] = [];
+const restores: string[] = [];
+
+interface OffsiteCluster {
+  clusterId: string;
+  backupId: string;
+  archiveLink: string;
+  table: string;
+  md5Sql: string;
+  md5Updated: string;
+  afterUpdate: string;
+  deleteXid: string;
+}
+
+async function offsiteCluster(label: string, key?: AgeKeyPair): Promise<OffsiteCluster> {
+  const dir = path.join(root, label);
+  await fs.mkdir(dir, { recursive: true });
+  const archiveLink = path.join(dir, "archive");
+  await fs.symlink(sandbox.cluster.archiveDir, archiveLink);
+  const clusterId = await registerSandboxCluster(`offsite-${label}-${run}`, {
+    archivePath: archiveLink,
+    repositoryPath: path.join(dir, "repository"),
+  });
+  clusters.push(clusterId);
+  const settings = s3.settings(BUCKET, `walden-${label}`);
+  await db().offsiteRepository.create({
+    data: {
+      clusterId,
+      ...toOffsiteRow(
+        key ? { ...settings, encryption: { enabled: true, recipient: key.recipient } } : settings,
+      ),
+    },
+  });
+  const table = `offsite_${label}_${run}`;
+  const md5Sql = `select md5(coalesce(string_agg(t::text, ',' order by id), '')) as md5 from ${table} t`;
+  await withSandboxPrimary(async (client) => {
+    await client.query(`create table ${table} (id int primary key, amount int not null)`);
+    await client.query(`insert into ${table} select g, g * 10 from generate_series(1, 1000) g`);
+  });
+  const backupId = await takePhysicalBackup(clusterId);
+  expect(await copyBackupOffsite(backupId)).toMatchObject({ ok: true });
+  const facts = await withSandboxPrimary(async (client) => {
+    await client.query(`update ${table} set amount = amount * 2 where id <= 300`);
+    const md5Updated = (await client.query<{ md5: string }>(md5Sql)).rows[0]!.md5;
+    const afterUpdate = (await client.query<{ t: Date }>("select clock_timestamp() as t")).rows[0]!.t;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await client.query("begin");
+    await client.query(`delete from ${table} where id > 900`);
+    const xid = (await client.query<{ xid: string }>("select txid_current()::text as xid")).rows[0]!.xid;
+    await client.query("commit");
+    await client.query("create temporary table offsite_tick (x int); drop table offsite_tick");
+    await waitForArchived(sandbox.cluster.archiveDir, await switchWal(client));
+    return { md5Updated, afterUpdate: afterUpdate.toISOString(), deleteXid: xid };
+  });
+  // Shipping starts at the backup's first segment: the sandbox's older WAL is not this test's.
+  const backup = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
+  const start = parseWalFileName(backup.startWal!);
+  if (start.kind !== "segment") throw new Error(`not a segment: ${backup.startWal}`);
+  await db().offsiteWalPosition.create({
+    data: {
+      clusterId,
+      timeline: start.timeline,
+      lastSegment: walFileName(start.timeline, start.segno - 1),
+      lastSegmentArchivedAt: new Date(),
+      historyShipped: true,
+    },
+  });
+  expect((await shipWalOffsite(clusterId)).segments).toContain(backup.startWal);
+  return { clusterId, backupId, archiveLink, table, md5Sql, ...facts };
+}
+
+/** The local copy gone: the backup's folder and Walden's way into the archive. */
+async function loseLocalCopy(fixture: OffsiteCluster): Promise<void> {
+  const backup = await db().backup.findUniqueOrThrow({ where: { id: fixture.backupId } });
+  await fs.rm(backup.path!, { recursive: true, force: true });
+  await fs.rm(fixture.archiveLink, { force: true });
+}
+
+const timeRequest = (fixture: OffsiteCluster, extra: Record<string, unknown> = {}) => ({
+  clusterId: fixture.clusterId,
+  kind: "pitr",
+  target: { type: "time", value: fixture.afterUpdate },
+  ...extra,
+});
+
+async function runAndRead(restoreId: string) {
+  restores.push(restoreId);
+  expect(await runRestore(restoreId, "test-worker")).toBe(true);
+  const done = await db().restore.findUniqueOrThrow({ where: { id: restoreId } });
+  const steps = done.steps as { name: string; status: string; log: string[] }[];
+  const log = (name: string) => steps.find((step) => step.name === name)?.log.join("\n") ?? "";
+  expect(done.error, steps.map((s) => `${s.name}: ${s.log.slice(-5).join(" | ")}`).join("\n")).toBeNull();
+  expect(done.status).toBe("succeeded");
+  return { done, log };
+}
+
+async function restoredMd5(port: number, sql: string): Promise<string> {
+  const client = new pg.Client({ ...sandboxPrimary(), port });
+  await client.connect();
+  try {
+    return (await client.query<{ md5: string }>(sql)).rows[0]!.md5;
+  } finally {
+    await client.end();
+  }
+}
+
+let plain: OffsiteCluster;
+let encrypted: OffsiteCluster;
+const key = generateAgeKey();
+
+beforeAll(async () => {
+  root = path.join(inject("waldenHome"), "offsite-plan", run);
+  await fs.mkdir(path.join(root, "s3"), { recursive: true });
+  s3 = await startS3Server({ port: S3_PORT, directory: path.join(root, "s3"), buckets: [BUCKET] });
+  operator = await makeUser("operator");
+  plain = await offsiteCluster("plain");
+  encrypted = await offsiteCluster("sealed", key);
+  await loseLocalCopy(plain);
+  await loseLocalCopy(encrypted);
+  // The worker's restore.plan handler, served in this process, answers the API's questions.
+  const boss = await jobSender();
+  await ensureQueues(boss);
+  await boss.work("restore.plan", { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    let answer: unknown;
+    const ctx = { boss, workerId: "test-worker", log: () => {}, mayReap: () => true };
+    for (const job of jobs) answer = await restorePlan.handle(parsePayload("restore.plan", job.data), ctx);
+    return answer;
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await (await jobSender()).offWork("restore.plan").catch(() => {});
+  for (const id of restores) await removeInstance(instancePaths(id)).catch(() => {});
+  for (const id of clusters)
+    await db()
+      .cluster.delete({ where: { id } })
+      .catch(() => {});
+  await s3?.stop();
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe("a new restore planned from the offsite copy alone", () => {
+  it("plans from the offsite WAL listing and restores md5-identical rows", async () => {
+    const planned = await planPitrRestore(pitrRestoreRequestSchema.parse(timeRequest(plain)));
+    if (!planned.ok) throw new Error(planned.message);
+    expect(planned.plan).toMatchObject({ backupId: plain.backupId, source: "offsite" });
+    expect(planned.plan.sourceReason).toMatch(/local archive folder .* is gone/);
+
+    const request = pitrRestoreRequestSchema.parse(timeRequest(plain));
+    const row = await db().restore.create({
+      data: {
+        clusterId: plain.clusterId,
+        kind: "pitr",
+        request,
+        plan: planned.plan,
+        backupId: plain.backupId,
+        requestedBy: "test",
+      },
+    });
+    const { done, log } = await runAndRead(row.id);
+    expect(log("plan")).toMatch(/from the offsite copy: the local archive folder .* is gone/);
+    expect(log("extract")).toMatch(/downloaded \d+ files .* checked against SHA256SUMS/);
+    expect(log("configure")).toMatch(/fetched \d+ of \d+ offsite WAL files/);
+    expect(await restoredMd5(done.port!, plain.md5Sql)).toBe(plain.md5Updated);
+  }, 240_000);
+
+  it("finds an xid target in the offsite WAL", async () => {
+    const planned = await planPitrRestore(
+      pitrRestoreRequestSchema.parse({
+        ...timeRequest(plain),
+        target: { type: "xid", value: plain.deleteXid, inclusive: false },
+      }),
+    );
+    if (!planned.ok) throw new Error(planned.message);
+    expect(planned.plan).toMatchObject({
+      source: "offsite",
+      target: { type: "xid", value: plain.deleteXid },
+    });
+    expect(planned.plan.toLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+  }, 120_000);
+
+  it("refuses the local copy once it is gone, and offsite for a cluster without an offsite repository, naming source", async () => {
+    const local = await call(previewRoute.POST, "POST", "/api/v1/restores/preview", {
+      token: operator.token,
+      body: timeRequest(plain, { source: "local" }),
+    });
+    expect(local.status, local.text).toBe(422);
+    expect(local.json.error.details.issues[0].path).toBe("source");
+    expect(local.json.error.message).toMatch(/local WAL archive folder .* is not on disk/);
+
+    const bare = await registerSandboxCluster(`offsite-bare-${run}`, {
+      archivePath: path.join(root, "none"),
+    });
+    clusters.push(bare);
+    const offsite = await call(restoresRoute.POST, "POST", "/api/v1/restores", {
+      token: operator.token,
+      body: { clusterId: bare, kind: "pitr", target: { type: "latest" }, source: "offsite" },
+    });
+    expect(offsite.status, offsite.text).toBe(422);
+    expect(offsite.json.error.details.issues[0].path).toBe("source");
+    expect(await db().restore.count({ where: { clusterId: bare } })).toBe(0);
+  }, 60_000);
+});
+
+describe("an encrypted offsite copy, restored with its identity", () => {
+  it("refuses no identity, a malformed one and a wrong one, naming identity", async () => {
+    const cases: [unknown, RegExp][] = [
+      [undefined, /encrypted .*give the age identity/],
+      ["AGE-SECRET-KEY-1NOTAKEY", /not an age identity/],
+      [generateAgeKey().identity, /does not open/],
+    ];
+    for (const [identity, message] of cases) {
+      const answer = await call(previewRoute.POST, "POST", "/api/v1/restores/preview", {
+        token: operator.token,
+        body: timeRequest(encrypted, identity === undefined ? {} : { identity }),
+      });
+      expect(answer.status, answer.text).toBe(422);
+      expect(answer.json.error.details.issues[0].path).toBe("identity");
+      expect(answer.json.error.message).toMatch(message);
+      expect(answer.text).not.toContain("AGE-SECRET-KEY-1NOTAKEY");
+    }
+  }, 120_000);
+
+  it("plans, runs and verifies with the identity, which is never kept, returned or audited", async () => {
+    const preview = await call(previewRoute.POST, "POST", "/api/v1/restores/preview", {
+      token: operator.token,
+      body: timeRequest(encrypted, { identity: key.identity }),
+    });
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.json.plan).toMatchObject({ source: "offsite", backupId: encrypted.backupId });
+
+    const started = await call(restoresRoute.POST, "POST", "/api/v1/restores", {
+      token: operator.token,
+      body: timeRequest(encrypted, { identity: key.identity }),
+    });
+    expect(started.status, started.text).toBe(202);
+    expect(started.json.plan.source).toBe("offsite");
+    const id: string = started.json.id;
+    const stored = await db().restore.findUniqueOrThrow({ where: { id } });
+    const sealed = (stored.request as { identity?: string }).identity;
+    expect(sealed).toMatch(/^v1\./);
+    expect(JSON.stringify(stored)).not.toContain(key.identity);
+    const shown = await call(restoreRoute.GET, "GET", `/api/v1/restores/${id}`, {
+      token: operator.token,
+      params: { id },
+    });
+    expect(shown.status).toBe(200);
+    expect(shown.json.request).not.toHaveProperty("identity");
+    const audits = await db().auditEvent.findMany({ where: { targetId: id } });
+    expect(audits.length).toBeGreaterThan(0);
+    const audited = JSON.stringify(audits.map((event) => event.details));
+    expect(audited).toContain(encrypted.clusterId);
+    expect(audited).not.toContain(key.identity);
+    expect(audited).not.toContain(sealed);
+
+    const { done, log } = await runAndRead(id);
+    expect(log("extract")).toMatch(/decrypted with the identity given/);
+    expect(await restoredMd5(done.port!, encrypted.md5Sql)).toBe(encrypted.md5Updated);
+    // Wiped when the restore ended.
+    expect(done.request).not.toHaveProperty("identity");
+  }, 240_000);
+});
+
+describe("a drill and a verification from the offsite copy", () => {
+  it("runs a drill from offsite when the local copy is gone", async () => {
+    const drill = await startDrill(plain.clusterId, systemActor("test"));
+    expect(drill.plan?.source).toBe("offsite");
+    const { done, log } = await runAndRead(drill.id);
+    expect(done.purpose).toBe("drill");
+    expect(done.rtoMs).toBeGreaterThan(0);
+    expect(done.instanceState).toBe("removed");
+    expect(log("plan")).toMatch(/from the offsite copy/);
+  }, 240_000);
+
+  it("verifies a backup from offsite when its local folder is gone", async () => {
+    expect(await verifyBackup(plain.backupId, "test-worker")).toBe(true);
+    const backup = await db().backup.findUniqueOrThrow({ where: { id: plain.backupId } });
+    expect(backup.verified).toBe(true);
+    expect(backup.verifyLog).toMatch(/downloaded \d+ files/);
+    expect(backup.verifyLog).toMatch(/verified from the offsite copy/);
+    expect(backup.verifyLog).toMatch(/archive holds/);
+  }, 120_000);
+});
