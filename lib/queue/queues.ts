@@ -43,6 +43,8 @@ export const queues = {
     month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
     clusterId: id.optional(),
   }),
+  /** Mails a month's report as PDF: one mailing by id (an admin's "send now"), or without one last month's (the 1st). */
+  "report.mail": z.strictObject({ mailingId: id.optional() }),
   "alert.evaluate": z.strictObject({}),
   /** Rolls raw lag samples up into minute and hour buckets and prunes old history; every minute. */
   "replication.rollup": z.strictObject({}),
@@ -116,6 +118,7 @@ export const queueOptions: Record<QueueName, QueueOptions> = {
   "archive.sweep": short(300),
   "report.snapshot": short(3600, 2, 600),
   "report.pdf": short(300),
+  "report.mail": short(1800, 2, 600),
   "alert.evaluate": short(300),
   "replication.rollup": short(900),
   "catalog.prune": short(900, 1, 300),

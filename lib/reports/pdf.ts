@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import os from "node:os";
 import { chromium, type Browser } from "playwright-core";
 import { z } from "zod";
@@ -11,6 +12,7 @@ import { env, programSearchPath, workerSetting } from "@/lib/env";
 import type { QueuePayload } from "@/lib/queue/queues";
 import type { RenderedReportPdf } from "@/lib/schemas/report";
 import { boundedRenderer } from "./render-limits";
+import { chromiumMissingMessage } from "./respond";
 
 // The monthly report as PDF: the worker opens the report page itself in headless Chromium and
 // prints it, so the PDF is exactly what a person sees (issue 6: "no hand-drawn PDF").
@@ -67,6 +69,15 @@ function rendererSettings(): { baseUrl: string; chromiumPath: string } {
   // The web app (npm start) listens on 127.0.0.1 by default; a separate web host is named by WALDEN_URL.
   const baseUrl = (parsed.data.WALDEN_URL ?? `http://127.0.0.1:${env().PORT}`).replace(/\/+$/, "");
   return { baseUrl, chromiumPath: parsed.data.WALDEN_CHROMIUM_PATH };
+}
+
+/** Chromium where the settings say, executable; else an error that says what to install. */
+export async function assertChromiumInstalled(chromiumPath: string): Promise<void> {
+  try {
+    await fs.access(chromiumPath, fs.constants.X_OK);
+  } catch {
+    throw new Error(chromiumMissingMessage(chromiumPath));
+  }
 }
 
 /** The report page for a month (and a cluster): what the browser opens and the PDF shows. */
@@ -130,6 +141,7 @@ async function render(
   stop: AbortSignal,
 ): Promise<RenderedReportPdf> {
   const { baseUrl, chromiumPath } = rendererSettings();
+  await assertChromiumInstalled(chromiumPath);
   const session = await shortSession(await rendererUserId());
   let browser: Browser | undefined;
   try {

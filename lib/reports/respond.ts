@@ -14,6 +14,28 @@ export type ReportQuery = z.infer<typeof reportQuerySchema>;
 /** The worker's report.pdf is given this long: Chromium starts, renders the page and prints it. */
 const PDF_TIMEOUT_MS = 90_000;
 
+/** How the worker's renderer begins its error when there is no Chromium to print with. */
+export const CHROMIUM_MISSING = "Chromium is not installed";
+
+/** The renderer's error without Chromium: what is missing and what to install (the API answers it as a 503). */
+export function chromiumMissingMessage(chromiumPath: string): string {
+  return `${CHROMIUM_MISSING} at ${chromiumPath} on the worker's host, and PDF reports are printed by headless Chromium: install it (Debian: sudo apt-get install chromium) or set WALDEN_CHROMIUM_PATH to its binary, then ask again. JSON and CSV work without it.`;
+}
+
+/** The report printed by the worker; no Chromium there is a 503 that says what to install, not a 500. */
+async function askForPdf(month: string, clusterId: string | undefined) {
+  try {
+    return await askWorker("report.pdf", clusterId ? { month, clusterId } : { month }, PDF_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof AppError && error.message.includes(CHROMIUM_MISSING))
+      throw new AppError(
+        "upstream_unavailable",
+        error.message.slice(error.message.indexOf(CHROMIUM_MISSING)),
+      );
+    throw error;
+  }
+}
+
 export async function monthlyReportResponse(query: ReportQuery, now = new Date()): Promise<Response> {
   reportRangeOrThrow(query.month, now);
   const cluster = query.clusterId ? await getClusterRowOrThrow(query.clusterId) : null;
@@ -31,11 +53,7 @@ export async function monthlyReportResponse(query: ReportQuery, now = new Date()
   }
 
   if (query.format === "pdf") {
-    const out = await askWorker(
-      "report.pdf",
-      query.clusterId ? { month: query.month, clusterId: query.clusterId } : { month: query.month },
-      PDF_TIMEOUT_MS,
-    );
+    const out = await askForPdf(query.month, query.clusterId);
     if (typeof out.pdf !== "string" || out.pdf.length === 0)
       throw new AppError("internal_server_error", "The worker returned no PDF");
     const bytes = Buffer.from(out.pdf, "base64");

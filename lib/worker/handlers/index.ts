@@ -10,6 +10,7 @@ import { catalogPrune } from "./catalog-prune";
 import { offsiteCopy } from "./offsite-copy";
 import { offsiteShip } from "./offsite-ship";
 import { replicationRollup } from "./replication-rollup";
+import { reportMail } from "./report-mail";
 import { reportPdf } from "./report-pdf";
 import { reportSnapshot } from "./report-snapshot";
 import { restoreEvents } from "./restore-events";
@@ -39,6 +40,7 @@ export const handlers: readonly QueueHandler[] = [
   archiveSweep,
   reportSnapshot,
   reportPdf,
+  reportMail,
   alertEvaluate,
   replicationRollup,
   catalogPrune,
