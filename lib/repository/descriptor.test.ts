@@ -110,7 +110,12 @@ describe("backup descriptor", () => {
       ["dump.pgdump", "globals.sql"],
       { now },
     );
-    expect(logical).toMatchObject({ kind: "logical", database: "app", walSegmentSize: null, tablespaces: [] });
+    expect(logical).toMatchObject({
+      kind: "logical",
+      database: "app",
+      walSegmentSize: null,
+      tablespaces: [],
+    });
   });
 });
 
@@ -140,14 +145,15 @@ describe("facts read from a backup", () => {
       segmentSizeFromBackup({ ...row, startWal: "000000010000000000000001", startLsn: "0/5000028" }),
     ).toBe(64 * 1024 * 1024);
     // Within the first MiB every size fits: unknown, not guessed.
-    expect(segmentSizeFromBackup({ ...row, startLsn: "0/28", startWal: "000000010000000000000000" })).toBeNull();
+    expect(
+      segmentSizeFromBackup({ ...row, startLsn: "0/28", startWal: "000000010000000000000000" }),
+    ).toBeNull();
     expect(segmentSizeFromBackup({ ...row, startWal: null })).toBeNull();
   });
 
   it("takes tablespace OIDs from the archive names only", () => {
-    expect(tablespacesOf(["base.tar", "pg_wal.tar", "16385.tar", "16400.tar.zst", "backup_manifest"])).toEqual([
-      "16385",
-      "16400",
-    ]);
+    expect(
+      tablespacesOf(["base.tar", "pg_wal.tar", "16385.tar", "16400.tar.zst", "backup_manifest"]),
+    ).toEqual(["16385", "16400"]);
   });
 });

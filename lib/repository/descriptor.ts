@@ -202,7 +202,8 @@ function parseDescriptor<S extends z.ZodType>(
   } catch {
     return { ok: false, problem: "is not JSON" };
   }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, problem: "is not a JSON object" };
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, problem: "is not a JSON object" };
   const { sha256, ...body } = raw as Record<string, unknown>;
   if (body.format !== format)
     return {

@@ -66,7 +66,13 @@ describe("planImport", () => {
       cluster,
       systemIdentifier: SYSTEM,
       known: known([
-        { id: withoutCopy.backupId, clusterId: cluster.id, status: "succeeded", path: "/repo/x", offsiteLocations: [] },
+        {
+          id: withoutCopy.backupId,
+          clusterId: cluster.id,
+          status: "succeeded",
+          path: "/repo/x",
+          offsiteLocations: [],
+        },
         {
           id: whole.backupId,
           clusterId: cluster.id,
@@ -106,7 +112,9 @@ describe("planImport", () => {
         found(unnamed),
         found(moved, { backupId: "b0000000-0000-4000-8000-000000000777" }),
         found(elsewhere),
-        found(null, { problem: "its walden.json does not match its own SHA-256: the file was changed or damaged" }),
+        found(null, {
+          problem: "its walden.json does not match its own SHA-256: the file was changed or damaged",
+        }),
       ]),
       cluster,
       systemIdentifier: SYSTEM,
@@ -122,10 +130,14 @@ describe("planImport", () => {
     });
     const reasons = Object.fromEntries(entries.map((entry) => [entry.backupId, entry]));
     expect(entries.every((entry) => entry.action === "refused")).toBe(true);
-    expect(reasons[other.backupId]!.reason).toMatch(/another database cluster \(system identifier 7000000000000000001/);
+    expect(reasons[other.backupId]!.reason).toMatch(
+      /another database cluster \(system identifier 7000000000000000001/,
+    );
     expect(reasons[renamed.backupId]!.reason).toMatch(/cluster "staging", not "prod"/);
     expect(reasons[unnamed.backupId]!.reason).toMatch(/does not name the server's system identifier/);
-    expect(reasons["b0000000-0000-4000-8000-000000000777"]!.reason).toMatch(/names backup .* not the folder's/);
+    expect(reasons["b0000000-0000-4000-8000-000000000777"]!.reason).toMatch(
+      /names backup .* not the folder's/,
+    );
     expect(reasons[elsewhere.backupId]!.reason).toMatch(/of another cluster/);
     expect(reasons["b0000000-0000-4000-8000-999999999999"]).toMatchObject({
       reason: expect.stringMatching(/SHA-256/),
@@ -143,7 +155,13 @@ describe("planImport", () => {
       cluster,
       systemIdentifier: SYSTEM,
       known: known([
-        { id: folderless.backupId, clusterId: cluster.id, status: "succeeded", path: null, offsiteLocations: [] },
+        {
+          id: folderless.backupId,
+          clusterId: cluster.id,
+          status: "succeeded",
+          path: null,
+          offsiteLocations: [],
+        },
         { id: expired.backupId, clusterId: cluster.id, status: "expired", path: null, offsiteLocations: [] },
       ]),
     });
@@ -155,7 +173,10 @@ describe("planImport", () => {
 
   it("marks encrypted copies, and spans the importable physical backups only", () => {
     const first = descriptor();
-    const sealed = copyDescriptorFor(descriptor(), "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");
+    const sealed = copyDescriptorFor(
+      descriptor(),
+      "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+    );
     const logical = descriptor({ kind: "logical" });
     const foreign = descriptor({ systemIdentifier: "1" });
     const entries = planImport({

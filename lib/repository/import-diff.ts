@@ -42,7 +42,8 @@ function decide(backup: FoundBackup, input: ImportDiffInput): Decision {
   if (!known) return { action: "add", reason: null };
   if (known.clusterId !== input.cluster.id)
     return refused("the catalog already has a backup with this id, of another cluster");
-  if (known.status !== "succeeded") return { action: "known", reason: `the catalog has it as ${known.status}` };
+  if (known.status !== "succeeded")
+    return { action: "known", reason: `the catalog has it as ${known.status}` };
   if (input.found.repository === "local")
     return known.path === null
       ? { action: "add-copy", reason: `the catalog learns its folder ${backup.location}` }

@@ -40,10 +40,13 @@ async function clusterIdentity(
     orderBy: { finishedAt: "desc" },
     select: { systemIdentifier: true },
   });
-  if (backup?.systemIdentifier) return { systemIdentifier: backup.systemIdentifier, checkedAgainst: "catalog" };
+  if (backup?.systemIdentifier)
+    return { systemIdentifier: backup.systemIdentifier, checkedAgainst: "catalog" };
   const failures: string[] = [];
   // The registered primary first; any node of a physical replication cluster has the same identifier.
-  const nodes = [...cluster.nodes].sort((a, b) => Number(b.role === "primary") - Number(a.role === "primary"));
+  const nodes = [...cluster.nodes].sort(
+    (a, b) => Number(b.role === "primary") - Number(a.role === "primary"),
+  );
   for (const node of nodes) {
     try {
       const identifier = await withNodeClient(nodeConnection(node), async (client) => {
@@ -62,7 +65,9 @@ async function clusterIdentity(
       (inRepository.length
         ? `If the repository's backups are this cluster's, give its identifier (${inRepository.join(", ")}) as systemIdentifier to confirm.`
         : "Give the identifier pg_controldata prints for the cluster as systemIdentifier to confirm."),
-    { issues: [{ path: "systemIdentifier", message: "is needed to check the repository is this cluster's" }] },
+    {
+      issues: [{ path: "systemIdentifier", message: "is needed to check the repository is this cluster's" }],
+    },
   );
 }
 
@@ -85,7 +90,10 @@ async function knownBackups(ids: string[]): Promise<Map<string, KnownBackup>> {
   );
 }
 
-async function readRepository(cluster: ClusterRow, repository: "local" | "offsite"): Promise<FoundRepository> {
+async function readRepository(
+  cluster: ClusterRow,
+  repository: "local" | "offsite",
+): Promise<FoundRepository> {
   if (repository === "local") return readLocalRepository(repositoryRootFor(cluster), cluster.name);
   const settings = await getOffsiteSettings(cluster.id);
   if (!settings)
@@ -186,7 +194,12 @@ export async function importRepository(
     const message = `The ${repository} repository ${found.location} holds the backups of another database cluster (system identifier ${inRepository.join(", ")}; this cluster's, from its ${identity.checkedAgainst}, is ${identity.systemIdentifier}): nothing imported. Point the cluster at its own repository, or import into the cluster these backups belong to.`;
     await audit(
       actor,
-      { action: "repository.import", outcome: "failed", target, details: { repository, dryRun, reason: message } },
+      {
+        action: "repository.import",
+        outcome: "failed",
+        target,
+        details: { repository, dryRun, reason: message },
+      },
       meta,
     );
     throw new AppError("unprocessable_entity", message, {
@@ -200,7 +213,8 @@ export async function importRepository(
     known: await knownBackups(found.backups.map((backup) => backup.backupId)),
   });
   const [added, copiesRecorded] = dryRun ? [0, 0] : await applyImport(cluster, found, entries, actor);
-  const count = (action: RepositoryImportEntry["action"]) => entries.filter((e) => e.action === action).length;
+  const count = (action: RepositoryImportEntry["action"]) =>
+    entries.filter((e) => e.action === action).length;
   await audit(
     actor,
     {
