@@ -41,6 +41,8 @@ order by r.application_name, r.client_addr`;
 // conninfo is left out: it names the upstream's user and options, and nothing here needs it.
 const upstreamSql = `/* walden */ select status, sender_host, sender_port, slot_name from pg_stat_wal_receiver`;
 
+const clusterNameSql = `/* walden */ select current_setting('cluster_name') as name`;
+
 const RECEIVEWAL_NAMES = /^(pg_receivewal|walden)/;
 
 /** application_name → a node name Walden accepts ("Standby_1" → "standby-1"), unique in `taken`. */
@@ -123,7 +125,8 @@ export async function discoverFromNode(
   const target = { type: "host", id: `${input.host}:${input.port}` };
   try {
     const node = await probeNode(connection);
-    const { standbys, upstream } = await withNodeClient(connection, async (client) => ({
+    const { clusterName, standbys, upstream } = await withNodeClient(connection, async (client) => ({
+      clusterName: (await client.query<{ name: string }>(clusterNameSql)).rows[0]?.name || null,
       standbys: toDiscoveredStandbys((await client.query<StatReplicationRow>(standbysSql)).rows),
       upstream:
         node.role === "standby"
@@ -132,7 +135,7 @@ export async function discoverFromNode(
     })).catch((error: unknown) => {
       throw error instanceof AppError ? error : describeConnectionError(error, connection);
     });
-    const report: DiscoveryReport = { node, standbys, upstream, warnings: [] };
+    const report: DiscoveryReport = { node, clusterName, standbys, upstream, warnings: [] };
     report.warnings = discoveryWarnings(report);
     await audit(
       actor,

@@ -36,6 +36,8 @@ export interface DiscoveredUpstream {
 
 export interface DiscoveryReport {
   node: ConnectionReport;
+  /** The node's cluster_name: the application_name its upstream lists it under, unless primary_conninfo sets another. */
+  clusterName: string | null;
   standbys: DiscoveredStandby[];
   /** null for a primary, or a standby whose WAL receiver is not running. */
   upstream: DiscoveredUpstream | null;

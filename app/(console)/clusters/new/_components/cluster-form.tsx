@@ -4,15 +4,19 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { FormProvider, useFieldArray, useForm } from "react-hook-form";
+import { FormProvider, useFieldArray, useForm, useWatch } from "react-hook-form";
+import { RegisterDiscovery } from "@/components/clusters/register-discovery";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button, buttonClasses, SubmitButton } from "@/components/ui/button";
+import { Button, buttonClasses, Spinner, SubmitButton } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { ApiError } from "@/lib/client/fetcher";
 import { useRegisterCluster } from "@/lib/client/use-clusters";
+import { useDiscoverCluster } from "@/lib/client/use-cluster-discovery";
 import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/cluster";
+import type { DiscoveredStandby } from "@/lib/schemas/cluster-discovery";
 import { NodeFields, type ClusterFormValues } from "./node-fields";
 
 const emptyNode = {
@@ -37,6 +41,23 @@ function withoutEmptyPassword<T extends { password?: string; sslRootCert?: strin
   };
 }
 
+const primaryConnectionFields = [
+  "primary.host",
+  "primary.port",
+  "primary.user",
+  "primary.password",
+  "primary.database",
+  "primary.sslmode",
+  "primary.sslRootCert",
+] as const;
+
+/** `wanted`, or `wanted-2`, `wanted-3`… when the form already has a standby of that name. */
+function freeName(wanted: string, taken: string[]): string {
+  let name = wanted;
+  for (let n = 2; taken.includes(name) || name === "primary"; n++) name = `${wanted}-${n}`;
+  return name;
+}
+
 export function ClusterForm() {
   const router = useRouter();
   const registerCluster = useRegisterCluster();
@@ -55,6 +76,8 @@ export function ClusterForm() {
     handleSubmit,
     setError,
     getValues,
+    setValue,
+    trigger,
     formState: { errors },
   } = form;
   // The fields are nested (primary.host, standbys.0.port): a problem goes under its full path.
@@ -72,6 +95,38 @@ export function ClusterForm() {
       onError: server.onError,
     });
   });
+
+  // Registering from one node: what the node typed as the primary sees of its replication.
+  const discovery = useDiscoverCluster();
+  const discoverFrom = (primary: ClusterFormValues["primary"]) =>
+    discovery.mutate(withoutEmptyPassword({ ...primary, host: primary.host.trim() }));
+  const findStandbys = async () => {
+    discovery.reset();
+    if (await trigger([...primaryConnectionFields])) discoverFrom(getValues("primary"));
+  };
+  const standbyNames = (useWatch({ control, name: "standbys" }) ?? []).map((standby) => standby.name);
+  const takenNames = () => (getValues("standbys") ?? []).map((standby) => standby.name);
+  const addDiscovered = (found: DiscoveredStandby) => {
+    const primary = getValues("primary");
+    // PostgreSQL does not say which port a standby listens on: the primary's is the usual guess.
+    standbys.append({
+      ...primary,
+      name: freeName(found.suggestedName, takenNames()),
+      host: found.clientAddr ?? found.clientHostname ?? "",
+    });
+  };
+  // The node typed as the primary is a standby: its upstream becomes the primary, it a standby.
+  const switchToUpstream = (upstream: { host: string; port: number }) => {
+    const typed = getValues("primary");
+    const name = freeName(
+      discovery.data?.clusterName?.toLowerCase().replace(/[^a-z0-9-]+/g, "-") || "standby-1",
+      takenNames(),
+    );
+    standbys.prepend({ ...typed, name });
+    setValue("primary.host", upstream.host);
+    setValue("primary.port", upstream.port);
+    discoverFrom({ ...typed, host: upstream.host, port: upstream.port });
+  };
 
   const addStandby = () => {
     const primary = getValues("primary");
@@ -122,12 +177,32 @@ export function ClusterForm() {
             title="Standbys"
             description="Streaming replicas, including cascading ones. Optional."
             actions={
-              <Button size="sm" onClick={addStandby} disabled={standbys.fields.length >= 32}>
-                Add standby
-              </Button>
+              <div className="flex flex-wrap gap-2">
+                <Button size="sm" onClick={findStandbys} disabled={discovery.isPending}>
+                  {discovery.isPending ? <Spinner /> : null}
+                  Find standbys from the primary
+                </Button>
+                <Button size="sm" onClick={addStandby} disabled={standbys.fields.length >= 32}>
+                  Add standby
+                </Button>
+              </div>
             }
           />
           <CardBody className="space-y-4">
+            <RegisterDiscovery
+              report={discovery.data}
+              error={
+                discovery.error
+                  ? {
+                      code: discovery.error instanceof ApiError ? discovery.error.code : undefined,
+                      message: discovery.error.message,
+                    }
+                  : null
+              }
+              addedNames={standbyNames}
+              onAddStandby={addDiscovered}
+              onUseUpstream={switchToUpstream}
+            />
             {standbysError ? <FieldError>{standbysError}</FieldError> : null}
             {standbys.fields.length === 0 ? (
               <p className="text-sm text-zinc-500">No standbys. You can add them now or later.</p>

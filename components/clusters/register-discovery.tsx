@@ -1,0 +1,131 @@
+"use client";
+
+import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
+import { hostPort } from "@/components/clusters/host-port";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { DiscoveredStandby, DiscoveredUpstream, DiscoveryReport } from "@/lib/schemas/cluster-discovery";
+
+// What the register form found from the node typed as the primary: the standbys streaming from
+// it, each with an "Add" button, and, when that node is itself a standby, an offer to register
+// its upstream as the primary instead. The form decides what adding means (register-cluster
+// values); this only shows the answer.
+
+const stateTone = (state: string | null) => (state === "streaming" ? "success" : "warning");
+
+function UpstreamOffer({
+  upstream,
+  onUseUpstream,
+}: {
+  upstream: DiscoveredUpstream;
+  onUseUpstream: (upstream: { host: string; port: number }) => void;
+}) {
+  const { host, port } = upstream;
+  if (!host || !port || host.startsWith("/")) return null;
+  return (
+    <Alert
+      tone="warning"
+      title="The server entered as the primary is a standby"
+      actions={
+        <Button size="sm" onClick={() => onUseUpstream({ host, port })}>
+          Use {hostPort(host, port)} as the primary
+        </Button>
+      }
+    >
+      It streams from {hostPort(host, port)} ({upstream.status ?? "unknown status"}). Register that server as
+      the primary and keep this one as a standby.
+    </Alert>
+  );
+}
+
+export function RegisterDiscovery({
+  report,
+  error,
+  addedNames,
+  onAddStandby,
+  onUseUpstream,
+}: {
+  report: DiscoveryReport | undefined;
+  error: { code?: string; message: string } | null;
+  /** Standby names already in the form: their "Add" is spent. */
+  addedNames: string[];
+  onAddStandby: (standby: DiscoveredStandby) => void;
+  onUseUpstream: (upstream: { host: string; port: number }) => void;
+}) {
+  if (error) return <ConnectionErrorView code={error.code} message={error.message} />;
+  if (!report) return null;
+  const open = report.standbys.filter((standby) => !addedNames.includes(standby.suggestedName));
+  return (
+    <section aria-label="Found from the primary" className="space-y-3">
+      {report.upstream ? <UpstreamOffer upstream={report.upstream} onUseUpstream={onUseUpstream} /> : null}
+      {report.standbys.length === 0 ? (
+        <p className="text-sm text-zinc-500">
+          No standby streams from this server (pg_stat_replication is empty).
+        </p>
+      ) : (
+        <>
+          <div className="flex items-center justify-between gap-2">
+            <p className="text-sm text-zinc-700">
+              {report.standbys.length === 1
+                ? "1 standby streams from this server."
+                : `${report.standbys.length} standbys stream from this server.`}
+            </p>
+            {open.length > 1 ? (
+              <Button size="sm" onClick={() => open.forEach(onAddStandby)}>
+                Add all
+              </Button>
+            ) : null}
+          </div>
+          <Table>
+            <THead>
+              <TR>
+                <TH>application_name</TH>
+                <TH>Connects from</TH>
+                <TH>State</TH>
+                <TH>Sync</TH>
+                <TH>
+                  <span className="sr-only">Add</span>
+                </TH>
+              </TR>
+            </THead>
+            <TBody>
+              {report.standbys.map((standby) => {
+                const added = addedNames.includes(standby.suggestedName);
+                return (
+                  <TR key={`${standby.suggestedName}`}>
+                    <TD>
+                      <code>{standby.applicationName || "(none)"}</code>
+                    </TD>
+                    <TD>
+                      {standby.clientAddr ?? standby.clientHostname ?? (
+                        <span className="text-zinc-500">hidden or a local socket</span>
+                      )}
+                    </TD>
+                    <TD>
+                      <Badge tone={stateTone(standby.state)}>{standby.state ?? "unknown"}</Badge>
+                    </TD>
+                    <TD>{standby.syncState ?? "—"}</TD>
+                    <TD className="text-right">
+                      <Button size="sm" disabled={added} onClick={() => onAddStandby(standby)}>
+                        {added ? "Added" : "Add"} <span className="sr-only">{standby.suggestedName}</span>
+                      </Button>
+                    </TD>
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+        </>
+      )}
+      {report.warnings.length > 0 ? (
+        <ul className="list-disc space-y-0.5 pl-5 text-xs text-amber-800">
+          {report.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
