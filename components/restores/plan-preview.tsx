@@ -45,6 +45,11 @@ export function describeTarget(target: RestorePlan["target"]): string {
   }
 }
 
+/** The copy a plan reads, as the form and the review name it. */
+export function describeSource(source: NonNullable<RestorePlan["source"]>): string {
+  return source === "offsite" ? "the offsite repository" : "the local repository and archive";
+}
+
 function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }) {
   return (
     <div className="space-y-3">
@@ -61,6 +66,16 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
             · {formatBytes(plan.backupBytes)}
           </span>
         </Description>
+        {plan.source ? (
+          <Description term="Copy">
+            <span className="font-medium" data-testid="plan-source">
+              {describeSource(plan.source)}
+            </span>
+            {plan.sourceReason ? (
+              <span className="block text-xs text-zinc-500">{plan.sourceReason}</span>
+            ) : null}
+          </Description>
+        ) : null}
         <Description term="Target">{describeTarget(plan.target)}</Description>
         <Description term="Stops at">
           {plan.toTime ? <When value={plan.toTime} timeZone={timeZone} /> : null}

@@ -37,6 +37,7 @@ import {
 
 export type { PitrPrefill };
 import { ReviewDialog } from "./review-dialog";
+import { SourceFields } from "./source-fields";
 import { TargetFields } from "./target-fields";
 import {
   useBrowserTimeZone,
@@ -192,6 +193,8 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
                   onChange: () => {
                     setValue("backupId", "");
                     setValue("timeline", "");
+                    setValue("source", "");
+                    setValue("identity", "");
                     setEventSearch(null);
                   },
                 }}
@@ -231,6 +234,9 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
                 setValue={setValue}
                 time={{ instant, timeZone, zones, browserZone, hydrated, earliest, latest, changeZone }}
               />
+              {values.clusterId ? (
+                <SourceFields form={form} clusterId={values.clusterId} source={values.source} />
+              ) : null}
             </CardBody>
           </Card>
 

@@ -20,6 +20,8 @@ function values(overrides: Partial<PitrFormValues> = {}): PitrFormValues {
     database: "",
     checkSql: "",
     ttlHours: 24,
+    source: "",
+    identity: "",
     ...overrides,
   };
 }
@@ -96,6 +98,29 @@ describe("buildPitrRequest", () => {
     ]);
     const ttl = buildPitrRequest(values({ ttlHours: 500 }), "UTC", true);
     expect(!ttl.ok && ttl.problems[0]?.field).toBe("ttlHours");
+  });
+});
+
+describe("the copy to restore from", () => {
+  const IDENTITY = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+
+  it("sends the copy asked for and the identity, to the preview too (an encrypted copy is planned by reading it)", () => {
+    const preview = buildPitrRequest(values({ source: "offsite", identity: ` ${IDENTITY} ` }), "UTC", false);
+    expect(preview.ok && preview.body).toMatchObject({ source: "offsite", identity: IDENTITY });
+  });
+
+  it("leaves both out when automatic and no identity is typed, and the identity out for the local copy", () => {
+    const automatic = buildPitrRequest(values(), "UTC", true);
+    expect(automatic.ok && automatic.body).not.toHaveProperty("source");
+    expect(automatic.ok && automatic.body).not.toHaveProperty("identity");
+    const local = buildPitrRequest(values({ source: "local", identity: IDENTITY }), "UTC", true);
+    expect(local.ok && local.body).toMatchObject({ source: "local" });
+    expect(local.ok && local.body).not.toHaveProperty("identity");
+  });
+
+  it("puts the server's source and identity problems under their fields", () => {
+    expect(fieldForPath("source", "time")).toBe("source");
+    expect(fieldForPath("identity", "time")).toBe("identity");
   });
 });
 

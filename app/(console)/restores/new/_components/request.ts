@@ -37,6 +37,10 @@ export interface PitrFormValues {
   database: string;
   checkSql: string;
   ttlHours: number;
+  /** Empty: local when whole, else the offsite copy; else the copy asked for. */
+  source: "" | "local" | "offsite";
+  /** The age identity that opens an encrypted offsite copy; sent with this request only. */
+  identity: string;
 }
 
 export type PitrField = keyof PitrFormValues;
@@ -68,6 +72,8 @@ export const PITR_FIELD_NAMES: Record<PitrField, string> = {
   database: "Database",
   checkSql: "Check SQL",
   ttlHours: "Keep the instance for (hours)",
+  source: "Copy",
+  identity: "Age identity",
 };
 
 /** The form's first values: the prefilled cluster and target of a "restore to just before" link, or the defaults. */
@@ -87,6 +93,8 @@ export function pitrFormDefaults(clusters: readonly { id: string }[], prefill: P
     database: "",
     checkSql: "",
     ttlHours: 24,
+    source: "",
+    identity: "",
   };
   const target = prefill.target;
   if (!target) return values;
@@ -157,6 +165,8 @@ export function fieldForPath(path: string, targetType: TargetType): PitrField | 
     "database",
     "checkSql",
     "ttlHours",
+    "source",
+    "identity",
   ];
   return known.includes(head as PitrField) ? (head as PitrField) : "root";
 }
@@ -180,6 +190,9 @@ export function buildPitrRequest(
     action: values.action,
     ...(values.backupId ? { backupId: values.backupId } : {}),
     ...(timeline(values.timeline) !== undefined ? { timeline: timeline(values.timeline) } : {}),
+    ...(values.source ? { source: values.source } : {}),
+    // The preview needs it too: an encrypted offsite copy is planned by reading its WAL.
+    ...(values.identity.trim() && values.source !== "local" ? { identity: values.identity.trim() } : {}),
   };
   if (full) {
     if (values.database.trim()) body.database = values.database.trim();

@@ -1,6 +1,6 @@
 "use client";
 
-import { describeTarget } from "@/components/restores/plan-preview";
+import { describeSource, describeTarget } from "@/components/restores/plan-preview";
 import { formatInZone, toUtcIso } from "@/components/restores/zoned-time";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
@@ -104,6 +104,14 @@ export function ReviewDialog({
                 "the newest that reaches the target"
               )}
             </Description>
+            {plan?.source || body.source ? (
+              <Description term="Copy">
+                <span className="font-medium">{describeSource(plan?.source ?? body.source!)}</span>
+                {body.identity ? (
+                  <span className="block text-xs text-zinc-600">opened with the age identity given</span>
+                ) : null}
+              </Description>
+            ) : null}
             {plan ? (
               <Description term="Replay">
                 up to {formatBytes(plan.walBytes)} of WAL on timeline {plan.timeline}; about{" "}
