@@ -8,6 +8,8 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/page";
+import { hasRole } from "@/lib/auth/roles";
+import { ReportMailCard } from "./_components/report-mail-card";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Reports" };
@@ -37,7 +39,7 @@ export default async function ReportsPage({
 }: {
   searchParams: Promise<{ month?: string | string[] }>;
 }) {
-  await requireUser();
+  const user = await requireUser();
   // The month picker is a plain GET form: ?month=YYYY-MM opens that month's report.
   const picked = monthSchema.safeParse((await searchParams).month);
   if (picked.success) redirect(`/reports/${picked.data}`);
@@ -96,6 +98,7 @@ export default async function ReportsPage({
             </ul>
           </CardBody>
         </Card>
+        {hasRole(user.role, "admin") ? <ReportMailCard /> : null}
       </div>
     </>
   );
