@@ -448,6 +448,8 @@ const matrix: Record<string, MatrixRow> = {
     audit: "cluster.test_connection",
     prepare: async () => ({ url: "/api/v1/clusters/test-connection", body: sandboxPrimary() }),
   },
+  "PUT /api/v1/reports/mail-settings": { role: "admin", ok: 200, audit: "report_mail.settings", prepare: async () => ({ url: "/api/v1/reports/mail-settings", body: { enabled: false, channelId: null, recipients: [] } }) },
+  "POST /api/v1/reports/mail": { role: "admin", ok: 422, audit: null, prepare: async () => ({ url: "/api/v1/reports/mail", body: { month: new Date().toISOString().slice(0, 7) } }) }, // this month has not ended: 422 before anything is queued (sent: lib/reports/mail.pg.test.ts)
   "POST /api/v1/notification-channels": {
     role: "admin",
     ok: 201,
