@@ -115,6 +115,8 @@ const rows: Record<string, ReadRow> = {
     ok: 200,
     prepare: plain("/api/v1/reports/monthly?month=2026-11"),
   },
+  "/api/v1/reports/mail-settings": { role: "admin", ok: 200, prepare: plain("/api/v1/reports/mail-settings") },
+  "/api/v1/reports/mailings": { role: "admin", ok: 200, prepare: plain("/api/v1/reports/mailings") },
   "/api/v1/users": { role: "admin", ok: 200, prepare: plain("/api/v1/users") },
   "/api/v1/tokens": { role: "admin", ok: 200, prepare: plain("/api/v1/tokens") },
   "/api/v1/audit": { role: "admin", ok: 200, prepare: plain("/api/v1/audit") },
