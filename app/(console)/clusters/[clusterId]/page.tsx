@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { FiringAlerts } from "@/components/alerts/firing-alerts";
+import { RepositoryImportCard } from "@/components/backups/repository-import";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -99,6 +100,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         />
 
         <OffsiteRepositoryCard clusterId={cluster.id} canEdit={hasRole(user.role, "admin")} />
+        {hasRole(user.role, "admin") ? <RepositoryImportCard clusterId={cluster.id} /> : null}
 
         <Card aria-labelledby="archive-title">
           <CardHeader id="archive-title" title="WAL archive" />
