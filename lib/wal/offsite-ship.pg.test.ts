@@ -13,6 +13,7 @@ import { jobSender } from "@/lib/queue/sender";
 import { toOffsiteRow } from "@/lib/offsite/stored-settings";
 import type { RestoreWindow } from "@/lib/schemas/restore-window";
 import { shipWalOffsite } from "@/lib/wal/offsite-ship";
+import { probeCommit, switchWal, waitForArchived, withPrimary } from "@/lib/wal/wal-fixtures";
 import { archiveScan } from "@/lib/worker/handlers/archive-scan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster } from "@/test/sandbox-cluster";
@@ -177,8 +178,16 @@ describe("WAL shipped offsite", () => {
 
 describe("WAL shipped after the archive scan", () => {
   it("queues the shipping after a scan of real WAL, and the lag is 0 once shipped", async () => {
-    // The sandbox's last three archived segments, in an archive of this cluster's own.
-    const sandboxArchive = inject("sandbox").cluster.archiveDir;
+    // The sandbox's last three archived segments, in an archive of this cluster's own (three
+    // closed here, so the test does not depend on what other test files archived before it).
+    const sandbox = inject("sandbox");
+    const sandboxArchive = sandbox.cluster.archiveDir;
+    await withPrimary(sandbox.cluster.primary, async (client) => {
+      for (let closed = 0; closed < 3; closed += 1) {
+        await probeCommit(client);
+        await waitForArchived(sandboxArchive, await switchWal(client));
+      }
+    });
     const names = (await fs.readdir(sandboxArchive)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
     expect(names.length).toBeGreaterThanOrEqual(3);
     const own = path.join(inject("waldenHome"), "archive", `${clusterName}-real`);
@@ -214,6 +223,81 @@ describe("WAL shipped after the archive scan", () => {
       });
     } finally {
       await db().cluster.delete({ where: { id: realId } });
+      await fs.rm(own, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("one shipper at a time, from the WAL a backup needs", () => {
+  it("ships from the oldest backup's start segment, and a second run at once is skipped", async () => {
+    const name = `${clusterName}-once`;
+    const own = path.join(inject("waldenHome"), "archive", name);
+    await fs.mkdir(own, { recursive: true });
+    for (let segno = 1; segno <= 6; segno += 1) {
+      const file = path.join(own, segment(1, segno));
+      await fs.writeFile(file, Buffer.alloc(MiB, segno));
+      await fs.utimes(file, at(segno * 60), at(segno * 60));
+    }
+    const cluster = await db().cluster.create({
+      data: { name, archiveMode: "archive_command", archivePath: own },
+    });
+    try {
+      await db().offsiteRepository.create({
+        data: { clusterId: cluster.id, ...toOffsiteRow(s3.settings(BUCKET, "once")) },
+      });
+      // Two physical backups: the older one needs WAL from segment 4 on; segments 1-3 restore nothing.
+      for (const startSegment of [4, 5])
+        await db().backup.create({
+          data: {
+            clusterId: cluster.id,
+            kind: "physical",
+            status: "succeeded",
+            options: {},
+            requestedBy: "test",
+            finishedAt: at(startSegment * 60),
+            startWal: segment(1, startSegment),
+            stopWal: segment(1, startSegment),
+          },
+        });
+
+      // The first run is held after its first segment while a second one is asked for.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reachedFirst!: () => void;
+      const firstShipped = new Promise<void>((resolve) => {
+        reachedFirst = resolve;
+      });
+      const first = shipWalOffsite(cluster.id, {
+        afterFile: async (file) => {
+          if (file !== segment(1, 4)) return;
+          reachedFirst();
+          await held;
+        },
+      });
+      await firstShipped;
+      const second = await shipWalOffsite(cluster.id);
+      expect(second).toEqual({
+        segments: [],
+        histories: [],
+        skipped: "another offsite.ship of this cluster is running",
+      });
+      release();
+      expect(await first).toEqual({ segments: [4, 5, 6].map((segno) => segment(1, segno)), histories: [] });
+
+      const repository = new S3Repository(s3.settings(BUCKET, "once"));
+      try {
+        expect((await repository.list(`${name}/wal/`)).map((object) => object.key)).toEqual(
+          [4, 5, 6].map((segno) => `${name}/wal/${segment(1, segno)}`),
+        );
+      } finally {
+        repository.close();
+      }
+      // The lock went with the run: the next one runs, and has nothing left to ship.
+      expect(await shipWalOffsite(cluster.id)).toEqual({ segments: [], histories: [] });
+    } finally {
+      await db().cluster.delete({ where: { id: cluster.id } });
       await fs.rm(own, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,9 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import pg from "pg";
+import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
@@ -11,17 +14,67 @@ import { historyFileName } from "./segments";
 // repository goes up (streamed by putFile, encrypted when the repository says so), in WAL
 // order, and the newest shipped segment per timeline is recorded (offsite_wal_positions) after
 // each one, so a run cut short resumes where it stopped. Timeline history files go up until
-// their timeline has a position marked as holding them. Positions only move forward: two runs
-// at once may send a segment twice (the same bytes, an atomic PUT), never lose one.
+// their timeline has a position marked as holding them. Positions only move forward.
+//
+// One run per cluster at a time, on any worker: a run holds a session advisory lock on the
+// catalog, and a run that finds it held returns at once (skipped) — the run holding it ships
+// what is archived, and the next archive scan queues another. The first run (no position yet)
+// starts from the oldest WAL a physical backup needs (its start segment), not the whole
+// archive: older WAL restores nothing.
 
 export interface ShipOptions {
   retry?: Omit<RetryOptions, "onRetry">;
   log?: (line: string) => void;
+  /** Awaited after each file is offsite (tests hold a run there). */
+  afterFile?: (file: string) => Promise<void> | void;
 }
 
 export interface ShipResult {
   segments: string[];
   histories: string[];
+  /** Why nothing was shipped: another run of this cluster holds the lock. */
+  skipped?: string;
+}
+
+/** The cluster's shipping lock, held by one session; null when another session holds it. */
+async function takeShipLock(clusterId: string): Promise<{ release(): Promise<void> } | null> {
+  const session = new pg.Client({ connectionString: env().DATABASE_URL, application_name: "walden-ship" });
+  session.on("error", () => {});
+  await session.connect();
+  try {
+    const { rows } = await session.query<{ locked: boolean }>(
+      "select pg_try_advisory_lock($1, hashtext($2)) as locked",
+      [LOCK_NAMESPACE, `offsite.ship:${clusterId}`],
+    );
+    if (rows[0]?.locked !== true) {
+      await session.end();
+      return null;
+    }
+  } catch (error) {
+    await session.end().catch(() => {});
+    throw error;
+  }
+  // Ending the session releases the lock, whatever happened in between.
+  return { release: () => session.end().catch(() => {}) };
+}
+
+/** The oldest start segment of a physical backup that a restore may still use (kept here or offsite). */
+async function oldestNeededWal(clusterId: string): Promise<string | null> {
+  const backups = await db().backup.findMany({
+    where: {
+      clusterId,
+      kind: "physical",
+      startWal: { not: null },
+      OR: [{ status: "succeeded" }, { copies: { some: { repository: "s3", status: "succeeded" } } }],
+    },
+    select: { startWal: true },
+  });
+  // By position, then timeline: the name's last 16 characters are the segment number.
+  return (
+    backups
+      .map((backup) => backup.startWal!)
+      .sort((a, b) => a.slice(8).localeCompare(b.slice(8)) || a.localeCompare(b))[0] ?? null
+  );
 }
 
 export async function shipWalOffsite(clusterId: string, options: ShipOptions = {}): Promise<ShipResult> {
@@ -29,12 +82,33 @@ export async function shipWalOffsite(clusterId: string, options: ShipOptions = {
   const cluster = await db().cluster.findUnique({ where: { id: clusterId } });
   const settings = cluster?.archivePath ? await getOffsiteSettings(clusterId) : null;
   if (!cluster?.archivePath || !settings) return result;
+  const lock = await takeShipLock(clusterId);
+  if (!lock) return { ...result, skipped: "another offsite.ship of this cluster is running" };
+  try {
+    return await ship(clusterId, cluster.name, cluster.archivePath, settings, options);
+  } finally {
+    await lock.release();
+  }
+}
 
-  const scan = await scanArchive(cluster.archivePath);
+async function ship(
+  clusterId: string,
+  clusterName: string,
+  archivePath: string,
+  settings: NonNullable<Awaited<ReturnType<typeof getOffsiteSettings>>>,
+  options: ShipOptions,
+): Promise<ShipResult> {
+  const result: ShipResult = { segments: [], histories: [] };
+  const scan = await scanArchive(archivePath);
   const positions = new Map(
     (await db().offsiteWalPosition.findMany({ where: { clusterId } })).map((row) => [row.timeline, row]),
   );
-  const prefix = offsiteWalPrefix(cluster.name);
+  const startFrom = positions.size === 0 ? await oldestNeededWal(clusterId) : null;
+  const beforeStart = (segment: { name: string; timeline: number }) =>
+    startFrom !== null &&
+    segment.name.slice(8) < startFrom.slice(8) &&
+    segment.timeline <= parseInt(startFrom.slice(0, 8), 16);
+  const prefix = offsiteWalPrefix(clusterName);
   const encryptTo = settings.encryption?.enabled ? settings.encryption.recipient : undefined;
   const log = options.log ?? (() => {});
   const repository = new S3Repository(settings);
@@ -59,10 +133,12 @@ export async function shipWalOffsite(clusterId: string, options: ShipOptions = {
         data: { historyShipped: true },
       });
       result.histories.push(file);
+      await options.afterFile?.(file);
     }
     for (const segment of scan.segments) {
       const position = positions.get(segment.timeline);
       if (position && position.lastSegment >= segment.name) continue;
+      if (!position && beforeStart(segment)) continue;
       await put(segment.name);
       const archivedAt = (await stat(path.join(scan.root, segment.name))).mtime;
       const historyShipped = scan.histories.has(segment.timeline) || segment.timeline === 1;
@@ -96,6 +172,7 @@ export async function shipWalOffsite(clusterId: string, options: ShipOptions = {
         shippedAt: new Date(),
       });
       result.segments.push(segment.name);
+      await options.afterFile?.(segment.name);
     }
   } finally {
     repository.close();
