@@ -11,18 +11,21 @@ import {
   verificationState,
 } from "@/lib/backup/retention-plan";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { applyOffsiteRetention, planOffsiteRetention } from "@/lib/offsite/retention";
+import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { plannedBackupSchema } from "@/lib/schemas/restore-plan";
-import type { RetentionPreview } from "@/lib/schemas/retention";
+import type { RetentionPolicy, RetentionPolicyUpdate, RetentionPreview } from "@/lib/schemas/retention";
 import { parseWalFileName } from "@/lib/wal/segments";
 
 // Retention preview (dry run) and apply. Expired backups keep their catalog row (status
 // "expired", for the report) but lose their files; archived WAL older than the oldest kept
 // restorable physical backup's start is deleted too. Backups that queued or running restores
-// and drills use are kept, with their WAL. Every deletion is audited.
+// and drills use are kept, with their WAL. Every deletion is audited. The offsite repository's
+// own retention (lib/offsite/retention.ts) is previewed and applied beside the local one.
 
 export const DEFAULT_RETENTION: RetentionPolicyInput = {
   recoveryWindowDays: 7,
@@ -33,7 +36,7 @@ export const DEFAULT_RETENTION: RetentionPolicyInput = {
 
 export async function getRetentionPolicy(
   clusterId: string,
-): Promise<RetentionPolicyInput & { isDefault: boolean }> {
+): Promise<RetentionPolicy & { isDefault: boolean }> {
   const row = await db().retentionPolicy.findUnique({ where: { clusterId } });
   return row
     ? {
@@ -44,15 +47,21 @@ export async function getRetentionPolicy(
         keepWeekly: row.keepWeekly,
         keepMonthly: row.keepMonthly,
         keepYearly: row.keepYearly,
+        offsiteTiers: {
+          keepDaily: row.offsiteKeepDaily,
+          keepWeekly: row.offsiteKeepWeekly,
+          keepMonthly: row.offsiteKeepMonthly,
+          keepYearly: row.offsiteKeepYearly,
+        },
         isDefault: false,
       }
-    : { ...DEFAULT_RETENTION, isDefault: true };
+    : { ...DEFAULT_RETENTION, offsiteTiers: { ...NO_TIERS }, isDefault: true };
 }
 
 /** The policy of a registered cluster: a 404 for an unknown one, its defaults when none is set. */
 export async function getRetentionPolicyOrThrow(
   clusterId: string,
-): Promise<RetentionPolicyInput & { isDefault: boolean }> {
+): Promise<RetentionPolicy & { isDefault: boolean }> {
   await getClusterRowOrThrow(clusterId);
   return getRetentionPolicy(clusterId);
 }
@@ -60,14 +69,23 @@ export async function getRetentionPolicyOrThrow(
 export async function setRetentionPolicy(
   actor: Actor,
   clusterId: string,
-  policy: RetentionPolicyInput,
+  { offsiteTiers, ...policy }: RetentionPolicyUpdate,
   meta: RequestMeta,
 ) {
   await getClusterRowOrThrow(clusterId);
+  // Offsite tiers left out keep their stored values.
+  const offsite = offsiteTiers
+    ? {
+        offsiteKeepDaily: offsiteTiers.keepDaily,
+        offsiteKeepWeekly: offsiteTiers.keepWeekly,
+        offsiteKeepMonthly: offsiteTiers.keepMonthly,
+        offsiteKeepYearly: offsiteTiers.keepYearly,
+      }
+    : {};
   await db().retentionPolicy.upsert({
     where: { clusterId },
-    create: { clusterId, ...policy },
-    update: policy,
+    create: { clusterId, ...policy, ...offsite },
+    update: { ...policy, ...offsite },
   });
   await audit(
     actor,
@@ -75,14 +93,14 @@ export async function setRetentionPolicy(
       action: "retention.update",
       outcome: "success",
       target: { type: "cluster", id: clusterId },
-      details: { policy },
+      details: { policy: { ...policy, ...(offsiteTiers ? { offsiteTiers } : {}) } },
     },
     meta,
   );
   return getRetentionPolicy(clusterId);
 }
 
-export interface WalPruning {
+interface WalPruning {
   /** Why no WAL is pruned, when none is. */
   skipped: string | null;
   files: string[];
@@ -214,8 +232,25 @@ async function computeRetention(clusterId: string, now: Date) {
       before: oldestPhysical(succeeded.map((backup) => backup.id)),
       after: oldestPhysical(plan.keep.map((decision) => decision.id)),
     },
+    offsite: null,
   };
-  return { cluster, preview, walFiles: wal.files, byId };
+  const settings = await getOffsiteSettings(clusterId);
+  const offsite = settings
+    ? {
+        settings,
+        plan: await planOffsiteRetention({
+          clusterId,
+          clusterName: cluster.name,
+          settings,
+          tiers: policy.offsiteTiers,
+          timeZone,
+          uses,
+          now,
+        }),
+      }
+    : null;
+  preview.offsite = offsite?.plan.preview ?? null;
+  return { cluster, preview, walFiles: wal.files, byId, offsite };
 }
 
 /** Dry run: what apply would delete now, and how the restorable window would change. */
@@ -230,7 +265,23 @@ export async function applyRetention(
   meta: RequestMeta,
   now = new Date(),
 ): Promise<RetentionPreview> {
-  const { cluster, preview, walFiles, byId } = await computeRetention(clusterId, now);
+  const { cluster, preview, walFiles, byId, offsite } = await computeRetention(clusterId, now);
+  const local = await applyLocalRetention(actor, clusterId, meta, { cluster, preview, walFiles, byId });
+  if (!offsite) return local;
+  const stillUsed = async (backupId: string) => (await restoreUses(clusterId, backupId)).size > 0;
+  return {
+    ...local,
+    offsite: await applyOffsiteRetention(actor, { clusterId, ...offsite }, offsite.plan, stillUsed, meta),
+  };
+}
+
+/** The local repository's part: the expired backups' folders, then the archived WAL. */
+async function applyLocalRetention(
+  actor: Actor,
+  clusterId: string,
+  meta: RequestMeta,
+  { cluster, preview, walFiles, byId }: Omit<Awaited<ReturnType<typeof computeRetention>>, "offsite">,
+): Promise<RetentionPreview> {
   const root = repositoryRootFor(cluster);
   const nowUsed: string[] = [];
   for (const decision of preview.expire) {

@@ -1,12 +1,17 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { RetentionPolicyInput, RetentionPreview } from "@/lib/schemas/retention";
+import type {
+  RetentionPolicy as StoredRetentionPolicy,
+  RetentionPolicyInput,
+  RetentionPolicyUpdate,
+  RetentionPreview,
+} from "@/lib/schemas/retention";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
 
-export type { RetentionPolicyInput, RetentionPreview };
-export type RetentionPolicy = RetentionPolicyInput & { isDefault: boolean };
+export type { RetentionPolicyInput, RetentionPolicyUpdate, RetentionPreview };
+export type RetentionPolicy = StoredRetentionPolicy & { isDefault: boolean };
 
 function retentionPath(clusterId: string, rest = ""): string {
   return `/api/v1/clusters/${encodeURIComponent(clusterId)}/retention${rest}`;
@@ -36,7 +41,7 @@ export function useRetentionPreview(clusterId: string, enabled: boolean) {
 export function useSaveRetention(clusterId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: RetentionPolicyInput) =>
+    mutationFn: (input: RetentionPolicyUpdate) =>
       apiFetch<RetentionPolicy>(retentionPath(clusterId), { method: "PUT", body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.retention.all(clusterId) }),
   });

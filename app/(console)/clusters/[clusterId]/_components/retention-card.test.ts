@@ -4,6 +4,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { RetentionPolicy, RetentionPreview } from "@/lib/client/use-retention";
 import { describeTiers, PolicySummary } from "./retention-card";
+import { describeOffsitePolicy } from "./retention-offsite-preview";
 import { policyFormValues, RetentionPolicyForm } from "./retention-policy-form";
 import { RetentionPreviewView } from "./retention-preview";
 
@@ -17,6 +18,7 @@ const policy: RetentionPolicy = {
   keepWeekly: 4,
   keepMonthly: 12,
   keepYearly: 0,
+  offsiteTiers: { keepDaily: 0, keepWeekly: 0, keepMonthly: 24, keepYearly: 5 },
   isDefault: false,
 };
 
@@ -86,8 +88,10 @@ describe("retention card", () => {
       expire: [],
       wal: { skipped: null, count: 0, bytes: 0, fromWal: null, toWal: null, keepFrom: null },
       earliestRestorable: { before: null, after: null },
+      offsite: null,
     };
     const markup = html(createElement(RetentionPreviewView, { preview, verb: "would be" }));
+    expect(markup).not.toContain("Offsite repository");
     expect(markup).toContain('aria-label="Backups kept"');
     expect(markup).toContain("Tier days and weeks are those of Europe/Paris.");
     expect(markup).toContain("inside the 7-day recovery window");
@@ -95,5 +99,76 @@ describe("retention card", () => {
       expect(markup).toContain(`>${period}</span>`);
     // A backup kept by its tier alone shows the period once, not also as the reason.
     expect(markup.split("monthly 2026-10").length - 1).toBe(1);
+  });
+
+  it("edits the offsite tiers beside the local ones", () => {
+    const markup = html(createElement(RetentionPolicyForm, { clusterId: "c1", policy, onDone: () => {} }));
+    expect(markup).toContain("Offsite tiers");
+    for (const name of ["keepDaily", "keepWeekly", "keepMonthly", "keepYearly"])
+      expect(inputNamed(markup, `offsiteTiers.${name}`), name).toContain('max="1000"');
+  });
+
+  it("shows the offsite plan beside the local one: copies deleted with their objects, kept with their tiers, the WAL", () => {
+    const offsite: NonNullable<RetentionPreview["offsite"]> = {
+      repository: "s3://walden/prod at https://s3.eu-west-1.amazonaws.com",
+      policy: { days: 90, minBackups: 2, keepDaily: 0, keepWeekly: 0, keepMonthly: 24, keepYearly: 5 },
+      skipped: null,
+      windowStart: "2026-09-04T00:00:00.000Z",
+      keep: [
+        {
+          id: "cccccccc-0000-0000-0000-000000000003",
+          kind: "physical",
+          reason: "monthly 2026-06",
+          tiers: ["monthly 2026-06"],
+          finishedAt: "2026-06-30T02:00:00.000Z",
+        },
+      ],
+      expire: [
+        {
+          id: "dddddddd-0000-0000-0000-000000000004",
+          kind: "physical",
+          reason: "older than the recovery window's base and beyond the 2 newest",
+          finishedAt: "2026-06-01T02:00:00.000Z",
+          objects: 3,
+          sizeBytes: 3 * 1024 * 1024,
+        },
+      ],
+      wal: {
+        skipped: null,
+        count: 12,
+        bytes: 12 * 16 * 1024 * 1024,
+        fromWal: "000000010000000000000001",
+        toWal: "00000001000000000000000C",
+        keepFrom: "00000001000000000000000D",
+      },
+      incompleteCopies: 1,
+    };
+    expect(describeOffsitePolicy(offsite.policy)).toBe(
+      "90 days · minimum 2 physical backups · tiers: 24 monthly, 5 yearly",
+    );
+    expect(describeOffsitePolicy({ ...offsite.policy, days: null, minBackups: null })).toBe(
+      "no retention of its own: everything is kept",
+    );
+    const preview: RetentionPreview = {
+      policy,
+      windowStart: "2026-11-26T00:00:00.000Z",
+      tierTimeZone: "UTC",
+      keep: [],
+      expire: [],
+      wal: { skipped: null, count: 0, bytes: 0, fromWal: null, toWal: null, keepFrom: null },
+      earliestRestorable: { before: null, after: null },
+      offsite,
+    };
+    const markup = html(createElement(RetentionPreviewView, { preview, verb: "would be" }));
+    expect(markup).toContain("Local repository");
+    expect(markup).toContain('aria-label="Offsite repository"');
+    expect(markup).toContain("s3://walden/prod at https://s3.eu-west-1.amazonaws.com");
+    expect(markup).toContain('aria-label="Offsite copies that would be deleted"');
+    expect(markup).toContain(">dddddddd</a>");
+    expect(markup).toContain("3 (3 MiB)");
+    expect(markup).toContain(">monthly 2026-06</span>");
+    expect(markup).toContain("1 copy still uploading or failed: not counted, not deleted.");
+    expect(markup).toContain("12 WAL files");
+    expect(markup).toContain("<code>00000001000000000000000D</code> on is kept");
   });
 });

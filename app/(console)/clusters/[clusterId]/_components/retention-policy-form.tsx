@@ -1,19 +1,18 @@
 "use client";
 
-import { useForm } from "react-hook-form";
+import { useForm, type FieldPath } from "react-hook-form";
 import { FormField, type FormBinding } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
-import {
-  useSaveRetention,
-  type RetentionPolicy,
-  type RetentionPolicyInput,
-} from "@/lib/client/use-retention";
+import { useSaveRetention, type RetentionPolicy } from "@/lib/client/use-retention";
 import { retentionPolicySchema } from "@/lib/schemas/retention";
 
+/** What the form edits: the policy without the "defaults" flag. */
+type PolicyValues = Omit<RetentionPolicy, "isDefault">;
+
 interface PolicyField {
-  name: keyof RetentionPolicyInput;
+  name: FieldPath<PolicyValues>;
   label: string;
   hint: string;
   min: number;
@@ -60,10 +59,17 @@ export const tierFields: PolicyField[] = [
   tier("keepYearly", "Yearly", "years"),
 ];
 
-const allFields = [...windowFields, ...tierFields];
+/** The same tiers in the offsite repository (its days and minimum are set with the repository). */
+export const offsiteTierFields: PolicyField[] = tierFields.map((field) => ({
+  ...field,
+  name: `offsiteTiers.${field.name}` as FieldPath<PolicyValues>,
+  hint: field.hint.replace("backup", "offsite copy"),
+}));
+
+const allFields = [...windowFields, ...tierFields, ...offsiteTierFields];
 
 /** What the form starts from: the policy's numbers (react-hook-form fills the inputs once mounted). */
-export function policyFormValues(policy: RetentionPolicy): RetentionPolicyInput {
+export function policyFormValues(policy: RetentionPolicy): PolicyValues {
   return {
     recoveryWindowDays: policy.recoveryWindowDays,
     minRedundancy: policy.minRedundancy,
@@ -72,10 +78,11 @@ export function policyFormValues(policy: RetentionPolicy): RetentionPolicyInput 
     keepWeekly: policy.keepWeekly,
     keepMonthly: policy.keepMonthly,
     keepYearly: policy.keepYearly,
+    offsiteTiers: { ...policy.offsiteTiers },
   };
 }
 
-function NumberFields({ form, fields }: { form: FormBinding<RetentionPolicyInput>; fields: PolicyField[] }) {
+function NumberFields({ form, fields }: { form: FormBinding<PolicyValues>; fields: PolicyField[] }) {
   return fields.map((field) => (
     <FormField
       key={field.name}
@@ -103,7 +110,7 @@ export function RetentionPolicyForm({
   onDone: () => void;
 }) {
   const save = useSaveRetention(clusterId);
-  const form = useForm<RetentionPolicyInput>({
+  const form = useForm<PolicyValues>({
     defaultValues: policyFormValues(policy),
   });
   const {
@@ -144,6 +151,16 @@ export function RetentionPolicyForm({
         </p>
         <div className="grid gap-3 sm:grid-cols-4">
           <NumberFields form={form} fields={tierFields} />
+        </div>
+      </fieldset>
+      <fieldset className="space-y-2">
+        <legend className="text-xs font-medium text-zinc-900">Offsite tiers</legend>
+        <p className="text-xs text-zinc-500">
+          Kept in the offsite repository beside its own days and minimum backups (set with the repository),
+          with the offsite WAL from their start.
+        </p>
+        <div className="grid gap-3 sm:grid-cols-4">
+          <NumberFields form={form} fields={offsiteTierFields} />
         </div>
       </fieldset>
       <FormErrors root={errors.root?.message} failure={server.failure} />

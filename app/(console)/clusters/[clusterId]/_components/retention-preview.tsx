@@ -7,17 +7,24 @@ import { formatBytes, formatCount } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RetentionPreview } from "@/lib/client/use-retention";
+import { OffsitePreviewView } from "./retention-offsite-preview";
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
-function WalSummary({ wal }: { wal: RetentionPreview["wal"] }) {
-  if (wal.skipped) return <>Archived WAL is not pruned: {wal.skipped}.</>;
+/** What happens to the WAL of one repository ("Archived WAL", "Offsite WAL"). */
+export function WalSummary({ wal, what = "Archived WAL" }: { wal: RetentionPreview["wal"]; what?: string }) {
+  if (wal.skipped)
+    return (
+      <>
+        {what} is not pruned: {wal.skipped}.
+      </>
+    );
   if (wal.count === 0) {
     return (
       <>
-        No archived WAL to prune
+        No {what.toLowerCase().replace("wal", "WAL")} to prune
         {wal.keepFrom ? (
           <>
             {" "}
@@ -44,7 +51,7 @@ function BackupLink({ id }: { id: string }) {
   );
 }
 
-function DecisionTable({
+export function DecisionTable({
   label,
   extraHead,
   rows,
@@ -86,7 +93,7 @@ function DecisionTable({
 }
 
 /** Why a backup is kept: its first reason, and every tier period it stands for when that is another. */
-function KeepReason({ decision }: { decision: RetentionPreview["keep"][number] }) {
+export function KeepReason({ decision }: { decision: RetentionPreview["keep"][number] }) {
   const tiersAreTheReason = decision.reason === decision.tiers.join(", ");
   return (
     <span className="flex flex-wrap items-center gap-1">
@@ -111,6 +118,7 @@ export function RetentionPreviewView({
   const tiered = preview.keep.some((decision) => decision.tiers.length > 0);
   return (
     <div className="space-y-3 text-sm">
+      {preview.offsite ? <h3 className="font-medium text-zinc-900">Local repository</h3> : null}
       <p className="text-zinc-600">
         Recovery window starts <Time value={preview.windowStart} />. {plural(preview.keep.length, "backup")}{" "}
         kept.
@@ -149,6 +157,7 @@ export function RetentionPreviewView({
         Earliest restorable: <Time value={preview.earliestRestorable.before} empty="none" /> →{" "}
         <Time value={preview.earliestRestorable.after} empty="none" />
       </p>
+      {preview.offsite ? <OffsitePreviewView offsite={preview.offsite} verb={verb} /> : null}
     </div>
   );
 }

@@ -126,7 +126,12 @@ describe("grandfather-father-son retention", () => {
       token: viewer.token,
       params: { id: clusterId },
     });
-    expect(read.json).toEqual({ ...policy, ...tiers, isDefault: false });
+    expect(read.json).toEqual({
+      ...policy,
+      ...tiers,
+      offsiteTiers: { keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 },
+      isDefault: false,
+    });
   });
 
   it("previews the tiers on the schedule's calendar, each kept backup with its periods", async () => {

@@ -55,6 +55,7 @@ describe("retention", () => {
       keepWeekly: 0,
       keepMonthly: 0,
       keepYearly: 0,
+      offsiteTiers: { keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 },
       isDefault: true,
     });
     const denied = await call(retentionRoute.PUT, "PUT", "/x", {
