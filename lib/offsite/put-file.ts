@@ -33,7 +33,8 @@ import { describeStorageError, isRetryable, StorageError, type StorageTarget } f
 // multipart upload is kept, and the caller's next try (retry.ts) continues it: ListParts says
 // which parts the storage holds, and each one is reused only when its size and MD5 (its ETag)
 // match the bytes this try reads for it, so only the missing or different parts are sent
-// again. An encrypted file's parts never match (age encrypts under a new file key each time),
+// again. (Parts carry no Content-MD5, as the SDK's own uploads do not: the whole file's
+// SHA-256 is checked on the way, and the stored size and checksum after.) An encrypted file's parts never match (age encrypts under a new file key each time),
 // so it is sent whole again, into the same upload. Which upload to continue is remembered in
 // this process (a worker that restarts starts a fresh one; a lifecycle rule for incomplete
 // multipart uploads removes the old parts). Any other failure aborts the upload (best effort).
@@ -89,7 +90,8 @@ const unfinishedUploads = new Map<string, UnfinishedUpload>();
 const uploadSlot = (context: TransferContext, fullKey: string) =>
   `${context.target.endpoint}\n${context.bucket}\n${fullKey}`;
 
-const md5 = (data: Uint8Array) => createHash("md5").update(data).digest();
+// MD5 costs more CPU than SHA-256 or ChaCha20 here: computed only for parts an earlier try left.
+const md5Hex = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 
 /** The stream cut into parts of exactly `partSize` bytes (the last one shorter). */
 async function* partsOf(stream: Readable, partSize: number): AsyncGenerator<Buffer> {
@@ -205,7 +207,6 @@ class PartTransfer {
           Bucket,
           Key,
           Body: data,
-          ContentMD5: md5(data).toString("base64"),
           ContentType: "application/octet-stream",
           Metadata: plan.metadata,
         }),
@@ -227,9 +228,8 @@ class PartTransfer {
     try {
       for await (const data of all) {
         partNumber += 1;
-        const digest = md5(data);
         const stored = held.get(partNumber);
-        if (stored && stored.size === data.length && stored.etag === digest.toString("hex")) {
+        if (stored && stored.size === data.length && stored.etag === md5Hex(data)) {
           completed.push({ PartNumber: partNumber, ETag: stored.rawEtag });
           this.partsReused += 1;
           continue;
@@ -243,13 +243,20 @@ class PartTransfer {
               UploadId: this.uploadId,
               PartNumber: number,
               Body: data,
-              ContentMD5: digest.toString("base64"),
             }),
             this.requestOptions,
           )
           .then(
             (answer) => {
-              completed.push({ PartNumber: number, ETag: answer.ETag ?? `"${digest.toString("hex")}"` });
+              if (!answer.ETag) {
+                failure ??= new StorageError(
+                  `the storage answered part ${number} without an ETag`,
+                  "NoETag",
+                  false,
+                );
+                return;
+              }
+              completed.push({ PartNumber: number, ETag: answer.ETag });
               this.sent(data.length);
             },
             (error: unknown) => {
