@@ -124,6 +124,16 @@ function Summary({ result }: { result: RepositoryImportResult }) {
   );
 }
 
+/** The dry run's (or the import's) answer: the repository, then each backup and what happens to it. */
+export function ImportPreview({ result }: { result: RepositoryImportResult }) {
+  return (
+    <>
+      <Summary result={result} />
+      <ImportList result={result} />
+    </>
+  );
+}
+
 /** Asks before the catalog changes: what is added, and that it is not verified. */
 function ConfirmImport({
   result,
@@ -215,8 +225,7 @@ export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
         ) : null}
         {result ? (
           <>
-            <Summary result={result} />
-            <ImportList result={result} />
+            <ImportPreview result={result} />
             {importable ? (
               <Button onClick={() => setConfirming(true)} disabled={importing.isPending}>
                 Import…
