@@ -19,9 +19,12 @@ import { instancePaths, removeInstance } from "@/lib/restore/instance";
 import { planPitrRestore } from "@/lib/restore/plan-service";
 import { runRestore } from "@/lib/restore/run";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
+import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
 import { shipWalOffsite } from "@/lib/wal/offsite-ship";
 import { parseWalFileName, walFileName } from "@/lib/wal/segments";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
+import { getStoredRestoreWindowOrThrow } from "@/lib/wal/stored-window";
 import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import {
@@ -156,6 +159,7 @@ async function restoredMd5(port: number, sql: string): Promise<string> {
 }
 
 let plain: OffsiteCluster;
+let plainWindow: StoredRestoreWindow;
 let encrypted: OffsiteCluster;
 const key = generateAgeKey();
 
@@ -165,6 +169,9 @@ beforeAll(async () => {
   s3 = await startS3Server({ port: S3_PORT, directory: path.join(root, "s3"), buckets: [BUCKET] });
   operator = await makeUser("operator");
   plain = await offsiteCluster("plain");
+  // The window endpoint's offsite part, while the local archive is still there to compare with.
+  await refreshRestoreWindow(plain.clusterId);
+  plainWindow = await getStoredRestoreWindowOrThrow(plain.clusterId);
   encrypted = await offsiteCluster("sealed", key);
   await loseLocalCopy(plain);
   await loseLocalCopy(encrypted);
@@ -188,6 +195,28 @@ afterAll(async () => {
       .catch(() => {});
   await s3?.stop();
   await fs.rm(root, { recursive: true, force: true });
+});
+
+describe("the offsite window, computed from the offsite copy's own facts", () => {
+  it("serves offsite {earliest, latest, lagBytes, lagSeconds} from the offsite listing and its commit times", async () => {
+    const facts = plainWindow.offsiteWindow;
+    expect(facts?.error ?? null).toBeNull();
+    const backup = await db().backup.findUniqueOrThrow({ where: { id: plain.backupId } });
+    // Its window starts at the backup copied offsite and ends at a commit read from offsite WAL.
+    expect(facts!.earliest).toBe(backup.finishedAt!.toISOString());
+    expect(Date.parse(facts!.latest!)).toBeGreaterThan(Date.parse(plain.afterUpdate));
+    expect(facts!.lastWal).toBe(plainWindow.archive!.lastWal);
+    expect(plainWindow.offsite).toEqual({
+      earliest: facts!.earliest,
+      latest: facts!.latest,
+      lagBytes: 0,
+      lagSeconds: 0,
+    });
+    // The segments read are kept in the cluster's cache folder under WALDEN_HOME, few of them.
+    const cached = await fs.readdir(path.join(inject("waldenHome"), "offsite-cache", plain.clusterId));
+    expect(cached.length).toBeGreaterThan(0);
+    expect(cached.length).toBeLessThanOrEqual(16);
+  });
 });
 
 describe("a new restore planned from the offsite copy alone", () => {

@@ -109,9 +109,27 @@ export const restoreWindowArchiveSchema = z.object({
 });
 export type RestoreWindowArchive = z.infer<typeof restoreWindowArchiveSchema>;
 
+/**
+ * The offsite copy's own window as the worker last computed it from the offsite WAL listing and
+ * the commit times read there (lib/offsite/offsite-wal-window.ts); `error` when it could not be.
+ */
+export const offsiteWindowFactsSchema = z.object({
+  earliest: nullableTime,
+  latest: nullableTime,
+  /** The newest segment in the offsite listing. */
+  lastWal: z.string().nullable(),
+  segmentSize: z.number(),
+  computedAt: time,
+  problems: z.array(z.string()),
+  error: z.string().nullable(),
+});
+export type OffsiteWindowFacts = z.infer<typeof offsiteWindowFactsSchema>;
+
 export const restoreWindowSchema = windowComputationSchema.extend({
   clusterId: z.string(),
   archive: restoreWindowArchiveSchema.nullable(),
+  /** Absent in windows stored before issue 14 and for clusters without an offsite repository. */
+  offsiteWindow: offsiteWindowFactsSchema.nullable().optional(),
 });
 export type RestoreWindow = z.infer<typeof restoreWindowSchema>;
 

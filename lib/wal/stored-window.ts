@@ -2,7 +2,7 @@ import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
-import { getOffsiteLag } from "@/lib/wal/offsite-lag";
+import { getOffsiteLag } from "@/lib/offsite/offsite-wal-lag";
 import { restoreWindowSchema, type StoredRestoreWindow } from "@/lib/schemas/restore-window";
 
 // The worker computes the restorable window (it reads WAL with pg_waldump, which the web app
