@@ -6,7 +6,7 @@ import { readJson } from "@/lib/db/json";
 import { toReplicationView } from "@/lib/replication/snapshot";
 import type { AlertKind } from "@/lib/schemas/alerts";
 import { restoreWindowSchema, storedWindowGapsSchema } from "@/lib/schemas/restore-window";
-import { getOffsiteLag } from "@/lib/wal/offsite-lag";
+import { getOffsiteLag } from "@/lib/offsite/offsite-wal-lag";
 
 // One evaluation pass over the fleet: gather each cluster's facts from the catalog, compute
 // the conditions, apply the state machine, and queue notifications. The worker runs it every

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { clusterStatus, toReplicationView } from "@/lib/replication/snapshot";
 import { standbyStates } from "@/lib/schemas/replication";
 import { restoreWindowSchema } from "@/lib/schemas/restore-window";
-import { getOffsiteLag } from "@/lib/wal/offsite-lag";
+import { getOffsiteLag } from "@/lib/offsite/offsite-wal-lag";
 
 type ClusterWithWindow = { id: string; name: string; restoreWindow: { window: unknown } | null };
 
