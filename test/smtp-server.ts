@@ -22,6 +22,25 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
+/** The body of POST /api/v1/notification-channels for an e-mail channel that sends to this server. */
+export function emailChannelBody(
+  server: TestSmtpServer,
+  credentials: { user: string; password: string },
+  fields: { name: string } & Record<string, unknown>,
+) {
+  return {
+    kind: "email",
+    host: "127.0.0.1",
+    port: server.port,
+    tls: "none",
+    user: credentials.user,
+    password: credentials.password,
+    from: "walden@example.test",
+    to: ["oncall@example.test"],
+    ...fields,
+  };
+}
+
 export async function startSmtpServer(
   port: number,
   credentials: { user: string; password: string },

@@ -9,6 +9,7 @@ import { useCreateChannel } from "@/lib/client/use-alerts";
 import {
   channelInputSchema,
   smtpTlsModes,
+  splitAddresses,
   type ChannelKind,
   type SmtpTls,
 } from "@/lib/schemas/notification-channels";
@@ -69,7 +70,7 @@ function channelBody(kind: ChannelKind, values: ChannelFormValues) {
     user: values.user,
     password: values.password,
     from: values.from,
-    to: values.to.split(/[\s,;]+/).filter(Boolean),
+    to: splitAddresses(values.to),
   };
 }
 

@@ -14,7 +14,7 @@ import type { WorkerContext } from "@/lib/worker/handler";
 import { reportMail } from "@/lib/worker/handlers/report-mail";
 import { reportPdf } from "@/lib/worker/handlers/report-pdf";
 import { call, makeUser, type TestUser } from "@/test/api-client";
-import { startSmtpServer, type TestSmtpServer } from "@/test/smtp-server";
+import { emailChannelBody, startSmtpServer, type TestSmtpServer } from "@/test/smtp-server";
 import { monthOf, previousMonth } from "./months";
 
 // The monthly report mailed as a PDF (issue 16): an admin lists the recipients and picks the
@@ -54,17 +54,7 @@ async function createChannel(body: Record<string, unknown>): Promise<string> {
 }
 
 function smtpChannel(name: string, password = credentials.password) {
-  return {
-    kind: "email",
-    name,
-    host: "127.0.0.1",
-    port: SMTP_PORT,
-    tls: "none",
-    user: credentials.user,
-    password,
-    from: "reports@example.test",
-    to: ["oncall@example.test"],
-  };
+  return emailChannelBody(smtp, { ...credentials, password }, { name, from: "reports@example.test" });
 }
 
 async function putSettings(token: string, body: unknown) {

@@ -36,6 +36,11 @@ export const recipientsSchema = z
   .min(1, "name at least one address")
   .max(50, "at most 50 addresses");
 
+/** Addresses as a person types them in one box: separated by commas, semicolons or spaces. */
+export function splitAddresses(text: string): string[] {
+  return text.split(/[\s,;]+/).filter(Boolean);
+}
+
 export const smtpChannelSchema = z
   .strictObject({
     kind: z.literal("email"),

@@ -7,7 +7,7 @@ import { encryptChannelTarget } from "@/lib/alerts/channels/target";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
 import { call, makeUser, type TestUser } from "@/test/api-client";
-import { startSmtpServer, type TestSmtpServer } from "@/test/smtp-server";
+import { emailChannelBody, startSmtpServer, type TestSmtpServer } from "@/test/smtp-server";
 
 // E-mail and PagerDuty channels end to end: channels made through the API, deliveries sent by
 // the same loop the worker runs, received by a real SMTP server (smtp-server on 127.0.0.1) and
@@ -54,18 +54,11 @@ async function deliveryStatus(id: string) {
 }
 
 function emailChannel(name: string, overrides: Record<string, unknown> = {}) {
-  return {
-    kind: "email",
+  return emailChannelBody(smtp, smtpUser, {
     name,
-    host: "127.0.0.1",
-    port: SMTP_PORT,
-    tls: "none",
-    user: smtpUser.user,
-    password: smtpUser.password,
-    from: "walden@example.test",
     to: ["oncall@example.test", "dba@example.test"],
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -18,7 +18,11 @@ import {
   useSaveReportMailSettings,
   useSendReportNow,
 } from "@/lib/client/use-report-mail";
-import { reportMailSettingsInputSchema, type ReportMailSettings } from "@/lib/schemas/notification-channels";
+import {
+  reportMailSettingsInputSchema,
+  splitAddresses,
+  type ReportMailSettings,
+} from "@/lib/schemas/notification-channels";
 
 // The monthly report by e-mail (admins): who gets it on the 1st, through which e-mail channel's
 // SMTP server, "send now", and how the recent mailings went.
@@ -61,7 +65,7 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
     const parsed = reportMailSettingsInputSchema.safeParse({
       enabled: values.enabled,
       channelId: values.channelId || null,
-      recipients: values.recipients.split(/[\s,;]+/).filter(Boolean),
+      recipients: splitAddresses(values.recipients),
     });
     if (!parsed.success) {
       server.show(parsed.error.issues);
