@@ -7,6 +7,8 @@ import { folderSize, type BackupPaths } from "@/lib/backup/repository";
 import { runOrThrow, type BackupFacts, type BackupLog, type ServerFacts } from "@/lib/backup/run-context";
 import type { ClusterRow } from "@/lib/clusters/queries";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import { parseLsn } from "@/lib/replication/lsn";
+import { walFileForLsn } from "@/lib/wal/segments";
 import type { PhysicalBackupRequest } from "@/lib/schemas/backup";
 import { basebackupArgs } from "@/lib/tools/argv";
 import { withNodeAccess } from "@/lib/tools/node-access";
@@ -45,21 +47,27 @@ async function basebackupActivity(connection: NodeConnection, backupId: string):
   });
 }
 
-/** The WAL segment names holding the backup's start and stop LSN, as the primary names them. */
-async function walNames(connection: NodeConnection, startLsn: string, stopLsn: string) {
-  return withNodeClient(connection, async (client) => {
-    const { rows } = await client.query<{ start_wal: string; stop_wal: string }>(
-      "/* walden */ select pg_walfile_name($1::pg_lsn) as start_wal, pg_walfile_name($2::pg_lsn) as stop_wal",
-      [startLsn, stopLsn],
+/**
+ * The WAL segment names holding the backup's start and stop LSN on the backup's timeline, as
+ * pg_walfile_name() names them (the segment before, for an LSN on a segment boundary). Computed
+ * here: pg_walfile_name() refuses to run on a standby, and the node backed up may be one.
+ */
+async function walNames(connection: NodeConnection, timeline: number, startLsn: string, stopLsn: string) {
+  const segmentSize = await withNodeClient(connection, async (client) => {
+    const { rows } = await client.query<{ bytes: number }>(
+      "/* walden */ select setting::int as bytes from pg_settings where name = 'wal_segment_size'",
     );
-    return { startWal: rows[0]!.start_wal, stopWal: rows[0]!.stop_wal };
+    return rows[0]!.bytes;
   });
+  // pg_walfile_name's XLByteToPrevSeg: the byte before the LSN.
+  const name = (lsn: string) => walFileForLsn(timeline, parseLsn(lsn) - 1n, segmentSize);
+  return { startWal: name(startLsn), stopWal: name(stopLsn) };
 }
 
 /** A physical backup is restorable only once the WAL up to its stop point is in the archive. */
 async function waitForArchivedWal(
   cluster: ClusterRow,
-  connection: NodeConnection,
+  primary: NodeConnection,
   stopWal: string,
   log: BackupLog,
 ): Promise<void> {
@@ -81,13 +89,14 @@ async function waitForArchivedWal(
     const waited = Date.now() - startedAt;
     if (!switched && waited >= SWITCH_WAL_AFTER_MS) {
       // The primary switches WAL at the end of a backup, so the stop segment is usually archived
-      // within moments; if not (a backup from a standby, say), close it so archive_command runs.
-      await withNodeClient(connection, (client) => client.query("/* walden */ select pg_switch_wal()"));
+      // within moments; if not (a backup from a standby, say), the primary closes it so
+      // archive_command runs (a standby cannot switch WAL).
+      await withNodeClient(primary, (client) => client.query("/* walden */ select pg_switch_wal()"));
       switched = true;
     }
     if (waited > WAL_ARCHIVE_WAIT_MS) {
       throw new Error(
-        `WAL segment ${stopWal} did not reach the archive (${cluster.archivePath}) within ${WAL_ARCHIVE_WAIT_MS / 1000} s: check archive_command`,
+        `WAL segment ${stopWal} did not reach the archive (${cluster.archivePath}) within ${WAL_ARCHIVE_WAIT_MS / 1000} s: check archive_command on the primary ${primary.host}:${primary.port}`,
       );
     }
     // Often only a few ms to wait: poll fast at first, then gently.
@@ -95,10 +104,16 @@ async function waitForArchivedWal(
   }
 }
 
+/** The node pg_basebackup reads (the primary or a standby) and the primary that archives its WAL. */
+export interface PhysicalSource {
+  connection: NodeConnection;
+  primary: NodeConnection;
+}
+
 export async function physicalBackup(
   backupId: string,
   cluster: ClusterRow,
-  connection: NodeConnection,
+  { connection, primary }: PhysicalSource,
   server: ServerFacts,
   request: PhysicalBackupRequest,
   paths: BackupPaths,
@@ -139,8 +154,13 @@ export async function physicalBackup(
   });
   const digests = await follower.finish();
   const manifest = await readManifest(paths.partialDir);
-  const { startWal, stopWal } = await walNames(connection, manifest.startLsn, manifest.stopLsn);
-  await waitForArchivedWal(cluster, connection, stopWal, log);
+  const { startWal, stopWal } = await walNames(
+    connection,
+    manifest.timeline,
+    manifest.startLsn,
+    manifest.stopLsn,
+  );
+  await waitForArchivedWal(cluster, primary, stopWal, log);
   return {
     sizeBytes: await folderSize(paths.partialDir),
     // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and

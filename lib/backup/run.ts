@@ -11,13 +11,23 @@ import {
   type BackupPaths,
 } from "@/lib/backup/repository";
 import { BackupLog, type ServerFacts } from "@/lib/backup/run-context";
-import { getClusterRowOrThrow } from "@/lib/clusters/queries";
+import { audit } from "@/lib/auth/audit";
+import { systemActor } from "@/lib/auth/system-actor";
+import {
+  backupSource,
+  currentPrimaryOf,
+  observeNodes,
+  SplitBrainError,
+  type BackupSource,
+} from "@/lib/clusters/current-primary";
+import { getClusterRowOrThrow, type ClusterRow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db, retryWhileCatalogDown } from "@/lib/db";
 import { fsyncPath, mkdirPrivate, sealTree } from "@/lib/fs-private";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { describeNewBackup } from "@/lib/repository/local-descriptor";
 import { logicalBackupRequestSchema, physicalBackupRequestSchema } from "@/lib/schemas/backup";
+import { backupFromSchema, type BackupFrom } from "@/lib/schemas/schedule";
 
 // backup.run in the worker. Idempotent by id: only a queued backup is claimed. A backup is
 // written under .partial-<id> (physical.ts, logical.ts), checksummed, its WAL confirmed archived
@@ -34,6 +44,50 @@ async function serverFacts(connection: NodeConnection): Promise<ServerFacts> {
     );
     return { versionNum: rows[0]!.version_num, systemIdentifier: rows[0]!.system_identifier };
   });
+}
+
+/** The schedule's choice of node for a physical backup; a backup asked for by hand reads the primary. */
+async function scheduledBackupFrom(scheduleId: string | null): Promise<BackupFrom> {
+  if (!scheduleId) return "primary";
+  const schedule = await db().backupSchedule.findUnique({
+    where: { id: scheduleId },
+    select: { backupFrom: true },
+  });
+  return backupFromSchema.catch("primary").parse(schedule?.backupFrom ?? "primary");
+}
+
+/** A backup refused for a split brain is audited: two writable nodes is something to answer for. */
+async function auditRefusal(backupId: string, clusterId: string, error: SplitBrainError): Promise<void> {
+  await audit(systemActor("backup"), {
+    action: "backup.refuse",
+    outcome: "failed",
+    target: { type: "backup", id: backupId },
+    details: { clusterId, reason: "split brain", writable: error.writable },
+  }).catch(() => {});
+}
+
+/**
+ * A backup that failed because its node went away (the primary failed over, a standby was
+ * promoted) says so, and where the primary is now, instead of only pg_basebackup's lost socket.
+ */
+async function explainLostSource(
+  cluster: ClusterRow,
+  source: BackupSource,
+  message: string,
+): Promise<string> {
+  const now = await observeNodes(cluster).catch(() => null);
+  const node = now?.find((candidate) => candidate.name === source.node.name);
+  if (!now || !node || node.role === source.role) return message;
+  const change =
+    node.role === "unreachable"
+      ? `went away during the backup (${node.error})`
+      : `became a ${node.role} during the backup`;
+  const writable = now.filter((candidate) => candidate.role === "primary").map((candidate) => candidate.name);
+  const next =
+    writable.length === 1 && writable[0] !== source.node.name
+      ? `; ${writable[0]} is the primary now, the next backup runs there`
+      : "";
+  return `${source.node.name}, the ${source.role} this backup read from, ${change}${next}. ${message}`;
 }
 
 /** Runs one backup to the end. Returns false when the backup was not queued (already taken by someone). */
@@ -57,12 +111,24 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
   }, BACKUP_HEARTBEAT_MS);
   let root = repositoryRoot();
   let paths: BackupPaths | null = null;
+  let cluster: ClusterRow | null = null;
+  let source: BackupSource | null = null;
 
   try {
-    const cluster = await getClusterRowOrThrow(backup.clusterId);
-    const primary = cluster.nodes.find((node) => node.role === "primary");
-    if (!primary) throw new Error("the cluster has no primary registered");
-    const connection = nodeConnection(primary);
+    cluster = await getClusterRowOrThrow(backup.clusterId);
+    // Where the primary is now (not where it was registered); a split brain refuses the backup.
+    const chosen: BackupSource =
+      backup.kind === "physical"
+        ? await backupSource(cluster, await scheduledBackupFrom(backup.scheduleId))
+        : await currentPrimaryOf(cluster).then((node) => ({
+            node,
+            primary: node,
+            role: "primary" as const,
+            reason: `from the primary ${node.name}`,
+          }));
+    source = chosen;
+    log.add(`backing up ${chosen.reason} (${chosen.node.host}:${chosen.node.port})`);
+    const connection = nodeConnection(chosen.node);
     root = repositoryRootFor(cluster);
     paths = backupPaths(root, cluster.name, backupId);
     await fs.mkdir(paths.clusterDir, { recursive: true });
@@ -75,7 +141,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
         ? await physicalBackup(
             backupId,
             cluster,
-            connection,
+            { connection, primary: nodeConnection(chosen.primary) },
             server,
             physicalBackupRequestSchema.parse(backup.options),
             paths,
@@ -126,7 +192,9 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
     );
     await describeNewBackup(backupId); // walden.json from the catalog: the repository describes itself (issue 14)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof SplitBrainError) await auditRefusal(backupId, backup.clusterId, error);
+    else if (cluster && source) message = await explainLostSource(cluster, source, message);
     log.add(`failed: ${message}`);
     if (paths) await removeUnderRoot(root, paths.partialDir).catch(() => {});
     await retryWhileCatalogDown(() =>

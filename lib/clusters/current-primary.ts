@@ -2,6 +2,7 @@ import { getClusterRowOrThrow, type ClusterRow, type NodeRow } from "@/lib/clust
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { AppError } from "@/lib/errors";
 import { withNodeClient } from "@/lib/pg/connection";
+import type { BackupFrom } from "@/lib/schemas/schedule";
 
 // Which node of a cluster is the writable one now. The registered role is a preference (which
 // node the operator meant as primary); what a node IS comes from the node itself: in recovery or
@@ -47,7 +48,9 @@ export class SplitBrainError extends AppError {
 function describe(observations: NodeObservation[]): string {
   return observations
     .map((node) =>
-      node.role === "unreachable" ? `${node.name} unreachable (${node.error})` : `${node.name} is a ${node.role}`,
+      node.role === "unreachable"
+        ? `${node.name} unreachable (${node.error})`
+        : `${node.name} is a ${node.role}`,
     )
     .join(", ");
 }
@@ -63,23 +66,32 @@ export function pickWritable(clusterName: string, observations: NodeObservation[
   return writable[0]!;
 }
 
+/** A live observation: with, for a standby, whether its WAL receiver runs (it follows a primary). */
+type LiveObservation = NodeObservation & { receiving: boolean };
+
 /** Asks one node, over a short monitoring session, whether it is in recovery. */
-async function observe(node: NodeRow): Promise<NodeObservation> {
+async function observe(node: NodeRow): Promise<LiveObservation> {
   try {
-    const inRecovery = await withNodeClient(nodeConnection(node), async (client) => {
-      const { rows } = await client.query<{ in_recovery: boolean }>(
-        "/* walden */ select pg_is_in_recovery() as in_recovery",
+    // pg_stat_wal_receiver shows a row (its details only to pg_read_all_stats) while one runs.
+    const row = await withNodeClient(nodeConnection(node), async (client) => {
+      const { rows } = await client.query<{ in_recovery: boolean; receiving: boolean }>(
+        "/* walden */ select pg_is_in_recovery() as in_recovery, exists (select 1 from pg_stat_wal_receiver) as receiving",
       );
-      return rows[0]!.in_recovery;
+      return rows[0]!;
     });
-    return { name: node.name, role: inRecovery ? "standby" : "primary", error: null };
+    return {
+      name: node.name,
+      role: row.in_recovery ? "standby" : "primary",
+      error: null,
+      receiving: row.receiving,
+    };
   } catch (error) {
-    return { name: node.name, role: "unreachable", error: (error as Error).message };
+    return { name: node.name, role: "unreachable", error: (error as Error).message, receiving: false };
   }
 }
 
 /** Every node asked at once, now. */
-export async function observeNodes(cluster: Pick<ClusterRow, "nodes">): Promise<NodeObservation[]> {
+export async function observeNodes(cluster: Pick<ClusterRow, "nodes">): Promise<LiveObservation[]> {
   return Promise.all(cluster.nodes.map(observe));
 }
 
@@ -111,4 +123,62 @@ export function knownPrimary<N extends Pick<NodeRow, "role" | "observedRole" | "
   );
   if (writable.length === 1) return writable[0];
   return nodes.find((node) => node.role === "primary");
+}
+
+export interface BackupSource {
+  /** The node pg_basebackup reads from. */
+  node: NodeRow;
+  /** The writable node: it switches WAL so the backup's last segment reaches the archive. */
+  primary: NodeRow;
+  role: "primary" | "standby";
+  /** Why this node, for the backup's log. */
+  reason: string;
+}
+
+/**
+ * The node a physical backup reads from, asked live. Refused during a split brain, and without
+ * a primary (a standby's backup needs one to archive its last WAL segment). A named standby that
+ * is not a streaming standby now is an error; "prefer-standby" falls back to the primary.
+ */
+export async function backupSource(
+  cluster: Pick<ClusterRow, "name" | "nodes">,
+  from: BackupFrom,
+): Promise<BackupSource> {
+  const observations = await observeNodes(cluster);
+  const primary = cluster.nodes.find((node) => node.name === pickWritable(cluster.name, observations))!;
+  const onPrimary = (reason: string): BackupSource => ({ node: primary, primary, role: "primary", reason });
+  const streaming = observations.filter((node) => node.role === "standby" && node.receiving);
+  const standby = (name: string): BackupSource => ({
+    node: cluster.nodes.find((node) => node.name === name)!,
+    primary,
+    role: "standby",
+    reason: `from standby ${name}`,
+  });
+  if (from === "primary") return onPrimary(`from the primary ${primary.name}`);
+  if (from === "prefer-standby") {
+    const chosen = streaming[0];
+    return chosen
+      ? standby(chosen.name)
+      : onPrimary(`from the primary ${primary.name}: no standby is streaming (${describe(observations)})`);
+  }
+  const name = from.slice("standby:".length);
+  const wanted = observations.find((node) => node.name === name);
+  if (!wanted)
+    throw new AppError(
+      "unprocessable_entity",
+      `cluster ${cluster.name} has no node named ${name} to back up from`,
+    );
+  if (!streaming.includes(wanted)) {
+    const now =
+      wanted.role === "unreachable"
+        ? `unreachable (${wanted.error})`
+        : wanted.role === "primary"
+          ? "the primary now"
+          : "in recovery but not receiving WAL";
+    throw new AppError(
+      "upstream_unavailable",
+      `the schedule backs up from standby ${name}, which is ${now}; choose another node or "prefer-standby"`,
+    );
+  }
+  return standby(name);
 }

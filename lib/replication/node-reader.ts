@@ -20,7 +20,14 @@ import {
   type WalReceiverRow,
 } from "@/lib/pg/replication-sql";
 import { sqlFor, type VersionedQuery } from "@/lib/pg/versioned-sql";
-import type { NodeReading, Reading } from "@/lib/replication/readings";
+import {
+  asPrimaryReading,
+  asStandbyReading,
+  type NodeReading,
+  type PrimaryReading,
+  type Reading,
+  type StandbyReading,
+} from "@/lib/replication/readings";
 import { recoveryEndQuery, type RecoveryEndRow } from "@/lib/replication/role-sql";
 
 /**
@@ -80,6 +87,16 @@ export class NodeReader {
         data: { identity, position, receiver, replication, slots, conflicts, timeline },
       };
     });
+  }
+
+  /** The node read as a primary (nothing of a primary's if it is in recovery). */
+  async readPrimary(): Promise<Reading<PrimaryReading>> {
+    return asPrimaryReading(await this.readNode());
+  }
+
+  /** The node read as a standby (nothing of a standby's if it is writable). */
+  async readStandby(): Promise<Reading<StandbyReading>> {
+    return asStandbyReading(await this.readNode());
   }
 
   async close(): Promise<void> {

@@ -37,7 +37,8 @@ export interface StandbyReading {
 }
 
 /** What one node answered, as what it is now: writable (primary) or in recovery (standby). */
-export type NodeReading = { role: "primary"; data: PrimaryReading } | { role: "standby"; data: StandbyReading };
+export type NodeReading =
+  { role: "primary"; data: PrimaryReading } | { role: "standby"; data: StandbyReading };
 
 /** A node read as a standby seen in the primary's place (nobody is writable): nothing a primary has. */
 export function asPrimaryReading(reading: Reading<NodeReading>): Reading<PrimaryReading> {
@@ -46,7 +47,15 @@ export function asPrimaryReading(reading: Reading<NodeReading>): Reading<Primary
   const { identity, replication, slots } = reading.data.data;
   return {
     ok: true,
-    data: { identity, position: null, replication, slots, archiver: null, readyCount: null, recoveryEndLsn: null },
+    data: {
+      identity,
+      position: null,
+      replication,
+      slots,
+      archiver: null,
+      readyCount: null,
+      recoveryEndLsn: null,
+    },
   };
 }
 

@@ -217,7 +217,11 @@ export class ClusterTracker {
   ): void {
     const timeline = data?.position?.timeline ?? null;
     const began = data?.recoveryEndLsn ?? null;
-    const oldState = previous.reachable ? (previous.inRecovery ? "in recovery" : "still writable") : "unreachable";
+    const oldState = previous.reachable
+      ? previous.inRecovery
+        ? "in recovery"
+        : "still writable"
+      : "unreachable";
     const where = timeline !== null ? ` on timeline ${timeline}${began ? ` from ${began}` : ""}` : "";
     event(
       name,

@@ -2,8 +2,11 @@
 // finding PostgreSQL and rendering commands and settings are lib/tools' (the sandbox uses them).
 export { SandboxError } from "./errors";
 export { sandboxOptionsFromEnv, type SandboxOptions } from "./options";
+export type { FailoverResult } from "./failover";
 export {
+  failoverSandbox,
   promoteSandboxStandby,
+  rejoinSandboxNode,
   sandboxStatus,
   startSandbox,
   stopSandbox,

@@ -48,6 +48,8 @@ export function primarySettings(ctx: Context): Settings {
     wal_keep_size: "64MB",
     hot_standby: "on",
     track_commit_timestamp: "on",
+    // pg_rewind (the sandbox's failover rejoins the old primary with it) needs hint bits logged.
+    wal_log_hints: "on",
     ...preload,
   };
 }
@@ -56,8 +58,10 @@ export function primarySettings(ctx: Context): Settings {
 export function standbySettings(ctx: Context, name: ServerName): Settings {
   return {
     ...connectionSettings(ctx, name),
-    // Only the primary archives: a standby writing into the same folder would mix in its timeline.
-    archive_mode: "off",
+    // "on" archives nothing while in recovery: only once promoted (a failover) does the standby
+    // archive, into the same folder, on its new timeline. "always" would mix in standby copies.
+    archive_mode: "on",
+    archive_command: buildArchiveCommand(ctx.layout.archiveDir),
   };
 }
 

@@ -7,7 +7,7 @@ import { SandboxError } from "./errors";
 // The sandbox's PostgreSQL programs, run by lib/tools: from the installation it found, as the
 // server's OS user, with a server's environment (nothing of the caller's PG* variables).
 
-export type SandboxProgram = "initdb" | "pg_ctl" | "pg_basebackup";
+export type SandboxProgram = "initdb" | "pg_ctl" | "pg_basebackup" | "pg_rewind";
 
 const PROGRAM_TIMEOUT_MS = 5 * 60_000;
 

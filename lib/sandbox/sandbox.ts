@@ -3,6 +3,7 @@ import type { PgBinaries } from "@/lib/tools/binaries";
 import { createContext, dataDir, HOST, port, SERVER_NAMES, type Context, type ServerName } from "./context";
 import { loadOrCreateCredentials, type Credentials } from "./credentials";
 import { prepareHome, prepareSharedDirs, setAsideArchive } from "./home";
+import { failover, rejoinAsStandby, writableNode, type FailoverResult } from "./failover";
 import { ensureInitdbServer } from "./init";
 import { withSandboxLock } from "./lock";
 import { catalogSettings, primarySettings } from "./node-config";
@@ -52,16 +53,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxInfo> {
     if (primaryCreated) await setAsideArchive(ctx);
     const tls = await ensurePrimaryTls(ctx);
     await ensureRunning(ctx, "primary");
-    await withSuperuser(ctx, "primary", (client) => ensurePrimaryObjects(client, credentials));
+    // After a failover (failover.ts) another node is writable: its roles and data came by
+    // replication, and the topology is no longer the one built here.
+    const failedOver = (await writableNode(ctx)) !== "primary";
+    if (!failedOver) await withSuperuser(ctx, "primary", (client) => ensurePrimaryObjects(client, credentials));
 
     // A fresh upstream invalidates everything copied from its predecessor.
     let upstreamRebuilt = primaryCreated;
     for (const standby of STANDBYS) {
       upstreamRebuilt = await ensureStandby(ctx, standby, upstreamRebuilt);
     }
-    for (const standby of STANDBYS) {
-      await waitForStreaming(ctx, standby.upstream, standby.name);
-    }
+    if (failedOver) ctx.log(`failed over: ${await writableNode(ctx)} is the primary`);
+    else for (const standby of STANDBYS) await waitForStreaming(ctx, standby.upstream, standby.name);
     return describeSandbox(ctx, credentials, tls);
   });
 }
@@ -86,6 +89,25 @@ export async function stopSandboxServer(opts: SandboxOptions, name: ServerName):
 /** Promotes a standby to a primary (tests of role changes; use a throwaway sandbox). */
 export async function promoteSandboxStandby(opts: SandboxOptions, name: StandbyName): Promise<void> {
   await promoteStandby(createContext(opts), name);
+}
+
+/**
+ * `npm run sandbox -- failover standby1`: promotes the standby, and rejoins the node that was
+ * the primary as its standby with pg_rewind (unless `rejoin` is false: tests look in between).
+ */
+export async function failoverSandbox(
+  opts: SandboxOptions,
+  target: ServerName,
+  options: { rejoin?: boolean } = {},
+): Promise<FailoverResult> {
+  const ctx = createContext(opts);
+  return withSandboxLock(ctx, () => failover(ctx, target, options));
+}
+
+/** Rewinds a stopped (or running) former primary and starts it as a standby of `upstream`. */
+export async function rejoinSandboxNode(opts: SandboxOptions, name: ServerName, upstream: ServerName) {
+  const ctx = createContext(opts);
+  await withSandboxLock(ctx, () => rejoinAsStandby(ctx, name, upstream));
 }
 
 export async function sandboxStatus(opts: SandboxOptions): Promise<Record<string, ServerState>> {

@@ -25,13 +25,21 @@ export async function upsertSchedule(
   meta: RequestMeta,
   boss: PgBoss,
 ): Promise<ScheduleSummary> {
-  await getActiveClusterRowOrThrow(clusterId);
+  const cluster = await getActiveClusterRowOrThrow(clusterId);
+  const standby = input.backupFrom.startsWith("standby:") ? input.backupFrom.slice("standby:".length) : null;
+  if (standby && !cluster.nodes.some((node) => node.name === standby))
+    throw new AppError(
+      "unprocessable_entity",
+      `backupFrom: cluster ${cluster.name} has no node named ${standby} (it has ${cluster.nodes.map((node) => node.name).join(", ")})`,
+      { issues: [{ path: "backupFrom", message: `no node named ${standby}` }] },
+    );
   const previous = await db().backupSchedule.findUnique({ where: { clusterId_kind: { clusterId, kind } } });
   const data = {
     cron: input.cron,
     timezone: input.timezone,
     enabled: input.enabled,
     options: toJson(input.options),
+    backupFrom: input.backupFrom,
   };
   const row = await db().backupSchedule.upsert({
     where: { clusterId_kind: { clusterId, kind } },
@@ -49,7 +57,12 @@ export async function upsertSchedule(
         kind,
         schedule: input,
         ...(previous && {
-          previous: { cron: previous.cron, timezone: previous.timezone, enabled: previous.enabled },
+          previous: {
+            cron: previous.cron,
+            timezone: previous.timezone,
+            enabled: previous.enabled,
+            backupFrom: previous.backupFrom,
+          },
         }),
       },
     },

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import type { BackupSchedule } from "@/lib/generated/prisma/client";
 import { describeSchedule } from "@/lib/schedules/preview";
-import { storedScheduleOptionsSchema, type ScheduleSummary } from "@/lib/schemas/schedule";
+import { backupFromSchema, storedScheduleOptionsSchema, type ScheduleSummary } from "@/lib/schemas/schedule";
 
 // Reading backup schedules (the catalog is their source of truth; schedule-queues.ts carries
 // them out).
@@ -17,6 +17,8 @@ export function toScheduleSummary(row: BackupSchedule, now = new Date()): Schedu
     timezone: row.timezone,
     enabled: row.enabled,
     options: readJson(storedScheduleOptionsSchema, row.options, "schedule options"),
+    // The migration's CHECK allows nothing else; a hand-written oddity reads as the default.
+    backupFrom: backupFromSchema.catch("primary").parse(row.backupFrom),
     lastRunAt: row.lastRunAt?.toISOString() ?? null,
     lastOutcome: row.lastOutcome,
     // updatedAt moves on every change and every firing: a firing expected before it is not missed.

@@ -16,8 +16,22 @@ describe("scheduleInputSchema", () => {
         timezone: "Europe/Paris",
         enabled: true,
         options: { compression: "lz4", checkpoint: "fast" },
+        backupFrom: "primary",
       },
     );
+  });
+
+  it("takes where a physical backup reads from: the primary, a named standby, or prefer-standby", () => {
+    const base = { cron: "0 2 * * *", timezone: "UTC" };
+    for (const backupFrom of ["primary", "prefer-standby", "standby:standby1"])
+      expect(scheduleInputSchema("physical").parse({ ...base, backupFrom }).backupFrom).toBe(backupFrom);
+    expect(issues("physical", { ...base, backupFrom: "standby:" })).toEqual([
+      'backupFrom: must be "primary", "prefer-standby" or "standby:<node name>" (like standby:standby1)',
+    ]);
+    expect(issues("physical", { ...base, backupFrom: "replica" })).toHaveLength(1);
+    expect(issues("logical", { ...base, backupFrom: "standby:standby1" })).toEqual([
+      "backupFrom: a logical backup (pg_dump) reads the primary; backupFrom is for physical schedules",
+    ]);
   });
 
   it("keeps logical options, checked as a backup request would be", () => {

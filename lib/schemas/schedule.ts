@@ -151,12 +151,33 @@ function optionsSchema(kind: ScheduleKind) {
     });
 }
 
+/**
+ * Which node a physical backup reads from: the primary, a named standby ("standby:standby1"), or
+ * a streaming standby when there is one, else the primary ("prefer-standby"). pgBackRest's
+ * backup-standby and Barman's backup from a standby, to keep a base backup's reads off the primary.
+ */
+export const backupFromSchema = z
+  .string({ error: 'must be "primary", "prefer-standby" or "standby:<node name>"' })
+  .trim()
+  .regex(
+    /^(primary|prefer-standby|standby:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$/,
+    'must be "primary", "prefer-standby" or "standby:<node name>" (like standby:standby1)',
+  )
+  .transform((value) => value as BackupFrom);
+export type BackupFrom = "primary" | "prefer-standby" | `standby:${string}`;
+
 function inputSchema(kind: ScheduleKind) {
   return z.strictObject({
     cron: cronSchema,
     timezone: timeZoneSchema,
     enabled: z.boolean({ error: "must be true or false" }).default(true),
     options: optionsSchema(kind),
+    backupFrom: backupFromSchema
+      .default("primary")
+      .refine(
+        (from) => kind === "physical" || from === "primary",
+        "a logical backup (pg_dump) reads the primary; backupFrom is for physical schedules",
+      ),
   });
 }
 
@@ -198,6 +219,8 @@ export interface ScheduleSummary {
   timezone: string;
   enabled: boolean;
   options: Record<string, unknown>;
+  /** Physical schedules: which node the backups read from. */
+  backupFrom: BackupFrom;
   lastRunAt: string | null;
   lastOutcome: string | null;
   preview: SchedulePreview;
