@@ -35,7 +35,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       }
       headerEnd={
         <>
-          <span className="min-w-0 truncate text-sm text-zinc-700" data-testid="current-user">
+          <span className="hidden min-w-0 truncate text-sm text-zinc-700 sm:block" data-testid="current-user">
             {user.email}
           </span>
           <RoleBadge role={user.role} />

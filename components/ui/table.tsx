@@ -3,7 +3,9 @@ import { cx } from "@/components/ui/cx";
 
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="overflow-x-auto">
+    // A wide table scrolls inside its card, not the page. `relative`: an absolutely placed
+    // descendant (an sr-only column name) is otherwise laid out against the page and widens it.
+    <div className="relative overflow-x-auto">
       <table className={cx("w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

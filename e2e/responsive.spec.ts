@@ -1,0 +1,309 @@
+import fs from "node:fs";
+import path from "node:path";
+import {
+  expect,
+  request as playwrightRequest,
+  test,
+  type APIRequestContext,
+  type Page,
+} from "@playwright/test";
+import { signIn } from "./helpers";
+import { readSandboxJson } from "./sandbox";
+
+// Every console page on a phone (390×844) and a desktop (1440×900), in light and dark: the page
+// never scrolls sideways (wide tables scroll inside their card), the phone's navigation is a menu
+// that opens, navigates and closes, and dark mode follows the system or the toggle, from the
+// server's first byte.
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1440, height: 900 };
+const BACKUP_TIMEOUT = 120_000;
+
+interface Row {
+  id: string;
+  status: string;
+}
+
+/** The console's routes, read from app/(console)/**\/page.tsx, so a new page is visited too. */
+function consoleRoutes(): string[] {
+  const root = path.resolve("app/(console)");
+  return fs
+    .readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === "page.tsx")
+    .map((file) => {
+      const route = path
+        .dirname(file)
+        .split(path.sep)
+        .filter((segment) => segment !== "." && !segment.startsWith("_") && !/^\(.*\)$/.test(segment))
+        .join("/");
+      return `/${route}`;
+    })
+    .sort();
+}
+
+async function api(): Promise<APIRequestContext> {
+  const sandbox = readSandboxJson();
+  return playwrightRequest.newContext({
+    baseURL: sandbox.url,
+    extraHTTPHeaders: { authorization: `Bearer ${sandbox.tokens.admin}` },
+  });
+}
+
+async function getJson<T>(context: APIRequestContext, url: string): Promise<T> {
+  const response = await context.get(url);
+  expect(response.status(), `GET ${url}: ${await response.text()}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** A succeeded backup of `kind`: the newest one, or one taken now. */
+async function succeededBackup(admin: APIRequestContext, clusterId: string, kind: string): Promise<string> {
+  const list = await getJson<Row[]>(admin, `/api/v1/backups?clusterId=${clusterId}&kind=${kind}`);
+  const done = list.find((backup) => backup.status === "succeeded");
+  if (done) return done.id;
+  let pending = list.find((backup) => backup.status === "queued" || backup.status === "running");
+  if (!pending) {
+    const response = await admin.post("/api/v1/backups", { data: { clusterId, kind } });
+    expect(response.status(), await response.text()).toBe(202);
+    pending = (await response.json()) as Row;
+  }
+  const id = pending.id;
+  await expect
+    .poll(async () => (await getJson<Row>(admin, `/api/v1/backups/${id}`)).status, {
+      timeout: BACKUP_TIMEOUT,
+      intervals: [2_000],
+    })
+    .toBe("succeeded");
+  return id;
+}
+
+/**
+ * Real ids for the dynamic segments: the demo cluster, its backup, a restore (a logical restore
+ * into a new database on the demo primary when there is none yet: quick, and no restore port).
+ */
+async function routeParams(): Promise<Record<string, string>> {
+  const clusterId = readSandboxJson().clusters[0]!.id;
+  const admin = await api();
+  try {
+    const backupId = await succeededBackup(admin, clusterId, "physical");
+    let restores = await getJson<Row[]>(admin, `/api/v1/restores?clusterId=${clusterId}`);
+    if (restores.length === 0) {
+      const logicalId = await succeededBackup(admin, clusterId, "logical");
+      const response = await admin.post("/api/v1/restores", {
+        data: { clusterId, kind: "logical", backupId: logicalId, database: `responsive_${Date.now()}` },
+      });
+      expect(response.status(), await response.text()).toBe(202);
+      restores = [(await response.json()) as Row];
+    }
+    const month = new Date().toISOString().slice(0, 7);
+    return { clusterId, backupId, restoreId: restores[0]!.id, month };
+  } finally {
+    await admin.dispose();
+  }
+}
+
+function fillRoute(route: string, params: Record<string, string>): string {
+  return route.replace(/\[(\w+)\]/g, (_, name: string) => {
+    const value = params[name];
+    if (!value) throw new Error(`no real value for [${name}] in ${route}: add it to routeParams()`);
+    return value;
+  });
+}
+
+/** What sticks out past the viewport's right edge outside any sideways scroller (for the message). */
+async function sidewaysOverflow(page: Page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+    // Whether a scroller between the element and its containing block clips it: an absolutely
+    // placed element escapes every scroller below its nearest positioned ancestor.
+    const inScroller = (element: Element) => {
+      const position = getComputedStyle(element).position;
+      if (position === "fixed") return false;
+      const start =
+        position === "absolute" && element instanceof HTMLElement
+          ? element.offsetParent
+          : element.parentElement;
+      for (let parent = start; parent; parent = parent.parentElement) {
+        const overflowX = getComputedStyle(parent).overflowX;
+        if (overflowX === "auto" || overflowX === "scroll" || overflowX === "hidden") return true;
+      }
+      return false;
+    };
+    const sticksOut = (element: Element) =>
+      element.getBoundingClientRect().right > width + 1 && !inScroller(element);
+    const culprits =
+      scrollWidth > width
+        ? [...document.body.querySelectorAll("*")]
+            .filter((element) => sticksOut(element) && ![...element.children].some(sticksOut))
+            .slice(0, 5)
+            .map(
+              (element) =>
+                `<${element.tagName.toLowerCase()} class="${element.getAttribute("class") ?? ""}">`,
+            )
+        : [];
+    return { width, scrollWidth, culprits };
+  });
+}
+
+/** The page's background as it is painted: dark mode's is dark, light mode's light. */
+async function backgroundLightness(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const probe = document.createElement("canvas").getContext("2d")!;
+    probe.fillStyle = getComputedStyle(document.body).backgroundColor;
+    probe.fillRect(0, 0, 1, 1);
+    const [red, green, blue] = probe.getImageData(0, 0, 1, 1).data;
+    return (0.2126 * red! + 0.7152 * green! + 0.0722 * blue!) / 255;
+  });
+}
+
+let params: Record<string, string>;
+
+test.beforeAll(async () => {
+  test.setTimeout(3 * BACKUP_TIMEOUT);
+  params = await routeParams();
+});
+
+test("the route list covers the console", () => {
+  const routes = consoleRoutes();
+  for (const expected of ["/", "/clusters/[clusterId]", "/backups/[backupId]/runbook", "/reports/[month]"]) {
+    expect(routes).toContain(expected);
+  }
+  expect(routes.length).toBeGreaterThanOrEqual(19);
+});
+
+for (const [viewportName, viewport] of [
+  ["phone", PHONE],
+  ["desktop", DESKTOP],
+] as const) {
+  for (const scheme of ["light", "dark"] as const) {
+    test(`every console page at ${viewport.width}×${viewport.height} (${viewportName}) in ${scheme} mode has no sideways page scroll`, async ({
+      page,
+    }) => {
+      const routes = consoleRoutes();
+      test.setTimeout(routes.length * 15_000);
+      await page.emulateMedia({ colorScheme: scheme });
+      await signIn(page, "admin");
+      await page.setViewportSize(viewport);
+
+      for (const route of routes) {
+        const url = fillRoute(route, params);
+        await test.step(url, async () => {
+          const response = await page.goto(url);
+          expect(response?.status(), url).toBe(200);
+          await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+          await page.waitForLoadState("networkidle");
+
+          const overflow = await sidewaysOverflow(page);
+          expect
+            .soft(
+              overflow.scrollWidth,
+              `${url} scrolls sideways; sticking out: ${overflow.culprits.join(" ")}`,
+            )
+            .toBeLessThanOrEqual(overflow.width);
+
+          // No theme chosen: the system's preference decides.
+          await expect(page.locator("html")).toHaveAttribute("data-theme", "system");
+          const lightness = await backgroundLightness(page);
+          if (scheme === "dark") expect(lightness, url).toBeLessThan(0.2);
+          else expect(lightness, url).toBeGreaterThan(0.9);
+
+          const nav = page.getByRole("navigation", { name: "Main" });
+          const menuButton = page.getByRole("button", { name: "Menu" });
+          if (viewportName === "phone") {
+            // The navigation waits behind the Menu button and covers neither the header nor the page.
+            await expect(nav).toBeHidden();
+            await expect(menuButton).toBeVisible();
+            const header = await page.locator("header").first().boundingBox();
+            const heading = await page.getByRole("heading", { level: 1 }).first().boundingBox();
+            expect(heading!.y).toBeGreaterThanOrEqual(header!.y + header!.height);
+          } else {
+            await expect(nav).toBeVisible();
+            await expect(menuButton).toBeHidden();
+          }
+        });
+      }
+    });
+  }
+}
+
+test("on a phone the menu opens, navigates and closes", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.setViewportSize(PHONE);
+  await page.goto("/");
+
+  const menuButton = page.getByRole("button", { name: "Menu" });
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(menuButton).toHaveAttribute("aria-expanded", "false");
+  await expect(nav).toBeHidden();
+
+  await menuButton.click();
+  await expect(menuButton).toHaveAttribute("aria-expanded", "true");
+  await expect(nav).toBeVisible();
+  // The open menu fits the phone's width.
+  expect((await nav.boundingBox())!.width).toBeLessThanOrEqual(PHONE.width);
+
+  await nav.getByRole("link", { name: "Backups" }).click();
+  await expect(page).toHaveURL(/\/backups$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Backups");
+  await expect(nav).toBeHidden();
+  await expect(menuButton).toHaveAttribute("aria-expanded", "false");
+
+  // Escape closes it too, and so does a tap beside it.
+  await menuButton.click();
+  await expect(nav).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(nav).toBeHidden();
+  await expect(menuButton).toBeFocused();
+  await menuButton.click();
+  await expect(nav).toBeVisible();
+  await page.mouse.click(PHONE.width - 20, PHONE.height / 2);
+  await expect(nav).toBeHidden();
+
+  // The current page is marked in the menu.
+  await menuButton.click();
+  await expect(nav.getByRole("link", { name: "Backups" })).toHaveAttribute("aria-current", "page");
+  await nav.getByRole("link", { name: "Clusters" }).click();
+  await expect(page).toHaveURL(/\/clusters$/);
+  await expect(nav).toBeHidden();
+});
+
+test("the theme toggle overrides the system and is kept for this browser from the first byte", async ({
+  page,
+  context,
+}) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await signIn(page, "admin");
+  await page.setViewportSize(DESKTOP);
+  await page.goto("/clusters");
+  const toggle = page.getByRole("group", { name: "Theme" });
+  await expect(toggle.getByRole("button", { name: "System" })).toHaveAttribute("aria-pressed", "true");
+  expect(await backgroundLightness(page)).toBeGreaterThan(0.9);
+
+  await toggle.getByRole("button", { name: "Dark" }).click();
+  await expect(toggle.getByRole("button", { name: "Dark" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  expect(await backgroundLightness(page)).toBeLessThan(0.2);
+  const cookie = (await context.cookies()).find((candidate) => candidate.name === "walden_theme");
+  expect(cookie?.value).toBe("dark");
+
+  // The server renders the chosen theme itself: no light page first, then a switch.
+  const html = await (await page.request.get("/clusters")).text();
+  expect(html).toMatch(/<html[^>]*data-theme="dark"/);
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  expect(await backgroundLightness(page)).toBeLessThan(0.2);
+
+  // On a phone the toggle is in the menu; light wins over a dark system.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize(PHONE);
+  await page.getByRole("button", { name: "Menu" }).click();
+  await toggle.getByRole("button", { name: "Light" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  expect(await backgroundLightness(page)).toBeGreaterThan(0.9);
+
+  // Back to the system's choice, which is dark now.
+  await toggle.getByRole("button", { name: "System" }).click();
+  expect(await backgroundLightness(page)).toBeLessThan(0.2);
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "system");
+});
