@@ -3,7 +3,8 @@
 // catalog access below — the route, the planner, the restore — is the new Walden's, as on a
 // new host. It registers the cluster under its old name with its offsite repository, imports
 // that repository through the real route (a dry run first) as an admin of this catalog, then
-// plans and runs a point-in-time restore from the imported backup and reads the table's md5.
+// plans and runs a point-in-time restore from the imported backup and reads the table's md5;
+// last, it imports the old local repository, where the backup's folder still is.
 // The answer is one line on stdout: "RESULT {json}".
 import pg from "pg";
 import * as importRoute from "@/app/api/v1/clusters/[id]/repositories/import/route";
@@ -21,6 +22,8 @@ export interface FreshCatalogInput {
   clusterName: string;
   node: { host: string; port: number; user: string; password: string; database: string };
   archivePath: string | null;
+  /** The old local repository (its backups' folders), imported after the offsite one. */
+  repositoryPath: string;
   offsite: OffsiteRepositorySettings;
   targetTime: string;
   md5Sql: string;
@@ -28,7 +31,12 @@ export interface FreshCatalogInput {
 
 async function main(input: FreshCatalogInput) {
   const cluster = await db().cluster.create({
-    data: { name: input.clusterName, archiveMode: "archive_command", archivePath: input.archivePath },
+    data: {
+      name: input.clusterName,
+      archiveMode: "archive_command",
+      archivePath: input.archivePath,
+      repositoryPath: input.repositoryPath,
+    },
   });
   await db().node.create({
     data: {
@@ -94,7 +102,12 @@ async function main(input: FreshCatalogInput) {
   } finally {
     await removeInstance(instancePaths(row.id)).catch(() => {});
   }
+  // The local repository too: the backup the offsite import added gains its folder.
+  const importedLocal = await importing({ repository: "local" });
+  const localPath = (await db().backup.findUnique({ where: { id: planned.plan.backupId } }))?.path ?? null;
   return {
+    importedLocal,
+    localPath,
     dryRun,
     backupsAfterDryRun,
     imported,

@@ -185,6 +185,7 @@ describe("a repository that describes itself", () => {
       clusterName,
       node: { ...primary, host: "127.0.0.1" },
       archivePath: archiveLink,
+      repositoryPath: path.join(root, "repository"),
       offsite: s3.settings(BUCKET, "walden"),
       targetTime: afterUpdate,
       md5Sql,
@@ -261,6 +262,22 @@ describe("a repository that describes itself", () => {
     expect(result.restore.status).toBe("succeeded");
     expect(log("extract")).toMatch(/downloaded \d+ files .* checked against SHA256SUMS/);
     expect(result.md5).toBe(md5Updated);
+
+    // The old local repository, imported after: the known backup gains its folder, nothing is added.
+    expect(result.importedLocal.status, JSON.stringify(result.importedLocal.json)).toBe(200);
+    expect(result.importedLocal.json).toMatchObject({
+      repository: "local",
+      added: 0,
+      checkedAgainst: "catalog",
+    });
+    expect(result.importedLocal.json.entries).toEqual([
+      expect.objectContaining({
+        backupId,
+        action: "add-copy",
+        reason: `the catalog learns its folder ${original.path}`,
+      }),
+    ]);
+    expect(result.localPath).toBe(original.path);
   }, 300_000);
 
   it("refuses a repository of another database cluster with a 422 naming the reason; viewers may not import", async () => {
