@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WindowComputation } from "@/lib/wal/compute-window";
 import { formatBytes, planRestore, type PlanInput } from "./planner";
+import { timelineSteps } from "./planner-timelines";
 
 // Two backups on timeline 1, a range from each, and a gap of WAL between them:
 //   backup A ends 10:00 (0/3000100), WAL to 0/5FFFFFF, last commit 10:30 at 0/5000200
@@ -249,6 +250,87 @@ describe("planRestore: timelines", () => {
   });
   it("refuses a timeline that does not descend from the backup's", () => {
     expect(plan({ target: at, timeline: 7 })).toMatchObject({ ok: false, reason: "bad_timeline" });
+  });
+});
+
+describe("planRestore: across a promotion", () => {
+  // Backup A on timeline 1; standby promoted at 0/5000060 (timeline 2, history file archived);
+  // the window runs on timeline 2 from A's end to 12:00.
+  const promoted: WindowComputation = {
+    ...window,
+    ranges: [
+      {
+        ...window.ranges[0]!,
+        to: "2026-11-26T12:00:00.000Z",
+        timeline: 2,
+        toWal: "000000020000000000000009",
+        lastCommit: { xid: 900, lsn: "0/9000300", time: "2026-11-26T12:00:00.000Z" },
+      },
+    ],
+    latest: "2026-11-26T12:00:00.000Z",
+    gaps: [],
+    timelines: [
+      window.timelines[0]!,
+      { ...window.timelines[1]!, switchLsn: "0/5000060", reason: "no recovery target specified" },
+    ],
+    backups: [{ ...window.backups[0]!, targetTimeline: 2, restorableTo: "2026-11-26T12:00:00.000Z" }],
+  };
+  const planOn = (target: PlanInput["target"], extra: Partial<PlanInput> = {}) =>
+    plan({ window: promoted, target, ...extra });
+
+  it("plans a time before the promotion and one after it on timeline 2, saying where replay crosses", () => {
+    for (const value of ["2026-11-26T10:15:00.000Z", "2026-11-26T11:45:00.000Z"]) {
+      const result = planOn({ type: "time", value, inclusive: true });
+      expect(result).toMatchObject({ ok: true, plan: { backupId: "a", timeline: "2", checkedTimeline: 2 } });
+      expect(result.ok && result.plan.summary).toMatch(
+        /on timeline 2; replay follows timeline 1 until 0\/5000060, then timeline 2 from there/,
+      );
+      expect(result.ok && result.plan.warnings).toEqual([]);
+    }
+  });
+
+  it("warns that an LSN past the switch is read on timeline 2, and names the old timeline to ask for", () => {
+    const past = planOn({ type: "lsn", value: "0/6000000", inclusive: true });
+    expect(past.ok && past.plan.warnings.join()).toMatch(
+      /LSN 0\/6000000 is past 0\/5000060, where timeline 2 branched off timeline 1: it is replayed on timeline 2.*ask for timeline 1/,
+    );
+    const before = planOn({ type: "lsn", value: "0/4000000", inclusive: true });
+    expect(before.ok && before.plan.warnings).toEqual([]);
+  });
+
+  it("says nothing about crossing when the restore stays on the backup's timeline", () => {
+    const result = planOn(
+      { type: "time", value: "2026-11-26T10:15:00.000Z", inclusive: true },
+      { timeline: 1 },
+    );
+    expect(result.ok && result.plan.summary).not.toMatch(/replay follows/);
+  });
+});
+
+describe("timelineSteps", () => {
+  const chain: WindowComputation = {
+    ...window,
+    timelines: [
+      window.timelines[0]!,
+      { ...window.timelines[1]!, switchLsn: "0/5000060" },
+      { ...window.timelines[1]!, timeline: 3, parent: 2, switchLsn: "0/7000028" },
+    ],
+  };
+  it("lists the timelines from the backup's to the target with where each begins", () => {
+    expect(timelineSteps(chain, 1, 3)).toEqual([
+      { timeline: 1, switchLsn: null },
+      { timeline: 2, switchLsn: "0/5000060" },
+      { timeline: 3, switchLsn: "0/7000028" },
+    ]);
+    expect(timelineSteps(chain, 2, 3)).toEqual([
+      { timeline: 2, switchLsn: null },
+      { timeline: 3, switchLsn: "0/7000028" },
+    ]);
+    expect(timelineSteps(chain, 1, 1)).toEqual([{ timeline: 1, switchLsn: null }]);
+  });
+  it("is empty when the target does not descend from the backup's timeline", () => {
+    expect(timelineSteps(chain, 3, 1)).toEqual([]);
+    expect(timelineSteps(chain, 1, 9)).toEqual([]);
   });
 });
 

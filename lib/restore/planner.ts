@@ -9,6 +9,7 @@ import type {
 } from "@/lib/schemas/restore-plan";
 import type { RestoreRange, RestoreWindowBackup, WindowComputation } from "@/lib/wal/compute-window";
 import { parseWalFileName, segmentEndLsn } from "@/lib/wal/segments";
+import { describeSteps, stepsWarning, timelineSteps } from "./planner-timelines";
 
 // The restore planner: pure. Given the restorable window (what is archived, which backups can
 // be restored, the last commit of each range), a target and, for xid and name targets, the WAL
@@ -329,6 +330,14 @@ export function planRestore(input: PlanInput): PlanResult {
   if (timeline.warning) warnings.push(timeline.warning);
 
   const { backup, range } = chosen;
+  // Which timelines replay crosses: the history files (window.timelines) from the backup's own.
+  const replayTimeline = /^\d+$/.test(timeline.setting) ? Number(timeline.setting) : range.timeline;
+  const steps =
+    backup.timeline !== null && timeline.setting !== "current"
+      ? timelineSteps(window, backup.timeline, replayTimeline)
+      : [];
+  const crossing = stepsWarning(steps, toLsn, timeline.setting);
+  if (crossing) warnings.push(crossing);
   const start = parseLsn(backup.startLsn!);
   const end = toLsn ? parseLsn(toLsn) : rangeEndLsn(range, input.segmentSize);
   const walBytes = Number(end > start ? end - start : 0n);
@@ -366,7 +375,7 @@ export function planRestore(input: PlanInput): PlanResult {
     backupBytes,
     estimateSeconds,
     warnings,
-    summary: `Restore backup ${backup.label ?? backup.id.slice(0, 8)} (finished ${backup.finishedAt}) and replay up to ${formatBytes(walBytes)} of WAL to ${targetText} on timeline ${timeline.setting}; about ${estimateSeconds} s.`,
+    summary: `Restore backup ${backup.label ?? backup.id.slice(0, 8)} (finished ${backup.finishedAt}) and replay up to ${formatBytes(walBytes)} of WAL to ${targetText} on timeline ${timeline.setting}${describeSteps(steps)}; about ${estimateSeconds} s.`,
   };
   return { ok: true, plan };
 }
