@@ -324,6 +324,51 @@ describe("computeRestoreWindow", () => {
     expect(result.problems).toEqual([]);
   });
 
+  it("follows a switchover and then a failover (two history files) to the newest timeline", () => {
+    // As an HA manager leaves it: switchover at 0/5000060 (timeline 2), failover at 0/8000028
+    // (timeline 3). The crashed leader had archived timeline 2 past the failover (segments 8, 9):
+    // writes the new leader never saw, not on the path, never read.
+    const histories = new Map([
+      [2, parseHistoryFile("1\t0/5000060\tno recovery target specified\n")],
+      [
+        3,
+        parseHistoryFile(
+          "1\t0/5000060\tno recovery target specified\n2\t0/8000028\tno recovery target specified\n",
+        ),
+      ],
+    ]);
+    const input: WindowInput = {
+      segmentSize: SIZE,
+      segments: [...segs(1, ...range(1, 4)), ...segs(2, ...range(5, 9)), ...segs(3, ...range(8, 11))],
+      histories,
+      backups: [backup("tl1", 2, 2, 3), backup("tl2", 6, 6, 20, 2)],
+    };
+    const known = new Map([commitsIn(2, 9, 45), commitsIn(3, 11, 48, 50)]);
+    const { result, read } = compute(input, known);
+    expect(result.ranges).toEqual([
+      expect.objectContaining({
+        from: at(3),
+        to: at(50),
+        timeline: 3,
+        backupIds: ["tl1", "tl2"],
+        fromWal: wal(1, 2),
+        toWal: wal(3, 11),
+      }),
+    ]);
+    expect(read.has(wal(2, 9))).toBe(false);
+    expect(result.gaps).toEqual([]);
+    expect(result.backups.map((b) => [b.id, b.timeline, b.targetTimeline, b.walComplete])).toEqual([
+      ["tl1", 1, 3, true],
+      ["tl2", 2, 3, true],
+    ]);
+    expect(result.timelines.map((t) => [t.timeline, t.parent, t.switchLsn, t.hasHistoryFile])).toEqual([
+      [1, null, null, false],
+      [2, 1, "0/05000060", true],
+      [3, 2, "0/08000028", true],
+    ]);
+    expect(result.problems).toEqual([]);
+  });
+
   it("keeps a backup of the old primary taken after the switch on its own timeline", () => {
     const histories = new Map([[2, parseHistoryFile("1\t0/5000060\tno recovery target specified\n")]]);
     const input: WindowInput = {
