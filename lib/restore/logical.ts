@@ -3,6 +3,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { currentPrimaryOf } from "@/lib/clusters/current-primary";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
@@ -40,7 +41,7 @@ interface Endpoint {
 
 async function clusterEndpoint(clusterId: string, database?: string): Promise<Endpoint> {
   const cluster = await getClusterRowOrThrow(clusterId);
-  const primary = cluster.nodes.find((node) => node.role === "primary");
+  const primary = await currentPrimaryOf(cluster);
   if (!primary) throw new Error(`cluster ${cluster.name} has no primary registered`);
   const connection = nodeConnection(primary);
   return {

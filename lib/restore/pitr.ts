@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { knownPrimary } from "@/lib/clusters/current-primary";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
@@ -45,7 +46,7 @@ export const PITR_STEPS = [
 export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Promise<void> {
   const request = pitrRestoreRequestSchema.parse(restore.request);
   const cluster = await getClusterRowOrThrow(restore.clusterId);
-  const primary = cluster.nodes.find((node) => node.role === "primary");
+  const primary = knownPrimary(cluster.nodes);
 
   // plan: again, with the backup chosen at request time (retention may have removed it since).
   ctx.steps.begin("plan");

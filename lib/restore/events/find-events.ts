@@ -1,3 +1,4 @@
+import { knownPrimary } from "@/lib/clusters/current-primary";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import type { TableEventsQuery } from "@/lib/schemas/restore";
 import type { TableEventsResult } from "@/lib/schemas/table-events";
@@ -97,7 +98,7 @@ export async function findTableEvents(
 ): Promise<TableEventsResult> {
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const cluster = await getClusterRowOrThrow(clusterId);
-  const primary = cluster.nodes.find((node) => node.role === "primary");
+  const primary = knownPrimary(cluster.nodes);
   const { schema, name } = splitTable(query.table);
   const database = query.database ?? primary?.database ?? "postgres";
   const problems: string[] = [];

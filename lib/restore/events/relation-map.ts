@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { currentPrimaryOf } from "@/lib/clusters/current-primary";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
@@ -160,7 +161,7 @@ export async function captureRelationMap(
   options: { backupId?: string } = {},
 ): Promise<CapturedRelationMap> {
   const cluster = await getClusterRowOrThrow(clusterId);
-  const primary = cluster.nodes.find((node) => node.role === "primary");
+  const primary = await currentPrimaryOf(cluster);
   if (!primary) throw new Error(`cluster ${cluster.name} has no primary registered`);
   const read = await readRelationMap(nodeConnection(primary));
   const capturedAt = new Date();
