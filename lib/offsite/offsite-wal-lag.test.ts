@@ -58,6 +58,28 @@ describe("lagFromFacts", () => {
     ).toMatchObject({ lagBytes: 0, lagSeconds: 0 });
   });
 
+  it("counts what the shipper sent since the facts were computed", () => {
+    const window = {
+      latest: "2026-12-03T10:00:00Z",
+      archive: archive("00000001000000000000000C"),
+      backups: [],
+      offsiteWindow: facts("00000001000000000000000A", "2026-12-03T09:58:20Z"),
+    };
+    expect(lagFromFacts(window, "00000001000000000000000C")).toEqual({
+      earliest: "2026-12-03T08:00:00Z",
+      latest: "2026-12-03T10:00:00Z",
+      lagBytes: 0,
+      lagSeconds: 0,
+    });
+    expect(lagFromFacts(window, "00000001000000000000000B")).toMatchObject({
+      lagBytes: 16 * MiB,
+      latest: "2026-12-03T09:58:20Z",
+      lagSeconds: 100,
+    });
+    // An older position than the facts' listing changes nothing.
+    expect(lagFromFacts(window, "000000010000000000000005")).toMatchObject({ lagBytes: 32 * MiB });
+  });
+
   it("has nothing to say without facts or when they could not be computed", () => {
     const window = { latest: null, archive: archive("00000001000000000000000C"), backups: [] };
     expect(lagFromFacts(window)).toBeNull();

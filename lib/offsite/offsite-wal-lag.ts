@@ -5,8 +5,8 @@ import { parseWalFileName } from "@/lib/wal/segments";
 
 // The offsite lag (GET …/restore-window `offsite`, /metrics, the offsite_lag alert) from facts:
 // the offsite copy's own window, computed by the worker from the offsite WAL listing and the
-// commit times read there (refresh-window.ts stores it beside the local window), against the
-// local archive's newest segment and last commit. Until such facts exist (a window stored by an
+// commit times read there (refresh-window.ts stores it beside the local window), and the newest
+// segment the shipper recorded since, against the local archive's newest segment and last commit. Until such facts exist (a window stored by an
 // older worker, an encrypted repository whose WAL the worker cannot open, storage that did not
 // answer) it falls back to what the shipper recorded (lib/wal/offsite-lag.ts). Read-only.
 
@@ -33,18 +33,40 @@ export function lagBytesOf(archive: RestoreWindow["archive"], offsiteLastWal: st
   return behind === 0 && archived.timeline > shipped.timeline ? archive.segmentSize : 0;
 }
 
-/** The lag from the offsite window's facts; null when there are none to use. Pure. */
-export function lagFromFacts(window: WindowFacts): OffsiteWalLag | null {
+/** The newer of two segment names in WAL order (position, then timeline); null when neither is one. */
+export function newerSegment(a: string | null, b: string | null, segmentSize: number): string | null {
+  const [left, right] = [segmentOf(a, segmentSize), segmentOf(b, segmentSize)];
+  if (!left || !right) return left ? a : right ? b : null;
+  return right.segno > left.segno || (right.segno === left.segno && right.timeline > left.timeline) ? b : a;
+}
+
+/**
+ * The lag from the offsite window's facts; null when there are none to use. Pure. The facts are
+ * as of the last archive scan, which runs just before the shipper: `shippedLastWal` (the newest
+ * segment the shipper recorded since) keeps the bytes from lagging a scan behind. Once caught up,
+ * the archive's last commit is offsite too; else the offsite window's last commit read is the
+ * newest time known to be there.
+ */
+export function lagFromFacts(
+  window: WindowFacts,
+  shippedLastWal: string | null = null,
+): OffsiteWalLag | null {
   const facts = window.offsiteWindow;
   if (!facts || facts.error) return null;
-  const lagBytes = lagBytesOf(window.archive, facts.lastWal);
+  const offsiteLast = newerSegment(
+    facts.lastWal,
+    shippedLastWal,
+    window.archive?.segmentSize ?? facts.segmentSize,
+  );
+  const lagBytes = lagBytesOf(window.archive, offsiteLast);
+  const latest = lagBytes === 0 ? (window.latest ?? facts.latest) : facts.latest;
   const lagSeconds =
     lagBytes === 0
       ? 0
-      : window.latest && facts.latest
-        ? Math.max(0, Math.round((Date.parse(window.latest) - Date.parse(facts.latest)) / 1000))
+      : window.latest && latest
+        ? Math.max(0, Math.round((Date.parse(window.latest) - Date.parse(latest)) / 1000))
         : null;
-  return { earliest: facts.earliest, latest: facts.latest, lagBytes, lagSeconds };
+  return { earliest: facts.earliest, latest, lagBytes, lagSeconds };
 }
 
 /** null when the cluster has no offsite repository. */
@@ -52,11 +74,20 @@ export async function getOffsiteLag(
   clusterId: string,
   window: WindowFacts | null,
 ): Promise<OffsiteWalLag | null> {
-  const fromFacts = window ? lagFromFacts(window) : null;
-  if (!fromFacts) return lagFromShippedPositions(clusterId, window);
+  if (!window?.offsiteWindow || window.offsiteWindow.error) return lagFromShippedPositions(clusterId, window);
   const repository = await db().offsiteRepository.findUnique({
     where: { clusterId },
     select: { clusterId: true },
   });
-  return repository ? fromFacts : null;
+  if (!repository) return null;
+  const segmentSize = window.archive?.segmentSize ?? window.offsiteWindow.segmentSize;
+  const positions = await db().offsiteWalPosition.findMany({
+    where: { clusterId },
+    select: { lastSegment: true },
+  });
+  const shipped = positions.reduce<string | null>(
+    (newest, row) => newerSegment(newest, row.lastSegment, segmentSize),
+    null,
+  );
+  return lagFromFacts(window, shipped);
 }
