@@ -17,7 +17,8 @@ import {
   type RetentionPreview,
 } from "@/lib/client/use-retention";
 import { RetentionPolicyForm } from "./retention-policy-form";
-import { plural, RetentionPreviewView } from "./retention-preview";
+import { plural } from "./retention-decisions";
+import { RetentionPreviewView } from "./retention-preview";
 
 /** "7 daily, 4 weekly, 12 monthly": the tiers that are on, or null. */
 export function describeTiers(policy: RetentionPolicy): string | null {

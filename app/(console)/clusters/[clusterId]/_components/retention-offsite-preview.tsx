@@ -4,7 +4,7 @@ import { formatBytes } from "@/components/ui/format";
 import { TD, TH } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RetentionPreview } from "@/lib/client/use-retention";
-import { DecisionTable, KeepReason, plural, WalSummary } from "./retention-preview";
+import { DecisionTable, KeepReason, plural, WalSummary } from "./retention-decisions";
 
 type OffsitePreview = NonNullable<RetentionPreview["offsite"]>;
 

@@ -1,111 +1,11 @@
 "use client";
 
-import Link from "next/link";
-import type { ReactNode } from "react";
-import { Badge } from "@/components/ui/badge";
-import { formatBytes, formatCount } from "@/components/ui/format";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { formatBytes } from "@/components/ui/format";
+import { TD, TH } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RetentionPreview } from "@/lib/client/use-retention";
+import { DecisionTable, KeepReason, plural, WalSummary } from "./retention-decisions";
 import { OffsitePreviewView } from "./retention-offsite-preview";
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
-}
-
-/** What happens to the WAL of one repository ("Archived WAL", "Offsite WAL"). */
-export function WalSummary({ wal, what = "Archived WAL" }: { wal: RetentionPreview["wal"]; what?: string }) {
-  if (wal.skipped)
-    return (
-      <>
-        {what} is not pruned: {wal.skipped}.
-      </>
-    );
-  if (wal.count === 0) {
-    return (
-      <>
-        No {what.toLowerCase().replace("wal", "WAL")} to prune
-        {wal.keepFrom ? (
-          <>
-            {" "}
-            (all of it is from <code>{wal.keepFrom}</code> on)
-          </>
-        ) : null}
-        .
-      </>
-    );
-  }
-  return (
-    <>
-      {plural(wal.count, "WAL file")} ({formatBytes(wal.bytes)}) pruned, <code>{wal.fromWal}</code> to{" "}
-      <code>{wal.toWal}</code>; WAL from <code>{wal.keepFrom}</code> on is kept.
-    </>
-  );
-}
-
-function BackupLink({ id }: { id: string }) {
-  return (
-    <Link href={`/backups/${id}`} className="font-mono text-xs text-emerald-800 hover:underline">
-      {id.slice(0, 8)}
-    </Link>
-  );
-}
-
-export function DecisionTable({
-  label,
-  extraHead,
-  rows,
-}: {
-  label: string;
-  extraHead?: ReactNode;
-  rows: { id: string; kind: string; finishedAt: string; extra?: ReactNode; reason: ReactNode }[];
-}) {
-  return (
-    <div className="rounded-md ring-1 ring-zinc-200 ring-inset">
-      <Table aria-label={label}>
-        <THead>
-          <TR>
-            <TH>Backup</TH>
-            <TH>Kind</TH>
-            <TH>Finished</TH>
-            {extraHead}
-            <TH>Reason</TH>
-          </TR>
-        </THead>
-        <TBody>
-          {rows.map((row) => (
-            <TR key={row.id}>
-              <TD>
-                <BackupLink id={row.id} />
-              </TD>
-              <TD>{row.kind}</TD>
-              <TD>
-                <Time value={row.finishedAt} />
-              </TD>
-              {row.extra}
-              <TD className="text-zinc-600">{row.reason}</TD>
-            </TR>
-          ))}
-        </TBody>
-      </Table>
-    </div>
-  );
-}
-
-/** Why a backup is kept: its first reason, and every tier period it stands for when that is another. */
-export function KeepReason({ decision }: { decision: RetentionPreview["keep"][number] }) {
-  const tiersAreTheReason = decision.reason === decision.tiers.join(", ");
-  return (
-    <span className="flex flex-wrap items-center gap-1">
-      {tiersAreTheReason ? null : <span>{decision.reason}</span>}
-      {decision.tiers.map((period) => (
-        <Badge key={period} tone="info">
-          {period}
-        </Badge>
-      ))}
-    </span>
-  );
-}
 
 /** A retention dry run (or what an apply did): what is expired, what is kept and why, the WAL. */
 export function RetentionPreviewView({
