@@ -30,7 +30,8 @@ import { readLocalBackupDescriptor } from "./local-descriptor";
 // lib/db/migrate.ts, used by a child process whose DATABASE_URL names it: every catalog access
 // there is the new Walden's) registers the cluster, imports the offsite repository through the
 // route, and restores from the imported backup to a time between two damaging changes:
-// md5-identical. A repository of another database cluster is a 422 naming the reason.
+// md5-identical, its own WAL archive folder new and empty (the old one went with the old host),
+// so the restore is planned and replayed from the offsite copy alone. A repository of another database cluster is a 422 naming the reason.
 
 const sandbox = inject("sandbox");
 const run = Date.now().toString(36);
@@ -179,12 +180,13 @@ describe("a repository that describes itself", () => {
 
   it("a second, empty catalog imports the offsite repository and restores from it, md5-identical", async () => {
     const primary = sandboxPrimary();
-    const archiveLink = path.join(root, "fresh-archive");
-    await fs.symlink(sandbox.cluster.archiveDir, archiveLink);
+    // A new host: the WAL archive folder is new and empty, the old one is gone with the old host.
+    const emptyArchive = path.join(freshHome, "archive");
+    await fs.mkdir(emptyArchive);
     const result = await runFreshWalden({
       clusterName,
       node: { ...primary, host: "127.0.0.1" },
-      archivePath: archiveLink,
+      archivePath: emptyArchive,
       repositoryPath: path.join(root, "repository"),
       offsite: s3.settings(BUCKET, "walden"),
       targetTime: afterUpdate,
@@ -253,6 +255,8 @@ describe("a repository that describes itself", () => {
     // The restore, planned and run by the new Walden from the imported backup's offsite copy.
     expect(result.planned.ok, JSON.stringify(result.planned)).toBe(true);
     expect(result.planned.plan.backupId).toBe(backupId);
+    // The new host's archive is empty: the window and the plan come from the offsite copy.
+    expect(result.planned.plan.source).toBe("offsite");
     const steps = result.restore.steps as { name: string; log: string[] }[];
     const log = (name: string) => steps.find((step) => step.name === name)?.log.join("\n") ?? "";
     expect(
