@@ -234,6 +234,32 @@ describe("offsite copy of a backup", () => {
     }
   });
 
+  it("describes a copy made before copies described themselves at the cluster's next copy", async () => {
+    const earlier = await fakeBackup(4096);
+    expect((await copyBackupOffsite(earlier.id, "test", { retry: quickRetry })).ok).toBe(true);
+    // As an older Walden left it: no descriptor offsite, none beside the backup.
+    const repository = new S3Repository(s3.settings(BUCKET, "walden"));
+    try {
+      const key = `${clusterName}/${earlier.id}/walden.json`;
+      expect((await repository.remove([key])).removed).toEqual([key]);
+      await fs.rm(path.join(earlier.dir, "walden.json"));
+      const lines: string[] = [];
+      const next = await fakeBackup(4096);
+      expect(
+        (await copyBackupOffsite(next.id, "test", { retry: quickRetry, log: (l) => lines.push(l) })).ok,
+      ).toBe(true);
+      expect(lines).toContain(`described 1 earlier offsite copies: ${earlier.id}`);
+      const checksum = (await db().backup.findUniqueOrThrow({ where: { id: earlier.id } })).checksum;
+      expect(parseBackupDescriptor((await repository.getBytes(key))!.toString())).toMatchObject({
+        ok: true,
+        descriptor: { backupId: earlier.id, checksums: { sha256: checksum }, encryption: null },
+      });
+      expect((await readLocalBackupDescriptor(earlier.dir))?.ok).toBe(true);
+    } finally {
+      repository.close();
+    }
+  });
+
   it("encrypts to the repository's age recipient when it says so", async () => {
     const key = generateAgeKey();
     await setRepository({

@@ -7,15 +7,8 @@ import { db } from "@/lib/db";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { isRetryable } from "@/lib/offsite/storage-errors";
 import { S3Repository } from "@/lib/offsite/s3-repository";
-import { getOffsiteSettings, offsiteBackupPrefix, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
-import {
-  BACKUP_DESCRIPTOR_FILE,
-  copyDescriptorFor,
-  REPOSITORY_DESCRIPTOR_FILE,
-  repositoryDescriptorFor,
-  serializeDescriptor,
-} from "@/lib/repository/descriptor";
-import { ensureLocalDescriptor } from "@/lib/repository/local-descriptor";
+import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
+import { describeEarlierCopies, putOffsiteDescriptors } from "@/lib/repository/offsite-descriptors";
 import { offsiteCopyLocation } from "@/lib/repository/offsite-location";
 
 // offsite.copy: a succeeded backup to the cluster's offsite repository (issue 14). Claimed like
@@ -28,7 +21,8 @@ import { offsiteCopyLocation } from "@/lib/repository/offsite-location";
 // with the reason on the copy. Last come the descriptors (lib/repository/descriptor.ts): the
 // backup's walden.json (written now from the catalog when the backup predates descriptors) and
 // the cluster's walden-repository.json, in plain JSON so a fresh Walden can list the copy
-// without the key; a copy whose descriptor is there is whole.
+// without the key; a copy whose descriptor is there is whole. Then the cluster's earlier copies
+// that predate descriptors are described (lib/repository/offsite-descriptors.ts).
 
 export interface OffsiteCopyResult extends CopyResult {
   /** The storage was still away after every try: the job is worth running again later. */
@@ -45,25 +39,6 @@ export interface OffsiteCopyOptions {
 /** SHA256SUMS's lines ("<sha256>  <file>"), in its order. */
 async function readSums(backupDir: string): Promise<{ sha256: string; file: string }[]> {
   return parseChecksums(await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8"));
-}
-
-/** The backup's descriptor (as this copy stores its files) and, for a physical backup, the repository's. */
-async function putDescriptors(
-  repository: S3Repository,
-  backup: { id: string; path: string | null; checksum: string | null; cluster: { name: string } },
-  encryptTo: string | undefined,
-): Promise<void> {
-  const local = await ensureLocalDescriptor({ id: backup.id, path: backup.path!, checksum: backup.checksum });
-  const copy = copyDescriptorFor(local, encryptTo);
-  const keyPrefix = offsiteBackupPrefix(backup.cluster.name, backup.id);
-  await repository.putBytes(`${keyPrefix}/${BACKUP_DESCRIPTOR_FILE}`, Buffer.from(serializeDescriptor(copy)));
-  if (copy.kind === "physical") {
-    const described = repositoryDescriptorFor(copy, offsiteWalPrefix(backup.cluster.name));
-    await repository.putBytes(
-      `${backup.cluster.name}/${REPOSITORY_DESCRIPTOR_FILE}`,
-      Buffer.from(serializeDescriptor(described)),
-    );
-  }
 }
 
 export async function copyBackupOffsite(
@@ -117,7 +92,13 @@ export async function copyBackupOffsite(
       );
       sizeBytes += result.sizeBytes;
     }
-    await retryWithBackoff(() => putDescriptors(repository, backup, encryptTo), {
+    const described = {
+      id: backup.id,
+      path: backup.path,
+      checksum: backup.checksum,
+      clusterName: backup.cluster.name,
+    };
+    await retryWithBackoff(() => putOffsiteDescriptors(repository, described, encryptTo), {
       ...options.retry,
       onRetry: ({ attempt, error, delayMs }) =>
         log(
@@ -135,6 +116,10 @@ export async function copyBackupOffsite(
         verifiedAt: new Date(),
       },
     });
+    // Copies made before copies described themselves get their descriptors now; never fails this one.
+    await describeEarlierCopies(repository, backup.cluster, log).catch((error: Error) =>
+      log(`describing earlier offsite copies failed: ${error.message}`),
+    );
     return { ok: true, copyId: copy.id };
   } catch (error) {
     await db().backupCopy.update({
