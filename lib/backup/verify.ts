@@ -151,8 +151,8 @@ function localCopyIsWhole(backup: {
 }
 
 /**
- * The backup's succeeded offsite copy, opened; null when there is none, or when it is encrypted:
- * the verification job carries no identity, and a copy that cannot be opened says nothing.
+ * The backup's succeeded offsite copy: opened, "encrypted" (the verification job carries no
+ * identity, so it cannot be read), or null when there is none.
  */
 async function openOffsiteCopy(backup: { id: string; clusterId: string }) {
   const copy = await db().backupCopy.findFirst({
@@ -160,7 +160,8 @@ async function openOffsiteCopy(backup: { id: string; clusterId: string }) {
     select: { id: true },
   });
   const settings = copy ? await getOffsiteSettings(backup.clusterId) : null;
-  if (!settings || settings.encryption?.enabled) return null;
+  if (!settings) return null;
+  if (settings.encryption?.enabled) return "encrypted" as const;
   return { repository: new S3Repository(settings) };
 }
 
@@ -184,9 +185,14 @@ export async function verifyBackup(
 ): Promise<boolean | null> {
   const backup = await db().backup.findUnique({ where: { id: backupId }, include: { cluster: true } });
   if (!backup || backup.status !== "succeeded") return null;
-  const source = options.source ?? (localCopyIsWhole(backup) ? "local" : "offsite");
-  const offsite = source === "offsite" ? await openOffsiteCopy(backup) : null;
-  if (source === "local" ? !backup.path : !offsite) return null;
+  // Offsite when asked, or when the local copy is not whole and an offsite copy can be read;
+  // without one, the local copy is checked (and a missing one fails, as it should).
+  const wantsOffsite = options.source === "offsite" || (!options.source && !localCopyIsWhole(backup));
+  const opened = wantsOffsite ? await openOffsiteCopy(backup) : null;
+  // An encrypted offsite copy says nothing without its key: not verified now, not failed either.
+  if (opened === "encrypted" || (options.source === "offsite" && !opened) || (!opened && !backup.path))
+    return null;
+  const offsite = opened;
   const claim = await claimVerification(backupId, workerId);
   if (!claim) {
     offsite?.repository.close();

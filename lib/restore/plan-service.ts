@@ -117,8 +117,9 @@ export async function planPitrRestore(request: PitrRestoreRequest): Promise<Sour
     if (local) return local;
     throw error;
   }
-  // Both refused the target: the local window's reason is the one a person expects.
-  if (local && !local.ok && !offsite.ok && offsite.reason !== "bad_field") return local;
+  // Both refused (the target, or the offsite copy's identity): the local window's reason is the
+  // one a person expects when the local copy is there.
+  if (local && !local.ok && !offsite.ok) return local;
   return offsite;
 }
 
