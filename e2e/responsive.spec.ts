@@ -267,6 +267,25 @@ test("on a phone the menu opens, navigates and closes", async ({ page }) => {
   await expect(nav).toBeHidden();
 });
 
+test("on a phone a dialog fits the screen and its buttons are in reach", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.setViewportSize(PHONE);
+  await page.goto(`/clusters/${params.clusterId}`);
+  // Opening the typed confirmation deletes nothing; Cancel leaves it.
+  await page.getByRole("button", { name: "Delete registration" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  const box = (await dialog.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+  expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+  const cancel = dialog.getByRole("button", { name: "Cancel" });
+  await cancel.scrollIntoViewIfNeeded();
+  await expect(cancel).toBeInViewport();
+  await cancel.click();
+  await expect(dialog).toBeHidden();
+});
+
 test("the theme toggle overrides the system and is kept for this browser from the first byte", async ({
   page,
   context,
