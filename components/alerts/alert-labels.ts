@@ -16,6 +16,7 @@ export const alertKindLabels: Record<AlertKind, string> = {
   verify_failed: "Verification failed",
   drill_failed: "Restore drill failed",
   offsite_lag: "Offsite WAL behind",
+  split_brain: "Split brain (two primaries)",
 };
 
 export function alertKindLabel(kind: string): string {

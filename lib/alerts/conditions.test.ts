@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canJudge, type ClusterFacts, clusterConditions, ruleConditions } from "@/lib/alerts/conditions";
 import type { ReplicationView } from "@/lib/replication/snapshot";
+import { PROMOTED_REASON } from "@/lib/replication/tracker";
 import type { StandbyStatus } from "@/lib/schemas/replication";
 
 const MiB = 1024 * 1024;
@@ -146,6 +147,31 @@ describe("replication conditions", () => {
       "archiver:archiver",
     ]);
     expect(conditions[1]!.message).toBe("Cluster prod: standby s2 is down (gone)");
+  });
+
+  it("calls a writable primary with a promoted standby a split brain, and a failed-over cluster not", () => {
+    const rule = { id: "sb", kind: "split_brain" as const, threshold: null };
+    const primary = { name: "primary", reachable: true, inRecovery: false } as ReplicationView["primary"];
+    const promoted = standby("standby1", { state: "disconnected", reason: PROMOTED_REASON });
+    const split = facts({ snapshot: snapshot({ primary, standbys: [promoted, standby("standby2")] }) });
+    expect(ruleConditions(rule, split, now)).toEqual([
+      {
+        ruleId: "sb",
+        subject: "cluster",
+        value: 2,
+        message:
+          "Cluster prod: split brain: primary and standby1 are all writable (not in recovery); backups are refused until only one is. Stop or demote the one that should not be primary",
+      },
+    ]);
+    // The old primary down (a failover): one writable node, no split brain.
+    const down = { ...primary, reachable: false, inRecovery: null };
+    expect(
+      ruleConditions(rule, facts({ snapshot: snapshot({ primary: down, standbys: [promoted] }) }), now),
+    ).toEqual([]);
+    expect(
+      ruleConditions(rule, facts({ snapshot: snapshot({ primary, standbys: [standby("s1")] }) }), now),
+    ).toEqual([]);
+    expect(canJudge("split_brain", facts({ snapshot: snapshot({ stale: true }) }))).toBe(false);
   });
 
   it("says nothing about replication from a stale or missing snapshot", () => {

@@ -1,5 +1,6 @@
 import { type AlertKind, defaultRules } from "@/lib/schemas/alerts";
 import type { ReplicationView } from "@/lib/replication/snapshot";
+import { PROMOTED_REASON } from "@/lib/replication/tracker";
 
 // What is wrong right now, computed from facts already in the catalog (the sampler's latest
 // snapshot, backups, verifications, drills, the restorable window). Pure: no I/O, no clock.
@@ -83,6 +84,7 @@ const replicationKinds: ReadonlySet<AlertKind> = new Set([
   "slot_inactive",
   "slot_wal_at_risk",
   "archiver_failing",
+  "split_brain",
 ]);
 
 /**
@@ -143,6 +145,20 @@ export function ruleConditions(rule: RuleFacts, facts: ClusterFacts, now: Date):
             `standby ${standby.name} is down${standby.reason ? ` (${standby.reason})` : ""}`,
           ),
         );
+    case "split_brain": {
+      // The sampler keeps the primary it had and lists any other writable node among the
+      // standbys as promoted: with the primary writable too, two nodes take writes.
+      const writable = standbys.filter((standby) => standby.reason === PROMOTED_REASON);
+      if (!live?.primary.reachable || live.primary.inRecovery !== false || writable.length === 0) return [];
+      const names = [live.primary.name, ...writable.map((standby) => standby.name)];
+      return [
+        at(
+          "cluster",
+          names.length,
+          `split brain: ${names.join(" and ")} are all writable (not in recovery); backups are refused until only one is. Stop or demote the one that should not be primary`,
+        ),
+      ];
+    }
     case "replay_paused":
       return standbys
         .filter((standby) => standby.replayPaused)

@@ -19,6 +19,8 @@ import type {
 
 /** Replay (or receipt) that has not moved for this long while there is WAL to apply is "stalled". */
 export const STALL_AFTER_MS = 10_000;
+/** The reason of a registered standby that is writable: with a writable primary, a split brain. */
+export const PROMOTED_REASON = "promoted: it is not in recovery any more";
 /** A connected standby more than this far behind is "catching_up" rather than "streaming". */
 export const CATCHING_UP_BYTES = 16 * 1024 * 1024;
 
@@ -282,7 +284,7 @@ export class ClusterTracker {
     let reason: string | null = null;
     if (promoted) {
       state = "disconnected";
-      reason = "promoted: it is not in recovery any more";
+      reason = PROMOTED_REASON;
     } else if (!receiverUp) {
       state = "disconnected";
       reason = reading

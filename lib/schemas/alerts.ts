@@ -18,6 +18,7 @@ export const alertKinds = [
   "verify_failed",
   "drill_failed",
   "offsite_lag",
+  "split_brain",
 ] as const;
 export const alertKindSchema = z.enum(alertKinds, { error: `kind must be one of ${alertKinds.join(", ")}` });
 export type AlertKind = z.infer<typeof alertKindSchema>;
@@ -42,6 +43,7 @@ export const thresholdUnits: Record<AlertKind, string | null> = {
   verify_failed: null,
   drill_failed: null,
   offsite_lag: "seconds the newest offsite WAL is behind the newest archived WAL",
+  split_brain: null,
 };
 
 /**
@@ -71,6 +73,8 @@ export const defaultRules: {
   { kind: "drill_failed", threshold: null, forSeconds: 0, severity: "critical" },
   // The offsite copy of the WAL an hour behind for 10 minutes: losing the host now loses that hour.
   { kind: "offsite_lag", threshold: 3600, forSeconds: 600, severity: "warning" },
+  // Two writable nodes at once (issue 15): each takes writes the other never sees.
+  { kind: "split_brain", threshold: null, forSeconds: 0, severity: "critical" },
 ];
 
 /** The editable fields of a rule, without defaults (so a PATCH changes only what it names). */
