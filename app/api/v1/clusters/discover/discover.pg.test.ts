@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import * as discoverRoute from "@/app/api/v1/clusters/discover/route";
 import { db } from "@/lib/db";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { sandboxNode as node } from "@/test/sandbox-cluster";
 
 // Registering from one node, against the sandbox's real topology: primary → standby1 → standby2
 // (cascading). Each node names the standbys streaming from it, and a standby its upstream.
@@ -9,13 +10,6 @@ import { call, makeUser, type TestUser } from "@/test/api-client";
 const sandbox = inject("sandbox");
 const { primary } = sandbox.cluster;
 const [standby1, standby2] = sandbox.cluster.standbys;
-const node = (port: number) => ({
-  host: primary.host,
-  port,
-  user: primary.user,
-  password: primary.password,
-  database: primary.database,
-});
 
 let operator: TestUser;
 let viewer: TestUser;
