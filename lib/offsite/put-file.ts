@@ -234,6 +234,9 @@ class PartTransfer {
           this.partsReused += 1;
           continue;
         }
+        // The part is read before a slot is waited for: the next one is ready when a slot frees.
+        while (inFlight.size >= UPLOAD_QUEUE_SIZE && !failure) await Promise.race(inFlight);
+        if (failure) break;
         const number = partNumber;
         const task = this.context.client
           .send(
@@ -264,9 +267,7 @@ class PartTransfer {
             },
           );
         inFlight.add(task);
-        void task.finally(() => inFlight.delete(task));
-        if (inFlight.size >= UPLOAD_QUEUE_SIZE) await Promise.race(inFlight);
-        if (failure) break;
+        void task.then(() => inFlight.delete(task));
       }
     } finally {
       // Settled before anything is decided about the upload (the tasks never reject: `failure` holds why).
