@@ -144,6 +144,48 @@ export interface ClusterSummary {
   updatedAt: string;
 }
 
+/** What GET /api/v1/clusters lists: the summary plus the figures that answer "are we safe?". */
+export interface ClusterListItem extends Omit<ClusterSummary, "lastBackup"> {
+  /** The last succeeded physical backup; its age is what the RPO target is held against. */
+  lastBackup: {
+    id: string;
+    kind: "physical" | "logical";
+    label: string | null;
+    finishedAt: string;
+    sizeBytes: number | null;
+    ageSeconds: number;
+  } | null;
+  /** The stored restorable window (computed by the worker's archive scan); null before the first scan. */
+  restoreWindow: {
+    earliest: string | null;
+    latest: string | null;
+    gaps: number;
+    computedAt: string;
+    error: string | null;
+  } | null;
+  /** achievedSeconds: the last backup's age (null without one); over targetSeconds is at risk. */
+  rpo: { targetSeconds: number; achievedSeconds: number | null };
+  /** The most any standby is behind in the latest sample (bytes and seconds may be different standbys). */
+  replicationLag: { bytes: number | null; seconds: number | null } | null;
+  archiver: {
+    failing: boolean;
+    failedCount: number;
+    lastFailedWal: string | null;
+    lastFailedAt: string | null;
+  } | null;
+  /** The newest finished drill; rtoSeconds is its start-to-verified time. */
+  lastDrill: {
+    id: string;
+    status: "succeeded" | "failed" | "cancelled";
+    finishedAt: string | null;
+    rtoSeconds: number | null;
+    rtoTargetSeconds: number;
+  } | null;
+  firingAlerts: { critical: number; warning: number };
+  /** "at_risk" with every reason a person should act on; "safe" when there is none. */
+  safety: { state: "safe" | "at_risk"; reasons: string[] };
+}
+
 export interface ConnectionReport {
   ok: true;
   serverVersion: string;

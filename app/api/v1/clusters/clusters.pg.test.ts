@@ -1,11 +1,18 @@
-import { inject, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, inject, beforeAll, describe, expect, it } from "vitest";
 import * as clusterRoute from "@/app/api/v1/clusters/[id]/route";
 import * as clusterTestRoute from "@/app/api/v1/clusters/[id]/test-connection/route";
 import * as clustersRoute from "@/app/api/v1/clusters/route";
 import * as testConnectionRoute from "@/app/api/v1/clusters/test-connection/route";
 import { db } from "@/lib/db";
+import { getReplicationSnapshot } from "@/lib/replication/queries";
+import type { ClusterListItem } from "@/lib/schemas/cluster";
 import { decryptNodePassword } from "@/lib/secrets";
+import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
+import { SamplerFleet } from "@/lib/worker/sampler";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { takePhysicalBackup } from "@/test/sandbox-cluster";
+import { waitUntil } from "@/test/wait";
 
 const sandbox = inject("sandbox");
 const primary = sandbox.cluster.primary;
@@ -82,6 +89,144 @@ describe("GET /api/v1/clusters", () => {
     ]);
     expect(response.text).not.toMatch(/"password"/);
     expect(response.text).not.toContain(primary.password);
+  });
+});
+
+describe("GET /api/v1/clusters: are we safe?", () => {
+  let fleet: SamplerFleet;
+  let backupId: string;
+
+  async function listed(): Promise<ClusterListItem> {
+    const response = await call(clustersRoute.GET, "GET", "/api/v1/clusters", { token: viewer.token });
+    expect(response.status).toBe(200);
+    return response.json.find((item: ClusterListItem) => item.id === clusterId);
+  }
+
+  beforeAll(async () => {
+    // The real sampler fills the snapshot (lag, archiver); a real backup, a commit after it
+    // archived, and the worker's archive scan give the last backup and the restorable window.
+    fleet = new SamplerFleet(inject("databaseUrl"), "clusters-test", () => {});
+    fleet.start();
+    await waitUntil(
+      "a fresh sample with both standbys streaming",
+      async () => {
+        const view = await getReplicationSnapshot(clusterId);
+        return view && !view.stale && view.standbys.every((standby) => standby.state === "streaming");
+      },
+      30_000,
+      200,
+    );
+    backupId = await takePhysicalBackup(clusterId);
+    const client = new pg.Client(node(primary.port));
+    await client.connect();
+    try {
+      await client.query("create table if not exists fleet_status_probe (at timestamptz)");
+      await client.query("insert into fleet_status_probe values (now())");
+      await client.query("select pg_switch_wal()");
+    } finally {
+      await client.end();
+    }
+    await waitUntil(
+      "the restorable window to reach a commit after the backup",
+      async () => {
+        await refreshRestoreWindow(clusterId);
+        return (await listed()).restoreWindow?.latest ?? null;
+      },
+      30_000,
+      500,
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await fleet.stop();
+  });
+
+  it("fills lastBackup with the real backup, the window, the lag and the archiver, and calls it safe", async () => {
+    const done = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
+    const cluster = await listed();
+    expect(cluster.lastBackup).toMatchObject({
+      id: backupId,
+      kind: "physical",
+      finishedAt: done.finishedAt!.toISOString(),
+      sizeBytes: Number(done.sizeBytes),
+    });
+    expect(cluster.lastBackup!.ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(cluster.lastBackup!.ageSeconds).toBeLessThan(300);
+    expect(cluster.rpo).toEqual({ targetSeconds: 93_600, achievedSeconds: cluster.lastBackup!.ageSeconds });
+    expect(Date.parse(cluster.restoreWindow!.earliest!)).toBeGreaterThanOrEqual(
+      done.finishedAt!.getTime() - 1000,
+    );
+    expect(Date.parse(cluster.restoreWindow!.latest!)).toBeGreaterThanOrEqual(
+      Date.parse(cluster.restoreWindow!.earliest!),
+    );
+    expect(cluster.replicationLag).toEqual({ bytes: expect.any(Number), seconds: expect.any(Number) });
+    expect(cluster.archiver).toMatchObject({ failing: false, failedCount: expect.any(Number) });
+    expect(cluster.lastDrill).toBeNull();
+    expect(cluster.firingAlerts).toEqual({ critical: 0, warning: 0 });
+    expect(cluster.safety).toEqual({ state: "safe", reasons: [] });
+  });
+
+  it("is at risk, saying why, past the RPO target, after a failed drill and with a critical alert firing", async () => {
+    await db().cluster.update({
+      where: { id: clusterId },
+      data: { rpoTargetSeconds: 0, rtoTargetSeconds: 60 },
+    });
+    const finishedAt = new Date();
+    const drill = await db().restore.create({
+      data: {
+        clusterId,
+        kind: "pitr",
+        purpose: "drill",
+        status: "failed",
+        request: { clusterId, kind: "pitr" },
+        requestedBy: "test",
+        rtoMs: 90_000,
+        finishedAt,
+      },
+    });
+    const rule = await db().alertRule.create({
+      data: { clusterId, kind: "standby_down", severity: "critical" },
+    });
+    const now = new Date();
+    await db().alert.createMany({
+      data: ["standby1", "standby2"].map((subject) => ({
+        ruleId: rule.id,
+        clusterId,
+        kind: "standby_down",
+        subject,
+        state: "firing" as const,
+        severity: "critical",
+        message: `${subject} is down`,
+        pendingSince: now,
+        startedAt: now,
+      })),
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const cluster = await listed();
+      expect(cluster.rpo.targetSeconds).toBe(0);
+      expect(cluster.lastDrill).toEqual({
+        id: drill.id,
+        status: "failed",
+        finishedAt: finishedAt.toISOString(),
+        rtoSeconds: 90,
+        rtoTargetSeconds: 60,
+      });
+      expect(cluster.firingAlerts).toEqual({ critical: 2, warning: 0 });
+      expect(cluster.safety.state).toBe("at_risk");
+      expect(cluster.safety.reasons).toEqual([
+        expect.stringMatching(/^the last backup is .+ old, over the RPO target of 0 s$/),
+        "the last restore drill failed",
+        "2 critical alerts firing",
+      ]);
+    } finally {
+      await db().alertRule.delete({ where: { id: rule.id } });
+      await db().restore.delete({ where: { id: drill.id } });
+      await db().cluster.update({
+        where: { id: clusterId },
+        data: { rpoTargetSeconds: 93_600, rtoTargetSeconds: 3600 },
+      });
+    }
   });
 });
 

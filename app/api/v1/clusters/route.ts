@@ -1,10 +1,10 @@
 import { registerCluster } from "@/lib/clusters/mutations";
-import { listClusters } from "@/lib/clusters/queries";
+import { listFleetStatus } from "@/lib/clusters/fleet-status";
 import { json, readJson, withRoute } from "@/lib/route";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 
-// GET /api/v1/clusters — every registered cluster, without passwords
-export const GET = withRoute({ role: "viewer", action: "cluster.list" }, () => listClusters());
+// GET /api/v1/clusters — every registered cluster, without passwords, with its safety figures
+export const GET = withRoute({ role: "viewer", action: "cluster.list" }, () => listFleetStatus());
 
 // POST /api/v1/clusters — register a cluster (admin)
 export const POST = withRoute({ role: "admin", action: "cluster.create" }, async ({ req, actor, meta }) => {
