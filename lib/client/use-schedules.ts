@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
+import type { BackupFrom, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
 
 export type { ScheduleKind, ScheduleSummary };
 
@@ -12,6 +12,8 @@ export interface ScheduleUpdate {
   cron: string;
   timezone: string;
   enabled: boolean;
+  /** Physical schedules: which node the backups read from (absent: the primary). */
+  backupFrom?: BackupFrom;
 }
 
 function schedulesPath(clusterId: string, kind?: ScheduleKind): string {

@@ -1,11 +1,12 @@
 "use client";
 
-import { CronScheduleForm } from "@/components/forms/cron-schedule-form";
+import { CronScheduleForm, type CronScheduleValues } from "@/components/forms/cron-schedule-form";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { Input, Select } from "@/components/ui/input";
 import { Time } from "@/components/ui/time";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
@@ -16,6 +17,7 @@ import {
   type ScheduleKind,
   type ScheduleSummary,
 } from "@/lib/client/use-schedules";
+import type { BackupFrom } from "@/lib/schemas/schedule";
 
 const kinds: { kind: ScheduleKind; title: string }[] = [
   { kind: "physical", title: "Physical (pg_basebackup)" },
@@ -39,6 +41,54 @@ function formatFiring(iso: string): string {
   return `${date} ${time}${offset ? ` ${offset === "Z" ? "+00:00" : offset}` : ""}`;
 }
 
+/** The three choices of backupFrom, a named standby being "standby:" + the name typed. */
+type SourceMode = "primary" | "prefer-standby" | "standby";
+
+function splitBackupFrom(from: BackupFrom | undefined): { mode: SourceMode; node: string } {
+  if (from?.startsWith("standby:")) return { mode: "standby", node: from.slice("standby:".length) };
+  return { mode: from === "prefer-standby" ? "prefer-standby" : "primary", node: "" };
+}
+
+/** Where a physical schedule's backups read from: pgBackRest's backup-standby, per schedule. */
+function BackupFromField({
+  value,
+  onChange,
+}: {
+  value: { mode: SourceMode; node: string };
+  onChange: (value: { mode: SourceMode; node: string }) => void;
+}) {
+  return (
+    <div className="mt-3 grid gap-3 sm:grid-cols-2">
+      <label className="block text-sm">
+        <span className="font-medium text-zinc-800">Back up from</span>
+        <Select
+          aria-label="Back up from"
+          className="mt-1 w-full"
+          value={value.mode}
+          onChange={(event) => onChange({ ...value, mode: event.target.value as SourceMode })}
+          choices={[
+            ["primary", "the primary (whichever node it is now)"],
+            ["prefer-standby", "a streaming standby, else the primary"],
+            ["standby", "a named standby"],
+          ]}
+        />
+      </label>
+      {value.mode === "standby" ? (
+        <label className="block text-sm">
+          <span className="font-medium text-zinc-800">Standby name</span>
+          <Input
+            aria-label="Standby name"
+            className="mt-1 w-full"
+            value={value.node}
+            placeholder="standby1"
+            onChange={(event) => onChange({ ...value, node: event.target.value.trim() })}
+          />
+        </label>
+      ) : null}
+    </div>
+  );
+}
+
 function ScheduleForm({
   clusterId,
   kind,
@@ -50,22 +100,34 @@ function ScheduleForm({
   schedule: ScheduleSummary | undefined;
   onDone: () => void;
 }) {
-  const save = useSaveSchedule(clusterId, kind);
+  const mutation = useSaveSchedule(clusterId, kind);
+  const [source, setSource] = useState(() => splitBackupFrom(schedule?.backupFrom));
+  const backupFrom: BackupFrom =
+    source.mode === "standby" ? `standby:${source.node}` : (source.mode satisfies BackupFrom);
+  // The shared cron form sends cron, zone and enabled; a physical schedule adds its source.
+  const save = {
+    ...mutation,
+    mutate: (values: CronScheduleValues, options: Parameters<typeof mutation.mutate>[1]) =>
+      mutation.mutate(kind === "physical" ? { ...values, backupFrom } : values, options),
+  };
   return (
-    <CronScheduleForm
-      ariaLabel={`Edit the ${kind} schedule`}
-      className="mt-3"
-      defaults={
-        schedule
-          ? { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }
-          : { cron: "", timezone: browserTimeZone(), enabled: true }
-      }
-      save={save}
-      onDone={onDone}
-      cronHint="min hour day month weekday, e.g. 0 2 * * *"
-      cronPlaceholder="0 2 * * *"
-      enabledHint="A paused schedule keeps its settings but never fires."
-    />
+    <>
+      {kind === "physical" ? <BackupFromField value={source} onChange={setSource} /> : null}
+      <CronScheduleForm
+        ariaLabel={`Edit the ${kind} schedule`}
+        className="mt-3"
+        defaults={
+          schedule
+            ? { cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }
+            : { cron: "", timezone: browserTimeZone(), enabled: true }
+        }
+        save={save}
+        onDone={onDone}
+        cronHint="min hour day month weekday, e.g. 0 2 * * *"
+        cronPlaceholder="0 2 * * *"
+        enabledHint="A paused schedule keeps its settings but never fires."
+      />
+    </>
   );
 }
 
@@ -152,6 +214,15 @@ function ScheduleRow({
           </Description>
           <Description term="Time zone">{schedule.timezone}</Description>
           <Description term="When">{schedule.preview.summary}</Description>
+          {kind === "physical" ? (
+            <Description term="Reads from">
+              {schedule.backupFrom === "primary"
+                ? "the primary"
+                : schedule.backupFrom === "prefer-standby"
+                  ? "a streaming standby, else the primary"
+                  : `standby ${schedule.backupFrom.slice("standby:".length)}`}
+            </Description>
+          ) : null}
           <Description term="Next">
             {schedule.preview.next.length ? (
               <ul className="tabular-nums">
