@@ -67,7 +67,11 @@ async function waitForWaldenPrimary(patroniName: string, timeoutMs: number): Pro
 
 async function expectPromotionEvent(patroniName: string, timeline: number) {
   const node = waldenName(patroniName);
-  const events = await db().replicationEvent.findMany({ where: { clusterId, node } });
+  // Newest first: the node may have been primary before (the registered leader, back after a failover).
+  const events = await db().replicationEvent.findMany({
+    where: { clusterId, node },
+    orderBy: { at: "desc" },
+  });
   expect(events).toContainEqual(
     expect.objectContaining({ kind: "timeline_change", toValue: String(timeline) }),
   );
