@@ -6,33 +6,24 @@ import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
 import * as previewRoute from "@/app/api/v1/restores/preview/route";
 import * as restoresRoute from "@/app/api/v1/restores/route";
 import { systemActor } from "@/lib/auth/system-actor";
-import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
 import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
-import { generateAgeKey, type AgeKeyPair } from "@/lib/offsite/age";
-import { toOffsiteRow } from "@/lib/offsite/stored-settings";
+import { generateAgeKey } from "@/lib/offsite/age";
 import { ensureQueues } from "@/lib/queue/boss";
 import { parsePayload } from "@/lib/queue/queues";
 import { jobSender } from "@/lib/queue/sender";
 import { startDrill } from "@/lib/restore/drills";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
+import { loseLocalCopy, offsiteCluster, type OffsiteCluster } from "@/lib/restore/offsite-fixture.pg-helper";
 import { planPitrRestore } from "@/lib/restore/plan-service";
 import { runRestore } from "@/lib/restore/run";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
-import { shipWalOffsite } from "@/lib/wal/offsite-ship";
-import { parseWalFileName, walFileName } from "@/lib/wal/segments";
-import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { getStoredRestoreWindowOrThrow } from "@/lib/wal/stored-window";
 import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
-import {
-  registerSandboxCluster,
-  sandboxPrimary,
-  takePhysicalBackup,
-  withSandboxPrimary,
-} from "@/test/sandbox-cluster";
+import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";
 import { startS3Server, type S3TestServer } from "@/test/s3-server";
 
 // Issue 14, with the local backup folder and the archive folder deleted: a NEW restore is
@@ -40,12 +31,9 @@ import { startS3Server, type S3TestServer } from "@/test/s3-server";
 // the segments that bound the window, downloaded and read with pg_waldump) and run to a time
 // between two damaging changes (md5-identical rows); the same through the API with an
 // encrypted copy and the age identity given (never stored in the clear, returned or audited);
-// a drill and a verification from offsite; 422s naming `source` and `identity`. Each cluster's
-// archive folder is a link to the sandbox's archive, so deleting it removes Walden's way in
-// without touching the sandbox. restore.plan is answered by the worker's own handler, served
-// in-process.
+// a drill and a verification from offsite; 422s naming `source` and `identity`. restore.plan is
+// answered by the worker's own handler, served in-process.
 
-const sandbox = inject("sandbox");
 const run = Date.now().toString(36);
 const S3_PORT = 25871;
 const BUCKET = "offsite";
@@ -54,81 +42,6 @@ let root: string;
 let operator: TestUser;
 const clusters: string[] = [];
 const restores: string[] = [];
-
-interface OffsiteCluster {
-  clusterId: string;
-  backupId: string;
-  archiveLink: string;
-  table: string;
-  md5Sql: string;
-  md5Updated: string;
-  afterUpdate: string;
-  deleteXid: string;
-}
-
-async function offsiteCluster(label: string, key?: AgeKeyPair): Promise<OffsiteCluster> {
-  const dir = path.join(root, label);
-  await fs.mkdir(dir, { recursive: true });
-  const archiveLink = path.join(dir, "archive");
-  await fs.symlink(sandbox.cluster.archiveDir, archiveLink);
-  const clusterId = await registerSandboxCluster(`offsite-${label}-${run}`, {
-    archivePath: archiveLink,
-    repositoryPath: path.join(dir, "repository"),
-  });
-  clusters.push(clusterId);
-  const settings = s3.settings(BUCKET, `walden-${label}`);
-  await db().offsiteRepository.create({
-    data: {
-      clusterId,
-      ...toOffsiteRow(
-        key ? { ...settings, encryption: { enabled: true, recipient: key.recipient } } : settings,
-      ),
-    },
-  });
-  const table = `offsite_${label}_${run}`;
-  const md5Sql = `select md5(coalesce(string_agg(t::text, ',' order by id), '')) as md5 from ${table} t`;
-  await withSandboxPrimary(async (client) => {
-    await client.query(`create table ${table} (id int primary key, amount int not null)`);
-    await client.query(`insert into ${table} select g, g * 10 from generate_series(1, 1000) g`);
-  });
-  const backupId = await takePhysicalBackup(clusterId);
-  expect(await copyBackupOffsite(backupId)).toMatchObject({ ok: true });
-  const facts = await withSandboxPrimary(async (client) => {
-    await client.query(`update ${table} set amount = amount * 2 where id <= 300`);
-    const md5Updated = (await client.query<{ md5: string }>(md5Sql)).rows[0]!.md5;
-    const afterUpdate = (await client.query<{ t: Date }>("select clock_timestamp() as t")).rows[0]!.t;
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    await client.query("begin");
-    await client.query(`delete from ${table} where id > 900`);
-    const xid = (await client.query<{ xid: string }>("select txid_current()::text as xid")).rows[0]!.xid;
-    await client.query("commit");
-    await client.query("create temporary table offsite_tick (x int); drop table offsite_tick");
-    await waitForArchived(sandbox.cluster.archiveDir, await switchWal(client));
-    return { md5Updated, afterUpdate: afterUpdate.toISOString(), deleteXid: xid };
-  });
-  // Shipping starts at the backup's first segment: the sandbox's older WAL is not this test's.
-  const backup = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
-  const start = parseWalFileName(backup.startWal!);
-  if (start.kind !== "segment") throw new Error(`not a segment: ${backup.startWal}`);
-  await db().offsiteWalPosition.create({
-    data: {
-      clusterId,
-      timeline: start.timeline,
-      lastSegment: walFileName(start.timeline, start.segno - 1),
-      lastSegmentArchivedAt: new Date(),
-      historyShipped: true,
-    },
-  });
-  expect((await shipWalOffsite(clusterId)).segments).toContain(backup.startWal);
-  return { clusterId, backupId, archiveLink, table, md5Sql, ...facts };
-}
-
-/** The local copy gone: the backup's folder and Walden's way into the archive. */
-async function loseLocalCopy(fixture: OffsiteCluster): Promise<void> {
-  const backup = await db().backup.findUniqueOrThrow({ where: { id: fixture.backupId } });
-  await fs.rm(backup.path!, { recursive: true, force: true });
-  await fs.rm(fixture.archiveLink, { force: true });
-}
 
 const timeRequest = (fixture: OffsiteCluster, extra: Record<string, unknown> = {}) => ({
   clusterId: fixture.clusterId,
@@ -168,11 +81,13 @@ beforeAll(async () => {
   await fs.mkdir(path.join(root, "s3"), { recursive: true });
   s3 = await startS3Server({ port: S3_PORT, directory: path.join(root, "s3"), buckets: [BUCKET] });
   operator = await makeUser("operator");
-  plain = await offsiteCluster("plain");
+  plain = await offsiteCluster({ root, run, s3, bucket: BUCKET, label: "plain" });
+  clusters.push(plain.clusterId);
   // The window endpoint's offsite part, while the local archive is still there to compare with.
   await refreshRestoreWindow(plain.clusterId);
   plainWindow = await getStoredRestoreWindowOrThrow(plain.clusterId);
-  encrypted = await offsiteCluster("sealed", key);
+  encrypted = await offsiteCluster({ root, run, s3, bucket: BUCKET, label: "sealed", key });
+  clusters.push(encrypted.clusterId);
   await loseLocalCopy(plain);
   await loseLocalCopy(encrypted);
   // The worker's restore.plan handler, served in this process, answers the API's questions.
