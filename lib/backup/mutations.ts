@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { getBackupOrThrow } from "@/lib/backup/queries";
+import { getBackupOrThrow, type BackupDetail } from "@/lib/backup/queries";
+import { removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
@@ -61,4 +63,171 @@ export async function requestVerification(
     meta,
   );
   return { id: backupId, status: "queued" };
+}
+
+/** PATCH /api/v1/backups/:id: pinning is all that changes (a pinned backup is never expired or deleted). */
+export const backupPatchSchema = z.strictObject({
+  pinned: z.boolean({ error: "pinned must be true or false" }),
+});
+
+/** Pins or unpins a backup; only a succeeded one can be pinned (nothing else can be restored). */
+export async function setBackupPinned(
+  actor: Actor,
+  backupId: string,
+  pinned: boolean,
+  meta: RequestMeta,
+): Promise<BackupDetail> {
+  const backup = await getBackupOrThrow(backupId);
+  if (pinned && backup.status !== "succeeded")
+    throw new AppError("conflict", `Only a succeeded backup can be pinned; this one is ${backup.status}`);
+  await db().backup.update({ where: { id: backupId }, data: { pinned } });
+  await audit(
+    actor,
+    {
+      action: pinned ? "backup.pin" : "backup.unpin",
+      outcome: "success",
+      target: { type: "backup", id: backupId },
+      details: { clusterId: backup.clusterId, kind: backup.kind, label: backup.label },
+    },
+    meta,
+  );
+  return getBackupOrThrow(backupId);
+}
+
+/** What a person types to delete a backup: its label, or the first 8 characters of its id without one. */
+export function backupConfirmationName(backup: { id: string; label: string | null }): string {
+  return backup.label ?? backup.id.slice(0, 8);
+}
+
+export interface BackupDeletion {
+  id: string;
+  status: "expired";
+  /** Folders removed: the backup's own, then its copies in the second local repository. */
+  removed: string[];
+  /** Offsite copies stay: the offsite repository's own retention removes them. */
+  offsiteCopiesKept: number;
+}
+
+/** A verification that heartbeated this recently is still reading the backup's files. */
+const VERIFY_ALIVE_MS = 2 * 60_000;
+
+/**
+ * DELETE /api/v1/backups/:id?confirm=<label>: removes a succeeded backup's files (its folder and
+ * local second copies) and keeps its row as evidence, marked expired as retention does. A pinned
+ * backup, one a restore is using and one being verified or copied are refused, saying why.
+ */
+export async function deleteBackup(
+  actor: Actor,
+  backupId: string,
+  confirm: string | null,
+  meta: RequestMeta,
+): Promise<BackupDeletion> {
+  await getBackupOrThrow(backupId);
+  const backup = await db().backup.findUniqueOrThrow({
+    where: { id: backupId },
+    include: { cluster: true, copies: true },
+  });
+  const name = backupConfirmationName(backup);
+  if (confirm !== name) {
+    await audit(
+      actor,
+      {
+        action: "backup.delete",
+        outcome: "denied",
+        target: { type: "backup", id: backupId },
+        details: { reason: "confirmation did not match" },
+      },
+      meta,
+    );
+    throw new AppError("unprocessable_entity", `Type the backup's name to confirm: pass ?confirm=${name}`, {
+      issues: [{ path: "confirm", message: `type ${name} to confirm` }],
+    });
+  }
+  if (backup.pinned)
+    throw new AppError(
+      "unprocessable_entity",
+      `Backup ${name} is pinned: unpin it first (PATCH {"pinned": false}) if it really may go`,
+      { issues: [{ path: "pinned", message: "a pinned backup cannot be deleted" }] },
+    );
+  if (backup.status !== "succeeded")
+    throw new AppError(
+      "conflict",
+      backup.status === "queued" || backup.status === "running"
+        ? `Backup ${name} is still ${backup.status}: wait until it ends`
+        : `Backup ${name} is ${backup.status}: it has no files left to delete`,
+    );
+  const usedBy = await db().restore.findFirst({
+    where: { backupId, status: { in: ["queued", "running"] } },
+    select: { id: true },
+  });
+  if (usedBy)
+    throw new AppError("conflict", `Restore ${usedBy.id} is using backup ${name}: wait until it ends`);
+  const verifying =
+    backup.verifyWorkerId !== null &&
+    (backup.verifyHeartbeatAt?.getTime() ?? 0) > Date.now() - VERIFY_ALIVE_MS;
+  if (verifying || backup.copies.some((copy) => copy.status === "running"))
+    throw new AppError(
+      "conflict",
+      `Backup ${name} is being ${verifying ? "verified" : "copied"}: try again when that ends`,
+    );
+
+  // Claim first, so a pin or a restore asked meanwhile cannot pick a backup whose files are going.
+  const claimed = await db().backup.updateMany({
+    where: { id: backupId, status: "succeeded", pinned: false },
+    data: { status: "expired", path: null },
+  });
+  if (claimed.count === 0)
+    throw new AppError("conflict", `Backup ${name} changed meanwhile: look at it again`);
+
+  const removed: string[] = [];
+  const localCopies = backup.copies.filter((copy) => !copy.offsite && copy.status === "succeeded");
+  try {
+    for (const copy of localCopies) {
+      if (!backup.cluster.secondaryRepositoryPath) continue;
+      await removeUnderRoot(backup.cluster.secondaryRepositoryPath, copy.path);
+      await db().backupCopy.update({ where: { id: copy.id }, data: { status: "expired" } });
+      removed.push(copy.path);
+    }
+    if (backup.path) {
+      await removeUnderRoot(repositoryRootFor(backup.cluster), backup.path);
+      removed.push(backup.path);
+    }
+  } catch (error) {
+    // The folder is still there (whole or in part): the row keeps pointing at it, and says so.
+    await db().backup.update({
+      where: { id: backupId },
+      data: { status: "failed", path: backup.path, error: `deletion stopped: ${(error as Error).message}` },
+    });
+    await audit(
+      actor,
+      {
+        action: "backup.delete",
+        outcome: "failed",
+        target: { type: "backup", id: backupId },
+        details: { removed, error: (error as Error).message },
+      },
+      meta,
+    );
+    throw error;
+  }
+  const offsiteCopiesKept = backup.copies.filter(
+    (copy) => copy.offsite && copy.status === "succeeded",
+  ).length;
+  await audit(
+    actor,
+    {
+      action: "backup.delete",
+      outcome: "success",
+      target: { type: "backup", id: backupId },
+      details: {
+        clusterId: backup.clusterId,
+        kind: backup.kind,
+        label: backup.label,
+        removed,
+        offsiteCopiesKept,
+      },
+    },
+    meta,
+  );
+  return { id: backupId, status: "expired", removed, offsiteCopiesKept };
 }
