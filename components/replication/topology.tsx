@@ -62,6 +62,10 @@ function StandbyBox({ node, cascading }: { node: TopologyNode; cascading: boolea
       <p className="mt-0.5 text-zinc-700 tabular-nums">
         replay lag {formatBytes(standby.lagBytes.replay)} · {formatSeconds(standby.lagSeconds.replay)}
       </p>
+      {!standby.reachable ? (
+        // After a failover the old primary is listed here, unreachable until it rejoins as a standby.
+        <p className="mt-0.5 text-red-700">unreachable: {standby.error ?? "not answering"}</p>
+      ) : null}
       {node.upstreamUnknown ? (
         <p className="mt-0.5 text-amber-700">
           upstream unknown{standby.upstream ? ` (reports "${standby.upstream}")` : ""}
