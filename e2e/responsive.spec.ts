@@ -311,6 +311,10 @@ test("the theme toggle overrides the system and is kept for this browser from th
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   expect(await backgroundLightness(page)).toBeLessThan(0.2);
+  // Paper stays light (the report's PDF is printed the same way).
+  await page.emulateMedia({ media: "print" });
+  expect(await backgroundLightness(page)).toBeGreaterThan(0.9);
+  await page.emulateMedia({ media: "screen" });
 
   // On a phone the toggle is in the menu; light wins over a dark system.
   await page.emulateMedia({ colorScheme: "dark" });
