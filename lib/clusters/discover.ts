@@ -135,7 +135,11 @@ export async function discoverFromNode(
     })).catch((error: unknown) => {
       throw error instanceof AppError ? error : describeConnectionError(error, connection);
     });
-    const report: DiscoveryReport = { node, clusterName, standbys, upstream, warnings: [] };
+    const suggestedName = suggestNodeName(
+      clusterName ?? "",
+      new Set(["primary", ...standbys.map((standby) => standby.suggestedName)]),
+    );
+    const report: DiscoveryReport = { node, clusterName, suggestedName, standbys, upstream, warnings: [] };
     report.warnings = discoveryWarnings(report);
     await audit(
       actor,

@@ -38,6 +38,8 @@ export interface DiscoveryReport {
   node: ConnectionReport;
   /** The node's cluster_name: the application_name its upstream lists it under, unless primary_conninfo sets another. */
   clusterName: string | null;
+  /** A node name for this node should it be registered as a standby (from clusterName). */
+  suggestedName: string;
   standbys: DiscoveredStandby[];
   /** null for a primary, or a standby whose WAL receiver is not running. */
   upstream: DiscoveredUpstream | null;

@@ -118,10 +118,7 @@ export function ClusterForm() {
   // The node typed as the primary is a standby: its upstream becomes the primary, it a standby.
   const switchToUpstream = (upstream: { host: string; port: number }) => {
     const typed = getValues("primary");
-    const name = freeName(
-      discovery.data?.clusterName?.toLowerCase().replace(/[^a-z0-9-]+/g, "-") || "standby-1",
-      takenNames(),
-    );
+    const name = freeName(discovery.data?.suggestedName ?? "standby-1", takenNames());
     standbys.prepend({ ...typed, name });
     setValue("primary.host", upstream.host);
     setValue("primary.port", upstream.port);

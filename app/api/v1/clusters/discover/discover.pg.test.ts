@@ -55,7 +55,7 @@ describe("POST /api/v1/clusters/discover", () => {
     const response = await discover(node(standby1!.port));
     expect(response.status).toBe(200);
     expect(response.json.node).toMatchObject({ role: "standby" });
-    expect(response.json.clusterName).toBe(standby1!.name);
+    expect(response.json).toMatchObject({ clusterName: standby1!.name, suggestedName: standby1!.name });
     expect(response.json.upstream).toEqual({
       host: "127.0.0.1",
       port: primary.port,
