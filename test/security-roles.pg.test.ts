@@ -286,6 +286,8 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/backups/${id}/verify`, params: ids(id) };
     },
   },
+  "PATCH /api/v1/backups/[id]": { role: "operator", ok: 200, audit: "backup.pin", prepare: async () => { const id = await fakeBackup("physical"); return { url: `/api/v1/backups/${id}`, params: ids(id), body: { pinned: true } }; } },
+  "DELETE /api/v1/backups/[id]": { role: "admin", ok: 200, audit: "backup.delete", prepare: async () => { const id = await fakeBackup("physical"); return { url: `/api/v1/backups/${id}?confirm=${id.slice(0, 8)}`, params: ids(id) }; } },
   "POST /api/v1/clusters": {
     role: "admin",
     ok: 201,
