@@ -296,6 +296,9 @@ describe("planRestore: across a promotion", () => {
     );
     const before = planOn({ type: "lsn", value: "0/4000000", inclusive: true });
     expect(before.ok && before.plan.warnings).toEqual([]);
+    // The latest commit is always past the switch: that is where the archive leads, no warning.
+    const latest = planOn({ type: "latest" });
+    expect(latest).toMatchObject({ ok: true, plan: { toLsn: "0/9000300", warnings: [] } });
   });
 
   it("says nothing about crossing when the restore stays on the backup's timeline", () => {

@@ -336,7 +336,8 @@ export function planRestore(input: PlanInput): PlanResult {
     backup.timeline !== null && timeline.setting !== "current"
       ? timelineSteps(window, backup.timeline, replayTimeline)
       : [];
-  const crossing = stepsWarning(steps, toLsn, timeline.setting);
+  // Only an LSN typed by a person is ambiguous across a switch; "latest" and a found record are not.
+  const crossing = target.type === "lsn" ? stepsWarning(steps, toLsn, timeline.setting) : null;
   if (crossing) warnings.push(crossing);
   const start = parseLsn(backup.startLsn!);
   const end = toLsn ? parseLsn(toLsn) : rangeEndLsn(range, input.segmentSize);
