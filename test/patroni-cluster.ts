@@ -1,3 +1,4 @@
+// Over 400 lines: one harness (Patroni config, etcd and Patroni daemons, REST waits, teardown) read best in one place.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
