@@ -43,6 +43,32 @@ export interface RetentionCandidate {
   usedBy: RestoreUse[];
 }
 
+/** A catalog backup as a retention candidate, with the restores that use it. */
+export function toRetentionCandidate(
+  backup: {
+    id: string;
+    kind: "physical" | "logical";
+    finishedAt: Date | null;
+    createdAt: Date;
+    pinned: boolean;
+    startWal: string | null;
+    verified: boolean;
+    verifiedAt: Date | null;
+  },
+  uses: Map<string, RestoreUse[]>,
+): RetentionCandidate {
+  return {
+    id: backup.id,
+    kind: backup.kind,
+    finishedAt: backup.finishedAt ?? backup.createdAt,
+    pinned: backup.pinned,
+    startWal: backup.startWal,
+    verification: verificationState(backup),
+    verifiedAt: backup.verifiedAt,
+    usedBy: uses.get(backup.id) ?? [],
+  };
+}
+
 export interface RetentionPlan {
   keep: RetentionKeepDecision[];
   expire: RetentionDecision[];

@@ -8,6 +8,7 @@ import {
   planRetention,
   type RestoreUse,
   type RetentionPolicyInput,
+  toRetentionCandidate,
   verificationState,
 } from "@/lib/backup/retention-plan";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
@@ -183,16 +184,7 @@ async function computeRetention(clusterId: string, now: Date) {
   const uses = await restoreUses(clusterId);
   const plan = planRetention(
     policy,
-    succeeded.map((backup) => ({
-      id: backup.id,
-      kind: backup.kind,
-      finishedAt: backup.finishedAt ?? backup.createdAt,
-      pinned: backup.pinned,
-      startWal: backup.startWal,
-      verification: verificationState(backup),
-      verifiedAt: backup.verifiedAt,
-      usedBy: uses.get(backup.id) ?? [],
-    })),
+    succeeded.map((backup) => toRetentionCandidate(backup, uses)),
     now,
     timeZone,
   );
@@ -354,7 +346,13 @@ export async function confirmAndApplyRetention(
       action: "retention.apply",
       outcome: "success",
       target: { type: "cluster", id: cluster.id },
-      details: { expired: result.expire.length, walFiles: result.wal.count },
+      details: {
+        expired: result.expire.length,
+        walFiles: result.wal.count,
+        ...(result.offsite
+          ? { offsiteExpired: result.offsite.expire.length, offsiteWalFiles: result.offsite.wal.count }
+          : {}),
+      },
     },
     meta,
   );

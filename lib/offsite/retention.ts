@@ -4,6 +4,7 @@ import {
   compareWalNames,
   planRetention,
   type RestoreUse,
+  toRetentionCandidate,
   verificationState,
 } from "@/lib/backup/retention-plan";
 import { db } from "@/lib/db";
@@ -106,16 +107,7 @@ export async function planOffsiteRetention(input: OffsiteRetentionInput): Promis
     return plan;
   }
 
-  const candidates = [...complete.values()].map(({ backup }) => ({
-    id: backup.id,
-    kind: backup.kind,
-    finishedAt: backup.finishedAt ?? backup.createdAt,
-    pinned: backup.pinned,
-    startWal: backup.startWal,
-    verification: verificationState(backup),
-    verifiedAt: backup.verifiedAt,
-    usedBy: input.uses.get(backup.id) ?? [],
-  }));
+  const candidates = [...complete.values()].map(({ backup }) => toRetentionCandidate(backup, input.uses));
   const windowStart = new Date(now.getTime() - retention.days * 86_400_000);
   const logicalInWindow = candidates.filter(
     (backup) =>

@@ -17,21 +17,8 @@ import {
   type RetentionPreview,
 } from "@/lib/client/use-retention";
 import { RetentionPolicyForm } from "./retention-policy-form";
-import { plural } from "./retention-decisions";
+import { describeTiers, plural } from "./retention-decisions";
 import { RetentionPreviewView } from "./retention-preview";
-
-/** "7 daily, 4 weekly, 12 monthly": the tiers that are on, or null. */
-export function describeTiers(policy: RetentionPolicy): string | null {
-  const on = (
-    [
-      [policy.keepDaily, "daily"],
-      [policy.keepWeekly, "weekly"],
-      [policy.keepMonthly, "monthly"],
-      [policy.keepYearly, "yearly"],
-    ] as const
-  ).filter(([count]) => count > 0);
-  return on.length ? on.map(([count, label]) => `${count} ${label}`).join(", ") : null;
-}
 
 export function PolicySummary({ policy }: { policy: RetentionPolicy }) {
   const tiers = describeTiers(policy);

@@ -7,6 +7,7 @@ import { formatBytes, formatCount } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RetentionPreview } from "@/lib/client/use-retention";
+import type { RetentionTiers } from "@/lib/schemas/retention";
 
 // The pieces both retention plans are shown with (local and offsite): decisions, reasons, WAL.
 
@@ -105,5 +106,42 @@ export function KeepReason({ decision }: { decision: RetentionPreview["keep"][nu
         </Badge>
       ))}
     </span>
+  );
+}
+
+/** "7 daily, 4 weekly, 12 monthly": the tiers that are on, or null. */
+export function describeTiers(tiers: RetentionTiers): string | null {
+  const on = (
+    [
+      [tiers.keepDaily, "daily"],
+      [tiers.keepWeekly, "weekly"],
+      [tiers.keepMonthly, "monthly"],
+      [tiers.keepYearly, "yearly"],
+    ] as const
+  ).filter(([count]) => count > 0);
+  return on.length ? on.map(([count, label]) => `${count} ${label}`).join(", ") : null;
+}
+
+/** The kept backups (or copies) with why, folded unless a tier keeps one. */
+export function KeptDetails({
+  keep,
+  summary,
+  label,
+}: {
+  keep: RetentionPreview["keep"];
+  summary: string;
+  label: string;
+}) {
+  if (keep.length === 0) return null;
+  return (
+    <details open={keep.some((decision) => decision.tiers.length > 0)}>
+      <summary className="cursor-pointer text-zinc-700">{summary}</summary>
+      <div className="mt-2">
+        <DecisionTable
+          label={label}
+          rows={keep.map((decision) => ({ ...decision, reason: <KeepReason decision={decision} /> }))}
+        />
+      </div>
+    </details>
   );
 }

@@ -4,7 +4,7 @@ import { formatBytes } from "@/components/ui/format";
 import { TD, TH } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RetentionPreview } from "@/lib/client/use-retention";
-import { DecisionTable, KeepReason, plural, WalSummary } from "./retention-decisions";
+import { DecisionTable, describeTiers, KeptDetails, plural, WalSummary } from "./retention-decisions";
 
 type OffsitePreview = NonNullable<RetentionPreview["offsite"]>;
 
@@ -12,17 +12,10 @@ type OffsitePreview = NonNullable<RetentionPreview["offsite"]>;
 export function describeOffsitePolicy(policy: OffsitePreview["policy"]): string {
   if (policy.days === null || policy.minBackups === null)
     return "no retention of its own: everything is kept";
-  const tiers = (
-    [
-      [policy.keepDaily, "daily"],
-      [policy.keepWeekly, "weekly"],
-      [policy.keepMonthly, "monthly"],
-      [policy.keepYearly, "yearly"],
-    ] as const
-  ).filter(([count]) => count > 0);
+  const tiers = describeTiers(policy);
   return (
     `${plural(policy.days, "day")} · minimum ${plural(policy.minBackups, "physical backup")}` +
-    (tiers.length ? ` · tiers: ${tiers.map(([count, label]) => `${count} ${label}`).join(", ")}` : "")
+    (tiers ? ` · tiers: ${tiers}` : "")
   );
 }
 
@@ -34,7 +27,6 @@ export function OffsitePreviewView({
   offsite: OffsitePreview;
   verb: "would be" | "were";
 }) {
-  const tiered = offsite.keep.some((decision) => decision.tiers.length > 0);
   return (
     <section aria-label="Offsite repository" className="space-y-3 border-t border-zinc-200 pt-3">
       <h3 className="font-medium text-zinc-900">Offsite repository</h3>
@@ -77,20 +69,11 @@ export function OffsitePreviewView({
               }))}
             />
           )}
-          {offsite.keep.length > 0 ? (
-            <details open={tiered}>
-              <summary className="cursor-pointer text-zinc-700">Why each kept offsite copy is kept</summary>
-              <div className="mt-2">
-                <DecisionTable
-                  label="Offsite copies kept"
-                  rows={offsite.keep.map((decision) => ({
-                    ...decision,
-                    reason: <KeepReason decision={decision} />,
-                  }))}
-                />
-              </div>
-            </details>
-          ) : null}
+          <KeptDetails
+            keep={offsite.keep}
+            summary="Why each kept offsite copy is kept"
+            label="Offsite copies kept"
+          />
           <p>
             <WalSummary wal={offsite.wal} what="Offsite WAL" />
           </p>

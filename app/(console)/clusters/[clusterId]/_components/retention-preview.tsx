@@ -4,7 +4,7 @@ import { formatBytes } from "@/components/ui/format";
 import { TD, TH } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RetentionPreview } from "@/lib/client/use-retention";
-import { DecisionTable, KeepReason, plural, WalSummary } from "./retention-decisions";
+import { DecisionTable, KeptDetails, plural, WalSummary } from "./retention-decisions";
 import { OffsitePreviewView } from "./retention-offsite-preview";
 
 /** A retention dry run (or what an apply did): what is expired, what is kept and why, the WAL. */
@@ -36,20 +36,7 @@ export function RetentionPreviewView({
           }))}
         />
       )}
-      {preview.keep.length > 0 ? (
-        <details open={tiered}>
-          <summary className="cursor-pointer text-zinc-700">Why each kept backup is kept</summary>
-          <div className="mt-2">
-            <DecisionTable
-              label="Backups kept"
-              rows={preview.keep.map((decision) => ({
-                ...decision,
-                reason: <KeepReason decision={decision} />,
-              }))}
-            />
-          </div>
-        </details>
-      ) : null}
+      <KeptDetails keep={preview.keep} summary="Why each kept backup is kept" label="Backups kept" />
       <p>
         <WalSummary wal={preview.wal} />
       </p>
