@@ -134,6 +134,21 @@ describe("the offsite window, computed from the offsite copy's own facts", () =>
   });
 });
 
+describe("the window once the local archive is gone", () => {
+  it("is the offsite copy's window, saying so, instead of a 503", async () => {
+    await refreshRestoreWindow(plain.clusterId);
+    const window = await getStoredRestoreWindowOrThrow(plain.clusterId);
+    expect(window.source).toBe("offsite");
+    expect(window.problems[0]).toMatch(
+      /Cannot read the WAL archive folder .*this is the offsite copy's window/,
+    );
+    expect(window.earliest).toBe(plainWindow.offsiteWindow!.earliest);
+    expect(Date.parse(window.latest!)).toBeGreaterThan(Date.parse(plain.afterUpdate));
+    expect(window.archive!.path).toContain(`offsite-plain-${run}/wal/`);
+    expect(window.backups.map((backup) => backup.id)).toContain(plain.backupId);
+  });
+});
+
 describe("a new restore planned from the offsite copy alone", () => {
   it("plans from the offsite WAL listing and restores md5-identical rows", async () => {
     const planned = await planPitrRestore(pitrRestoreRequestSchema.parse(timeRequest(plain)));

@@ -130,6 +130,8 @@ export const restoreWindowSchema = windowComputationSchema.extend({
   archive: restoreWindowArchiveSchema.nullable(),
   /** Absent in windows stored before issue 14 and for clusters without an offsite repository. */
   offsiteWindow: offsiteWindowFactsSchema.nullable().optional(),
+  /** "offsite" when the local archive could not be read and this is the offsite copy's window. */
+  source: z.enum(["local", "offsite"]).optional(),
 });
 export type RestoreWindow = z.infer<typeof restoreWindowSchema>;
 

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { computeOffsiteWindow, offsiteWalDir, OffsiteWalFolder } from "@/lib/offsite/offsite-wal-window";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
-import type { OffsiteWindowFacts } from "@/lib/schemas/restore-window";
+import type { OffsiteWindowFacts, RestoreWindow } from "@/lib/schemas/restore-window";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { DEFAULT_WAL_SEGMENT_SIZE } from "./segments";
 
@@ -17,8 +17,14 @@ import { DEFAULT_WAL_SEGMENT_SIZE } from "./segments";
 /** How many of the offsite window's problems are kept with it. */
 const KEPT_PROBLEMS = 10;
 
-/** The offsite window's facts; null without an offsite repository, `error` when it could not be computed. */
-export async function computeOffsiteWindowFacts(clusterId: string): Promise<OffsiteWindowFacts | null> {
+export interface OffsiteWindowResult {
+  /** The offsite copy's window; null when it could not be computed (facts.error says why). */
+  window: RestoreWindow | null;
+  facts: OffsiteWindowFacts;
+}
+
+/** The offsite copy's window and its facts; null without an offsite repository. */
+export async function computeOffsiteWindowFacts(clusterId: string): Promise<OffsiteWindowResult | null> {
   const settings = await getOffsiteSettings(clusterId);
   if (!settings) return null;
   const computedAt = new Date().toISOString();
@@ -33,7 +39,7 @@ export async function computeOffsiteWindowFacts(clusterId: string): Promise<Offs
     );
     const window = await computeOffsiteWindow(cluster, repository, folder);
     await folder.prune();
-    return {
+    const facts: OffsiteWindowFacts = {
       earliest: window.earliest,
       latest: window.latest,
       lastWal: window.archive?.lastWal ?? null,
@@ -42,8 +48,9 @@ export async function computeOffsiteWindowFacts(clusterId: string): Promise<Offs
       problems: window.problems.slice(0, KEPT_PROBLEMS),
       error: null,
     };
+    return { window, facts };
   } catch (error) {
-    return {
+    const facts: OffsiteWindowFacts = {
       earliest: null,
       latest: null,
       lastWal: null,
@@ -52,18 +59,23 @@ export async function computeOffsiteWindowFacts(clusterId: string): Promise<Offs
       problems: [],
       error: `the offsite window could not be computed: ${(error as Error).message}`,
     };
+    return { window: null, facts };
   } finally {
     repository.close();
   }
 }
 
-/** archive.scan, and after each backup: recompute and store. */
+/**
+ * archive.scan, and after each backup: recompute and store. When the archive cannot be read,
+ * the error is stored and, with an offsite repository, the offsite copy's window beside it (what
+ * is restorable now, from offsite; stored-window.ts serves it saying so).
+ */
 export async function refreshRestoreWindow(clusterId: string): Promise<void> {
   const computedAt = new Date();
   try {
     const window = await getRestoreWindow(clusterId);
-    const offsiteWindow = await computeOffsiteWindowFacts(clusterId);
-    const stored = toJson({ ...window, offsiteWindow });
+    const offsite = await computeOffsiteWindowFacts(clusterId);
+    const stored = toJson({ ...window, offsiteWindow: offsite?.facts ?? null, source: "local" });
     await db().restoreWindowSnapshot.upsert({
       where: { clusterId },
       create: { clusterId, computedAt, window: stored, error: null },
@@ -71,10 +83,14 @@ export async function refreshRestoreWindow(clusterId: string): Promise<void> {
     });
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "upstream_unavailable") throw error;
+    const offsite = await computeOffsiteWindowFacts(clusterId);
+    const fromOffsite = offsite?.window
+      ? { window: toJson({ ...offsite.window, offsiteWindow: offsite.facts, source: "offsite" }) }
+      : {};
     await db().restoreWindowSnapshot.upsert({
       where: { clusterId },
-      create: { clusterId, computedAt, error: error.message },
-      update: { computedAt, error: error.message },
+      create: { clusterId, computedAt, error: error.message, ...fromOffsite },
+      update: { computedAt, error: error.message, ...fromOffsite },
     });
   }
 }

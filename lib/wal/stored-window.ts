@@ -10,7 +10,10 @@ import { restoreWindowSchema, type StoredRestoreWindow } from "@/lib/schemas/res
 
 export type { StoredRestoreWindow };
 
-/** Web side: the last computed window; 503 when it has not been computed yet or the archive was unreadable. */
+/**
+ * Web side: the last computed window; 503 when it has not been computed yet or the archive was
+ * unreadable (unless the offsite copy's window was computed instead: then that one, saying so).
+ */
 export async function getStoredRestoreWindowOrThrow(clusterId: string): Promise<StoredRestoreWindow> {
   await getClusterRowOrThrow(clusterId);
   const row = await db().restoreWindowSnapshot.findUnique({ where: { clusterId } });
@@ -19,11 +22,23 @@ export async function getStoredRestoreWindowOrThrow(clusterId: string): Promise<
       "upstream_unavailable",
       "The WAL archive has not been scanned yet: is a worker running (npm run worker)?",
     );
-  if (row.error || !row.window)
+  const window = row.window ? readJson(restoreWindowSchema, row.window, "restore window") : null;
+  // The local archive unreadable: the offsite copy's window, when the worker could compute one.
+  // Only one computed at this scan: an older one left in the row would pass for current.
+  const fromOffsite =
+    !!row.error &&
+    window?.source === "offsite" &&
+    Date.parse(window.offsiteWindow?.computedAt ?? "") >= row.computedAt.getTime();
+  if (!window || (row.error && !fromOffsite))
     throw new AppError("upstream_unavailable", row.error ?? "The WAL archive could not be read");
-  const window = readJson(restoreWindowSchema, row.window, "restore window");
   return {
     ...window,
+    problems: fromOffsite
+      ? [
+          `${row.error}: this is the offsite copy's window; a restore now reads the offsite copy.`,
+          ...window.problems,
+        ]
+      : window.problems,
     computedAt: row.computedAt.toISOString(),
     offsite: await getOffsiteLag(clusterId, window),
   };
