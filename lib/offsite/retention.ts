@@ -63,7 +63,7 @@ const noWal = (skipped: string, keepFrom: string | null = null): WalPruningPrevi
 });
 
 /** WAL file names a kept backup does not need: segments, partial and backup-history files before `keepFrom`. */
-function walBefore(objects: StoredObject[], walPrefix: string, keepFrom: string): StoredObject[] {
+export function walBefore(objects: StoredObject[], walPrefix: string, keepFrom: string): StoredObject[] {
   const keepTimeline = parseInt(keepFrom.slice(0, 8), 16);
   return objects.filter((object) => {
     const name = object.key.slice(walPrefix.length + 1);
