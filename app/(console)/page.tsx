@@ -12,7 +12,7 @@ export default function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description="The PostgreSQL clusters Walden knows about and how their replication is doing."
+        description="Are we safe? Each cluster's last backup, restorable window, replication, archiving, drills and alerts at a glance."
       />
       <div className="space-y-5">
         <FiringAlerts />

@@ -1,20 +1,20 @@
-import { LiveClustersTable } from "@/components/clusters/live-clusters-table";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
-import { listClusters } from "@/lib/clusters/queries";
+import { listFleetStatus } from "@/lib/clusters/fleet-status";
+import { FleetOverview } from "./fleet-overview";
 
 export async function FleetCard() {
-  const [user, clusters] = await Promise.all([requireUser(), listClusters()]);
+  const [user, clusters] = await Promise.all([requireUser(), listFleetStatus()]);
   const isAdmin = hasRole(user.role, "admin");
 
   return (
     <Card aria-labelledby="fleet-title">
       <CardHeader
         id="fleet-title"
-        title="Clusters"
-        description={`${clusters.length} registered · status and worst replay lag refresh every 2 s`}
+        title="Are we safe?"
+        description="Per cluster: the last backup against the RPO target, the restorable window, replication, archiving, the last drill and firing alerts; refreshed every 5 s"
         actions={
           clusters.length > 0 ? (
             <ButtonLink href="/clusters" size="sm">
@@ -34,7 +34,7 @@ export async function FleetCard() {
           )}
         </EmptyState>
       ) : (
-        <LiveClustersTable initialClusters={clusters} />
+        <FleetOverview initialClusters={clusters} />
       )}
     </Card>
   );
@@ -43,7 +43,7 @@ export async function FleetCard() {
 export function FleetCardSkeleton() {
   return (
     <Card aria-busy="true">
-      <CardHeader title="Clusters" description="Loading…" />
+      <CardHeader title="Are we safe?" description="Loading…" />
       <div className="animate-pulse space-y-2 p-4">
         <div className="h-4 rounded bg-zinc-100" />
         <div className="h-4 rounded bg-zinc-100" />

@@ -51,6 +51,7 @@ export default async function BackupPage({ params }: { params: Promise<{ backupI
         initialBackup={backup}
         clusterName={cluster.name}
         canVerify={hasRole(actor.role, "operator")}
+        canDelete={hasRole(actor.role, "admin")}
       />
     </>
   );

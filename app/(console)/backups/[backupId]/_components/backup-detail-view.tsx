@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useRef } from "react";
+import { BackupKeepActions } from "@/components/backups/backup-keep-actions";
 import { BackupProgress, BackupStatusBadge, LsnRange } from "@/components/backups/backup-status";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -98,11 +99,14 @@ export function BackupDetailView({
   initialBackup,
   clusterName,
   canVerify,
+  canDelete,
 }: {
   initialBackup: BackupDetail;
   clusterName: string;
-  /** Operators and admins may start a verification. */
+  /** Operators and admins may start a verification, and pin or unpin. */
   canVerify: boolean;
+  /** Admins may delete a backup (typed confirmation). */
+  canDelete: boolean;
 }) {
   const query = useBackup(initialBackup.id, initialBackup);
   const verify = useVerifyBackup(initialBackup.id);
@@ -113,7 +117,7 @@ export function BackupDetailView({
 
   return (
     <div className="space-y-5">
-      {(canVerify && backup.status === "succeeded") || hasRunbook ? (
+      {(canVerify && backup.status === "succeeded") || hasRunbook || canDelete ? (
         <div className="flex flex-wrap items-center gap-3">
           {canVerify && backup.status === "succeeded" ? (
             <Button onClick={() => verify.mutate()} disabled={verify.isPending}>
@@ -125,6 +129,7 @@ export function BackupDetailView({
               Break-glass runbook
             </Link>
           ) : null}
+          <BackupKeepActions backup={backup} canPin={canVerify} canDelete={canDelete} />
           {verify.isSuccess ? (
             <span className="text-sm text-zinc-600">
               Verification queued; the result appears below when the worker is done.

@@ -1,0 +1,155 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
+import { Badge } from "@/components/ui/badge";
+import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import type { ClusterListItem } from "@/lib/schemas/cluster";
+
+// One cluster on the overview: safe or at risk with the reasons, then the figures behind it.
+// A card that wraps (no table), so it reads the same on a phone.
+
+function Figure({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium text-zinc-500">{term}</dt>
+      <dd className="text-sm break-words text-zinc-900">{children}</dd>
+    </div>
+  );
+}
+
+const none = <span className="text-zinc-400">—</span>;
+
+function LastBackup({ cluster }: { cluster: ClusterListItem }) {
+  const { lastBackup, rpo } = cluster;
+  if (!lastBackup) return <span className="text-red-700">none yet</span>;
+  const late = rpo.achievedSeconds !== null && rpo.achievedSeconds > rpo.targetSeconds;
+  return (
+    <>
+      <Link href={`/backups/${lastBackup.id}`} className="text-emerald-800 hover:underline">
+        {formatSeconds(lastBackup.ageSeconds)} ago
+      </Link>{" "}
+      <span className={late ? "text-red-700" : "text-zinc-500"}>
+        (RPO target {formatSeconds(rpo.targetSeconds)})
+      </span>
+      <span className="block text-xs text-zinc-500 tabular-nums">
+        {formatUtcSeconds(lastBackup.finishedAt)}
+      </span>
+    </>
+  );
+}
+
+function RestoreWindow({ window }: { window: ClusterListItem["restoreWindow"] }) {
+  if (!window) return <span className="text-zinc-500">not computed yet</span>;
+  if (window.error) return <span className="text-red-700">archive unreadable</span>;
+  if (!window.earliest) return <span className="text-red-700">nothing restorable yet</span>;
+  return (
+    <span className="tabular-nums">
+      {formatUtcSeconds(window.earliest)} → {window.latest ? formatUtcSeconds(window.latest) : "?"}
+      {window.gaps ? <span className="block text-red-700">{window.gaps} gap(s) in the WAL</span> : null}
+    </span>
+  );
+}
+
+function Archiver({ archiver }: { archiver: ClusterListItem["archiver"] }) {
+  if (!archiver) return none;
+  if (archiver.failing)
+    return (
+      <span className="text-red-700">
+        failing{archiver.lastFailedWal ? ` (${archiver.lastFailedWal})` : ""}
+      </span>
+    );
+  return (
+    <span>
+      ok
+      {archiver.failedCount ? (
+        <span className="text-zinc-500"> · {archiver.failedCount} failures since stats reset</span>
+      ) : null}
+    </span>
+  );
+}
+
+function LastDrill({ drill }: { drill: ClusterListItem["lastDrill"] }) {
+  if (!drill) return <span className="text-zinc-500">no drill yet</span>;
+  const slow = drill.rtoSeconds !== null && drill.rtoSeconds > drill.rtoTargetSeconds;
+  return (
+    <>
+      <Link
+        href={`/restores/${drill.id}`}
+        className={
+          drill.status === "succeeded" ? "text-emerald-800 hover:underline" : "text-red-700 underline"
+        }
+      >
+        {drill.status}
+      </Link>
+      {drill.rtoSeconds !== null ? (
+        <span className={slow ? "text-red-700" : "text-zinc-500"}>
+          {" "}
+          · RTO {formatSeconds(drill.rtoSeconds)} of {formatSeconds(drill.rtoTargetSeconds)}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+export function FleetClusterCard({ cluster }: { cluster: ClusterListItem }) {
+  const safe = cluster.safety.state === "safe";
+  const { critical, warning } = cluster.firingAlerts;
+  return (
+    <li
+      aria-label={cluster.name}
+      className={`rounded-lg bg-white p-4 shadow-sm ring-1 ${safe ? "ring-zinc-200" : "ring-red-300"}`}
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <Link
+          href={`/clusters/${cluster.id}`}
+          className="font-semibold break-all text-emerald-800 hover:underline"
+        >
+          {cluster.name}
+        </Link>
+        <Badge tone={safe ? "success" : "danger"}>{safe ? "Safe" : "At risk"}</Badge>
+        <ClusterStatusBadge status={cluster.status} />
+      </div>
+      {cluster.safety.reasons.length ? (
+        <ul aria-label="Why it is at risk" className="mt-2 list-disc space-y-0.5 pl-5 text-sm text-red-800">
+          {cluster.safety.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      ) : null}
+      <dl className="mt-3 grid grid-cols-1 gap-x-4 gap-y-2 sm:grid-cols-2 xl:grid-cols-3">
+        <Figure term="Last backup">
+          <LastBackup cluster={cluster} />
+        </Figure>
+        <Figure term="Restorable window">
+          <RestoreWindow window={cluster.restoreWindow} />
+        </Figure>
+        <Figure term="Worst replication lag">
+          {cluster.replicationLag ? (
+            <span className="tabular-nums">
+              {formatBytes(cluster.replicationLag.bytes)} · {formatSeconds(cluster.replicationLag.seconds)}
+            </span>
+          ) : (
+            <span className="text-zinc-500">no standbys sampled</span>
+          )}
+        </Figure>
+        <Figure term="Archiver">
+          <Archiver archiver={cluster.archiver} />
+        </Figure>
+        <Figure term="Last drill">
+          <LastDrill drill={cluster.lastDrill} />
+        </Figure>
+        <Figure term="Firing alerts">
+          {critical || warning ? (
+            <Link href="/alerts" className="hover:underline">
+              {critical ? <span className="text-red-700">{critical} critical</span> : null}
+              {critical && warning ? " · " : null}
+              {warning ? <span className="text-amber-800">{warning} warning</span> : null}
+            </Link>
+          ) : (
+            <span className="text-zinc-500">none</span>
+          )}
+        </Figure>
+      </dl>
+    </li>
+  );
+}
