@@ -15,7 +15,6 @@ import {
 } from "@/lib/sandbox";
 import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 import { encryptNodePassword } from "@/lib/secrets";
-import { buildArchiveCommand } from "@/lib/tools/archive-command";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { runPitrRestore } from "@/test/pitr-restore";
@@ -105,18 +104,9 @@ async function register(): Promise<string> {
 beforeAll(async () => {
   sandbox = await startSandbox(options);
   const [standby1] = sandbox.cluster.standbys;
+  // The sandbox's standbys carry the primary's archive_command (archive_mode "on": they archive
+  // into the same folder only once promoted), as every node that can become primary must.
   const { archiveDir } = sandbox.cluster;
-  // A standby that may become primary archives into the same folder once promoted (archive_mode
-  // "on" does nothing during recovery). The setting needs a restart.
-  await withNode(standby1!.port, async (client) => {
-    await client.query("alter system set archive_mode = 'on'");
-    await client.query(
-      `alter system set archive_command = ${client.escapeLiteral(buildArchiveCommand(archiveDir))}`,
-    );
-  });
-  await stopSandboxServer(options, "standby1");
-  await startSandbox(options);
-
   clusterId = await register();
   await withNode(sandbox.cluster.primary.port, async (client) => {
     await client.query(`create table ${table} (id int primary key, amount int not null)`);
