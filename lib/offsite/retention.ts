@@ -97,9 +97,13 @@ export async function planOffsiteRetention(input: OffsiteRetentionInput): Promis
   const complete = new Map(
     here.filter((copy) => copy.status === "succeeded").map((copy) => [copy.backupId, copy]),
   );
-  preview.incompleteCopies = here.filter(
-    (copy) => copy.status !== "succeeded" && copy.status !== "expired" && !complete.has(copy.backupId),
-  ).length;
+  preview.incompleteCopies = new Set(
+    here
+      .filter(
+        (copy) => copy.status !== "succeeded" && copy.status !== "expired" && !complete.has(copy.backupId),
+      )
+      .map((copy) => copy.backupId),
+  ).size;
   if (!retention) {
     preview.skipped =
       "the offsite repository has no retention of its own (days, minimum backups): every offsite copy and WAL is kept";
@@ -147,8 +151,9 @@ export async function planOffsiteRetention(input: OffsiteRetentionInput): Promis
   preview.windowStart = decided.windowStart;
   preview.keep = decided.keep.map((decision) => ({ ...decision, finishedAt: finished(decision.id) }));
 
-  // Only now the storage: what each expired copy holds, and the WAL.
-  const repository = new S3Repository(settings);
+  // Only now the storage: what each expired copy holds, and the WAL. Two tries per request: a
+  // preview waits for a storage that is away no longer than it must.
+  const repository = new S3Repository(settings, { maxAttempts: 2, connectionTimeoutMs: 5_000 });
   try {
     return await listPlanned(plan, decided, repository, clusterName, complete, finished);
   } catch (error) {
