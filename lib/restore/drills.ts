@@ -7,6 +7,7 @@ import { systemActor } from "@/lib/auth/system-actor";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import type { DrillSchedule } from "@/lib/generated/prisma/client";
+import type { RestoreSource } from "@/lib/schemas/restore";
 import type { DrillScheduleView } from "@/lib/schemas/restore-view";
 import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
 import { requestRestore } from "./mutations";
@@ -46,11 +47,26 @@ export async function getDrillSchedule(clusterId: string): Promise<DrillSchedule
   };
 }
 
-/** Starts a drill: a pitr restore to the latest point, promoted, with a one-hour life. */
-export function startDrill(clusterId: string, actor: Actor, meta: RequestMeta = {}) {
+/**
+ * Starts a drill: a pitr restore to the latest point, promoted, with a one-hour life. Its copy is
+ * chosen as a restore's is (local when whole, else offsite), or the one asked for.
+ */
+export function startDrill(
+  clusterId: string,
+  actor: Actor,
+  meta: RequestMeta = {},
+  options: { source?: RestoreSource } = {},
+) {
   return requestRestore(
     actor,
-    { clusterId, kind: "pitr", target: { type: "latest" }, action: "promote", ttlHours: 1 },
+    {
+      clusterId,
+      kind: "pitr",
+      target: { type: "latest" },
+      action: "promote",
+      ttlHours: 1,
+      ...(options.source ? { source: options.source } : {}),
+    },
     meta,
     "drill",
   );
@@ -69,9 +85,14 @@ export async function getDrillOverview(
 }
 
 /** Runs a drill now. A deleted cluster's backups stay restorable, but drills (evidence for a live cluster) stop. */
-export async function startDrillNow(clusterId: string, actor: Actor, meta: RequestMeta) {
+export async function startDrillNow(
+  clusterId: string,
+  actor: Actor,
+  meta: RequestMeta,
+  options: { source?: RestoreSource } = {},
+) {
   const cluster = await getActiveClusterRowOrThrow(clusterId);
-  return startDrill(cluster.id, actor, meta);
+  return startDrill(cluster.id, actor, meta, options);
 }
 
 /** Worker side: the drills whose last firing has not run yet. */

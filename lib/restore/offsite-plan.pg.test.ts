@@ -272,6 +272,15 @@ describe("an encrypted offsite copy, restored with its identity", () => {
 });
 
 describe("a drill and a verification from the offsite copy", () => {
+  it("refuses a drill asked from the local copy once it is gone, naming source", async () => {
+    await expect(
+      startDrill(plain.clusterId, systemActor("test"), {}, { source: "local" }),
+    ).rejects.toMatchObject({
+      code: "unprocessable_entity",
+      details: { issues: [{ path: "source" }] },
+    });
+  });
+
   it("runs a drill from offsite when the local copy is gone", async () => {
     const drill = await startDrill(plain.clusterId, systemActor("test"));
     expect(drill.plan?.source).toBe("offsite");
