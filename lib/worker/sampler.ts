@@ -57,6 +57,9 @@ class ClusterSampler {
   private running: Promise<void> | null = null;
   private stopped = false;
   private nodes: SampledNode[] = [];
+  /** What following the primary needs of the registration (pg_receivewal, slots). */
+  private cluster: { id: string; name: string; archiveMode: string; archivePath: string | null } | null =
+    null;
   /**
    * The node sampled as the primary: the one writable node when there is exactly one; else
    * (nobody writable, or a split brain) the one it was, so the charts keep their reference.
@@ -224,8 +227,6 @@ class ClusterSampler {
     return true;
   }
 
-  private cluster: { id: string; name: string; archiveMode: string; archivePath: string | null } | null = null;
-
   /** pg_receivewal, its slot and the slot clean-up go where the primary is now. */
   private async followPrimary(): Promise<void> {
     const cluster = this.cluster;
@@ -252,7 +253,9 @@ class ClusterSampler {
 
   /** The observed roles when they changed, or every few seconds so readers can tell they are fresh. */
   private observationsToSave(observations: StoredObservation[], at: Date): StoredObservation[] {
-    const key = JSON.stringify(observations.map(({ name, role, timeline, error }) => [name, role, timeline, error]));
+    const key = JSON.stringify(
+      observations.map(({ name, role, timeline, error }) => [name, role, timeline, error]),
+    );
     if (key === this.lastObservations && at.getTime() - this.observationsWrittenAt < OBSERVATION_REFRESH_MS)
       return [];
     this.lastObservations = key;
@@ -270,15 +273,20 @@ class ClusterSampler {
     const readings = await Promise.all(this.nodes.map((node) => this.readers.get(node.name)!.readNode()));
     const observations = this.nodes.map((node, index): StoredObservation => {
       const reading = readings[index]!;
-      if (!reading.ok) return { name: node.name, role: "unreachable", timeline: null, error: reading.error, at };
+      if (!reading.ok)
+        return { name: node.name, role: "unreachable", timeline: null, error: reading.error, at };
       const timeline =
-        reading.data.role === "primary" ? (reading.data.data.position?.timeline ?? null) : reading.data.data.timeline;
+        reading.data.role === "primary"
+          ? (reading.data.data.position?.timeline ?? null)
+          : reading.data.data.timeline;
       return { name: node.name, role: reading.data.role, timeline, error: null, at };
     });
     const chosen = this.choosePrimary(observations);
     if (!chosen) return;
     if (chosen !== this.actingPrimary) {
-      this.log(`cluster ${this.clusterId}: ${chosen} is the primary now (was ${this.actingPrimary ?? "none"})`);
+      this.log(
+        `cluster ${this.clusterId}: ${chosen} is the primary now (was ${this.actingPrimary ?? "none"})`,
+      );
       this.actingPrimary = chosen;
       await this.followPrimary();
     }
@@ -294,7 +302,8 @@ class ClusterSampler {
     });
     for (const event of result.events) this.log(`cluster ${this.clusterId}: ${event.message}`);
     if (primaryReading?.ok && primaryReading.data.position) this.cleanUpSlots(primaryReading.data.slots);
-    if (!this.stopped) await this.writer.save({
+    if (!this.stopped)
+      await this.writer.save({
         clusterId: this.clusterId,
         ownerId: this.ownerId,
         result,
