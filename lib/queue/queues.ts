@@ -50,6 +50,8 @@ export const queues = {
   "replication.rollup": z.strictObject({}),
   /** Deletes expired browser sessions; scheduled hourly by the worker. */
   "catalog.prune": z.strictObject({}),
+  /** The demo's failover button (admin, the sandbox's cluster only): promote a node, rewind the old primary. */
+  "sandbox.failover": z.strictObject({ clusterId: id, node: z.enum(["primary", "standby1", "standby2"]) }),
 } as const;
 
 export type QueueName = keyof typeof queues;
@@ -122,6 +124,7 @@ export const queueOptions: Record<QueueName, QueueOptions> = {
   "alert.evaluate": short(300),
   "replication.rollup": short(900),
   "catalog.prune": short(900, 1, 300),
+  "sandbox.failover": short(300),
 };
 
 /** A backup schedule's own queue (schedule.<id>): it only decides and queues backup.run. */

@@ -19,11 +19,13 @@ import { restoreRun } from "./restore-run";
 import { restoreSweep } from "./restore-sweep";
 import { retentionApply } from "./retention-apply";
 import { retentionSweep } from "./retention-sweep";
+import { sandboxFailover } from "./sandbox-failover";
 
 // Every queue the worker serves, registered from this one list (main.ts). The schedules'
 // own queues (backup.scheduled.<id>, one per schedule) are made and dropped as schedules change,
 // by lib/schedules (schedule-queues.ts).
 export const handlers: readonly QueueHandler[] = [
+  sandboxFailover,
   backupRun,
   backupVerify,
   backupReverify,
