@@ -516,6 +516,7 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/restores/${id}/teardown`, params: ids(id), body: { confirm: instanceName(id) } };
     },
   },
+  "POST /api/v1/sandbox/failover": { role: "admin", ok: 404, audit: null, prepare: async () => ({ url: "/api/v1/sandbox/failover", body: { clusterId, node: "standby1" } }) }, // not the demo sandbox's cluster: 404 (the 202: app/api/v1/sandbox/failover/failover.pg.test.ts)
   "POST /api/v1/tokens": {
     role: "admin",
     ok: 201,
