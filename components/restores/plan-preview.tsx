@@ -116,7 +116,8 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
 function Refusal({ refusal, timeZone }: { refusal: PlanRefusalView; timeZone: string }) {
   const window = refusal.window;
   return (
-    <Alert tone="error" title="This target cannot be reached">
+    // Without a window the refusal is about a field other than the target (the copy, the identity).
+    <Alert tone="error" title={window ? "This target cannot be reached" : "This restore cannot be planned"}>
       <p>{refusal.message}</p>
       {window ? (
         <DescriptionList termWidth="6rem" size="xs" termTone="strong" className="mt-2">
