@@ -8,10 +8,10 @@ import { Button } from "@/components/ui/button";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { DiscoveredStandby, DiscoveredUpstream, DiscoveryReport } from "@/lib/schemas/cluster-discovery";
 
-// What the register form found from the node typed as the primary: the standbys streaming from
-// it, each with an "Add" button, and, when that node is itself a standby, an offer to register
-// its upstream as the primary instead. The form decides what adding means (register-cluster
-// values); this only shows the answer.
+// What the register form found from a node typed into it (the primary, or a standby for a
+// cascade): the standbys streaming from it, each with an "Add" button, and, when the node typed
+// as the primary is itself a standby, an offer to register its upstream as the primary instead.
+// The form decides what adding means; this only shows the answer.
 
 const stateTone = (state: string | null) => (state === "streaming" ? "success" : "warning");
 
@@ -41,36 +41,42 @@ function UpstreamOffer({
 }
 
 export function RegisterDiscovery({
+  source,
   report,
   error,
   addedNames,
   onAddStandby,
   onUseUpstream,
 }: {
+  /** Which node was asked: "the primary" or a standby's name. */
+  source: string;
   report: DiscoveryReport | undefined;
   error: { code?: string; message: string } | null;
   /** Standby names already in the form: their "Add" is spent. */
   addedNames: string[];
   onAddStandby: (standby: DiscoveredStandby) => void;
-  onUseUpstream: (upstream: { host: string; port: number }) => void;
+  /** Only when the primary was asked: a standby typed as the primary can hand over to its upstream. */
+  onUseUpstream?: (upstream: { host: string; port: number }) => void;
 }) {
   if (error) return <ConnectionErrorView code={error.code} message={error.message} />;
   if (!report) return null;
   const open = report.standbys.filter((standby) => !addedNames.includes(standby.suggestedName));
   return (
-    <section aria-label="Found from the primary" className="space-y-3">
-      {report.upstream ? <UpstreamOffer upstream={report.upstream} onUseUpstream={onUseUpstream} /> : null}
+    <section aria-label={`Found from ${source}`} className="space-y-3">
+      {report.upstream && onUseUpstream ? (
+        <UpstreamOffer upstream={report.upstream} onUseUpstream={onUseUpstream} />
+      ) : null}
       {report.standbys.length === 0 ? (
         <p className="text-sm text-zinc-500">
-          No standby streams from this server (pg_stat_replication is empty).
+          No standby streams from {source} (its pg_stat_replication is empty).
         </p>
       ) : (
         <>
           <div className="flex items-center justify-between gap-2">
             <p className="text-sm text-zinc-700">
               {report.standbys.length === 1
-                ? "1 standby streams from this server."
-                : `${report.standbys.length} standbys stream from this server.`}
+                ? `1 standby streams from ${source}.`
+                : `${report.standbys.length} standbys stream from ${source}.`}
             </p>
             {open.length > 1 ? (
               <Button size="sm" onClick={() => open.forEach(onAddStandby)}>

@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { FormProvider, useFieldArray, useForm, useWatch } from "react-hook-form";
+import { FormProvider, useFieldArray, useForm, useWatch, type Path } from "react-hook-form";
 import { RegisterDiscovery } from "@/components/clusters/register-discovery";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
@@ -96,21 +96,41 @@ export function ClusterForm() {
     });
   });
 
-  // Registering from one node: what the node typed as the primary sees of its replication.
+  // Registering from one node: what a node typed in the form sees of its replication — the
+  // primary's standbys, or (for a cascade) a standby's own. Added standbys take the settings of
+  // the node they were found from.
   const discovery = useDiscoverCluster();
-  const discoverFrom = (primary: ClusterFormValues["primary"]) =>
-    discovery.mutate(withoutEmptyPassword({ ...primary, host: primary.host.trim() }));
+  const [discoveredFrom, setDiscoveredFrom] = useState<{
+    label: string;
+    node: ClusterFormValues["primary"];
+  }>();
+  const discoverFrom = (node: ClusterFormValues["primary"], label: string) => {
+    setDiscoveredFrom({ label, node });
+    discovery.mutate(withoutEmptyPassword({ ...node, host: node.host.trim() }));
+  };
   const findStandbys = async () => {
     discovery.reset();
-    if (await trigger([...primaryConnectionFields])) discoverFrom(getValues("primary"));
+    if (await trigger([...primaryConnectionFields])) discoverFrom(getValues("primary"), "the primary");
+  };
+  const findStandbysOf = async (index: number) => {
+    discovery.reset();
+    const prefix = `standbys.${index}` as const;
+    const fields = primaryConnectionFields.map(
+      (field) => field.replace("primary", prefix) as Path<ClusterFormValues>,
+    );
+    const standby = getValues(prefix);
+    if (!standby || !(await trigger(fields))) return;
+    // The request takes connection fields only (a strict schema): the node's name stays here.
+    const { name, ...connection } = standby;
+    discoverFrom(connection, name);
   };
   const standbyNames = (useWatch({ control, name: "standbys" }) ?? []).map((standby) => standby.name);
   const takenNames = () => (getValues("standbys") ?? []).map((standby) => standby.name);
   const addDiscovered = (found: DiscoveredStandby) => {
-    const primary = getValues("primary");
-    // PostgreSQL does not say which port a standby listens on: the primary's is the usual guess.
+    const source = discoveredFrom?.node ?? getValues("primary");
+    // PostgreSQL does not say which port a standby listens on: its upstream's is the usual guess.
     standbys.append({
-      ...primary,
+      ...source,
       name: freeName(found.suggestedName, takenNames()),
       host: found.clientAddr ?? found.clientHostname ?? "",
     });
@@ -122,7 +142,7 @@ export function ClusterForm() {
     standbys.prepend({ ...typed, name });
     setValue("primary.host", upstream.host);
     setValue("primary.port", upstream.port);
-    discoverFrom({ ...typed, host: upstream.host, port: upstream.port });
+    discoverFrom({ ...typed, host: upstream.host, port: upstream.port }, "the primary");
   };
 
   const addStandby = () => {
@@ -187,6 +207,7 @@ export function ClusterForm() {
           />
           <CardBody className="space-y-4">
             <RegisterDiscovery
+              source={discoveredFrom?.label ?? "the primary"}
               report={discovery.data}
               error={
                 discovery.error
@@ -198,7 +219,7 @@ export function ClusterForm() {
               }
               addedNames={standbyNames}
               onAddStandby={addDiscovered}
-              onUseUpstream={switchToUpstream}
+              onUseUpstream={discoveredFrom?.label === "the primary" ? switchToUpstream : undefined}
             />
             {standbysError ? <FieldError>{standbysError}</FieldError> : null}
             {standbys.fields.length === 0 ? (
@@ -210,6 +231,8 @@ export function ClusterForm() {
                   prefix={`standbys.${index}`}
                   legend={`Standby ${index + 1}`}
                   onRemove={() => standbys.remove(index)}
+                  onDiscover={() => void findStandbysOf(index)}
+                  discovering={discovery.isPending}
                   primarySystemIdentifier={primarySystemIdentifier}
                 />
               ))

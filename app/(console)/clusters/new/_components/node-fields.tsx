@@ -24,11 +24,16 @@ export function NodeFields({
   legend,
   onRemove,
   onReport,
+  onDiscover,
+  discovering,
   primarySystemIdentifier,
 }: {
   prefix: NodePrefix;
   legend: string;
   onRemove?: () => void;
+  /** A standby's "Find its standbys" (cascading ones), answered above the standbys. */
+  onDiscover?: () => void;
+  discovering?: boolean;
   onReport?: (report: ConnectionReport | null) => void;
   primarySystemIdentifier?: string | null;
 }) {
@@ -145,10 +150,17 @@ export function NodeFields({
       </div>
 
       <div className="mt-3 flex items-center justify-between gap-2">
-        <Button size="sm" onClick={runTest} disabled={test.isPending}>
-          {test.isPending ? <Spinner /> : null}
-          Test connection
-        </Button>
+        <div className="flex flex-wrap gap-2">
+          <Button size="sm" onClick={runTest} disabled={test.isPending}>
+            {test.isPending ? <Spinner /> : null}
+            Test connection
+          </Button>
+          {onDiscover ? (
+            <Button size="sm" onClick={onDiscover} disabled={discovering}>
+              Find its standbys <span className="sr-only">{legend}</span>
+            </Button>
+          ) : null}
+        </div>
         {onRemove ? (
           <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onRemove}>
             Remove <span className="sr-only">{legend}</span>
