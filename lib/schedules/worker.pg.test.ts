@@ -278,3 +278,33 @@ describe("startScheduleWorkers", () => {
     }
   });
 });
+
+describe("where a physical schedule backs up from", () => {
+  it("keeps a named node, and refuses a name the cluster does not have with a 422", async () => {
+    await db().node.create({
+      data: {
+        clusterId,
+        name: "replica",
+        role: "standby",
+        host: "127.0.0.1",
+        port: 1,
+        username: "u",
+        database: "d",
+      },
+    });
+    const body = { cron: "0 4 * * *", timezone: "UTC" };
+    await expect(schedule("physical", { ...body, backupFrom: "standby:nope" })).rejects.toMatchObject({
+      code: "unprocessable_entity",
+      message: expect.stringMatching(
+        /^backupFrom: cluster fired-\w+ has no node named nope \(it has replica\)$/,
+      ),
+    });
+    const saved = await schedule("physical", { ...body, backupFrom: "standby:replica" });
+    expect(saved.backupFrom).toBe("standby:replica");
+    expect((await db().backupSchedule.findUniqueOrThrow({ where: { id: saved.id } })).backupFrom).toBe(
+      "standby:replica",
+    );
+    const preferred = await schedule("physical", { ...body, backupFrom: "prefer-standby" });
+    expect(preferred).toMatchObject({ id: saved.id, backupFrom: "prefer-standby" });
+  });
+});
