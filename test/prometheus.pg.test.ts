@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { ensureDefaultRules } from "@/lib/alerts/rules";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { dashboardExpressions } from "@/test/prometheus-dashboard";
 import { serveRoute, type ServedRoute } from "@/test/prometheus-http";
 import { waitUntil } from "@/test/wait";
 
@@ -374,6 +375,22 @@ describe.skipIf(!installed)("a real Prometheus server", () => {
     const upOf = (job: string) => up.find((series) => series.metric.job === job)?.value[1];
     expect(upOf("walden")).toBe("1");
     expect(upOf("walden-anonymous")).toBe("0");
+
+    // Every query of the Grafana dashboard is PromQL this server accepts (label_values() is
+    // Grafana's own), and the panels about this cluster find its series.
+    const dashboard = JSON.parse(readFileSync(resolve("deploy/grafana/walden.json"), "utf8"));
+    const panelQueries = dashboardExpressions(dashboard).filter((expr) => !expr.startsWith("label_values"));
+    const answers = await Promise.all(
+      panelQueries.map((expr) =>
+        query(expr.replaceAll("$cluster", clusterName)).then((result) => [expr, result.length] as const),
+      ),
+    );
+    const empty = answers.filter(([, found]) => found === 0).map(([expr]) => expr);
+    // Only the offsite lag and slot series are absent: this cluster has no offsite repository and no slots.
+    expect(
+      empty.every((expr) => /walden_offsite_lag_seconds|walden_slot_/.test(expr)),
+      empty.join("\n"),
+    ).toBe(true);
 
     // The shipped rules load in a real server too.
     const rules = await (await fetch(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/rules`)).json();
