@@ -90,7 +90,7 @@ export function BackupKeepActions({
         title={`Delete backup ${name}?`}
         description="Its files and its copies in the second local repository are deleted; it can no longer be restored. The catalog keeps its row (expired) and the audit log records who deleted it."
         expected={name}
-        fieldLabel="Backup label"
+        fieldLabel={backup.label ? "Backup label" : "Backup id (first 8 characters)"}
         confirmLabel="Delete backup"
         pending={remove.isPending}
         error={remove.isError ? errorMessage(remove.error) : null}
