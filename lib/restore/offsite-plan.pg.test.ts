@@ -147,6 +147,26 @@ describe("the window once the local archive is gone", () => {
     expect(window.archive!.path).toContain(`offsite-plain-${run}/wal/`);
     expect(window.backups.map((backup) => backup.id)).toContain(plain.backupId);
   });
+
+  it("is the offsite copy's window for a cluster with no archive folder at all", async () => {
+    const { archivePath } = await db().cluster.update({
+      where: { id: plain.clusterId },
+      data: { archivePath: null },
+      select: { archivePath: true },
+    });
+    try {
+      await refreshRestoreWindow(plain.clusterId);
+      const window = await getStoredRestoreWindowOrThrow(plain.clusterId);
+      expect(window.source).toBe("offsite");
+      expect(window.problems[0]).toMatch(
+        /no WAL archive folder configured: this is the offsite copy's window/,
+      );
+      expect(window.earliest).toBe(plainWindow.offsiteWindow!.earliest);
+    } finally {
+      await db().cluster.update({ where: { id: plain.clusterId }, data: { archivePath: plain.archiveLink } });
+    }
+    expect(archivePath).toBeNull();
+  });
 });
 
 describe("a new restore planned from the offsite copy alone", () => {

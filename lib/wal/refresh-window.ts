@@ -75,7 +75,21 @@ export async function refreshRestoreWindow(clusterId: string): Promise<void> {
   try {
     const window = await getRestoreWindow(clusterId);
     const offsite = await computeOffsiteWindowFacts(clusterId);
-    const stored = toJson({ ...window, offsiteWindow: offsite?.facts ?? null, source: "local" });
+    // No archive folder at all (a cluster registered to restore from an imported repository):
+    // what is restorable is the offsite copy's window.
+    const stored = toJson(
+      !window.archive && offsite?.window
+        ? {
+            ...offsite.window,
+            problems: [
+              "The cluster has no WAL archive folder configured: this is the offsite copy's window; a restore reads the offsite copy.",
+              ...offsite.window.problems,
+            ],
+            offsiteWindow: offsite.facts,
+            source: "offsite",
+          }
+        : { ...window, offsiteWindow: offsite?.facts ?? null, source: "local" },
+    );
     await db().restoreWindowSnapshot.upsert({
       where: { clusterId },
       create: { clusterId, computedAt, window: stored, error: null },
