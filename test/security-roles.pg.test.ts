@@ -439,7 +439,7 @@ const matrix: Record<string, MatrixRow> = {
     prepare: async () => ({ url: `/api/v1/clusters/${clusterId}/test-connection`, params: ids(clusterId) }),
   },
   "POST /api/v1/clusters/discover": {
-    role: "operator",
+    role: "admin",
     ok: 200,
     audit: "cluster.discover",
     prepare: async () => ({ url: "/api/v1/clusters/discover", body: sandboxPrimary() }),

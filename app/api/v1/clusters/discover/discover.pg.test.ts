@@ -11,15 +11,17 @@ const sandbox = inject("sandbox");
 const { primary } = sandbox.cluster;
 const [standby1, standby2] = sandbox.cluster.standbys;
 
+let admin: TestUser;
 let operator: TestUser;
 let viewer: TestUser;
 
 beforeAll(async () => {
+  admin = await makeUser("admin", "discover-admin");
   operator = await makeUser("operator", "discover-operator");
   viewer = await makeUser("viewer", "discover-viewer");
 });
 
-const discover = (body: unknown, user: TestUser = operator) =>
+const discover = (body: unknown, user: TestUser = admin) =>
   call(discoverRoute.POST, "POST", "/api/v1/clusters/discover", { token: user.token, body });
 
 describe("POST /api/v1/clusters/discover", () => {
@@ -43,7 +45,7 @@ describe("POST /api/v1/clusters/discover", () => {
     // The password is used for the connection and forgotten: it is nowhere in the answer or the audit.
     expect(response.text).not.toContain(primary.password);
     const events = await db().auditEvent.findMany({
-      where: { action: "cluster.discover", actorId: operator.id },
+      where: { action: "cluster.discover", actorId: admin.id },
       select: { outcome: true, targetId: true, details: true },
     });
     expect(events[0]).toMatchObject({ outcome: "success", targetId: `127.0.0.1:${primary.port}` });
@@ -74,7 +76,7 @@ describe("POST /api/v1/clusters/discover", () => {
     expect(response.json.standbys).toEqual([]);
   });
 
-  it("is 422 naming the field for bad input or a wrong password, 403 for a viewer", async () => {
+  it("is 422 naming the field for bad input or a wrong password, 403 below admin (it dials a host the caller names)", async () => {
     const bad = await discover({ ...node(primary.port), host: "db; rm -rf /" });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.json.error.details)).toMatch(/host/);
@@ -82,5 +84,6 @@ describe("POST /api/v1/clusters/discover", () => {
     expect(wrong.status).toBe(422);
     expect(wrong.json.error.message).toMatch(/Password authentication failed/);
     expect((await discover(node(primary.port), viewer)).status).toBe(403);
+    expect((await discover(node(primary.port), operator)).status).toBe(403);
   });
 });
