@@ -239,6 +239,8 @@ test("on a phone the menu opens, navigates and closes", async ({ page }) => {
   await menuButton.click();
   await expect(menuButton).toHaveAttribute("aria-expanded", "true");
   await expect(nav).toBeVisible();
+  // The keyboard moves into the menu (it comes before the page in the DOM).
+  await expect(page.locator("#console-menu a").first()).toBeFocused();
   // The open menu fits the phone's width.
   expect((await nav.boundingBox())!.width).toBeLessThanOrEqual(PHONE.width);
 

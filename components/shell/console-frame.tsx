@@ -33,8 +33,11 @@ export function ConsoleFrame({
     setOpen(false);
   }
 
+  const menu = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!open) return;
+    // The menu comes before the page in the DOM: take the keyboard there, not past it.
+    menu.current?.querySelector("a")?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape") return;
       setOpen(false);
@@ -65,7 +68,11 @@ export function ConsoleFrame({
           open ? "block" : "hidden",
         )}
       >
-        <aside className="sticky top-0 flex h-dvh flex-col overflow-y-auto px-3 py-4" onClick={closeOnLink}>
+        <aside
+          ref={menu}
+          className="sticky top-0 flex h-dvh flex-col overflow-y-auto px-3 py-4"
+          onClick={closeOnLink}
+        >
           {sidebar}
         </aside>
       </div>
