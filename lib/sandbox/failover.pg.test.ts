@@ -19,6 +19,7 @@ import {
 } from "@/lib/sandbox";
 import type { SandboxInfo } from "@/lib/sandbox";
 import { physicalBackupRequestSchema } from "@/lib/schemas/backup";
+import { sandboxClusterInput } from "@/lib/sandbox/cluster-input.pg-helper";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
@@ -87,21 +88,13 @@ async function backUp(backupFrom?: string) {
 
 beforeAll(async () => {
   sandbox = await startSandbox(options);
-  const node = (port: number) => ({
-    host: "127.0.0.1",
-    port,
-    user: "walden",
-    password: sandbox.cluster.primary.password,
-    database: "app",
-  });
   const cluster = await registerCluster(
     systemActor("failover test"),
-    clusterCreateSchema.parse({
-      name: `failover-${Date.now().toString(36)}`,
-      primary: node(sandbox.cluster.primary.port),
-      standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
-      archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
-    }),
+    clusterCreateSchema.parse(
+      sandboxClusterInput(sandbox, `failover-${Date.now().toString(36)}`, {
+        archive: { mode: "archive_command", path: sandbox.cluster.archiveDir },
+      }),
+    ),
     {},
   );
   clusterId = cluster.id;

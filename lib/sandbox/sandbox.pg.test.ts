@@ -115,14 +115,21 @@ describe("a fresh sandbox", () => {
     });
   });
 
-  it("runs both standbys in recovery, without archiving", async () => {
+  it("runs both standbys in recovery, without archiving (until a failover promotes one)", async () => {
     for (const name of ["standby1", "standby2"] as const) {
-      const [row] = await query<{ recovery: boolean; cluster: string; archive_mode: string }>(
+      const [row] = await query<{
+        recovery: boolean;
+        cluster: string;
+        archive_mode: string;
+        archived: number;
+      }>(
         standby(name),
         `SELECT pg_is_in_recovery() AS recovery, current_setting('cluster_name') AS cluster,
-                current_setting('archive_mode') AS archive_mode`,
+                current_setting('archive_mode') AS archive_mode,
+                (SELECT archived_count + failed_count FROM pg_stat_archiver)::int AS archived`,
       );
-      expect(row).toEqual({ recovery: true, cluster: name, archive_mode: "off" });
+      // "on" archives nothing in recovery: only once promoted, into the same archive (failover.ts).
+      expect(row).toEqual({ recovery: true, cluster: name, archive_mode: "on", archived: 0 });
     }
   });
 

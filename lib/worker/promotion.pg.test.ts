@@ -12,6 +12,7 @@ import { currentPrimary, SplitBrainError } from "@/lib/clusters/current-primary"
 import { physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { promoteSandboxStandby, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
+import { sandboxClusterInput } from "@/lib/sandbox/cluster-input.pg-helper";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 
 // Promotion cannot be undone, so it gets a throwaway sandbox of its own (ports 26600+). The
@@ -30,20 +31,9 @@ let fleet: SamplerFleet;
 
 beforeAll(async () => {
   sandbox = await startSandbox(options);
-  const node = (port: number) => ({
-    host: "127.0.0.1",
-    port,
-    user: "walden",
-    password: sandbox.cluster.primary.password,
-    database: "app",
-  });
   const cluster = await registerCluster(
     actor,
-    clusterCreateSchema.parse({
-      name: `promoted-${Date.now().toString(36)}`,
-      primary: node(sandbox.cluster.primary.port),
-      standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
-    }),
+    clusterCreateSchema.parse(sandboxClusterInput(sandbox, `promoted-${Date.now().toString(36)}`)),
     {},
   );
   clusterId = cluster.id;
