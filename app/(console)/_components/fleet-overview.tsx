@@ -52,7 +52,8 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
     const needle = name.trim().toLowerCase();
     return clusters
       .filter(
-        (cluster) => (state === "all" || cluster.safety.state === state) && cluster.name.toLowerCase().includes(needle),
+        (cluster) =>
+          (state === "all" || cluster.safety.state === state) && cluster.name.toLowerCase().includes(needle),
       )
       .sort(sorts[sort]);
   }, [clusters, name, state, sort]);
@@ -73,7 +74,7 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
         ) : null}
       </div>
       <div className="flex flex-wrap items-end gap-3">
-        <Field label="Filter by name" className="min-w-0 flex-1 sm:max-w-64">
+        <Field label="Filter by name" className="w-full sm:w-64">
           {(control) => (
             <Input
               type="search"
@@ -83,7 +84,7 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
             />
           )}
         </Field>
-        <Field label="State">
+        <Field label="State" className="flex-1 sm:flex-none">
           {(control) => (
             <Select
               value={state}
@@ -97,7 +98,7 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
             />
           )}
         </Field>
-        <Field label="Sort by">
+        <Field label="Sort by" className="flex-1 sm:flex-none">
           {(control) => (
             <Select
               value={sort}
