@@ -74,7 +74,16 @@ async function readBodyText(req: NextRequest, limit: number): Promise<string> {
 
 /** Parses a JSON body; a missing or malformed body is a 422, an oversized one a 413, never a crash. */
 export async function readJson(req: NextRequest): Promise<unknown> {
+  return parseJsonBody(await readBodyText(req, MAX_JSON_BODY_BYTES));
+}
+
+/** Like readJson, for the endpoints whose every field is optional: an empty body reads as `{}`. */
+export async function readOptionalJson(req: NextRequest): Promise<unknown> {
   const text = await readBodyText(req, MAX_JSON_BODY_BYTES);
+  return text.trim() === "" ? {} : parseJsonBody(text);
+}
+
+function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -17,6 +17,7 @@ import { db } from "@/lib/db";
 import { jobSender } from "@/lib/queue/sender";
 import { SamplerFleet } from "@/lib/worker/sampler";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
+import { REPOSITORY_DESCRIPTOR_FILE } from "@/lib/repository/descriptor";
 import { planPitrRestore } from "@/lib/restore/plan-service";
 import { startSandbox, stopSandboxServer } from "@/lib/sandbox";
 import { buildArchiveCommand } from "@/lib/tools/archive-command";
@@ -181,7 +182,8 @@ describe("a worker killed with SIGKILL during a physical backup", () => {
     // Recovery: the next backup of the same cluster succeeds and is offered.
     const next = await takePhysicalBackup(clusterId);
     expect(await restoreWindowBackupIds(clusterId)).toContain(next);
-    expect(await fs.readdir(paths.clusterDir)).toEqual([next]);
+    // Beside it only the repository descriptor (walden-repository.json), rewritten by each backup.
+    expect((await fs.readdir(paths.clusterDir)).sort()).toEqual([next, REPOSITORY_DESCRIPTOR_FILE].sort());
   });
 });
 
@@ -450,7 +452,7 @@ describe("the disk of the backup repository and WAL archive filling up", () => {
     await waitUntil("the archiver recovered", async () => (await archiver())?.failing === false, 30_000);
     expect(await fs.readdir(archive)).toContain(failing.lastFailedWal);
     const next = await takePhysicalBackup(clusterId);
-    expect(await fs.readdir(clusterDir)).toEqual([next]);
+    expect((await fs.readdir(clusterDir)).sort()).toEqual([next, REPOSITORY_DESCRIPTOR_FILE].sort());
     expect(await restoreWindowBackupIds(clusterId)).toContain(next);
   });
 });

@@ -10,6 +10,8 @@ describe("redactSecrets", () => {
       token: "wld_abc",
       headers: { Authorization: "Bearer x" },
       newPassword: "y",
+      identity: "AGE-SECRET-KEY-1QQQ",
+      systemIdentifier: "7300000000000000001",
     };
     const output = redactSecrets(input) as typeof input;
     expect(output.name).toBe("prod");
@@ -18,7 +20,9 @@ describe("redactSecrets", () => {
     expect(output.token).toBe(REDACTED);
     expect(output.headers.Authorization).toBe(REDACTED);
     expect(output.newPassword).toBe(REDACTED);
-    expect(JSON.stringify(output)).not.toMatch(/hunter2|wld_abc|Bearer/);
+    expect(output.identity).toBe(REDACTED);
+    expect(output.systemIdentifier).toBe("7300000000000000001");
+    expect(JSON.stringify(output)).not.toMatch(/hunter2|wld_abc|Bearer|AGE-SECRET-KEY/);
   });
 
   it("leaves scalars alone", () => {

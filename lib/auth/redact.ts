@@ -1,6 +1,8 @@
 // Audit details and logs never carry secrets: any key that looks like one is replaced,
 // at any depth. A pure module so it can be unit-tested.
-const secretKey = /pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential/i;
+// `identity` is an age secret key given for one restore from an encrypted copy.
+const secretKey =
+  /pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential|^identity$|Identity$/i;
 
 export const REDACTED = "[redacted]";
 

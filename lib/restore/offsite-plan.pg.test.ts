@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as drillsRoute from "@/app/api/v1/clusters/[id]/drills/route";
 import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
 import * as previewRoute from "@/app/api/v1/restores/preview/route";
 import * as restoresRoute from "@/app/api/v1/restores/route";
@@ -299,6 +300,22 @@ describe("a drill and a verification from the offsite copy", () => {
       code: "unprocessable_entity",
       details: { issues: [{ path: "source" }] },
     });
+    // The same through the API: the drill endpoint's optional body names the copy.
+    const url = `/api/v1/clusters/${plain.clusterId}/drills`;
+    const params = { id: plain.clusterId };
+    const asked = await call(drillsRoute.POST, "POST", url, {
+      token: operator.token,
+      params,
+      body: { source: "local" },
+    });
+    expect(asked.status).toBe(422);
+    expect(asked.json.error.details.issues).toEqual([expect.objectContaining({ path: "source" })]);
+    const unknown = await call(drillsRoute.POST, "POST", url, {
+      token: operator.token,
+      params,
+      body: { source: "tape" },
+    });
+    expect(unknown.status).toBe(422);
   });
 
   it("runs a drill from offsite when the local copy is gone", async () => {

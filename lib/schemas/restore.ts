@@ -89,6 +89,9 @@ export const checkSqlSchema = z
 export const restoreSourceSchema = z.enum(["local", "offsite"], { error: 'must be "local" or "offsite"' });
 export type RestoreSource = z.infer<typeof restoreSourceSchema>;
 
+/** POST /api/v1/clusters/:id/drills: a drill now, optionally from a named copy (default: local when whole). */
+export const drillNowRequestSchema = z.object({ source: restoreSourceSchema.optional() }).strict();
+
 export const pitrRestoreRequestSchema = z.strictObject({
   clusterId: uuidSchema,
   kind: z.literal("pitr"),

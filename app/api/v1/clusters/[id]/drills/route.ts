@@ -1,5 +1,6 @@
-import { json, withRoute } from "@/lib/route";
+import { json, readOptionalJson, withRoute } from "@/lib/route";
 import { getDrillOverview, startDrillNow } from "@/lib/restore/drills";
+import { drillNowRequestSchema } from "@/lib/schemas/restore";
 
 export const dynamic = "force-dynamic";
 
@@ -8,8 +9,12 @@ export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.li
   getDrillOverview(params.id, actor.role),
 );
 
-// POST /api/v1/clusters/:id/drills — run a drill now (operator; a deleted cluster runs no drills)
+// POST /api/v1/clusters/:id/drills — run a drill now (operator; a deleted cluster runs no drills);
+// the optional body `{source: "local"|"offsite"}` names the copy to restore from.
 export const POST = withRoute<{ id: string }>(
   { role: "operator", action: "drill.request" },
-  async ({ params, actor, meta }) => json(await startDrillNow(params.id, actor, meta), 202),
+  async ({ req, params, actor, meta }) => {
+    const { source } = drillNowRequestSchema.parse(await readOptionalJson(req));
+    return json(await startDrillNow(params.id, actor, meta, { source }), 202);
+  },
 );
