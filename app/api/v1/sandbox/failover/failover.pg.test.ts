@@ -52,6 +52,19 @@ it("queues the failover of the sandbox's cluster for an admin, audited", async (
   await (await jobSender()).deleteJob("sandbox.failover", response.json.jobId);
 });
 
+it("answers a dry run (does the button apply?) with 200, queueing and auditing nothing", async () => {
+  const before = await db().auditEvent.count({
+    where: { action: "sandbox.failover", targetId: sandboxCluster },
+  });
+  const probe = await post({ clusterId: sandboxCluster, node: "standby1", dryRun: true });
+  expect(probe.status, probe.text).toBe(200);
+  expect(probe.json).toEqual({ node: "standby1", jobId: null });
+  expect(
+    await db().auditEvent.count({ where: { action: "sandbox.failover", targetId: sandboxCluster } }),
+  ).toBe(before);
+  expect((await post({ clusterId: otherCluster, node: "standby1", dryRun: true })).status).toBe(404);
+});
+
 it("is a 404 for any other cluster, a 422 for a bad body, a 403 below admin", async () => {
   const other = await post({ clusterId: otherCluster, node: "standby1" });
   expect(other.status).toBe(404);
