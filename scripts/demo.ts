@@ -99,7 +99,13 @@ async function main(): Promise<void> {
   const clusterId = await seedDemoCluster(sandbox);
   await disconnectDb();
 
-  const workload = startDemoWorkload(sandbox.cluster.primary, log);
+  const { primary, standbys } = sandbox.cluster;
+  // Standbys share the primary's credentials: after a failover one of them takes the writes.
+  const demoNodes = [
+    primary,
+    ...standbys.map((standby) => ({ ...primary, host: standby.host, port: standby.port })),
+  ];
+  const workload = startDemoWorkload(demoNodes, log);
   cleanups.push(() => workload.stop());
   // Restored instances run apart from the worker; they are stopped (kept until their TTL) with the demo.
   cleanups.push(() => stopAllInstances(log).then(() => undefined));

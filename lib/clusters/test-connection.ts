@@ -33,10 +33,15 @@ export function nodeConnection(node: NodeRow): NodeConnection {
   };
 }
 
+// The registered role is a preference (Walden follows the writable node), so a difference is
+// news, not an error: after a failover or switchover it is expected.
 function expectedRoleWarning(node: NodeRow, report: ConnectionReport): string[] {
   return report.role === node.role
     ? []
-    : [`Registered as ${node.role} but the server reports it is a ${report.role}: update the registration.`];
+    : [
+        `Registered as ${node.role}, now a ${report.role}: expected after a failover or switchover ` +
+          `(Walden follows the writable node); if this node should not be ${report.role === "primary" ? "writable" : "a standby"}, check your HA manager.`,
+      ];
 }
 
 /** Probes all nodes at once; one unreachable node does not hide the others' results. */
