@@ -111,6 +111,10 @@ describe("evaluateConfig", () => {
     const hidden = check(withSettings({ archive_command: undefined }), "archive_command");
     expect(hidden.status).toBe("warn");
     expect(hidden.fix).toBe(`GRANT pg_read_all_settings TO "walden";`);
+    const disabled = check(withSettings({ archive_command: "(disabled)" }), "archive_command");
+    expect(disabled.status).toBe("warn");
+    expect(disabled.found).toMatch(/archive_mode is off/);
+    expect(disabled.fix).toMatch(/^ALTER SYSTEM SET archive_command = /);
     const library = check(withSettings({ archive_library: "basic_archive" }), "archive_command");
     expect(library.status).toBe("fail");
     expect(library.fix).toMatch(/^ALTER SYSTEM RESET archive_library;\nALTER SYSTEM SET archive_command/);

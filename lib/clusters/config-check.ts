@@ -144,6 +144,17 @@ function archiveCommandCheck(facts: ConfigFacts, expect: ConfigExpectations): Co
       fix: `GRANT pg_read_all_settings TO ${sqlIdent(facts.currentUser)};`,
     };
   }
+  if (command === "(disabled)") {
+    // PostgreSQL shows archive_command as "(disabled)" while archive_mode is off.
+    return {
+      id: "archive_command",
+      status: "warn",
+      found:
+        "(disabled): archive_mode is off, so the server does not show the command; check again once it is on",
+      expected,
+      fix: setCommand,
+    };
+  }
   if (library) {
     return {
       id: "archive_command",
