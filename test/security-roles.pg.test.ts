@@ -444,6 +444,7 @@ const matrix: Record<string, MatrixRow> = {
     audit: "cluster.discover",
     prepare: async () => ({ url: "/api/v1/clusters/discover", body: sandboxPrimary() }),
   },
+  "POST /api/v1/clusters/config-check": { role: "admin", ok: 200, audit: "cluster.config_check", prepare: async () => ({ url: "/api/v1/clusters/config-check", body: { node: sandboxPrimary() } }) },
   "POST /api/v1/clusters/test-connection": {
     role: "admin",
     ok: 200,
