@@ -69,6 +69,7 @@ const rows: Record<string, ReadRow> = {
   },
   // This cluster has no standby registered: a 422 that says so, after the role check.
   "/api/v1/clusters/[id]/lag": { role: "viewer", ok: 422, prepare: cluster("/lag") },
+  "/api/v1/clusters/[id]/config-check": { role: "operator", ok: 200, prepare: cluster("/config-check") }, // it dials the stored nodes
   "/api/v1/clusters/[id]/events": { role: "viewer", ok: 200, prepare: cluster("/events") },
   // Served from what the worker sampled and scanned; no worker runs here, so these answer 503
   // "is a worker running?" — after the role check, which is what this file measures.
