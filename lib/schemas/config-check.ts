@@ -56,3 +56,5 @@ export const configCheckInputSchema = z.strictObject({
     .default(0),
 });
 export type ConfigCheckInput = z.infer<typeof configCheckInputSchema>;
+/** What a client sends (defaults not yet applied). */
+export type ConfigCheckRequest = z.input<typeof configCheckInputSchema>;
