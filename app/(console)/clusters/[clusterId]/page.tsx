@@ -15,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
 import { ClusterBackups } from "./_components/cluster-backups";
+import { ConfigCheckCard } from "./_components/config-check-card";
 import { DeleteCluster } from "./_components/delete-cluster";
 import { DrillsCard } from "./_components/drills-card";
 import { LiveClusterStatus } from "./_components/live-cluster-status";
@@ -83,6 +84,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
         </Card>
 
         {hasRole(user.role, "operator") ? <TestStoredConnection clusterId={cluster.id} /> : null}
+        {hasRole(user.role, "operator") ? <ConfigCheckCard clusterId={cluster.id} /> : null}
 
         <ClusterBackups
           cluster={{ id: cluster.id, name: cluster.name, database: cluster.primary.database }}
