@@ -17,7 +17,9 @@ import { useRegisterCluster } from "@/lib/client/use-clusters";
 import { useDiscoverCluster } from "@/lib/client/use-cluster-discovery";
 import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/cluster";
 import type { DiscoveredStandby } from "@/lib/schemas/cluster-discovery";
+import type { ConfigCheckRequest } from "@/lib/schemas/config-check";
 import { NodeFields, type ClusterFormValues } from "./node-fields";
+import { RegisterConfigCheck } from "./register-config-check";
 
 const emptyNode = {
   host: "",
@@ -155,6 +157,18 @@ export function ClusterForm() {
     });
   };
 
+  // The configuration check: the typed primary against the archive it will be registered with.
+  const configCheckRequest = async (): Promise<ConfigCheckRequest | null> => {
+    if (!(await trigger([...primaryConnectionFields, "archive.mode", "archive.path"]))) return null;
+    const { name, primary, archive, standbys: typedStandbys } = getValues();
+    const namedValid = name.trim() !== "" && (await trigger("name"));
+    return {
+      node: withoutEmptyPassword({ ...primary, host: primary.host.trim() }),
+      name: namedValid ? name.trim() : undefined,
+      archive,
+      standbyCount: (typedStandbys ?? []).length,
+    };
+  };
   const standbysError = errors.standbys?.message ?? errors.standbys?.root?.message;
   const busy = registerCluster.isPending || registerCluster.isSuccess;
 
@@ -278,6 +292,7 @@ export function ClusterForm() {
                 <Input spellCheck={false} placeholder="/var/lib/walden/archive/prod-eu" {...control} />
               )}
             </FormField>
+            <RegisterConfigCheck request={configCheckRequest} />
           </CardBody>
         </Card>
 

@@ -1,0 +1,43 @@
+"use client";
+
+import { ConfigCheckList } from "@/app/(console)/clusters/[clusterId]/_components/config-check-card";
+import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
+import { Button, Spinner } from "@/components/ui/button";
+import { ApiError } from "@/lib/client/fetcher";
+import { useConfigCheckSettings } from "@/lib/client/use-config-check";
+import type { ConfigCheckRequest } from "@/lib/schemas/config-check";
+
+/**
+ * "Check configuration" in the register form: the typed primary against the archive it will be
+ * registered with. `request` validates the fields it needs and answers null when one is wrong.
+ */
+export function RegisterConfigCheck({ request }: { request: () => Promise<ConfigCheckRequest | null> }) {
+  const check = useConfigCheckSettings();
+  const run = async () => {
+    check.reset();
+    const input = await request();
+    if (input) check.mutate(input);
+  };
+  return (
+    <div className="space-y-2 sm:col-span-6">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button size="sm" onClick={() => void run()} disabled={check.isPending}>
+          {check.isPending ? <Spinner /> : null}
+          Check configuration
+        </Button>
+        <span className="text-xs text-zinc-500">
+          Reads the primary&apos;s settings, pg_hba rules and role; gives the fix for what Walden needs.
+        </span>
+      </div>
+      {check.error ? (
+        <ConnectionErrorView
+          code={check.error instanceof ApiError ? check.error.code : undefined}
+          message={check.error.message}
+        />
+      ) : null}
+      {check.data ? (
+        <ConfigCheckList checks={check.data.checks} label="Configuration of the primary" />
+      ) : null}
+    </div>
+  );
+}
