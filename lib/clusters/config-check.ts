@@ -19,6 +19,8 @@ import { shellQuote } from "@/lib/tools/shell-quote";
 
 // The configuration check (issue 16): read one node's settings, pg_hba rules and role, then judge
 // them (evaluateConfig, a pure function) against what Walden needs for this cluster.
+// Over 400 lines: seven checks, each with its own found/expected/fix wording, kept beside the reading
+// so one file answers "what does the configuration check look at".
 
 /** A pg_hba_file_rules row, as far as the check needs it. */
 export interface HbaRule {
