@@ -144,6 +144,8 @@ describe("evaluateConfig", () => {
     expect(none.status).toBe("fail");
     expect(none.fix).toContain("host replication walden 127.0.0.1/32 scram-sha-256");
     expect(none.fix).toContain("SELECT pg_reload_conf();");
+    const quoted = check({ ...healthy(), currentUser: "Backup User", hba: [] }, "pg_hba_replication");
+    expect(quoted.fix).toContain('host replication "Backup User" 127.0.0.1/32 scram-sha-256');
     const rejected = { ...healthy(), hba: [hbaRule({ auth_method: "reject" }), hbaRule({ line_number: 9 })] };
     expect(check(rejected, "pg_hba_replication").status).toBe("fail");
     const unreadable = check({ ...healthy(), hba: null }, "pg_hba_replication");

@@ -273,7 +273,9 @@ export function firstReplicationRule(rules: HbaRule[], user: string, client: str
 function hbaCheck(facts: ConfigFacts): ConfigCheck {
   const client = facts.clientAddress ?? "127.0.0.1";
   const cidr = `${client}/${isIP(client) === 6 ? 128 : 32}`;
-  const line = `host replication ${facts.currentUser} ${cidr} scram-sha-256`;
+  // pg_hba.conf takes a plain name as is; anything else in double quotes.
+  const user = /^[a-z_][a-z0-9_]*$/.test(facts.currentUser) ? facts.currentUser : `"${facts.currentUser}"`;
+  const line = `host replication ${user} ${cidr} scram-sha-256`;
   const fix = `# pg_hba.conf, above any line that would match first:\n${line}\n-- then:\n${RELOAD}`;
   const expected = `a host rule for database "replication" and role "${facts.currentUser}" from ${client} (pg_basebackup, pg_receivewal)`;
   if (facts.hba === null) {
