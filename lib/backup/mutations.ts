@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import type { BackupRequest } from "@/lib/schemas/backup";
+import type { RestoreSource } from "@/lib/schemas/restore";
 
 /**
  * Catalogs the backup as queued and hands it to the worker (backup.run). Options that depend on
@@ -51,15 +52,31 @@ export async function requestVerification(
   actor: Actor,
   backupId: string,
   meta: RequestMeta,
+  options: { source?: RestoreSource } = {},
 ): Promise<{ id: string; status: "queued" }> {
   const backup = await getBackupOrThrow(backupId);
   if (backup.status !== "succeeded") {
     throw new AppError("conflict", `Only a succeeded backup can be verified; this one is ${backup.status}`);
   }
-  await enqueue(await jobSender(), "backup.verify", { backupId });
+  if (options.source === "offsite") {
+    const copy = await db().backupCopy.findFirst({
+      where: { backupId, repository: "s3", status: "succeeded" },
+      select: { id: true },
+    });
+    if (!copy)
+      throw new AppError("unprocessable_entity", "This backup has no finished offsite copy to verify", {
+        issues: [{ path: "source", message: "no finished offsite copy: verify the local copy" }],
+      });
+  }
+  await enqueue(await jobSender(), "backup.verify", { backupId, source: options.source });
   await audit(
     actor,
-    { action: "backup.verify", outcome: "success", target: { type: "backup", id: backupId } },
+    {
+      action: "backup.verify",
+      outcome: "success",
+      target: { type: "backup", id: backupId },
+      details: options.source ? { source: options.source } : undefined,
+    },
     meta,
   );
   return { id: backupId, status: "queued" };

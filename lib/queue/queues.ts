@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { renderedReportPdfSchema } from "@/lib/schemas/report";
+import { restoreSourceSchema } from "@/lib/schemas/restore";
 import { planAnswerSchema } from "@/lib/schemas/restore-plan";
 import { tableEventsResultSchema } from "@/lib/schemas/table-events";
 
@@ -9,7 +10,8 @@ const id = z.uuid();
 
 export const queues = {
   "backup.run": z.strictObject({ backupId: id }),
-  "backup.verify": z.strictObject({ backupId: id }),
+  /** `source` names the copy to check (default: local when whole, else offsite). */
+  "backup.verify": z.strictObject({ backupId: id, source: restoreSourceSchema.optional() }),
   /** Queues backup.verify for every backup not verified in the last week; scheduled weekly. */
   "backup.reverify": z.strictObject({}),
   /** Copies a succeeded backup to the cluster's second repository (3-2-1). */

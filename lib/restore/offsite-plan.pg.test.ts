@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as verifyRoute from "@/app/api/v1/backups/[id]/verify/route";
 import * as drillsRoute from "@/app/api/v1/clusters/[id]/drills/route";
 import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
 import * as previewRoute from "@/app/api/v1/restores/preview/route";
@@ -22,6 +23,7 @@ import { pitrRestoreRequestSchema } from "@/lib/schemas/restore";
 import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { getStoredRestoreWindowOrThrow } from "@/lib/wal/stored-window";
+import { backupVerify } from "@/lib/worker/handlers/backup-verify";
 import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";
@@ -335,5 +337,47 @@ describe("a drill and a verification from the offsite copy", () => {
     expect(backup.verifyLog).toMatch(/downloaded \d+ files/);
     expect(backup.verifyLog).toMatch(/verified from the offsite copy/);
     expect(backup.verifyLog).toMatch(/archive holds/);
+  }, 120_000);
+
+  it("verifies from the copy the API names: the job carries source, and the worker reads that copy", async () => {
+    const url = `/api/v1/backups/${plain.backupId}/verify`;
+    const params = { id: plain.backupId };
+    const asked = await call(verifyRoute.POST, "POST", url, {
+      token: operator.token,
+      params,
+      body: { source: "offsite" },
+    });
+    expect(asked.status).toBe(202);
+    const boss = await jobSender();
+    // Earlier test files may have left verifications queued: take ours by its backup id.
+    const jobs = await boss.fetch("backup.verify", { batchSize: 100 });
+    const job = jobs.find((queued) => parsePayload("backup.verify", queued.data).backupId === plain.backupId);
+    const payload = parsePayload("backup.verify", job!.data);
+    expect(payload).toEqual({ backupId: plain.backupId, source: "offsite" });
+    await boss.complete("backup.verify", job!.id);
+    const ctx = { boss, workerId: "test-worker", log: () => {}, mayReap: () => true };
+    await backupVerify.handle(payload, ctx);
+    const backup = await db().backup.findUniqueOrThrow({ where: { id: plain.backupId } });
+    expect(backup.verified).toBe(true);
+    expect(backup.verifyLog).toMatch(/verified from the offsite copy/);
+    // A backup with no finished offsite copy cannot be verified from there: 422 naming source.
+    await db().backupCopy.updateMany({
+      where: { backupId: plain.backupId, repository: "s3" },
+      data: { status: "failed" },
+    });
+    try {
+      const refused = await call(verifyRoute.POST, "POST", url, {
+        token: operator.token,
+        params,
+        body: { source: "offsite" },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.json.error.details.issues).toEqual([expect.objectContaining({ path: "source" })]);
+    } finally {
+      await db().backupCopy.updateMany({
+        where: { backupId: plain.backupId, repository: "s3" },
+        data: { status: "succeeded" },
+      });
+    }
   }, 120_000);
 });

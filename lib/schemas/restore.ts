@@ -89,8 +89,11 @@ export const checkSqlSchema = z
 export const restoreSourceSchema = z.enum(["local", "offsite"], { error: 'must be "local" or "offsite"' });
 export type RestoreSource = z.infer<typeof restoreSourceSchema>;
 
-/** POST /api/v1/clusters/:id/drills: a drill now, optionally from a named copy (default: local when whole). */
-export const drillNowRequestSchema = z.object({ source: restoreSourceSchema.optional() }).strict();
+/**
+ * The optional body of POST /api/v1/clusters/:id/drills and POST /api/v1/backups/:id/verify:
+ * the copy to read (default: local when whole, else offsite).
+ */
+export const copyChoiceSchema = z.object({ source: restoreSourceSchema.optional() }).strict();
 
 export const pitrRestoreRequestSchema = z.strictObject({
   clusterId: uuidSchema,

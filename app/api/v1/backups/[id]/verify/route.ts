@@ -1,8 +1,13 @@
 import { requestVerification } from "@/lib/backup/mutations";
-import { json, withRoute } from "@/lib/route";
+import { json, readOptionalJson, withRoute } from "@/lib/route";
+import { copyChoiceSchema } from "@/lib/schemas/restore";
 
-// POST /api/v1/backups/:id/verify — queue a verification of a succeeded backup (operator)
+// POST /api/v1/backups/:id/verify — queue a verification of a succeeded backup (operator); the
+// optional body `{source: "local"|"offsite"}` names the copy to check.
 export const POST = withRoute<{ id: string }>(
   { role: "operator", action: "backup.verify" },
-  async ({ params, actor, meta }) => json(await requestVerification(actor, params.id, meta), 202),
+  async ({ req, params, actor, meta }) => {
+    const { source } = copyChoiceSchema.parse(await readOptionalJson(req));
+    return json(await requestVerification(actor, params.id, meta, { source }), 202);
+  },
 );

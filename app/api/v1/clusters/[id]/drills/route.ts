@@ -1,6 +1,6 @@
 import { json, readOptionalJson, withRoute } from "@/lib/route";
 import { getDrillOverview, startDrillNow } from "@/lib/restore/drills";
-import { drillNowRequestSchema } from "@/lib/schemas/restore";
+import { copyChoiceSchema } from "@/lib/schemas/restore";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +14,7 @@ export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.li
 export const POST = withRoute<{ id: string }>(
   { role: "operator", action: "drill.request" },
   async ({ req, params, actor, meta }) => {
-    const { source } = drillNowRequestSchema.parse(await readOptionalJson(req));
+    const { source } = copyChoiceSchema.parse(await readOptionalJson(req));
     return json(await startDrillNow(params.id, actor, meta, { source }), 202);
   },
 );
