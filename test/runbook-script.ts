@@ -17,10 +17,10 @@ export interface ScriptResult {
 /** bash -e -c `script`, as the postgres OS user when the tests run as root; never throws. */
 export function runAsPostgresShell(
   script: string,
-  options: { cwd: string; home: string },
+  options: { cwd: string; home: string; env?: Record<string, string> },
 ): Promise<ScriptResult> {
   // No PG* variables from the test runner: a person's shell would not have them.
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: options.home };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, HOME: options.home };
   for (const key of Object.keys(env)) if (key.startsWith("PG")) delete env[key];
   const bash = ["bash", "-e", "-c", script];
   const [program, ...args] = runningAsRoot ? ["runuser", "-u", "postgres", "--", ...bash] : bash;

@@ -24,13 +24,17 @@ export function runbookScript(runbook: Runbook): string {
   const out: string[] = [
     "#!/usr/bin/env bash",
     `# ${runbook.title}`,
-    `# Backup ${runbook.backup.id}, PostgreSQL ${runbook.backup.serverVersion}, in ${runbook.backup.path}`,
+    runbook.downloadDir
+      ? `# Backup ${runbook.backup.id}, PostgreSQL ${runbook.backup.serverVersion}, from its offsite copy (downloaded to ${runbook.downloadDir})`
+      : `# Backup ${runbook.backup.id}, PostgreSQL ${runbook.backup.serverVersion}, in ${runbook.backup.path}`,
     "#",
     ...runbook.warnings.flatMap((warning) => commentLines(`WARNING: ${warning}`)),
     "set -eu",
   ];
+  // The offsite download comes before the local steps as step 0, so their "step N" references hold.
+  const first = runbook.source === "offsite" ? 0 : 1;
   runbook.sections.forEach((section, index) => {
-    out.push("", `# ── ${index + 1}. ${section.title} ──`, ...commentLines(section.explanation));
+    out.push("", `# ── ${index + first}. ${section.title} ──`, ...commentLines(section.explanation));
     if (section.manual) {
       out.push("# Not run by this script: choose one and run it by hand.");
       for (const command of section.commands) out.push(...command.split("\n").map((line) => `#   ${line}`));

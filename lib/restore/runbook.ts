@@ -3,15 +3,19 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
+import { S3Repository } from "@/lib/offsite/s3-repository";
+import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
 import {
   ownFileSettings,
   recoverySettings,
   renderSettings,
   settingLine,
 } from "@/lib/restore/recovery-config";
+import { localCopyIsWhole } from "@/lib/restore/plan-service";
 import { tablespaceArchives, type TablespaceArchive } from "@/lib/restore/tablespaces";
 import { compressionSchema, storedBackupOptionsSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
+import { offsiteSection, type RunbookOffsiteSource } from "./runbook-offsite";
 import { runbookSections, type RunbookSection } from "./runbook-sections";
 
 export type { RunbookSection };
@@ -72,6 +76,10 @@ export interface RunbookInput {
   tablespaceDir?: string;
   /** The role psql connects as through the socket; default postgres (initdb's superuser). */
   superuser?: string;
+  /** Restore from the offsite copy: the runbook downloads it first (runbook-offsite.ts). */
+  offsite?: RunbookOffsiteSource;
+  /** Where the offsite copy is downloaded (backup/ and wal/ inside); default <dataDir>.offsite. */
+  downloadDir?: string;
 }
 
 export interface Runbook {
@@ -106,6 +114,10 @@ export interface Runbook {
     target: RestoreTarget;
     action: RecoveryAction;
   };
+  /** Which copy the steps restore: the local folder and archive, or the offsite copy they download. */
+  source: "local" | "offsite";
+  /** With source offsite: where the copy is downloaded to (backup/ and wal/ inside). */
+  downloadDir: string | null;
   warnings: string[];
   sections: RunbookSection[];
 }
@@ -156,6 +168,10 @@ export function buildRunbook(input: RunbookInput): Runbook {
   const superuser = input.superuser ?? "postgres";
   const action = input.action ?? "pause";
   const timeline = input.timeline ?? "latest";
+  const downloadDir = input.offsite ? (input.downloadDir ?? `${dataDir}.offsite`) : null;
+  // From the offsite copy, the steps read the downloaded folders instead of the local ones.
+  const backupPath = downloadDir ? `${downloadDir}/backup` : backup.path;
+  const archivePath = downloadDir ? `${downloadDir}/wal` : input.archivePath;
   const target: RestoreTarget = input.target ?? {
     type: "time",
     value: TARGET_TIME_PLACEHOLDER,
@@ -168,8 +184,16 @@ export function buildRunbook(input: RunbookInput): Runbook {
     ["data directory", dataDir],
     ["log file", logFile],
     ["tablespace folder", tablespaceDir],
+    ["download folder", downloadDir ?? "/"],
   ] as const)
     assertAbsolutePath(label, value);
+  if (
+    downloadDir &&
+    (`${downloadDir}/`.startsWith(`${dataDir}/`) || `${dataDir}/`.startsWith(`${downloadDir}/`))
+  )
+    throw new Error(
+      `the download folder must be beside the data directory, not inside it or around it: ${downloadDir}`,
+    );
   // pg_ctl starts the server, and pg_verifybackup runs pg_waldump, through /bin/sh with these
   // paths in double quotes: a $, ` , " or \ in them would be expanded there, whatever we quote.
   for (const [label, value] of [
@@ -225,7 +249,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
     );
 
   const settings = recoverySettings({
-    archiveDir: input.archivePath,
+    archiveDir: archivePath,
     target,
     action,
     timeline,
@@ -253,9 +277,9 @@ export function buildRunbook(input: RunbookInput): Runbook {
     renderSettings("This copy's own files, not the source's", ownFiles),
   ].join("");
 
-  const sections = runbookSections({
-    backup,
-    archivePath: input.archivePath,
+  const localSections = runbookSections({
+    backup: { ...backup, path: backupPath },
+    archivePath,
     major,
     version,
     binDir,
@@ -271,6 +295,18 @@ export function buildRunbook(input: RunbookInput): Runbook {
     tablespaces,
     autoConf,
   });
+  const sections = input.offsite
+    ? [
+        offsiteSection({
+          offsite: input.offsite,
+          backupId: backup.id,
+          startWal: backup.startWal,
+          backupDir: backupPath,
+          walDir: archivePath,
+        }),
+        ...localSections,
+      ]
+    : localSections;
 
   return {
     title: `Break-glass restore of backup ${backup.label ? `“${backup.label}” ` : ""}(${shortId}) of ${input.clusterName}`,
@@ -299,23 +335,69 @@ export function buildRunbook(input: RunbookInput): Runbook {
       logFile,
       tablespaceDir,
       binDir,
-      archivePath: input.archivePath,
+      archivePath,
       target,
       action,
     },
+    source: input.offsite ? "offsite" : "local",
+    downloadDir,
     warnings,
     sections,
   };
 }
 
-/** The facts buildRunbook needs, read from the catalog and the backup folder. */
+/**
+ * The offsite repository to restore from, and the copy's file names: when asked, or by default
+ * when the local copy is not whole and a succeeded offsite copy exists (as a restore chooses).
+ */
+async function offsiteSourceOf(
+  backup: { id: string; path: string | null; clusterId: string },
+  cluster: { name: string; archivePath: string | null },
+  asked: "local" | "offsite" | undefined,
+): Promise<{ offsite: RunbookOffsiteSource; files: string[] | undefined } | null> {
+  if (asked === "local" || (!asked && localCopyIsWhole(backup.path, cluster.archivePath))) return null;
+  const copied = await db().backupCopy.findFirst({
+    where: { backupId: backup.id, repository: "s3", status: "succeeded" },
+    select: { id: true },
+  });
+  const settings = copied ? await getOffsiteSettings(backup.clusterId) : null;
+  if (!settings) {
+    if (asked)
+      throw new AppError("conflict", `Backup ${backup.id} has no succeeded offsite copy to restore from`);
+    return null;
+  }
+  const repository = new S3Repository(settings);
+  const keyPrefix = `${offsiteBackupPrefix(cluster.name, backup.id)}/`;
+  // The names only: a storage out of reach leaves them derived, with the runbook's warning.
+  const files = await repository
+    .list(keyPrefix)
+    .then((objects) => objects.map((object) => object.key.slice(keyPrefix.length)))
+    .catch(() => undefined)
+    .finally(() => repository.close());
+  return {
+    offsite: {
+      endpoint: settings.endpoint,
+      region: settings.region,
+      bucket: settings.bucket,
+      ...(settings.prefix ? { prefix: settings.prefix } : {}),
+      forcePathStyle: settings.forcePathStyle ?? false,
+      encrypted: settings.encryption?.enabled ?? false,
+      ...(settings.encryption?.recipient ? { recipient: settings.encryption.recipient } : {}),
+      clusterName: cluster.name,
+    },
+    files,
+  };
+}
+
+/** The facts buildRunbook needs, read from the catalog and the backup folder (or its offsite copy). */
 export async function getBackupRunbookOrThrow(
   id: string,
   options: Pick<
     RunbookInput,
-    "target" | "action" | "dataDir" | "port" | "logFile" | "tablespaceDir" | "binDir"
-  > = {},
+    "target" | "action" | "dataDir" | "port" | "logFile" | "tablespaceDir" | "binDir" | "downloadDir"
+  > & { source?: "local" | "offsite" } = {},
 ): Promise<Runbook> {
+  const { source, ...choices } = options;
   const backup = z.uuid().safeParse(id).success
     ? await db().backup.findUnique({ where: { id }, include: { cluster: true } })
     : null;
@@ -331,11 +413,13 @@ export async function getBackupRunbookOrThrow(
     throw new AppError("conflict", "The catalog does not know this backup's server version");
   if (!backup.cluster.archivePath)
     throw new AppError("conflict", "The cluster has no WAL archive path to restore from");
-  const files = await fs.readdir(backup.path).catch(() => undefined);
+  const fromOffsite = await offsiteSourceOf(backup, backup.cluster, source);
+  const files = fromOffsite ? fromOffsite.files : await fs.readdir(backup.path).catch(() => undefined);
   const request = readJson(storedBackupOptionsSchema, backup.options, "backup options");
   const compression = compressionSchema.safeParse(request?.compression);
   return buildRunbook({
-    ...options,
+    ...choices,
+    ...(fromOffsite ? { offsite: fromOffsite.offsite } : {}),
     backup: {
       id: backup.id,
       label: backup.label,
