@@ -104,6 +104,18 @@ describe("the break-glass runbook from the offsite copy", () => {
     expect(refused.stderr).toMatch(/could not download .*SHA256SUMS/);
     expect(existsSync(dataDir)).toBe(false);
 
+    // Another age key: the copy cannot be read without the escrowed one, and nothing starts.
+    const otherKey = path.join(workDir, "other key.txt");
+    await execFileAsync("age-keygen", ["-o", otherKey]);
+    if (runningAsRoot) {
+      const { uid, gid } = await fs.stat(workDir);
+      await fs.chown(otherKey, uid, gid);
+    }
+    const wrongKey = await runScript({ ...credentials, AGE_KEY_FILE: otherKey });
+    expect(wrongKey.code).not.toBe(0);
+    expect(wrongKey.stderr).toMatch(/no identity matched/);
+    expect(existsSync(dataDir)).toBe(false);
+
     const result = await runScript(credentials);
     const log = await fs.readFile(runbook.restore.logFile, "utf8").catch(() => "(no log)");
     expect(result.code, `${result.stderr}\n--- stdout ---\n${result.stdout}\n--- log ---\n${log}`).toBe(0);
