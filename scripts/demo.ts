@@ -14,6 +14,7 @@ import { seedDemoCluster, seedDemoUsers, seedFirstBackup } from "@/lib/demo/seed
 import { DEMO_S3_BUCKET, demoS3Port, seedDemoOffsiteRepository, startDemoS3Server } from "@/lib/demo/offsite";
 import { startDemoWorkload } from "@/lib/demo/workload";
 import { stopAllInstances } from "@/lib/restore/instance";
+import { psqlCommand } from "@/lib/tools/psql-command";
 import { sandboxOptionsFromEnv, startSandbox, stopSandbox, type SandboxInfo } from "@/lib/sandbox";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -138,6 +139,20 @@ async function main(): Promise<void> {
   if (firstBackup) log(`requested a first physical backup (${firstBackup}); the worker is taking it`);
 
   const tokens = Object.fromEntries(users.map((user) => [user.role, user.token]));
+  const { primary: demoPrimary } = sandbox.cluster;
+  // Ready to paste: standbys share the primary's role and password (they are its copies).
+  const psqlTo = ({ host, port: serverPort }: { host: string; port: number }) =>
+    psqlCommand({
+      host,
+      port: serverPort,
+      user: demoPrimary.user,
+      database: demoPrimary.database,
+      password: demoPrimary.password,
+    });
+  const psqlLines = [
+    `  psql to the primary: ${psqlTo(demoPrimary)}`,
+    ...sandbox.cluster.standbys.map((standby) => `  psql to ${standby.name}: ${psqlTo(standby)}`),
+  ].join("\n");
   writeSandboxJson(path.join(home, "sandbox.json"), {
     url,
     tokens: { admin: tokens.admin, operator: tokens.operator, viewer: tokens.viewer },
@@ -158,11 +173,13 @@ async function main(): Promise<void> {
           port: sandbox.cluster.primary.port,
           user: sandbox.cluster.primary.user,
           database: sandbox.cluster.primary.database,
+          psql: psqlTo(demoPrimary),
         },
         standbys: sandbox.cluster.standbys.map(({ name, host, port: standbyPort }) => ({
           name,
           host,
           port: standbyPort,
+          psql: psqlTo({ host, port: standbyPort }),
         })),
         archiveDir: sandbox.cluster.archiveDir,
       },
@@ -173,6 +190,7 @@ async function main(): Promise<void> {
   console.log(`
 Walden is ready after ${elapsed()}: ${url}
   sign in as ${admin.email} / ${admin.password}
+${psqlLines}
   other logins, API tokens and ports: ${path.join(home, "sandbox.json")}
 Press Ctrl-C to stop (the data is kept for the next run).
 `);
