@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parseChecksums, sha256File } from "@/lib/backup/checksum";
+import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { claimVerification, verifyScratchDir } from "@/lib/backup/verify-claim";
 import { db } from "@/lib/db";
@@ -138,18 +138,6 @@ async function verifyLogical(backupDir: string, log: string[]) {
   log.push("pg_restore --list reads the dump");
 }
 
-/** The local copy is whole when its folder and SHA256SUMS are on disk (and, physical, the archive folder). */
-function localCopyIsWhole(backup: {
-  path: string | null;
-  kind: string;
-  cluster: { archivePath: string | null };
-}): boolean {
-  if (!backup.path || !existsSync(path.join(backup.path, "SHA256SUMS"))) return false;
-  return (
-    backup.kind !== "physical" || (!!backup.cluster.archivePath && existsSync(backup.cluster.archivePath))
-  );
-}
-
 /**
  * The backup's succeeded offsite copy: opened, "encrypted" (the verification job carries no
  * identity, so it cannot be read), or null when there is none.
@@ -187,7 +175,9 @@ export async function verifyBackup(
   if (!backup || backup.status !== "succeeded") return null;
   // Offsite when asked, or when the local copy is not whole and an offsite copy can be read;
   // without one, the local copy is checked (and a missing one fails, as it should).
-  const wantsOffsite = options.source === "offsite" || (!options.source && !localCopyIsWhole(backup));
+  const wantsOffsite =
+    options.source === "offsite" ||
+    (!options.source && !localCopyIsWhole(backup.path, backup.cluster.archivePath, backup.kind));
   const opened = wantsOffsite ? await openOffsiteCopy(backup) : null;
   // An encrypted offsite copy says nothing without its key: not verified now, not failed either.
   if (opened === "encrypted" || (options.source === "offsite" && !opened) || (!opened && !backup.path))

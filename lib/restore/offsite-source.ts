@@ -5,7 +5,8 @@ import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
 import type { PitrRestoreRequest, RestoreSource } from "@/lib/schemas/restore";
 import { plannedBackupSchema, restorePlanSchema, type RestorePlan } from "@/lib/schemas/restore-plan";
-import { localCopyIsWhole, planPitrRestore } from "./plan-service";
+import { localCopyIsWhole } from "@/lib/backup/local-copy";
+import { planPitrRestore } from "./plan-service";
 
 // A PITR restore from the offsite copy alone (issue 14): which copy a restore uses and the
 // plan its steps follow. The downloads themselves are lib/offsite/restore-download.ts.
@@ -98,7 +99,8 @@ export async function planWithSource(request: PitrRestoreRequest, storedPlan: un
     request.source ?? (stored.success && stored.data.source === "offsite" ? "offsite" : undefined);
   const early = backup ? await chooseRestoreSource(backup, archivePath, asked) : null;
   if (early?.source === "offsite" && stored.success) {
-    const reason = stored.data.source === "offsite" ? (stored.data.sourceReason ?? early.reason) : early.reason;
+    const reason =
+      stored.data.source === "offsite" ? (stored.data.sourceReason ?? early.reason) : early.reason;
     return { plan: stored.data, chosen: { source: "offsite", reason } };
   }
   const planned = await planPitrRestore({ ...request, backupId: backupId ?? undefined });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import path from "node:path";
+import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { AgeKeyError, keyFingerprint, recipientOf } from "@/lib/offsite/age";
@@ -48,13 +48,6 @@ export const refuseField = (field: FieldRefusal["field"], message: string): Fiel
   field,
   message: `${field}: ${message}`,
 });
-
-/** The local copy is whole when the backup's folder, its SHA256SUMS and the archive folder are on disk. */
-export function localCopyIsWhole(backupPath: string | null, archivePath: string | null): boolean {
-  return Boolean(
-    backupPath && existsSync(path.join(backupPath, "SHA256SUMS")) && archivePath && existsSync(archivePath),
-  );
-}
 
 function withSource(result: PlanResult, source: RestoreSource, reason: string): PlanResult {
   if (!result.ok) return result;

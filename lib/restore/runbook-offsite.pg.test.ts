@@ -6,10 +6,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as runbookRoute from "@/app/api/v1/backups/[id]/runbook/route";
 import { db } from "@/lib/db";
 import { loseLocalCopy, offsiteCluster, type OffsiteCluster } from "@/lib/restore/offsite-fixture.pg-helper";
 import { getBackupRunbookOrThrow } from "@/lib/restore/runbook";
 import { runbookScript } from "@/lib/restore/runbook-script";
+import { call, makeUser } from "@/test/api-client";
 import { runAsPostgresShell, runningAsRoot } from "@/test/runbook-script";
 import { sandboxPrimary } from "@/test/sandbox-cluster";
 import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from "@/test/s3-server";
@@ -84,6 +86,19 @@ describe("the break-glass runbook from the offsite copy", () => {
     // The local copy is gone: the runbook says so by choosing the offsite copy on its own.
     expect(runbook.source).toBe("offsite");
     expect(runbook.sections[0]!.title).toBe("From the offsite copy");
+    // The API prints the same on ?source=offsite (a viewer may read it) and names a bad source.
+    const viewer = await makeUser("viewer");
+    const url = `/api/v1/backups/${fixture.backupId}/runbook`;
+    const params = { id: fixture.backupId };
+    const asked = await call(runbookRoute.GET, "GET", `${url}?source=offsite`, {
+      token: viewer.token,
+      params,
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.json.source).toBe("offsite");
+    const bad = await call(runbookRoute.GET, "GET", `${url}?source=tape`, { token: viewer.token, params });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.issues).toEqual([expect.objectContaining({ path: "source" })]);
     expect(runbook.backup.baseFile).toMatch(/^base\.tar/);
     const script = runbookScript(runbook);
     // The stored secret is never printed; the reader's environment supplies it.

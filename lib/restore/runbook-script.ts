@@ -1,4 +1,5 @@
 import { getBackupRunbookOrThrow, type Runbook } from "@/lib/restore/runbook";
+import type { RestoreSource } from "@/lib/schemas/restore";
 
 // The runbook as one bash script a person downloads and runs (or reads) when Walden is down.
 
@@ -45,9 +46,16 @@ export function runbookScript(runbook: Runbook): string {
   return `${out.join("\n")}\n`;
 }
 
-/** The runbook as JSON, or with `format=text` as one bash script to download. */
-export async function runbookResponse(backupId: string, format: string | null): Promise<Response> {
-  const runbook = await getBackupRunbookOrThrow(backupId);
+/**
+ * The runbook as JSON, or with `format=text` as one bash script to download; `source` asks for
+ * the one from the local or the offsite copy (default: local when whole, else offsite).
+ */
+export async function runbookResponse(
+  backupId: string,
+  format: string | null,
+  source?: RestoreSource,
+): Promise<Response> {
+  const runbook = await getBackupRunbookOrThrow(backupId, { source });
   if (format !== "text") return Response.json(runbook);
   return new Response(runbookScript(runbook), {
     headers: {

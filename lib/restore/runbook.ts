@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import { z } from "zod";
+import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
@@ -11,7 +12,6 @@ import {
   renderSettings,
   settingLine,
 } from "@/lib/restore/recovery-config";
-import { localCopyIsWhole } from "@/lib/restore/plan-service";
 import { tablespaceArchives, type TablespaceArchive } from "@/lib/restore/tablespaces";
 import { compressionSchema, storedBackupOptionsSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
