@@ -10,6 +10,7 @@ import {
   getClusterRowOrThrow,
   toClusterSummary,
 } from "@/lib/clusters/queries";
+import { createRegistrationProtection } from "@/lib/clusters/registration-defaults";
 import { dropClusterSlots, type SlotDrop } from "@/lib/clusters/slots";
 import { endpointChanges, mergedPrimaryInput, nodeData } from "@/lib/clusters/node-credentials";
 import { nodeConnection } from "@/lib/clusters/test-connection";
@@ -45,23 +46,31 @@ export async function registerCluster(
     input.repository?.path ?? null,
     input.repository?.secondaryPath ?? null,
   );
-  const cluster = await db().cluster.create({
-    data: {
-      name: input.name,
-      archiveMode: input.archive.mode,
-      archivePath,
-      sampleIntervalSeconds: input.sampleIntervalSeconds,
-      repositoryPath: input.repository?.path ?? null,
-      secondaryRepositoryPath: input.repository?.secondaryPath ?? null,
-      secondaryOffsite: input.repository?.secondaryOffsite ?? false,
-      nodes: {
-        create: [
-          nodeData("primary", "primary", input.primary, "primary"),
-          ...input.standbys.map((standby, i) => nodeData(standby.name, "standby", standby, `standbys.${i}`)),
-        ],
+  const { cluster, protection } = await db().$transaction(async (tx) => {
+    const created = await tx.cluster.create({
+      data: {
+        name: input.name,
+        archiveMode: input.archive.mode,
+        archivePath,
+        sampleIntervalSeconds: input.sampleIntervalSeconds,
+        repositoryPath: input.repository?.path ?? null,
+        secondaryRepositoryPath: input.repository?.secondaryPath ?? null,
+        secondaryOffsite: input.repository?.secondaryOffsite ?? false,
+        nodes: {
+          create: [
+            nodeData("primary", "primary", input.primary, "primary"),
+            ...input.standbys.map((standby, i) =>
+              nodeData(standby.name, "standby", standby, `standbys.${i}`),
+            ),
+          ],
+        },
       },
-    },
-    include: clusterWithNodes,
+      include: clusterWithNodes,
+    });
+    return {
+      cluster: created,
+      protection: await createRegistrationProtection(tx, created.id, input.defaults),
+    };
   });
   await ensureDefaultRules(cluster.id);
   await audit(
@@ -70,7 +79,7 @@ export async function registerCluster(
       action: "cluster.create",
       outcome: "success",
       target: { type: "cluster", id: cluster.id },
-      details: { input },
+      details: { input, protection },
     },
     meta,
   );

@@ -7,6 +7,8 @@ import {
   portSchema,
   slugSchema,
 } from "@/lib/schemas/common";
+import { retentionPolicySchema } from "@/lib/schemas/retention";
+import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
 
 /** libpq's sslmode values Walden accepts ("allow" is left out: it prefers cleartext). */
 export const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full"] as const;
@@ -73,6 +75,61 @@ const uniqueStandbyNames = (standbys: StandbyInput[] | undefined) => {
 };
 const standbyNamesMessage = { message: "standby names must be unique and not 'primary'", path: ["standbys"] };
 
+/**
+ * What a new cluster is protected by unless the request says otherwise: a daily physical backup,
+ * retention of 7 days with at least 2 physical backups (lib/backup/retention.ts DEFAULT_RETENTION)
+ * and the weekly drill (lib/restore/drills.ts DEFAULT_DRILL_SCHEDULE). The weekly re-verification
+ * of every backup is fleet-wide (backup.reverify), so it is shown, not chosen.
+ */
+export const REGISTRATION_DEFAULTS = {
+  physicalBackup: { cron: "0 2 * * *", timezone: "UTC", enabled: true },
+  retention: { recoveryWindowDays: 7, minRedundancy: 2 },
+  drill: { cron: "0 5 * * 0", timezone: "UTC", enabled: true },
+} as const;
+
+const timedPartSchema = (defaults: { cron: string; timezone: string; enabled: boolean }) =>
+  z
+    .strictObject({
+      cron: cronSchema,
+      timezone: timeZoneSchema.default(defaults.timezone),
+      enabled: z.boolean({ error: "must be true or false" }).default(true),
+    })
+    .default(defaults);
+
+/**
+ * The protection created with the cluster. Left out: REGISTRATION_DEFAULTS. `false`: nothing is
+ * created (as before defaults existed: no backup schedule; retention and the drill keep their
+ * built-in fallbacks). A part with `enabled: false` is stored switched off, to switch on later.
+ */
+const protectionSchema = z.strictObject(
+  {
+    physicalBackup: timedPartSchema(REGISTRATION_DEFAULTS.physicalBackup),
+    retention: z
+      .strictObject({
+        recoveryWindowDays: retentionPolicySchema.shape.recoveryWindowDays,
+        minRedundancy: retentionPolicySchema.shape.minRedundancy,
+      })
+      .default(REGISTRATION_DEFAULTS.retention),
+    drill: timedPartSchema(REGISTRATION_DEFAULTS.drill),
+  },
+  { error: "must be false or an object of physicalBackup, retention and drill" },
+);
+
+// Not a z.union: when both branches fail, a union reports "no branch matched" instead of the
+// object's own problem (a bad time zone), which is the one a person can act on.
+export const registrationDefaultsSchema = z
+  .custom<false | z.input<typeof protectionSchema>>(() => true)
+  .transform((value, ctx): false | z.output<typeof protectionSchema> => {
+    if (value === false) return false;
+    const parsed = protectionSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return z.NEVER;
+  })
+  .default({ ...REGISTRATION_DEFAULTS });
+export type RegistrationDefaults = z.output<typeof registrationDefaultsSchema>;
+
 export const clusterCreateSchema = z
   .strictObject({
     name: slugSchema,
@@ -81,6 +138,7 @@ export const clusterCreateSchema = z
     archive: archiveInputSchema.default({ mode: "archive_command" }),
     sampleIntervalSeconds: sampleIntervalSchema.default(1),
     repository: repositoryInputSchema.optional(),
+    defaults: registrationDefaultsSchema,
   })
   .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
 export type ClusterCreateInput = z.infer<typeof clusterCreateSchema>;
