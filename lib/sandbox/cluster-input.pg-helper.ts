@@ -14,6 +14,7 @@ export function sandboxClusterInput(sandbox: SandboxInfo, name: string, extra: R
     name,
     primary: node(sandbox.cluster.primary.port),
     standbys: sandbox.cluster.standbys.map((standby) => ({ name: standby.name, ...node(standby.port) })),
+    defaults: false, // no backup schedule firing in the middle of a test
     ...extra,
   };
 }
