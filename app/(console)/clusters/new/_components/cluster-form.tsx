@@ -19,6 +19,7 @@ import { clusterCreateSchema, type ClusterCreateInput } from "@/lib/schemas/clus
 import type { DiscoveredStandby } from "@/lib/schemas/cluster-discovery";
 import type { ConfigCheckRequest } from "@/lib/schemas/config-check";
 import { NodeFields, type ClusterFormValues } from "./node-fields";
+import { protectionFormDefaults, ProtectionFields } from "./protection-fields";
 import { RegisterConfigCheck } from "./register-config-check";
 
 const emptyNode = {
@@ -71,6 +72,7 @@ export function ClusterForm() {
       primary: emptyNode,
       standbys: [],
       archive: { mode: "archive_command", path: undefined },
+      defaults: protectionFormDefaults(),
     },
   });
   const {
@@ -295,6 +297,8 @@ export function ClusterForm() {
             <RegisterConfigCheck request={configCheckRequest} />
           </CardBody>
         </Card>
+
+        <ProtectionFields />
 
         {/* Shown even beside field problems: a nested form may not have the control an issue names. */}
         <FormErrors
