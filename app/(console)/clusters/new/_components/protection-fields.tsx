@@ -9,7 +9,7 @@ import type { ClusterFormValues } from "./node-fields";
 
 // The "Protection" card of the register form: the backup schedule, retention and drill a new
 // cluster starts with (REGISTRATION_DEFAULTS), prefilled and changeable; a schedule switched off
-// is registered off, to switch on later on the cluster page.
+// is registered paused, to switch on later on the cluster page.
 
 /** The form's starting values: copies, so the form never edits the shared defaults. */
 export function protectionFormDefaults() {
@@ -17,7 +17,51 @@ export function protectionFormDefaults() {
   return { physicalBackup: { ...physicalBackup }, retention: { ...retention }, drill: { ...drill } };
 }
 
-const cronHint = "5 fields: minute hour day-of-month month day-of-week.";
+/** A switch, a cron and a zone: the backup schedule and the drill schedule look alike. */
+function ScheduleFields({
+  part,
+  legend,
+  label,
+  hint,
+  noun,
+}: {
+  part: "physicalBackup" | "drill";
+  legend: string;
+  label: string;
+  hint: string;
+  noun: string;
+}) {
+  const form = useFormContext<ClusterFormValues>();
+  return (
+    <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-6">
+      <legend className="sr-only">{legend}</legend>
+      <FormCheckbox
+        form={form}
+        name={`defaults.${part}.enabled`}
+        label={label}
+        hint={hint}
+        className="sm:col-span-6"
+      />
+      <FormField
+        form={form}
+        name={`defaults.${part}.cron`}
+        label={`${noun} schedule (cron)`}
+        hint="5 fields: minute hour day-of-month month day-of-week."
+        className="sm:col-span-3"
+      >
+        {(control) => <Input spellCheck={false} {...control} />}
+      </FormField>
+      <FormField
+        form={form}
+        name={`defaults.${part}.timezone`}
+        label={`${noun} time zone`}
+        className="sm:col-span-3"
+      >
+        {(control) => <Input spellCheck={false} {...control} />}
+      </FormField>
+    </fieldset>
+  );
+}
 
 export function ProtectionFields() {
   const form = useFormContext<ClusterFormValues>();
@@ -28,33 +72,13 @@ export function ProtectionFields() {
         description="What keeps this cluster recoverable from the start. Change or switch off any of it now, or later on the cluster page."
       />
       <CardBody className="space-y-5">
-        <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-6">
-          <legend className="sr-only">Physical backup schedule</legend>
-          <FormCheckbox
-            form={form}
-            name="defaults.physicalBackup.enabled"
-            label="Daily physical backup"
-            hint="A pg_basebackup of the primary, compressed with lz4."
-            className="sm:col-span-6"
-          />
-          <FormField
-            form={form}
-            name="defaults.physicalBackup.cron"
-            label="Backup schedule (cron)"
-            hint={cronHint}
-            className="sm:col-span-3"
-          >
-            {(control) => <Input spellCheck={false} {...control} />}
-          </FormField>
-          <FormField
-            form={form}
-            name="defaults.physicalBackup.timezone"
-            label="Backup time zone"
-            className="sm:col-span-3"
-          >
-            {(control) => <Input spellCheck={false} {...control} />}
-          </FormField>
-        </fieldset>
+        <ScheduleFields
+          part="physicalBackup"
+          legend="Physical backup schedule"
+          label="Daily physical backup"
+          hint="A pg_basebackup of the primary, compressed with lz4. Unchecked: registered paused."
+          noun="Backup"
+        />
 
         <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-6">
           <legend className="mb-1 text-sm font-medium">Retention</legend>
@@ -84,33 +108,13 @@ export function ProtectionFields() {
           04:00 UTC (pg_verifybackup and the WAL it needs), for all clusters.
         </p>
 
-        <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-6">
-          <legend className="sr-only">Restore drill</legend>
-          <FormCheckbox
-            form={form}
-            name="defaults.drill.enabled"
-            label="Weekly restore drill"
-            hint="The latest backup restored to the latest archived point, timed (RTO) and removed."
-            className="sm:col-span-6"
-          />
-          <FormField
-            form={form}
-            name="defaults.drill.cron"
-            label="Drill schedule (cron)"
-            hint={cronHint}
-            className="sm:col-span-3"
-          >
-            {(control) => <Input spellCheck={false} {...control} />}
-          </FormField>
-          <FormField
-            form={form}
-            name="defaults.drill.timezone"
-            label="Drill time zone"
-            className="sm:col-span-3"
-          >
-            {(control) => <Input spellCheck={false} {...control} />}
-          </FormField>
-        </fieldset>
+        <ScheduleFields
+          part="drill"
+          legend="Restore drill"
+          label="Weekly restore drill"
+          hint="The latest backup restored to the latest archived point, timed (RTO) and removed. Unchecked: registered paused."
+          noun="Drill"
+        />
       </CardBody>
     </Card>
   );
