@@ -215,81 +215,85 @@ export function LagChart({
   );
   const format =
     unit === "bytes" ? (value: number) => formatBytes(value) : (value: number) => formatSeconds(value);
+  const latest = rows.findLast((row) => row.value !== null);
 
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <ComposedChart data={rows} margin={{ top: 12, right: 16, bottom: 0, left: 4 }}>
-        <CartesianGrid stroke="#e4e4e7" strokeDasharray="3 3" vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={[start, end]}
-          allowDataOverflow
-          ticks={timeTicks(start, end)}
-          tickFormatter={tickFormatter(end - start)}
-          tick={{ fontSize: 11, fill: "#71717a" }}
-          tickLine={false}
-          axisLine={{ stroke: "#d4d4d8" }}
-          minTickGap={24}
-        />
-        <YAxis
-          tickFormatter={format}
-          tick={{ fontSize: 11, fill: "#71717a" }}
-          tickLine={false}
-          axisLine={false}
-          width={72}
-          ticks={yTicks}
-          domain={[0, yTicks[yTicks.length - 1] ?? 1]}
-        />
-        <Tooltip
-          isAnimationActive={false}
-          content={(props) => (
-            <LagTooltip active={props.active} payload={props.payload} events={visibleEvents} step={step} />
-          )}
-        />
-        {hasBand ? (
-          <Area
-            dataKey="band"
-            name="max over bucket"
-            type="linear"
-            stroke="none"
-            fill={BAND}
-            fillOpacity={0.45}
-            isAnimationActive={false}
-            connectNulls={false}
-            activeDot={false}
+    // The newest plotted value, for tests and scripts that read the chart rather than the API.
+    <div data-lag-chart={unit} data-latest-value={latest?.value ?? ""} data-latest-at={latest?.point.t ?? ""}>
+      <ResponsiveContainer width="100%" height={height}>
+        <ComposedChart data={rows} margin={{ top: 12, right: 16, bottom: 0, left: 4 }}>
+          <CartesianGrid stroke="#e4e4e7" strokeDasharray="3 3" vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[start, end]}
+            allowDataOverflow
+            ticks={timeTicks(start, end)}
+            tickFormatter={tickFormatter(end - start)}
+            tick={{ fontSize: 11, fill: "#71717a" }}
+            tickLine={false}
+            axisLine={{ stroke: "#d4d4d8" }}
+            minTickGap={24}
           />
-        ) : null}
-        <Line
-          dataKey="value"
-          name={unit === "bytes" ? "replay lag (bytes)" : "replay lag (seconds)"}
-          type="linear"
-          stroke={LINE}
-          strokeWidth={1.75}
-          dot={false}
-          activeDot={{ r: 3 }}
-          isAnimationActive={false}
-          connectNulls={false}
-        />
-        {visibleEvents.map((event) => (
-          <ReferenceLine
-            key={event.id}
-            x={new Date(event.at).getTime()}
-            stroke={eventColour[event.kind]}
-            strokeDasharray="4 3"
-            strokeOpacity={0.8}
-            label={(props: { viewBox?: { x?: number; y?: number } }) => (
-              <EventMarker
-                viewBox={props.viewBox}
-                event={event}
-                showText={visibleEvents.length <= 6}
-                textLeft={new Date(event.at).getTime() > start + (end - start) * 0.75}
-              />
+          <YAxis
+            tickFormatter={format}
+            tick={{ fontSize: 11, fill: "#71717a" }}
+            tickLine={false}
+            axisLine={false}
+            width={72}
+            ticks={yTicks}
+            domain={[0, yTicks[yTicks.length - 1] ?? 1]}
+          />
+          <Tooltip
+            isAnimationActive={false}
+            content={(props) => (
+              <LagTooltip active={props.active} payload={props.payload} events={visibleEvents} step={step} />
             )}
           />
-        ))}
-      </ComposedChart>
-    </ResponsiveContainer>
+          {hasBand ? (
+            <Area
+              dataKey="band"
+              name="max over bucket"
+              type="linear"
+              stroke="none"
+              fill={BAND}
+              fillOpacity={0.45}
+              isAnimationActive={false}
+              connectNulls={false}
+              activeDot={false}
+            />
+          ) : null}
+          <Line
+            dataKey="value"
+            name={unit === "bytes" ? "replay lag (bytes)" : "replay lag (seconds)"}
+            type="linear"
+            stroke={LINE}
+            strokeWidth={1.75}
+            dot={false}
+            activeDot={{ r: 3 }}
+            isAnimationActive={false}
+            connectNulls={false}
+          />
+          {visibleEvents.map((event) => (
+            <ReferenceLine
+              key={event.id}
+              x={new Date(event.at).getTime()}
+              stroke={eventColour[event.kind]}
+              strokeDasharray="4 3"
+              strokeOpacity={0.8}
+              label={(props: { viewBox?: { x?: number; y?: number } }) => (
+                <EventMarker
+                  viewBox={props.viewBox}
+                  event={event}
+                  showText={visibleEvents.length <= 6}
+                  textLeft={new Date(event.at).getTime() > start + (end - start) * 0.75}
+                />
+              )}
+            />
+          ))}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
   );
 }
