@@ -7,26 +7,11 @@ import { readSandboxJson, sandboxInfo } from "./sandbox";
 // show within a couple of seconds, without a reload.
 const LIVE_TIMEOUT = 5_000;
 
-/** Runs one statement on a sandbox server as the primary's superuser (standbys share its roles). */
-async function onServer(port: number, sql: string): Promise<void> {
-  const { cluster } = await sandboxInfo();
-  const client = new pg.Client({
-    host: "127.0.0.1",
-    port,
-    user: cluster.primary.user,
-    password: cluster.primary.password,
-    database: cluster.primary.database,
-  });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs one query on a sandbox server and returns its first row's first column. */
-async function valueOnServer(port: number, sql: string): Promise<unknown> {
+/**
+ * Runs one statement on a sandbox server as the primary's superuser (standbys share its roles)
+ * and returns the first column of its first row.
+ */
+async function onServer(port: number, sql: string): Promise<unknown> {
   const { cluster } = await sandboxInfo();
   const client = new pg.Client({
     host: "127.0.0.1",
@@ -48,12 +33,13 @@ async function valueOnServer(port: number, sql: string): Promise<unknown> {
 // compressed); the lag must climb by at least half of it, far above the demo workload's trickle.
 const WAL_BATCH_RISE_BYTES = 1_000_000;
 const WAL_SCRATCH_TABLE = "walden_e2e_lag_scratch";
-const writeWalBatch = (primaryPort: number) =>
-  onServer(
+async function writeWalBatch(primaryPort: number): Promise<void> {
+  await onServer(primaryPort, `create table if not exists ${WAL_SCRATCH_TABLE} (payload text)`);
+  await onServer(
     primaryPort,
-    `create table if not exists ${WAL_SCRATCH_TABLE} (payload text);
-     insert into ${WAL_SCRATCH_TABLE} select repeat(md5(n::text), 32) from generate_series(1, 2000) as n`,
+    `insert into ${WAL_SCRATCH_TABLE} select repeat(md5(n::text), 32) from generate_series(1, 2000) as n`,
   );
+}
 
 /** standby1's newest replay lag in bytes as GET …/lag returns it (what the chart reads); null before a sample. */
 async function apiLatestLag(request: APIRequestContext, clusterId: string): Promise<number | null> {
@@ -162,7 +148,7 @@ test.describe("live replication monitoring", () => {
     const before = Math.max((await apiLatestLag(request, demo.id))!, (await plottedLatestLag(chart))!);
 
     await onServer(port, "select pg_wal_replay_pause()");
-    await expect.poll(() => valueOnServer(port, "select pg_is_wal_replay_paused()"), settle).toBe(true);
+    await expect.poll(() => onServer(port, "select pg_is_wal_replay_paused()"), settle).toBe(true);
 
     // Each batch of WAL the primary writes stays unreplayed: both readings climb past it, twice.
     let floor = before;
