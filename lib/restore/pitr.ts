@@ -26,6 +26,7 @@ import { planWithSource, withOffsiteSource } from "./offsite-source";
 import { replayShortfall } from "./replay-check";
 import { ownFileSettings, recoverySettings, renderSettings } from "./recovery-config";
 import { assertTablespacesInside } from "./tablespaces";
+import { psqlCommand } from "@/lib/tools/psql-command";
 
 // restore.run for kind "pitr": a base backup and archived WAL replayed into a new instance,
 // step by step, ending with a verification of what the instance holds. The steps' work lives
@@ -198,7 +199,7 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   ctx.steps.log(
     request.action === "shutdown"
       ? `data directory ${paths.dataDir} (stopped)`
-      : `psql -h 127.0.0.1 -p ${port} -U ${registeredRole} -d ${database}   (the source's password for ${registeredRole})`,
+      : `${psqlCommand({ host: "127.0.0.1", port, user: registeredRole, database })}   (the source's password for ${registeredRole})`,
   );
   ctx.steps.end();
 }

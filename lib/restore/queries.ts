@@ -13,6 +13,7 @@ import {
   storedInstanceSchema,
   type RestoreView,
 } from "@/lib/schemas/restore-view";
+import { psqlCommand } from "@/lib/tools/psql-command";
 
 // Restores as the API returns them (design.md: GET /api/v1/restores/:id; the shape is a wire
 // type in lib/schemas/restore-view.ts).
@@ -34,7 +35,7 @@ function instanceView(row: Restore): RestoreView["instance"] {
     state: row.instanceState,
     psql:
       running && info.user
-        ? `psql -h ${info.host} -p ${info.port} -U ${info.user} -d ${info.database}`
+        ? psqlCommand({ host: info.host, port: info.port, user: info.user, database: info.database })
         : null,
   };
 }
