@@ -25,7 +25,8 @@ export function EventsList({ events, limit = 50 }: { events: ReplicationEvent[];
           </time>
           <Badge tone={kindLook[event.kind].tone}>{kindLook[event.kind].label}</Badge>
           <span className="font-medium text-zinc-800">{event.node}</span>
-          <span className="min-w-0 flex-1 text-zinc-700">{event.message}</span>
+          {/* At least 12rem, or it wraps to a line of its own (a phone); a long token breaks anywhere. */}
+          <span className="min-w-48 flex-1 text-zinc-700 [overflow-wrap:anywhere]">{event.message}</span>
         </li>
       ))}
     </ol>
