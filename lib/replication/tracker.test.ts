@@ -253,6 +253,21 @@ describe("ClusterTracker", () => {
     );
   });
 
+  it("names the old primary as this tick reads it: stopped in the same second as the promotion is unreachable", () => {
+    const tracker = new ClusterTracker("c", 1);
+    tracker.tick(tick(0, primary(MiB, [statRow("s1", MiB)]), { s1: standby(MiB, MiB) }));
+    // The tick before saw the primary writable; this one finds s1 writable and the primary down.
+    const promoted = primary(2 * MiB, []);
+    if (!promoted.ok) throw new Error("fixture");
+    promoted.data.position = { current_lsn: lsn(2 * MiB), timeline: 2 };
+    promoted.data.recoveryEndLsn = lsn(MiB);
+    const readings = tick(1, promoted, { primary: down });
+    const moved = tracker.tick({ ...readings, primary: { ...readings.primary, name: "s1" } });
+    expect(moved.events.find((event) => event.kind === "role_change")!.message).toBe(
+      `s1 is the primary now on timeline 2 from ${lsn(MiB)}; primary was unreachable`,
+    );
+  });
+
   it("follows a failover: the promoted node as primary with its new timeline, the old one back as a standby", () => {
     const tracker = new ClusterTracker("c", 1);
     const at = (

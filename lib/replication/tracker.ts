@@ -83,6 +83,21 @@ interface StandbyMemory {
 const isConnectedRow = (row: StatReplicationRow | undefined) =>
   row?.state === "streaming" || row?.state === "catchup";
 
+/**
+ * What the old primary is in the tick that saw another node writable: read in this same tick when
+ * the sampler asked it (it is among the standbys now), else as last seen. A primary stopped just
+ * before the promotion reads "unreachable", not "still writable" from the tick before.
+ */
+function formerPrimaryState(
+  previous: { name: string; reachable: boolean; inRecovery: boolean | null },
+  readings: TickReadings,
+): "unreachable" | "in recovery" | "still writable" {
+  const now = readings.standbys.find((standby) => standby.name === previous.name)?.reading;
+  if (now) return !now.ok ? "unreachable" : now.data.identity.in_recovery ? "in recovery" : "still writable";
+  if (!previous.reachable) return "unreachable";
+  return previous.inRecovery ? "in recovery" : "still writable";
+}
+
 export class ClusterTracker {
   private readonly history = new LsnHistory();
   private readonly standbys = new Map<string, StandbyMemory>();
@@ -179,7 +194,7 @@ export class ClusterTracker {
     const name = readings.primary.name;
     let previous = this.primaryMemory;
     if (previous && previous.name !== name) {
-      this.notePrimaryMoved(previous, readings.primary.name, data, event);
+      this.notePrimaryMoved(previous, readings, data, event);
       // The new primary's own history starts now; only the timeline carries over (for its event).
       previous = null;
     }
@@ -213,17 +228,14 @@ export class ClusterTracker {
    */
   private notePrimaryMoved(
     previous: NonNullable<ClusterTracker["primaryMemory"]>,
-    name: string,
+    readings: TickReadings,
     data: PrimaryReading | null,
     event: EmitEvent,
   ): void {
+    const name = readings.primary.name;
     const timeline = data?.position?.timeline ?? null;
     const began = data?.recoveryEndLsn ?? null;
-    const oldState = previous.reachable
-      ? previous.inRecovery
-        ? "in recovery"
-        : "still writable"
-      : "unreachable";
+    const oldState = formerPrimaryState(previous, readings);
     const where = timeline !== null ? ` on timeline ${timeline}${began ? ` from ${began}` : ""}` : "";
     event(
       name,
