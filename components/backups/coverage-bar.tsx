@@ -44,11 +44,13 @@ function backupName(backup: { id: string; label: string | null }): string {
 }
 
 /** Where on the bar a label sits: from its mark rightwards in the left half, leftwards in the right. */
+// On a phone the label flows (and wraps) below the bar: placed under its end, a long label ran
+// past the screen's edge. From sm up it sits under the end it names.
 function EndLabel({ at, children }: { at: number; children: ReactNode }) {
   return (
-    <div className="relative h-5">
+    <div className="relative sm:h-5">
       <span
-        className="absolute top-0 text-xs whitespace-nowrap text-zinc-700"
+        className="block text-xs text-zinc-700 sm:absolute sm:top-0 sm:whitespace-nowrap"
         style={at < 50 ? { left: `${at}%` } : { right: `${100 - at}%` }}
       >
         {children}
