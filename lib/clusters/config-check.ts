@@ -4,8 +4,8 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { defaultArchivePath } from "@/lib/clusters/mutations";
 import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
-import { connectionFromInput, nodeConnection } from "@/lib/clusters/test-connection";
-import { AppError, toErrorBody } from "@/lib/errors";
+import { connectionFromInput, nodeConnection, perNodeResult } from "@/lib/clusters/test-connection";
+import { AppError } from "@/lib/errors";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { describeConnectionError, probeNode } from "@/lib/pg/probe";
 import type {
@@ -401,26 +401,9 @@ export async function checkRegisteredClusterConfig(
     standbyCount: cluster.nodes.filter((node) => node.role === "standby").length,
   };
   const nodes = await Promise.all(
-    cluster.nodes.map(async (node): Promise<NodeConfigResult> => {
-      try {
-        return {
-          name: node.name,
-          role: node.role,
-          ok: true,
-          report: await checkNodeConfig(nodeConnection(node), expect),
-        };
-      } catch (error) {
-        const { body } = toErrorBody(
-          error instanceof AppError ? error : new AppError("upstream_unavailable", String(error)),
-        );
-        return {
-          name: node.name,
-          role: node.role,
-          ok: false,
-          error: { code: body.error.code, message: body.error.message },
-        };
-      }
-    }),
+    cluster.nodes.map((node): Promise<NodeConfigResult> =>
+      perNodeResult(node, () => checkNodeConfig(nodeConnection(node), expect)),
+    ),
   );
   return { nodes };
 }

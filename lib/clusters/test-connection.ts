@@ -44,31 +44,42 @@ function expectedRoleWarning(node: NodeRow, report: ConnectionReport): string[] 
       ];
 }
 
+/**
+ * One registered node's answer to `ask`, or the error it gave in the API's shape, so that one
+ * unreachable node does not hide the others' results (connection test and configuration check).
+ */
+export async function perNodeResult<R>(
+  node: NodeRow,
+  ask: () => Promise<R>,
+): Promise<
+  | { name: string; role: NodeRow["role"]; ok: true; report: R }
+  | { name: string; role: NodeRow["role"]; ok: false; error: { code: string; message: string } }
+> {
+  try {
+    return { name: node.name, role: node.role, ok: true, report: await ask() };
+  } catch (error) {
+    const { body } = toErrorBody(
+      error instanceof AppError ? error : new AppError("upstream_unavailable", String(error)),
+    );
+    return {
+      name: node.name,
+      role: node.role,
+      ok: false,
+      error: { code: body.error.code, message: body.error.message },
+    };
+  }
+}
+
 /** Probes all nodes at once; one unreachable node does not hide the others' results. */
 export async function testRegisteredCluster(clusterId: string): Promise<{ nodes: NodeTestResult[] }> {
   const cluster = await getActiveClusterRowOrThrow(clusterId);
   const nodes = await Promise.all(
-    cluster.nodes.map(async (node): Promise<NodeTestResult> => {
-      try {
+    cluster.nodes.map((node): Promise<NodeTestResult> =>
+      perNodeResult(node, async () => {
         const report = await probeNode(nodeConnection(node));
-        return {
-          name: node.name,
-          role: node.role,
-          ok: true,
-          report: { ...report, warnings: [...expectedRoleWarning(node, report), ...report.warnings] },
-        };
-      } catch (error) {
-        const { body } = toErrorBody(
-          error instanceof AppError ? error : new AppError("upstream_unavailable", String(error)),
-        );
-        return {
-          name: node.name,
-          role: node.role,
-          ok: false,
-          error: { code: body.error.code, message: body.error.message },
-        };
-      }
-    }),
+        return { ...report, warnings: [...expectedRoleWarning(node, report), ...report.warnings] };
+      }),
+    ),
   );
   return { nodes };
 }
