@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateCatalog } from "../lib/db/migrate";
@@ -28,6 +29,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", sandbox.catalog.url);
   project.provide("waldenHome", testHome);
   project.provide("sandbox", sandbox);
-  // Stopped, not deleted: the next run starts the same servers again in a second or two.
-  return () => stopSandbox(options);
+  // Stopped, not deleted: the next run starts the same servers again in a second or two. In CI
+  // (one run on a clean clone) the home is deleted: its backups and restored copies are gigabytes
+  // the browser tests that follow need as free disk (a CI machine once ran out mid-e2e).
+  return async () => {
+    await stopSandbox(options);
+    if (process.env.CI) fs.rmSync(testHome, { recursive: true, force: true });
+  };
 }
