@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { cookies } from "next/headers";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/app/providers";
 import { parseTheme, themeCookieName } from "@/components/shell/theme";
@@ -15,10 +17,14 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Rendered in the browser's chosen theme from the first byte (see components/shell/theme.ts).
   const theme = parseTheme((await cookies()).get(themeCookieName)?.value);
+  // The language chosen for this request (lib/i18n/request.ts); client components get its messages.
+  const locale = await getLocale();
   return (
-    <html lang="en" data-theme={theme}>
+    <html lang={locale} data-theme={theme}>
       <body className="min-h-screen">
-        <Providers>{children}</Providers>
+        <NextIntlClientProvider>
+          <Providers>{children}</Providers>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

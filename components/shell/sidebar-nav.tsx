@@ -2,16 +2,17 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { cx } from "@/components/ui/cx";
 
 const items = [
-  { href: "/", label: "Overview" },
-  { href: "/clusters", label: "Clusters" },
-  { href: "/backups", label: "Backups" },
-  { href: "/restores", label: "Restores" },
-  { href: "/alerts", label: "Alerts" },
-  { href: "/reports", label: "Reports" },
-  { href: "/settings", label: "Settings" },
+  { href: "/", label: "overview" },
+  { href: "/clusters", label: "clusters" },
+  { href: "/backups", label: "backups" },
+  { href: "/restores", label: "restores" },
+  { href: "/alerts", label: "alerts" },
+  { href: "/reports", label: "reports" },
+  { href: "/settings", label: "settings" },
 ] as const;
 
 function isActive(pathname: string, href: string) {
@@ -20,8 +21,9 @@ function isActive(pathname: string, href: string) {
 
 export function SidebarNav() {
   const pathname = usePathname();
+  const t = useTranslations("shell.nav");
   return (
-    <nav aria-label="Main">
+    <nav aria-label={t("label")}>
       <ul className="space-y-0.5">
         {items.map((item) => {
           const active = isActive(pathname, item.href);
@@ -40,7 +42,7 @@ export function SidebarNav() {
                 {active ? (
                   <span aria-hidden="true" className="mr-2 h-4 w-0.5 rounded bg-shell-accent" />
                 ) : null}
-                {item.label}
+                {t(item.label)}
               </Link>
             </li>
           );
