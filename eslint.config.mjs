@@ -8,9 +8,11 @@ export default defineConfig([
   globalIgnores([
     ".walden-bench/**",
     ".next/**",
+    ".next-*/**",
     "lib/generated/**",
     ".walden/**",
     ".walden-test/**",
+    ".walden-*/**",
     "test-results/**",
     "playwright-report/**",
     "next-env.d.ts",

@@ -7,6 +7,8 @@ import {
 } from "./lib/web/security-headers";
 
 const nextConfig: NextConfig = {
+  // A second checkout's build (or a test's) can live beside the default one: see lib/demo/build.ts.
+  distDir: process.env.WALDEN_NEXT_DIST_DIR || ".next",
   // The catalog client and pg are server-only Node modules; keep them out of the bundle.
   serverExternalPackages: ["pg", "pg-boss", "@prisma/adapter-pg"],
   poweredByHeader: false,

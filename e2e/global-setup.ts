@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       WALDEN_HOME: e2eHome,
       WALDEN_PG_PORT: String(e2ePgPort),
       PORT: String(e2ePort),
-      WALDEN_RESTORE_PORTS: "27100-27199",
+      WALDEN_RESTORE_PORTS: process.env.WALDEN_E2E_RESTORE_PORTS ?? "27100-27199",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,6 +8,7 @@ const sourceRoots = [
   "app",
   "components",
   "lib",
+  "messages",
   "proxy.ts",
   "next.config.ts",
   "postcss.config.mjs",
@@ -25,7 +26,9 @@ function newestMtime(entry: string): number {
 }
 
 export function nextBuildIsStale(root: string): boolean {
-  const buildId = fs.statSync(path.join(root, ".next", "BUILD_ID"), { throwIfNoEntry: false });
+  // next.config.ts reads the same variable: where `next build` writes and `npm start` reads.
+  const distDir = process.env.WALDEN_NEXT_DIST_DIR || ".next";
+  const buildId = fs.statSync(path.join(root, distDir, "BUILD_ID"), { throwIfNoEntry: false });
   if (!buildId) return true;
   return sourceRoots.some((entry) => newestMtime(path.join(root, entry)) > buildId.mtimeMs);
 }
