@@ -14,6 +14,7 @@ import enAlerts from "@/messages/en/alerts.json";
 import enReports from "@/messages/en/reports.json";
 import enSettings from "@/messages/en/settings.json";
 import enEmail from "@/messages/en/email.json";
+import enRepositories from "@/messages/en/repositories.json";
 import koCommon from "@/messages/ko/common.json";
 import koShell from "@/messages/ko/shell.json";
 import koAuth from "@/messages/ko/auth.json";
@@ -26,6 +27,7 @@ import koAlerts from "@/messages/ko/alerts.json";
 import koReports from "@/messages/ko/reports.json";
 import koSettings from "@/messages/ko/settings.json";
 import koEmail from "@/messages/ko/email.json";
+import koRepositories from "@/messages/ko/repositories.json";
 
 export const messages = {
   en: {
@@ -41,6 +43,7 @@ export const messages = {
     reports: enReports,
     settings: enSettings,
     email: enEmail,
+    repositories: enRepositories,
   },
   ko: {
     common: koCommon,
@@ -55,6 +58,7 @@ export const messages = {
     reports: koReports,
     settings: koSettings,
     email: koEmail,
+    repositories: koRepositories,
   },
 } as const;
 
