@@ -23,7 +23,12 @@ const throttledMessage = {
 export async function login(
   input: z.infer<typeof loginSchema>,
   meta: RequestMeta,
-): Promise<{ session: { value: string; expiresAt: Date }; user: { email: string; role: Role } }> {
+): Promise<{
+  session: { value: string; expiresAt: Date };
+  user: { email: string; role: Role };
+  /** The console language the user saved ('en' | 'ko'), or null: the route sets the cookie from it. */
+  locale: string | null;
+}> {
   const throttled = await reserveSignInAttempt(input.email, meta.ip);
   if (throttled) {
     await auditDenial(
@@ -84,7 +89,7 @@ export async function login(
     { action: "auth.login", outcome: "success", target: { type: "user", id: user.id } },
     meta,
   );
-  return { session, user: { email: user.email, role: user.role as Role } };
+  return { session, user: { email: user.email, role: user.role as Role }, locale: user.locale };
 }
 
 export async function logout(cookieValue: string | undefined, meta: RequestMeta): Promise<void> {

@@ -11,6 +11,7 @@ import {
 } from "@/lib/auth/oidc/flow";
 import { finishOidcSignIn, startOidcSignIn } from "@/lib/auth/oidc/sign-in";
 import { safeNextPath } from "@/lib/auth/safe-next";
+import { applySavedLocale } from "@/lib/auth/locale-cookie";
 import { publicOrigin, secureCookie, setSessionCookie } from "@/lib/auth/session-cookie";
 
 // The two browser-facing steps of single sign-on as HTTP: /start sends the browser to the
@@ -68,9 +69,10 @@ export async function oidcCallbackResponse(req: NextRequest): Promise<NextRespon
   const flow = openFlow(req.cookies.get(OIDC_FLOW_COOKIE)?.value);
   let response: NextResponse;
   try {
-    const { session, next } = await finishOidcSignIn(flow, req.nextUrl.searchParams, requestMeta(req));
+    const { session, user, next } = await finishOidcSignIn(flow, req.nextUrl.searchParams, requestMeta(req));
     response = redirectTo(next);
     setSessionCookie(response, req, session);
+    applySavedLocale(response, user.locale);
   } catch (error) {
     response = await refuse(req, error);
   }

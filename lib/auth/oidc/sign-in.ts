@@ -88,6 +88,8 @@ interface SignedInUser {
   id: string;
   email: string;
   role: Role;
+  /** The console language the user saved, or null (lib/auth/locale-cookie.ts). */
+  locale: string | null;
 }
 
 /** The Walden user for this identity: found by (issuer, subject) with its role brought up to date, or created. */
@@ -117,7 +119,7 @@ async function provisionUser(
         meta,
       );
     }
-    return { id: existing.id, email: existing.email, role };
+    return { id: existing.id, email: existing.email, role, locale: existing.locale };
   }
   if (!email) throw new OidcSignInError("email_missing", { issuer, subject });
   // An email is not an identity: tying a provider account to an existing local one by email
@@ -143,7 +145,7 @@ async function provisionUser(
     },
     meta,
   );
-  return { id: created.id, email, role };
+  return { id: created.id, email, role, locale: null };
 }
 
 function actorOf(userId: string, email: string, role: Role): Actor {

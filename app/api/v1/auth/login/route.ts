@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { isSameOrigin, requestMeta } from "@/lib/auth/authenticate";
 import { login } from "@/lib/auth/login";
+import { applySavedLocale } from "@/lib/auth/locale-cookie";
 import { setSessionCookie } from "@/lib/auth/session-cookie";
 import { AppError } from "@/lib/errors";
 import { readJson, withPublicRoute } from "@/lib/route";
@@ -13,8 +14,9 @@ export const POST = withPublicRoute(async (req) => {
     throw new AppError("forbidden", "Cross-origin sign-in refused");
   }
   const input = loginSchema.parse(await readJson(req));
-  const { session, user } = await login(input, requestMeta(req));
+  const { session, user, locale } = await login(input, requestMeta(req));
   const response = NextResponse.json({ user });
   setSessionCookie(response, req, session);
+  applySavedLocale(response, locale);
   return response;
 });
