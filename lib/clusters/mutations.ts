@@ -128,6 +128,8 @@ export async function updateCluster(
           ? (input.archive.path ?? defaultArchivePath(input.name ?? current.name))
           : undefined,
         sampleIntervalSeconds: input.sampleIntervalSeconds,
+        rpoTargetSeconds: input.rpoTargetSeconds,
+        rtoTargetSeconds: input.rtoTargetSeconds,
         repositoryPath: input.repository?.path,
         secondaryRepositoryPath: input.repository?.secondaryPath,
         secondaryOffsite: input.repository?.secondaryOffsite,

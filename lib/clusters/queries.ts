@@ -38,6 +38,8 @@ export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
     worstLag: worstLag(replication),
     sampledAt: replication?.sampledAt ?? null,
     sampleIntervalSeconds: cluster.sampleIntervalSeconds,
+    rpoTargetSeconds: cluster.rpoTargetSeconds,
+    rtoTargetSeconds: cluster.rtoTargetSeconds,
     primary: toNodeSummary(primary),
     standbys: cluster.nodes.filter((node) => node.role === "standby").map(toNodeSummary),
     archive: { mode: cluster.archiveMode, path: cluster.archivePath },

@@ -69,6 +69,13 @@ export const sampleIntervalSchema = z
   .min(1, "must be from 1 to 60 seconds")
   .max(60, "must be from 1 to 60 seconds");
 
+/** RPO and RTO targets: whole seconds from a minute to 90 days. */
+const targetSecondsSchema = z
+  .number({ error: "must be a whole number of seconds from 60 to 7776000 (90 days)" })
+  .int("must be a whole number of seconds from 60 to 7776000 (90 days)")
+  .min(60, "must be at least 60 seconds")
+  .max(7_776_000, "must be at most 7776000 seconds (90 days)");
+
 const uniqueStandbyNames = (standbys: StandbyInput[] | undefined) => {
   const names = (standbys ?? []).map((standby) => standby.name);
   return new Set(names).size === names.length && !names.includes("primary");
@@ -153,6 +160,10 @@ export const clusterUpdateSchema = z
     archive: archiveInputSchema.optional(),
     sampleIntervalSeconds: sampleIntervalSchema.optional(),
     repository: repositoryInputSchema.optional(),
+    /** How old the last backup may be before the cluster is at risk. */
+    rpoTargetSeconds: targetSecondsSchema.optional(),
+    /** How long a drill's restore may take before it is too slow. */
+    rtoTargetSeconds: targetSecondsSchema.optional(),
   })
   .refine((input) => uniqueStandbyNames(input.standbys), standbyNamesMessage);
 export type ClusterUpdateInput = z.infer<typeof clusterUpdateSchema>;
@@ -190,6 +201,9 @@ export interface ClusterSummary {
   worstLag: { standby: string; state: string; bytes: number | null; seconds: number | null } | null;
   sampledAt: string | null;
   sampleIntervalSeconds: number;
+  /** The targets the backups (RPO) and drills (RTO) are held against, in seconds. */
+  rpoTargetSeconds: number;
+  rtoTargetSeconds: number;
   primary: NodeSummary;
   standbys: NodeSummary[];
   archive: { mode: "archive_command" | "stream"; path: string | null };

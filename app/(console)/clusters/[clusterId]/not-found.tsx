@@ -1,13 +1,15 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { buttonClasses } from "@/components/ui/button";
 
-export default function ClusterNotFound() {
+export default async function ClusterNotFound() {
+  const t = await getTranslations("cluster.notFound");
   return (
     <div className="py-16 text-center">
-      <h1 className="text-lg font-semibold text-zinc-900">No such cluster</h1>
-      <p className="mt-1 text-sm text-zinc-600">It may have been deleted, or the address is wrong.</p>
+      <h1 className="text-lg font-semibold text-zinc-900">{t("title")}</h1>
+      <p className="mt-1 text-sm text-zinc-600">{t("description")}</p>
       <Link href="/clusters" className={`${buttonClasses()} mt-5`}>
-        Back to clusters
+        {t("back")}
       </Link>
     </div>
   );
