@@ -15,6 +15,8 @@ import enReports from "@/messages/en/reports.json";
 import enSettings from "@/messages/en/settings.json";
 import enEmail from "@/messages/en/email.json";
 import enRepositories from "@/messages/en/repositories.json";
+import enSchedules from "@/messages/en/schedules.json";
+import enReportCharts from "@/messages/en/reportCharts.json";
 import koCommon from "@/messages/ko/common.json";
 import koShell from "@/messages/ko/shell.json";
 import koAuth from "@/messages/ko/auth.json";
@@ -28,6 +30,8 @@ import koReports from "@/messages/ko/reports.json";
 import koSettings from "@/messages/ko/settings.json";
 import koEmail from "@/messages/ko/email.json";
 import koRepositories from "@/messages/ko/repositories.json";
+import koSchedules from "@/messages/ko/schedules.json";
+import koReportCharts from "@/messages/ko/reportCharts.json";
 
 export const messages = {
   en: {
@@ -44,6 +48,8 @@ export const messages = {
     settings: enSettings,
     email: enEmail,
     repositories: enRepositories,
+    schedules: enSchedules,
+    reportCharts: enReportCharts,
   },
   ko: {
     common: koCommon,
@@ -59,6 +65,8 @@ export const messages = {
     settings: koSettings,
     email: koEmail,
     repositories: koRepositories,
+    schedules: koSchedules,
+    reportCharts: koReportCharts,
   },
 } as const;
 
