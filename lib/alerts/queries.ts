@@ -1,9 +1,11 @@
+import { channelSettingsOf } from "@/lib/alerts/channels/target";
 import { toDeliverySummary, type DeliverySummary } from "@/lib/alerts/notify";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Alert, AlertRule, NotificationChannel } from "@/lib/generated/prisma/client";
 import type { alertListQuerySchema } from "@/lib/schemas/alerts";
+import type { ChannelSettings } from "@/lib/schemas/notification-channels";
 import type { z } from "zod";
 
 // Reads for the alerts API and pages: DTOs only; a channel's URL or address never leaves here.
@@ -112,6 +114,8 @@ export interface ChannelSummary {
   displayTarget: string;
   enabled: boolean;
   createdAt: string;
+  /** The settings an edit starts from, secrets left out; null when the stored settings are unreadable. */
+  settings: ChannelSettings | null;
 }
 
 export function toChannelSummary(row: NotificationChannel): ChannelSummary {
@@ -120,6 +124,7 @@ export function toChannelSummary(row: NotificationChannel): ChannelSummary {
     kind: row.kind,
     name: row.name,
     displayTarget: row.displayTarget,
+    settings: channelSettingsOf(row),
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
   };

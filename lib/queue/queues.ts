@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { locales } from "@/lib/i18n/locales";
 import { renderedReportPdfSchema } from "@/lib/schemas/report";
 import { restoreSourceSchema } from "@/lib/schemas/restore";
 import { planAnswerSchema } from "@/lib/schemas/restore-plan";
@@ -44,6 +45,8 @@ export const queues = {
   "report.pdf": z.strictObject({
     month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
     clusterId: id.optional(),
+    /** The language the page is printed in (the walden_locale cookie of the renderer); default en. */
+    locale: z.enum(locales).optional(),
   }),
   /** Mails a month's report as PDF: one mailing by id (an admin's "send now"), or without one last month's (the 1st). */
   "report.mail": z.strictObject({ mailingId: id.optional() }),

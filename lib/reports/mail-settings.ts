@@ -4,6 +4,7 @@ import { audit } from "@/lib/auth/audit";
 import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
 import { AppError } from "@/lib/errors";
+import { isLocale, type Locale } from "@/lib/i18n/locales";
 import type { ReportMailing } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
@@ -23,11 +24,12 @@ const SETTINGS_ID = 1;
 
 export async function getReportMailSettings(): Promise<ReportMailSettings> {
   const row = await db().reportMailSettings.findUnique({ where: { id: SETTINGS_ID } });
-  if (!row) return { enabled: false, channelId: null, recipients: [], updatedAt: null };
+  if (!row) return { enabled: false, channelId: null, recipients: [], locale: "en", updatedAt: null };
   return {
     enabled: row.enabled,
     channelId: row.channelId,
     recipients: readJson(recipientsSchema, row.recipients, "report mail recipients") ?? [],
+    locale: isLocale(row.locale) ? row.locale : "en",
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -55,7 +57,12 @@ export async function setReportMailSettings(
 ): Promise<ReportMailSettings> {
   if (input.channelId) await assertEmailChannel(input.channelId);
   const recipients = [...new Set(input.recipients)];
-  const data = { enabled: input.enabled, channelId: input.channelId, recipients: toJson(recipients) };
+  const data = {
+    enabled: input.enabled,
+    channelId: input.channelId,
+    recipients: toJson(recipients),
+    locale: input.locale,
+  };
   await db().reportMailSettings.upsert({
     where: { id: SETTINGS_ID },
     create: { id: SETTINGS_ID, ...data },
@@ -67,7 +74,7 @@ export async function setReportMailSettings(
       action: "report_mail.settings",
       outcome: "success",
       target: { type: "report_mail_settings", id: String(SETTINGS_ID) },
-      details: { enabled: input.enabled, channelId: input.channelId, recipients },
+      details: { enabled: input.enabled, channelId: input.channelId, recipients, locale: input.locale },
     },
     meta,
   );
@@ -94,7 +101,11 @@ export async function listReportMailings(limit = 24): Promise<ReportMailingSumma
 }
 
 /** The settings a mailing needs, or a 422 saying what to set first. */
-export async function usableMailSettingsOrThrow(): Promise<{ channelId: string; recipients: string[] }> {
+export async function usableMailSettingsOrThrow(): Promise<{
+  channelId: string;
+  recipients: string[];
+  locale: Locale;
+}> {
   const settings = await getReportMailSettings();
   if (!settings.channelId || settings.recipients.length === 0)
     throw new AppError(
@@ -102,7 +113,7 @@ export async function usableMailSettingsOrThrow(): Promise<{ channelId: string; 
       "Choose the e-mail channel and the recipients of the report first (PUT /api/v1/reports/mail-settings)",
       { field: settings.channelId ? "recipients" : "channelId" },
     );
-  return { channelId: settings.channelId, recipients: settings.recipients };
+  return { channelId: settings.channelId, recipients: settings.recipients, locale: settings.locale };
 }
 
 /** "Send now" (admin): a finished month's report (last month by default), mailed by the worker. */

@@ -33,6 +33,8 @@ const run = Date.now().toString(36);
 let smtp: TestSmtpServer;
 let web: http.Server;
 const pagesServed: { path: string; signedIn: boolean }[] = [];
+/** The walden_locale cookie the renderer's browser sent with each page (null: none). */
+const localesServed: (string | null)[] = [];
 let boss: PgBoss;
 let admin: TestUser;
 let viewer: TestUser;
@@ -66,6 +68,7 @@ beforeAll(async () => {
   web = http.createServer((req, res) => {
     const signedIn = (req.headers.cookie ?? "").includes(`${SESSION_COOKIE}=`);
     pagesServed.push({ path: req.url ?? "", signedIn });
+    localesServed.push(/(?:^|;\s*)walden_locale=(\w+)/.exec(req.headers.cookie ?? "")?.[1] ?? null);
     if (!signedIn) return void res.writeHead(302, { location: "/login" }).end();
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(
@@ -200,6 +203,42 @@ describe("send now", () => {
     await reportMail.handle(parsePayload("report.mail", { mailingId: queued.json.id }), workerContext());
     expect(logLines.at(-1)).toBe(`report.mail ${queued.json.id}: skipped`);
     expect(smtp.received.length).toBe(before + 1);
+  });
+});
+
+describe("in Korean", () => {
+  it("mails the report with a Korean subject and body and prints the page in Korean", async () => {
+    const badLocale = await putSettings(admin.token, {
+      channelId,
+      recipients: ["cto@example.test"],
+      locale: "fr",
+    });
+    expect(badLocale.status).toBe(422);
+    expect(badLocale.json.error.details.issues[0].path).toBe("locale");
+    const saved = await putSettings(admin.token, {
+      channelId,
+      recipients: ["cto@example.test", "auditor@example.test"],
+      locale: "ko",
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.locale).toBe("ko");
+
+    const queued = await call(mailRoute.POST, "POST", "/api/v1/reports/mail", {
+      token: admin.token,
+      body: {},
+    });
+    expect(queued.status).toBe(202);
+    const before = smtp.received.length;
+    const pagesBefore = localesServed.length;
+    await reportMail.handle(parsePayload("report.mail", { mailingId: queued.json.id }), workerContext());
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail!.mail.subject).toBe(`Walden 월간 백업 보고서 ${lastMonth}`);
+    expect(mail!.mail.text).toContain(`${lastMonth} Walden 월간 백업 보고서(전체 클러스터)를 PDF로 첨부합니다.`);
+    expect(mail!.mail.text).toContain("RPO 목표 달성");
+    expect(mail!.mail.attachments[0]!.content.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    // The renderer's browser asked for the page in Korean.
+    expect(localesServed.slice(pagesBefore)).toContain("ko");
+    await putSettings(admin.token, { channelId, recipients: ["cto@example.test"], locale: "en" });
   });
 });
 

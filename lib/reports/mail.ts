@@ -4,6 +4,8 @@ import { ChannelNotUsable, readChannelTarget } from "@/lib/alerts/channels/targe
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
 import { db } from "@/lib/db";
+import type { Locale } from "@/lib/i18n/locales";
+import { translatorFor } from "@/lib/i18n/translator";
 import { readJson } from "@/lib/db/json";
 import type { MonthlyReport } from "@/lib/schemas/report";
 import { reportFileName } from "./csv";
@@ -20,26 +22,33 @@ import { renderReportPdf } from "./pdf";
 
 const recipientsSchema = z.array(z.string());
 
-function percent(value: number | null): string {
-  return value === null ? "n/a" : `${(value * 100).toFixed(1)} %`;
+function percent(value: number | null, t: ReturnType<typeof translatorFor>): string {
+  return value === null ? t("email.report.notAvailable") : `${(value * 100).toFixed(1)} %`;
 }
 
-/** The e-mail's body: the figures a manager looks for first; the rest is in the PDF. */
-export function reportMailText(report: MonthlyReport): string {
+/** The e-mail's body, in the mailing's language: the figures a manager looks for first; the rest is in the PDF. */
+export function reportMailText(report: MonthlyReport, locale: Locale = "en"): string {
+  const t = translatorFor(locale);
   const fleet = report.fleet;
   return [
-    `Walden monthly backup report for ${report.month} (all clusters), attached as PDF.`,
+    t("email.report.intro", { month: report.month }),
     "",
-    `Clusters:            ${fleet.clusters}`,
-    `Backups:             ${fleet.backupsSucceeded} succeeded, ${fleet.backupsFailed} failed of ${fleet.backupsRun} run (${fleet.backupsScheduled} scheduled); success rate ${percent(fleet.successRate)}`,
-    `RPO target met:      ${fleet.rpoMet} of ${fleet.clusters} clusters`,
-    `Restore drills:      ${fleet.drillsSucceeded} of ${fleet.drills} succeeded; RTO target met on ${fleet.rtoMet} clusters`,
-    `Verifications:       ${fleet.verified} passed, ${fleet.verificationFailed} failed`,
-    `3-2-1 met:           ${fleet.threeTwoOneMet} of ${fleet.clusters} clusters`,
-    `Alerts:              ${fleet.alerts}`,
-    ...(report.snapshot ? ["", `Evidence: the stored report's sha256 is ${report.snapshot.sha256}.`] : []),
+    t("email.report.clusters", { clusters: fleet.clusters }),
+    t("email.report.backups", {
+      succeeded: fleet.backupsSucceeded,
+      failed: fleet.backupsFailed,
+      run: fleet.backupsRun,
+      scheduled: fleet.backupsScheduled,
+      rate: percent(fleet.successRate, t),
+    }),
+    t("email.report.rpo", { met: fleet.rpoMet, clusters: fleet.clusters }),
+    t("email.report.drills", { succeeded: fleet.drillsSucceeded, drills: fleet.drills, rtoMet: fleet.rtoMet }),
+    t("email.report.verifications", { passed: fleet.verified, failed: fleet.verificationFailed }),
+    t("email.report.threeTwoOne", { met: fleet.threeTwoOneMet, clusters: fleet.clusters }),
+    t("email.report.alerts", { alerts: fleet.alerts }),
+    ...(report.snapshot ? ["", t("email.report.evidence", { sha256: report.snapshot.sha256 })] : []),
     "",
-    "Sent by Walden. Admins change who gets it under Reports › Mail.",
+    t("email.report.footer"),
   ].join("\n");
 }
 
@@ -74,18 +83,18 @@ export async function sendReportMailing(mailingId: string): Promise<"sent" | "fa
   if (claimed.count !== 1) return "skipped";
   const mailing = await db().reportMailing.findUniqueOrThrow({ where: { id: mailingId } });
   try {
-    const { channelId } = await usableMailSettingsOrThrow();
+    const { channelId, locale } = await usableMailSettingsOrThrow();
     const channel = await db().notificationChannel.findUniqueOrThrow({ where: { id: channelId } });
     const target = readChannelTarget(channel);
     if (target.kind !== "email") throw new ChannelNotUsable(`channel ${channel.name} does not send e-mail`);
     const recipients = readJson(recipientsSchema, mailing.recipients, "report mailing recipients") ?? [];
     const report = await getMonthlyReport({ month: mailing.month, clusterId: null });
-    const rendered = await renderReportPdf({ month: mailing.month });
+    const rendered = await renderReportPdf({ month: mailing.month, locale });
     const pdf = Buffer.from(rendered.pdf, "base64");
     const result = await sendMail(target.smtp, {
       to: recipients,
-      subject: `Walden monthly backup report ${mailing.month}`,
-      text: reportMailText(report),
+      subject: translatorFor(locale)("email.report.subject", { month: mailing.month }),
+      text: reportMailText(report, locale),
       attachments: [
         {
           filename: reportFileName(mailing.month, null, "pdf"),

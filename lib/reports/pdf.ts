@@ -9,6 +9,8 @@ import { systemActor } from "@/lib/auth/system-actor";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { env, programSearchPath, workerSetting } from "@/lib/env";
+import { localeCookieName } from "@/lib/i18n/locales";
+import { translatorFor } from "@/lib/i18n/translator";
 import type { QueuePayload } from "@/lib/queue/queues";
 import type { RenderedReportPdf } from "@/lib/schemas/report";
 import { boundedRenderer } from "./render-limits";
@@ -81,7 +83,7 @@ export async function assertChromiumInstalled(chromiumPath: string): Promise<voi
 }
 
 /** The report page for a month (and a cluster): what the browser opens and the PDF shows. */
-export function reportPagePath(month: string, clusterId?: string): string {
+export function reportPagePath(month: string, clusterId?: string | null): string {
   const query = clusterId ? `?clusterId=${encodeURIComponent(clusterId)}` : "";
   return `/reports/${month}${query}`;
 }
@@ -137,7 +139,7 @@ export const renderReportPdf = boundedRenderer(render, {
 });
 
 async function render(
-  { month, clusterId }: QueuePayload<"report.pdf">,
+  { month, clusterId, locale = "en" }: QueuePayload<"report.pdf">,
   stop: AbortSignal,
 ): Promise<RenderedReportPdf> {
   const { baseUrl, chromiumPath } = rendererSettings();
@@ -170,6 +172,8 @@ async function render(
         secure: baseUrl.startsWith("https:"),
         sameSite: "Lax",
       },
+      // The page (and so the PDF) is printed in the language asked for.
+      { name: localeCookieName, value: locale, url: baseUrl, sameSite: "Lax" },
     ]);
     const page = await context.newPage();
     await page.emulateMedia({ media: "print" });
@@ -189,7 +193,7 @@ async function render(
       margin: { top: "12mm", bottom: "14mm", left: "12mm", right: "12mm" },
       displayHeaderFooter: true,
       headerTemplate: "<span></span>",
-      footerTemplate: `<div style="width:100%;font-size:8px;color:#71717a;padding:0 12mm;display:flex;justify-content:space-between"><span>Walden monthly backup report ${month}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
+      footerTemplate: `<div style="width:100%;font-size:8px;color:#71717a;padding:0 12mm;display:flex;justify-content:space-between"><span>${translatorFor(locale)("email.report.pdfFooter", { month })}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
     });
     return { pdf: pdf.toString("base64"), bytes: pdf.length };
   } finally {

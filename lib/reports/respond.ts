@@ -1,5 +1,6 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
+import type { Locale } from "@/lib/i18n/locales";
 import { askWorker } from "@/lib/queue/ask";
 import type { reportQuerySchema } from "@/lib/schemas/alerts";
 import type { z } from "zod";
@@ -23,9 +24,13 @@ export function chromiumMissingMessage(chromiumPath: string): string {
 }
 
 /** The report printed by the worker; no Chromium there is a 503 that says what to install, not a 500. */
-async function askForPdf(month: string, clusterId: string | undefined) {
+async function askForPdf(month: string, clusterId: string | undefined, locale: Locale) {
   try {
-    return await askWorker("report.pdf", clusterId ? { month, clusterId } : { month }, PDF_TIMEOUT_MS);
+    return await askWorker(
+      "report.pdf",
+      clusterId ? { month, clusterId, locale } : { month, locale },
+      PDF_TIMEOUT_MS,
+    );
   } catch (error) {
     if (error instanceof AppError && error.message.includes(CHROMIUM_MISSING))
       throw new AppError(
@@ -36,7 +41,12 @@ async function askForPdf(month: string, clusterId: string | undefined) {
   }
 }
 
-export async function monthlyReportResponse(query: ReportQuery, now = new Date()): Promise<Response> {
+/** `locale`: the PDF's language, the caller's (the console's cookie, else Accept-Language). */
+export async function monthlyReportResponse(
+  query: ReportQuery,
+  now = new Date(),
+  locale: Locale = "en",
+): Promise<Response> {
   reportRangeOrThrow(query.month, now);
   const cluster = query.clusterId ? await getClusterRowOrThrow(query.clusterId) : null;
   const scope = { month: query.month, clusterId: query.clusterId ?? null };
@@ -53,13 +63,14 @@ export async function monthlyReportResponse(query: ReportQuery, now = new Date()
   }
 
   if (query.format === "pdf") {
-    const out = await askForPdf(query.month, query.clusterId);
+    const out = await askForPdf(query.month, query.clusterId, locale);
     if (typeof out.pdf !== "string" || out.pdf.length === 0)
       throw new AppError("internal_server_error", "The worker returned no PDF");
     const bytes = Buffer.from(out.pdf, "base64");
     return new Response(new Uint8Array(bytes), {
       headers: {
         "content-type": "application/pdf",
+        "content-language": locale,
         "content-length": String(bytes.length),
         "content-disposition": `attachment; filename="${reportFileName(query.month, cluster?.name, "pdf")}"`,
         "cache-control": "no-store",

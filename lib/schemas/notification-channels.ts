@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { locales } from "@/lib/i18n/locales";
 import { monthSchema } from "@/lib/schemas/alerts";
 import { emailSchema, hostSchema, passwordSchema, portSchema, uuidSchema } from "@/lib/schemas/common";
 
@@ -28,6 +29,9 @@ export const smtpTlsModes = ["starttls", "tls", "none"] as const;
 export const smtpTlsSchema = z.enum(smtpTlsModes, { error: "must be starttls, tls or none" });
 export type SmtpTls = z.infer<typeof smtpTlsSchema>;
 
+/** The language of the e-mails a channel or the report mailing sends: en (default) or ko. */
+export const mailLocaleSchema = z.enum(locales, { error: "must be en or ko" });
+
 const channelNameSchema = z.string().trim().min(1, "is required").max(100, "must be at most 100 characters");
 
 /** A list of addresses: at least one, at most 50, each checked. */
@@ -53,6 +57,8 @@ export const smtpChannelSchema = z
     password: passwordSchema.default(""),
     from: emailSchema,
     to: recipientsSchema,
+    /** The language of the alert e-mails. */
+    locale: mailLocaleSchema.default("en"),
   })
   .refine((value) => value.user === "" || value.password !== "", {
     path: ["password"],
@@ -77,12 +83,38 @@ export const channelInputSchema = z.discriminatedUnion(
 export type ChannelInput = z.infer<typeof channelInputSchema>;
 export type ChannelKind = ChannelInput["kind"];
 
+/**
+ * PATCH /api/v1/notification-channels/:id: any of the create fields. The channel's stored
+ * settings are merged with these and the result is checked by channelInputSchema, so an edit
+ * obeys the same rules as a create. A secret (url, password, routingKey) left out is kept.
+ */
+export const channelPatchSchema = z.record(z.string(), z.unknown());
+
+/** The non-secret settings of a channel, shown so it can be edited (never a URL, password or key). */
+export type ChannelSettings =
+  | { kind: "webhook" }
+  | { kind: "pagerduty" }
+  | {
+      kind: "email";
+      host: string;
+      port: number;
+      tls: SmtpTls;
+      user: string;
+      from: string;
+      to: string[];
+      locale: z.infer<typeof mailLocaleSchema>;
+      /** Whether a password is stored (it is never shown). */
+      hasPassword: boolean;
+    };
+
 /** GET /api/v1/reports/mail-settings, and what PUT answers. */
 export interface ReportMailSettings {
   enabled: boolean;
   /** The e-mail channel whose SMTP server sends the report; null: none chosen yet. */
   channelId: string | null;
   recipients: string[];
+  /** The language of the report's e-mail and PDF. */
+  locale: z.infer<typeof mailLocaleSchema>;
   updatedAt: string | null;
 }
 
@@ -91,6 +123,7 @@ export const reportMailSettingsInputSchema = z
     enabled: z.boolean().default(true),
     channelId: uuidSchema.nullable(),
     recipients: z.array(emailSchema).max(50, "at most 50 addresses"),
+    locale: mailLocaleSchema.default("en"),
   })
   .refine((value) => !value.enabled || value.channelId !== null, {
     path: ["channelId"],

@@ -1,9 +1,10 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as channelRoute from "@/app/api/v1/notification-channels/[id]/route";
 import * as testRoute from "@/app/api/v1/notification-channels/[id]/test/route";
 import * as channelsRoute from "@/app/api/v1/notification-channels/route";
 import { alertPayload, deliverDueNotifications } from "@/lib/alerts/notify";
-import { encryptChannelTarget } from "@/lib/alerts/channels/target";
+import { encryptChannelTarget, readChannelTarget } from "@/lib/alerts/channels/target";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
 import { call, makeUser, type TestUser } from "@/test/api-client";
@@ -210,6 +211,99 @@ describe("an e-mail channel", () => {
     expect(noPassword.json.error.details.issues).toEqual([
       { path: "password", message: "is required when a user is given" },
     ]);
+  });
+});
+
+describe("editing a channel (PATCH)", () => {
+  const patch = (id: string, token: string, body: unknown) =>
+    call(channelRoute.PATCH, "PATCH", `/api/v1/notification-channels/${id}`, {
+      token,
+      body,
+      params: { id },
+    });
+
+  it("is an admin's; the password left out is kept, never returned, and the change audited", async () => {
+    const created = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
+      token: admin.token,
+      body: emailChannel(`mail-edit-${run}`),
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    expect(created.json.settings).toMatchObject({ kind: "email", locale: "en", hasPassword: true });
+    expect(created.text).not.toContain(smtpUser.password);
+
+    const denied = await patch(id, viewer.token, { locale: "ko" });
+    expect(denied.status).toBe(403);
+
+    const edited = await patch(id, admin.token, {
+      name: `mail-edited-${run}`,
+      to: ["sre@example.test"],
+      locale: "ko",
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.json).toMatchObject({
+      name: `mail-edited-${run}`,
+      displayTarget: `sre@example.test via 127.0.0.1:${SMTP_PORT}`,
+      settings: { kind: "email", user: smtpUser.user, to: ["sre@example.test"], locale: "ko", hasPassword: true },
+    });
+    expect(edited.text).not.toContain(smtpUser.password);
+    const row = await db().notificationChannel.findUniqueOrThrow({ where: { id } });
+    const target = readChannelTarget(row);
+    expect(target.kind === "email" && target.smtp.password).toBe(smtpUser.password);
+
+    const audited = await db().auditEvent.findFirstOrThrow({
+      where: { action: "notification_channel.update", targetId: id },
+    });
+    expect(audited.outcome).toBe("success");
+    expect(JSON.stringify(audited.details)).toContain('"changed":["name","to","locale"]');
+    expect(JSON.stringify(audited.details)).not.toContain(smtpUser.password);
+
+    // The kept password still signs in, and the mail is in Korean now.
+    const before = smtp.received.length;
+    const firing = await queueDelivery(id, "firing");
+    await deliverDueNotifications();
+    expect(await deliveryStatus(firing.id)).toMatchObject({ status: "delivered", lastError: null });
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail!.user).toBe(smtpUser.user);
+    expect(mail!.to).toEqual(["sre@example.test"]);
+    expect(mail!.mail.subject).toBe(`[Walden] 발생 심각: prod ${alertInput.message}`);
+    expect(mail!.mail.text).toContain("클러스터: prod");
+    expect(mail!.mail.text).toContain("알림 페이지");
+  });
+
+  it("checks the result like a create: 422 naming the field; the kind stays; unknown is 404", async () => {
+    const created = await call(channelsRoute.POST, "POST", "/api/v1/notification-channels", {
+      token: admin.token,
+      body: { kind: "webhook", name: `hook-edit-${run}`, url: "https://hooks.example.test/services/T0/B0/secret-token" },
+    });
+    const id = created.json.id as string;
+    const badUrl = await patch(id, admin.token, { url: "ftp://example.test/x" });
+    expect(badUrl.status).toBe(422);
+    expect(badUrl.json.error.details.issues[0].path).toBe("url");
+    const foreignField = await patch(id, admin.token, { host: "smtp.example.test" });
+    expect(foreignField.status).toBe(422);
+    const kind = await patch(id, admin.token, { kind: "email" });
+    expect(kind.status).toBe(422);
+    expect(kind.json.error.message).toMatch(/^kind: /);
+
+    // A rename leaves the URL (and its token) as it was.
+    const renamed = await patch(id, admin.token, { name: `hook-renamed-${run}`, url: "" });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ name: `hook-renamed-${run}`, settings: { kind: "webhook" } });
+    expect(renamed.text).not.toContain("secret-token");
+    const row = await db().notificationChannel.findUniqueOrThrow({ where: { id } });
+    expect(readChannelTarget(row)).toEqual({
+      kind: "webhook",
+      url: "https://hooks.example.test/services/T0/B0/secret-token",
+    });
+    const audited = await db().auditEvent.findFirstOrThrow({
+      where: { action: "notification_channel.update", targetId: id },
+    });
+    expect(JSON.stringify(audited.details)).not.toContain("secret-token");
+
+    const missing = await patch("00000000-0000-4000-8000-000000000404", admin.token, { name: "x" });
+    expect(missing.status).toBe(404);
+    await db().notificationChannel.delete({ where: { id } });
   });
 });
 

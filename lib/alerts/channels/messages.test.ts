@@ -33,6 +33,16 @@ describe("alertEmail", () => {
   });
 });
 
+describe("alertEmail in Korean", () => {
+  it("writes the frame in Korean and keeps the alert's facts", () => {
+    const mail = alertEmail(stored(alertPayload("firing", alert)), "ko");
+    expect(mail.subject).toBe("[Walden] 발생 경고: prod Cluster prod: standby standby2 is down");
+    expect(mail.text).toContain("클러스터: prod");
+    expect(mail.text).toContain("알림 페이지");
+    expect(alertEmail(stored(testPayload("ops", new Date())), "ko").subject).toBe("[Walden] 테스트 알림");
+  });
+});
+
 describe("pagerDutyEvent", () => {
   it("triggers with the alert's dedup key and resolves with the same one", () => {
     const trigger = pagerDutyEvent("k".repeat(32), stored(alertPayload("firing", alert)), "ch");

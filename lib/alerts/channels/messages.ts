@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Locale } from "@/lib/i18n/locales";
+import { translatorFor } from "@/lib/i18n/translator";
 
 // What each kind of channel makes of a stored notification (the webhook's JSON: `text`,
 // `event`, `alert`): an e-mail's subject and body, a PagerDuty event. Pure, so they are unit tested.
@@ -23,24 +25,34 @@ export const storedNotificationSchema = z.object({
 });
 export type StoredNotification = z.infer<typeof storedNotificationSchema>;
 
-export function alertEmail(notification: StoredNotification): { subject: string; text: string } {
+/** The e-mail for a stored notification, in the channel's language (the alert's own message stays as stored). */
+export function alertEmail(
+  notification: StoredNotification,
+  locale: Locale = "en",
+): { subject: string; text: string } {
+  const t = translatorFor(locale);
   const alert = notification.alert;
-  if (!alert) return { subject: "[Walden] Test notification", text: `${notification.text}\n` };
-  const state = notification.event === "resolved" ? "RESOLVED" : `FIRING ${alert.severity.toUpperCase()}`;
+  if (!alert) return { subject: t("email.alert.testSubject"), text: `${notification.text}\n` };
+  const severity =
+    alert.severity === "critical" || alert.severity === "warning"
+      ? t(`email.alert.severity.${alert.severity}`)
+      : alert.severity.toUpperCase();
+  const state =
+    notification.event === "resolved" ? t("email.alert.resolved") : t("email.alert.firing", { severity });
   const lines = [
     notification.text,
     "",
-    `Cluster:  ${alert.cluster}`,
-    `Subject:  ${alert.subject}`,
-    `Alert:    ${alert.kind} (${alert.severity})`,
-    ...(alert.value !== null ? [`Value:    ${alert.value}`] : []),
-    ...(alert.startedAt ? [`Since:    ${alert.startedAt}`] : []),
-    ...(alert.resolvedAt ? [`Resolved: ${alert.resolvedAt}`] : []),
+    t("email.alert.cluster", { cluster: alert.cluster }),
+    t("email.alert.subjectLine", { subject: alert.subject }),
+    t("email.alert.alert", { kind: alert.kind, severity: alert.severity }),
+    ...(alert.value !== null ? [t("email.alert.value", { value: String(alert.value) })] : []),
+    ...(alert.startedAt ? [t("email.alert.since", { time: alert.startedAt })] : []),
+    ...(alert.resolvedAt ? [t("email.alert.resolvedAt", { time: alert.resolvedAt })] : []),
     "",
-    "Sent by Walden. Acknowledge or silence it on the Alerts page.",
+    t("email.alert.footer"),
   ];
   return {
-    subject: `[Walden] ${state}: ${alert.cluster} ${alert.message}`.slice(0, 250),
+    subject: t("email.alert.subject", { state, cluster: alert.cluster, message: alert.message }).slice(0, 250),
     text: `${lines.join("\n")}\n`,
   };
 }

@@ -23,6 +23,6 @@ export async function sendToChannel(channel: NotificationChannel, payload: unkno
     return { ok: false, responseStatus: null, error: "the stored notification is unreadable", retry: false };
   if (target.kind === "pagerduty")
     return postJson(pagerDutyEventsUrl(), pagerDutyEvent(target.routingKey, notification.data, channel.id));
-  const sent = await sendMail(target.smtp, alertEmail(notification.data));
+  const sent = await sendMail(target.smtp, alertEmail(notification.data, target.smtp.locale));
   return { ok: sent.ok, responseStatus: null, error: sent.error };
 }

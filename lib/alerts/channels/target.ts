@@ -2,7 +2,12 @@ import { z } from "zod";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import type { NotificationChannel } from "@/lib/generated/prisma/client";
-import { smtpTlsSchema, type ChannelInput } from "@/lib/schemas/notification-channels";
+import {
+  mailLocaleSchema,
+  smtpTlsSchema,
+  type ChannelInput,
+  type ChannelSettings,
+} from "@/lib/schemas/notification-channels";
 
 // What a channel's encrypted secret holds, by kind: a webhook's URL as is (as it always was),
 // an e-mail channel's SMTP settings and a PagerDuty routing key as JSON. All of it is
@@ -18,6 +23,8 @@ export const smtpSettingsSchema = z.object({
   password: z.string(),
   from: z.string(),
   to: z.array(z.string()).min(1),
+  /** The language of its e-mails; channels stored before there was a choice send English. */
+  locale: mailLocaleSchema.default("en"),
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
@@ -48,8 +55,34 @@ export function storedTargetOf(input: ChannelInput): string {
     password: input.password,
     from: input.from,
     to: input.to,
+    locale: input.locale,
   };
   return JSON.stringify(smtp);
+}
+
+/**
+ * A stored channel as the create body that would make it again (secrets included): what an
+ * edit (PATCH) starts from before the caller's fields are laid over it.
+ */
+export function storedInputOf(channel: Pick<NotificationChannel, "kind" | "name" | "secretEncrypted">) {
+  const target = readChannelTarget(channel);
+  if (target.kind === "webhook") return { kind: target.kind, name: channel.name, url: target.url };
+  if (target.kind === "pagerduty")
+    return { kind: target.kind, name: channel.name, routingKey: target.routingKey };
+  return { kind: target.kind, name: channel.name, ...target.smtp };
+}
+
+/** What an admin sees of a channel to edit it: never a URL, a password or a key; null when unreadable. */
+export function channelSettingsOf(channel: Pick<NotificationChannel, "kind" | "secretEncrypted">): ChannelSettings | null {
+  let target: ChannelTarget;
+  try {
+    target = readChannelTarget(channel);
+  } catch {
+    return null;
+  }
+  if (target.kind !== "email") return { kind: target.kind };
+  const { password, ...shown } = target.smtp;
+  return { kind: "email", ...shown, hasPassword: password !== "" };
 }
 
 /** What may be shown of a channel's target: a webhook URL's host, where mail goes, a key's last 4. */
