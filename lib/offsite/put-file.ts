@@ -1,7 +1,5 @@
-import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { createHash } from "node:crypto";
-import { pipeline, type Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -12,9 +10,9 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { AgeEncryptStream } from "./age";
-import { ChecksumMismatchError, HashingStream, SHA256_PATTERN, sha256File } from "./checksum";
-import { fromS3Metadata, toS3Metadata } from "./object-metadata";
+import { AgeSealer } from "./age";
+import { ChecksumMismatchError, SHA256_PATTERN, sha256File } from "./checksum";
+import { fromS3Metadata, toS3Metadata, type WaldenObjectMetadata } from "./object-metadata";
 import { describeStorageError, isRetryable, StorageError, type StorageTarget } from "./storage-errors";
 
 // A local file to an object, streamed: read once, hashed on the way (and encrypted, when asked),
@@ -43,6 +41,8 @@ export interface PutFileOptions {
   sha256?: string;
   /** Encrypt to this age recipient ("age1…") on the way. */
   encryptTo?: string;
+  /** More facts to store with the object (a WAL segment's commit times); the checksum and encryption fields are putFile's own. */
+  metadata?: Pick<WaldenObjectMetadata, "walCommits">;
   /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
   onProgress?: (bytesSent: number) => void;
   signal?: AbortSignal;
@@ -93,21 +93,109 @@ const uploadSlot = (context: TransferContext, fullKey: string) =>
 // MD5 costs more CPU than SHA-256 or ChaCha20 here: computed only for parts an earlier try left.
 const md5Hex = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 
-/** The stream cut into parts of exactly `partSize` bytes (the last one shorter). */
-async function* partsOf(stream: Readable, partSize: number): AsyncGenerator<Buffer> {
-  let chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    length += chunk.length;
-    while (length >= partSize) {
-      const joined = Buffer.concat(chunks, length);
-      yield joined.subarray(0, partSize);
-      chunks = [joined.subarray(partSize)];
-      length -= partSize;
+/** Plaintext read per call when encrypting: a whole number of age chunks. */
+const READ_BYTES = 16 * AgeSealer.CHUNK_BYTES;
+
+/** What was read and sent, known once the parts have all been taken. */
+interface ObjectTally {
+  plaintextBytes: number;
+  plaintextSha256: string | null;
+  objectBytes: number;
+  objectSha256: string | null;
+}
+
+/**
+ * The object's bytes in parts of exactly `partSize` (the last one shorter), read from the file
+ * straight into each part (plain) or sealed 64 KiB at a time and copied in (encrypted): one
+ * copy at most, no stream stages. The plaintext's SHA-256 is checked at the end of the file,
+ * before the last part is handed out, so a mismatching upload is never completed.
+ */
+async function* objectParts(
+  localPath: string,
+  partSize: number,
+  expected: { sha256: string; what: string },
+  encryptTo: string | undefined,
+  tally: ObjectTally,
+): AsyncGenerator<Buffer> {
+  const plainHash = createHash("sha256");
+  // Plain, the object is the file: one hash serves both.
+  const objectHash = encryptTo ? createHash("sha256") : plainHash;
+  const handle = await fs.open(localPath, "r");
+  let part = Buffer.allocUnsafe(partSize);
+  let filled = 0;
+  const finishPart = () => {
+    const full = filled === part.length ? part : part.subarray(0, filled);
+    if (encryptTo) objectHash.update(full);
+    tally.objectBytes += full.length;
+    part = Buffer.allocUnsafe(partSize);
+    filled = 0;
+    return full;
+  };
+  const checkPlaintext = () => {
+    tally.plaintextSha256 = plainHash.digest("hex");
+    if (tally.plaintextSha256 !== expected.sha256)
+      throw new ChecksumMismatchError(expected.what, expected.sha256, tally.plaintextSha256);
+  };
+  try {
+    if (!encryptTo) {
+      for (;;) {
+        const { bytesRead } = await handle.read(part, filled, partSize - filled, null);
+        plainHash.update(part.subarray(filled, filled + bytesRead));
+        filled += bytesRead;
+        tally.plaintextBytes += bytesRead;
+        if (bytesRead === 0) break;
+        if (filled === partSize) yield finishPart();
+      }
+      checkPlaintext();
+      tally.objectSha256 = tally.plaintextSha256;
+      if (filled > 0) yield finishPart();
+      return;
     }
+    const sealer = new AgeSealer([encryptTo]);
+    const CHUNK = AgeSealer.CHUNK_BYTES;
+    // Sealed bytes into the current part, handing out each part as it fills.
+    const pending: Buffer[] = [];
+    const append = function* (data: Buffer): Generator<Buffer> {
+      let at = 0;
+      while (at < data.length) {
+        const n = Math.min(data.length - at, partSize - filled);
+        data.copy(part, filled, at, at + n);
+        filled += n;
+        at += n;
+        if (filled === partSize) yield finishPart();
+      }
+    };
+    pending.push(sealer.prefix);
+    // One chunk more than a read: a full chunk is sealed only once a byte after it is known.
+    const plain = Buffer.allocUnsafe(READ_BYTES + CHUNK);
+    let have = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(plain, have, READ_BYTES, null);
+      plainHash.update(plain.subarray(have, have + bytesRead));
+      tally.plaintextBytes += bytesRead;
+      have += bytesRead;
+      let at = 0;
+      while (have - at > CHUNK) {
+        pending.push(...sealer.seal(plain.subarray(at, at + CHUNK), false));
+        at += CHUNK;
+      }
+      if (bytesRead === 0) {
+        checkPlaintext();
+        pending.push(...sealer.seal(plain.subarray(at, have), true));
+      } else {
+        plain.copy(plain, 0, at, have);
+        have -= at;
+      }
+      for (const data of pending) yield* append(data);
+      pending.length = 0;
+      if (bytesRead === 0) break;
+    }
+    if (filled > 0) yield finishPart();
+  } finally {
+    await handle.close();
+    if (encryptTo && tally.plaintextSha256 !== null && tally.objectSha256 === null)
+      tally.objectSha256 = objectHash.digest("hex");
   }
-  if (length > 0) yield Buffer.concat(chunks, length);
 }
 
 export async function putFile(
@@ -122,44 +210,37 @@ export async function putFile(
   }
   const { size } = await fs.stat(localPath);
   const plaintextSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
-  const plainHash = new HashingStream({ sha256: plaintextSha256, what: localPath });
-  // Encrypted, the object's bytes are the ciphertext, hashed once more; plain, they are the file's.
-  const objectHash = options.encryptTo ? new HashingStream() : plainHash;
-  const source = createReadStream(localPath, { highWaterMark: 1024 * 1024 });
-  // An error in any stage destroys them all; the upload reading `body` sees it.
-  if (options.encryptTo) {
-    pipeline(source, plainHash, new AgeEncryptStream([options.encryptTo]), objectHash, () => {});
-  } else {
-    pipeline(source, plainHash, () => {});
-  }
-  const body = objectHash;
-  const metadata = toS3Metadata(
-    options.encryptTo
-      ? { plaintextSha256, encryption: "age", ageRecipient: options.encryptTo }
-      : { sha256: plaintextSha256, plaintextSha256 },
+  const metadata = toS3Metadata({
+    ...(options.metadata ?? {}),
+    ...(options.encryptTo
+      ? { plaintextSha256, encryption: "age" as const, ageRecipient: options.encryptTo }
+      : { sha256: plaintextSha256, plaintextSha256 }),
+  });
+  const tally: ObjectTally = { plaintextBytes: 0, plaintextSha256: null, objectBytes: 0, objectSha256: null };
+  const partSize = partSizeFor(size);
+  const parts = objectParts(
+    localPath,
+    partSize,
+    { sha256: plaintextSha256, what: localPath },
+    options.encryptTo,
+    tally,
   );
   const transfer = new PartTransfer(context, fullKey, options);
   try {
-    await transfer.send(partsOf(body, partSizeFor(size)), {
-      partSize: partSizeFor(size),
-      plaintextSha256,
-      metadata,
-    });
+    await transfer.send(parts, { partSize, plaintextSha256, metadata });
   } catch (error) {
-    body.destroy();
-    const reason =
-      plainHash.errored instanceof ChecksumMismatchError
-        ? plainHash.errored
-        : describeUploadError(error, context);
+    await parts.return(undefined).catch(() => {});
+    const reason = describeUploadError(error, context);
     await transfer.settle(reason);
     throw reason;
   }
-  await checkStoredObject(context, fullKey, objectHash.bytes, plaintextSha256);
+  if (tally.objectSha256 === null) throw new Error(`putFile: ${localPath} was not read to its end`);
+  await checkStoredObject(context, fullKey, tally.objectBytes, plaintextSha256);
   return {
     key: relative,
-    sizeBytes: objectHash.bytes,
-    sha256: objectHash.sha256,
-    plaintextBytes: plainHash.bytes,
+    sizeBytes: tally.objectBytes,
+    sha256: tally.objectSha256,
+    plaintextBytes: tally.plaintextBytes,
     plaintextSha256,
     encrypted: Boolean(options.encryptTo),
     bytesSent: transfer.bytesSent,

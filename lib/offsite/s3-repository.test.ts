@@ -153,6 +153,56 @@ describe("putFile and getFile", () => {
   });
 });
 
+describe("encrypted at the edges of age's chunks, putFile's reads and parts", () => {
+  // putFile seals 64 KiB chunks as it reads (16 of them a read) into parts of MIN_PART_BYTES:
+  // an empty file, exact multiples of each, and one byte either side, each decrypted by age.
+  const CHUNK = 64 * 1024;
+  const sizes = [
+    0,
+    1,
+    CHUNK - 1,
+    CHUNK,
+    CHUNK + 1,
+    16 * CHUNK,
+    16 * CHUNK + 1,
+    MIN_PART_BYTES,
+    MIN_PART_BYTES + 1,
+  ];
+  it.each(sizes)(
+    "%i bytes: the object age decrypts is the file, its checksums and size as putFile says",
+    async (size) => {
+      const key = generateAgeKey();
+      const { path: source, data } = await localFile(`edge-${size}`, size);
+      const put = await repository.putFile(source, `cluster-a/edge-${size}.age`, {
+        encryptTo: key.recipient,
+      });
+      expect(put).toMatchObject({ plaintextBytes: size, plaintextSha256: sha256(data), encrypted: true });
+      const ciphertext = path.join(dir, `edge-${size}.age`);
+      const raw = await repository.getFile(`cluster-a/edge-${size}.age`, ciphertext, {
+        expectedSha256: put.sha256,
+      });
+      expect(raw.bytes).toBe(put.sizeBytes);
+      // age's own size: header, nonce, and a 16-byte tag per chunk (an empty file has one, empty).
+      const chunks = Math.max(1, Math.ceil(size / CHUNK));
+      const headerBytes = put.sizeBytes - size - 16 * chunks - 16;
+      expect(headerBytes).toBeGreaterThan(100);
+      expect(headerBytes).toBeLessThan(400);
+      const keyFile = path.join(dir, `edge-${size}.key`);
+      await fs.writeFile(keyFile, identityFileText(key), { mode: 0o600 });
+      const byAge = path.join(dir, `edge-${size}.out`);
+      const result = await runTool({
+        program: "age",
+        args: ageDecryptArgs({ identityFile: keyFile, input: ciphertext, output: byAge }),
+        stallTimeoutMs: 0,
+      });
+      expect(result.code, result.stderrTail.join("\n")).toBe(0);
+      // age creates its output at the first byte it writes: for an empty plaintext, none.
+      const decrypted = await fs.readFile(byAge).catch(() => Buffer.alloc(0));
+      expect(sha256(decrypted)).toBe(sha256(data));
+    },
+  );
+});
+
 describe("head, list, remove, small objects", () => {
   it("head of a missing key is null", async () => {
     expect(await repository.head("no/such/key")).toBeNull();

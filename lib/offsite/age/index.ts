@@ -1,5 +1,5 @@
 import { pipeline, type Readable } from "node:stream";
-import { AgeDecryptStream, AgeEncryptStream } from "./stream";
+import { AgeDecryptStream, AgeEncryptStream, AgeSealer } from "./stream";
 
 // Encryption at rest in the age format (age-encryption.org/v1, X25519 recipients), so that a
 // backup can be decrypted without Walden: `age -d -i key.txt backup.tar.age > backup.tar`.
@@ -17,7 +17,7 @@ export {
   recipientOf,
   type AgeKeyPair,
 } from "./keys";
-export { AgeDecryptStream, AgeEncryptStream };
+export { AgeDecryptStream, AgeEncryptStream, AgeSealer };
 
 /** `source` encrypted to `recipient` ("age1…"), streamed: an error on either side ends both. */
 export function encrypt(source: Readable, recipient: string | string[]): Readable {

@@ -73,42 +73,62 @@ class ByteQueue {
   }
 }
 
+/**
+ * The age payload sealed chunk by chunk, for callers that cut the plaintext themselves (putFile
+ * reads a file straight into 64 KiB chunks and copies each sealed one into the part it sends):
+ * no stream stage, no queue. `prefix` (the header and the payload nonce) comes first; then
+ * `seal` each full chunk of exactly 64 KiB in order, and the last one (short, full or empty)
+ * with `last` set — a chunk may be sealed as the last only when nothing follows it.
+ */
+export class AgeSealer {
+  static readonly CHUNK_BYTES = CHUNK_BYTES;
+  /** The header and the payload nonce: the ciphertext's first bytes. */
+  readonly prefix: Buffer;
+  private readonly payloadKey: Buffer;
+  private readonly nonce = Buffer.alloc(12);
+  private counter = 0;
+  private done = false;
+
+  constructor(recipients: string[]) {
+    const fileKey = crypto.randomBytes(16);
+    const payloadNonce = crypto.randomBytes(NONCE_BYTES);
+    this.prefix = Buffer.concat([encodeHeader(fileKey, recipients), payloadNonce]);
+    this.payloadKey = hkdf(fileKey, payloadNonce, "payload");
+  }
+
+  /** The sealed chunk: its ciphertext, then its 16-byte tag (write both, in that order). */
+  seal(plaintext: Uint8Array, last: boolean): [Buffer, Buffer] {
+    if (this.done) throw new Error("age: a chunk was sealed after the last one");
+    if (!last && plaintext.length !== CHUNK_BYTES)
+      throw new Error(`age: only the last chunk may be shorter than ${CHUNK_BYTES} bytes`);
+    this.done = last;
+    // 11 bytes of counter (2^48 chunks of 64 KiB is far beyond any file), then the last-chunk flag.
+    this.nonce.writeUIntBE(this.counter++, 5, 6);
+    this.nonce[11] = last ? 1 : 0;
+    const cipher = crypto.createCipheriv("chacha20-poly1305", this.payloadKey, this.nonce, {
+      authTagLength: TAG_BYTES,
+    });
+    const ciphertext = cipher.update(plaintext);
+    cipher.final();
+    return [ciphertext, cipher.getAuthTag()];
+  }
+}
+
 /** Encrypts to `recipients` ("age1…") in the binary age format that `age -d` reads. */
 export class AgeEncryptStream extends Transform {
-  private readonly header: Buffer;
-  private readonly payloadKey: Buffer;
-  private readonly payloadNonce: Buffer;
+  private readonly sealer: AgeSealer;
   private readonly pending = new ByteQueue();
   private started = false;
-  private counter = 0;
 
   constructor(recipients: string[]) {
     super();
-    const fileKey = crypto.randomBytes(16);
-    this.header = encodeHeader(fileKey, recipients);
-    this.payloadNonce = crypto.randomBytes(NONCE_BYTES);
-    this.payloadKey = hkdf(fileKey, this.payloadNonce, "payload");
+    this.sealer = new AgeSealer(recipients);
   }
 
   private start(): void {
     if (this.started) return;
     this.started = true;
-    this.push(Buffer.concat([this.header, this.payloadNonce]));
-  }
-
-  /** The sealed chunk: its ciphertext, then its tag. */
-  private seal(plaintext: Buffer, last: boolean): Buffer[] {
-    const cipher = crypto.createCipheriv(
-      "chacha20-poly1305",
-      this.payloadKey,
-      chunkNonce(this.counter++, last),
-      {
-        authTagLength: TAG_BYTES,
-      },
-    );
-    const ciphertext = cipher.update(plaintext);
-    cipher.final();
-    return [ciphertext, cipher.getAuthTag()];
+    this.push(this.sealer.prefix);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -118,7 +138,7 @@ export class AgeEncryptStream extends Transform {
     // sealed from one input go out as one buffer: fewer, larger pieces downstream.
     const sealed: Buffer[] = [];
     while (this.pending.length > CHUNK_BYTES)
-      sealed.push(...this.seal(this.pending.take(CHUNK_BYTES), false));
+      sealed.push(...this.sealer.seal(this.pending.take(CHUNK_BYTES), false));
     if (sealed.length) this.push(Buffer.concat(sealed));
     callback();
   }
@@ -126,7 +146,7 @@ export class AgeEncryptStream extends Transform {
   override _flush(callback: TransformCallback): void {
     this.start();
     // The last chunk: short, full, or empty when the whole plaintext is.
-    this.push(Buffer.concat(this.seal(this.pending.takeAll(), true)));
+    this.push(Buffer.concat(this.sealer.seal(this.pending.takeAll(), true)));
     callback();
   }
 }
