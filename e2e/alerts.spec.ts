@@ -183,7 +183,7 @@ test.describe("alerts", () => {
         .toBe(1);
 
       // The cluster's page lists it too (filtered to that cluster).
-      await page.goto(`/clusters/${demo.id}`);
+      await page.goto(`/clusters/${demo.id}/alerts`);
       await expect(
         page
           .getByRole("region", { name: "Firing alerts" })

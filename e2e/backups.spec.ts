@@ -93,7 +93,7 @@ test.describe("backups", () => {
     await expect(page.getByRole("region", { name: "Catalog" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Back up now" })).toHaveCount(0);
 
-    await page.goto(`/clusters/${demo.id}`);
+    await page.goto(`/clusters/${demo.id}/backups`);
     await expect(page.getByRole("region", { name: "Backups", exact: true })).toBeVisible();
     await expect(page.getByRole("region", { name: "Archive coverage" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Back up now" })).toHaveCount(0);

@@ -53,7 +53,7 @@ test.describe("offsite repository", () => {
     const demo = readSandboxJson().clusters[0]!;
     const s3 = demoS3();
     await signIn(page, "admin");
-    await page.goto(`/clusters/${demo.id}`);
+    await page.goto(`/clusters/${demo.id}/settings`);
 
     const card = page.getByRole("region", { name: "Offsite repository" });
     await expect(card.getByText(s3.endpoint, { exact: true })).toBeVisible();
@@ -111,7 +111,7 @@ test.describe("offsite repository", () => {
     const demo = readSandboxJson().clusters[0]!;
     const s3 = demoS3();
     await signIn(page, "viewer");
-    await page.goto(`/clusters/${demo.id}`);
+    await page.goto(`/clusters/${demo.id}/settings`);
     const card = page.getByRole("region", { name: "Offsite repository" });
     await expect(card.getByText(s3.endpoint, { exact: true })).toBeVisible();
     await expect(card.getByRole("button", { name: "Edit", exact: true })).toHaveCount(0);

@@ -39,6 +39,10 @@ test("an admin registers a cluster through the form after testing the connection
   expect(text).not.toContain(sandbox.cluster.primary.password);
 
   // Removing it needs its name typed exactly.
+  await page
+    .getByRole("navigation", { name: "Cluster sections" })
+    .getByRole("link", { name: "Settings" })
+    .click();
   await page.getByRole("button", { name: "Delete registration" }).click();
   const dialog = page.getByRole("dialog");
   const confirm = dialog.getByRole("button", { name: "Confirm delete" });

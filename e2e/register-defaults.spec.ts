@@ -43,13 +43,16 @@ test("an admin registers a cluster with the defaults, one changed, and sees its 
   await expect(page.getByRole("heading", { name })).toBeVisible();
   const clusterId = page.url().split("/").at(-1)!;
 
+  await page.goto(`/clusters/${clusterId}/settings`);
   const schedules = page.getByRole("region", { name: "Backup schedules" });
   await expect(schedules.getByText("30 1 * * *", { exact: true })).toBeVisible();
   await expect(schedules.getByText("enabled", { exact: true }).first()).toBeVisible();
+  await page.goto(`/clusters/${clusterId}/restores`);
   const drills = page.getByRole("region", { name: "Restore drills" });
   await expect(drills.getByText("0 5 * * 0", { exact: true })).toBeVisible();
   // Stored with the cluster, not the built-in fallback.
   await expect(drills.getByText("default", { exact: true })).toHaveCount(0);
+  await page.goto(`/clusters/${clusterId}/settings`);
   const retention = page.getByRole("region", { name: "Retention" });
   await expect(retention.getByText(/14 days recovery window · minimum 2 physical backups/)).toBeVisible();
 

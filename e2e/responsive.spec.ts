@@ -165,10 +165,19 @@ test.beforeAll(async () => {
 
 test("the route list covers the console", () => {
   const routes = consoleRoutes();
-  for (const expected of ["/", "/clusters/[clusterId]", "/backups/[backupId]/runbook", "/reports/[month]"]) {
+  for (const expected of [
+    "/",
+    "/clusters/[clusterId]",
+    "/clusters/[clusterId]/backups",
+    "/clusters/[clusterId]/restores",
+    "/clusters/[clusterId]/alerts",
+    "/clusters/[clusterId]/settings",
+    "/backups/[backupId]/runbook",
+    "/reports/[month]",
+  ]) {
     expect(routes).toContain(expected);
   }
-  expect(routes.length).toBeGreaterThanOrEqual(19);
+  expect(routes.length).toBeGreaterThanOrEqual(24);
 });
 
 for (const [viewportName, viewport] of [
@@ -272,7 +281,7 @@ test("on a phone the menu opens, navigates and closes", async ({ page }) => {
 test("on a phone a dialog fits the screen and its buttons are in reach", async ({ page }) => {
   await signIn(page, "admin");
   await page.setViewportSize(PHONE);
-  await page.goto(`/clusters/${params.clusterId}`);
+  await page.goto(`/clusters/${params.clusterId}/settings`);
   // Opening the typed confirmation deletes nothing; Cancel leaves it.
   await page.getByRole("button", { name: "Delete registration" }).click();
   const dialog = page.getByRole("dialog");

@@ -107,7 +107,7 @@ test.describe("restore pages", () => {
     await ensureRestorable(operator, demo.id);
 
     await signIn(page, "operator");
-    await page.goto(`/clusters/${demo.id}`);
+    await page.goto(`/clusters/${demo.id}/restores`);
     const drills = page.getByRole("region", { name: "Restore drills" });
     await expect(drills).toBeVisible();
     // The default schedule, in words and with its zone.
@@ -226,7 +226,7 @@ test.describe("restore pages", () => {
     await expect(page.getByRole("link", { name: "Restore a logical backup" })).toHaveCount(0);
 
     // The cluster's drill card: history and schedule, but no "Run drill now" and no schedule editing.
-    await page.goto(`/clusters/${demo.id}`);
+    await page.goto(`/clusters/${demo.id}/restores`);
     const drills = page.getByRole("region", { name: "Restore drills" });
     await expect(drills.locator(`tr[data-restore-id="${id}"]`)).toBeVisible();
     await expect(drills.getByRole("button", { name: "Run drill now" })).toHaveCount(0);

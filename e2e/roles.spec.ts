@@ -46,7 +46,7 @@ for (const role of ["admin", "operator", "viewer"] as RoleName[]) {
 test("a viewer sees no admin actions and gets 403 when calling one", async ({ page }) => {
   await signIn(page, "viewer");
   const demo = readSandboxJson().clusters[0]!;
-  await page.goto(`/clusters/${demo.id}`);
+  await page.goto(`/clusters/${demo.id}/settings`);
   await expect(page.getByRole("heading", { name: demo.name })).toBeVisible();
   await expect(page.getByRole("button", { name: /Delete registration/ })).toHaveCount(0);
 

@@ -119,6 +119,7 @@ test("no console page, RSC payload or API response shown to an admin carries a s
       "/clusters",
       "/clusters/new",
       `/clusters/${demo.id}`,
+      `/clusters/${demo.id}/settings`,
       "/backups",
       ...(backups[0] ? [`/backups/${backups[0].id}`] : []),
       ...(physical ? [`/backups/${physical.id}/runbook`] : []),
