@@ -1,16 +1,16 @@
 import type { Metadata, Viewport } from "next";
 import { cookies } from "next/headers";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/app/providers";
 import { parseTheme, themeCookieName } from "@/components/shell/theme";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Walden", template: "%s · Walden" },
-  description: "PostgreSQL backup, point-in-time recovery and replication monitoring",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("shell");
+  return { title: { default: "Walden", template: "%s · Walden" }, description: t("metaDescription") };
+}
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 
@@ -22,6 +23,7 @@ export function ConsoleFrame({
   headerEnd: ReactNode;
   children: ReactNode;
 }) {
+  const t = useTranslations("shell");
   const [open, setOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const pathname = usePathname();
@@ -89,7 +91,7 @@ export function ConsoleFrame({
             <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
               <path d="M3 5h14v1.5H3zM3 9.25h14v1.5H3zM3 13.5h14V15H3z" />
             </svg>
-            Menu
+            {t("menu")}
           </button>
           <div className="shrink-0 lg:hidden">{brand}</div>
           <div className="ml-auto flex min-w-0 items-center justify-end gap-2 sm:gap-3">{headerEnd}</div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 
@@ -9,6 +10,7 @@ export function DeniedNotice() {
   const searchParams = useSearchParams();
   const pathname = usePathname();
   const router = useRouter();
+  const t = useTranslations("shell.denied");
   const denied = searchParams.get("denied");
   if (!denied) return null;
 
@@ -23,14 +25,14 @@ export function DeniedNotice() {
     <Alert
       tone="warning"
       className="mb-4"
-      title={`You don't have access to ${denied}`}
+      title={t("title", { page: denied })}
       actions={
         <Button size="sm" variant="ghost" onClick={dismiss}>
-          Dismiss
+          {t("dismiss")}
         </Button>
       }
     >
-      That page needs a role your account does not have. Ask an admin if you need it.
+      {t("body")}
     </Alert>
   );
 }

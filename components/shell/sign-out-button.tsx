@@ -2,12 +2,14 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { ApiError } from "@/lib/client/fetcher";
 import { useLogout } from "@/lib/client/use-auth";
 
 export function SignOutButton() {
   const router = useRouter();
+  const t = useTranslations("shell.signOut");
   const queryClient = useQueryClient();
   const logout = useLogout();
 
@@ -23,7 +25,7 @@ export function SignOutButton() {
     <span className="flex items-center gap-2">
       {failed ? (
         <span role="alert" className="text-xs text-red-600">
-          Sign-out failed: {logout.error?.message}
+          {t("failed", { message: logout.error?.message ?? "" })}
         </span>
       ) : null}
       <Button
@@ -39,7 +41,7 @@ export function SignOutButton() {
           })
         }
       >
-        Sign out
+        {t("button")}
       </Button>
     </span>
   );

@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useForm } from "react-hook-form";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors } from "@/components/forms/server-errors";
@@ -12,6 +13,7 @@ import { loginSchema } from "@/lib/schemas/user";
 
 export function LoginForm({ next }: { next?: string }) {
   const router = useRouter();
+  const t = useTranslations("auth.form");
   const login = useLogin();
   const form = useForm({ resolver: zodResolver(loginSchema), defaultValues: { email: "", password: "" } });
 
@@ -26,16 +28,16 @@ export function LoginForm({ next }: { next?: string }) {
   const busy = login.isPending || login.isSuccess;
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Sign in" className="space-y-4">
+    <form onSubmit={onSubmit} noValidate aria-label={t("label")} className="space-y-4">
       <FormErrors failure={login.error} />
-      <FormField form={form} name="email" label="Email">
+      <FormField form={form} name="email" label={t("email")}>
         {(control) => <Input type="email" autoComplete="username" autoFocus {...control} />}
       </FormField>
-      <FormField form={form} name="password" label="Password">
+      <FormField form={form} name="password" label={t("password")}>
         {(control) => <Input type="password" autoComplete="current-password" {...control} />}
       </FormField>
       <SubmitButton busy={busy} className="w-full">
-        Sign in
+        {t("submit")}
       </SubmitButton>
     </form>
   );
