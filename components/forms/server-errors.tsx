@@ -3,7 +3,8 @@
 import type { FieldPath, FieldValues, UseFormSetError } from "react-hook-form";
 import { placeIssues, type IssueLike, type IssuePlacement } from "@/components/forms/issues";
 import { Alert } from "@/components/ui/alert";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
+import { fieldIssues } from "@/lib/client/fetcher";
 
 /** What the hook reads of the react-query mutation that sends the form. */
 interface SendState {
@@ -45,6 +46,7 @@ export function useServerErrors<V extends FieldValues>(
  * refusal (or any failure the form shows whole), with an optional title.
  */
 export function FormErrors({ root, failure, title }: { root?: string; failure?: unknown; title?: string }) {
+  const errorMessage = useErrorMessage();
   return (
     <>
       {root ? <Alert tone="error">{root}</Alert> : null}

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createTranslator } from "use-intl/core";
+import { messagesFor } from "@/lib/i18n/messages";
 import type { RestoreView } from "@/lib/schemas/restore-view";
 import {
   describeTarget,
@@ -10,6 +12,9 @@ import {
   restoredName,
   restoreTitle,
 } from "./describe";
+
+const t = createTranslator({ locale: "en", messages: messagesFor("en"), namespace: "restores" });
+const ko = createTranslator({ locale: "ko", messages: messagesFor("ko"), namespace: "restores" });
 
 function restore(overrides: Partial<RestoreView>): RestoreView {
   return {
@@ -46,23 +51,29 @@ describe("describeTarget", () => {
       request: { target: { type: "time", value: "2026-11-26T15:52:00+01:00" } },
       plan: { backupId: "b", target: { type: "time", value: "2026-11-26T14:52:00.000Z", inclusive: true } },
     });
-    expect(describeTarget(value)).toBe("time 2026-11-26 14:52:00 UTC");
+    expect(describeTarget(t, value)).toBe("time 2026-11-26 14:52:00 UTC");
   });
 
   it("reads the request when there is no plan yet, and says exclusive", () => {
     expect(
-      describeTarget(restore({ request: { target: { type: "lsn", value: "0/3000060", inclusive: false } } })),
+      describeTarget(
+        t,
+        restore({ request: { target: { type: "lsn", value: "0/3000060", inclusive: false } } }),
+      ),
     ).toBe("LSN 0/3000060 (exclusive)");
-    expect(describeTarget(restore({ request: { target: { type: "xid", value: "1234" } } }))).toBe("xid 1234");
-    expect(describeTarget(restore({ request: { target: { type: "name", value: "before" } } }))).toBe(
+    expect(describeTarget(t, restore({ request: { target: { type: "xid", value: "1234" } } }))).toBe(
+      "xid 1234",
+    );
+    expect(describeTarget(t, restore({ request: { target: { type: "name", value: "before" } } }))).toBe(
       "restore point “before”",
     );
   });
 
   it("gives latest its planned end when known", () => {
-    expect(describeTarget(restore({ request: { target: { type: "latest" } } }))).toBe("latest archived");
+    expect(describeTarget(t, restore({ request: { target: { type: "latest" } } }))).toBe("latest archived");
     expect(
       describeTarget(
+        t,
         restore({ plan: { backupId: "b", target: { type: "latest" }, toTime: "2026-11-26T14:59:01.000Z" } }),
       ),
     ).toBe("latest archived (2026-11-26 14:59:01 UTC)");
@@ -73,13 +84,14 @@ describe("describeTarget", () => {
       request: { target: { type: "lsn", value: "0/3000060" } },
       plan: { backupId: "b", target: { type: "somewhere" }, toTime: 7 },
     });
-    expect(describeTarget(value)).toBe("LSN 0/3000060");
-    expect(describeTarget(restore({ request: "not an object", plan: [] }))).toBe("latest archived");
+    expect(describeTarget(t, value)).toBe("LSN 0/3000060");
+    expect(describeTarget(t, restore({ request: "not an object", plan: [] }))).toBe("latest archived");
   });
 
   it("describes logical restores and table copies", () => {
     expect(
       describeTarget(
+        t,
         restore({
           kind: "logical",
           request: { database: "app_copy", tables: ["orders"], schemas: [], clean: false },
@@ -88,11 +100,13 @@ describe("describeTarget", () => {
     ).toBe("database app_copy (tables orders)");
     expect(
       describeTarget(
+        t,
         restore({ kind: "logical", request: { database: "app", clean: true, intoRestoreId: "x" } }),
       ),
     ).toBe("database app, over the existing one, in a restored instance");
     expect(
       describeTarget(
+        t,
         restore({
           kind: "table",
           request: { table: "public.orders", newName: "orders_restored_20261126_1452" },
@@ -132,18 +146,24 @@ describe("planOf", () => {
 
 describe("labels", () => {
   it("names kinds, drills and titles", () => {
-    expect(kindLabel(restore({ purpose: "drill" }))).toBe("drill");
-    expect(kindLabel(restore({ kind: "table" }))).toBe("table copy");
-    expect(restoreTitle(restore({}))).toBe("Point-in-time restore 1a2b3c4d");
-    expect(restoreTitle(restore({ purpose: "drill" }))).toBe("Restore drill 1a2b3c4d");
+    expect(kindLabel(t, restore({ purpose: "drill" }))).toBe("drill");
+    expect(kindLabel(t, restore({ kind: "table" }))).toBe("table copy");
+    expect(restoreTitle(t, restore({}))).toBe("Point-in-time restore 1a2b3c4d");
+    expect(restoreTitle(t, restore({ purpose: "drill" }))).toBe("Restore drill 1a2b3c4d");
+    expect(restoreTitle(ko, restore({ purpose: "drill" }))).toBe("복원 훈련 1a2b3c4d");
+    expect(
+      describeTarget(ko, restore({ request: { target: { type: "lsn", value: "0/3", inclusive: false } } })),
+    ).toBe("LSN 0/3 (미포함)");
   });
 
   it("shows where the instance listens, or that it is gone", () => {
     const instance = { host: "127.0.0.1", port: 27100, database: "app", state: "running", psql: null };
-    expect(instanceText(restore({ instance, instanceState: "running" }))).toBe("127.0.0.1:27100");
-    expect(instanceText(restore({ instance, instanceState: "stopped" }))).toBe("127.0.0.1:27100 (stopped)");
-    expect(instanceText(restore({ instanceState: "removed" }))).toBe("removed");
-    expect(instanceText(restore({}))).toBeNull();
+    expect(instanceText(t, restore({ instance, instanceState: "running" }))).toBe("127.0.0.1:27100");
+    expect(instanceText(t, restore({ instance, instanceState: "stopped" }))).toBe(
+      "127.0.0.1:27100 (stopped)",
+    );
+    expect(instanceText(t, restore({ instanceState: "removed" }))).toBe("removed");
+    expect(instanceText(t, restore({}))).toBeNull();
   });
 
   it("formats RTO and target times", () => {

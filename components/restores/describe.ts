@@ -1,3 +1,4 @@
+import type { useTranslations } from "next-intl";
 import { z } from "zod";
 import { formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import { restoreTargetSchema, type RestoreTarget } from "@/lib/schemas/restore";
@@ -9,6 +10,9 @@ import type { RestoreView } from "@/lib/schemas/restore-view";
 // of another shape is left out (never cast).
 
 type Described = Pick<RestoreView, "kind" | "purpose" | "request" | "plan">;
+
+/** The `restores` messages' t (useTranslations("restores") or getTranslations("restores")). */
+export type RestoresT = ReturnType<typeof useTranslations<"restores">>;
 
 /** The parts of a stored plan or request the descriptions read; each one missing when it does not parse. */
 const storedTargetSchema = z.looseObject({ target: restoreTargetSchema.optional().catch(undefined) });
@@ -54,41 +58,50 @@ export function formatTargetTime(value: string): string {
 }
 
 /** "time 2026-11-26 14:52:00 UTC", "LSN 0/3000060", "xid 1234", "restore point “before”"… */
-export function describePitrTarget(target: RestoreTarget, plan: Pick<RestorePlan, "toTime"> | null): string {
-  const exclusive = "inclusive" in target && target.inclusive === false ? " (exclusive)" : "";
+export function describePitrTarget(
+  t: RestoresT,
+  target: RestoreTarget,
+  plan: Pick<RestorePlan, "toTime"> | null,
+): string {
+  const exclusive = (text: string) =>
+    "inclusive" in target && target.inclusive === false ? t("describe.exclusive", { target: text }) : text;
   switch (target.type) {
     case "time":
-      return `time ${formatTargetTime(target.value)}${exclusive}`;
+      return exclusive(t("describe.time", { value: formatTargetTime(target.value) }));
     case "lsn":
-      return `LSN ${target.value}${exclusive}`;
+      return exclusive(t("describe.lsn", { value: target.value }));
     case "xid":
-      return `xid ${target.value}${exclusive}`;
+      return exclusive(t("describe.xid", { value: target.value }));
     case "name":
-      return `restore point “${target.value}”`;
+      return t("describe.name", { value: target.value });
     case "immediate":
-      return "end of the backup (immediate)";
+      return t("describe.immediate");
     case "latest":
-      return plan?.toTime ? `latest archived (${formatUtcSeconds(plan.toTime)})` : "latest archived";
+      return plan?.toTime
+        ? t("describe.latestAt", { time: formatUtcSeconds(plan.toTime) })
+        : t("describe.latest");
   }
 }
 
 /** What a restore brings back, in one line for a table cell. */
-export function describeTarget(restore: Described): string {
+export function describeTarget(t: RestoresT, restore: Described): string {
   const request = partsOf(storedRequestSchema, restore.request);
   if (restore.kind === "pitr") {
     const toTime = partsOf(storedPlanPartsSchema, restore.plan).toTime ?? null;
-    return describePitrTarget(targetOf(restore), { toTime });
+    return describePitrTarget(t, targetOf(restore), { toTime });
   }
   if (restore.kind === "logical") {
     const tables = strings(request.tables);
     const schemas = strings(request.schemas);
     const only = [
-      tables.length ? `tables ${tables.join(", ")}` : null,
-      schemas.length ? `schemas ${schemas.join(", ")}` : null,
+      tables.length ? t("describe.tables", { list: tables.join(", ") }) : null,
+      schemas.length ? t("describe.schemas", { list: schemas.join(", ") }) : null,
     ].filter(Boolean);
-    return `database ${text(request.database) ?? "?"}${only.length ? ` (${only.join("; ")})` : ""}${
-      request.clean === true ? ", over the existing one" : ""
-    }${text(request.intoRestoreId) ? ", in a restored instance" : ""}`;
+    let line = t("describe.database", { database: text(request.database) ?? "?" });
+    if (only.length) line = t("describe.only", { description: line, only: only.join("; ") });
+    if (request.clean === true) line = t("describe.overExisting", { description: line });
+    if (text(request.intoRestoreId)) line = t("describe.intoInstance", { description: line });
+    return line;
   }
   const table = text(request.table) ?? "?";
   const schema = table.split(".")[0];
@@ -96,18 +109,22 @@ export function describeTarget(restore: Described): string {
   return newName ? `${table} → ${schema}.${newName}` : table;
 }
 
-export function kindLabel(restore: Pick<RestoreView, "kind" | "purpose">): string {
-  if (restore.purpose === "drill") return "drill";
-  return restore.kind === "pitr" ? "point in time" : restore.kind === "logical" ? "logical" : "table copy";
+export function kindLabel(t: RestoresT, restore: Pick<RestoreView, "kind" | "purpose">): string {
+  if (restore.purpose === "drill") return t("kind.drill");
+  return restore.kind === "pitr"
+    ? t("kind.pitr")
+    : restore.kind === "logical"
+      ? t("kind.logical")
+      : t("kind.table");
 }
 
 /** A page title: "Point-in-time restore 1a2b3c4d", "Restore drill 1a2b3c4d"… */
-export function restoreTitle(restore: Pick<RestoreView, "id" | "kind" | "purpose">): string {
-  const short = restore.id.slice(0, 8);
-  if (restore.purpose === "drill") return `Restore drill ${short}`;
-  if (restore.kind === "pitr") return `Point-in-time restore ${short}`;
-  if (restore.kind === "logical") return `Logical restore ${short}`;
-  return `Table copy ${short}`;
+export function restoreTitle(t: RestoresT, restore: Pick<RestoreView, "id" | "kind" | "purpose">): string {
+  const id = restore.id.slice(0, 8);
+  if (restore.purpose === "drill") return t("title.drill", { id });
+  if (restore.kind === "pitr") return t("title.pitr", { id });
+  if (restore.kind === "logical") return t("title.logical", { id });
+  return t("title.table", { id });
 }
 
 /** The restored instance's name, as the teardown confirmation expects it. */
@@ -116,14 +133,22 @@ export function instanceNameOf(restore: Pick<RestoreView, "id" | "instance">): s
 }
 
 /** "127.0.0.1:27100", "removed", "stopped" or null when the restore has made nothing yet. */
-export function instanceText(restore: Pick<RestoreView, "instance" | "instanceState">): string | null {
+export function instanceText(
+  t: RestoresT,
+  restore: Pick<RestoreView, "instance" | "instanceState">,
+): string | null {
   if (restore.instance) {
     const where = `${restore.instance.host}:${restore.instance.port}`;
-    return restore.instanceState === "stopped" ? `${where} (stopped)` : where;
+    return restore.instanceState === "stopped" ? t("instanceState.stoppedAt", { where }) : where;
   }
-  if (restore.instanceState === "removed") return "removed";
-  if (restore.instanceState === "stopped") return "stopped";
+  if (restore.instanceState === "removed") return t("instanceState.removed");
+  if (restore.instanceState === "stopped") return t("instanceState.stopped");
   return null;
+}
+
+/** True when the restore's instance was made and is gone (shown quietly, not as an address). */
+export function instanceRemoved(restore: Pick<RestoreView, "instance" | "instanceState">): boolean {
+  return !restore.instance && restore.instanceState === "removed";
 }
 
 export function formatRto(rtoMs: number | null): string {

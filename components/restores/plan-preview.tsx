@@ -1,9 +1,11 @@
+import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
 import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
+import type { RestoresT } from "./describe";
 import { formatInZone, toUtcIso } from "./zoned-time";
 
 // What a point-in-time restore will do, as the worker planned it: the backup it starts from,
@@ -26,82 +28,96 @@ function When({ value, timeZone }: { value: string | null; timeZone: string }) {
   );
 }
 
-export function describeTarget(target: RestorePlan["target"]): string {
+export function describeTarget(t: RestoresT, target: RestorePlan["target"]): string {
   switch (target.type) {
     case "time":
-      return `${target.inclusive ? "up to and including" : "just before"} ${target.value}`;
+      return target.inclusive
+        ? t("plan.target.timeInclusive", { value: target.value })
+        : t("plan.target.timeBefore", { value: target.value });
     case "xid":
       return target.inclusive
-        ? `up to and including transaction ${target.value}`
-        : `just before transaction ${target.value}`;
+        ? t("plan.target.xidInclusive", { value: target.value })
+        : t("plan.target.xidBefore", { value: target.value });
     case "lsn":
-      return `${target.inclusive ? "up to and including" : "just before"} LSN ${target.value}`;
+      return target.inclusive
+        ? t("plan.target.lsnInclusive", { value: target.value })
+        : t("plan.target.lsnBefore", { value: target.value });
     case "name":
-      return `restore point "${target.value}"`;
+      return t("plan.target.name", { value: target.value });
     case "immediate":
-      return "as soon as consistent (the end of the backup)";
+      return t("plan.target.immediate");
     case "latest":
-      return "the latest archived commit";
+      return t("plan.target.latest");
   }
 }
 
 /** The copy a plan reads, as the form and the review name it. */
-export function describeSource(source: NonNullable<RestorePlan["source"]>): string {
-  return source === "offsite" ? "the offsite repository" : "the local repository and archive";
+export function describeSource(t: RestoresT, source: NonNullable<RestorePlan["source"]>): string {
+  return source === "offsite" ? t("plan.source.offsite") : t("plan.source.local");
 }
 
 function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }) {
+  const t = useTranslations("restores");
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-800">{plan.summary}</p>
       <DescriptionList termWidth="7.5rem">
-        <Description term="Backup">
+        <Description term={t("plan.backup")}>
           <span className="font-medium">{plan.backupLabel ?? plan.backupId.slice(0, 8)}</span>{" "}
           <code className="text-xs text-zinc-500">{plan.backupId.slice(0, 8)}</code>
           <span className="block text-xs text-zinc-500">
-            finished{" "}
-            <time dateTime={plan.backupFinishedAt} title={plan.backupFinishedAt} className="tabular-nums">
-              {formatInZone(Date.parse(plan.backupFinishedAt), timeZone)}
-            </time>{" "}
+            {t.rich("plan.finished", {
+              time: formatInZone(Date.parse(plan.backupFinishedAt), timeZone),
+              at: (chunks) => (
+                <time dateTime={plan.backupFinishedAt} title={plan.backupFinishedAt} className="tabular-nums">
+                  {chunks}
+                </time>
+              ),
+            })}{" "}
             · {formatBytes(plan.backupBytes)}
           </span>
         </Description>
         {plan.source ? (
-          <Description term="Copy">
+          <Description term={t("plan.copy")}>
             <span className="font-medium" data-testid="plan-source">
-              {describeSource(plan.source)}
+              {describeSource(t, plan.source)}
             </span>
             {plan.sourceReason ? (
               <span className="block text-xs text-zinc-500">{plan.sourceReason}</span>
             ) : null}
           </Description>
         ) : null}
-        <Description term="Target">{describeTarget(plan.target)}</Description>
-        <Description term="Stops at">
+        <Description term={t("plan.targetTerm")}>{describeTarget(t, plan.target)}</Description>
+        <Description term={t("plan.stopsAt")}>
           {plan.toTime ? <When value={plan.toTime} timeZone={timeZone} /> : null}
           {plan.toLsn ? <code className="block text-xs">LSN {plan.toLsn}</code> : null}
-          {!plan.toTime && !plan.toLsn ? (
-            <span className="text-zinc-500">where the target is met</span>
-          ) : null}
+          {!plan.toTime && !plan.toLsn ? <span className="text-zinc-500">{t("plan.whereMet")}</span> : null}
         </Description>
-        <Description term="WAL to replay">
-          <span title={formatBytesExact(plan.walBytes)}>up to {formatBytes(plan.walBytes)}</span>
+        <Description term={t("plan.walToReplay")}>
+          <span title={formatBytesExact(plan.walBytes)}>
+            {t("plan.upTo", { size: formatBytes(plan.walBytes) })}
+          </span>
           <span className="block text-xs text-zinc-500">
-            <code>{plan.fromLsn}</code> → <code>{plan.toLsn ?? "end of the archive"}</code> · segments{" "}
-            <code className="break-all">{plan.fromWal}</code> …{" "}
+            <code>{plan.fromLsn}</code> → <code>{plan.toLsn ?? t("plan.endOfArchive")}</code> ·{" "}
+            {t("plan.segments")} <code className="break-all">{plan.fromWal}</code> …{" "}
             <code className="break-all">{plan.toWal}</code>
           </span>
         </Description>
-        <Description term="Estimate">about {formatSeconds(plan.estimateSeconds)}</Description>
-        <Description term="Timeline">
+        <Description term={t("plan.estimate")}>
+          {t("plan.about", { duration: formatSeconds(plan.estimateSeconds) })}
+        </Description>
+        <Description term={t("plan.timeline")}>
           <code>{plan.timeline}</code>
           {String(plan.checkedTimeline) !== plan.timeline ? (
-            <span className="text-xs text-zinc-500"> (coverage checked along {plan.checkedTimeline})</span>
+            <span className="text-xs text-zinc-500">
+              {" "}
+              {t("plan.checkedAlong", { timeline: String(plan.checkedTimeline) })}
+            </span>
           ) : null}
         </Description>
       </DescriptionList>
       {plan.warnings.length > 0 ? (
-        <Alert tone="warning" title="Warnings">
+        <Alert tone="warning" title={t("plan.warnings")}>
           <ul className="list-disc space-y-0.5 pl-4">
             {plan.warnings.map((warning, index) => (
               <li key={index}>{warning}</li>
@@ -114,22 +130,23 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
 }
 
 function Refusal({ refusal, timeZone }: { refusal: PlanRefusalView; timeZone: string }) {
+  const t = useTranslations("restores.plan");
   const window = refusal.window;
   return (
     // Without a window the refusal is about a field other than the target (the copy, the identity).
-    <Alert tone="error" title={window ? "This target cannot be reached" : "This restore cannot be planned"}>
+    <Alert tone="error" title={window ? t("unreachable") : t("unplannable")}>
       <p>{refusal.message}</p>
       {window ? (
         <DescriptionList termWidth="6rem" size="xs" termTone="strong" className="mt-2">
-          <Description term="Earliest">
+          <Description term={t("earliest")}>
             <When value={window.earliest} timeZone={timeZone} />
           </Description>
-          <Description term="Latest">
+          <Description term={t("latest")}>
             <When value={window.latest} timeZone={timeZone} />
           </Description>
           {window.gaps.length > 0 ? (
             <>
-              <Description term="Gaps">
+              <Description term={t("gaps")}>
                 <ul className="space-y-0.5">
                   {window.gaps.map((gap) => (
                     <li key={`${gap.fromWal}-${gap.toWal}`}>
@@ -168,15 +185,16 @@ export function PlanPreview({
   idle?: string | null;
   timeZone: string;
 }) {
+  const t = useTranslations("restores.plan");
   return (
     <div className="space-y-2" aria-busy={checking}>
       <p role="status" className="flex h-4 items-center gap-1.5 text-xs text-zinc-500">
         {checking ? (
           <>
-            <Spinner className="size-3" /> checking…
+            <Spinner className="size-3" /> {t("checking")}
           </>
         ) : plan ? (
-          "checked by the worker against the archive"
+          t("checked")
         ) : null}
       </p>
       <div className={checking ? "opacity-50 transition-opacity" : undefined}>
@@ -185,13 +203,13 @@ export function PlanPreview({
         ) : refusal ? (
           <Refusal refusal={refusal} timeZone={timeZone} />
         ) : error ? (
-          <Alert tone="warning" title="The plan could not be checked">
+          <Alert tone="warning" title={t("notChecked")}>
             {error}
           </Alert>
         ) : plan ? (
           <PlanDetails plan={plan} timeZone={timeZone} />
         ) : checking ? null : (
-          <p className="text-sm text-zinc-500">No plan yet.</p>
+          <p className="text-sm text-zinc-500">{t("noPlan")}</p>
         )}
       </div>
     </div>

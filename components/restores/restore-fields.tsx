@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { FieldPath, FieldValues } from "react-hook-form";
 import { FormField, type FormBinding } from "@/components/forms/form-field";
@@ -29,6 +30,7 @@ export function ConfirmNameField<V extends FieldValues, N extends FieldPath<V>>(
   missing: string;
   className?: string;
 }) {
+  const t = useTranslations("restores.confirmName");
   return (
     <FormField
       form={form}
@@ -38,7 +40,10 @@ export function ConfirmNameField<V extends FieldValues, N extends FieldPath<V>>(
       hint={
         expected ? (
           <>
-            Type <code className="rounded bg-zinc-100 px-1 font-semibold">{expected}</code>
+            {t.rich("type", {
+              expected,
+              code: (chunks) => <code className="rounded bg-zinc-100 px-1 font-semibold">{chunks}</code>,
+            })}
             {consequence}
           </>
         ) : (

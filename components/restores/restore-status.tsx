@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
@@ -14,31 +15,19 @@ const tones: Record<RestoreStatus, BadgeTone> = {
   cancelled: "warning",
 };
 
-const descriptions: Record<RestoreStatus, string> = {
-  queued: "Waiting for the worker to pick it up",
-  running: "The worker is restoring now",
-  succeeded: "Restored and verified",
-  failed: "It stopped with an error; a restored instance it started was removed",
-  cancelled: "Stopped on request; a restored instance it started was removed",
-};
-
 /** The restore's status; "cancelling" while a stop was asked for and the worker has not ended it yet. */
 export function RestoreStatusBadge({
   restore,
 }: {
   restore: Pick<RestoreView, "status" | "cancelRequested">;
 }) {
+  const t = useTranslations("restores.status");
+  const status = useTranslations("common.status");
   const cancelling = restore.cancelRequested && restore.status === "running";
   return (
-    <span
-      title={
-        cancelling
-          ? "Cancel requested: the worker stops it and removes what it made"
-          : descriptions[restore.status]
-      }
-    >
+    <span title={cancelling ? t("cancelling") : t(restore.status)}>
       <Badge tone={cancelling ? "warning" : tones[restore.status]}>
-        {cancelling ? "cancelling" : restore.status}
+        {cancelling ? status("cancelling") : status(restore.status)}
       </Badge>
     </span>
   );
@@ -55,16 +44,18 @@ export function RestoreProgress({
   /** The detail page's bar fills its row; a table's stays small. */
   wide?: boolean;
 }) {
+  const t = useTranslations("restores.progress");
   const percent = Math.max(0, Math.min(100, Math.round(value ?? 0)));
+  const left = etaSeconds ? formatSeconds(etaSeconds) : null;
   return (
     <span className={cx("flex items-center gap-2", wide && "w-full")}>
       <span
         role="progressbar"
-        aria-label="Restore progress"
+        aria-label={t("label")}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        aria-valuetext={`${percent}%${etaSeconds ? `, about ${formatSeconds(etaSeconds)} left` : ""}`}
+        aria-valuetext={left ? t("valueLeft", { percent, left }) : `${percent}%`}
         className={cx("block overflow-hidden rounded-full bg-zinc-200", wide ? "h-2 flex-1" : "h-1.5 w-20")}
       >
         <span
@@ -73,7 +64,7 @@ export function RestoreProgress({
         />
       </span>
       <span className="text-xs whitespace-nowrap text-zinc-600 tabular-nums">
-        {percent}%{etaSeconds ? ` · about ${formatSeconds(etaSeconds)} left` : ""}
+        {percent}%{left ? ` · ${t("left", { left })}` : ""}
       </span>
     </span>
   );
@@ -90,12 +81,13 @@ const stepLooks: Record<StepStatus, { glyph: string; className: string }> = {
 
 /** One glyph per step status (a spinner while it runs), named for screen readers. */
 export function StepStatusIcon({ status }: { status: StepStatus }) {
+  const t = useTranslations("common.status");
   const look = stepLooks[status];
   return (
     <span
       role="img"
-      aria-label={status}
-      title={status}
+      aria-label={t(status)}
+      title={t(status)}
       className={cx("inline-flex size-4 shrink-0 items-center justify-center font-semibold", look.className)}
     >
       {status === "running" ? <Spinner className="size-3" /> : <span aria-hidden="true">{look.glyph}</span>}

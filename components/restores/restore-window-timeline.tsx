@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { MouseEvent } from "react";
 import { cx } from "@/components/ui/cx";
 import type { WindowComputation } from "@/lib/schemas/restore-window";
@@ -96,6 +97,7 @@ export function RestoreWindowTimeline({
   /** Clicking the bar picks that time (whole seconds). */
   onPick?: (ms: number) => void;
 }) {
+  const t = useTranslations("restores.timeline");
   const earliest = time(restoreWindow.earliest);
   const latest = time(restoreWindow.latest);
   // The axis spans what the archive knows; a target far outside it is pinned to the edge
@@ -113,7 +115,7 @@ export function RestoreWindowTimeline({
   if (known.length === 0) {
     return (
       <p className="rounded-md bg-zinc-50 px-3 py-4 text-center text-sm text-zinc-500 ring-1 ring-zinc-200 ring-inset">
-        Nothing is restorable yet: there is no physical backup with its WAL archived.
+        {t("nothing")}
       </p>
     );
   }
@@ -146,12 +148,16 @@ export function RestoreWindowTimeline({
   const labelledBackups = spread(backups, 14);
   const summary = [
     earliest !== null && latest !== null
-      ? `restorable from ${formatInZone(earliest, timeZone)} to ${formatInZone(latest, timeZone)} in ${timeZone}`
-      : "no restorable window",
-    `${restoreWindow.gaps.length} ${restoreWindow.gaps.length === 1 ? "gap" : "gaps"}`,
-    `${backups.length} ${backups.length === 1 ? "backup" : "backups"}`,
-    events.length ? `${events.length} found ${events.length === 1 ? "event" : "events"}` : null,
-    target !== null ? `target ${formatInZone(target, timeZone)}` : "no target time",
+      ? t("summary.window", {
+          from: formatInZone(earliest, timeZone),
+          to: formatInZone(latest, timeZone),
+          zone: timeZone,
+        })
+      : t("summary.noWindow"),
+    t("summary.gaps", { count: restoreWindow.gaps.length }),
+    t("summary.backups", { count: backups.length }),
+    events.length ? t("summary.events", { count: events.length }) : null,
+    target !== null ? t("summary.target", { time: formatInZone(target, timeZone) }) : t("summary.noTarget"),
   ]
     .filter(Boolean)
     .join("; ");
@@ -170,15 +176,15 @@ export function RestoreWindowTimeline({
             className={cx("font-medium", targetOutside ? "text-red-700" : "text-sky-800")}
           >
             {targetOutside
-              ? `${target < axis.start ? "← " : ""}target ${formatInZone(target, timeZone)}, outside the archive${target > axis.end ? " →" : ""}`
-              : `target ${short(target, timeZone)}${targetLabel ? ` · ${targetLabel}` : ""}`}
+              ? `${target < axis.start ? "← " : ""}${t("targetOutside", { time: formatInZone(target, timeZone) })}${target > axis.end ? " →" : ""}`
+              : `${t("target", { time: short(target, timeZone) })}${targetLabel ? ` · ${targetLabel}` : ""}`}
           </Label>
         ) : null}
       </div>
       <div
         role="img"
-        aria-label={`Restorable window: ${summary}`}
-        title={onPick ? "Click to set the target time here" : undefined}
+        aria-label={t("label", { summary })}
+        title={onPick ? t("clickToPick") : undefined}
         onClick={pick}
         className={cx(
           "relative h-8 rounded bg-zinc-100 ring-1 ring-zinc-200 ring-inset",
@@ -192,9 +198,11 @@ export function RestoreWindowTimeline({
           return (
             <div
               key={`${range.fromBackupId}-${range.timeline}`}
-              title={`Restorable on timeline ${range.timeline}: ${formatInZone(from, timeZone)} … ${
-                to === null ? "unknown (no commit could be read)" : formatInZone(to, timeZone)
-              }`}
+              title={t("rangeTitle", {
+                timeline: String(range.timeline),
+                from: formatInZone(from, timeZone),
+                to: to === null ? t("rangeUnknownEnd") : formatInZone(to, timeZone),
+              })}
               className={cx("absolute inset-y-1.5 bg-emerald-500", to === null && "opacity-40")}
               style={span(axis, from, to ?? axis.end)}
             />
@@ -207,7 +215,12 @@ export function RestoreWindowTimeline({
           return (
             <div
               key={`${gap.fromWal}-${gap.toWal}`}
-              title={`Missing WAL ${gap.fromWal} … ${gap.toWal}: nothing between ${formatInZone(from, timeZone)} and ${formatInZone(to, timeZone)} can be restored`}
+              title={t("gapTitle", {
+                fromWal: gap.fromWal,
+                toWal: gap.toWal,
+                from: formatInZone(from, timeZone),
+                to: formatInZone(to, timeZone),
+              })}
               className="absolute inset-y-0 bg-red-500"
               style={span(axis, from, to)}
             />
@@ -216,9 +229,11 @@ export function RestoreWindowTimeline({
         {backups.map(({ backup, ms, at: left }) => (
           <div
             key={backup.id}
-            title={`Backup ${backupName(backup)} finished ${formatInZone(ms, timeZone)}${
-              backup.restorableFrom ? "" : " — not restorable to a point in time"
-            }`}
+            title={
+              backup.restorableFrom
+                ? t("backupTitle", { name: backupName(backup), time: formatInZone(ms, timeZone) })
+                : t("backupTitleNoPitr", { name: backupName(backup), time: formatInZone(ms, timeZone) })
+            }
             className={cx(
               "absolute -inset-y-1 w-0.5 -translate-x-1/2",
               backup.restorableFrom ? "bg-zinc-900" : "bg-zinc-400",
@@ -232,7 +247,7 @@ export function RestoreWindowTimeline({
           return (
             <div
               key={event.key}
-              title={`${event.label} at ${formatInZone(ms, timeZone)}`}
+              title={t("eventTitle", { event: event.label, time: formatInZone(ms, timeZone) })}
               className={cx(
                 "absolute top-0 size-2.5 -translate-x-1/2 -translate-y-1/2 rotate-45 ring-1 ring-white",
                 eventColours[event.kind],
@@ -262,7 +277,7 @@ export function RestoreWindowTimeline({
       <figcaption className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-500">
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-emerald-500" />
-          restorable
+          {t("legend.restorable")}
           {earliest !== null && latest !== null ? (
             <span className="tabular-nums">
               ({formatInZone(earliest, timeZone)} … {formatInZone(latest, timeZone)})
@@ -271,21 +286,21 @@ export function RestoreWindowTimeline({
         </span>
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-red-500" />
-          missing WAL
+          {t("legend.missingWal")}
         </span>
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-3 w-0.5 bg-zinc-900" />
-          backup
+          {t("legend.backup")}
         </span>
         {events.length ? (
           <span className="flex items-center gap-1.5">
             <span aria-hidden="true" className="inline-block size-2 rotate-45 bg-red-700" />
-            found event
+            {t("legend.foundEvent")}
           </span>
         ) : null}
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-3 w-0.5 bg-sky-600" />
-          target
+          {t("legend.target")}
         </span>
       </figcaption>
     </figure>

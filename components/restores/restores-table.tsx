@@ -1,45 +1,47 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import type { RestoreView } from "@/lib/schemas/restore-view";
-import { describeTarget, formatRto, instanceText, kindLabel } from "./describe";
+import { describeTarget, formatRto, instanceRemoved, instanceText, kindLabel } from "./describe";
 
 /** Restores and drills as rows, newest first as given; each links to its restore page. */
 export function RestoresTable({
   restores,
   clusterNames,
-  label = "Restores",
+  label,
 }: {
   restores: RestoreView[];
   clusterNames?: Record<string, string>;
   label?: string;
 }) {
+  const t = useTranslations("restores");
   return (
-    <Table aria-label={label} className="text-[13px]">
+    <Table aria-label={label ?? t("table.label")} className="text-[13px]">
       <THead>
         <tr>
-          <TH>When</TH>
-          {clusterNames ? <TH>Cluster</TH> : null}
-          <TH>Kind</TH>
-          <TH>Target</TH>
-          <TH>Status</TH>
+          <TH>{t("table.when")}</TH>
+          {clusterNames ? <TH>{t("table.cluster")}</TH> : null}
+          <TH>{t("table.kind")}</TH>
+          <TH>{t("table.target")}</TH>
+          <TH>{t("table.status")}</TH>
           <TH className="text-right">RTO</TH>
-          <TH>Instance</TH>
-          <TH>By</TH>
+          <TH>{t("table.instance")}</TH>
+          <TH>{t("table.by")}</TH>
         </tr>
       </THead>
       <TBody>
         {restores.map((restore) => {
-          const instance = instanceText(restore);
-          const target = describeTarget(restore);
+          const instance = instanceText(t, restore);
+          const target = describeTarget(t, restore);
           return (
             <TR key={restore.id} data-restore-id={restore.id}>
               <TD>
                 <Link
                   href={`/restores/${restore.id}`}
                   className="font-medium text-emerald-800 hover:underline"
-                  title={`Restore ${restore.id}`}
+                  title={t("table.restoreId", { id: restore.id })}
                 >
                   <Time value={restore.createdAt} />
                 </Link>
@@ -51,7 +53,7 @@ export function RestoresTable({
                   </Link>
                 </TD>
               ) : null}
-              <TD className="whitespace-nowrap">{kindLabel(restore)}</TD>
+              <TD className="whitespace-nowrap">{kindLabel(t, restore)}</TD>
               <TD className="max-w-80">
                 <span title={target} className="block truncate">
                   {target}
@@ -74,8 +76,8 @@ export function RestoresTable({
               <TD className="whitespace-nowrap">
                 {instance === null ? (
                   <span className="text-zinc-400">—</span>
-                ) : instance === "removed" ? (
-                  <span className="text-zinc-500">removed</span>
+                ) : instanceRemoved(restore) ? (
+                  <span className="text-zinc-500">{instance}</span>
                 ) : (
                   <code className="text-[13px]">{instance}</code>
                 )}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { StepStatusIcon } from "@/components/restores/restore-status";
 import { formatSeconds, formatUtcSeconds } from "@/components/ui/format";
@@ -10,6 +11,8 @@ const logClasses =
   "overflow-auto rounded-md bg-zinc-950 px-3 py-2 font-mono text-xs leading-relaxed whitespace-pre-wrap text-zinc-100 focus-visible:outline-2 focus-visible:outline-emerald-600";
 
 function StepItem({ step, now }: { step: RestoreStep; now: string | null }) {
+  const t = useTranslations("restores.steps");
+  const status = useTranslations("common.status");
   // Opened at first for the step that runs or failed; after that the person decides.
   const [open, setOpen] = useState(step.status === "running" || step.status === "failed");
   const duration =
@@ -32,7 +35,7 @@ function StepItem({ step, now }: { step: RestoreStep; now: string | null }) {
           </span>
           <StepStatusIcon status={step.status} />
           <span className="font-medium text-zinc-900">{step.name}</span>
-          <span className="text-xs text-zinc-500">{step.status}</span>
+          <span className="text-xs text-zinc-500">{status(step.status)}</span>
           <span className="ml-auto text-xs whitespace-nowrap text-zinc-500 tabular-nums">
             {duration === null ? "" : formatSeconds(duration)}
             {step.startedAt ? (
@@ -44,12 +47,16 @@ function StepItem({ step, now }: { step: RestoreStep; now: string | null }) {
         </summary>
         <div className="mt-2 ml-5">
           {step.log.length ? (
-            <pre aria-label={`Log of ${step.name}`} tabIndex={0} className={`${logClasses} max-h-64`}>
+            <pre
+              aria-label={t("logOf", { step: step.name })}
+              tabIndex={0}
+              className={`${logClasses} max-h-64`}
+            >
               {step.log.join("\n")}
             </pre>
           ) : (
             <p className="text-xs text-zinc-500">
-              {step.status === "pending" ? "Not started." : "No output."}
+              {step.status === "pending" ? t("notStarted") : t("noOutput")}
             </p>
           )}
         </div>
@@ -60,8 +67,9 @@ function StepItem({ step, now }: { step: RestoreStep; now: string | null }) {
 
 /** The restore's ordered steps: status, duration, and each step's log behind a disclosure. */
 export function StepsList({ steps, now }: { steps: RestoreStep[]; now: string | null }) {
+  const t = useTranslations("restores.steps");
   return (
-    <ol aria-label="Steps" className="divide-y divide-zinc-100">
+    <ol aria-label={t("label")} className="divide-y divide-zinc-100">
       {steps.map((step) => (
         <StepItem key={step.name} step={step} now={now} />
       ))}
@@ -73,6 +81,7 @@ const TAIL_LINES = 200;
 
 /** Every step's log as one tail, each line tagged with its step; stays at the end unless scrolled up. */
 export function LogTail({ steps }: { steps: RestoreStep[] }) {
+  const t = useTranslations("restores.steps");
   const text = steps
     .flatMap((step) => step.log.map((line) => `[${step.name}] ${line}`))
     .slice(-TAIL_LINES)
@@ -83,11 +92,11 @@ export function LogTail({ steps }: { steps: RestoreStep[] }) {
     const box = ref.current;
     if (box && following.current) box.scrollTop = box.scrollHeight;
   }, [text]);
-  if (!text) return <p className="text-sm text-zinc-500">No output yet.</p>;
+  if (!text) return <p className="text-sm text-zinc-500">{t("noOutputYet")}</p>;
   return (
     <pre
       ref={ref}
-      aria-label="Restore log"
+      aria-label={t("restoreLog")}
       tabIndex={0}
       onScroll={(event) => {
         const box = event.currentTarget;

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Button, ButtonLink, SubmitButton } from "@/components/ui/button";
 
 /** A form's buttons at its end: Cancel (a callback, or a link back) beside the submit. */
@@ -19,15 +20,16 @@ export function FormActions({
   onCancel?: () => void;
   cancelHref?: string;
 }) {
+  const t = useTranslations("common.actions");
   return (
     <div className="flex justify-end gap-2">
       {cancelHref ? (
         <ButtonLink href={cancelHref} variant="secondary" size={size}>
-          Cancel
+          {t("cancel")}
         </ButtonLink>
       ) : onCancel ? (
         <Button variant="secondary" size={size} onClick={onCancel} disabled={busy}>
-          Cancel
+          {t("cancel")}
         </Button>
       ) : null}
       <SubmitButton busy={busy} disabled={disabled} variant={variant} size={size}>

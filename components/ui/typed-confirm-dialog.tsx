@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
@@ -17,7 +18,7 @@ export function TypedConfirmDialog({
   title,
   description,
   expected,
-  fieldLabel = "Cluster name",
+  fieldLabel,
   confirmLabel,
   pending,
   error,
@@ -39,6 +40,7 @@ export function TypedConfirmDialog({
   /** What will happen, shown above the name field. */
   children?: ReactNode;
 }) {
+  const t = useTranslations("common.confirm");
   const close = () => {
     if (!pending) onClose();
   };
@@ -48,7 +50,7 @@ export function TypedConfirmDialog({
       {open ? (
         <ConfirmForm
           expected={expected}
-          fieldLabel={fieldLabel}
+          fieldLabel={fieldLabel ?? t("clusterName")}
           confirmLabel={confirmLabel}
           pending={pending}
           error={error}
@@ -81,6 +83,7 @@ function ConfirmForm({
   onCancel: () => void;
   children?: ReactNode;
 }) {
+  const t = useTranslations("common.confirm");
   const [typed, setTyped] = useState("");
   const matches = typed === expected;
   return (
@@ -93,7 +96,10 @@ function ConfirmForm({
     >
       {children}
       <p className="text-sm text-zinc-700">
-        Type <code className="rounded bg-zinc-100 px-1 font-semibold">{expected}</code> below to confirm.
+        {t.rich("typeBelow", {
+          expected,
+          code: (chunks) => <code className="rounded bg-zinc-100 px-1 font-semibold">{chunks}</code>,
+        })}
       </p>
       <Field label={fieldLabel}>
         {(control) => (

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/page";
@@ -8,7 +9,10 @@ import { listRestores } from "@/lib/restore/queries";
 import { RestoresList } from "./_components/restores-list";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Restores" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("restores.list");
+  return { title: t("title") };
+}
 
 const LIST_LIMIT = 100;
 
@@ -19,18 +23,19 @@ export default async function RestoresPage() {
     listRestores({ limit: LIST_LIMIT }, user.role),
   ]);
   const canRestore = hasRole(user.role, "operator");
+  const t = await getTranslations("restores.list");
 
   return (
     <>
       <PageHeader
-        title="Restores"
-        description="Point-in-time restores into a new instance, logical restores into a new database, tables copied back, and the drills that prove it works. A restore never touches a running server's data directory."
+        title={t("title")}
+        description={t("description")}
         actions={
           canRestore ? (
             <>
-              <ButtonLink href="/restores/logical">Restore a logical backup</ButtonLink>
+              <ButtonLink href="/restores/logical">{t("logical")}</ButtonLink>
               <ButtonLink href="/restores/new" variant="primary">
-                Point-in-time restore
+                {t("pitr")}
               </ButtonLink>
             </>
           ) : null

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { describeTarget, kindLabel, restoreTitle } from "@/components/restores/describe";
+import { describeTarget, restoreTitle } from "@/components/restores/describe";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/page";
@@ -13,7 +14,10 @@ import { LiveRestoreStatus } from "./_components/live-restore-status";
 import { RestoreDetailView } from "./_components/restore-detail-view";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Restore" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("restores.detail");
+  return { title: t("metaTitle") };
+}
 
 async function loadRestore(id: string): Promise<RestoreView> {
   const reader = await requireUser();
@@ -30,27 +34,35 @@ export default async function RestorePage({ params }: { params: Promise<{ restor
   const [actor, restore] = await Promise.all([requireUser(), loadRestore(restoreId)]);
   // Restores are deleted with their cluster, so it exists.
   const cluster = await getClusterOrThrow(restore.clusterId);
+  const t = await getTranslations("restores");
 
   return (
     <>
       <PageHeader
         breadcrumb={
           <Link href="/restores" className="hover:underline">
-            Restores
+            {t("list.title")}
           </Link>
         }
         title={
           <span className="flex flex-wrap items-center gap-2">
-            {restoreTitle(restore)} <LiveRestoreStatus initialRestore={restore} />
+            {restoreTitle(t, restore)} <LiveRestoreStatus initialRestore={restore} />
           </span>
         }
         description={
           <>
-            {kindLabel(restore) === "drill" ? "Drill" : "Restore"} of{" "}
-            <Link href={`/clusters/${cluster.id}`} className="font-medium text-emerald-800 hover:underline">
-              {cluster.name}
-            </Link>{" "}
-            · {describeTarget(restore)} · requested by {restore.requestedBy} ·{" "}
+            {t.rich(restore.purpose === "drill" ? "detail.drillOf" : "detail.restoreOf", {
+              cluster: cluster.name,
+              link: (chunks) => (
+                <Link
+                  href={`/clusters/${cluster.id}`}
+                  className="font-medium text-emerald-800 hover:underline"
+                >
+                  {chunks}
+                </Link>
+              ),
+            })}{" "}
+            · {describeTarget(t, restore)} · {t("detail.requestedBy", { user: restore.requestedBy })} ·{" "}
             <Time value={restore.createdAt} />
           </>
         }

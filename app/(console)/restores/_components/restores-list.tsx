@@ -1,10 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { RestoresTable } from "@/components/restores/restores-table";
 import { isRestoreActive, useRestores, type RestoreView } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
-import { errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
 
 /** Every restore and drill, newest first; refreshed every 2 s while one is queued or running. */
 export function RestoresList({
@@ -18,6 +19,8 @@ export function RestoresList({
   initialRestores: RestoreView[];
   canRestore: boolean;
 }) {
+  const t = useTranslations("restores.list");
+  const errorMessage = useErrorMessage();
   const query = useRestores({ limit }, initialRestores);
   const restores = query.data ?? initialRestores;
   const active = restores.some((restore) => isRestoreActive(restore.status));
@@ -26,24 +29,22 @@ export function RestoresList({
     <Card aria-labelledby="restores-title">
       <CardHeader
         id="restores-title"
-        title="Restores and drills"
-        description={`${restores.length === limit ? `The newest ${limit}` : restores.length} shown · refreshed every ${
-          active ? "2" : "15"
-        } s · times in UTC`}
+        title={t("cardTitle")}
+        description={
+          restores.length === limit
+            ? t("shownNewest", { limit, seconds: active ? 2 : 15 })
+            : t("shown", { count: restores.length, seconds: active ? 2 : 15 })
+        }
       />
       {query.isError ? (
         <div className="px-4 pt-3">
-          <Alert tone="error" title="Could not refresh the restores">
+          <Alert tone="error" title={t("refreshFailed")}>
             {errorMessage(query.error)}
           </Alert>
         </div>
       ) : null}
       {restores.length === 0 ? (
-        <EmptyState title="No restores yet">
-          {canRestore
-            ? "Start a point-in-time restore or restore a logical backup; drills run on each cluster's schedule."
-            : "Drills run on each cluster's schedule; operators start restores."}
-        </EmptyState>
+        <EmptyState title={t("empty")}>{canRestore ? t("emptyOperator") : t("emptyViewer")}</EmptyState>
       ) : (
         <RestoresTable restores={restores} clusterNames={clusterNames} />
       )}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { z } from "zod";
 import { PageHeader } from "@/components/ui/page-header";
@@ -7,7 +8,10 @@ import { listClusters } from "@/lib/clusters/queries";
 import { PitrForm, type PitrPrefill } from "./_components/pitr-form";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "New restore" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("restores.pitrPage");
+  return { title: t("metaTitle") };
+}
 
 // ?clusterId= preselects the cluster; ?target=xid&value=…&inclusive=false prefills the target
 // (the event finder's and the alerts' "restore to just before" links). Anything unrecognised
@@ -33,6 +37,7 @@ export default async function NewRestorePage({
     searchParams.then((params) => prefillSchema.parse(params)),
     listClusters(),
   ]);
+  const t = await getTranslations("restores");
   const prefill: PitrPrefill = {
     clusterId: query.clusterId,
     target: query.target ? { type: query.target, value: query.value, inclusive: query.inclusive } : undefined,
@@ -43,19 +48,21 @@ export default async function NewRestorePage({
       <PageHeader
         breadcrumb={
           <Link href="/restores" className="hover:underline">
-            Restores
+            {t("list.title")}
           </Link>
         }
-        title="Point-in-time restore"
-        description="Restore a cluster as it was at a moment, just before a transaction, or at a restore point — into a new instance on the worker host, checked against the archive before anything starts."
+        title={t("pitrPage.title")}
+        description={t("pitrPage.description")}
       />
       {clusters.length === 0 ? (
         <p className="text-sm text-zinc-600">
-          No cluster is registered yet.{" "}
-          <Link href="/clusters/new" className="font-medium text-emerald-800 hover:underline">
-            Register one
-          </Link>{" "}
-          to back it up and restore it.
+          {t.rich("pitrPage.noCluster", {
+            link: (chunks) => (
+              <Link href="/clusters/new" className="font-medium text-emerald-800 hover:underline">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       ) : (
         <PitrForm

@@ -1,14 +1,17 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useCancelRestore } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
 
 /** "Cancel" and its small confirmation: a queued restore stops at once, a running one at the worker's next check. */
 export function CancelRestore({ restoreId, queued }: { restoreId: string; queued: boolean }) {
+  const t = useTranslations("restores.cancel");
+  const errorMessage = useErrorMessage();
   const cancel = useCancelRestore(restoreId);
   const [open, setOpen] = useState(false);
   const close = () => {
@@ -19,23 +22,19 @@ export function CancelRestore({ restoreId, queued }: { restoreId: string; queued
   return (
     <>
       <Button variant="secondary" size="sm" onClick={() => setOpen(true)}>
-        Cancel
+        {t("button")}
       </Button>
       <Dialog
         open={open}
         onClose={close}
-        title="Cancel this restore?"
-        description={
-          queued
-            ? "It has not started: it is marked cancelled and never runs."
-            : "The worker stops it at its next check, stops the instance it started and removes its files. The restore ends as cancelled."
-        }
+        title={t("title")}
+        description={queued ? t("queued") : t("running")}
       >
         <div className="space-y-4">
           {cancel.isError ? <Alert tone="error">{errorMessage(cancel.error)}</Alert> : null}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={close} disabled={cancel.isPending}>
-              Keep it running
+              {t("keep")}
             </Button>
             <Button
               variant="danger"
@@ -43,7 +42,7 @@ export function CancelRestore({ restoreId, queued }: { restoreId: string; queued
               onClick={() => cancel.mutate(undefined, { onSuccess: () => setOpen(false) })}
             >
               {cancel.isPending ? <Spinner /> : null}
-              Cancel restore
+              {t("confirm")}
             </Button>
           </div>
         </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { instanceNameOf } from "@/components/restores/describe";
 import { useTearDownRestore, type RestoreView } from "@/lib/client/use-restores";
@@ -9,13 +10,14 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
 import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
 import { Description, DescriptionList } from "@/components/ui/description-list";
-import { errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
 
 /**
  * The psql command with a copy button. Without the Clipboard API (plain http off localhost) the
  * command is selected instead, for Ctrl+C.
  */
 function CopyableCommand({ command }: { command: string }) {
+  const t = useTranslations("restores.instance");
   const ref = useRef<HTMLElement>(null);
   const [copied, setCopied] = useState<"copied" | "selected" | null>(null);
   const copy = async () => {
@@ -38,16 +40,16 @@ function CopyableCommand({ command }: { command: string }) {
     <div className="flex items-start gap-2">
       <code
         ref={ref}
-        aria-label="psql command"
+        aria-label={t("psqlCommand")}
         className="min-w-0 flex-1 rounded-md bg-zinc-950 px-2.5 py-1.5 font-mono text-xs break-all text-zinc-100"
       >
         {command}
       </code>
       <Button size="sm" onClick={() => void copy()}>
-        Copy
+        {t("copy")}
       </Button>
       <span role="status" className="self-center text-xs text-zinc-500">
-        {copied === "copied" ? "Copied" : copied === "selected" ? "Selected: press Ctrl+C" : ""}
+        {copied === "copied" ? t("copied") : copied === "selected" ? t("selected") : ""}
       </span>
     </div>
   );
@@ -58,6 +60,8 @@ function CopyableCommand({ command }: { command: string }) {
  * and for operators "Tear down" behind its name typed to confirm.
  */
 export function InstanceCard({ restore, canOperate }: { restore: RestoreView; canOperate: boolean }) {
+  const t = useTranslations("restores.instance");
+  const errorMessage = useErrorMessage();
   const teardown = useTearDownRestore(restore.id);
   const [confirmOpen, setConfirmOpen] = useState(false);
   const instance = restore.instance;
@@ -79,12 +83,12 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
     <Card aria-labelledby="instance-title">
       <CardHeader
         id="instance-title"
-        title="Restored instance"
-        description="A new data directory and port on the worker host; the source cluster is untouched."
+        title={t("title")}
+        description={t("description")}
         actions={
           canTearDown && !requested ? (
             <Button variant="danger" size="sm" onClick={() => setConfirmOpen(true)}>
-              Tear down
+              {t("tearDown")}
             </Button>
           ) : null
         }
@@ -93,43 +97,45 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
         {instance ? (
           <>
             <DescriptionList termWidth="7rem">
-              <Description term="Name">
+              <Description term={t("name")}>
                 <code className="text-[13px]">{name}</code>{" "}
                 {restore.instanceState === "running" ? (
-                  <Badge tone="success">running</Badge>
+                  <Badge tone="success">{t("state.running")}</Badge>
+                ) : restore.instanceState === "stopped" || restore.instanceState === "removed" ? (
+                  <Badge>{t(`state.${restore.instanceState}`)}</Badge>
                 ) : restore.instanceState ? (
                   <Badge>{restore.instanceState}</Badge>
                 ) : null}
               </Description>
-              <Description term="Host">
+              <Description term={t("host")}>
                 <code className="text-[13px]">{instance.host}</code>
               </Description>
-              <Description term="Port">
+              <Description term={t("port")}>
                 <code className="text-[13px]">{instance.port}</code>
               </Description>
-              <Description term="Database">
+              <Description term={t("database")}>
                 <code className="text-[13px]">{instance.database}</code>
               </Description>
-              <Description term="User">
+              <Description term={t("user")}>
                 {instance.user ? (
                   <>
                     <code className="text-[13px]">{instance.user}</code>{" "}
-                    <span className="text-xs text-zinc-500">with the source cluster&apos;s password</span>
+                    <span className="text-xs text-zinc-500">{t("userHint")}</span>
                   </>
                 ) : (
                   <span className="text-zinc-400">—</span>
                 )}
               </Description>
               {instance.dataDir ? (
-                <Description term="Data directory">
+                <Description term={t("dataDirectory")}>
                   <code className="text-[13px] break-all">{instance.dataDir}</code>
                 </Description>
               ) : null}
-              <Description term="Expires">
+              <Description term={t("expires")}>
                 {restore.expiresAt ? (
                   <>
                     <Time value={restore.expiresAt} />{" "}
-                    <span className="text-xs text-zinc-500">then the worker tears it down</span>
+                    <span className="text-xs text-zinc-500">{t("expiresHint")}</span>
                   </>
                 ) : (
                   <span className="text-zinc-400">—</span>
@@ -139,24 +145,19 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
             {instance.psql ? (
               <CopyableCommand command={instance.psql} />
             ) : restore.instanceState === "stopped" ? (
-              <p className="text-sm text-zinc-600">
-                The instance is stopped (it shut down at the target, or the worker stopped). Its data
-                directory is kept until it expires.
-              </p>
+              <p className="text-sm text-zinc-600">{t("stopped")}</p>
             ) : null}
           </>
         ) : restore.instanceState === "removed" ? (
           <p className="text-sm text-zinc-600">
-            {restore.purpose === "drill"
-              ? "Torn down after the drill was verified: a drill keeps its evidence, not its copy."
-              : "Torn down: its data directory is deleted and its port is free."}
+            {restore.purpose === "drill" ? t("removedDrill") : t("removed")}
           </p>
         ) : (
-          <p className="text-sm text-zinc-500">No instance.</p>
+          <p className="text-sm text-zinc-500">{t("none")}</p>
         )}
         {requested ? (
           <p role="status" className="text-sm text-zinc-600">
-            Tear-down requested: the worker stops the instance and deletes its files.
+            {t("requested")}
           </p>
         ) : null}
       </CardBody>
@@ -164,11 +165,11 @@ export function InstanceCard({ restore, canOperate }: { restore: RestoreView; ca
       <TypedConfirmDialog
         open={confirmOpen}
         onClose={close}
-        title={`Tear down ${name}?`}
-        description="The restored instance is stopped and its data directory deleted. Anything written to it is lost; the source cluster is not touched."
+        title={t("confirmTitle", { name })}
+        description={t("confirmDescription")}
         expected={name}
-        fieldLabel="Instance name"
-        confirmLabel="Tear down"
+        fieldLabel={t("instanceName")}
+        confirmLabel={t("tearDown")}
         pending={teardown.isPending}
         error={teardown.isError ? errorMessage(teardown.error) : null}
         onConfirm={(typed) => teardown.mutate(typed, { onSuccess: () => setConfirmOpen(false) })}

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { describeTarget, formatRto, kindLabel, planOf, secondsBetween } from "@/components/restores/describe";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { LogTail, StepsList } from "@/components/restores/steps-list";
@@ -9,7 +10,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
-import { errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
 import { CancelRestore } from "./cancel-restore";
 import { InstanceCard } from "./instance-card";
 import { TableCopyForm } from "./table-copy-form";
@@ -37,11 +38,11 @@ function record(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
 }
 
-const actionWords: Record<string, string> = {
-  promote: "promote: a writable copy",
-  pause: "pause: read-only at the target, still in recovery",
-  shutdown: "shut down at the target",
-};
+const actions = ["promote", "pause", "shutdown"] as const;
+
+function isAction(value: string): value is (typeof actions)[number] {
+  return (actions as readonly string[]).includes(value);
+}
 
 /** What the restore was asked for and planned: the facts a person checks before trusting it. */
 function SummaryCard({
@@ -55,6 +56,7 @@ function SummaryCard({
   canOperate: boolean;
   now: number | null;
 }) {
+  const t = useTranslations("restores");
   const active = isRestoreActive(restore.status);
   const plan = planOf(restore);
   const request = record(restore.request);
@@ -69,8 +71,8 @@ function SummaryCard({
     <Card aria-labelledby="restore-summary-title">
       <CardHeader
         id="restore-summary-title"
-        title="Restore"
-        description="All times in UTC."
+        title={t("detail.summary.title")}
+        description={t("detail.summary.description")}
         actions={
           canOperate && active && !restore.cancelRequested ? (
             <CancelRestore restoreId={restore.id} queued={restore.status === "queued"} />
@@ -83,42 +85,46 @@ function SummaryCard({
             {restore.status === "running" ? (
               <RestoreProgress value={restore.progress} etaSeconds={restore.etaSeconds} wide />
             ) : (
-              <p className="text-sm text-zinc-600">Queued: waiting for the worker to pick it up.</p>
+              <p className="text-sm text-zinc-600">{t("detail.summary.queued")}</p>
             )}
             {restore.cancelRequested ? (
               <p role="status" className="text-sm text-amber-800">
-                Cancel requested: the worker is stopping it and removing what it made.
+                {t("detail.summary.cancelRequested")}
               </p>
             ) : null}
           </div>
         ) : null}
         <DescriptionList>
-          <Description term="Status">
+          <Description term={t("detail.summary.status")}>
             <RestoreStatusBadge restore={restore} />
           </Description>
-          <Description term="Kind">{kindLabel(restore)}</Description>
-          <Description term="Target">
-            <span className="font-medium">{describeTarget(restore)}</span>
+          <Description term={t("detail.summary.kind")}>{kindLabel(t, restore)}</Description>
+          <Description term={t("detail.summary.target")}>
+            <span className="font-medium">{describeTarget(t, restore)}</span>
           </Description>
           {plan ? (
             <>
-              <Description term="Plan">{plan.summary}</Description>
-              <Description term="Replay">
+              <Description term={t("detail.summary.plan")}>{plan.summary}</Description>
+              <Description term={t("detail.summary.replay")}>
                 <code className="text-[13px]">{plan.fromLsn}</code>
-                <span aria-label="to" className="mx-1 text-zinc-400">
+                <span aria-label={t("detail.summary.to")} className="mx-1 text-zinc-400">
                   →
                 </span>
                 <code className="text-[13px]">
-                  {plan.toLsn ?? (plan.toTime ? formatUtcSeconds(plan.toTime) : "end of the archive")}
+                  {plan.toLsn ?? (plan.toTime ? formatUtcSeconds(plan.toTime) : t("plan.endOfArchive"))}
                 </code>
                 <span className="ml-2 text-xs text-zinc-500">
-                  WAL {plan.fromWal} … {plan.toWal} · up to {formatBytes(plan.walBytes)} · timeline{" "}
-                  {plan.timeline}
+                  {t("detail.summary.replayFacts", {
+                    fromWal: plan.fromWal,
+                    toWal: plan.toWal,
+                    size: formatBytes(plan.walBytes),
+                    timeline: String(plan.timeline),
+                  })}
                 </span>
               </Description>
-              <Description term="Estimate">{formatSeconds(plan.estimateSeconds)}</Description>
+              <Description term={t("plan.estimate")}>{formatSeconds(plan.estimateSeconds)}</Description>
               {plan.warnings.length ? (
-                <Description term="Warnings">
+                <Description term={t("plan.warnings")}>
                   <ul className="list-disc space-y-0.5 pl-4 text-amber-800">
                     {plan.warnings.map((warning) => (
                       <li key={warning}>{warning}</li>
@@ -128,13 +134,17 @@ function SummaryCard({
               ) : null}
             </>
           ) : null}
-          {action ? <Description term="At the target">{actionWords[action] ?? action}</Description> : null}
-          <Description term="Cluster">
+          {action ? (
+            <Description term={t("detail.summary.atTarget")}>
+              {isAction(action) ? t(`detail.action.${action}`) : action}
+            </Description>
+          ) : null}
+          <Description term={t("detail.summary.cluster")}>
             <Link href={`/clusters/${restore.clusterId}`} className="text-emerald-800 hover:underline">
               {clusterName}
             </Link>
           </Description>
-          <Description term="Backup">
+          <Description term={t("plan.backup")}>
             {restore.backupId ? (
               <Link href={`/backups/${restore.backupId}`} className="text-emerald-800 hover:underline">
                 <code className="text-[13px]">{plan?.backupLabel ?? restore.backupId.slice(0, 8)}</code>
@@ -144,35 +154,38 @@ function SummaryCard({
             )}
           </Description>
           {restore.kind === "table" && typeof request.sourceRestoreId === "string" ? (
-            <Description term="Copied from">
+            <Description term={t("detail.summary.copiedFrom")}>
               <Link
                 href={`/restores/${request.sourceRestoreId}`}
                 className="text-emerald-800 hover:underline"
               >
-                restore <code className="text-[13px]">{request.sourceRestoreId.slice(0, 8)}</code>
+                {t.rich("detail.restoreLink", {
+                  id: request.sourceRestoreId.slice(0, 8),
+                  code: (chunks) => <code className="text-[13px]">{chunks}</code>,
+                })}
               </Link>
             </Description>
           ) : null}
-          <Description term="Requested by">{restore.requestedBy}</Description>
-          <Description term="Created">
+          <Description term={t("detail.summary.requestedBy")}>{restore.requestedBy}</Description>
+          <Description term={t("detail.summary.created")}>
             <At value={restore.createdAt} />
           </Description>
-          <Description term="Started">
+          <Description term={t("detail.summary.started")}>
             <At value={restore.startedAt} />
           </Description>
-          <Description term="Finished">
+          <Description term={t("detail.summary.finished")}>
             <At value={restore.finishedAt} />
           </Description>
-          <Description term={restore.finishedAt ? "Took" : "Running for"}>
+          <Description term={restore.finishedAt ? t("detail.summary.took") : t("detail.summary.runningFor")}>
             <span className="tabular-nums">{formatSeconds(elapsed)}</span>
           </Description>
           {restore.rtoMs !== null ? (
             <Description term="RTO">
               <span className="font-medium tabular-nums">{formatRto(restore.rtoMs)}</span>{" "}
-              <span className="text-xs text-zinc-500">from start to verified</span>
+              <span className="text-xs text-zinc-500">{t("detail.summary.rtoHint")}</span>
             </Description>
           ) : null}
-          <Description term="Id">
+          <Description term={t("detail.summary.id")}>
             <code className="text-[13px] break-all">{restore.id}</code>
           </Description>
         </DescriptionList>
@@ -182,37 +195,32 @@ function SummaryCard({
 }
 
 function ReachedCard({ restore }: { restore: RestoreView }) {
+  const t = useTranslations("restores.detail.reached");
   const reached = restore.reached;
   return (
     <Card aria-labelledby="reached-title">
-      <CardHeader
-        id="reached-title"
-        title="Reached"
-        description="Where replay stopped, as the restored server reports it."
-      />
+      <CardHeader id="reached-title" title={t("title")} description={t("description")} />
       <CardBody>
         {reached ? (
           <DescriptionList>
             <Description term="LSN">
               {reached.lsn ? <code className="text-[13px]">{reached.lsn}</code> : <Dash />}
             </Description>
-            <Description term="Last commit">
+            <Description term={t("lastCommit")}>
               <At value={reached.time} />
             </Description>
-            <Description term="Server log">
+            <Description term={t("serverLog")}>
               {reached.stoppedAt ? (
                 <code className="block text-xs break-words whitespace-pre-wrap text-zinc-700">
                   {reached.stoppedAt}
                 </code>
               ) : (
-                <span className="text-zinc-500">
-                  no “recovery stopping” line (replayed to the end of the archive)
-                </span>
+                <span className="text-zinc-500">{t("noStoppingLine")}</span>
               )}
             </Description>
           </DescriptionList>
         ) : (
-          <p className="text-sm text-zinc-500">Not yet: known after replay.</p>
+          <p className="text-sm text-zinc-500">{t("notYet")}</p>
         )}
       </CardBody>
     </Card>
@@ -221,43 +229,47 @@ function ReachedCard({ restore }: { restore: RestoreView }) {
 
 /** Where the restored rows are when there is no restored instance (logical restores). */
 function RestoredDatabaseCard({ restore }: { restore: RestoreView }) {
+  const t = useTranslations("restores");
   const instance = restore.instance;
   const request = record(restore.request);
   return (
     <Card aria-labelledby="restored-db-title">
       <CardHeader
         id="restored-db-title"
-        title="Restored database"
+        title={t("detail.database.title")}
         description={
           typeof request.intoRestoreId === "string"
-            ? "In a restored instance."
-            : "On the cluster's primary, next to the live databases."
+            ? t("detail.database.inInstance")
+            : t("detail.database.onPrimary")
         }
       />
       <CardBody>
         {instance ? (
           <DescriptionList>
-            <Description term="Database">
+            <Description term={t("detail.database.database")}>
               <code className="text-[13px]">{instance.database}</code>
             </Description>
-            <Description term="Server">
+            <Description term={t("detail.database.server")}>
               <code className="text-[13px]">
                 {instance.host}:{instance.port}
               </code>
             </Description>
             {typeof request.intoRestoreId === "string" ? (
-              <Description term="Instance of">
+              <Description term={t("detail.database.instanceOf")}>
                 <Link
                   href={`/restores/${request.intoRestoreId}`}
                   className="text-emerald-800 hover:underline"
                 >
-                  restore <code className="text-[13px]">{request.intoRestoreId.slice(0, 8)}</code>
+                  {t.rich("detail.restoreLink", {
+                    id: request.intoRestoreId.slice(0, 8),
+                    code: (chunks) => <code className="text-[13px]">{chunks}</code>,
+                  })}
                 </Link>
               </Description>
             ) : null}
           </DescriptionList>
         ) : (
-          <p className="text-sm text-zinc-500">Not created yet.</p>
+          <p className="text-sm text-zinc-500">{t("detail.database.notCreated")}</p>
         )}
       </CardBody>
     </Card>
@@ -278,6 +290,8 @@ export function RestoreDetailView({
   /** Operators and admins may cancel, tear down and copy tables. */
   canOperate: boolean;
 }) {
+  const t = useTranslations("restores.detail");
+  const errorMessage = useErrorMessage();
   const query = useRestore(initialRestore.id, initialRestore);
   const restore = query.data ?? initialRestore;
   const now = useNow();
@@ -292,21 +306,18 @@ export function RestoreDetailView({
   return (
     <div className="space-y-5">
       {query.isError ? (
-        <Alert tone="warning" title="Could not refresh">
+        <Alert tone="warning" title={t("refreshFailed")}>
           {errorMessage(query.error)}
         </Alert>
       ) : null}
       {restore.status === "failed" ? (
-        <Alert tone="error" title="The restore failed">
-          <pre className="font-mono text-xs whitespace-pre-wrap">
-            {restore.error ?? "No error was recorded."}
-          </pre>
+        <Alert tone="error" title={t("failed")}>
+          <pre className="font-mono text-xs whitespace-pre-wrap">{restore.error ?? t("noError")}</pre>
         </Alert>
       ) : null}
       {restore.status === "cancelled" ? (
-        <Alert tone="warning" title="Cancelled">
-          Stopped on request;{" "}
-          {restore.kind === "pitr" ? "the instance it started was removed." : "nothing more runs."}
+        <Alert tone="warning" title={t("cancelled")}>
+          {restore.kind === "pitr" ? t("cancelledPitr") : t("cancelledOther")}
         </Alert>
       ) : null}
 
@@ -325,12 +336,8 @@ export function RestoreDetailView({
         <Card aria-labelledby="verification-title">
           <CardHeader
             id="verification-title"
-            title="Verification"
-            description={
-              restore.kind === "table"
-                ? "Rows counted in the new table and in the source after the copy."
-                : "What the restored copy holds: every table counted (count(*), or the planner's estimate for very large ones)."
-            }
+            title={t("verification.title")}
+            description={restore.kind === "table" ? t("verification.table") : t("verification.database")}
           />
           <CardBody>
             {isTableCopyVerification(verification) ? (
@@ -347,12 +354,12 @@ export function RestoreDetailView({
       {canCopyTable ? <TableCopyForm restore={restore} liveDatabase={liveDatabase} /> : null}
 
       <Card aria-labelledby="steps-title">
-        <CardHeader id="steps-title" title="Steps" description="In order; open a step for its log." />
+        <CardHeader id="steps-title" title={t("steps.title")} description={t("steps.description")} />
         {restore.steps.length ? (
           <StepsList steps={restore.steps} now={now === null ? null : new Date(now).toISOString()} />
         ) : (
           <CardBody>
-            <p className="text-sm text-zinc-500">No steps yet: the worker has not started this restore.</p>
+            <p className="text-sm text-zinc-500">{t("steps.none")}</p>
           </CardBody>
         )}
       </Card>
@@ -360,12 +367,8 @@ export function RestoreDetailView({
       <Card aria-labelledby="log-title">
         <CardHeader
           id="log-title"
-          title="Log"
-          description={
-            isRestoreActive(restore.status)
-              ? "The latest lines of every step, refreshed every second while it runs."
-              : "The latest lines of every step."
-          }
+          title={t("log.title")}
+          description={isRestoreActive(restore.status) ? t("log.active") : t("log.done")}
         />
         <CardBody>
           <LogTail steps={restore.steps} />

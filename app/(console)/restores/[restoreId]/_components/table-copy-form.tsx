@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useId } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
@@ -45,6 +46,7 @@ function proposedName(error: unknown): string | null {
  * restored database) copied under a new name next to the live one, never over it.
  */
 export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView; liveDatabase: string }) {
+  const t = useTranslations("restores.tableCopy");
   const router = useRouter();
   const requestRestore = useRequestRestore();
   const id = useId();
@@ -91,7 +93,7 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
       return;
     }
     if (parsed.data.newName && parsed.data.confirm !== parsed.data.newName) {
-      setError("confirm", { type: "validate", message: `type ${parsed.data.newName} to confirm` });
+      setError("confirm", { type: "validate", message: t("typeToConfirm", { name: parsed.data.newName }) });
       return;
     }
     requestRestore.mutate(parsed.data, {
@@ -117,27 +119,18 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
     <Card aria-labelledby="table-copy-title">
       <CardHeader
         id="table-copy-title"
-        title="Copy a table into the live database"
-        description={
-          restore.kind === "pitr"
-            ? "Reads the table from this restored instance and creates it under a new name in the live database, with its rows. The live table is never touched."
-            : "Reads the table from the restored database and creates it under a new name in the live database, with its rows. The live table is never touched."
-        }
+        title={t("title")}
+        description={restore.kind === "pitr" ? t("descriptionPitr") : t("descriptionLogical")}
       />
       <CardBody>
-        <form
-          onSubmit={onSubmit}
-          noValidate
-          aria-label="Copy a table into the live database"
-          className="space-y-4"
-        >
+        <form onSubmit={onSubmit} noValidate aria-label={t("title")} className="space-y-4">
           <div className="grid gap-3 sm:grid-cols-2">
             <FormField
               form={form}
               name="table"
               options={{ onChange: proposeNewName }}
-              label="Table"
-              hint="schema.table, as in the restored copy, e.g. public.orders"
+              label={t("table")}
+              hint={t("tableHint")}
             >
               {(control) => (
                 <>
@@ -161,27 +154,22 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
             <FormField
               form={form}
               name="sourceDatabase"
-              label="Source database"
-              hint={restore.kind === "pitr" ? "In the restored instance." : "The restored database."}
+              label={t("sourceDatabase")}
+              hint={restore.kind === "pitr" ? t("sourceHintPitr") : t("sourceHintLogical")}
             >
               {(control) => <Select choices={sourceDatabases} {...control} />}
             </FormField>
             <FormField
               form={form}
               name="database"
-              label="Destination database"
-              hint={`In the live cluster's primary; empty: ${liveDatabase}.`}
+              label={t("destination")}
+              hint={t("destinationHint", { database: liveDatabase })}
             >
               {(control) => (
                 <Input autoComplete="off" spellCheck={false} placeholder={liveDatabase} {...control} />
               )}
             </FormField>
-            <FormField
-              form={form}
-              name="newName"
-              label="New table name"
-              hint="Created in the same schema; it must not exist yet."
-            >
+            <FormField form={form} name="newName" label={t("newName")} hint={t("newNameHint")}>
               {(control) => (
                 <Input
                   autoComplete="off"
@@ -195,13 +183,13 @@ export function TableCopyForm({ restore, liveDatabase }: { restore: RestoreView;
           <ConfirmNameField
             form={form}
             name="confirm"
-            label="Type the new table name to confirm"
+            label={t("confirm")}
             expected={newName.trim()}
             consequence="."
-            missing="Choose a table first."
+            missing={t("confirmMissing")}
           />
           <FormErrors root={errors.root?.message} failure={server.failure} />
-          <FormActions submitLabel="Copy table" busy={busy} />
+          <FormActions submitLabel={t("submit")} busy={busy} />
         </form>
       </CardBody>
     </Card>

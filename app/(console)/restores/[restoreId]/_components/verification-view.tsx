@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatCount } from "@/components/ui/format";
@@ -29,8 +30,10 @@ function cell(value: unknown): ReactNode {
 }
 
 function CheckResult({ check }: { check: Verification["check"] }) {
-  if (check === null) return <p className="text-sm text-zinc-500">No check query was asked for.</p>;
-  if ("skipped" in check) return <p className="text-sm text-zinc-600">Skipped: {check.skipped}</p>;
+  const t = useTranslations("restores.verification");
+  if (check === null) return <p className="text-sm text-zinc-500">{t("noCheck")}</p>;
+  if ("skipped" in check)
+    return <p className="text-sm text-zinc-600">{t("skipped", { reason: check.skipped })}</p>;
   if ("error" in check)
     return (
       <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 font-mono text-xs whitespace-pre-wrap text-red-800">
@@ -40,20 +43,27 @@ function CheckResult({ check }: { check: Verification["check"] }) {
   if (check.rowsHidden !== undefined)
     return (
       <p className="text-sm text-zinc-600">
-        In database <code>{check.database}</code>: {formatCount(check.rowsHidden)}{" "}
-        {check.rowsHidden === 1 ? "row" : "rows"}. The rows are data from the copy; operators and admins see
-        them.
+        {t.rich("rowsHidden", {
+          database: check.database,
+          count: check.rowsHidden,
+          n: formatCount(check.rowsHidden),
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
     );
   return (
     <div className="space-y-1">
       <p className="text-xs text-zinc-500">
-        In database <code>{check.database}</code>, read-only: {formatCount(check.rows.length)}{" "}
-        {check.rows.length === 1 ? "row" : "rows"}
-        {check.truncated ? " (the first ones only)" : ""}
+        {t.rich("rowsShown", {
+          database: check.database,
+          count: check.rows.length,
+          n: formatCount(check.rows.length),
+          code: (chunks) => <code>{chunks}</code>,
+        })}
+        {check.truncated ? ` ${t("firstOnly")}` : ""}
       </p>
       <div className="rounded-md ring-1 ring-zinc-200 ring-inset">
-        <Table aria-label="Check query result" className="text-[13px]">
+        <Table aria-label={t("checkResult")} className="text-[13px]">
           <THead>
             <tr>
               {check.columns.map((column, index) => (
@@ -81,26 +91,27 @@ function CheckResult({ check }: { check: Verification["check"] }) {
 }
 
 function DatabaseTables({ database }: { database: Verification["databases"][number] }) {
+  const t = useTranslations("restores.verification");
   const total = database.tables.reduce((sum, table) => sum + (table.rows ?? 0), 0);
   return (
     <details className="rounded-md ring-1 ring-zinc-200 ring-inset" open={database.tables.length <= 12}>
       <summary className="cursor-pointer px-3 py-2 text-sm">
         <code className="font-medium text-zinc-900">{database.name}</code>{" "}
         <span className="text-zinc-600">
-          · {formatCount(database.tables.length)} {database.tables.length === 1 ? "table" : "tables"} ·{" "}
-          {formatCount(total)} rows
+          · {t("tableCount", { count: database.tables.length, n: formatCount(database.tables.length) })} ·{" "}
+          {t("rowCount", { n: formatCount(total) })}
           {database.sizeBytes ? ` · ${formatBytes(database.sizeBytes)}` : ""}
         </span>
         {database.truncated ? (
-          <span className="ml-2 text-xs text-amber-700">(the first tables only)</span>
+          <span className="ml-2 text-xs text-amber-700">{t("firstTablesOnly")}</span>
         ) : null}
       </summary>
       {database.tables.length ? (
-        <Table aria-label={`Tables of ${database.name}`} className="text-[13px]">
+        <Table aria-label={t("tablesOf", { database: database.name })} className="text-[13px]">
           <THead>
             <tr>
-              <TH>Table</TH>
-              <TH className="text-right">Rows</TH>
+              <TH>{t("table")}</TH>
+              <TH className="text-right">{t("rows")}</TH>
             </tr>
           </THead>
           <TBody>
@@ -117,11 +128,7 @@ function DatabaseTables({ database }: { database: Verification["databases"][numb
                       {table.error}
                     </span>
                   ) : (
-                    <span
-                      title={
-                        table.estimated ? "Estimated from pg_class.reltuples (a large table)" : "count(*)"
-                      }
-                    >
+                    <span title={table.estimated ? t("estimated") : "count(*)"}>
                       {table.estimated ? "≈ " : ""}
                       {formatCount(table.rows)}
                     </span>
@@ -132,7 +139,7 @@ function DatabaseTables({ database }: { database: Verification["databases"][numb
           </TBody>
         </Table>
       ) : (
-        <p className="px-3 pb-2 text-sm text-zinc-500">No tables.</p>
+        <p className="px-3 pb-2 text-sm text-zinc-500">{t("noTables")}</p>
       )}
     </details>
   );
@@ -146,17 +153,18 @@ export function DatabaseVerificationView({
   verification: Verification;
   kind: "pitr" | "logical" | "table";
 }) {
+  const t = useTranslations("restores.verification");
   return (
     <div className="space-y-4">
       {kind === "pitr" ? (
         <p className="text-sm text-zinc-700">
           {verification.inRecovery ? (
             <>
-              <Badge tone="info">in recovery</Badge> paused at the target, read-only (promote it to write).
+              <Badge tone="info">{t("inRecovery")}</Badge> {t("inRecoveryText")}
             </>
           ) : (
             <>
-              <Badge tone="success">promoted</Badge> out of recovery, writable.
+              <Badge tone="success">{t("promoted")}</Badge> {t("promotedText")}
             </>
           )}
         </p>
@@ -168,11 +176,11 @@ export function DatabaseVerificationView({
           ))}
         </div>
       ) : (
-        <p className="text-sm text-zinc-500">No database was counted.</p>
+        <p className="text-sm text-zinc-500">{t("noDatabase")}</p>
       )}
       {kind === "pitr" ? (
         <div className="space-y-1">
-          <h3 className="text-sm font-medium text-zinc-900">Check query</h3>
+          <h3 className="text-sm font-medium text-zinc-900">{t("checkQuery")}</h3>
           <CheckResult check={verification.check} />
         </div>
       ) : null}
@@ -181,18 +189,19 @@ export function DatabaseVerificationView({
 }
 
 export function TableCopyVerificationView({ verification }: { verification: TableCopyVerification }) {
+  const t = useTranslations("restores.verification");
   const match = verification.rows === verification.sourceRows;
   return (
     <DescriptionList>
-      <Description term="New table">
+      <Description term={t("newTable")}>
         <code className="text-[13px]">{verification.table}</code>
       </Description>
-      <Description term="Rows copied" className="tabular-nums">
+      <Description term={t("rowsCopied")} className="tabular-nums">
         {formatCount(verification.rows)}
       </Description>
-      <Description term="Rows in the source" className="tabular-nums">
+      <Description term={t("rowsInSource")} className="tabular-nums">
         {formatCount(verification.sourceRows)}{" "}
-        {match ? <Badge tone="success">match</Badge> : <Badge tone="danger">differ</Badge>}
+        {match ? <Badge tone="success">{t("match")}</Badge> : <Badge tone="danger">{t("differ")}</Badge>}
       </Description>
     </DescriptionList>
   );

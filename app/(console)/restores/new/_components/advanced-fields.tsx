@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { FormField } from "@/components/forms/form-field";
 import { formatInZone } from "@/components/restores/zoned-time";
 import { Input, Select, Textarea } from "@/components/ui/input";
@@ -22,39 +23,32 @@ export function AdvancedFields({
   timeZone: string;
   defaultDatabase: string | undefined;
 }) {
+  const t = useTranslations("restores.pitr.advanced");
   return (
     <div className="grid gap-4 border-t border-zinc-200 px-4 py-4 sm:grid-cols-2">
-      <FormField
-        form={form}
-        name="backupId"
-        label="Backup"
-        hint="Automatic: the newest backup that reaches the target."
-      >
+      <FormField form={form} name="backupId" label={t("backup")} hint={t("backupHint")}>
         {(control) => (
           <Select {...control}>
-            <option value="">Automatic</option>
+            <option value="">{t("automatic")}</option>
             {backups.map((backup) => (
               <option key={backup.id} value={backup.id}>
-                {backup.label ?? backup.id.slice(0, 8)} · finished{" "}
-                {backup.finishedAt ? formatInZone(Date.parse(backup.finishedAt), timeZone) : "?"}
-                {backup.restorableFrom ? "" : " · as soon as consistent only"}
+                {backup.label ?? backup.id.slice(0, 8)} ·{" "}
+                {t("finished", {
+                  time: backup.finishedAt ? formatInZone(Date.parse(backup.finishedAt), timeZone) : "?",
+                })}
+                {backup.restorableFrom ? "" : ` · ${t("consistentOnly")}`}
               </option>
             ))}
           </Select>
         )}
       </FormField>
-      <FormField
-        form={form}
-        name="timeline"
-        label="Timeline"
-        hint="Automatic: the timeline the archive was checked along."
-      >
+      <FormField form={form} name="timeline" label={t("timeline")} hint={t("timelineHint")}>
         {(control) => (
           <Select
             choices={[
-              ["", "Automatic"],
+              ["", t("automatic")],
               "latest",
-              ["current", "current (the backup's)"],
+              ["current", t("current")],
               ...timelines.map((timeline) => String(timeline.timeline)),
             ]}
             {...control}
@@ -64,8 +58,8 @@ export function AdvancedFields({
       <FormField
         form={form}
         name="database"
-        label="Database"
-        hint={`For the psql command and the check; empty: ${defaultDatabase ?? "the cluster's"}.`}
+        label={t("database")}
+        hint={t("databaseHint", { database: defaultDatabase ?? t("clustersDatabase") })}
       >
         {(control) => (
           <Input autoComplete="off" spellCheck={false} placeholder={defaultDatabase} {...control} />
@@ -75,16 +69,16 @@ export function AdvancedFields({
         form={form}
         name="ttlHours"
         options={{ valueAsNumber: true }}
-        label="Keep the instance for (hours)"
-        hint="1–168; then it is stopped and its data directory deleted."
+        label={t("ttl")}
+        hint={t("ttlHint")}
       >
         {(control) => <Input type="number" inputMode="numeric" min={1} max={168} {...control} />}
       </FormField>
       <FormField
         form={form}
         name="checkSql"
-        label="Check SQL (optional)"
-        hint="One read-only SELECT run on the restored instance; its answer is kept with the restore."
+        label={t("checkSql")}
+        hint={t("checkSqlHint")}
         className="sm:col-span-2"
       >
         {(control) => (

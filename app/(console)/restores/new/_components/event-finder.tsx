@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import {
   formatInZone,
@@ -13,7 +14,9 @@ import { Button, Spinner } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { formatCount } from "@/components/ui/format";
 import { Input } from "@/components/ui/input";
-import { errorMessage, fieldIssues } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
+import type { RestoresT } from "@/components/restores/describe";
+import { fieldIssues } from "@/lib/client/fetcher";
 import { useTableEvents, type FoundEvent, type TableEventsParams } from "@/lib/client/use-pitr";
 
 // "When was my table dropped?": the transactions in the archived WAL that dropped, truncated or
@@ -23,14 +26,14 @@ const TABLE = /^([A-Za-z_][A-Za-z0-9_$]{0,62}\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 
 const kindTone = { drop: "danger", truncate: "orange", delete: "warning" } as const;
 
-export function eventTitle(event: FoundEvent): string {
+export function eventTitle(t: RestoresT, event: FoundEvent): string {
   const what =
     event.kind === "drop"
       ? "DROP"
       : event.kind === "truncate"
         ? "TRUNCATE"
-        : `DELETE of ${formatCount(event.deletedRows ?? 0)} rows`;
-  return `${what} · transaction ${event.xid}`;
+        : t("pitr.events.deleteOf", { rows: formatCount(event.deletedRows ?? 0) });
+  return t("pitr.events.eventTitle", { what, xid: String(event.xid) });
 }
 
 export function EventFinder({
@@ -52,6 +55,9 @@ export function EventFinder({
   chosenXid: string | null;
   onChoose: (event: FoundEvent) => void;
 }) {
+  const all = useTranslations("restores");
+  const t = useTranslations("restores.pitr.events");
+  const errorMessage = useErrorMessage();
   const [table, setTable] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -70,18 +76,18 @@ export function EventFinder({
   const search = (event: FormEvent) => {
     event.preventDefault();
     const found: typeof problems = {};
-    if (!TABLE.test(table.trim())) found.table = "A table name like orders or public.orders";
+    if (!TABLE.test(table.trim())) found.table = t("badTable");
     const fromMs = from
       ? zonedWallTimeToInstant(from, timeZone)?.ms
       : windowFrom
         ? Date.parse(windowFrom)
         : undefined;
-    if (from && fromMs === undefined) found.from = "Enter a full date and time";
+    if (from && fromMs === undefined) found.from = t("fullTime");
     const toMs = to ? zonedWallTimeToInstant(to, timeZone)?.ms : Date.now();
-    if (to && toMs === undefined) found.to = "Enter a full date and time";
+    if (to && toMs === undefined) found.to = t("fullTime");
     const rows = Number(minDeletedRows);
-    if (!Number.isInteger(rows) || rows < 1) found.minDeletedRows = "A whole number, 1 or more";
-    if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) found.from = "Must not be after To";
+    if (!Number.isInteger(rows) || rows < 1) found.minDeletedRows = t("wholeNumber");
+    if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) found.from = t("afterTo");
     setProblems(found);
     if (Object.keys(found).length) return;
     const next: TableEventsParams = {
@@ -95,12 +101,8 @@ export function EventFinder({
   };
 
   return (
-    <form onSubmit={search} noValidate aria-label="Event finder" className="space-y-3">
-      <Field
-        label="Table"
-        error={problem("table")}
-        hint="The table that lost rows or was dropped, e.g. public.orders."
-      >
+    <form onSubmit={search} noValidate aria-label={t("title")} className="space-y-3">
+      <Field label={t("table")} error={problem("table")} hint={t("tableHint")}>
         {(control) => (
           <Input
             value={table}
@@ -113,7 +115,7 @@ export function EventFinder({
         )}
       </Field>
       <div className="grid grid-cols-2 gap-3">
-        <Field label="From" error={problem("from")} hint="Empty: the window's start.">
+        <Field label={t("from")} error={problem("from")} hint={t("fromHint")}>
           {(control) => (
             <Input
               type="datetime-local"
@@ -125,7 +127,7 @@ export function EventFinder({
             />
           )}
         </Field>
-        <Field label="To" error={problem("to")} hint="Empty: now.">
+        <Field label={t("to")} error={problem("to")} hint={t("toHint")}>
           {(control) => (
             <Input
               type="datetime-local"
@@ -137,12 +139,8 @@ export function EventFinder({
           )}
         </Field>
       </div>
-      <p className="-mt-1 text-xs text-zinc-500">Times in {timeZone}.</p>
-      <Field
-        label="Minimum deleted rows"
-        error={problem("minDeletedRows")}
-        hint="A DELETE shows when one transaction removed at least this many rows; drops and truncates always show."
-      >
+      <p className="-mt-1 text-xs text-zinc-500">{t("timesIn", { zone: timeZone })}</p>
+      <Field label={t("minRows")} error={problem("minDeletedRows")} hint={t("minRowsHint")}>
         {(control) => (
           <Input
             type="number"
@@ -157,16 +155,16 @@ export function EventFinder({
       <div className="flex items-center justify-end gap-2">
         {query.isFetching ? (
           <span role="status" className="flex items-center gap-1.5 text-xs text-zinc-500">
-            <Spinner className="size-3" /> reading the archived WAL…
+            <Spinner className="size-3" /> {t("reading")}
           </span>
         ) : null}
         <Button type="submit" size="sm" disabled={query.isFetching}>
-          Find events
+          {t("find")}
         </Button>
       </div>
 
       {query.isError && Object.keys(serverProblems).length === 0 ? (
-        <Alert tone="error" title="Could not search the WAL">
+        <Alert tone="error" title={t("searchFailed")}>
           {errorMessage(query.error)}
         </Alert>
       ) : null}
@@ -183,13 +181,15 @@ export function EventFinder({
           ) : null}
           {events.length === 0 ? (
             <p role="status" className="text-sm text-zinc-500">
-              No drop, truncate or large delete of {params.table} between{" "}
-              {formatInZone(Date.parse(params.from), timeZone)} and{" "}
-              {formatInZone(Date.parse(params.to), timeZone)}.
+              {t("none", {
+                table: params.table,
+                from: formatInZone(Date.parse(params.from), timeZone),
+                to: formatInZone(Date.parse(params.to), timeZone),
+              })}
             </p>
           ) : (
             <ul
-              aria-label="Found events"
+              aria-label={t("found")}
               className="divide-y divide-zinc-100 rounded-md ring-1 ring-zinc-200 ring-inset"
             >
               {events.map((event) => {
@@ -199,10 +199,10 @@ export function EventFinder({
                   <li key={`${event.xid}-${event.commitLsn}`} className="space-y-1 px-2.5 py-2 text-sm">
                     <div className="flex flex-wrap items-center gap-2">
                       <Badge tone={kindTone[event.kind]}>{event.kind}</Badge>
-                      <span className="font-medium">{eventTitle(event)}</span>
+                      <span className="font-medium">{eventTitle(all, event)}</span>
                     </div>
                     <p className="text-xs text-zinc-600 tabular-nums">
-                      committed {formatInZone(commit, timeZone)}{" "}
+                      {t("committed", { time: formatInZone(commit, timeZone) })}{" "}
                       {timeZone !== "UTC" ? `· ${toUtcIso(commit)}` : null} · LSN{" "}
                       <code>{event.commitLsn}</code>
                       {event.relations?.length ? <> · {event.relations.join(", ")}</> : null}
@@ -211,10 +211,10 @@ export function EventFinder({
                       size="sm"
                       variant={chosen ? "primary" : "secondary"}
                       aria-pressed={chosen}
-                      aria-label={`Restore to just before transaction ${event.xid}`}
+                      aria-label={t("restoreBeforeLabel", { xid: String(event.xid) })}
                       onClick={() => onChoose(event)}
                     >
-                      {chosen ? "Target set: just before this" : "Restore to just before"}
+                      {chosen ? t("targetSet") : t("restoreBefore")}
                     </Button>
                   </li>
                 );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useId, useState, type ChangeEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { PlanPreview } from "@/components/restores/plan-preview";
@@ -18,7 +19,7 @@ import { RadioCard } from "@/components/ui/choice";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
 import { useRestoreWindow } from "@/lib/client/use-backups";
 import { AdvancedFields } from "./advanced-fields";
 import { EventFinder, eventTitle } from "./event-finder";
@@ -26,7 +27,6 @@ import { ACTIONS } from "./options";
 import {
   buildPitrRequest,
   fieldForPath,
-  PITR_FIELD_NAMES,
   pitrFormDefaults,
   targetInstant,
   type PitrField,
@@ -57,6 +57,9 @@ export interface RestoreClusterChoice {
 }
 
 export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice[]; prefill: PitrPrefill }) {
+  const t = useTranslations("restores.pitr");
+  const errorMessage = useErrorMessage();
+  const messages = { pickTime: t("pickTime"), fullTime: t("fullTime") };
   const router = useRouter();
   const hydrated = useHydrated();
   const browserZone = useBrowserTimeZone();
@@ -83,7 +86,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
   const eventsQuery = useTableEvents(values.clusterId, eventSearch);
   const foundEvents = eventSearch ? (eventsQuery.data?.events ?? []) : [];
 
-  const previewRequest = buildPitrRequest(values, timeZone, false);
+  const previewRequest = buildPitrRequest(values, timeZone, false, messages);
   const preview = usePlanPreview(previewRequest.ok ? previewRequest.body : null);
   const startRestore = useStartRestore();
   // The review dialog shows the refusal itself; field problems go under the form's controls.
@@ -108,7 +111,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
     key: `${event.xid}-${event.commitLsn}`,
     at: event.commitTime,
     kind: event.kind,
-    label: eventTitle(event),
+    label: eventTitle(t, event),
     active: event === chosenEvent,
   }));
 
@@ -124,11 +127,17 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
     (backup) => backup.restorableFrom || (values.targetType === "immediate" && backup.walComplete),
   );
 
+  const firstProblem = previewRequest.ok ? null : previewRequest.problems[0];
   const idle = !values.clusterId
-    ? "Register a cluster first."
-    : previewRequest.ok
+    ? t("registerFirst")
+    : !firstProblem
       ? null
-      : `${previewRequest.problems[0]?.field === "root" ? "" : `${PITR_FIELD_NAMES[previewRequest.problems[0]!.field as PitrField]}: `}${previewRequest.problems[0]?.message ?? ""}`;
+      : firstProblem.field === "root"
+        ? firstProblem.message
+        : t("fieldProblem", {
+            field: t(`fields.${firstProblem.field as PitrField}`),
+            message: firstProblem.message,
+          });
   const canReview =
     previewRequest.ok && !preview.checking && (preview.current || preview.unchecked) && !preview.refusal;
 
@@ -155,7 +164,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
   };
 
   const onReview = handleSubmit((form) => {
-    const built = buildPitrRequest(form, timeZone, true);
+    const built = buildPitrRequest(form, timeZone, true, messages);
     if (!built.ok) {
       for (const problem of built.problems)
         setError(problem.field, { type: "validate", message: problem.message });
@@ -176,13 +185,9 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
   return (
     <>
       <div className="grid items-start gap-5 lg:grid-cols-[minmax(0,1fr)_24rem]">
-        <form onSubmit={onReview} noValidate aria-label="Point-in-time restore" className="space-y-5">
+        <form onSubmit={onReview} noValidate aria-label={t("formLabel")} className="space-y-5">
           <Card aria-labelledby={fid("target-title")}>
-            <CardHeader
-              id={fid("target-title")}
-              title="What to restore"
-              description="A new instance is restored from a base backup and the archived WAL; the cluster's servers are not touched."
-            />
+            <CardHeader id={fid("target-title")} title={t("whatTitle")} description={t("whatDescription")} />
             <CardBody className="space-y-4">
               <ClusterField
                 form={form}
@@ -201,7 +206,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
               />
 
               {windowQuery.isError && !restoreWindow ? (
-                <Alert tone="warning" title="The restorable window is not known yet">
+                <Alert tone="warning" title={t("windowUnknown")}>
                   {errorMessage(windowQuery.error)}
                 </Alert>
               ) : restoreWindow ? (
@@ -210,12 +215,14 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
                     restoreWindow={restoreWindow}
                     timeZone={timeZone}
                     target={targetMs}
-                    targetLabel={chosenEvent ? `just before transaction ${chosenEvent.xid}` : undefined}
+                    targetLabel={
+                      chosenEvent ? t("justBeforeXid", { xid: String(chosenEvent.xid) }) : undefined
+                    }
                     events={timelineEvents}
                     onPick={pickTime}
                   />
                   {restoreWindow.problems.length > 0 ? (
-                    <Alert tone="warning" title="The archive has problems">
+                    <Alert tone="warning" title={t("archiveProblems")}>
                       <ul className="list-disc space-y-0.5 pl-4">
                         {restoreWindow.problems.map((problem, index) => (
                           <li key={index}>{problem}</li>
@@ -241,16 +248,16 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
           </Card>
 
           <Card aria-labelledby={fid("action-title")}>
-            <CardHeader id={fid("action-title")} title="At the target" />
+            <CardHeader id={fid("action-title")} title={t("atTarget")} />
             <CardBody>
               <fieldset className="space-y-1.5">
-                <legend className="sr-only">What the restored instance does at the target</legend>
+                <legend className="sr-only">{t("atTargetLegend")}</legend>
                 {ACTIONS.map((option) => (
                   <RadioCard
-                    key={option.value}
-                    value={option.value}
-                    title={option.title}
-                    hint={option.hint}
+                    key={option}
+                    value={option}
+                    title={t(`actions.${option}.title`)}
+                    hint={t(`actions.${option}.hint`)}
                     {...register("action")}
                   />
                 ))}
@@ -261,7 +268,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
           <Card>
             <details className="group">
               <summary className="cursor-pointer px-4 py-3 text-sm font-semibold text-zinc-900">
-                Advanced
+                {t("advancedTitle")}
               </summary>
               <AdvancedFields
                 form={form}
@@ -276,21 +283,17 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
           <FormErrors root={errors.root?.message} />
           <div className="flex items-center justify-end gap-3">
             {!canReview && previewRequest.ok && preview.refusal ? (
-              <span className="text-xs text-red-700">Pick a target the plan can reach.</span>
+              <span className="text-xs text-red-700">{t("pickReachable")}</span>
             ) : null}
             <Button type="submit" variant="primary" disabled={!canReview}>
-              Review restore
+              {t("review")}
             </Button>
           </div>
         </form>
 
         <div className="space-y-5 lg:sticky lg:top-4">
           <Card aria-labelledby={fid("plan-title")}>
-            <CardHeader
-              id={fid("plan-title")}
-              title="Plan"
-              description="What the worker will do, checked as you edit."
-            />
+            <CardHeader id={fid("plan-title")} title={t("planTitle")} description={t("planDescription")} />
             <CardBody>
               <PlanPreview
                 plan={preview.plan}
@@ -305,8 +308,8 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
           <Card aria-labelledby={fid("events-title")}>
             <CardHeader
               id={fid("events-title")}
-              title="Event finder"
-              description="When was the table dropped, truncated or emptied? Reads the archived WAL."
+              title={t("events.title")}
+              description={t("events.description")}
             />
             <CardBody>
               {values.clusterId ? (

@@ -56,26 +56,6 @@ export interface PitrPrefill {
   target?: { type: TargetType; value?: string; inclusive?: boolean };
 }
 
-/** The form's names for its fields, for messages that name one. */
-export const PITR_FIELD_NAMES: Record<PitrField, string> = {
-  clusterId: "Cluster",
-  targetType: "Restore to",
-  timeLocal: "Date and time",
-  timeZone: "Time zone",
-  xid: "Transaction id",
-  lsn: "LSN",
-  name: "Restore point name",
-  inclusive: "Inclusive",
-  action: "At the target",
-  backupId: "Backup",
-  timeline: "Timeline",
-  database: "Database",
-  checkSql: "Check SQL",
-  ttlHours: "Keep the instance for (hours)",
-  source: "Copy",
-  identity: "Age identity",
-};
-
 /** The form's first values: the prefilled cluster and target of a "restore to just before" link, or the defaults. */
 export function pitrFormDefaults(clusters: readonly { id: string }[], prefill: PitrPrefill): PitrFormValues {
   const values: PitrFormValues = {
@@ -122,12 +102,27 @@ export function targetInstant(
   return values.timeLocal ? zonedWallTimeToInstant(values.timeLocal, timeZone) : null;
 }
 
-function target(values: PitrFormValues, timeZone: string): PitrRequestBody["target"] | FieldProblem {
+/** The form's own messages about the target (translated by the form; English by default). */
+export interface PitrMessages {
+  pickTime: string;
+  fullTime: string;
+}
+
+const englishMessages: PitrMessages = {
+  pickTime: "Pick a date and time",
+  fullTime: "Enter a full date and time, to the second",
+};
+
+function target(
+  values: PitrFormValues,
+  timeZone: string,
+  messages: PitrMessages,
+): PitrRequestBody["target"] | FieldProblem {
   switch (values.targetType) {
     case "time": {
-      if (!values.timeLocal) return { field: "timeLocal", message: "Pick a date and time" };
+      if (!values.timeLocal) return { field: "timeLocal", message: messages.pickTime };
       const instant = targetInstant(values, timeZone);
-      if (!instant) return { field: "timeLocal", message: "Enter a full date and time, to the second" };
+      if (!instant) return { field: "timeLocal", message: messages.fullTime };
       return { type: "time", value: toUtcIso(instant.ms), inclusive: values.inclusive };
     }
     case "xid":
@@ -180,8 +175,9 @@ export function buildPitrRequest(
   values: PitrFormValues,
   timeZone: string,
   full: boolean,
+  messages: PitrMessages = englishMessages,
 ): { ok: true; body: PitrRequestBody } | { ok: false; problems: FieldProblem[] } {
-  const goal = target(values, timeZone);
+  const goal = target(values, timeZone, messages);
   if ("field" in goal) return { ok: false, problems: [goal] };
   const body: PitrRequestBody = {
     clusterId: values.clusterId,

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { describeSource, describeTarget } from "@/components/restores/plan-preview";
 import { formatInZone, toUtcIso } from "@/components/restores/zoned-time";
 import { Alert } from "@/components/ui/alert";
@@ -7,7 +8,8 @@ import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { formatBytes, formatSeconds } from "@/components/ui/format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
-import { ApiError, errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
+import { ApiError } from "@/lib/client/fetcher";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import { ACTIONS } from "./options";
 import type { PitrRequestBody } from "./request";
@@ -25,15 +27,20 @@ function TargetText({
   plan: RestorePlan | null;
   timeZone: string;
 }) {
+  const t = useTranslations("restores");
   const target = body.target;
   if (target.type === "time") {
     const ms = Date.parse(target.value);
     return (
       <>
-        <span className="font-medium">{target.inclusive ? "Up to and including" : "Just before"}</span>{" "}
+        <span className="font-medium">
+          {target.inclusive ? t("review.upToIncluding") : t("review.justBefore")}
+        </span>{" "}
         <code className="font-semibold text-zinc-900">{toUtcIso(ms)}</code>
         <span className="block text-xs text-zinc-600">
-          {timeZone === "UTC" ? "UTC" : `${formatInZone(ms, timeZone)} in ${timeZone}`}
+          {timeZone === "UTC"
+            ? "UTC"
+            : t("review.inZone", { time: formatInZone(ms, timeZone), zone: timeZone })}
         </span>
       </>
     );
@@ -41,11 +48,16 @@ function TargetText({
   const when = plan?.toTime ? Date.parse(plan.toTime) : null;
   return (
     <>
-      <span className="font-medium">{describeTarget(target as RestorePlan["target"])}</span>
+      <span className="font-medium">{describeTarget(t, target as RestorePlan["target"])}</span>
       {when !== null ? (
         <span className="block text-xs text-zinc-600">
-          {target.type === "xid" ? "committed" : "at"} <code>{toUtcIso(when)}</code>
-          {timeZone !== "UTC" ? ` · ${formatInZone(when, timeZone)} in ${timeZone}` : null}
+          {t.rich(target.type === "xid" ? "review.committedAt" : "review.at", {
+            time: toUtcIso(when),
+            code: (chunks) => <code>{chunks}</code>,
+          })}
+          {timeZone !== "UTC"
+            ? ` · ${t("review.inZone", { time: formatInZone(when, timeZone), zone: timeZone })}`
+            : null}
         </span>
       ) : null}
       {plan?.toLsn ? <span className="block text-xs text-zinc-600">LSN {plan.toLsn}</span> : null}
@@ -74,80 +86,86 @@ export function ReviewDialog({
   error: unknown;
   onStart: () => void;
 }) {
-  const action = ACTIONS.find((option) => option.value === body?.action);
+  const t = useTranslations("restores");
+  const errorMessage = useErrorMessage();
+  const action = ACTIONS.find((option) => option === body?.action);
   const ttl = body?.ttlHours ?? 24;
   return (
     <Dialog
       open={open}
       onClose={pending ? () => {} : onClose}
-      title="Review restore"
-      description="A new instance is restored on the worker host; the cluster's servers are not touched."
+      title={t("review.title")}
+      description={t("review.description")}
     >
       {body ? (
         <div className="space-y-4">
           <DescriptionList termWidth="6rem">
-            <Description term="Cluster">{clusterName}</Description>
-            <Description term="Target">
+            <Description term={t("review.cluster")}>{clusterName}</Description>
+            <Description term={t("plan.targetTerm")}>
               <TargetText body={body} plan={plan} timeZone={timeZone} />
             </Description>
-            <Description term="Backup">
+            <Description term={t("plan.backup")}>
               {plan ? (
                 <>
                   <span className="font-medium">{plan.backupLabel ?? plan.backupId.slice(0, 8)}</span>{" "}
                   <span className="text-xs text-zinc-500">
-                    finished {toUtcIso(Date.parse(plan.backupFinishedAt))} · {formatBytes(plan.backupBytes)}
+                    {t("pitr.advanced.finished", { time: toUtcIso(Date.parse(plan.backupFinishedAt)) })} ·{" "}
+                    {formatBytes(plan.backupBytes)}
                   </span>
                 </>
               ) : body.backupId ? (
                 <code>{body.backupId}</code>
               ) : (
-                "the newest that reaches the target"
+                t("review.newestBackup")
               )}
             </Description>
             {plan?.source || body.source ? (
-              <Description term="Copy">
-                <span className="font-medium">{describeSource(plan?.source ?? body.source!)}</span>
+              <Description term={t("plan.copy")}>
+                <span className="font-medium">{describeSource(t, plan?.source ?? body.source!)}</span>
                 {body.identity ? (
-                  <span className="block text-xs text-zinc-600">opened with the age identity given</span>
+                  <span className="block text-xs text-zinc-600">{t("review.identityGiven")}</span>
                 ) : null}
               </Description>
             ) : null}
             {plan ? (
-              <Description term="Replay">
-                up to {formatBytes(plan.walBytes)} of WAL on timeline {plan.timeline}; about{" "}
-                {formatSeconds(plan.estimateSeconds)}
+              <Description term={t("detail.summary.replay")}>
+                {t("review.replay", {
+                  size: formatBytes(plan.walBytes),
+                  timeline: String(plan.timeline),
+                  duration: formatSeconds(plan.estimateSeconds),
+                })}
               </Description>
             ) : null}
-            <Description term="At the target">
-              <span className="font-medium">{action?.title}</span>
-              <span className="block text-xs text-zinc-600">{action?.hint}</span>
+            <Description term={t("pitr.atTarget")}>
+              <span className="font-medium">{action ? t(`pitr.actions.${action}.title`) : null}</span>
+              <span className="block text-xs text-zinc-600">
+                {action ? t(`pitr.actions.${action}.hint`) : null}
+              </span>
             </Description>
-            <Description term="Instance">
-              kept for {ttl} {ttl === 1 ? "hour" : "hours"}, then torn down
+            <Description term={t("review.instance")}>
+              {t("review.keptFor", { count: ttl })}
               {body.database ? (
-                <span className="block text-xs text-zinc-600">database {body.database}</span>
+                <span className="block text-xs text-zinc-600">
+                  {t("describe.database", { database: body.database })}
+                </span>
               ) : null}
               {body.checkSql ? (
                 <span className="block text-xs text-zinc-600">
-                  check: <code className="break-all">{body.checkSql}</code>
+                  {t("review.check")} <code className="break-all">{body.checkSql}</code>
                 </span>
               ) : null}
             </Description>
           </DescriptionList>
-          {plan === null ? (
-            <Alert tone="warning">
-              The plan could not be checked beforehand; the server plans again when the restore starts.
-            </Alert>
-          ) : null}
+          {plan === null ? <Alert tone="warning">{t("review.unchecked")}</Alert> : null}
           {error ? (
             <Alert
               tone="error"
               title={
                 error instanceof ApiError && error.status === 409
-                  ? "Too many restored instances"
+                  ? t("review.tooMany")
                   : error instanceof ApiError && error.status === 422
-                    ? "The restore was refused"
-                    : "The restore could not be started"
+                    ? t("review.refused")
+                    : t("review.notStarted")
               }
             >
               {errorMessage(error)}
@@ -155,11 +173,11 @@ export function ReviewDialog({
           ) : null}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={onClose} disabled={pending}>
-              Back to the form
+              {t("review.back")}
             </Button>
             <Button variant="primary" onClick={onStart} disabled={pending}>
               {pending ? <Spinner /> : null}
-              Start restore
+              {t("review.start")}
             </Button>
           </div>
         </div>

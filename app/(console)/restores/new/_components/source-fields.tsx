@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { FormField } from "@/components/forms/form-field";
 import { Alert } from "@/components/ui/alert";
 import { RadioCard } from "@/components/ui/choice";
@@ -13,17 +14,9 @@ import type { PitrForm } from "./target-fields";
 // opens it, for this restore only: it is sent with the request, never stored or shown again.
 
 const SOURCES = [
-  {
-    value: "",
-    title: "Automatic",
-    hint: "The local repository and archive when they are whole, else the offsite copy.",
-  },
-  { value: "local", title: "Local", hint: "The backup's folder and the WAL archive on the worker's disk." },
-  {
-    value: "offsite",
-    title: "Offsite",
-    hint: "Downloaded from the offsite repository: the backup, then only the WAL the plan needs.",
-  },
+  { value: "", key: "automatic" },
+  { value: "local", key: "local" },
+  { value: "offsite", key: "offsite" },
 ] as const;
 
 export function SourceFields({
@@ -35,6 +28,7 @@ export function SourceFields({
   clusterId: string;
   source: "" | "local" | "offsite";
 }) {
+  const t = useTranslations("restores.pitr.source");
   const repositories = useClusterRepositories(clusterId);
   const offsite = repositories.data?.offsite ?? null;
   if (!offsite) return null;
@@ -42,16 +36,19 @@ export function SourceFields({
   return (
     <div className="space-y-3">
       <fieldset className="space-y-1.5">
-        <legend className="mb-1 text-sm font-medium text-zinc-900">Copy to restore from</legend>
+        <legend className="mb-1 text-sm font-medium text-zinc-900">{t("legend")}</legend>
         {SOURCES.map((option) => (
           <RadioCard
             key={option.value}
             value={option.value}
-            title={option.title}
+            title={t(`${option.key}.title`)}
             hint={
               option.value === "offsite"
-                ? `${option.hint} ${offsite.endpoint}, bucket ${offsite.bucket}${offsite.prefix ? `/${offsite.prefix}` : ""}.`
-                : option.hint
+                ? `${t("offsite.hint")} ${t("offsite.where", {
+                    endpoint: offsite.endpoint,
+                    bucket: `${offsite.bucket}${offsite.prefix ? `/${offsite.prefix}` : ""}`,
+                  })}`
+                : t(`${option.key}.hint`)
             }
             {...form.register("source")}
           />
@@ -59,12 +56,7 @@ export function SourceFields({
       </fieldset>
       {encrypted && source !== "local" ? (
         <>
-          <FormField
-            form={form}
-            name="identity"
-            label="Age identity"
-            hint="The secret key (AGE-SECRET-KEY-1…, or the key file's text) that opens the encrypted offsite copy. Used for this restore only: never stored, shown or logged."
-          >
+          <FormField form={form} name="identity" label={t("identity")} hint={t("identityHint")}>
             {(control) => (
               <Input
                 type="password"
@@ -75,9 +67,8 @@ export function SourceFields({
               />
             )}
           </FormField>
-          <Alert tone="info" title="The offsite copies are encrypted">
-            Walden holds only the public key ({offsite.encryption?.recipient ?? "no recipient"}). When the
-            local copy is gone, the restore needs the secret key from escrow.
+          <Alert tone="info" title={t("encryptedTitle")}>
+            {t("encrypted", { recipient: offsite.encryption?.recipient ?? t("noRecipient") })}
           </Alert>
         </>
       ) : null}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, type ChangeEvent } from "react";
 import type { UseFormSetValue } from "react-hook-form";
 import { errorOf, FormCheckbox, FormField, type FormBinding } from "@/components/forms/form-field";
@@ -46,6 +47,7 @@ function TimeTargetFields({
   latest,
   changeZone,
 }: TimeTargetProps & { form: PitrForm; timeLocal: string }) {
+  const t = useTranslations("restores.pitr.target");
   const id = useId();
   const timeLocalId = `${id}-time`;
   const timeZoneId = `${id}-zone`;
@@ -56,10 +58,8 @@ function TimeTargetFields({
           form={form}
           name="timeLocal"
           id={timeLocalId}
-          label="Date and time"
-          hint={
-            earliest !== null && latest !== null ? `Restorable: within the green ranges above.` : undefined
-          }
+          label={t("dateTime")}
+          hint={earliest !== null && latest !== null ? t("dateTimeHint") : undefined}
         >
           {(control) => (
             <Input
@@ -71,23 +71,23 @@ function TimeTargetFields({
             />
           )}
         </FormField>
-        <Field id={timeZoneId} label="Time zone">
+        <Field id={timeZoneId} label={t("timeZone")}>
           {(control) => (
             <Select value={timeZone} onChange={changeZone} {...control}>
               {zones.map((zone) => (
                 <option key={zone} value={zone}>
                   {zone}
-                  {zone === browserZone && hydrated ? " (this browser)" : ""}
+                  {zone === browserZone && hydrated ? ` ${t("thisBrowser")}` : ""}
                 </option>
               ))}
             </Select>
           )}
         </Field>
         <div className="space-y-1">
-          <span className="block text-xs font-medium text-zinc-700">In UTC</span>
+          <span className="block text-xs font-medium text-zinc-700">{t("inUtc")}</span>
           <output
             htmlFor={`${timeLocalId} ${timeZoneId}`}
-            aria-label="Target in UTC"
+            aria-label={t("targetInUtc")}
             aria-live="polite"
             className="flex h-8.5 items-center font-mono text-sm text-zinc-900"
           >
@@ -97,18 +97,29 @@ function TimeTargetFields({
       </div>
       {instant?.kind === "skipped" ? (
         <Alert tone="warning">
-          {timeLocal.replace("T", " ")} does not exist in {timeZone} (the clocks were set forward); it is read
-          as {formatInZone(instant.ms, timeZone)}.
+          {t("skipped", {
+            local: timeLocal.replace("T", " "),
+            zone: timeZone,
+            read: formatInZone(instant.ms, timeZone),
+          })}
         </Alert>
       ) : instant?.kind === "ambiguous" ? (
         <Alert tone="warning">
-          {timeLocal.replace("T", " ")} happens twice in {timeZone} (the clocks were set back); the first is
-          used, {toUtcIso(instant.ms)}. The second is {toUtcIso(instant.laterMs!)}.
+          {t("ambiguous", {
+            local: timeLocal.replace("T", " "),
+            zone: timeZone,
+            first: toUtcIso(instant.ms),
+            second: toUtcIso(instant.laterMs!),
+          })}
         </Alert>
       ) : null}
       {earliest !== null && latest !== null ? (
         <p className="text-xs text-zinc-500 tabular-nums">
-          Window in {timeZone}: {formatInZone(earliest, timeZone)} … {formatInZone(latest, timeZone)}
+          {t("window", {
+            zone: timeZone,
+            from: formatInZone(earliest, timeZone),
+            to: formatInZone(latest, timeZone),
+          })}
         </p>
       ) : null}
     </div>
@@ -126,6 +137,7 @@ export function TargetFields({
   setValue: UseFormSetValue<PitrFormValues>;
   time: TimeTargetProps;
 }) {
+  const t = useTranslations("restores.pitr");
   const targetTypeErrorId = useId();
   const targetTypeError = errorOf(form, "targetType");
   const showsInclusive =
@@ -133,14 +145,14 @@ export function TargetFields({
   return (
     <>
       <fieldset className="space-y-1.5" aria-describedby={targetTypeError ? targetTypeErrorId : undefined}>
-        <legend className="mb-1 text-xs font-medium text-zinc-700">Restore to</legend>
+        <legend className="mb-1 text-xs font-medium text-zinc-700">{t("target.restoreTo")}</legend>
         <div className="grid gap-1.5 sm:grid-cols-2">
           {TARGET_TYPES.map((option) => (
             <RadioCard
-              key={option.value}
-              value={option.value}
-              title={option.title}
-              hint={option.hint}
+              key={option}
+              value={option}
+              title={t(`targetTypes.${option}.title`)}
+              hint={t(`targetTypes.${option}.hint`)}
               {...form.register("targetType", {
                 onChange: (event: ChangeEvent<HTMLInputElement>) =>
                   setValue("inclusive", event.target.value !== "xid"),
@@ -157,8 +169,8 @@ export function TargetFields({
         <FormField
           form={form}
           name="xid"
-          label="Transaction id"
-          hint="Find it with the event finder, or in the server log (log_line_prefix %x)."
+          label={t("target.xid")}
+          hint={t("target.xidHint")}
           className="max-w-xs"
         >
           {(control) => (
@@ -176,7 +188,7 @@ export function TargetFields({
           {(control) => <Input autoComplete="off" spellCheck={false} placeholder="0/3000060" {...control} />}
         </FormField>
       ) : values.targetType === "name" ? (
-        <FormField form={form} name="name" label="Restore point name" className="max-w-xs">
+        <FormField form={form} name="name" label={t("target.name")} className="max-w-xs">
           {(control) => (
             <Input autoComplete="off" spellCheck={false} placeholder="before-upgrade" {...control} />
           )}
@@ -187,13 +199,13 @@ export function TargetFields({
         <FormCheckbox
           form={form}
           name="inclusive"
-          label="Inclusive"
+          label={t("target.inclusive")}
           hint={
             values.targetType === "xid"
-              ? "Checked: the transaction itself is replayed. Unchecked: recovery stops just before it."
+              ? t("target.inclusiveXid")
               : values.targetType === "lsn"
-                ? "Checked: stop just after the record at this LSN. Unchecked: just before it."
-                : "Checked: transactions that committed exactly at this time are kept. Unchecked: stop just before them."
+                ? t("target.inclusiveLsn")
+                : t("target.inclusiveTime")
           }
         />
       ) : null}
