@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -12,7 +13,9 @@ import { hasRole } from "@/lib/auth/roles";
 import { ReportMailCard } from "./_components/report-mail-card";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Reports" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("reports.index"))("metaTitle") };
+}
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
@@ -20,9 +23,9 @@ function monthKey(date: Date): string {
   return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
-function monthLabel(month: string): string {
+function monthLabel(month: string, locale: string): string {
   const [year, number] = month.split("-").map(Number) as [number, number];
-  return new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(
     new Date(Date.UTC(year, number - 1, 1)),
   );
 }
@@ -47,23 +50,25 @@ export default async function ReportsPage({
   const now = new Date();
   const current = monthKey(now);
   const months = recentMonths(now);
+  const t = await getTranslations("reports.index");
+  const locale = await getLocale();
 
   return (
     <>
       <PageHeader
-        title="Reports"
-        description="The monthly backup report: backups scheduled, run and failed, the RPO achieved, WAL continuity, verifications, restore drills against the RTO target, replication lag, alerts and 3-2-1 status. A finished month is stored with its sha256, so the evidence does not change later."
+        title={t("title")}
+        description={t("description")}
       />
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Card aria-labelledby="report-pick-title">
           <CardHeader
             id="report-pick-title"
-            title="Open a month"
-            description="Months are UTC calendar months."
+            title={t("openTitle")}
+            description={t("openDescription")}
           />
           <CardBody>
             <form action="/reports" method="get" className="flex flex-wrap items-end gap-3">
-              <Field label="Month">
+              <Field label={t("month")}>
                 {(control) => (
                   <Input
                     type="month"
@@ -76,22 +81,22 @@ export default async function ReportsPage({
                 )}
               </Field>
               <button type="submit" className={buttonClasses({ variant: "primary" })}>
-                Open report
+                {t("open")}
               </button>
             </form>
           </CardBody>
         </Card>
         <Card aria-labelledby="report-recent-title">
-          <CardHeader id="report-recent-title" title="Recent months" />
+          <CardHeader id="report-recent-title" title={t("recent")} />
           <CardBody>
             <ul className="grid grid-cols-2 gap-x-4 gap-y-1.5 text-sm sm:grid-cols-3">
               {months.map((month) => (
                 <li key={month}>
                   <Link href={`/reports/${month}`} className="text-emerald-800 hover:underline">
-                    {monthLabel(month)}
+                    {monthLabel(month, locale)}
                   </Link>
                   {month === current ? (
-                    <span className="ml-1 text-xs text-zinc-500">(in progress)</span>
+                    <span className="ml-1 text-xs text-zinc-500">{t("inProgress")}</span>
                   ) : null}
                 </li>
               ))}

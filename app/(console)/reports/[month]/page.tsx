@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
@@ -18,7 +19,9 @@ import { BackupsChart, LagChart, RpoChart, RtoChart } from "./_components/report
 import { ReportReady } from "./_components/report-ready";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Monthly report" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("reports.month"))("metaTitle") };
+}
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const ROOT_ID = "monthly-report";
@@ -35,9 +38,9 @@ const PRINT_CSS = `@media print {
   #${ROOT_ID} [data-report-chart] { overflow: hidden; }
 }`;
 
-function monthLabel(month: string): string {
+function monthLabel(month: string, locale: string): string {
   const [year, number] = month.split("-").map(Number) as [number, number];
-  return new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(
     new Date(Date.UTC(year, number - 1, 1)),
   );
 }
@@ -86,11 +89,12 @@ export default async function MonthlyReportPage({
   const clusterId = parsedClusterId.success ? parsedClusterId.data : null;
 
   const [report, clusters] = await Promise.all([loadReport(month.data, clusterId), listClusters()]);
-  const label = monthLabel(month.data);
+  const t = await getTranslations("reports.month");
+  const label = monthLabel(month.data, await getLocale());
   const breadcrumb = (
     <span className="print:hidden">
       <Link href="/reports" className="hover:underline">
-        Reports
+        {t("breadcrumb")}
       </Link>{" "}
       / {month.data}
     </span>
@@ -101,8 +105,8 @@ export default async function MonthlyReportPage({
     return (
       <article id={ROOT_ID}>
         <ReportReady rootId={ROOT_ID} />
-        <PageHeader breadcrumb={breadcrumb} title={`Monthly backup report: ${label}`} />
-        <Alert tone="warning" title="No report for this month">
+        <PageHeader breadcrumb={breadcrumb} title={t("title", { month: label })} />
+        <Alert tone="warning" title={t("noReport")}>
           {report.message}.
         </Alert>
       </article>
@@ -110,14 +114,14 @@ export default async function MonthlyReportPage({
   }
 
   const single = report.clusters.length === 1 && clusterId !== null;
-  const scopeName = clusterId ? (report.clusters[0]?.name ?? "Cluster") : "Fleet (all clusters)";
+  const scopeName = clusterId ? (report.clusters[0]?.name ?? t("cluster")) : t("fleet");
   const { fleet } = report;
 
   const backupRows = single
     ? (["physical", "logical"] as const).map((kind) => {
         const figures = report.clusters[0]!.backups[kind];
         return {
-          label: kind === "physical" ? "Physical" : "Logical",
+          label: kind === "physical" ? t("physical") : t("logical"),
           scheduled: figures.scheduled,
           succeeded: figures.succeeded,
           failed: figures.failed,
@@ -160,7 +164,7 @@ export default async function MonthlyReportPage({
       <ReportReady rootId={ROOT_ID} />
       <PageHeader
         breadcrumb={breadcrumb}
-        title={`Monthly backup report: ${label}`}
+        title={t("title", { month: label })}
         description={
           <>
             <span className="font-medium text-zinc-900" data-testid="report-scope">
@@ -169,13 +173,14 @@ export default async function MonthlyReportPage({
             {" · "}
             {report.snapshot ? (
               <>
-                finished month, stored evidence of {formatUtcSeconds(report.snapshot.createdAt)}; sha256{" "}
+                {t("finished", { time: formatUtcSeconds(report.snapshot.createdAt) })}{" "}
                 <span className="font-mono text-xs break-all">{report.snapshot.sha256}</span>
               </>
             ) : (
-              <>month in progress: figures as of {formatUtcSeconds(report.generatedAt)}</>
+              <>{t("inProgress", { time: formatUtcSeconds(report.generatedAt) })}</>
             )}
-            {" · "}all times UTC
+            {" · "}
+            {t("utc")}
           </>
         }
         actions={
@@ -184,50 +189,55 @@ export default async function MonthlyReportPage({
               month={report.month}
               clusters={clusters.map(({ id, name }) => ({ id, name }))}
               value={clusterId}
+              labels={{ scope: t("scope"), fleet: t("fleet") }}
             />
             <a
               href={apiHref(report.month, clusterId, "pdf")}
               className={buttonClasses({ variant: "primary" })}
             >
-              Download PDF
+              {t("downloadPdf")}
             </a>
             <a href={apiHref(report.month, clusterId, "csv")} className={buttonClasses()}>
-              Download CSV
+              {t("downloadCsv")}
             </a>
           </div>
         }
       />
 
       {report.clusters.length === 0 ? (
-        <Alert tone="info" title="No clusters in this month">
-          No cluster was registered before the end of {label}, so there is nothing to report.
+        <Alert tone="info" title={t("noClustersTitle")}>
+          {t("noClusters", { month: label })}
         </Alert>
       ) : (
         <>
           <section
-            aria-label="Summary"
+            aria-label={t("summary")}
             className="mb-5 grid grid-cols-2 gap-3 md:grid-cols-4 print:grid-cols-4"
           >
-            <Stat label="Backup success rate" value={percent(fleet.successRate)}>
-              {formatCount(fleet.backupsSucceeded)} succeeded, {formatCount(fleet.backupsFailed)} failed of{" "}
-              {formatCount(fleet.backupsRun)} run ({formatCount(fleet.backupsScheduled)} scheduled)
+            <Stat label={t("successRate")} value={percent(fleet.successRate)}>
+              {t("successDetail", {
+                succeeded: formatCount(fleet.backupsSucceeded),
+                failed: formatCount(fleet.backupsFailed),
+                run: formatCount(fleet.backupsRun),
+                scheduled: formatCount(fleet.backupsScheduled),
+              })}
             </Stat>
-            <Stat label="RPO met" value={`${fleet.rpoMet} / ${fleet.clusters}`}>
-              largest gap {formatSeconds(fleet.worstGapSeconds)}
+            <Stat label={t("rpoMet")} value={`${fleet.rpoMet} / ${fleet.clusters}`}>
+              {t("largestGap", { gap: formatSeconds(fleet.worstGapSeconds) })}
             </Stat>
-            <Stat label="Restore drills" value={`${fleet.drillsSucceeded} / ${fleet.drills}`}>
-              succeeded; RTO met in {fleet.rtoMet} of {fleet.clusters}
+            <Stat label={t("drills")} value={`${fleet.drillsSucceeded} / ${fleet.drills}`}>
+              {t("drillsDetail", { met: fleet.rtoMet, clusters: fleet.clusters })}
             </Stat>
-            <Stat label="Alerts" value={formatCount(fleet.alerts)}>
+            <Stat label={t("alerts")} value={formatCount(fleet.alerts)}>
               {Object.entries(fleet.alertsBySeverity)
-                .map(([severity, count]) => `${count} ${severity}`)
-                .join(", ") || "none"}
-              ; 3-2-1 met in {fleet.threeTwoOneMet} of {fleet.clusters}
+                .map(([severity, count]) => t("alertsCount", { count, severity }))
+                .join(", ") || t("alertsNone")}
+              {t("threeTwoOne", { met: fleet.threeTwoOneMet, clusters: fleet.clusters })}
             </Stat>
           </section>
 
           <section
-            aria-label="Charts"
+            aria-label={t("charts")}
             className="mb-6 grid grid-cols-1 gap-3 lg:grid-cols-2 print:grid-cols-2"
           >
             <BackupsChart rows={backupRows} />
@@ -237,7 +247,7 @@ export default async function MonthlyReportPage({
               <LagChart rows={lagRows} thresholdBytes={LAG_THRESHOLD_BYTES} />
             ) : (
               <div className="rounded-lg border border-zinc-200 bg-white px-3 py-3 text-sm text-zinc-500">
-                Replication lag: no samples were rolled up in this month.
+                {t("noLag")}
               </div>
             )}
           </section>
@@ -254,8 +264,8 @@ export default async function MonthlyReportPage({
                   className="mb-3 flex items-center gap-2 text-base font-semibold text-zinc-900"
                 >
                   {cluster.name}
-                  <MetBadge met={cluster.rpo.met} yes="RPO met" no="RPO missed" />
-                  <MetBadge met={cluster.drills.met} yes="RTO met" no="RTO missed" />
+                  <MetBadge met={cluster.rpo.met} yes={t("rpoMetBadge")} no={t("rpoMissed")} />
+                  <MetBadge met={cluster.drills.met} yes={t("rtoMetBadge")} no={t("rtoMissed")} />
                 </h2>
                 <ClusterFigures cluster={cluster} />
               </section>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useForm } from "react-hook-form";
 import { FormCheckbox, FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
@@ -18,6 +19,7 @@ import {
   useSaveReportMailSettings,
   useSendReportNow,
 } from "@/lib/client/use-report-mail";
+import { localeNames, locales, type Locale } from "@/lib/i18n/locales";
 import {
   reportMailSettingsInputSchema,
   splitAddresses,
@@ -31,6 +33,7 @@ interface MailFormValues {
   enabled: boolean;
   channelId: string;
   recipients: string;
+  locale: Locale;
 }
 
 const statusTones: Record<string, BadgeTone> = {
@@ -41,6 +44,7 @@ const statusTones: Record<string, BadgeTone> = {
 };
 
 function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
+  const t = useTranslations("reports.mail");
   const save = useSaveReportMailSettings();
   const channels = useChannels();
   const emailChannels = (channels.data ?? []).filter((channel) => channel.kind === "email");
@@ -50,6 +54,7 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
       enabled: settings.enabled || settings.updatedAt === null,
       channelId: settings.channelId ?? "",
       recipients: settings.recipients.join(", "),
+      locale: settings.locale ?? "en",
     },
   });
   const {
@@ -58,7 +63,7 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
     clearErrors,
     formState: { errors },
   } = form;
-  const server = useServerErrors(save, setError, ["enabled", "channelId", "recipients"]);
+  const server = useServerErrors(save, setError, ["enabled", "channelId", "recipients", "locale"]);
 
   const onSubmit = handleSubmit((values) => {
     clearErrors();
@@ -66,6 +71,7 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
       enabled: values.enabled,
       channelId: values.channelId || null,
       recipients: splitAddresses(values.recipients),
+      locale: values.locale,
     });
     if (!parsed.success) {
       server.show(parsed.error.issues);
@@ -75,13 +81,13 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Report mail settings" className="space-y-3">
-      <FormCheckbox form={form} name="enabled" label="Mail last month's report on the 1st (06:00 UTC)" />
+    <form onSubmit={onSubmit} noValidate aria-label={t("formLabel")} className="space-y-3">
+      <FormCheckbox form={form} name="enabled" label={t("enabled")} />
       <FormField
         form={form}
         name="channelId"
-        label="Sent through"
-        hint="An e-mail channel (Alerts › Notification channels): its SMTP server and from address send the report."
+        label={t("channel")}
+        hint={t("channelHint")}
       >
         {(control) => (
           <Select
@@ -90,20 +96,25 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
             )}
             {...control}
           >
-            <option value="">Choose an e-mail channel…</option>
+            <option value="">{t("chooseChannel")}</option>
           </Select>
         )}
       </FormField>
-      <FormField form={form} name="recipients" label="Recipients" hint="Addresses separated by commas.">
+      <FormField form={form} name="recipients" label={t("recipients")} hint={t("recipientsHint")}>
         {(control) => (
           <Input autoComplete="off" placeholder="cto@example.com, auditor@example.com" {...control} />
         )}
       </FormField>
+      <FormField form={form} name="locale" label={t("locale")} hint={t("localeHint")}>
+        {(control) => (
+          <Select choices={locales.map((locale) => [locale, localeNames[locale]] as const)} {...control} />
+        )}
+      </FormField>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      {save.isSuccess ? <Alert tone="success">Saved.</Alert> : null}
+      {save.isSuccess ? <Alert tone="success">{t("saved")}</Alert> : null}
       <div className="flex justify-end">
         <SubmitButton size="sm" busy={save.isPending}>
-          Save
+          {t("save")}
         </SubmitButton>
       </div>
     </form>
@@ -111,6 +122,7 @@ function MailSettingsForm({ settings }: { settings: ReportMailSettings }) {
 }
 
 function Mailings() {
+  const t = useTranslations("reports.mail");
   const mailings = useReportMailings();
   const send = useSendReportNow();
   return (
@@ -118,21 +130,21 @@ function Mailings() {
       <div className="flex flex-wrap items-center gap-2">
         <Button size="sm" disabled={send.isPending} onClick={() => send.mutate(undefined)}>
           {send.isPending ? <Spinner /> : null}
-          Send last month&apos;s report now
+          {t("sendNow")}
         </Button>
         {send.isError ? <span className="text-xs text-red-700">{errorMessage(send.error)}</span> : null}
       </div>
       {mailings.isError ? <Alert tone="error">{errorMessage(mailings.error)}</Alert> : null}
       {mailings.data && mailings.data.length > 0 ? (
         <div className="overflow-x-auto">
-          <Table aria-label="Recent report mailings">
+          <Table aria-label={t("mailings")}>
             <THead>
               <tr>
-                <TH>Month</TH>
-                <TH>Status</TH>
-                <TH>Recipients</TH>
-                <TH>Requested</TH>
-                <TH>Sent</TH>
+                <TH>{t("month")}</TH>
+                <TH>{t("status")}</TH>
+                <TH>{t("recipients")}</TH>
+                <TH>{t("requested")}</TH>
+                <TH>{t("sent")}</TH>
               </tr>
             </THead>
             <TBody>
@@ -161,7 +173,7 @@ function Mailings() {
           </Table>
         </div>
       ) : mailings.data ? (
-        <p className="text-xs text-zinc-500">No mailings yet.</p>
+        <p className="text-xs text-zinc-500">{t("none")}</p>
       ) : null}
     </div>
   );
@@ -169,20 +181,21 @@ function Mailings() {
 
 /** The report by e-mail; the page renders it for admins only (its API is admin-only too). */
 export function ReportMailCard() {
+  const t = useTranslations("reports.mail");
   const settings = useReportMailSettings();
   return (
     <Card aria-labelledby="report-mail-title">
       <CardHeader
         id="report-mail-title"
-        title="Mail the report"
-        description="The finished month's fleet report as a PDF attachment, to the people who file it."
+        title={t("title")}
+        description={t("description")}
       />
       <CardBody className="space-y-5">
         {settings.isError ? <Alert tone="error">{errorMessage(settings.error)}</Alert> : null}
         {settings.data ? <MailSettingsForm settings={settings.data} /> : null}
         {settings.isPending ? (
           <p className="flex items-center gap-2 text-sm text-zinc-500">
-            <Spinner /> Loading…
+            <Spinner /> {t("loading")}
           </p>
         ) : null}
         <Mailings />

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatBytes, formatCount, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
@@ -22,17 +23,10 @@ function when(value: string | null): string {
   return value ? formatUtcSeconds(value) : "—";
 }
 
-export function MetBadge({
-  met,
-  yes = "met",
-  no = "missed",
-}: {
-  met: boolean | null;
-  yes?: string;
-  no?: string;
-}) {
-  if (met === null) return <Badge tone="neutral">no data</Badge>;
-  return met ? <Badge tone="success">{yes}</Badge> : <Badge tone="danger">{no}</Badge>;
+export function MetBadge({ met, yes, no }: { met: boolean | null; yes?: string; no?: string }) {
+  const t = useTranslations("reports.figures");
+  if (met === null) return <Badge tone="neutral">{t("noData")}</Badge>;
+  return met ? <Badge tone="success">{yes ?? t("met")}</Badge> : <Badge tone="danger">{no ?? t("missed")}</Badge>;
 }
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
@@ -92,91 +86,101 @@ function SizeRow({ kind, report }: { kind: string; report: KindReport }) {
 }
 
 export function ClusterFigures({ cluster }: { cluster: ClusterReport }) {
+  const t = useTranslations("reports.figures");
+  const tm = useTranslations("reports.month");
   const key = cluster.clusterId.slice(0, 8);
   const { rpo, walContinuity, restorableWindow, verification, drills, alerts, threeTwoOne } = cluster;
   return (
     <div className="space-y-5">
-      <Section title="Backups" id={`backups-${key}`}>
+      <Section title={t("backups")} id={`backups-${key}`}>
         <div className="grid grid-cols-1 gap-3 xl:grid-cols-[2fr_3fr] print:grid-cols-1">
           <Table className="text-[13px]">
             <THead>
               <TR>
-                <TH className={compact}>Kind</TH>
-                <TH className={`${compact} text-right`}>Scheduled</TH>
-                <TH className={`${compact} text-right`}>Run</TH>
-                <TH className={`${compact} text-right`}>Succeeded</TH>
-                <TH className={`${compact} text-right`}>Failed</TH>
-                <TH className={`${compact} text-right`}>Success</TH>
+                <TH className={compact}>{t("kind")}</TH>
+                <TH className={`${compact} text-right`}>{t("scheduled")}</TH>
+                <TH className={`${compact} text-right`}>{t("run")}</TH>
+                <TH className={`${compact} text-right`}>{t("succeeded")}</TH>
+                <TH className={`${compact} text-right`}>{t("failed")}</TH>
+                <TH className={`${compact} text-right`}>{t("success")}</TH>
               </TR>
             </THead>
             <TBody>
-              <CountRow kind="Physical" report={cluster.backups.physical} />
-              <CountRow kind="Logical" report={cluster.backups.logical} />
+              <CountRow kind={tm("physical")} report={cluster.backups.physical} />
+              <CountRow kind={tm("logical")} report={cluster.backups.logical} />
             </TBody>
           </Table>
           <Table className="text-[13px]">
             <THead>
               <TR>
-                <TH className={compact}>Kind</TH>
-                <TH className={`${compact} text-right`}>Size p50</TH>
-                <TH className={`${compact} text-right`}>Size p95</TH>
-                <TH className={`${compact} text-right`}>vs prev.</TH>
-                <TH className={`${compact} text-right`}>Time p50</TH>
-                <TH className={`${compact} text-right`}>Time p95</TH>
-                <TH className={`${compact} text-right`}>vs prev.</TH>
+                <TH className={compact}>{t("kind")}</TH>
+                <TH className={`${compact} text-right`}>{t("sizeP50")}</TH>
+                <TH className={`${compact} text-right`}>{t("sizeP95")}</TH>
+                <TH className={`${compact} text-right`}>{t("vsPrev")}</TH>
+                <TH className={`${compact} text-right`}>{t("timeP50")}</TH>
+                <TH className={`${compact} text-right`}>{t("timeP95")}</TH>
+                <TH className={`${compact} text-right`}>{t("vsPrev")}</TH>
               </TR>
             </THead>
             <TBody>
-              <SizeRow kind="Physical" report={cluster.backups.physical} />
-              <SizeRow kind="Logical" report={cluster.backups.logical} />
+              <SizeRow kind={tm("physical")} report={cluster.backups.physical} />
+              <SizeRow kind={tm("logical")} report={cluster.backups.logical} />
             </TBody>
           </Table>
         </div>
       </Section>
 
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2 print:grid-cols-2">
-        <Section title="Recovery point (RPO)" id={`rpo-${key}`}>
+        <Section title={t("rpo")} id={`rpo-${key}`}>
           <Facts
             rows={[
-              ["Target", formatSeconds(rpo.targetSeconds)],
+              [t("target"), formatSeconds(rpo.targetSeconds)],
               [
-                "Achieved (largest gap)",
+                t("achieved"),
                 <>
                   {formatSeconds(rpo.worstGapSeconds)} <MetBadge met={rpo.met} />
                 </>,
               ],
-              ["Gap from / to", `${when(rpo.worstGapFrom)} → ${when(rpo.worstGapTo)}`],
-              ...(rpo.note ? ([["Note", rpo.note]] as [string, ReactNode][]) : []),
+              [t("gapFromTo"), `${when(rpo.worstGapFrom)} → ${when(rpo.worstGapTo)}`],
+              ...(rpo.note ? ([[t("note"), rpo.note]] as [string, ReactNode][]) : []),
             ]}
           />
         </Section>
-        <Section title="WAL archive and restorable window" id={`wal-${key}`}>
+        <Section title={t("wal")} id={`wal-${key}`}>
           <Facts
             rows={[
-              ["Month covered", percent(walContinuity.coveredRatio, 2)],
-              ["Gaps", formatCount(walContinuity.gaps.length)],
+              [t("covered"), percent(walContinuity.coveredRatio, 2)],
+              [t("gaps"), formatCount(walContinuity.gaps.length)],
               [
-                "Restorable at month end",
+                t("restorable"),
                 `${when(restorableWindow.earliest)} → ${when(restorableWindow.latest)}`,
               ],
-              ["Basis", walContinuity.basis],
+              [t("basis"), walContinuity.basis],
             ]}
           />
         </Section>
-        <Section title="Verification and drills" id={`drills-${key}`}>
+        <Section title={t("verification")} id={`drills-${key}`}>
           <Facts
             rows={[
               [
-                "Backups verified",
-                `${formatCount(verification.verified)} passed, ${formatCount(verification.failed)} failed, ${formatCount(verification.unverified)} not verified`,
+                t("verified"),
+                t("verifiedDetail", {
+                  passed: formatCount(verification.verified),
+                  failed: formatCount(verification.failed),
+                  unverified: formatCount(verification.unverified),
+                }),
               ],
               [
-                "Drills",
-                `${formatCount(drills.count)} (${formatCount(drills.succeeded)} succeeded, ${formatCount(drills.failed)} failed)`,
+                t("drills"),
+                t("drillsDetail", {
+                  count: formatCount(drills.count),
+                  succeeded: formatCount(drills.succeeded),
+                  failed: formatCount(drills.failed),
+                }),
               ],
-              ["RTO target", formatSeconds(drills.rtoTargetSeconds)],
+              [t("rtoTarget"), formatSeconds(drills.rtoTargetSeconds)],
               [
-                "RTO median / max",
+                t("rtoMedianMax"),
                 <>
                   {formatSeconds(drills.rtoMedianSeconds)} / {formatSeconds(drills.rtoMaxSeconds)}{" "}
                   <MetBadge met={drills.met} />
@@ -185,45 +189,52 @@ export function ClusterFigures({ cluster }: { cluster: ClusterReport }) {
             ]}
           />
         </Section>
-        <Section title="Alerts and 3-2-1" id={`alerts-${key}`}>
+        <Section title={t("alerts321")} id={`alerts-${key}`}>
           <Facts
             rows={[
               [
-                "Alerts",
-                `${formatCount(alerts.count)} (${formatCount(alerts.resolved)} resolved, ${formatCount(alerts.open)} open)`,
+                t("alerts"),
+                t("alertsDetail", {
+                  count: formatCount(alerts.count),
+                  resolved: formatCount(alerts.resolved),
+                  open: formatCount(alerts.open),
+                }),
               ],
               [
-                "Time to resolve p50 / max",
+                t("resolveTime"),
                 `${formatSeconds(alerts.resolveMedianSeconds)} / ${formatSeconds(alerts.resolveMaxSeconds)}`,
               ],
               [
                 "3-2-1",
                 <>
-                  {formatCount(threeTwoOne.copies)} copies, {formatCount(threeTwoOne.repositories)}{" "}
-                  repositories, {threeTwoOne.offsite ? "offsite" : "no offsite copy"}{" "}
+                  {t("copies", {
+                    copies: formatCount(threeTwoOne.copies),
+                    repositories: formatCount(threeTwoOne.repositories),
+                  })}
+                  {threeTwoOne.offsite ? t("offsite") : t("noOffsite")}{" "}
                   <MetBadge met={threeTwoOne.met} />
                 </>,
               ],
-              ["Second repository", threeTwoOne.secondaryConfigured ? "configured" : "not configured"],
+              [t("secondary"), threeTwoOne.secondaryConfigured ? t("configured") : t("notConfigured")],
             ]}
           />
         </Section>
       </div>
 
-      <Section title="Replication lag per standby" id={`lag-${key}`}>
+      <Section title={t("lag")} id={`lag-${key}`}>
         {cluster.replication.length ? (
           <Table className="text-[13px]">
             <THead>
               <TR>
-                <TH className={compact}>Standby</TH>
+                <TH className={compact}>{t("standby")}</TH>
                 <TH className={`${compact} text-right`}>p50</TH>
                 <TH className={`${compact} text-right`}>p95</TH>
-                <TH className={`${compact} text-right`}>Max</TH>
-                <TH className={`${compact} text-right`}>Max seconds</TH>
+                <TH className={`${compact} text-right`}>{t("max")}</TH>
+                <TH className={`${compact} text-right`}>{t("maxSeconds")}</TH>
                 <TH className={`${compact} text-right`}>
-                  Minutes over {formatBytes(cluster.replication[0]?.thresholdBytes)}
+                  {t("minutesOver", { threshold: formatBytes(cluster.replication[0]?.thresholdBytes) })}
                 </TH>
-                <TH className={`${compact} text-right`}>Buckets</TH>
+                <TH className={`${compact} text-right`}>{t("buckets")}</TH>
               </TR>
             </THead>
             <TBody>
@@ -248,7 +259,7 @@ export function ClusterFigures({ cluster }: { cluster: ClusterReport }) {
             </TBody>
           </Table>
         ) : (
-          <p className="text-sm text-zinc-500">No replication samples were rolled up in this month.</p>
+          <p className="text-sm text-zinc-500">{t("noSamples")}</p>
         )}
       </Section>
     </div>
