@@ -1,19 +1,21 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { PageHeader } from "@/components/ui/page-header";
 import { FleetCard, FleetCardSkeleton } from "./_components/fleet-card";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Overview" };
 
-export default function OverviewPage() {
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("overview"))("title") };
+}
+
+export default async function OverviewPage() {
+  const t = await getTranslations("overview");
   return (
     <>
-      <PageHeader
-        title="Overview"
-        description="Are we safe? Each cluster's last backup, restorable window, replication, archiving, drills and alerts at a glance."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="space-y-5">
         <FiringAlerts />
         <Suspense fallback={<FleetCardSkeleton />}>

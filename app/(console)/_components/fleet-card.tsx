@@ -1,3 +1,5 @@
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/page";
@@ -8,29 +10,30 @@ import { FleetOverview } from "./fleet-overview";
 export async function FleetCard() {
   const [user, clusters] = await Promise.all([requireUser(), listFleetStatus()]);
   const isAdmin = hasRole(user.role, "admin");
+  const t = await getTranslations("overview.card");
 
   return (
     <Card aria-labelledby="fleet-title">
       <CardHeader
         id="fleet-title"
-        title="Are we safe?"
-        description="Per cluster: the last backup against the RPO target, the restorable window, replication, archiving, the last drill and firing alerts; refreshed every 5 s"
+        title={t("title")}
+        description={t("description")}
         actions={
           clusters.length > 0 ? (
             <ButtonLink href="/clusters" size="sm">
-              All clusters
+              {t("allClusters")}
             </ButtonLink>
           ) : null
         }
       />
       {clusters.length === 0 ? (
-        <EmptyState title="No clusters registered yet">
+        <EmptyState title={t("empty")}>
           {isAdmin ? (
             <ButtonLink href="/clusters/new" variant="primary" size="sm" className="mt-3">
-              Register cluster
+              {t("register")}
             </ButtonLink>
           ) : (
-            <p>An admin can register one.</p>
+            <p>{t("askAdmin")}</p>
           )}
         </EmptyState>
       ) : (
@@ -41,9 +44,10 @@ export async function FleetCard() {
 }
 
 export function FleetCardSkeleton() {
+  const t = useTranslations("overview.card");
   return (
     <Card aria-busy="true">
-      <CardHeader title="Are we safe?" description="Loading…" />
+      <CardHeader title={t("title")} description={t("loading")} />
       <div className="animate-pulse space-y-2 p-4">
         <div className="h-4 rounded bg-zinc-100" />
         <div className="h-4 rounded bg-zinc-100" />

@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
 import { Badge } from "@/components/ui/badge";
-import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import type { ClusterListItem } from "@/lib/schemas/cluster";
 
 // One cluster on the overview: safe or at risk with the reasons, then the figures behind it.
@@ -20,16 +21,18 @@ function Figure({ term, children }: { term: string; children: ReactNode }) {
 const none = <span className="text-zinc-400">—</span>;
 
 function LastBackup({ cluster }: { cluster: ClusterListItem }) {
+  const t = useTranslations("overview.cluster");
+  const { formatSeconds, formatUtcSeconds } = useFormat();
   const { lastBackup, rpo } = cluster;
-  if (!lastBackup) return <span className="text-red-700">none yet</span>;
+  if (!lastBackup) return <span className="text-red-700">{t("noneYet")}</span>;
   const late = rpo.achievedSeconds !== null && rpo.achievedSeconds > rpo.targetSeconds;
   return (
     <>
       <Link href={`/backups/${lastBackup.id}`} className="text-emerald-800 hover:underline">
-        {formatSeconds(lastBackup.ageSeconds)} ago
+        {t("ago", { age: formatSeconds(lastBackup.ageSeconds) })}
       </Link>{" "}
       <span className={late ? "text-red-700" : "text-zinc-500"}>
-        (RPO target {formatSeconds(rpo.targetSeconds)})
+        {t("rpoTarget", { target: formatSeconds(rpo.targetSeconds) })}
       </span>
       <span className="block text-xs text-zinc-500 tabular-nums">
         {formatUtcSeconds(lastBackup.finishedAt)}
@@ -39,37 +42,44 @@ function LastBackup({ cluster }: { cluster: ClusterListItem }) {
 }
 
 function RestoreWindow({ window }: { window: ClusterListItem["restoreWindow"] }) {
-  if (!window) return <span className="text-zinc-500">not computed yet</span>;
-  if (window.error) return <span className="text-red-700">archive unreadable</span>;
-  if (!window.earliest) return <span className="text-red-700">nothing restorable yet</span>;
+  const t = useTranslations("overview.cluster");
+  const { formatUtcSeconds } = useFormat();
+  if (!window) return <span className="text-zinc-500">{t("notComputed")}</span>;
+  if (window.error) return <span className="text-red-700">{t("archiveUnreadable")}</span>;
+  if (!window.earliest) return <span className="text-red-700">{t("nothingRestorable")}</span>;
   return (
     <span className="tabular-nums">
       {formatUtcSeconds(window.earliest)} → {window.latest ? formatUtcSeconds(window.latest) : "?"}
-      {window.gaps ? <span className="block text-red-700">{window.gaps} gap(s) in the WAL</span> : null}
+      {window.gaps ? <span className="block text-red-700">{t("gaps", { count: window.gaps })}</span> : null}
     </span>
   );
 }
 
 function Archiver({ archiver }: { archiver: ClusterListItem["archiver"] }) {
+  const t = useTranslations("overview.cluster");
   if (!archiver) return none;
   if (archiver.failing)
     return (
       <span className="text-red-700">
-        failing{archiver.lastFailedWal ? ` (${archiver.lastFailedWal})` : ""}
+        {t("failing")}
+        {archiver.lastFailedWal ? ` (${archiver.lastFailedWal})` : ""}
       </span>
     );
   return (
     <span>
-      ok
+      {t("ok")}
       {archiver.failedCount ? (
-        <span className="text-zinc-500"> · {archiver.failedCount} failures since stats reset</span>
+        <span className="text-zinc-500"> · {t("failuresSinceReset", { count: archiver.failedCount })}</span>
       ) : null}
     </span>
   );
 }
 
 function LastDrill({ drill }: { drill: ClusterListItem["lastDrill"] }) {
-  if (!drill) return <span className="text-zinc-500">no drill yet</span>;
+  const t = useTranslations("overview.cluster");
+  const status = useTranslations("common.status");
+  const { formatSeconds } = useFormat();
+  if (!drill) return <span className="text-zinc-500">{t("noDrill")}</span>;
   const slow = drill.rtoSeconds !== null && drill.rtoSeconds > drill.rtoTargetSeconds;
   return (
     <>
@@ -79,12 +89,13 @@ function LastDrill({ drill }: { drill: ClusterListItem["lastDrill"] }) {
           drill.status === "succeeded" ? "text-emerald-800 hover:underline" : "text-red-700 underline"
         }
       >
-        {drill.status}
+        {status.has(drill.status as never) ? status(drill.status as never) : drill.status}
       </Link>
       {drill.rtoSeconds !== null ? (
         <span className={slow ? "text-red-700" : "text-zinc-500"}>
           {" "}
-          · RTO {formatSeconds(drill.rtoSeconds)} of {formatSeconds(drill.rtoTargetSeconds)}
+          ·{" "}
+          {t("rto", { rto: formatSeconds(drill.rtoSeconds), target: formatSeconds(drill.rtoTargetSeconds) })}
         </span>
       ) : null}
     </>
@@ -92,6 +103,8 @@ function LastDrill({ drill }: { drill: ClusterListItem["lastDrill"] }) {
 }
 
 export function FleetClusterCard({ cluster }: { cluster: ClusterListItem }) {
+  const t = useTranslations("overview.cluster");
+  const { formatBytes, formatSeconds } = useFormat();
   const safe = cluster.safety.state === "safe";
   const { critical, warning } = cluster.firingAlerts;
   return (
@@ -106,47 +119,47 @@ export function FleetClusterCard({ cluster }: { cluster: ClusterListItem }) {
         >
           {cluster.name}
         </Link>
-        <Badge tone={safe ? "success" : "danger"}>{safe ? "Safe" : "At risk"}</Badge>
+        <Badge tone={safe ? "success" : "danger"}>{safe ? t("safe") : t("atRisk")}</Badge>
         <ClusterStatusBadge status={cluster.status} />
       </div>
       {cluster.safety.reasons.length ? (
-        <ul aria-label="Why it is at risk" className="mt-2 list-disc space-y-0.5 pl-5 text-sm text-red-800">
+        <ul aria-label={t("why")} className="mt-2 list-disc space-y-0.5 pl-5 text-sm text-red-800">
           {cluster.safety.reasons.map((reason) => (
             <li key={reason}>{reason}</li>
           ))}
         </ul>
       ) : null}
       <dl className="mt-3 grid grid-cols-1 gap-x-4 gap-y-2 sm:grid-cols-2 xl:grid-cols-3">
-        <Figure term="Last backup">
+        <Figure term={t("lastBackup")}>
           <LastBackup cluster={cluster} />
         </Figure>
-        <Figure term="Restorable window">
+        <Figure term={t("restorableWindow")}>
           <RestoreWindow window={cluster.restoreWindow} />
         </Figure>
-        <Figure term="Worst replication lag">
+        <Figure term={t("worstLag")}>
           {cluster.replicationLag ? (
             <span className="tabular-nums">
               {formatBytes(cluster.replicationLag.bytes)} · {formatSeconds(cluster.replicationLag.seconds)}
             </span>
           ) : (
-            <span className="text-zinc-500">no standbys sampled</span>
+            <span className="text-zinc-500">{t("noStandbys")}</span>
           )}
         </Figure>
-        <Figure term="Archiver">
+        <Figure term={t("archiver")}>
           <Archiver archiver={cluster.archiver} />
         </Figure>
-        <Figure term="Last drill">
+        <Figure term={t("lastDrill")}>
           <LastDrill drill={cluster.lastDrill} />
         </Figure>
-        <Figure term="Firing alerts">
+        <Figure term={t("firingAlerts")}>
           {critical || warning ? (
             <Link href="/alerts" className="hover:underline">
-              {critical ? <span className="text-red-700">{critical} critical</span> : null}
+              {critical ? <span className="text-red-700">{t("critical", { count: critical })}</span> : null}
               {critical && warning ? " · " : null}
-              {warning ? <span className="text-amber-800">{warning} warning</span> : null}
+              {warning ? <span className="text-amber-800">{t("warning", { count: warning })}</span> : null}
             </Link>
           ) : (
-            <span className="text-zinc-500">none</span>
+            <span className="text-zinc-500">{t("none")}</span>
           )}
         </Figure>
       </dl>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -29,14 +30,14 @@ const sorts: Record<SortKey, (a: ClusterListItem, b: ClusterListItem) => number>
     (b.replicationLag?.bytes ?? -1) - (a.replicationLag?.bytes ?? -1) || a.name.localeCompare(b.name),
 };
 
-/** "3 clusters · 2 safe · 1 at risk": the line a person reads first. */
-export function fleetSummary(clusters: readonly ClusterListItem[]): string {
+/** The counts behind "3 clusters · 2 safe · 1 at risk", the line a person reads first. */
+export function fleetCounts(clusters: readonly ClusterListItem[]) {
   const atRisk = clusters.filter((cluster) => cluster.safety.state === "at_risk").length;
-  const noun = clusters.length === 1 ? "cluster" : "clusters";
-  return `${clusters.length} ${noun} · ${clusters.length - atRisk} safe · ${atRisk} at risk`;
+  return { total: clusters.length, safe: clusters.length - atRisk, atRisk };
 }
 
 export function FleetOverview({ initialClusters }: { initialClusters: ClusterListItem[] }) {
+  const t = useTranslations("overview");
   const { data: clusters = initialClusters } = useQuery({
     queryKey: queryKeys.clusters.list,
     queryFn: ({ signal }) => apiFetch<ClusterListItem[]>("/api/v1/clusters", { signal }),
@@ -61,8 +62,8 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
 
   return (
     <div className="space-y-4 p-4">
-      <div role="status" aria-label="Fleet summary" className="text-sm">
-        <p className="font-medium text-zinc-900">{fleetSummary(clusters)}</p>
+      <div role="status" aria-label={t("summary.label")} className="text-sm">
+        <p className="font-medium text-zinc-900">{t("summary.line", fleetCounts(clusters))}</p>
         {atRisk.length ? (
           <ul className="mt-1 space-y-0.5 text-red-800">
             {atRisk.map((cluster) => (
@@ -74,7 +75,7 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
         ) : null}
       </div>
       <div className="flex flex-wrap items-end gap-3">
-        <Field label="Filter by name" className="w-full sm:w-64">
+        <Field label={t("filters.name")} className="w-full sm:w-64">
           {(control) => (
             <Input
               type="search"
@@ -84,30 +85,30 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
             />
           )}
         </Field>
-        <Field label="State" className="flex-1 sm:flex-none">
+        <Field label={t("filters.state")} className="flex-1 sm:flex-none">
           {(control) => (
             <Select
               value={state}
               onChange={(event) => setState(event.target.value as StateFilter)}
               choices={[
-                ["all", "All"],
-                ["at_risk", "At risk"],
-                ["safe", "Safe"],
+                ["all", t("filters.all")],
+                ["at_risk", t("filters.atRisk")],
+                ["safe", t("filters.safe")],
               ]}
               {...control}
             />
           )}
         </Field>
-        <Field label="Sort by" className="flex-1 sm:flex-none">
+        <Field label={t("filters.sort")} className="flex-1 sm:flex-none">
           {(control) => (
             <Select
               value={sort}
               onChange={(event) => setSort(event.target.value as SortKey)}
               choices={[
-                ["risk", "At risk first"],
-                ["name", "Name"],
-                ["backup-age", "Oldest backup first"],
-                ["lag", "Most lag first"],
+                ["risk", t("filters.sortRisk")],
+                ["name", t("filters.sortName")],
+                ["backup-age", t("filters.sortBackupAge")],
+                ["lag", t("filters.sortLag")],
               ]}
               {...control}
             />
@@ -115,13 +116,13 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
         </Field>
       </div>
       {shown.length ? (
-        <ul aria-label="Clusters" className="space-y-3">
+        <ul aria-label={t("filters.list")} className="space-y-3">
           {shown.map((cluster) => (
             <FleetClusterCard key={cluster.id} cluster={cluster} />
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-zinc-500">No cluster matches.</p>
+        <p className="text-sm text-zinc-500">{t("filters.noMatch")}</p>
       )}
     </div>
   );
