@@ -60,6 +60,11 @@ const rows: Record<string, ReadRow> = {
   "/api/v1/clusters": { role: "viewer", ok: 200, prepare: plain("/api/v1/clusters") },
   "/api/v1/clusters/[id]": { role: "viewer", ok: 200, prepare: cluster("") },
   "/api/v1/clusters/[id]/schedules": { role: "viewer", ok: 200, prepare: cluster("/schedules") },
+  "/api/v1/clusters/[id]/schedules/verify": {
+    role: "viewer",
+    ok: 200,
+    prepare: cluster("/schedules/verify"),
+  },
   "/api/v1/clusters/[id]/repositories": { role: "viewer", ok: 200, prepare: cluster("/repositories") },
   "/api/v1/clusters/[id]/retention": { role: "viewer", ok: 200, prepare: cluster("/retention") },
   "/api/v1/clusters/[id]/retention/preview": {

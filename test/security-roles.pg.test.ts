@@ -361,6 +361,16 @@ const matrix: Record<string, MatrixRow> = {
       body: offsiteSettings,
     }),
   },
+  "PUT /api/v1/clusters/[id]/repositories/local": {
+    role: "admin",
+    ok: 200,
+    audit: "local_repository.update",
+    prepare: async () => ({
+      url: `/api/v1/clusters/${clusterId}/repositories/local`,
+      params: ids(clusterId),
+      body: { encryption: { enabled: false } },
+    }),
+  },
   "DELETE /api/v1/clusters/[id]/repositories/offsite": {
     role: "admin",
     ok: 200,
@@ -430,6 +440,68 @@ const matrix: Record<string, MatrixRow> = {
       });
       expect(put.status).toBe(200);
       return { url, params };
+    },
+  },
+  "POST /api/v1/clusters/[id]/schedules": {
+    role: "admin",
+    ok: 201,
+    audit: "schedule.create",
+    prepare: async () => ({
+      url: `/api/v1/clusters/${clusterId}/schedules`,
+      params: ids(clusterId),
+      body: { kind: "logical", name: "hourly", cron: "0 * * * *", timezone: "UTC" },
+    }),
+  },
+  "PATCH /api/v1/clusters/[id]/schedules/by-id/[scheduleId]": {
+    role: "admin",
+    ok: 200,
+    audit: "schedule.update",
+    prepare: async () => {
+      const row = await db().backupSchedule.create({
+        data: { clusterId, kind: "logical", cron: "0 4 * * *", timezone: "UTC", options: {} },
+      });
+      return {
+        url: `/api/v1/clusters/${clusterId}/schedules/by-id/${row.id}`,
+        params: ids(clusterId, { scheduleId: row.id }),
+        body: { enabled: false },
+      };
+    },
+  },
+  "DELETE /api/v1/clusters/[id]/schedules/by-id/[scheduleId]": {
+    role: "admin",
+    ok: 204,
+    audit: "schedule.delete",
+    prepare: async () => {
+      const row = await db().backupSchedule.create({
+        data: { clusterId, kind: "logical", cron: "0 5 * * *", timezone: "UTC", options: {} },
+      });
+      return {
+        url: `/api/v1/clusters/${clusterId}/schedules/by-id/${row.id}`,
+        params: ids(clusterId, { scheduleId: row.id }),
+      };
+    },
+  },
+  "PUT /api/v1/clusters/[id]/schedules/verify": {
+    role: "admin",
+    ok: 200,
+    audit: ["verify_schedule.create", "verify_schedule.update"],
+    prepare: async () => ({
+      url: `/api/v1/clusters/${clusterId}/schedules/verify`,
+      params: ids(clusterId),
+      body: { cron: "0 4 * * 0", timezone: "UTC" },
+    }),
+  },
+  "DELETE /api/v1/clusters/[id]/schedules/verify": {
+    role: "admin",
+    ok: 204,
+    audit: "verify_schedule.delete",
+    prepare: async () => {
+      await db().verifySchedule.upsert({
+        where: { clusterId },
+        create: { clusterId, cron: "0 4 * * 0", timezone: "UTC" },
+        update: {},
+      });
+      return { url: `/api/v1/clusters/${clusterId}/schedules/verify`, params: ids(clusterId) };
     },
   },
   "POST /api/v1/clusters/[id]/test-connection": {

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useForm } from "react-hook-form";
 import { FormCheckbox, FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
@@ -48,6 +49,7 @@ export function CronScheduleForm({
   enabledHint: string;
   className?: string;
 }) {
+  const t = useTranslations("schedules.form");
   const form = useForm<CronScheduleValues>({ defaultValues: defaults });
   const {
     handleSubmit,
@@ -56,7 +58,7 @@ export function CronScheduleForm({
   } = form;
   const server = useServerErrors(save, setError, FIELDS);
   const busy = save.isPending;
-  const required = { validate: (value: string) => value.trim() !== "" || "is required" };
+  const required = { validate: (value: string) => value.trim() !== "" || t("required") };
 
   const onSubmit = handleSubmit((values) => {
     save.mutate(
@@ -73,7 +75,7 @@ export function CronScheduleForm({
       className={cx("space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset", className)}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <FormField form={form} name="cron" options={required} label="Cron" hint={cronHint}>
+        <FormField form={form} name="cron" options={required} label={t("cron")} hint={cronHint}>
           {(control) => (
             <Input
               autoComplete="off"
@@ -88,15 +90,15 @@ export function CronScheduleForm({
           form={form}
           name="timezone"
           options={required}
-          label="Time zone"
-          hint="An IANA name, e.g. UTC or Europe/Paris."
+          label={t("timeZone")}
+          hint={t("timeZoneHint")}
         >
           {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
         </FormField>
       </div>
-      <FormCheckbox form={form} name="enabled" label="Enabled" hint={enabledHint} />
+      <FormCheckbox form={form} name="enabled" label={t("enabled")} hint={enabledHint} />
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel="Save schedule" busy={busy} onCancel={onDone} size="sm" />
+      <FormActions submitLabel={t("save")} busy={busy} onCancel={onDone} size="sm" />
     </form>
   );
 }

@@ -166,8 +166,9 @@ async function restoreUses(clusterId: string, backupId?: string): Promise<Map<st
  * "nightly" is that zone's night), UTC when it has none.
  */
 async function tierTimeZone(clusterId: string): Promise<string> {
-  const schedule = await db().backupSchedule.findUnique({
-    where: { clusterId_kind: { clusterId, kind: "physical" } },
+  const schedule = await db().backupSchedule.findFirst({
+    where: { clusterId, kind: "physical" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     select: { timezone: true },
   });
   return schedule?.timezone || "UTC";

@@ -3,22 +3,24 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
+import type { VerifyScheduleView } from "@/lib/schedules/verify";
 import type { BackupFrom, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
 
-export type { ScheduleKind, ScheduleSummary };
+export type { ScheduleKind, ScheduleSummary, VerifyScheduleView };
 
-/** What the schedule form sends; options are left out, so the server keeps or fills in defaults. */
+/** What the schedule form sends; options left out are kept (an edit) or filled with defaults (a new one). */
 export interface ScheduleUpdate {
   cron: string;
   timezone: string;
   enabled: boolean;
+  name?: string | null;
   /** Physical schedules: which node the backups read from (absent: the primary). */
   backupFrom?: BackupFrom;
+  options?: Record<string, unknown>;
 }
 
-function schedulesPath(clusterId: string, kind?: ScheduleKind): string {
-  const base = `/api/v1/clusters/${encodeURIComponent(clusterId)}/schedules`;
-  return kind ? `${base}/${kind}` : base;
+function schedulesPath(clusterId: string, rest = ""): string {
+  return `/api/v1/clusters/${encodeURIComponent(clusterId)}/schedules${rest}`;
 }
 
 /** The cluster's backup schedules with their previews; refetched every 30 s so "missed" stays current. */
@@ -31,21 +33,61 @@ export function useSchedules(clusterId: string) {
   });
 }
 
-/** Creates or replaces the schedule of one kind (admin); 422 details name the cron or zone field. */
-export function useSaveSchedule(clusterId: string, kind: ScheduleKind) {
+/**
+ * Saves a schedule (admin): a new one of `kind` (POST) when scheduleId is null, else changes that
+ * one (PATCH by id); 422 details name the field.
+ */
+export function useSaveSchedule(clusterId: string, kind: ScheduleKind, scheduleId: string | null) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: ScheduleUpdate) =>
-      apiFetch<ScheduleSummary>(schedulesPath(clusterId, kind), { method: "PUT", body: input }),
+      scheduleId
+        ? apiFetch<ScheduleSummary>(schedulesPath(clusterId, `/by-id/${encodeURIComponent(scheduleId)}`), {
+            method: "PATCH",
+            body: input,
+          })
+        : apiFetch<ScheduleSummary>(schedulesPath(clusterId), { method: "POST", body: { kind, ...input } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.schedules(clusterId) }),
   });
 }
 
-/** Removes the schedule of one kind (admin). */
-export function useDeleteSchedule(clusterId: string, kind: ScheduleKind) {
+/** Removes one schedule by its id (admin). */
+export function useDeleteSchedule(clusterId: string, scheduleId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiFetch<void>(schedulesPath(clusterId, kind), { method: "DELETE" }),
+    mutationFn: () =>
+      apiFetch<void>(schedulesPath(clusterId, `/by-id/${encodeURIComponent(scheduleId)}`), {
+        method: "DELETE",
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.schedules(clusterId) }),
+  });
+}
+
+const verifyKey = (clusterId: string) => [...queryKeys.schedules(clusterId), "verify"] as const;
+
+/** The cluster's verification schedule (null: its backups are verified only when asked). */
+export function useVerifySchedule(clusterId: string) {
+  return useQuery({
+    queryKey: verifyKey(clusterId),
+    queryFn: ({ signal }) =>
+      apiFetch<VerifyScheduleView | null>(schedulesPath(clusterId, "/verify"), { signal }),
+    staleTime: 0,
+  });
+}
+
+export function useSaveVerifySchedule(clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { cron: string; timezone: string; enabled: boolean }) =>
+      apiFetch<VerifyScheduleView>(schedulesPath(clusterId, "/verify"), { method: "PUT", body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: verifyKey(clusterId) }),
+  });
+}
+
+export function useDeleteVerifySchedule(clusterId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<void>(schedulesPath(clusterId, "/verify"), { method: "DELETE" }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: verifyKey(clusterId) }),
   });
 }

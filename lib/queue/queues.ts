@@ -13,7 +13,7 @@ export const queues = {
   "backup.run": z.strictObject({ backupId: id }),
   /** `source` names the copy to check (default: local when whole, else offsite). */
   "backup.verify": z.strictObject({ backupId: id, source: restoreSourceSchema.optional() }),
-  /** Queues backup.verify for every backup not verified in the last week; scheduled weekly. */
+  /** Queues backup.verify for the backups of clusters whose verification schedule fired (lib/schedules/verify.ts). */
   "backup.reverify": z.strictObject({}),
   /** Copies a succeeded backup to the cluster's second repository (3-2-1). */
   "backup.copy": z.strictObject({ backupId: id }),

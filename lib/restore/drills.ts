@@ -14,8 +14,9 @@ import { requestRestore } from "./mutations";
 import { listRestores, type RestoreView } from "./queries";
 
 // Restore drills: a pitr restore of the latest backup to the latest archived point, verified,
-// timed (RTO) and torn down. Each cluster has a schedule, weekly by default; the worker's
-// restore.sweep starts the drills that are due.
+// timed (RTO) and torn down. A cluster's schedule is its drill_schedules row (registration's
+// defaults create a weekly one; defaults:false none); without a row no drill runs on its own.
+// The worker's restore.sweep starts the drills that are due.
 
 export const DEFAULT_DRILL_SCHEDULE = { cron: "0 5 * * 0", timezone: "UTC", enabled: true } as const;
 
@@ -35,7 +36,8 @@ export function drillFiring(
 
 export async function getDrillSchedule(clusterId: string): Promise<DrillScheduleView> {
   const row = await db().drillSchedule.findUnique({ where: { clusterId } });
-  const schedule = row ?? { ...DEFAULT_DRILL_SCHEDULE, lastRunAt: null, lastOutcome: null };
+  // No row: no drill runs on its own; shown as the default, paused, for an admin to switch on.
+  const schedule = row ?? { ...DEFAULT_DRILL_SCHEDULE, enabled: false, lastRunAt: null, lastOutcome: null };
   return {
     cron: schedule.cron,
     timezone: schedule.timezone,
@@ -101,13 +103,13 @@ export async function startDueDrills(
   log: (line: string) => void = () => {},
 ): Promise<number> {
   const clusters = await db().cluster.findMany({
-    where: { retiredAt: null },
+    where: { retiredAt: null, drillSchedule: { isNot: null } },
     select: { id: true, name: true, createdAt: true, drillSchedule: true },
   });
   let started = 0;
   for (const cluster of clusters) {
-    const schedule = cluster.drillSchedule ?? { ...DEFAULT_DRILL_SCHEDULE, lastRunAt: null };
-    if (!schedule.enabled) continue;
+    const schedule = cluster.drillSchedule;
+    if (!schedule?.enabled) continue;
     const due = drillFiring(schedule, now, "prev");
     if (!due || due <= cluster.createdAt || (schedule.lastRunAt && schedule.lastRunAt >= due)) continue;
     let outcome: string;

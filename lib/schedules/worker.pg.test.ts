@@ -170,8 +170,8 @@ describe("runScheduledBackup", () => {
   });
 
   it("refuses options the catalog holds but a backup request would not take", async () => {
-    const physical = await db().backupSchedule.findUniqueOrThrow({
-      where: { clusterId_kind: { clusterId, kind: "physical" } },
+    const physical = await db().backupSchedule.findFirstOrThrow({
+      where: { clusterId, kind: "physical" },
     });
     await db().backupSchedule.update({
       where: { id: physical.id },

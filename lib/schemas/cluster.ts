@@ -84,13 +84,14 @@ const standbyNamesMessage = { message: "standby names must be unique and not 'pr
 
 /**
  * What a new cluster is protected by unless the request says otherwise: a daily physical backup,
- * retention of 7 days with at least 2 physical backups (lib/backup/retention.ts DEFAULT_RETENTION)
- * and the weekly drill (lib/restore/drills.ts DEFAULT_DRILL_SCHEDULE). The weekly re-verification
- * of every backup is fleet-wide (backup.reverify), so it is shown, not chosen.
+ * retention of 7 days with at least 2 physical backups (lib/backup/retention.ts DEFAULT_RETENTION),
+ * the weekly verification (lib/schedules/verify.ts DEFAULT_VERIFY_SCHEDULE) and the weekly drill
+ * (lib/restore/drills.ts DEFAULT_DRILL_SCHEDULE).
  */
 export const REGISTRATION_DEFAULTS = {
   physicalBackup: { cron: "0 2 * * *", timezone: "UTC", enabled: true },
   retention: { recoveryWindowDays: 7, minRedundancy: 2 },
+  verification: { cron: "0 4 * * 0", timezone: "UTC", enabled: true },
   drill: { cron: "0 5 * * 0", timezone: "UTC", enabled: true },
 } as const;
 
@@ -105,8 +106,8 @@ const timedPartSchema = (defaults: { cron: string; timezone: string; enabled: bo
 
 /**
  * The protection created with the cluster. Left out: REGISTRATION_DEFAULTS. `false`: nothing is
- * created (as before defaults existed: no backup schedule; retention and the drill keep their
- * built-in fallbacks). A part with `enabled: false` is stored switched off, to switch on later.
+ * created: no backup schedule, no verification, no drill (retention keeps its built-in fallback).
+ * A part with `enabled: false` is stored switched off, to switch on later.
  */
 const protectionSchema = z.strictObject(
   {
@@ -117,9 +118,10 @@ const protectionSchema = z.strictObject(
         minRedundancy: retentionPolicySchema.shape.minRedundancy,
       })
       .default(REGISTRATION_DEFAULTS.retention),
+    verification: timedPartSchema(REGISTRATION_DEFAULTS.verification),
     drill: timedPartSchema(REGISTRATION_DEFAULTS.drill),
   },
-  { error: "must be false or an object of physicalBackup, retention and drill" },
+  { error: "must be false or an object of physicalBackup, retention, verification and drill" },
 );
 
 // Not a z.union: when both branches fail, a union reports "no branch matched" instead of the

@@ -166,8 +166,19 @@ export const backupFromSchema = z
   .transform((value) => value as BackupFrom);
 export type BackupFrom = "primary" | "prefer-standby" | `standby:${string}`;
 
+/** What tells a schedule from the cluster's other schedules of its kind; null or absent: none. */
+export const scheduleNameSchema = z
+  .string({ error: "must be text" })
+  .trim()
+  .min(1, "must not be empty (leave it out for no name)")
+  .max(60, "is at most 60 characters")
+  .nullable()
+  .optional()
+  .transform((name) => name ?? null);
+
 function inputSchema(kind: ScheduleKind) {
   return z.strictObject({
+    name: scheduleNameSchema,
     cron: cronSchema,
     timezone: timeZoneSchema,
     enabled: z.boolean({ error: "must be true or false" }).default(true),
@@ -192,6 +203,39 @@ export function scheduleInputSchema<K extends ScheduleKind>(kind: K): (typeof in
 }
 
 export type ScheduleInput = z.output<ReturnType<typeof inputSchema>>;
+
+/**
+ * The body of POST /api/v1/clusters/:id/schedules: a new schedule, its kind in the body (a
+ * cluster may have several of each kind). The kind is read first so the options are checked
+ * against that kind's backup request schema.
+ */
+export const scheduleCreateSchema = z
+  .custom<Record<string, unknown>>(() => true)
+  .transform((body, ctx): ScheduleInput & { kind: ScheduleKind } => {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+      return z.NEVER;
+    }
+    const { kind: rawKind, ...rest } = body;
+    const kind = scheduleKindSchema.safeParse(rawKind);
+    if (!kind.success) {
+      ctx.addIssue({ code: "custom", path: ["kind"], message: "must be physical or logical" });
+      return z.NEVER;
+    }
+    const parsed = inputSchemas[kind.data].safeParse(rest);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    return { ...parsed.data, kind: kind.data };
+  });
+
+/**
+ * The body of PATCH …/schedules/by-id/:scheduleId: any of the fields; what is left out keeps its
+ * stored value (the merge is checked whole, with the schedule's kind).
+ */
+export const schedulePatchSchema = z.record(z.string(), z.unknown(), { error: "must be a JSON object" });
 /** What a form sends (options before defaults are filled in). */
 export type ScheduleFormValues = z.input<ReturnType<typeof inputSchema>>;
 
@@ -215,6 +259,10 @@ export interface ScheduleSummary {
   id: string;
   clusterId: string;
   kind: ScheduleKind;
+  /** Tells it from the cluster's other schedules of its kind; null: none given. */
+  name: string | null;
+  /** The oldest schedule of its kind: the one PUT/DELETE …/schedules/:kind address. */
+  primaryOfKind: boolean;
   cron: string;
   timezone: string;
   enabled: boolean;

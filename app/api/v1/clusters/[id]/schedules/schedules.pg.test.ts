@@ -99,8 +99,8 @@ describe("PUT /api/v1/clusters/:id/schedules/:kind", () => {
   });
 
   it("replaces the schedule in place, and disabling it removes the pg-boss schedule", async () => {
-    const before = await db().backupSchedule.findUniqueOrThrow({
-      where: { clusterId_kind: { clusterId, kind: "physical" } },
+    const before = await db().backupSchedule.findFirstOrThrow({
+      where: { clusterId, kind: "physical" },
     });
     const changed = await put("physical", { cron: "15 3 * * 0", timezone: "UTC" });
     expect(changed.status).toBe(200);
@@ -165,8 +165,8 @@ describe("PUT /api/v1/clusters/:id/schedules/:kind", () => {
         where: { action: "schedule.update", outcome: "denied", actorId: viewer.id },
       }),
     ).toBe(1);
-    const row = await db().backupSchedule.findUniqueOrThrow({
-      where: { clusterId_kind: { clusterId, kind: "physical" } },
+    const row = await db().backupSchedule.findFirstOrThrow({
+      where: { clusterId, kind: "physical" },
     });
     expect(row.cron).toBe("0 2 * * *");
   });
@@ -215,8 +215,8 @@ describe("DELETE /api/v1/clusters/:id/schedules/:kind", () => {
   });
 
   it("removes the catalog row, the pg-boss schedule and its queue, and audits it", async () => {
-    const row = await db().backupSchedule.findUniqueOrThrow({
-      where: { clusterId_kind: { clusterId, kind: "logical" } },
+    const row = await db().backupSchedule.findFirstOrThrow({
+      where: { clusterId, kind: "logical" },
     });
     expect(await bossSchedule(row.id)).toBeDefined();
     const response = await remove("logical");

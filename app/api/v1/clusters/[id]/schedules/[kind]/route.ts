@@ -15,7 +15,8 @@ function kindOf(params: Params): ScheduleKind {
   return kind.data;
 }
 
-// PUT /api/v1/clusters/:id/schedules/:kind — create or replace the cluster's schedule of this kind (admin)
+// PUT /api/v1/clusters/:id/schedules/:kind — create or replace the cluster's first (oldest) schedule of
+// this kind (admin); its other schedules of the kind are addressed by id (by-id/:scheduleId)
 export const PUT = withRoute<Params>(
   { role: "admin", action: "schedule.update" },
   async ({ req, params, actor, meta }) => {
@@ -25,7 +26,7 @@ export const PUT = withRoute<Params>(
   },
 );
 
-// DELETE /api/v1/clusters/:id/schedules/:kind — remove it, pg-boss schedule included (admin)
+// DELETE /api/v1/clusters/:id/schedules/:kind — remove that first schedule, pg-boss schedule included (admin)
 export const DELETE = withRoute<Params>(
   { role: "admin", action: "schedule.delete" },
   async ({ params, actor, meta }) => {
