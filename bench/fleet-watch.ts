@@ -29,7 +29,10 @@ export interface WorkerProcess {
 
 export function spawnWorker(ownerId: string): WorkerProcess {
   // node --import tsx (not the tsx CLI): the pid is the worker itself, so SIGKILL reaches it.
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD_SCRIPT, ownerId], {
+  // WALDEN_BENCH_WORKER_PROFILE=<dir>: each worker writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.WALDEN_BENCH_WORKER_PROFILE;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", CHILD_SCRIPT, ownerId], {
     cwd: repoRoot,
     env: process.env,
     stdio: ["ignore", "pipe", "inherit"],

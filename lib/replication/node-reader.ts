@@ -1,23 +1,11 @@
 import pg from "pg";
-import { clientConfig, connectClient, type NodeConnection } from "@/lib/pg/connection";
-import {
-  archiveReadyQuery,
-  archiverQuery,
-  nodeIdentityQuery,
-  primaryPositionQuery,
-  recoveryConflictsQuery,
-  replicationSlotsQuery,
-  standbyPositionQuery,
-  standbyTimelineQuery,
-  statReplicationQuery,
-  walReceiverQuery,
-  type ArchiverRow,
-  type NodeIdentityRow,
-  type PrimaryPositionRow,
-  type ReplicationSlotRow,
-  type StandbyPositionRow,
-  type StatReplicationRow,
-  type WalReceiverRow,
+import { clientConfig, connectClient, MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
+import type {
+  ArchiverRow,
+  NodeIdentityRow,
+  ReplicationSlotRow,
+  StatReplicationRow,
+  WalReceiverRow,
 } from "@/lib/pg/replication-sql";
 import { sqlFor, type VersionedQuery } from "@/lib/pg/versioned-sql";
 import {
@@ -28,7 +16,7 @@ import {
   type Reading,
   type StandbyReading,
 } from "@/lib/replication/readings";
-import { recoveryEndQuery, type RecoveryEndRow } from "@/lib/replication/role-sql";
+import { nodeSampleQuery, type NodeSampleRow } from "@/lib/replication/sample-sql";
 
 /**
  * One persistent monitoring connection to one node. It reconnects after errors, and a read
@@ -39,11 +27,17 @@ export class NodeReader {
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
   private versionNum: number | null = null;
+  /** The read sent and not answered yet (one at a time per connection). */
+  private inFlight: { startedAt: number } | null = null;
+  /** A read out this long is not slow but stuck: past the deadline and any statement's timeout. */
+  private readonly hungAfterMs: number;
 
   constructor(
     private connection: NodeConnection,
     private readonly deadlineMs: number,
-  ) {}
+  ) {
+    this.hungAfterMs = deadlineMs + MONITOR_STATEMENT_TIMEOUT_MS + 1000;
+  }
 
   /** New settings (the registration changed): reconnect with them on the next read. */
   reconfigure(connection: NodeConnection): void {
@@ -59,34 +53,7 @@ export class NodeReader {
    * (lib/clusters/current-primary.ts), never from the registration.
    */
   async readNode(): Promise<Reading<NodeReading>> {
-    return this.read(async (query) => {
-      const identity = (await query<NodeIdentityRow>(nodeIdentityQuery))[0]!;
-      const slots = await query<ReplicationSlotRow>(replicationSlotsQuery);
-      const replication = await query<StatReplicationRow>(statReplicationQuery);
-      if (!identity.in_recovery) {
-        const position = (await query<PrimaryPositionRow>(primaryPositionQuery))[0] ?? null;
-        const archiver = (await query<ArchiverRow>(archiverQuery))[0] ?? null;
-        // pg_ls_archive_statusdir needs pg_monitor: report "unknown" rather than fail the read.
-        const readyCount = await query<{ ready: number }>(archiveReadyQuery)
-          .then((rows) => rows[0]?.ready ?? null)
-          .catch(() => null);
-        const recoveryEndLsn = (await query<RecoveryEndRow>(recoveryEndQuery))[0]?.recovery_end_lsn ?? null;
-        return {
-          role: "primary" as const,
-          data: { identity, position, replication, slots, archiver, readyCount, recoveryEndLsn },
-        };
-      }
-      const position = (await query<StandbyPositionRow>(standbyPositionQuery))[0] ?? null;
-      const receiver = (await query<WalReceiverRow>(walReceiverQuery))[0] ?? null;
-      const conflicts = (await query<{ conflicts: number }>(recoveryConflictsQuery))[0]?.conflicts ?? null;
-      const timeline = await query<{ timeline: number }>(standbyTimelineQuery)
-        .then((rows) => rows[0]?.timeline ?? null)
-        .catch(() => null);
-      return {
-        role: "standby" as const,
-        data: { identity, position, receiver, replication, slots, conflicts, timeline },
-      };
-    });
+    return this.read(async (query) => decodeNodeSample((await query<NodeSampleRow>(nodeSampleQuery))[0]!));
   }
 
   /** The node read as a primary (nothing of a primary's if it is in recovery). */
@@ -103,6 +70,9 @@ export class NodeReader {
     const client = this.client;
     this.client = null;
     this.connecting = null;
+    // A read still out may never be answered (a stopped node): do not wait for it.
+    if (this.inFlight) client?.connection.stream.destroy();
+    this.inFlight = null;
     await client?.end().catch(() => {});
   }
 
@@ -111,6 +81,7 @@ export class NodeReader {
     this.client = null;
     this.connecting = null;
     this.versionNum = null;
+    this.inFlight = null;
     // end() waits for a hung query; destroy the socket instead so nothing lingers.
     client?.connection.stream.destroy();
     void client?.end().catch(() => {});
@@ -139,27 +110,54 @@ export class NodeReader {
     }
   }
 
-  /** Statements are named (prepared once per connection): the sampler runs the same ones every second, and re-planning them was most of their server time. */
+  /**
+   * Statements are named (prepared once per connection): the sampler runs the same ones every
+   * second, and re-planning them was most of their server time.
+   *
+   * A read past its deadline is reported as no answer, but its connection is kept: the server
+   * ends a slow statement itself (statement_timeout) and the session stays usable. Dropping it
+   * instead made every slow second cost a new backend, a TLS handshake and a SCRAM exchange on
+   * both sides, which on a loaded host made the next read slower still (measured: a fleet of 200
+   * nodes stuck reconnecting). While the late read is still out, the next tick reports no answer
+   * without queueing another; only a read out for longer than any statement may run (a hung node
+   * or a dead network) has its connection dropped.
+   */
   private async read<T>(
     work: (query: <R extends pg.QueryResultRow>(q: VersionedQuery) => Promise<R[]>) => Promise<T>,
   ): Promise<Reading<T>> {
+    const outstanding = this.inFlight;
+    if (outstanding) {
+      if (Date.now() - outstanding.startedAt < this.hungAfterMs)
+        return { ok: false, error: `no answer within ${this.deadlineMs} ms (the previous read is still running)` };
+      this.reset();
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.deadlineMs} ms`)), this.deadlineMs);
     });
+    const running = (async () => {
+      const client = await this.connect();
+      const query = async <R extends pg.QueryResultRow>(q: VersionedQuery) =>
+        (await client.query<R>({ name: `walden_${q.name}`, text: sqlFor(q, this.versionNum!) })).rows;
+      return work(query);
+    })();
+    const flight = { startedAt: Date.now() };
+    this.inFlight = flight;
+    running.then(
+      () => {
+        if (this.inFlight === flight) this.inFlight = null;
+      },
+      (error: unknown) => {
+        if (this.inFlight !== flight) return;
+        this.inFlight = null;
+        // An error the server reported (statement_timeout, a missing privilege) leaves the
+        // session usable; anything else (socket, protocol, closed client) does not.
+        if (!(error instanceof pg.DatabaseError) || error.severity === "FATAL") this.reset();
+      },
+    );
     try {
-      const data = await Promise.race([
-        (async () => {
-          const client = await this.connect();
-          const query = async <R extends pg.QueryResultRow>(q: VersionedQuery) =>
-            (await client.query<R>({ name: `walden_${q.name}`, text: sqlFor(q, this.versionNum!) })).rows;
-          return work(query);
-        })(),
-        deadline,
-      ]);
-      return { ok: true, data };
+      return { ok: true, data: await Promise.race([running, deadline]) };
     } catch (error) {
-      this.reset();
       return { ok: false, error: describeReadError(error) };
     } finally {
       clearTimeout(timer);
@@ -171,4 +169,69 @@ function describeReadError(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
   if (code === "ECONNREFUSED") return "connection refused";
   return message ?? String(error);
+}
+
+const toDate = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
+
+/**
+ * The one row of nodeSampleQuery as what the node is now, in the rows' usual shapes (the JSON
+ * parts' timestamps as Dates), so the tracker reads it as it read the separate statements.
+ */
+export function decodeNodeSample(row: NodeSampleRow): NodeReading {
+  const identity: NodeIdentityRow = {
+    in_recovery: row.in_recovery,
+    server_version_num: row.server_version_num,
+    max_slot_wal_keep_size: row.max_slot_wal_keep_size,
+  };
+  const slots: ReplicationSlotRow[] = row.slots.map((slot) => ({
+    ...slot,
+    inactive_since: toDate(slot.inactive_since),
+  }));
+  const replication: StatReplicationRow[] = row.replication.map((standby) => ({
+    ...standby,
+    backend_start: toDate(standby.backend_start),
+    reply_time: toDate(standby.reply_time),
+  }));
+  if (!row.in_recovery) {
+    const archiver: ArchiverRow | null = row.archiver && {
+      ...row.archiver,
+      last_archived_time: toDate(row.archiver.last_archived_time),
+      last_failed_time: toDate(row.archiver.last_failed_time),
+    };
+    return {
+      role: "primary",
+      data: {
+        identity,
+        position:
+          row.current_lsn === null ? null : { current_lsn: row.current_lsn, timeline: row.primary_timeline! },
+        replication,
+        slots,
+        archiver,
+        readyCount: row.ready_count,
+        recoveryEndLsn: row.recovery_end_lsn,
+      },
+    };
+  }
+  const receiver: WalReceiverRow | null = row.receiver && {
+    ...row.receiver,
+    last_msg_receipt_time: toDate(row.receiver.last_msg_receipt_time),
+  };
+  return {
+    role: "standby",
+    data: {
+      identity,
+      position: {
+        receive_lsn: row.receive_lsn,
+        replay_lsn: row.replay_lsn,
+        last_replay_at: row.last_replay_at,
+        // Null only when the node was promoted during the statement: not paused any more.
+        pause_state: row.pause_state ?? "not paused",
+      },
+      receiver,
+      replication,
+      slots,
+      conflicts: row.conflicts,
+      timeline: row.standby_timeline,
+    },
+  };
 }
