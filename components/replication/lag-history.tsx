@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { LagChart, type LagUnit } from "@/components/charts/lag-chart";
 import { Alert } from "@/components/ui/alert";
@@ -13,20 +14,14 @@ import type { LagSeries } from "@/lib/schemas/replication";
 
 const CHART_HEIGHT = 260;
 
-const sourceLabel: Record<LagSeries["source"], string> = {
-  raw: "raw samples",
-  "1m": "1-minute rollups",
-  "1h": "1-hour rollups",
-};
-
 const rangeOptions = lagRanges.map((range) => ({ value: range, label: range }));
-const unitOptions = [
-  { value: "bytes", label: "Bytes" },
-  { value: "seconds", label: "Seconds" },
-] as const satisfies readonly { value: LagUnit; label: string }[];
+const units = ["bytes", "seconds"] as const satisfies readonly LagUnit[];
 
 /** A standby's replay lag over the last 5 minutes to 30 days, refreshed while it is on screen. */
 export function LagHistory({ clusterId, standbys }: { clusterId: string; standbys: string[] }) {
+  const t = useTranslations("cluster.replication.lagHistory");
+  const unitOptions = units.map((value) => ({ value, label: t(value) }));
+  const sourceLabel = (source: LagSeries["source"]) => t(source);
   const [chosen, setChosen] = useState<string | null>(null);
   const [unit, setUnit] = useState<LagUnit>("bytes");
   const [range, setRange] = useState<LagRange>("5m");
@@ -39,25 +34,25 @@ export function LagHistory({ clusterId, standbys }: { clusterId: string; standby
     <Card aria-labelledby="lag-history-title">
       <CardHeader
         id="lag-history-title"
-        title="Lag history"
+        title={t("title")}
         description={
           data ? (
             <>
-              Replay lag of <span className="font-medium text-zinc-700">{data.standby}</span> ·{" "}
-              {data.points.length} points from {sourceLabel[data.source]}
+              {t("replayLagOf")} <span className="font-medium text-zinc-700">{data.standby}</span> ·{" "}
+              {t("points", { count: data.points.length, source: sourceLabel(data.source) })}
               {series.isPlaceholderData ? (
                 <Spinner className="ml-1.5 size-2.5 align-[-1px] text-zinc-400" />
               ) : null}
             </>
           ) : (
-            "Replay lag over time"
+            t("overTime")
           )
         }
         actions={
           standbys.length > 0 ? (
             <div className="flex flex-wrap items-center justify-end gap-2">
               <label className="sr-only" htmlFor="lag-standby">
-                Standby
+                {t("standby")}
               </label>
               <div className="w-32">
                 <Select
@@ -73,26 +68,26 @@ export function LagHistory({ clusterId, standbys }: { clusterId: string; standby
                   ))}
                 </Select>
               </div>
-              <ToggleGroup label="Unit" options={unitOptions} value={unit} onChange={setUnit} />
-              <ToggleGroup label="Range" options={rangeOptions} value={range} onChange={setRange} />
+              <ToggleGroup label={t("unit")} options={unitOptions} value={unit} onChange={setUnit} />
+              <ToggleGroup label={t("range")} options={rangeOptions} value={range} onChange={setRange} />
             </div>
           ) : null
         }
       />
       {standbys.length === 0 ? (
-        <EmptyState title="No standbys">This cluster has no standbys to chart.</EmptyState>
+        <EmptyState title={t("noStandbys")}>{t("noStandbysBody")}</EmptyState>
       ) : (
         <CardBody>
           {series.isError ? (
             <Alert tone="error" className="mb-3">
-              {data ? "Could not refresh the lag history: " : "Could not load the lag history: "}
+              {data ? t("refreshFailed") : t("loadFailed")}
               {errorMessage(series.error)}
             </Alert>
           ) : null}
           {data ? (
             <figure className="relative">
               <figcaption className="sr-only">
-                Replay lag of {data.standby} over the last {range}, in {unit}
+                {t("caption", { standby: data.standby, range, unit })}
               </figcaption>
               <LagChart
                 points={data.points}
@@ -104,7 +99,7 @@ export function LagHistory({ clusterId, standbys }: { clusterId: string; standby
               />
               {data.points.length === 0 ? (
                 <p className="pointer-events-none absolute inset-0 flex items-center justify-center text-sm text-zinc-500">
-                  No samples in this window yet.
+                  {t("noSamples")}
                 </p>
               ) : null}
             </figure>
@@ -116,9 +111,7 @@ export function LagHistory({ clusterId, standbys }: { clusterId: string; standby
             />
           )}
           {data && data.events.length > 0 ? (
-            <p className="mt-2 text-xs text-zinc-500">
-              Dashed lines mark replication events; hover a marker or the line for details.
-            </p>
+            <p className="mt-2 text-xs text-zinc-500">{t("eventsHint")}</p>
           ) : null}
         </CardBody>
       )}

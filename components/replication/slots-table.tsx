@@ -1,26 +1,22 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
-import { formatBytes, formatBytesExact, formatUtcSeconds } from "@/components/ui/format";
+import { formatUtcSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { formatUtc } from "@/components/ui/time";
 import type { SlotStatus } from "@/lib/schemas/replication";
 
 // pg_replication_slots.wal_status, in the words of the PostgreSQL documentation.
-const walStatusLook: Record<string, { tone: BadgeTone; explanation: string | null }> = {
+const walStatusLook: Record<
+  string,
+  { tone: BadgeTone; explanation: "extended" | "unreserved" | "lost" | null }
+> = {
   reserved: { tone: "success", explanation: null },
-  extended: {
-    tone: "warning",
-    explanation: "Needs WAL beyond max_wal_size; kept only by the slot or wal_keep_size.",
-  },
-  unreserved: {
-    tone: "danger",
-    explanation: "Needed WAL will be removed at the next checkpoint: the slot is about to be lost.",
-  },
-  lost: {
-    tone: "danger",
-    explanation: "Needed WAL has been removed: this slot can no longer be used.",
-  },
+  extended: { tone: "warning", explanation: "extended" },
+  unreserved: { tone: "danger", explanation: "unreserved" },
+  lost: { tone: "danger", explanation: "lost" },
 };
 
 /** "14:05 UTC" on the sample's day, "2026-11-27 14:05 UTC" later. */
@@ -30,41 +26,40 @@ function forecastTime(at: string, now: string): string {
 }
 
 function Forecast({ slot, now }: { slot: SlotStatus; now: string }) {
-  if (slot.walStatus === "lost") return <span className="text-red-700">already lost WAL</span>;
+  const t = useTranslations("cluster.replication.slots");
+  if (slot.walStatus === "lost") return <span className="text-red-700">{t("alreadyLost")}</span>;
   if (slot.lossForecastAt) {
     return (
       <span className="text-amber-800" title={formatUtcSeconds(slot.lossForecastAt)}>
-        would lose WAL at ~{forecastTime(slot.lossForecastAt, now)} at the current WAL rate
+        {t("wouldLose", { at: forecastTime(slot.lossForecastAt, now) })}
       </span>
     );
   }
   if (slot.safeWalSize === null) {
-    return <span className="text-zinc-500">no limit (max_slot_wal_keep_size = -1)</span>;
+    return <span className="text-zinc-500">{t("noLimit")}</span>;
   }
-  return <span className="text-zinc-500">no loss expected at the current WAL rate</span>;
+  return <span className="text-zinc-500">{t("noLoss")}</span>;
 }
 
 /** Replication slots on every node (`now` is the sample's time): a slot that is inactive or losing its WAL is what breaks standbys. */
 export function SlotsTable({ slots, now }: { slots: SlotStatus[]; now: string }) {
+  const t = useTranslations("cluster.replication.slots");
+  const { formatBytes, formatBytesExact } = useFormat();
   if (slots.length === 0) {
-    return (
-      <EmptyState title="No replication slots">
-        Standbys without a slot can fall behind further than wal_keep_size and need a new base backup.
-      </EmptyState>
-    );
+    return <EmptyState title={t("emptyTitle")}>{t("emptyBody")}</EmptyState>;
   }
   return (
-    <Table aria-label="Replication slots">
+    <Table aria-label={t("table")}>
       <THead>
         <tr>
-          <TH>Slot</TH>
-          <TH>Node</TH>
-          <TH>Type</TH>
-          <TH>Active</TH>
-          <TH>WAL status</TH>
-          <TH className="text-right">Retained</TH>
-          <TH className="text-right">Safe WAL size</TH>
-          <TH>Loss forecast</TH>
+          <TH>{t("slot")}</TH>
+          <TH>{t("node")}</TH>
+          <TH>{t("type")}</TH>
+          <TH>{t("active")}</TH>
+          <TH>{t("walStatus")}</TH>
+          <TH className="text-right">{t("retained")}</TH>
+          <TH className="text-right">{t("safeWalSize")}</TH>
+          <TH>{t("lossForecast")}</TH>
         </tr>
       </THead>
       <TBody>
@@ -79,9 +74,9 @@ export function SlotsTable({ slots, now }: { slots: SlotStatus[]; now: string })
               <TD>{slot.slotType}</TD>
               <TD>
                 {slot.active ? (
-                  <span className="text-green-700">active</span>
+                  <span className="text-green-700">{t("isActive")}</span>
                 ) : (
-                  <Badge tone="warning">inactive</Badge>
+                  <Badge tone="warning">{t("inactive")}</Badge>
                 )}
               </TD>
               <TD className="max-w-64">
@@ -97,7 +92,7 @@ export function SlotsTable({ slots, now }: { slots: SlotStatus[]; now: string })
                       look.tone === "danger" ? "text-red-700" : "text-amber-800",
                     )}
                   >
-                    {look.explanation}
+                    {t(look.explanation)}
                   </p>
                 ) : null}
               </TD>
@@ -108,7 +103,7 @@ export function SlotsTable({ slots, now }: { slots: SlotStatus[]; now: string })
               </TD>
               <TD className="text-right tabular-nums">
                 {slot.safeWalSize === null ? (
-                  <span className="text-zinc-500">unlimited</span>
+                  <span className="text-zinc-500">{t("unlimited")}</span>
                 ) : (
                   <span title={formatBytesExact(slot.safeWalSize)}>{formatBytes(slot.safeWalSize)}</span>
                 )}

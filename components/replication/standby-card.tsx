@@ -1,17 +1,13 @@
+import { useTranslations } from "next-intl";
 import { standbyStateLook, StandbyStateBadge } from "@/components/replication/standby-state";
 import { cx } from "@/components/ui/cx";
 import { Description, DescriptionList } from "@/components/ui/description-list";
-import {
-  formatAgo,
-  formatBytes,
-  formatBytesExact,
-  formatCount,
-  formatSeconds,
-  formatUtcSeconds,
-} from "@/components/ui/format";
+import { formatUtcSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import type { StandbyStatus } from "@/lib/schemas/replication";
 
 function Bytes({ value }: { value: number | null }) {
+  const { formatBytes, formatBytesExact } = useFormat();
   return (
     <span className="tabular-nums" title={value === null ? undefined : formatBytesExact(value)}>
       {formatBytes(value)}
@@ -28,6 +24,8 @@ function Lsn({ value }: { value: string | null }) {
  * the server render and in the browser.
  */
 export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: string }) {
+  const t = useTranslations("cluster.replication.standby");
+  const { formatAgo, formatCount, formatSeconds } = useFormat();
   const look = standbyStateLook[standby.state];
   const lagStages = [
     ["sent", standby.lagBytes.sent, null],
@@ -39,15 +37,15 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
   return (
     <section
       role="region"
-      aria-label={`Standby ${standby.name}`}
+      aria-label={t("region", { name: standby.name })}
       className={cx("rounded-lg border border-l-4 border-zinc-200 bg-white shadow-xs", look.edge)}
     >
       <header className="flex items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
         <div className="min-w-0">
           <h3 className="text-sm font-semibold text-zinc-900">{standby.name}</h3>
           <p className="mt-0.5 text-xs text-zinc-500">
-            from <span className="text-zinc-700">{standby.upstream ?? "unknown upstream"}</span> · state
-            changed{" "}
+            {t("from")} <span className="text-zinc-700">{standby.upstream ?? t("unknownUpstream")}</span> ·{" "}
+            {t("stateChanged")}{" "}
             <span title={formatUtcSeconds(standby.stateSince)}>{formatAgo(standby.stateSince, now)}</span>
           </p>
         </div>
@@ -61,21 +59,21 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
             role="alert"
             className="rounded border border-red-200 bg-red-50 px-2 py-1 break-words text-red-800"
           >
-            {standby.reachable ? "" : "Unreachable: "}
-            {standby.error ?? "Walden could not connect to this standby."}
+            {standby.reachable ? "" : t("unreachable")}
+            {standby.error ?? t("couldNotConnect")}
           </p>
         ) : null}
 
         <table className="w-full text-left tabular-nums">
-          <caption className="sr-only">Lag of {standby.name} behind the primary</caption>
+          <caption className="sr-only">{t("lagCaption", { name: standby.name })}</caption>
           <thead>
             <tr className="text-zinc-500">
               <th scope="col" className="py-0.5 font-normal">
-                Lag
+                {t("lag")}
               </th>
               {lagStages.map(([stage]) => (
                 <th key={stage} scope="col" className="py-0.5 text-right font-normal">
-                  {stage}
+                  {t(stage)}
                 </th>
               ))}
             </tr>
@@ -83,7 +81,7 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
           <tbody className="text-zinc-800">
             <tr>
               <th scope="row" className="py-0.5 font-normal text-zinc-500">
-                bytes
+                {t("bytes")}
               </th>
               {lagStages.map(([stage, bytes]) => (
                 <td key={stage} className={cx("py-0.5 text-right", stage === "replay" && "font-semibold")}>
@@ -93,7 +91,7 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
             </tr>
             <tr>
               <th scope="row" className="py-0.5 font-normal text-zinc-500">
-                time
+                {t("time")}
               </th>
               {lagStages.map(([stage, , seconds]) => (
                 <td key={stage} className={cx("py-0.5 text-right", stage === "replay" && "font-semibold")}>
@@ -105,28 +103,28 @@ export function StandbyCard({ standby, now }: { standby: StandbyStatus; now: str
         </table>
 
         <DescriptionList termWidth="8.5rem" size="xs" className="text-zinc-800">
-          <Description term="Receive LSN">
+          <Description term={t("receiveLsn")}>
             <Lsn value={standby.receiveLsn} />
           </Description>
-          <Description term="Replay LSN">
+          <Description term={t("replayLsn")}>
             <Lsn value={standby.replayLsn} />
           </Description>
-          <Description term="Sync state">
+          <Description term={t("syncState")}>
             {standby.syncState ?? <span className="text-zinc-400">—</span>}
           </Description>
-          <Description term="Timeline">
+          <Description term={t("timeline")}>
             {standby.timeline ?? <span className="text-zinc-400">—</span>}
           </Description>
-          <Description term="Last replayed commit" hint="This grows on an idle primary: it is not lag.">
+          <Description term={t("lastReplayedCommit")} hint={t("lastReplayedHint")}>
             {standby.lastReplayedCommitAt ? (
               <span title={formatUtcSeconds(standby.lastReplayedCommitAt)}>
-                last commit replayed {formatAgo(standby.lastReplayedCommitAt, now)}
+                {t("lastCommitReplayed", { ago: formatAgo(standby.lastReplayedCommitAt, now) })}
               </span>
             ) : (
-              <span className="text-zinc-400">none since the standby started</span>
+              <span className="text-zinc-400">{t("noneSinceStart")}</span>
             )}
           </Description>
-          <Description term="Recovery conflicts">
+          <Description term={t("recoveryConflicts")}>
             <span
               className={cx("tabular-nums", standby.conflicts ? "font-medium text-amber-700" : undefined)}
             >

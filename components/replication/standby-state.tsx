@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { standbyStates, type StandbyState } from "@/lib/schemas/replication";
 
@@ -55,11 +56,12 @@ export function isStandbyState(value: string): value is StandbyState {
 
 /** A standby state as a coloured badge; an unexpected value is shown as it is, uncoloured. */
 export function StandbyStateBadge({ state }: { state: StandbyState | (string & {}) }) {
+  const t = useTranslations("cluster.replication.states");
   if (!isStandbyState(state)) return <Badge tone="neutral">{state}</Badge>;
   const look = standbyStateLook[state];
   return (
-    <span title={look.description}>
-      <Badge tone={look.tone}>{look.label}</Badge>
+    <span title={t(`${state}Description`)}>
+      <Badge tone={look.tone}>{t(state)}</Badge>
     </span>
   );
 }

@@ -1,8 +1,9 @@
+import { useTranslations } from "next-intl";
 import { standbyStateLook, StandbyStateBadge } from "@/components/replication/standby-state";
 import { buildTopology, type TopologyNode } from "@/components/replication/topology-tree";
 import { Badge } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
-import { formatBytes, formatSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import type { ReplicationSnapshot } from "@/lib/schemas/replication";
 
 // The tree is drawn left to right with CSS borders: each child draws its own elbow (::before)
@@ -17,9 +18,10 @@ const branchItem = cx(
 );
 
 function PrimaryBox({ primary }: { primary: ReplicationSnapshot["primary"] }) {
+  const t = useTranslations("cluster.replication.topology");
   return (
     <div
-      aria-label={`Primary ${primary.name}`}
+      aria-label={t("primaryBox", { name: primary.name })}
       className={cx(
         "w-56 shrink-0 rounded-md border-2 bg-white px-3 py-2 text-xs shadow-xs",
         primary.reachable ? "border-emerald-500" : "border-red-400",
@@ -28,11 +30,12 @@ function PrimaryBox({ primary }: { primary: ReplicationSnapshot["primary"] }) {
       <div className="flex items-center justify-between gap-2">
         <span className="truncate text-sm font-semibold text-zinc-900">{primary.name}</span>
         <Badge tone={primary.reachable ? "accent" : "danger"}>
-          {primary.reachable ? "primary" : "unreachable"}
+          {primary.reachable ? t("primary") : t("unreachable")}
         </Badge>
       </div>
       <p className="mt-1 text-zinc-500">
-        role primary{primary.timeline !== null ? ` · timeline ${primary.timeline}` : ""}
+        {t("rolePrimary")}
+        {primary.timeline !== null ? t("timeline", { timeline: primary.timeline }) : ""}
       </p>
       <p className="mt-0.5 text-zinc-700">
         LSN <code>{primary.currentLsn ?? "—"}</code>
@@ -42,10 +45,12 @@ function PrimaryBox({ primary }: { primary: ReplicationSnapshot["primary"] }) {
 }
 
 function StandbyBox({ node, cascading }: { node: TopologyNode; cascading: boolean }) {
+  const t = useTranslations("cluster.replication.topology");
+  const { formatBytes, formatSeconds } = useFormat();
   const { standby } = node;
   return (
     <div
-      aria-label={`Standby ${standby.name} in the topology`}
+      aria-label={t("standbyBox", { name: standby.name })}
       className={cx(
         "w-56 shrink-0 rounded-md border-2 bg-white px-3 py-2 text-xs shadow-xs",
         standbyStateLook[standby.state].border,
@@ -56,19 +61,25 @@ function StandbyBox({ node, cascading }: { node: TopologyNode; cascading: boolea
         <StandbyStateBadge state={standby.state} />
       </div>
       <p className="mt-1 text-zinc-500">
-        role {cascading ? "cascading standby" : "standby"}
-        {cascading && standby.upstream ? ` of ${standby.upstream}` : ""}
+        {cascading ? t("roleCascading") : t("roleStandby")}
+        {cascading && standby.upstream ? t("of", { upstream: standby.upstream }) : ""}
       </p>
       <p className="mt-0.5 text-zinc-700 tabular-nums">
-        replay lag {formatBytes(standby.lagBytes.replay)} · {formatSeconds(standby.lagSeconds.replay)}
+        {t("replayLag", {
+          bytes: formatBytes(standby.lagBytes.replay),
+          seconds: formatSeconds(standby.lagSeconds.replay),
+        })}
       </p>
       {!standby.reachable ? (
         // After a failover the old primary is listed here, unreachable until it rejoins as a standby.
-        <p className="mt-0.5 text-red-700">unreachable: {standby.error ?? "not answering"}</p>
+        <p className="mt-0.5 text-red-700">
+          {t("unreachableBecause", { error: standby.error ?? t("notAnswering") })}
+        </p>
       ) : null}
       {node.upstreamUnknown ? (
         <p className="mt-0.5 text-amber-700">
-          upstream unknown{standby.upstream ? ` (reports "${standby.upstream}")` : ""}
+          {t("upstreamUnknown")}
+          {standby.upstream ? t("reports", { upstream: standby.upstream }) : ""}
         </p>
       ) : null}
     </div>
@@ -96,15 +107,16 @@ function Branch({ nodes, cascading }: { nodes: TopologyNode[]; cascading: boolea
 
 /** Primary → standbys → cascading standbys, each box coloured by the standby's state. */
 export function Topology({ snapshot }: { snapshot: Pick<ReplicationSnapshot, "primary" | "standbys"> }) {
+  const t = useTranslations("cluster.replication.topology");
   const roots = buildTopology(snapshot.primary.name, snapshot.standbys);
   return (
-    <div role="group" aria-label="Replication topology" className="overflow-x-auto py-1">
+    <div role="group" aria-label={t("label")} className="overflow-x-auto py-1">
       <div className="flex w-max items-center">
         <PrimaryBox primary={snapshot.primary} />
         {roots.length > 0 ? (
           <Branch nodes={roots} cascading={false} />
         ) : (
-          <p className="ml-6 text-sm text-zinc-500">No standbys registered.</p>
+          <p className="ml-6 text-sm text-zinc-500">{t("noStandbys")}</p>
         )}
       </div>
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { ArchiverPanel } from "@/components/replication/archiver-panel";
 import { EventsList } from "@/components/replication/events-list";
 import { LagHistory } from "@/components/replication/lag-history";
@@ -18,14 +19,11 @@ import {
 } from "@/lib/client/use-replication";
 
 function EventsCard({ clusterId }: { clusterId: string }) {
+  const t = useTranslations("cluster.replication.view");
   const events = useReplicationEvents(clusterId, "24h");
   return (
     <Card aria-labelledby="events-title">
-      <CardHeader
-        id="events-title"
-        title="Replication events"
-        description="State, role and timeline changes seen by the sampler in the last 24 hours, newest first."
-      />
+      <CardHeader id="events-title" title={t("eventsTitle")} description={t("eventsDescription")} />
       {events.isError ? (
         <CardBody>
           <Alert tone="error">{errorMessage(events.error)}</Alert>
@@ -50,16 +48,17 @@ export function ReplicationView({
   clusterId: string;
   initialSnapshot: LiveReplicationSnapshot | null;
 }) {
+  const t = useTranslations("cluster.replication.view");
   const query = useReplicationSnapshot(clusterId, initialSnapshot);
   const snapshot = query.data;
 
   if (!snapshot) {
     return (
       <Card aria-labelledby="replication-title">
-        <CardHeader id="replication-title" title="Replication" />
+        <CardHeader id="replication-title" title={t("title")} />
         <CardBody>
           {query.isError ? (
-            <Alert tone="warning" title="No live replication data">
+            <Alert tone="warning" title={t("noData")}>
               {errorMessage(query.error)}
             </Alert>
           ) : (
@@ -76,13 +75,13 @@ export function ReplicationView({
       <Card aria-labelledby="replication-title">
         <CardHeader
           id="replication-title"
-          title="Replication"
-          description={`Sampled every ${snapshot.intervalSeconds} s from the primary and each standby.`}
+          title={t("title")}
+          description={t("description", { seconds: snapshot.intervalSeconds })}
         />
         <CardBody className="space-y-4">
           {query.isError ? (
-            <Alert tone="warning" title="Could not refresh">
-              {errorMessage(query.error)} Showing the sample from {formatUtcSeconds(snapshot.sampledAt)}.
+            <Alert tone="warning" title={t("refreshFailed")}>
+              {errorMessage(query.error)} {t("showingSample", { at: formatUtcSeconds(snapshot.sampledAt) })}
             </Alert>
           ) : null}
           <PrimaryStrip snapshot={snapshot} stale={snapshot.stale} />
@@ -92,11 +91,11 @@ export function ReplicationView({
 
       <section aria-labelledby="standbys-title" className="space-y-3">
         <h2 id="standbys-title" className="text-sm font-semibold text-zinc-900">
-          Standbys <span className="font-normal text-zinc-500">({snapshot.standbys.length})</span>
+          {t("standbys")} <span className="font-normal text-zinc-500">({snapshot.standbys.length})</span>
         </h2>
         {snapshot.standbys.length === 0 ? (
           <Card>
-            <EmptyState title="No standbys registered" />
+            <EmptyState title={t("noStandbys")} />
           </Card>
         ) : (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -110,16 +109,12 @@ export function ReplicationView({
       <LagHistory clusterId={clusterId} standbys={snapshot.standbys.map((standby) => standby.name)} />
 
       <Card aria-labelledby="slots-title">
-        <CardHeader
-          id="slots-title"
-          title="Replication slots"
-          description="A slot keeps WAL its consumer has not received yet; an inactive one keeps it forever."
-        />
+        <CardHeader id="slots-title" title={t("slotsTitle")} description={t("slotsDescription")} />
         <SlotsTable slots={snapshot.slots} now={now} />
       </Card>
 
       <Card aria-labelledby="archiver-title">
-        <CardHeader id="archiver-title" title="WAL archiver" description="pg_stat_archiver on the primary." />
+        <CardHeader id="archiver-title" title={t("archiverTitle")} description={t("archiverDescription")} />
         <CardBody>
           <ArchiverPanel archiver={snapshot.archiver} now={now} />
         </CardBody>
