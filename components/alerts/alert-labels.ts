@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { BadgeTone } from "@/components/ui/badge";
 import type { AlertKind, Severity } from "@/lib/schemas/alerts";
 
@@ -21,6 +22,19 @@ export const alertKindLabels: Record<AlertKind, string> = {
 
 export function alertKindLabel(kind: string): string {
   return (alertKindLabels as Record<string, string>)[kind] ?? kind;
+}
+
+/** alertKindLabel in the reader's language (a hook: call it in a component). */
+export function useAlertKindLabel(): (kind: string) => string {
+  const t = useTranslations("alerts");
+  return (kind) => (kind in alertKindLabels ? t(`kinds.${kind as AlertKind}`) : kind);
+}
+
+/** A severity's name in the reader's language (a hook). */
+export function useSeverityLabel(): (severity: string) => string {
+  const t = useTranslations("alerts");
+  return (severity) =>
+    severity === "warning" || severity === "critical" ? t(`severity.${severity}`) : severity;
 }
 
 export const severityTones: Record<Severity, BadgeTone> = { warning: "warning", critical: "danger" };

@@ -1,7 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { alertKindLabel, severityTone } from "@/components/alerts/alert-labels";
+import { severityTone, useAlertKindLabel, useSeverityLabel } from "@/components/alerts/alert-labels";
 import { useAlerts } from "@/lib/client/use-alerts";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -12,50 +13,53 @@ import { errorMessage } from "@/lib/client/fetcher";
 
 /** The alerts firing now (of one cluster, or of the fleet), polled every 5 s; details live on /alerts. */
 export function FiringAlerts({ clusterId }: { clusterId?: string }) {
+  const t = useTranslations("alerts.firing");
+  const alertKindLabel = useAlertKindLabel();
+  const severityLabel = useSeverityLabel();
   const query = useAlerts({ state: "firing", clusterId });
   const alerts = query.data;
 
   return (
-    <Card role="region" aria-label="Firing alerts">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
         title={
           <span className="flex items-center gap-2">
-            Firing alerts
+            {t("title")}
             {alerts && alerts.length > 0 ? <Badge tone="danger">{alerts.length}</Badge> : null}
           </span>
         }
-        description="Refreshes every 5 s."
+        description={t("description")}
         actions={
           <Link href="/alerts" className="text-xs font-medium text-emerald-800 hover:underline">
-            All alerts
+            {t("all")}
           </Link>
         }
       />
       {query.isError ? (
         <div className="px-4 py-3">
-          <Alert tone="error" title="Could not load the alerts">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(query.error)}
           </Alert>
         </div>
       ) : null}
       {alerts ? (
         alerts.length === 0 ? (
-          <p className="px-4 py-3 text-sm text-zinc-500">Nothing is firing.</p>
+          <p className="px-4 py-3 text-sm text-zinc-500">{t("none")}</p>
         ) : (
           <ul className="divide-y divide-zinc-100">
             {alerts.map((alert) => (
               <li
                 key={alert.id}
-                aria-label={`${alertKindLabel(alert.kind)} alert`}
+                aria-label={t("rowLabel", { kind: alertKindLabel(alert.kind) })}
                 className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-2 text-sm"
               >
-                <Badge tone={severityTone(alert.severity)}>{alert.severity}</Badge>
+                <Badge tone={severityTone(alert.severity)}>{severityLabel(alert.severity)}</Badge>
                 <span className="font-medium text-zinc-900">{alertKindLabel(alert.kind)}</span>
                 {alert.subject ? <span className="text-zinc-600">{alert.subject}</span> : null}
                 <span className="min-w-0 flex-1 text-zinc-700">{alert.message}</span>
-                {alert.acknowledgedAt ? <Badge tone="info">acknowledged</Badge> : null}
+                {alert.acknowledgedAt ? <Badge tone="info">{t("acknowledged")}</Badge> : null}
                 <span className="text-xs text-zinc-500">
-                  since <Time value={alert.startedAt} />
+                  {t("since")} <Time value={alert.startedAt} />
                 </span>
               </li>
             ))}
@@ -63,7 +67,7 @@ export function FiringAlerts({ clusterId }: { clusterId?: string }) {
         )
       ) : query.isPending ? (
         <p className="flex items-center gap-2 px-4 py-3 text-sm text-zinc-500">
-          <Spinner /> Loading alerts…
+          <Spinner /> {t("loading")}
         </p>
       ) : null}
     </Card>

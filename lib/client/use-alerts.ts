@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import type { AlertKind, Severity } from "@/lib/schemas/alerts";
-import type { ChannelInput, ChannelKind } from "@/lib/schemas/notification-channels";
+import type { ChannelInput, ChannelKind, ChannelSettings } from "@/lib/schemas/notification-channels";
 
 // The alerts console's reads and commands against /api/v1/alerts, /alert-rules and
 // /notification-channels. The keys live here so every alert view invalidates the same cache.
@@ -54,6 +54,8 @@ export interface ChannelSummary {
   displayTarget: string;
   enabled?: boolean;
   createdAt?: string;
+  /** What an edit starts from, secrets left out; null when the stored settings are unreadable. */
+  settings?: ChannelSettings | null;
 }
 
 export interface DeliverySummary {
@@ -175,6 +177,19 @@ export function useCreateChannel() {
   return useMutation({
     mutationFn: (input: ChannelInput) =>
       apiFetch<ChannelSummary>("/api/v1/notification-channels", { method: "POST", body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.channels }),
+  });
+}
+
+/** Edits a channel: the fields given; a secret left out keeps the stored one. */
+export function useUpdateChannel(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: Record<string, unknown>) =>
+      apiFetch<ChannelSummary>(`/api/v1/notification-channels/${encodeURIComponent(id)}`, {
+        method: "PATCH",
+        body: patch,
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.channels }),
   });
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import {
   useChannels,
@@ -8,7 +9,7 @@ import {
   useTestChannel,
   type ChannelSummary,
 } from "@/lib/client/use-alerts";
-import { channelKindLabels, NewChannelForm } from "@/components/alerts/channel-form";
+import { ChannelForm, channelKinds } from "@/components/alerts/channel-form";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
@@ -26,21 +27,22 @@ function statusBadge(status: string | undefined) {
 }
 
 function Deliveries({ channelId }: { channelId: string }) {
+  const t = useTranslations("alerts.channels");
   const query = useDeliveries(channelId);
   const deliveries = query.data;
   if (query.isError) return <Alert tone="error">{errorMessage(query.error)}</Alert>;
-  if (!deliveries) return <p className="text-xs text-zinc-500">Loading deliveries…</p>;
-  if (deliveries.length === 0) return <p className="text-xs text-zinc-500">No deliveries yet.</p>;
+  if (!deliveries) return <p className="text-xs text-zinc-500">{t("loadingDeliveries")}</p>;
+  if (deliveries.length === 0) return <p className="text-xs text-zinc-500">{t("noDeliveries")}</p>;
   return (
-    <Table aria-label="Recent deliveries">
+    <Table aria-label={t("deliveriesLabel")}>
       <THead>
         <tr>
-          <TH>Event</TH>
-          <TH>Status</TH>
-          <TH>Attempts</TH>
-          <TH>Response</TH>
-          <TH>Created</TH>
-          <TH>Delivered</TH>
+          <TH>{t("event")}</TH>
+          <TH>{t("status")}</TH>
+          <TH>{t("attempts")}</TH>
+          <TH>{t("response")}</TH>
+          <TH>{t("created")}</TH>
+          <TH>{t("delivered")}</TH>
         </tr>
       </THead>
       <TBody>
@@ -58,7 +60,7 @@ function Deliveries({ channelId }: { channelId: string }) {
               {statusBadge(delivery.status)}
               {delivery.status === "pending" && delivery.nextAttemptAt ? (
                 <span className="block text-xs text-zinc-500">
-                  retry at <Time value={delivery.nextAttemptAt} />
+                  {t("retryAt")} <Time value={delivery.nextAttemptAt} />
                 </span>
               ) : null}
             </TD>
@@ -81,6 +83,8 @@ function Deliveries({ channelId }: { channelId: string }) {
 }
 
 function ChannelRow({ channel }: { channel: ChannelSummary }) {
+  const t = useTranslations("alerts.channels");
+  const [editing, setEditing] = useState(false);
   const test = useTestChannel(channel.id);
   const remove = useDeleteChannel(channel.id);
   const [confirming, setConfirming] = useState(false);
@@ -88,7 +92,7 @@ function ChannelRow({ channel }: { channel: ChannelSummary }) {
   const result = test.data;
 
   return (
-    <li className="space-y-2 px-4 py-3" aria-label={`Channel ${channel.name}`}>
+    <li className="space-y-2 px-4 py-3" aria-label={t("rowLabel", { name: channel.name })}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <h3 className="text-sm font-medium text-zinc-900">{channel.name}</h3>
@@ -98,47 +102,53 @@ function ChannelRow({ channel }: { channel: ChannelSummary }) {
         <div className="flex items-center gap-2">
           {confirming ? (
             <>
-              <span className="text-xs text-zinc-600">Delete this channel? Rules stop notifying it.</span>
+              <span className="text-xs text-zinc-600">{t("confirmDelete")}</span>
               <Button size="sm" onClick={() => setConfirming(false)} disabled={remove.isPending}>
-                Keep
+                {t("keep")}
               </Button>
               <Button size="sm" variant="danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
                 {remove.isPending ? <Spinner /> : null}
-                Delete
+                {t("delete")}
               </Button>
             </>
           ) : (
             <>
               <Button size="sm" disabled={test.isPending} onClick={() => test.mutate()}>
                 {test.isPending ? <Spinner /> : null}
-                Send test notification
+                {t("sendTest")}
               </Button>
               <Button size="sm" variant="ghost" onClick={() => setShowDeliveries((shown) => !shown)}>
-                {showDeliveries ? "Hide deliveries" : "Deliveries"}
+                {showDeliveries ? t("hideDeliveries") : t("deliveries")}
               </Button>
+              {channel.settings ? (
+                <Button size="sm" variant="ghost" onClick={() => setEditing((shown) => !shown)}>
+                  {t("edit")}
+                </Button>
+              ) : null}
               <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
-                Delete
+                {t("delete")}
               </Button>
             </>
           )}
         </div>
       </div>
+      {editing ? (
+        <ChannelForm kind={channel.kind} channel={channel} onDone={() => setEditing(false)} />
+      ) : null}
       {result ? (
         <Alert
           tone={result.status === "delivered" || result.ok === true ? "success" : "error"}
           title={
             result.status === "delivered" || result.ok === true
-              ? "Test notification delivered"
-              : "Test notification failed"
+              ? t("testDelivered")
+              : t("testFailed")
           }
         >
           <span className="flex flex-wrap items-center gap-2">
             {statusBadge(result.status)}
             {result.responseStatus ? <span>HTTP {result.responseStatus}</span> : null}
             {typeof result.attempts === "number" ? (
-              <span>
-                {result.attempts} {result.attempts === 1 ? "attempt" : "attempts"}
-              </span>
+              <span>{t("attemptCount", { count: result.attempts })}</span>
             ) : null}
             {result.lastError ? <span>{result.lastError}</span> : null}
           </span>
@@ -153,40 +163,40 @@ function ChannelRow({ channel }: { channel: ChannelSummary }) {
 
 /** Notification channels (admin): webhooks, e-mail and PagerDuty; create, delete, send a test and read the delivery attempts. */
 export function ChannelsEditor() {
+  const t = useTranslations("alerts.channels");
+  const tk = useTranslations("alerts.channelForm.kinds");
   const query = useChannels();
   const [adding, setAdding] = useState<ChannelKind | null>(null);
   const channels = query.data;
 
   return (
-    <Card role="region" aria-label="Notification channels">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
-        title="Notification channels"
-        description="Where alert rules send firing and resolved notifications. Failed deliveries are retried with backoff."
+        title={t("title")}
+        description={t("description")}
         actions={
           adding ? null : (
             <span className="flex flex-wrap gap-2">
-              {(Object.keys(channelKindLabels) as ChannelKind[]).map((kind) => (
+              {channelKinds.map((kind) => (
                 <Button key={kind} size="sm" variant="primary" onClick={() => setAdding(kind)}>
-                  New {channelKindLabels[kind]}
+                  {t("new", { kind: tk(kind) })}
                 </Button>
               ))}
             </span>
           )
         }
       />
-      {adding ? <NewChannelForm key={adding} kind={adding} onDone={() => setAdding(null)} /> : null}
+      {adding ? <ChannelForm key={adding} kind={adding} onDone={() => setAdding(null)} /> : null}
       {query.isError ? (
         <div className="px-4 py-3">
-          <Alert tone="error" title="Could not load the channels">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(query.error)}
           </Alert>
         </div>
       ) : null}
       {channels ? (
         channels.length === 0 ? (
-          <EmptyState title="No channels yet">
-            Add a webhook, an e-mail channel or PagerDuty to get notified.
-          </EmptyState>
+          <EmptyState title={t("emptyTitle")}>{t("empty")}</EmptyState>
         ) : (
           <ul className="divide-y divide-zinc-100">
             {channels.map((channel) => (
@@ -196,7 +206,7 @@ export function ChannelsEditor() {
         )
       ) : query.isPending ? (
         <p className="flex items-center gap-2 px-4 py-4 text-sm text-zinc-500">
-          <Spinner /> Loading channels…
+          <Spinner /> {t("loading")}
         </p>
       ) : null}
     </Card>
