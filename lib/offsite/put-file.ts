@@ -23,8 +23,8 @@ import { describeStorageError, isRetryable, StorageError, type StorageTarget } f
 // as a multipart upload, which S3 assembles into the object only at CompleteMultipartUpload,
 // atomically; a smaller one is a single PUT, which S3 stores whole or not at all. Both are
 // atomic on AWS S3, MinIO and Ceph, so no temporary key and server-side copy are needed (a copy
-// would double the requests and, above 5 GiB, need a multipart copy of its own). The checksum
-// stream fails before the body ends when the bytes differ from the expected SHA-256, so a
+// would double the requests and, above 5 GiB, need a multipart copy of its own). The file's
+// SHA-256 is checked at its end, before the last part is handed to the upload, so a
 // mismatching upload is never completed.
 //
 // Resumable per part: when the storage goes away mid-upload (a retryable failure), the
@@ -41,6 +41,8 @@ export interface PutFileOptions {
   sha256?: string;
   /** Encrypt to this age recipient ("age1…") on the way. */
   encryptTo?: string;
+  /** Encrypted: hash the ciphertext too (the result's sha256), to check a raw download later. */
+  ciphertextSha256?: boolean;
   /** More facts to store with the object (a WAL segment's commit times); the checksum and encryption fields are putFile's own. */
   metadata?: Pick<WaldenObjectMetadata, "walCommits">;
   /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
@@ -52,8 +54,13 @@ export interface PutFileResult {
   key: string;
   /** Size of the object (the ciphertext, when encrypted). */
   sizeBytes: number;
-  /** SHA-256 of the object's bytes. */
-  sha256: string;
+  /**
+   * SHA-256 of the object's bytes: the file's when plain; for an encrypted object only when
+   * asked (options.ciphertextSha256), else null — age authenticates every 64 KiB chunk and the
+   * plaintext's SHA-256 is stored with the object, so a second pass over the ciphertext (a
+   * sixth of an encrypted copy's CPU) would check nothing more.
+   */
+  sha256: string | null;
   plaintextBytes: number;
   plaintextSha256: string;
   encrypted: boolean;
@@ -115,17 +122,18 @@ async function* objectParts(
   partSize: number,
   expected: { sha256: string; what: string },
   encryptTo: string | undefined,
+  hashCiphertext: boolean,
   tally: ObjectTally,
 ): AsyncGenerator<Buffer> {
   const plainHash = createHash("sha256");
   // Plain, the object is the file: one hash serves both.
-  const objectHash = encryptTo ? createHash("sha256") : plainHash;
+  const objectHash = encryptTo && hashCiphertext ? createHash("sha256") : null;
   const handle = await fs.open(localPath, "r");
   let part = Buffer.allocUnsafe(partSize);
   let filled = 0;
   const finishPart = () => {
     const full = filled === part.length ? part : part.subarray(0, filled);
-    if (encryptTo) objectHash.update(full);
+    objectHash?.update(full);
     tally.objectBytes += full.length;
     part = Buffer.allocUnsafe(partSize);
     filled = 0;
@@ -193,8 +201,7 @@ async function* objectParts(
     if (filled > 0) yield finishPart();
   } finally {
     await handle.close();
-    if (encryptTo && tally.plaintextSha256 !== null && tally.objectSha256 === null)
-      tally.objectSha256 = objectHash.digest("hex");
+    if (objectHash && tally.plaintextSha256 !== null) tally.objectSha256 = objectHash.digest("hex");
   }
 }
 
@@ -211,7 +218,7 @@ export async function putFile(
   const { size } = await fs.stat(localPath);
   const plaintextSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
   const metadata = toS3Metadata({
-    ...(options.metadata ?? {}),
+    walCommits: options.metadata?.walCommits,
     ...(options.encryptTo
       ? { plaintextSha256, encryption: "age" as const, ageRecipient: options.encryptTo }
       : { sha256: plaintextSha256, plaintextSha256 }),
@@ -223,6 +230,7 @@ export async function putFile(
     partSize,
     { sha256: plaintextSha256, what: localPath },
     options.encryptTo,
+    options.ciphertextSha256 === true,
     tally,
   );
   const transfer = new PartTransfer(context, fullKey, options);
@@ -234,7 +242,7 @@ export async function putFile(
     await transfer.settle(reason);
     throw reason;
   }
-  if (tally.objectSha256 === null) throw new Error(`putFile: ${localPath} was not read to its end`);
+  if (tally.plaintextSha256 === null) throw new Error(`putFile: ${localPath} was not read to its end`);
   await checkStoredObject(context, fullKey, tally.objectBytes, plaintextSha256);
   return {
     key: relative,

@@ -114,7 +114,10 @@ describe("putFile and getFile", () => {
   it("an encrypted copy: plaintext and ciphertext checksums, decrypted by Walden and by age", async () => {
     const key = generateAgeKey();
     const { path: source, data } = await localFile("secret", MIN_PART_BYTES + 70_000);
-    const put = await repository.putFile(source, "cluster-a/secret.age", { encryptTo: key.recipient });
+    const put = await repository.putFile(source, "cluster-a/secret.age", {
+      encryptTo: key.recipient,
+      ciphertextSha256: true,
+    });
     expect(put.encrypted).toBe(true);
     expect(put.plaintextSha256).toBe(sha256(data));
     expect(put.plaintextBytes).toBe(data.length);
@@ -132,7 +135,7 @@ describe("putFile and getFile", () => {
 
     // Without the key: the ciphertext as stored, checked against the checksum the caller recorded…
     const ciphertext = path.join(dir, "secret.age");
-    const raw = await repository.getFile("cluster-a/secret.age", ciphertext, { expectedSha256: put.sha256 });
+    const raw = await repository.getFile("cluster-a/secret.age", ciphertext, { expectedSha256: put.sha256! });
     expect(raw).toMatchObject({
       sha256: put.sha256,
       bytes: put.sizeBytes,
@@ -175,12 +178,18 @@ describe("encrypted at the edges of age's chunks, putFile's reads and parts", ()
       const { path: source, data } = await localFile(`edge-${size}`, size);
       const put = await repository.putFile(source, `cluster-a/edge-${size}.age`, {
         encryptTo: key.recipient,
+        ciphertextSha256: size % 2 === 0,
       });
       expect(put).toMatchObject({ plaintextBytes: size, plaintextSha256: sha256(data), encrypted: true });
       const ciphertext = path.join(dir, `edge-${size}.age`);
-      const raw = await repository.getFile(`cluster-a/edge-${size}.age`, ciphertext, {
-        expectedSha256: put.sha256,
-      });
+      // Asked for, the ciphertext's SHA-256 checks the raw download; else it is not computed.
+      expect(put.sha256 === null).toBe(size % 2 !== 0);
+      const raw = await repository.getFile(
+        `cluster-a/edge-${size}.age`,
+        ciphertext,
+        put.sha256 ? { expectedSha256: put.sha256 } : {},
+      );
+      if (put.sha256) expect(raw.sha256).toBe(put.sha256);
       expect(raw.bytes).toBe(put.sizeBytes);
       // age's own size: header, nonce, and a 16-byte tag per chunk (an empty file has one, empty).
       const chunks = Math.max(1, Math.ceil(size / CHUNK));
