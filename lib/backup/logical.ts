@@ -1,4 +1,5 @@
 import path from "node:path";
+import { encryptBackupFolder } from "@/lib/backup/at-rest";
 import { writeChecksums } from "@/lib/backup/checksum";
 import { folderSize, type BackupPaths } from "@/lib/backup/repository";
 import { runOrThrow, type BackupFacts, type BackupLog } from "@/lib/backup/run-context";
@@ -16,6 +17,8 @@ export async function logicalBackup(
   request: LogicalBackupRequest,
   paths: BackupPaths,
   log: BackupLog,
+  /** The age recipient to encrypt the files to at rest (the cluster's local encryption), if any. */
+  encryptTo: string | null = null,
 ): Promise<BackupFacts> {
   const database = request.database ?? connection.database;
   const dumpPath = path.join(paths.partialDir, request.format === "directory" ? "dump" : "dump.pgdump");
@@ -50,9 +53,15 @@ export async function logicalBackup(
     { waitingFor: `reading the dump's table of contents in ${dumpPath}` },
     () => true,
   );
+  const checksum = await writeChecksums(paths.partialDir);
+  if (encryptTo) {
+    const count = await encryptBackupFolder(paths.partialDir, encryptTo);
+    log.add(`encrypted ${count} files at rest with age (<file>.age), plaintext removed`);
+  }
   return {
     sizeBytes: await folderSize(paths.partialDir),
-    checksum: await writeChecksums(paths.partialDir),
+    checksum,
     database,
+    ...(encryptTo ? { encryptionRecipient: encryptTo } : {}),
   };
 }

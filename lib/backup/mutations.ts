@@ -11,6 +11,7 @@ import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import type { BackupRequest } from "@/lib/schemas/backup";
 import type { RestoreSource } from "@/lib/schemas/restore";
+import { sealIdentity } from "@/lib/restore/identity";
 
 /**
  * Catalogs the backup as queued and hands it to the worker (backup.run). Options that depend on
@@ -52,9 +53,11 @@ export async function requestVerification(
   actor: Actor,
   backupId: string,
   meta: RequestMeta,
-  options: { source?: RestoreSource } = {},
+  options: { source?: RestoreSource; identity?: string } = {},
 ): Promise<{ id: string; status: "queued" }> {
   const backup = await getBackupOrThrow(backupId);
+  // The key of a backup encrypted at rest rides sealed in the job (lib/restore/identity.ts).
+  const identity = options.identity ? sealIdentity(options.identity) : undefined;
   if (backup.status !== "succeeded") {
     throw new AppError("conflict", `Only a succeeded backup can be verified; this one is ${backup.status}`);
   }
@@ -68,7 +71,11 @@ export async function requestVerification(
         issues: [{ path: "source", message: "no finished offsite copy: verify the local copy" }],
       });
   }
-  await enqueue(await jobSender(), "backup.verify", { backupId, source: options.source });
+  await enqueue(await jobSender(), "backup.verify", {
+    backupId,
+    source: options.source,
+    ...(identity ? { identity } : {}),
+  });
   await audit(
     actor,
     {

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { encryptBackupFolder, localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
 import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
 import { backupApplicationName } from "@/lib/backup/orphans";
@@ -161,11 +162,18 @@ export async function physicalBackup(
     manifest.stopLsn,
   );
   await waitForArchivedWal(cluster, primary, stopWal, log);
+  // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
+  // verification check the files as stored (after decryption, when encrypted at rest).
+  const checksum = await writeChecksums(paths.partialDir, digests);
+  const recipient = localEncryptionRecipient(cluster);
+  if (recipient) {
+    const count = await encryptBackupFolder(paths.partialDir, recipient);
+    log.add(`encrypted ${count} files at rest with age (<file>.age), plaintext removed`);
+  }
   return {
     sizeBytes: await folderSize(paths.partialDir),
-    // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
-    // verification check the files as stored.
-    checksum: await writeChecksums(paths.partialDir, digests),
+    checksum,
+    ...(recipient ? { encryptionRecipient: recipient } : {}),
     startLsn: manifest.startLsn,
     stopLsn: manifest.stopLsn,
     timeline: manifest.timeline,

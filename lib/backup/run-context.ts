@@ -29,6 +29,8 @@ export interface BackupFacts {
   startWal?: string;
   stopWal?: string;
   database?: string;
+  /** The age recipient the files were encrypted to at rest (lib/backup/at-rest.ts); absent: plain. */
+  encryptionRecipient?: string;
 }
 
 export interface ServerFacts {

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { logicalBackup } from "@/lib/backup/logical";
 import { endBackupSessions } from "@/lib/backup/orphans";
 import { physicalBackup } from "@/lib/backup/physical";
@@ -150,7 +151,13 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
               progress = percent;
             },
           )
-        : await logicalBackup(connection, logicalBackupRequestSchema.parse(backup.options), paths, log);
+        : await logicalBackup(
+            connection,
+            logicalBackupRequestSchema.parse(backup.options),
+            paths,
+            log,
+            localEncryptionRecipient(cluster),
+          );
 
     await fs.writeFile(
       path.join(paths.partialDir, "walden.json"),
@@ -178,6 +185,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
           heartbeatAt: new Date(),
           sizeBytes: BigInt(facts.sizeBytes),
           checksum: facts.checksum,
+          encryptionRecipient: facts.encryptionRecipient ?? null,
           startLsn: facts.startLsn,
           stopLsn: facts.stopLsn,
           timeline: facts.timeline,

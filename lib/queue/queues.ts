@@ -12,7 +12,12 @@ const id = z.uuid();
 export const queues = {
   "backup.run": z.strictObject({ backupId: id }),
   /** `source` names the copy to check (default: local when whole, else offsite). */
-  "backup.verify": z.strictObject({ backupId: id, source: restoreSourceSchema.optional() }),
+  "backup.verify": z.strictObject({
+    backupId: id,
+    source: restoreSourceSchema.optional(),
+    /** The key of a backup encrypted at rest, sealed (lib/restore/identity.ts); never plain. */
+    identity: z.string().optional(),
+  }),
   /** Queues backup.verify for the backups of clusters whose verification schedule fired (lib/schedules/verify.ts). */
   "backup.reverify": z.strictObject({}),
   /** Copies a succeeded backup to the cluster's second repository (3-2-1). */

@@ -24,8 +24,20 @@ const systemIdentifierSchema = z.string().regex(/^\d{1,20}$/, "is a PostgreSQL s
 
 /** How the files of this copy are stored: plain, or encrypted with age (the key's fingerprint only). */
 const encryptionSchema = z
-  .strictObject({ method: z.literal("age"), recipientFingerprint: z.string().min(1) })
+  .strictObject({
+    method: z.literal("age"),
+    recipientFingerprint: z.string().min(1),
+    /** The age recipient (public key) the files are encrypted to; never its identity. */
+    recipient: z.string().startsWith("age1").optional(),
+  })
   .nullable();
+
+/** How files encrypted to `recipient` are described (null: plain). */
+function encryptionOf(recipient: string | null | undefined) {
+  return recipient
+    ? { method: "age" as const, recipientFingerprint: keyFingerprint(recipient), recipient }
+    : null;
+}
 
 export const backupDescriptorSchema = z.strictObject({
   format: z.literal(BACKUP_DESCRIPTOR_FORMAT),
@@ -88,6 +100,8 @@ export interface DescribedBackupRow {
   finishedAt: Date | null;
   sizeBytes: bigint | number | null;
   checksum: string | null;
+  /** The age recipient the local files are encrypted to at rest (null or absent: plain). */
+  encryptionRecipient?: string | null;
 }
 
 /**
@@ -145,8 +159,9 @@ export function backupDescriptorFor(
     compression: compressionOf(row.options),
     tablespaces: row.kind === "physical" ? tablespacesOf(files) : [],
     checksums: { file: "SHA256SUMS", sha256: row.checksum },
-    // The local repository's files are plain; a copy says how its own are stored (copyDescriptorFor).
-    encryption: null,
+    // The local repository's files are plain unless encrypted at rest (lib/backup/at-rest.ts); a
+    // copy says how its own are stored (copyDescriptorFor).
+    encryption: encryptionOf(row.encryptionRecipient),
     writtenAt: (options.now ?? new Date()).toISOString(),
   });
 }
@@ -159,7 +174,7 @@ export function copyDescriptorFor(
 ): BackupDescriptor {
   return backupDescriptorSchema.parse({
     ...local,
-    encryption: encryptedTo ? { method: "age", recipientFingerprint: keyFingerprint(encryptedTo) } : null,
+    encryption: encryptionOf(encryptedTo),
     writtenAt: now.toISOString(),
   });
 }

@@ -10,7 +10,14 @@ import type { DrillSchedule } from "@/lib/generated/prisma/client";
 import type { RestoreSource } from "@/lib/schemas/restore";
 import type { DrillScheduleView } from "@/lib/schemas/restore-view";
 import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
+import { NoBackupKeyError } from "@/lib/backup/at-rest-open";
 import { requestRestore } from "./mutations";
+
+/** A drill's choices: the copy to restore from, and the key of a backup encrypted at rest. */
+export interface DrillOptions {
+  source?: RestoreSource;
+  identity?: string;
+}
 import { listRestores, type RestoreView } from "./queries";
 
 // Restore drills: a pitr restore of the latest backup to the latest archived point, verified,
@@ -57,7 +64,7 @@ export function startDrill(
   clusterId: string,
   actor: Actor,
   meta: RequestMeta = {},
-  options: { source?: RestoreSource } = {},
+  options: DrillOptions = {},
 ) {
   return requestRestore(
     actor,
@@ -68,6 +75,8 @@ export function startDrill(
       action: "promote",
       ttlHours: 1,
       ...(options.source ? { source: options.source } : {}),
+      // The key of a backup encrypted at rest, for this drill only (sealed by requestRestore).
+      ...(options.identity ? { identity: options.identity } : {}),
     },
     meta,
     "drill",
@@ -91,7 +100,7 @@ export async function startDrillNow(
   clusterId: string,
   actor: Actor,
   meta: RequestMeta,
-  options: { source?: RestoreSource } = {},
+  options: DrillOptions = {},
 ) {
   const cluster = await getActiveClusterRowOrThrow(clusterId);
   return startDrill(cluster.id, actor, meta, options);
@@ -118,6 +127,17 @@ export async function startDueDrills(
       outcome = `started ${drill.id}`;
       started += 1;
     } catch (error) {
+      if (error instanceof NoBackupKeyError) {
+        // Encrypted at rest and Walden holds no key: nothing to drill with, not a failure.
+        outcome = `skipped: ${error.message.replace(/^identity: /, "")}`;
+        log(`drill ${cluster.name}: ${outcome}`);
+        await db().drillSchedule.upsert({
+          where: { clusterId: cluster.id },
+          create: { clusterId: cluster.id, ...DEFAULT_DRILL_SCHEDULE, lastRunAt: now, lastOutcome: outcome },
+          update: { lastRunAt: now, lastOutcome: outcome },
+        });
+        continue;
+      }
       outcome = `not started: ${(error as Error).message}`;
       await audit(systemActor("drill schedule"), {
         action: "drill.request",

@@ -20,7 +20,8 @@ import { pgRestoreArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
 import { withNodeAccess, type NodeAccess } from "@/lib/tools/node-access";
 import { runTool } from "@/lib/tools/run";
-import { instanceClient, superuserName, type InstanceInfo } from "./instance";
+import { openBackupFolder } from "@/lib/backup/at-rest-open";
+import { instanceClient, instancePaths, superuserName, type InstanceInfo } from "./instance";
 import type { RestoreContext } from "./context";
 import { countTables } from "./verify-instance";
 
@@ -130,9 +131,35 @@ async function restoreActivity(target: Endpoint): Promise<string> {
 export async function runLogicalRestore(ctx: RestoreContext, restore: Restore): Promise<void> {
   const request = logicalRestoreRequestSchema.parse(restore.request);
   ctx.steps.begin("prepare");
-  const backup = await db().backup.findUnique({ where: { id: request.backupId } });
+  const backup = await db().backup.findUnique({
+    where: { id: request.backupId },
+    include: { cluster: { select: { localEncryptionIdentityEncrypted: true } } },
+  });
   if (!backup || backup.kind !== "logical" || backup.status !== "succeeded" || !backup.path)
     throw new Error(`backup ${request.backupId} is not a succeeded logical backup`);
+  // Encrypted at rest: decrypted with the key Walden holds into the restore's own folder first.
+  const staging = path.join(instancePaths(restore.id).root, "decrypted-backup");
+  const backupDir = await openBackupFolder(
+    { ...backup, path: backup.path },
+    backup.cluster,
+    undefined,
+    staging,
+    (line) => ctx.steps.log(line),
+  );
+  try {
+    await restoreFromFolder(ctx, request, backup.id, backupDir);
+  } finally {
+    if (backupDir === staging) await fs.rm(path.dirname(staging), { recursive: true, force: true });
+  }
+}
+
+async function restoreFromFolder(
+  ctx: RestoreContext,
+  request: ReturnType<typeof logicalRestoreRequestSchema.parse>,
+  backupId: string,
+  backupDir: string,
+): Promise<void> {
+  const backup = { id: backupId, path: backupDir };
   const dump = (await fs.readdir(backup.path)).find((file) => file === "dump" || file === "dump.pgdump");
   if (!dump) throw new Error(`the backup folder ${backup.path} has no dump`);
   const admin = request.intoRestoreId

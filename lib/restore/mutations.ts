@@ -9,6 +9,7 @@ import { askWorker } from "@/lib/queue/ask";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import type { PitrRestoreRequest, RestoreRequest } from "@/lib/schemas/restore";
+import { assertBackupOpenable } from "@/lib/backup/at-rest-open";
 import { sealIdentity, wipeRestoreIdentity, withoutIdentity } from "./identity";
 import { maxRunningInstances } from "./instance-settings";
 import { instanceName, restoredTableName } from "./names";
@@ -93,6 +94,8 @@ async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }
       `Backup ${backup.id} is not restorable: its verification failed (${backup.verifiedAt!.toISOString()}). Verify it again or pick another backup.`,
       { issues: [{ path: "backupId", message: "its verification failed" }] },
     );
+  // Encrypted at rest: only the key Walden holds opens it (a logical request carries none).
+  await assertBackupOpenable(backup.id, undefined);
   if (request.intoRestoreId) {
     const into = await getRestoreRowOrThrow(request.intoRestoreId);
     assertSameCluster(into, request, "intoRestoreId", "restored instance");
@@ -142,6 +145,8 @@ export async function requestRestore(
     request = sealRequest(request);
     await assertInstanceCapacity();
     plan = await planRequest(request);
+    // A local backup encrypted at rest needs a key: the request's, or the one Walden holds.
+    if (plan.source !== "offsite") await assertBackupOpenable(plan.backupId, request.identity);
   } else if (request.kind === "logical") {
     await checkLogical(request);
   } else {

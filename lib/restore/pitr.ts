@@ -16,6 +16,7 @@ import {
   superuserName,
   type InstanceInfo,
 } from "./instance";
+import { openBackupFolder } from "@/lib/backup/at-rest-open";
 import { openIdentity } from "./identity";
 import { instanceName } from "./names";
 import { configureCopy, extractBackup } from "./pitr-files";
@@ -106,8 +107,20 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
         identity,
       ),
     );
-  await extractBackup(offsite ? downloaded : backup.path!, paths.dataDir, (line) => ctx.steps.log(line));
+  // Encrypted at rest locally: decrypted into the restore's own folder first (at-rest-open.ts).
+  const decrypted = path.join(paths.root, "decrypted-backup");
+  const localDir = offsite
+    ? downloaded
+    : await openBackupFolder(
+        { ...backup, path: backup.path! },
+        cluster,
+        request.identity,
+        decrypted,
+        (line) => ctx.steps.log(line),
+      );
+  await extractBackup(localDir, paths.dataDir, (line) => ctx.steps.log(line));
   if (offsite) await fs.rm(downloaded, { recursive: true, force: true });
+  if (localDir === decrypted) await fs.rm(decrypted, { recursive: true, force: true });
   ctx.steps.log(`extracted in ${((Date.now() - extractStarted) / 1000).toFixed(1)} s`);
   ctx.steps.end();
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ageRecipientSchema, type ClusterRepositories } from "@/lib/schemas/offsite";
+import { copyChoiceSchema } from "@/lib/schemas/restore";
 
 // PUT /api/v1/clusters/:id/repositories/local (issue 14): the local repository's encryption at
 // rest. Backups are age-encrypted to `recipient`; the optional `identity` (its secret key) lets
@@ -20,7 +21,8 @@ export const localEncryptionSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean({ error: "must be true or false" }),
       recipient: ageRecipientSchema.optional(),
-      identity: ageIdentitySchema.optional(),
+      /** null: Walden forgets the key it holds; absent: the held key stays if the recipient does. */
+      identity: ageIdentitySchema.nullable().optional(),
     })
     .refine((value) => !value.enabled || value.recipient, {
       message: "give the age public key (age1…) backups are encrypted to; keep its secret key elsewhere",
@@ -43,3 +45,12 @@ export interface LocalEncryptionView {
 export type ClusterRepositoriesWithEncryption = Omit<ClusterRepositories, "local"> & {
   local: ClusterRepositories["local"] & { encryption: LocalEncryptionView };
 };
+
+/**
+ * The optional body of POST /api/v1/backups/:id/verify and POST /api/v1/clusters/:id/drills: the
+ * copy to read, and the age identity that opens a backup encrypted at rest (for this job only;
+ * else the key Walden holds). Sealed at the edge, never returned, logged or audited.
+ */
+export const copyAndKeySchema = copyChoiceSchema.extend({
+  identity: z.string().trim().min(1, "is empty").max(4000, "is too long for an age key file").optional(),
+});

@@ -5,8 +5,8 @@ import { defineHandler } from "@/lib/worker/handler";
 export const backupVerify = defineHandler({
   queue: "backup.verify",
   work: { batchSize: 1 },
-  async handle({ backupId, source }, { workerId, log }) {
-    const passed = await verifyBackup(backupId, workerId, { source });
+  async handle({ backupId, source, identity }, { workerId, log }) {
+    const passed = await verifyBackup(backupId, workerId, { source, identity });
     log(
       `backup.verify ${backupId}: ${passed === null ? "not verified now (not a succeeded backup, or another worker verifies it)" : passed ? "verified" : "FAILED"}`,
     );

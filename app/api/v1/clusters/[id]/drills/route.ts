@@ -1,6 +1,6 @@
 import { json, readOptionalJson, withRoute } from "@/lib/route";
 import { getDrillOverview, startDrillNow } from "@/lib/restore/drills";
-import { copyChoiceSchema } from "@/lib/schemas/restore";
+import { copyAndKeySchema } from "@/lib/schemas/local-encryption";
 
 export const dynamic = "force-dynamic";
 
@@ -10,11 +10,12 @@ export const GET = withRoute<{ id: string }>({ role: "viewer", action: "drill.li
 );
 
 // POST /api/v1/clusters/:id/drills — run a drill now (operator; a deleted cluster runs no drills);
-// the optional body `{source: "local"|"offsite"}` names the copy to restore from.
+// the optional body `{source: "local"|"offsite", identity?: "AGE-SECRET-KEY-1…"}` names the copy to
+// restore from and the key of a backup encrypted at rest (else the one Walden holds).
 export const POST = withRoute<{ id: string }>(
   { role: "operator", action: "drill.request" },
   async ({ req, params, actor, meta }) => {
-    const { source } = copyChoiceSchema.parse(await readOptionalJson(req));
-    return json(await startDrillNow(params.id, actor, meta, { source }), 202);
+    const { source, identity } = copyAndKeySchema.parse(await readOptionalJson(req));
+    return json(await startDrillNow(params.id, actor, meta, { source, identity }), 202);
   },
 );
