@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { FieldPath, FieldValues, RegisterOptions } from "react-hook-form";
 import { FormField, type FormBinding } from "@/components/forms/form-field";
 import { Select } from "@/components/ui/input";
@@ -23,8 +24,9 @@ export function ClusterField<V extends FieldValues, N extends FieldPath<V>>({
   disabled?: boolean;
   className?: string;
 }) {
+  const t = useTranslations("clusters.field");
   return (
-    <FormField form={form} name={name} options={options} label="Cluster" className={className}>
+    <FormField form={form} name={name} options={options} label={t("cluster")} className={className}>
       {(control) => (
         <Select
           disabled={disabled}

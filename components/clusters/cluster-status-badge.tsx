@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { ClusterStatus } from "@/lib/schemas/cluster";
 
@@ -8,17 +9,11 @@ const tones: Record<ClusterStatus, BadgeTone> = {
   unknown: "neutral",
 };
 
-const descriptions: Record<ClusterStatus, string> = {
-  ok: "Every standby is streaming and archiving works",
-  warning: "A standby is paused, stalled or catching up, or archiving fails",
-  critical: "The primary is unreachable or a standby is disconnected",
-  unknown: "No fresh replication sample: the worker may not be running, or the cluster was just registered",
-};
-
 export function ClusterStatusBadge({ status }: { status: ClusterStatus }) {
+  const t = useTranslations("clusters.status");
   return (
-    <span title={descriptions[status]}>
-      <Badge tone={tones[status]}>{status}</Badge>
+    <span title={t(`${status}.description`)}>
+      <Badge tone={tones[status]}>{t(`${status}.label`)}</Badge>
     </span>
   );
 }

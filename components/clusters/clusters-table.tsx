@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
 import { HostPort } from "@/components/clusters/host-port";
 import { StandbyStateBadge } from "@/components/replication/standby-state";
@@ -31,16 +32,17 @@ export function ClustersTable({
   clusters: ClusterSummary[];
   showArchive?: boolean;
 }) {
+  const t = useTranslations("clusters.table");
   return (
-    <Table aria-label="Clusters">
+    <Table aria-label={t("label")}>
       <THead>
         <tr>
-          <TH>Name</TH>
-          <TH>Status</TH>
-          <TH>Worst replay lag</TH>
-          <TH>Primary</TH>
-          <TH>Standbys</TH>
-          {showArchive ? <TH>Archive mode</TH> : null}
+          <TH>{t("name")}</TH>
+          <TH>{t("status")}</TH>
+          <TH>{t("worstLag")}</TH>
+          <TH>{t("primary")}</TH>
+          <TH>{t("standbys")}</TH>
+          {showArchive ? <TH>{t("archiveMode")}</TH> : null}
         </tr>
       </THead>
       <TBody>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
 import { hostPort } from "@/components/clusters/host-port";
 import { Alert } from "@/components/ui/alert";
@@ -22,20 +23,20 @@ function UpstreamOffer({
   upstream: DiscoveredUpstream;
   onUseUpstream: (upstream: { host: string; port: number }) => void;
 }) {
+  const t = useTranslations("clusters.discovery");
   const { host, port } = upstream;
   if (!host || !port || host.startsWith("/")) return null;
   return (
     <Alert
       tone="warning"
-      title="The server entered as the primary is a standby"
+      title={t("upstreamTitle")}
       actions={
         <Button size="sm" onClick={() => onUseUpstream({ host, port })}>
-          Use {hostPort(host, port)} as the primary
+          {t("useUpstream", { address: hostPort(host, port) })}
         </Button>
       }
     >
-      It streams from {hostPort(host, port)} ({upstream.status ?? "unknown status"}). Register that server as
-      the primary and keep this one as a standby.
+      {t("upstreamText", { address: hostPort(host, port), status: upstream.status ?? t("unknownStatus") })}
     </Alert>
   );
 }
@@ -58,29 +59,24 @@ export function RegisterDiscovery({
   /** Only when the primary was asked: a standby typed as the primary can hand over to its upstream. */
   onUseUpstream?: (upstream: { host: string; port: number }) => void;
 }) {
+  const t = useTranslations("clusters.discovery");
   if (error) return <ConnectionErrorView code={error.code} message={error.message} />;
   if (!report) return null;
   const open = report.standbys.filter((standby) => !addedNames.includes(standby.suggestedName));
   return (
-    <section aria-label={`Found from ${source}`} className="space-y-3">
+    <section aria-label={t("foundFrom", { source })} className="space-y-3">
       {report.upstream && onUseUpstream ? (
         <UpstreamOffer upstream={report.upstream} onUseUpstream={onUseUpstream} />
       ) : null}
       {report.standbys.length === 0 ? (
-        <p className="text-sm text-zinc-500">
-          No standby streams from {source} (its pg_stat_replication is empty).
-        </p>
+        <p className="text-sm text-zinc-500">{t("none", { source })}</p>
       ) : (
         <>
           <div className="flex items-center justify-between gap-2">
-            <p className="text-sm text-zinc-700">
-              {report.standbys.length === 1
-                ? `1 standby streams from ${source}.`
-                : `${report.standbys.length} standbys stream from ${source}.`}
-            </p>
+            <p className="text-sm text-zinc-700">{t("count", { count: report.standbys.length, source })}</p>
             {open.length > 1 ? (
               <Button size="sm" onClick={() => open.forEach(onAddStandby)}>
-                Add all
+                {t("addAll")}
               </Button>
             ) : null}
           </div>
@@ -88,11 +84,11 @@ export function RegisterDiscovery({
             <THead>
               <TR>
                 <TH>application_name</TH>
-                <TH>Connects from</TH>
-                <TH>State</TH>
-                <TH>Sync</TH>
+                <TH>{t("connectsFrom")}</TH>
+                <TH>{t("state")}</TH>
+                <TH>{t("sync")}</TH>
                 <TH>
-                  <span className="sr-only">Add</span>
+                  <span className="sr-only">{t("add")}</span>
                 </TH>
               </TR>
             </THead>
@@ -102,20 +98,21 @@ export function RegisterDiscovery({
                 return (
                   <TR key={`${standby.suggestedName}`}>
                     <TD>
-                      <code>{standby.applicationName || "(none)"}</code>
+                      <code>{standby.applicationName || t("noName")}</code>
                     </TD>
                     <TD>
                       {standby.clientAddr ?? standby.clientHostname ?? (
-                        <span className="text-zinc-500">hidden or a local socket</span>
+                        <span className="text-zinc-500">{t("hidden")}</span>
                       )}
                     </TD>
                     <TD>
-                      <Badge tone={stateTone(standby.state)}>{standby.state ?? "unknown"}</Badge>
+                      <Badge tone={stateTone(standby.state)}>{standby.state ?? t("unknown")}</Badge>
                     </TD>
                     <TD>{standby.syncState ?? "—"}</TD>
                     <TD className="text-right">
                       <Button size="sm" disabled={added} onClick={() => onAddStandby(standby)}>
-                        {added ? "Added" : "Add"} <span className="sr-only">{standby.suggestedName}</span>
+                        {added ? t("added") : t("add")}{" "}
+                        <span className="sr-only">{standby.suggestedName}</span>
                       </Button>
                     </TD>
                   </TR>

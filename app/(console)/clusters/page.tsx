@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { LiveClustersTable } from "@/components/clusters/live-clusters-table";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
@@ -8,30 +9,32 @@ import { hasRole } from "@/lib/auth/roles";
 import { listClusters } from "@/lib/clusters/queries";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Clusters" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("clusters.list");
+  return { title: t("title") };
+}
 
 export default async function ClustersPage() {
   const [user, clusters] = await Promise.all([requireUser(), listClusters()]);
   const isAdmin = hasRole(user.role, "admin");
+  const t = await getTranslations("clusters.list");
 
   return (
     <>
       <PageHeader
-        title="Clusters"
-        description="Each cluster is a primary and its standbys, reached with the connection settings registered here."
+        title={t("title")}
+        description={t("description")}
         actions={
           isAdmin ? (
             <ButtonLink href="/clusters/new" variant="primary">
-              Register cluster
+              {t("register")}
             </ButtonLink>
           ) : null
         }
       />
       <Card>
         {clusters.length === 0 ? (
-          <EmptyState title="No clusters registered yet">
-            {isAdmin ? "Register one to start." : "An admin can register one."}
-          </EmptyState>
+          <EmptyState title={t("empty")}>{isAdmin ? t("emptyAdmin") : t("emptyOther")}</EmptyState>
         ) : (
           <LiveClustersTable initialClusters={clusters} showArchive />
         )}

@@ -1,24 +1,29 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
 import { ClusterForm } from "./_components/cluster-form";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Register cluster" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("clusters.register");
+  return { title: t("title") };
+}
 
 export default async function NewClusterPage() {
   await requirePageRole("admin", "clusters/new");
+  const t = await getTranslations("clusters");
   return (
     <>
       <PageHeader
         breadcrumb={
           <Link href="/clusters" className="hover:underline">
-            Clusters
+            {t("list.title")}
           </Link>
         }
-        title="Register cluster"
-        description="Connection settings for the primary and each standby. Passwords are encrypted in Walden's catalog and never shown again. The monitoring role needs pg_monitor; backups need a role with REPLICATION."
+        title={t("register.title")}
+        description={t("register.description")}
       />
       <ClusterForm />
     </>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { z } from "zod";
 import { PageHeader } from "@/components/ui/page-header";
@@ -9,7 +10,10 @@ import { listRestores } from "@/lib/restore/queries";
 import { LogicalRestoreForm } from "./_components/logical-restore-form";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Restore a logical backup" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("restores.logical");
+  return { title: t("title") };
+}
 
 // ?clusterId=&backupId=&into= preselect (from a backup's page or a restored instance's).
 const prefillSchema = z.object({
@@ -30,6 +34,7 @@ export default async function LogicalRestorePage({
     listBackups({ kind: "logical", status: "succeeded", limit: 500 }),
     listRestores({ kind: "pitr", status: "succeeded", limit: 100 }, actor.role),
   ]);
+  const t = await getTranslations("restores");
   const chosenBackup = backups.find((backup) => backup.id === prefill.backupId);
   const clusterId =
     chosenBackup?.clusterId ??
@@ -42,19 +47,21 @@ export default async function LogicalRestorePage({
       <PageHeader
         breadcrumb={
           <Link href="/restores" className="hover:underline">
-            Restores
+            {t("list.title")}
           </Link>
         }
-        title="Restore a logical backup"
-        description="pg_restore of a pg_dump backup into a new database (or, typed to confirm, over an existing one), on the cluster's primary or inside a restored instance. Everything, or only chosen tables or schemas."
+        title={t("logical.title")}
+        description={t("logical.description")}
       />
       {clusters.length === 0 ? (
         <p className="text-sm text-zinc-600">
-          No cluster is registered yet.{" "}
-          <Link href="/clusters/new" className="text-emerald-800 hover:underline">
-            Register one
-          </Link>{" "}
-          first.
+          {t.rich("logical.noCluster", {
+            link: (chunks) => (
+              <Link href="/clusters/new" className="text-emerald-800 hover:underline">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       ) : (
         <LogicalRestoreForm

@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormProvider, useFieldArray, useForm, useWatch, type Path } from "react-hook-form";
@@ -62,6 +63,8 @@ function freeName(wanted: string, taken: string[]): string {
 }
 
 export function ClusterForm() {
+  const t = useTranslations("clusters.form");
+  const common = useTranslations("common.actions");
   const router = useRouter();
   const registerCluster = useRegisterCluster();
   const [primarySystemIdentifier, setPrimarySystemIdentifier] = useState<string | null>(null);
@@ -104,17 +107,18 @@ export function ClusterForm() {
   // primary's standbys, or (for a cascade) a standby's own. Added standbys take the settings of
   // the node they were found from.
   const discovery = useDiscoverCluster();
+  // label: the standby's name, or null for the primary.
   const [discoveredFrom, setDiscoveredFrom] = useState<{
-    label: string;
+    label: string | null;
     node: ClusterFormValues["primary"];
   }>();
-  const discoverFrom = (node: ClusterFormValues["primary"], label: string) => {
+  const discoverFrom = (node: ClusterFormValues["primary"], label: string | null) => {
     setDiscoveredFrom({ label, node });
     discovery.mutate(withoutEmptyPassword({ ...node, host: node.host.trim() }));
   };
   const findStandbys = async () => {
     discovery.reset();
-    if (await trigger([...primaryConnectionFields])) discoverFrom(getValues("primary"), "the primary");
+    if (await trigger([...primaryConnectionFields])) discoverFrom(getValues("primary"), null);
   };
   const findStandbysOf = async (index: number) => {
     discovery.reset();
@@ -146,7 +150,7 @@ export function ClusterForm() {
     standbys.prepend({ ...typed, name });
     setValue("primary.host", upstream.host);
     setValue("primary.port", upstream.port);
-    discoverFrom({ ...typed, host: upstream.host, port: upstream.port }, "the primary");
+    discoverFrom({ ...typed, host: upstream.host, port: upstream.port }, null);
   };
 
   const addStandby = () => {
@@ -176,17 +180,11 @@ export function ClusterForm() {
 
   return (
     <FormProvider {...form}>
-      <form onSubmit={onSubmit} noValidate aria-label="Register cluster" className="space-y-5">
+      <form onSubmit={onSubmit} noValidate aria-label={t("label")} className="space-y-5">
         <Card>
-          <CardHeader title="Cluster" />
+          <CardHeader title={t("cluster")} />
           <CardBody>
-            <FormField
-              form={form}
-              name="name"
-              label="Name"
-              hint="Lowercase letters, digits and '-'; it appears in paths, URLs and metric labels."
-              className="max-w-sm"
-            >
+            <FormField form={form} name="name" label={t("name")} hint={t("nameHint")} className="max-w-sm">
               {(control) => (
                 <Input autoComplete="off" spellCheck={false} placeholder="prod-eu" {...control} />
               )}
@@ -195,11 +193,11 @@ export function ClusterForm() {
         </Card>
 
         <Card>
-          <CardHeader title="Primary" description="The read-write server of the cluster." />
+          <CardHeader title={t("primary")} description={t("primaryDescription")} />
           <CardBody>
             <NodeFields
               prefix="primary"
-              legend="Primary"
+              legend={t("primary")}
               onReport={(report) => setPrimarySystemIdentifier(report?.systemIdentifier ?? null)}
             />
           </CardBody>
@@ -207,23 +205,23 @@ export function ClusterForm() {
 
         <Card>
           <CardHeader
-            title="Standbys"
-            description="Streaming replicas, including cascading ones. Optional."
+            title={t("standbys")}
+            description={t("standbysDescription")}
             actions={
               <div className="flex flex-wrap gap-2">
                 <Button size="sm" onClick={findStandbys} disabled={discovery.isPending}>
                   {discovery.isPending ? <Spinner /> : null}
-                  Find standbys from the primary
+                  {t("findStandbys")}
                 </Button>
                 <Button size="sm" onClick={addStandby} disabled={standbys.fields.length >= 32}>
-                  Add standby
+                  {t("addStandby")}
                 </Button>
               </div>
             }
           />
           <CardBody className="space-y-4">
             <RegisterDiscovery
-              source={discoveredFrom?.label ?? "the primary"}
+              source={discoveredFrom?.label ?? t("thePrimary")}
               report={discovery.data}
               error={
                 discovery.error
@@ -235,17 +233,17 @@ export function ClusterForm() {
               }
               addedNames={standbyNames}
               onAddStandby={addDiscovered}
-              onUseUpstream={discoveredFrom?.label === "the primary" ? switchToUpstream : undefined}
+              onUseUpstream={discoveredFrom && discoveredFrom.label === null ? switchToUpstream : undefined}
             />
             {standbysError ? <FieldError>{standbysError}</FieldError> : null}
             {standbys.fields.length === 0 ? (
-              <p className="text-sm text-zinc-500">No standbys. You can add them now or later.</p>
+              <p className="text-sm text-zinc-500">{t("noStandbys")}</p>
             ) : (
               standbys.fields.map((field, index) => (
                 <NodeFields
                   key={field.id}
                   prefix={`standbys.${index}`}
-                  legend={`Standby ${index + 1}`}
+                  legend={t("standbyN", { n: index + 1 })}
                   onRemove={() => standbys.remove(index)}
                   onDiscover={() => void findStandbysOf(index)}
                   discovering={discovery.isPending}
@@ -257,16 +255,13 @@ export function ClusterForm() {
         </Card>
 
         <Card>
-          <CardHeader
-            title="WAL archive"
-            description="Where the cluster's WAL segments are collected for point-in-time recovery."
-          />
+          <CardHeader title={t("archive")} description={t("archiveDescription")} />
           <CardBody className="grid grid-cols-1 gap-3 sm:grid-cols-6">
             <FormField
               form={form}
               name="archive.mode"
-              label="Archive mode"
-              hint="archive_command: the server copies WAL into the path. stream: Walden runs pg_receivewal with a slot."
+              label={t("archiveMode")}
+              hint={t("archiveModeHint")}
               className="sm:col-span-2"
             >
               {(control) => (
@@ -286,8 +281,8 @@ export function ClusterForm() {
                 setValueAs: (value: unknown) =>
                   typeof value === "string" && value.trim() === "" ? undefined : value,
               }}
-              label="Archive path (optional)"
-              hint="Absolute path Walden can read. Empty: a folder under Walden's home named after the cluster."
+              label={t("archivePath")}
+              hint={t("archivePathHint")}
               className="sm:col-span-4"
             >
               {(control) => (
@@ -301,15 +296,11 @@ export function ClusterForm() {
         <ProtectionFields />
 
         {/* Shown even beside field problems: a nested form may not have the control an issue names. */}
-        <FormErrors
-          root={errors.root?.message}
-          failure={registerCluster.error}
-          title="The cluster was not registered"
-        />
+        <FormErrors root={errors.root?.message} failure={registerCluster.error} title={t("notRegistered")} />
         <div className="flex items-center gap-2">
-          <SubmitButton busy={busy}>Register cluster</SubmitButton>
+          <SubmitButton busy={busy}>{t("submit")}</SubmitButton>
           <Link href="/clusters" className={buttonClasses({ variant: "ghost" })}>
-            Cancel
+            {common("cancel")}
           </Link>
         </div>
       </form>

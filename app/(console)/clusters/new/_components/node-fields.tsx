@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useFormContext, type Path } from "react-hook-form";
 import type { z } from "zod";
 import { ConnectionErrorView, ConnectionReportView } from "@/components/clusters/connection-report-view";
@@ -37,6 +38,7 @@ export function NodeFields({
   onReport?: (report: ConnectionReport | null) => void;
   primarySystemIdentifier?: string | null;
 }) {
+  const t = useTranslations("clusters.node");
   const form = useFormContext<ClusterFormValues>();
   const { trigger, getValues, watch } = form;
   const test = useTestConnection();
@@ -81,14 +83,14 @@ export function NodeFields({
       <legend className={isStandby ? "px-1 text-sm font-semibold text-zinc-900" : "sr-only"}>{legend}</legend>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-6">
         {isStandby ? (
-          <FormField form={form} name={path("name")} label={label("Name")} className="sm:col-span-2">
+          <FormField form={form} name={path("name")} label={label(t("name"))} className="sm:col-span-2">
             {(control) => <Input autoComplete="off" {...control} />}
           </FormField>
         ) : null}
         <FormField
           form={form}
           name={path("host")}
-          label={label("Host")}
+          label={label(t("host"))}
           className={isStandby ? "sm:col-span-3" : "sm:col-span-4"}
         >
           {(control) => (
@@ -99,31 +101,31 @@ export function NodeFields({
           form={form}
           name={path("port")}
           options={{ valueAsNumber: true }}
-          label={label("Port")}
+          label={label(t("port"))}
           className="sm:col-span-1 sm:col-start-auto"
         >
           {(control) => <Input type="number" inputMode="numeric" min={1} max={65535} {...control} />}
         </FormField>
-        <FormField form={form} name={path("user")} label={label("User")} className="sm:col-span-2">
+        <FormField form={form} name={path("user")} label={label(t("user"))} className="sm:col-span-2">
           {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
         </FormField>
         <FormField
           form={form}
           name={path("password")}
-          label={label("Password")}
-          hint="Optional if the server trusts Walden's host"
+          label={label(t("password"))}
+          hint={t("passwordHint")}
           className="sm:col-span-2"
         >
           {(control) => <Input type="password" autoComplete="new-password" {...control} />}
         </FormField>
-        <FormField form={form} name={path("database")} label={label("Database")} className="sm:col-span-2">
+        <FormField form={form} name={path("database")} label={label(t("database"))} className="sm:col-span-2">
           {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
         </FormField>
         <FormField
           form={form}
           name={path("sslmode")}
-          label={label("TLS (sslmode)")}
-          hint="verify-full checks the server's certificate and name"
+          label={label(t("sslmode"))}
+          hint={t("sslmodeHint")}
           className="sm:col-span-2"
         >
           {(control) => <Select choices={SSL_MODES} {...control} />}
@@ -132,8 +134,8 @@ export function NodeFields({
           <FormField
             form={form}
             name={path("sslRootCert")}
-            label={label("CA certificate (PEM)")}
-            hint="The CA that signed the server's certificate; stored encrypted, never shown again"
+            label={label(t("caCert"))}
+            hint={t("caCertHint")}
             className="sm:col-span-6"
           >
             {(control) => (
@@ -153,23 +155,23 @@ export function NodeFields({
         <div className="flex flex-wrap gap-2">
           <Button size="sm" onClick={runTest} disabled={test.isPending}>
             {test.isPending ? <Spinner /> : null}
-            Test connection
+            {t("test")}
           </Button>
           {onDiscover ? (
             <Button size="sm" onClick={onDiscover} disabled={discovering}>
-              Find its standbys <span className="sr-only">{legend}</span>
+              {t("findItsStandbys")} <span className="sr-only">{legend}</span>
             </Button>
           ) : null}
         </div>
         {onRemove ? (
           <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onRemove}>
-            Remove <span className="sr-only">{legend}</span>
+            {t("remove")} <span className="sr-only">{legend}</span>
           </Button>
         ) : null}
       </div>
       {test.isSuccess || test.isError ? (
         <div className="mt-3 space-y-1">
-          {tested ? <p className="text-xs text-zinc-500">Result for {tested}</p> : null}
+          {tested ? <p className="text-xs text-zinc-500">{t("resultFor", { address: tested })}</p> : null}
           {test.isSuccess ? (
             <ConnectionReportView
               report={test.data}
@@ -179,7 +181,7 @@ export function NodeFields({
           ) : (
             <ConnectionErrorView
               code={test.error instanceof ApiError ? test.error.code : undefined}
-              message={test.error?.message ?? "Unknown error"}
+              message={test.error?.message ?? t("unknownError")}
             />
           )}
         </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { ConfigCheckList } from "@/app/(console)/clusters/[clusterId]/_components/config-check-card";
 import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
 import { Button, Spinner } from "@/components/ui/button";
@@ -12,6 +13,7 @@ import type { ConfigCheckRequest } from "@/lib/schemas/config-check";
  * registered with. `request` validates the fields it needs and answers null when one is wrong.
  */
 export function RegisterConfigCheck({ request }: { request: () => Promise<ConfigCheckRequest | null> }) {
+  const t = useTranslations("clusters.configCheck");
   const check = useConfigCheckSettings();
   const run = async () => {
     check.reset();
@@ -23,11 +25,9 @@ export function RegisterConfigCheck({ request }: { request: () => Promise<Config
       <div className="flex flex-wrap items-center gap-2">
         <Button size="sm" onClick={() => void run()} disabled={check.isPending}>
           {check.isPending ? <Spinner /> : null}
-          Check configuration
+          {t("button")}
         </Button>
-        <span className="text-xs text-zinc-500">
-          Reads the primary&apos;s settings, pg_hba rules and role; gives the fix for what Walden needs.
-        </span>
+        <span className="text-xs text-zinc-500">{t("hint")}</span>
       </div>
       {check.error ? (
         <ConnectionErrorView
@@ -35,9 +35,7 @@ export function RegisterConfigCheck({ request }: { request: () => Promise<Config
           message={check.error.message}
         />
       ) : null}
-      {check.data ? (
-        <ConfigCheckList checks={check.data.checks} label="Configuration of the primary" />
-      ) : null}
+      {check.data ? <ConfigCheckList checks={check.data.checks} label={t("label")} /> : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import type { ChangeEvent } from "react";
+import { useTranslations } from "next-intl";
+import type { ChangeEvent, ReactNode } from "react";
 import { ClusterField } from "@/components/clusters/cluster-field";
 import { FormCheckbox, FormField, type FormBinding } from "@/components/forms/form-field";
 import { instanceNameOf } from "@/components/restores/describe";
@@ -44,6 +45,7 @@ export function DestinationFields({
   instances: RunningInstance[];
   onClusterChange: () => void;
 }) {
+  const t = useTranslations("restores.logical");
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <ClusterField
@@ -55,19 +57,18 @@ export function DestinationFields({
       <FormField
         form={form}
         name="intoRestoreId"
-        label="Restore into"
-        hint={
-          instances.length
-            ? "The live primary, or a running restored instance of this cluster."
-            : "No restored instance of this cluster is running; the restore goes to the primary."
-        }
+        label={t("into")}
+        hint={instances.length ? t("intoHint") : t("intoHintNone")}
       >
         {(control) => (
           <Select {...control}>
-            <option value="">the cluster&apos;s primary{cluster ? ` (${cluster.primary})` : ""}</option>
+            <option value="">
+              {t("primary")}
+              {cluster ? ` (${cluster.primary})` : ""}
+            </option>
             {instances.map((restore) => (
               <option key={restore.id} value={restore.id}>
-                restored instance {instanceNameOf(restore)} ({instanceAddress(restore)})
+                {t("restoredInstance", { name: instanceNameOf(restore), address: instanceAddress(restore) })}
               </option>
             ))}
           </Select>
@@ -97,18 +98,20 @@ export function BackupField({
   loading: boolean;
   onBackupChange: (event: ChangeEvent<HTMLSelectElement>) => void;
 }) {
+  const t = useTranslations("restores.logical");
+  const common = useTranslations("common.actions");
   return (
     <FormField
       form={form}
       name="backupId"
       options={{ onChange: onBackupChange }}
-      label="Logical backup"
-      hint="Succeeded pg_dump backups of this cluster, newest first: finished · database · size · label."
+      label={t("backup")}
+      hint={t("backupHint")}
     >
       {(control) => (
         <Select {...control}>
           <option value="">
-            {loading ? "Loading…" : backups.length ? "Choose a backup…" : "No succeeded logical backup"}
+            {loading ? common("loading") : backups.length ? t("chooseBackup") : t("noBackup")}
           </option>
           {backups.map((candidate) => (
             <option key={candidate.id} value={candidate.id}>
@@ -123,17 +126,14 @@ export function BackupField({
 
 /** The database restored into (new, or with `clean` an existing one) and pg_restore's -j. */
 export function DatabaseFields({ form, clean }: { form: LogicalForm; clean: boolean }) {
+  const t = useTranslations("restores.logical");
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <FormField
         form={form}
         name="database"
-        label={clean ? "Existing database" : "New database name"}
-        hint={
-          clean
-            ? "The database restored over; it must exist."
-            : "Created for this restore; it must not exist yet."
-        }
+        label={clean ? t("existingDatabase") : t("newDatabase")}
+        hint={clean ? t("existingDatabaseHint") : t("newDatabaseHint")}
       >
         {(control) => <Input autoComplete="off" spellCheck={false} {...control} />}
       </FormField>
@@ -141,8 +141,8 @@ export function DatabaseFields({ form, clean }: { form: LogicalForm; clean: bool
         form={form}
         name="jobs"
         options={{ valueAsNumber: true }}
-        label="Parallel jobs"
-        hint="pg_restore -j: 1–16 connections at once."
+        label={t("jobs")}
+        hint={t("jobsHint")}
       >
         {(control) => <Input type="number" inputMode="numeric" min={1} max={16} {...control} />}
       </FormField>
@@ -152,22 +152,13 @@ export function DatabaseFields({ form, clean }: { form: LogicalForm; clean: bool
 
 /** Only some tables or schemas of the dump. */
 export function ObjectFields({ form }: { form: LogicalForm }) {
+  const t = useTranslations("restores.logical");
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <FormField
-        form={form}
-        name="tables"
-        label="Only these tables (optional)"
-        hint="Comma or one per line. pg_restore matches plain names: orders, not public.orders; no wildcards."
-      >
+      <FormField form={form} name="tables" label={t("tables")} hint={t("tablesHint")}>
         {(control) => <Textarea rows={3} spellCheck={false} placeholder={"orders\ncustomers"} {...control} />}
       </FormField>
-      <FormField
-        form={form}
-        name="schemas"
-        label="Only these schemas (optional)"
-        hint="Comma or one per line, e.g. public. Empty: everything in the dump."
-      >
+      <FormField form={form} name="schemas" label={t("schemas")} hint={t("schemasHint")}>
         {(control) => <Textarea rows={3} spellCheck={false} placeholder="public" {...control} />}
       </FormField>
     </div>
@@ -184,30 +175,20 @@ export function OverwriteFields({
   clean: boolean;
   database: string;
 }) {
+  const t = useTranslations("restores.logical");
   return (
     <div className="space-y-3">
-      <FormCheckbox
-        form={form}
-        name="noOwner"
-        label="No owners"
-        hint="pg_restore --no-owner: objects belong to the role Walden connects as, whoever owned them before."
-      />
-      <FormCheckbox
-        form={form}
-        name="clean"
-        tone="danger"
-        label="Restore over an existing database"
-        hint="pg_restore --clean --if-exists: objects in the dump are dropped and recreated in that database."
-      />
+      <FormCheckbox form={form} name="noOwner" label={t("noOwner")} hint={t("noOwnerHint")} />
+      <FormCheckbox form={form} name="clean" tone="danger" label={t("clean")} hint={t("cleanHint")} />
       {clean ? (
         <div className="rounded-md border border-red-200 bg-red-50 p-3">
           <ConfirmNameField
             form={form}
             name="confirm"
-            label="Type the database name to confirm"
+            label={t("confirm")}
             expected={database.trim()}
-            consequence=": its tables in the dump are replaced."
-            missing="Name the database first."
+            consequence={t("confirmConsequence")}
+            missing={t("confirmMissing")}
           />
         </div>
       ) : null}
@@ -227,45 +208,36 @@ export function WhatHappens({
   into: RunningInstance | undefined;
   cluster: LogicalClusterChoice | undefined;
 }) {
+  const t = useTranslations("restores.logical.what");
   const database = values.database.trim() || "?";
   const tableNames = names(values.tables);
   const schemaNames = names(values.schemas);
   const where = into
-    ? `the restored instance ${instanceNameOf(into)} (${instanceAddress(into)})`
-    : `${cluster?.name ?? "the cluster"}'s primary (${cluster?.primary ?? "?"})`;
+    ? t("whereInstance", { name: instanceNameOf(into), address: instanceAddress(into) })
+    : t("wherePrimary", { cluster: cluster?.name ?? t("theCluster"), primary: cluster?.primary ?? "?" });
+  const code = (chunks: ReactNode) => <code>{chunks}</code>;
   return (
     <div className="rounded-md bg-zinc-50 px-3 py-2 text-sm text-zinc-700 ring-1 ring-zinc-200 ring-inset">
-      <p className="font-medium text-zinc-900">What happens</p>
+      <p className="font-medium text-zinc-900">{t("title")}</p>
       <p className="mt-0.5">
-        {values.clean ? (
-          <>
-            Restores over the existing database <code>{database}</code>
-          </>
-        ) : (
-          <>
-            Creates the database <code>{database}</code>
-          </>
-        )}{" "}
-        on {where}, then runs pg_restore -j {Number.isFinite(values.jobs) ? values.jobs : "?"} of{" "}
-        {backup ? (
-          <>
-            the dump of <code>{backup.database ?? "?"}</code> taken{" "}
-            {formatUtc(backup.finishedAt ?? backup.createdAt)}
-          </>
-        ) : (
-          "the chosen backup"
-        )}
-        {tableNames.length ? (
-          <>
-            , tables <code>{tableNames.join(", ")}</code> only
-          </>
-        ) : null}
-        {schemaNames.length ? (
-          <>
-            , schemas <code>{schemaNames.join(", ")}</code> only
-          </>
-        ) : null}
-        , and counts the rows of every table restored. Nothing else is touched.
+        {t.rich(values.clean ? "sentenceClean" : "sentenceNew", {
+          database,
+          where,
+          jobs: Number.isFinite(values.jobs) ? String(values.jobs) : "?",
+          dump: backup
+            ? t("dump", {
+                database: backup.database ?? "?",
+                time: formatUtc(backup.finishedAt ?? backup.createdAt),
+              })
+            : t("chosenBackup"),
+          only: [
+            tableNames.length ? t("onlyTables", { list: tableNames.join(", ") }) : null,
+            schemaNames.length ? t("onlySchemas", { list: schemaNames.join(", ") }) : null,
+          ]
+            .filter(Boolean)
+            .join(""),
+          code,
+        })}
       </p>
     </div>
   );

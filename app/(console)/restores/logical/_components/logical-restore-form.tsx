@@ -1,13 +1,14 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type ChangeEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
 import { Card, CardBody } from "@/components/ui/card";
-import { errorMessage } from "@/lib/client/fetcher";
+import { useErrorMessage } from "@/components/forms/error-message";
 import { useBackups } from "@/lib/client/use-backups";
 import { useRequestRestore, useRestores, type RestoreView } from "@/lib/client/use-restores";
 import type { BackupSummary } from "@/lib/schemas/backup";
@@ -53,6 +54,8 @@ export function LogicalRestoreForm({
   /** Succeeded pitr restores (any cluster); those whose instance runs can receive the restore. */
   initialPitrRestores: RestoreView[];
 }) {
+  const t = useTranslations("restores.logical");
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const requestRestore = useRequestRestore();
   const [openedAt] = useState(() => new Date());
@@ -91,7 +94,7 @@ export function LogicalRestoreForm({
   const busy = requestRestore.isPending;
 
   const onSubmit = handleSubmit((values) => {
-    const built = buildLogicalRestoreRequest(values);
+    const built = buildLogicalRestoreRequest(values, (names) => t("qualifiedTable", names));
     if (!built.ok) {
       server.show(built.issues);
       return;
@@ -116,12 +119,7 @@ export function LogicalRestoreForm({
   return (
     <Card>
       <CardBody>
-        <form
-          onSubmit={onSubmit}
-          noValidate
-          aria-label="Restore a logical backup"
-          className="max-w-3xl space-y-5"
-        >
+        <form onSubmit={onSubmit} noValidate aria-label={t("title")} className="max-w-3xl space-y-5">
           <DestinationFields
             form={form}
             clusters={clusters}
@@ -136,7 +134,7 @@ export function LogicalRestoreForm({
             onBackupChange={followBackup}
           />
           {backupsQuery.isError ? (
-            <Alert tone="error" title="Could not load the backups">
+            <Alert tone="error" title={t("backupsFailed")}>
               {errorMessage(backupsQuery.error)}
             </Alert>
           ) : null}
@@ -152,7 +150,7 @@ export function LogicalRestoreForm({
 
           <FormErrors root={errors.root?.message} failure={server.failure} />
           <FormActions
-            submitLabel="Start restore"
+            submitLabel={t("start")}
             busy={busy}
             variant={clean ? "danger" : "primary"}
             cancelHref="/restores"

@@ -94,18 +94,17 @@ export function toLogicalRestoreRequest(values: LogicalFormValues) {
  */
 export function buildLogicalRestoreRequest(
   values: LogicalFormValues,
+  /** The message for a schema-qualified table, in the reader's language (English by default). */
+  qualifiedTable: (names: { table: string; schema: string }) => string = ({ table, schema }) =>
+    `pg_restore matches plain table names: write ${table} and put ${schema} under schemas`,
 ): { ok: true; body: LogicalRestoreRequest } | { ok: false; issues: IssueLike[] } {
   const dotted = names(values.tables).find((name) => name.includes("."));
   if (dotted) {
-    const [schema] = dotted.split(".");
-    const table = dotted.split(".").pop();
+    const parts = dotted.split(".");
     return {
       ok: false,
       issues: [
-        {
-          path: "tables",
-          message: `pg_restore matches plain table names: write ${table} and put ${schema} under schemas`,
-        },
+        { path: "tables", message: qualifiedTable({ table: parts.at(-1) ?? "", schema: parts[0] ?? "" }) },
       ],
     };
   }
