@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import {
   Area,
   CartesianGrid,
@@ -91,6 +92,7 @@ function LagTooltip({
   events: ReplicationEvent[];
   step: number;
 }) {
+  const t = useTranslations("cluster.lagChart");
   const row = payload?.[0]?.payload as Row | undefined;
   if (!active || !row) return null;
   const { point } = row;
@@ -104,31 +106,31 @@ function LagTooltip({
     <div className="max-w-xs rounded-md border border-zinc-200 bg-white px-3 py-2 text-xs text-zinc-800 shadow-lg">
       <p className="font-medium">{formatUtcSeconds(row.t)}</p>
       <DescriptionList termWidth="auto" size="xs" className="mt-1 [&_dd]:tabular-nums">
-        <Description term="State">{point.state ?? "unknown"}</Description>
-        <Description term={bucket ? "Replay lag (avg)" : "Replay lag"}>
+        <Description term={t("state")}>{point.state ?? t("unknown")}</Description>
+        <Description term={bucket ? t("replayLagAvg") : t("replayLag")}>
           <BytesWithExact value={point.replayBytes} />
         </Description>
         {spreadBytes ? (
-          <Description term="Replay lag (max)">
+          <Description term={t("replayLagMax")}>
             <BytesWithExact value={point.replayBytesMax} />
           </Description>
         ) : null}
-        <Description term={bucket ? "Behind (avg)" : "Behind"}>
+        <Description term={bucket ? t("behindAvg") : t("behind")}>
           {formatSeconds(point.replaySeconds)}
         </Description>
         {spreadSeconds ? (
-          <Description term="Behind (max)">{formatSeconds(point.replaySecondsMax)}</Description>
+          <Description term={t("behindMax")}>{formatSeconds(point.replaySecondsMax)}</Description>
         ) : null}
         {point.flushBytes !== null ? (
-          <Description term="Flush lag">{formatBytes(point.flushBytes)}</Description>
+          <Description term={t("flushLag")}>{formatBytes(point.flushBytes)}</Description>
         ) : null}
         {point.writeBytes !== null ? (
-          <Description term="Write lag">{formatBytes(point.writeBytes)}</Description>
+          <Description term={t("writeLag")}>{formatBytes(point.writeBytes)}</Description>
         ) : null}
-        <Description term="Replay LSN">
+        <Description term={t("replayLsn")}>
           <code>{point.replayLsn ?? "—"}</code>
         </Description>
-        <Description term="Primary LSN">
+        <Description term={t("primaryLsn")}>
           <code>{point.primaryLsn ?? "—"}</code>
         </Description>
       </DescriptionList>

@@ -4,6 +4,7 @@ import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { requireUser } from "@/lib/auth/page";
 import { loadCluster } from "./_components/cluster-data";
 import { ReplicationView } from "./_components/replication-view";
+import { SandboxFailover } from "./_components/sandbox-failover";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +22,7 @@ export default async function ClusterReplicationPage({ params }: { params: Promi
   return (
     <div className="space-y-5">
       <ReplicationView clusterId={cluster.id} initialSnapshot={snapshot} />
+      <SandboxFailover nodes={[cluster.primary, ...cluster.standbys].map((node) => node.name)} />
     </div>
   );
 }

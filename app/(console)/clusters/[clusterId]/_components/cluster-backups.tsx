@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { BackupNowButton, type BackupClusterChoice } from "@/components/backups/backup-now";
 import { BackupsTable } from "@/components/backups/backups-table";
 import { ArchiveCoverage } from "@/components/backups/coverage-bar";
@@ -23,6 +24,7 @@ export function ClusterBackups({
   newest: number;
   canBackUp: boolean;
 }) {
+  const t = useTranslations("cluster.backups");
   const query = useBackups({ clusterId: cluster.id, limit: newest }, initialBackups);
   const backups = query.data ?? initialBackups;
 
@@ -31,15 +33,15 @@ export function ClusterBackups({
       <Card aria-labelledby="backups-title">
         <CardHeader
           id="backups-title"
-          title="Backups"
-          description={`The ${newest} newest, refreshed while one runs.`}
+          title={t("title")}
+          description={t("description", { count: newest })}
           actions={
             <>
               <Link
                 href={`/backups?cluster=${cluster.id}`}
                 className="text-xs text-emerald-800 hover:underline"
               >
-                All backups
+                {t("all")}
               </Link>
               {canBackUp ? <BackupNowButton clusters={[cluster]} defaultClusterId={cluster.id} /> : null}
             </>
@@ -47,24 +49,20 @@ export function ClusterBackups({
         />
         {query.isError ? (
           <div className="px-4 pt-3">
-            <Alert tone="error" title="Could not refresh the backups">
+            <Alert tone="error" title={t("refreshFailed")}>
               {errorMessage(query.error)}
             </Alert>
           </div>
         ) : null}
         {backups.length === 0 ? (
-          <EmptyState title="No backups of this cluster yet" />
+          <EmptyState title={t("empty")} />
         ) : (
-          <BackupsTable backups={backups} label={`Backups of ${cluster.name}`} />
+          <BackupsTable backups={backups} label={t("tableLabel", { name: cluster.name })} />
         )}
       </Card>
 
       <Card aria-labelledby="coverage-title">
-        <CardHeader
-          id="coverage-title"
-          title="Archive coverage"
-          description="The archived WAL up to now: where a point-in-time restore can land, and where WAL is missing. Times in UTC."
-        />
+        <CardHeader id="coverage-title" title={t("coverageTitle")} description={t("coverageDescription")} />
         <CardBody>
           <ArchiveCoverage clusterId={cluster.id} />
         </CardBody>

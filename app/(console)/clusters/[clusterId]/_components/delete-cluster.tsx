@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -22,6 +23,7 @@ export function DeleteCluster({
   /** Archive mode "stream": Walden's pg_receivewal has a replication slot on the primary. */
   streaming: boolean;
 }) {
+  const t = useTranslations("cluster.delete");
   const router = useRouter();
   const deleteCluster = useDeleteCluster(clusterId);
   const [open, setOpen] = useState(false);
@@ -30,11 +32,11 @@ export function DeleteCluster({
     <Card aria-labelledby="danger-title" className="border-red-200">
       <CardHeader
         id="danger-title"
-        title="Delete registration"
-        description="Removes this cluster from Walden's lists. Its backups, restores, reports and audit stay; the PostgreSQL servers and their data are not touched."
+        title={t("title")}
+        description={t("description")}
         actions={
           <Button variant="danger" size="sm" onClick={() => setOpen(true)}>
-            Delete registration
+            {t("button")}
           </Button>
         }
       />
@@ -44,20 +46,10 @@ export function DeleteCluster({
           setOpen(false);
           deleteCluster.reset();
         }}
-        title={`Delete the registration of ${clusterName}?`}
-        description={
-          <>
-            Walden stops sampling, backing up and drilling this cluster, tears down its restored instances and
-            disables its schedules. Its backups, WAL archive, restores, reports and audit stay (its files too,
-            until an admin removes them), and its name can be registered again.{" "}
-            {streaming
-              ? "Walden's replication slot on the primary is dropped, so the primary no longer keeps WAL for it. "
-              : "If Walden ever streamed WAL for it, its replication slot on the primary is dropped. "}
-            The servers keep running, otherwise untouched.
-          </>
-        }
+        title={t("dialogTitle", { name: clusterName })}
+        description={`${t("dialogBody")} ${streaming ? t("slotStreaming") : t("slotMaybe")} ${t("serversUntouched")}`}
         expected={clusterName}
-        confirmLabel="Confirm delete"
+        confirmLabel={t("confirm")}
         // Stays busy after success too: the page is navigating away.
         pending={deleteCluster.isPending || deleteCluster.isSuccess}
         error={deleteCluster.isError ? errorMessage(deleteCluster.error) : null}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { ConnectionErrorView, ConnectionReportView } from "@/components/clusters/connection-report-view";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
@@ -9,6 +10,7 @@ import { useTestStoredConnection } from "@/lib/client/use-clusters";
 
 /** Tests every node with its stored credentials and shows one result per node. */
 export function TestStoredConnection({ clusterId }: { clusterId: string }) {
+  const t = useTranslations("cluster.connectionTest");
   const test = useTestStoredConnection(clusterId);
   const results = test.data?.nodes ?? [];
   const primary = results.find((node) => node.role === "primary");
@@ -18,27 +20,27 @@ export function TestStoredConnection({ clusterId }: { clusterId: string }) {
     <Card aria-labelledby="connection-test-title">
       <CardHeader
         id="connection-test-title"
-        title="Connection test"
-        description="Connects to every node with the stored settings and reports version, role and privileges."
+        title={t("title")}
+        description={t("description")}
         actions={
           <Button size="sm" onClick={() => test.mutate()} disabled={test.isPending}>
             {test.isPending ? <Spinner /> : null}
-            Test connection
+            {t("run")}
           </Button>
         }
       />
       {test.isError || test.isSuccess ? (
         <CardBody>
           {test.isError ? (
-            <Alert tone="error" title="The test could not run">
+            <Alert tone="error" title={t("failed")}>
               {errorMessage(test.error)}
             </Alert>
           ) : (
-            <ul aria-label="Connection test results" className="grid grid-cols-1 gap-3 lg:grid-cols-2">
+            <ul aria-label={t("results")} className="grid grid-cols-1 gap-3 lg:grid-cols-2">
               {results.map((node) => (
                 <li key={node.name} aria-label={node.name}>
                   <p className="mb-1 text-xs font-medium text-zinc-700">
-                    {node.name} <span className="font-normal text-zinc-500">({node.role})</span>
+                    {node.name} <span className="font-normal text-zinc-500">({t(node.role)})</span>
                   </p>
                   {node.ok ? (
                     // The server already warns when a node's role differs from its registration.
