@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { RoleBadge } from "@/components/users/role-badge";
@@ -7,31 +8,31 @@ import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Settings" };
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("settings"))("title") };
+}
 
 const sections = [
-  { href: "/settings/users", title: "Users", description: "Who can sign in, and with which role." },
-  { href: "/settings/tokens", title: "API tokens", description: "Bearer tokens for scripts and Prometheus." },
-  { href: "/settings/audit", title: "Audit log", description: "Every change and every denied attempt." },
-  {
-    href: "/settings/sign-in",
-    title: "Sign-in",
-    description: "Single sign-on with your identity provider (OpenID Connect), and password accounts.",
-  },
+  { href: "/settings/users", key: "users" },
+  { href: "/settings/tokens", key: "tokens" },
+  { href: "/settings/audit", key: "audit" },
+  { href: "/settings/sign-in", key: "signIn" },
 ] as const;
 
 export default async function SettingsPage() {
   const user = await requireUser();
   const isAdmin = hasRole(user.role, "admin");
+  const t = await getTranslations("settings");
 
   return (
     <>
-      <PageHeader title="Settings" />
+      <PageHeader title={t("title")} />
       <div className="space-y-5">
         <Card aria-labelledby="account-title">
           <CardHeader
             id="account-title"
-            title="Your account"
+            title={t("account.title")}
             description={
               <span className="flex items-center gap-2">
                 {user.email} <RoleBadge role={user.role} />
@@ -43,10 +44,8 @@ export default async function SettingsPage() {
         <Card aria-labelledby="admin-title">
           <CardHeader
             id="admin-title"
-            title="Administration"
-            description={
-              isAdmin ? undefined : "These need the admin role. Ask an admin if you need a change."
-            }
+            title={t("admin.title")}
+            description={isAdmin ? undefined : t("admin.needsAdmin")}
           />
           <ul className="divide-y divide-zinc-100">
             {sections.map((section) => (
@@ -57,14 +56,16 @@ export default async function SettingsPage() {
                       href={section.href}
                       className="text-sm font-medium text-emerald-800 hover:underline"
                     >
-                      {section.title}
+                      {t(`sections.${section.key}.title`)}
                     </Link>
                   ) : (
-                    <span className="text-sm font-medium text-zinc-500">{section.title}</span>
+                    <span className="text-sm font-medium text-zinc-500">
+                      {t(`sections.${section.key}.title`)}
+                    </span>
                   )}
-                  <p className="text-xs text-zinc-500">{section.description}</p>
+                  <p className="text-xs text-zinc-500">{t(`sections.${section.key}.description`)}</p>
                 </div>
-                {isAdmin ? null : <span className="text-xs text-zinc-400">admin only</span>}
+                {isAdmin ? null : <span className="text-xs text-zinc-400">{t("admin.adminOnly")}</span>}
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { oidcRedirectUri } from "@/lib/auth/oidc/http";
@@ -9,34 +10,37 @@ import { requirePageRole } from "@/lib/auth/page";
 import { OidcSettingsForm } from "./_components/oidc-settings-form";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Sign-in" };
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("settings.signIn"))("title") };
+}
 
 export default async function SignInSettingsPage() {
   await requirePageRole("admin", "settings/sign-in");
   const settings = await getOidcSettingsView(oidcRedirectUri(await headers()));
+  const t = await getTranslations("settings");
 
   return (
     <>
       <PageHeader
         breadcrumb={
           <Link href="/settings" className="hover:underline">
-            Settings
+            {t("title")}
           </Link>
         }
-        title="Sign-in"
-        description="Single sign-on with your company's OpenID Connect provider, and whether passwords still work."
+        title={t("signIn.title")}
+        description={t("signIn.description")}
       />
       <Card aria-labelledby="oidc-title">
         <CardHeader
           id="oidc-title"
-          title="Single sign-on (OpenID Connect)"
-          description={
-            <>
-              Register Walden at your provider as a confidential web client with the redirect URI{" "}
-              <code className="rounded bg-zinc-100 px-1 font-mono text-zinc-800">{settings.redirectUri}</code>
-              , then enter what it gives you here.
-            </>
-          }
+          title={t("signIn.oidcTitle")}
+          description={t.rich("signIn.oidcDescription", {
+            uri: settings.redirectUri,
+            code: (chunks) => (
+              <code className="rounded bg-zinc-100 px-1 font-mono text-zinc-800">{chunks}</code>
+            ),
+          })}
         />
         <OidcSettingsForm settings={settings} />
       </Card>

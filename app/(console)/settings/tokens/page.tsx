@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
@@ -9,11 +10,15 @@ import { CreateTokenForm } from "./_components/create-token-form";
 import { TokensTable } from "./_components/tokens-table";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "API tokens" };
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("settings.tokens"))("title") };
+}
 
 export default async function TokensPage() {
   const admin = await requirePageRole("admin", "settings/tokens");
   const [tokens, users] = await Promise.all([listTokens(), listUsers()]);
+  const t = await getTranslations("settings");
   const owners = users
     .filter((user) => !user.disabled)
     .map((user) => ({ id: user.id, email: user.email, role: user.role }));
@@ -23,28 +28,30 @@ export default async function TokensPage() {
       <PageHeader
         breadcrumb={
           <Link href="/settings" className="hover:underline">
-            Settings
+            {t("title")}
           </Link>
         }
-        title="API tokens"
-        description={
-          <>
-            For scripts and Prometheus: send <code>Authorization: Bearer &lt;token&gt;</code>. A token never
-            has more rights than its owner currently has.
-          </>
-        }
+        title={t("tokens.title")}
+        description={t.rich("tokens.description", {
+          header: "Authorization: Bearer <token>",
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       />
       <div className="space-y-5">
         <Card aria-labelledby="create-token-title">
           <CardHeader
             id="create-token-title"
-            title="Create token"
-            description="The token is shown once, right after it is created."
+            title={t("tokens.createTitle")}
+            description={t("tokens.createDescription")}
           />
           <CreateTokenForm owners={owners} currentUserId={admin.userId} />
         </Card>
         <Card aria-labelledby="tokens-title">
-          <CardHeader id="tokens-title" title="Tokens" description={`${tokens.length} issued`} />
+          <CardHeader
+            id="tokens-title"
+            title={t("tokens.listTitle")}
+            description={t("tokens.count", { count: tokens.length })}
+          />
           <TokensTable tokens={tokens} />
         </Card>
       </div>

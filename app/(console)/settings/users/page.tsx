@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/page";
@@ -8,33 +9,41 @@ import { CreateUserForm } from "./_components/create-user-form";
 import { UsersTable } from "./_components/users-table";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Users" };
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("settings.users"))("title") };
+}
 
 export default async function UsersPage() {
   const admin = await requirePageRole("admin", "settings/users");
   const users = await listUsers();
+  const t = await getTranslations("settings");
 
   return (
     <>
       <PageHeader
         breadcrumb={
           <Link href="/settings" className="hover:underline">
-            Settings
+            {t("title")}
           </Link>
         }
-        title="Users"
-        description="Viewers read everything except secrets; operators also start backups, restores and drills; admins also manage clusters, users and tokens."
+        title={t("users.title")}
+        description={t("users.description")}
       />
       <div className="space-y-5">
         <Card aria-labelledby="users-title">
-          <CardHeader id="users-title" title="Users" description={`${users.length} accounts`} />
+          <CardHeader
+            id="users-title"
+            title={t("users.title")}
+            description={t("users.count", { count: users.length })}
+          />
           <UsersTable users={users} currentUserId={admin.userId} />
         </Card>
         <Card aria-labelledby="create-user-title">
           <CardHeader
             id="create-user-title"
-            title="Create user"
-            description="The new user signs in with this email and password."
+            title={t("users.createTitle")}
+            description={t("users.createDescription")}
           />
           <CreateUserForm />
         </Card>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
@@ -39,46 +40,47 @@ function compactJson(value: unknown): string {
 
 export function AuditLog({ limit, initialEvents }: { limit: number; initialEvents: AuditEventSummary[] }) {
   const { data: events, error, isFetching, refetch, dataUpdatedAt } = useAuditEvents(limit, initialEvents);
+  const t = useTranslations("settings.audit");
 
   return (
     <Card aria-labelledby="audit-title">
       <CardHeader
         id="audit-title"
-        title="Events"
+        title={t("events")}
         description={
           <>
-            {events.length} shown · refreshed{" "}
+            {t("shown", { count: events.length })}{" "}
             {/* Server and browser stamp the initial data separately; the minute may differ. */}
-            <span suppressHydrationWarning>{formatUtc(new Date(dataUpdatedAt))}</span> · every 30 s
+            <span suppressHydrationWarning>{formatUtc(new Date(dataUpdatedAt))}</span> · {t("every")}
           </>
         }
         actions={
           <Button size="sm" onClick={() => refetch()} disabled={isFetching}>
             {isFetching ? <Spinner /> : null}
-            Refresh
+            {t("refresh")}
           </Button>
         }
       />
       {error ? (
         <div className="px-4 pt-3">
-          <Alert tone="error" title="Could not refresh the audit log">
+          <Alert tone="error" title={t("refreshFailed")}>
             {errorMessage(error)}
           </Alert>
         </div>
       ) : null}
       {events.length === 0 ? (
-        <EmptyState title="No events yet" />
+        <EmptyState title={t("empty")} />
       ) : (
-        <Table aria-label="Audit events" className="text-[13px]">
+        <Table aria-label={t("tableLabel")} className="text-[13px]">
           <THead>
             <tr>
-              <TH>Time</TH>
-              <TH>Actor</TH>
-              <TH>Action</TH>
-              <TH>Target</TH>
-              <TH>Outcome</TH>
-              <TH>IP</TH>
-              <TH>Details</TH>
+              <TH>{t("time")}</TH>
+              <TH>{t("actor")}</TH>
+              <TH>{t("action")}</TH>
+              <TH>{t("target")}</TH>
+              <TH>{t("outcome")}</TH>
+              <TH>{t("ip")}</TH>
+              <TH>{t("details")}</TH>
             </tr>
           </THead>
           <TBody>

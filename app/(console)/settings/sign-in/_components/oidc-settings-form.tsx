@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -39,6 +40,8 @@ function defaultsFrom(settings: OidcSettingsView): FormValues {
 
 export function OidcSettingsForm({ settings }: { settings: OidcSettingsView }) {
   const router = useRouter();
+  const t = useTranslations("settings.signIn.form");
+  const roleName = useTranslations("shell.roles");
   const save = useSaveOidcSettings();
   const test = useTestOidcDiscovery();
   const [saved, setSaved] = useState(false);
@@ -69,87 +72,71 @@ export function OidcSettingsForm({ settings }: { settings: OidcSettingsView }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Single sign-on settings" className="space-y-5 px-4 py-4">
-      <FormCheckbox
-        form={form}
-        name="enabled"
-        label="Single sign-on on"
-        hint="The login page offers “Sign in with …” for this provider."
-      />
+    <form onSubmit={onSubmit} noValidate aria-label={t("label")} className="space-y-5 px-4 py-4">
+      <FormCheckbox form={form} name="enabled" label={t("enabled")} hint={t("enabledHint")} />
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <FormField
-          form={form}
-          name="providerName"
-          label="Provider name"
-          hint="Shown as “Sign in with <name>”"
-        >
+        <FormField form={form} name="providerName" label={t("providerName")} hint={t("providerNameHint")}>
           {(field) => <Input autoComplete="off" placeholder="Okta" {...field} />}
         </FormField>
-        <FormField
-          form={form}
-          name="issuerUrl"
-          label="Issuer URL"
-          hint="https:// (http:// only for 127.0.0.1 or localhost)"
-        >
+        <FormField form={form} name="issuerUrl" label={t("issuerUrl")} hint={t("issuerUrlHint")}>
           {(field) => (
             <Input autoComplete="off" placeholder="https://id.example.com/realms/acme" {...field} />
           )}
         </FormField>
-        <FormField form={form} name="clientId" label="Client id">
+        <FormField form={form} name="clientId" label={t("clientId")}>
           {(field) => <Input autoComplete="off" {...field} />}
         </FormField>
         <FormField
           form={form}
           name="clientSecret"
           options={{ setValueAs: emptyToUndefined }}
-          label="Client secret"
-          hint={
-            settings.clientSecretSet
-              ? "A secret is stored (encrypted). Leave empty to keep it."
-              : "Stored encrypted; never shown again."
-          }
+          label={t("clientSecret")}
+          hint={settings.clientSecretSet ? t("secretStored") : t("secretNew")}
         >
           {(field) => <Input type="password" autoComplete="new-password" {...field} />}
         </FormField>
-        <FormField form={form} name="scopes" label="Scopes" hint="Space-separated; must include openid">
+        <FormField form={form} name="scopes" label={t("scopes")} hint={t("scopesHint")}>
           {(field) => <Input autoComplete="off" {...field} />}
         </FormField>
-        <FormField
-          form={form}
-          name="roleClaim"
-          label="Role claim"
-          hint="The claim whose values give the role: groups, roles, realm_access.roles…"
-        >
+        <FormField form={form} name="roleClaim" label={t("roleClaim")} hint={t("roleClaimHint")}>
           {(field) => <Input autoComplete="off" {...field} />}
         </FormField>
       </div>
 
       <fieldset className="space-y-2">
-        <legend className="text-xs font-medium text-zinc-700">Role mappings</legend>
-        <p className="text-xs text-zinc-500">
-          A person gets the strongest role any of their claim values maps to; with none, sign-in is refused.
-        </p>
+        <legend className="text-xs font-medium text-zinc-700">{t("mappings")}</legend>
+        <p className="text-xs text-zinc-500">{t("mappingsHint")}</p>
         {mappings.fields.map((mapping, index) => (
           <div key={mapping.id} className="grid grid-cols-[1fr_10rem_auto] items-end gap-2">
-            <FormField form={form} name={`roleMappings.${index}.value`} label={`Claim value ${index + 1}`}>
+            <FormField
+              form={form}
+              name={`roleMappings.${index}.value`}
+              label={t("claimValue", { number: index + 1 })}
+            >
               {(field) => <Input autoComplete="off" placeholder="dba-team" {...field} />}
             </FormField>
-            <FormField form={form} name={`roleMappings.${index}.role`} label={`Role ${index + 1}`}>
-              {(field) => <Select choices={roles} {...field} />}
+            <FormField
+              form={form}
+              name={`roleMappings.${index}.role`}
+              label={t("mappingRole", { number: index + 1 })}
+            >
+              {(field) => (
+                <Select choices={roles.map((role) => [role, roleName(role)] as const)} {...field} />
+              )}
             </FormField>
             <Button
               variant="ghost"
               onClick={() => mappings.remove(index)}
-              aria-label={`Remove mapping ${index + 1}`}
+              aria-label={t("removeMapping", { number: index + 1 })}
             >
-              Remove
+              {t("remove")}
             </Button>
           </div>
         ))}
         {errorOf(form, "roleMappings") ? <FieldError>{errorOf(form, "roleMappings")}</FieldError> : null}
         <Button size="sm" onClick={() => mappings.append({ value: "", role: "viewer" })}>
-          Add mapping
+          {t("addMapping")}
         </Button>
       </fieldset>
 
@@ -157,37 +144,37 @@ export function OidcSettingsForm({ settings }: { settings: OidcSettingsView }) {
         <FormCheckbox
           form={form}
           name="localAccountsEnabled"
-          label="Password sign-in for everyone"
-          hint="Off: only the break-glass admin below may still use a password."
+          label={t("localAccounts")}
+          hint={t("localAccountsHint")}
         />
         <FormField
           form={form}
           name="breakGlassEmail"
           options={{ setValueAs: emptyToNull }}
-          label="Break-glass admin email"
-          hint="An active admin who can always sign in with a password, for when the provider is down."
+          label={t("breakGlass")}
+          hint={t("breakGlassHint")}
         >
           {(field) => <Input type="email" autoComplete="off" {...field} />}
         </FormField>
       </div>
 
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      {saved ? <Alert tone="success">Saved.</Alert> : null}
+      {saved ? <Alert tone="success">{t("saved")}</Alert> : null}
       {test.isSuccess ? (
-        <Alert tone="success" title="Discovery works">
-          {test.data.issuer} signs people in at {test.data.authorizationEndpoint}.
+        <Alert tone="success" title={t("discoveryWorks")}>
+          {t("discoveryDetail", { issuer: test.data.issuer, endpoint: test.data.authorizationEndpoint })}
         </Alert>
       ) : null}
       {test.isError ? (
-        <Alert tone="error" title="Discovery failed">
+        <Alert tone="error" title={t("discoveryFailed")}>
           {errorMessage(test.error)}
         </Alert>
       ) : null}
       <div className="flex justify-end gap-2">
         <Button onClick={() => test.mutate(getValues("issuerUrl") || undefined)} disabled={test.isPending}>
-          Test discovery
+          {t("test")}
         </Button>
-        <SubmitButton busy={save.isPending}>Save</SubmitButton>
+        <SubmitButton busy={save.isPending}>{t("save")}</SubmitButton>
       </div>
     </form>
   );

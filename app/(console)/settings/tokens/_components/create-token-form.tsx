@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { FormField } from "@/components/forms/form-field";
@@ -25,6 +26,8 @@ export function CreateTokenForm({
   currentUserId: string;
 }) {
   const router = useRouter();
+  const t = useTranslations("settings.tokens.form");
+  const roleName = useTranslations("shell.roles");
   const createToken = useCreateToken();
   const form = useForm<FormValues, unknown, TokenCreateInput>({
     resolver: zodResolver(tokenCreateSchema),
@@ -57,22 +60,25 @@ export function CreateTokenForm({
       {createToken.isSuccess ? (
         <NewTokenNotice token={createToken.data} onDone={() => createToken.reset()} />
       ) : null}
-      <form onSubmit={onSubmit} noValidate aria-label="Create token" className="space-y-4">
+      <form onSubmit={onSubmit} noValidate aria-label={t("label")} className="space-y-4">
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
-          <FormField form={form} name="name" label="Name" hint="What uses it, e.g. prometheus-scrape">
+          <FormField form={form} name="name" label={t("name")} hint={t("nameHint")}>
             {(control) => <Input autoComplete="off" {...control} />}
           </FormField>
-          <FormField form={form} name="role" label="Role" hint="Capped at the owner's role">
-            {(control) => <Select choices={roles} {...control} />}
+          <FormField form={form} name="role" label={t("role")} hint={t("roleHint")}>
+            {(control) => (
+              <Select choices={roles.map((role) => [role, roleName(role)] as const)} {...control} />
+            )}
           </FormField>
-          <FormField form={form} name="userId" label="Owner">
+          <FormField form={form} name="userId" label={t("owner")}>
             {(control) => (
               <Select
                 choices={owners.map(
                   (owner) =>
                     [
                       owner.id,
-                      `${owner.email} (${owner.role})${owner.id === currentUserId ? " — you" : ""}`,
+                      t("ownerOption", { email: owner.email, role: roleName(owner.role) }) +
+                        (owner.id === currentUserId ? t("you") : ""),
                     ] as const,
                 )}
                 {...control}
@@ -88,14 +94,14 @@ export function CreateTokenForm({
                 return raw === undefined ? undefined : Number(raw);
               },
             }}
-            label="Expires in days"
-            hint="Empty: never expires"
+            label={t("expires")}
+            hint={t("expiresHint")}
           >
             {(control) => <Input type="number" inputMode="numeric" min={1} max={3650} {...control} />}
           </FormField>
         </div>
         <FormErrors root={errors.root?.message} failure={server.failure} />
-        <SubmitButton busy={createToken.isPending}>Create token</SubmitButton>
+        <SubmitButton busy={createToken.isPending}>{t("submit")}</SubmitButton>
       </form>
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/field";
@@ -7,6 +8,7 @@ import type { CreatedToken } from "@/lib/client/use-tokens";
 
 /** The secret exists in the browser only here, once: the server keeps a hash and cannot show it again. */
 export function NewTokenNotice({ token, onDone }: { token: CreatedToken; onDone: () => void }) {
+  const t = useTranslations("settings.tokens.notice");
   const inputRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
 
@@ -24,13 +26,11 @@ export function NewTokenNotice({ token, onDone }: { token: CreatedToken; onDone:
   return (
     <section aria-labelledby="new-token-title" className="rounded-md border border-amber-300 bg-amber-50 p-4">
       <h3 id="new-token-title" className="text-sm font-semibold text-amber-900">
-        Token &ldquo;{token.name}&rdquo; created
+        {t("title", { name: token.name })}
       </h3>
-      <p className="mt-0.5 text-sm text-amber-900">
-        Copy it now: it will not be shown again. Walden stores only a hash of it.
-      </p>
+      <p className="mt-0.5 text-sm text-amber-900">{t("body")}</p>
       <Label htmlFor="new-token" className="mt-3">
-        New token
+        {t("label")}
       </Label>
       <div className="mt-1 flex gap-2">
         <input
@@ -42,15 +42,15 @@ export function NewTokenNotice({ token, onDone }: { token: CreatedToken; onDone:
           className="h-8.5 w-full rounded-md border-0 bg-white px-2.5 font-mono text-sm text-zinc-900 ring-1 ring-amber-300 ring-inset"
         />
         <Button variant="primary" onClick={copy}>
-          {copied === "yes" ? "Copied" : "Copy"}
+          {copied === "yes" ? t("copied") : t("copy")}
         </Button>
         <Button variant="secondary" onClick={onDone}>
-          Done
+          {t("done")}
         </Button>
       </div>
       {copied === "failed" ? (
         <p role="status" className="mt-1 text-xs text-amber-900">
-          The browser blocked clipboard access; the token is selected, press Ctrl+C.
+          {t("blocked")}
         </p>
       ) : null}
     </section>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -19,6 +20,7 @@ const statusTone = { active: "success", revoked: "danger", expired: "warning" } 
 
 export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
   const router = useRouter();
+  const t = useTranslations("settings.tokens.table");
   const revoke = useRevokeToken();
   const [refreshing, startRefresh] = useTransition();
   const [target, setTarget] = useState<TokenSummary | null>(null);
@@ -30,26 +32,24 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
   };
 
   if (tokens.length === 0) {
-    return (
-      <EmptyState title="No tokens yet">Create one above for a script or a Prometheus scrape.</EmptyState>
-    );
+    return <EmptyState title={t("empty")}>{t("emptyHint")}</EmptyState>;
   }
 
   return (
     <>
-      <Table aria-label="API tokens">
+      <Table aria-label={t("label")}>
         <THead>
           <tr>
-            <TH>Name</TH>
-            <TH>Prefix</TH>
-            <TH>Owner</TH>
-            <TH>Role</TH>
-            <TH>Created</TH>
-            <TH>Last used</TH>
-            <TH>Expires</TH>
-            <TH>Status</TH>
+            <TH>{t("name")}</TH>
+            <TH>{t("prefix")}</TH>
+            <TH>{t("owner")}</TH>
+            <TH>{t("role")}</TH>
+            <TH>{t("created")}</TH>
+            <TH>{t("lastUsed")}</TH>
+            <TH>{t("expires")}</TH>
+            <TH>{t("status")}</TH>
             <TH>
-              <span className="sr-only">Actions</span>
+              <span className="sr-only">{t("actions")}</span>
             </TH>
           </tr>
         </THead>
@@ -70,13 +70,13 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
                   <Time value={token.createdAt} />
                 </TD>
                 <TD>
-                  <Time value={token.lastUsedAt} empty="never" />
+                  <Time value={token.lastUsedAt} empty={t("never")} />
                 </TD>
                 <TD>
-                  <Time value={token.expiresAt} empty="never" />
+                  <Time value={token.expiresAt} empty={t("never")} />
                 </TD>
                 <TD>
-                  <Badge tone={statusTone[status]}>{status}</Badge>
+                  <Badge tone={statusTone[status]}>{t(status)}</Badge>
                 </TD>
                 <TD className="text-right">
                   {token.revoked ? null : (
@@ -86,7 +86,7 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
                       className="text-red-700 hover:bg-red-50"
                       onClick={() => setTarget(token)}
                     >
-                      Revoke
+                      {t("revoke")}
                     </Button>
                   )}
                 </TD>
@@ -98,8 +98,8 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
       <Dialog
         open={target !== null}
         onClose={close}
-        title={`Revoke the token "${target?.name ?? ""}"?`}
-        description="Anything using it (scripts, Prometheus) gets 401 from its next request. This cannot be undone."
+        title={t("revokeTitle", { name: target?.name ?? "" })}
+        description={t("revokeDescription")}
       >
         {revoke.isError ? (
           <Alert tone="error" className="mb-3">
@@ -108,7 +108,7 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
         ) : null}
         <div className="flex justify-end gap-2">
           <Button onClick={close} disabled={revoke.isPending || refreshing}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button
             variant="danger"
@@ -125,7 +125,7 @@ export function TokensTable({ tokens }: { tokens: TokenSummary[] }) {
             }
           >
             {revoke.isPending || refreshing ? <Spinner /> : null}
-            Revoke token
+            {t("revokeConfirm")}
           </Button>
         </div>
       </Dialog>

@@ -2,6 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -19,6 +20,8 @@ const fields = ["email", "name", "role", "password"] as const;
 
 export function CreateUserForm() {
   const router = useRouter();
+  const t = useTranslations("settings.users.form");
+  const roleName = useTranslations("shell.roles");
   const createUser = useCreateUser();
   const [created, setCreated] = useState<string | null>(null);
   const form = useForm<FormValues, unknown, UserCreateInput>({
@@ -49,24 +52,26 @@ export function CreateUserForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Create user" className="space-y-4 px-4 py-4">
+    <form onSubmit={onSubmit} noValidate aria-label={t("label")} className="space-y-4 px-4 py-4">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-4">
-        <FormField form={form} name="email" label="Email">
+        <FormField form={form} name="email" label={t("email")}>
           {(control) => <Input type="email" autoComplete="off" {...control} />}
         </FormField>
-        <FormField form={form} name="name" label="Name (optional)">
+        <FormField form={form} name="name" label={t("name")}>
           {(control) => <Input autoComplete="off" {...control} />}
         </FormField>
-        <FormField form={form} name="role" label="Role">
-          {(control) => <Select choices={roles} {...control} />}
+        <FormField form={form} name="role" label={t("role")}>
+          {(control) => (
+            <Select choices={roles.map((role) => [role, roleName(role)] as const)} {...control} />
+          )}
         </FormField>
-        <FormField form={form} name="password" label="Password" hint="At least 12 characters">
+        <FormField form={form} name="password" label={t("password")} hint={t("passwordHint")}>
           {(control) => <Input type="password" autoComplete="new-password" {...control} />}
         </FormField>
       </div>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      {created ? <Alert tone="success">Created {created}.</Alert> : null}
-      <SubmitButton busy={createUser.isPending}>Create user</SubmitButton>
+      {created ? <Alert tone="success">{t("created", { email: created })}</Alert> : null}
+      <SubmitButton busy={createUser.isPending}>{t("submit")}</SubmitButton>
     </form>
   );
 }

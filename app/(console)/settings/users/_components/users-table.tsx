@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -12,17 +13,18 @@ import { useUpdateUser } from "@/lib/client/use-users";
 import type { UserSummary, UserUpdateInput } from "@/lib/schemas/user";
 
 export function UsersTable({ users, currentUserId }: { users: UserSummary[]; currentUserId: string }) {
+  const t = useTranslations("settings.users.table");
   return (
-    <Table aria-label="Users">
+    <Table aria-label={t("label")}>
       <THead>
         <tr>
-          <TH>Email</TH>
-          <TH>Name</TH>
-          <TH>Role</TH>
-          <TH>Status</TH>
-          <TH>Created</TH>
+          <TH>{t("email")}</TH>
+          <TH>{t("name")}</TH>
+          <TH>{t("role")}</TH>
+          <TH>{t("status")}</TH>
+          <TH>{t("created")}</TH>
           <TH>
-            <span className="sr-only">Actions</span>
+            <span className="sr-only">{t("actions")}</span>
           </TH>
         </tr>
       </THead>
@@ -38,6 +40,8 @@ export function UsersTable({ users, currentUserId }: { users: UserSummary[]; cur
 /** Changes apply at once; your own row is read-only so an admin cannot lock themselves out. */
 function UserRow({ user, isSelf }: { user: UserSummary; isSelf: boolean }) {
   const router = useRouter();
+  const t = useTranslations("settings.users.table");
+  const roleName = useTranslations("shell.roles");
   const update = useUpdateUser();
   const [refreshing, startRefresh] = useTransition();
   const pending = update.isPending || refreshing;
@@ -50,26 +54,32 @@ function UserRow({ user, isSelf }: { user: UserSummary; isSelf: boolean }) {
     <TR className={shown.disabled ? "bg-zinc-50/60" : undefined}>
       <TD className="font-medium">
         {user.email}
-        {isSelf ? <span className="ml-1.5 text-xs font-normal text-zinc-500">(you)</span> : null}
+        {isSelf ? <span className="ml-1.5 text-xs font-normal text-zinc-500">{t("you")}</span> : null}
       </TD>
       <TD>{user.name ?? <span className="text-zinc-400">—</span>}</TD>
       <TD>
         <Select
-          aria-label={`Role of ${user.email}`}
+          aria-label={t("roleOf", { email: user.email })}
           className="h-7 w-32 text-xs"
           value={shown.role}
           disabled={isSelf || pending}
-          title={isSelf ? "You cannot change your own role" : undefined}
+          title={isSelf ? t("ownRole") : undefined}
           onChange={(event) => save({ role: event.target.value as Role })}
         >
           {roles.map((role) => (
             <option key={role} value={role}>
-              {role}
+              {roleName(role)}
             </option>
           ))}
         </Select>
       </TD>
-      <TD>{shown.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</TD>
+      <TD>
+        {shown.disabled ? (
+          <Badge tone="danger">{t("disabled")}</Badge>
+        ) : (
+          <Badge tone="success">{t("active")}</Badge>
+        )}
+      </TD>
       <TD>
         <Time value={user.createdAt} />
       </TD>
@@ -86,7 +96,7 @@ function UserRow({ user, isSelf }: { user: UserSummary; isSelf: boolean }) {
             disabled={pending}
             onClick={() => save({ disabled: !shown.disabled })}
           >
-            {shown.disabled ? "Enable" : "Disable"}
+            {shown.disabled ? t("enable") : t("disable")}
           </Button>
         )}
       </TD>
