@@ -90,4 +90,30 @@ test.describe("monthly report", () => {
     const [header] = (await csv.text()).split("\n");
     expect(header?.split(",").slice(0, 5)).toEqual(["cluster", "cluster_id", "backup_id", "kind", "status"]);
   });
+
+  test("the PDF follows the caller's language: Korean headings for Accept-Language ko", async ({
+    request,
+  }) => {
+    test.setTimeout(150_000);
+    const sandbox = readSandboxJson();
+    const demo = sandbox.clusters[0]!;
+    const month = currentMonth();
+    const pdf = await request.get(`/api/v1/reports/monthly?month=${month}&clusterId=${demo.id}&format=pdf`, {
+      headers: {
+        authorization: `Bearer ${sandbox.tokens.viewer}`,
+        "accept-language": "ko-KR,ko;q=0.9,en;q=0.5",
+      },
+      timeout: 120_000,
+    });
+    expect(pdf.status(), await pdf.text().catch(() => "")).toBe(200);
+    expect(pdf.headers()["content-language"]).toBe("ko");
+    // Chromium prints Korean word by word: the extracted runs are compared without white space.
+    const text = pdfText(await pdf.body()).replace(/\s+/g, "");
+    // The running title (page footer), the summary's first card heading and a figures heading.
+    expect(text).toContain("월간백업보고서");
+    expect(text).toContain("백업성공률");
+    expect(text).toContain("월말복원가능구간");
+    expect(text).not.toContain("Backupsuccessrate");
+    expect(text).toContain(demo.name);
+  });
 });
