@@ -18,7 +18,7 @@ import {
   type TimelineHistoryEntry,
   type WalSegmentId,
 } from "@/lib/wal/segments";
-import { readSegmentCommits } from "@/lib/wal/waldump";
+import { readSegmentCommits, type SegmentCommits } from "@/lib/wal/waldump";
 import { AgeKeyError } from "./age";
 import type { S3Repository } from "./s3-repository";
 import { offsiteWalPrefix } from "./stored-settings";
@@ -29,7 +29,9 @@ import { offsiteWalPrefix } from "./stored-settings";
 // succeeded offsite copy, and the commit times of the few segments that bound the window, each
 // downloaded (checked against the SHA-256 the shipper stored with it, decrypted with the
 // restore's identity when encrypted) into a private folder under WALDEN_HOME and read there
-// with pg_waldump, exactly as the local archive is.
+// with pg_waldump, exactly as the local archive is. Without the identity, an encrypted
+// segment's commits are the ones the shipper read from its plaintext and stored in the
+// object's metadata (offsite-ship.ts): a HeadObject, no download.
 
 const SEGMENT = /^[0-9A-F]{24}$/;
 const HISTORY = /^[0-9A-F]{8}\.history$/;
@@ -124,6 +126,21 @@ export class OffsiteWalFolder {
     readonly dir: string,
     private readonly identity?: string,
   ) {}
+
+  /** Whether this folder can decrypt what it fetches (an identity was given). */
+  get canDecrypt(): boolean {
+    return this.identity !== undefined;
+  }
+
+  /**
+   * The commits the shipper stored with `name` (read from its plaintext when it was shipped);
+   * null for objects shipped before it did, or whose metadata does not read.
+   */
+  async storedCommits(name: string): Promise<SegmentCommits | null> {
+    if (!SEGMENT.test(name)) throw new Error(`not a WAL segment name: ${name}`);
+    const head = await this.repository.head(`${this.prefix}${name}`);
+    return head?.walCommits ?? null;
+  }
 
   /** The local path of `name`, downloaded when it is not there yet. */
   async fetch(name: string): Promise<string> {
@@ -223,12 +240,20 @@ export async function computeOffsiteWindow(
   }
   await fs.mkdir(folder.dir, { recursive: true, mode: 0o700 });
   const root = await fs.realpath(folder.dir);
+  const objectSizes = new Map(listing.segments.map((segment) => [segment.name, segment.objectBytes]));
   const window = await computeWindowOver(
     {
       segmentSize: listing.segmentSize,
       segments: listing.segments,
       histories,
       readCommits: async (program, segment) => {
+        // Encrypted and no identity: the commits the shipper read from the plaintext and stored
+        // with the object; objects shipped before it did are downloaded (and refused, encrypted).
+        const objectBytes = objectSizes.get(segment);
+        if (!folder.canDecrypt && objectBytes !== undefined && objectBytes !== listing.segmentSize) {
+          const stored = await folder.storedCommits(segment);
+          if (stored) return stored;
+        }
         await folder.fetch(segment);
         return readSegmentCommits({ program, root, segment });
       },

@@ -3,6 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as verifyRoute from "@/app/api/v1/backups/[id]/verify/route";
+import * as windowRoute from "@/app/api/v1/clusters/[id]/restore-window/route";
 import * as drillsRoute from "@/app/api/v1/clusters/[id]/drills/route";
 import * as restoreRoute from "@/app/api/v1/restores/[id]/route";
 import * as previewRoute from "@/app/api/v1/restores/preview/route";
@@ -11,6 +12,9 @@ import { systemActor } from "@/lib/auth/system-actor";
 import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
 import { generateAgeKey } from "@/lib/offsite/age";
+import { computeOffsiteWindow, withOffsiteWalFolder } from "@/lib/offsite/offsite-wal-window";
+import { S3Repository } from "@/lib/offsite/s3-repository";
+import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
 import { ensureQueues } from "@/lib/queue/boss";
 import { parsePayload } from "@/lib/queue/queues";
 import { jobSender } from "@/lib/queue/sender";
@@ -170,6 +174,44 @@ describe("the window once the local archive is gone", () => {
     }
     expect(archivePath).toBeNull();
   });
+});
+
+describe("the window of an encrypted offsite copy, without its identity", () => {
+  it("answers 200 from the commit times stored with each shipped segment, as the decrypted WAL says", async () => {
+    await refreshRestoreWindow(encrypted.clusterId);
+    const answer = await call(
+      windowRoute.GET,
+      "GET",
+      `/api/v1/clusters/${encrypted.clusterId}/restore-window`,
+      {
+        token: operator.token,
+        params: { id: encrypted.clusterId },
+      },
+    );
+    expect(answer.status, answer.text).toBe(200);
+    const window = answer.json as StoredRestoreWindow;
+    expect(window.source).toBe("offsite");
+    // The same window read from the plaintext: the segments downloaded, decrypted and read with pg_waldump.
+    const cluster = await db().cluster.findUniqueOrThrow({ where: { id: encrypted.clusterId } });
+    const repository = new S3Repository((await getOffsiteSettings(cluster.id))!);
+    try {
+      const decrypted = await withOffsiteWalFolder(repository, cluster, key.identity, (folder) =>
+        computeOffsiteWindow(cluster, repository, folder),
+      );
+      expect(decrypted.latest).not.toBeNull();
+      expect(window.earliest).toBe(decrypted.earliest);
+      expect(Math.abs(Date.parse(window.latest!) - Date.parse(decrypted.latest!))).toBeLessThan(1_000);
+    } finally {
+      repository.close();
+    }
+    expect(Date.parse(window.latest!)).toBeGreaterThan(Date.parse(encrypted.afterUpdate));
+    expect(window.backups.map((backup) => backup.id)).toContain(encrypted.backupId);
+    // Read from the objects' metadata: no segment was downloaded into the cluster's cache.
+    const cached = await fs
+      .readdir(path.join(inject("waldenHome"), "offsite-cache", encrypted.clusterId))
+      .catch(() => [] as string[]);
+    expect(cached.filter((name) => /^[0-9A-F]{24}$/.test(name))).toEqual([]);
+  }, 120_000);
 });
 
 describe("a new restore planned from the offsite copy alone", () => {

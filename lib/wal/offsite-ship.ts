@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
@@ -7,8 +8,11 @@ import { env } from "@/lib/env";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
+import type { WaldenObjectMetadata } from "@/lib/offsite/object-metadata";
+import { toolPath } from "@/lib/tools/binaries";
 import { scanArchive } from "./archive";
 import { historyFileName } from "./segments";
+import { readSegmentCommits } from "./waldump";
 
 // offsite.ship, after each archive scan: every archived segment not yet in the offsite
 // repository goes up (streamed by putFile, encrypted when the repository says so), in WAL
@@ -21,6 +25,12 @@ import { historyFileName } from "./segments";
 // what is archived, and the next archive scan queues another. The first run (no position yet)
 // starts from the oldest WAL a physical backup needs (its start segment), not the whole
 // archive: older WAL restores nothing.
+//
+// Each segment goes up with its commits' summary in the object's metadata (how many, the first
+// and the last: xid, LSN, time), read from the plaintext here with pg_waldump (cached: the
+// archive scan has usually read it already), so that the offsite window of an encrypted
+// repository is known without its key (offsite-wal-window.ts). A segment pg_waldump cannot read
+// still goes up, without them.
 
 export interface ShipOptions {
   retry?: Omit<RetryOptions, "onRetry">;
@@ -91,6 +101,15 @@ export async function shipWalOffsite(clusterId: string, options: ShipOptions = {
   }
 }
 
+/** pg_waldump beside the server programs; null when absent (segments then go up without commit times). */
+async function locateWaldump(): Promise<string | null> {
+  const program = toolPath("pg_waldump");
+  return access(program, constants.X_OK).then(
+    () => program,
+    () => null,
+  );
+}
+
 async function ship(
   clusterId: string,
   clusterName: string,
@@ -112,9 +131,25 @@ async function ship(
   const encryptTo = settings.encryption?.enabled ? settings.encryption.recipient : undefined;
   const log = options.log ?? (() => {});
   const repository = new S3Repository(settings);
-  const put = (file: string) =>
+  const root = await realpath(scan.root);
+  const waldump = await locateWaldump();
+  /** The segment's commits for its metadata; none when they cannot be read (logged). */
+  const commitsOf = async (segment: string): Promise<Pick<WaldenObjectMetadata, "walCommits">> => {
+    if (!waldump) return {};
+    try {
+      return { walCommits: await readSegmentCommits({ program: waldump, root, segment }) };
+    } catch (error) {
+      log(`shipping ${segment} without its commit times: ${(error as Error).message}`);
+      return {};
+    }
+  };
+  const put = (file: string, metadata: Pick<WaldenObjectMetadata, "walCommits"> = {}) =>
     retryWithBackoff(
-      () => repository.putFile(path.join(scan.root, file), `${prefix}/${file}`, { encryptTo }),
+      () =>
+        repository.putFile(path.join(scan.root, file), `${prefix}/${file}`, {
+          encryptTo,
+          metadata,
+        }),
       {
         ...options.retry,
         onRetry: ({ attempt, error, delayMs }) =>
@@ -139,7 +174,7 @@ async function ship(
       const position = positions.get(segment.timeline);
       if (position && position.lastSegment >= segment.name) continue;
       if (!position && beforeStart(segment)) continue;
-      await put(segment.name);
+      await put(segment.name, await commitsOf(segment.name));
       const archivedAt = (await stat(path.join(scan.root, segment.name))).mtime;
       const historyShipped = scan.histories.has(segment.timeline) || segment.timeline === 1;
       await db().offsiteWalPosition.upsert({
