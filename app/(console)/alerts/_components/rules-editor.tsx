@@ -1,8 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { alertKindLabel, alertKindLabels } from "@/components/alerts/alert-labels";
+import { useAlertKindLabel, useSeverityLabel } from "@/components/alerts/alert-labels";
 import {
   useAlertRules,
   useChannels,
@@ -65,6 +66,9 @@ function RuleForm({
   channels: ChannelSummary[];
   onDone: () => void;
 }) {
+  const t = useTranslations("alerts.rules");
+  const alertKindLabel = useAlertKindLabel();
+  const severityLabel = useSeverityLabel();
   const create = useCreateAlertRule();
   const update = useUpdateAlertRule(rule?.id ?? "");
   const save = rule ? update : create;
@@ -109,12 +113,12 @@ function RuleForm({
         ? undefined
         : Number(thresholdText) * (isBytes(values.kind) ? MIB : 1);
     if (threshold !== undefined && !Number.isFinite(threshold)) {
-      setError("threshold", { type: "client", message: "must be a number" });
+      setError("threshold", { type: "client", message: t("notNumber") });
       return;
     }
     const forSeconds = Number(values.forSeconds.trim() || "0");
     if (!Number.isInteger(forSeconds) || forSeconds < 0) {
-      setError("forSeconds", { type: "client", message: "must be a whole number of seconds, 0 or more" });
+      setError("forSeconds", { type: "client", message: t("notSeconds") });
       return;
     }
     const common = {
@@ -138,7 +142,7 @@ function RuleForm({
     <form
       onSubmit={onSubmit}
       noValidate
-      aria-label={rule ? `Edit the ${alertKindLabel(rule.kind)} rule` : "New alert rule"}
+      aria-label={rule ? t("editLabel", { kind: alertKindLabel(rule.kind) }) : t("newLabel")}
       className="m-4 space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
     >
       <div className="grid gap-3 sm:grid-cols-3">
@@ -146,51 +150,49 @@ function RuleForm({
           form={form}
           name="clusterId"
           clusters={clusters}
-          allLabel="Every cluster"
+          allLabel={t("allClusters")}
           disabled={Boolean(rule)}
         />
-        <FormField form={form} name="kind" label="Kind">
+        <FormField form={form} name="kind" label={t("kind")}>
           {(control) => (
             <Select
               disabled={Boolean(rule)}
-              choices={alertKinds.map((value) => [value, alertKindLabels[value]] as const)}
+              choices={alertKinds.map((value) => [value, alertKindLabel(value)] as const)}
               {...control}
             />
           )}
         </FormField>
-        <FormField form={form} name="severity" label="Severity">
-          {(control) => <Select choices={["warning", "critical"]} {...control} />}
+        <FormField form={form} name="severity" label={t("severity")}>
+          {(control) => (
+            <Select
+              choices={(["warning", "critical"] as const).map(
+                (value) => [value, severityLabel(value)] as const,
+              )}
+              {...control}
+            />
+          )}
         </FormField>
         <FormField
           form={form}
           name="threshold"
-          label={isBytes(kind) ? "Threshold (MiB)" : "Threshold"}
+          label={isBytes(kind) ? t("thresholdMib") : t("threshold")}
           hint={
-            unit === null
-              ? "This kind has no threshold."
-              : isBytes(kind)
-                ? `In MiB (${unit}).`
-                : `In ${unit}.`
+            unit === null ? t("noThreshold") : isBytes(kind) ? t("inMib", { unit }) : t("inUnit", { unit })
           }
         >
           {(control) => (
             <Input inputMode="decimal" autoComplete="off" disabled={unit === null} {...control} />
           )}
         </FormField>
-        <FormField
-          form={form}
-          name="forSeconds"
-          label="For (seconds)"
-          hint="How long the condition must hold before it fires."
-        >
+        <FormField form={form} name="forSeconds" label={t("forSeconds")} hint={t("forHint")}>
           {(control) => <Input inputMode="numeric" autoComplete="off" {...control} />}
         </FormField>
-        <FormCheckbox form={form} name="enabled" label="Enabled" className="self-end pb-2" />
+        <FormCheckbox form={form} name="enabled" label={t("enabledLabel")} className="self-end pb-2" />
       </div>
       <fieldset>
-        <legend className="text-xs font-medium text-zinc-700">Notify</legend>
+        <legend className="text-xs font-medium text-zinc-700">{t("notify")}</legend>
         {channels.length === 0 ? (
-          <p className="mt-1 text-xs text-zinc-500">No channels yet: create one above.</p>
+          <p className="mt-1 text-xs text-zinc-500">{t("noChannels")}</p>
         ) : (
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
             {channels.map((channel) => (
@@ -206,7 +208,7 @@ function RuleForm({
         {errors.channelIds?.message ? <FieldError>{errors.channelIds.message}</FieldError> : null}
       </fieldset>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel={rule ? "Save rule" : "Create rule"} busy={busy} onCancel={onDone} size="sm" />
+      <FormActions submitLabel={rule ? t("save") : t("create")} busy={busy} onCancel={onDone} size="sm" />
     </form>
   );
 }
@@ -220,34 +222,39 @@ function RuleRow({
   clusters: { id: string; name: string }[];
   channels: ChannelSummary[];
 }) {
+  const t = useTranslations("alerts.rules");
+  const alertKindLabel = useAlertKindLabel();
+  const severityLabel = useSeverityLabel();
   const remove = useDeleteAlertRule(rule.id);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const clusterName = rule.clusterId
     ? (clusters.find((cluster) => cluster.id === rule.clusterId)?.name ?? rule.clusterId.slice(0, 8))
-    : "every cluster";
+    : t("everyCluster");
   const channelNames = rule.channelIds
     .map((channelId) => channels.find((channel) => channel.id === channelId)?.name)
     .filter((name): name is string => Boolean(name));
 
   return (
     <>
-      <TR aria-label={`${alertKindLabel(rule.kind)} rule for ${clusterName}`}>
+      <TR aria-label={t("rowLabel", { kind: alertKindLabel(rule.kind), cluster: clusterName })}>
         <TD className="font-medium">{alertKindLabel(rule.kind)}</TD>
         <TD>{clusterName}</TD>
         <TD className="tabular-nums">{formatThreshold(rule)}</TD>
         <TD className="tabular-nums">{formatSeconds(rule.forSeconds)}</TD>
         <TD>
-          <Badge tone={rule.severity === "critical" ? "danger" : "warning"}>{rule.severity}</Badge>
+          <Badge tone={rule.severity === "critical" ? "danger" : "warning"}>
+            {severityLabel(rule.severity)}
+          </Badge>
         </TD>
-        <TD>{rule.enabled ? <Badge tone="accent">enabled</Badge> : <Badge>disabled</Badge>}</TD>
+        <TD>{rule.enabled ? <Badge tone="accent">{t("enabled")}</Badge> : <Badge>{t("disabled")}</Badge>}</TD>
         <TD className="text-xs">{channelNames.length ? channelNames.join(", ") : "—"}</TD>
         <TD>
           <div className="flex justify-end gap-1.5">
             {confirming ? (
               <>
                 <Button size="sm" onClick={() => setConfirming(false)} disabled={remove.isPending}>
-                  Keep
+                  {t("keep")}
                 </Button>
                 <Button
                   size="sm"
@@ -256,16 +263,16 @@ function RuleRow({
                   onClick={() => remove.mutate()}
                 >
                   {remove.isPending ? <Spinner /> : null}
-                  Delete
+                  {t("delete")}
                 </Button>
               </>
             ) : (
               <>
                 <Button size="sm" onClick={() => setEditing((shown) => !shown)}>
-                  Edit
+                  {t("edit")}
                 </Button>
                 <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
-                  Delete
+                  {t("delete")}
                 </Button>
               </>
             )}
@@ -288,20 +295,21 @@ function RuleRow({
 
 /** Alert rules (admin): per cluster or for every cluster, with threshold, duration, severity and channels. */
 export function RulesEditor({ clusters }: { clusters: { id: string; name: string }[] }) {
+  const t = useTranslations("alerts.rules");
   const rules = useAlertRules();
   const channels = useChannels();
   const [adding, setAdding] = useState(false);
   const channelList = channels.data ?? [];
 
   return (
-    <Card role="region" aria-label="Alert rules">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
-        title="Alert rules"
-        description="Every new cluster gets a default set drawn from practice; change or add to it here."
+        title={t("title")}
+        description={t("description")}
         actions={
           adding ? null : (
             <Button size="sm" variant="primary" onClick={() => setAdding(true)}>
-              New rule
+              {t("new")}
             </Button>
           )
         }
@@ -316,27 +324,27 @@ export function RulesEditor({ clusters }: { clusters: { id: string; name: string
       ) : null}
       {rules.isError ? (
         <div className="px-4 py-3">
-          <Alert tone="error" title="Could not load the rules">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(rules.error)}
           </Alert>
         </div>
       ) : null}
       {rules.data ? (
         rules.data.length === 0 ? (
-          <EmptyState title="No rules" />
+          <EmptyState title={t("empty")} />
         ) : (
           <Table>
             <THead>
               <tr>
-                <TH>Kind</TH>
-                <TH>Cluster</TH>
-                <TH>Threshold</TH>
-                <TH>For</TH>
-                <TH>Severity</TH>
-                <TH>State</TH>
-                <TH>Notify</TH>
+                <TH>{t("kind")}</TH>
+                <TH>{t("cluster")}</TH>
+                <TH>{t("threshold")}</TH>
+                <TH>{t("for")}</TH>
+                <TH>{t("severity")}</TH>
+                <TH>{t("state")}</TH>
+                <TH>{t("notify")}</TH>
                 <TH>
-                  <span className="sr-only">Actions</span>
+                  <span className="sr-only">{t("actions")}</span>
                 </TH>
               </tr>
             </THead>
@@ -349,7 +357,7 @@ export function RulesEditor({ clusters }: { clusters: { id: string; name: string
         )
       ) : rules.isPending ? (
         <p className="flex items-center gap-2 px-4 py-4 text-sm text-zinc-500">
-          <Spinner /> Loading rules…
+          <Spinner /> {t("loading")}
         </p>
       ) : null}
     </Card>
