@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { CIPHERTEXT_SUMS } from "@/lib/backup/at-rest";
 import { parseChecksums, sha256File } from "@/lib/backup/checksum";
 import type { CopyResult } from "@/lib/backup/copy";
 import { claimCopy } from "@/lib/backup/copy-claim";
@@ -23,6 +24,10 @@ import { offsiteCopyLocation } from "@/lib/repository/offsite-location";
 // the cluster's walden-repository.json, in plain JSON so a fresh Walden can list the copy
 // without the key; a copy whose descriptor is there is whole. Then the cluster's earlier copies
 // that predate descriptors are described (lib/repository/offsite-descriptors.ts).
+// A backup encrypted at rest in the local repository (lib/backup/at-rest.ts) is copied as
+// stored: its <file>.age objects uploaded byte for byte (checked against SHA256SUMS.ciphertext),
+// then both lists, SHA256SUMS last; its descriptor says it is encrypted to the backup's
+// recipient. Such a copy opens with `age --decrypt` and the key, as the local folder does.
 
 export interface OffsiteCopyResult extends CopyResult {
   /** The storage was still away after every try: the job is worth running again later. */
@@ -64,7 +69,14 @@ export async function copyBackupOffsite(
   const copy = { id: claim.copyId };
   const repository = new S3Repository(settings);
   const log = options.log ?? (() => {});
-  const encryptTo = settings.encryption?.enabled ? settings.encryption.recipient : undefined;
+  // Encrypted at rest locally (at-rest.ts): the ciphertext goes up as it is (never decrypted or
+  // encrypted again), and the copy is encrypted to the backup's own recipient.
+  const atRest = backup.encryptionRecipient;
+  const encryptTo = atRest
+    ? undefined
+    : settings.encryption?.enabled
+      ? settings.encryption.recipient
+      : undefined;
   try {
     // The backup's checksum is the SHA-256 of its SHA256SUMS list: the list sent must be that one.
     const sumsPath = path.join(backup.path, "SHA256SUMS");
@@ -72,7 +84,13 @@ export async function copyBackupOffsite(
     if (backup.checksum && listChecksum !== backup.checksum) {
       throw new Error("the backup's SHA256SUMS differs from the checksum recorded when it was taken");
     }
-    const files = [...(await readSums(backup.path)), { sha256: listChecksum, file: "SHA256SUMS" }];
+    const files = atRest
+      ? [
+          ...parseChecksums(await fs.readFile(path.join(backup.path, CIPHERTEXT_SUMS), "utf8")),
+          { sha256: await sha256File(path.join(backup.path, CIPHERTEXT_SUMS)), file: CIPHERTEXT_SUMS },
+          { sha256: listChecksum, file: "SHA256SUMS" },
+        ]
+      : [...(await readSums(backup.path)), { sha256: listChecksum, file: "SHA256SUMS" }];
     let sizeBytes = 0;
     for (const { sha256, file } of files) {
       const result = await retryWithBackoff(
@@ -98,7 +116,7 @@ export async function copyBackupOffsite(
       checksum: backup.checksum,
       clusterName: backup.cluster.name,
     };
-    await retryWithBackoff(() => putOffsiteDescriptors(repository, described, encryptTo), {
+    await retryWithBackoff(() => putOffsiteDescriptors(repository, described, atRest ?? encryptTo), {
       ...options.retry,
       onRetry: ({ attempt, error, delayMs }) =>
         log(
