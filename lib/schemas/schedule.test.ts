@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { minimumSpacingMinutes, scheduleInputSchema } from "@/lib/schemas/schedule";
+import { minimumSpacingMinutes, scheduleCreateSchema, scheduleInputSchema } from "@/lib/schemas/schedule";
 
 const issues = (kind: "physical" | "logical", input: unknown) => {
   const result = scheduleInputSchema(kind).safeParse(input);
@@ -12,6 +12,7 @@ describe("scheduleInputSchema", () => {
   it("accepts a nightly physical schedule, fills the backup defaults and canonicalizes the zone", () => {
     expect(scheduleInputSchema("physical").parse({ cron: " 0  2 * * * ", timezone: "europe/paris" })).toEqual(
       {
+        name: null,
         cron: "0 2 * * *",
         timezone: "Europe/Paris",
         enabled: true,
@@ -144,5 +145,34 @@ describe("minimumSpacingMinutes", () => {
     ["0,50 0,23 * * *", 10],
   ])("%s fires %i minutes apart at its closest", (cron, minutes) => {
     expect(minimumSpacingMinutes(cron)).toBe(minutes);
+  });
+});
+
+describe("scheduleCreateSchema", () => {
+  it("reads the kind from the body and checks the options against that kind", () => {
+    const created = scheduleCreateSchema.parse({
+      kind: "logical",
+      name: " hourly orders ",
+      cron: "15 * * * *",
+      timezone: "UTC",
+      options: { tables: ["public.orders"] },
+    });
+    expect(created).toMatchObject({
+      kind: "logical",
+      name: "hourly orders",
+      options: { tables: ["public.orders"] },
+    });
+  });
+
+  it("names the field at fault", () => {
+    const paths = (body: unknown) => {
+      const result = scheduleCreateSchema.safeParse(body);
+      return result.success ? [] : result.error.issues.map((issue) => issue.path.join("."));
+    };
+    expect(paths({ cron: "0 2 * * *", timezone: "UTC" })).toEqual(["kind"]);
+    expect(paths({ kind: "physical", cron: "0 2 * * *", timezone: "UTC", name: "" })).toEqual(["name"]);
+    expect(
+      paths({ kind: "logical", cron: "0 2 * * *", timezone: "UTC", options: { tables: ["--file=x"] } }),
+    ).toEqual(["options.tables.0"]);
   });
 });
