@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { CommandBlock } from "@/app/(console)/backups/[backupId]/runbook/_components/runbook-controls";
 import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
 import { Alert } from "@/components/ui/alert";
@@ -10,39 +11,33 @@ import { errorMessage } from "@/lib/client/fetcher";
 import { useClusterConfigCheck } from "@/lib/client/use-config-check";
 import type { ConfigCheck, ConfigCheckId, ConfigCheckStatus } from "@/lib/schemas/config-check";
 
-const CHECK_TITLES: Record<ConfigCheckId, string> = {
-  wal_level: "wal_level",
-  archive_mode: "archive_mode",
-  archive_command: "archive_command writes where Walden reads",
-  archive_timeout: "archive_timeout against the RPO target",
-  max_wal_senders: "max_wal_senders",
-  pg_hba_replication: "Replication in pg_hba.conf",
-  role_privileges: "The role's privileges",
-};
+const STATUS_TONE: Record<ConfigCheckStatus, BadgeTone> = { ok: "success", warn: "warning", fail: "danger" };
 
-const STATUS_BADGE: Record<ConfigCheckStatus, { tone: BadgeTone; label: string }> = {
-  ok: { tone: "success", label: "OK" },
-  warn: { tone: "warning", label: "Warning" },
-  fail: { tone: "danger", label: "Fails" },
-};
+/** A check's title; one the console does not know yet is shown by its id. */
+function useCheckTitle() {
+  const t = useTranslations("cluster.configCheck");
+  return (id: ConfigCheckId) => (t.has(id) ? t(id) : id);
+}
 
 /** One node's checks: status, what was found against what is needed, and the fix to paste. */
 export function ConfigCheckList({ checks, label }: { checks: ConfigCheck[]; label: string }) {
+  const t = useTranslations("cluster.configCheck");
+  const title = useCheckTitle();
   return (
     <ul aria-label={label} className="divide-y divide-zinc-100">
       {checks.map((check) => (
-        <li key={check.id} aria-label={CHECK_TITLES[check.id]} className="space-y-1 py-2.5">
+        <li key={check.id} aria-label={title(check.id)} className="space-y-1 py-2.5">
           <p className="flex flex-wrap items-center gap-2 text-sm font-medium">
-            <Badge tone={STATUS_BADGE[check.status].tone}>{STATUS_BADGE[check.status].label}</Badge>
-            {CHECK_TITLES[check.id]}
+            <Badge tone={STATUS_TONE[check.status]}>{t(check.status)}</Badge>
+            {title(check.id)}
           </p>
           <p className="text-xs break-words text-zinc-600">
-            <span className="font-medium">Found:</span> <code>{check.found}</code>
+            <span className="font-medium">{t("found")}</span> <code>{check.found}</code>
           </p>
           <p className="text-xs text-zinc-600">
-            <span className="font-medium">Expected:</span> {check.expected}
+            <span className="font-medium">{t("expected")}</span> {check.expected}
           </p>
-          {check.fix ? <CommandBlock command={check.fix} label={`Fix for ${check.id}`} /> : null}
+          {check.fix ? <CommandBlock command={check.fix} label={t("fixFor", { id: check.id })} /> : null}
         </li>
       ))}
     </ul>
@@ -51,6 +46,7 @@ export function ConfigCheckList({ checks, label }: { checks: ConfigCheck[]; labe
 
 /** The configuration check of every registered node, on demand. */
 export function ConfigCheckCard({ clusterId }: { clusterId: string }) {
+  const t = useTranslations("cluster.configCheck");
   const check = useClusterConfigCheck(clusterId);
   const nodes = check.data?.nodes ?? [];
 
@@ -58,30 +54,30 @@ export function ConfigCheckCard({ clusterId }: { clusterId: string }) {
     <Card aria-labelledby="config-check-title">
       <CardHeader
         id="config-check-title"
-        title="Configuration check"
-        description="Reads each node's settings, pg_hba rules and role, and gives the statement or line that fixes what Walden needs."
+        title={t("title")}
+        description={t("description")}
         actions={
           <Button size="sm" onClick={() => check.mutate()} disabled={check.isPending}>
             {check.isPending ? <Spinner /> : null}
-            Run
+            {t("run")}
           </Button>
         }
       />
       {check.isError || check.isSuccess ? (
         <CardBody>
           {check.isError ? (
-            <Alert tone="error" title="The check could not run">
+            <Alert tone="error" title={t("failed")}>
               {errorMessage(check.error)}
             </Alert>
           ) : (
             <div className="space-y-4">
               {nodes.map((node) => (
-                <section key={node.name} aria-label={`Configuration of ${node.name}`}>
+                <section key={node.name} aria-label={t("configurationOf", { name: node.name })}>
                   <h3 className="text-xs font-medium text-zinc-700">
-                    {node.name} <span className="font-normal text-zinc-500">({node.role})</span>
+                    {node.name} <span className="font-normal text-zinc-500">({t(node.role)})</span>
                   </h3>
                   {node.ok ? (
-                    <ConfigCheckList checks={node.report.checks} label={`Checks of ${node.name}`} />
+                    <ConfigCheckList checks={node.report.checks} label={t("checksOf", { name: node.name })} />
                   ) : (
                     <ConnectionErrorView code={node.error.code} message={node.error.message} />
                   )}

@@ -2,6 +2,7 @@
 
 import { CronScheduleForm } from "@/components/forms/cron-schedule-form";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { formatRto } from "@/components/restores/describe";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
@@ -35,39 +36,41 @@ function ScheduleForm({
   schedule: DrillScheduleView;
   onDone: () => void;
 }) {
+  const t = useTranslations("cluster.drills");
   const save = useSaveDrillSchedule(clusterId);
   return (
     <CronScheduleForm
-      ariaLabel="Edit the drill schedule"
+      ariaLabel={t("formLabel")}
       defaults={{ cron: schedule.cron, timezone: schedule.timezone, enabled: schedule.enabled }}
       save={save}
       onDone={onDone}
-      cronHint="min hour day month weekday, e.g. 0 5 * * 0 (Sundays 05:00)"
-      enabledHint="A paused schedule never starts a drill; “Run drill now” still does."
+      cronHint={t("cronHint")}
+      enabledHint={t("enabledHint")}
     />
   );
 }
 
 function ScheduleView({ schedule }: { schedule: DrillScheduleView }) {
+  const t = useTranslations("cluster.drills");
   return (
     <DescriptionList termWidth="7rem">
-      <Description term="When" className="flex flex-wrap items-center gap-1.5">
+      <Description term={t("when")} className="flex flex-wrap items-center gap-1.5">
         <span>{cronText(schedule.cron, schedule.timezone)}</span>
         <code className="text-xs text-zinc-500">{schedule.cron}</code>
-        {schedule.enabled ? <Badge tone="accent">enabled</Badge> : <Badge>paused</Badge>}
-        {schedule.isDefault ? <Badge>default</Badge> : null}
+        {schedule.enabled ? <Badge tone="accent">{t("enabled")}</Badge> : <Badge>{t("paused")}</Badge>}
+        {schedule.isDefault ? <Badge>{t("default")}</Badge> : null}
       </Description>
-      <Description term="Next">
+      <Description term={t("next")}>
         {schedule.nextRunAt ? (
           <time dateTime={schedule.nextRunAt} className="tabular-nums">
             {formatUtcSeconds(schedule.nextRunAt)}
           </time>
         ) : (
-          <span className="text-zinc-400">{schedule.enabled ? "—" : "never (paused)"}</span>
+          <span className="text-zinc-400">{schedule.enabled ? "—" : t("neverPaused")}</span>
         )}
       </Description>
-      <Description term="Last run">
-        <Time value={schedule.lastRunAt} empty="never by the schedule" />
+      <Description term={t("lastRun")}>
+        <Time value={schedule.lastRunAt} empty={t("neverBySchedule")} />
         {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
       </Description>
     </DescriptionList>
@@ -79,16 +82,17 @@ function reachedTime(drill: RestoreView): string | null {
 }
 
 function DrillHistory({ drills, clusterName }: { drills: RestoreView[]; clusterName: string }) {
+  const t = useTranslations("cluster.drills");
   return (
-    <Table aria-label={`Drill history of ${clusterName}`} className="text-[13px]">
+    <Table aria-label={t("historyLabel", { name: clusterName })} className="text-[13px]">
       <THead>
         <tr>
-          <TH>Started</TH>
-          <TH>Status</TH>
-          <TH className="text-right">RTO</TH>
-          <TH>Reached</TH>
-          <TH>By</TH>
-          <TH>Restore</TH>
+          <TH>{t("started")}</TH>
+          <TH>{t("status")}</TH>
+          <TH className="text-right">{t("rto")}</TH>
+          <TH>{t("reached")}</TH>
+          <TH>{t("by")}</TH>
+          <TH>{t("restore")}</TH>
         </tr>
       </THead>
       <TBody>
@@ -157,6 +161,7 @@ export function DrillsCard({
   canRun: boolean;
   canEditSchedule: boolean;
 }) {
+  const t = useTranslations("cluster.drills");
   const query = useDrills(clusterId);
   const run = useRunDrill(clusterId);
   const [editing, setEditing] = useState(false);
@@ -165,25 +170,25 @@ export function DrillsCard({
   const shown = data?.history.slice(0, HISTORY_SHOWN) ?? [];
 
   return (
-    <Card role="region" aria-label="Restore drills">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
-        title="Restore drills"
-        description="A drill restores the newest backup to the latest archived point in a new instance, verifies it, records the time it took (RTO) and tears it down."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
             <ButtonLink href={`/restores/new?clusterId=${clusterId}`} size="sm">
-              Point-in-time restore
+              {t("pitr")}
             </ButtonLink>
             {canRun ? (
               <Button
                 variant="primary"
                 size="sm"
                 disabled={run.isPending || running}
-                title={running ? "A drill of this cluster is already running" : undefined}
+                title={running ? t("alreadyRunning") : undefined}
                 onClick={() => run.mutate()}
               >
                 {run.isPending ? <Spinner /> : null}
-                Run drill now
+                {t("runNow")}
               </Button>
             ) : null}
           </>
@@ -191,31 +196,31 @@ export function DrillsCard({
       />
       <CardBody className="space-y-4">
         {query.isError ? (
-          <Alert tone="error" title="Could not load the drills">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(query.error)}
           </Alert>
         ) : null}
         {run.isError ? (
-          <Alert tone="error" title="The drill was not started">
+          <Alert tone="error" title={t("notStarted")}>
             {errorMessage(run.error)}
           </Alert>
         ) : null}
         {run.isSuccess ? (
           <p role="status" className="text-sm text-zinc-600">
-            Drill queued:{" "}
+            {t("queued")}{" "}
             <Link href={`/restores/${run.data.id}`} className="text-emerald-800 hover:underline">
-              follow it
+              {t("follow")}
             </Link>{" "}
-            or watch it below.
+            {t("orWatch")}
           </p>
         ) : null}
         {data ? (
           <div className="space-y-3">
             <div className="flex items-start justify-between gap-3">
-              <h3 className="text-sm font-medium text-zinc-900">Schedule</h3>
+              <h3 className="text-sm font-medium text-zinc-900">{t("schedule")}</h3>
               {canEditSchedule && !editing ? (
                 <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
-                  Edit schedule
+                  {t("editSchedule")}
                 </Button>
               ) : null}
             </div>
@@ -226,26 +231,26 @@ export function DrillsCard({
           </div>
         ) : query.isPending ? (
           <p className="flex items-center gap-2 text-sm text-zinc-500">
-            <Spinner /> Loading drills…
+            <Spinner /> {t("loading")}
           </p>
         ) : null}
       </CardBody>
       {data ? (
         <div className="border-t border-zinc-200">
           <div className="flex items-center justify-between px-4 pt-3 pb-1">
-            <h3 className="text-sm font-medium text-zinc-900">History</h3>
+            <h3 className="text-sm font-medium text-zinc-900">{t("history")}</h3>
             {data.history.length > HISTORY_SHOWN ? (
               <Link href="/restores" className="text-xs text-emerald-800 hover:underline">
-                All restores
+                {t("allRestores")}
               </Link>
             ) : null}
           </div>
           {shown.length ? (
             <DrillHistory drills={shown} clusterName={clusterName} />
           ) : (
-            <EmptyState title="No drill has run yet">
+            <EmptyState title={t("none")}>
               {data.schedule.enabled && data.schedule.nextRunAt
-                ? `The next one starts ${formatUtcSeconds(data.schedule.nextRunAt)}.`
+                ? t("nextStarts", { at: formatUtcSeconds(data.schedule.nextRunAt) })
                 : null}
             </EmptyState>
           )}
