@@ -1,13 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
-import { alertKindLabel, severityTone } from "@/components/alerts/alert-labels";
-import {
-  useAcknowledgeAlert,
-  useAlerts,
-  useSilenceAlert,
-  type AlertSummary,
-} from "@/lib/client/use-alerts";
+import { severityTone, useAlertKindLabel, useSeverityLabel } from "@/components/alerts/alert-labels";
+import { useAcknowledgeAlert, useAlerts, useSilenceAlert, type AlertSummary } from "@/lib/client/use-alerts";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
@@ -21,26 +17,19 @@ import { errorMessage } from "@/lib/client/fetcher";
 
 type StateFilter = "firing" | "resolved" | "all";
 
-const stateOptions = [
-  { value: "firing", label: "Firing" },
-  { value: "resolved", label: "Resolved" },
-  { value: "all", label: "All" },
-] as const;
+const stateValues = ["firing", "resolved", "all"] as const;
 
-const silenceOptions = [
-  { hours: 1, label: "1 hour" },
-  { hours: 4, label: "4 hours" },
-  { hours: 24, label: "1 day" },
-  { hours: 168, label: "1 week" },
-] as const;
+const silenceHours = [1, 4, 24, 168] as const;
 
-function stateBadge(alert: AlertSummary) {
-  if (alert.state === "firing") return <Badge tone="danger">firing</Badge>;
-  if (alert.state === "resolved") return <Badge tone="success">resolved</Badge>;
-  return <Badge>pending</Badge>;
+function StateBadge({ alert }: { alert: AlertSummary }) {
+  const t = useTranslations("alerts.history.badges");
+  if (alert.state === "firing") return <Badge tone="danger">{t("firing")}</Badge>;
+  if (alert.state === "resolved") return <Badge tone="success">{t("resolved")}</Badge>;
+  return <Badge>{t("pending")}</Badge>;
 }
 
 function AlertActions({ alert }: { alert: AlertSummary }) {
+  const t = useTranslations("alerts.history");
   const acknowledge = useAcknowledgeAlert();
   const silence = useSilenceAlert();
   const [hours, setHours] = useState<number>(1);
@@ -54,11 +43,11 @@ function AlertActions({ alert }: { alert: AlertSummary }) {
       {alert.acknowledgedAt ? null : (
         <Button size="sm" disabled={busy} onClick={() => acknowledge.mutate(alert.id)}>
           {acknowledge.isPending ? <Spinner /> : null}
-          Acknowledge
+          {t("acknowledge")}
         </Button>
       )}
       <label htmlFor={selectId} className="sr-only">
-        Silence for
+        {t("silenceFor")}
       </label>
       <Select
         id={selectId}
@@ -67,9 +56,9 @@ function AlertActions({ alert }: { alert: AlertSummary }) {
         onChange={(event) => setHours(Number(event.target.value))}
         disabled={busy}
       >
-        {silenceOptions.map((option) => (
-          <option key={option.hours} value={option.hours}>
-            {option.label}
+        {silenceHours.map((value) => (
+          <option key={value} value={value}>
+            {t(`durations.h${value}`)}
           </option>
         ))}
       </Select>
@@ -82,7 +71,7 @@ function AlertActions({ alert }: { alert: AlertSummary }) {
         }
       >
         {silence.isPending ? <Spinner /> : null}
-        Silence
+        {t("silence")}
       </Button>
       {failed ? <p className="w-full text-right text-xs text-red-600">{errorMessage(failed)}</p> : null}
     </div>
@@ -97,6 +86,10 @@ export function AlertsHistory({
   clusters: { id: string; name: string }[];
   canAct: boolean;
 }) {
+  const t = useTranslations("alerts.history");
+  const alertKindLabel = useAlertKindLabel();
+  const severityLabel = useSeverityLabel();
+  const stateOptions = stateValues.map((value) => ({ value, label: t(`states.${value}`) }));
   const [state, setState] = useState<StateFilter>("firing");
   const [clusterId, setClusterId] = useState("");
   const clusterSelectId = useId();
@@ -110,15 +103,15 @@ export function AlertsHistory({
   const clusterName = (id: string) => clusters.find((cluster) => cluster.id === id)?.name ?? id.slice(0, 8);
 
   return (
-    <Card role="region" aria-label="Alert history">
+    <Card role="region" aria-label={t("label")}>
       <CardHeader
-        title="Alerts"
-        description="Refreshes every 5 s. A silenced alert stays listed but sends no notifications until its silence ends."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
-            <ToggleGroup label="Alert state" options={stateOptions} value={state} onChange={setState} />
+            <ToggleGroup label={t("stateLabel")} options={stateOptions} value={state} onChange={setState} />
             <Label htmlFor={clusterSelectId} className="sr-only">
-              Cluster
+              {t("cluster")}
             </Label>
             <Select
               id={clusterSelectId}
@@ -126,7 +119,7 @@ export function AlertsHistory({
               value={clusterId}
               onChange={(event) => setClusterId(event.target.value)}
             >
-              <option value="">All clusters</option>
+              <option value="">{t("allClusters")}</option>
               {clusters.map((cluster) => (
                 <option key={cluster.id} value={cluster.id}>
                   {cluster.name}
@@ -138,28 +131,28 @@ export function AlertsHistory({
       />
       {query.isError ? (
         <div className="px-4 py-3">
-          <Alert tone="error" title="Could not load the alerts">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(query.error)}
           </Alert>
         </div>
       ) : null}
       {alerts ? (
         alerts.length === 0 ? (
-          <EmptyState title={state === "firing" ? "Nothing is firing" : "No alerts"} />
+          <EmptyState title={state === "firing" ? t("nothingFiring") : t("none")} />
         ) : (
           <Table>
             <THead>
               <tr>
-                <TH>State</TH>
-                <TH>Severity</TH>
-                <TH>Alert</TH>
-                <TH>Cluster</TH>
-                <TH>Message</TH>
-                <TH>Started</TH>
-                <TH>Resolved</TH>
+                <TH>{t("state")}</TH>
+                <TH>{t("severity")}</TH>
+                <TH>{t("alert")}</TH>
+                <TH>{t("cluster")}</TH>
+                <TH>{t("message")}</TH>
+                <TH>{t("started")}</TH>
+                <TH>{t("resolved")}</TH>
                 {canAct ? (
                   <TH>
-                    <span className="sr-only">Actions</span>
+                    <span className="sr-only">{t("actions")}</span>
                   </TH>
                 ) : null}
               </tr>
@@ -169,15 +162,15 @@ export function AlertsHistory({
                 <TR key={alert.id} aria-label={`${alertKindLabel(alert.kind)} ${alert.subject}`.trim()}>
                   <TD>
                     <div className="flex flex-wrap gap-1">
-                      {stateBadge(alert)}
-                      {alert.acknowledgedAt ? <Badge tone="info">acknowledged</Badge> : null}
+                      <StateBadge alert={alert} />
+                      {alert.acknowledgedAt ? <Badge tone="info">{t("badges.acknowledged")}</Badge> : null}
                       {alert.silencedUntil && Date.parse(alert.silencedUntil) > readAt ? (
-                        <Badge>silenced</Badge>
+                        <Badge>{t("badges.silenced")}</Badge>
                       ) : null}
                     </div>
                   </TD>
                   <TD>
-                    <Badge tone={severityTone(alert.severity)}>{alert.severity}</Badge>
+                    <Badge tone={severityTone(alert.severity)}>{severityLabel(alert.severity)}</Badge>
                   </TD>
                   <TD>
                     <span className="font-medium">{alertKindLabel(alert.kind)}</span>
@@ -190,7 +183,7 @@ export function AlertsHistory({
                     {alert.message}
                     {alert.silencedUntil && Date.parse(alert.silencedUntil) > readAt ? (
                       <span className="block text-xs text-zinc-500">
-                        silenced until <Time value={alert.silencedUntil} />
+                        {t("silencedUntil")} <Time value={alert.silencedUntil} />
                       </span>
                     ) : null}
                   </TD>
@@ -212,7 +205,7 @@ export function AlertsHistory({
         )
       ) : query.isPending ? (
         <p className="flex items-center gap-2 px-4 py-4 text-sm text-zinc-500">
-          <Spinner /> Loading alerts…
+          <Spinner /> {t("loading")}
         </p>
       ) : null}
     </Card>
