@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
 import { HostPort } from "@/components/clusters/host-port";
 import { StandbyStateBadge } from "@/components/replication/standby-state";
-import { formatBytes, formatSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { ClusterSummary } from "@/lib/schemas/cluster";
 
@@ -13,6 +13,7 @@ const archiveModeLabel: Record<ClusterSummary["archive"]["mode"], string> = {
 };
 
 function WorstLag({ lag }: { lag: ClusterSummary["worstLag"] }) {
+  const { formatBytes, formatSeconds } = useFormat();
   if (!lag) return <span className="text-zinc-400">—</span>;
   return (
     <span className="flex flex-wrap items-center gap-x-2 gap-y-0.5">

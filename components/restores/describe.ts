@@ -1,6 +1,6 @@
 import type { useTranslations } from "next-intl";
 import { z } from "zod";
-import { formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { formatSeconds as englishSeconds, formatUtcSeconds } from "@/components/ui/format";
 import { restoreTargetSchema, type RestoreTarget } from "@/lib/schemas/restore";
 import { restorePlanSchema, type RestorePlan } from "@/lib/schemas/restore-plan";
 import type { RestoreView } from "@/lib/schemas/restore-view";
@@ -151,7 +151,11 @@ export function instanceRemoved(restore: Pick<RestoreView, "instance" | "instanc
   return !restore.instance && restore.instanceState === "removed";
 }
 
-export function formatRto(rtoMs: number | null): string {
+/** The RTO as a duration; `formatSeconds` from useFormat() for the reader's language (English by default). */
+export function formatRto(
+  rtoMs: number | null,
+  formatSeconds: (seconds: number) => string = englishSeconds,
+): string {
   return rtoMs === null ? "—" : formatSeconds(rtoMs / 1000);
 }
 

@@ -1,7 +1,7 @@
 import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
-import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
@@ -58,6 +58,7 @@ export function describeSource(t: RestoresT, source: NonNullable<RestorePlan["so
 
 function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }) {
   const t = useTranslations("restores");
+  const { formatBytes, formatBytesExact, formatSeconds } = useFormat();
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-800">{plan.summary}</p>

@@ -2,7 +2,7 @@ import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
-import { formatSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import type { RestoreView, StepStatus } from "@/lib/schemas/restore-view";
 
 type RestoreStatus = RestoreView["status"];
@@ -45,6 +45,7 @@ export function RestoreProgress({
   wide?: boolean;
 }) {
   const t = useTranslations("restores.progress");
+  const { formatSeconds } = useFormat();
   const percent = Math.max(0, Math.min(100, Math.round(value ?? 0)));
   const left = etaSeconds ? formatSeconds(etaSeconds) : null;
   return (

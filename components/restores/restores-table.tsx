@@ -3,6 +3,7 @@ import { useTranslations } from "next-intl";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { useFormat } from "@/components/ui/use-format";
 import type { RestoreView } from "@/lib/schemas/restore-view";
 import { describeTarget, formatRto, instanceRemoved, instanceText, kindLabel } from "./describe";
 
@@ -17,6 +18,7 @@ export function RestoresTable({
   label?: string;
 }) {
   const t = useTranslations("restores");
+  const { formatSeconds } = useFormat();
   return (
     <Table aria-label={label ?? t("table.label")} className="text-[13px]">
       <THead>
@@ -72,7 +74,9 @@ export function RestoresTable({
                   ) : null}
                 </span>
               </TD>
-              <TD className="text-right whitespace-nowrap tabular-nums">{formatRto(restore.rtoMs)}</TD>
+              <TD className="text-right whitespace-nowrap tabular-nums">
+                {formatRto(restore.rtoMs, formatSeconds)}
+              </TD>
               <TD className="whitespace-nowrap">
                 {instance === null ? (
                   <span className="text-zinc-400">—</span>

@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { StepStatusIcon } from "@/components/restores/restore-status";
-import { formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { formatUtcSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import type { RestoreStep } from "@/lib/schemas/restore-view";
 import { secondsBetween } from "./describe";
 
@@ -13,6 +14,7 @@ const logClasses =
 function StepItem({ step, now }: { step: RestoreStep; now: string | null }) {
   const t = useTranslations("restores.steps");
   const status = useTranslations("common.status");
+  const { formatSeconds } = useFormat();
   // Opened at first for the step that runs or failed; after that the person decides.
   const [open, setOpen] = useState(step.status === "running" || step.status === "failed");
   const duration =

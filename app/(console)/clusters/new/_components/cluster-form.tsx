@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormProvider, useFieldArray, useForm, useWatch, type Path } from "react-hook-form";
 import { RegisterDiscovery } from "@/components/clusters/register-discovery";
+import { useErrorMessage } from "@/components/forms/error-message";
 import { FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Button, buttonClasses, Spinner, SubmitButton } from "@/components/ui/button";
@@ -65,6 +66,7 @@ function freeName(wanted: string, taken: string[]): string {
 export function ClusterForm() {
   const t = useTranslations("clusters.form");
   const common = useTranslations("common.actions");
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const registerCluster = useRegisterCluster();
   const [primarySystemIdentifier, setPrimarySystemIdentifier] = useState<string | null>(null);
@@ -227,7 +229,7 @@ export function ClusterForm() {
                 discovery.error
                   ? {
                       code: discovery.error instanceof ApiError ? discovery.error.code : undefined,
-                      message: discovery.error.message,
+                      message: errorMessage(discovery.error),
                     }
                   : null
               }

@@ -5,6 +5,7 @@ import { useFormContext, type Path } from "react-hook-form";
 import type { z } from "zod";
 import { ConnectionErrorView, ConnectionReportView } from "@/components/clusters/connection-report-view";
 import { hostPort } from "@/components/clusters/host-port";
+import { useErrorMessage } from "@/components/forms/error-message";
 import { FormField } from "@/components/forms/form-field";
 import { Button, Spinner } from "@/components/ui/button";
 import { Input, Select, Textarea } from "@/components/ui/input";
@@ -39,6 +40,7 @@ export function NodeFields({
   primarySystemIdentifier?: string | null;
 }) {
   const t = useTranslations("clusters.node");
+  const errorMessage = useErrorMessage();
   const form = useFormContext<ClusterFormValues>();
   const { trigger, getValues, watch } = form;
   const test = useTestConnection();
@@ -181,7 +183,7 @@ export function NodeFields({
           ) : (
             <ConnectionErrorView
               code={test.error instanceof ApiError ? test.error.code : undefined}
-              message={test.error?.message ?? t("unknownError")}
+              message={test.error ? errorMessage(test.error) : t("unknownError")}
             />
           )}
         </div>

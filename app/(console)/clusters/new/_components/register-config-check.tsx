@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { ConfigCheckList } from "@/app/(console)/clusters/[clusterId]/_components/config-check-card";
+import { useErrorMessage } from "@/components/forms/error-message";
 import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
 import { Button, Spinner } from "@/components/ui/button";
 import { ApiError } from "@/lib/client/fetcher";
@@ -14,6 +15,7 @@ import type { ConfigCheckRequest } from "@/lib/schemas/config-check";
  */
 export function RegisterConfigCheck({ request }: { request: () => Promise<ConfigCheckRequest | null> }) {
   const t = useTranslations("clusters.configCheck");
+  const errorMessage = useErrorMessage();
   const check = useConfigCheckSettings();
   const run = async () => {
     check.reset();
@@ -32,7 +34,7 @@ export function RegisterConfigCheck({ request }: { request: () => Promise<Config
       {check.error ? (
         <ConnectionErrorView
           code={check.error instanceof ApiError ? check.error.code : undefined}
-          message={check.error.message}
+          message={errorMessage(check.error)}
         />
       ) : null}
       {check.data ? <ConfigCheckList checks={check.data.checks} label={t("label")} /> : null}

@@ -8,7 +8,8 @@ import { LogTail, StepsList } from "@/components/restores/steps-list";
 import { isRestoreActive, useNow, useRestore, type RestoreView } from "@/lib/client/use-restores";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { formatUtcSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { useErrorMessage } from "@/components/forms/error-message";
 import { CancelRestore } from "./cancel-restore";
@@ -57,6 +58,7 @@ function SummaryCard({
   now: number | null;
 }) {
   const t = useTranslations("restores");
+  const { formatBytes, formatSeconds } = useFormat();
   const active = isRestoreActive(restore.status);
   const plan = planOf(restore);
   const request = record(restore.request);
@@ -181,7 +183,7 @@ function SummaryCard({
           </Description>
           {restore.rtoMs !== null ? (
             <Description term="RTO">
-              <span className="font-medium tabular-nums">{formatRto(restore.rtoMs)}</span>{" "}
+              <span className="font-medium tabular-nums">{formatRto(restore.rtoMs, formatSeconds)}</span>{" "}
               <span className="text-xs text-zinc-500">{t("detail.summary.rtoHint")}</span>
             </Description>
           ) : null}

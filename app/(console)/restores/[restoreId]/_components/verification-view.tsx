@@ -1,7 +1,7 @@
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
-import { formatBytes, formatCount } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { Verification } from "@/lib/schemas/restore";
@@ -31,6 +31,7 @@ function cell(value: unknown): ReactNode {
 
 function CheckResult({ check }: { check: Verification["check"] }) {
   const t = useTranslations("restores.verification");
+  const { formatCount } = useFormat();
   if (check === null) return <p className="text-sm text-zinc-500">{t("noCheck")}</p>;
   if ("skipped" in check)
     return <p className="text-sm text-zinc-600">{t("skipped", { reason: check.skipped })}</p>;
@@ -92,6 +93,7 @@ function CheckResult({ check }: { check: Verification["check"] }) {
 
 function DatabaseTables({ database }: { database: Verification["databases"][number] }) {
   const t = useTranslations("restores.verification");
+  const { formatBytes, formatCount } = useFormat();
   const total = database.tables.reduce((sum, table) => sum + (table.rows ?? 0), 0);
   return (
     <details className="rounded-md ring-1 ring-zinc-200 ring-inset" open={database.tables.length <= 12}>
@@ -190,6 +192,7 @@ export function DatabaseVerificationView({
 
 export function TableCopyVerificationView({ verification }: { verification: TableCopyVerification }) {
   const t = useTranslations("restores.verification");
+  const { formatCount } = useFormat();
   const match = verification.rows === verification.sourceRows;
   return (
     <DescriptionList>

@@ -6,7 +6,7 @@ import { ClusterField } from "@/components/clusters/cluster-field";
 import { FormCheckbox, FormField, type FormBinding } from "@/components/forms/form-field";
 import { instanceNameOf } from "@/components/restores/describe";
 import { ConfirmNameField } from "@/components/restores/restore-fields";
-import { formatBytes } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { formatUtc } from "@/components/ui/time";
 import type { RestoreView } from "@/lib/client/use-restores";
@@ -78,7 +78,7 @@ export function DestinationFields({
   );
 }
 
-function backupOption(backup: BackupSummary): string {
+function backupOption(backup: BackupSummary, formatBytes: (bytes: number | null) => string): string {
   return [
     formatUtc(backup.finishedAt ?? backup.createdAt),
     backup.database ?? "?",
@@ -100,6 +100,7 @@ export function BackupField({
 }) {
   const t = useTranslations("restores.logical");
   const common = useTranslations("common.actions");
+  const { formatBytes } = useFormat();
   return (
     <FormField
       form={form}
@@ -115,7 +116,7 @@ export function BackupField({
           </option>
           {backups.map((candidate) => (
             <option key={candidate.id} value={candidate.id}>
-              {backupOption(candidate)}
+              {backupOption(candidate, formatBytes)}
             </option>
           ))}
         </Select>

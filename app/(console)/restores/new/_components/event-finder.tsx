@@ -12,7 +12,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { formatCount } from "@/components/ui/format";
+import { formatCount as englishCount } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Input } from "@/components/ui/input";
 import { useErrorMessage } from "@/components/forms/error-message";
 import type { RestoresT } from "@/components/restores/describe";
@@ -26,7 +27,11 @@ const TABLE = /^([A-Za-z_][A-Za-z0-9_$]{0,62}\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 
 const kindTone = { drop: "danger", truncate: "orange", delete: "warning" } as const;
 
-export function eventTitle(t: RestoresT, event: FoundEvent): string {
+export function eventTitle(
+  t: RestoresT,
+  event: FoundEvent,
+  formatCount: (value: number) => string = englishCount,
+): string {
   const what =
     event.kind === "drop"
       ? "DROP"
@@ -58,6 +63,7 @@ export function EventFinder({
   const all = useTranslations("restores");
   const t = useTranslations("restores.pitr.events");
   const errorMessage = useErrorMessage();
+  const { formatCount } = useFormat();
   const [table, setTable] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -199,7 +205,7 @@ export function EventFinder({
                   <li key={`${event.xid}-${event.commitLsn}`} className="space-y-1 px-2.5 py-2 text-sm">
                     <div className="flex flex-wrap items-center gap-2">
                       <Badge tone={kindTone[event.kind]}>{event.kind}</Badge>
-                      <span className="font-medium">{eventTitle(all, event)}</span>
+                      <span className="font-medium">{eventTitle(all, event, formatCount)}</span>
                     </div>
                     <p className="text-xs text-zinc-600 tabular-nums">
                       {t("committed", { time: formatInZone(commit, timeZone) })}{" "}

@@ -21,6 +21,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { useErrorMessage } from "@/components/forms/error-message";
 import { useRestoreWindow } from "@/lib/client/use-backups";
+import { useFormat } from "@/components/ui/use-format";
 import { AdvancedFields } from "./advanced-fields";
 import { EventFinder, eventTitle } from "./event-finder";
 import { ACTIONS } from "./options";
@@ -59,6 +60,7 @@ export interface RestoreClusterChoice {
 export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice[]; prefill: PitrPrefill }) {
   const t = useTranslations("restores.pitr");
   const errorMessage = useErrorMessage();
+  const { formatCount } = useFormat();
   const messages = { pickTime: t("pickTime"), fullTime: t("fullTime") };
   const router = useRouter();
   const hydrated = useHydrated();
@@ -111,7 +113,7 @@ export function PitrForm({ clusters, prefill }: { clusters: RestoreClusterChoice
     key: `${event.xid}-${event.commitLsn}`,
     at: event.commitTime,
     kind: event.kind,
-    label: eventTitle(t, event),
+    label: eventTitle(t, event, formatCount),
     active: event === chosenEvent,
   }));
 

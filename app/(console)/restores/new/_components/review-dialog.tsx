@@ -6,7 +6,7 @@ import { formatInZone, toUtcIso } from "@/components/restores/zoned-time";
 import { Alert } from "@/components/ui/alert";
 import { Button, Spinner } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { formatBytes, formatSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { useErrorMessage } from "@/components/forms/error-message";
 import { ApiError } from "@/lib/client/fetcher";
@@ -88,6 +88,7 @@ export function ReviewDialog({
 }) {
   const t = useTranslations("restores");
   const errorMessage = useErrorMessage();
+  const { formatBytes, formatSeconds } = useFormat();
   const action = ACTIONS.find((option) => option === body?.action);
   const ttl = body?.ttlHours ?? 24;
   return (
