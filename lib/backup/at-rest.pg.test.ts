@@ -11,9 +11,12 @@ import * as repositoriesRoute from "@/app/api/v1/clusters/[id]/repositories/rout
 import * as restoresRoute from "@/app/api/v1/restores/route";
 import { CIPHERTEXT_SUMS, startsAsAgeFile } from "@/lib/backup/at-rest";
 import { parseChecksums, sha256File } from "@/lib/backup/checksum";
+import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
 import { runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
+import { S3Repository } from "@/lib/offsite/s3-repository";
+import { offsiteBackupPrefix, toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { ensureQueues } from "@/lib/queue/boss";
 import { parsePayload } from "@/lib/queue/queues";
 import { jobSender } from "@/lib/queue/sender";
@@ -25,6 +28,7 @@ import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { call, makeUser, type TestUser } from "@/test/api-client";
+import { startS3Server } from "@/test/s3-server";
 import { runPitrRestore } from "@/test/pitr-restore";
 import {
   registerSandboxCluster,
@@ -307,4 +311,48 @@ describe("backups encrypted at rest", () => {
     const clusterDir = path.dirname(physical.path!);
     expect((await fs.readdir(clusterDir)).filter((name) => name.startsWith(".verify-"))).toEqual([]);
   }, 300_000);
+
+  it("copies offsite the ciphertext as stored, described as encrypted to the backup's recipient", async () => {
+    const s3Dir = path.join(keyDir, "s3");
+    // h1's own port (WALDEN_TEST_PG_PORT + 90): no other test file uses it.
+    const s3 = await startS3Server({ port: 19390, directory: s3Dir, buckets: ["at-rest"] });
+    try {
+      const row = toOffsiteRow(s3.settings("at-rest", "walden"));
+      await db().offsiteRepository.upsert({
+        where: { clusterId },
+        create: { clusterId, ...row },
+        update: row,
+      });
+      const result = await copyBackupOffsite(physicalId, "test-worker", { retry: { attempts: 1 } });
+      expect(result.ok).toBe(true);
+      const backup = await db().backup.findUniqueOrThrow({
+        where: { id: physicalId },
+        include: { cluster: true },
+      });
+      const repository = new S3Repository(s3.settings("at-rest", "walden"));
+      try {
+        const prefix = `${offsiteBackupPrefix(backup.cluster.name, backup.id)}/`;
+        const keys = (await repository.list(prefix)).map((object) => object.key.slice(prefix.length)).sort();
+        const stored = parseChecksums(await fs.readFile(path.join(backup.path!, CIPHERTEXT_SUMS), "utf8"));
+        expect(keys).toEqual(
+          [...stored.map((entry) => entry.file), CIPHERTEXT_SUMS, "SHA256SUMS", "walden.json"].sort(),
+        );
+        // Byte for byte the local ciphertext: the object's SHA-256 is the stored file's.
+        const base = stored.find((entry) => entry.file.startsWith("base.tar"))!;
+        const fetched = path.join(keyDir, "fetched.age");
+        await repository.getFile(`${prefix}${base.file}`, fetched);
+        expect(await sha256File(fetched)).toBe(base.sha256);
+        expect(await startsAsAgeFile(fetched)).toBe(true);
+        const descriptor = parseBackupDescriptor(
+          (await repository.getBytes(`${prefix}walden.json`))!.toString("utf8"),
+        );
+        expect(descriptor.ok && descriptor.descriptor.encryption?.recipient).toBe(recipient);
+      } finally {
+        repository.close();
+      }
+    } finally {
+      await db().offsiteRepository.deleteMany({ where: { clusterId } });
+      await s3.stop();
+    }
+  }, 120_000);
 });

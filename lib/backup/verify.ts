@@ -1,7 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parseChecksums, sha256File } from "@/lib/backup/checksum";
-import { checkCiphertext, decryptBackupFolder } from "@/lib/backup/at-rest";
+import {
+  checkCiphertext,
+  CIPHERTEXT_SUMS,
+  decryptBackupFolder,
+  isEncryptedFolder,
+} from "@/lib/backup/at-rest";
 import { backupIdentity, NoBackupKeyError } from "@/lib/backup/at-rest-open";
 import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { backupPaths, removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
@@ -117,14 +122,18 @@ function missingFromFolder(archivePath: string | null): MissingWal {
   };
 }
 
-/** Re-reads every file and compares it with SHA256SUMS, written when the backup was taken. */
+/**
+ * Re-reads every file and compares it with SHA256SUMS, written when the backup was taken; for a
+ * folder encrypted at rest (at-rest.ts), the stored files with SHA256SUMS.ciphertext.
+ */
 export async function checkStoredSums(backupDir: string, log: string[]): Promise<void> {
-  const sums = await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8");
+  const list = (await isEncryptedFolder(backupDir)) ? CIPHERTEXT_SUMS : "SHA256SUMS";
+  const sums = await fs.readFile(path.join(backupDir, list), "utf8");
   for (const { sha256: expected, file } of parseChecksums(sums)) {
     const actual = await sha256File(path.join(backupDir, file));
     if (actual !== expected) throw new Error(`checksum mismatch for ${file}: the file changed or is corrupt`);
   }
-  log.push("SHA256SUMS match");
+  log.push(`${list} match`);
 }
 
 async function verifyLogical(backupDir: string, log: string[]) {
