@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { BackupSummary } from "@/lib/schemas/backup";
 
@@ -11,30 +12,24 @@ const tones: Record<BackupStatus, BadgeTone> = {
   expired: "neutral",
 };
 
-const descriptions: Record<BackupStatus, string> = {
-  queued: "Waiting for the worker to pick it up",
-  running: "The worker is taking it now",
-  succeeded: "Complete, checksummed, and (physical) its WAL is in the archive",
-  failed: "It did not complete; its partial files were removed",
-  expired: "Removed by retention; only the catalog entry is left",
-};
-
 export function BackupStatusBadge({ status }: { status: BackupStatus }) {
+  const t = useTranslations("backups");
   return (
-    <span title={descriptions[status]}>
-      <Badge tone={tones[status]}>{status}</Badge>
+    <span title={t(`statusHelp.${status}`)}>
+      <Badge tone={tones[status]}>{t(`status.${status}`)}</Badge>
     </span>
   );
 }
 
 /** How far the worker got, 0–100; pg_basebackup reports it, pg_dump does not (it stays at 0). */
 export function BackupProgress({ value, className }: { value: number | null; className?: string }) {
+  const t = useTranslations("backups.badges");
   const percent = Math.max(0, Math.min(100, Math.round(value ?? 0)));
   return (
     <span className={className ?? "flex items-center gap-2"}>
       <span
         role="progressbar"
-        aria-label="Backup progress"
+        aria-label={t("progress")}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
@@ -66,33 +61,35 @@ export function VerifiedBadge({
 }: {
   backup: Pick<BackupSummary, "status" | "verified" | "verifiedAt">;
 }) {
+  const t = useTranslations("backups.badges");
   if (backup.verified) {
     return (
-      <span title={backup.verifiedAt ? `Verified at ${backup.verifiedAt}` : undefined}>
-        <Badge tone="success">verified</Badge>
+      <span title={backup.verifiedAt ? t("verifiedAt", { time: backup.verifiedAt }) : undefined}>
+        <Badge tone="success">{t("verified")}</Badge>
       </span>
     );
   }
   if (backup.status !== "succeeded") return <span className="text-zinc-400">—</span>;
   return (
-    <span title="Not checked since it was taken" className="text-zinc-500">
-      no
+    <span title={t("notChecked")} className="text-zinc-500">
+      {t("no")}
     </span>
   );
 }
 
 /** "0/3000028 → 0/3000138 · TL 1", or a dash for a logical backup (pg_dump has no WAL range). */
 export function LsnRange({ backup }: { backup: Pick<BackupSummary, "startLsn" | "stopLsn" | "timeline"> }) {
+  const t = useTranslations("backups.badges");
   if (!backup.startLsn && !backup.stopLsn) return <span className="text-zinc-400">—</span>;
   return (
     <span className="whitespace-nowrap">
       <code className="text-[13px]">{backup.startLsn ?? "?"}</code>
-      <span aria-label="to" className="mx-1 text-zinc-400">
+      <span aria-label={t("to")} className="mx-1 text-zinc-400">
         →
       </span>
       <code className="text-[13px]">{backup.stopLsn ?? "?"}</code>
       {backup.timeline !== null ? (
-        <span className="ml-1.5 text-xs text-zinc-500" title={`Timeline ${backup.timeline}`}>
+        <span className="ml-1.5 text-xs text-zinc-500" title={t("timeline", { timeline: backup.timeline })}>
           TL {backup.timeline}
         </span>
       ) : null}

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { BackupStatus, LsnRange, VerifiedBadge } from "@/components/backups/backup-status";
 import { formatBytes, formatBytesExact, formatSeconds } from "@/components/ui/format";
@@ -12,26 +13,28 @@ import type { BackupSummary } from "@/lib/schemas/backup";
 export function BackupsTable({
   backups,
   clusterNames,
-  label = "Backups",
+  label,
 }: {
   backups: BackupSummary[];
   clusterNames?: Record<string, string>;
   label?: string;
 }) {
+  const t = useTranslations("backups.table");
+  const tb = useTranslations("backups");
   return (
-    <Table aria-label={label} className="text-[13px]">
+    <Table aria-label={label ?? t("label")} className="text-[13px]">
       <THead>
         <tr>
-          <TH>Created</TH>
-          {clusterNames ? <TH>Cluster</TH> : null}
-          <TH>Kind</TH>
-          <TH>Status</TH>
-          <TH>Label</TH>
-          <TH className="text-right">Size</TH>
-          <TH className="text-right">Duration</TH>
-          <TH>LSN range</TH>
-          <TH>Verified</TH>
-          <TH>Error</TH>
+          <TH>{t("created")}</TH>
+          {clusterNames ? <TH>{t("cluster")}</TH> : null}
+          <TH>{t("kind")}</TH>
+          <TH>{t("status")}</TH>
+          <TH>{t("label2")}</TH>
+          <TH className="text-right">{t("size")}</TH>
+          <TH className="text-right">{t("duration")}</TH>
+          <TH>{t("lsnRange")}</TH>
+          <TH>{t("verified")}</TH>
+          <TH>{t("error")}</TH>
         </tr>
       </THead>
       <TBody>
@@ -41,7 +44,7 @@ export function BackupsTable({
               <Link
                 href={`/backups/${backup.id}`}
                 className="font-medium text-emerald-800 hover:underline"
-                title={`Backup ${backup.id}`}
+                title={t("backup", { id: backup.id })}
               >
                 <Time value={backup.createdAt} />
               </Link>
@@ -54,7 +57,7 @@ export function BackupsTable({
               </TD>
             ) : null}
             <TD>
-              {backup.kind}
+              {tb(`kinds.${backup.kind}`)}
               {backup.kind === "logical" && backup.database ? (
                 <code className="block text-xs text-zinc-500">{backup.database}</code>
               ) : null}

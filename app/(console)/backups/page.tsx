@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { BackupNowButton } from "@/components/backups/backup-now";
 import { PageHeader } from "@/components/ui/page-header";
@@ -9,7 +10,9 @@ import { listClusters } from "@/lib/clusters/queries";
 import { BackupCatalog } from "./_components/backup-catalog";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Backups" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("backups.page"))("metaTitle") };
+}
 
 const CATALOG_LIMIT = 200;
 
@@ -29,6 +32,7 @@ export default async function BackupsPage({
   const query = filtersSchema.parse(await searchParams);
   const filters = { clusterId: query.cluster, kind: query.kind, status: query.status, limit: CATALOG_LIMIT };
   const [user, clusters, backups] = await Promise.all([requireUser(), listClusters(), listBackups(filters)]);
+  const t = await getTranslations("backups.page");
   const choices = clusters.map((cluster) => ({
     id: cluster.id,
     name: cluster.name,
@@ -38,8 +42,8 @@ export default async function BackupsPage({
   return (
     <>
       <PageHeader
-        title="Backups"
-        description="Every backup Walden has taken or tried to take, newest first. Physical backups (pg_basebackup) with the archived WAL restore to a point in time; logical ones (pg_dump) restore one database."
+        title={t("title")}
+        description={t("description")}
         actions={
           hasRole(user.role, "operator") ? (
             <BackupNowButton clusters={choices} defaultClusterId={filters.clusterId} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { BackupsTable } from "@/components/backups/backups-table";
 import { Alert } from "@/components/ui/alert";
@@ -60,6 +61,8 @@ export function BackupCatalog({
   initialFilters: BackupFilters;
   initialBackups: BackupSummary[];
 }) {
+  const t = useTranslations("backups.catalog");
+  const tb = useTranslations("backups");
   const [filters, setFilters] = useState(initialFilters);
   const query = useBackups(filters, sameFilters(filters, initialFilters) ? initialBackups : undefined);
   const backups = query.data;
@@ -77,25 +80,29 @@ export function BackupCatalog({
     <Card aria-labelledby="catalog-title">
       <CardHeader
         id="catalog-title"
-        title="Catalog"
+        title={t("title")}
         description={
           backups
-            ? `${backups.length === filters.limit ? `The newest ${filters.limit}` : backups.length} shown · refreshed every ${active ? "2" : "15"} s`
-            : "Loading…"
+            ? t("shown", {
+                count:
+                  backups.length === filters.limit ? t("newest", { limit: filters.limit }) : backups.length,
+                seconds: active ? 2 : 15,
+              })
+            : t("loading")
         }
       />
       <div
         role="group"
-        aria-label="Filters"
+        aria-label={t("filters")}
         className="flex flex-wrap items-center gap-x-5 gap-y-2 border-b border-zinc-200 px-4 py-2.5"
       >
         <FilterSelect
           id="filter-cluster"
-          label="Cluster"
+          label={t("cluster")}
           value={filters.clusterId ?? ""}
           onChange={(value) => update({ clusterId: value || undefined })}
         >
-          <option value="">all clusters</option>
+          <option value="">{t("allClusters")}</option>
           {clusters.map((cluster) => (
             <option key={cluster.id} value={cluster.id}>
               {cluster.name}
@@ -104,34 +111,34 @@ export function BackupCatalog({
         </FilterSelect>
         <FilterSelect
           id="filter-kind"
-          label="Kind"
+          label={t("kind")}
           value={filters.kind ?? ""}
           onChange={(value) => update({ kind: (value || undefined) as BackupFilters["kind"] })}
         >
-          <option value="">all kinds</option>
+          <option value="">{t("allKinds")}</option>
           {kinds.map((kind) => (
             <option key={kind} value={kind}>
-              {kind}
+              {tb(`kinds.${kind}`)}
             </option>
           ))}
         </FilterSelect>
         <FilterSelect
           id="filter-status"
-          label="Status"
+          label={t("status")}
           value={filters.status ?? ""}
           onChange={(value) => update({ status: (value || undefined) as BackupFilters["status"] })}
         >
-          <option value="">any status</option>
+          <option value="">{t("anyStatus")}</option>
           {statuses.map((status) => (
             <option key={status} value={status}>
-              {status}
+              {tb(`status.${status}`)}
             </option>
           ))}
         </FilterSelect>
       </div>
       {query.isError ? (
         <div className="px-4 pt-3">
-          <Alert tone="error" title="Could not refresh the catalog">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(query.error)}
           </Alert>
         </div>
@@ -141,8 +148,8 @@ export function BackupCatalog({
           <div aria-busy="true" className="h-24 animate-pulse bg-zinc-50" />
         )
       ) : backups.length === 0 ? (
-        <EmptyState title={filtered ? "No backup matches these filters" : "No backups yet"}>
-          {filtered ? null : "Operators and admins can take one with “Back up now”."}
+        <EmptyState title={filtered ? t("noMatch") : t("empty")}>
+          {filtered ? null : t("emptyHint")}
         </EmptyState>
       ) : (
         <BackupsTable backups={backups} clusterNames={clusterNames} />
