@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createElement, type ReactNode } from "react";
+import { NextIntlClientProvider } from "next-intl";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { messages } from "@/lib/i18n/messages";
 import { ApiError } from "@/lib/client/fetcher";
 import { failedTestResult, type OffsiteRepositoryView } from "@/lib/client/use-offsite";
 import { offsiteRepositorySchema } from "@/lib/schemas/offsite";
@@ -23,7 +25,14 @@ const stored: OffsiteRepositoryView = {
 };
 
 function html(node: ReactNode): string {
-  return renderToStaticMarkup(createElement(QueryClientProvider, { client: new QueryClient() }, node));
+  // English, as the console renders it for a browser without another language.
+  return renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale: "en", messages: messages.en, timeZone: "UTC" },
+      createElement(QueryClientProvider, { client: new QueryClient() }, node),
+    ),
+  );
 }
 
 describe("offsite repository form", () => {

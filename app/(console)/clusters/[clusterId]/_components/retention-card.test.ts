@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createElement, type ReactNode } from "react";
+import { NextIntlClientProvider } from "next-intl";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { messages } from "@/lib/i18n/messages";
 import type { RetentionPolicy, RetentionPreview } from "@/lib/client/use-retention";
 import { PolicySummary } from "./retention-card";
 import { describeTiers } from "./retention-decisions";
@@ -24,7 +26,14 @@ const policy: RetentionPolicy = {
 };
 
 function html(node: ReactNode): string {
-  return renderToStaticMarkup(createElement(QueryClientProvider, { client: new QueryClient() }, node));
+  // English, as the console renders it for a browser without another language.
+  return renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale: "en", messages: messages.en, timeZone: "UTC" },
+      createElement(QueryClientProvider, { client: new QueryClient() }, node),
+    ),
+  );
 }
 
 /** The <input> tag whose name is `name`. */

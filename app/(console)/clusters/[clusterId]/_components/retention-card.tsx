@@ -1,12 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { TypedConfirmDialog } from "@/components/ui/typed-confirm-dialog";
-import { formatBytes } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { Time } from "@/components/ui/time";
 import { errorMessage } from "@/lib/client/fetcher";
 import {
@@ -47,6 +48,8 @@ export function RetentionCard({
   clusterName: string;
   canEdit: boolean;
 }) {
+  const t = useTranslations("cluster.retention");
+  const { formatBytes } = useFormat();
   const policy = useRetentionPolicy(clusterId);
   const [previewing, setPreviewing] = useState(false);
   const preview = useRetentionPreview(clusterId, previewing);
@@ -70,34 +73,34 @@ export function RetentionCard({
   const somethingToApply = data ? data.expire.length > 0 || data.wal.count > 0 : false;
 
   return (
-    <Card role="region" aria-label="Retention">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
-        title="Retention"
-        description="Which backups and archived WAL Walden keeps. Pinned backups are never expired."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
             {canEdit && !editing && policy.data ? (
               <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
-                Edit policy
+                {t("editPolicy")}
               </Button>
             ) : null}
             <Button variant="secondary" size="sm" onClick={runPreview} disabled={preview.isFetching}>
               {preview.isFetching ? <Spinner /> : null}
-              Preview
+              {t("preview")}
             </Button>
           </>
         }
       />
       <CardBody className="space-y-4">
         {policy.isError ? (
-          <Alert tone="error" title="Could not load the retention policy">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(policy.error)}
           </Alert>
         ) : policy.data ? (
           <PolicySummary policy={policy.data} />
         ) : (
           <p className="flex items-center gap-2 text-sm text-zinc-500">
-            <Spinner /> Loading the policy…
+            <Spinner /> {t("loadingPolicy")}
           </p>
         )}
 
@@ -106,32 +109,35 @@ export function RetentionCard({
         ) : null}
 
         {applied ? (
-          <Alert tone="success" title="Retention applied">
-            {plural(applied.expire.length, "backup")} expired; {plural(applied.wal.count, "WAL file")} (
-            {formatBytes(applied.wal.bytes)}) deleted. Earliest restorable now{" "}
-            <Time value={applied.earliestRestorable.after} empty="none" />.
+          <Alert tone="success" title={t("appliedTitle")}>
+            {t("applied", {
+              backups: applied.expire.length,
+              wal: applied.wal.count,
+              bytes: formatBytes(applied.wal.bytes),
+            })}{" "}
+            <Time value={applied.earliestRestorable.after} empty={t("none")} />.
           </Alert>
         ) : null}
 
         {previewing ? (
           <div className="space-y-3 border-t border-zinc-200 pt-4">
             <div className="flex items-center justify-between gap-2">
-              <h3 className="text-sm font-medium text-zinc-900">Preview (dry run)</h3>
+              <h3 className="text-sm font-medium text-zinc-900">{t("previewTitle")}</h3>
               {canEdit && data && somethingToApply && !preview.isFetching ? (
                 <Button variant="danger" size="sm" onClick={() => setConfirmOpen(true)}>
-                  Apply
+                  {t("apply")}
                 </Button>
               ) : null}
             </div>
             {preview.isError ? (
-              <Alert tone="error" title="Could not compute the preview">
+              <Alert tone="error" title={t("previewFailed")}>
                 {errorMessage(preview.error)}
               </Alert>
             ) : data ? (
               <RetentionPreviewView preview={data} verb="would be" />
             ) : (
               <p className="flex items-center gap-2 text-sm text-zinc-500">
-                <Spinner /> Computing…
+                <Spinner /> {t("computing")}
               </p>
             )}
           </div>
@@ -141,10 +147,10 @@ export function RetentionCard({
       <TypedConfirmDialog
         open={confirmOpen}
         onClose={closeConfirm}
-        title={`Apply retention to ${clusterName}?`}
-        description="The backups listed are expired and their files deleted, and the WAL named is removed from the archive. This cannot be undone."
+        title={t("confirmTitle", { name: clusterName })}
+        description={t("confirmDescription")}
         expected={clusterName}
-        confirmLabel="Apply retention"
+        confirmLabel={t("confirm")}
         pending={apply.isPending}
         error={apply.isError ? errorMessage(apply.error) : null}
         onConfirm={(typed) =>
@@ -159,8 +165,11 @@ export function RetentionCard({
       >
         {data ? (
           <p className="text-sm text-zinc-700">
-            {plural(data.expire.length, "backup")} and {plural(data.wal.count, "WAL file")} (
-            {formatBytes(data.wal.bytes)}) will be deleted.
+            {t("willDelete", {
+              backups: data.expire.length,
+              wal: data.wal.count,
+              bytes: formatBytes(data.wal.bytes),
+            })}
           </p>
         ) : null}
       </TypedConfirmDialog>
