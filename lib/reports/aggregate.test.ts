@@ -8,6 +8,7 @@ import {
   lagReport,
   summarizeRollups,
   monthEndWindow,
+  offsiteAges,
   threeTwoOneReport,
   walContinuity,
 } from "./aggregate";
@@ -377,14 +378,83 @@ describe("3-2-1", () => {
       met: true,
       copiedBackups: 1,
       secondaryConfigured: true,
+      media: 1,
     });
+  });
+
+  it("counts media (a disk, object storage) and the offsite copy's age at the report's end", () => {
+    const end = at("2026-11-01T00:00:00Z");
+    const report = threeTwoOneReport(
+      [
+        backup({
+          id: "b",
+          finishedAt: at("2026-10-30T01:00:00Z"),
+          path: "/repo/main/b",
+          copies: [
+            { path: "/mnt/second/b", offsite: false, status: "succeeded", repository: "folder" },
+            { path: "s3://bucket/x at https://s3", offsite: true, status: "succeeded", repository: "s3" },
+          ],
+        }),
+      ],
+      {
+        secondaryRepositoryPath: "/mnt/second",
+        offsite: {
+          lastBackupCopyAt: at("2026-10-30T02:00:00Z"),
+          walPositions: [
+            // timeline 1 ended long ago; timeline 2's newest segment, archived 90 s before the end
+            { lastSegmentArchivedAt: at("2026-10-20T00:00:00Z"), shippedAt: at("2026-10-20T00:01:00Z") },
+            { lastSegmentArchivedAt: at("2026-10-31T23:58:30Z"), shippedAt: at("2026-10-31T23:59:00Z") },
+          ],
+        },
+      },
+      end,
+    );
+    expect(report).toMatchObject({
+      copies: 4,
+      media: 2,
+      offsite: true,
+      met: true,
+      offsiteBackupAgeSeconds: 46 * 3600,
+      offsiteWalAgeSeconds: 90,
+    });
+  });
+
+  it("an offsite copy or WAL after the end is not counted back: no copy by then, or a WAL age it cannot know", () => {
+    const end = at("2026-11-01T00:00:00Z");
+    const ages = (offsite: Parameters<typeof offsiteAges>[0]) => offsiteAges(offsite, end);
+    expect(
+      ages({
+        lastBackupCopyAt: at("2026-11-01T00:00:01Z"),
+        // shipped after the end: which segment was the newest offsite at the end is not recorded
+        walPositions: [
+          { lastSegmentArchivedAt: at("2026-10-31T23:59:00Z"), shippedAt: at("2026-11-01T00:00:30Z") },
+        ],
+      }),
+    ).toEqual({ offsiteBackupAgeSeconds: null, offsiteWalAgeSeconds: null });
+    expect(ages({ lastBackupCopyAt: null, walPositions: [] })).toEqual({
+      offsiteBackupAgeSeconds: null,
+      offsiteWalAgeSeconds: null,
+    });
+    expect(ages(null)).toEqual({ offsiteBackupAgeSeconds: null, offsiteWalAgeSeconds: null });
+    // an old-style copy row without its repository: an offsite s3:// location is object storage
+    const report = threeTwoOneReport(
+      [
+        backup({
+          id: "c",
+          path: "/repo/main/c",
+          copies: [{ path: "s3://bucket at https://s3", offsite: true, status: "succeeded" }],
+        }),
+      ],
+      { secondaryRepositoryPath: null },
+    );
+    expect(report.media).toBe(2);
   });
 
   it("is not met with a single repository", () => {
     const report = threeTwoOneReport([backup({ id: "x", path: "/repo/main/x" })], {
       secondaryRepositoryPath: null,
     });
-    expect(report).toMatchObject({ copies: 2, repositories: 1, offsite: false, met: false });
+    expect(report).toMatchObject({ copies: 2, repositories: 1, offsite: false, met: false, media: 1 });
   });
 });
 

@@ -18,6 +18,7 @@ import type {
   DrillRow,
   LagSummary,
   MonthRange,
+  OffsiteFacts,
   RollupRow,
   StoredWindowInput,
 } from "./report-inputs";
@@ -126,9 +127,41 @@ function parentFolder(path: string): string {
   return slash > 0 ? trimmed.slice(0, slash) : trimmed;
 }
 
+/** The medium a copy is on: object storage for the S3 repository, else a disk (a folder). */
+function mediumOf(copy: BackupRow["copies"][number]): "disk" | "object storage" {
+  if (copy.repository) return copy.repository === "s3" ? "object storage" : "disk";
+  return copy.offsite && /^s3:\/\//.test(copy.path) ? "object storage" : "disk";
+}
+
+const secondsBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 1000);
+
+/**
+ * How old the offsite copy was at `end`: of a backup (the newest offsite copy finished by then),
+ * and of WAL (the newest segment offsite then, by its archive time). The WAL's age is known only
+ * when the newest shipped segment went up by `end`: a later one replaced the record of it.
+ */
+export function offsiteAges(
+  offsite: OffsiteFacts | null | undefined,
+  end: Date,
+): { offsiteBackupAgeSeconds: number | null; offsiteWalAgeSeconds: number | null } {
+  const last = offsite?.lastBackupCopyAt;
+  const positions = offsite?.walPositions ?? [];
+  const shippedBy = positions.filter((p) => p.shippedAt <= end);
+  // Every timeline's newest segment went up by the end: the newest of them is the newest offsite then.
+  const walKnown = positions.length > 0 && shippedBy.length === positions.length;
+  const newestWal = walKnown
+    ? Math.max(...shippedBy.map((p) => Math.min(p.lastSegmentArchivedAt.getTime(), end.getTime())))
+    : null;
+  return {
+    offsiteBackupAgeSeconds: last && last <= end ? secondsBetween(last, end) : null,
+    offsiteWalAgeSeconds: newestWal === null ? null : secondsBetween(new Date(newestWal), end),
+  };
+}
+
 export function threeTwoOneReport(
   backups: readonly BackupRow[],
-  cluster: Pick<ClusterInput, "secondaryRepositoryPath">,
+  cluster: Pick<ClusterInput, "secondaryRepositoryPath"> & Partial<Pick<ClusterInput, "offsite">>,
+  end?: Date,
 ): ThreeTwoOneReport {
   const physical = backups
     .filter((b) => b.kind === "physical" && succeeded(b))
@@ -149,6 +182,8 @@ export function threeTwoOneReport(
     met: count >= 3 && folders.size >= 2 && offsite,
     copiedBackups: physical.filter((b) => goodCopies(b).length > 0).length,
     secondaryConfigured: cluster.secondaryRepositoryPath !== null,
+    media: newest ? new Set(["disk", ...copies.map(mediumOf)]).size : 0,
+    ...(end ? offsiteAges(cluster.offsite, end) : {}),
   };
 }
 
@@ -254,7 +289,7 @@ export function clusterReport(input: ClusterInput, range: MonthRange, now: Date)
     drills: drillReport(input.drills, input.rtoTargetSeconds),
     replication: lagReport(input.lag),
     alerts: alertReport(input.alerts),
-    threeTwoOne: threeTwoOneReport(input.backups, input),
+    threeTwoOne: threeTwoOneReport(input.backups, input, observedEnd(range, now)),
   };
 }
 

@@ -13,7 +13,14 @@ import { restoreWindowSchema } from "@/lib/schemas/restore-window";
 import { clusterReport, fleetReport, LAG_THRESHOLD_BYTES } from "./aggregate";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { monthRange, previousMonth } from "./months";
-import type { BackupRow, ClusterInput, LagSummary, MonthRange, StoredWindowInput } from "./report-inputs";
+import type {
+  BackupRow,
+  ClusterInput,
+  LagSummary,
+  MonthRange,
+  OffsiteFacts,
+  StoredWindowInput,
+} from "./report-inputs";
 
 // The monthly report (issue 6): rows of a UTC month loaded from the catalog, aggregated by
 // aggregate.ts. A finished month is stored once as a ReportSnapshot with the sha256 of its
@@ -50,7 +57,7 @@ const backupSelect = {
   verified: true,
   verifiedAt: true,
   path: true,
-  copies: { select: { path: true, offsite: true, status: true } },
+  copies: { select: { path: true, offsite: true, status: true, repository: true } },
 } satisfies Prisma.BackupSelect;
 
 type BackupSelected = Prisma.BackupGetPayload<{ select: typeof backupSelect }>;
@@ -138,35 +145,37 @@ async function lagSummaries(clusterId: string, range: MonthRange): Promise<LagSu
 export async function loadClusterInput(cluster: ClusterMeta, range: MonthRange): Promise<ClusterInput> {
   const clusterId = cluster.id;
   const within = { gte: range.start, lt: range.end };
-  const [backups, previousBackups, lastBefore, schedules, drills, lag, alerts, window] = await Promise.all([
-    loadBackups(clusterId, range),
-    loadBackups(clusterId, monthRange(previousMonth(range.month))),
-    db().backup.findFirst({
-      where: {
-        clusterId,
-        kind: "physical",
-        status: { in: ["succeeded", "expired"] },
-        finishedAt: { lt: range.start },
-      },
-      orderBy: { finishedAt: "desc" },
-      select: { finishedAt: true },
-    }),
-    db().backupSchedule.findMany({
-      where: { clusterId },
-      select: { kind: true, cron: true, timezone: true, enabled: true, createdAt: true },
-    }),
-    db().restore.findMany({
-      where: { clusterId, purpose: "drill", createdAt: within },
-      select: { id: true, status: true, createdAt: true, rtoMs: true },
-      orderBy: { createdAt: "asc" },
-    }),
-    lagSummaries(clusterId, range),
-    db().alert.findMany({
-      where: { clusterId, startedAt: within },
-      select: { severity: true, kind: true, startedAt: true, resolvedAt: true },
-    }),
-    db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
-  ]);
+  const [backups, previousBackups, lastBefore, schedules, drills, lag, alerts, window, offsite] =
+    await Promise.all([
+      loadBackups(clusterId, range),
+      loadBackups(clusterId, monthRange(previousMonth(range.month))),
+      db().backup.findFirst({
+        where: {
+          clusterId,
+          kind: "physical",
+          status: { in: ["succeeded", "expired"] },
+          finishedAt: { lt: range.start },
+        },
+        orderBy: { finishedAt: "desc" },
+        select: { finishedAt: true },
+      }),
+      db().backupSchedule.findMany({
+        where: { clusterId },
+        select: { kind: true, cron: true, timezone: true, enabled: true, createdAt: true },
+      }),
+      db().restore.findMany({
+        where: { clusterId, purpose: "drill", createdAt: within },
+        select: { id: true, status: true, createdAt: true, rtoMs: true },
+        orderBy: { createdAt: "asc" },
+      }),
+      lagSummaries(clusterId, range),
+      db().alert.findMany({
+        where: { clusterId, startedAt: within },
+        select: { severity: true, kind: true, startedAt: true, resolvedAt: true },
+      }),
+      db().restoreWindowSnapshot.findUnique({ where: { clusterId } }),
+      loadOffsiteFacts(clusterId, range),
+    ]);
   return {
     ...cluster,
     backups,
@@ -178,7 +187,31 @@ export async function loadClusterInput(cluster: ClusterMeta, range: MonthRange):
     alerts: alerts.flatMap((a) => (a.startedAt ? [{ ...a, startedAt: a.startedAt }] : [])),
     window: toStoredWindow(window),
     windowError: window?.error ?? null,
+    offsite,
   };
+}
+
+/** The offsite copy's facts at the month's end: the newest backup copy by then, the WAL shipped. */
+async function loadOffsiteFacts(clusterId: string, range: MonthRange): Promise<OffsiteFacts | null> {
+  const [repository, lastCopy, walPositions] = await Promise.all([
+    db().offsiteRepository.findUnique({ where: { clusterId }, select: { clusterId: true } }),
+    db().backupCopy.findFirst({
+      where: {
+        backup: { clusterId },
+        repository: "s3",
+        status: "succeeded",
+        finishedAt: { lte: range.end },
+      },
+      orderBy: { finishedAt: "desc" },
+      select: { finishedAt: true },
+    }),
+    db().offsiteWalPosition.findMany({
+      where: { clusterId },
+      select: { lastSegmentArchivedAt: true, shippedAt: true },
+    }),
+  ]);
+  if (!repository && !lastCopy) return null;
+  return { lastBackupCopyAt: lastCopy?.finishedAt ?? null, walPositions };
 }
 
 const clusterMetaSelect = {

@@ -28,6 +28,16 @@ export interface CopyRow {
   path: string;
   offsite: boolean;
   status: string;
+  /** "folder" (a second local repository, a disk) or "s3" (object storage); older rows: from the path. */
+  repository?: string;
+}
+
+/** The offsite repository's facts at the report's end (3-2-1's "1 offsite"). */
+export interface OffsiteFacts {
+  /** When the newest offsite copy of a backup that succeeded by the report's end finished. */
+  lastBackupCopyAt: Date | null;
+  /** The newest shipped WAL segment per timeline: when it was archived and when it was shipped. */
+  walPositions: { lastSegmentArchivedAt: Date; shippedAt: Date }[];
 }
 
 export interface ScheduleRow {
@@ -113,4 +123,6 @@ export interface ClusterInput {
   window: StoredWindowInput | null;
   /** Why the window is missing, when the archive could not be read. */
   windowError: string | null;
+  /** Null without an offsite repository (or in tests that leave it out). */
+  offsite?: OffsiteFacts | null;
 }

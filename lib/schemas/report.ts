@@ -114,6 +114,19 @@ export const threeTwoOneReportSchema = z.object({
   /** Succeeded physical backups of the month with at least one checked copy. */
   copiedBackups: count,
   secondaryConfigured: z.boolean(),
+  /**
+   * Distinct storage media holding the backup or a copy: a disk (the repository folder, a second
+   * folder) and object storage (the S3 repository). Absent in reports stored before it.
+   */
+  media: count.optional(),
+  /** At the report's end: how old the newest offsite copy of a backup was (null: none by then). */
+  offsiteBackupAgeSeconds: z.number().nonnegative().nullable().optional(),
+  /**
+   * At the report's end: how old the newest WAL offsite was (its archive time); null when no WAL
+   * was offsite then or when it is not known (WAL shipped since: Walden keeps only the newest
+   * shipped segment, so a finished month stored after more WAL was shipped cannot say).
+   */
+  offsiteWalAgeSeconds: z.number().nonnegative().nullable().optional(),
 });
 export type ThreeTwoOneReport = z.infer<typeof threeTwoOneReportSchema>;
 
