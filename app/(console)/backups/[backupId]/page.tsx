@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,7 +12,9 @@ import { AppError } from "@/lib/errors";
 import { BackupDetailView } from "./_components/backup-detail-view";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Backup" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("backups.backupPage"))("metaTitle") };
+}
 
 async function loadBackup(id: string): Promise<BackupDetail> {
   try {
@@ -27,23 +30,28 @@ export default async function BackupPage({ params }: { params: Promise<{ backupI
   const [actor, backup] = await Promise.all([requireUser(), loadBackup(backupId)]);
   // Backups are deleted with their cluster, so it exists.
   const cluster = await getClusterOrThrow(backup.clusterId);
+  const t = await getTranslations("backups.backupPage");
 
   return (
     <>
       <PageHeader
         breadcrumb={
           <Link href="/backups" className="hover:underline">
-            Backups
+            {t("breadcrumb")}
           </Link>
         }
-        title={backup.label ? `Backup “${backup.label}”` : `Backup ${backup.id.slice(0, 8)}`}
+        title={
+          backup.label
+            ? t("titleLabel", { label: backup.label })
+            : t("titleId", { id: backup.id.slice(0, 8) })
+        }
         description={
           <>
-            {backup.kind === "physical" ? "Physical" : "Logical"} backup of{" "}
+            {backup.kind === "physical" ? t("physicalOf") : t("logicalOf")}{" "}
             <Link href={`/clusters/${cluster.id}`} className="font-medium text-emerald-800 hover:underline">
               {cluster.name}
             </Link>{" "}
-            · requested by {backup.requestedBy} · <Time value={backup.createdAt} />
+            {t("requestedBy", { name: backup.requestedBy })} <Time value={backup.createdAt} />
           </>
         }
       />

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatUtcSeconds } from "@/components/ui/format";
@@ -14,27 +15,23 @@ const statusTones: Record<string, BadgeTone> = {
 };
 
 export function BackupCopies({ copies }: { copies: BackupCopyView[] }) {
+  const t = useTranslations("backups.copies");
   return (
-    <Card role="region" aria-label="Copies">
-      <CardHeader
-        title="Copies"
-        description="Copies of this backup beyond the local repository: a second folder, or the cluster's offsite repository."
-      />
+    <Card role="region" aria-label={t("title")}>
+      <CardHeader title={t("title")} description={t("description")} />
       {copies.length === 0 ? (
         <CardBody>
-          <p className="text-sm text-zinc-500">
-            No copy yet. With an offsite repository, every succeeded backup is copied there.
-          </p>
+          <p className="text-sm text-zinc-500">{t("none")}</p>
         </CardBody>
       ) : (
         <Table>
           <THead>
             <TR>
-              <TH>Repository</TH>
-              <TH>Status</TH>
-              <TH>Size</TH>
-              <TH>Verified</TH>
-              <TH>Location</TH>
+              <TH>{t("repository")}</TH>
+              <TH>{t("status")}</TH>
+              <TH>{t("size")}</TH>
+              <TH>{t("verified")}</TH>
+              <TH>{t("location")}</TH>
             </TR>
           </THead>
           <TBody>

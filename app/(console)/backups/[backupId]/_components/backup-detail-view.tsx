@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useEffect, useRef } from "react";
 import { BackupKeepActions } from "@/components/backups/backup-keep-actions";
@@ -114,6 +115,8 @@ export function BackupDetailView({
   const active = isBackupActive(backup.status);
   // The shell commands to restore it without Walden exist for finished physical backups only.
   const hasRunbook = backup.status === "succeeded" && backup.kind === "physical";
+  const t = useTranslations("backups.detail");
+  const tb = useTranslations("backups");
 
   return (
     <div className="space-y-5">
@@ -121,82 +124,78 @@ export function BackupDetailView({
         <div className="flex flex-wrap items-center gap-3">
           {canVerify && backup.status === "succeeded" ? (
             <Button onClick={() => verify.mutate()} disabled={verify.isPending}>
-              Verify now
+              {t("verifyNow")}
             </Button>
           ) : null}
           {hasRunbook ? (
             <Link href={`/backups/${backup.id}/runbook`} className={buttonClasses()}>
-              Break-glass runbook
+              {t("runbook")}
             </Link>
           ) : null}
           <BackupKeepActions backup={backup} canPin={canVerify} canDelete={canDelete} />
-          {verify.isSuccess ? (
-            <span className="text-sm text-zinc-600">
-              Verification queued; the result appears below when the worker is done.
-            </span>
-          ) : null}
+          {verify.isSuccess ? <span className="text-sm text-zinc-600">{t("verifyQueued")}</span> : null}
           {verify.isError ? <span className="text-sm text-red-700">{errorMessage(verify.error)}</span> : null}
         </div>
       ) : null}
       {query.isError ? (
-        <Alert tone="warning" title="Could not refresh">
+        <Alert tone="warning" title={t("refreshFailed")}>
           {errorMessage(query.error)}
         </Alert>
       ) : null}
       {backup.error ? (
-        <Alert tone="error" title="The backup failed">
+        <Alert tone="error" title={t("failed")}>
           <span className="font-mono text-xs">{backup.error}</span>
         </Alert>
       ) : null}
 
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Card aria-labelledby="backup-summary-title">
-          <CardHeader id="backup-summary-title" title="Backup" />
+          <CardHeader id="backup-summary-title" title={t("summary")} />
           <CardBody>
             <DescriptionList>
-              <Description term="Status">
+              <Description term={t("status")}>
                 <span className="flex flex-wrap items-center gap-2">
                   <BackupStatusBadge status={backup.status} />
                   {active ? <BackupProgress value={backup.progress} /> : null}
                 </span>
               </Description>
-              <Description term="Kind">
-                {backup.kind}{" "}
+              <Description term={t("kind")}>
+                {tb(`kinds.${backup.kind}`)}{" "}
                 <span className="text-zinc-500">
                   {backup.kind === "physical" ? "(pg_basebackup)" : "(pg_dump)"}
                 </span>
               </Description>
-              <Description term="Cluster">
+              <Description term={t("cluster")}>
                 <Link href={`/clusters/${backup.clusterId}`} className="text-emerald-800 hover:underline">
                   {clusterName}
                 </Link>
               </Description>
-              <Description term="Database">
+              <Description term={t("database")}>
                 {backup.database ? <Code value={backup.database} /> : <Dash />}
               </Description>
-              <Description term="Label">{backup.label ?? <Dash />}</Description>
-              <Description term="Requested by">{backup.requestedBy}</Description>
-              <Description term="Created">
+              <Description term={t("label")}>{backup.label ?? <Dash />}</Description>
+              <Description term={t("requestedBy")}>{backup.requestedBy}</Description>
+              <Description term={t("created")}>
                 <At value={backup.createdAt} />
               </Description>
-              <Description term="Started">
+              <Description term={t("started")}>
                 <At value={backup.startedAt} />
               </Description>
-              <Description term="Finished">
+              <Description term={t("finished")}>
                 <At value={backup.finishedAt} />
               </Description>
-              <Description term="Duration">
+              <Description term={t("duration")}>
                 <span className="tabular-nums">{formatSeconds(backup.durationSeconds)}</span>
               </Description>
-              <Description term="Size">
+              <Description term={t("size")}>
                 <span className="tabular-nums" title={formatBytesExact(backup.sizeBytes)}>
                   {formatBytes(backup.sizeBytes)}
                 </span>
               </Description>
-              <Description term="Options">
+              <Description term={t("options")}>
                 <Options options={backup.options} />
               </Description>
-              <Description term="Id">
+              <Description term={t("id")}>
                 <Code value={backup.id} />
               </Description>
             </DescriptionList>
@@ -206,34 +205,30 @@ export function BackupDetailView({
         <Card aria-labelledby="backup-wal-title">
           <CardHeader
             id="backup-wal-title"
-            title="Server and WAL"
-            description={
-              backup.kind === "physical"
-                ? "A point-in-time restore replays archived WAL from the start LSN; the backup is consistent from the stop LSN."
-                : "A logical dump is one consistent snapshot of the database; it has no WAL range."
-            }
+            title={t("wal")}
+            description={backup.kind === "physical" ? t("walPhysical") : t("walLogical")}
           />
           <CardBody>
             <DescriptionList>
-              <Description term="LSN range">
+              <Description term={t("lsnRange")}>
                 <LsnRange backup={backup} />
               </Description>
-              <Description term="Start LSN">
+              <Description term={t("startLsn")}>
                 <Code value={backup.startLsn} />
               </Description>
-              <Description term="Stop LSN">
+              <Description term={t("stopLsn")}>
                 <Code value={backup.stopLsn} />
               </Description>
-              <Description term="Timeline">
+              <Description term={t("timeline")}>
                 <Code value={backup.timeline} />
               </Description>
-              <Description term="Start WAL">
+              <Description term={t("startWal")}>
                 <Code value={backup.startWal} />
               </Description>
-              <Description term="Stop WAL">
+              <Description term={t("stopWal")}>
                 <Code value={backup.stopWal} />
               </Description>
-              <Description term="Server version">
+              <Description term={t("serverVersion")}>
                 {backup.serverVersionNum === null ? (
                   <Dash />
                 ) : (
@@ -242,38 +237,36 @@ export function BackupDetailView({
                   </span>
                 )}
               </Description>
-              <Description term="System identifier">
+              <Description term={t("systemIdentifier")}>
                 <Code value={backup.systemIdentifier} />
               </Description>
-              <Description term="Checksum">
+              <Description term={t("checksum")}>
                 {backup.checksum ? (
                   <>
                     <Code value={backup.checksum} />
                     <p className="text-xs text-zinc-500">
-                      SHA-256 of SHA256SUMS, which lists a checksum for every file
-                      {backup.kind === "physical"
-                        ? " (backup_manifest also checks every file inside the tars)"
-                        : ""}
+                      {t("checksumHelp")}
+                      {backup.kind === "physical" ? t("checksumPhysical") : ""}
                     </p>
                   </>
                 ) : (
                   <Dash />
                 )}
               </Description>
-              <Description term="Verified">
+              <Description term={t("verified")}>
                 {backup.verified ? (
                   <span className="flex flex-wrap items-center gap-2">
-                    <Badge tone="success">verified</Badge>
+                    <Badge tone="success">{t("verifiedBadge")}</Badge>
                     <At value={backup.verifiedAt} />
                   </span>
                 ) : backup.status === "succeeded" ? (
-                  <span className="text-zinc-500">not yet</span>
+                  <span className="text-zinc-500">{t("notYet")}</span>
                 ) : (
                   <Dash />
                 )}
               </Description>
-              <Description term="Pinned">
-                {backup.pinned ? "yes, retention keeps it" : <span className="text-zinc-500">no</span>}
+              <Description term={t("pinned")}>
+                {backup.pinned ? t("pinnedYes") : <span className="text-zinc-500">{t("no")}</span>}
               </Description>
             </DescriptionList>
           </CardBody>
@@ -285,23 +278,15 @@ export function BackupDetailView({
       <Card aria-labelledby="backup-log-title">
         <CardHeader
           id="backup-log-title"
-          title="Log"
-          description={
-            active
-              ? "The worker's commands and the programs' messages, refreshed every second while it runs."
-              : "The worker's commands and the programs' messages (the last 200 lines)."
-          }
+          title={t("log")}
+          description={active ? t("logActive") : t("logDone")}
         />
         <CardBody>
           {backup.log ? (
-            <LogBox label="Backup log" text={backup.log} />
+            <LogBox label={t("backupLog")} text={backup.log} />
           ) : (
             <p className="text-sm text-zinc-500">
-              {backup.status === "queued"
-                ? "No output yet: the worker has not started this backup."
-                : active
-                  ? "No output yet: the worker writes the log every few seconds."
-                  : "No log was kept."}
+              {backup.status === "queued" ? t("logQueued") : active ? t("logRunning") : t("noLog")}
             </p>
           )}
         </CardBody>
@@ -309,9 +294,9 @@ export function BackupDetailView({
 
       {backup.verifyLog ? (
         <Card aria-labelledby="verify-log-title">
-          <CardHeader id="verify-log-title" title="Verification log" />
+          <CardHeader id="verify-log-title" title={t("verifyLog")} />
           <CardBody>
-            <LogBox label="Verification log" text={backup.verifyLog} />
+            <LogBox label={t("verifyLog")} text={backup.verifyLog} />
           </CardBody>
         </Card>
       ) : null}
