@@ -105,6 +105,29 @@ export interface Stage {
   serversCpuPercent: number;
   catalogCpuPercent: number;
   rssMiB: number;
+  /** What the window cost the catalog, per node and day (the window's figures scaled). */
+  catalog: CatalogCost;
+}
+
+/** Catalog bytes and write cost per node-day (issue 17): what a fleet's monitoring costs the catalog. */
+export interface CatalogCost {
+  /** Raw sample rows written per node-day. */
+  sampleRows: number;
+  /** Growth of replication_samples (every partition, indexes included) per node-day. */
+  sampleBytes: number;
+  /** WAL the catalog wrote per node-day (samples, snapshots, observed roles, events). */
+  walBytes: number;
+  /** Catalog server CPU seconds per node-day. */
+  cpuSeconds: number;
+}
+
+async function catalogState(catalog: pg.Client) {
+  const { rows } = await catalog.query<{ lsn: string; sample_bytes: number }>(
+    `select pg_current_wal_lsn()::text as lsn,
+       (select coalesce(sum(pg_total_relation_size(inhrelid)), 0) from pg_inherits
+         where inhparent = 'public.replication_samples'::regclass)::float8 as sample_bytes`,
+  );
+  return rows[0]!;
 }
 
 const p99 = (values: readonly number[]) => {
@@ -126,6 +149,7 @@ async function measureWindow(
   await watch.start(FLEET_SETTINGS.pollMs);
   const before = new Map(workers.map((worker) => [worker.ownerId, worker.latest()!]));
   const sampledBefore = new Map([...watch.seen].map(([id, seen]) => [id, seen.sampledAt]));
+  const stateBefore = await catalogState(catalog);
   const start = now();
   const [serversBefore, catalogBefore] = [
     await serversCpuMs(monitored),
@@ -135,6 +159,7 @@ async function measureWindow(
   const serversUsed = (await serversCpuMs(monitored)) - serversBefore;
   const catalogUsed = (await serversCpuMs([bench.sandbox.catalog.dataDir])) - catalogBefore;
   const elapsed = now() - start;
+  const stateAfter = await catalogState(catalog);
   await watch.stop();
   const to = new Date();
   const after = workers.map((worker) => ({ first: before.get(worker.ownerId)!, last: worker.latest()! }));
@@ -143,9 +168,24 @@ async function measureWindow(
     0,
   );
   const silent = [...sampledBefore].filter(([id, at]) => watch.seen.get(id)?.sampledAt === at).length;
+  const stored = await storedSamples(catalog, from, to, FLEET_SETTINGS.intervalMs);
+  const walBytes = (
+    await catalog.query<{ bytes: number }>("select pg_wal_lsn_diff($1, $2)::float8 as bytes", [
+      stateAfter.lsn,
+      stateBefore.lsn,
+    ])
+  ).rows[0]!.bytes;
+  const nodes = await db().node.count();
+  const perNodeDay = (value: number, ms: number) => (value / nodes) * (86_400_000 / ms);
   const window = {
     delay: { ...summarize(watch.delays), p99: p99(watch.delays) },
-    stored: await storedSamples(catalog, from, to, FLEET_SETTINGS.intervalMs),
+    stored,
+    catalog: {
+      sampleRows: perNodeDay(stored.samples, to.getTime() - from.getTime()),
+      sampleBytes: perNodeDay(stateAfter.sample_bytes - stateBefore.sample_bytes, elapsed),
+      walBytes: perNodeDay(walBytes, elapsed),
+      cpuSeconds: perNodeDay(catalogUsed / 1000, elapsed),
+    },
     silent,
     cpuPercent,
     serversCpuPercent: (serversUsed / elapsed) * 100,

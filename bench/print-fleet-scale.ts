@@ -44,6 +44,25 @@ export function printStages(stages: Stage[]): void {
       "silent: clusters with no new snapshot in the window; interval: gap between stored samples of one standby; " +
       "CPU: % of one core, the worker, the three monitored sandbox servers and the catalog (all on this machine)",
   );
+  const MiB = 2 ** 20;
+  console.log(
+    "\n" +
+      table(
+        ["nodes", "sample rows / node-day", "samples MiB / node-day", "catalog WAL MiB / node-day", "catalog CPU s / node-day"],
+        stages.map((stage) => [
+          String(stage.nodes),
+          fmt(stage.catalog.sampleRows, 0),
+          fmt(stage.catalog.sampleBytes / MiB, 2),
+          fmt(stage.catalog.walBytes / MiB, 1),
+          fmt(stage.catalog.cpuSeconds, 1),
+        ]),
+      ),
+  );
+  console.log(
+    "catalog cost per node-day: the window's figures scaled to one node and 24 h; samples MiB: growth of " +
+      "replication_samples (every hourly partition, indexes included); WAL: everything the catalog wrote " +
+      "(samples, snapshots, observed roles, events, the watch's own reads aside); CPU: the catalog server's",
+  );
 }
 
 export function printSplit(split: Split, takeover: Takeover): void {
@@ -85,7 +104,22 @@ export function fleetSummaryRows(
   // Growth from the smallest fleet to the largest one tried (passing or not).
   const biggest = stages.at(-1)!;
   const tried = stages.map((stage) => stage.nodes).join(", ");
+  const MiB = 2 ** 20;
   return [
+    [
+      `fleet: catalog bytes per node-day, raw samples (MiB) at ${largest.nodes} nodes`,
+      fmt(largest.catalog.sampleBytes / MiB, 2),
+      "—",
+      "—",
+      `${fmt(largest.catalog.sampleRows, 0)} rows / node-day`,
+    ],
+    [
+      `fleet: catalog WAL per node-day (MiB) at ${largest.nodes} nodes`,
+      fmt(largest.catalog.walBytes / MiB, 1),
+      "—",
+      "—",
+      `catalog CPU ${fmt(largest.catalog.cpuSeconds, 1)} s / node-day`,
+    ],
     [
       `fleet: nodes one worker samples at 1 s, p99 delay ≤ 1 s`,
       String(passes(largest) ? largest.nodes : 0),

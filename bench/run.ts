@@ -11,6 +11,8 @@
 //   fleet (1.5-4 minutes; fleet-scale.ts): sampler worker processes on 100, 200, 300… nodes (copies
 //   of the sandbox cluster; max_connections raised on the sandbox): p99 sample delay at a 1 s
 //   interval per fleet size, two workers splitting the fleet, takeover after kill -9 of one
+//   catalog (about 1 minute; catalog-scale.ts): one hour of raw samples of a 500-node fleet pruned
+//   by dropping its partition vs by the DELETE of the unpartitioned table, side by side
 //   backups (about 3 minutes; plus about 1 the first time, for pgbench -i, and up to 2 waiting
 //   for the machine's load average to fall below 1.5; backups.ts):
 //   4. Walden's physical / logical backup vs raw pg_basebackup / pg_dump, same argv, alternated
@@ -42,6 +44,7 @@ import { disconnectDb } from "@/lib/db";
 import { SamplerFleet } from "@/lib/worker/sampler";
 import { stopSandbox } from "@/lib/sandbox";
 import { measureApi } from "./api";
+import { catalogSummaryRows, measurePrune, printPrune } from "./catalog-scale";
 import { measureBackups, removeBackupLeftovers, type BackupResults } from "./backups";
 import {
   ensureMaxConnections,
@@ -96,6 +99,7 @@ const PART_RUNNERS: Record<string, (bench: Bench) => Promise<string[][]>> = {
   replication: async (bench) => replicationSummaryRows(await replication(bench)),
   // After replication has stopped its in-process sampler, so that fleet's workers own everything.
   fleet: (bench) => fleetScale(bench),
+  catalog: (bench) => catalogScale(bench),
   backups: async (bench) => backupSummaryRows(await backups(bench)),
   pitr: async (bench) => pitrSummaryRows(await pitr(bench)),
   api: async (bench) => apiSummaryRows(await api(bench)),
@@ -298,6 +302,28 @@ async function fleetScale(bench: Bench): Promise<string[][]> {
   } finally {
     await catalog.end();
     progress(`removed ${await deleteBenchClusters(FLEET_PREFIX)} fleet clusters`);
+  }
+}
+
+/** Catalog: pruning one hour of raw samples, the partition dropped vs the old DELETE (catalog-scale.ts). */
+async function catalogScale(bench: Bench): Promise<string[][]> {
+  heading("catalog: pruning one hour of raw samples, partition dropped vs DELETE, same catalog");
+  const catalog = await connect(
+    {
+      host: bench.sandbox.catalog.host,
+      port: bench.sandbox.catalog.port,
+      user: bench.sandbox.catalog.user,
+      password: bench.sandbox.catalog.password,
+      database: bench.sandbox.catalog.database,
+    },
+    "walden-bench-catalog",
+  );
+  try {
+    const result = await measurePrune(bench, catalog, progress);
+    printPrune(result, loadAverageText());
+    return catalogSummaryRows(result);
+  } finally {
+    await catalog.end();
   }
 }
 

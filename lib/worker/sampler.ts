@@ -24,7 +24,12 @@ export { LOCK_NAMESPACE };
  * within about 2 s. A refresh is two light catalog queries.
  */
 const FLEET_REFRESH_MS = 1_000;
-const CONFIG_REFRESH_MS = 10_000;
+/**
+ * A registration is re-read when the fleet's refresh sees it changed (its clusters' and nodes'
+ * updated_at, one query for the whole fleet every second), and at least this often regardless.
+ * Re-reading every cluster every 10 s through Prisma was a fifth of a large fleet's worker CPU.
+ */
+const CONFIG_REFRESH_MS = 60_000;
 /**
  * Each worker's lock session is named with this prefix and its owner id, so workers count each
  * other in pg_stat_activity (and a DBA sees who holds which lock in pg_locks).
@@ -54,6 +59,9 @@ class ClusterSampler {
   private intervalSeconds = 1;
   private timer: NodeJS.Timeout | null = null;
   private configLoadedAt = 0;
+  /** The registration's version (see SamplerFleet.refresh) last seen, and the one last loaded. */
+  private configSeen: string | null = null;
+  private configLoaded: string | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private nodes: SampledNode[] = [];
@@ -179,8 +187,14 @@ class ClusterSampler {
     }, delayMs);
   }
 
-  /** Re-reads the registration now and then, so edits (ports, passwords, interval, standbys) take effect. */
+  /** The fleet's refresh saw this version of the registration: a different one is re-read at the next tick. */
+  noteConfigVersion(version: string): void {
+    this.configSeen = version;
+  }
+
+  /** Re-reads the registration when it changed, so edits (ports, passwords, interval, standbys) take effect. */
   private async loadConfig(): Promise<boolean> {
+    const version = this.configSeen;
     const cluster = await db().cluster.findUnique({
       where: { id: this.clusterId },
       include: { nodes: true },
@@ -224,6 +238,7 @@ class ClusterSampler {
       .sort((a, b) => a.name.localeCompare(b.name));
     await this.followPrimary();
     this.configLoadedAt = Date.now();
+    this.configLoaded = version;
     return true;
   }
 
@@ -264,7 +279,11 @@ class ClusterSampler {
   }
 
   private async tick(): Promise<void> {
-    if (Date.now() - this.configLoadedAt > CONFIG_REFRESH_MS || !this.tracker) {
+    if (
+      !this.tracker ||
+      (this.configSeen !== null && this.configSeen !== this.configLoaded) ||
+      Date.now() - this.configLoadedAt > CONFIG_REFRESH_MS
+    ) {
       if (!(await this.loadConfig())) return;
     }
     if (!this.tracker || this.nodes.length === 0) return;
@@ -359,10 +378,16 @@ export class SamplerFleet {
   private async refresh(): Promise<void> {
     const client = await this.lockConnection();
     // A deleted (retired) cluster is let go: its pg_receivewal stops, and nobody claims it again.
-    const clusters = await db().cluster.findMany({ where: { retiredAt: null }, select: { id: true } });
+    // With each live cluster, its registration's version: the sampler re-reads it when it changed.
+    const { rows: clusters } = await client.query<{ id: string; version: string }>(
+      `select c.id::text as id, c.updated_at::text || '/' || coalesce((select string_agg(n.id::text || '@' || n.updated_at::text, ',' order by n.id)
+                from nodes n where n.cluster_id = c.id), '') as version
+         from clusters c where c.retired_at is null`,
+    );
     const wanted = new Set(clusters.map((cluster) => cluster.id));
     const gone = [...this.samplers.keys()].filter((id) => !wanted.has(id));
     await this.release(client, gone);
+    for (const { id, version } of clusters) this.samplers.get(id)?.noteConfigVersion(version);
 
     const { rows } = await client.query<{ workers: number }>(
       "select count(*)::int as workers from pg_stat_activity where application_name like $1",
