@@ -26,7 +26,12 @@ export interface PruneResult {
   deleteWalBytes: number;
   /** Dead tuples the DELETE left for vacuum (the drop leaves none). */
   deleteDeadRows: number;
+  /** The hour's partition on disk (heap and both indexes) per row. */
+  bytesPerRow: number;
 }
+
+/** A fleet of 3-node clusters has 2 standbys per 3 nodes; each is one row a second. */
+export const ROWS_PER_NODE_DAY = (2 / 3) * 86_400;
 
 const PLAIN = "bench_samples_unpartitioned";
 const HOUR_MS = 3600_000;
@@ -79,6 +84,10 @@ export async function measurePrune(
     await catalog.query(hourOfRows("replication_samples", standbys, 3600), [bench.clusterId, hour]);
     await catalog.query(`analyze ${PLAIN}`);
     await catalog.query(`checkpoint`);
+    const size = await catalog.query<{ bytes: number }>(
+      `select pg_total_relation_size($1)::float8 as bytes`,
+      [`${PARTITION_SCHEMA}.${partitionName(hour)}`],
+    );
 
     progress("pruning: DELETE from the unpartitioned table");
     const cutoff = new Date(hour.getTime() + HOUR_MS);
@@ -107,6 +116,7 @@ export async function measurePrune(
       deleteMs: deletion.ms,
       deleteWalBytes: deletion.wal,
       deleteDeadRows: dead.rows[0]?.n ?? NaN,
+      bytesPerRow: size.rows[0]!.bytes / rows,
     };
   } finally {
     await catalog.query(`drop table if exists ${PLAIN}`);
@@ -131,6 +141,11 @@ export function printPrune(result: PruneResult, loadAverage: string): void {
     ),
   );
   console.log(
+    `raw samples on disk: ${fmt(result.bytesPerRow, 0)} bytes per row (heap and both indexes), ` +
+      `${fmt((result.bytesPerRow * ROWS_PER_NODE_DAY) / MiB, 2)} MiB per node-day ` +
+      `(${fmt(ROWS_PER_NODE_DAY, 0)} rows: 2 standbys per 3 nodes, 1 s)`,
+  );
+  console.log(
     `one hour of ${CATALOG_SETTINGS.standbys} standbys sampled every second; the drop is timed as the worker ` +
       `runs it (its whole maintenance: create ahead, drop, clean the default partition); ${loadAverage}`,
   );
@@ -138,6 +153,13 @@ export function printPrune(result: PruneResult, loadAverage: string): void {
 
 export function catalogSummaryRows(result: PruneResult): string[][] {
   return [
+    [
+      "catalog: raw samples on disk per node-day (MiB)",
+      fmt((result.bytesPerRow * ROWS_PER_NODE_DAY) / 2 ** 20, 2),
+      "—",
+      "—",
+      `${fmt(result.bytesPerRow, 0)} bytes per row`,
+    ],
     [
       "catalog: prune one hour of raw samples (ms)",
       fmt(result.dropMs, 0),
