@@ -11,7 +11,8 @@ import { parseTheme, themeCookieName } from "@/components/shell/theme";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { RoleBadge } from "@/components/users/role-badge";
 import { requireUser } from "@/lib/auth/page";
-import { isLocale, localeCookieName } from "@/lib/i18n/locales";
+import { languageSwitchProps } from "@/lib/auth/locale-cookie";
+import { localeCookieName } from "@/lib/i18n/locales";
 
 export const dynamic = "force-dynamic";
 
@@ -33,7 +34,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <SidebarNav />
           <div className="mt-auto space-y-3 px-2.5 pt-6">
             <ThemeToggle initial={theme} />
-            <LanguageSwitch chosen={isLocale(chosenLocale) ? chosenLocale : null} persist />
+            <LanguageSwitch {...languageSwitchProps(chosenLocale)} persist />
             <p className="text-[11px] leading-snug text-shell-faint">{t("tagline")}</p>
           </div>
         </>

@@ -4,8 +4,6 @@ import { useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { cx } from "@/components/ui/cx";
 import { apiFetch, errorMessage } from "@/lib/client/fetcher";
-import { isLocale, localeCookieName, localeNames, locales, type Locale } from "@/lib/i18n/locales";
-import { LOCALE_COOKIE_MAX_AGE_SECONDS } from "@/lib/auth/locale-cookie";
 
 /**
  * The console's language: English, 한국어, or the browser's own (no choice kept). Signed in
@@ -15,11 +13,16 @@ import { LOCALE_COOKIE_MAX_AGE_SECONDS } from "@/lib/auth/locale-cookie";
  */
 export function LanguageSwitch({
   chosen,
+  options,
+  cookie,
   persist,
   tone = "shell",
 }: {
   /** The cookie's value when it names a language, else null (the browser's language decides). */
-  chosen: Locale | null;
+  chosen: string | null;
+  /** The languages, each by its own name; from languageSwitchProps() (lib/auth/locale-cookie.ts). */
+  options: readonly { value: string; label: string }[];
+  cookie: { name: string; maxAgeSeconds: number };
   persist: boolean;
   tone?: "shell" | "page";
 }) {
@@ -31,7 +34,7 @@ export function LanguageSwitch({
   const [failure, setFailure] = useState<string | null>(null);
 
   const choose = async (next: string) => {
-    const picked = isLocale(next) ? next : null;
+    const picked = options.some((option) => option.value === next) ? next : null;
     setValue(next);
     setFailure(null);
     if (persist) {
@@ -46,8 +49,8 @@ export function LanguageSwitch({
       }
     } else {
       document.cookie = picked
-        ? `${localeCookieName}=${picked}; path=/; max-age=${LOCALE_COOKIE_MAX_AGE_SECONDS}; samesite=lax`
-        : `${localeCookieName}=; path=/; max-age=0; samesite=lax`;
+        ? `${cookie.name}=${picked}; path=/; max-age=${cookie.maxAgeSeconds}; samesite=lax`
+        : `${cookie.name}=; path=/; max-age=0; samesite=lax`;
     }
     window.location.reload();
   };
@@ -73,9 +76,9 @@ export function LanguageSwitch({
           )}
         >
           <option value="">{t("browser")}</option>
-          {locales.map((option) => (
-            <option key={option} value={option} lang={option}>
-              {localeNames[option]}
+          {options.map((option) => (
+            <option key={option.value} value={option.value} lang={option.value}>
+              {option.label}
             </option>
           ))}
         </select>

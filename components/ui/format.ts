@@ -8,7 +8,8 @@
 // request's to the browser), so both produce the same text. Times stay in UTC and in ISO order
 // ("2026-11-26 14:03:12 UTC") in every language: operators in different zones and tools agree.
 
-import type { Locale } from "@/lib/i18n/locales";
+/** The console's languages (lib/i18n/locales.ts); anything else formats as English. */
+type Locale = "en" | "ko";
 
 const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] as const;
 
@@ -63,10 +64,11 @@ export interface Formatters {
 const cache = new Map<Locale, Formatters>();
 
 /** The formatters for one language (cached: cheap to call per render). */
-export function formatFor(locale: Locale): Formatters {
+export function formatFor(requested: string): Formatters {
+  const locale: Locale = requested === "ko" ? "ko" : "en";
   const cached = cache.get(locale);
   if (cached) return cached;
-  const w = words[locale] ?? words.en;
+  const w = words[locale];
   const numberFormats = new Map<number, Intl.NumberFormat>();
   const number = (value: number, maximumFractionDigits: number): string => {
     let format = numberFormats.get(maximumFractionDigits);

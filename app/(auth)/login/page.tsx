@@ -9,7 +9,8 @@ import { cx } from "@/components/ui/cx";
 import { getSignInOptions } from "@/lib/auth/oidc/settings";
 import { getCurrentActor } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/safe-next";
-import { isLocale, localeCookieName } from "@/lib/i18n/locales";
+import { languageSwitchProps } from "@/lib/auth/locale-cookie";
+import { localeCookieName } from "@/lib/i18n/locales";
 import { isOidcErrorCode } from "@/lib/schemas/oidc";
 import { LoginForm } from "./_components/login-form";
 
@@ -71,7 +72,7 @@ export default async function LoginPage({
         </div>
         <p className="mt-4 text-center text-xs text-zinc-500">{t("tagline")}</p>
         <div className="mt-4 flex justify-center">
-          <LanguageSwitch chosen={isLocale(chosenLocale) ? chosenLocale : null} persist={false} tone="page" />
+          <LanguageSwitch {...languageSwitchProps(chosenLocale)} persist={false} tone="page" />
         </div>
       </div>
     </main>
