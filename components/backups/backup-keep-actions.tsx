@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -27,6 +28,7 @@ export function BackupKeepActions({
   /** Admins delete. */
   canDelete: boolean;
 }) {
+  const t = useTranslations("backups.keep");
   const queryClient = useQueryClient();
   const [confirmOpen, setConfirmOpen] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.backups.all });
@@ -50,9 +52,9 @@ export function BackupKeepActions({
   if (remove.isSuccess)
     return (
       <span role="status" className="text-sm text-zinc-600">
-        Backup {name} deleted: its files are gone
-        {remove.data.offsiteCopiesKept ? " (the offsite copy stays until offsite retention removes it)" : ""};
-        the catalog keeps its row.
+        {t("deleted", { name })}
+        {remove.data.offsiteCopiesKept ? t("offsiteKept") : ""}
+        {t("catalogKeeps")}
       </span>
     );
   if (backup.status !== "succeeded" || !(canPin || canDelete)) return null;
@@ -61,7 +63,7 @@ export function BackupKeepActions({
     <>
       {canPin ? (
         <Button onClick={() => pin.mutate(!backup.pinned)} disabled={pin.isPending}>
-          {backup.pinned ? "Unpin" : "Pin"}
+          {backup.pinned ? t("unpin") : t("pin")}
         </Button>
       ) : null}
       {canDelete ? (
@@ -74,12 +76,12 @@ export function BackupKeepActions({
           disabled={backup.pinned}
           aria-describedby={backup.pinned ? `pinned-${backup.id}` : undefined}
         >
-          Delete backup
+          {t("delete")}
         </Button>
       ) : null}
       {canDelete && backup.pinned ? (
         <span id={`pinned-${backup.id}`} className="text-sm text-zinc-600">
-          Pinned: unpin it before deleting.
+          {t("pinnedHint")}
         </span>
       ) : null}
       {pin.isError ? <span className="text-sm text-red-700">{errorMessage(pin.error)}</span> : null}
@@ -87,11 +89,11 @@ export function BackupKeepActions({
       <TypedConfirmDialog
         open={confirmOpen}
         onClose={() => setConfirmOpen(false)}
-        title={`Delete backup ${name}?`}
-        description="Its files and its copies in the second local repository are deleted; it can no longer be restored. The catalog keeps its row (expired) and the audit log records who deleted it."
+        title={t("confirmTitle", { name })}
+        description={t("confirmDescription")}
         expected={name}
-        fieldLabel={backup.label ? "Backup label" : "Backup id (first 8 characters)"}
-        confirmLabel="Delete backup"
+        fieldLabel={backup.label ? t("fieldLabel") : t("fieldId")}
+        confirmLabel={t("delete")}
         pending={remove.isPending}
         error={remove.isError ? errorMessage(remove.error) : null}
         onConfirm={(typed) => remove.mutate(typed)}

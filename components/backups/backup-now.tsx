@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
@@ -39,6 +40,7 @@ function BackupForm({
   onCancel: () => void;
   onQueued: (id: string) => void;
 }) {
+  const t = useTranslations("backups.now");
   const requestBackup = useRequestBackup();
   const form = useForm<BackupFormValues>({ defaultValues: backupFormDefaults(clusterId) });
   const {
@@ -67,23 +69,18 @@ function BackupForm({
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Back up now" className="space-y-4">
+    <form onSubmit={onSubmit} noValidate aria-label={t("formLabel")} className="space-y-4">
       <ClusterField form={form} name="clusterId" clusters={clusters} />
 
       <fieldset className="space-y-1.5">
-        <legend className="mb-1 text-xs font-medium text-zinc-700">Kind</legend>
+        <legend className="mb-1 text-xs font-medium text-zinc-700">{t("kind")}</legend>
         <RadioCard
           value="physical"
-          title="Physical (pg_basebackup)"
-          hint="The whole cluster, byte for byte; with the archived WAL it restores to any point in time."
+          title={t("physicalTitle")}
+          hint={t("physicalHint")}
           {...register("kind")}
         />
-        <RadioCard
-          value="logical"
-          title="Logical (pg_dump)"
-          hint="One database as SQL objects; restores tables selectively or into another major version."
-          {...register("kind")}
-        />
+        <RadioCard value="logical" title={t("logicalTitle")} hint={t("logicalHint")} {...register("kind")} />
       </fieldset>
 
       {kind === "physical" ? (
@@ -92,17 +89,12 @@ function BackupForm({
         <LogicalOptions form={form} format={format} defaultDatabase={defaultDatabase} />
       )}
 
-      <FormField
-        form={form}
-        name="label"
-        label="Label"
-        hint={<Hint>Optional; shown in the catalog, e.g. before-upgrade.</Hint>}
-      >
+      <FormField form={form} name="label" label={t("label")} hint={<Hint>{t("labelHint")}</Hint>}>
         {(control) => <Input autoComplete="off" maxLength={100} {...control} />}
       </FormField>
 
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel="Start backup" busy={busy} onCancel={onCancel} />
+      <FormActions submitLabel={t("start")} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -118,6 +110,7 @@ export function BackupNowButton({
   clusters: BackupClusterChoice[];
   defaultClusterId?: string;
 }) {
+  const t = useTranslations("backups.now");
   const [open, setOpen] = useState(false);
   const [queuedId, setQueuedId] = useState<string | null>(null);
   const first = defaultClusterId ?? clusters[0]?.id;
@@ -126,9 +119,9 @@ export function BackupNowButton({
     <>
       {queuedId ? (
         <p role="status" className="text-xs text-zinc-600">
-          Backup queued ·{" "}
+          {t("queued")}{" "}
           <Link href={`/backups/${queuedId}`} className="font-medium text-emerald-800 hover:underline">
-            open it
+            {t("open")}
           </Link>
         </p>
       ) : null}
@@ -137,15 +130,15 @@ export function BackupNowButton({
         size="sm"
         onClick={() => setOpen(true)}
         disabled={!first}
-        title={first ? undefined : "Register a cluster first"}
+        title={first ? undefined : t("registerFirst")}
       >
-        Back up now
+        {t("button")}
       </Button>
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
-        title="Back up now"
-        description="The worker takes the backup from the cluster's primary; the catalog shows its progress."
+        title={t("dialogTitle")}
+        description={t("dialogDescription")}
       >
         {first ? (
           <BackupForm
