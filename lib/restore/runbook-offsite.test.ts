@@ -101,4 +101,39 @@ describe("the runbook from the offsite copy", () => {
     expect(runbook.sections[0]!.title).toBe("Check the prerequisites");
     expect(runbookScript(runbook)).toContain("# ── 1. Check the prerequisites ──");
   });
+
+  it("downloads only the WAL up to the target's segment, on the target's timelines, when Walden knows it", () => {
+    const everything = runbookScript(build());
+    expect(everything).toContain(`if [[ "\${name:8}" < '0000000000000005' ]]; then continue; fi`);
+    const bounded = build({ offsiteWalEnd: { toWal: "000000010000000000000009", timelines: [1] } });
+    const script = runbookScript(bounded);
+    expect(script).toContain("00000001.history) ;;");
+    expect(script).toContain(
+      `00000001*) if [[ "\${name:8}" < '0000000000000005' || "\${name:8}" > '0000000000000009' ]]; then continue; fi ;;`,
+    );
+    expect(bounded.sections[0]!.explanation).toMatch(
+      /from its first segment to 000000010000000000000009 \(the target's\), on timeline 1 /,
+    );
+    // run by bash over a listing: the names it keeps
+    const filter = script.match(/    case \$name in\n[\s\S]*?\n    esac/)![0];
+    const names = [
+      "00000001.history",
+      "00000002.history",
+      "000000010000000000000004",
+      "000000010000000000000005",
+      "000000010000000000000009",
+      "00000001000000000000000A",
+      "000000020000000000000006",
+    ];
+    const kept = execFileSync(
+      "bash",
+      ["-c", `for name in ${names.join(" ")}; do\n${filter}\n    echo "$name"\n  done`],
+      { encoding: "utf8" },
+    );
+    expect(kept.trim().split("\n")).toEqual([
+      "00000001.history",
+      "000000010000000000000005",
+      "000000010000000000000009",
+    ]);
+  });
 });

@@ -1,4 +1,9 @@
+import { listOffsiteWal } from "@/lib/offsite/offsite-wal-window";
+import type { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteBackupPrefix, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
+import { parseLsn } from "@/lib/replication/lsn";
+import type { RestoreTarget } from "@/lib/schemas/restore";
+import { walFileName } from "@/lib/wal/segments";
 import { shellQuote } from "@/lib/tools/shell-quote";
 import type { RunbookSection } from "./runbook-sections";
 import { orFail } from "./runbook-shell";
@@ -31,6 +36,18 @@ export interface OffsiteSectionFacts {
   backupDir: string;
   /** Where the WAL goes (the later steps' archive folder, read by restore_command). */
   walDir: string;
+  /**
+   * The WAL replay needs, when Walden could tell (walRangeForRunbook): up to the target's
+   * segment, on these timelines only. Without it, every segment from the backup's start on.
+   */
+  walEnd?: RunbookWalEnd | null;
+}
+
+export interface RunbookWalEnd {
+  /** The last segment replay reads (the one holding the record the target stops at). */
+  toWal: string;
+  /** The timelines replay follows, from the backup's to the target's. */
+  timelines: number[];
 }
 
 /** RFC 3986 unreserved characters stay; everything else is %XX, as SigV4's canonical URI wants. */
@@ -73,6 +90,25 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
     `${q(`${offsite.forcePathStyle ? bucket : `${bucket}/`}?marker=`)}${marker}${q(`&prefix=${uriEncode(`${walKey}/`)}`)}`;
   const markerPrefix = uriEncode(`${walKey}/`);
   const startPosition = startWal && /^[0-9A-F]{24}$/.test(startWal) ? startWal.slice(8) : "0".repeat(16);
+  const walEnd =
+    facts.walEnd && /^[0-9A-F]{24}$/.test(facts.walEnd.toWal) && facts.walEnd.timelines.length
+      ? facts.walEnd
+      : null;
+  const timelineNames = walEnd?.timelines.map((timeline) =>
+    timeline.toString(16).toUpperCase().padStart(8, "0"),
+  );
+  // Only the segments replay reads: up to the target's, on the timelines it follows (and those
+  // timelines' history files); else all of them from the backup's start.
+  const walFilter = walEnd
+    ? [
+        `    case $name in`,
+        `      ${timelineNames!.map((t) => `${t}.history`).join("|")}) ;;`,
+        `      *.history) continue ;;`,
+        `      ${timelineNames!.map((t) => `${t}*`).join("|")}) if [[ "\${name:8}" < ${q(startPosition)} || "\${name:8}" > ${q(walEnd.toWal.slice(8))} ]]; then continue; fi ;;`,
+        `      *) continue ;;`,
+        `    esac`,
+      ].join("\n")
+    : `    case $name in *.history) ;; *) if [[ "\${name:8}" < ${q(startPosition)} ]]; then continue; fi ;; esac`;
   const decrypt = offsite.encrypted
     ? `age --decrypt --identity "$AGE_KEY_FILE" --output "$2" "$2.age" && rm -f -- "$2.age"`
     : "";
@@ -81,7 +117,7 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
   return {
     title: "From the offsite copy",
     explanation: [
-      `The local backup folder and WAL archive are not used: the backup's objects (${where}) and the WAL from its first segment on come down into ${backupDir} and ${walDir}, which the next steps restore from.`,
+      `The local backup folder and WAL archive are not used: the backup's objects (${where}) and the WAL ${walEnd ? `from its first segment to ${walEnd.toWal} (the target's), on timeline${walEnd.timelines.length > 1 ? "s" : ""} ${walEnd.timelines.join(", ")}` : "from its first segment on"} come down into ${backupDir} and ${walDir}, which the next steps restore from.`,
       "Set the offsite repository's access key in the environment first (export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…); Walden never prints the stored secret. curl signs each request with AWS Signature V4 (--aws-sigv4, curl 7.75 or newer) and reads the key from its standard input, so it never shows in the process list.",
       offsite.encrypted
         ? `The copy is encrypted with age${offsite.recipient ? ` to ${offsite.recipient}` : ""}: set AGE_KEY_FILE to the file holding its identity (AGE-SECRET-KEY-1…), from escrow; without it the backup cannot be read.`
@@ -140,7 +176,7 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
         "while :; do",
         `  s3_get ${listUrl('"$marker"')} ${q(`${walDir}/.list`)}`,
         `  for name in $(grep -oE '[0-9A-F]{8}(\\.history|[0-9A-F]{16})</Key>' ${q(`${walDir}/.list`)} | sed 's,</Key>,,'); do`,
-        `    case $name in *.history) ;; *) if [[ "\${name:8}" < ${q(startPosition)} ]]; then continue; fi ;; esac`,
+        walFilter,
         `    fetch_object ${q(`${walUrl}/`)}"$name" ${q(`${walDir}/`)}"$name"`,
         `    sum=$(tr -d '\\r' < ${q(`${walDir}/`)}"$name.headers" | awk 'tolower($1) == "x-amz-meta-plaintext-sha256:" { print $2 }')`,
         `    test -n "$sum" || { echo "the storage keeps no checksum for $name" >&2; false; }`,
@@ -155,4 +191,52 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
       `(cd ${q(walDir)} && sha256sum --quiet -c SHA256SUMS && echo "WAL checked: $(wc -l < SHA256SUMS) files")`,
     ],
   };
+}
+
+/** HeadObject requests the runbook spends looking for a time target's segment before giving up. */
+const MAX_HEADS = 4096;
+
+/**
+ * The WAL a runbook from offsite needs, from the offsite copy's own facts: the target's segment
+ * for an `immediate` (the backup's stop segment), an `lsn` (arithmetic) or a `time` target (the
+ * first segment from the backup's start whose last commit is after the target, from the commit
+ * times the shipper stored with each object, so no key is needed). Only on one timeline: when
+ * the offsite WAL holds a later timeline (a history file) or another timeline's segments after
+ * the backup's start, and for xid, name and latest targets, null: the runbook then downloads
+ * every segment from the backup's start, as recovery may need any of them.
+ */
+export async function walEndForRunbook(
+  repository: S3Repository,
+  clusterName: string,
+  backup: { startWal: string | null; stopWal: string | null; timeline: number | null },
+  target: RestoreTarget | undefined,
+): Promise<RunbookWalEnd | null> {
+  const start = backup.startWal;
+  if (!target || !start || !/^[0-9A-F]{24}$/.test(start) || backup.timeline === null) return null;
+  if (target.type !== "immediate" && target.type !== "lsn" && target.type !== "time") return null;
+  const listing = await listOffsiteWal(repository, clusterName);
+  const timeline = backup.timeline;
+  const later = listing.segments.filter((segment) => segment.name.slice(8) >= start.slice(8));
+  const otherTimelines =
+    listing.historyNames.some((name) => parseInt(name.slice(0, 8), 16) > timeline) ||
+    later.some((segment) => segment.timeline !== timeline);
+  if (otherTimelines) return null;
+  const held = (name: string) => later.some((segment) => segment.name === name);
+  const end = (toWal: string) => (held(toWal) ? { toWal, timelines: [timeline] } : null);
+  if (target.type === "immediate") return backup.stopWal ? end(backup.stopWal) : null;
+  if (target.type === "lsn") {
+    const segno = Number(parseLsn(target.value) / BigInt(listing.segmentSize));
+    const toWal = walFileName(timeline, segno, listing.segmentSize);
+    return toWal.slice(8) >= start.slice(8) ? end(toWal) : null;
+  }
+  const after = Date.parse(target.value);
+  if (Number.isNaN(after)) return null;
+  for (const segment of later.slice(0, MAX_HEADS)) {
+    const head = await repository.head(`${listing.prefix}${segment.name}`);
+    // Shipped before segments carried their commit times: not known, so all of it.
+    if (!head?.walCommits) return null;
+    const last = head.walCommits.last;
+    if (last && Date.parse(last.time) > after) return { toWal: segment.name, timelines: [timeline] };
+  }
+  return null;
 }

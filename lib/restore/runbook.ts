@@ -15,7 +15,12 @@ import {
 import { tablespaceArchives, type TablespaceArchive } from "@/lib/restore/tablespaces";
 import { compressionSchema, storedBackupOptionsSchema, type Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
-import { offsiteSection, type RunbookOffsiteSource } from "./runbook-offsite";
+import {
+  offsiteSection,
+  walEndForRunbook,
+  type RunbookOffsiteSource,
+  type RunbookWalEnd,
+} from "./runbook-offsite";
 import { runbookSections, type RunbookSection } from "./runbook-sections";
 
 export type { RunbookSection };
@@ -80,6 +85,8 @@ export interface RunbookInput {
   offsite?: RunbookOffsiteSource;
   /** Where the offsite copy is downloaded (backup/ and wal/ inside); default <dataDir>.offsite. */
   downloadDir?: string;
+  /** From offsite: the WAL the target needs (else every segment from the backup's start). */
+  offsiteWalEnd?: RunbookWalEnd | null;
 }
 
 export interface Runbook {
@@ -303,6 +310,7 @@ export function buildRunbook(input: RunbookInput): Runbook {
           startWal: backup.startWal,
           backupDir: backupPath,
           walDir: archivePath,
+          walEnd: input.offsiteWalEnd ?? null,
         }),
         ...localSections,
       ]
@@ -351,10 +359,22 @@ export function buildRunbook(input: RunbookInput): Runbook {
  * when the local copy is not whole and a succeeded offsite copy exists (as a restore chooses).
  */
 async function offsiteSourceOf(
-  backup: { id: string; path: string | null; clusterId: string },
+  backup: {
+    id: string;
+    path: string | null;
+    clusterId: string;
+    startWal: string | null;
+    stopWal: string | null;
+    timeline: number | null;
+  },
   cluster: { name: string; archivePath: string | null },
   asked: "local" | "offsite" | undefined,
-): Promise<{ offsite: RunbookOffsiteSource; files: string[] | undefined } | null> {
+  target?: RestoreTarget,
+): Promise<{
+  offsite: RunbookOffsiteSource;
+  files: string[] | undefined;
+  walEnd: RunbookWalEnd | null;
+} | null> {
   if (asked === "local" || (!asked && localCopyIsWhole(backup.path, cluster.archivePath))) return null;
   const copied = await db().backupCopy.findFirst({
     where: { backupId: backup.id, repository: "s3", status: "succeeded" },
@@ -372,7 +392,10 @@ async function offsiteSourceOf(
   const files = await repository
     .list(keyPrefix)
     .then((objects) => objects.map((object) => object.key.slice(keyPrefix.length)))
-    .catch(() => undefined)
+    .catch(() => undefined);
+  // The WAL the target needs; unknown (a storage out of reach too): all of it from the start.
+  const walEnd = await walEndForRunbook(repository, cluster.name, backup, target)
+    .catch(() => null)
     .finally(() => repository.close());
   return {
     offsite: {
@@ -386,6 +409,7 @@ async function offsiteSourceOf(
       clusterName: cluster.name,
     },
     files,
+    walEnd,
   };
 }
 
@@ -413,13 +437,13 @@ export async function getBackupRunbookOrThrow(
     throw new AppError("conflict", "The catalog does not know this backup's server version");
   if (!backup.cluster.archivePath)
     throw new AppError("conflict", "The cluster has no WAL archive path to restore from");
-  const fromOffsite = await offsiteSourceOf(backup, backup.cluster, source);
+  const fromOffsite = await offsiteSourceOf(backup, backup.cluster, source, choices.target);
   const files = fromOffsite ? fromOffsite.files : await fs.readdir(backup.path).catch(() => undefined);
   const request = readJson(storedBackupOptionsSchema, backup.options, "backup options");
   const compression = compressionSchema.safeParse(request?.compression);
   return buildRunbook({
     ...choices,
-    ...(fromOffsite ? { offsite: fromOffsite.offsite } : {}),
+    ...(fromOffsite ? { offsite: fromOffsite.offsite, offsiteWalEnd: fromOffsite.walEnd } : {}),
     backup: {
       id: backup.id,
       label: backup.label,
