@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { BackupFormValues } from "@/components/backups/backup-request";
 import { FormCheckbox, FormField, type FormBinding } from "@/components/forms/form-field";
@@ -14,21 +15,22 @@ export function Hint({ children }: { children: ReactNode }) {
 }
 
 export function PhysicalOptions({ form }: { form: BackupForm }) {
+  const t = useTranslations("backups.options");
   return (
     <div className="grid grid-cols-2 gap-3">
       <FormField
         form={form}
         name="physicalCompression"
-        label="Compression"
-        hint={<Hint>lz4 is fast; zstd is smaller for more CPU; gzip is slowest.</Hint>}
+        label={t("compression")}
+        hint={<Hint>{t("physicalCompressionHint")}</Hint>}
       >
         {(control) => <Select choices={["lz4", "zstd", "gzip", "none"]} {...control} />}
       </FormField>
       <FormField
         form={form}
         name="checkpoint"
-        label="Checkpoint"
-        hint={<Hint>fast checkpoint starts at once; spread is gentler on a busy server.</Hint>}
+        label={t("checkpoint")}
+        hint={<Hint>{t("checkpointHint")}</Hint>}
       >
         {(control) => <Select choices={["fast", "spread"]} {...control} />}
       </FormField>
@@ -37,10 +39,10 @@ export function PhysicalOptions({ form }: { form: BackupForm }) {
 }
 
 const patternInputs = [
-  ["tables", "Only tables", "sales.orders, public.*"],
-  ["excludeTables", "Skip tables", "sales.orders, public.*"],
-  ["schemas", "Only schemas", "sales, audit_*"],
-  ["excludeSchemas", "Skip schemas", "sales, audit_*"],
+  ["tables", "sales.orders, public.*"],
+  ["excludeTables", "sales.orders, public.*"],
+  ["schemas", "sales, audit_*"],
+  ["excludeSchemas", "sales, audit_*"],
 ] as const;
 
 export function LogicalOptions({
@@ -52,25 +54,21 @@ export function LogicalOptions({
   format: BackupFormValues["format"];
   defaultDatabase: string;
 }) {
+  const t = useTranslations("backups.options");
   return (
     <div className="space-y-3">
       <div className="grid grid-cols-2 gap-3">
         <FormField
           form={form}
           name="database"
-          label="Database"
-          hint={<Hint>Empty: {defaultDatabase}, the database Walden connects to.</Hint>}
+          label={t("database")}
+          hint={<Hint>{t("databaseHint", { database: defaultDatabase })}</Hint>}
         >
           {(control) => (
             <Input autoComplete="off" spellCheck={false} placeholder={defaultDatabase} {...control} />
           )}
         </FormField>
-        <FormField
-          form={form}
-          name="format"
-          label="Format"
-          hint={<Hint>custom: one file; directory: a file per table, dumps in parallel.</Hint>}
-        >
+        <FormField form={form} name="format" label={t("format")} hint={<Hint>{t("formatHint")}</Hint>}>
           {(control) => <Select choices={["custom", "directory"]} {...control} />}
         </FormField>
         {format === "directory" ? (
@@ -78,8 +76,8 @@ export function LogicalOptions({
             form={form}
             name="jobs"
             options={{ valueAsNumber: true }}
-            label="Parallel jobs"
-            hint={<Hint>1–16; each job is one more connection to the server.</Hint>}
+            label={t("jobs")}
+            hint={<Hint>{t("jobsHint")}</Hint>}
           >
             {(control) => <Input type="number" inputMode="numeric" min={1} max={16} {...control} />}
           </FormField>
@@ -87,23 +85,18 @@ export function LogicalOptions({
         <FormField
           form={form}
           name="logicalCompression"
-          label="Compression"
-          hint={<Hint>lz4 and zstd need pg_dump 16 or newer; the worker&apos;s is older.</Hint>}
+          label={t("compression")}
+          hint={<Hint>{t("logicalCompressionHint")}</Hint>}
         >
           {(control) => <Select choices={["gzip", "none"]} {...control} />}
         </FormField>
-        <FormField
-          form={form}
-          name="content"
-          label="Content"
-          hint={<Hint>Schema only is quick: definitions, no rows.</Hint>}
-        >
+        <FormField form={form} name="content" label={t("content")} hint={<Hint>{t("contentHint")}</Hint>}>
           {(control) => (
             <Select
               choices={[
-                ["all", "schema and data"],
-                ["data", "data only"],
-                ["schema", "schema only"],
+                ["all", t("contentAll")],
+                ["data", t("contentData")],
+                ["schema", t("contentSchema")],
               ]}
               {...control}
             />
@@ -112,27 +105,22 @@ export function LogicalOptions({
       </div>
       <details className="rounded-md ring-1 ring-zinc-200 ring-inset">
         <summary className="cursor-pointer px-2.5 py-1.5 text-xs font-medium text-zinc-700">
-          Tables and schemas
+          {t("patterns")}
         </summary>
         <div className="grid grid-cols-2 gap-3 px-2.5 pt-1 pb-2.5">
-          {patternInputs.map(([name, label, placeholder]) => (
-            <FormField key={name} form={form} name={name} label={label}>
+          {patternInputs.map(([name, placeholder]) => (
+            <FormField key={name} form={form} name={name} label={t(name)}>
               {(control) => (
                 <Input autoComplete="off" spellCheck={false} placeholder={placeholder} {...control} />
               )}
             </FormField>
           ))}
           <p className="col-span-2 text-xs text-zinc-500">
-            Separate patterns with commas; <code>*</code> is a wildcard. Empty: everything.
+            {t.rich("patternsHint", { code: (chunks) => <code>{chunks}</code> })}
           </p>
         </div>
       </details>
-      <FormCheckbox
-        form={form}
-        name="noOwner"
-        label="No owners"
-        hint="Leave out ALTER … OWNER, so the dump restores under any role."
-      />
+      <FormCheckbox form={form} name="noOwner" label={t("noOwner")} hint={t("noOwnerHint")} />
     </div>
   );
 }
