@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createElement, type ReactNode } from "react";
+import { createElement, type ComponentProps, type ReactNode } from "react";
 import { NextIntlClientProvider } from "next-intl";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
@@ -30,7 +30,10 @@ function html(node: ReactNode): string {
   return renderToStaticMarkup(
     createElement(
       NextIntlClientProvider,
-      { locale: "en", messages: messages.en, timeZone: "UTC" },
+      // children is a required prop in the provider's type; it is given as the third argument.
+      { locale: "en", messages: messages.en, timeZone: "UTC" } as ComponentProps<
+        typeof NextIntlClientProvider
+      >,
       createElement(QueryClientProvider, { client: new QueryClient() }, node),
     ),
   );
