@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
@@ -12,7 +13,9 @@ import { getBackupRunbookOrThrow, type Runbook } from "@/lib/restore/runbook";
 import { CommandBlock, PrintButton } from "./_components/runbook-controls";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Break-glass runbook" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("backups.runbook"))("metaTitle") };
+}
 
 // Printing hides the console's sidebar and top bar (they belong to the layout, not this page).
 const PRINT_CSS = `@media print {
@@ -32,11 +35,14 @@ async function loadRunbook(id: string): Promise<Runbook | AppError> {
   }
 }
 
-function targetText(runbook: Runbook): string {
+function targetText(
+  runbook: Runbook,
+  t: Awaited<ReturnType<typeof getTranslations<"backups.runbook">>>,
+): string {
   const { target } = runbook.restore;
-  if (target.type === "time") return "recovery_target_time — edit it in step 5";
-  if (target.type === "latest") return "latest (the whole archive)";
-  if (target.type === "immediate") return "immediate (the backup's end)";
+  if (target.type === "time") return t("targetTime");
+  if (target.type === "latest") return t("targetLatest");
+  if (target.type === "immediate") return t("targetImmediate");
   return `${target.type} ${target.value}`;
 }
 
@@ -45,14 +51,15 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
   await requireUser();
   const runbook = await loadRunbook(backupId);
   const backupHref = `/backups/${backupId}`;
+  const t = await getTranslations("backups.runbook");
   const breadcrumb = (
     <span className="print:hidden">
       <Link href="/backups" className="hover:underline">
-        Backups
+        {t("breadcrumb")}
       </Link>{" "}
       /{" "}
       <Link href={backupHref} className="hover:underline">
-        Backup {backupId.slice(0, 8)}
+        {t("backup", { id: backupId.slice(0, 8) })}
       </Link>
     </span>
   );
@@ -60,13 +67,12 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
   if (runbook instanceof AppError) {
     return (
       <>
-        <PageHeader breadcrumb={breadcrumb} title="Break-glass runbook" />
-        <Alert tone="warning" title="No runbook for this backup">
-          {runbook.message}. A runbook restores a succeeded physical backup by hand; a logical backup is
-          restored with pg_restore.
+        <PageHeader breadcrumb={breadcrumb} title={t("title")} />
+        <Alert tone="warning" title={t("noRunbook")}>
+          {runbook.message}. {t("noRunbookHint")}
         </Alert>
         <Link href={backupHref} className={`${buttonClasses()} mt-5`}>
-          Back to the backup
+          {t("back")}
         </Link>
       </>
     );
@@ -81,13 +87,7 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
       <PageHeader
         breadcrumb={breadcrumb}
         title={runbook.title}
-        description={
-          <>
-            The exact shell commands to restore this backup without Walden: for the night Walden itself is
-            down. Print it and keep it with the other on-call papers; run the commands as the postgres OS user
-            on a host with PostgreSQL {backup.major}.
-          </>
-        }
+        description={<>{t("description", { major: backup.major })}</>}
         actions={
           <>
             <a
@@ -95,7 +95,7 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
               download={`walden-restore-${backup.id.slice(0, 8)}.sh`}
               className={`${buttonClasses()} print:hidden`}
             >
-              Download as a script
+              {t("download")}
             </a>
             <PrintButton />
           </>
@@ -107,42 +107,38 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
         className="mb-5 rounded-lg border border-zinc-200 bg-white px-4 py-3 break-inside-avoid print:border-zinc-400"
       >
         <h2 id="runbook-facts-title" className="mb-2 text-sm font-semibold text-zinc-900">
-          The backup and the restore
+          {t("facts")}
         </h2>
         <DescriptionList termWidth="10rem" className="[&_dd]:font-mono [&_dd]:text-[13px] [&_dd]:break-all">
-          <Description term="Cluster">{backup.clusterName}</Description>
-          <Description term="Backup id">{backup.id}</Description>
-          <Description term="Backup folder">{backup.path}</Description>
-          <Description term="Files">
+          <Description term={t("cluster")}>{backup.clusterName}</Description>
+          <Description term={t("backupId")}>{backup.id}</Description>
+          <Description term={t("folder")}>{backup.path}</Description>
+          <Description term={t("files")}>
             {backup.baseFile}, {backup.walFile}, backup_manifest, SHA256SUMS, walden.json
           </Description>
           <Description term="PostgreSQL">
             {backup.serverVersion} (server_version_num {backup.serverVersionNum})
           </Description>
-          <Description term="LSN range">
-            {backup.startLsn ?? "—"} → {backup.stopLsn ?? "—"} on timeline {backup.timeline ?? "—"}
+          <Description term={t("lsnRange")}>
+            {backup.startLsn ?? "—"} → {backup.stopLsn ?? "—"} {t("onTimeline")} {backup.timeline ?? "—"}
           </Description>
           <Description term="WAL">
             {backup.startWal ?? "—"} … {backup.stopWal ?? "—"}
           </Description>
-          <Description term="Finished">
+          <Description term={t("finished")}>
             {backup.finishedAt ? formatUtcSeconds(backup.finishedAt) : "—"}
           </Description>
-          <Description term="Size">{formatBytes(backup.sizeBytes)}</Description>
-          <Description term="WAL archive">{restore.archivePath}</Description>
-          <Description term="New data directory">{restore.dataDir}</Description>
-          <Description term="Port">{restore.port}</Description>
-          <Description term="Programs">{restore.binDir}</Description>
-          <Description term="Target">{targetText(runbook)}</Description>
+          <Description term={t("size")}>{formatBytes(backup.sizeBytes)}</Description>
+          <Description term={t("archive")}>{restore.archivePath}</Description>
+          <Description term={t("dataDir")}>{restore.dataDir}</Description>
+          <Description term={t("port")}>{restore.port}</Description>
+          <Description term={t("programs")}>{restore.binDir}</Description>
+          <Description term={t("target")}>{targetText(runbook, t)}</Description>
         </DescriptionList>
       </section>
 
       {runbook.warnings.length ? (
-        <Alert
-          tone="warning"
-          title="Before you start"
-          className="mb-5 break-inside-avoid print:border-zinc-400"
-        >
+        <Alert tone="warning" title={t("before")} className="mb-5 break-inside-avoid print:border-zinc-400">
           <ul className="list-disc space-y-1 pl-5">
             {runbook.warnings.map((warning) => (
               <li key={warning}>{warning}</li>
@@ -159,7 +155,7 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
               <h2 id={id} className="text-base font-semibold text-zinc-900">
                 {index + 1}. {section.title}
                 {section.manual ? (
-                  <span className="ml-2 text-sm font-normal text-zinc-500">choose one, by hand</span>
+                  <span className="ml-2 text-sm font-normal text-zinc-500">{t("manual")}</span>
                 ) : null}
               </h2>
               <p className="mt-1 mb-2 max-w-4xl text-sm text-zinc-700 print:max-w-none">
@@ -170,7 +166,7 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
                   <CommandBlock
                     key={command}
                     command={command}
-                    label={`Step ${index + 1}, command ${commandIndex + 1}`}
+                    label={t("step", { step: index + 1, command: commandIndex + 1 })}
                   />
                 ))}
               </div>

@@ -1,19 +1,22 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
 /** Prints the page; the console's navigation and these buttons stay off the paper. */
 export function PrintButton() {
+  const t = useTranslations("backups.runbook");
   return (
     <Button variant="primary" onClick={() => window.print()} className="print:hidden">
-      Print
+      {t("print")}
     </Button>
   );
 }
 
 /** One command, exactly as it must be typed, with a button that copies it. */
 export function CommandBlock({ command, label }: { command: string; label: string }) {
+  const t = useTranslations("backups.runbook");
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
 
   const copy = async () => {
@@ -38,11 +41,11 @@ export function CommandBlock({ command, label }: { command: string; label: strin
       <div className="absolute top-1.5 right-1.5 flex items-center gap-2 print:hidden">
         {copied === "failed" ? (
           <span role="status" className="text-[11px] text-zinc-300">
-            Select and press Ctrl+C
+            {t("copyFailed")}
           </span>
         ) : null}
-        <Button size="sm" variant="secondary" onClick={copy} aria-label={`Copy: ${label}`}>
-          {copied === "yes" ? "Copied" : "Copy"}
+        <Button size="sm" variant="secondary" onClick={copy} aria-label={t("copyLabel", { label })}>
+          {copied === "yes" ? t("copied") : t("copy")}
         </Button>
       </div>
     </div>
