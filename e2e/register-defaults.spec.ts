@@ -29,7 +29,10 @@ test("an admin registers a cluster with the defaults, one changed, and sees its 
   await expect(form.getByLabel("Physical backups kept at least", { exact: true })).toHaveValue("2");
   await expect(form.getByLabel("Weekly restore drill", { exact: true })).toBeChecked();
   await expect(form.getByLabel("Drill schedule (cron)", { exact: true })).toHaveValue("0 5 * * 0");
-  await expect(form.getByText(/Weekly verification/)).toBeVisible();
+  // The weekly verification is the cluster's own schedule now, changeable here.
+  const verifyCron = form.getByLabel("Verification schedule (cron)", { exact: true });
+  await expect(form.getByLabel("Weekly verification", { exact: true })).toBeChecked();
+  await expect(verifyCron).toHaveValue("0 4 * * 0");
 
   // A wrong cron is explained before anything is sent; then one part is changed, the rest kept.
   await backupCron.fill("0 0 2 * * *");
@@ -38,6 +41,7 @@ test("an admin registers a cluster with the defaults, one changed, and sees its 
   await expect(page).toHaveURL(/\/clusters\/new/);
   await backupCron.fill("30 1 * * *");
   await form.getByLabel("Recovery window (days)", { exact: true }).fill("14");
+  await verifyCron.fill("0 3 * * 1");
   await form.getByRole("button", { name: "Register cluster" }).click();
   await expect(page).toHaveURL(/\/clusters\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { name })).toBeVisible();
@@ -47,6 +51,7 @@ test("an admin registers a cluster with the defaults, one changed, and sees its 
   const schedules = page.getByRole("region", { name: "Backup schedules" });
   await expect(schedules.getByText("30 1 * * *", { exact: true })).toBeVisible();
   await expect(schedules.getByText("enabled", { exact: true }).first()).toBeVisible();
+  await expect(schedules.getByText("0 3 * * 1", { exact: true })).toBeVisible();
   await page.goto(`/clusters/${clusterId}/restores`);
   const drills = page.getByRole("region", { name: "Restore drills" });
   await expect(drills.getByText("0 5 * * 0", { exact: true })).toBeVisible();
@@ -61,4 +66,52 @@ test("an admin registers a cluster with the defaults, one changed, and sees its 
     headers: { authorization: `Bearer ${readSandboxJson().tokens.admin}` },
   });
   expect(removed.status()).toBeLessThan(300);
+});
+
+// Several schedules of one kind (issue 16): an admin adds an hourly dump of one table beside the
+// nightly full dump on the schedules card, sees both, and removes the hourly one.
+test("an admin adds a second logical schedule of chosen tables on the schedules card, then removes it", async ({
+  page,
+  request,
+}) => {
+  const demo = readSandboxJson().clusters[0]!;
+  const headers = { authorization: `Bearer ${readSandboxJson().tokens.admin}` };
+  const before = (await (await request.get(`/api/v1/clusters/${demo.id}/schedules`, { headers })).json()) as {
+    id: string;
+  }[];
+  await signIn(page, "admin");
+  await page.goto(`/clusters/${demo.id}/settings`);
+  const schedules = page.getByRole("region", { name: "Backup schedules" });
+  await schedules.getByRole("button", { name: "Add logical schedule" }).click();
+  await schedules.getByLabel("Name", { exact: true }).fill("e2e hourly orders");
+  await schedules.getByLabel("Tables", { exact: true }).fill("public.orders");
+  const form = schedules.getByRole("form", { name: "Add a logical schedule" });
+  await form.getByLabel("Cron", { exact: true }).fill("*/5 * * * *");
+  await form.getByRole("button", { name: "Save schedule" }).click();
+  // Refused with the reason under the field, nothing saved.
+  await expect(form.getByText(/at most every 15 minutes/)).toBeVisible();
+  await form.getByLabel("Cron", { exact: true }).fill("17 * * * *");
+  await form.getByRole("button", { name: "Save schedule" }).click();
+  await expect(form).toBeHidden();
+
+  const row = schedules.getByRole("listitem").filter({ hasText: "e2e hourly orders" });
+  await expect(row.getByText("17 * * * *", { exact: true })).toBeVisible();
+  await expect(row).toContainText("tables public.orders");
+  const after = (await (await request.get(`/api/v1/clusters/${demo.id}/schedules`, { headers })).json()) as {
+    id: string;
+    name: string | null;
+    options: { tables: string[] };
+  }[];
+  expect(after).toHaveLength(before.length + 1);
+  expect(after.find((schedule) => schedule.name === "e2e hourly orders")?.options.tables).toEqual([
+    "public.orders",
+  ]);
+
+  await row.getByRole("button", { name: "Remove" }).click();
+  await row.getByRole("button", { name: "Remove" }).click();
+  await expect(row).toHaveCount(0);
+  const final = (await (
+    await request.get(`/api/v1/clusters/${demo.id}/schedules`, { headers })
+  ).json()) as unknown[];
+  expect(final).toHaveLength(before.length);
 });
