@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { NextIntlClientProvider } from "next-intl";
-import { createElement } from "react";
+import { createElement, type ComponentProps } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { repositoriesKey } from "@/lib/client/use-offsite";
@@ -29,7 +29,9 @@ function render(canEdit: boolean, cached: ClusterRepositoriesWithEncryption, loc
   return renderToStaticMarkup(
     createElement(
       NextIntlClientProvider,
-      { locale, messages: messages[locale], timeZone: "UTC" },
+      { locale, messages: messages[locale], timeZone: "UTC" } as ComponentProps<
+        typeof NextIntlClientProvider
+      >,
       createElement(
         QueryClientProvider,
         { client },
