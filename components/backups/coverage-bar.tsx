@@ -1,9 +1,10 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { cx } from "@/components/ui/cx";
-import { formatCount, formatUtcSeconds } from "@/components/ui/format";
+import { formatUtcSeconds } from "@/components/ui/format";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useRestoreWindow } from "@/lib/client/use-backups";
 import type { RestoreWindow, StoredRestoreWindow } from "@/lib/schemas/restore-window";
@@ -64,6 +65,7 @@ function EndLabel({ at, children }: { at: number; children: ReactNode }) {
  * succeeded physical backup as a mark, and the restorable window's two ends labelled in UTC.
  */
 export function CoverageBar({ restoreWindow, now }: { restoreWindow: RestoreWindow; now: string }) {
+  const t = useTranslations("backups.coverage");
   const end = time(now) ?? 0;
   const known = [
     restoreWindow.earliest,
@@ -92,10 +94,10 @@ export function CoverageBar({ restoreWindow, now }: { restoreWindow: RestoreWind
   const placedGaps = restoreWindow.gaps.filter((gap) => gap.from || gap.to);
   const summary = [
     earliest !== null && latest !== null
-      ? `restorable from ${formatUtcSeconds(earliest)} to ${formatUtcSeconds(latest)}`
-      : "no restorable window",
-    `${restoreWindow.backups.length} physical ${restoreWindow.backups.length === 1 ? "backup" : "backups"}`,
-    `${restoreWindow.gaps.length} ${restoreWindow.gaps.length === 1 ? "gap" : "gaps"} in the archived WAL`,
+      ? t("restorableFromTo", { from: formatUtcSeconds(earliest), to: formatUtcSeconds(latest) })
+      : t("noWindow"),
+    t("physicalBackups", { count: restoreWindow.backups.length }),
+    t("gaps", { count: restoreWindow.gaps.length }),
   ].join("; ");
 
   return (
@@ -104,22 +106,22 @@ export function CoverageBar({ restoreWindow, now }: { restoreWindow: RestoreWind
         <span>
           {firstWal ? (
             <>
-              oldest archived WAL <code className="text-zinc-700">{firstWal}</code>
+              {t("oldestWal")} <code className="text-zinc-700">{firstWal}</code>
             </>
           ) : (
-            "no archived WAL"
+            t("noWal")
           )}
         </span>
-        <span>now · {formatUtcSeconds(end)}</span>
+        <span>{t("now", { time: formatUtcSeconds(end) })}</span>
       </div>
       <div
         role="img"
-        aria-label={`Archive coverage: ${summary}`}
+        aria-label={t("ariaLabel", { summary })}
         className="relative h-6 overflow-hidden rounded bg-zinc-100 ring-1 ring-zinc-200 ring-inset"
       >
         {olderWal ? (
           <div
-            title="Archived WAL older than the first backup: kept, but no restore can start there"
+            title={t("olderWal")}
             className="absolute inset-y-0 left-0 bg-[repeating-linear-gradient(135deg,var(--color-zinc-200)_0_4px,transparent_4px_8px)]"
             style={{ width: `${LEAD_IN}%` }}
           />
@@ -180,32 +182,32 @@ export function CoverageBar({ restoreWindow, now }: { restoreWindow: RestoreWind
       </div>
       {earliest !== null ? (
         <EndLabel at={position(axis, earliest)}>
-          <span className="text-zinc-500">earliest restorable</span>{" "}
+          <span className="text-zinc-500">{t("earliest")}</span>{" "}
           <span className="font-medium tabular-nums">{formatUtcSeconds(earliest)}</span>
         </EndLabel>
       ) : null}
       {latest !== null ? (
         <EndLabel at={position(axis, latest)}>
-          <span className="text-zinc-500">latest restorable</span>{" "}
+          <span className="text-zinc-500">{t("latest")}</span>{" "}
           <span className="font-medium tabular-nums">{formatUtcSeconds(latest)}</span>
         </EndLabel>
       ) : null}
       <figcaption className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-zinc-500">
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-emerald-500" />
-          restorable
+          {t("legendRestorable")}
         </span>
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-red-500" />
-          missing WAL
+          {t("legendMissing")}
         </span>
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-3 w-0.5 bg-zinc-900" />
-          backup
+          {t("legendBackup")}
         </span>
         <span className="flex items-center gap-1.5">
           <span aria-hidden="true" className="inline-block h-3 w-0.5 bg-amber-500" />
-          backup, not restorable
+          {t("legendNotRestorable")}
         </span>
       </figcaption>
     </figure>
@@ -214,12 +216,13 @@ export function CoverageBar({ restoreWindow, now }: { restoreWindow: RestoreWind
 
 /** The cluster's archive coverage, fed by GET /api/v1/clusters/:id/restore-window. */
 export function ArchiveCoverage({ clusterId }: { clusterId: string }) {
+  const t = useTranslations("backups.coverage");
   const query = useRestoreWindow(clusterId);
   const restoreWindow: StoredRestoreWindow | undefined = query.data;
 
   if (!restoreWindow) {
     return query.isError ? (
-      <Alert tone="warning" title="Archive coverage is not available yet">
+      <Alert tone="warning" title={t("notAvailable")}>
         {errorMessage(query.error)}
       </Alert>
     ) : (
@@ -232,7 +235,7 @@ export function ArchiveCoverage({ clusterId }: { clusterId: string }) {
   return (
     <div className="space-y-3">
       {query.isError ? (
-        <Alert tone="warning" title="Could not refresh">
+        <Alert tone="warning" title={t("refreshFailed")}>
           {errorMessage(query.error)}
         </Alert>
       ) : null}
@@ -240,15 +243,14 @@ export function ArchiveCoverage({ clusterId }: { clusterId: string }) {
       <p className="text-xs text-zinc-500">
         {restoreWindow.archive ? (
           <>
-            {formatCount(restoreWindow.archive.segments)}{" "}
-            {restoreWindow.archive.segments === 1 ? "segment" : "segments"} archived in{" "}
+            {t("segmentsArchived", { count: restoreWindow.archive.segments })}{" "}
             <code className="break-all">{restoreWindow.archive.path}</code> ·{" "}
           </>
         ) : null}
-        scanned by the worker {formatUtcSeconds(restoreWindow.computedAt)}
+        {t("scanned", { time: formatUtcSeconds(restoreWindow.computedAt) })}
       </p>
       {restoreWindow.gaps.length > 0 ? (
-        <ul aria-label="Missing WAL" className="space-y-0.5 text-xs text-red-700">
+        <ul aria-label={t("missingList")} className="space-y-0.5 text-xs text-red-700">
           {restoreWindow.gaps.map((gap) => (
             <li key={`${gap.timeline}-${gap.fromWal}`}>
               Missing <code>{gap.fromWal === gap.toWal ? gap.fromWal : `${gap.fromWal} … ${gap.toWal}`}</code>{" "}
@@ -261,7 +263,7 @@ export function ArchiveCoverage({ clusterId }: { clusterId: string }) {
         </ul>
       ) : null}
       {restoreWindow.problems.length > 0 ? (
-        <Alert tone="warning" title="Problems">
+        <Alert tone="warning" title={t("problems")}>
           <ul className="list-disc space-y-0.5 pl-4">
             {restoreWindow.problems.map((problem, index) => (
               <li key={index}>{problem}</li>
