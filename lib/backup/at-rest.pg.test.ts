@@ -15,6 +15,7 @@ import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
 import { runBackup } from "@/lib/backup/run";
 import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
+import { keyFingerprint } from "@/lib/offsite/age";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteBackupPrefix, toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { ensureQueues } from "@/lib/queue/boss";
@@ -23,6 +24,7 @@ import { jobSender } from "@/lib/queue/sender";
 import { parseBackupDescriptor } from "@/lib/repository/descriptor";
 import { sealIdentity } from "@/lib/restore/identity";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook";
 import { startDueDrills } from "@/lib/restore/drills";
 import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { restorePlan } from "@/lib/worker/handlers/restore-plan";
@@ -346,7 +348,10 @@ describe("backups encrypted at rest", () => {
         const descriptor = parseBackupDescriptor(
           (await repository.getBytes(`${prefix}walden.json`))!.toString("utf8"),
         );
-        expect(descriptor.ok && descriptor.descriptor.encryption?.recipient).toBe(recipient);
+        expect(descriptor.ok && descriptor.descriptor.encryption).toEqual({
+          method: "age",
+          recipientFingerprint: keyFingerprint(recipient),
+        });
       } finally {
         repository.close();
       }
@@ -354,5 +359,27 @@ describe("backups encrypted at rest", () => {
       await db().offsiteRepository.deleteMany({ where: { clusterId } });
       await s3.stop();
     }
+  }, 120_000);
+
+  it("the break-glass runbook decrypts the backup with age and the key first, then reads it as plain", async () => {
+    const dataDir = path.join(keyDir, "runbook-data");
+    const runbook = await getBackupRunbookOrThrow(physicalId, { dataDir, target: { type: "latest" } });
+    const [first, ...rest] = runbook.sections;
+    expect(first!.title).toMatch(/Decrypt the backup/);
+    // The later steps read the decrypted folder, by the plaintext names.
+    const later = rest.flatMap((section) => section.commands).join("\n");
+    expect(later).toContain(`${dataDir}.decrypted`);
+    expect(later).toMatch(/base\.tar/);
+    expect(later).not.toMatch(/base\.tar[^ '"]*\.age/);
+    // Run the decrypt step as a person would, with only the key file and Debian's age.
+    execFileSync("bash", ["-euo", "pipefail", "-c", first!.commands.join("\n")], {
+      env: { ...process.env, AGE_KEY_FILE: keyFile },
+      stdio: "pipe",
+    });
+    const out = execFileSync("bash", ["-c", `cd '${dataDir}.decrypted' && sha256sum -c SHA256SUMS`], {
+      encoding: "utf8",
+    });
+    expect(out).toMatch(/base\.tar[^:]*: OK/);
+    expect(out).not.toMatch(/FAILED/);
   }, 120_000);
 });

@@ -174,7 +174,8 @@ export function copyDescriptorFor(
 ): BackupDescriptor {
   return backupDescriptorSchema.parse({
     ...local,
-    encryption: encryptionOf(encryptedTo),
+    // A copy names its key by fingerprint only (the local folder's own names its recipient).
+    encryption: encryptedTo ? { method: "age", recipientFingerprint: keyFingerprint(encryptedTo) } : null,
     writtenAt: now.toISOString(),
   });
 }

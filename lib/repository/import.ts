@@ -153,6 +153,8 @@ async function applyImport(
             serverVersionNum: descriptor.serverVersionNum,
             systemIdentifier: descriptor.systemIdentifier,
             checksum: descriptor.checksums.sha256,
+            // A local folder encrypted at rest stays encrypted: restores decrypt it with the key.
+            encryptionRecipient: offsite ? null : (descriptor.encryption?.recipient ?? null),
             log: `imported from ${found.location} (descriptor written ${descriptor.writtenAt}); not verified since`,
           },
         });

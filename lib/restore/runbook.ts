@@ -21,6 +21,7 @@ import {
   type RunbookOffsiteSource,
   type RunbookWalEnd,
 } from "./runbook-offsite";
+import { decryptSection, plainNames } from "./runbook-decrypt";
 import { runbookSections, type RunbookSection } from "./runbook-sections";
 
 export type { RunbookSection };
@@ -87,6 +88,8 @@ export interface RunbookInput {
   downloadDir?: string;
   /** From offsite: the WAL the target needs (else every segment from the backup's start). */
   offsiteWalEnd?: RunbookWalEnd | null;
+  /** The age recipient the local folder is encrypted to at rest: the runbook decrypts it first. */
+  encryptedTo?: string | null;
 }
 
 export interface Runbook {
@@ -177,7 +180,9 @@ export function buildRunbook(input: RunbookInput): Runbook {
   const timeline = input.timeline ?? "latest";
   const downloadDir = input.offsite ? (input.downloadDir ?? `${dataDir}.offsite`) : null;
   // From the offsite copy, the steps read the downloaded folders instead of the local ones.
-  const backupPath = downloadDir ? `${downloadDir}/backup` : backup.path;
+  // Encrypted at rest locally: the steps read the folder `age --decrypt` writes beside the data directory.
+  const decryptDir = !downloadDir && input.encryptedTo ? `${dataDir}.decrypted` : null;
+  const backupPath = downloadDir ? `${downloadDir}/backup` : (decryptDir ?? backup.path);
   const archivePath = downloadDir ? `${downloadDir}/wal` : input.archivePath;
   const target: RestoreTarget = input.target ?? {
     type: "time",
@@ -314,7 +319,12 @@ export function buildRunbook(input: RunbookInput): Runbook {
         }),
         ...localSections,
       ]
-    : localSections;
+    : decryptDir && input.encryptedTo
+      ? [
+          decryptSection({ backupPath: backup.path, decryptDir, recipient: input.encryptedTo }),
+          ...localSections,
+        ]
+      : localSections;
 
   return {
     title: `Break-glass restore of backup ${backup.label ? `“${backup.label}” ` : ""}(${shortId}) of ${input.clusterName}`,
@@ -438,7 +448,10 @@ export async function getBackupRunbookOrThrow(
   if (!backup.cluster.archivePath)
     throw new AppError("conflict", "The cluster has no WAL archive path to restore from");
   const fromOffsite = await offsiteSourceOf(backup, backup.cluster, source, choices.target);
-  const files = fromOffsite ? fromOffsite.files : await fs.readdir(backup.path).catch(() => undefined);
+  const listed = fromOffsite ? fromOffsite.files : await fs.readdir(backup.path).catch(() => undefined);
+  // Encrypted at rest: the steps name the files as decrypted (base.tar, not base.tar.age).
+  const encryptedTo = fromOffsite ? null : backup.encryptionRecipient;
+  const files = encryptedTo ? plainNames(listed) : listed;
   const request = readJson(storedBackupOptionsSchema, backup.options, "backup options");
   const compression = compressionSchema.safeParse(request?.compression);
   return buildRunbook({
@@ -461,5 +474,6 @@ export async function getBackupRunbookOrThrow(
     files,
     clusterName: backup.cluster.name,
     archivePath: backup.cluster.archivePath,
+    encryptedTo,
   });
 }
