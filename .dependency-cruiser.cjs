@@ -29,7 +29,10 @@ module.exports = {
       comment:
         "lib/tools is the one layer that runs programs (argument arrays, clean environment, watchdog): call runTool, runToolSync or startService, never child_process directly. The sandbox and the demo use it too.",
       // prisma-generate.mjs runs at npm install, before TypeScript can be loaded.
-      from: { path: "^(app|components|lib|scripts)/", pathNot: `^lib/tools/|^scripts/prisma-generate\\.mjs$|${TESTS}` },
+      from: {
+        path: "^(app|components|lib|scripts)/",
+        pathNot: `^lib/tools/|^scripts/prisma-generate\\.mjs$|${TESTS}`,
+      },
       to: { path: "^(node:)?child_process$" },
     },
     {
@@ -47,12 +50,15 @@ module.exports = {
       name: "ui-takes-types-from-schemas",
       severity: "error",
       comment:
-        "Browser code takes wire types from lib/schemas and data through lib/client's hooks, never from a server module (even a type import ties it to that module and gives a DTO two homes): put the shape in lib/schemas/<domain>.ts and import it from there. Excepted: fleet-card.tsx, a server component (no \"use client\") that reads the catalog itself, and lib/schedules/preview.ts, the pure cron reading the drill card shares with the server.",
+        'Browser code takes wire types from lib/schemas and data through lib/client\'s hooks, never from a server module (even a type import ties it to that module and gives a DTO two homes): put the shape in lib/schemas/<domain>.ts and import it from there. Excepted: fleet-card.tsx, a server component (no "use client") that reads the catalog itself, lib/schedules/preview.ts, the pure cron reading the drill card shares with the server, and lib/i18n/locales.ts and messages.ts (the language list and the message catalog: plain data).',
       from: {
         path: "^(components|lib/client)/|^app/.+/_components/",
         pathNot: "^app/\\(console\\)/_components/fleet-card\\.tsx$",
       },
-      to: { path: "^lib/", pathNot: "^lib/(schemas|client)/|^lib/schedules/preview\\.ts$" },
+      to: {
+        path: "^lib/",
+        pathNot: "^lib/(schemas|client)/|^lib/schedules/preview\\.ts$|^lib/i18n/(locales|messages)\\.ts$",
+      },
     },
     {
       name: "schemas-import-only-schemas",
@@ -60,7 +66,7 @@ module.exports = {
       comment:
         "lib/schemas is safe in the browser and the server alike: zod and other schemas only, no domain or server module.",
       from: { path: "^lib/schemas/" },
-      to: { pathNot: "^lib/schemas/|zod" },
+      to: { pathNot: "^lib/schemas/|zod|^lib/i18n/locales\\.ts$" },
     },
   ],
   options: {

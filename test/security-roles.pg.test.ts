@@ -286,8 +286,24 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/backups/${id}/verify`, params: ids(id) };
     },
   },
-  "PATCH /api/v1/backups/[id]": { role: "operator", ok: 200, audit: "backup.pin", prepare: async () => { const id = await fakeBackup("physical"); return { url: `/api/v1/backups/${id}`, params: ids(id), body: { pinned: true } }; } },
-  "DELETE /api/v1/backups/[id]": { role: "admin", ok: 200, audit: "backup.delete", prepare: async () => { const id = await fakeBackup("physical"); return { url: `/api/v1/backups/${id}?confirm=${id.slice(0, 8)}`, params: ids(id) }; } },
+  "PATCH /api/v1/backups/[id]": {
+    role: "operator",
+    ok: 200,
+    audit: "backup.pin",
+    prepare: async () => {
+      const id = await fakeBackup("physical");
+      return { url: `/api/v1/backups/${id}`, params: ids(id), body: { pinned: true } };
+    },
+  },
+  "DELETE /api/v1/backups/[id]": {
+    role: "admin",
+    ok: 200,
+    audit: "backup.delete",
+    prepare: async () => {
+      const id = await fakeBackup("physical");
+      return { url: `/api/v1/backups/${id}?confirm=${id.slice(0, 8)}`, params: ids(id) };
+    },
+  },
   "POST /api/v1/clusters": {
     role: "admin",
     ok: 201,
@@ -385,7 +401,16 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/clusters/${clusterId}/repositories/offsite`, params: ids(clusterId) };
     },
   },
-  "POST /api/v1/clusters/[id]/repositories/import": { role: "admin", ok: 422, audit: null, prepare: async () => ({ url: `/api/v1/clusters/${clusterId}/repositories/import`, params: ids(clusterId), body: { repository: "local", dryRun: true } }) }, // no local folder for this cluster: 422 naming `repository`
+  "POST /api/v1/clusters/[id]/repositories/import": {
+    role: "admin",
+    ok: 422,
+    audit: null,
+    prepare: async () => ({
+      url: `/api/v1/clusters/${clusterId}/repositories/import`,
+      params: ids(clusterId),
+      body: { repository: "local", dryRun: true },
+    }),
+  }, // no local folder for this cluster: 422 naming `repository`
   // Nothing listens on the endpoint: a valid test that passes needs an S3 server (repositories.pg.test.ts has one).
   "POST /api/v1/clusters/[id]/repositories/offsite/test": {
     role: "admin",
@@ -516,15 +541,36 @@ const matrix: Record<string, MatrixRow> = {
     audit: "cluster.discover",
     prepare: async () => ({ url: "/api/v1/clusters/discover", body: sandboxPrimary() }),
   },
-  "POST /api/v1/clusters/config-check": { role: "admin", ok: 200, audit: "cluster.config_check", prepare: async () => ({ url: "/api/v1/clusters/config-check", body: { node: sandboxPrimary() } }) },
+  "POST /api/v1/clusters/config-check": {
+    role: "admin",
+    ok: 200,
+    audit: "cluster.config_check",
+    prepare: async () => ({ url: "/api/v1/clusters/config-check", body: { node: sandboxPrimary() } }),
+  },
   "POST /api/v1/clusters/test-connection": {
     role: "admin",
     ok: 200,
     audit: "cluster.test_connection",
     prepare: async () => ({ url: "/api/v1/clusters/test-connection", body: sandboxPrimary() }),
   },
-  "PUT /api/v1/reports/mail-settings": { role: "admin", ok: 200, audit: "report_mail.settings", prepare: async () => ({ url: "/api/v1/reports/mail-settings", body: { enabled: false, channelId: null, recipients: [] } }) },
-  "POST /api/v1/reports/mail": { role: "admin", ok: 422, audit: null, prepare: async () => ({ url: "/api/v1/reports/mail", body: { month: new Date().toISOString().slice(0, 7) } }) }, // this month has not ended: 422 before anything is queued (sent: lib/reports/mail.pg.test.ts)
+  "PUT /api/v1/reports/mail-settings": {
+    role: "admin",
+    ok: 200,
+    audit: "report_mail.settings",
+    prepare: async () => ({
+      url: "/api/v1/reports/mail-settings",
+      body: { enabled: false, channelId: null, recipients: [] },
+    }),
+  },
+  "POST /api/v1/reports/mail": {
+    role: "admin",
+    ok: 422,
+    audit: null,
+    prepare: async () => ({
+      url: "/api/v1/reports/mail",
+      body: { month: new Date().toISOString().slice(0, 7) },
+    }),
+  }, // this month has not ended: 422 before anything is queued (sent: lib/reports/mail.pg.test.ts)
   "POST /api/v1/notification-channels": {
     role: "admin",
     ok: 201,
@@ -542,6 +588,25 @@ const matrix: Record<string, MatrixRow> = {
       const id = await channel();
       return { url: `/api/v1/notification-channels/${id}`, params: ids(id) };
     },
+  },
+  "PATCH /api/v1/notification-channels/[id]": {
+    role: "admin",
+    ok: 200,
+    audit: "notification_channel.update",
+    prepare: async () => {
+      const id = await channel();
+      return {
+        url: `/api/v1/notification-channels/${id}`,
+        params: ids(id),
+        body: { name: `roles-${run}-${Math.random()}` },
+      };
+    },
+  },
+  "PATCH /api/v1/me": {
+    role: "viewer",
+    ok: 200,
+    audit: "user.update",
+    prepare: async () => ({ url: "/api/v1/me", body: { locale: "ko" } }),
   },
   "POST /api/v1/notification-channels/[id]/test": {
     role: "admin",
@@ -589,7 +654,12 @@ const matrix: Record<string, MatrixRow> = {
       return { url: `/api/v1/restores/${id}/teardown`, params: ids(id), body: { confirm: instanceName(id) } };
     },
   },
-  "POST /api/v1/sandbox/failover": { role: "admin", ok: 404, audit: null, prepare: async () => ({ url: "/api/v1/sandbox/failover", body: { clusterId, node: "standby1" } }) }, // not the demo sandbox's cluster: 404 (the 202: app/api/v1/sandbox/failover/failover.pg.test.ts)
+  "POST /api/v1/sandbox/failover": {
+    role: "admin",
+    ok: 404,
+    audit: null,
+    prepare: async () => ({ url: "/api/v1/sandbox/failover", body: { clusterId, node: "standby1" } }),
+  }, // not the demo sandbox's cluster: 404 (the 202: app/api/v1/sandbox/failover/failover.pg.test.ts)
   "POST /api/v1/tokens": {
     role: "admin",
     ok: 201,

@@ -3,8 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { VerifyScheduleView } from "@/lib/schedules/verify";
-import type { BackupFrom, ScheduleKind, ScheduleSummary } from "@/lib/schemas/schedule";
+import type { BackupFrom, ScheduleKind, ScheduleSummary, VerifyScheduleView } from "@/lib/schemas/schedule";
 
 export type { ScheduleKind, ScheduleSummary, VerifyScheduleView };
 

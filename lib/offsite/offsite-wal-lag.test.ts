@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RestoreWindow } from "@/lib/schemas/restore-window";
 import { lagBytesOf, lagFromFacts } from "./offsite-wal-lag";
-import { segmentSizeOfObject } from "./offsite-wal-window";
+import { segmentSizeOfObject } from "./offsite-wal-listing";
 
 // The offsite lag from the offsite window's facts, and the segment size an offsite object holds.
 

@@ -7,9 +7,9 @@ import { AgeKeyError, keyFingerprint, recipientOf } from "@/lib/offsite/age";
 import {
   computeOffsiteWindow,
   EncryptedWithoutIdentityError,
-  listOffsiteWal,
   withOffsiteWalFolder,
 } from "@/lib/offsite/offsite-wal-window";
+import { listOffsiteWal } from "@/lib/offsite/offsite-wal-listing";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
 import type { OffsiteRepositorySettings } from "@/lib/schemas/offsite";

@@ -1,4 +1,4 @@
-import { listOffsiteWal } from "@/lib/offsite/offsite-wal-window";
+import { listOffsiteWal } from "@/lib/offsite/offsite-wal-listing";
 import type { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteBackupPrefix, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
 import { parseLsn } from "@/lib/replication/lsn";

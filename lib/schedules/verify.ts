@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import type { VerifyScheduleView } from "@/lib/schemas/schedule";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
@@ -25,15 +26,6 @@ export const verifyScheduleSchema = z.strictObject({
   enabled: z.boolean({ error: "must be true or false" }).default(true),
 });
 export type VerifyScheduleInput = z.output<typeof verifyScheduleSchema>;
-
-export interface VerifyScheduleView {
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-  lastRunAt: string | null;
-  lastOutcome: string | null;
-  nextRunAt: string | null;
-}
 
 /** The cluster's verification schedule, or null when it has none (404 for an unknown cluster). */
 export async function getVerifySchedule(

@@ -284,3 +284,13 @@ export const storedScheduleOptionsSchema = z
   .record(z.string(), z.unknown())
   .nullable()
   .transform((options) => options ?? {});
+
+/** A cluster's weekly verification schedule as the API returns it. */
+export interface VerifyScheduleView {
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  lastRunAt: string | null;
+  lastOutcome: string | null;
+  nextRunAt: string | null;
+}

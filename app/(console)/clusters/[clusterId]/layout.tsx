@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { ClusterTabs } from "./_components/cluster-tabs";
-import { findCluster } from "./_components/cluster-data";
+import { findCluster } from "./cluster-data";
 import { LiveClusterStatus } from "./_components/live-cluster-status";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { getReplicationSnapshot } from "@/lib/replication/queries";
 import { requireUser } from "@/lib/auth/page";
-import { loadCluster } from "./_components/cluster-data";
+import { loadCluster } from "./cluster-data";
 import { ReplicationView } from "./_components/replication-view";
 import { SandboxFailover } from "./_components/sandbox-failover";
 

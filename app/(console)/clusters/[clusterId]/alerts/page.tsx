@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
 import { ClusterAlertHistory } from "../_components/cluster-alert-history";
 import { ClusterAlertRules } from "../_components/cluster-alert-rules";
-import { loadCluster } from "../_components/cluster-data";
+import { loadCluster } from "../cluster-data";
 
 export const dynamic = "force-dynamic";
 

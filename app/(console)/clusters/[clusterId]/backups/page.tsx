@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
 import { listBackups } from "@/lib/backup/queries";
 import { ClusterBackups } from "../_components/cluster-backups";
-import { loadCluster } from "../_components/cluster-data";
+import { loadCluster } from "../cluster-data";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/page";
 import { hasRole } from "@/lib/auth/roles";
-import { loadCluster } from "../_components/cluster-data";
+import { loadCluster } from "../cluster-data";
 import { DrillsCard } from "../_components/drills-card";
 
 export const dynamic = "force-dynamic";
