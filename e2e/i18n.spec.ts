@@ -39,8 +39,7 @@ const KEPT_TERMS = [
  */
 const PAGES_STILL_IN_ENGLISH: string[] = [
   // Found with English at 20:44 UTC on 2026-12-03 (the areas of other helpers, due 21:00):
-  "/clusters/[clusterId]/backups", // "Import from a repository", "List local", "List offsite"
-  "/clusters/[clusterId]/settings", // "Offsite repository", "Test", "Edit"
+  "/backups/[backupId]/runbook", // the runbook's step headings
 ];
 
 const routes = consoleRoutes();

@@ -1,8 +1,10 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createElement } from "react";
+import { NextIntlClientProvider } from "next-intl";
+import { createElement, type ComponentProps } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { repositoriesKey } from "@/lib/client/use-offsite";
+import { messages } from "@/lib/i18n/messages";
 import type { ClusterRepositories } from "@/lib/schemas/offsite";
 import type { RepositoryImportEntry, RepositoryImportResult } from "@/lib/schemas/repository-import";
 import { ImportPreview, RepositoryImportCard } from "./repository-import";
@@ -47,8 +49,16 @@ const result: RepositoryImportResult = {
   copiesRecorded: 0,
 };
 
-const html = (element: Parameters<typeof renderToStaticMarkup>[0]) =>
-  renderToStaticMarkup(element).replace(/<!-- -->/g, "");
+const html = (element: Parameters<typeof renderToStaticMarkup>[0], locale: "en" | "ko" = "en") =>
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale, messages: messages[locale], timeZone: "UTC" } as ComponentProps<
+        typeof NextIntlClientProvider
+      >,
+      element,
+    ),
+  ).replace(/<!-- -->/g, "");
 
 describe("ImportPreview", () => {
   it("lists each backup with what would happen and why, and the repository it came from", () => {
@@ -69,6 +79,18 @@ describe("ImportPreview", () => {
       createElement(ImportPreview, { result: { ...result, dryRun: false, added: 1, copiesRecorded: 1 } }),
     );
     expect(text).toContain("Imported 1 backup and recorded 1 copy.");
+  });
+
+  it("speaks Korean on a Korean page, the location and identifiers as they are", () => {
+    const text = html(createElement(ImportPreview, { result }), "ko");
+    expect(text).toContain("s3://acme-backups/walden/prod at https://s3.eu-west-1.amazonaws.com");
+    expect(text).toContain("7445063947245113390");
+    expect(text).toContain(">가져올 예정<");
+    expect(text).toContain(">암호화됨<");
+    expect(text).toContain(">물리<");
+    expect(text).toContain("가져올 백업 1개, 기록할 사본 0개, 이미 있음 1개, 거부됨 1개");
+    expect(text).toContain("000000010000000000000005 … 000000010000000000000009 (세그먼트 5개)");
+    expect(text).not.toMatch(/to import|already known|Physical backups/);
   });
 });
 

@@ -1,15 +1,16 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { formatBytes } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { useFormat } from "@/components/ui/use-format";
 import { apiFetch, errorMessage } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useClusterRepositories } from "@/lib/client/use-offsite";
@@ -23,12 +24,15 @@ import type {
 // or offsite repository describes (a dry run), and imports them after a confirm. The same
 // endpoint answers both: POST /api/v1/clusters/:id/repositories/import.
 
-const ACTION: Record<RepositoryImportAction, { label: string; tone: BadgeTone }> = {
-  add: { label: "to import", tone: "accent" },
-  "add-copy": { label: "copy to record", tone: "info" },
-  known: { label: "already known", tone: "neutral" },
-  refused: { label: "refused", tone: "danger" },
+/** The badge's tone for each action; its words are repositoryImport.actions.<action> in messages. */
+const ACTION_TONE: Record<RepositoryImportAction, BadgeTone> = {
+  add: "accent",
+  "add-copy": "info",
+  known: "neutral",
+  refused: "danger",
 };
+
+const code = (chunks: ReactNode) => <code className="break-all">{chunks}</code>;
 
 function useRepositoryImport(clusterId: string) {
   const queryClient = useQueryClient();
@@ -49,17 +53,21 @@ function useRepositoryImport(clusterId: string) {
 }
 
 function ImportList({ result }: { result: RepositoryImportResult }) {
+  const t = useTranslations("backups");
+  const { formatBytes } = useFormat();
   if (!result.entries.length)
-    return <p className="text-sm text-zinc-500">No backup is described in {result.location}.</p>;
+    return (
+      <p className="text-sm text-zinc-500">{t("repositoryImport.empty", { location: result.location })}</p>
+    );
   return (
-    <Table aria-label="Backups in the repository">
+    <Table aria-label={t("repositoryImport.tableLabel")}>
       <THead>
         <TR>
-          <TH>Backup</TH>
-          <TH>Kind</TH>
-          <TH>Finished</TH>
-          <TH>Size</TH>
-          <TH>What happens</TH>
+          <TH>{t("repositoryImport.backup")}</TH>
+          <TH>{t("repositoryImport.kind")}</TH>
+          <TH>{t("repositoryImport.finished")}</TH>
+          <TH>{t("repositoryImport.size")}</TH>
+          <TH>{t("repositoryImport.whatHappens")}</TH>
         </TR>
       </THead>
       <TBody>
@@ -70,17 +78,17 @@ function ImportList({ result }: { result: RepositoryImportResult }) {
               {entry.label ? <span className="ml-2 text-zinc-600">{entry.label}</span> : null}
               {entry.encrypted ? (
                 <Badge tone="warning" className="ml-2">
-                  encrypted
+                  {t("repositoryImport.encrypted")}
                 </Badge>
               ) : null}
             </TD>
-            <TD>{entry.kind ?? "—"}</TD>
+            <TD>{entry.kind ? t(`kinds.${entry.kind}`) : "—"}</TD>
             <TD>
               <Time value={entry.finishedAt} />
             </TD>
             <TD className="tabular-nums">{entry.sizeBytes === null ? "—" : formatBytes(entry.sizeBytes)}</TD>
             <TD>
-              <Badge tone={ACTION[entry.action].tone}>{ACTION[entry.action].label}</Badge>
+              <Badge tone={ACTION_TONE[entry.action]}>{t(`repositoryImport.actions.${entry.action}`)}</Badge>
               {entry.reason ? <span className="ml-2 text-sm text-zinc-600">{entry.reason}</span> : null}
             </TD>
           </TR>
@@ -91,34 +99,42 @@ function ImportList({ result }: { result: RepositoryImportResult }) {
 }
 
 function Summary({ result }: { result: RepositoryImportResult }) {
+  const t = useTranslations("backups.repositoryImport");
   const count = (action: RepositoryImportAction) =>
     result.entries.filter((entry) => entry.action === action).length;
   return (
     <div className="space-y-1 text-sm text-zinc-700">
       <p>
-        <code className="break-all">{result.location}</code> — system identifier{" "}
-        <code>{result.systemIdentifier}</code>, checked against the cluster&apos;s {result.checkedAgainst}.
+        {t.rich("source", {
+          location: result.location,
+          systemIdentifier: result.systemIdentifier ?? "",
+          against: t(`against.${result.checkedAgainst}`),
+          code,
+          id: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
       {result.backups.earliestFinishedAt ? (
         <p>
-          Physical backups from <Time value={result.backups.earliestFinishedAt} /> to{" "}
-          <Time value={result.backups.latestFinishedAt} />
-          {result.wal?.firstWal
-            ? `; offsite WAL ${result.wal.firstWal} … ${result.wal.lastWal} (${result.wal.segments} segments)`
-            : ""}
-          .
+          {t.rich(result.wal?.firstWal ? "rangeWithWal" : "range", {
+            from: () => <Time value={result.backups.earliestFinishedAt} />,
+            to: () => <Time value={result.backups.latestFinishedAt} />,
+            firstWal: result.wal?.firstWal ?? "",
+            lastWal: result.wal?.lastWal ?? "",
+            segments: result.wal?.segments ?? 0,
+          })}
         </p>
       ) : null}
       {result.dryRun ? (
         <p>
-          {count("add")} to import, {count("add-copy")} copies to record, {count("known")} already known,{" "}
-          {count("refused")} refused. Imported backups are not verified: verify them after the import.
+          {t("counts", {
+            add: count("add"),
+            copies: count("add-copy"),
+            known: count("known"),
+            refused: count("refused"),
+          })}
         </p>
       ) : (
-        <p role="status">
-          Imported {result.added} {result.added === 1 ? "backup" : "backups"} and recorded{" "}
-          {result.copiesRecorded} {result.copiesRecorded === 1 ? "copy" : "copies"}.
-        </p>
+        <p role="status">{t("imported", { added: result.added, copies: result.copiesRecorded })}</p>
       )}
     </div>
   );
@@ -146,24 +162,19 @@ function ConfirmImport({
 }) {
   const adds = result.entries.filter((entry) => entry.action === "add").length;
   const copies = result.entries.filter((entry) => entry.action === "add-copy").length;
+  const t = useTranslations("backups.repositoryImport");
   return (
     <Dialog
       open
       onClose={onClose}
-      title={`Import ${adds} ${adds === 1 ? "backup" : "backups"}?`}
-      description={
-        <>
-          From <code className="break-all">{result.location}</code>: {adds} added to this catalog as succeeded
-          {copies ? `, ${copies} known ${copies === 1 ? "backup gains its" : "backups gain their"} copy` : ""}
-          . Their verification is not carried over: verify them once imported. Audited.
-        </>
-      }
+      title={t("confirmTitle", { count: adds })}
+      description={t.rich("confirmDescription", { location: result.location, adds, copies, code })}
     >
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
-          Cancel
+          {t("cancel")}
         </Button>
-        <Button onClick={onConfirm}>Import</Button>
+        <Button onClick={onConfirm}>{t("confirm")}</Button>
       </div>
     </Dialog>
   );
@@ -171,6 +182,7 @@ function ConfirmImport({
 
 /** Admins only: list (dry run) and import the backups a repository describes. */
 export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
+  const t = useTranslations("backups.repositoryImport");
   const importing = useRepositoryImport(clusterId);
   const hasOffsite = Boolean(useClusterRepositories(clusterId).data?.offsite);
   const [repository, setRepository] = useState<"local" | "offsite">("local");
@@ -185,10 +197,10 @@ export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
   };
 
   return (
-    <Card role="region" aria-label="Import from a repository">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
-        title="Import from a repository"
-        description="After losing Walden's catalog or host: list the backups an existing repository describes, then add them to this catalog."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
             <Button
@@ -197,7 +209,7 @@ export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
               disabled={importing.isPending}
               onClick={() => list("local")}
             >
-              List local
+              {t("listLocal")}
             </Button>
             {hasOffsite ? (
               <Button
@@ -206,7 +218,7 @@ export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
                 disabled={importing.isPending}
                 onClick={() => list("offsite")}
               >
-                List offsite
+                {t("listOffsite")}
               </Button>
             ) : null}
           </>
@@ -215,11 +227,11 @@ export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
       <CardBody className="space-y-4">
         {importing.isPending ? (
           <p className="flex items-center gap-2 text-sm text-zinc-500">
-            <Spinner /> Reading the {repository} repository…
+            <Spinner /> {t(repository === "offsite" ? "readingOffsite" : "readingLocal")}
           </p>
         ) : null}
         {importing.isError ? (
-          <Alert tone="error" title="The repository cannot be imported">
+          <Alert tone="error" title={t("failed")}>
             {errorMessage(importing.error)}
           </Alert>
         ) : null}
@@ -228,7 +240,7 @@ export function RepositoryImportCard({ clusterId }: { clusterId: string }) {
             <ImportPreview result={result} />
             {importable ? (
               <Button onClick={() => setConfirming(true)} disabled={importing.isPending}>
-                Import…
+                {t("importButton")}
               </Button>
             ) : null}
             {confirming && result.dryRun ? (

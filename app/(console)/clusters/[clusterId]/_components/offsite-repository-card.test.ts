@@ -1,9 +1,11 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createElement } from "react";
+import { NextIntlClientProvider } from "next-intl";
+import { createElement, type ComponentProps } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { queryKeys } from "@/lib/client/query-keys";
 import { repositoriesKey } from "@/lib/client/use-offsite";
+import { messages } from "@/lib/i18n/messages";
 import type { ClusterRepositories } from "@/lib/schemas/offsite";
 import { OffsiteRepositoryCard } from "./offsite-repository-card";
 
@@ -30,6 +32,7 @@ function render(
   canEdit: boolean,
   cached: ClusterRepositories,
   lag: { lagBytes: number; lagSeconds: number },
+  locale: "en" | "ko" = "en",
 ) {
   const client = new QueryClient();
   client.setQueryData(repositoriesKey(clusterId), cached);
@@ -38,9 +41,15 @@ function render(
   });
   return renderToStaticMarkup(
     createElement(
-      QueryClientProvider,
-      { client },
-      createElement(OffsiteRepositoryCard, { clusterId, canEdit }),
+      NextIntlClientProvider,
+      { locale, messages: messages[locale], timeZone: "UTC" } as ComponentProps<
+        typeof NextIntlClientProvider
+      >,
+      createElement(
+        QueryClientProvider,
+        { client },
+        createElement(OffsiteRepositoryCard, { clusterId, canEdit }),
+      ),
     ),
   ).replace(/<!-- -->/g, "");
 }
@@ -70,5 +79,21 @@ describe("OffsiteRepositoryCard", () => {
     expect(none).toContain("None: backups and WAL are only on this host.");
     expect(none).toMatch(/>Set up</);
     expect(none).not.toMatch(/>Test</);
+  });
+
+  it("speaks Korean on a Korean page, the endpoint, bucket and key as they were typed", () => {
+    const html = render(true, repositories, { lagBytes: 0, lagSeconds: 0 }, "ko");
+    for (const shown of [
+      "오프사이트 저장소",
+      "https://s3.eu-west-1.amazonaws.com",
+      "acme-backups",
+      "AKIAEXAMPLE",
+      "90일, 물리 백업 최소 2개",
+      "따라잡음",
+      ">테스트<",
+      ">편집<",
+    ])
+      expect(html, shown).toContain(shown);
+    expect(html).not.toMatch(/behind the archive|Offsite repository|>Edit</);
   });
 });

@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useTranslations } from "next-intl";
+import { useEffect, useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Description, DescriptionList } from "@/components/ui/description-list";
-import { formatBytes, formatSeconds, formatUtcSeconds } from "@/components/ui/format";
+import { useFormat } from "@/components/ui/use-format";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useRestoreWindow } from "@/lib/client/use-backups";
 import {
@@ -48,49 +49,52 @@ function Dash() {
 function RepositorySettings({ repository }: { repository: OffsiteRepositoryView }) {
   const recipient = repository.encryption?.enabled ? repository.encryption.recipient : undefined;
   const fingerprint = useRecipientFingerprint(recipient);
+  const t = useTranslations("repositories.offsite");
+  const code = (chunks: ReactNode) => <code className="break-all">{chunks}</code>;
   return (
     <DescriptionList termWidth="9rem">
-      <Description term="Endpoint">
+      <Description term={t("endpoint")}>
         <code className="break-all">{repository.endpoint}</code>
         <span className="ml-2 text-zinc-500">
-          {repository.region} · {repository.forcePathStyle ? "path-style" : "virtual-hosted"} URLs
+          {t(repository.forcePathStyle ? "urlsPathStyle" : "urlsVirtualHosted", {
+            region: repository.region,
+          })}
         </span>
       </Description>
-      <Description term="Bucket">
+      <Description term={t("bucket")}>
         <code>{repository.bucket}</code>
       </Description>
-      <Description term="Prefix">
+      <Description term={t("prefix")}>
         {repository.prefix ? <code>{repository.prefix}</code> : <Dash />}
       </Description>
-      <Description term="Access key">
+      <Description term={t("accessKey")}>
         <code>{repository.accessKeyId}</code>
-        <span className="ml-2 text-zinc-500">secret stored encrypted, never shown</span>
+        <span className="ml-2 text-zinc-500">{t("secretStored")}</span>
       </Description>
-      <Description term="Encryption">
+      <Description term={t("encryption")}>
         {recipient ? (
           <span className="space-y-1">
-            <span className="block">
-              age, to <code className="break-all">{recipient}</code>
-            </span>
+            <span className="block">{t.rich("encryptedTo", { recipient, code })}</span>
             <span className="block text-zinc-600">
-              key fingerprint <code>{fingerprint ?? "…"}</code> (record it with the escrowed key)
+              {t.rich("fingerprint", {
+                fingerprint: fingerprint ?? "…",
+                code: (chunks) => <code>{chunks}</code>,
+              })}
             </span>
-            <span className="block text-amber-800">
-              Walden never stores the secret key; losing it loses the encrypted backups.
-            </span>
+            <span className="block text-amber-800">{t("keyWarning")}</span>
           </span>
         ) : (
-          <span className="text-zinc-500">off (objects are stored as they are)</span>
+          <span className="text-zinc-500">{t("encryptionOff")}</span>
         )}
       </Description>
-      <Description term="Retention">
+      <Description term={t("retention")}>
         {repository.retention ? (
-          <>
-            {repository.retention.days} days, at least {repository.retention.minBackups} physical
-            {repository.retention.minBackups === 1 ? " backup" : " backups"}
-          </>
+          t("retentionValue", {
+            days: repository.retention.days,
+            minBackups: repository.retention.minBackups,
+          })
         ) : (
-          <span className="text-zinc-500">none of its own</span>
+          <span className="text-zinc-500">{t("retentionNone")}</span>
         )}
       </Description>
     </DescriptionList>
@@ -101,19 +105,24 @@ function RepositorySettings({ repository }: { repository: OffsiteRepositoryView 
 function OffsiteLag({ clusterId }: { clusterId: string }) {
   const restoreWindow = useRestoreWindow(clusterId);
   const lag = restoreWindow.data?.offsite;
+  const t = useTranslations("repositories.offsite");
+  const { formatBytes, formatSeconds, formatUtcSeconds } = useFormat();
   if (restoreWindow.isPending) return <Dash />;
   if (!lag || lag.lagSeconds === null) {
-    return <span className="text-zinc-500">not known yet: no WAL shipped offsite</span>;
+    return <span className="text-zinc-500">{t("lagUnknown")}</span>;
   }
   return (
     <span className="flex flex-wrap items-center gap-2" data-testid="offsite-lag">
       <span className="tabular-nums">
-        {formatBytes(lag.lagBytes)} · {formatSeconds(lag.lagSeconds)} behind the archive
+        {t("lagBehind", { bytes: formatBytes(lag.lagBytes), duration: formatSeconds(lag.lagSeconds) })}
       </span>
-      {lag.lagSeconds === 0 ? <Badge tone="success">caught up</Badge> : null}
+      {lag.lagSeconds === 0 ? <Badge tone="success">{t("caughtUp")}</Badge> : null}
       {lag.latest ? (
         <span className="text-zinc-500">
-          offsite WAL up to <time dateTime={lag.latest}>{formatUtcSeconds(lag.latest)}</time>
+          {t.rich("walUpTo", {
+            at: formatUtcSeconds(lag.latest),
+            time: (chunks) => <time dateTime={lag.latest!}>{chunks}</time>,
+          })}
         </span>
       ) : null}
     </span>
@@ -121,12 +130,13 @@ function OffsiteLag({ clusterId }: { clusterId: string }) {
 }
 
 function TestResults({ result }: { result: RepositoryTestResult }) {
+  const t = useTranslations("repositories.offsite");
   return (
-    <ul aria-label="Test results" className="space-y-1 text-sm">
+    <ul aria-label={t("testResults")} className="space-y-1 text-sm">
       {result.checks.map((check) => (
         <li key={check.name} className="flex flex-wrap items-center gap-2">
           <Badge tone={check.ok ? "success" : "danger"}>
-            {check.name}: {check.ok ? "ok" : "failed"}
+            {t(check.ok ? "checkOk" : "checkFailed", { name: check.name })}
           </Badge>
           <span className={check.ok ? "text-zinc-600" : "text-red-800"}>{check.message}</span>
         </li>
@@ -141,19 +151,20 @@ export function OffsiteRepositoryCard({ clusterId, canEdit }: { clusterId: strin
   const [editing, setEditing] = useState(false);
   const offsite = repositories.data?.offsite ?? null;
   const testResult = test.data ?? failedTestResult(test.error);
+  const t = useTranslations("repositories.offsite");
 
   return (
-    <Card role="region" aria-label="Offsite repository">
+    <Card role="region" aria-label={t("title")}>
       <CardHeader
-        title="Offsite repository"
-        description="S3-compatible storage that receives a copy of every backup and the archived WAL as it is shipped."
+        title={t("title")}
+        description={t("description")}
         actions={
           canEdit && repositories.data && !editing ? (
             <>
               {offsite ? (
                 <Button variant="secondary" size="sm" onClick={() => test.mutate()} disabled={test.isPending}>
                   {test.isPending ? <Spinner /> : null}
-                  Test
+                  {t("test")}
                 </Button>
               ) : null}
               <Button
@@ -164,7 +175,7 @@ export function OffsiteRepositoryCard({ clusterId, canEdit }: { clusterId: strin
                   setEditing(true);
                 }}
               >
-                {offsite ? "Edit" : "Set up"}
+                {offsite ? t("edit") : t("setUp")}
               </Button>
             </>
           ) : null
@@ -172,32 +183,32 @@ export function OffsiteRepositoryCard({ clusterId, canEdit }: { clusterId: strin
       />
       <CardBody className="space-y-4">
         {repositories.isError ? (
-          <Alert tone="error" title="Could not load the repositories">
+          <Alert tone="error" title={t("loadFailed")}>
             {errorMessage(repositories.error)}
           </Alert>
         ) : !repositories.data ? (
           <p className="flex items-center gap-2 text-sm text-zinc-500">
-            <Spinner /> Loading…
+            <Spinner /> {t("loading")}
           </p>
         ) : offsite ? (
           <>
             <RepositorySettings repository={offsite} />
             <DescriptionList termWidth="9rem">
-              <Description term="Offsite lag">
+              <Description term={t("lag")}>
                 <OffsiteLag clusterId={clusterId} />
               </Description>
             </DescriptionList>
           </>
         ) : (
           <p className="text-sm text-zinc-500">
-            None: backups and WAL are only on this host.
-            {canEdit ? " Set one up to keep a copy elsewhere (the 3-2-1 rule)." : ""}
+            {t("none")}
+            {canEdit ? ` ${t("noneHint")}` : ""}
           </p>
         )}
 
         {testResult ? <TestResults result={testResult} /> : null}
         {test.isError && !testResult ? (
-          <Alert tone="error" title="The test could not run">
+          <Alert tone="error" title={t("testFailed")}>
             {errorMessage(test.error)}
           </Alert>
         ) : null}

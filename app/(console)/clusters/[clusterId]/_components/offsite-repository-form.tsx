@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useForm } from "react-hook-form";
 import { FormCheckbox, FormField } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
@@ -72,18 +73,18 @@ export function offsiteUpdateOf(values: OffsiteFormValues): OffsiteRepositoryUpd
 
 type TextFieldName = "endpoint" | "region" | "bucket" | "prefix" | "accessKeyId" | "encryption.recipient";
 
-const textFields: { name: TextFieldName; label: string; hint: string; placeholder?: string }[] = [
+const textFields = [
   {
     name: "endpoint",
-    label: "Endpoint",
-    hint: "The storage's address only: https://s3.eu-west-1.amazonaws.com, http://minio:9000.",
+    label: "endpoint",
+    hint: "endpointHint",
     placeholder: "https://s3.eu-west-1.amazonaws.com",
   },
-  { name: "region", label: "Region", hint: "For MinIO or Ceph usually us-east-1; for R2 'auto'." },
-  { name: "bucket", label: "Bucket", hint: "It must exist already." },
-  { name: "prefix", label: "Prefix", hint: "Optional folder under the bucket, such as walden/prod." },
-  { name: "accessKeyId", label: "Access key ID", hint: "A key allowed to put, get, list and delete." },
-];
+  { name: "region", label: "region", hint: "regionHint" },
+  { name: "bucket", label: "bucket", hint: "bucketHint" },
+  { name: "prefix", label: "prefix", hint: "prefixHint" },
+  { name: "accessKeyId", label: "accessKeyId", hint: "accessKeyIdHint" },
+] as const satisfies readonly { name: TextFieldName; label: string; hint: string; placeholder?: string }[];
 
 export function OffsiteRepositoryForm({
   clusterId,
@@ -94,6 +95,7 @@ export function OffsiteRepositoryForm({
   current: OffsiteRepositoryView | null;
   onDone: () => void;
 }) {
+  const t = useTranslations("repositories.offsite.form");
   const save = useSaveOffsiteRepository(clusterId);
   const form = useForm<OffsiteFormValues>({ defaultValues: offsiteFormValues(current) });
   const {
@@ -116,55 +118,53 @@ export function OffsiteRepositoryForm({
     <form
       onSubmit={onSubmit}
       noValidate
-      aria-label="Edit the offsite repository"
+      aria-label={t("label")}
       className="space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
     >
       <div className="grid gap-3 sm:grid-cols-2">
         {textFields.map((field) => (
-          <FormField key={field.name} form={form} name={field.name} label={field.label} hint={field.hint}>
-            {(control) => <Input autoComplete="off" placeholder={field.placeholder} {...control} />}
+          <FormField
+            key={field.name}
+            form={form}
+            name={field.name}
+            label={t(field.label)}
+            hint={t(field.hint)}
+          >
+            {(control) => (
+              <Input
+                autoComplete="off"
+                placeholder={"placeholder" in field ? field.placeholder : undefined}
+                {...control}
+              />
+            )}
           </FormField>
         ))}
         <FormField
           form={form}
           name="secretAccessKey"
-          label="Secret access key"
-          hint={
-            current
-              ? "Stored encrypted and never shown. Leave empty to keep it (same endpoint, bucket and key)."
-              : "Stored encrypted and never shown again."
-          }
+          label={t("secretAccessKey")}
+          hint={current ? t("secretKeepHint") : t("secretNewHint")}
         >
           {(control) => <Input type="password" autoComplete="new-password" {...control} />}
         </FormField>
       </div>
-      <FormCheckbox
-        form={form}
-        name="forcePathStyle"
-        label="Path-style URLs"
-        hint="On for MinIO, Ceph and most self-hosted storage; off for AWS S3."
-      />
+      <FormCheckbox form={form} name="forcePathStyle" label={t("pathStyle")} hint={t("pathStyleHint")} />
       <fieldset className="space-y-2">
-        <legend className="text-xs font-medium text-zinc-900">Encryption (age)</legend>
-        <FormCheckbox form={form} name="encryption.enabled" label="Encrypt backups and WAL before upload" />
-        <FormField
-          form={form}
-          name="encryption.recipient"
-          label="Recipient (age public key)"
-          hint="The age1… key backups are encrypted to. Keep its secret key elsewhere: losing it loses the encrypted backups."
-        >
+        <legend className="text-xs font-medium text-zinc-900">{t("encryption")}</legend>
+        <FormCheckbox form={form} name="encryption.enabled" label={t("encrypt")} />
+        <FormField form={form} name="encryption.recipient" label={t("recipient")} hint={t("recipientHint")}>
           {(control) => <Input autoComplete="off" placeholder="age1…" {...control} />}
         </FormField>
       </fieldset>
       <fieldset className="space-y-2">
-        <legend className="text-xs font-medium text-zinc-900">Offsite retention (optional)</legend>
+        <legend className="text-xs font-medium text-zinc-900">{t("retention")}</legend>
         <div className="grid gap-3 sm:grid-cols-2">
           <FormField
             form={form}
             name="retention.days"
             options={{ valueAsNumber: true }}
-            label="Days"
-            hint="Keep offsite copies this many days."
+            label={t("days")}
+            hint={t("daysHint")}
           >
             {(control) => (
               <Input type="number" inputMode="numeric" min={1} max={3650} step={1} {...control} />
@@ -174,8 +174,8 @@ export function OffsiteRepositoryForm({
             form={form}
             name="retention.minBackups"
             options={{ valueAsNumber: true }}
-            label="Minimum physical backups"
-            hint="However old, keep at least this many offsite."
+            label={t("minBackups")}
+            hint={t("minBackupsHint")}
           >
             {(control) => (
               <Input type="number" inputMode="numeric" min={1} max={1000} step={1} {...control} />
@@ -184,7 +184,7 @@ export function OffsiteRepositoryForm({
         </div>
       </fieldset>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel="Save repository" busy={save.isPending} onCancel={onDone} size="sm" />
+      <FormActions submitLabel={t("save")} busy={save.isPending} onCancel={onDone} size="sm" />
     </form>
   );
 }
