@@ -39,7 +39,6 @@ const KEPT_TERMS = [
  */
 const PAGES_STILL_IN_ENGLISH: string[] = [
   // Found with English at 20:44 UTC on 2026-12-03 (the areas of other helpers, due 21:00):
-  "/backups/[backupId]/runbook", // the runbook's step headings
 ];
 
 const routes = consoleRoutes();

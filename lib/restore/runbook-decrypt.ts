@@ -21,6 +21,7 @@ export function decryptSection(facts: {
   const from = q(facts.backupPath);
   const into = q(facts.decryptDir);
   return {
+    titleKey: "decrypt",
     title: "Decrypt the backup (encrypted at rest with age)",
     explanation: [
       `The backup's files are stored encrypted (<file>.age) to the age key whose fingerprint is ${keyFingerprint(facts.recipient)} (${facts.recipient}).`,

@@ -115,6 +115,7 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
   const where = `s3://${offsite.bucket}/${backupKey} at ${offsite.endpoint}`;
 
   return {
+    titleKey: "offsite",
     title: "From the offsite copy",
     explanation: [
       `The local backup folder and WAL archive are not used: the backup's objects (${where}) and the WAL ${walEnd ? `from its first segment to ${walEnd.toWal} (the target's), on timeline${walEnd.timelines.length > 1 ? "s" : ""} ${walEnd.timelines.join(", ")}` : "from its first segment on"} come down into ${backupDir} and ${walDir}, which the next steps restore from.`,

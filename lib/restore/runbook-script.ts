@@ -18,7 +18,9 @@ function commentLines(text: string, width = 96): string[] {
 }
 
 /**
- * The whole runbook as one bash script with comments. The last section's choices are printed
+ * The whole runbook as one bash script with comments, in English whatever the console's language
+ * (each section's English `title`, not its translated `titleKey`): the script is read in a server's
+ * terminal beside PostgreSQL's own English log lines. The last section's choices are printed
  * commented out: promoting or deleting is a person's decision, not a script's.
  */
 export function runbookScript(runbook: Runbook): string {

@@ -12,7 +12,26 @@ import { decompressorOf, grantRead, heredoc, orFail, untar } from "./runbook-she
 // The runbook's steps, in the order a person runs them, written from the paths and choices
 // buildRunbook (runbook.ts) has already checked.
 
+/**
+ * Which heading a section has, as a key of the backups namespace's runbookSteps (messages/<locale>/
+ * backups.json): the console page shows the heading in the reader's language from it, while
+ * `title` stays the English heading the downloadable script (runbook-script.ts) prints.
+ */
+export type RunbookStepKey =
+  | "prerequisites"
+  | "checksums"
+  | "dataDir"
+  | "unpack"
+  | "recoverySettings"
+  | "archiveRecovery"
+  | "start"
+  | "check"
+  | "promote"
+  | "offsite"
+  | "decrypt";
+
 export interface RunbookSection {
+  titleKey: RunbookStepKey;
   title: string;
   explanation: string;
   commands: string[];
@@ -87,6 +106,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
 
   return [
     {
+      titleKey: "prerequisites",
       title: "Check the prerequisites",
       explanation: [
         `Restore on a host with PostgreSQL ${major} server programs: a data directory only starts with the same major version it was taken from (${version}).`,
@@ -140,6 +160,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "checksums",
       title: "Verify the backup's checksums",
       explanation:
         "SHA256SUMS was written when the backup was taken and lists every file in the folder; sha256sum must print OK for each. walden.json records what Walden knew of the backup (LSNs, timeline, server version).",
@@ -149,6 +170,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "dataDir",
       title: "Create the new data directory",
       explanation: `A new, empty folder that only the postgres OS user can open (PostgreSQL refuses a data directory others can read). Never restore over the directory of a running server.`,
       commands: [
@@ -157,6 +179,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "unpack",
       title: "Unpack the base backup and its WAL",
       explanation: [
         `${files.base} holds the data directory, ${files.wal} the WAL written while the backup ran, which goes into pg_wal.`,
@@ -195,6 +218,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "recoverySettings",
       title: "Write the recovery settings and pg_hba.conf",
       explanation: [
         "Settings appended to postgresql.auto.conf win over everything before them; they are the settings Walden's own restore writes.",
@@ -218,12 +242,14 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "archiveRecovery",
       title: "Ask for archive recovery",
       explanation:
         "recovery.signal makes the server replay WAL through restore_command until the target, then leave recovery. A backup taken from a standby carries standby.signal, which would keep the copy a standby forever: it goes. (recovery.conf is PostgreSQL 11 and older; 12 and newer refuse to start while one exists.)",
       commands: [`rm -f -- ${dataFile("standby.signal")}`, `touch ${dataFile("recovery.signal")}`],
     },
     {
+      titleKey: "start",
       title: "Start the server and watch recovery",
       explanation: `First a check: every pg_tblspc link and tablespace_map line must lead into ${tablespaceDir}, or the server would write into another server's tablespace; nothing starts otherwise. pg_ctl returns once the data is consistent; replay goes on after that. The wait loop ends when recovery reaches its end (or a FATAL error): "consistent recovery state reached" means the backup is usable, "recovery stopping before …" names the last transaction not replayed, "pausing at the end of recovery" means it waits for you. Follow the log live with: tail -f ${q(logFile)}`,
       commands: [
@@ -234,6 +260,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "check",
       title: "Check the restored instance",
       explanation: `The OS user connects through the socket in the data directory; applications connect with the source's roles and passwords at host 127.0.0.1 port ${port} (e.g. psql -h 127.0.0.1 -p ${port} -U <role> -d <database>). pg_is_in_recovery is true while paused at the target, false once promoted.`,
       commands: [
@@ -248,6 +275,7 @@ export function runbookSections(facts: RunbookSectionFacts): RunbookSection[] {
       ],
     },
     {
+      titleKey: "promote",
       title: "Promote, or start again with another target",
       explanation:
         "Choose one after looking at the data. If it is paused at the target and the data is right, resume: recovery ends and the copy opens for writes on a new timeline. If it is still replaying, pg_ctl promote stops here and opens it. If the target was wrong, stop the server, remove the directory and start again from step 3: replay cannot go backwards. Remove the copy the same way when you are done.",

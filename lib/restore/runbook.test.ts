@@ -20,6 +20,7 @@ import {
   type RunbookInput,
 } from "@/lib/restore/runbook";
 import { runbookScript } from "@/lib/restore/runbook-script";
+import { translatorFor } from "@/lib/i18n/translator";
 
 const backup: RunbookBackupFacts = {
   id: "0b7c1f2a-3d4e-4b2a-9d5e-5f0c7a4e6a43",
@@ -76,6 +77,40 @@ describe("buildRunbook", () => {
       true,
     ]);
     expect(runbook.title).toBe("Break-glass restore of backup “nightly” (0b7c1f2a) of demo");
+  });
+
+  it("heads every step with a key of backups.runbookSteps: the English words as the script's, Korean ones for the page", () => {
+    const en = translatorFor("en");
+    const ko = translatorFor("ko");
+    const local = build();
+    const offsite = build({
+      offsite: {
+        endpoint: "https://s3.eu-west-1.amazonaws.com",
+        region: "eu-west-1",
+        bucket: "acme-backups",
+        prefix: "walden",
+        forcePathStyle: false,
+        encrypted: false,
+        clusterName: "demo",
+      },
+    });
+    const encrypted = build({ encryptedTo: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" });
+    expect(offsite.sections[0]!.titleKey).toBe("offsite");
+    expect(encrypted.sections[0]!.titleKey).toBe("decrypt");
+    const sections = [...local.sections, offsite.sections[0]!, encrypted.sections[0]!];
+    expect(new Set(sections.map(({ titleKey }) => titleKey)).size).toBe(11);
+    for (const { titleKey, title } of sections) {
+      expect(en(`backups.runbookSteps.${titleKey}`)).toBe(title);
+      const korean = ko(`backups.runbookSteps.${titleKey}`);
+      expect(korean, titleKey).not.toBe(title);
+      expect(korean, titleKey).toMatch(/[가-힣]/);
+    }
+    const values = { id: "0b7c1f2a", cluster: "demo" };
+    expect(en("backups.runbookSteps.titleLabelled", { ...values, label: "nightly" })).toBe(local.title);
+    expect(en("backups.runbookSteps.title", values)).toBe(build({ backup: { ...backup, label: null } }).title);
+    expect(ko("backups.runbookSteps.titleLabelled", { ...values, label: "nightly" })).toBe(
+      "demo의 백업 “nightly” (0b7c1f2a) 비상 복원",
+    );
   });
 
   it("defaults to a new data directory, port 5499 and this major's Debian binaries", () => {

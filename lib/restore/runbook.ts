@@ -22,9 +22,9 @@ import {
   type RunbookWalEnd,
 } from "./runbook-offsite";
 import { decryptSection, plainNames } from "./runbook-decrypt";
-import { runbookSections, type RunbookSection } from "./runbook-sections";
+import { runbookSections, type RunbookSection, type RunbookStepKey } from "./runbook-sections";
 
-export type { RunbookSection };
+export type { RunbookSection, RunbookStepKey };
 
 // The break-glass runbook: for one physical backup, the shell commands that restore it by hand
 // when Walden itself is down. buildRunbook is pure (facts in, text out): it checks the paths and
@@ -93,6 +93,7 @@ export interface RunbookInput {
 }
 
 export interface Runbook {
+  /** In English, like each section's title: the console page words it from backups.runbookSteps. */
   title: string;
   backup: {
     id: string;

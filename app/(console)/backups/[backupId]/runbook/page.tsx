@@ -79,6 +79,13 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
   }
 
   const { backup, restore } = runbook;
+  // Headings in the reader's language; the commands and their explanations stay as the runbook
+  // writes them (English), and so does the downloadable script.
+  const steps = await getTranslations("backups.runbookSteps");
+  const titleValues = { id: backup.id.slice(0, 8), cluster: backup.clusterName };
+  const title = backup.label
+    ? steps("titleLabelled", { ...titleValues, label: backup.label })
+    : steps("title", titleValues);
   return (
     <article className="print:text-black">
       <style href="walden-runbook-print" precedence="default">
@@ -86,7 +93,7 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
       </style>
       <PageHeader
         breadcrumb={breadcrumb}
-        title={runbook.title}
+        title={title}
         description={<>{t("description", { major: backup.major })}</>}
         actions={
           <>
@@ -151,9 +158,9 @@ export default async function BackupRunbookPage({ params }: { params: Promise<{ 
         {runbook.sections.map((section, index) => {
           const id = `runbook-step-${index + 1}`;
           return (
-            <li key={section.title} aria-labelledby={id} className="break-inside-avoid-page">
+            <li key={section.titleKey} aria-labelledby={id} className="break-inside-avoid-page">
               <h2 id={id} className="text-base font-semibold text-zinc-900">
-                {index + 1}. {section.title}
+                {index + 1}. {steps(section.titleKey)}
                 {section.manual ? (
                   <span className="ml-2 text-sm font-normal text-zinc-500">{t("manual")}</span>
                 ) : null}
