@@ -4,7 +4,7 @@ import { expect, request as playwrightRequest, type APIRequestContext } from "@p
 import { readSandboxJson } from "./sandbox";
 
 // The console's pages with real ids for their dynamic segments, for specs that visit every
-// page (e2e/i18n.spec.ts; the same list and ids as e2e/responsive.spec.ts uses).
+// page: e2e/responsive.spec.ts (phone and desktop, light and dark) and e2e/i18n.spec.ts (Korean).
 
 const BACKUP_TIMEOUT = 120_000;
 
