@@ -41,7 +41,7 @@ test.describe("monthly report", () => {
     }
 
     // One cluster: the selector opens its report, and the download links carry its id.
-    await page.getByRole("combobox").selectOption({ label: demo.name });
+    await page.getByRole("combobox", { name: "Scope" }).selectOption({ label: demo.name });
     await expect(page).toHaveURL(new RegExp(`/reports/${month}\\?clusterId=${demo.id}$`));
     await expect(page.getByTestId("report-scope")).toHaveText(demo.name);
     await expect(page.locator('#monthly-report[data-report-ready="true"]')).toBeAttached();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { ApiError } from "@/lib/client/fetcher";
+import { ApiError, SESSION_ENDED_MESSAGE } from "@/lib/client/fetcher";
 
 // A failure in the reader's language where the words are the browser's own (the server could
 // not be reached, the session ended, an answer without the API's error body, or no Error at
@@ -13,7 +13,8 @@ type CommonErrorsT = ReturnType<typeof useTranslations<"common.errors">>;
 export function translateError(t: CommonErrorsT, error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === "network_error" && error.status === 0) return t("network");
-    if (error.code === "unauthorized" && error.status === 401) return t("sessionEnded");
+    // Only the browser's own 401 text: a 401 the API explained (a wrong password) keeps its message.
+    if (error.status === 401 && error.message === SESSION_ENDED_MESSAGE) return t("sessionEnded");
     if (error.code === `http_${error.status}`) {
       // The client wrote "The server answered 502 Bad Gateway": keep the status text, in English.
       const prefix = `The server answered ${error.status}`;

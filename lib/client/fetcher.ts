@@ -4,6 +4,9 @@ import { z } from "zod";
 // carrying the server's { error: { code, message, details } } so forms can show it next to fields.
 // What comes back is parsed, never cast: a body of another shape is a plain HTTP error.
 
+/** The browser's own words for a 401 without the API's error body (a session that ended). */
+export const SESSION_ENDED_MESSAGE = "Your session has ended. Sign in again.";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -75,8 +78,7 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
         body.data.error.message,
         body.data.error.details,
       );
-    if (response.status === 401)
-      throw new ApiError(401, "unauthorized", "Your session has ended. Sign in again.");
+    if (response.status === 401) throw new ApiError(401, "unauthorized", SESSION_ENDED_MESSAGE);
     throw new ApiError(
       response.status,
       `http_${response.status}`,
