@@ -13,6 +13,7 @@ import { listClusters } from "@/lib/clusters/queries";
 import { AppError } from "@/lib/errors";
 import { LAG_THRESHOLD_BYTES } from "@/lib/reports/aggregate";
 import { getMonthlyReport, type MonthlyReport } from "@/lib/reports/monthly";
+import { clustersForDetail } from "./_components/chart-selection";
 import { ClusterSelect } from "./_components/cluster-select";
 import { ClusterFigures, MetBadge, percent } from "./_components/figures";
 import { BackupsChart, LagChart, RpoChart, RtoChart } from "./_components/report-charts";
@@ -40,9 +41,11 @@ const PRINT_CSS = `@media print {
 
 function monthLabel(month: string, locale: string): string {
   const [year, number] = month.split("-").map(Number) as [number, number];
-  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(
-    new Date(Date.UTC(year, number - 1, 1)),
-  );
+  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-US", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(Date.UTC(year, number - 1, 1)));
 }
 
 async function loadReport(month: string, clusterId: string | null): Promise<MonthlyReport | AppError> {
@@ -116,6 +119,8 @@ export default async function MonthlyReportPage({
   const single = report.clusters.length === 1 && clusterId !== null;
   const scopeName = clusterId ? (report.clusters[0]?.name ?? t("cluster")) : t("fleet");
   const { fleet } = report;
+  // A fleet's PDF stays a few pages: every cluster is in the charts, the CSV and its own report.
+  const detail = clustersForDetail(report.clusters);
 
   const backupRows = single
     ? (["physical", "logical"] as const).map((kind) => {
@@ -253,7 +258,12 @@ export default async function MonthlyReportPage({
           </section>
 
           <div className="space-y-6">
-            {report.clusters.map((cluster) => (
+            {detail.hidden > 0 ? (
+              <p className="text-sm text-zinc-600" data-testid="report-detail-note">
+                {t("detailNote", { shown: detail.shown.length, total: detail.total })}
+              </p>
+            ) : null}
+            {detail.shown.map((cluster) => (
               <section
                 key={cluster.clusterId}
                 aria-labelledby={`cluster-${cluster.clusterId}`}

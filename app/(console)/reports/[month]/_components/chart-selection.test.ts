@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  clustersForDetail,
+  DETAIL_SHOWN,
   distribution,
   ratioToTarget,
   TARGET_RATIO_EDGES,
@@ -66,5 +68,41 @@ describe("truncateLabel", () => {
     expect(truncateLabel("db")).toBe("db");
     expect(truncateLabel("payments-primary-eu-west-1", 14)).toBe("payments-prim…");
     expect([...truncateLabel("결제-데이터베이스-서울-리전-기본", 8)]).toHaveLength(8);
+  });
+});
+
+describe("clustersForDetail", () => {
+  const clusters = (count: number) =>
+    Array.from({ length: count }, (_, index) => ({
+      name: `c-${String(index).padStart(3, "0")}`,
+      // Every tenth missed its RPO, every fifteenth its RTO; the rest met both or had no figure.
+      rpo: { met: index % 10 === 9 ? false : index % 4 === 0 ? null : true },
+      drills: { met: index % 15 === 14 ? false : true },
+    }));
+
+  it("keeps every cluster of a small fleet, in its order", () => {
+    const picked = clustersForDetail(clusters(DETAIL_SHOWN));
+    expect(picked.shown.map((c) => c.name)).toEqual(clusters(DETAIL_SHOWN).map((c) => c.name));
+    expect(picked.hidden).toBe(0);
+  });
+
+  it("gives 100 clusters a dozen sections: missed RPO and RTO first, then missed RPO, then missed RTO", () => {
+    const picked = clustersForDetail(clusters(100));
+    expect(picked.shown).toHaveLength(DETAIL_SHOWN);
+    expect(picked).toMatchObject({ hidden: 100 - DETAIL_SHOWN, total: 100 });
+    const names = picked.shown.map((c) => c.name);
+    // 29, 59 and 89 missed both; the other nine of x9 missed RPO only.
+    expect(names.slice(0, 3)).toEqual(["c-029", "c-059", "c-089"]);
+    expect(names.slice(3)).toEqual([
+      "c-009",
+      "c-019",
+      "c-039",
+      "c-049",
+      "c-069",
+      "c-079",
+      "c-099",
+      "c-014",
+      "c-044",
+    ]);
   });
 });

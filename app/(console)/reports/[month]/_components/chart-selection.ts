@@ -82,3 +82,21 @@ export function ratioToTarget(value: number | null, target: number | null): numb
   if (value === null || target === null || target <= 0) return null;
   return value / target;
 }
+
+/** Past this many clusters a fleet report gives a section (a printed page) only to the ones that need attention most. */
+export const DETAIL_SHOWN = 12;
+
+/**
+ * The clusters a report gives a section of their own: all of a small fleet, in its order; of a
+ * larger one the `limit` that missed their RPO (then their RTO) first, so the PDF stays a few pages.
+ */
+export function clustersForDetail<
+  T extends { name: string; rpo: { met: boolean | null }; drills: { met: boolean | null } },
+>(clusters: readonly T[], limit = DETAIL_SHOWN): Selection<T> {
+  const picked = worstRows(
+    clusters.map((cluster) => ({ cluster, label: cluster.name })),
+    ({ cluster }) => 2 * Number(cluster.rpo.met === false) + Number(cluster.drills.met === false),
+    limit,
+  );
+  return { ...picked, shown: picked.shown.map(({ cluster }) => cluster) };
+}
