@@ -26,11 +26,7 @@ function when(value: string | null): string {
 export function MetBadge({ met, yes, no }: { met: boolean | null; yes?: string; no?: string }) {
   const t = useTranslations("reports.figures");
   if (met === null) return <Badge tone="neutral">{t("noData")}</Badge>;
-  return met ? (
-    <Badge tone="success">{yes ?? t("met")}</Badge>
-  ) : (
-    <Badge tone="danger">{no ?? t("missed")}</Badge>
-  );
+  return met ? <Badge tone="success">{yes ?? t("met")}</Badge> : <Badge tone="danger">{no ?? t("missed")}</Badge>;
 }
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
@@ -155,7 +151,10 @@ export function ClusterFigures({ cluster }: { cluster: ClusterReport }) {
             rows={[
               [t("covered"), percent(walContinuity.coveredRatio, 2)],
               [t("gaps"), formatCount(walContinuity.gaps.length)],
-              [t("restorable"), `${when(restorableWindow.earliest)} → ${when(restorableWindow.latest)}`],
+              [
+                t("restorable"),
+                `${when(restorableWindow.earliest)} → ${when(restorableWindow.latest)}`,
+              ],
               [t("basis"), walContinuity.basis],
             ]}
           />
@@ -212,7 +211,8 @@ export function ClusterFigures({ cluster }: { cluster: ClusterReport }) {
                     copies: formatCount(threeTwoOne.copies),
                     repositories: formatCount(threeTwoOne.repositories),
                   })}
-                  {threeTwoOne.offsite ? t("offsite") : t("noOffsite")} <MetBadge met={threeTwoOne.met} />
+                  {threeTwoOne.offsite ? t("offsite") : t("noOffsite")}{" "}
+                  <MetBadge met={threeTwoOne.met} />
                 </>,
               ],
               [t("secondary"), threeTwoOne.secondaryConfigured ? t("configured") : t("notConfigured")],
