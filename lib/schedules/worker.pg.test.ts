@@ -216,7 +216,11 @@ describe("startScheduleWorkers", () => {
     }
     expect(backup, lines.join("\n")).toMatchObject({ status: "queued", requestedBy: "schedule" });
     expect(await backupRunJob(backup!.id)).toHaveLength(1);
-    expect(lines.join("\n")).toContain(`schedule ${fresh.id}: started backup ${backup!.id}`);
+    // The handler logs after it wrote the row: wait for the line too, not only the row.
+    const started = `schedule ${fresh.id}: started backup ${backup!.id}`;
+    while (!lines.join("\n").includes(started) && Date.now() < deadline + 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lines.join("\n")).toContain(started);
   });
 
   it("removes the pg-boss schedule and queue of a schedule that left the catalog, fired jobs and all", async () => {
