@@ -2,12 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { FormCheckbox, FormField } from "@/components/forms/form-field";
+import { EditableSettingsCard } from "./editable-settings-card";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody } from "@/components/ui/card";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { FormActions } from "@/components/ui/form-actions";
 import { Input, Select } from "@/components/ui/input";
@@ -37,82 +36,52 @@ const fieldOf: Record<string, keyof ArchiveValues> = {
 export function SettingsArchiveCard({ initial, canEdit }: { initial: ClusterSummary; canEdit: boolean }) {
   const t = useTranslations("cluster.settings.archive");
   const { data: cluster } = useCluster(initial.id, initial);
-  const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState(false);
 
   return (
-    <Card aria-labelledby="archive-title">
-      <CardHeader
-        id="archive-title"
-        title={t("title")}
-        actions={
-          canEdit && !editing ? (
-            <Button
-              size="sm"
-              onClick={() => {
-                setEditing(true);
-                setSaved(false);
-              }}
-            >
-              {t("edit")}
-            </Button>
-          ) : null
-        }
-      />
+    <EditableSettingsCard
+      id="archive-title"
+      title={t("title")}
+      canEdit={canEdit}
+      labels={{ edit: t("edit"), saved: t("saved") }}
+      form={(onDone) => <ArchiveForm cluster={cluster} onDone={onDone} />}
+    >
       <CardBody>
-        {editing ? (
-          <ArchiveForm
-            cluster={cluster}
-            onDone={(changed) => {
-              setEditing(false);
-              setSaved(changed);
-            }}
-          />
-        ) : (
-          <>
-            <DescriptionList termWidth="10rem">
-              <Description term={t("mode")}>
-                <code>{cluster.archive.mode}</code>
-                <span className="ml-2 text-zinc-500">
-                  {cluster.archive.mode === "stream" ? t("modeStream") : t("modeArchiveCommand")}
-                </span>
-              </Description>
-              <Description term={t("path")}>
-                {cluster.archive.path ? (
-                  <code className="break-all">{cluster.archive.path}</code>
-                ) : (
-                  <span className="text-zinc-400">—</span>
-                )}
-              </Description>
-              <Description term={t("repositoryPath")}>
-                {cluster.repository.path ? (
-                  <code className="break-all">{cluster.repository.path}</code>
-                ) : (
-                  <span className="text-zinc-500">{t("repositoryDefault")}</span>
-                )}
-              </Description>
-              <Description term={t("secondaryPath")}>
-                {cluster.repository.secondaryPath ? (
-                  <>
-                    <code className="break-all">{cluster.repository.secondaryPath}</code>
-                    {cluster.repository.secondaryOffsite ? (
-                      <span className="ml-2 text-zinc-500">{t("secondaryOffsiteShort")}</span>
-                    ) : null}
-                  </>
-                ) : (
-                  <span className="text-zinc-500">{t("secondaryNone")}</span>
-                )}
-              </Description>
-            </DescriptionList>
-            {saved ? (
-              <p role="status" className="mt-3 text-xs text-emerald-800">
-                {t("saved")}
-              </p>
-            ) : null}
-          </>
-        )}
+        <DescriptionList termWidth="10rem">
+          <Description term={t("mode")}>
+            <code>{cluster.archive.mode}</code>
+            <span className="ml-2 text-zinc-500">
+              {cluster.archive.mode === "stream" ? t("modeStream") : t("modeArchiveCommand")}
+            </span>
+          </Description>
+          <Description term={t("path")}>
+            {cluster.archive.path ? (
+              <code className="break-all">{cluster.archive.path}</code>
+            ) : (
+              <span className="text-zinc-400">—</span>
+            )}
+          </Description>
+          <Description term={t("repositoryPath")}>
+            {cluster.repository.path ? (
+              <code className="break-all">{cluster.repository.path}</code>
+            ) : (
+              <span className="text-zinc-500">{t("repositoryDefault")}</span>
+            )}
+          </Description>
+          <Description term={t("secondaryPath")}>
+            {cluster.repository.secondaryPath ? (
+              <>
+                <code className="break-all">{cluster.repository.secondaryPath}</code>
+                {cluster.repository.secondaryOffsite ? (
+                  <span className="ml-2 text-zinc-500">{t("secondaryOffsiteShort")}</span>
+                ) : null}
+              </>
+            ) : (
+              <span className="text-zinc-500">{t("secondaryNone")}</span>
+            )}
+          </Description>
+        </DescriptionList>
       </CardBody>
-    </Card>
+    </EditableSettingsCard>
   );
 }
 

@@ -2,12 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormField } from "@/components/forms/form-field";
+import { EditableSettingsCard } from "./editable-settings-card";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
-import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody } from "@/components/ui/card";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
@@ -29,63 +28,33 @@ export function SettingsGeneralCard({ initial, canEdit }: { initial: ClusterSumm
   const t = useTranslations("cluster.settings.general");
   const { formatSeconds } = useFormat();
   const { data: cluster } = useCluster(initial.id, initial);
-  const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState(false);
 
   return (
-    <Card aria-labelledby="settings-general-title">
-      <CardHeader
-        id="settings-general-title"
-        title={t("title")}
-        description={t("description")}
-        actions={
-          canEdit && !editing ? (
-            <Button
-              size="sm"
-              onClick={() => {
-                setEditing(true);
-                setSaved(false);
-              }}
-            >
-              {t("edit")}
-            </Button>
-          ) : null
-        }
-      />
+    <EditableSettingsCard
+      id="settings-general-title"
+      title={t("title")}
+      description={t("description")}
+      canEdit={canEdit}
+      labels={{ edit: t("edit"), saved: t("saved") }}
+      form={(onDone) => <GeneralForm cluster={cluster} onDone={onDone} />}
+    >
       <CardBody>
-        {editing ? (
-          <GeneralForm
-            cluster={cluster}
-            onDone={(changed) => {
-              setEditing(false);
-              setSaved(changed);
-            }}
-          />
-        ) : (
-          <>
-            <DescriptionList termWidth="10rem">
-              <Description term={t("name")}>
-                <code>{cluster.name}</code>
-              </Description>
-              <Description term={t("sampleInterval")} hint={t("sampleIntervalHint")}>
-                {t("everySeconds", { seconds: cluster.sampleIntervalSeconds })}
-              </Description>
-              <Description term={t("rpoTarget")} hint={t("rpoTargetHint")}>
-                {formatSeconds(cluster.rpoTargetSeconds)}
-              </Description>
-              <Description term={t("rtoTarget")} hint={t("rtoTargetHint")}>
-                {formatSeconds(cluster.rtoTargetSeconds)}
-              </Description>
-            </DescriptionList>
-            {saved ? (
-              <p role="status" className="mt-3 text-xs text-emerald-800">
-                {t("saved")}
-              </p>
-            ) : null}
-          </>
-        )}
+        <DescriptionList termWidth="10rem">
+          <Description term={t("name")}>
+            <code>{cluster.name}</code>
+          </Description>
+          <Description term={t("sampleInterval")} hint={t("sampleIntervalHint")}>
+            {t("everySeconds", { seconds: cluster.sampleIntervalSeconds })}
+          </Description>
+          <Description term={t("rpoTarget")} hint={t("rpoTargetHint")}>
+            {formatSeconds(cluster.rpoTargetSeconds)}
+          </Description>
+          <Description term={t("rtoTarget")} hint={t("rtoTargetHint")}>
+            {formatSeconds(cluster.rtoTargetSeconds)}
+          </Description>
+        </DescriptionList>
       </CardBody>
-    </Card>
+    </EditableSettingsCard>
   );
 }
 

@@ -2,12 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useFieldArray, useForm, useWatch, type UseFormReturn } from "react-hook-form";
 import { FormField } from "@/components/forms/form-field";
+import { EditableSettingsCard } from "./editable-settings-card";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FormActions } from "@/components/ui/form-actions";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { useCluster, useUpdateCluster } from "@/lib/client/use-clusters";
@@ -75,50 +74,18 @@ function nodeBody(values: NodeValues) {
 export function SettingsNodesCard({ initial, canEdit }: { initial: ClusterSummary; canEdit: boolean }) {
   const t = useTranslations("cluster.settings.nodes");
   const { data: cluster } = useCluster(initial.id, initial);
-  const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState(false);
 
   return (
-    <Card aria-labelledby="nodes-title">
-      <CardHeader
-        id="nodes-title"
-        title={t("title")}
-        description={t("description")}
-        actions={
-          canEdit && !editing ? (
-            <Button
-              size="sm"
-              onClick={() => {
-                setEditing(true);
-                setSaved(false);
-              }}
-            >
-              {t("edit")}
-            </Button>
-          ) : null
-        }
-      />
-      {editing ? (
-        <CardBody>
-          <NodesForm
-            cluster={cluster}
-            onDone={(changed) => {
-              setEditing(false);
-              setSaved(changed);
-            }}
-          />
-        </CardBody>
-      ) : (
-        <>
-          <NodesTable nodes={[cluster.primary, ...cluster.standbys]} />
-          {saved ? (
-            <p role="status" className="px-4 pb-3 text-xs text-emerald-800">
-              {t("saved")}
-            </p>
-          ) : null}
-        </>
-      )}
-    </Card>
+    <EditableSettingsCard
+      id="nodes-title"
+      title={t("title")}
+      description={t("description")}
+      canEdit={canEdit}
+      labels={{ edit: t("edit"), saved: t("saved") }}
+      form={(onDone) => <NodesForm cluster={cluster} onDone={onDone} />}
+    >
+      <NodesTable nodes={[cluster.primary, ...cluster.standbys]} />
+    </EditableSettingsCard>
   );
 }
 
