@@ -28,10 +28,11 @@ const safeFigures: Parameters<typeof assessSafety>[1] = {
 
 describe("assessSafety", () => {
   it("is safe with a fresh backup, a window without gaps, a working archiver and a drill within its RTO; warnings alone are no reason", () => {
-    expect(assessSafety("ok", safeFigures)).toEqual({ state: "safe", reasons: [] });
+    expect(assessSafety("ok", safeFigures)).toEqual({ state: "safe", reasons: [], reasonCodes: [] });
     expect(assessSafety("warning", { ...safeFigures, lastDrill: null })).toEqual({
       state: "safe",
       reasons: [],
+      reasonCodes: [],
     });
   });
 
@@ -49,7 +50,19 @@ describe("assessSafety", () => {
       lastDrill: { ...safeFigures.lastDrill!, rtoSeconds: 7200 },
       firingAlerts: { critical: 1, warning: 0 },
     });
-    expect(safety).toEqual({
+    expect(safety.reasonCodes.map((reason) => reason.code)).toEqual([
+      "unreachable",
+      "backupOverRpo",
+      "archiverFailing",
+      "walGaps",
+      "drillOverRto",
+      "criticalAlerts",
+    ]);
+    expect(safety.reasonCodes[1]).toEqual({
+      code: "backupOverRpo",
+      params: { ageSeconds: 3 * 86_400, targetSeconds: 3600 },
+    });
+    expect(safety).toMatchObject({
       state: "at_risk",
       reasons: [
         "the primary is unreachable or a standby is disconnected",

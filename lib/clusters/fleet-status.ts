@@ -1,8 +1,9 @@
-import { formatSeconds } from "@/lib/alerts/conditions";
 import { listClusters } from "@/lib/clusters/queries";
+import { englishReason } from "@/lib/clusters/safety-reasons";
 import { db } from "@/lib/db";
 import { toReplicationView } from "@/lib/replication/snapshot";
 import type { ClusterListItem, ClusterSummary } from "@/lib/schemas/cluster";
+import type { SafetyReason } from "@/lib/schemas/safety-reason";
 
 // "Are we safe?" for the whole fleet: each cluster's summary plus its last backup against the
 // RPO target, the stored restorable window, the archiver, the last drill against the RTO target
@@ -154,35 +155,39 @@ function countAlerts(
 }
 
 /**
- * Every reason the cluster's data is not safe now, in the words the overview shows. Warnings
+ * Every reason the cluster's data is not safe now: as codes the overview translates and in the
+ * API's English words. Warnings
  * that do not put data at risk by themselves (a warning alert, no drill run yet) are not reasons:
  * the figures show them.
  */
 export function assessSafety(status: ClusterSummary["status"], figures: Figures): ClusterListItem["safety"] {
-  const reasons: string[] = [];
-  if (status === "unknown") reasons.push("no fresh replication sample (is the worker running?)");
-  if (status === "critical") reasons.push("the primary is unreachable or a standby is disconnected");
+  const codes: SafetyReason[] = [];
+  const none = {} as Record<string, never>;
+  if (status === "unknown") codes.push({ code: "noSample", params: none });
+  if (status === "critical") codes.push({ code: "unreachable", params: none });
   const { lastBackup, rpo, restoreWindow, archiver, lastDrill, firingAlerts } = figures;
-  if (!lastBackup) reasons.push("no successful physical backup");
+  if (!lastBackup) codes.push({ code: "noBackup", params: none });
   else if (rpo.achievedSeconds !== null && rpo.achievedSeconds > rpo.targetSeconds)
-    reasons.push(
-      `the last backup is ${formatSeconds(rpo.achievedSeconds)} old, over the RPO target of ${formatSeconds(rpo.targetSeconds)}`,
-    );
+    codes.push({
+      code: "backupOverRpo",
+      params: { ageSeconds: rpo.achievedSeconds, targetSeconds: rpo.targetSeconds },
+    });
   if (archiver?.failing)
-    reasons.push(
-      `WAL archiving is failing${archiver.lastFailedWal ? ` (last failed: ${archiver.lastFailedWal})` : ""}`,
-    );
-  if (!restoreWindow) reasons.push("the restorable window has not been computed yet");
-  else if (restoreWindow.error) reasons.push(`the WAL archive could not be read: ${restoreWindow.error}`);
-  else if (restoreWindow.earliest === null) reasons.push("nothing is restorable to a point in time yet");
-  else if (restoreWindow.gaps > 0)
-    reasons.push(`${restoreWindow.gaps} gap${restoreWindow.gaps === 1 ? "" : "s"} in the WAL archive`);
-  if (lastDrill?.status === "failed") reasons.push("the last restore drill failed");
+    codes.push({ code: "archiverFailing", params: { lastFailedWal: archiver.lastFailedWal } });
+  if (!restoreWindow) codes.push({ code: "windowNotComputed", params: none });
+  else if (restoreWindow.error) codes.push({ code: "archiveUnreadable", params: { error: restoreWindow.error } });
+  else if (restoreWindow.earliest === null) codes.push({ code: "nothingRestorable", params: none });
+  else if (restoreWindow.gaps > 0) codes.push({ code: "walGaps", params: { count: restoreWindow.gaps } });
+  if (lastDrill?.status === "failed") codes.push({ code: "drillFailed", params: none });
   else if (lastDrill?.rtoSeconds != null && lastDrill.rtoSeconds > lastDrill.rtoTargetSeconds)
-    reasons.push(
-      `the last drill took ${formatSeconds(lastDrill.rtoSeconds)}, over the RTO target of ${formatSeconds(lastDrill.rtoTargetSeconds)}`,
-    );
-  if (firingAlerts.critical > 0)
-    reasons.push(`${firingAlerts.critical} critical alert${firingAlerts.critical === 1 ? "" : "s"} firing`);
-  return { state: reasons.length ? "at_risk" : "safe", reasons };
+    codes.push({
+      code: "drillOverRto",
+      params: { rtoSeconds: lastDrill.rtoSeconds, targetSeconds: lastDrill.rtoTargetSeconds },
+    });
+  if (firingAlerts.critical > 0) codes.push({ code: "criticalAlerts", params: { count: firingAlerts.critical } });
+  return {
+    state: codes.length ? "at_risk" : "safe",
+    reasons: codes.map(englishReason),
+    reasonCodes: codes,
+  };
 }

@@ -8,6 +8,7 @@ import {
   slugSchema,
 } from "@/lib/schemas/common";
 import { retentionPolicySchema } from "@/lib/schemas/retention";
+import type { SafetyReason } from "@/lib/schemas/safety-reason";
 import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
 
 /** libpq's sslmode values Walden accepts ("allow" is left out: it prefers cleartext). */
@@ -256,8 +257,11 @@ export interface ClusterListItem extends Omit<ClusterSummary, "lastBackup"> {
     rtoTargetSeconds: number;
   } | null;
   firingAlerts: { critical: number; warning: number };
-  /** "at_risk" with every reason a person should act on; "safe" when there is none. */
-  safety: { state: "safe" | "at_risk"; reasons: string[] };
+  /**
+   * "at_risk" with every reason a person should act on; "safe" when there is none. `reasons` is
+   * English (for scripts); `reasonCodes` is the same list as codes and figures the UI translates.
+   */
+  safety: { state: "safe" | "at_risk"; reasons: string[]; reasonCodes: SafetyReason[] };
 }
 
 export interface ConnectionReport {

@@ -5,6 +5,7 @@ import { ClusterStatusBadge } from "@/components/clusters/cluster-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { useFormat } from "@/components/ui/use-format";
 import type { ClusterListItem } from "@/lib/schemas/cluster";
+import { useSafetyReasonText } from "./use-safety-reason";
 
 // One cluster on the overview: safe or at risk with the reasons, then the figures behind it.
 // A card that wraps (no table), so it reads the same on a phone.
@@ -104,6 +105,7 @@ function LastDrill({ drill }: { drill: ClusterListItem["lastDrill"] }) {
 
 export function FleetClusterCard({ cluster }: { cluster: ClusterListItem }) {
   const t = useTranslations("overview.cluster");
+  const reasonText = useSafetyReasonText();
   const { formatBytes, formatSeconds } = useFormat();
   const safe = cluster.safety.state === "safe";
   const { critical, warning } = cluster.firingAlerts;
@@ -122,10 +124,10 @@ export function FleetClusterCard({ cluster }: { cluster: ClusterListItem }) {
         <Badge tone={safe ? "success" : "danger"}>{safe ? t("safe") : t("atRisk")}</Badge>
         <ClusterStatusBadge status={cluster.status} />
       </div>
-      {cluster.safety.reasons.length ? (
+      {cluster.safety.reasonCodes.length ? (
         <ul aria-label={t("why")} className="mt-2 list-disc space-y-0.5 pl-5 text-sm text-red-800">
-          {cluster.safety.reasons.map((reason) => (
-            <li key={reason}>{reason}</li>
+          {cluster.safety.reasonCodes.map((reason) => (
+            <li key={reason.code}>{reasonText(reason)}</li>
           ))}
         </ul>
       ) : null}

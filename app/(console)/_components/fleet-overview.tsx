@@ -9,6 +9,7 @@ import { apiFetch } from "@/lib/client/fetcher";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { ClusterListItem } from "@/lib/schemas/cluster";
 import { FleetClusterCard } from "./fleet-cluster-card";
+import { useSafetyReasonText } from "./use-safety-reason";
 
 // The overview's answer to "are we safe?": a summary line for the fleet, then one card per
 // cluster, filtered by name and state and sorted at risk first (or by name, backup age, lag).
@@ -38,6 +39,7 @@ export function fleetCounts(clusters: readonly ClusterListItem[]) {
 
 export function FleetOverview({ initialClusters }: { initialClusters: ClusterListItem[] }) {
   const t = useTranslations("overview");
+  const reasonText = useSafetyReasonText();
   const { data: clusters = initialClusters } = useQuery({
     queryKey: queryKeys.clusters.list,
     queryFn: ({ signal }) => apiFetch<ClusterListItem[]>("/api/v1/clusters", { signal }),
@@ -68,7 +70,7 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
           <ul className="mt-1 space-y-0.5 text-red-800">
             {atRisk.map((cluster) => (
               <li key={cluster.id}>
-                <span className="font-medium">{cluster.name}</span>: {cluster.safety.reasons.join("; ")}
+                <span className="font-medium">{cluster.name}</span>: {cluster.safety.reasonCodes.map(reasonText).join("; ")}
               </li>
             ))}
           </ul>

@@ -163,7 +163,7 @@ describe("GET /api/v1/clusters: are we safe?", () => {
     expect(cluster.archiver).toMatchObject({ failing: false, failedCount: expect.any(Number) });
     expect(cluster.lastDrill).toBeNull();
     expect(cluster.firingAlerts).toEqual({ critical: 0, warning: 0 });
-    expect(cluster.safety).toEqual({ state: "safe", reasons: [] });
+    expect(cluster.safety).toEqual({ state: "safe", reasons: [], reasonCodes: [] });
   });
 
   it("is at risk, saying why, past the RPO target, after a failed drill and with a critical alert firing", async () => {
