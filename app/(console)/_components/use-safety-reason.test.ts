@@ -58,8 +58,16 @@ describe("safetyReasonText", () => {
     firingAlerts: { critical: 0, warning: 0 },
   });
 
-  it("says in English what the API's reasons say", () => {
-    for (const safety of [many, bare, unreadable]) expect(render("en", safety)).toEqual(safety.reasons);
+  it("says in English what the API's reasons say, durations in the console's format", () => {
+    for (const safety of [bare, unreadable]) expect(render("en", safety)).toEqual(safety.reasons);
+    expect(render("en", many)).toEqual([
+      "the primary is unreachable or a standby is disconnected",
+      "the last backup is 3 d old, over the RPO target of 1 h",
+      "WAL archiving is failing (last failed: 000000010000000000000007)",
+      "2 gaps in the WAL archive",
+      "the last drill took 2 h, over the RTO target of 1 h",
+      "1 critical alert firing",
+    ]);
   });
 
   it("says it in Korean, with the figures in Korean formats", () => {
