@@ -27,6 +27,10 @@ export const SETTINGS = {
     logicalCompressions: ["none", "gzip"],
     /** The issue's goal for Walden's wall time over the raw tool's. */
     goalRatio: 1.05,
+    /** Encrypted/plain pairs of the whole physical lz4 job (issue 14); even, as the order alternates. */
+    encryptionPairs: 6,
+    /** Issue 14's goal for an encrypted physical backup's wall time over a plain one's. */
+    encryptionGoalRatio: 1.15,
   },
   pitr: {
     /** The backups' pgbench database (scale 70, 1.1-1.3 GB as updates accumulate), shared with that part. */
