@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -81,20 +80,40 @@ export interface LoadResults {
   connections: number;
 }
 
-/** Another checkout's e2e or build shares .next: never build while one runs. */
+/** The distDir a process builds into or serves from (its WALDEN_NEXT_DIST_DIR), or null if unreadable. */
+function processDistDir(pid: string): string | null {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const entry = environ.find((line) => line.startsWith("WALDEN_NEXT_DIST_DIR="));
+    return entry?.slice("WALDEN_NEXT_DIST_DIR=".length) || ".next";
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A `next build` or Playwright run of this checkout writing the same distDir would change the
+ * build under us: wait for it. Runs with another WALDEN_NEXT_DIST_DIR (other helpers' e2e) are
+ * left alone.
+ */
 async function waitForOtherBuilds(progress: (line: string) => void): Promise<void> {
+  const distDir = process.env.WALDEN_NEXT_DIST_DIR || ".next";
   const running = () =>
-    ["next build", "playwright test"].some((pattern) => {
+    readdirSync("/proc").some((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      let commandLine: string;
       try {
-        execFileSync("pgrep", ["-f", pattern], { stdio: "ignore" });
-        return true;
+        commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
       } catch {
         return false;
       }
+      if (!/next build|playwright test/.test(commandLine)) return false;
+      // A process we cannot read may share our distDir: count it.
+      return (processDistDir(pid) ?? distDir) === distDir;
     });
   const start = now();
   if (running())
-    progress("another `next build` or Playwright run is going: waiting for it (up to 10 minutes)");
+    progress(`another \`next build\` or Playwright run uses ${distDir}: waiting for it (up to 10 minutes)`);
   while (running()) {
     if (now() - start > 600_000)
       throw new Error("a `next build` or Playwright run has not finished in 10 minutes");
