@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createElement, type ComponentProps, type ReactNode } from "react";
-import { NextIntlClientProvider } from "next-intl";
+import { createTranslator, NextIntlClientProvider } from "next-intl";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { messages } from "@/lib/i18n/messages";
@@ -25,13 +25,15 @@ const policy: RetentionPolicy = {
   isDefault: false,
 };
 
-function html(node: ReactNode): string {
-  // English, as the console renders it for a browser without another language.
+const t = createTranslator({ locale: "en", messages: messages.en, namespace: "cluster.retention" });
+
+/** English by default, as the console renders it for a browser without another language. */
+function html(node: ReactNode, locale: "en" | "ko" = "en"): string {
   return renderToStaticMarkup(
     createElement(
       NextIntlClientProvider,
       // children is a required prop in the provider's type; it is given as the third argument.
-      { locale: "en", messages: messages.en, timeZone: "UTC" } as ComponentProps<
+      { locale, messages: messages[locale], timeZone: "UTC" } as ComponentProps<
         typeof NextIntlClientProvider
       >,
       createElement(QueryClientProvider, { client: new QueryClient() }, node),
@@ -72,9 +74,42 @@ describe("retention card", () => {
   });
 
   it("sums up the tiers that are on, and none when all are off", () => {
-    expect(describeTiers(policy)).toBe("7 daily, 4 weekly, 12 monthly");
-    expect(describeTiers({ ...policy, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 })).toBeNull();
-    expect(html(createElement(PolicySummary, { policy }))).toContain("tiers: 7 daily, 4 weekly, 12 monthly");
+    expect(describeTiers(policy, t)).toBe("7 daily, 4 weekly, 12 monthly");
+    expect(describeTiers({ ...policy, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 }, t)).toBeNull();
+    expect(html(createElement(PolicySummary, { policy }))).toContain(
+      "7 days recovery window · minimum 2 physical backups · 7 logical backups kept · tiers: 7 daily, 4 weekly, 12 monthly",
+    );
+  });
+
+  it("reads in Korean: the summary, the form's fields and the preview's words", () => {
+    expect(html(createElement(PolicySummary, { policy }), "ko")).toContain(
+      "복구 기간 7일 · 물리 백업 최소 2개 · 논리 백업 7개 보관 · 계층: 일별 7개, 주별 4개, 월별 12개",
+    );
+    const form = html(
+      createElement(RetentionPolicyForm, { clusterId: "c1", policy, onDone: () => {} }),
+      "ko",
+    );
+    for (const words of ["복구 기간(일)", "계층(할아버지-아버지-아들)", "오프사이트 계층", "정책 저장"])
+      expect(form).toContain(words);
+    const preview = html(
+      createElement(RetentionPreviewView, {
+        preview: {
+          policy,
+          windowStart: "2026-11-26T00:00:00.000Z",
+          tierTimeZone: "UTC",
+          keep: [],
+          expire: [],
+          wal: { skipped: null, count: 0, bytes: 0, fromWal: null, toWal: null, keepFrom: null },
+          earliestRestorable: { before: null, after: null },
+          offsite: null,
+        },
+      }),
+      "ko",
+    );
+    expect(preview).toContain("만료될 백업이 없습니다.");
+    expect(preview).toContain("정리할 아카이브된 WAL이 없습니다.");
+    // No English sentence left (the codes and times aside).
+    expect(preview.replace(/<[^>]+>/g, " ")).not.toMatch(/\b(backup|kept|window|restorable|none)\b/i);
   });
 
   it("shows why each kept backup is kept, the tier periods included", () => {
@@ -103,7 +138,7 @@ describe("retention card", () => {
       earliestRestorable: { before: null, after: null },
       offsite: null,
     };
-    const markup = html(createElement(RetentionPreviewView, { preview, verb: "would be" }));
+    const markup = html(createElement(RetentionPreviewView, { preview }));
     expect(markup).not.toContain("Offsite repository");
     expect(markup).toContain('aria-label="Backups kept"');
     expect(markup).toContain("Tier days and weeks are those of Europe/Paris.");
@@ -156,10 +191,10 @@ describe("retention card", () => {
       },
       incompleteCopies: 1,
     };
-    expect(describeOffsitePolicy(offsite.policy)).toBe(
+    expect(describeOffsitePolicy(offsite.policy, t)).toBe(
       "90 days · minimum 2 physical backups · tiers: 24 monthly, 5 yearly",
     );
-    expect(describeOffsitePolicy({ ...offsite.policy, days: null, minBackups: null })).toBe(
+    expect(describeOffsitePolicy({ ...offsite.policy, days: null, minBackups: null }, t)).toBe(
       "no retention of its own: everything is kept",
     );
     const preview: RetentionPreview = {
@@ -172,7 +207,7 @@ describe("retention card", () => {
       earliestRestorable: { before: null, after: null },
       offsite,
     };
-    const markup = html(createElement(RetentionPreviewView, { preview, verb: "would be" }));
+    const markup = html(createElement(RetentionPreviewView, { preview }));
     expect(markup).toContain("Local repository");
     expect(markup).toContain('aria-label="Offsite repository"');
     expect(markup).toContain("s3://walden/prod at https://s3.eu-west-1.amazonaws.com");

@@ -18,19 +18,21 @@ import {
   type RetentionPreview,
 } from "@/lib/client/use-retention";
 import { RetentionPolicyForm } from "./retention-policy-form";
-import { describeTiers, plural } from "./retention-decisions";
+import { describeTiers } from "./retention-decisions";
 import { RetentionPreviewView } from "./retention-preview";
 
 export function PolicySummary({ policy }: { policy: RetentionPolicy }) {
-  const tiers = describeTiers(policy);
+  const t = useTranslations("cluster.retention");
+  const tiers = describeTiers(policy, t);
+  const summary = t("summary", {
+    days: policy.recoveryWindowDays,
+    min: policy.minRedundancy,
+    logical: policy.logicalKeep,
+  });
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm text-zinc-800">
-      <span>
-        {plural(policy.recoveryWindowDays, "day")} recovery window · minimum{" "}
-        {plural(policy.minRedundancy, "physical backup")} · {plural(policy.logicalKeep, "logical backup")}{" "}
-        kept{tiers ? <> · tiers: {tiers}</> : null}
-      </span>
-      {policy.isDefault ? <Badge>defaults</Badge> : null}
+      <span>{tiers ? `${summary} · ${t("tiers", { tiers })}` : summary}</span>
+      {policy.isDefault ? <Badge>{t("defaults")}</Badge> : null}
     </div>
   );
 }
@@ -134,7 +136,7 @@ export function RetentionCard({
                 {errorMessage(preview.error)}
               </Alert>
             ) : data ? (
-              <RetentionPreviewView preview={data} verb="would be" />
+              <RetentionPreviewView preview={data} />
             ) : (
               <p className="flex items-center gap-2 text-sm text-zinc-500">
                 <Spinner /> {t("computing")}

@@ -1,46 +1,43 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
-import { formatBytes, formatCount } from "@/components/ui/format";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { useFormat } from "@/components/ui/use-format";
 import type { RetentionPreview } from "@/lib/client/use-retention";
 import type { RetentionTiers } from "@/lib/schemas/retention";
 
 // The pieces both retention plans are shown with (local and offsite): decisions, reasons, WAL.
 
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
-}
+export type RetentionT = ReturnType<typeof useTranslations<"cluster.retention">>;
 
-/** What happens to the WAL of one repository ("Archived WAL", "Offsite WAL"). */
-export function WalSummary({ wal, what = "Archived WAL" }: { wal: RetentionPreview["wal"]; what?: string }) {
-  if (wal.skipped)
-    return (
-      <>
-        {what} is not pruned: {wal.skipped}.
-      </>
+const code = (chunks: ReactNode) => <code>{chunks}</code>;
+
+/** What happens to the WAL of one repository: the archive's, or the offsite repository's. */
+export function WalSummary({ wal, offsite = false }: { wal: RetentionPreview["wal"]; offsite?: boolean }) {
+  const t = useTranslations("cluster.retention.wal");
+  const { formatBytes } = useFormat();
+  const where = offsite ? "true" : "false";
+  if (wal.skipped) return <>{t("skipped", { offsite: where, reason: wal.skipped })}</>;
+  if (wal.count === 0)
+    return wal.keepFrom ? (
+      <>{t.rich("noneFrom", { offsite: where, wal: wal.keepFrom, code })}</>
+    ) : (
+      <>{t("none", { offsite: where })}</>
     );
-  if (wal.count === 0) {
-    return (
-      <>
-        No {what.toLowerCase().replace("wal", "WAL")} to prune
-        {wal.keepFrom ? (
-          <>
-            {" "}
-            (all of it is from <code>{wal.keepFrom}</code> on)
-          </>
-        ) : null}
-        .
-      </>
-    );
-  }
   return (
     <>
-      {plural(wal.count, "WAL file")} ({formatBytes(wal.bytes)}) pruned, <code>{wal.fromWal}</code> to{" "}
-      <code>{wal.toWal}</code>; WAL from <code>{wal.keepFrom}</code> on is kept.
+      {t.rich("pruned", {
+        count: wal.count,
+        bytes: formatBytes(wal.bytes),
+        from: wal.fromWal ?? "",
+        to: wal.toWal ?? "",
+        keep: wal.keepFrom ?? "",
+        code,
+      })}
     </>
   );
 }
@@ -62,16 +59,18 @@ export function DecisionTable({
   extraHead?: ReactNode;
   rows: { id: string; kind: string; finishedAt: string; extra?: ReactNode; reason: ReactNode }[];
 }) {
+  const t = useTranslations("cluster.retention.table");
+  const kinds = useTranslations("backups.kinds");
   return (
     <div className="rounded-md ring-1 ring-zinc-200 ring-inset">
       <Table aria-label={label}>
         <THead>
           <TR>
-            <TH>Backup</TH>
-            <TH>Kind</TH>
-            <TH>Finished</TH>
+            <TH>{t("backup")}</TH>
+            <TH>{t("kind")}</TH>
+            <TH>{t("finished")}</TH>
             {extraHead}
-            <TH>Reason</TH>
+            <TH>{t("reason")}</TH>
           </TR>
         </THead>
         <TBody>
@@ -80,7 +79,7 @@ export function DecisionTable({
               <TD>
                 <BackupLink id={row.id} />
               </TD>
-              <TD>{row.kind}</TD>
+              <TD>{row.kind === "physical" || row.kind === "logical" ? kinds(row.kind) : row.kind}</TD>
               <TD>
                 <Time value={row.finishedAt} />
               </TD>
@@ -94,6 +93,16 @@ export function DecisionTable({
   );
 }
 
+const PERIODS = ["daily", "weekly", "monthly", "yearly"] as const;
+
+/** "monthly 2026-10" (the API's words for a tier period) in the reader's language. */
+function TierPeriod({ period }: { period: string }) {
+  const t = useTranslations("cluster.retention.period");
+  const [tier, ...rest] = period.split(" ");
+  const known = PERIODS.find((name) => name === tier);
+  return <>{known ? t(known, { period: rest.join(" ") }) : period}</>;
+}
+
 /** Why a backup is kept: its first reason, and every tier period it stands for when that is another. */
 export function KeepReason({ decision }: { decision: RetentionPreview["keep"][number] }) {
   const tiersAreTheReason = decision.reason === decision.tiers.join(", ");
@@ -102,24 +111,19 @@ export function KeepReason({ decision }: { decision: RetentionPreview["keep"][nu
       {tiersAreTheReason ? null : <span>{decision.reason}</span>}
       {decision.tiers.map((period) => (
         <Badge key={period} tone="info">
-          {period}
+          <TierPeriod period={period} />
         </Badge>
       ))}
     </span>
   );
 }
 
+const TIERS = ["keepDaily", "keepWeekly", "keepMonthly", "keepYearly"] as const;
+
 /** "7 daily, 4 weekly, 12 monthly": the tiers that are on, or null. */
-export function describeTiers(tiers: RetentionTiers): string | null {
-  const on = (
-    [
-      [tiers.keepDaily, "daily"],
-      [tiers.keepWeekly, "weekly"],
-      [tiers.keepMonthly, "monthly"],
-      [tiers.keepYearly, "yearly"],
-    ] as const
-  ).filter(([count]) => count > 0);
-  return on.length ? on.map(([count, label]) => `${count} ${label}`).join(", ") : null;
+export function describeTiers(tiers: RetentionTiers, t: RetentionT): string | null {
+  const on = TIERS.filter((tier) => tiers[tier] > 0).map((tier) => t(`tier.${tier}`, { count: tiers[tier] }));
+  return on.length ? on.join(", ") : null;
 }
 
 /** The kept backups (or copies) with why, folded unless a tier keeps one. */

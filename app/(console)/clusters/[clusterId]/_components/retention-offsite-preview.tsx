@@ -1,64 +1,63 @@
 "use client";
 
-import { formatBytes } from "@/components/ui/format";
+import { useTranslations } from "next-intl";
 import { TD, TH } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
+import { useFormat } from "@/components/ui/use-format";
 import type { RetentionPreview } from "@/lib/client/use-retention";
-import { DecisionTable, describeTiers, KeptDetails, plural, WalSummary } from "./retention-decisions";
+import {
+  DecisionTable,
+  describeTiers,
+  KeptDetails,
+  WalSummary,
+  type RetentionT,
+} from "./retention-decisions";
 
 type OffsitePreview = NonNullable<RetentionPreview["offsite"]>;
 
 /** "30 days · minimum 2 physical backups · tiers: 12 monthly", or that none is set. */
-export function describeOffsitePolicy(policy: OffsitePreview["policy"]): string {
-  if (policy.days === null || policy.minBackups === null)
-    return "no retention of its own: everything is kept";
-  const tiers = describeTiers(policy);
-  return (
-    `${plural(policy.days, "day")} · minimum ${plural(policy.minBackups, "physical backup")}` +
-    (tiers ? ` · tiers: ${tiers}` : "")
-  );
+export function describeOffsitePolicy(policy: OffsitePreview["policy"], t: RetentionT): string {
+  if (policy.days === null || policy.minBackups === null) return t("offsite.noPolicy");
+  const tiers = describeTiers(policy, t);
+  return [
+    t("offsite.policy", { days: policy.days, min: policy.minBackups }),
+    tiers ? t("tiers", { tiers }) : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }
 
-/** The offsite repository's part of a dry run (or of what an apply did), beside the local one. */
-export function OffsitePreviewView({
-  offsite,
-  verb,
-}: {
-  offsite: OffsitePreview;
-  verb: "would be" | "were";
-}) {
+/** The offsite repository's part of a dry run (or, `applied`, of what an apply did), beside the local one. */
+export function OffsitePreviewView({ offsite, applied }: { offsite: OffsitePreview; applied: boolean }) {
+  const retention = useTranslations("cluster.retention");
+  const t = useTranslations("cluster.retention.offsite");
+  const { formatBytes } = useFormat();
   return (
-    <section aria-label="Offsite repository" className="space-y-3 border-t border-zinc-200 pt-3">
-      <h3 className="font-medium text-zinc-900">Offsite repository</h3>
+    <section aria-label={t("title")} className="space-y-3 border-t border-zinc-200 pt-3">
+      <h3 className="font-medium text-zinc-900">{t("title")}</h3>
       <p className="text-zinc-600">
-        <code>{offsite.repository}</code>: {describeOffsitePolicy(offsite.policy)}.
+        <code>{offsite.repository}</code>: {describeOffsitePolicy(offsite.policy, retention)}.
         {offsite.windowStart ? (
           <>
             {" "}
-            Its window starts <Time value={offsite.windowStart} />;{" "}
-            {plural(offsite.keep.length, "copy", "copies")} kept.
+            {t.rich("windowStarts", {
+              kept: offsite.keep.length,
+              time: () => <Time value={offsite.windowStart} />,
+            })}
           </>
         ) : null}
-        {offsite.incompleteCopies > 0 ? (
-          <>
-            {" "}
-            {plural(offsite.incompleteCopies, "copy", "copies")} still uploading or failed: not counted, not
-            deleted.
-          </>
-        ) : null}
+        {offsite.incompleteCopies > 0 ? <> {t("incomplete", { count: offsite.incompleteCopies })}</> : null}
       </p>
       {offsite.skipped ? (
-        <p>
-          Nothing {verb} deleted offsite: {offsite.skipped}.
-        </p>
+        <p>{t(applied ? "skippedApplied" : "skipped", { reason: offsite.skipped })}</p>
       ) : (
         <>
           {offsite.expire.length === 0 ? (
-            <p>No offsite copy {verb} deleted.</p>
+            <p>{t(applied ? "noneDeletedApplied" : "noneDeleted")}</p>
           ) : (
             <DecisionTable
-              label={`Offsite copies that ${verb} deleted`}
-              extraHead={<TH className="text-right">Objects</TH>}
+              label={t(applied ? "deletedLabelApplied" : "deletedLabel")}
+              extraHead={<TH className="text-right">{retention("table.objects")}</TH>}
               rows={offsite.expire.map((decision) => ({
                 ...decision,
                 extra: (
@@ -69,13 +68,9 @@ export function OffsitePreviewView({
               }))}
             />
           )}
-          <KeptDetails
-            keep={offsite.keep}
-            summary="Why each kept offsite copy is kept"
-            label="Offsite copies kept"
-          />
+          <KeptDetails keep={offsite.keep} summary={t("keptSummary")} label={t("keptLabel")} />
           <p>
-            <WalSummary wal={offsite.wal} what="Offsite WAL" />
+            <WalSummary wal={offsite.wal} offsite />
           </p>
         </>
       )}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useForm, type FieldPath } from "react-hook-form";
 import { FormField, type FormBinding } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
@@ -13,57 +14,32 @@ type PolicyValues = Omit<RetentionPolicy, "isDefault">;
 
 interface PolicyField {
   name: FieldPath<PolicyValues>;
-  label: string;
-  hint: string;
+  /** Its label and hint in cluster.retention.form. */
+  text: "recoveryWindowDays" | "minRedundancy" | "logicalKeep" | Tier;
+  offsite?: boolean;
   min: number;
   max: number;
 }
 
-const windowFields: PolicyField[] = [
-  {
-    name: "recoveryWindowDays",
-    label: "Recovery window (days)",
-    hint: "Keep what a restore to any point in these days needs; 0: no window.",
-    min: 0,
-    max: 3650,
-  },
-  {
-    name: "minRedundancy",
-    label: "Minimum physical backups",
-    hint: "Always keep at least this many, however old.",
-    min: 1,
-    max: 1000,
-  },
-  {
-    name: "logicalKeep",
-    label: "Logical backups kept",
-    hint: "The newest ones; 0 expires every unpinned logical backup.",
-    min: 0,
-    max: 10000,
-  },
-];
+type Tier = "keepDaily" | "keepWeekly" | "keepMonthly" | "keepYearly";
 
-const tier = (name: PolicyField["name"], label: string, periods: string): PolicyField => ({
-  name,
-  label,
-  hint: `The newest backup of each of the last N ${periods} that have one; 0: off.`,
-  min: 0,
-  max: 1000,
-});
+const windowFields: PolicyField[] = [
+  { name: "recoveryWindowDays", text: "recoveryWindowDays", min: 0, max: 3650 },
+  { name: "minRedundancy", text: "minRedundancy", min: 1, max: 1000 },
+  { name: "logicalKeep", text: "logicalKeep", min: 0, max: 10000 },
+];
 
 /** Grandfather-father-son: kept beside the window, whichever keeps more. */
-export const tierFields: PolicyField[] = [
-  tier("keepDaily", "Daily", "days"),
-  tier("keepWeekly", "Weekly", "ISO weeks"),
-  tier("keepMonthly", "Monthly", "months"),
-  tier("keepYearly", "Yearly", "years"),
-];
+const TIERS: Tier[] = ["keepDaily", "keepWeekly", "keepMonthly", "keepYearly"];
+const tierFields: PolicyField[] = TIERS.map((tier) => ({ name: tier, text: tier, min: 0, max: 1000 }));
 
 /** The same tiers in the offsite repository (its days and minimum are set with the repository). */
-export const offsiteTierFields: PolicyField[] = tierFields.map((field) => ({
-  ...field,
-  name: `offsiteTiers.${field.name}` as FieldPath<PolicyValues>,
-  hint: field.hint.replace("backup", "offsite copy"),
+const offsiteTierFields: PolicyField[] = TIERS.map((tier) => ({
+  name: `offsiteTiers.${tier}`,
+  text: tier,
+  offsite: true,
+  min: 0,
+  max: 1000,
 }));
 
 const allFields = [...windowFields, ...tierFields, ...offsiteTierFields];
@@ -83,14 +59,22 @@ export function policyFormValues(policy: RetentionPolicy): PolicyValues {
 }
 
 function NumberFields({ form, fields }: { form: FormBinding<PolicyValues>; fields: PolicyField[] }) {
+  const t = useTranslations("cluster.retention.form");
   return fields.map((field) => (
     <FormField
       key={field.name}
       form={form}
       name={field.name}
       options={{ valueAsNumber: true }}
-      label={field.label}
-      hint={field.hint}
+      label={t(field.text)}
+      hint={
+        field.text.startsWith("keep")
+          ? t("tierHint", {
+              what: t(field.offsite ? "tierWhat.offsite" : "tierWhat.local"),
+              periods: t(`tierPeriods.${field.text as Tier}`),
+            })
+          : t(`${field.text as "recoveryWindowDays" | "minRedundancy" | "logicalKeep"}Hint`)
+      }
     >
       {(control) => (
         <Input type="number" inputMode="numeric" min={field.min} max={field.max} step={1} {...control} />
@@ -109,6 +93,7 @@ export function RetentionPolicyForm({
   policy: RetentionPolicy;
   onDone: () => void;
 }) {
+  const t = useTranslations("cluster.retention.form");
   const save = useSaveRetention(clusterId);
   const form = useForm<PolicyValues>({
     defaultValues: policyFormValues(policy),
@@ -137,34 +122,28 @@ export function RetentionPolicyForm({
     <form
       onSubmit={onSubmit}
       noValidate
-      aria-label="Edit the retention policy"
+      aria-label={t("aria")}
       className="space-y-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 ring-inset"
     >
       <div className="grid gap-3 sm:grid-cols-3">
         <NumberFields form={form} fields={windowFields} />
       </div>
       <fieldset className="space-y-2">
-        <legend className="text-xs font-medium text-zinc-900">Tiers (grandfather-father-son)</legend>
-        <p className="text-xs text-zinc-500">
-          Physical backups kept beside the window: a backup any rule keeps is kept, with the WAL from its
-          start. Days and weeks follow the physical backup schedule&apos;s time zone (UTC without one).
-        </p>
+        <legend className="text-xs font-medium text-zinc-900">{t("tiersLegend")}</legend>
+        <p className="text-xs text-zinc-500">{t("tiersHelp")}</p>
         <div className="grid gap-3 sm:grid-cols-4">
           <NumberFields form={form} fields={tierFields} />
         </div>
       </fieldset>
       <fieldset className="space-y-2">
-        <legend className="text-xs font-medium text-zinc-900">Offsite tiers</legend>
-        <p className="text-xs text-zinc-500">
-          Kept in the offsite repository beside its own days and minimum backups (set with the repository),
-          with the offsite WAL from their start.
-        </p>
+        <legend className="text-xs font-medium text-zinc-900">{t("offsiteLegend")}</legend>
+        <p className="text-xs text-zinc-500">{t("offsiteHelp")}</p>
         <div className="grid gap-3 sm:grid-cols-4">
           <NumberFields form={form} fields={offsiteTierFields} />
         </div>
       </fieldset>
       <FormErrors root={errors.root?.message} failure={server.failure} />
-      <FormActions submitLabel="Save policy" busy={save.isPending} onCancel={onDone} size="sm" />
+      <FormActions submitLabel={t("save")} busy={save.isPending} onCancel={onDone} size="sm" />
     </form>
   );
 }
