@@ -1,4 +1,13 @@
 import { ZodError } from "zod";
+import {
+  localizeIssue,
+  localizeMessage,
+  renderKey,
+  type ApiErrorKey,
+  type LocalizedMessage,
+  type MessageParams,
+} from "@/lib/i18n/api-errors";
+import { defaultLocale, type Locale } from "@/lib/i18n/locales";
 
 // One table from error code to HTTP status (dub's lib/api/error-codes.ts shape).
 export const errorStatus = {
@@ -23,23 +32,53 @@ export interface ErrorBody {
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
+    /** English, as scripts read it; `localized` says it in another language (lib/i18n/api-errors.ts). */
     message: string,
     readonly details?: unknown,
+    readonly localized?: { key: string; params?: MessageParams },
   ) {
     super(message);
     this.name = "AppError";
   }
 }
 
-/** Field-level problems from a zod parse, in a shape a form can show next to its inputs. */
-export function zodIssues(error: ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+/**
+ * An AppError whose message comes from the apiErrors catalog: English rendered from it (what the
+ * API has always said), and the key kept so a Korean caller reads it in Korean.
+ */
+export function appError(
+  code: ErrorCode,
+  key: ApiErrorKey,
+  params?: MessageParams,
+  details?: unknown,
+): AppError {
+  return new AppError(code, englishMessage({ key, params }), details, { key, params });
 }
 
-function describeZodError(error: ZodError): string {
-  return error.issues
+/** The English text of a catalog message (for messages that are built before an AppError is). */
+export function englishMessage({ key, params }: LocalizedMessage): string {
+  return renderKey(defaultLocale, key, params) ?? key;
+}
+
+/**
+ * Field-level problems from a zod parse, in a shape a form can show next to its inputs. zod's own
+ * messages are already in the caller's language (lib/i18n/zod-errors.ts); a schema's own English
+ * phrases are translated here.
+ */
+export function zodIssues(
+  error: ZodError,
+  locale: Locale = defaultLocale,
+): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.join("."),
+    message: localizeIssue(locale, issue.message),
+  }));
+}
+
+function describeIssues(issues: { path: string; message: string }[]): string {
+  return issues
     .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
     .join("; ");
 }
 
@@ -63,42 +102,63 @@ function publicDetails(error: AppError): unknown {
   return { ...rest, issues: [{ path: field, message: error.message }] };
 }
 
-/** Maps any thrown value to the public error body; unknown errors become a generic 500. */
-export function toErrorBody(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+/**
+ * The issues in another language: one that repeats the error's message says its translation,
+ * any other is looked up in the phrasebook. Everything else in details (a window, a name) stays.
+ */
+function localizeDetails(details: unknown, error: AppError, message: string, locale: Locale): unknown {
+  if (locale === defaultLocale || details === null || typeof details !== "object") return details;
+  const { issues } = details as { issues?: unknown };
+  if (!Array.isArray(issues)) return details;
+  return {
+    ...details,
+    issues: issues.map((item: unknown) => {
+      const issue = item as { message?: unknown };
+      if (typeof issue?.message !== "string") return item;
+      const text = issue.message === error.message ? message : localizeIssue(locale, issue.message);
+      return { ...issue, message: text };
+    }),
+  };
+}
+
+/** A catalog message without params (not found, conflict, internal error) in `locale`. */
+function catalogMessage(locale: Locale, key: ApiErrorKey): string {
+  return localizeMessage(locale, englishMessage({ key }), { key });
+}
+
+/**
+ * Maps any thrown value to the public error body, in the caller's language (English unless
+ * `locale` says otherwise; English is always exactly the message as written). Unknown errors
+ * become a generic 500.
+ */
+export function toErrorBody(
+  error: unknown,
+  locale: Locale = defaultLocale,
+): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof AppError) {
-    const body: ErrorBody = { error: { code: error.code, message: error.message } };
-    if (error.details !== undefined) body.error.details = publicDetails(error);
+    const message = localizeMessage(locale, error.message, error.localized);
+    const body: ErrorBody = { error: { code: error.code, message } };
+    if (error.details !== undefined)
+      body.error.details = localizeDetails(publicDetails(error), error, message, locale);
     return { status: errorStatus[error.code], body, unexpected: false };
   }
   if (error instanceof ZodError) {
+    const issues = zodIssues(error, locale);
     return {
       status: 422,
-      body: {
-        error: {
-          code: "unprocessable_entity",
-          message: describeZodError(error),
-          details: { issues: zodIssues(error) },
-        },
-      },
+      body: { error: { code: "unprocessable_entity", message: describeIssues(issues), details: { issues } } },
       unexpected: false,
     };
   }
   const code = prismaCode(error);
   if (code === "P2025") {
-    return { status: 404, body: { error: { code: "not_found", message: "Not found" } }, unexpected: false };
+    const message = catalogMessage(locale, "request.notFound");
+    return { status: 404, body: { error: { code: "not_found", message } }, unexpected: false };
   }
   if (code === "P2002") {
-    return {
-      status: 409,
-      body: { error: { code: "conflict", message: "A record with the same unique value already exists" } },
-      unexpected: false,
-    };
+    const message = catalogMessage(locale, "request.uniqueConflict");
+    return { status: 409, body: { error: { code: "conflict", message } }, unexpected: false };
   }
-  return {
-    status: 500,
-    body: {
-      error: { code: "internal_server_error", message: "Internal error; the server log has the details" },
-    },
-    unexpected: true,
-  };
+  const message = catalogMessage(locale, "request.internal");
+  return { status: 500, body: { error: { code: "internal_server_error", message } }, unexpected: true };
 }

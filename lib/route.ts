@@ -3,7 +3,9 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { authorize, requestMeta } from "@/lib/auth/authenticate";
 import type { Role } from "@/lib/auth/roles";
 import { isCatalogUnavailable } from "@/lib/db";
-import { AppError, toErrorBody } from "@/lib/errors";
+import { appError, toErrorBody } from "@/lib/errors";
+import { localeCookieName, pickLocale, type Locale } from "@/lib/i18n/locales";
+import { withCallerLocale } from "@/lib/i18n/zod-errors";
 
 type Params = Record<string, string | string[]>;
 
@@ -23,22 +25,29 @@ export function json(data: unknown, status = 200): NextResponse {
 /** How long a client should wait before retrying while the catalog is down (a restart takes seconds). */
 const CATALOG_RETRY_AFTER_SECONDS = 5;
 
-function errorResponse(error: unknown, req: NextRequest): NextResponse {
+/**
+ * The caller's language for error messages, chosen as the console's pages choose it
+ * (lib/i18n/request.ts): the language cookie (set from the user's saved choice at sign-in),
+ * else Accept-Language, else English. A script sending neither reads English.
+ */
+function callerLocale(req: NextRequest): Locale {
+  return pickLocale(req.cookies.get(localeCookieName)?.value, req.headers.get("accept-language"));
+}
+
+function errorResponse(error: unknown, req: NextRequest, locale: Locale): NextResponse {
   if (isCatalogUnavailable(error)) {
     // An outage, not a bug: one log line, and an answer a script can retry.
     console.error(`[api] ${req.method} ${req.nextUrl.pathname}: catalog database unavailable`);
     const { status, body } = toErrorBody(
-      new AppError(
-        "upstream_unavailable",
-        "The catalog database is unavailable (restarting or unreachable); try again in a few seconds",
-      ),
+      appError("upstream_unavailable", "request.catalogUnavailable"),
+      locale,
     );
     return NextResponse.json(body, {
       status,
       headers: { "retry-after": String(CATALOG_RETRY_AFTER_SECONDS) },
     });
   }
-  const { status, body, unexpected } = toErrorBody(error);
+  const { status, body, unexpected } = toErrorBody(error, locale);
   if (unexpected) console.error(`[api] ${req.method} ${req.nextUrl.pathname} failed:`, error);
   return NextResponse.json(body, { status });
 }
@@ -51,8 +60,7 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
  * cut off at the first chunk past the limit, so memory stays flat whatever the client sends.
  */
 async function readBodyText(req: NextRequest, limit: number): Promise<string> {
-  const tooLarge = () =>
-    new AppError("payload_too_large", `The request body is larger than ${limit / 1024} KiB`);
+  const tooLarge = () => appError("payload_too_large", "request.bodyTooLarge", { kib: limit / 1024 });
   // The declared length first, so a huge body is refused without reading any of it.
   if (Number(req.headers.get("content-length") ?? 0) > limit) throw tooLarge();
   if (!req.body) return "";
@@ -87,7 +95,7 @@ function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError("unprocessable_entity", "The request body must be a JSON object");
+    throw appError("unprocessable_entity", "request.bodyNotJson");
   }
 }
 
@@ -101,25 +109,31 @@ export function withRoute<P extends Params = Params>(
   handler: (ctx: RouteContext<P>) => Promise<Response | unknown>,
 ): NextHandler {
   return async (req, context) => {
-    try {
-      const actor = await authorize(req, options.role, options.action);
-      const params = (await context.params) as P;
-      const result = await handler({ req, params, actor, meta: requestMeta(req) });
-      return result instanceof Response ? result : json(result);
-    } catch (error) {
-      return errorResponse(error, req);
-    }
+    const locale = callerLocale(req);
+    return withCallerLocale(locale, async () => {
+      try {
+        const actor = await authorize(req, options.role, options.action);
+        const params = (await context.params) as P;
+        const result = await handler({ req, params, actor, meta: requestMeta(req) });
+        return result instanceof Response ? result : json(result);
+      } catch (error) {
+        return errorResponse(error, req, locale);
+      }
+    });
   };
 }
 
 /** For the few endpoints that need no sign-in (health). */
 export function withPublicRoute(handler: (req: NextRequest) => Promise<Response | unknown>): NextHandler {
   return async (req) => {
-    try {
-      const result = await handler(req);
-      return result instanceof Response ? result : json(result);
-    } catch (error) {
-      return errorResponse(error, req);
-    }
+    const locale = callerLocale(req);
+    return withCallerLocale(locale, async () => {
+      try {
+        const result = await handler(req);
+        return result instanceof Response ? result : json(result);
+      } catch (error) {
+        return errorResponse(error, req, locale);
+      }
+    });
   };
 }

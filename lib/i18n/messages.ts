@@ -17,6 +17,7 @@ import enEmail from "@/messages/en/email.json";
 import enRepositories from "@/messages/en/repositories.json";
 import enSchedules from "@/messages/en/schedules.json";
 import enReportCharts from "@/messages/en/reportCharts.json";
+import enApiErrors from "@/messages/en/apiErrors.json";
 import koCommon from "@/messages/ko/common.json";
 import koShell from "@/messages/ko/shell.json";
 import koAuth from "@/messages/ko/auth.json";
@@ -32,6 +33,7 @@ import koEmail from "@/messages/ko/email.json";
 import koRepositories from "@/messages/ko/repositories.json";
 import koSchedules from "@/messages/ko/schedules.json";
 import koReportCharts from "@/messages/ko/reportCharts.json";
+import koApiErrors from "@/messages/ko/apiErrors.json";
 
 export const messages = {
   en: {
@@ -50,6 +52,7 @@ export const messages = {
     repositories: enRepositories,
     schedules: enSchedules,
     reportCharts: enReportCharts,
+    apiErrors: enApiErrors,
   },
   ko: {
     common: koCommon,
@@ -67,6 +70,7 @@ export const messages = {
     repositories: koRepositories,
     schedules: koSchedules,
     reportCharts: koReportCharts,
+    apiErrors: koApiErrors,
   },
 } as const;
 

@@ -1,0 +1,109 @@
+import { createTranslator } from "use-intl/core";
+import { defaultLocale, type Locale } from "@/lib/i18n/locales";
+import { messages } from "@/lib/i18n/messages";
+
+// The API's error messages in the caller's language (issue 16). English stays exactly what the
+// code wrote (scripts match on it); another language is rendered from the apiErrors namespace:
+// - a whole message from the key and params its AppError carries;
+// - a field issue ("must be from 1 to 65535") from the phrasebook (apiErrors.issues), which
+//   maps the English phrase, {placeholders} included, to its translation: the same short
+//   phrases come from zod schemas and domain checks alike, so they are matched by their words.
+// Anything without a translation stays English.
+
+type Catalog = (typeof messages)["en"]["apiErrors"];
+type PathsOf<T, Prefix extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : PathsOf<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+/** A message of apiErrors ("restore.afterLatest"), checked against the English catalog. */
+export type ApiErrorKey = Exclude<PathsOf<Catalog>, `issues.${string}` | `zod.${string}`>;
+
+export type MessageParams = Record<string, string | number>;
+
+/** What an error carries besides its English message so it can be said in another language. */
+export interface LocalizedMessage {
+  key: ApiErrorKey;
+  params?: MessageParams;
+}
+
+const translators = new Map<Locale, ReturnType<typeof translatorOf>>();
+
+function translatorOf(locale: Locale) {
+  return createTranslator({
+    locale,
+    messages: { apiErrors: messages[locale].apiErrors as unknown as Catalog },
+    namespace: "apiErrors",
+    timeZone: "UTC",
+    // A broken translation must not break an error answer: render() falls back to English.
+    onError: () => undefined,
+    getMessageFallback: () => FALLBACK,
+  });
+}
+
+const FALLBACK = "\u0000fallback";
+
+function translator(locale: Locale) {
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = translatorOf(locale)));
+  return t;
+}
+
+/** Renders `key` in `locale`; null when the catalog has no such message or it cannot be formatted. */
+export function renderKey(locale: Locale, key: string, params: MessageParams = {}): string | null {
+  const t = translator(locale) as unknown as {
+    has(key: string): boolean;
+    (key: string, values: Record<string, string>): string;
+  };
+  if (!t.has(key)) return null;
+  // Strings, not numbers: a port or a byte count must not gain a thousands separator.
+  const values = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
+  const text = t(key, values);
+  return text.includes(FALLBACK) ? null : text;
+}
+
+/** An error's message for the caller: the English as written, or its translation when there is one. */
+export function localizeMessage(
+  locale: Locale,
+  english: string,
+  localized: { key: string; params?: MessageParams } | undefined,
+): string {
+  if (locale === defaultLocale || !localized) return english;
+  return renderKey(locale, localized.key, localized.params) ?? english;
+}
+
+interface Phrase {
+  key: string;
+  pattern: RegExp;
+  names: string[];
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The English phrasebook as matchers: "must be at most {max} characters" → /^must be at most (.+?) characters$/. */
+const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<string, string>).map(
+  ([key, english]) => {
+    const names: string[] = [];
+    const source = english
+      .split(/(\{[A-Za-z_]\w*\})/)
+      .map((part) => {
+        const name = /^\{(\w+)\}$/.exec(part)?.[1];
+        if (!name) return escapeRegExp(part);
+        names.push(name);
+        return "(.+?)";
+      })
+      .join("");
+    return { key: `issues.${key}`, pattern: new RegExp(`^${source}$`, "s"), names };
+  },
+);
+
+/** A field issue's message for the caller: the phrasebook's translation of the English phrase, else the English. */
+export function localizeIssue(locale: Locale, english: string): string {
+  if (locale === defaultLocale) return english;
+  for (const phrase of phrases) {
+    const match = phrase.pattern.exec(english);
+    if (!match) continue;
+    const params = Object.fromEntries(phrase.names.map((name, index) => [name, match[index + 1] ?? ""]));
+    return renderKey(locale, phrase.key, params) ?? english;
+  }
+  return english;
+}

@@ -1,0 +1,91 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { z } from "zod";
+import { renderKey } from "@/lib/i18n/api-errors";
+import { defaultLocale, type Locale } from "@/lib/i18n/locales";
+
+// zod's own messages ("Too small: expected string to have >=1 characters") in the caller's
+// language. zod renders a message when it finds the problem, deep inside a handler's parse, so
+// the API edge (lib/route.ts) runs each handler inside callerLocale, and zod's locale error map
+// (z.config, zod's own locale hook) reads it: English is zod's unchanged, another language comes
+// from apiErrors.zod, keyed per issue code, and zod's own locale for codes it does not cover.
+// Messages a schema writes itself ("must be from 1 to 65535") are left to the phrasebook.
+
+const callerLocale = new AsyncLocalStorage<Locale>();
+
+const zodLocales: Record<Locale, () => { localeError: z.core.$ZodErrorMap }> = {
+  en: z.locales.en,
+  ko: z.locales.ko,
+};
+
+const fallbacks = new Map<Locale, z.core.$ZodErrorMap>();
+
+function zodLocaleError(locale: Locale): z.core.$ZodErrorMap {
+  let map = fallbacks.get(locale);
+  if (!map) fallbacks.set(locale, (map = zodLocales[locale]().localeError));
+  return map;
+}
+
+const TEXT_ORIGINS = new Set(["string"]);
+const LIST_ORIGINS = new Set(["array", "set"]);
+
+/** Which apiErrors.zod message says this issue, and with what; null for zod's own locale to say. */
+export function zodIssueMessage(
+  issue: z.core.$ZodRawIssue,
+): { key: string; params?: Record<string, string> } | null {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return { key: "zod.required" };
+      return { key: `zod.types.${issue.expected}` };
+    case "too_small": {
+      const minimum = String(issue.minimum);
+      if (TEXT_ORIGINS.has(issue.origin))
+        return issue.minimum === 1
+          ? { key: "zod.notEmpty" }
+          : { key: "zod.tooShortText", params: { minimum } };
+      if (LIST_ORIGINS.has(issue.origin)) return { key: "zod.tooFewItems", params: { minimum } };
+      return { key: issue.inclusive === false ? "zod.above" : "zod.atLeast", params: { minimum } };
+    }
+    case "too_big": {
+      const maximum = String(issue.maximum);
+      if (TEXT_ORIGINS.has(issue.origin)) return { key: "zod.tooLongText", params: { maximum } };
+      if (LIST_ORIGINS.has(issue.origin)) return { key: "zod.tooManyItems", params: { maximum } };
+      return { key: issue.inclusive === false ? "zod.below" : "zod.atMost", params: { maximum } };
+    }
+    case "invalid_value":
+      return issue.values.length === 1
+        ? { key: "zod.oneValue", params: { value: JSON.stringify(issue.values[0]) } }
+        : {
+            key: "zod.oneOf",
+            params: { values: issue.values.map((value) => JSON.stringify(value)).join(", ") },
+          };
+    case "invalid_format":
+      if (issue.format === "regex") return { key: "zod.pattern" };
+      return { key: "zod.format", params: { format: issue.format } };
+    case "unrecognized_keys":
+      return { key: "zod.unknownKeys", params: { keys: issue.keys.map((key) => `"${key}"`).join(", ") } };
+    case "invalid_union":
+      return { key: "zod.noBranch" };
+    case "not_multiple_of":
+      return { key: "zod.multipleOf", params: { divisor: String(issue.divisor) } };
+    default:
+      return null;
+  }
+}
+
+/** The message zod gives `issue` in `locale`: zod's own English, else the catalog's, else zod's locale. */
+export function zodMessage(locale: Locale, issue: z.core.$ZodRawIssue): string | undefined {
+  if (locale !== defaultLocale) {
+    const found = zodIssueMessage(issue);
+    const text = found && renderKey(locale, found.key, found.params);
+    if (text) return text;
+  }
+  const fallback = zodLocaleError(locale)(issue);
+  return typeof fallback === "string" ? fallback : (fallback?.message ?? undefined);
+}
+
+z.config({ localeError: (issue) => zodMessage(callerLocale.getStore() ?? defaultLocale, issue) });
+
+/** Runs `work` with zod speaking `locale` to whatever it parses (every /api/v1 handler runs in one). */
+export function withCallerLocale<T>(locale: Locale, work: () => T): T {
+  return callerLocale.run(locale, work);
+}
