@@ -153,14 +153,15 @@ async function verifyLogical(backupDir: string, log: string[]) {
  * The backup's succeeded offsite copy: opened, "encrypted" (the verification job carries no
  * identity, so it cannot be read), or null when there is none.
  */
-async function openOffsiteCopy(backup: { id: string; clusterId: string }) {
+async function openOffsiteCopy(backup: { id: string; clusterId: string; encryptionRecipient: string | null }) {
   const copy = await db().backupCopy.findFirst({
     where: { backupId: backup.id, repository: "s3", status: "succeeded" },
     select: { id: true },
   });
   const settings = copy ? await getOffsiteSettings(backup.clusterId) : null;
   if (!settings) return null;
-  if (settings.encryption?.enabled) return "encrypted" as const;
+  // A backup encrypted at rest was copied as its own ciphertext, which its own key opens.
+  if (settings.encryption?.enabled && !backup.encryptionRecipient) return "encrypted" as const;
   return { repository: new S3Repository(settings) };
 }
 
@@ -216,20 +217,41 @@ export async function verifyBackup(
     // SHA256SUMS on the way), then checked exactly as the local folder is.
     const downloaded = `${scratch}.download`;
     let backupDir = backup.path!;
-    // Encrypted at rest locally (at-rest.ts): with a key, decrypted into the job's own folder and
-    // checked in full; without one, the ciphertext is checked and the result says so.
+    const missingWal = offsite
+      ? missingOffsite(offsite.repository, backup.cluster.name)
+      : missingFromFolder(backup.cluster.archivePath);
+    // Encrypted at rest (at-rest.ts; offsite, its ciphertext as stored): with a key, decrypted
+    // into the job's own folder and checked in full; without one, the ciphertext is checked and
+    // the result says so.
     let key: string | null = null;
-    if (!offsite && backup.encryptionRecipient) {
+    let keyRefusal: NoBackupKeyError | null = null;
+    if (backup.encryptionRecipient) {
       try {
         key = backupIdentity(backup, backup.cluster, options.identity);
       } catch (refusal) {
         if (!(refusal instanceof NoBackupKeyError)) throw refusal;
+        keyRefusal = refusal;
+      }
+    }
+    if (offsite) {
+      await removeUnderRoot(root, downloaded);
+      const whose = options.identity ? "the identity given" : "the key Walden holds";
+      await downloadBackup(
+        offsite.repository,
+        { ...backup, clusterName: backup.cluster.name },
+        downloaded,
+        (line) => log.push(line),
+        key ? { identity: key, whose } : undefined,
+      );
+      backupDir = downloaded;
+    }
+    if (backup.encryptionRecipient) {
+      if (keyRefusal) {
+        const refusal = keyRefusal;
         scope = "ciphertext";
         await checkCiphertext(backupDir, (line) => log.push(line));
         if (backup.kind === "physical") {
-          const missing = await missingFromFolder(backup.cluster.archivePath)(
-            segmentsBetween(backup.startWal!, backup.stopWal!),
-          );
+          const missing = await missingWal(segmentsBetween(backup.startWal!, backup.stopWal!));
           if (missing.length)
             throw new Error(`WAL the backup needs is missing from the archive: ${missing.join(", ")}`);
           log.push(`archive holds ${backup.startWal} … ${backup.stopWal}`);
@@ -238,40 +260,18 @@ export async function verifyBackup(
           `verified (ciphertext only): ${refusal.message.replace(/^identity: /, "")}; give the identity, or let Walden hold it, for the full check`,
         );
       }
-      if (key) {
+      // Offsite, the download decrypted it already.
+      if (key && !offsite) {
         await removeUnderRoot(root, decrypted);
         await decryptBackupFolder(backupDir, decrypted, key, (line) => log.push(line));
         backupDir = decrypted;
       }
     }
     if (scope === "full") {
-      if (offsite) {
-        await removeUnderRoot(root, downloaded);
-        await downloadBackup(
-          offsite.repository,
-          { ...backup, clusterName: backup.cluster.name },
-          downloaded,
-          (line) => log.push(line),
-        );
-        backupDir = downloaded;
-      }
-      try {
-        if (backup.kind === "physical") {
-          await verifyPhysical(
-            backupDir,
-            scratch,
-            offsite
-              ? missingOffsite(offsite.repository, backup.cluster.name)
-              : missingFromFolder(backup.cluster.archivePath),
-            backup.startWal!,
-            backup.stopWal!,
-            log,
-          );
-        } else {
-          await verifyLogical(backupDir, log);
-        }
-      } finally {
-        if (offsite) await removeUnderRoot(root, downloaded).catch(() => {});
+      if (backup.kind === "physical") {
+        await verifyPhysical(backupDir, scratch, missingWal, backup.startWal!, backup.stopWal!, log);
+      } else {
+        await verifyLogical(backupDir, log);
       }
     }
     if (offsite) log.push(`verified from the offsite copy in ${offsite.repository.description}`);
@@ -282,6 +282,7 @@ export async function verifyBackup(
   } finally {
     await removeUnderRoot(root, scratch).catch(() => {});
     await removeUnderRoot(root, decrypted).catch(() => {});
+    if (offsite) await removeUnderRoot(root, `${scratch}.download`).catch(() => {});
     offsite?.repository.close();
     claim.release();
   }

@@ -18,8 +18,14 @@ import { describeStorageError, StorageError } from "./storage-errors";
 export interface GetFileOptions {
   /** An age identity (key file text or AGE-SECRET-KEY-1… line) to decrypt an encrypted object. */
   identity?: string;
-  /** The SHA-256 the written file must have, when the caller knows it (its catalog or manifest). */
+  /** The SHA-256 the written file must have, when the caller knows it (its catalog or manifest); with `ageFile`, the stored bytes'. */
   expectedSha256?: string;
+  /**
+   * The object is an age file as stored, whatever its metadata says (a backup encrypted at rest,
+   * copied offsite as it is): decrypted on the way with `identity`, its stored bytes checked
+   * against `expectedSha256` (and the object's metadata), the plaintext against `plaintextSha256`.
+   */
+  ageFile?: { identity: string; plaintextSha256: string };
   signal?: AbortSignal;
 }
 
@@ -62,8 +68,10 @@ export async function getFile(
     throw describeStorageError(error, context.target);
   }
   const stored = fromS3Metadata(response.Metadata);
-  const decrypting = stored.encryption === "age" && options.identity !== undefined;
-  const expectedFromMetadata = decrypting ? stored.plaintextSha256 : stored.sha256;
+  const { ageFile } = options;
+  const decrypting = ageFile !== undefined || (stored.encryption === "age" && options.identity !== undefined);
+  // What the metadata and the caller's checksum are of: the written file, or (ageFile) the stored bytes.
+  const expectedFromMetadata = decrypting && !ageFile ? stored.plaintextSha256 : stored.sha256;
   const checkedAgainst: GetFileResult["checkedAgainst"] = [];
   if (expectedFromMetadata) checkedAgainst.push("metadata");
   if (options.expectedSha256) checkedAgainst.push("caller");
@@ -83,14 +91,18 @@ export async function getFile(
   const body = response.Body;
   if (!(body instanceof Readable)) throw new Error(`the storage returned no body for ${fullKey}`);
 
-  const written = new HashingStream(
-    expected ? { sha256: expected, what: `${fullKey} as downloaded` } : undefined,
-  );
+  const checked = (sha256: string | undefined, what: string) =>
+    new HashingStream(sha256 ? { sha256, what: `${fullKey} ${what}` } : undefined);
+  const written = ageFile
+    ? checked(ageFile.plaintextSha256, "decrypted")
+    : checked(expected, "as downloaded");
   const partial = `${localPath}.partial`;
   const output = createWriteStream(partial);
-  const stages = decrypting
-    ? [body, new AgeDecryptStream(options.identity!), written, output]
-    : [body, written, output];
+  const stages = ageFile
+    ? [body, checked(expected, "as stored"), new AgeDecryptStream(ageFile.identity), written, output]
+    : decrypting
+      ? [body, new AgeDecryptStream(options.identity!), written, output]
+      : [body, written, output];
   try {
     await pipeline(stages, { signal: options.signal });
     await fs.rename(partial, localPath);

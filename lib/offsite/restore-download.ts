@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { AGE_SUFFIX, CIPHERTEXT_SUMS } from "@/lib/backup/at-rest";
 import { parseChecksums } from "@/lib/backup/checksum";
 import { db } from "@/lib/db";
 import type { S3Repository } from "./s3-repository";
@@ -10,36 +11,87 @@ import { offsiteBackupPrefix, offsiteWalPrefix } from "./stored-settings";
 // backup's checksum, decrypted with the restore's identity when encrypted) into a private
 // folder, and only the WAL a plan needs. Keys are those offsite-copy.ts and offsite-ship.ts write.
 
+/** The key that opens an encrypted copy, and whose it is (for the log). */
+export interface CopyKey {
+  identity: string;
+  whose: "the identity given" | "the key Walden holds";
+}
+
 /**
  * The backup's files from offsite into `dir`: SHA256SUMS first (checked against the backup's
- * checksum, the SHA-256 of that list), then each file it lists, checked against it.
+ * checksum, the SHA-256 of that list), then each file it lists, checked against it. A backup
+ * encrypted at rest (lib/backup/at-rest.ts) was copied as stored: its SHA256SUMS.ciphertext is
+ * fetched too and each <file>.age checked against it; with `key`, decrypted on the way into the
+ * plain folder (each file then checked against SHA256SUMS too), else kept as stored (a folder
+ * that reads as the local encrypted one).
  */
 export async function downloadBackup(
   repository: S3Repository,
-  backup: { id: string; checksum: string | null; clusterName: string },
+  backup: { id: string; checksum: string | null; clusterName: string; encryptionRecipient?: string | null },
   dir: string,
   log: (line: string) => void,
-  identity?: string,
+  key?: CopyKey,
 ): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const prefix = offsiteBackupPrefix(backup.clusterName, backup.id);
   const sumsPath = path.join(dir, "SHA256SUMS");
-  const opened = identity ? { identity } : {};
+  const atRest = Boolean(backup.encryptionRecipient);
+  const opened = key && !atRest ? { identity: key.identity } : {};
   const list = await repository.getFile(`${prefix}/SHA256SUMS`, sumsPath, {
     ...opened,
     ...(backup.checksum ? { expectedSha256: backup.checksum } : {}),
   });
-  let bytes = 0;
   const files = parseChecksums(await fs.readFile(sumsPath, "utf8"));
+  const stored = atRest ? await storedSums(repository, backup.id, prefix, dir) : null;
+  let bytes = 0;
   for (const { sha256, file } of files) {
+    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true, mode: 0o700 });
+    if (stored) {
+      const ciphertextSha256 = stored.get(`${file}${AGE_SUFFIX}`);
+      if (!ciphertextSha256)
+        throw new Error(
+          `${file}${AGE_SUFFIX} is not in the offsite copy's ${CIPHERTEXT_SUMS}: the copy is not whole`,
+        );
+      const result = key
+        ? await repository.getFile(`${prefix}/${file}${AGE_SUFFIX}`, path.join(dir, file), {
+            expectedSha256: ciphertextSha256,
+            ageFile: { identity: key.identity, plaintextSha256: sha256 },
+          })
+        : await repository.getFile(
+            `${prefix}/${file}${AGE_SUFFIX}`,
+            path.join(dir, `${file}${AGE_SUFFIX}`),
+            { expectedSha256: ciphertextSha256 },
+          );
+      bytes += result.bytes;
+      continue;
+    }
     const result = await repository.getFile(`${prefix}/${file}`, path.join(dir, file), {
       ...opened,
       expectedSha256: sha256,
     });
     bytes += result.bytes;
   }
-  log(
-    `downloaded ${files.length} files (${bytes} bytes) of backup ${backup.id} from ${repository.description}${list.decrypted ? ", decrypted with the identity given," : ""} each checked against SHA256SUMS`,
+  // Decrypted, the folder is the plain backup: the ciphertext's list would describe files not there.
+  if (stored && key) await fs.rm(path.join(dir, CIPHERTEXT_SUMS));
+  const how = !atRest
+    ? `${list.decrypted && key ? `, decrypted with ${key.whose},` : ""} each checked against SHA256SUMS`
+    : key
+      ? `, each checked against ${CIPHERTEXT_SUMS}, decrypted with ${key.whose} and checked against SHA256SUMS`
+      : `, encrypted at rest as stored, each checked against ${CIPHERTEXT_SUMS}`;
+  log(`downloaded ${files.length} files (${bytes} bytes) of backup ${backup.id} from ${repository.description}${how}`);
+}
+
+/** The offsite copy's SHA256SUMS.ciphertext (into `dir`), as a map from stored file to SHA-256. */
+async function storedSums(
+  repository: S3Repository,
+  backupId: string,
+  prefix: string,
+  dir: string,
+): Promise<Map<string, string>> {
+  const listPath = path.join(dir, CIPHERTEXT_SUMS);
+  await repository.getFile(`${prefix}/${CIPHERTEXT_SUMS}`, listPath);
+  return new Map(
+    parseChecksums(await fs.readFile(listPath, "utf8")).map(({ sha256, file }) => [file, sha256]),
   );
 }
 

@@ -145,8 +145,9 @@ export async function requestRestore(
     request = sealRequest(request);
     await assertInstanceCapacity();
     plan = await planRequest(request);
-    // A local backup encrypted at rest needs a key: the request's, or the one Walden holds.
-    if (plan.source !== "offsite") await assertBackupOpenable(plan.backupId, request.identity);
+    // A backup encrypted at rest needs a key, from either copy (offsite holds its ciphertext):
+    // the request's, or the one Walden holds.
+    await assertBackupOpenable(plan.backupId, request.identity);
   } else if (request.kind === "logical") {
     await checkLogical(request);
   } else {

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { expect, inject } from "vitest";
+import { sealLocalIdentity } from "@/lib/backup/at-rest";
 import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
 import { db } from "@/lib/db";
 import type { AgeKeyPair } from "@/lib/offsite/age";
@@ -30,7 +31,9 @@ export interface OffsiteCluster {
  * A cluster registered on the sandbox with its own archive link and repository, an offsite
  * repository on `s3` (age-encrypted to `key` when given), a table changed twice after a physical
  * backup (an UPDATE, then a DELETE whose xid is kept), the backup copied offsite and its WAL
- * shipped from the backup's first segment (the sandbox's older WAL is not this test's).
+ * shipped from the backup's first segment (the sandbox's older WAL is not this test's). With
+ * `atRest`, the cluster's local encryption is on before the backup (at-rest.ts), so the backup
+ * holds only <file>.age and its offsite copy is that ciphertext; `held` lets Walden hold the key.
  */
 export async function offsiteCluster(options: {
   root: string;
@@ -39,6 +42,7 @@ export async function offsiteCluster(options: {
   bucket: string;
   label: string;
   key?: AgeKeyPair;
+  atRest?: { key: AgeKeyPair; held?: boolean };
 }): Promise<OffsiteCluster> {
   const { root, run, s3, label, key } = options;
   const sandbox = inject("sandbox");
@@ -59,6 +63,17 @@ export async function offsiteCluster(options: {
       ),
     },
   });
+  if (options.atRest)
+    await db().cluster.update({
+      where: { id: clusterId },
+      data: {
+        localEncryptionEnabled: true,
+        localEncryptionRecipient: options.atRest.key.recipient,
+        localEncryptionIdentityEncrypted: options.atRest.held
+          ? sealLocalIdentity(options.atRest.key.identity)
+          : null,
+      },
+    });
   const table = `offsite_${label}_${run}`;
   const md5Sql = `select md5(coalesce(string_agg(t::text, ',' order by id), '')) as md5 from ${table} t`;
   await withSandboxPrimary(async (client) => {

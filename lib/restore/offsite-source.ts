@@ -5,7 +5,9 @@ import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
 import type { PitrRestoreRequest, RestoreSource } from "@/lib/schemas/restore";
 import { plannedBackupSchema, restorePlanSchema, type RestorePlan } from "@/lib/schemas/restore-plan";
+import { backupIdentity } from "@/lib/backup/at-rest-open";
 import { localCopyIsWhole } from "@/lib/backup/local-copy";
+import type { CopyKey } from "@/lib/offsite/restore-download";
 import { planPitrRestore } from "./plan-service";
 
 // A PITR restore from the offsite copy alone (issue 14): which copy a restore uses and the
@@ -56,6 +58,23 @@ export async function chooseRestoreSource(
   if (offsiteCopy)
     return { source: "offsite", reason: `the local copy is gone; the offsite copy at ${offsiteCopy.path}` };
   throw refuse(`source: backup ${backup.id} has neither a whole local copy nor a succeeded offsite copy`);
+}
+
+/**
+ * The key that opens the backup's offsite copy: for a backup encrypted at rest (copied as its
+ * ciphertext) the request's identity or the one Walden holds (NoBackupKeyError, a 422 naming
+ * identity, when neither opens it); else the request's, for a copy the offsite repository encrypted.
+ */
+export function offsiteCopyKey(
+  backup: { id: string; encryptionRecipient: string | null },
+  cluster: { localEncryptionIdentityEncrypted: string | null },
+  sealedIdentity: string | undefined,
+  givenIdentity: string | undefined,
+): CopyKey | undefined {
+  const whose = givenIdentity ? "the identity given" : "the key Walden holds";
+  const atRest = backupIdentity(backup, cluster, sealedIdentity);
+  if (atRest) return { identity: atRest, whose };
+  return givenIdentity ? { identity: givenIdentity, whose } : undefined;
 }
 
 /** `work` with the cluster's offsite repository, closed after it however it ends. */

@@ -23,7 +23,7 @@ import { configureCopy, extractBackup } from "./pitr-files";
 import { detachSubscriptions, followReplay, replayStatus } from "./pitr-replay";
 import { verifyRestoredInstance } from "./pitr-verify";
 import { downloadBackup, fetchPlannedWal } from "@/lib/offsite/restore-download";
-import { planWithSource, withOffsiteSource } from "./offsite-source";
+import { offsiteCopyKey, planWithSource, withOffsiteSource } from "./offsite-source";
 import { replayShortfall } from "./replay-check";
 import { ownFileSettings, recoverySettings, renderSettings } from "./recovery-config";
 import { assertTablespacesInside } from "./tablespaces";
@@ -67,7 +67,10 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
     throw new Error(`backup ${backup.id} is ${backup.status}, not restorable`);
   const archivePath = cluster.archivePath;
   if (!offsite && !archivePath) throw new Error("the cluster has no WAL archive folder");
+  // Offsite: the request's identity opens an encrypted offsite copy and its WAL; a backup
+  // encrypted at rest (copied as its ciphertext) opens with it or the key Walden holds.
   const identity = offsite ? openIdentity(request.identity) : undefined;
+  const copyKey = offsite ? offsiteCopyKey(backup, cluster, request.identity, identity) : undefined;
   const serverMajor = Math.floor(toolVersionNum("pg_ctl") / 10000);
   const backupMajor = Math.floor((backup.serverVersionNum ?? 0) / 10000);
   if (backupMajor && backupMajor !== serverMajor)
@@ -104,7 +107,7 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
         { ...backup, clusterName: cluster.name },
         downloaded,
         (line) => ctx.steps.log(line),
-        identity,
+        copyKey,
       ),
     );
   // Encrypted at rest locally: decrypted into the restore's own folder first (at-rest-open.ts).
