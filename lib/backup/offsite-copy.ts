@@ -84,10 +84,12 @@ export async function copyBackupOffsite(
     if (backup.checksum && listChecksum !== backup.checksum) {
       throw new Error("the backup's SHA256SUMS differs from the checksum recorded when it was taken");
     }
-    const files = atRest
+    // Encrypted at rest: the ciphertext list's own SHA-256 is kept on the copy (checked on fetch).
+    const ciphertextChecksum = atRest ? await sha256File(path.join(backup.path, CIPHERTEXT_SUMS)) : null;
+    const files = ciphertextChecksum
       ? [
           ...parseChecksums(await fs.readFile(path.join(backup.path, CIPHERTEXT_SUMS), "utf8")),
-          { sha256: await sha256File(path.join(backup.path, CIPHERTEXT_SUMS)), file: CIPHERTEXT_SUMS },
+          { sha256: ciphertextChecksum, file: CIPHERTEXT_SUMS },
           { sha256: listChecksum, file: "SHA256SUMS" },
         ]
       : [...(await readSums(backup.path)), { sha256: listChecksum, file: "SHA256SUMS" }];
@@ -128,6 +130,7 @@ export async function copyBackupOffsite(
       data: {
         status: "succeeded",
         checksum: listChecksum,
+        ciphertextChecksum,
         sizeBytes: BigInt(sizeBytes),
         finishedAt: new Date(),
         // Every object was checked against SHA256SUMS on the way and its size read back (putFile).

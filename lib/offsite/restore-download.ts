@@ -81,15 +81,28 @@ export async function downloadBackup(
   log(`downloaded ${files.length} files (${bytes} bytes) of backup ${backup.id} from ${repository.description}${how}`);
 }
 
-/** The offsite copy's SHA256SUMS.ciphertext (into `dir`), as a map from stored file to SHA-256. */
+/**
+ * The offsite copy's SHA256SUMS.ciphertext (into `dir`), as a map from stored file to SHA-256:
+ * checked against the SHA-256 the catalog kept on the copy (offsite-copy.ts), when it has one (a
+ * copy imported from a repository's descriptors has none: the object's stored checksum then).
+ */
 async function storedSums(
   repository: S3Repository,
   backupId: string,
   prefix: string,
   dir: string,
 ): Promise<Map<string, string>> {
+  const copy = await db().backupCopy.findFirst({
+    where: { backupId, repository: "s3", status: "succeeded", ciphertextChecksum: { not: null } },
+    orderBy: { finishedAt: "desc" },
+    select: { ciphertextChecksum: true },
+  });
   const listPath = path.join(dir, CIPHERTEXT_SUMS);
-  await repository.getFile(`${prefix}/${CIPHERTEXT_SUMS}`, listPath);
+  await repository.getFile(
+    `${prefix}/${CIPHERTEXT_SUMS}`,
+    listPath,
+    copy?.ciphertextChecksum ? { expectedSha256: copy.ciphertextChecksum } : {},
+  );
   return new Map(
     parseChecksums(await fs.readFile(listPath, "utf8")).map(({ sha256, file }) => [file, sha256]),
   );

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -164,4 +165,32 @@ describe("a backup encrypted at rest, restored from its offsite copy alone", () 
     expect(done.rtoMs).toBeGreaterThan(0);
     expect(stepLog(done, "extract")).toMatch(/decrypted .*with the key Walden holds/);
   }, 300_000);
+
+  it("keeps the ciphertext list's SHA-256 on the copy and refuses a list that differs from it", async () => {
+    const backup = await db().backup.findUniqueOrThrow({
+      where: { id: fixture.backupId },
+      include: { cluster: true },
+    });
+    const copy = await db().backupCopy.findFirstOrThrow({
+      where: { backupId: backup.id, repository: "s3", status: "succeeded" },
+    });
+    const repository = new S3Repository(s3.settings(BUCKET, "walden-atrest"));
+    const listKey = `${offsiteBackupPrefix(backup.cluster.name, backup.id)}/${CIPHERTEXT_SUMS}`;
+    const original = (await repository.getBytes(listKey))!;
+    try {
+      expect(copy.ciphertextChecksum).toBe(createHash("sha256").update(original).digest("hex"));
+      // A list rewritten offsite (its object metadata too, as putBytes writes it): the catalog's
+      // checksum is what catches it, before any object is trusted.
+      const [first, ...rest] = original.toString("utf8").trimEnd().split("\n");
+      const forged = `${"0".repeat(64)}${first!.slice(64)}\n${rest.join("\n")}\n`;
+      await repository.putBytes(listKey, Buffer.from(forged));
+      expect(await verifyBackup(fixture.backupId, "test-worker")).toBe(false);
+      const failed = await db().backup.findUniqueOrThrow({ where: { id: fixture.backupId } });
+      expect(failed.verifyLog).toMatch(/SHA256SUMS\.ciphertext .*does not match its checksum/);
+    } finally {
+      await repository.putBytes(listKey, original);
+      repository.close();
+    }
+    expect(await verifyBackup(fixture.backupId, "test-worker")).toBe(true);
+  }, 120_000);
 });
