@@ -7,6 +7,7 @@ import { folderSize, removeUnderRoot, repositoryRoot } from "@/lib/backup/reposi
 import { APPEND_ONLY_TAR } from "@/lib/backup/physical";
 import { runBackup } from "@/lib/backup/run";
 import { db } from "@/lib/db";
+import { generateAgeKey } from "@/lib/offsite/age";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import {
   logicalBackupRequestSchema,
@@ -26,6 +27,8 @@ import { median, MiB, now, pollUntil, scalar } from "./support";
 // the worker does for backup.run); the baseline is pg_basebackup / pg_dump with the argv Walden
 // builds (lib/tools/argv.ts), through the same runTool and passfile, into a folder on the same
 // disk. Walden and raw runs alternate so that drift (page cache, other load) hits both alike.
+// Issue 14's encryption overhead: the same whole physical job (runBackup) with the bench
+// cluster's local encryption at rest on and off, in pairs whose order alternates.
 // The pgbench database is pgbench-data.ts's; the tables are in print-backups.ts.
 
 const WORKER_ID = "walden-bench";
@@ -62,9 +65,17 @@ export interface CompressionRow {
   n: number;
 }
 
+/** Issue 14: the whole physical job (runBackup) encrypted at rest and plain, order alternating per pair. */
+export interface EncryptionRuns {
+  label: string;
+  /** Pairs in the order they ran: encrypted first in odd pairs, plain first in even ones. */
+  pairs: { encrypted: BackupRun; plain: BackupRun; encryptedFirst: boolean }[];
+}
+
 export interface BackupResults {
   data: DataSet;
   physical: PairedRuns;
+  encryption: EncryptionRuns;
   logical: PairedRuns;
   physicalCompression: CompressionRow[];
   logicalCompression: CompressionRow[];
@@ -74,6 +85,8 @@ export interface BackupPlan {
   scale: number;
   /** Walden/raw pairs for the physical lz4 and the logical custom cases. */
   pairs: number;
+  /** Encrypted/plain pairs of Walden's physical lz4 backup. */
+  encryptionPairs: number;
   physicalCompressions: readonly Compression[];
   logicalCompressions: readonly Compression[];
 }
@@ -84,8 +97,12 @@ export interface BackupPlan {
 
 type Request = PhysicalBackupRequest | LogicalBackupRequest;
 
-/** runBackup() on a freshly queued row: claim, tool, checks, rename, catalog update. */
-async function waldenBackup(bench: Bench, request: Request): Promise<BackupRun> {
+/**
+ * runBackup() on a freshly queued row: claim, tool, checks, rename, catalog update. `encryptTo`
+ * is what the backup row must name as its recipient (null: a plain backup), so a run that
+ * encrypted when it should not have (or the reverse) fails the bench instead of being counted.
+ */
+async function waldenBackup(bench: Bench, request: Request, encryptTo: string | null = null): Promise<BackupRun> {
   const row = await db().backup.create({
     data: {
       clusterId: bench.clusterId,
@@ -104,6 +121,8 @@ async function waldenBackup(bench: Bench, request: Request): Promise<BackupRun> 
       `Walden's ${request.kind} backup ended ${done.status}: ${done.error ?? "no error recorded"}`,
     );
   }
+  if (done.encryptionRecipient !== encryptTo)
+    throw new Error(`Walden's backup was encrypted to ${done.encryptionRecipient ?? "nobody"}, not ${encryptTo ?? "nobody"}`);
   await removeUnderRoot(repositoryRoot(), done.path);
   await db().backup.delete({ where: { id: row.id } });
   return { who: "walden", ms, bytes: Number(done.sizeBytes) };
@@ -211,6 +230,48 @@ async function paired(
   return { label, runs };
 }
 
+/** Turns the bench cluster's local encryption at rest on (to `recipient`) or off (null). */
+async function setLocalEncryption(bench: Bench, recipient: string | null): Promise<void> {
+  await db().cluster.update({
+    where: { id: bench.clusterId },
+    data: { localEncryptionEnabled: recipient !== null, localEncryptionRecipient: recipient },
+  });
+}
+
+/** The same physical backup job encrypted at rest and plain, alternating which goes first. */
+async function measureEncryption(
+  bench: Bench,
+  request: PhysicalBackupRequest,
+  pairs: number,
+  log: (line: string) => void,
+): Promise<EncryptionRuns> {
+  const label = `physical ${request.compression} encrypted`;
+  const { recipient } = generateAgeKey();
+  const run = async (encrypted: boolean) => {
+    await setLocalEncryption(bench, encrypted ? recipient : null);
+    return waldenBackup(bench, request, encrypted ? recipient : null);
+  };
+  const result: EncryptionRuns = { label, pairs: [] };
+  try {
+    log(`warm-up (not counted): one encrypted ${request.compression} physical backup`);
+    await run(true);
+    for (let pair = 1; pair <= pairs; pair++) {
+      const encryptedFirst = pair % 2 === 1;
+      const first = await run(encryptedFirst);
+      const second = await run(!encryptedFirst);
+      const [encrypted, plain] = encryptedFirst ? [first, second] : [second, first];
+      result.pairs.push({ encrypted, plain, encryptedFirst });
+      log(
+        `${label} ${pair}/${pairs} encrypted ${(encrypted.ms / 1000).toFixed(2)} s, ` +
+          `plain ${(plain.ms / 1000).toFixed(2)} s (${encryptedFirst ? "encrypted" : "plain"} first)`,
+      );
+    }
+  } finally {
+    await setLocalEncryption(bench, null);
+  }
+  return result;
+}
+
 export const medianOf = (runs: PairedRuns, who: BackupRun["who"], field: "ms" | "bytes") =>
   median(runs.runs.filter((run) => run.who === who).map((run) => run[field]));
 
@@ -247,6 +308,7 @@ export async function measureBackups(
     () => rawBackup(bench, physical("lz4"), serverVersionNum),
     log,
   );
+  const encryption = await measureEncryption(bench, physical("lz4"), plan.encryptionPairs, log);
   const physicalCompression: CompressionRow[] = [];
   for (const compression of plan.physicalCompressions) {
     if (compression === "lz4") {
@@ -292,5 +354,12 @@ export async function measureBackups(
     logicalCompression.push({ compression, ms: run.ms, bytes: run.bytes, n: 1 });
   }
 
-  return { data, physical: physicalRuns, logical: logicalRuns, physicalCompression, logicalCompression };
+  return {
+    data,
+    physical: physicalRuns,
+    encryption,
+    logical: logicalRuns,
+    physicalCompression,
+    logicalCompression,
+  };
 }

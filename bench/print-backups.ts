@@ -1,6 +1,12 @@
 // The backups part's tables (measurements 4-5: Walden vs the raw programs, size and time per
 // compression) and its rows of the final summary.
-import { medianOf, type BackupResults, type CompressionRow, type PairedRuns } from "./backups";
+import {
+  medianOf,
+  type BackupResults,
+  type CompressionRow,
+  type EncryptionRuns,
+  type PairedRuns,
+} from "./backups";
 import { SETTINGS } from "./settings";
 import { fmt, heading, median, MiB, ratio, seconds, table } from "./support";
 
@@ -38,6 +44,39 @@ function pairedRows(runs: PairedRuns): string[][] {
       fmt(of("raw", "bytes") / MiB, 1),
     ],
     [`${runs.label}, median of the pair ratios`, "", "", `${fmt(median(pairRatios(runs)), 3)}×`, "", ""],
+  );
+  return rows;
+}
+
+/** Encrypted/plain: medians of each side, and the median of the pairs' own ratios. */
+function encryptionFigures(runs: EncryptionRuns) {
+  const encrypted = median(runs.pairs.map((pair) => pair.encrypted.ms));
+  const plain = median(runs.pairs.map((pair) => pair.plain.ms));
+  const pairRatio = median(runs.pairs.map((pair) => pair.encrypted.ms / pair.plain.ms));
+  return { encrypted, plain, pairRatio };
+}
+
+function encryptionRows(runs: EncryptionRuns): string[][] {
+  const rows = runs.pairs.map((pair, index) => [
+    `${runs.label}, pair ${index + 1} (${pair.encryptedFirst ? "encrypted" : "plain"} first)`,
+    seconds(pair.encrypted.ms),
+    seconds(pair.plain.ms),
+    ratio(pair.encrypted.ms, pair.plain.ms, 3),
+    fmt(pair.encrypted.bytes / MiB, 1),
+    fmt(pair.plain.bytes / MiB, 1),
+  ]);
+  const { encrypted, plain, pairRatio } = encryptionFigures(runs);
+  const bytes = (side: "encrypted" | "plain") => median(runs.pairs.map((pair) => pair[side].bytes)) / MiB;
+  rows.push(
+    [
+      `${runs.label}, median`,
+      seconds(encrypted),
+      seconds(plain),
+      ratio(encrypted, plain, 3),
+      fmt(bytes("encrypted"), 1),
+      fmt(bytes("plain"), 1),
+    ],
+    [`${runs.label}, median of the pair ratios`, "", "", `${fmt(pairRatio, 3)}×`, "", ""],
   );
   return rows;
 }
@@ -116,6 +155,24 @@ export function printBackups(results: BackupResults, loadAtStart: string): void 
     ),
   );
 
+  console.log();
+  console.log(
+    table(
+      ["wall time (s), Walden's whole job", "encrypted s", "plain s", "encrypted/plain", "enc MiB", "plain MiB"],
+      encryptionRows(results.encryption),
+    ),
+  );
+  console.log(
+    [
+      "",
+      "Encryption at rest (issue 14): runBackup() of the same physical request with the bench cluster's",
+      "local encryption on (a fresh age X25519 recipient) and off, one after the other, the order",
+      "alternating per pair. Both include pg_basebackup, SHA256SUMS, the WAL archive wait, fsync and",
+      "the rename; the encrypted run also writes every file as <file>.age (age v1) and",
+      "SHA256SUMS.ciphertext, and leaves no plaintext file. Its size counts the .age files.",
+    ].join("\n"),
+  );
+
   heading("5. backups: size and wall time per compression (Walden runs)");
   console.log(
     table(
@@ -150,5 +207,19 @@ export function backupSummaryRows(results: BackupResults): string[][] {
         `goal ≤ ${fmt(goal, 2)}: ${walden / raw <= goal ? "met" : "NOT met"}`,
     ];
   };
-  return [row(results.physical, "raw pg_basebackup"), row(results.logical, "raw pg_dump")];
+  const encryption = results.encryption;
+  const { encrypted, plain, pairRatio } = encryptionFigures(encryption);
+  const encryptionGoal = SETTINGS.backups.encryptionGoalRatio;
+  return [
+    row(results.physical, "raw pg_basebackup"),
+    [
+      `encryption at rest ratio (${encryption.label} / plain, median s, n=${encryption.pairs.length} each)`,
+      seconds(encrypted),
+      seconds(plain),
+      ratio(encrypted, plain, 3),
+      `the same Walden job plain (pair ratios' median ${fmt(pairRatio, 3)}×); ` +
+        `goal ≤ ${fmt(encryptionGoal, 2)}: ${encrypted / plain <= encryptionGoal ? "met" : "NOT met"}`,
+    ],
+    row(results.logical, "raw pg_dump"),
+  ];
 }
