@@ -1,10 +1,9 @@
 import { ZodError } from "zod";
 import {
+  englishMessage,
   localizeIssue,
   localizeMessage,
-  renderKey,
   type ApiErrorKey,
-  type LocalizedMessage,
   type MessageParams,
 } from "@/lib/i18n/api-errors";
 import { defaultLocale, type Locale } from "@/lib/i18n/locales";
@@ -53,11 +52,6 @@ export function appError(
   details?: unknown,
 ): AppError {
   return new AppError(code, englishMessage({ key, params }), details, { key, params });
-}
-
-/** The English text of a catalog message (for messages that are built before an AppError is). */
-export function englishMessage({ key, params }: LocalizedMessage): string {
-  return renderKey(defaultLocale, key, params) ?? key;
 }
 
 /**

@@ -3,7 +3,7 @@ import { auditDenial } from "@/lib/auth/denials";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { actorFromSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { actorFromApiToken } from "@/lib/auth/tokens";
-import { AppError } from "@/lib/errors";
+import { appError, type AppError } from "@/lib/errors";
 
 /** The parts of a request that authentication reads; a plain Request or NextRequest fits. */
 export interface AuthRequest {
@@ -52,15 +52,9 @@ export function isSameOrigin(headers: Headers): boolean {
   }
 }
 
-async function deny(
-  actor: Actor | null,
-  code: "unauthorized" | "forbidden",
-  message: string,
-  action: string,
-  meta: RequestMeta,
-): Promise<never> {
-  await auditDenial(actor, { action, details: { reason: message } }, meta);
-  throw new AppError(code, message);
+async function deny(actor: Actor | null, error: AppError, action: string, meta: RequestMeta): Promise<never> {
+  await auditDenial(actor, { action, details: { reason: error.message } }, meta);
+  throw error;
 }
 
 /**
@@ -75,32 +69,18 @@ export async function authorize(req: AuthRequest, required: Role, action: string
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     actor = match?.[1] ? await actorFromApiToken(match[1]) : null;
-    if (!actor)
-      return deny(null, "unauthorized", "The API token is invalid, expired or revoked", action, meta);
+    if (!actor) return deny(null, appError("unauthorized", "auth.invalidToken"), action, meta);
   } else {
     const cookie = readCookie(req.headers, SESSION_COOKIE);
     actor = cookie ? await actorFromSession(cookie) : null;
-    if (!actor)
-      return deny(
-        null,
-        "unauthorized",
-        "Sign in or send an API token (Authorization: Bearer …)",
-        action,
-        meta,
-      );
+    if (!actor) return deny(null, appError("unauthorized", "auth.signIn"), action, meta);
     if (!safeMethods.has(req.method.toUpperCase()) && !isSameOrigin(req.headers)) {
-      return deny(
-        actor,
-        "forbidden",
-        "Cross-origin request refused: the Origin header does not match this site",
-        action,
-        meta,
-      );
+      return deny(actor, appError("forbidden", "auth.crossOrigin"), action, meta);
     }
   }
 
   if (!hasRole(actor.role, required)) {
-    return deny(actor, "forbidden", `This needs the ${required} role; you are ${actor.role}`, action, meta);
+    return deny(actor, appError("forbidden", "auth.needsRole", { required, role: actor.role }), action, meta);
   }
   return actor;
 }

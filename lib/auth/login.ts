@@ -7,14 +7,14 @@ import type { Role } from "@/lib/auth/roles";
 import { actorFromSession, createSession, deleteSession } from "@/lib/auth/sessions";
 import { releaseSignInAttempt, reserveSignInAttempt, SIGN_IN_WINDOW_MS } from "@/lib/auth/sign-in-throttle";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { z } from "zod";
 import type { loginSchema } from "@/lib/schemas/user";
 
 const throttledMessage = {
-  account: `Too many sign-in attempts for this account from your address; wait ${SIGN_IN_WINDOW_MS / 60_000} minutes or ask an admin to reset the password`,
-  address: `Too many sign-in attempts from your address; wait ${SIGN_IN_WINDOW_MS / 60_000} minutes`,
-};
+  account: "auth.throttledAccount",
+  address: "auth.throttledAddress",
+} as const;
 
 /**
  * Checks the password and opens a session. Failures are audited (sampled) and say nothing about
@@ -36,7 +36,7 @@ export async function login(
       { action: "auth.login", details: { email: input.email, reason: `throttled (${throttled})` } },
       meta,
     );
-    throw new AppError("too_many_requests", throttledMessage[throttled]);
+    throw appError("too_many_requests", throttledMessage[throttled], { minutes: SIGN_IN_WINDOW_MS / 60_000 });
   }
   const user = await db().user.findUnique({ where: { email: input.email } });
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? dummyPasswordHash);
@@ -50,7 +50,7 @@ export async function login(
       },
       meta,
     );
-    throw new AppError("unauthorized", "Wrong email or password, or the account is disabled");
+    throw appError("unauthorized", "auth.wrongPassword");
   }
   await releaseSignInAttempt(input.email, meta.ip);
   // Only after the password checked out, so a wrong guess cannot tell the break-glass email from others.
@@ -64,10 +64,7 @@ export async function login(
       },
       meta,
     );
-    throw new AppError(
-      "forbidden",
-      "Password sign-in is turned off: use single sign-on (only the break-glass admin may use a password)",
-    );
+    throw appError("forbidden", "auth.passwordSignInOff");
   }
   if (needsRehash(user.passwordHash)) {
     // Raised parameters reach existing accounts the only time the password is in hand.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { Backup } from "@/lib/generated/prisma/client";
 import type { BackupCopyView, BackupDetail, BackupSummary } from "@/lib/schemas/backup";
 
@@ -63,7 +63,7 @@ export async function getBackupOrThrow(id: string): Promise<BackupDetail> {
   const backup = z.uuid().safeParse(id).success
     ? await db().backup.findUnique({ where: { id }, include: { copies: { orderBy: { createdAt: "asc" } } } })
     : null;
-  if (!backup) throw new AppError("not_found", `No backup with id ${id}`);
+  if (!backup) throw appError("not_found", "backups.noBackup", { id });
   const copies: BackupCopyView[] = [
     {
       repository: "local",

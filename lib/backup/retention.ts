@@ -17,7 +17,7 @@ import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { plannedBackupSchema } from "@/lib/schemas/restore-plan";
 import type { RetentionPolicy, RetentionPolicyUpdate, RetentionPreview } from "@/lib/schemas/retention";
 import { parseWalFileName } from "@/lib/wal/segments";
@@ -334,9 +334,10 @@ export async function confirmAndApplyRetention(
 ): Promise<RetentionPreview> {
   const cluster = await getActiveClusterRowOrThrow(clusterId);
   if (confirm !== cluster.name) {
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `Deleting backups needs the cluster's name typed to confirm: pass ?confirm=${cluster.name}`,
+      "schedules.deleteNeedsConfirm",
+      { name: cluster.name },
       { field: "confirm" },
     );
   }

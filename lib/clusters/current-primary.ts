@@ -1,6 +1,6 @@
 import { getClusterRowOrThrow, type ClusterRow, type NodeRow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { withNodeClient } from "@/lib/pg/connection";
 import type { BackupFrom } from "@/lib/schemas/schedule";
 
@@ -164,10 +164,7 @@ export async function backupSource(
   const name = from.slice("standby:".length);
   const wanted = observations.find((node) => node.name === name);
   if (!wanted)
-    throw new AppError(
-      "unprocessable_entity",
-      `cluster ${cluster.name} has no node named ${name} to back up from`,
-    );
+    throw appError("unprocessable_entity", "clusters.noNodeToBackUpFrom", { cluster: cluster.name, name });
   if (!streaming.includes(wanted)) {
     const now =
       wanted.role === "unreachable"

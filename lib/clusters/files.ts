@@ -4,7 +4,7 @@ import { folderSize, removeUnderRoot, repositoryRootFor } from "@/lib/backup/rep
 import { requireTypedName } from "@/lib/clusters/mutations";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 
 // A deleted (retired) cluster's backups stay on disk, restorable, until an admin removes them
 // here, explicitly. The rows stay as evidence (marked expired, as retention does); the WAL
@@ -29,11 +29,7 @@ export async function removeRetiredClusterFiles(
   meta: RequestMeta,
 ): Promise<RetiredFilesRemoval> {
   const cluster = await getClusterRowOrThrow(id);
-  if (!cluster.retiredAt)
-    throw new AppError(
-      "conflict",
-      `Cluster ${cluster.name} is still registered: delete it first (until then retention removes its old backups)`,
-    );
+  if (!cluster.retiredAt) throw appError("conflict", "clusters.stillRegistered", { name: cluster.name });
   await requireTypedName(actor, "cluster.files.remove", cluster, confirm, meta);
 
   const busy = await db().restore.count({
@@ -42,11 +38,7 @@ export async function removeRetiredClusterFiles(
       OR: [{ status: { in: ["queued", "running"] } }, { instanceState: { in: ["running", "stopped"] } }],
     },
   });
-  if (busy > 0)
-    throw new AppError(
-      "conflict",
-      `${busy} restores of this cluster are still running or have an instance up: the worker tears them down within a minute; try again then`,
-    );
+  if (busy > 0) throw appError("conflict", "clusters.restoresBusy", { busy });
 
   const root = repositoryRootFor(cluster);
   const backups = await db().backup.findMany({

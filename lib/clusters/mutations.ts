@@ -16,7 +16,7 @@ import { endpointChanges, mergedPrimaryInput, nodeData } from "@/lib/clusters/no
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import { LOCK_NAMESPACE } from "@/lib/clusters/sampler-lock";
@@ -30,7 +30,7 @@ export function defaultArchivePath(clusterName: string): string {
 async function assertNameFree(name: string, exceptId?: string): Promise<void> {
   const existing = await db().cluster.findUnique({ where: { name } });
   if (existing && existing.id !== exceptId) {
-    throw new AppError("conflict", `A cluster named "${name}" is already registered`, { field: "name" });
+    throw appError("conflict", "clusters.nameTaken", { name }, { field: "name" });
   }
 }
 
@@ -194,9 +194,10 @@ export async function requireTypedName(
     },
     meta,
   );
-  throw new AppError(
+  throw appError(
     "unprocessable_entity",
-    `Type the cluster's name to confirm: pass ?confirm=${cluster.name}`,
+    "clusters.typeNameToConfirm",
+    { name: cluster.name },
     {
       issues: [{ path: "confirm", message: `type ${cluster.name} to confirm` }],
     },
@@ -229,7 +230,7 @@ export async function deleteCluster(
       where: { id, retiredAt: null },
       data: { retiredAt, name: retiredName },
     });
-    if (retired.count === 0) throw new AppError("not_found", `No cluster with id ${id}`);
+    if (retired.count === 0) throw appError("not_found", "clusters.noCluster", { id });
     const cancelled = await tx.restore.updateMany({
       where: { clusterId: id, status: "queued" },
       data: { status: "cancelled", cancelRequestedAt: retiredAt, finishedAt: retiredAt, error: reason },

@@ -1,5 +1,5 @@
 import type { NodeRow } from "@/lib/clusters/queries";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { NodeConnectionInput } from "@/lib/schemas/cluster";
 import { encryptNodePassword, encryptNodeRootCert } from "@/lib/secrets";
@@ -34,9 +34,10 @@ export function nodeData(
   const endpoint = { host: input.host, port: input.port, username: input.user };
   const sameEndpoint = previous !== undefined && endpointOf(previous) === endpointOf(endpoint);
   if (!input.password && previous?.passwordEncrypted && !sameEndpoint) {
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `${field}: the host, port or user changed (${endpointOf(previous)} → ${endpointOf(endpoint)}); give the password again: Walden does not send a stored password to another server`,
+      "clusters.passwordAgain",
+      { field, before: endpointOf(previous), after: endpointOf(endpoint) },
       { field: `${field}.password` },
     );
   }
@@ -47,9 +48,10 @@ export function nodeData(
       ? previous.sslRootCertEncrypted
       : null;
   if ((sslMode === "verify-ca" || sslMode === "verify-full") && !rootCertEncrypted) {
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `${field}: sslmode ${sslMode} needs the CA certificate that signed the server's certificate`,
+      "clusters.needsCaCert",
+      { field, sslMode },
       { field: `${field}.sslRootCert` },
     );
   }

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { clusterStatus, toReplicationView, worstLag } from "@/lib/replication/snapshot";
 import { sslModeSchema, type ClusterSummary, type NodeSummary } from "@/lib/schemas/cluster";
@@ -88,10 +88,7 @@ export async function getActiveClusterOrThrow(id: string): Promise<ClusterSummar
 export async function getActiveClusterRowOrThrow(id: string): Promise<ClusterRow> {
   const cluster = await getClusterRowOrThrow(id);
   if (cluster.retiredAt)
-    throw new AppError(
-      "not_found",
-      `Cluster ${id} was deleted on ${cluster.retiredAt.toISOString()}; its backups, restores and reports stay readable by their ids`,
-    );
+    throw appError("not_found", "clusters.deleted", { id, at: cluster.retiredAt.toISOString() });
   return cluster;
 }
 
@@ -101,7 +98,7 @@ export async function getClusterRowOrThrow(id: string): Promise<ClusterRow> {
   const cluster = uuid.test(id)
     ? await db().cluster.findUnique({ where: { id }, include: clusterWithNodes })
     : null;
-  if (!cluster) throw new AppError("not_found", `No cluster with id ${id}`);
+  if (!cluster) throw appError("not_found", "clusters.noCluster", { id });
   return cluster;
 }
 

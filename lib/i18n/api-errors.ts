@@ -61,6 +61,11 @@ export function renderKey(locale: Locale, key: string, params: MessageParams = {
   return text.includes(FALLBACK) ? null : text;
 }
 
+/** The English text of a catalog message: what the API says to scripts and English callers. */
+export function englishMessage({ key, params }: LocalizedMessage): string {
+  return renderKey(defaultLocale, key, params) ?? key;
+}
+
 /** An error's message for the caller: the English as written, or its translation when there is one. */
 export function localizeMessage(
   locale: Locale,

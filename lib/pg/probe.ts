@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { CLEARTEXT_REFUSED, withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import { describeTlsError } from "@/lib/pg/tls";
 import type { ConnectionReport } from "@/lib/schemas/cluster";
@@ -68,47 +68,44 @@ export function describeConnectionError(error: unknown, node: NodeConnection): A
   if (message === CLEARTEXT_REFUSED)
     return new AppError("unprocessable_entity", `${where}: ${CLEARTEXT_REFUSED}`, { field: "password" });
   const tlsProblem = error instanceof Error ? describeTlsError(error, node.tls) : undefined;
-  if (tlsProblem) return new AppError("unprocessable_entity", `${where}: ${tlsProblem}`, { field: "sslmode" });
+  if (tlsProblem)
+    return new AppError("unprocessable_entity", `${where}: ${tlsProblem}`, { field: "sslmode" });
   switch (code) {
     case "ECONNREFUSED":
-      return new AppError(
-        "upstream_unavailable",
-        `Could not connect to ${where}: connection refused. Is PostgreSQL running and listening on that address and port?`,
-      );
+      return appError("upstream_unavailable", "connection.refused", { where });
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return new AppError("upstream_unavailable", `Could not resolve the host name "${node.host}".`);
+      return appError("upstream_unavailable", "connection.unknownHost", { host: node.host });
     case "ETIMEDOUT":
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new AppError(
-        "upstream_unavailable",
-        `Could not reach ${where} (${code}). Check the host, port and firewall.`,
-      );
+      return appError("upstream_unavailable", "connection.unreachable", { where, code });
     case "28P01":
-      return new AppError(
+      return appError(
         "unprocessable_entity",
-        `Password authentication failed for user "${node.user}" on ${where}.`,
+        "connection.passwordFailed",
+        { user: node.user, where },
         { field: "password" },
       );
     case "28000":
-      return new AppError(
+      return appError(
         "unprocessable_entity",
-        `The server at ${where} refused user "${node.user}": ${message ?? "not allowed"}. Check pg_hba.conf.`,
+        "connection.userRefused",
+        { where, user: node.user, reason: message ?? "not allowed" },
         { field: "user" },
       );
     case "3D000":
-      return new AppError("unprocessable_entity", `Database "${node.database}" does not exist on ${where}.`, {
-        field: "database",
-      });
+      return appError(
+        "unprocessable_entity",
+        "connection.noDatabase",
+        { database: node.database, where },
+        { field: "database" },
+      );
   }
   if (message && /timeout/i.test(message)) {
-    return new AppError(
-      "upstream_unavailable",
-      `Timed out connecting to ${where}. Check the host, port and firewall.`,
-    );
+    return appError("upstream_unavailable", "connection.timedOut", { where });
   }
-  return new AppError("upstream_unavailable", `Could not connect to ${where}: ${message ?? String(error)}`);
+  return appError("upstream_unavailable", "connection.failed", { where, reason: message ?? String(error) });
 }
 
 /** "Test connection": version, role, system identifier and missing privileges of one node. */

@@ -1,6 +1,6 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { formatLsn } from "@/lib/replication/lsn";
 import { toReplicationView, type ReplicationView } from "@/lib/replication/snapshot";
 import type {
@@ -22,10 +22,7 @@ export async function getReplicationSnapshotOrThrow(clusterId: string): Promise<
   await getClusterRowOrThrow(clusterId);
   const snapshot = await getReplicationSnapshot(clusterId);
   if (!snapshot) {
-    throw new AppError(
-      "upstream_unavailable",
-      "No replication sample yet for this cluster: is a worker running (npm run worker)?",
-    );
+    throw appError("upstream_unavailable", "replication.noSample");
   }
   return snapshot;
 }
@@ -93,19 +90,18 @@ export async function getLagSeries(clusterId: string, query: LagQuery, now = new
   const standbys = cluster.nodes.filter((node) => node.role === "standby").map((node) => node.name);
   const standby = query.standby ?? standbys[0];
   if (!standby || !standbys.includes(standby)) {
-    throw new AppError(
-      "unprocessable_entity",
-      standbys.length === 0
-        ? "This cluster has no standby registered, so it has no replication lag to show"
-        : `No standby named "${query.standby}" in this cluster; it has: ${standbys.join(", ")}`,
-      {
-        field: "standby",
-      },
-    );
+    throw standbys.length === 0
+      ? appError("unprocessable_entity", "replication.noStandbys", {}, { field: "standby" })
+      : appError(
+          "unprocessable_entity",
+          "replication.noStandbyNamed",
+          { name: String(query.standby), standbys: standbys.join(", ") },
+          { field: "standby" },
+        );
   }
   const to = query.to ? new Date(query.to) : now;
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - HOUR);
-  if (from >= to) throw new AppError("unprocessable_entity", "`from` must be before `to`", { field: "from" });
+  if (from >= to) throw appError("unprocessable_entity", "replication.fromBeforeTo", {}, { field: "from" });
   const source = pickLagSource(from, to, now.getTime());
   const bucketSeconds = Math.max(
     (to.getTime() - from.getTime()) / 1000 / (query.points - 1),

@@ -4,7 +4,7 @@ import { verificationState } from "@/lib/backup/retention-plan";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { askWorker } from "@/lib/queue/ask";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
@@ -35,7 +35,7 @@ async function planRequest(request: PitrRestoreRequest): Promise<RestorePlan> {
   await getClusterRowOrThrow(request.clusterId);
   const answer = await askWorker("restore.plan", { request });
   if (!answer.ok && answer.reason === "unavailable") {
-    throw new AppError("upstream_unavailable", `The restore could not be planned: ${answer.message}`);
+    throw appError("upstream_unavailable", "restore.planUnavailable", { reason: answer.message });
   }
   if (!answer.ok && answer.reason === "bad_field") {
     throw new AppError("unprocessable_entity", answer.message, {
@@ -43,11 +43,16 @@ async function planRequest(request: PitrRestoreRequest): Promise<RestorePlan> {
     });
   }
   if (!answer.ok) {
-    throw new AppError("unprocessable_entity", answer.message, {
-      reason: answer.reason,
-      window: answer.window,
-      issues: [{ path: "target.value", message: answer.message }],
-    });
+    throw new AppError(
+      "unprocessable_entity",
+      answer.message,
+      {
+        reason: answer.reason,
+        window: answer.window,
+        issues: [{ path: "target.value", message: answer.message }],
+      },
+      answer.localized,
+    );
   }
   return answer.plan;
 }
@@ -58,12 +63,15 @@ async function assertInstanceCapacity(): Promise<void> {
     where: { kind: "pitr", OR: [{ status: { in: ["queued", "running"] } }, { instanceState: "running" }] },
   });
   if (busy >= max) {
-    throw new AppError(
-      "conflict",
-      `${busy} restored instances are running or being restored (the limit is ${max}): tear one down first`,
-    );
+    throw appError("conflict", "restore.tooManyInstances", { busy, max });
   }
 }
+
+const otherClusterMessage = {
+  backup: "restore.backupOfOtherCluster",
+  "restored instance": "restore.instanceOfOtherCluster",
+  restore: "restore.restoreOfOtherCluster",
+} as const;
 
 /**
  * Ids in a request must belong to the request's cluster: a backup or restore of another cluster
@@ -73,25 +81,32 @@ function assertSameCluster(
   row: { clusterId: string },
   request: { clusterId: string },
   field: string,
-  what: string,
+  what: keyof typeof otherClusterMessage,
 ) {
   if (row.clusterId !== request.clusterId)
-    throw new AppError("unprocessable_entity", `${field}: that ${what} belongs to another cluster`, {
-      issues: [{ path: field, message: `belongs to another cluster than clusterId` }],
-    });
+    throw appError(
+      "unprocessable_entity",
+      otherClusterMessage[what],
+      { field },
+      { issues: [{ path: field, message: `belongs to another cluster than clusterId` }] },
+    );
 }
 
 async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }>): Promise<void> {
   const backup = await db().backup.findUnique({ where: { id: request.backupId } });
   if (backup) assertSameCluster(backup, request, "backupId", "backup");
   if (!backup || backup.kind !== "logical" || backup.status !== "succeeded")
-    throw new AppError("unprocessable_entity", "backupId must name a succeeded logical backup", {
-      issues: [{ path: "backupId", message: "must be a succeeded logical backup" }],
-    });
-  if (verificationState(backup) === "failed")
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `Backup ${backup.id} is not restorable: its verification failed (${backup.verifiedAt!.toISOString()}). Verify it again or pick another backup.`,
+      "restore.notLogicalBackup",
+      {},
+      { issues: [{ path: "backupId", message: "must be a succeeded logical backup" }] },
+    );
+  if (verificationState(backup) === "failed")
+    throw appError(
+      "unprocessable_entity",
+      "restore.verificationFailed",
+      { id: backup.id, at: backup.verifiedAt!.toISOString() },
       { issues: [{ path: "backupId", message: "its verification failed" }] },
     );
   // Encrypted at rest: only the key Walden holds opens it (a logical request carries none).
@@ -100,9 +115,12 @@ async function checkLogical(request: Extract<RestoreRequest, { kind: "logical" }
     const into = await getRestoreRowOrThrow(request.intoRestoreId);
     assertSameCluster(into, request, "intoRestoreId", "restored instance");
     if (into.kind !== "pitr" || into.status !== "succeeded" || into.instanceState !== "running")
-      throw new AppError("unprocessable_entity", "intoRestoreId must name a running restored instance", {
-        issues: [{ path: "intoRestoreId", message: "must be a running restored instance" }],
-      });
+      throw appError(
+        "unprocessable_entity",
+        "restore.notRunningInstance",
+        {},
+        { issues: [{ path: "intoRestoreId", message: "must be a running restored instance" }] },
+      );
   }
 }
 
@@ -115,19 +133,20 @@ async function checkTable(
     source.status === "succeeded" &&
     (source.kind === "logical" || (source.kind === "pitr" && source.instanceState === "running"));
   if (!usable)
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      "sourceRestoreId must name a succeeded logical restore or a running restored instance",
-      {
-        issues: [{ path: "sourceRestoreId", message: "is not a usable source" }],
-      },
+      "restore.notUsableSource",
+      {},
+      { issues: [{ path: "sourceRestoreId", message: "is not a usable source" }] },
     );
   const newName = request.newName ?? restoredTableName(request.table.split(".")[1]!, new Date());
   if (request.confirm !== newName) {
-    throw new AppError("unprocessable_entity", `Type the new table's name (${newName}) to confirm`, {
-      newName,
-      issues: [{ path: "confirm", message: `type ${newName} to confirm` }],
-    });
+    throw appError(
+      "unprocessable_entity",
+      "restore.typeTableName",
+      { name: newName },
+      { newName, issues: [{ path: "confirm", message: `type ${newName} to confirm` }] },
+    );
   }
   return { ...request, newName };
 }
@@ -207,10 +226,7 @@ export async function cancelRestore(
     await db().restore.update({ where: { id }, data: { cancelRequestedAt: new Date() } });
     status = "cancelling";
   } else if (status !== "cancelled") {
-    throw new AppError(
-      "conflict",
-      `The restore is ${row.status}; only a queued or running restore can be cancelled`,
-    );
+    throw appError("conflict", "restore.notCancellable", { status: row.status });
   }
   await audit(actor, { action: "restore.cancel", outcome: "success", target: { type: "restore", id } }, meta);
   return { id, status };
@@ -225,14 +241,16 @@ export async function tearDownRestore(
 ): Promise<{ id: string; status: "tearing down" }> {
   const row = await getRestoreRowOrThrow(id);
   if (row.kind !== "pitr" || !row.instanceState || row.instanceState === "removed")
-    throw new AppError("conflict", "This restore has no restored instance to tear down");
-  if (row.status === "queued" || row.status === "running")
-    throw new AppError("conflict", "The restore is still running: cancel it instead");
+    throw appError("conflict", "restore.noInstance");
+  if (row.status === "queued" || row.status === "running") throw appError("conflict", "restore.stillRunning");
   const name = instanceName(id);
   if (confirm !== name)
-    throw new AppError("unprocessable_entity", `Type the instance's name (${name}) to confirm`, {
-      issues: [{ path: "confirm", message: `type ${name} to confirm` }],
-    });
+    throw appError(
+      "unprocessable_entity",
+      "restore.typeInstanceName",
+      { name },
+      { issues: [{ path: "confirm", message: `type ${name} to confirm` }] },
+    );
   await db().restore.update({ where: { id }, data: { expiresAt: new Date() } });
   await enqueue(await jobSender(), "restore.sweep", {});
   await audit(

@@ -1,3 +1,4 @@
+import { englishMessage, type LocalizedMessage } from "@/lib/i18n/api-errors";
 import { formatLsn, parseLsn } from "@/lib/replication/lsn";
 import type { RestoreTarget } from "@/lib/schemas/restore";
 import type {
@@ -65,8 +66,20 @@ function summarize(window: WindowComputation): WindowSummary {
   };
 }
 
-function refuse(window: WindowComputation, reason: RefusalReason, message: string): PlanRefusal {
-  return { ok: false, reason, message, window: summarize(window) };
+/** A refusal; one given as a catalog message is said in English and keeps its key for other languages. */
+function refuse(
+  window: WindowComputation,
+  reason: RefusalReason,
+  message: string | LocalizedMessage,
+): PlanRefusal {
+  if (typeof message === "string") return { ok: false, reason, message, window: summarize(window) };
+  return {
+    ok: false,
+    reason,
+    message: englishMessage(message),
+    localized: message,
+    window: summarize(window),
+  };
 }
 
 /** Every backup that can start a point-in-time restore, with the range it belongs to. */
@@ -139,27 +152,28 @@ function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
   // A gap right after the newest range: later WAL exists, but no backup leads across the gap.
   const cutBy = window.gaps.find((gap) => gap.from && window.latest && ms(gap.from) >= ms(window.latest));
   if (window.latest && time > ms(window.latest) && cutBy) {
-    return refuse(
-      window,
-      "in_gap",
-      `${value} lies after a gap in the WAL archive (${cutBy.fromWal} … ${cutBy.toWal} missing after ${cutBy.from}): ` +
-        `no backup taken after the gap leads there, so the latest restorable point is ${window.latest}. Take a new base backup to restore later times.`,
-    );
+    return refuse(window, "in_gap", {
+      key: "restore.afterGap",
+      params: {
+        value,
+        fromWal: cutBy.fromWal,
+        toWal: cutBy.toWal,
+        from: String(cutBy.from),
+        latest: window.latest,
+      },
+    });
   }
   if (window.latest && time > ms(window.latest)) {
-    return refuse(
-      window,
-      "after_latest",
-      `${value} is after the latest archived commit (${window.latest}): recovery would run out of WAL before reaching it. ` +
-        "Pick a time up to the latest commit, or wait for newer WAL to be archived (select pg_switch_wal() on the primary closes the current segment).",
-    );
+    return refuse(window, "after_latest", {
+      key: "restore.afterLatest",
+      params: { value, latest: window.latest },
+    });
   }
   if (window.earliest && time < ms(window.earliest)) {
-    return refuse(
-      window,
-      "before_earliest",
-      `${value} is before the earliest restorable backup (it finished at ${window.earliest}); no backup holds the data as it was then.`,
-    );
+    return refuse(window, "before_earliest", {
+      key: "restore.beforeEarliest",
+      params: { value, earliest: window.earliest },
+    });
   }
   const fitting = all.filter(
     (c) => ms(c.backup.restorableFrom!) <= time && c.range.to !== null && time <= ms(c.range.to),
@@ -170,8 +184,22 @@ function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
       window,
       "in_gap",
       gap
-        ? `${value} falls in a gap of the WAL archive (${gap.fromWal} … ${gap.toWal} missing, no commit readable between ${gap.from} and ${gap.to}).`
-        : `${value} is not inside any restorable range; ${describeWindow(window)}, with gaps.`,
+        ? {
+            key: "restore.inGap",
+            params: {
+              value,
+              fromWal: gap.fromWal,
+              toWal: gap.toWal,
+              from: String(gap.from),
+              to: String(gap.to),
+            },
+          }
+        : window.earliest && window.latest
+          ? {
+              key: "restore.outsideRanges",
+              params: { value, earliest: window.earliest, latest: window.latest },
+            }
+          : { key: "restore.outsideRangesNothing", params: { value } },
     );
   }
   return choose(window, fitting, input.backupId, value);
@@ -272,8 +300,8 @@ export function planRestore(input: PlanInput): PlanResult {
           window,
           target.type === "xid" ? "unknown_xid" : "unknown_name",
           target.type === "xid"
-            ? `No commit of transaction ${target.value} is in the archived WAL (it may have aborted, not be archived yet, or be older than the archive).`
-            : `No restore point named "${target.value}" is in the archived WAL (create one with select pg_create_restore_point('…') and let its segment be archived).`,
+            ? { key: "restore.unknownXid", params: { xid: target.value } }
+            : { key: "restore.unknownName", params: { name: target.value } },
         );
       }
       chosen = planLsn(input, all, input.record.lsn, `${what} (at ${input.record.lsn})`);

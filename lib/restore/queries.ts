@@ -3,7 +3,7 @@ import { hasRole, type Role } from "@/lib/auth/roles";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { Restore } from "@/lib/generated/prisma/client";
 import { askWorker } from "@/lib/queue/ask";
 import type { TableEventsQuery } from "@/lib/schemas/restore";
@@ -116,7 +116,7 @@ export async function listRestores(
 export async function getRestoreRowOrThrow(id: string): Promise<Restore> {
   const parsed = z.uuid().safeParse(id);
   const row = parsed.success ? await db().restore.findUnique({ where: { id } }) : null;
-  if (!row) throw new AppError("not_found", `Restore ${id} does not exist`);
+  if (!row) throw appError("not_found", "restore.noRestore", { id });
   return row;
 }
 
@@ -130,7 +130,7 @@ export async function getRestoreOrThrow(id: string, reader: Role): Promise<Resto
  */
 export async function listTableEvents(clusterId: string, query: TableEventsQuery) {
   if (Date.parse(query.from) > Date.parse(query.to)) {
-    throw new AppError("unprocessable_entity", "from: must not be after to", [
+    throw appError("unprocessable_entity", "restore.fromAfterTo", {}, [
       { path: "from", message: "must not be after to" },
     ]);
   }

@@ -5,7 +5,7 @@ import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { BackupSchedule } from "@/lib/generated/prisma/client";
 import { firstScheduleOfKind, isFirstOfKind, toScheduleSummary } from "@/lib/schedules/queries";
 import { applySchedule, removeScheduleQueue, scheduleQueueName } from "@/lib/schedules/schedule-queues";
@@ -27,9 +27,10 @@ type Cluster = Awaited<ReturnType<typeof getActiveClusterRowOrThrow>>;
 function checkBackupFrom(cluster: Cluster, input: ScheduleInput): void {
   const standby = input.backupFrom.startsWith("standby:") ? input.backupFrom.slice("standby:".length) : null;
   if (standby && !cluster.nodes.some((node) => node.name === standby))
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `backupFrom: cluster ${cluster.name} has no node named ${standby} (it has ${cluster.nodes.map((node) => node.name).join(", ")})`,
+      "schedules.noNodeNamed",
+      { cluster: cluster.name, standby, nodes: cluster.nodes.map((node) => node.name).join(", ") },
       { issues: [{ path: "backupFrom", message: `no node named ${standby}` }] },
     );
 }
@@ -128,7 +129,7 @@ async function scheduleOrThrow(clusterId: string, scheduleId: string): Promise<B
   const row = z.uuid().safeParse(scheduleId).success
     ? await db().backupSchedule.findFirst({ where: { id: scheduleId, clusterId } })
     : null;
-  if (!row) throw new AppError("not_found", "This cluster has no backup schedule with that id");
+  if (!row) throw appError("not_found", "schedules.noScheduleWithId");
   return row;
 }
 
@@ -159,9 +160,12 @@ export async function updateScheduleById(
   const cluster = await getActiveClusterRowOrThrow(clusterId);
   const previous = await scheduleOrThrow(clusterId, scheduleId);
   if ("kind" in patch && patch.kind !== previous.kind)
-    throw new AppError("unprocessable_entity", "kind: a schedule's kind cannot change; add a new schedule", {
-      issues: [{ path: "kind", message: "cannot change; add a new schedule" }],
-    });
+    throw appError(
+      "unprocessable_entity",
+      "schedules.kindCannotChange",
+      {},
+      { issues: [{ path: "kind", message: "cannot change; add a new schedule" }] },
+    );
   const { kind: _kind, ...fields } = patch;
   void _kind;
   const input = scheduleInputSchema(previous.kind).parse({ ...storedInput(previous), ...fields });
@@ -229,6 +233,6 @@ export async function deleteSchedule(
 ): Promise<void> {
   await getClusterRowOrThrow(clusterId);
   const row = await firstScheduleOfKind(clusterId, kind);
-  if (!row) throw new AppError("not_found", `This cluster has no ${kind} backup schedule`);
+  if (!row) throw appError("not_found", "schedules.noScheduleOfKind", { kind });
   await removeRow(actor, row, meta, boss);
 }

@@ -5,7 +5,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow, getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue/boss";
 import { drillFiring } from "@/lib/restore/drills";
 import { cronSchema, timeZoneSchema } from "@/lib/schemas/schedule";
@@ -85,7 +85,7 @@ export async function deleteVerifySchedule(
 ): Promise<void> {
   const cluster = await getClusterRowOrThrow(clusterId);
   const removed = await db().verifySchedule.deleteMany({ where: { clusterId: cluster.id } });
-  if (removed.count === 0) throw new AppError("not_found", "This cluster has no verification schedule");
+  if (removed.count === 0) throw appError("not_found", "schedules.noVerifySchedule");
   await audit(
     actor,
     { action: "verify_schedule.delete", outcome: "success", target: { type: "cluster", id: cluster.id } },

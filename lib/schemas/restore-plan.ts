@@ -37,6 +37,10 @@ export const planRefusalSchema = z.object({
   ok: z.literal(false),
   reason: refusalReasonSchema,
   message: z.string(),
+  /** The message's key and figures in the apiErrors catalog, so the API can say it in Korean too. */
+  localized: z
+    .object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })
+    .optional(),
   window: windowSummarySchema,
 });
 export type PlanRefusal = z.infer<typeof planRefusalSchema>;

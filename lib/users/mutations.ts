@@ -1,10 +1,11 @@
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { forgetCachedCredentials } from "@/lib/auth/credential-cache";
 import { hashPassword } from "@/lib/auth/password";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { generateApiToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type {
   TokenCreateInput,
   TokenSummary,
@@ -21,7 +22,7 @@ export async function createUser(
   meta: RequestMeta,
 ): Promise<UserSummary> {
   if (await db().user.findUnique({ where: { email: input.email } })) {
-    throw new AppError("conflict", `A user with email ${input.email} already exists`, { field: "email" });
+    throw appError("conflict", "users.emailTaken", { email: input.email }, { field: "email" });
   }
   const user = await db().user.create({
     data: {
@@ -46,12 +47,13 @@ export async function updateUser(
   meta: RequestMeta,
 ): Promise<UserSummary> {
   const user = await db().user.findUnique({ where: { id } });
-  if (!user) throw new AppError("not_found", `No user with id ${id}`);
+  if (!user) throw appError("not_found", "users.noUser", { id });
   // An admin who demotes or disables themselves could leave nobody able to undo it.
   if (user.id === actor.userId && ((input.role && input.role !== "admin") || input.disabled)) {
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      "You cannot demote or disable your own account; ask another admin",
+      "users.notYourself",
+      {},
       {
         field: input.role ? "role" : "disabled",
       },
@@ -67,6 +69,7 @@ export async function updateUser(
     },
   });
   if (input.disabled || input.password) await db().session.deleteMany({ where: { userId: id } });
+  forgetCachedCredentials(); // a new role, a disabled account: believed at once, not in 5 s
   await audit(
     actor,
     { action: "user.update", outcome: "success", target: { type: "user", id }, details: { input } },
@@ -83,11 +86,12 @@ export async function createApiToken(
 ): Promise<TokenSummary & { token: string }> {
   const ownerId = input.userId ?? actor.userId;
   const owner = await db().user.findUnique({ where: { id: ownerId } });
-  if (!owner) throw new AppError("unprocessable_entity", `No user with id ${ownerId}`, { field: "userId" });
+  if (!owner) throw appError("unprocessable_entity", "users.noUser", { id: ownerId }, { field: "userId" });
   if (!hasRole(owner.role as Role, input.role)) {
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `${owner.email} is ${owner.role}; a token cannot have more rights than its owner`,
+      "users.tokenAboveOwner",
+      { email: owner.email, role: owner.role },
       {
         field: "role",
       },
@@ -120,8 +124,9 @@ export async function createApiToken(
 
 export async function revokeApiToken(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
   const token = await db().apiToken.findUnique({ where: { id } });
-  if (!token) throw new AppError("not_found", `No API token with id ${id}`);
+  if (!token) throw appError("not_found", "users.noToken", { id });
   if (!token.revokedAt) await db().apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+  forgetCachedCredentials();
   await audit(
     actor,
     {

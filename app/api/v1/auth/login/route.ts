@@ -3,7 +3,7 @@ import { isSameOrigin, requestMeta } from "@/lib/auth/authenticate";
 import { login } from "@/lib/auth/login";
 import { applySavedLocale } from "@/lib/auth/locale-cookie";
 import { setSessionCookie } from "@/lib/auth/session-cookie";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { readJson, withPublicRoute } from "@/lib/route";
 import { loginSchema } from "@/lib/schemas/user";
 
@@ -11,7 +11,7 @@ import { loginSchema } from "@/lib/schemas/user";
 export const POST = withPublicRoute(async (req) => {
   // Login CSRF: a browser form post from another site carries its own Origin.
   if (req.headers.get("origin") && !isSameOrigin(req.headers)) {
-    throw new AppError("forbidden", "Cross-origin sign-in refused");
+    throw appError("forbidden", "auth.crossOriginSignIn");
   }
   const input = loginSchema.parse(await readJson(req));
   const { session, user, locale } = await login(input, requestMeta(req));

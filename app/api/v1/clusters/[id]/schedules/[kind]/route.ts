@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { jobSender } from "@/lib/queue/sender";
 import { readJson, withRoute } from "@/lib/route";
 import { deleteSchedule, upsertSchedule } from "@/lib/schedules/mutations";
@@ -11,7 +11,7 @@ type Params = { id: string; kind: string };
 
 function kindOf(params: Params): ScheduleKind {
   const kind = scheduleKindSchema.safeParse(params.kind);
-  if (!kind.success) throw new AppError("not_found", "A schedule is physical or logical");
+  if (!kind.success) throw appError("not_found", "schedules.notAKind");
   return kind.data;
 }
 
