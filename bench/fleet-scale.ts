@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { stopSandboxServer, startSandbox } from "@/lib/sandbox";
 import {
   lockHolders,
+  processCpuMs,
   serversCpuMs,
   SnapshotWatch,
   spawnWorker,
@@ -27,8 +28,11 @@ import { connect, fmt, now, pollUntil, sleep, summarize } from "./support";
 export const FLEET_PREFIX = `${CLUSTER_PREFIX}fleet-`;
 
 export const FLEET_SETTINGS = {
-  /** Fleet sizes tried in turn (nodes; 3 per cluster, the bench's own cluster included). */
-  steps: [102, 201, 300, 402, 501, 600],
+  /**
+   * Fleet sizes tried in turn (nodes; 3 per cluster, the bench's own cluster included);
+   * WALDEN_BENCH_FLEET_STEPS=300,501 tries only those.
+   */
+  steps: fleetSteps(process.env.WALDEN_BENCH_FLEET_STEPS) ?? [102, 201, 300, 402, 501, 600],
   intervalMs: 1000,
   /** The issue's goals: p99 sample delay within one interval; takeover within 5 s. */
   delayGoalMs: 1000,
@@ -41,6 +45,23 @@ export const FLEET_SETTINGS = {
   /** One connection per registered node lands on each sandbox server: 100 is too few. */
   maxConnections: 400,
 } as const;
+
+/**
+ * WALDEN_BENCH_FLEET_BASELINE=<dir>: a checkout of an older commit (its node_modules and Prisma
+ * client ready) whose sampler is measured beside this one on every fleet size, windows alternated,
+ * so the two CPU figures come from the same minutes of the same machine.
+ */
+export const FLEET_BASELINE = process.env.WALDEN_BENCH_FLEET_BASELINE || null;
+/** With a baseline: windows per side and fleet size, alternated (this, baseline, this, baseline). */
+const BASELINE_ROUNDS = 2;
+
+function fleetSteps(value: string | undefined): number[] | null {
+  if (!value) return null;
+  const steps = value.split(",").map(Number);
+  if (steps.some((step) => !Number.isInteger(step) || step < 3))
+    throw new Error(`WALDEN_BENCH_FLEET_STEPS=${value} is not a comma-separated list of node counts`);
+  return steps;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The fleet
@@ -93,18 +114,32 @@ export async function ensureMaxConnections(bench: Bench, value: number): Promise
   return true;
 }
 
-export interface Stage {
+/** A worker's CPU in a window, % of one core: in all, in user mode, in the kernel. */
+export interface WorkerCpu {
+  /**
+   * CPU µs per node sample (one node read, tracked and written, in a completed tick): what the
+   * work costs whether or not the worker keeps up, when a busy machine makes ticks late (a late
+   * tick costs nothing meanwhile, so % of a core alone flatters a worker that falls behind).
+   */
+  cpuUsPerNodeSample: number;
+  cpuPercent: number;
+  userPercent: number;
+  systemPercent: number;
+}
+
+export interface Stage extends WorkerCpu {
   nodes: number;
   clusters: number;
   delay: ReturnType<typeof summarize> & { p99: number };
   stored: StoredSamples;
   /** Clusters with no new snapshot during the window. */
   silent: number;
-  /** % of one core: the worker(s), the three monitored servers, the catalog server. */
-  cpuPercent: number;
+  /** % of one core: the three monitored servers, the catalog server (the worker's: WorkerCpu). */
   serversCpuPercent: number;
   catalogCpuPercent: number;
   rssMiB: number;
+  /** The baseline checkout's sampler on the same fleet (WALDEN_BENCH_FLEET_BASELINE), or null. */
+  baseline: (WorkerCpu & { delayP99: number }) | null;
   /** What the window cost the catalog, per node and day (the window's figures scaled). */
   catalog: CatalogCost;
 }
@@ -130,6 +165,8 @@ async function catalogState(catalog: pg.Client) {
   return rows[0]!;
 }
 
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
 const p99 = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
@@ -141,13 +178,17 @@ async function measureWindow(
   catalog: pg.Client,
   workers: WorkerProcess[],
   windowMs: number,
-): Promise<{ window: Omit<Stage, "nodes" | "clusters">; seen: Map<string, Seen> }> {
+): Promise<{ window: WindowFigures; seen: Map<string, Seen> }> {
   const { cluster } = bench.sandbox;
   const monitored = [cluster.primary.dataDir, ...cluster.standbys.map((standby) => standby.dataDir)];
   const watch = new SnapshotWatch(catalog, FLEET_SETTINGS.intervalMs);
   const from = new Date();
   await watch.start(FLEET_SETTINGS.pollMs);
-  const before = new Map(workers.map((worker) => [worker.ownerId, worker.latest()!]));
+  const workersCpu = async () => {
+    const each = await Promise.all(workers.map((worker) => processCpuMs(worker.pid)));
+    return { user: sum(each.map((cpu) => cpu.user)), system: sum(each.map((cpu) => cpu.system)) };
+  };
+  const workersBefore = await workersCpu();
   const sampledBefore = new Map([...watch.seen].map(([id, seen]) => [id, seen.sampledAt]));
   const stateBefore = await catalogState(catalog);
   const start = now();
@@ -156,17 +197,15 @@ async function measureWindow(
     await serversCpuMs([bench.sandbox.catalog.dataDir]),
   ];
   await sleep(windowMs);
+  const workersAfter = await workersCpu();
   const serversUsed = (await serversCpuMs(monitored)) - serversBefore;
   const catalogUsed = (await serversCpuMs([bench.sandbox.catalog.dataDir])) - catalogBefore;
   const elapsed = now() - start;
   const stateAfter = await catalogState(catalog);
   await watch.stop();
   const to = new Date();
-  const after = workers.map((worker) => ({ first: before.get(worker.ownerId)!, last: worker.latest()! }));
-  const cpuPercent = after.reduce(
-    (sum, { first, last }) => sum + ((last.cpuMs - first.cpuMs) / (last.at - first.at)) * 100,
-    0,
-  );
+  const userPercent = ((workersAfter.user - workersBefore.user) / elapsed) * 100;
+  const systemPercent = ((workersAfter.system - workersBefore.system) / elapsed) * 100;
   const silent = [...sampledBefore].filter(([id, at]) => watch.seen.get(id)?.sampledAt === at).length;
   const stored = await storedSamples(catalog, from, to, FLEET_SETTINGS.intervalMs);
   const walBytes = (
@@ -175,7 +214,7 @@ async function measureWindow(
       stateBefore.lsn,
     ])
   ).rows[0]!.bytes;
-  const nodes = await db().node.count();
+  const [nodes, clusters] = await Promise.all([db().node.count(), db().cluster.count()]);
   const perNodeDay = (value: number, ms: number) => (value / nodes) * (86_400_000 / ms);
   const window = {
     delay: { ...summarize(watch.delays), p99: p99(watch.delays) },
@@ -187,10 +226,15 @@ async function measureWindow(
       cpuSeconds: perNodeDay(catalogUsed / 1000, elapsed),
     },
     silent,
-    cpuPercent,
+    cpuUsPerNodeSample:
+      ((workersAfter.user - workersBefore.user + workersAfter.system - workersBefore.system) * 1000) /
+      (watch.ticks * (nodes / clusters)),
+    cpuPercent: userPercent + systemPercent,
+    userPercent,
+    systemPercent,
     serversCpuPercent: (serversUsed / elapsed) * 100,
     catalogCpuPercent: (catalogUsed / elapsed) * 100,
-    rssMiB: after.reduce((sum, { last }) => sum + last.rssMiB, 0),
+    rssMiB: sum(workers.map((worker) => worker.latest()!.rssMiB)),
   };
   return { window, seen: watch.seen };
 }
@@ -231,18 +275,47 @@ async function warmUp(catalog: pg.Client): Promise<void> {
 
 export const passes = (stage: Stage) => stage.delay.p99 <= FLEET_SETTINGS.delayGoalMs && stage.silent === 0;
 
-export async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Promise<Stage> {
-  const registered = await resizeFleet(bench, nodes);
-  const clusters = await db().cluster.count();
-  const worker = spawnWorker("walden-bench-fleet-1");
+/** One worker (this checkout's sampler, or the baseline's) owning the whole fleet for one window. */
+async function workerWindow(bench: Bench, catalog: pg.Client, clusters: number, checkout?: string) {
+  const worker = spawnWorker(checkout ? "walden-bench-fleet-baseline" : "walden-bench-fleet-1", checkout);
   try {
     await waitForOwners([worker], clusters, 60_000);
     await warmUp(catalog);
-    const { window } = await measureWindow(bench, catalog, [worker], FLEET_SETTINGS.windowMs);
-    return { nodes: registered, clusters, ...window };
+    return (await measureWindow(bench, catalog, [worker], FLEET_SETTINGS.windowMs)).window;
   } finally {
     await worker.stop();
   }
+}
+
+type WindowFigures = Omit<Stage, "nodes" | "clusters" | "baseline">;
+
+const meanCpu = (windows: WindowFigures[]): WorkerCpu => ({
+  cpuUsPerNodeSample: sum(windows.map((window) => window.cpuUsPerNodeSample)) / windows.length,
+  cpuPercent: sum(windows.map((window) => window.cpuPercent)) / windows.length,
+  userPercent: sum(windows.map((window) => window.userPercent)) / windows.length,
+  systemPercent: sum(windows.map((window) => window.systemPercent)) / windows.length,
+});
+
+export async function measureStage(bench: Bench, catalog: pg.Client, nodes: number): Promise<Stage> {
+  const registered = await resizeFleet(bench, nodes);
+  const clusters = await db().cluster.count();
+  if (!FLEET_BASELINE) {
+    return { nodes: registered, clusters, ...(await workerWindow(bench, catalog, clusters)), baseline: null };
+  }
+  const ours: WindowFigures[] = [];
+  const theirs: WindowFigures[] = [];
+  for (let round = 0; round < BASELINE_ROUNDS; round++) {
+    ours.push(await workerWindow(bench, catalog, clusters));
+    theirs.push(await workerWindow(bench, catalog, clusters, FLEET_BASELINE));
+  }
+  const delayP99 = Math.max(...theirs.map((window) => window.delay.p99));
+  return {
+    nodes: registered,
+    clusters,
+    ...ours[0]!,
+    ...meanCpu(ours),
+    baseline: { ...meanCpu(theirs), delayP99 },
+  };
 }
 
 export interface Split {
@@ -251,7 +324,7 @@ export interface Split {
   owned: { ownerId: string; clusters: number; locks: number; snapshots: number }[];
   /** Clusters both workers said they sample at the same time. */
   overlap: number;
-  window: Omit<Stage, "nodes" | "clusters">;
+  window: WindowFigures;
 }
 
 export interface Takeover {

@@ -27,13 +27,19 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-export function spawnWorker(ownerId: string): WorkerProcess {
+/**
+ * Starts a sampler worker process. `checkout` runs another checkout's sampler instead (an older
+ * commit, with its own node_modules and generated Prisma client) against the same catalog, so the
+ * bench can measure both side by side without carrying old code.
+ */
+export function spawnWorker(ownerId: string, checkout = repoRoot): WorkerProcess {
   // node --import tsx (not the tsx CLI): the pid is the worker itself, so SIGKILL reaches it.
   // WALDEN_BENCH_WORKER_PROFILE=<dir>: each worker writes a V8 CPU profile there when it stops.
   const profileDir = process.env.WALDEN_BENCH_WORKER_PROFILE;
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", CHILD_SCRIPT, ownerId], {
-    cwd: repoRoot,
+  const script = path.join(checkout, path.relative(repoRoot, CHILD_SCRIPT));
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script, ownerId], {
+    cwd: checkout,
     env: process.env,
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -73,6 +79,8 @@ export interface Seen {
 export class SnapshotWatch {
   readonly seen = new Map<string, Seen>();
   readonly delays: number[] = [];
+  /** New snapshots seen since start(): the ticks the workers completed. */
+  ticks = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> = Promise.resolve();
 
@@ -108,7 +116,10 @@ export class SnapshotWatch {
       const previous = this.seen.get(row.id);
       const sampledAt = row.sampled_at.getTime();
       if (previous?.sampledAt === sampledAt) continue;
-      if (record && previous) this.delays.push(at - (previous.sampledAt + this.intervalMs));
+      if (record && previous) {
+        this.delays.push(at - (previous.sampledAt + this.intervalMs));
+        this.ticks++;
+      }
       this.seen.set(row.id, { sampledAt, ownerId: row.owner_id });
     }
   }
@@ -156,6 +167,16 @@ export async function lockHolders(client: pg.Client): Promise<Map<string, number
 
 /** Linux's clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on every usual kernel). */
 const CLOCK_TICKS = 100;
+
+/** CPU milliseconds a process has used so far, in user mode and in the kernel (its own /proc stat). */
+export async function processCpuMs(pid: number): Promise<{ user: number; system: number }> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return {
+    user: (Number(fields[11]) / CLOCK_TICKS) * 1000,
+    system: (Number(fields[12]) / CLOCK_TICKS) * 1000,
+  };
+}
 
 /**
  * CPU milliseconds used so far by the PostgreSQL servers of these data directories: each

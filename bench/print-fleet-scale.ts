@@ -1,6 +1,6 @@
 // The fleet part's tables (one worker per fleet size, two workers and the takeover) and its rows
 // of the final summary.
-import { FLEET_SETTINGS, passes, type Split, type Stage, type Takeover } from "./fleet-scale";
+import { FLEET_BASELINE, FLEET_SETTINGS, passes, type Split, type Stage, type Takeover } from "./fleet-scale";
 import { fmt, ratio, table } from "./support";
 
 export function printStages(stages: Stage[]): void {
@@ -16,6 +16,9 @@ export function printStages(stages: Stage[]): void {
         "silent",
         "interval p99 ms",
         "worker CPU %",
+        "µs / node sample",
+        "user %",
+        "kernel %",
         "servers CPU %",
         "catalog CPU %",
         "RSS MiB",
@@ -31,6 +34,9 @@ export function printStages(stages: Stage[]): void {
         String(stage.silent),
         fmt(stage.stored.gapP99, 0),
         fmt(stage.cpuPercent, 0),
+        fmt(stage.cpuUsPerNodeSample, 0),
+        fmt(stage.userPercent, 0),
+        fmt(stage.systemPercent, 0),
         fmt(stage.serversCpuPercent, 0),
         fmt(stage.catalogCpuPercent, 0),
         fmt(stage.rssMiB, 0),
@@ -44,6 +50,7 @@ export function printStages(stages: Stage[]): void {
       "silent: clusters with no new snapshot in the window; interval: gap between stored samples of one standby; " +
       "CPU: % of one core, the worker, the three monitored sandbox servers and the catalog (all on this machine)",
   );
+  if (FLEET_BASELINE) printBaseline(stages, FLEET_BASELINE);
   const MiB = 2 ** 20;
   console.log(
     "\n" +
@@ -62,6 +69,51 @@ export function printStages(stages: Stage[]): void {
     "catalog cost per node-day: the window's figures scaled to one node and 24 h; samples MiB: growth of " +
       "replication_samples (every hourly partition, indexes included); WAL: everything the catalog wrote " +
       "(samples, snapshots, observed roles, events, the watch's own reads aside); CPU: the catalog server's",
+  );
+}
+
+/** This sampler's worker CPU beside the baseline checkout's, per 100 nodes, on each fleet size. */
+function printBaseline(stages: Stage[], checkout: string): void {
+  const per100 = (percent: number, nodes: number) => fmt((percent * 100) / nodes, 2);
+  console.log(
+    `\nworker CPU per 100 nodes (% of a core), this sampler vs the baseline in ${checkout}:\n` +
+      table(
+        [
+          "nodes",
+          "this",
+          "user",
+          "kernel",
+          "baseline",
+          "user",
+          "kernel",
+          "this / baseline",
+          "µs / node sample: this",
+          "baseline",
+          "this / baseline",
+          "delay p99 ms: this",
+          "baseline",
+        ],
+        stages.map(({ nodes, baseline, ...ours }) => [
+          String(nodes),
+          per100(ours.cpuPercent, nodes),
+          per100(ours.userPercent, nodes),
+          per100(ours.systemPercent, nodes),
+          per100(baseline!.cpuPercent, nodes),
+          per100(baseline!.userPercent, nodes),
+          per100(baseline!.systemPercent, nodes),
+          ratio(ours.cpuPercent, baseline!.cpuPercent, 2),
+          fmt(ours.cpuUsPerNodeSample, 0),
+          fmt(baseline!.cpuUsPerNodeSample, 0),
+          ratio(ours.cpuUsPerNodeSample, baseline!.cpuUsPerNodeSample, 2),
+          fmt(ours.delay.p99, 0),
+          fmt(baseline!.delayP99, 0),
+        ]),
+      ),
+  );
+  console.log(
+    "each side: the mean of its windows, alternated (this, baseline, this, baseline) on the same fleet; " +
+      "user and kernel: from the worker's /proc stat; µs / node sample: worker CPU per node read in a completed " +
+      "tick, the figure to compare when a busy machine makes ticks late (then % of a core falls with the ticks)",
   );
 }
 
@@ -148,6 +200,24 @@ export function fleetSummaryRows(
       ratio(biggest.cpuPercent / biggest.nodes, smallest.cpuPercent / smallest.nodes, 2),
       `${biggest.nodes} vs ${smallest.nodes} nodes`,
     ],
+    ...(biggest.baseline
+      ? [
+          [
+            `fleet: worker CPU per 100 nodes vs baseline ratio at ${biggest.nodes} nodes`,
+            fmt((biggest.cpuPercent * 100) / biggest.nodes, 2),
+            fmt((biggest.baseline.cpuPercent * 100) / biggest.nodes, 2),
+            ratio(biggest.cpuPercent, biggest.baseline.cpuPercent, 2),
+            "goal ≤ 0.5 (issue 17)",
+          ],
+          [
+            `fleet: worker CPU µs per node sample vs baseline ratio at ${biggest.nodes} nodes`,
+            fmt(biggest.cpuUsPerNodeSample, 0),
+            fmt(biggest.baseline.cpuUsPerNodeSample, 0),
+            ratio(biggest.cpuUsPerNodeSample, biggest.baseline.cpuUsPerNodeSample, 2),
+            "goal ≤ 0.5 (issue 17)",
+          ],
+        ]
+      : []),
     [
       `fleet: two workers' clusters (each)`,
       split.owned.map((owner) => owner.clusters).join(" + "),
