@@ -6,7 +6,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { AgeDecryptStream, AgeFormatError, AgeKeyError } from "./age";
 import { ChecksumMismatchError, HashingStream } from "./checksum";
 import { fromS3Metadata } from "./object-metadata";
-import type { TransferContext } from "./put-file";
+import type { TransferContext } from "./s3-client";
 import { describeStorageError, StorageError } from "./storage-errors";
 
 // An object to a local file, streamed: written to "<path>.partial" (a leftover from a killed

@@ -1,5 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import type { OffsiteRepositorySettings } from "@/lib/schemas/offsite";
+import type { StorageTarget } from "./storage-errors";
 
 // One S3 client per repository, configured for S3-compatible storage at large (AWS, MinIO,
 // Ceph, R2, GCS interoperability) rather than AWS alone.
@@ -18,6 +19,13 @@ export const DEFAULT_CLIENT_OPTIONS: Required<ClientOptions> = {
   connectionTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,
 };
+
+/** What one transfer needs: the client, the bucket, and the storage its errors name. */
+export interface TransferContext {
+  client: S3Client;
+  bucket: string;
+  target: StorageTarget;
+}
 
 export function createS3Client(settings: OffsiteRepositorySettings, options: ClientOptions = {}): S3Client {
   const { maxAttempts, connectionTimeoutMs, requestTimeoutMs } = { ...DEFAULT_CLIENT_OPTIONS, ...options };

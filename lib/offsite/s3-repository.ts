@@ -10,8 +10,15 @@ import {
 import type { OffsiteRepositorySettings } from "@/lib/schemas/offsite";
 import { getFile, type GetFileOptions, type GetFileResult } from "./get-file";
 import { fromS3Metadata, toS3Metadata, type WaldenObjectMetadata } from "./object-metadata";
-import { putFile, type PutFileOptions, type PutFileResult, type TransferContext } from "./put-file";
-import { createS3Client, describeRepository, objectKey, relativeKey, type ClientOptions } from "./s3-client";
+import { putFile, type PutFileOptions, type PutFileResult } from "./put-file";
+import {
+  createS3Client,
+  describeRepository,
+  objectKey,
+  relativeKey,
+  type ClientOptions,
+  type TransferContext,
+} from "./s3-client";
 import { describeStorageError, StorageError } from "./storage-errors";
 
 // An offsite repository: a bucket and a prefix on S3-compatible storage. Every key a caller
