@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AppError, toErrorBody } from "@/lib/errors";
 import type { WindowComputation } from "@/lib/wal/compute-window";
 import { formatBytes, planRestore, type PlanInput } from "./planner";
 import { timelineSteps } from "./planner-timelines";
@@ -145,6 +146,22 @@ describe("planRestore: time targets", () => {
     expect(!result.ok && result.message).toMatch(
       /after the latest archived commit \(2026-11-26T12:00:00.000Z\)/,
     );
+  });
+
+  it("says the refusal in Korean for a Korean caller, the English exactly as before (issue 16)", () => {
+    const value = "2026-11-26T12:00:01.000Z";
+    const result = plan({ target: { type: "time", value, inclusive: true } });
+    if (result.ok) throw new Error("expected a refusal");
+    expect(result.message).toBe(
+      `${value} is after the latest archived commit (${window.latest}): recovery would run out of WAL before reaching it. ` +
+        "Pick a time up to the latest commit, or wait for newer WAL to be archived (select pg_switch_wal() on the primary closes the current segment).",
+    );
+    const error = new AppError("unprocessable_entity", result.message, undefined, result.localized);
+    expect(toErrorBody(error, "ko").body.error.message).toBe(
+      `${value}은(는) 마지막으로 아카이브된 커밋(${window.latest})보다 뒤입니다. 복구가 그 시점에 닿기 전에 WAL이 떨어집니다. ` +
+        "마지막 커밋 이전 시각을 고르거나 새 WAL이 아카이브될 때까지 기다리세요(프라이머리에서 select pg_switch_wal()을 실행하면 현재 세그먼트가 닫힙니다).",
+    );
+    expect(toErrorBody(error, "en").body.error.message).toBe(result.message);
   });
 
   it("refuses a time before the earliest backup", () => {
