@@ -7,14 +7,15 @@ import { pipeline } from "node:stream/promises";
 import { parseChecksums, sha256File } from "@/lib/backup/checksum";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
-import { fsyncPath, PRIVATE_FILE_MODE } from "@/lib/fs-private";
-import { decrypt, encrypt, keyFingerprint, recipientOf } from "@/lib/offsite/age";
+import { PRIVATE_FILE_MODE } from "@/lib/fs-private";
+import { decrypt, keyFingerprint, recipientOf } from "@/lib/offsite/age";
 import { parseHeader } from "@/lib/offsite/age/header";
 
 // Backups encrypted at rest in the local repository (issue 14), as pgBackRest's repo encryption:
 // every data file of a backup taken while the cluster's local encryption is on is streamed into
 // `<file>.age` (age v1, X25519, to the cluster's recipient — `age --decrypt -i key.txt` opens it
-// without Walden), fsynced, and its plaintext removed. Two checksum lists stay beside them in
+// without Walden), fsynced, and its plaintext removed (at-rest-seal.ts: a physical backup's tars
+// are sealed while pg_basebackup writes them). Two checksum lists stay beside them in
 // plain text: SHA256SUMS (the plaintext's, sha256sum's format, what the backup's checksum is
 // the digest of — unchanged by encryption, so a decrypted folder checks with `sha256sum -c`)
 // and SHA256SUMS.ciphertext (the stored files', so the ciphertext is checkable without the key).
@@ -24,8 +25,6 @@ import { parseHeader } from "@/lib/offsite/age/header";
 
 export const AGE_SUFFIX = ".age";
 export const CIPHERTEXT_SUMS = "SHA256SUMS.ciphertext";
-/** Files that stay plain beside the ciphertext: the lists and the descriptor. */
-const PLAIN_FILES = new Set(["SHA256SUMS", CIPHERTEXT_SUMS, "walden.json"]);
 const AGE_MAGIC = "age-encryption.org/v1\n";
 const IDENTITY_PURPOSE = "local-repository-age-identity";
 
@@ -94,44 +93,6 @@ class HashingPassThrough extends Transform {
     this.bytes += chunk.length;
     callback(null, chunk);
   }
-}
-
-async function dataFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.relative(dir, path.join(entry.parentPath, entry.name));
-    if (!PLAIN_FILES.has(file)) files.push(file);
-  }
-  return files.sort();
-}
-
-/**
- * Encrypts every data file of a finished backup folder to `recipient`, in place: `<file>.age`
- * written private and fsynced, then the plaintext removed; SHA256SUMS (the plaintext's) must be
- * there already. Writes SHA256SUMS.ciphertext. Returns the number of files encrypted.
- */
-export async function encryptBackupFolder(dir: string, recipient: string): Promise<number> {
-  const files = await dataFiles(dir);
-  const lines: string[] = [];
-  for (const file of files) {
-    const plain = path.join(dir, file);
-    const sealed = `${plain}${AGE_SUFFIX}`;
-    const hashing = new HashingPassThrough();
-    await pipeline(
-      encrypt(createReadStream(plain), recipient),
-      hashing,
-      createWriteStream(sealed, { mode: PRIVATE_FILE_MODE, flags: "wx" }),
-    );
-    await fsyncPath(sealed);
-    await fs.rm(plain);
-    lines.push(`${hashing.hash.digest("hex")}  ${file}${AGE_SUFFIX}`);
-  }
-  const sums = path.join(dir, CIPHERTEXT_SUMS);
-  await fs.writeFile(sums, lines.join("\n") + "\n", { mode: PRIVATE_FILE_MODE });
-  await fsyncPath(sums);
-  await fsyncPath(dir);
-  return files.length;
 }
 
 /** Whether a backup folder holds encrypted files (its SHA256SUMS.ciphertext is there). */

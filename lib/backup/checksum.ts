@@ -1,4 +1,4 @@
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -28,15 +28,23 @@ export async function writeChecksums(dir: string, known = new Map<string, KnownD
       files.push(path.relative(dir, path.join(entry.parentPath, entry.name)));
   }
   files.sort();
-  const lines: string[] = [];
+  const entries: { sha256: string; file: string }[] = [];
   for (const file of files) {
     const full = path.join(dir, file);
     const digest = known.get(file);
     const reuse = digest && (await fs.stat(full)).size === digest.bytes;
-    lines.push(`${reuse ? digest.sha256 : await sha256File(full)}  ${file}`);
+    entries.push({ sha256: reuse ? digest.sha256 : await sha256File(full), file });
   }
-  const list = lines.join("\n") + "\n";
-  await fs.writeFile(path.join(dir, "SHA256SUMS"), list, { mode: 0o600 });
+  return writeChecksumList(path.join(dir, "SHA256SUMS"), entries);
+}
+
+/** Writes a list in sha256sum's format (entries in the order given) and returns its SHA-256. */
+export async function writeChecksumList(
+  target: string,
+  entries: readonly { sha256: string; file: string }[],
+): Promise<string> {
+  const list = entries.map(({ sha256, file }) => `${sha256}  ${file}`).join("\n") + "\n";
+  await fs.writeFile(target, list, { mode: 0o600 });
   return createHash("sha256").update(list).digest("hex");
 }
 
@@ -52,22 +60,29 @@ export function parseChecksums(text: string): { sha256: string; file: string }[]
 
 const READ_CHUNK = 1 << 20;
 
-interface Followed {
-  hash: Hash;
+/** Where a follower feeds a followed file's bytes, in order: a hash, an encrypting writer. */
+export interface FollowSink {
+  update(chunk: Buffer): void | Promise<void>;
+  /** The file was replaced or shrank, or following stopped without a result: drop what was fed. */
+  discard(): Promise<void>;
+}
+
+interface Followed<S> {
+  sink: S;
   bytes: number;
   inode: number;
 }
 
 /**
- * Hashes files in `dir` while another program writes them, so that a backup's SHA256SUMS costs
- * no second read of gigabytes after the program exits (the bytes are read from the page cache
- * moments after they were written, on the core the program leaves idle). Only for files the
- * writer strictly appends to — `appendOnly` picks them by name: a file rewritten in place would
- * get a wrong digest. A file that is replaced (new inode) or shrinks is hashed again from its
- * start.
+ * Feeds the bytes of files in `dir` to a sink per file while another program writes them, so
+ * that what a backup does with its bytes (SHA-256, encryption) costs no second read of gigabytes
+ * after the program exits (the bytes are read from the page cache moments after they were
+ * written, on the core the program leaves idle). Only for files the writer strictly appends to
+ * — `appendOnly` picks them by name: a file rewritten in place would be fed wrong bytes. A file
+ * that is replaced (new inode) or shrinks is fed again from its start to a new sink.
  */
-export class AppendFollower {
-  private readonly files = new Map<string, Followed>();
+export class FileFollower<S extends FollowSink> {
+  private readonly files = new Map<string, Followed<S>>();
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -75,6 +90,7 @@ export class AppendFollower {
   constructor(
     private readonly dir: string,
     private readonly appendOnly: (name: string) => boolean,
+    private readonly newSink: (name: string) => S | Promise<S>,
     private readonly intervalMs = 100,
   ) {}
 
@@ -88,17 +104,20 @@ export class AppendFollower {
     return this;
   }
 
-  /** Call once the writer has exited: reads what is left and returns the digests by file name. */
-  async finish(): Promise<Map<string, KnownDigest>> {
-    await this.stop();
+  /** Call once the writer has exited: feeds what is left and returns the sinks by file name. */
+  async finish(): Promise<Map<string, S>> {
+    await this.halt();
     await this.readNewBytes();
-    return new Map(
-      [...this.files].map(([name, file]) => [name, { sha256: file.hash.digest("hex"), bytes: file.bytes }]),
-    );
+    return new Map([...this.files].map(([name, file]) => [name, file.sink]));
   }
 
-  /** Stops following without a result (the writer failed). */
+  /** Stops following without a result (the writer failed): every sink is discarded. */
   async stop(): Promise<void> {
+    await this.halt();
+    for (const file of this.files.values()) await file.sink.discard().catch(() => {});
+  }
+
+  private async halt(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.pass.catch(() => {});
@@ -115,7 +134,8 @@ export class AppendFollower {
         const { size, ino } = await handle.stat();
         let file = this.files.get(entry.name);
         if (!file || file.inode !== ino || size < file.bytes) {
-          file = { hash: createHash("sha256"), bytes: 0, inode: ino };
+          await file?.sink.discard();
+          file = { sink: await this.newSink(entry.name), bytes: 0, inode: ino };
           this.files.set(entry.name, file);
         }
         const buffer = Buffer.allocUnsafe(READ_CHUNK);
@@ -127,12 +147,50 @@ export class AppendFollower {
             file.bytes,
           );
           if (bytesRead === 0) break;
-          file.hash.update(buffer.subarray(0, bytesRead));
+          // The sink is done with the bytes when this resolves: the buffer is read into again.
+          await file.sink.update(buffer.subarray(0, bytesRead));
           file.bytes += bytesRead;
         }
       } finally {
         await handle.close();
       }
     }
+  }
+}
+
+class HashSink implements FollowSink {
+  readonly hash = createHash("sha256");
+  bytes = 0;
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+  async discard(): Promise<void> {}
+}
+
+/** A FileFollower that hashes: SHA256SUMS of the followed files without reading them again. */
+export class AppendFollower {
+  private readonly follower: FileFollower<HashSink>;
+
+  constructor(dir: string, appendOnly: (name: string) => boolean, intervalMs = 100) {
+    this.follower = new FileFollower(dir, appendOnly, () => new HashSink(), intervalMs);
+  }
+
+  start(): this {
+    this.follower.start();
+    return this;
+  }
+
+  /** Call once the writer has exited: reads what is left and returns the digests by file name. */
+  async finish(): Promise<Map<string, KnownDigest>> {
+    const sinks = await this.follower.finish();
+    return new Map(
+      [...sinks].map(([name, sink]) => [name, { sha256: sink.hash.digest("hex"), bytes: sink.bytes }]),
+    );
+  }
+
+  /** Stops following without a result (the writer failed). */
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 }

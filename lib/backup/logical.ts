@@ -1,5 +1,5 @@
 import path from "node:path";
-import { encryptBackupFolder } from "@/lib/backup/at-rest";
+import { sealFolder } from "@/lib/backup/at-rest-seal";
 import { writeChecksums } from "@/lib/backup/checksum";
 import { folderSize, type BackupPaths } from "@/lib/backup/repository";
 import { runOrThrow, type BackupFacts, type BackupLog } from "@/lib/backup/run-context";
@@ -53,11 +53,10 @@ export async function logicalBackup(
     { waitingFor: `reading the dump's table of contents in ${dumpPath}` },
     () => true,
   );
-  const checksum = await writeChecksums(paths.partialDir);
-  if (encryptTo) {
-    const count = await encryptBackupFolder(paths.partialDir, encryptTo);
-    log.add(`encrypted ${count} files at rest with age (<file>.age), plaintext removed`);
-  }
+  // Encrypted at rest: each file read once, hashed (SHA256SUMS) as it is sealed (<file>.age).
+  const sealed = encryptTo ? await sealFolder(paths.partialDir, encryptTo) : null;
+  if (sealed) log.add(`encrypted ${sealed.files} files at rest with age (<file>.age), plaintext removed`);
+  const checksum = sealed ? sealed.checksum : await writeChecksums(paths.partialDir);
   return {
     sizeBytes: await folderSize(paths.partialDir),
     checksum,

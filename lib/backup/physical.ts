@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { encryptBackupFolder, localEncryptionRecipient } from "@/lib/backup/at-rest";
+import { localEncryptionRecipient } from "@/lib/backup/at-rest";
+import { SealingFollower } from "@/lib/backup/at-rest-seal";
 import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
 import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
 import { backupApplicationName } from "@/lib/backup/orphans";
@@ -15,7 +16,8 @@ import { basebackupArgs } from "@/lib/tools/argv";
 import { withNodeAccess } from "@/lib/tools/node-access";
 
 // A physical backup (backup.run, kind physical): pg_basebackup into the partial folder, its tars
-// hashed while they are written, and done only once its last WAL segment is in the archive.
+// hashed (or, encrypted at rest, sealed into <file>.age) while they are written, and done only
+// once its last WAL segment is in the archive.
 
 /** How long a physical backup waits for its last WAL segment to reach the archive. */
 export const WAL_ARCHIVE_WAIT_MS = 60_000;
@@ -105,6 +107,41 @@ async function waitForArchivedWal(
   }
 }
 
+/**
+ * What follows pg_basebackup's output: the tars hashed while written, the rest after it exits,
+ * into SHA256SUMS; encrypted at rest, every file sealed as well and its plaintext removed.
+ * finish() returns the backup's checksum (of SHA256SUMS).
+ */
+function followOutput(dir: string, recipient: string | null, log: BackupLog) {
+  const appendOnly = (name: string) => APPEND_ONLY_TAR.test(name);
+  if (recipient) {
+    const sealer = new SealingFollower(dir, recipient, appendOnly).start();
+    return {
+      stop: () => sealer.stop(),
+      finish: async () => {
+        const { checksum, files } = await sealer.finish();
+        log.add(`encrypted ${files} files at rest with age (<file>.age), plaintext removed`);
+        return checksum;
+      },
+    };
+  }
+  const hasher = new AppendFollower(dir, appendOnly).start();
+  return {
+    stop: () => hasher.stop(),
+    // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
+    // verification check the files as stored.
+    finish: async () => writeChecksums(dir, await hasher.finish()),
+  };
+}
+
+/** Both settled, then the first failure thrown: nothing still writes into a folder removed on failure. */
+async function bothOrThrow<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === "rejected") throw first.reason;
+  if (second.status === "rejected") throw second.reason;
+  return [first.value, second.value];
+}
+
 /** The node pg_basebackup reads (the primary or a standby) and the primary that archives its WAL. */
 export interface PhysicalSource {
   connection: NodeConnection;
@@ -122,7 +159,8 @@ export async function physicalBackup(
   onProgress: (percent: number) => void,
 ): Promise<BackupFacts> {
   const label = request.label ? `walden ${request.label}` : `walden ${backupId}`;
-  const follower = new AppendFollower(paths.partialDir, (name) => APPEND_ONLY_TAR.test(name)).start();
+  const recipient = localEncryptionRecipient(cluster);
+  const follower = followOutput(paths.partialDir, recipient, log);
   await withNodeAccess(connection, (access) =>
     runOrThrow(
       "pg_basebackup",
@@ -136,6 +174,9 @@ export async function physicalBackup(
         }),
         // Named after the backup, so the reaper can end what a killed worker left streaming.
         `--dbname=application_name=${backupApplicationName(backupId)}`,
+        // Encrypted at rest, the plaintext is removed once sealed and the .age files are fsynced
+        // (sealTree): syncing it first would only write to disk what must not stay there.
+        ...(recipient ? ["--no-sync"] : []),
       ],
       access,
       log,
@@ -153,23 +194,15 @@ export async function physicalBackup(
     await follower.stop();
     throw error;
   });
-  const digests = await follower.finish();
-  const manifest = await readManifest(paths.partialDir);
-  const { startWal, stopWal } = await walNames(
-    connection,
-    manifest.timeline,
-    manifest.startLsn,
-    manifest.stopLsn,
+  const manifest = await readManifest(paths.partialDir); // before an encrypted backup's plaintext goes
+  // SHA256SUMS (and the sealing of what is left) while the stop WAL segment reaches the archive.
+  const [checksum, { startWal, stopWal }] = await bothOrThrow(
+    follower.finish(),
+    walNames(connection, manifest.timeline, manifest.startLsn, manifest.stopLsn).then(async (names) => {
+      await waitForArchivedWal(cluster, primary, names.stopWal, log);
+      return names;
+    }),
   );
-  await waitForArchivedWal(cluster, primary, stopWal, log);
-  // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
-  // verification check the files as stored (after decryption, when encrypted at rest).
-  const checksum = await writeChecksums(paths.partialDir, digests);
-  const recipient = localEncryptionRecipient(cluster);
-  if (recipient) {
-    const count = await encryptBackupFolder(paths.partialDir, recipient);
-    log.add(`encrypted ${count} files at rest with age (<file>.age), plaintext removed`);
-  }
   return {
     sizeBytes: await folderSize(paths.partialDir),
     checksum,
