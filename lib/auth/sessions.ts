@@ -1,4 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
+import { cachedActor, forgetCachedCredentials, rememberActor } from "@/lib/auth/credential-cache";
 import type { Role } from "@/lib/auth/roles";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -14,16 +15,26 @@ export async function createSession(userId: string): Promise<{ value: string; ex
   return { value, expiresAt };
 }
 
+/** The signed-in user of a session cookie; verified sessions are believed for a few seconds (credential-cache.ts). */
 export async function actorFromSession(cookieValue: string): Promise<Actor | null> {
-  const session = await db().session.findUnique({
-    where: { tokenHash: sha256Hex(cookieValue) },
-    include: { user: true },
-  });
+  const tokenHash = sha256Hex(cookieValue);
+  const cached = cachedActor(tokenHash);
+  if (cached) return cached;
+  const session = await db().session.findUnique({ where: { tokenHash }, include: { user: true } });
   if (!session || session.expiresAt.getTime() <= Date.now() || session.user.disabledAt) return null;
   const { user } = session;
-  return { kind: "session", userId: user.id, email: user.email, role: user.role as Role, label: user.email };
+  const actor: Actor = {
+    kind: "session",
+    userId: user.id,
+    email: user.email,
+    role: user.role as Role,
+    label: user.email,
+  };
+  rememberActor(tokenHash, actor, session.expiresAt);
+  return actor;
 }
 
 export async function deleteSession(cookieValue: string): Promise<void> {
   await db().session.deleteMany({ where: { tokenHash: sha256Hex(cookieValue) } });
+  forgetCachedCredentials();
 }

@@ -1,4 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
+import { cachedActor, rememberActor } from "@/lib/auth/credential-cache";
 import { lowerRole, type Role } from "@/lib/auth/roles";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { db } from "@/lib/db";
@@ -16,19 +17,23 @@ export function looksLikeApiToken(value: string): boolean {
   return value.startsWith(TOKEN_PREFIX) && value.length > TOKEN_PREFIX.length + 20;
 }
 
+/**
+ * The actor of an API token. Verified tokens are believed for a few seconds (credential-cache.ts),
+ * so lastUsedAt is written at most once per token per few seconds, not on every request.
+ */
 export async function actorFromApiToken(token: string): Promise<Actor | null> {
   if (!looksLikeApiToken(token)) return null;
-  const row = await db().apiToken.findUnique({
-    where: { tokenHash: sha256Hex(token) },
-    include: { user: true },
-  });
+  const tokenHash = sha256Hex(token);
+  const cached = cachedActor(tokenHash);
+  if (cached) return cached;
+  const row = await db().apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
   if (!row || row.revokedAt || row.user.disabledAt) return null;
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
-  // Last-used is informational; do not make every API call wait for this write.
+  // Last-used is informational; do not make the API call wait for this write.
   void db()
     .apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })
     .catch(() => {});
-  return {
+  const actor: Actor = {
     kind: "token",
     userId: row.user.id,
     email: row.user.email,
@@ -36,4 +41,6 @@ export async function actorFromApiToken(token: string): Promise<Actor | null> {
     tokenId: row.id,
     label: `${row.user.email} (token ${row.name})`,
   };
+  rememberActor(tokenHash, actor, row.expiresAt);
+  return actor;
 }

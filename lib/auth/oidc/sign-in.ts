@@ -1,6 +1,7 @@
 import * as client from "openid-client";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
+import { forgetCachedCredentials } from "@/lib/auth/credential-cache";
 import { claimedEmail, claimValues, mappedRole, type Claims } from "@/lib/auth/oidc/claims";
 import { classifyOidcError, OidcSignInError } from "@/lib/auth/oidc/errors";
 import type { OidcFlow } from "@/lib/auth/oidc/flow";
@@ -108,6 +109,7 @@ async function provisionUser(
     const actor = actorOf(existing.id, existing.email, role);
     if (existing.role !== role) {
       await db().user.update({ where: { id: existing.id }, data: { role } });
+      forgetCachedCredentials(); // the user's other sessions and tokens get the new role at once
       await audit(
         actor,
         {

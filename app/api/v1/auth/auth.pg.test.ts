@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as auditRoute from "@/app/api/v1/audit/route";
 import * as loginRoute from "@/app/api/v1/auth/login/route";
 import * as logoutRoute from "@/app/api/v1/auth/logout/route";
@@ -7,6 +7,7 @@ import * as tokenRoute from "@/app/api/v1/tokens/[id]/route";
 import * as tokensRoute from "@/app/api/v1/tokens/route";
 import * as userRoute from "@/app/api/v1/users/[id]/route";
 import * as usersRoute from "@/app/api/v1/users/route";
+import { CREDENTIAL_CACHE_TTL_MS } from "@/lib/auth/credential-cache";
 import { ACCOUNT_ATTEMPT_LIMIT } from "@/lib/auth/sign-in-throttle";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { sha256Hex } from "@/lib/crypto";
@@ -154,6 +155,52 @@ describe("API tokens", () => {
     });
     expect(revoked.status).toBe(204);
     expect((await call(meRoute.GET, "GET", "/api/v1/me", { token })).status).toBe(401);
+  });
+
+  it("stop working at once when their owner is disabled, and within the cache bound when revoked elsewhere", async () => {
+    const created = await call(usersRoute.POST, "POST", "/api/v1/users", {
+      ...adminAs(),
+      body: { email: `cached-${Date.now()}@example.com`, role: "operator", password: "a-long-password-1" },
+    });
+    const owner = { id: created.json.id as string };
+    const minted = await db().user.findUniqueOrThrow({ where: { id: owner.id } });
+    const { generateApiToken } = await import("@/lib/auth/tokens");
+    const { token, prefix, hash } = generateApiToken();
+    const row = await db().apiToken.create({
+      data: { name: "cached", prefix, tokenHash: hash, userId: minted.id, role: "viewer" },
+    });
+    const me = () => call(meRoute.GET, "GET", "/api/v1/me", { token });
+    expect((await me()).status).toBe(200); // now remembered by this process
+
+    // Revoked by another web process (a direct catalog write): believed until the cache bound only.
+    await db().apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      expect((await me()).status).toBe(200);
+      vi.setSystemTime(Date.now() + CREDENTIAL_CACHE_TTL_MS);
+      expect((await me()).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // Disabled through the API of this process: refused on the very next request.
+    const second = generateApiToken();
+    await db().apiToken.create({
+      data: {
+        name: "cached-2",
+        prefix: second.prefix,
+        tokenHash: second.hash,
+        userId: minted.id,
+        role: "viewer",
+      },
+    });
+    expect((await call(meRoute.GET, "GET", "/api/v1/me", { token: second.token })).status).toBe(200);
+    await call(userRoute.PATCH, "PATCH", `/api/v1/users/${owner.id}`, {
+      ...adminAs(),
+      body: { disabled: true },
+      params: { id: owner.id },
+    });
+    expect((await call(meRoute.GET, "GET", "/api/v1/me", { token: second.token })).status).toBe(401);
   });
 
   it("never carry more rights than their owner", async () => {
