@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, appError, toErrorBody } from "@/lib/errors";
-import { renderKey } from "@/lib/i18n/api-errors";
+import { localizeIssue, renderKey } from "@/lib/i18n/api-errors";
 import { portSchema } from "@/lib/schemas/common";
 import { withPublicRoute } from "@/lib/route";
 
@@ -164,5 +165,49 @@ describe("the catalog", () => {
 
   it("never groups digits in figures (a port is 65535, not 65,535)", () => {
     expect(renderKey("ko", "request.bodyTooLarge", { kib: 1024 })).toBe("요청 본문이 1024 KiB보다 큽니다");
+  });
+});
+
+/** The schemas of the forms issue 16 names (restore, registration, schedules, offsite, users…). */
+const TRANSLATED_SCHEMAS = [
+  "common",
+  "cluster",
+  "restore",
+  "schedule",
+  "retention",
+  "user",
+  "backup",
+  "offsite",
+  "replication",
+  "config-check",
+  "sandbox",
+];
+
+/** The phrases a schema writes itself: the text argument of .min/.max/.regex/.refine…, or `error:`/`message:`. */
+const SCHEMA_PHRASE =
+  /(?:\.(?:min|max|regex|refine|int|length|email|uuid|url)\((?:[^()]|\([^()]*\))*?,\s*|(?:error|message):\s*|z\.(?:email|uuid|url)\()"((?:[^"\\]|\\.)*)"/g;
+
+describe("the phrasebook", () => {
+  it("has Korean for every phrase the translated schemas write", () => {
+    const phrases = TRANSLATED_SCHEMAS.flatMap((file) =>
+      [...readFileSync(`lib/schemas/${file}.ts`, "utf8").matchAll(SCHEMA_PHRASE)].map((match) => ({
+        file,
+        phrase: JSON.parse(`"${match[1]}"`) as string,
+      })),
+    );
+    expect(phrases.length).toBeGreaterThan(120);
+    const missing = phrases.filter(({ phrase }) => localizeIssue("ko", phrase) === phrase);
+    expect(missing.map(({ file, phrase }) => `${file}: ${phrase}`)).toEqual([]);
+  });
+
+  it("fills a phrase's figures in ({max}, {spacing})", () => {
+    expect(localizeIssue("ko", "must be at most 4000 characters")).toBe("4000자 이하여야 합니다");
+    expect(
+      localizeIssue(
+        "ko",
+        "fires 5 minutes apart at its closest; a backup schedule may fire at most every 15 minutes",
+      ),
+    ).toBe("가장 가까운 실행 간격이 5분입니다. 백업 일정은 최소 15분 간격이어야 합니다");
+    expect(localizeIssue("en", "must be at most 4000 characters")).toBe("must be at most 4000 characters");
   });
 });
