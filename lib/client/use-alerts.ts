@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import type { AlertKind, Severity } from "@/lib/schemas/alerts";
 import type { ChannelInput, ChannelKind, ChannelSettings } from "@/lib/schemas/notification-channels";
 
@@ -101,7 +102,7 @@ export function useAlerts(filters: AlertFilters, refetchInterval = 5_000) {
   return useQuery({
     queryKey: alertKeys.list(filters),
     queryFn: ({ signal }) => apiFetch<AlertSummary[]>(alertsPath(filters), { signal }),
-    refetchInterval,
+    ...livePolling(refetchInterval),
     staleTime: 0,
   });
 }
@@ -225,7 +226,7 @@ export function useDeliveries(channelId: string) {
         `/api/v1/notification-channels/${encodeURIComponent(channelId)}/deliveries`,
         { signal },
       ),
-    refetchInterval: 5_000,
+    ...livePolling(5_000),
     staleTime: 0,
   });
 }

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { AuditEventSummary } from "@/lib/schemas/user";
 
@@ -12,6 +13,6 @@ export function useAuditEvents(limit: number, initialData: AuditEventSummary[]) 
     queryFn: ({ signal }) => apiFetch<AuditEventSummary[]>(`/api/v1/audit?limit=${limit}`, { signal }),
     initialData,
     initialDataUpdatedAt: Date.now,
-    refetchInterval: 30_000,
+    ...livePolling(30_000),
   });
 }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { BackupDetail, BackupSummary } from "@/lib/schemas/backup";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import { queryKeys, type BackupFilters } from "@/lib/client/query-keys";
 import type { BackupRequest } from "@/lib/schemas/backup";
 import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
@@ -36,8 +37,9 @@ export function useBackups(filters: BackupFilters, initialData?: BackupSummary[]
     queryFn: ({ signal }) => apiFetch<BackupSummary[]>(backupsPath(filters), { signal }),
     initialData,
     initialDataUpdatedAt: initialData ? Date.now : undefined,
-    refetchInterval: (query) =>
-      query.state.data?.some((backup) => isBackupActive(backup.status)) ? 2_000 : 15_000,
+    ...livePolling<BackupSummary[]>((data) =>
+      data?.some((backup) => isBackupActive(backup.status)) ? 2_000 : 15_000,
+    ),
     staleTime: 0,
   });
 }
@@ -49,8 +51,7 @@ export function useBackup(id: string, initialData?: BackupDetail) {
     queryFn: ({ signal }) => apiFetch<BackupDetail>(`/api/v1/backups/${encodeURIComponent(id)}`, { signal }),
     initialData,
     initialDataUpdatedAt: initialData ? Date.now : undefined,
-    refetchInterval: (query) =>
-      query.state.data && isBackupActive(query.state.data.status) ? 1_000 : 15_000,
+    ...livePolling<BackupDetail>((data) => (data && isBackupActive(data.status) ? 1_000 : 15_000)),
     staleTime: 0,
   });
 }
@@ -88,7 +89,7 @@ export function useRestoreWindow(clusterId: string) {
       apiFetch<StoredRestoreWindow>(`/api/v1/clusters/${encodeURIComponent(clusterId)}/restore-window`, {
         signal,
       }),
-    refetchInterval: 15_000,
+    ...livePolling(15_000),
     staleTime: 0,
   });
 }

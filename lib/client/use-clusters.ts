@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { NodeTestResult } from "@/lib/schemas/cluster";
 import type {
@@ -19,7 +20,7 @@ export function useClusters(initialData: ClusterSummary[]) {
     queryFn: ({ signal }) => apiFetch<ClusterSummary[]>("/api/v1/clusters", { signal }),
     initialData,
     initialDataUpdatedAt: Date.now,
-    refetchInterval: 2_000,
+    ...livePolling(2_000),
     staleTime: 0,
   });
 }
@@ -32,7 +33,7 @@ export function useCluster(id: string, initialData: ClusterSummary) {
       apiFetch<ClusterSummary>(`/api/v1/clusters/${encodeURIComponent(id)}`, { signal }),
     initialData,
     initialDataUpdatedAt: Date.now,
-    refetchInterval: 2_000,
+    ...livePolling(2_000),
     staleTime: 0,
   });
 }

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { LagSeries, ReplicationEvent, ReplicationSnapshot } from "@/lib/schemas/replication";
 
@@ -49,7 +50,7 @@ export function useReplicationSnapshot(clusterId: string, initialData: LiveRepli
       apiFetch<LiveReplicationSnapshot>(clusterPath(clusterId, "replication"), { signal }),
     initialData: initialData ?? undefined,
     initialDataUpdatedAt: initialData ? Date.now : undefined,
-    refetchInterval: 1_000,
+    ...livePolling(1_000),
     staleTime: 0,
     retry: false,
   });
@@ -66,7 +67,7 @@ export function useLagSeries(clusterId: string, standby: string | null, range: L
       return apiFetch<LagSeries>(clusterPath(clusterId, `lag?${query}`), { signal });
     },
     enabled: standby !== null,
-    refetchInterval: lagRefetchMs[range],
+    ...livePolling(lagRefetchMs[range]),
     staleTime: 0,
     // While another range loads, keep showing the same standby's chart rather than a blank box.
     placeholderData: (previous) => (previous && previous.standby === standby ? previous : undefined),
@@ -86,7 +87,7 @@ export function useReplicationEvents(clusterId: string, range: LagRange = "24h")
         },
       );
     },
-    refetchInterval: 5_000,
+    ...livePolling(5_000),
     staleTime: 0,
   });
 }

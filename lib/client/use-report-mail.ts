@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import type {
   ReportMailingSummary,
   ReportMailSettings,
@@ -36,10 +37,9 @@ export function useReportMailings() {
   return useQuery({
     queryKey: reportMailKeys.mailings,
     queryFn: ({ signal }) => apiFetch<ReportMailingSummary[]>("/api/v1/reports/mailings", { signal }),
-    refetchInterval: (query) =>
-      query.state.data?.some((mailing) => mailing.status === "queued" || mailing.status === "sending")
-        ? 3_000
-        : false,
+    ...livePolling<ReportMailingSummary[]>((data) =>
+      data?.some((mailing) => mailing.status === "queued" || mailing.status === "sending") ? 3_000 : false,
+    ),
   });
 }
 

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import type { DrillScheduleView, RestoreView } from "@/lib/schemas/restore-view";
 import type { LogicalRestoreRequest, TableRestoreRequest } from "@/lib/schemas/restore";
 
@@ -53,8 +54,9 @@ export function useRestores(filters: RestoreFilters, initialData?: RestoreView[]
     queryFn: ({ signal }) => apiFetch<RestoreView[]>(restoresPath(filters), { signal }),
     initialData,
     initialDataUpdatedAt: initialData ? Date.now : undefined,
-    refetchInterval: (query) =>
-      query.state.data?.some((restore) => isRestoreActive(restore.status)) ? 2_000 : 15_000,
+    ...livePolling<RestoreView[]>((data) =>
+      data?.some((restore) => isRestoreActive(restore.status)) ? 2_000 : 15_000,
+    ),
     staleTime: 0,
   });
 }
@@ -80,7 +82,7 @@ export function useRestore(id: string, initialData?: RestoreView) {
     queryFn: ({ signal }) => apiFetch<RestoreView>(`/api/v1/restores/${encodeURIComponent(id)}`, { signal }),
     initialData,
     initialDataUpdatedAt: initialData ? Date.now : undefined,
-    refetchInterval: (query) => restoreInterval(query.state.data),
+    ...livePolling(restoreInterval),
     staleTime: 0,
   });
 }
@@ -126,8 +128,9 @@ export function useDrills(clusterId: string) {
     queryKey: restoreKeys.drills(clusterId),
     queryFn: ({ signal }) =>
       apiFetch<DrillsView>(`/api/v1/clusters/${encodeURIComponent(clusterId)}/drills`, { signal }),
-    refetchInterval: (query) =>
-      query.state.data?.history.some((drill) => isRestoreActive(drill.status)) ? 2_000 : 30_000,
+    ...livePolling<DrillsView>((data) =>
+      data?.history.some((drill) => isRestoreActive(drill.status)) ? 2_000 : 30_000,
+    ),
     staleTime: 0,
   });
 }

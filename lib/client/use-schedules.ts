@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { BackupFrom, ScheduleKind, ScheduleSummary, VerifyScheduleView } from "@/lib/schemas/schedule";
 
@@ -27,7 +28,7 @@ export function useSchedules(clusterId: string) {
   return useQuery({
     queryKey: queryKeys.schedules(clusterId),
     queryFn: ({ signal }) => apiFetch<ScheduleSummary[]>(schedulesPath(clusterId), { signal }),
-    refetchInterval: 30_000,
+    ...livePolling(30_000),
     staleTime: 0,
   });
 }

@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { apiFetch } from "@/lib/client/fetcher";
+import { livePolling } from "@/lib/client/live-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { ClusterListItem } from "@/lib/schemas/cluster";
 import { FleetClusterCard } from "./fleet-cluster-card";
@@ -45,7 +46,7 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
     queryFn: ({ signal }) => apiFetch<ClusterListItem[]>("/api/v1/clusters", { signal }),
     initialData: initialClusters,
     initialDataUpdatedAt: Date.now,
-    refetchInterval: 5_000,
+    ...livePolling(5_000),
     staleTime: 0,
   });
   const [name, setName] = useState("");
@@ -70,7 +71,8 @@ export function FleetOverview({ initialClusters }: { initialClusters: ClusterLis
           <ul className="mt-1 space-y-0.5 text-red-800">
             {atRisk.map((cluster) => (
               <li key={cluster.id}>
-                <span className="font-medium">{cluster.name}</span>: {cluster.safety.reasonCodes.map(reasonText).join("; ")}
+                <span className="font-medium">{cluster.name}</span>:{" "}
+                {cluster.safety.reasonCodes.map(reasonText).join("; ")}
               </li>
             ))}
           </ul>
