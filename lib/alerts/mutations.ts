@@ -20,7 +20,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { type AlertRuleInput, alertRulePatchSchema, type silenceSchema } from "@/lib/schemas/alerts";
 import { channelInputSchema, type ChannelInput } from "@/lib/schemas/notification-channels";
 
@@ -30,7 +30,7 @@ async function assertChannelsExist(channelIds: string[]): Promise<void> {
   if (channelIds.length === 0) return;
   const found = await db().notificationChannel.count({ where: { id: { in: channelIds } } });
   if (found !== new Set(channelIds).size) {
-    throw new AppError("unprocessable_entity", "channelIds: unknown notification channel", [
+    throw appError("unprocessable_entity", "alerts.unknownChannel", {}, [
       { path: "channelIds", message: "unknown notification channel" },
     ]);
   }
@@ -69,7 +69,7 @@ export async function createAlertRule(
 
 async function getRuleOrThrow(id: string) {
   const rule = await db().alertRule.findUnique({ where: { id } });
-  if (!rule) throw new AppError("not_found", "No alert rule with this id");
+  if (!rule) throw appError("not_found", "alerts.noRule");
   return rule;
 }
 
@@ -138,7 +138,7 @@ export async function createChannel(
 ): Promise<ChannelSummary> {
   const existing = await db().notificationChannel.findUnique({ where: { name: input.name } });
   if (existing)
-    throw new AppError("conflict", `A channel named "${input.name}" already exists`, { field: "name" });
+    throw appError("conflict", "alerts.channelNameTaken", { name: input.name }, { field: "name" });
   const channel = await db().notificationChannel.create({
     data: {
       kind: input.kind,
@@ -176,11 +176,12 @@ export async function updateChannel(
   meta: RequestMeta,
 ): Promise<ChannelSummary> {
   const channel = await db().notificationChannel.findUnique({ where: { id } });
-  if (!channel) throw new AppError("not_found", "No notification channel with this id");
+  if (!channel) throw appError("not_found", "alerts.noChannel");
   if (patch.kind !== undefined && patch.kind !== channel.kind)
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `kind: a ${channel.kind} channel stays one; create a new channel for another kind`,
+      "alerts.channelKindFixed",
+      { kind: channel.kind },
       { field: "kind" },
     );
   let stored: Record<string, unknown>;
@@ -191,7 +192,9 @@ export async function updateChannel(
     throw new AppError("unprocessable_entity", `kind: ${error.message}`, { field: "kind" });
   }
   const given = Object.fromEntries(
-    Object.entries(patch).filter(([key, value]) => !(SECRET_FIELDS.has(key) && (value === undefined || value === ""))),
+    Object.entries(patch).filter(
+      ([key, value]) => !(SECRET_FIELDS.has(key) && (value === undefined || value === "")),
+    ),
   );
   // Signing in switched off: the stored password goes with it.
   if (channel.kind === "email" && given.user === "" && given.password === undefined) given.password = "";
@@ -199,7 +202,7 @@ export async function updateChannel(
   if (input.name !== channel.name) {
     const other = await db().notificationChannel.findUnique({ where: { name: input.name } });
     if (other && other.id !== id)
-      throw new AppError("conflict", `A channel named "${input.name}" already exists`, { field: "name" });
+      throw appError("conflict", "alerts.channelNameTaken", { name: input.name }, { field: "name" });
   }
   const changed = Object.keys(given).filter(
     (key) => key !== "kind" && JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
@@ -234,7 +237,7 @@ export async function updateChannel(
 /** Deletes the channel, its deliveries, and its id from every rule that named it. */
 export async function deleteChannel(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
   const channel = await db().notificationChannel.findUnique({ where: { id } });
-  if (!channel) throw new AppError("not_found", "No notification channel with this id");
+  if (!channel) throw appError("not_found", "alerts.noChannel");
   await db().$transaction(async (tx) => {
     const rules = await tx.alertRule.findMany({ select: { id: true, channelIds: true } });
     for (const rule of rules) {
@@ -262,7 +265,7 @@ export async function deleteChannel(actor: Actor, id: string, meta: RequestMeta)
 
 export async function acknowledgeAlert(actor: Actor, id: string, meta: RequestMeta): Promise<AlertSummary> {
   const alert = await getAlertOrThrow(id);
-  if (alert.state === "resolved") throw new AppError("conflict", "This alert is already resolved");
+  if (alert.state === "resolved") throw appError("conflict", "alerts.alreadyResolved");
   const updated = await db().alert.update({
     where: { id },
     data: {
@@ -286,10 +289,10 @@ export async function silenceAlert(
   meta: RequestMeta,
 ): Promise<AlertSummary> {
   const alert = await getAlertOrThrow(id);
-  if (alert.state === "resolved") throw new AppError("conflict", "This alert is already resolved");
+  if (alert.state === "resolved") throw appError("conflict", "alerts.alreadyResolved");
   const until = new Date(input.until);
   if (until.getTime() <= Date.now()) {
-    throw new AppError("unprocessable_entity", "until: must be in the future", [
+    throw appError("unprocessable_entity", "alerts.untilInPast", {}, [
       { path: "until", message: "must be in the future" },
     ]);
   }

@@ -6,7 +6,7 @@ import { removeUnderRoot, repositoryRootFor } from "@/lib/backup/repository";
 import { getActiveClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { enqueue } from "@/lib/queue/boss";
 import { jobSender } from "@/lib/queue/sender";
 import type { BackupRequest } from "@/lib/schemas/backup";
@@ -59,7 +59,7 @@ export async function requestVerification(
   // The key of a backup encrypted at rest rides sealed in the job (lib/restore/identity.ts).
   const identity = options.identity ? sealIdentity(options.identity) : undefined;
   if (backup.status !== "succeeded") {
-    throw new AppError("conflict", `Only a succeeded backup can be verified; this one is ${backup.status}`);
+    throw appError("conflict", "backups.verifyNotSucceeded", { status: backup.status });
   }
   if (options.source === "offsite") {
     const copy = await db().backupCopy.findFirst({
@@ -67,9 +67,12 @@ export async function requestVerification(
       select: { id: true },
     });
     if (!copy)
-      throw new AppError("unprocessable_entity", "This backup has no finished offsite copy to verify", {
-        issues: [{ path: "source", message: "no finished offsite copy: verify the local copy" }],
-      });
+      throw appError(
+        "unprocessable_entity",
+        "backups.noOffsiteCopy",
+        {},
+        { issues: [{ path: "source", message: "no finished offsite copy: verify the local copy" }] },
+      );
   }
   await enqueue(await jobSender(), "backup.verify", {
     backupId,
@@ -103,7 +106,7 @@ export async function setBackupPinned(
 ): Promise<BackupDetail> {
   const backup = await getBackupOrThrow(backupId);
   if (pinned && backup.status !== "succeeded")
-    throw new AppError("conflict", `Only a succeeded backup can be pinned; this one is ${backup.status}`);
+    throw appError("conflict", "backups.pinNotSucceeded", { status: backup.status });
   await db().backup.update({ where: { id: backupId }, data: { pinned } });
   await audit(
     actor,
@@ -163,45 +166,45 @@ export async function deleteBackup(
       },
       meta,
     );
-    throw new AppError("unprocessable_entity", `Type the backup's name to confirm: pass ?confirm=${name}`, {
-      issues: [{ path: "confirm", message: `type ${name} to confirm` }],
-    });
+    throw appError(
+      "unprocessable_entity",
+      "backups.typeNameToConfirm",
+      { name },
+      { issues: [{ path: "confirm", message: `type ${name} to confirm` }] },
+    );
   }
   if (backup.pinned)
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `Backup ${name} is pinned: unpin it first (PATCH {"pinned": false}) if it really may go`,
+      "backups.pinned",
+      { name },
       { issues: [{ path: "pinned", message: "a pinned backup cannot be deleted" }] },
     );
   if (backup.status !== "succeeded")
-    throw new AppError(
+    throw appError(
       "conflict",
       backup.status === "queued" || backup.status === "running"
-        ? `Backup ${name} is still ${backup.status}: wait until it ends`
-        : `Backup ${name} is ${backup.status}: it has no files left to delete`,
+        ? "backups.stillRunning"
+        : "backups.noFilesLeft",
+      { name, status: backup.status },
     );
   const usedBy = await db().restore.findFirst({
     where: { backupId, status: { in: ["queued", "running"] } },
     select: { id: true },
   });
-  if (usedBy)
-    throw new AppError("conflict", `Restore ${usedBy.id} is using backup ${name}: wait until it ends`);
+  if (usedBy) throw appError("conflict", "backups.usedByRestore", { restore: usedBy.id, name });
   const verifying =
     backup.verifyWorkerId !== null &&
     (backup.verifyHeartbeatAt?.getTime() ?? 0) > Date.now() - VERIFY_ALIVE_MS;
   if (verifying || backup.copies.some((copy) => copy.status === "running"))
-    throw new AppError(
-      "conflict",
-      `Backup ${name} is being ${verifying ? "verified" : "copied"}: try again when that ends`,
-    );
+    throw appError("conflict", verifying ? "backups.beingVerified" : "backups.beingCopied", { name });
 
   // Claim first, so a pin or a restore asked meanwhile cannot pick a backup whose files are going.
   const claimed = await db().backup.updateMany({
     where: { id: backupId, status: "succeeded", pinned: false },
     data: { status: "expired", path: null },
   });
-  if (claimed.count === 0)
-    throw new AppError("conflict", `Backup ${name} changed meanwhile: look at it again`);
+  if (claimed.count === 0) throw appError("conflict", "backups.changedMeanwhile", { name });
 
   const removed: string[] = [];
   const localCopies = backup.copies.filter((copy) => !copy.offsite && copy.status === "succeeded");

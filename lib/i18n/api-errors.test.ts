@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, appError, toErrorBody } from "@/lib/errors";
 import { localizeIssue, renderKey } from "@/lib/i18n/api-errors";
+import { messages } from "@/lib/i18n/messages";
 import { portSchema } from "@/lib/schemas/common";
 import { withPublicRoute } from "@/lib/route";
 
@@ -209,5 +210,33 @@ describe("the phrasebook", () => {
       ),
     ).toBe("가장 가까운 실행 간격이 5분입니다. 백업 일정은 최소 15분 간격이어야 합니다");
     expect(localizeIssue("en", "must be at most 4000 characters")).toBe("must be at most 4000 characters");
+  });
+});
+
+describe("every catalog message", () => {
+  type Tree = { [key: string]: string | Tree };
+  const keys = (tree: Tree, prefix = ""): string[] =>
+    Object.entries(tree).flatMap(([key, value]) =>
+      typeof value === "string" ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`),
+    );
+
+  it("renders in English and Korean with its placeholders filled (a stray ICU brace would not)", () => {
+    const broken: string[] = [];
+    for (const key of keys(messages.en.apiErrors as unknown as Tree)) {
+      const english = key
+        .split(".")
+        .reduce<unknown>((node, part) => (node as Tree)[part], messages.en.apiErrors);
+      const params = Object.fromEntries(
+        [...String(english).matchAll(/\{(\w+)\}/g)].map((match) => [match[1]!, `<${match[1]}>`]),
+      );
+      for (const locale of ["en", "ko"] as const) {
+        const text = renderKey(locale, key, params);
+        if (text === null || /\{\w+\}/.test(text)) broken.push(`${locale} ${key}: ${text}`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(appError("unprocessable_entity", "backups.pinned", { name: "b1" }).message).toBe(
+      'Backup b1 is pinned: unpin it first (PATCH {"pinned": false}) if it really may go',
+    );
   });
 });

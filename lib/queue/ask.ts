@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { jobSender } from "@/lib/queue/sender";
 import {
   answers,
@@ -55,8 +55,5 @@ export async function askWorker<Q extends AskQueue>(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   await boss.cancel(queue, id).catch(() => {});
-  throw new AppError(
-    "upstream_unavailable",
-    `The worker did not answer within ${Math.round(timeoutMs / 1000)} s: is a worker running (npm run worker)?`,
-  );
+  throw appError("upstream_unavailable", "request.workerSilent", { seconds: Math.round(timeoutMs / 1000) });
 }

@@ -1,7 +1,7 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { getOffsiteLag } from "@/lib/offsite/offsite-wal-lag";
 import { restoreWindowSchema, type StoredRestoreWindow } from "@/lib/schemas/restore-window";
 
@@ -17,11 +17,7 @@ export type { StoredRestoreWindow };
 export async function getStoredRestoreWindowOrThrow(clusterId: string): Promise<StoredRestoreWindow> {
   await getClusterRowOrThrow(clusterId);
   const row = await db().restoreWindowSnapshot.findUnique({ where: { clusterId } });
-  if (!row)
-    throw new AppError(
-      "upstream_unavailable",
-      "The WAL archive has not been scanned yet: is a worker running (npm run worker)?",
-    );
+  if (!row) throw appError("upstream_unavailable", "restore.notScannedYet");
   const window = row.window ? readJson(restoreWindowSchema, row.window, "restore window") : null;
   // The local archive unreadable: the offsite copy's window, when the worker could compute one.
   // Only one computed at this scan: an older one left in the row would pass for current.
