@@ -102,7 +102,11 @@ type Request = PhysicalBackupRequest | LogicalBackupRequest;
  * is what the backup row must name as its recipient (null: a plain backup), so a run that
  * encrypted when it should not have (or the reverse) fails the bench instead of being counted.
  */
-async function waldenBackup(bench: Bench, request: Request, encryptTo: string | null = null): Promise<BackupRun> {
+async function waldenBackup(
+  bench: Bench,
+  request: Request,
+  encryptTo: string | null = null,
+): Promise<BackupRun> {
   const row = await db().backup.create({
     data: {
       clusterId: bench.clusterId,
@@ -122,7 +126,9 @@ async function waldenBackup(bench: Bench, request: Request, encryptTo: string | 
     );
   }
   if (done.encryptionRecipient !== encryptTo)
-    throw new Error(`Walden's backup was encrypted to ${done.encryptionRecipient ?? "nobody"}, not ${encryptTo ?? "nobody"}`);
+    throw new Error(
+      `Walden's backup was encrypted to ${done.encryptionRecipient ?? "nobody"}, not ${encryptTo ?? "nobody"}`,
+    );
   await removeUnderRoot(repositoryRoot(), done.path);
   await db().backup.delete({ where: { id: row.id } });
   return { who: "walden", ms, bytes: Number(done.sizeBytes) };

@@ -60,23 +60,26 @@ describe("SealedFile", () => {
     [3 * CHUNK + 12_345, 10_007],
     [5 * CHUNK + 1, CHUNK + 1],
   ];
-  it.each(cases)("%i bytes fed %i at a time: age decrypts them, digests of both sides", async (size, piece) => {
-    const plaintext = randomBytes(size);
-    const target = path.join(dir, "file.age");
-    const sealed = await SealedFile.create(target, key.recipient);
-    const reused = Buffer.alloc(piece);
-    for (let at = 0; at < size; at += piece) {
-      // The same buffer every time, as the follower reads: the sealer must not keep a view of it.
-      const length = plaintext.copy(reused, 0, at, at + piece);
-      await sealed.update(reused.subarray(0, length));
-      reused.fill(0xee);
-    }
-    const digests = await sealed.finish();
+  it.each(cases)(
+    "%i bytes fed %i at a time: age decrypts them, digests of both sides",
+    async (size, piece) => {
+      const plaintext = randomBytes(size);
+      const target = path.join(dir, "file.age");
+      const sealed = await SealedFile.create(target, key.recipient);
+      const reused = Buffer.alloc(piece);
+      for (let at = 0; at < size; at += piece) {
+        // The same buffer every time, as the follower reads: the sealer must not keep a view of it.
+        const length = plaintext.copy(reused, 0, at, at + piece);
+        await sealed.update(reused.subarray(0, length));
+        reused.fill(0xee);
+      }
+      const digests = await sealed.finish();
 
-    expect(await ageDecrypt(target)).toBe(sha256(plaintext));
-    expect(digests.plain).toEqual({ sha256: sha256(plaintext), bytes: size });
-    expect(digests.sealedSha256).toBe(await sha256File(target));
-  });
+      expect(await ageDecrypt(target)).toBe(sha256(plaintext));
+      expect(digests.plain).toEqual({ sha256: sha256(plaintext), bytes: size });
+      expect(digests.sealedSha256).toBe(await sha256File(target));
+    },
+  );
 });
 
 describe("sealing a backup folder", () => {
@@ -104,10 +107,13 @@ describe("sealing a backup folder", () => {
     for (const [name, data] of Object.entries(plain))
       expect(await ageDecrypt(path.join(dir, `${name}${AGE_SUFFIX}`))).toBe(sha256(data));
     const sums = await fs.readFile(path.join(dir, "SHA256SUMS"), "utf8");
-    expect(parseChecksums(sums)).toEqual(names.map((file) => ({ file, sha256: sha256(plain[file as keyof typeof plain]) })));
+    expect(parseChecksums(sums)).toEqual(
+      names.map((file) => ({ file, sha256: sha256(plain[file as keyof typeof plain]) })),
+    );
     expect(checksum).toBe(sha256(Buffer.from(sums)));
     const cipherSums = parseChecksums(await fs.readFile(path.join(dir, CIPHERTEXT_SUMS), "utf8"));
-    for (const { file, sha256: digest } of cipherSums) expect(await sha256File(path.join(dir, file))).toBe(digest);
+    for (const { file, sha256: digest } of cipherSums)
+      expect(await sha256File(path.join(dir, file))).toBe(digest);
     expect(cipherSums.map(({ file }) => file)).toEqual(names.map((name) => `${name}${AGE_SUFFIX}`));
   });
 
@@ -127,9 +133,8 @@ describe("sealing a backup folder", () => {
     const { files } = await sealFolder(dir, key.recipient);
     expect(files).toBe(2);
     expect(await ageDecrypt(path.join(dir, "dump", `toc.dat${AGE_SUFFIX}`))).toBe(sha256(toc));
-    expect(parseChecksums(await fs.readFile(path.join(dir, "SHA256SUMS"), "utf8")).map(({ file }) => file)).toEqual([
-      "dump/toc.dat",
-      "globals.sql",
-    ]);
+    expect(
+      parseChecksums(await fs.readFile(path.join(dir, "SHA256SUMS"), "utf8")).map(({ file }) => file),
+    ).toEqual(["dump/toc.dat", "globals.sql"]);
   });
 });

@@ -66,7 +66,8 @@ export class SealedFile implements FollowSink {
       sealed.push(...this.sealer.seal(this.held, false));
       this.heldBytes = 0;
     }
-    for (; chunk.length - at > CHUNK; at += CHUNK) sealed.push(...this.sealer.seal(chunk.subarray(at, at + CHUNK), false));
+    for (; chunk.length - at > CHUNK; at += CHUNK)
+      sealed.push(...this.sealer.seal(chunk.subarray(at, at + CHUNK), false));
     // Up to one chunk is held (copied: the caller reuses its buffer).
     this.heldBytes = chunk.copy(this.held, 0, at);
     await this.write(sealed);
@@ -100,7 +101,7 @@ export class SealedFile implements FollowSink {
     if (bytesWritten === total) return;
     // A short write (rare on a file): the rest, in order.
     const rest = Buffer.concat(buffers).subarray(bytesWritten);
-    for (let done = 0; done < rest.length; ) done += (await this.handle.write(rest, done)).bytesWritten;
+    for (let done = 0; done < rest.length;) done += (await this.handle.write(rest, done)).bytesWritten;
   }
 }
 
@@ -153,7 +154,10 @@ export async function sealFolder(
   const digests = new Map<string, SealedDigests>();
   for (const file of plainFiles) {
     const followed = sealing.get(file);
-    digests.set(file, followed ? await followed.finish() : await sealWholeFile(path.join(dir, file), recipient));
+    digests.set(
+      file,
+      followed ? await followed.finish() : await sealWholeFile(path.join(dir, file), recipient),
+    );
   }
   const checksum = await writeChecksumList(
     path.join(dir, "SHA256SUMS"),
