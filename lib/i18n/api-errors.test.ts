@@ -211,6 +211,29 @@ describe("the phrasebook", () => {
     ).toBe("가장 가까운 실행 간격이 5분입니다. 백업 일정은 최소 15분 간격이어야 합니다");
     expect(localizeIssue("en", "must be at most 4000 characters")).toBe("must be at most 4000 characters");
   });
+
+  it("picks the most specific phrase when two match", () => {
+    expect(
+      localizeIssue(
+        "ko",
+        "the local copy of backup b1 is not whole (no /r/b1/SHA256SUMS or no archive folder /r/wal)",
+      ),
+    ).toBe("백업 b1의 로컬 사본이 온전하지 않습니다(/r/b1/SHA256SUMS 또는 아카이브 폴더 /r/wal 없음)");
+  });
+
+  it('says a one-field message without a key ("identity: <phrase>") with the phrase translated', async () => {
+    const refusal = () => {
+      throw new AppError("unprocessable_entity", "source: backup b1 has no succeeded offsite copy", {
+        issues: [{ path: "source", message: "backup b1 has no succeeded offsite copy" }],
+      });
+    };
+    expect((await call(refusal, { "accept-language": "ko" })).body.error).toEqual({
+      code: "unprocessable_entity",
+      message: "source: 백업 b1에는 성공한 오프사이트 사본이 없습니다",
+      details: { issues: [{ path: "source", message: "백업 b1에는 성공한 오프사이트 사본이 없습니다" }] },
+    });
+    expect((await call(refusal)).body.error.message).toBe("source: backup b1 has no succeeded offsite copy");
+  });
 });
 
 describe("every catalog message", () => {

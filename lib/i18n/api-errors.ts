@@ -66,20 +66,31 @@ export function englishMessage({ key, params }: LocalizedMessage): string {
   return renderKey(defaultLocale, key, params) ?? key;
 }
 
-/** An error's message for the caller: the English as written, or its translation when there is one. */
+/**
+ * An error's message for the caller: the English as written, or its translation when there is
+ * one: from its key, else (a message about one field, "identity: <phrase>") from the phrasebook.
+ */
 export function localizeMessage(
   locale: Locale,
   english: string,
   localized: { key: string; params?: MessageParams } | undefined,
 ): string {
-  if (locale === defaultLocale || !localized) return english;
-  return renderKey(locale, localized.key, localized.params) ?? english;
+  if (locale === defaultLocale) return english;
+  if (localized) return renderKey(locale, localized.key, localized.params) ?? english;
+  const field = /^([\w.[\]]+): (.+)$/s.exec(english);
+  if (field) {
+    const phrase = localizeIssue(locale, field[2]!);
+    if (phrase !== field[2]) return `${field[1]}: ${phrase}`;
+  }
+  return localizeIssue(locale, english);
 }
 
 interface Phrase {
   key: string;
   pattern: RegExp;
   names: string[];
+  /** How much of the phrase is fixed words: when two phrases match, the more specific one wins. */
+  fixed: number;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -88,6 +99,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<string, string>).map(
   ([key, english]) => {
     const names: string[] = [];
+    const fixed = english.replace(/\{\w+\}/g, "").length;
     const source = english
       .split(/(\{[A-Za-z_]\w*\})/)
       .map((part) => {
@@ -97,9 +109,9 @@ const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<
         return "(.+?)";
       })
       .join("");
-    return { key: `issues.${key}`, pattern: new RegExp(`^${source}$`, "s"), names };
+    return { key: `issues.${key}`, pattern: new RegExp(`^${source}$`, "s"), names, fixed };
   },
-);
+).sort((a, b) => b.fixed - a.fixed);
 
 /** A field issue's message for the caller: the phrasebook's translation of the English phrase, else the English. */
 export function localizeIssue(locale: Locale, english: string): string {
