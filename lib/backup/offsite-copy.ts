@@ -5,6 +5,7 @@ import { parseChecksums, sha256File } from "@/lib/backup/checksum";
 import type { CopyResult } from "@/lib/backup/copy";
 import { claimCopy } from "@/lib/backup/copy-claim";
 import { db } from "@/lib/db";
+import { catalogUploads } from "@/lib/offsite/catalog-uploads";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { isRetryable } from "@/lib/offsite/storage-errors";
 import { S3Repository } from "@/lib/offsite/s3-repository";
@@ -100,6 +101,8 @@ export async function copyBackupOffsite(
           repository.putFile(path.join(backup.path!, file), `${keyPrefix}/${file}`, {
             sha256,
             encryptTo,
+            // In the catalog: a worker restarted mid-copy continues each upload where it stopped.
+            uploads: catalogUploads,
             onProgress: (bytes) => options.onProgress?.(file, bytes),
           }),
         {

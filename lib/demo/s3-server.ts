@@ -60,6 +60,8 @@ export async function startS3Server(options: {
   port: number;
   directory: string;
   buckets?: string[];
+  /** Sees every request as it arrives (tests count the parts a retry sends). */
+  onRequest?: (request: http.IncomingMessage) => void;
 }): Promise<S3TestServer> {
   const { port, directory } = options;
   await fs.mkdir(directory, { recursive: true });
@@ -72,6 +74,7 @@ export async function startS3Server(options: {
   const handle = app.callback();
   const secrets = { [S3_TEST_CREDENTIALS.accessKeyId]: S3_TEST_CREDENTIALS.secretAccessKey };
   const server = http.createServer((request, response) => {
+    options.onRequest?.(request);
     if (sigV4Matches(request, secrets) === false) refuseSignature(request, response);
     else
       void answerListParts(request, response, directory).then(

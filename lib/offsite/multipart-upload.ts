@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -9,46 +8,49 @@ import {
 } from "@aws-sdk/client-s3";
 import type { TransferContext } from "./s3-client";
 import { describeStorageError, isRetryable, StorageError } from "./storage-errors";
+import {
+  partChecksum,
+  processUploads,
+  type RecordedPart,
+  type UploadLedger,
+  type UploadSlot,
+} from "./upload-ledger";
 
 // The requests of one try of putFile (put-file.ts): a single PUT for a file of one part, else a
-// multipart upload, begun, or continued from an earlier try's parts (put-file.ts says when).
+// multipart upload, begun, or continued from an earlier try's parts. The upload and each part
+// the storage answered for are recorded in a ledger (upload-ledger.ts; the catalog's survives a
+// worker restart); a later try for the same bytes lists the upload's parts (ListParts) and
+// reuses each recorded part the storage still holds as recorded (ETag and size) when the bytes
+// it reads for it have the recorded checksum, sending only the others.
 
-/** What a try's caller watches and stops it with. */
+/** What a try's caller watches and stops it with, and where the upload is remembered. */
 export interface TransferOptions {
   /** Bytes of the object sent to the storage so far by this try. */
   onProgress?: (bytesSent: number) => void;
   signal?: AbortSignal;
+  /** Where an unfinished upload is kept for the next try: this process's memory unless given. */
+  uploads?: UploadLedger;
 }
 
 /** Parts in flight at once: the memory bound is this times the part size. */
 export const UPLOAD_QUEUE_SIZE = 4;
-
-/** Multipart uploads a retryable failure left open, by storage, bucket and key: the next try continues one. */
-interface UnfinishedUpload {
-  uploadId: string;
-  partSize: number;
-  plaintextSha256: string;
-}
-const unfinishedUploads = new Map<string, UnfinishedUpload>();
-const uploadSlot = (context: TransferContext, fullKey: string) =>
-  `${context.target.endpoint}\n${context.bucket}\n${fullKey}`;
-
-// MD5 costs more CPU than SHA-256 or ChaCha20 here: computed only for parts an earlier try left.
-const md5Hex = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 
 /** One try's requests: a single PUT, or a multipart upload begun or continued. */
 export class PartTransfer {
   bytesSent = 0;
   partsReused = 0;
   private uploadId: string | undefined;
-  private readonly slot: string;
+  private handle: string | undefined;
+  private readonly slot: UploadSlot;
+  private readonly ledger: UploadLedger;
 
   constructor(
     private readonly context: TransferContext,
     private readonly fullKey: string,
     private readonly options: TransferOptions,
   ) {
-    this.slot = uploadSlot(context, fullKey);
+    this.slot = { endpoint: context.target.endpoint, bucket: context.bucket, key: fullKey };
+    this.ledger = options.uploads ?? processUploads;
   }
 
   /** Each request stops when the caller's signal aborts. */
@@ -84,7 +86,7 @@ export class PartTransfer {
       this.sent(data.length);
       return;
     }
-    const held = await this.openUpload(plan);
+    const reusable = await this.openUpload(plan);
     const completed: { PartNumber: number; ETag: string }[] = [];
     const inFlight = new Set<Promise<void>>();
     let failure: unknown = null;
@@ -97,9 +99,10 @@ export class PartTransfer {
     try {
       for await (const data of all) {
         partNumber += 1;
-        const stored = held.get(partNumber);
-        if (stored && stored.size === data.length && stored.etag === md5Hex(data)) {
-          completed.push({ PartNumber: partNumber, ETag: stored.rawEtag });
+        const recorded = reusable.get(partNumber);
+        const checksum = partChecksum(data);
+        if (recorded && recorded.sizeBytes === data.length && recorded.checksum === checksum) {
+          completed.push({ PartNumber: partNumber, ETag: recorded.etag });
           this.partsReused += 1;
           continue;
         }
@@ -118,23 +121,17 @@ export class PartTransfer {
             }),
             this.requestOptions,
           )
-          .then(
-            (answer) => {
-              if (!answer.ETag) {
-                failure ??= new StorageError(
-                  `the storage answered part ${number} without an ETag`,
-                  "NoETag",
-                  false,
-                );
-                return;
-              }
-              completed.push({ PartNumber: number, ETag: answer.ETag });
-              this.sent(data.length);
-            },
-            (error: unknown) => {
-              failure ??= error;
-            },
-          );
+          .then(async (answer) => {
+            if (!answer.ETag)
+              throw new StorageError(`the storage answered part ${number} without an ETag`, "NoETag", false);
+            const part = { partNumber: number, etag: answer.ETag, sizeBytes: data.length, checksum };
+            await this.ledger.recordPart(this.handle!, part);
+            completed.push({ PartNumber: number, ETag: answer.ETag });
+            this.sent(data.length);
+          })
+          .catch((error: unknown) => {
+            failure ??= error;
+          });
         inFlight.add(task);
         void task.then(() => inFlight.delete(task));
       }
@@ -152,46 +149,50 @@ export class PartTransfer {
       }),
       this.requestOptions,
     );
-    unfinishedUploads.delete(this.slot);
+    await this.ledger.forget(this.handle!);
   }
 
-  /** The upload an earlier try left for the same bytes, with the parts the storage holds; else a new one. */
+  /**
+   * The upload an earlier try left for the same bytes, with its recorded parts the storage still
+   * holds as recorded (ListParts), by part number; else a new upload, and no parts.
+   */
   private async openUpload(plan: {
     partSize: number;
     plaintextSha256: string;
     metadata: Record<string, string>;
-  }): Promise<Map<number, { size: number; etag: string; rawEtag: string }>> {
-    const held = new Map<number, { size: number; etag: string; rawEtag: string }>();
-    const earlier = unfinishedUploads.get(this.slot);
-    if (earlier && earlier.partSize === plan.partSize && earlier.plaintextSha256 === plan.plaintextSha256) {
-      try {
-        let marker: string | undefined;
-        for (;;) {
-          const page = await this.context.client.send(
-            new ListPartsCommand({
+  }): Promise<Map<number, RecordedPart>> {
+    const reusable = new Map<number, RecordedPart>();
+    const earlier = await this.ledger.find(this.slot);
+    if (earlier) {
+      if (earlier.partSize === plan.partSize && earlier.plaintextSha256 === plan.plaintextSha256) {
+        try {
+          const held = await this.listParts(earlier.uploadId);
+          for (const part of earlier.parts) {
+            const stored = held.get(part.partNumber);
+            if (stored && stored.size === part.sizeBytes && bareEtag(stored.etag) === bareEtag(part.etag))
+              reusable.set(part.partNumber, part);
+          }
+          this.uploadId = earlier.uploadId;
+          this.handle = earlier.handle;
+          return reusable;
+        } catch (error) {
+          // Gone (completed, aborted, expired by a lifecycle rule): a fresh upload. Else the storage is still away.
+          if (!isNoSuchUpload(error)) throw error;
+        }
+      } else {
+        // Other bytes under the same key: the earlier parts are of no use.
+        await this.context.client
+          .send(
+            new AbortMultipartUploadCommand({
               Bucket: this.context.bucket,
               Key: this.fullKey,
               UploadId: earlier.uploadId,
-              PartNumberMarker: marker,
             }),
             this.requestOptions,
-          );
-          for (const part of page.Parts ?? []) {
-            if (!part.PartNumber || !part.ETag) continue;
-            const etag = part.ETag.replace(/"/g, "").toLowerCase();
-            held.set(part.PartNumber, { size: part.Size ?? -1, etag, rawEtag: part.ETag });
-          }
-          if (!page.IsTruncated || !page.NextPartNumberMarker) break;
-          marker = page.NextPartNumberMarker;
-        }
-        this.uploadId = earlier.uploadId;
-        return held;
-      } catch (error) {
-        // Gone (completed, aborted, expired by a lifecycle rule): a fresh upload. Else the storage is still away.
-        if (!isNoSuchUpload(error)) throw error;
-        unfinishedUploads.delete(this.slot);
-        held.clear();
+          )
+          .catch(() => {});
       }
+      await this.ledger.forget(earlier.handle);
     }
     const created = await this.context.client.send(
       new CreateMultipartUploadCommand({
@@ -205,21 +206,46 @@ export class PartTransfer {
     if (!created.UploadId)
       throw new StorageError("the storage began an upload without an id", "NoUploadId", true);
     this.uploadId = created.UploadId;
-    unfinishedUploads.set(this.slot, {
+    this.handle = await this.ledger.begin(this.slot, {
       uploadId: created.UploadId,
       partSize: plan.partSize,
       plaintextSha256: plan.plaintextSha256,
     });
-    return held;
+    return reusable;
+  }
+
+  /** The parts the storage holds for an upload, by number (NoSuchUpload when it is gone). */
+  private async listParts(uploadId: string): Promise<Map<number, { size: number; etag: string }>> {
+    const held = new Map<number, { size: number; etag: string }>();
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.context.client.send(
+        new ListPartsCommand({
+          Bucket: this.context.bucket,
+          Key: this.fullKey,
+          UploadId: uploadId,
+          PartNumberMarker: marker,
+        }),
+        this.requestOptions,
+      );
+      for (const part of page.Parts ?? [])
+        if (part.PartNumber && part.ETag)
+          held.set(part.PartNumber, { size: part.Size ?? -1, etag: part.ETag });
+      if (!page.IsTruncated || !page.NextPartNumberMarker) return held;
+      marker = page.NextPartNumberMarker;
+    }
   }
 
   /** After a failure: a retryable one keeps the upload for the next try; any other aborts it. */
   async settle(reason: Error): Promise<void> {
     if (!this.uploadId || isRetryable(reason)) return;
-    unfinishedUploads.delete(this.slot);
+    if (this.handle) await this.ledger.forget(this.handle).catch(() => {});
     await abortMultipartUpload(this.context, this.fullKey, this.uploadId, reason);
   }
 }
+
+/** An ETag without its quotes, lower-case: storages differ in how they quote it. */
+const bareEtag = (etag: string) => etag.replace(/"/g, "").toLowerCase();
 
 function isNoSuchUpload(error: unknown): boolean {
   const fields = error as { name?: unknown; $metadata?: { httpStatusCode?: number } } | null;

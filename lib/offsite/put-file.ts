@@ -6,6 +6,7 @@ import { objectParts, partSizeFor, type ObjectTally } from "./object-parts";
 import { fromS3Metadata, toS3Metadata, type WaldenObjectMetadata } from "./object-metadata";
 import type { TransferContext } from "./s3-client";
 import { describeStorageError, StorageError } from "./storage-errors";
+import type { UploadLedger } from "./upload-ledger";
 
 export { MIN_PART_BYTES, partSizeFor } from "./object-parts";
 export { UPLOAD_QUEUE_SIZE } from "./multipart-upload";
@@ -23,14 +24,16 @@ export { UPLOAD_QUEUE_SIZE } from "./multipart-upload";
 // mismatching upload is never completed.
 //
 // Resumable per part: when the storage goes away mid-upload (a retryable failure), the
-// multipart upload is kept, and the caller's next try (retry.ts) continues it: ListParts says
-// which parts the storage holds, and each one is reused only when its size and MD5 (its ETag)
-// match the bytes this try reads for it, so only the missing or different parts are sent
-// again. (Parts carry no Content-MD5, as the SDK's own uploads do not: the whole file's
-// SHA-256 is checked on the way, and the stored size and checksum after.) An encrypted file's parts never match (age encrypts under a new file key each time),
-// so it is sent whole again, into the same upload. Which upload to continue is remembered in
-// this process (a worker that restarts starts a fresh one; a lifecycle rule for incomplete
-// multipart uploads removes the old parts). Any other failure aborts the upload (best effort).
+// multipart upload is kept, and the caller's next try (retry.ts) continues it
+// (multipart-upload.ts): the upload id and each part the storage answered for are recorded in
+// a ledger — this process's memory, or the catalog (catalog-uploads.ts), which a worker
+// restart does not lose — and each recorded part the storage still lists is reused when the
+// bytes this try reads for it have its recorded checksum, so only the missing or different parts
+// are sent again. (Parts carry no Content-MD5, as the SDK's own uploads do not: the whole file's
+// SHA-256 is checked on the way, and the stored size and checksum after.) An encrypted file's
+// parts never match (age encrypts under a new file key each time), so it is sent whole again,
+// into the same upload. An upload never continued is removed from the storage by a lifecycle
+// rule for incomplete multipart uploads. Any other failure aborts the upload (best effort).
 export interface PutFileOptions {
   /** The file's SHA-256 when known (SHA256SUMS): checked while streaming; else the file is read once more to learn it. */
   sha256?: string;
@@ -43,6 +46,8 @@ export interface PutFileOptions {
   /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
   onProgress?: (bytesSent: number) => void;
   signal?: AbortSignal;
+  /** Where an unfinished upload is kept for the next try: this process's memory unless given (catalogUploads survives a restart). */
+  uploads?: UploadLedger;
 }
 
 export interface PutFileResult {

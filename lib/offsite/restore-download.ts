@@ -57,11 +57,9 @@ export async function downloadBackup(
             expectedSha256: ciphertextSha256,
             ageFile: { identity: key.identity, plaintextSha256: sha256 },
           })
-        : await repository.getFile(
-            `${prefix}/${file}${AGE_SUFFIX}`,
-            path.join(dir, `${file}${AGE_SUFFIX}`),
-            { expectedSha256: ciphertextSha256 },
-          );
+        : await repository.getFile(`${prefix}/${file}${AGE_SUFFIX}`, path.join(dir, `${file}${AGE_SUFFIX}`), {
+            expectedSha256: ciphertextSha256,
+          });
       bytes += result.bytes;
       continue;
     }
@@ -78,7 +76,9 @@ export async function downloadBackup(
     : key
       ? `, each checked against ${CIPHERTEXT_SUMS}, decrypted with ${key.whose} and checked against SHA256SUMS`
       : `, encrypted at rest as stored, each checked against ${CIPHERTEXT_SUMS}`;
-  log(`downloaded ${files.length} files (${bytes} bytes) of backup ${backup.id} from ${repository.description}${how}`);
+  log(
+    `downloaded ${files.length} files (${bytes} bytes) of backup ${backup.id} from ${repository.description}${how}`,
+  );
 }
 
 /**
