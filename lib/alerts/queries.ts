@@ -2,7 +2,7 @@ import { channelSettingsOf } from "@/lib/alerts/channels/target";
 import { toDeliverySummary, type DeliverySummary } from "@/lib/alerts/notify";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { Alert, AlertRule, NotificationChannel } from "@/lib/generated/prisma/client";
 import type { alertListQuerySchema } from "@/lib/schemas/alerts";
 import type { ChannelSettings } from "@/lib/schemas/notification-channels";
@@ -63,7 +63,7 @@ export async function listAlerts(query: z.infer<typeof alertListQuerySchema>): P
 
 export async function getAlertOrThrow(id: string): Promise<Alert> {
   const alert = await db().alert.findUnique({ where: { id } });
-  if (!alert) throw new AppError("not_found", "No alert with this id");
+  if (!alert) throw appError("not_found", "alerts.noAlert");
   return alert;
 }
 
@@ -157,7 +157,7 @@ export async function listDeliveries(
     where: { id: channelId },
     select: { id: true },
   });
-  if (!channel) throw new AppError("not_found", "No notification channel with this id");
+  if (!channel) throw appError("not_found", "alerts.noChannel");
   const rows = await db().notificationDelivery.findMany({
     where: { channelId },
     orderBy: { createdAt: "desc" },

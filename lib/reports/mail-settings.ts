@@ -3,7 +3,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { isLocale, type Locale } from "@/lib/i18n/locales";
 import type { ReportMailing } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/queue/boss";
@@ -41,9 +41,10 @@ async function assertEmailChannel(channelId: string): Promise<void> {
     select: { kind: true },
   });
   if (!channel || channel.kind !== "email")
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      "channelId: choose an e-mail channel (its SMTP server sends the report)",
+      "reports.chooseEmailChannel",
+      {},
       {
         field: "channelId",
       },
@@ -108,9 +109,10 @@ export async function usableMailSettingsOrThrow(): Promise<{
 }> {
   const settings = await getReportMailSettings();
   if (!settings.channelId || settings.recipients.length === 0)
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      "Choose the e-mail channel and the recipients of the report first (PUT /api/v1/reports/mail-settings)",
+      "reports.mailSettingsFirst",
+      {},
       { field: settings.channelId ? "recipients" : "channelId" },
     );
   return { channelId: settings.channelId, recipients: settings.recipients, locale: settings.locale };
@@ -125,9 +127,10 @@ export async function requestReportMail(
 ): Promise<ReportMailingSummary> {
   const month = input.month ?? previousMonth(monthOf(now));
   if (month >= monthOf(now))
-    throw new AppError(
+    throw appError(
       "unprocessable_entity",
-      `month: ${month} has not ended yet; a finished month is mailed`,
+      "reports.mailNotEnded",
+      { month },
       {
         field: "month",
       },

@@ -1,7 +1,7 @@
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
 import { readJson, toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import {
   monthlyReportBodySchema,
@@ -38,7 +38,7 @@ export interface ReportScope {
 /** The month as UTC boundaries; a month that has not begun is a 422. */
 export function reportRangeOrThrow(month: string, now: Date): MonthRange {
   const range = monthRange(month);
-  if (range.start > now) throw new AppError("unprocessable_entity", `${month} has not begun yet`);
+  if (range.start > now) throw appError("unprocessable_entity", "reports.notBegun", { month });
   return range;
 }
 
@@ -315,7 +315,7 @@ export interface SnapshotOutcome {
 /** The worker's report.snapshot job: store the fleet's and each cluster's report of a finished month (idempotent). */
 export async function snapshotMonth(month: string, now = new Date()): Promise<SnapshotOutcome[]> {
   const range = reportRangeOrThrow(month, now);
-  if (!isFinished(range, now)) throw new AppError("unprocessable_entity", `${month} has not ended yet`);
+  if (!isFinished(range, now)) throw appError("unprocessable_entity", "reports.notEnded", { month });
   const clusters = await clustersInScope(null, range);
   const outcomes: SnapshotOutcome[] = [];
   for (const clusterId of [null, ...clusters.map((c) => c.id)]) {

@@ -5,7 +5,7 @@ import { getActiveClusterRowOrThrow, type ClusterRow } from "@/lib/clusters/quer
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db } from "@/lib/db";
 import { toJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { AppError, appError } from "@/lib/errors";
 import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
 import { withNodeClient } from "@/lib/pg/connection";
 import type {
@@ -97,9 +97,7 @@ async function readRepository(
   if (repository === "local") return readLocalRepository(repositoryRootFor(cluster), cluster.name);
   const settings = await getOffsiteSettings(cluster.id);
   if (!settings)
-    throw new AppError("unprocessable_entity", "This cluster has no offsite repository: set it first", {
-      field: "repository",
-    });
+    throw appError("unprocessable_entity", "backups.noOffsiteRepository", {}, { field: "repository" });
   return readOffsiteRepository(settings, cluster.name);
 }
 
