@@ -1,4 +1,4 @@
-import { listClusters } from "@/lib/clusters/queries";
+import { listClusterRows, toClusterSummary } from "@/lib/clusters/queries";
 import { englishReason } from "@/lib/clusters/safety-reasons";
 import { db } from "@/lib/db";
 import { toReplicationView } from "@/lib/replication/snapshot";
@@ -38,14 +38,11 @@ interface DrillRow {
 
 /** GET /api/v1/clusters and the overview: every registered cluster with its safety figures. */
 export async function listFleetStatus(now = new Date()): Promise<ClusterListItem[]> {
-  const clusters = await listClusters();
-  if (clusters.length === 0) return [];
-  const ids = clusters.map((cluster) => cluster.id);
-  const [targets, backups, windows, drills, alerts] = await Promise.all([
-    db().cluster.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, rpoTargetSeconds: true, rtoTargetSeconds: true, snapshot: true },
-    }),
+  // One read of the clusters with their nodes and snapshots serves both the summary and the figures.
+  const rows = await listClusterRows();
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [backups, windows, drills, alerts] = await Promise.all([
     // The last succeeded physical backup per cluster: what a PITR would start from.
     db().$queryRaw<LastBackupRow[]>`
       SELECT DISTINCT ON (cluster_id) cluster_id::text, id::text, kind::text, label, finished_at, size_bytes
@@ -72,15 +69,14 @@ export async function listFleetStatus(now = new Date()): Promise<ClusterListItem
     }),
   ]);
 
-  const targetOf = new Map(targets.map((row) => [row.id, row]));
   const backupOf = new Map(backups.map((row) => [row.cluster_id, row]));
   const windowOf = new Map(windows.map((row) => [row.cluster_id, row]));
   const drillOf = new Map(drills.map((row) => [row.cluster_id, row]));
 
-  return clusters.map((cluster) => {
-    const target = targetOf.get(cluster.id);
-    const rpoTargetSeconds = target?.rpoTargetSeconds ?? 0;
-    const view = target?.snapshot ? toReplicationView(target.snapshot, now.getTime()) : null;
+  return rows.map((row) => {
+    const cluster = toClusterSummary(row);
+    const rpoTargetSeconds = row.rpoTargetSeconds;
+    const view = row.snapshot ? toReplicationView(row.snapshot, now.getTime()) : null;
     const backup = backupOf.get(cluster.id);
     const window = windowOf.get(cluster.id);
     const drill = drillOf.get(cluster.id);
@@ -127,7 +123,7 @@ export async function listFleetStatus(now = new Date()): Promise<ClusterListItem
             status: drill.status,
             finishedAt: drill.finished_at?.toISOString() ?? null,
             rtoSeconds: drill.rto_ms === null ? null : drill.rto_ms / 1000,
-            rtoTargetSeconds: target?.rtoTargetSeconds ?? 0,
+            rtoTargetSeconds: row.rtoTargetSeconds,
           }
         : null,
       firingAlerts: {
@@ -175,7 +171,8 @@ export function assessSafety(status: ClusterSummary["status"], figures: Figures)
   if (archiver?.failing)
     codes.push({ code: "archiverFailing", params: { lastFailedWal: archiver.lastFailedWal } });
   if (!restoreWindow) codes.push({ code: "windowNotComputed", params: none });
-  else if (restoreWindow.error) codes.push({ code: "archiveUnreadable", params: { error: restoreWindow.error } });
+  else if (restoreWindow.error)
+    codes.push({ code: "archiveUnreadable", params: { error: restoreWindow.error } });
   else if (restoreWindow.earliest === null) codes.push({ code: "nothingRestorable", params: none });
   else if (restoreWindow.gaps > 0) codes.push({ code: "walGaps", params: { count: restoreWindow.gaps } });
   if (lastDrill?.status === "failed") codes.push({ code: "drillFailed", params: none });
@@ -184,7 +181,8 @@ export function assessSafety(status: ClusterSummary["status"], figures: Figures)
       code: "drillOverRto",
       params: { rtoSeconds: lastDrill.rtoSeconds, targetSeconds: lastDrill.rtoTargetSeconds },
     });
-  if (firingAlerts.critical > 0) codes.push({ code: "criticalAlerts", params: { count: firingAlerts.critical } });
+  if (firingAlerts.critical > 0)
+    codes.push({ code: "criticalAlerts", params: { count: firingAlerts.critical } });
   return {
     state: codes.length ? "at_risk" : "safe",
     reasons: codes.map(englishReason),

@@ -56,6 +56,11 @@ export function toClusterSummary(cluster: ClusterRow): ClusterSummary {
 }
 
 export async function listClusters(): Promise<ClusterSummary[]> {
+  return (await listClusterRows()).map(toClusterSummary);
+}
+
+/** The registered clusters' rows (nodes and snapshot included), by name: for server-side use only. */
+export async function listClusterRows(): Promise<ClusterRow[]> {
   const clusters = await db().cluster.findMany({
     where: { retiredAt: null },
     include: clusterWithNodes,
@@ -68,7 +73,7 @@ export async function listClusters(): Promise<ClusterSummary[]> {
     console.error(
       `[clusters] ${clusters.length - complete.length} cluster rows have no primary node; not listed`,
     );
-  return complete.map(toClusterSummary);
+  return complete;
 }
 
 /** Any cluster, retired ones included: the pages of a deleted cluster's backups and restores still name it. */

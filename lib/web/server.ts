@@ -6,6 +6,9 @@ import type { TLSSocket } from "node:tls";
 import next from "next";
 import { env } from "@/lib/env";
 import { parseTrustedProxies, rewriteForwardedHeaders } from "@/lib/web/forwarded";
+import { forgetSharedReads } from "@/lib/web/shared-read";
+
+const READ_METHODS = new Set(["GET", "HEAD"]);
 
 async function main(): Promise<void> {
   const settings = env();
@@ -25,6 +28,11 @@ async function main(): Promise<void> {
     );
     for (const name of remove) delete req.headers[name];
     Object.assign(req.headers, set);
+    if (!READ_METHODS.has(req.method ?? "GET")) {
+      // A change (API call or form): reads started before it ends must not answer those after it.
+      forgetSharedReads();
+      res.on("close", forgetSharedReads);
+    }
     handle(req, res).catch((error: unknown) => {
       console.error("[web] request failed:", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -2,9 +2,12 @@ import { registerCluster } from "@/lib/clusters/mutations";
 import { listFleetStatus } from "@/lib/clusters/fleet-status";
 import { json, readJson, withRoute } from "@/lib/route";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
+import { readKey, sharedRead } from "@/lib/web/shared-read";
 
 // GET /api/v1/clusters — every registered cluster, without passwords, with its safety figures
-export const GET = withRoute({ role: "viewer", action: "cluster.list" }, () => listFleetStatus());
+export const GET = withRoute({ role: "viewer", action: "cluster.list" }, ({ req }) =>
+  sharedRead(readKey(req), () => listFleetStatus()),
+);
 
 // POST /api/v1/clusters — register a cluster (admin)
 export const POST = withRoute({ role: "admin", action: "cluster.create" }, async ({ req, actor, meta }) => {

@@ -1,10 +1,11 @@
 import { withRoute } from "@/lib/route";
 import { getStoredRestoreWindowOrThrow } from "@/lib/wal/stored-window";
+import { readKey, sharedRead } from "@/lib/web/shared-read";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/clusters/:id/restore-window — restorable times: from the first restorable backup to the last archived commit, minus gaps (as the worker last scanned them)
 export const GET = withRoute<{ id: string }>(
   { role: "viewer", action: "restore_window.read" },
-  ({ params }) => getStoredRestoreWindowOrThrow(params.id),
+  ({ req, params }) => sharedRead(readKey(req), () => getStoredRestoreWindowOrThrow(params.id)),
 );
