@@ -35,7 +35,14 @@ export async function downloadBackup(
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const prefix = offsiteBackupPrefix(backup.clusterName, backup.id);
   const sumsPath = path.join(dir, "SHA256SUMS");
-  const atRest = Boolean(backup.encryptionRecipient);
+  // Encrypted at rest: the catalog says so, or the copy holds SHA256SUMS.ciphertext (a copy
+  // imported into a fresh catalog: its descriptor names only the key's fingerprint).
+  const atRest =
+    Boolean(backup.encryptionRecipient) || (await repository.head(`${prefix}/${CIPHERTEXT_SUMS}`)) !== null;
+  if (atRest && !key && !backup.encryptionRecipient)
+    throw new Error(
+      `backup ${backup.id}'s offsite copy is encrypted at rest (it holds ${CIPHERTEXT_SUMS}): give the age identity (AGE-SECRET-KEY-1…) that opens it`,
+    );
   const opened = key && !atRest ? { identity: key.identity } : {};
   const list = await repository.getFile(`${prefix}/SHA256SUMS`, sumsPath, {
     ...opened,

@@ -57,6 +57,12 @@ async function restoredMd5(port: number): Promise<string> {
   }
 }
 
+/** A restored instance removed, and marked so (it no longer counts against the instance limit). */
+async function tearDown(restoreId: string): Promise<void> {
+  await removeInstance(instancePaths(restoreId));
+  await db().restore.update({ where: { id: restoreId }, data: { instanceState: "removed" } });
+}
+
 beforeAll(async () => {
   root = path.join(inject("waldenHome"), "offsite-at-rest", run);
   await fs.mkdir(path.join(root, "s3"), { recursive: true });
@@ -131,7 +137,35 @@ describe("a backup encrypted at rest, restored from its offsite copy alone", () 
       /downloaded \d+ files .*checked against SHA256SUMS\.ciphertext, decrypted .*checked against SHA256SUMS/,
     );
     expect(await restoredMd5(restore.port!)).toBe(fixture.md5Updated);
-    await removeInstance(instancePaths(restore.id));
+    await tearDown(restore.id);
+  }, 300_000);
+
+  it("restores a copy the catalog does not know is encrypted (imported: its descriptor names only the key's fingerprint) with the identity given", async () => {
+    await db().backup.update({ where: { id: fixture.backupId }, data: { encryptionRecipient: null } });
+    try {
+      const restore = await runPitrRestore(
+        fixture.clusterId,
+        { type: "time", value: fixture.afterUpdate },
+        { backupId: fixture.backupId, identity: sealIdentity(key.identity) },
+      );
+      restores.push(restore.id);
+      expect(stepLog(restore, "extract")).toMatch(/decrypted with the identity given/);
+      expect(await restoredMd5(restore.port!)).toBe(fixture.md5Updated);
+      await tearDown(restore.id);
+      // Without a key it says what is missing instead of failing on files it cannot read.
+      await expect(
+        runPitrRestore(
+          fixture.clusterId,
+          { type: "time", value: fixture.afterUpdate },
+          { backupId: fixture.backupId },
+        ),
+      ).rejects.toThrow(/encrypted at rest \(it holds SHA256SUMS\.ciphertext\): give the age identity/);
+    } finally {
+      await db().backup.update({
+        where: { id: fixture.backupId },
+        data: { encryptionRecipient: key.recipient },
+      });
+    }
   }, 300_000);
 
   it("verifies the offsite ciphertext only without a key, and says so", async () => {
