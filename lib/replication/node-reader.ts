@@ -7,7 +7,7 @@ import type {
   StatReplicationRow,
   WalReceiverRow,
 } from "@/lib/pg/replication-sql";
-import { sqlFor, type VersionedQuery } from "@/lib/pg/versioned-sql";
+import { sqlFor } from "@/lib/pg/versioned-sql";
 import {
   asPrimaryReading,
   asStandbyReading,
@@ -16,7 +16,17 @@ import {
   type Reading,
   type StandbyReading,
 } from "@/lib/replication/readings";
-import { nodeSampleQuery, type NodeSampleRow } from "@/lib/replication/sample-sql";
+import { nodeSampleQuery, type NodeSampleRow, type NodeSampleTextRow } from "@/lib/replication/sample-sql";
+
+/**
+ * How long opening a connection may take (TCP, TLS, SCRAM, the server's fork). Longer than a
+ * read's deadline on purpose: the opening goes on in the background while ticks report the node
+ * as not answering, instead of being abandoned at the deadline and started again from scratch.
+ * Abandoning it made a busy host's worker open hundreds of connections a second, each costing a
+ * TLS handshake and a SCRAM key derivation on both sides, and none finishing (measured: a third
+ * of the worker's CPU on a 300-node fleet while the machine was loaded).
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * One persistent monitoring connection to one node. It reconnects after errors, and a read
@@ -26,7 +36,10 @@ import { nodeSampleQuery, type NodeSampleRow } from "@/lib/replication/sample-sq
 export class NodeReader {
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
-  private versionNum: number | null = null;
+  /** The sample statement for this server's major, named (prepared once per connection). */
+  private statement: { name: string; text: string } | null = null;
+  /** The last answer and what it decoded to: an unchanged answer is not parsed again. */
+  private last: { text: string; reading: NodeReading } | null = null;
   /** The read sent and not answered yet (one at a time per connection). */
   private inFlight: { startedAt: number } | null = null;
   /** A read out this long is not slow but stuck: past the deadline and any statement's timeout. */
@@ -53,7 +66,14 @@ export class NodeReader {
    * (lib/clusters/current-primary.ts), never from the registration.
    */
   async readNode(): Promise<Reading<NodeReading>> {
-    return this.read(async (query) => decodeNodeSample((await query<NodeSampleRow>(nodeSampleQuery))[0]!));
+    return this.read(async (client, statement) => {
+      const { rows } = await client.query<NodeSampleTextRow>(statement);
+      const text = rows[0]!.sample;
+      if (this.last?.text === text) return this.last.reading;
+      const reading = decodeNodeSample(JSON.parse(text) as NodeSampleRow);
+      this.last = { text, reading };
+      return reading;
+    });
   }
 
   /** The node read as a primary (nothing of a primary's if it is in recovery). */
@@ -80,30 +100,32 @@ export class NodeReader {
     const client = this.client;
     this.client = null;
     this.connecting = null;
-    this.versionNum = null;
+    this.statement = null;
+    this.last = null;
     this.inFlight = null;
     // end() waits for a hung query; destroy the socket instead so nothing lingers.
     client?.connection.stream.destroy();
     void client?.end().catch(() => {});
   }
 
-  private async connect(): Promise<pg.Client> {
-    if (this.client) return this.client;
+  private async connect(): Promise<{ client: pg.Client; statement: { name: string; text: string } }> {
+    if (this.client && this.statement) return { client: this.client, statement: this.statement };
     this.connecting ??= (async () => {
       const client = await connectClient(
-        clientConfig(this.connection, this.deadlineMs),
+        clientConfig(this.connection, CONNECT_TIMEOUT_MS),
         this.connection.tls?.mode,
       );
       client.on("error", () => this.reset());
       const { rows } = await client.query<{ v: number }>(
         "/* walden */ select current_setting('server_version_num')::int as v",
       );
-      this.versionNum = rows[0]!.v;
+      this.statement = { name: `walden_${nodeSampleQuery.name}`, text: sqlFor(nodeSampleQuery, rows[0]!.v) };
       this.client = client;
       return client;
     })();
     try {
-      return await this.connecting;
+      const client = await this.connecting;
+      return { client, statement: this.statement! };
     } catch (error) {
       this.connecting = null;
       throw error;
@@ -111,8 +133,8 @@ export class NodeReader {
   }
 
   /**
-   * Statements are named (prepared once per connection): the sampler runs the same ones every
-   * second, and re-planning them was most of their server time.
+   * The statement is named (prepared once per connection): the sampler runs the same one every
+   * second, and re-planning it was most of its server time.
    *
    * A read past its deadline is reported as no answer, but its connection is kept: the server
    * ends a slow statement itself (statement_timeout) and the session stays usable. Dropping it
@@ -123,12 +145,17 @@ export class NodeReader {
    * or a dead network) has its connection dropped.
    */
   private async read<T>(
-    work: (query: <R extends pg.QueryResultRow>(q: VersionedQuery) => Promise<R[]>) => Promise<T>,
+    work: (client: pg.Client, statement: { name: string; text: string }) => Promise<T>,
   ): Promise<Reading<T>> {
     const outstanding = this.inFlight;
     if (outstanding) {
-      if (Date.now() - outstanding.startedAt < this.hungAfterMs)
-        return { ok: false, error: `no answer within ${this.deadlineMs} ms (the previous read is still running)` };
+      // Still connecting, the connection's own timeout ends a hopeless attempt first (and resets).
+      const connecting = this.client === null;
+      const hungAfterMs = connecting ? CONNECT_TIMEOUT_MS + this.hungAfterMs : this.hungAfterMs;
+      if (Date.now() - outstanding.startedAt < hungAfterMs) {
+        const why = connecting ? "still connecting" : "the previous read is still running";
+        return { ok: false, error: `no answer within ${this.deadlineMs} ms (${why})` };
+      }
       this.reset();
     }
     let timer: NodeJS.Timeout | undefined;
@@ -136,10 +163,8 @@ export class NodeReader {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.deadlineMs} ms`)), this.deadlineMs);
     });
     const running = (async () => {
-      const client = await this.connect();
-      const query = async <R extends pg.QueryResultRow>(q: VersionedQuery) =>
-        (await client.query<R>({ name: `walden_${q.name}`, text: sqlFor(q, this.versionNum!) })).rows;
-      return work(query);
+      const { client, statement } = await this.connect();
+      return work(client, statement);
     })();
     const flight = { startedAt: Date.now() };
     this.inFlight = flight;
@@ -174,8 +199,8 @@ function describeReadError(error: unknown): string {
 const toDate = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
 
 /**
- * The one row of nodeSampleQuery as what the node is now, in the rows' usual shapes (the JSON
- * parts' timestamps as Dates), so the tracker reads it as it read the separate statements.
+ * The parsed row of nodeSampleQuery as what the node is now, in the rows' usual shapes
+ * (timestamps as Dates), so the tracker reads it as it read the separate statements.
  */
 export function decodeNodeSample(row: NodeSampleRow): NodeReading {
   const identity: NodeIdentityRow = {
@@ -223,7 +248,7 @@ export function decodeNodeSample(row: NodeSampleRow): NodeReading {
       position: {
         receive_lsn: row.receive_lsn,
         replay_lsn: row.replay_lsn,
-        last_replay_at: row.last_replay_at,
+        last_replay_at: toDate(row.last_replay_at),
         // Null only when the node was promoted during the statement: not paused any more.
         pause_state: row.pause_state ?? "not paused",
       },

@@ -14,7 +14,13 @@ import type { VersionedQuery } from "@/lib/pg/versioned-sql";
 // pg_current_wal_lsn() never runs in recovery. What needs a privilege the role may lack
 // (pg_ls_archive_statusdir, pg_control_checkpoint: pg_monitor) is guarded by
 // has_function_privilege and comes back null, as "unknown", instead of failing the statement.
-// Bigints are cast to text inside the JSON parts, as node-pg returns them outside JSON.
+// Bigints are cast to text inside the JSON, as node-pg would return them as columns.
+//
+// The row comes back as one JSON text column: node-pg rebuilds its column parsers and the row
+// object from the RowDescription of every result, and for a row of seventeen columns that was
+// the largest part of the worker's own CPU per sample (measured, bench --only=fleet); one column
+// and one JSON.parse cost a fraction. Text, not json: the reader skips the parse when a node
+// answers exactly what it answered last time (an idle node does, tick after tick).
 
 const REPLICATION = `select application_name, client_addr::text as client_addr, state, sync_state,
       sent_lsn::text as sent_lsn, write_lsn::text as write_lsn, flush_lsn::text as flush_lsn, replay_lsn::text as replay_lsn,
@@ -35,7 +41,7 @@ const CONFLICTS_13 = `confl_tablespace + confl_lock + confl_snapshot + confl_buf
 const CONFLICTS_16 = `${CONFLICTS_13} + confl_active_logicalslot`;
 
 function nodeSample(pauseState: string, conflicts: string, since17: boolean): string {
-  return `/* walden */ select r.in_recovery,
+  return `/* walden */ select row_to_json(t)::text as sample from (select r.in_recovery,
   current_setting('server_version_num')::int as server_version_num,
   current_setting('max_slot_wal_keep_size') as max_slot_wal_keep_size,
   (select coalesce(json_agg(s), '[]') from (${slots(since17)}) s) as slots,
@@ -58,7 +64,7 @@ function nodeSample(pauseState: string, conflicts: string, since17: boolean): st
   case when r.in_recovery then (select coalesce(sum(${conflicts}), 0)::int from pg_stat_database_conflicts) end as conflicts,
   case when r.in_recovery and has_function_privilege('pg_control_checkpoint()', 'execute')
     then (select timeline_id from pg_control_checkpoint()) end as standby_timeline
-from (select pg_is_in_recovery() as in_recovery) r`;
+from (select pg_is_in_recovery() as in_recovery) r) t`;
 }
 
 /** One row per node and tick: see the file's comment. Keyed by the majors whose catalogs differ. */
@@ -73,9 +79,15 @@ export const nodeSampleQuery: VersionedQuery = {
   },
 };
 
-/** Timestamps inside the JSON parts arrive as text (node-pg parses only top-level columns). */
+/** Timestamps inside JSON arrive as text. */
 type Json<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
 
+/** What the statement returns: the sample as JSON text (see the file's comment). */
+export interface NodeSampleTextRow {
+  sample: string;
+}
+
+/** The sample, parsed. */
 export interface NodeSampleRow {
   in_recovery: boolean;
   server_version_num: number;
@@ -89,7 +101,7 @@ export interface NodeSampleRow {
   recovery_end_lsn: string | null;
   receive_lsn: string | null;
   replay_lsn: string | null;
-  last_replay_at: Date | null;
+  last_replay_at: string | null;
   pause_state: string | null;
   receiver: Json<WalReceiverRow> | null;
   conflicts: number | null;

@@ -1,12 +1,8 @@
 import pg from "pg";
-import { db } from "@/lib/db";
-import { toJson as toJsonColumn } from "@/lib/db/json";
-import { parseLsn } from "@/lib/replication/lsn";
 import type { TickResult } from "@/lib/replication/tracker";
 import type { ObservedRole } from "@/lib/clusters/current-primary";
 
-const toBigInt = (value: number | null) => (value === null ? null : BigInt(Math.round(value)));
-const lsnToBigInt = (lsn: string | null) => (lsn === null ? null : parseLsn(lsn));
+const round = (value: number | null) => (value === null ? null : Math.round(value));
 
 /** What one node was at one tick, as the sampler saw it (nodes.observed_*). */
 export interface StoredObservation {
@@ -47,17 +43,18 @@ function observationRows(ticks: StoredTick[]) {
   return [...latest.values()];
 }
 
+/** LSNs stay text (the catalog turns them into byte positions), byte counts whole numbers. */
 const sampleRows = ({ clusterId, result }: StoredTick) =>
   result.samples.map((sample) => ({
     clusterId,
     standby: sample.standby,
     at: sample.at,
     state: sample.state,
-    primaryLsn: lsnToBigInt(sample.primaryLsn),
-    replayLsn: lsnToBigInt(sample.replayLsn),
-    writeBytes: toBigInt(sample.writeBytes),
-    flushBytes: toBigInt(sample.flushBytes),
-    replayBytes: toBigInt(sample.replayBytes),
+    primaryLsn: sample.primaryLsn,
+    replayLsn: sample.replayLsn,
+    writeBytes: round(sample.writeBytes),
+    flushBytes: round(sample.flushBytes),
+    replayBytes: round(sample.replayBytes),
     replaySeconds: sample.replaySeconds,
   }));
 
@@ -72,37 +69,13 @@ const eventRows = ({ clusterId, result }: StoredTick) =>
     message: event.message,
   }));
 
-/** Saves one tick: the latest snapshot (replacing the previous), a raw sample per standby, and events. */
-export async function saveTick(
-  clusterId: string,
-  ownerId: string,
-  result: TickResult,
-  observations: StoredObservation[] = [],
-): Promise<void> {
-  const sampledAt = new Date(result.snapshot.sampledAt);
-  const snapshot = toJsonColumn(result.snapshot);
-  const tick = { clusterId, ownerId, result, observations };
-  await db().$transaction([
-    db().$executeRawUnsafe(updateObservationsSql("$1"), toJson(observationRows([tick]))),
-    db().clusterSnapshot.upsert({
-      where: { clusterId },
-      create: { clusterId, sampledAt, ownerId, snapshot },
-      update: { sampledAt, ownerId, snapshot },
-    }),
-    db().replicationSample.createMany({ data: sampleRows(tick) }),
-    db().replicationEvent.createMany({ data: eventRows(tick) }),
-  ]);
-}
-
-/** JSON for jsonb_to_recordset: bigints as strings, which PostgreSQL reads back exactly. */
-const toJson = (rows: unknown[]) =>
-  JSON.stringify(rows, (_, value) => (typeof value === "bigint" ? value.toString() : value));
-
 /**
  * Saves the ticks of many clusters in one statement (one round trip, one transaction): each
  * cluster's newest snapshot, every standby sample and every event.
  */
 export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise<void> {
+  // Plain JSON.stringify: nothing here is a bigint (a replacer would run for every value of
+  // every snapshot, every cluster every second).
   const latest = new Map(ticks.map((tick) => [tick.clusterId, tick]));
   const snapshots = [...latest.values()].map(({ clusterId, ownerId, result }) => ({
     clusterId,
@@ -121,9 +94,11 @@ export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise
      ), samples as (
        insert into replication_samples (cluster_id, standby, at, state, primary_lsn, replay_lsn,
                                         write_bytes, flush_bytes, replay_bytes, replay_seconds)
-       select * from jsonb_to_recordset($2::jsonb)
-         as s("clusterId" uuid, standby text, at timestamptz, state text, "primaryLsn" bigint,
-              "replayLsn" bigint, "writeBytes" bigint, "flushBytes" bigint, "replayBytes" bigint,
+       select "clusterId", standby, at, state, ("primaryLsn" - '0/0')::bigint, ("replayLsn" - '0/0')::bigint,
+              "writeBytes", "flushBytes", "replayBytes", "replaySeconds"
+         from jsonb_to_recordset($2::jsonb)
+         as s("clusterId" uuid, standby text, at timestamptz, state text, "primaryLsn" pg_lsn,
+              "replayLsn" pg_lsn, "writeBytes" bigint, "flushBytes" bigint, "replayBytes" bigint,
               "replaySeconds" double precision)
      ), observed as (
        ${updateObservationsSql("$4")}
@@ -132,10 +107,10 @@ export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise
      select * from jsonb_to_recordset($3::jsonb)
        as e("clusterId" uuid, at timestamptz, node text, kind text, "fromValue" text, "toValue" text, message text)`,
     [
-      toJson(snapshots),
-      toJson(ticks.flatMap(sampleRows)),
-      toJson(ticks.flatMap(eventRows)),
-      toJson(observationRows(ticks)),
+      JSON.stringify(snapshots),
+      JSON.stringify(ticks.flatMap(sampleRows)),
+      JSON.stringify(ticks.flatMap(eventRows)),
+      JSON.stringify(observationRows(ticks)),
     ],
   );
 }
@@ -195,11 +170,14 @@ export class TickWriter {
       batch.forEach((entry) => entry.resolve());
     } catch {
       // One bad tick (say, of a cluster deleted meanwhile) must not lose the others: one by one.
-      await Promise.all(
-        batch.map(({ tick, resolve, reject }) =>
-          saveTick(tick.clusterId, tick.ownerId, tick.result, tick.observations).then(resolve, reject),
-        ),
-      );
+      for (const { tick, resolve, reject } of batch) {
+        try {
+          await saveTicks(await this.connection(), [tick]);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }
     } finally {
       this.writing = false;
       void this.flush();

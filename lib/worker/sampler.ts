@@ -78,10 +78,16 @@ class ClusterSampler {
   private lastObservations = "";
   /** pg_receivewal for clusters in archive mode "stream": the cluster's owner runs it. */
   private receiver: { key: string; receiver: WalReceiver } | null = null;
-  /** What the slot clean-up needs from the registration, set at each config load. */
+  /**
+   * What the slot clean-up needs, set when the registration or the primary changes: the slot
+   * names worked out once, not at every tick (the primary's slot list comes every second).
+   */
   private slotOwner: {
     cluster: { id: string; name: string; archiveMode: string };
     primary: NodeConnection;
+    /** The slot pg_receivewal streams from (named after the id) and every slot Walden may have made. */
+    current: string;
+    ours: string[];
   } | null = null;
   private cleaningSlots = false;
   /** After a failed drop, the next attempt waits (the slot list comes with every sample). */
@@ -139,13 +145,11 @@ class ClusterSampler {
   private cleanUpSlots(listed: { slot_name: string; active: boolean }[]): void {
     const owner = this.slotOwner;
     if (!owner || this.cleaningSlots || this.stopped || Date.now() < this.nextSlotAttemptAt) return;
-    const { cluster, primary } = owner;
+    const { cluster, primary, current } = owner;
     const streaming = cluster.archiveMode === "stream";
-    const current = receiveWalSlotName(cluster.id);
-    const active = new Map(listed.map((slot) => [slot.slot_name, slot.active]));
-    if (streaming && active.get(current) !== true) return;
-    const slots = walReceiverSlots(cluster).filter(
-      (slot) => active.has(slot) && !(streaming && slot === current),
+    if (streaming && !listed.some((slot) => slot.slot_name === current && slot.active)) return;
+    const slots = owner.ours.filter(
+      (slot) => listed.some((row) => row.slot_name === slot) && !(streaming && slot === current),
     );
     if (slots.length === 0) return;
     this.cleaningSlots = true;
@@ -249,7 +253,14 @@ class ClusterSampler {
     if (!cluster) return;
     const connection = primary?.connection ?? null;
     await this.syncReceiver(cluster, connection);
-    this.slotOwner = connection ? { cluster, primary: connection } : null;
+    this.slotOwner = connection
+      ? {
+          cluster,
+          primary: connection,
+          current: receiveWalSlotName(cluster.id),
+          ours: walReceiverSlots(cluster),
+        }
+      : null;
   }
 
   /**
@@ -268,9 +279,9 @@ class ClusterSampler {
 
   /** The observed roles when they changed, or every few seconds so readers can tell they are fresh. */
   private observationsToSave(observations: StoredObservation[], at: Date): StoredObservation[] {
-    const key = JSON.stringify(
-      observations.map(({ name, role, timeline, error }) => [name, role, timeline, error]),
-    );
+    const key = observations
+      .map(({ name, role, timeline, error }) => `${name}\0${role}\0${timeline}\0${error}`)
+      .join("\n");
     if (key === this.lastObservations && at.getTime() - this.observationsWrittenAt < OBSERVATION_REFRESH_MS)
       return [];
     this.lastObservations = key;
