@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AppError, appError, toErrorBody } from "@/lib/errors";
 import { localizeIssue, renderKey } from "@/lib/i18n/api-errors";
 import { messages } from "@/lib/i18n/messages";
+import { CLEARTEXT_REFUSED } from "@/lib/pg/connection";
 import { portSchema } from "@/lib/schemas/common";
 import { withPublicRoute } from "@/lib/route";
 
@@ -200,6 +201,16 @@ describe("the phrasebook", () => {
       ),
     ).toBe("가장 가까운 실행 간격이 5분입니다. 백업 일정은 최소 15분 간격이어야 합니다");
     expect(localizeIssue("en", "must be at most 4000 characters")).toBe("must be at most 4000 characters");
+  });
+
+  it("says a connection's TLS and cleartext refusals in Korean, on the field they name", () => {
+    const error = new AppError("unprocessable_entity", `db1:5432: ${CLEARTEXT_REFUSED}`, {
+      field: "password",
+    });
+    const { body } = toErrorBody(error, "ko");
+    expect(body.error.message).toMatch(/^db1:5432: 서버가 비밀번호를 평문으로 요구했습니다/);
+    expect(body.error.details).toEqual({ issues: [{ path: "password", message: body.error.message }] });
+    expect(toErrorBody(error).body.error.message).toBe(`db1:5432: ${CLEARTEXT_REFUSED}`);
   });
 
   it("picks the most specific phrase when two match", () => {
