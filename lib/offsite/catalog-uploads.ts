@@ -12,6 +12,9 @@ const slotWhere = (slot: UploadSlot) => ({
   objectKey: slot.key,
 });
 
+/** A recorded upload no try continued for this long is forgotten. */
+const STALE_AFTER_MS = 7 * 24 * 3600 * 1000;
+
 export const catalogUploads: UploadLedger = {
   async find(slot) {
     const row = await db().offsiteUpload.findUnique({
@@ -41,7 +44,11 @@ export const catalogUploads: UploadLedger = {
       plaintextSha256: upload.plaintextSha256,
     };
     return db().$transaction(async (tx) => {
-      await tx.offsiteUpload.deleteMany({ where: slotWhere(slot) });
+      // This key's earlier upload, and any a week old that no try continued (a backup since
+      // removed, a repository changed): the lifecycle rule for incomplete uploads removes their parts.
+      await tx.offsiteUpload.deleteMany({
+        where: { OR: [slotWhere(slot), { createdAt: { lt: new Date(Date.now() - STALE_AFTER_MS) } }] },
+      });
       const row = await tx.offsiteUpload.create({ data: { ...slotWhere(slot), ...fields } });
       return row.id;
     });

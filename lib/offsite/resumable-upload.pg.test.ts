@@ -57,6 +57,18 @@ it("a worker killed mid-upload: the next one continues from the catalog, sending
   await fs.writeFile(source, data);
   const key = `cluster-${run}/backup-1/base.tar`;
   const settings = server.settings(BUCKET, "walden");
+  // An upload of another key that no try continued for a week: forgotten when one begins.
+  const stale = await db().offsiteUpload.create({
+    data: {
+      endpoint: server.endpoint,
+      bucket: BUCKET,
+      objectKey: `walden/cluster-${run}/gone/base.tar`,
+      uploadId: "abandoned",
+      partSize: BigInt(MIN_PART_BYTES),
+      plaintextSha256: "0".repeat(64),
+      createdAt: new Date(Date.now() - 8 * 24 * 3600 * 1000),
+    },
+  });
 
   const worker = spawn(
     process.execPath,
@@ -91,6 +103,7 @@ it("a worker killed mid-upload: the next one continues from the catalog, sending
   expect(recorded.length).toBeGreaterThanOrEqual(2);
   expect(recorded.length).toBeLessThan(PARTS);
   for (const part of upload.parts) expect(part.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
+  expect(await db().offsiteUpload.count({ where: { id: stale.id } })).toBe(0);
   // Every recorded part was sent by the dead worker.
   expect(partsPut()).toEqual(expect.arrayContaining(recorded));
 
