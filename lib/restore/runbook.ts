@@ -3,7 +3,7 @@ import { z } from "zod";
 import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
-import { AppError } from "@/lib/errors";
+import { appError } from "@/lib/errors";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
 import {
@@ -393,8 +393,7 @@ async function offsiteSourceOf(
   });
   const settings = copied ? await getOffsiteSettings(backup.clusterId) : null;
   if (!settings) {
-    if (asked)
-      throw new AppError("conflict", `Backup ${backup.id} has no succeeded offsite copy to restore from`);
+    if (asked) throw appError("conflict", "runbook.noOffsiteCopy", { id: backup.id });
     return null;
   }
   const repository = new S3Repository(settings);
@@ -436,18 +435,12 @@ export async function getBackupRunbookOrThrow(
   const backup = z.uuid().safeParse(id).success
     ? await db().backup.findUnique({ where: { id }, include: { cluster: true } })
     : null;
-  if (!backup) throw new AppError("not_found", `No backup with id ${id}`);
-  if (backup.kind !== "physical")
-    throw new AppError(
-      "conflict",
-      "A break-glass runbook exists for physical backups only; this one is logical",
-    );
+  if (!backup) throw appError("not_found", "backups.noBackup", { id });
+  if (backup.kind !== "physical") throw appError("conflict", "runbook.physicalOnly");
   if (backup.status !== "succeeded" || !backup.path)
-    throw new AppError("conflict", `Only a succeeded backup can be restored; this one is ${backup.status}`);
-  if (!backup.serverVersionNum)
-    throw new AppError("conflict", "The catalog does not know this backup's server version");
-  if (!backup.cluster.archivePath)
-    throw new AppError("conflict", "The cluster has no WAL archive path to restore from");
+    throw appError("conflict", "runbook.notSucceeded", { status: backup.status });
+  if (!backup.serverVersionNum) throw appError("conflict", "runbook.noServerVersion");
+  if (!backup.cluster.archivePath) throw appError("conflict", "runbook.noArchivePath");
   const fromOffsite = await offsiteSourceOf(backup, backup.cluster, source, choices.target);
   const listed = fromOffsite ? fromOffsite.files : await fs.readdir(backup.path).catch(() => undefined);
   // Encrypted at rest: the steps name the files as decrypted (base.tar, not base.tar.age).
