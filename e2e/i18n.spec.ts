@@ -203,14 +203,20 @@ test("a user's language choice is kept across sign-out and sign-in, on a phone t
     await expect(page).not.toHaveURL(/\/login/);
   };
   const english = { email: "Email", password: "Password", submit: "Sign in" };
+  // The switch changes the language in place: a mark left on this page's window survives it.
+  const markPage = () => page.evaluate(() => Object.assign(window, { languageMark: true }));
+  const samePage = async () =>
+    expect(await page.evaluate(() => (window as { languageMark?: boolean }).languageMark)).toBe(true);
 
   // The login page's switch only sets this browser's cookie.
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/login");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await markPage();
   await page.getByLabel("Language").selectOption("ko");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("콘솔에 로그인");
   await expect(page.locator("html")).toHaveAttribute("lang", "ko");
+  await samePage();
   await page.getByLabel("언어").selectOption("");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in to your console");
   expect((await context.cookies()).some((cookie) => cookie.name === "walden_locale")).toBe(false);
@@ -222,13 +228,18 @@ test("a user's language choice is kept across sign-out and sign-in, on a phone t
   const switcher = page.getByLabel("Language");
   await switcher.focus();
   await expect(switcher).toBeFocused();
+  await markPage();
   await switcher.selectOption("ko");
   await expect(page.locator("html")).toHaveAttribute("lang", "ko");
-  await expect(page.getByRole("button", { name: "메뉴" })).toBeVisible();
-  await page.getByRole("button", { name: "메뉴" }).click();
+  await samePage();
+  // The menu stays open where the person left it, now in Korean; Escape closes it.
+  const menu = page.getByRole("button", { name: "메뉴" });
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
   await expect(
     page.getByRole("navigation", { name: "주 메뉴" }).getByRole("link", { name: "개요" }),
   ).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
 
   // Sign out, and forget this browser's cookies (another browser, English by Accept-Language):
   // signing in brings the saved Korean back.
@@ -243,8 +254,11 @@ test("a user's language choice is kept across sign-out and sign-in, on a phone t
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("개요");
 
   // Back to the browser's language: the saved choice is cleared, so the next sign-in is English.
+  await markPage();
   await page.getByLabel("언어").selectOption("");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Overview");
+  await samePage();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await context.clearCookies();

@@ -1,7 +1,9 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
-import { useId, useState } from "react";
+import { useId, useState, useTransition } from "react";
 import { cx } from "@/components/ui/cx";
 import { apiFetch, errorMessage } from "@/lib/client/fetcher";
 
@@ -9,7 +11,9 @@ import { apiFetch, errorMessage } from "@/lib/client/fetcher";
  * The console's language: English, 한국어, or the browser's own (no choice kept). Signed in
  * (`persist`), the choice is saved for the user (PATCH /api/v1/me, which also sets the
  * walden_locale cookie) and follows them to their next sign-in; on the login page it only sets
- * the cookie. The page then reloads so every part, server-rendered or not, speaks the new language.
+ * the cookie. The server then renders the page again in the new language (router.refresh(): the
+ * root layout hands client components the new messages) without a full reload, and fetched data
+ * is asked for again, since an API answer may carry words in the old language.
  */
 export function LanguageSwitch({
   chosen,
@@ -31,6 +35,9 @@ export function LanguageSwitch({
   const id = useId();
   const [value, setValue] = useState<string>(chosen ?? "");
   const [busy, setBusy] = useState(false);
+  const [refreshing, startRefresh] = useTransition();
+  const router = useRouter();
+  const queryClient = useQueryClient();
   const [failure, setFailure] = useState<string | null>(null);
 
   const choose = async (next: string) => {
@@ -52,7 +59,11 @@ export function LanguageSwitch({
         ? `${cookie.name}=${picked}; path=/; max-age=${cookie.maxAgeSeconds}; samesite=lax`
         : `${cookie.name}=; path=/; max-age=0; samesite=lax`;
     }
-    window.location.reload();
+    setBusy(false);
+    startRefresh(() => {
+      router.refresh();
+      void queryClient.invalidateQueries();
+    });
   };
 
   return (
@@ -67,7 +78,7 @@ export function LanguageSwitch({
         <select
           id={id}
           value={value}
-          disabled={busy}
+          disabled={busy || refreshing}
           lang={locale}
           onChange={(event) => void choose(event.target.value)}
           className={cx(
