@@ -96,8 +96,8 @@ interface Phrase {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The English phrasebook as matchers: "must be at most {max} characters" → /^must be at most (.+?) characters$/. */
-const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<string, string>).map(
-  ([key, english]) => {
+const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<string, string>)
+  .map(([key, english]) => {
     const names: string[] = [];
     const fixed = english.replace(/\{\w+\}/g, "").length;
     const source = english
@@ -110,12 +110,26 @@ const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<
       })
       .join("");
     return { key: `issues.${key}`, pattern: new RegExp(`^${source}$`, "s"), names, fixed };
-  },
-).sort((a, b) => b.fixed - a.fixed);
+  })
+  .sort((a, b) => b.fixed - a.fixed);
+
+/** Phrases already looked up: a body of many issues repeats a few phrases (bounded, so it stays small). */
+const lookedUp = new Map<string, string>();
+const MAX_LOOKED_UP = 1000;
 
 /** A field issue's message for the caller: the phrasebook's translation of the English phrase, else the English. */
 export function localizeIssue(locale: Locale, english: string): string {
   if (locale === defaultLocale) return english;
+  const cacheKey = `${locale}\u0000${english}`;
+  const known = lookedUp.get(cacheKey);
+  if (known !== undefined) return known;
+  const text = translatePhrase(locale, english);
+  if (lookedUp.size >= MAX_LOOKED_UP) lookedUp.clear();
+  lookedUp.set(cacheKey, text);
+  return text;
+}
+
+function translatePhrase(locale: Locale, english: string): string {
   for (const phrase of phrases) {
     const match = phrase.pattern.exec(english);
     if (!match) continue;
