@@ -1,6 +1,7 @@
 import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
+import type { Formatters } from "@/components/ui/format";
 import { useFormat } from "@/components/ui/use-format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
@@ -56,12 +57,40 @@ export function describeSource(t: RestoresT, source: NonNullable<RestorePlan["so
   return source === "offsite" ? t("plan.source.offsite") : t("plan.source.local");
 }
 
+/**
+ * The plan in one sentence, in the reader's language, from its fields (the API's `summary` is the
+ * English one scripts read): the backup, the WAL, the target, the timeline and the estimate.
+ */
+export function planSentence(
+  t: RestoresT,
+  plan: RestorePlan,
+  {
+    formatBytes,
+    formatSeconds,
+    formatUtcSeconds,
+  }: Pick<Formatters, "formatBytes" | "formatSeconds" | "formatUtcSeconds">,
+): string {
+  return t("plan.summary", {
+    backup: plan.backupLabel ?? plan.backupId.slice(0, 8),
+    finished: formatUtcSeconds(plan.backupFinishedAt),
+    size: formatBytes(plan.walBytes),
+    // A time target is an instant in UTC: say so, as the form does.
+    target: describeTarget(
+      t,
+      plan.target.type === "time" ? { ...plan.target, value: `${plan.target.value} (UTC)` } : plan.target,
+    ),
+    timeline: plan.timeline,
+    duration: formatSeconds(plan.estimateSeconds),
+  });
+}
+
 function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }) {
   const t = useTranslations("restores");
-  const { formatBytes, formatBytesExact, formatSeconds } = useFormat();
+  const format = useFormat();
+  const { formatBytes, formatBytesExact, formatSeconds } = format;
   return (
     <div className="space-y-3">
-      <p className="text-sm text-zinc-800">{plan.summary}</p>
+      <p className="text-sm text-zinc-800">{planSentence(t, plan, format)}</p>
       <DescriptionList termWidth="7.5rem">
         <Description term={t("plan.backup")}>
           <span className="font-medium">{plan.backupLabel ?? plan.backupId.slice(0, 8)}</span>{" "}

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { describeTarget, formatRto, kindLabel, planOf, secondsBetween } from "@/components/restores/describe";
+import { planSentence } from "@/components/restores/plan-preview";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { LogTail, StepsList } from "@/components/restores/steps-list";
 import { isRestoreActive, useNow, useRestore, type RestoreView } from "@/lib/client/use-restores";
@@ -58,7 +59,8 @@ function SummaryCard({
   now: number | null;
 }) {
   const t = useTranslations("restores");
-  const { formatBytes, formatSeconds } = useFormat();
+  const format = useFormat();
+  const { formatBytes, formatSeconds } = format;
   const active = isRestoreActive(restore.status);
   const plan = planOf(restore);
   const request = record(restore.request);
@@ -106,7 +108,7 @@ function SummaryCard({
           </Description>
           {plan ? (
             <>
-              <Description term={t("detail.summary.plan")}>{plan.summary}</Description>
+              <Description term={t("detail.summary.plan")}>{planSentence(t, plan, format)}</Description>
               <Description term={t("detail.summary.replay")}>
                 <code className="text-[13px]">{plan.fromLsn}</code>
                 <span aria-label={t("detail.summary.to")} className="mx-1 text-zinc-400">
