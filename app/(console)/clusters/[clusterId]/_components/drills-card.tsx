@@ -2,7 +2,7 @@
 
 import { CronScheduleForm } from "@/components/forms/cron-schedule-form";
 import Link from "next/link";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { formatRto } from "@/components/restores/describe";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
@@ -23,7 +23,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
-import { cronText } from "@/lib/schedules/preview";
+import { cronReading } from "./cron-reading";
 
 const HISTORY_SHOWN = 10;
 
@@ -52,10 +52,11 @@ function ScheduleForm({
 
 function ScheduleView({ schedule }: { schedule: DrillScheduleView }) {
   const t = useTranslations("cluster.drills");
+  const locale = useLocale();
   return (
     <DescriptionList termWidth="7rem">
       <Description term={t("when")} className="flex flex-wrap items-center gap-1.5">
-        <span>{cronText(schedule.cron, schedule.timezone)}</span>
+        <span>{cronReading(schedule.cron, schedule.timezone, locale)}</span>
         <code className="text-xs text-zinc-500">{schedule.cron}</code>
         {schedule.enabled ? <Badge tone="accent">{t("enabled")}</Badge> : <Badge>{t("paused")}</Badge>}
         {schedule.isDefault ? <Badge>{t("default")}</Badge> : null}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -9,6 +9,7 @@ import { Description, DescriptionList } from "@/components/ui/description-list";
 import { Time } from "@/components/ui/time";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useDeleteSchedule, type ScheduleSummary } from "@/lib/client/use-schedules";
+import { cronReading } from "./cron-reading";
 import { ScheduleForm, stringList } from "./schedule-form";
 
 // One backup schedule as the schedules card lists it: its cron and zone, what it backs up, its
@@ -67,6 +68,7 @@ export function ScheduleRow({
   canEdit: boolean;
 }) {
   const t = useTranslations("schedules");
+  const locale = useLocale();
   const remove = useDeleteSchedule(clusterId, schedule.id);
   const [editing, setEditing] = useState(false);
   const kind = schedule.kind;
@@ -106,7 +108,7 @@ export function ScheduleRow({
           <code>{schedule.cron}</code>
         </Description>
         <Description term={t("timeZone")}>{schedule.timezone}</Description>
-        <Description term={t("when")}>{schedule.preview.summary}</Description>
+        <Description term={t("when")}>{cronReading(schedule.cron, schedule.timezone, locale)}</Description>
         {kind === "physical" ? (
           <Description term={t("readsFrom")}>
             {schedule.backupFrom === "primary"
