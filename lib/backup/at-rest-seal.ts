@@ -1,10 +1,10 @@
+import { createHash } from "node:crypto";
 import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { FileFollower, writeChecksumList, type FollowSink, type KnownDigest } from "@/lib/backup/checksum";
 import { fsyncPath, PRIVATE_FILE_MODE } from "@/lib/fs-private";
 import { AgeSealer } from "@/lib/offsite/age";
 import { AGE_SUFFIX, CIPHERTEXT_SUMS } from "./at-rest";
-import { ThreadedSha256 } from "./at-rest-hash-thread";
 
 // How a backup's files become `<file>.age` (lib/backup/at-rest.ts says what and why): each
 // plaintext byte is read once, hashed into SHA256SUMS, sealed in age's 64 KiB chunks and
@@ -27,9 +27,8 @@ export interface SealedDigests {
 
 /** One `<file>.age` being written: plaintext in (any sizes, in order), age v1 out. */
 export class SealedFile implements FollowSink {
-  // Both digests on the hash thread, beside the sealing on this one.
-  private readonly plainHash = new ThreadedSha256();
-  private readonly sealedHash = new ThreadedSha256();
+  private readonly plainHash = createHash("sha256");
+  private readonly sealedHash = createHash("sha256");
   private readonly sealer: AgeSealer;
   /** Plaintext not sealed yet: a chunk is sealed only once it is known not to be the last. */
   private readonly held = Buffer.allocUnsafe(CHUNK);
@@ -54,7 +53,7 @@ export class SealedFile implements FollowSink {
   }
 
   async update(chunk: Buffer): Promise<void> {
-    await this.plainHash.update(chunk);
+    this.plainHash.update(chunk);
     this.plainBytes += chunk.length;
     const sealed: Buffer[] = [];
     let at = 0;
@@ -79,24 +78,30 @@ export class SealedFile implements FollowSink {
     await this.write(this.sealer.seal(this.held.subarray(0, this.heldBytes), true));
     this.closed = true;
     await this.handle.close();
-    const [plain, sealed] = await Promise.all([this.plainHash.digest(), this.sealedHash.digest()]);
-    return { plain: { sha256: plain, bytes: this.plainBytes }, sealedSha256: sealed };
+    return {
+      plain: { sha256: this.plainHash.digest("hex"), bytes: this.plainBytes },
+      sealedSha256: this.sealedHash.digest("hex"),
+    };
   }
 
   async discard(): Promise<void> {
     if (!this.closed) await this.handle.close();
     this.closed = true;
     await fs.rm(this.target, { force: true });
-    // Frees the thread's state for the two digests.
-    await Promise.all([this.plainHash.digest(), this.sealedHash.digest()]).catch(() => {});
   }
 
   private async write(buffers: Buffer[]): Promise<void> {
     if (!buffers.length) return;
-    // One buffer of its own: one write, then handed to the hash thread without a copy.
-    const sealed = Buffer.concat(buffers);
-    for (let done = 0; done < sealed.length;) done += (await this.handle.write(sealed, done)).bytesWritten;
-    await this.sealedHash.updateAndHandOver(sealed);
+    let total = 0;
+    for (const buffer of buffers) {
+      this.sealedHash.update(buffer);
+      total += buffer.length;
+    }
+    const { bytesWritten } = await this.handle.writev(buffers);
+    if (bytesWritten === total) return;
+    // A short write (rare on a file): the rest, in order.
+    const rest = Buffer.concat(buffers).subarray(bytesWritten);
+    for (let done = 0; done < rest.length;) done += (await this.handle.write(rest, done)).bytesWritten;
   }
 }
 
