@@ -28,8 +28,10 @@ import { parseWalFileName, walFileName } from "@/lib/wal/segments";
 // every segment from the backup's start WAL to its stop WAL.
 // Logical — recompute SHA256SUMS and let pg_restore --list read the dump.
 // From the offsite copy when the local one is not whole (or when asked): the copy is downloaded
-// beside the scratch folder and checked the same way, its WAL against the offsite listing. An
-// encrypted offsite copy is not verified here (the job carries no identity to open it).
+// beside the scratch folder and checked the same way, its WAL against the offsite listing. A
+// copy the offsite repository encrypted is not verified here (the job carries no identity to
+// open it); a backup encrypted at rest, copied as its ciphertext, is checked as the local one
+// is: in full with a key, else its ciphertext only.
 
 const decompressors: Record<string, string[]> = {
   ".lz4": ["-I", "lz4"],

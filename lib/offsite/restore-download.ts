@@ -8,8 +8,10 @@ import { offsiteBackupPrefix, offsiteWalPrefix } from "./stored-settings";
 
 // What a restore, a drill or a verification reads from the offsite copy (issue 14): the
 // backup's files downloaded (each checked against SHA256SUMS, itself checked against the
-// backup's checksum, decrypted with the restore's identity when encrypted) into a private
-// folder, and only the WAL a plan needs. Keys are those offsite-copy.ts and offsite-ship.ts write.
+// backup's checksum, decrypted with the restore's identity when encrypted; a backup encrypted
+// at rest, copied as its <file>.age, checked against SHA256SUMS.ciphertext as well) into a
+// private folder, and only the WAL a plan needs. Keys are those offsite-copy.ts and
+// offsite-ship.ts write.
 
 /** The key that opens an encrypted copy, and whose it is (for the log). */
 export interface CopyKey {
