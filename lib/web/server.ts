@@ -6,9 +6,12 @@ import type { TLSSocket } from "node:tls";
 import next from "next";
 import { env } from "@/lib/env";
 import { parseTrustedProxies, rewriteForwardedHeaders } from "@/lib/web/forwarded";
+import { createAdmission } from "@/lib/web/admission";
 import { forgetSharedReads } from "@/lib/web/shared-read";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
+/** Requests worked on at once (lib/web/admission.ts); the slowest (a PDF report) wait on the worker. */
+const MAX_CONCURRENT_REQUESTS = 32;
 
 async function main(): Promise<void> {
   const settings = env();
@@ -16,6 +19,7 @@ async function main(): Promise<void> {
   const app = next({ dev: false, hostname: settings.WALDEN_LISTEN_HOST, port: settings.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const admission = createAdmission(MAX_CONCURRENT_REQUESTS);
 
   const server = http.createServer((req, res) => {
     const { set, remove } = rewriteForwardedHeaders(
@@ -33,10 +37,15 @@ async function main(): Promise<void> {
       forgetSharedReads();
       res.on("close", forgetSharedReads);
     }
-    handle(req, res).catch((error: unknown) => {
-      console.error("[web] request failed:", error);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "internal_server_error", message: "Internal error" } }));
+    admission.admit((release) => {
+      res.on("close", release);
+      // The client gave up while waiting its turn: nothing to answer.
+      if (res.destroyed || req.socket.destroyed) return release();
+      handle(req, res).catch((error: unknown) => {
+        console.error("[web] request failed:", error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "internal_server_error", message: "Internal error" } }));
+      });
     });
   });
   server.listen(settings.PORT, settings.WALDEN_LISTEN_HOST, () => {
