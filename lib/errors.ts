@@ -6,6 +6,7 @@ import {
   type ApiErrorKey,
   type MessageParams,
 } from "@/lib/i18n/api-errors";
+import { currentCallerLocale } from "@/lib/i18n/caller-locale";
 import { defaultLocale, type Locale } from "@/lib/i18n/locales";
 
 // One table from error code to HTTP status (dub's lib/api/error-codes.ts shape).
@@ -56,7 +57,7 @@ export function appError(
 
 /**
  * Field-level problems from a zod parse, in a shape a form can show next to its inputs. zod's own
- * messages are already in the caller's language (lib/i18n/zod-errors.ts); a schema's own English
+ * messages are already in the caller's language (lib/i18n/caller-locale.ts); a schema's own English
  * phrases are translated here.
  */
 export function zodIssues(
@@ -121,13 +122,13 @@ function catalogMessage(locale: Locale, key: ApiErrorKey): string {
 }
 
 /**
- * Maps any thrown value to the public error body, in the caller's language (English unless
- * `locale` says otherwise; English is always exactly the message as written). Unknown errors
- * become a generic 500.
+ * Maps any thrown value to the public error body, in the caller's language (the request's, by
+ * default: lib/i18n/caller-locale.ts; English outside a request, and English is always exactly
+ * the message as written). Unknown errors become a generic 500.
  */
 export function toErrorBody(
   error: unknown,
-  locale: Locale = defaultLocale,
+  locale: Locale = currentCallerLocale(),
 ): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof AppError) {
     const message = localizeMessage(locale, error.message, error.localized);

@@ -5,7 +5,7 @@ import type { Role } from "@/lib/auth/roles";
 import { isCatalogUnavailable } from "@/lib/db";
 import { appError, toErrorBody } from "@/lib/errors";
 import { localeCookieName, pickLocale, type Locale } from "@/lib/i18n/locales";
-import { withCallerLocale } from "@/lib/i18n/zod-errors";
+import { withCallerLocale } from "@/lib/i18n/caller-locale";
 
 type Params = Record<string, string | string[]>;
 

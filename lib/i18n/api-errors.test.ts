@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, appError, toErrorBody } from "@/lib/errors";
 import { localizeIssue, renderKey } from "@/lib/i18n/api-errors";
+import { withCallerLocale } from "@/lib/i18n/caller-locale";
 import { messages } from "@/lib/i18n/messages";
 import { CLEARTEXT_REFUSED } from "@/lib/pg/connection";
 import { portSchema } from "@/lib/schemas/common";
@@ -99,6 +100,18 @@ describe("error messages at the API edge", () => {
         { path: "other", message: "words no phrasebook has" },
       ],
     });
+  });
+});
+
+describe("an error body built inside a request", () => {
+  it("speaks the caller's language without being told (a per-node result of test connection)", () => {
+    const error = appError("upstream_unavailable", "connection.timedOut", { where: "db1:5432" });
+    expect(withCallerLocale("ko", () => toErrorBody(error).body.error.message)).toBe(
+      "db1:5432에 연결하는 중 시간이 초과되었습니다. 호스트, 포트, 방화벽을 확인하세요.",
+    );
+    expect(toErrorBody(error).body.error.message).toBe(
+      "Timed out connecting to db1:5432. Check the host, port and firewall.",
+    );
   });
 });
 

@@ -3,9 +3,10 @@ import { z } from "zod";
 import { renderKey } from "@/lib/i18n/api-errors";
 import { defaultLocale, type Locale } from "@/lib/i18n/locales";
 
-// zod's own messages ("Too small: expected string to have >=1 characters") in the caller's
-// language. zod renders a message when it finds the problem, deep inside a handler's parse, so
-// the API edge (lib/route.ts) runs each handler inside callerLocale, and zod's locale error map
+// The language of the API's caller for the length of one request (lib/route.ts runs every
+// handler inside withCallerLocale): error bodies built anywhere in it (lib/errors.ts) and zod's
+// own messages ("Too small: expected string to have >=1 characters") speak it. zod renders a
+// message when it finds the problem, deep inside a handler's parse, so zod's locale error map
 // (z.config, zod's own locale hook) reads it: English is zod's unchanged, another language comes
 // from apiErrors.zod, keyed per issue code, and zod's own locale for codes it does not cover.
 // Messages a schema writes itself ("must be from 1 to 65535") are left to the phrasebook.
@@ -83,7 +84,12 @@ export function zodMessage(locale: Locale, issue: z.core.$ZodRawIssue): string |
   return typeof fallback === "string" ? fallback : (fallback?.message ?? undefined);
 }
 
-z.config({ localeError: (issue) => zodMessage(callerLocale.getStore() ?? defaultLocale, issue) });
+z.config({ localeError: (issue) => zodMessage(currentCallerLocale(), issue) });
+
+/** The caller's language inside a request; English elsewhere (the worker, scripts, tests). */
+export function currentCallerLocale(): Locale {
+  return callerLocale.getStore() ?? defaultLocale;
+}
 
 /** Runs `work` with zod speaking `locale` to whatever it parses (every /api/v1 handler runs in one). */
 export function withCallerLocale<T>(locale: Locale, work: () => T): T {
