@@ -1,5 +1,10 @@
 import pg from "pg";
-import { clientConfig, connectClient, MONITOR_STATEMENT_TIMEOUT_MS, type NodeConnection } from "@/lib/pg/connection";
+import {
+  clientConfig,
+  connectClient,
+  MONITOR_STATEMENT_TIMEOUT_MS,
+  type NodeConnection,
+} from "@/lib/pg/connection";
 import type {
   ArchiverRow,
   NodeIdentityRow,
@@ -144,7 +149,7 @@ export class NodeReader {
    * without queueing another; only a read out for longer than any statement may run (a hung node
    * or a dead network) has its connection dropped.
    */
-  private async read<T>(
+  private read<T>(
     work: (client: pg.Client, statement: { name: string; text: string }) => Promise<T>,
   ): Promise<Reading<T>> {
     const outstanding = this.inFlight;
@@ -154,39 +159,38 @@ export class NodeReader {
       const hungAfterMs = connecting ? CONNECT_TIMEOUT_MS + this.hungAfterMs : this.hungAfterMs;
       if (Date.now() - outstanding.startedAt < hungAfterMs) {
         const why = connecting ? "still connecting" : "the previous read is still running";
-        return { ok: false, error: `no answer within ${this.deadlineMs} ms (${why})` };
+        return Promise.resolve({ ok: false, error: `no answer within ${this.deadlineMs} ms (${why})` });
       }
       this.reset();
     }
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.deadlineMs} ms`)), this.deadlineMs);
-    });
-    const running = (async () => {
-      const { client, statement } = await this.connect();
-      return work(client, statement);
-    })();
+    const running = this.connect().then(({ client, statement }) => work(client, statement));
     const flight = { startedAt: Date.now() };
     this.inFlight = flight;
-    running.then(
-      () => {
-        if (this.inFlight === flight) this.inFlight = null;
-      },
-      (error: unknown) => {
-        if (this.inFlight !== flight) return;
-        this.inFlight = null;
-        // An error the server reported (statement_timeout, a missing privilege) leaves the
-        // session usable; anything else (socket, protocol, closed client) does not.
-        if (!(error instanceof pg.DatabaseError) || error.severity === "FATAL") this.reset();
-      },
-    );
-    try {
-      return { ok: true, data: await Promise.race([running, deadline]) };
-    } catch (error) {
-      return { ok: false, error: describeReadError(error) };
-    } finally {
-      clearTimeout(timer);
-    }
+    // The answer or, at the deadline, no answer: one timer and one promise per read (every node,
+    // every second), not a deadline promise raced against the read.
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ ok: false, error: `no answer within ${this.deadlineMs} ms` }),
+        this.deadlineMs,
+      );
+      running.then(
+        (data) => {
+          clearTimeout(timer);
+          if (this.inFlight === flight) this.inFlight = null;
+          resolve({ ok: true, data });
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (this.inFlight === flight) {
+            this.inFlight = null;
+            // An error the server reported (statement_timeout, a missing privilege) leaves the
+            // session usable; anything else (socket, protocol, closed client) does not.
+            if (!(error instanceof pg.DatabaseError) || error.severity === "FATAL") this.reset();
+          }
+          resolve({ ok: false, error: describeReadError(error) });
+        },
+      );
+    });
   }
 }
 
