@@ -264,7 +264,7 @@ describe("every catalog message", () => {
         .split(".")
         .reduce<unknown>((node, part) => (node as Tree)[part], messages.en.apiErrors);
       const params = Object.fromEntries(
-        [...String(english).matchAll(/\{(\w+)\}/g)].map((match) => [match[1]!, `<${match[1]}>`]),
+        [...String(english).matchAll(/\{\s*(\w+)\s*[,}]/g)].map((match) => [match[1]!, `<${match[1]}>`]),
       );
       for (const locale of ["en", "ko"] as const) {
         const text = renderKey(locale, key, params);

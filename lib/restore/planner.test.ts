@@ -217,6 +217,34 @@ describe("planRestore: lsn, xid, name, immediate, latest", () => {
     });
   });
 
+  it("says an LSN-like target's refusal in the same English as before, and in Korean (issue 16)", () => {
+    const says = (target: PlanInput["target"], record?: PlanInput["record"]) => {
+      const result = plan({ target, record });
+      if (result.ok) throw new Error("expected a refusal");
+      const error = new AppError("unprocessable_entity", result.message, undefined, result.localized);
+      return { en: result.message, ko: toErrorBody(error, "ko").body.error.message };
+    };
+    expect(says({ type: "lsn", value: "0/A000301", inclusive: true })).toEqual({
+      en: "LSN 0/A000301 is after the latest archived commit (0/0A000300): recovery would run out of WAL before reaching it.",
+      ko: "LSN 0/A000301은(는) 마지막으로 아카이브된 커밋(0/0A000300)보다 뒤입니다. 복구가 그 지점에 닿기 전에 WAL이 떨어집니다.",
+    });
+    expect(says({ type: "lsn", value: "0/3000000", inclusive: true }).en).toBe(
+      "LSN 0/3000000 is before the end of the earliest restorable backup (0/03000100).",
+    );
+    expect(
+      says(
+        { type: "xid", value: "850", inclusive: true },
+        { lsn: "0/6800000", time: "2026-11-26T10:40:00.000Z" },
+      ),
+    ).toEqual({
+      en: `transaction 850 (at 0/6800000) falls in a gap of the WAL archive; the restorable window is ${window.earliest} … ${window.latest}.`,
+      ko: `트랜잭션 850(0/6800000)은(는) WAL 아카이브의 공백에 있습니다. 복원 가능 범위는 ${window.earliest} … ${window.latest}입니다.`,
+    });
+    expect(says({ type: "name", value: "before-drop" }, { lsn: "0/A000400", time: null }).en).toBe(
+      'restore point "before-drop" (at 0/A000400) is after the latest archived commit (0/0A000300): recovery would run out of WAL before reaching it.',
+    );
+  });
+
   it("plans an xid from the commit record the worker found, and refuses an unknown one", () => {
     const target = { type: "xid" as const, value: "850", inclusive: false };
     expect(plan({ target, record: { lsn: "0/9500000", time: "2026-11-26T11:40:00.000Z" } })).toMatchObject({

@@ -139,12 +139,6 @@ function choose(
   return best;
 }
 
-function describeWindow(window: WindowComputation): string {
-  return window.earliest && window.latest
-    ? `the restorable window is ${window.earliest} … ${window.latest}`
-    : "nothing is restorable yet";
-}
-
 function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
   const { window, target } = input;
   const value = (target as { value: string }).value;
@@ -205,7 +199,28 @@ function planTime(input: PlanInput, all: Candidate[]): Candidate | PlanRefusal {
   return choose(window, fitting, input.backupId, value);
 }
 
-function planLsn(input: PlanInput, all: Candidate[], lsn: string, what: string): Candidate | PlanRefusal {
+/** What an LSN-like target is, as the refusals name it ("LSN 0/3000060", "transaction 742 (at 0/…)"). */
+interface LsnSubject {
+  kind: "lsn" | "xid" | "name";
+  value: string;
+  lsn: string;
+}
+
+/** The subject's figures for the catalog's {kind, select, …} messages. */
+const subjectParams = (subject: LsnSubject) => ({
+  kind: subject.kind,
+  lsn: subject.lsn,
+  xid: subject.kind === "xid" ? subject.value : "",
+  name: subject.kind === "name" ? subject.value : "",
+});
+
+function planLsn(
+  input: PlanInput,
+  all: Candidate[],
+  lsn: string,
+  what: string,
+  subject: LsnSubject,
+): Candidate | PlanRefusal {
   const { window } = input;
   const position = parseLsn(lsn);
   const fitting = all.filter((c) => {
@@ -215,23 +230,29 @@ function planLsn(input: PlanInput, all: Candidate[], lsn: string, what: string):
   if (fitting.length > 0) return choose(window, fitting, input.backupId, what);
   const stops = all.map((c) => parseLsn(c.backup.stopLsn!));
   const lasts = all.flatMap((c) => (c.range.lastCommit ? [parseLsn(c.range.lastCommit.lsn)] : []));
-  if (all.length === 0)
-    return refuse(window, "no_backup", "No backup can be restored to a point in time yet.");
+  if (all.length === 0) return refuse(window, "no_backup", { key: "restore.noBackupYet" });
   if (lasts.length && position > lasts.reduce((a, b) => (a > b ? a : b))) {
-    return refuse(
-      window,
-      "after_latest",
-      `${what} is after the latest archived commit (${formatLsn(lasts.reduce((a, b) => (a > b ? a : b)))}): recovery would run out of WAL before reaching it.`,
-    );
+    return refuse(window, "after_latest", {
+      key: "restore.lsnAfterLatest",
+      params: { ...subjectParams(subject), last: formatLsn(lasts.reduce((a, b) => (a > b ? a : b))) },
+    });
   }
   if (position < stops.reduce((a, b) => (a < b ? a : b))) {
-    return refuse(
-      window,
-      "before_earliest",
-      `${what} is before the end of the earliest restorable backup (${formatLsn(stops.reduce((a, b) => (a < b ? a : b)))}).`,
-    );
+    return refuse(window, "before_earliest", {
+      key: "restore.lsnBeforeEarliest",
+      params: { ...subjectParams(subject), first: formatLsn(stops.reduce((a, b) => (a < b ? a : b))) },
+    });
   }
-  return refuse(window, "in_gap", `${what} falls in a gap of the WAL archive; ${describeWindow(window)}.`);
+  return refuse(
+    window,
+    "in_gap",
+    window.earliest && window.latest
+      ? {
+          key: "restore.lsnInGap",
+          params: { ...subjectParams(subject), earliest: window.earliest, latest: window.latest },
+        }
+      : { key: "restore.lsnInGapNothing", params: subjectParams(subject) },
+  );
 }
 
 function timelineSetting(
@@ -289,7 +310,11 @@ export function planRestore(input: PlanInput): PlanResult {
       toTime = target.value;
       break;
     case "lsn":
-      chosen = planLsn(input, all, target.value, `LSN ${target.value}`);
+      chosen = planLsn(input, all, target.value, `LSN ${target.value}`, {
+        kind: "lsn",
+        value: target.value,
+        lsn: target.value,
+      });
       toLsn = target.value;
       break;
     case "xid":
@@ -304,7 +329,11 @@ export function planRestore(input: PlanInput): PlanResult {
             : { key: "restore.unknownName", params: { name: target.value } },
         );
       }
-      chosen = planLsn(input, all, input.record.lsn, `${what} (at ${input.record.lsn})`);
+      chosen = planLsn(input, all, input.record.lsn, `${what} (at ${input.record.lsn})`, {
+        kind: target.type,
+        value: String(target.value),
+        lsn: input.record.lsn,
+      });
       toLsn = input.record.lsn;
       toTime = input.record.time;
       if ((input.record.duplicates ?? 0) > 0)
