@@ -131,7 +131,7 @@ function choose(
       "backup_not_usable",
       known
         ? `Backup ${backupId} cannot reach ${what}: it ${known.verificationFailedAt ? `is not restorable (its verification failed at ${known.verificationFailedAt})` : known.restorableFrom ? "ends after it or its WAL does not lead there" : "is not restorable (its WAL is incomplete in the archive)"}. Leave the backup empty to let Walden pick one.`
-        : `Backup ${backupId} is not a succeeded physical backup of this cluster.`,
+        : { key: "restore.notPhysicalBackup", params: { id: backupId } },
     );
   }
   const best = newest(fitting);
@@ -276,11 +276,14 @@ function timelineSetting(
   let tli: number | null | undefined = choice;
   while (tli !== undefined && tli !== null && tli !== chosen.backup.timeline) tli = parents.get(tli);
   if (tli !== chosen.backup.timeline) {
-    return refuse(
-      input.window,
-      "bad_timeline",
-      `Timeline ${choice} is not a child of the backup's timeline ${chosen.backup.timeline} (known timelines: ${[...parents.keys()].join(", ")}).`,
-    );
+    return refuse(input.window, "bad_timeline", {
+      key: "restore.badTimeline",
+      params: {
+        choice: String(choice),
+        timeline: String(chosen.backup.timeline),
+        known: [...parents.keys()].join(", "),
+      },
+    });
   }
   return {
     setting: String(choice),
@@ -296,7 +299,9 @@ export function planRestore(input: PlanInput): PlanResult {
     return refuse(
       window,
       "no_backup",
-      `No backup can be restored to a point in time: ${window.problems[0] ?? "there is no succeeded physical backup with its WAL archived"}`,
+      window.problems[0]
+        ? { key: "restore.noBackupBecause", params: { problem: window.problems[0] } }
+        : { key: "restore.noBackupArchived" },
     );
   }
 
@@ -349,12 +354,7 @@ export function planRestore(input: PlanInput): PlanResult {
           backup: { ...backup, restorableFrom: backup.restorableFrom ?? backup.finishedAt },
           range: window.ranges.find((r) => r.backupIds.includes(backup.id)) ?? syntheticRange(backup),
         }));
-      if (usable.length === 0)
-        return refuse(
-          window,
-          "no_backup",
-          "No succeeded physical backup that passed (or awaits) verification has its WAL complete in the archive.",
-        );
+      if (usable.length === 0) return refuse(window, "no_backup", { key: "restore.noConsistentBackup" });
       chosen = choose(window, usable, input.backupId, "a consistent state");
       if (!("ok" in chosen)) {
         toLsn = chosen.backup.stopLsn;
