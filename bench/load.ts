@@ -8,7 +8,7 @@ import { nextBuildIsStale } from "@/lib/demo/build";
 import { runToCompletion, startChild, stopChild } from "@/lib/tools/services";
 import { LOCK_NAMESPACE, SamplerFleet } from "@/lib/worker/sampler";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
-import { prepareApiFleet } from "./api";
+import { prepareApiFleet, type ApiFleet } from "./api";
 import { createBenchToken, type Bench } from "./setup";
 import { fmt, now, sleep } from "./support";
 
@@ -64,7 +64,7 @@ export interface LoadRun {
   statuses: Record<string, number>;
 }
 
-interface Endpoint {
+export interface Endpoint {
   label: string;
   path: string;
 }
@@ -170,7 +170,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
  * 100), and every second their snapshots are refreshed and two samples each written, the catalog
  * writes 99 more sampled clusters cause.
  */
-async function emulateOtherWorkers(clusterIds: string[]): Promise<() => Promise<void>> {
+export async function emulateOtherWorkers(clusterIds: string[]): Promise<() => Promise<void>> {
   const client = new pg.Client({
     connectionString: process.env.DATABASE_URL,
     application_name: "walden-bench",
@@ -248,30 +248,11 @@ async function fire(
   };
 }
 
-export async function measureLoad(
+/** The mixed GET set: the main endpoints a console and scripts poll, and any left out (why). */
+export async function loadEndpoints(
   bench: Bench,
-  settings: LoadSettings,
-  progress: (line: string) => void,
-  cleanups: (() => Promise<unknown>)[],
-): Promise<LoadResults> {
-  const url = `http://127.0.0.1:${settings.port}`;
-  const taken = await fetch(`${url}/api/v1/health`).then(
-    () => true,
-    () => false,
-  );
-  if (taken) throw new Error(`${url} already answers: port ${settings.port} is taken by another program`);
-  const build = await ensureBuilt(progress);
-
-  const fleet = await prepareApiFleet(bench, settings.clusters, progress);
-  cleanups.push(fleet.remove);
-  const stopEmulation = await emulateOtherWorkers(fleet.clusterIds);
-  cleanups.push(stopEmulation);
-  const sampler = new SamplerFleet(bench.databaseUrl, "walden-bench-load", () => {});
-  sampler.start();
-  cleanups.push(() => sampler.stop());
-  const viewer = await createBenchToken("viewer");
-  cleanups.push(viewer.remove);
-
+  fleet: ApiFleet,
+): Promise<{ endpoints: Endpoint[]; skipped: string[] }> {
   // The restore window is computed by the worker (pg_waldump); served only if it could be.
   await refreshRestoreWindow(bench.clusterId).catch(() => {});
   const windowRow = await db().restoreWindowSnapshot.findUnique({ where: { clusterId: bench.clusterId } });
@@ -306,6 +287,34 @@ export async function measureLoad(
     skipped.push(
       `GET /clusters/:id/restore-window (no stored window: ${windowRow?.error ?? "not computed"})`,
     );
+  return { endpoints, skipped };
+}
+
+export async function measureLoad(
+  bench: Bench,
+  settings: LoadSettings,
+  progress: (line: string) => void,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<LoadResults> {
+  const url = `http://127.0.0.1:${settings.port}`;
+  const taken = await fetch(`${url}/api/v1/health`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`${url} already answers: port ${settings.port} is taken by another program`);
+  const build = await ensureBuilt(progress);
+
+  const fleet = await prepareApiFleet(bench, settings.clusters, progress);
+  cleanups.push(fleet.remove);
+  const stopEmulation = await emulateOtherWorkers(fleet.clusterIds);
+  cleanups.push(stopEmulation);
+  const sampler = new SamplerFleet(bench.databaseUrl, "walden-bench-load", () => {});
+  sampler.start();
+  cleanups.push(() => sampler.stop());
+  const viewer = await createBenchToken("viewer");
+  cleanups.push(viewer.remove);
+
+  const { endpoints, skipped } = await loadEndpoints(bench, fleet);
 
   progress(`starting the web app (npm start's server) on ${url} (${build})`);
   const web = startChild(
