@@ -123,7 +123,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await (await jobSender()).offWork("restore.plan").catch(() => {});
-  for (const id of restores) await removeInstance(instancePaths(id)).catch(() => {});
+  for (const id of restores) {
+    await removeInstance(instancePaths(id)).catch(() => {});
+    await db().restore.update({ where: { id }, data: { instanceState: "removed" } }).catch(() => {});
+  }
   await withSandboxPrimary((client) => client.query(`drop table if exists ${table}`)).catch(() => {});
   await fs.rm(keyDir, { recursive: true, force: true });
 });
@@ -288,7 +291,9 @@ describe("backups encrypted at rest", () => {
     } finally {
       await client.end();
     }
+    // Marked removed too, so the row no longer counts against the instance limit of later files.
     await removeInstance(instancePaths(restore.id));
+    await db().restore.update({ where: { id: restore.id }, data: { instanceState: "removed" } });
   }, 300_000);
 
   it("verifies in full with the key Walden holds", async () => {
