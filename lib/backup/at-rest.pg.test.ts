@@ -24,7 +24,7 @@ import { jobSender } from "@/lib/queue/sender";
 import { parseBackupDescriptor } from "@/lib/repository/descriptor";
 import { sealIdentity } from "@/lib/restore/identity";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
-import { getBackupRunbookOrThrow } from "@/lib/restore/runbook";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
 import { startDueDrills } from "@/lib/restore/drills";
 import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { restorePlan } from "@/lib/worker/handlers/restore-plan";

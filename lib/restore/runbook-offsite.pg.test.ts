@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as runbookRoute from "@/app/api/v1/backups/[id]/runbook/route";
 import { db } from "@/lib/db";
 import { loseLocalCopy, offsiteCluster, type OffsiteCluster } from "@/lib/restore/offsite-fixture.pg-helper";
-import { getBackupRunbookOrThrow } from "@/lib/restore/runbook";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
 import { runbookScript } from "@/lib/restore/runbook-script";
 import { call, makeUser } from "@/test/api-client";
 import { runAsPostgresShell, runningAsRoot } from "@/test/runbook-script";

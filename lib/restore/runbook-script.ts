@@ -1,4 +1,5 @@
-import { getBackupRunbookOrThrow, type Runbook } from "@/lib/restore/runbook";
+import type { Runbook } from "@/lib/restore/runbook";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
 import type { RestoreSource } from "@/lib/schemas/restore";
 
 // The runbook as one bash script a person downloads and runs (or reads) when Walden is down.

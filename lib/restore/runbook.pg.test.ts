@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as runbookRoute from "@/app/api/v1/backups/[id]/runbook/route";
 import { runBackup } from "@/lib/backup/run";
 import { db } from "@/lib/db";
-import { getBackupRunbookOrThrow } from "@/lib/restore/runbook";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
 import { runbookScript } from "@/lib/restore/runbook-script";
 import { physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import type { RestoreTarget } from "@/lib/schemas/restore";

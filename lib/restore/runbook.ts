@@ -1,11 +1,3 @@
-import fs from "node:fs/promises";
-import { z } from "zod";
-import { localCopyIsWhole } from "@/lib/backup/local-copy";
-import { db } from "@/lib/db";
-import { readJson } from "@/lib/db/json";
-import { appError } from "@/lib/errors";
-import { S3Repository } from "@/lib/offsite/s3-repository";
-import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
 import {
   ownFileSettings,
   recoverySettings,
@@ -13,15 +5,10 @@ import {
   settingLine,
 } from "@/lib/restore/recovery-config";
 import { tablespaceArchives, type TablespaceArchive } from "@/lib/restore/tablespaces";
-import { compressionSchema, storedBackupOptionsSchema, type Compression } from "@/lib/schemas/backup";
+import type { Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
-import {
-  offsiteSection,
-  walEndForRunbook,
-  type RunbookOffsiteSource,
-  type RunbookWalEnd,
-} from "./runbook-offsite";
-import { decryptSection, plainNames } from "./runbook-decrypt";
+import { offsiteSection, type RunbookOffsiteSource, type RunbookWalEnd } from "./runbook-offsite";
+import { decryptSection } from "./runbook-decrypt";
 import { runbookSections, type RunbookSection, type RunbookStepKey } from "./runbook-sections";
 
 export type { RunbookSection, RunbookStepKey };
@@ -31,7 +18,7 @@ export type { RunbookSection, RunbookStepKey };
 // writes the warnings and the recovery settings here, the steps in runbook-sections.ts; the
 // settings and pg_hba.conf come from recovery-config.ts, the same functions Walden's own restore
 // uses, so a person following the runbook gets the instance Walden would have built. The whole
-// runbook as one bash script: runbook-script.ts.
+// runbook as one bash script: runbook-script.ts; its facts, read from the catalog: runbook-load.ts.
 
 export const SUPPORTED_MAJORS = { min: 13, max: 18 } as const;
 
@@ -363,111 +350,4 @@ export function buildRunbook(input: RunbookInput): Runbook {
     warnings,
     sections,
   };
-}
-
-/**
- * The offsite repository to restore from, and the copy's file names: when asked, or by default
- * when the local copy is not whole and a succeeded offsite copy exists (as a restore chooses).
- */
-async function offsiteSourceOf(
-  backup: {
-    id: string;
-    path: string | null;
-    clusterId: string;
-    startWal: string | null;
-    stopWal: string | null;
-    timeline: number | null;
-  },
-  cluster: { name: string; archivePath: string | null },
-  asked: "local" | "offsite" | undefined,
-  target?: RestoreTarget,
-): Promise<{
-  offsite: RunbookOffsiteSource;
-  files: string[] | undefined;
-  walEnd: RunbookWalEnd | null;
-} | null> {
-  if (asked === "local" || (!asked && localCopyIsWhole(backup.path, cluster.archivePath))) return null;
-  const copied = await db().backupCopy.findFirst({
-    where: { backupId: backup.id, repository: "s3", status: "succeeded" },
-    select: { id: true },
-  });
-  const settings = copied ? await getOffsiteSettings(backup.clusterId) : null;
-  if (!settings) {
-    if (asked) throw appError("conflict", "runbook.noOffsiteCopy", { id: backup.id });
-    return null;
-  }
-  const repository = new S3Repository(settings);
-  const keyPrefix = `${offsiteBackupPrefix(cluster.name, backup.id)}/`;
-  // The names only: a storage out of reach leaves them derived, with the runbook's warning.
-  const files = await repository
-    .list(keyPrefix)
-    .then((objects) => objects.map((object) => object.key.slice(keyPrefix.length)))
-    .catch(() => undefined);
-  // The WAL the target needs; unknown (a storage out of reach too): all of it from the start.
-  const walEnd = await walEndForRunbook(repository, cluster.name, backup, target)
-    .catch(() => null)
-    .finally(() => repository.close());
-  return {
-    offsite: {
-      endpoint: settings.endpoint,
-      region: settings.region,
-      bucket: settings.bucket,
-      ...(settings.prefix ? { prefix: settings.prefix } : {}),
-      forcePathStyle: settings.forcePathStyle ?? false,
-      encrypted: settings.encryption?.enabled ?? false,
-      ...(settings.encryption?.recipient ? { recipient: settings.encryption.recipient } : {}),
-      clusterName: cluster.name,
-    },
-    files,
-    walEnd,
-  };
-}
-
-/** The facts buildRunbook needs, read from the catalog and the backup folder (or its offsite copy). */
-export async function getBackupRunbookOrThrow(
-  id: string,
-  options: Pick<
-    RunbookInput,
-    "target" | "action" | "dataDir" | "port" | "logFile" | "tablespaceDir" | "binDir" | "downloadDir"
-  > & { source?: "local" | "offsite" } = {},
-): Promise<Runbook> {
-  const { source, ...choices } = options;
-  const backup = z.uuid().safeParse(id).success
-    ? await db().backup.findUnique({ where: { id }, include: { cluster: true } })
-    : null;
-  if (!backup) throw appError("not_found", "backups.noBackup", { id });
-  if (backup.kind !== "physical") throw appError("conflict", "runbook.physicalOnly");
-  if (backup.status !== "succeeded" || !backup.path)
-    throw appError("conflict", "runbook.notSucceeded", { status: backup.status });
-  if (!backup.serverVersionNum) throw appError("conflict", "runbook.noServerVersion");
-  if (!backup.cluster.archivePath) throw appError("conflict", "runbook.noArchivePath");
-  const fromOffsite = await offsiteSourceOf(backup, backup.cluster, source, choices.target);
-  const listed = fromOffsite ? fromOffsite.files : await fs.readdir(backup.path).catch(() => undefined);
-  // Encrypted at rest: the steps name the files as decrypted (base.tar, not base.tar.age).
-  const encryptedTo = fromOffsite ? null : backup.encryptionRecipient;
-  const files = encryptedTo ? plainNames(listed) : listed;
-  const request = readJson(storedBackupOptionsSchema, backup.options, "backup options");
-  const compression = compressionSchema.safeParse(request?.compression);
-  return buildRunbook({
-    ...choices,
-    ...(fromOffsite ? { offsite: fromOffsite.offsite, offsiteWalEnd: fromOffsite.walEnd } : {}),
-    backup: {
-      id: backup.id,
-      label: backup.label,
-      path: backup.path,
-      serverVersionNum: backup.serverVersionNum,
-      startLsn: backup.startLsn,
-      stopLsn: backup.stopLsn,
-      timeline: backup.timeline,
-      startWal: backup.startWal,
-      stopWal: backup.stopWal,
-      finishedAt: backup.finishedAt,
-      sizeBytes: backup.sizeBytes === null ? null : Number(backup.sizeBytes),
-      compression: compression.success ? compression.data : "lz4",
-    },
-    files,
-    clusterName: backup.cluster.name,
-    archivePath: backup.cluster.archivePath,
-    encryptedTo,
-  });
 }

@@ -9,7 +9,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { requireUser } from "@/lib/auth/page";
 import { AppError } from "@/lib/errors";
-import { getBackupRunbookOrThrow, type Runbook } from "@/lib/restore/runbook";
+import type { Runbook } from "@/lib/restore/runbook";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
 import { CommandBlock, PrintButton } from "./_components/runbook-controls";
 
 export const dynamic = "force-dynamic";
