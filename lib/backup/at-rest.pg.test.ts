@@ -18,16 +18,13 @@ import { db } from "@/lib/db";
 import { keyFingerprint } from "@/lib/offsite/age";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteBackupPrefix, toOffsiteRow } from "@/lib/offsite/stored-settings";
-import { ensureQueues } from "@/lib/queue/boss";
-import { parsePayload } from "@/lib/queue/queues";
-import { jobSender } from "@/lib/queue/sender";
 import { parseBackupDescriptor } from "@/lib/repository/descriptor";
 import { sealIdentity } from "@/lib/restore/identity";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
+import { servePlanRequests, stopServingPlanRequests } from "@/lib/restore/plan-requests.pg-helper";
 import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
 import { startDueDrills } from "@/lib/restore/drills";
 import { logicalBackupRequestSchema } from "@/lib/schemas/backup";
-import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { startS3Server } from "@/test/s3-server";
@@ -111,21 +108,16 @@ beforeAll(async () => {
   });
 
   // The worker's restore.plan handler, served in this process, answers the API's questions.
-  const boss = await jobSender();
-  await ensureQueues(boss);
-  await boss.work("restore.plan", { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    let answer: unknown;
-    const ctx = { boss, workerId: "test-worker", log: () => {}, mayReap: () => true };
-    for (const job of jobs) answer = await restorePlan.handle(parsePayload("restore.plan", job.data), ctx);
-    return answer;
-  });
+  await servePlanRequests();
 }, 120_000);
 
 afterAll(async () => {
-  await (await jobSender()).offWork("restore.plan").catch(() => {});
+  await stopServingPlanRequests();
   for (const id of restores) {
     await removeInstance(instancePaths(id)).catch(() => {});
-    await db().restore.update({ where: { id }, data: { instanceState: "removed" } }).catch(() => {});
+    await db()
+      .restore.update({ where: { id }, data: { instanceState: "removed" } })
+      .catch(() => {});
   }
   await withSandboxPrimary((client) => client.query(`drop table if exists ${table}`)).catch(() => {});
   await fs.rm(keyDir, { recursive: true, force: true });

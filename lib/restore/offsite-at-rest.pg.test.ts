@@ -11,15 +11,12 @@ import { db } from "@/lib/db";
 import { generateAgeKey } from "@/lib/offsite/age";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
-import { ensureQueues } from "@/lib/queue/boss";
-import { parsePayload } from "@/lib/queue/queues";
-import { jobSender } from "@/lib/queue/sender";
 import { startDrill } from "@/lib/restore/drills";
 import { sealIdentity } from "@/lib/restore/identity";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
+import { servePlanRequests, stopServingPlanRequests } from "@/lib/restore/plan-requests.pg-helper";
 import { loseLocalCopy, offsiteCluster, type OffsiteCluster } from "@/lib/restore/offsite-fixture.pg-helper";
 import { runRestore } from "@/lib/restore/run";
-import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { runPitrRestore } from "@/test/pitr-restore";
 import { sandboxPrimary } from "@/test/sandbox-cluster";
@@ -71,18 +68,11 @@ beforeAll(async () => {
   fixture = await offsiteCluster({ root, run, s3, bucket: BUCKET, label: "atrest", atRest: { key } });
   await loseLocalCopy(fixture);
   // The worker's restore.plan handler, served in this process, answers the API's questions.
-  const boss = await jobSender();
-  await ensureQueues(boss);
-  await boss.work("restore.plan", { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    let answer: unknown;
-    const ctx = { boss, workerId: "test-worker", log: () => {}, mayReap: () => true };
-    for (const job of jobs) answer = await restorePlan.handle(parsePayload("restore.plan", job.data), ctx);
-    return answer;
-  });
+  await servePlanRequests();
 }, 300_000);
 
 afterAll(async () => {
-  await (await jobSender()).offWork("restore.plan").catch(() => {});
+  await stopServingPlanRequests();
   for (const id of restores) await removeInstance(instancePaths(id)).catch(() => {});
   if (fixture) await db().cluster.delete({ where: { id: fixture.clusterId } });
   await s3?.stop();

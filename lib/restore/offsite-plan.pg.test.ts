@@ -15,11 +15,11 @@ import { generateAgeKey } from "@/lib/offsite/age";
 import { computeOffsiteWindow, withOffsiteWalFolder } from "@/lib/offsite/offsite-wal-window";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings } from "@/lib/offsite/stored-settings";
-import { ensureQueues } from "@/lib/queue/boss";
 import { parsePayload } from "@/lib/queue/queues";
 import { jobSender } from "@/lib/queue/sender";
 import { startDrill } from "@/lib/restore/drills";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
+import { servePlanRequests, stopServingPlanRequests } from "@/lib/restore/plan-requests.pg-helper";
 import { loseLocalCopy, offsiteCluster, type OffsiteCluster } from "@/lib/restore/offsite-fixture.pg-helper";
 import { planPitrRestore } from "@/lib/restore/plan-service";
 import { runRestore } from "@/lib/restore/run";
@@ -28,7 +28,6 @@ import type { StoredRestoreWindow } from "@/lib/schemas/restore-window";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { getStoredRestoreWindowOrThrow } from "@/lib/wal/stored-window";
 import { backupVerify } from "@/lib/worker/handlers/backup-verify";
-import { restorePlan } from "@/lib/worker/handlers/restore-plan";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { registerSandboxCluster, sandboxPrimary } from "@/test/sandbox-cluster";
 import { startS3Server, type S3TestServer } from "@/test/s3-server";
@@ -98,18 +97,11 @@ beforeAll(async () => {
   await loseLocalCopy(plain);
   await loseLocalCopy(encrypted);
   // The worker's restore.plan handler, served in this process, answers the API's questions.
-  const boss = await jobSender();
-  await ensureQueues(boss);
-  await boss.work("restore.plan", { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    let answer: unknown;
-    const ctx = { boss, workerId: "test-worker", log: () => {}, mayReap: () => true };
-    for (const job of jobs) answer = await restorePlan.handle(parsePayload("restore.plan", job.data), ctx);
-    return answer;
-  });
+  await servePlanRequests();
 }, 300_000);
 
 afterAll(async () => {
-  await (await jobSender()).offWork("restore.plan").catch(() => {});
+  await stopServingPlanRequests();
   for (const id of restores) await removeInstance(instancePaths(id)).catch(() => {});
   for (const id of clusters)
     await db()
