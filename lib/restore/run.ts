@@ -34,11 +34,17 @@ export async function runRestore(restoreId: string, workerId: string): Promise<b
   let progress = 0;
   let eta: number | null = null;
   const steps: StepTracker = new StepTracker(stepsFor(restore.kind), () => void save().catch(() => {}));
-  const save = (data: Prisma.RestoreUncheckedUpdateInput = {}) =>
-    db().restore.update({
-      where: { id: restoreId },
-      data: { steps: toJson(steps.steps), progress, etaSeconds: eta, heartbeatAt: new Date(), ...data },
-    });
+  // Writes land in the order they were asked for: a heartbeat or step write still in flight must
+  // not overwrite the final one (a succeeded restore was seen at progress 99 on a fresh clone).
+  let lastSave: Promise<unknown> = Promise.resolve();
+  const save = (data: Prisma.RestoreUncheckedUpdateInput = {}) => {
+    const row = { steps: toJson(steps.steps), progress, etaSeconds: eta, heartbeatAt: new Date(), ...data };
+    const write = lastSave
+      .catch(() => {})
+      .then(() => db().restore.update({ where: { id: restoreId }, data: row }));
+    lastSave = write;
+    return write;
+  };
   const heartbeat = setInterval(() => void save().catch(() => {}), RESTORE_HEARTBEAT_MS);
   const ctx: RestoreContext = {
     steps,
