@@ -102,14 +102,21 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
   const backup = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
   const log = new BackupLog();
   let progress = 0;
+  // The final write waits for a heartbeat still in flight (stopHeartbeat), so an older progress
+  // and log can never land after it.
+  let heartbeatWrite: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    void db()
+    heartbeatWrite = db()
       .backup.update({
         where: { id: backupId },
         data: { heartbeatAt: new Date(), progress, log: log.toString() },
       })
       .catch(() => {});
   }, BACKUP_HEARTBEAT_MS);
+  const stopHeartbeat = async () => {
+    clearInterval(heartbeat);
+    await heartbeatWrite;
+  };
   let root = repositoryRoot();
   let paths: BackupPaths | null = null;
   let cluster: ClusterRow | null = null;
@@ -174,6 +181,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
     await fs.rename(paths.partialDir, finalDir);
     await fsyncPath(paths.clusterDir);
     // The files are whole: a catalog restarting just now must not turn them into a failed backup.
+    await stopHeartbeat();
     await retryWhileCatalogDown(() =>
       db().backup.update({
         where: { id: backupId },
@@ -205,6 +213,7 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
     else if (cluster && source) message = await explainLostSource(cluster, source, message);
     log.add(`failed: ${message}`);
     if (paths) await removeUnderRoot(root, paths.partialDir).catch(() => {});
+    await stopHeartbeat();
     await retryWhileCatalogDown(() =>
       db().backup.update({
         where: { id: backupId },
