@@ -311,11 +311,14 @@ describe("the watchdog", () => {
     const walsenders: number[] = [];
     try {
       const running = runBackup(backup.id, "test-worker");
-      // Both of the backup's walsenders (files and WAL), once the files are streaming.
-      const pids = await waitUntil(
-        "the backup's walsenders to stream",
-        () =>
-          withPrimary("app", async (client) => {
+      // Both of the backup's walsenders (files and WAL) once the files are streaming, and both
+      // client processes: pg_basebackup opens the WAL connection before it forks the child that
+      // streams WAL, so two walsenders alone do not yet mean two clients (a CI run stopped the
+      // walsenders in that window, and the fork never came).
+      const { pids, clientPids } = await waitUntil(
+        "the backup's walsenders to stream and its WAL-streaming child to be forked",
+        async () => {
+          const streaming = await withPrimary("app", async (client) => {
             const { rows } = await client.query<{ pid: number; streaming: boolean }>(
               `select a.pid, p.phase = 'streaming database files' as streaming
                  from pg_stat_activity a left join pg_stat_progress_basebackup p using (pid)
@@ -323,7 +326,11 @@ describe("the watchdog", () => {
               [appName],
             );
             return rows.length === 2 && rows.some((row) => row.streaming) ? rows.map((row) => row.pid) : null;
-          }),
+          });
+          if (!streaming) return null;
+          const clients = await processesWith(appName);
+          return clients.length >= 2 ? { pids: streaming, clientPids: clients } : null;
+        },
         60_000,
         50,
       );
@@ -331,8 +338,6 @@ describe("the watchdog", () => {
         process.kill(pid, "SIGSTOP");
         walsenders.push(pid);
       }
-      const clientPids = await processesWith(appName);
-      expect(clientPids.length).toBeGreaterThanOrEqual(2); // pg_basebackup and its WAL-streaming child
       await running;
       const failed = await db().backup.findUniqueOrThrow({ where: { id: backup.id } });
       expect(failed.status).toBe("failed");
