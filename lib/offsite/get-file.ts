@@ -12,8 +12,8 @@ import { describeStorageError, StorageError } from "./storage-errors";
 // An object to a local file, streamed: written to "<path>.partial" (a leftover from a killed
 // worker is simply overwritten by the next try), checked, then renamed into place, so a file at
 // `localPath` is always whole and checked. An encrypted object is decrypted on the way when an
-// identity is given (age authenticates every 64 KiB, and the plaintext's SHA-256 is checked
-// too), else stored as it is.
+// identity is given (its stored bytes checked against their SHA-256 when known, age
+// authenticating every 64 KiB, and the plaintext's SHA-256 checked too), else stored as it is.
 
 export interface GetFileOptions {
   /** An age identity (key file text or AGE-SECRET-KEY-1… line) to decrypt an encrypted object. */
@@ -26,6 +26,12 @@ export interface GetFileOptions {
    * against `expectedSha256` (and the object's metadata), the plaintext against `plaintextSha256`.
    */
   ageFile?: { identity: string; plaintextSha256: string };
+  /**
+   * The SHA-256 the object's stored bytes must have, checked as they arrive, before anything is
+   * decrypted from them: for an object the offsite repository encrypted, its line in the copy's
+   * SHA256SUMS.ciphertext (the object's own `sha256` metadata is checked too, when it has one).
+   */
+  storedSha256?: string;
   signal?: AbortSignal;
 }
 
@@ -70,39 +76,37 @@ export async function getFile(
   const stored = fromS3Metadata(response.Metadata);
   const { ageFile } = options;
   const decrypting = ageFile !== undefined || (stored.encryption === "age" && options.identity !== undefined);
-  // What the metadata and the caller's checksum are of: the written file, or (ageFile) the stored bytes.
-  const expectedFromMetadata = decrypting && !ageFile ? stored.plaintextSha256 : stored.sha256;
+  // Two sides to check: the stored bytes (the object's `sha256` metadata and what the caller
+  // knows of them) and, decrypted, the plaintext (its `plaintext-sha256`, the caller's list).
   const checkedAgainst: GetFileResult["checkedAgainst"] = [];
-  if (expectedFromMetadata) checkedAgainst.push("metadata");
-  if (options.expectedSha256) checkedAgainst.push("caller");
-  if (
-    expectedFromMetadata &&
-    options.expectedSha256 &&
-    expectedFromMetadata.toLowerCase() !== options.expectedSha256.toLowerCase()
-  ) {
+  let expectedStored: string | undefined;
+  let expectedPlain: string | undefined;
+  try {
+    const callerStored = ageFile || !decrypting ? options.expectedSha256 : undefined;
+    expectedStored = agreed(fullKey, checkedAgainst, stored.sha256, options.storedSha256, callerStored);
+    expectedPlain = ageFile
+      ? ageFile.plaintextSha256
+      : decrypting
+        ? agreed(fullKey, checkedAgainst, stored.plaintextSha256, options.expectedSha256)
+        : undefined;
+  } catch (error) {
     (response.Body as Readable | undefined)?.destroy();
-    throw new ChecksumMismatchError(
-      `${fullKey} (its stored checksum)`,
-      options.expectedSha256.toLowerCase(),
-      expectedFromMetadata,
-    );
+    throw error;
   }
-  const expected = expectedFromMetadata ?? options.expectedSha256;
   const body = response.Body;
   if (!(body instanceof Readable)) throw new Error(`the storage returned no body for ${fullKey}`);
 
   const checked = (sha256: string | undefined, what: string) =>
     new HashingStream(sha256 ? { sha256, what: `${fullKey} ${what}` } : undefined);
-  const written = ageFile
-    ? checked(ageFile.plaintextSha256, "decrypted")
-    : checked(expected, "as downloaded");
+  const written = decrypting ? checked(expectedPlain, "decrypted") : checked(expectedStored, "as downloaded");
   const partial = `${localPath}.partial`;
   const output = createWriteStream(partial);
-  const stages = ageFile
-    ? [body, checked(expected, "as stored"), new AgeDecryptStream(ageFile.identity), written, output]
-    : decrypting
-      ? [body, new AgeDecryptStream(options.identity!), written, output]
-      : [body, written, output];
+  const opening = ageFile?.identity ?? options.identity!;
+  const stages = !decrypting
+    ? [body, written, output]
+    : expectedStored
+      ? [body, checked(expectedStored, "as stored"), new AgeDecryptStream(opening), written, output]
+      : [body, new AgeDecryptStream(opening), written, output];
   try {
     await pipeline(stages, { signal: options.signal });
     await fs.rename(partial, localPath);
@@ -111,6 +115,28 @@ export async function getFile(
     throw describeDownloadError(error, context, fullKey, localPath, written.bytes);
   }
   return { bytes: written.bytes, sha256: written.sha256, decrypted: decrypting, checkedAgainst };
+}
+
+/**
+ * The one checksum the given ones agree on (undefined when none is given), noting in
+ * `checkedAgainst` where they came from: the first is the object's metadata, the rest the caller's.
+ */
+function agreed(
+  fullKey: string,
+  checkedAgainst: GetFileResult["checkedAgainst"],
+  fromMetadata: string | undefined,
+  ...fromCaller: (string | undefined)[]
+): string | undefined {
+  const given = [fromMetadata, ...fromCaller]
+    .filter((sha256) => sha256 !== undefined)
+    .map((sha256) => sha256.toLowerCase());
+  if (fromMetadata && !checkedAgainst.includes("metadata")) checkedAgainst.push("metadata");
+  if (fromCaller.some(Boolean) && !checkedAgainst.includes("caller")) checkedAgainst.push("caller");
+  const [first] = given;
+  const other = given.find((sha256) => sha256 !== first);
+  if (first !== undefined && other !== undefined)
+    throw new ChecksumMismatchError(`${fullKey} (its stored checksum)`, other, first);
+  return first;
 }
 
 function describeDownloadError(
@@ -125,13 +151,10 @@ function describeDownloadError(
   if (code === "EDQUOT") {
     return new Error(`the disk quota is exhausted while downloading ${fullKey} to ${localPath} (EDQUOT)`);
   }
-  if (
-    error instanceof ChecksumMismatchError ||
-    error instanceof AgeFormatError ||
-    error instanceof AgeKeyError
-  ) {
-    return error;
-  }
+  if (error instanceof ChecksumMismatchError) return error;
+  // Which object would not open, so a damaged one among hundreds is named.
+  if (error instanceof AgeFormatError) return new AgeFormatError(`${fullKey}: ${error.message}`);
+  if (error instanceof AgeKeyError) return new AgeKeyError(`${fullKey}: ${error.message}`);
   if (error instanceof Error && error.name === "AbortError") return error;
   if (code === "EACCES" || code === "ENOENT" || code === "EROFS") {
     return new Error(`cannot write ${localPath} (${String(code)}) while downloading ${fullKey}`, {

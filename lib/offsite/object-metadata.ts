@@ -9,7 +9,7 @@ import type { CommitRecord, SegmentCommits } from "@/lib/wal/waldump";
 // clear on purpose: commit times and positions say when the database was written, not what.
 
 export interface WaldenObjectMetadata {
-  /** SHA-256 of the object's bytes; for encrypted objects not known before the upload (see putFile). */
+  /** SHA-256 of the object's bytes; an encrypted object's is known only after the upload (putFile records it then). */
   sha256?: string;
   /** SHA-256 of the plaintext: the file the object was made from. */
   plaintextSha256?: string;

@@ -38,12 +38,11 @@ export async function* objectParts(
   partSize: number,
   expected: { sha256: string; what: string },
   encryptTo: string | undefined,
-  hashCiphertext: boolean,
   tally: ObjectTally,
 ): AsyncGenerator<Buffer> {
   const plainHash = createHash("sha256");
   // Plain, the object is the file: one hash serves both.
-  const objectHash = encryptTo && hashCiphertext ? createHash("sha256") : null;
+  const objectHash = encryptTo ? createHash("sha256") : null;
   const handle = await fs.open(localPath, "r");
   let part = Buffer.allocUnsafe(partSize);
   let filled = 0;

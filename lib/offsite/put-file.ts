@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { CopyObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { ChecksumMismatchError, SHA256_PATTERN, sha256File } from "./checksum";
 import { PartTransfer } from "./multipart-upload";
 import { objectParts, partSizeFor, type ObjectTally } from "./object-parts";
@@ -37,10 +37,8 @@ export { UPLOAD_QUEUE_SIZE } from "./multipart-upload";
 export interface PutFileOptions {
   /** The file's SHA-256 when known (SHA256SUMS): checked while streaming; else the file is read once more to learn it. */
   sha256?: string;
-  /** Encrypt to this age recipient ("age1…") on the way. */
+  /** Encrypt to this age recipient ("age1…") on the way (the ciphertext is hashed on the way too). */
   encryptTo?: string;
-  /** Encrypted: hash the ciphertext too (the result's sha256), to check a raw download later. */
-  ciphertextSha256?: boolean;
   /** More facts to store with the object (a WAL segment's commit times); the checksum and encryption fields are putFile's own. */
   metadata?: Pick<WaldenObjectMetadata, "walCommits">;
   /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
@@ -55,12 +53,11 @@ export interface PutFileResult {
   /** Size of the object (the ciphertext, when encrypted). */
   sizeBytes: number;
   /**
-   * SHA-256 of the object's bytes: the file's when plain; for an encrypted object only when
-   * asked (options.ciphertextSha256), else null — age authenticates every 64 KiB chunk and the
-   * plaintext's SHA-256 is stored with the object, so a second pass over the ciphertext (a
-   * sixth of an encrypted copy's CPU) would check nothing more.
+   * SHA-256 of the object's bytes: the file's when plain, the ciphertext's when encrypted (hashed
+   * as it was sent, so a copy can be checked without its key: SHA256SUMS.ciphertext, and the
+   * object's own `sha256` metadata up to MAX_COPY_BYTES).
    */
-  sha256: string | null;
+  sha256: string;
   plaintextBytes: number;
   plaintextSha256: string;
   encrypted: boolean;
@@ -95,7 +92,6 @@ export async function putFile(
     partSize,
     { sha256: plaintextSha256, what: localPath },
     options.encryptTo,
-    options.ciphertextSha256 === true,
     tally,
   );
   const transfer = new PartTransfer(context, fullKey, options);
@@ -107,7 +103,10 @@ export async function putFile(
     await transfer.settle(reason);
     throw reason;
   }
-  if (tally.plaintextSha256 === null) throw new Error(`putFile: ${localPath} was not read to its end`);
+  if (tally.plaintextSha256 === null || tally.objectSha256 === null)
+    throw new Error(`putFile: ${localPath} was not read to its end`);
+  if (options.encryptTo && tally.objectBytes <= MAX_COPY_BYTES)
+    await recordCiphertextSha256(context, fullKey, metadata, tally.objectSha256);
   await checkStoredObject(context, fullKey, tally.objectBytes, plaintextSha256);
   return {
     key: relative,
@@ -126,6 +125,39 @@ function describeUploadError(error: unknown, context: TransferContext): Error {
   if (error instanceof Error && error.name === "AbortError") return error;
   return describeStorageError(error, context.target);
 }
+/** S3's limit for a CopyObject in one request (larger needs a multipart copy). */
+const MAX_COPY_BYTES = 5 * 1024 ** 3;
+
+/**
+ * An encrypted object's ciphertext SHA-256 into its own metadata, so every fetch checks the
+ * stored bytes (a shipped WAL segment has no other list to be checked against). It is known
+ * only once the last part is sent, after S3 took the metadata, so the object is copied onto
+ * itself with the metadata replaced: a server-side request, atomic, no second pass over the
+ * bytes. Should it not happen (the worker stopped in between), the object is still whole and
+ * checked after decryption, as objects shipped before this were.
+ */
+async function recordCiphertextSha256(
+  context: TransferContext,
+  fullKey: string,
+  metadata: Record<string, string>,
+  sha256: string,
+): Promise<void> {
+  try {
+    await context.client.send(
+      new CopyObjectCommand({
+        Bucket: context.bucket,
+        Key: fullKey,
+        CopySource: `${context.bucket}/${fullKey.split("/").map(encodeURIComponent).join("/")}`,
+        MetadataDirective: "REPLACE",
+        ContentType: "application/octet-stream",
+        Metadata: { ...metadata, ...toS3Metadata({ sha256 }) },
+      }),
+    );
+  } catch (error) {
+    throw describeStorageError(error, context.target);
+  }
+}
+
 /** The object is there, whole: the size sent and the checksum Walden stored with it. */
 async function checkStoredObject(
   context: TransferContext,

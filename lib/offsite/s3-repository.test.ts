@@ -116,7 +116,6 @@ describe("putFile and getFile", () => {
     const { path: source, data } = await localFile("secret", MIN_PART_BYTES + 70_000);
     const put = await repository.putFile(source, "cluster-a/secret.age", {
       encryptTo: key.recipient,
-      ciphertextSha256: true,
     });
     expect(put.encrypted).toBe(true);
     expect(put.plaintextSha256).toBe(sha256(data));
@@ -126,12 +125,20 @@ describe("putFile and getFile", () => {
       encryption: "age",
       ageRecipient: key.recipient,
       plaintextSha256: sha256(data),
-      sha256: undefined,
+      // The ciphertext's, hashed on the way up and recorded once known.
+      sha256: put.sha256,
     });
 
     const decrypted = path.join(dir, "secret-decrypted");
     const got = await repository.getFile("cluster-a/secret.age", decrypted, { identity: key.identity });
     expect(got).toMatchObject({ sha256: sha256(data), decrypted: true, checkedAgainst: ["metadata"] });
+    // The caller's ciphertext checksum must agree with the stored one before anything is decrypted.
+    await expect(
+      repository.getFile("cluster-a/secret.age", decrypted, {
+        identity: key.identity,
+        storedSha256: "0".repeat(64),
+      }),
+    ).rejects.toThrow(/secret\.age \(its stored checksum\) does not match/);
 
     // Without the key: the ciphertext as stored, checked against the checksum the caller recorded…
     const ciphertext = path.join(dir, "secret.age");
@@ -140,7 +147,7 @@ describe("putFile and getFile", () => {
       sha256: put.sha256,
       bytes: put.sizeBytes,
       decrypted: false,
-      checkedAgainst: ["caller"],
+      checkedAgainst: ["metadata", "caller"],
     });
     // …which Debian's age decrypts with the key file alone (the break-glass runbook).
     const keyFile = path.join(dir, "key.txt");
@@ -178,18 +185,15 @@ describe("encrypted at the edges of age's chunks, putFile's reads and parts", ()
       const { path: source, data } = await localFile(`edge-${size}`, size);
       const put = await repository.putFile(source, `cluster-a/edge-${size}.age`, {
         encryptTo: key.recipient,
-        ciphertextSha256: size % 2 === 0,
       });
       expect(put).toMatchObject({ plaintextBytes: size, plaintextSha256: sha256(data), encrypted: true });
       const ciphertext = path.join(dir, `edge-${size}.age`);
-      // Asked for, the ciphertext's SHA-256 checks the raw download; else it is not computed.
-      expect(put.sha256 === null).toBe(size % 2 !== 0);
-      const raw = await repository.getFile(
-        `cluster-a/edge-${size}.age`,
-        ciphertext,
-        put.sha256 ? { expectedSha256: put.sha256 } : {},
-      );
-      if (put.sha256) expect(raw.sha256).toBe(put.sha256);
+      // The ciphertext's SHA-256, hashed on the way up, checks the raw download.
+      const raw = await repository.getFile(`cluster-a/edge-${size}.age`, ciphertext, {
+        expectedSha256: put.sha256,
+      });
+      expect(raw.sha256).toBe(put.sha256);
+      expect(sha256(await fs.readFile(ciphertext))).toBe(put.sha256);
       expect(raw.bytes).toBe(put.sizeBytes);
       // age's own size: header, nonce, and a 16-byte tag per chunk (an empty file has one, empty).
       const chunks = Math.max(1, Math.ceil(size / CHUNK));
