@@ -320,7 +320,14 @@ export async function measureLoad(
   const web = startChild(
     "web",
     process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "lib/web/server.ts")],
+    // WALDEN_BENCH_WEB_NODE_ARGS: node options for the web app alone, e.g. "--cpu-prof
+    // --cpu-prof-dir=/tmp/prof" to profile it under this load (NODE_OPTIONS refuses --cpu-prof).
+    [
+      ...(process.env.WALDEN_BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--import",
+      "tsx",
+      path.join(repoRoot, "lib/web/server.ts"),
+    ],
     {
       ...process.env,
       NODE_ENV: "production",

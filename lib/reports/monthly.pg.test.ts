@@ -5,7 +5,8 @@ import { AppError } from "@/lib/errors";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { CSV_COLUMNS, monthlyCsv } from "./csv";
 import { computeMonthlyReport, getMonthlyReport, snapshotMonth } from "./monthly";
-import { monthlyReportResponse } from "./respond";
+import { forgetSharedReads } from "@/lib/web/shared-read";
+import { monthlyReportResponse, REPORT_MAX_AGE_MS } from "./respond";
 
 // The monthly report against a seeded catalog (catalog rows only; no PostgreSQL work): the
 // figures worked out by hand, the CSV, and the snapshot that keeps a finished month's evidence
@@ -278,6 +279,47 @@ describe("the current month and bad requests", () => {
     const report = await getMonthlyReport({ month, clusterId });
     expect(report.snapshot).toBeNull();
     expect(await db().reportSnapshot.count({ where: { month, clusterId } })).toBe(0);
+  });
+
+  it("reuses the JSON for REPORT_MAX_AGE_MS, and not past a change made here or the month's end", async () => {
+    const now = new Date();
+    const month = now.toISOString().slice(0, 7);
+    const ask = async (at: number) => {
+      const response = await monthlyReportResponse({ month, clusterId, format: "json" }, new Date(at));
+      return (await response.json()) as {
+        generatedAt: string;
+        clusters: { backups: { physical: { run: number } } }[];
+      };
+    };
+    const runs = (report: Awaited<ReturnType<typeof ask>>) => report.clusters[0]?.backups.physical.run;
+    const t0 = now.getTime();
+    const first = await ask(t0);
+    await addBackup({ status: "succeeded", created: now.toISOString(), minutes: 0, sizeMiB: 1 });
+    const kept = await ask(t0 + REPORT_MAX_AGE_MS - 1);
+    expect(kept.generatedAt).toBe(first.generatedAt);
+    expect(runs(kept)).toBe(runs(first));
+    // A change through this process (any POST) makes the next request read the catalog again.
+    forgetSharedReads();
+    const afterChange = await ask(t0 + 1);
+    expect(afterChange.generatedAt).toBe(new Date(t0 + 1).toISOString());
+    expect(runs(afterChange)).toBe(runs(first)! + 1);
+    // A change by another process (the worker) shows once the kept answer is REPORT_MAX_AGE_MS old.
+    await addBackup({ status: "succeeded", created: now.toISOString(), minutes: 0, sizeMiB: 1 });
+    expect(runs(await ask(t0 + REPORT_MAX_AGE_MS))).toBe(runs(first)! + 1);
+    expect(runs(await ask(t0 + 1 + REPORT_MAX_AGE_MS))).toBe(runs(first)! + 2);
+
+    // A month's live figures are never served once it has ended: its stored snapshot is.
+    const lastSecond = Date.parse("2026-09-30T23:59:59Z");
+    const live = await monthlyReportResponse(
+      { month: MONTH, clusterId, format: "json" },
+      new Date(lastSecond),
+    );
+    expect(((await live.json()) as { snapshot: unknown }).snapshot).toBeNull();
+    const ended = await monthlyReportResponse(
+      { month: MONTH, clusterId, format: "json" },
+      new Date(lastSecond + 1_000),
+    );
+    expect(((await ended.json()) as { snapshot: unknown }).snapshot).not.toBeNull();
   });
 
   it("is a 422 for a month that has not begun and a 404 for an unknown cluster", async () => {

@@ -3,9 +3,11 @@ import { AppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locales";
 import { askWorker } from "@/lib/queue/ask";
 import type { reportQuerySchema } from "@/lib/schemas/alerts";
+import { recentRead } from "@/lib/web/shared-read";
 import type { z } from "zod";
 import { monthlyCsv, reportFileName } from "./csv";
-import { getMonthlyReport, reportRangeOrThrow } from "./monthly";
+import { getMonthlyReport, isFinished, reportRangeOrThrow, type ReportScope } from "./monthly";
+import type { MonthRange } from "./report-inputs";
 
 // The monthly report in the format asked for: JSON (the report object), CSV (its underlying
 // backup rows) or PDF (the report page printed by headless Chromium in the worker).
@@ -41,13 +43,31 @@ async function askForPdf(month: string, clusterId: string | undefined, locale: L
   }
 }
 
+/**
+ * How long a report's JSON is reused by identical requests (the fleet overview's polling
+ * interval). The current month's figures move only as rows are written (a backup, a
+ * verification, a drill, an alert, the worker's lag rollups and archive scans) and each request
+ * recomputed them from about a dozen catalog queries; a finished month is stored evidence that
+ * never changes. `generatedAt` says when the answer was computed.
+ */
+export const REPORT_MAX_AGE_MS = 5_000;
+
+/** The report as JSON: at most REPORT_MAX_AGE_MS old, and never the current month's past its end. */
+function recentReport(scope: ReportScope, range: MonthRange, now: Date) {
+  const maxAgeMs = isFinished(range, now)
+    ? REPORT_MAX_AGE_MS
+    : Math.min(REPORT_MAX_AGE_MS, range.end.getTime() - now.getTime());
+  const key = `report:${scope.month}:${scope.clusterId ?? "fleet"}`;
+  return recentRead(key, maxAgeMs, () => getMonthlyReport(scope, now), now.getTime());
+}
+
 /** `locale`: the PDF's language, the caller's (the console's cookie, else Accept-Language). */
 export async function monthlyReportResponse(
   query: ReportQuery,
   now = new Date(),
   locale: Locale = "en",
 ): Promise<Response> {
-  reportRangeOrThrow(query.month, now);
+  const range = reportRangeOrThrow(query.month, now);
   const cluster = query.clusterId ? await getClusterRowOrThrow(query.clusterId) : null;
   const scope = { month: query.month, clusterId: query.clusterId ?? null };
 
@@ -78,5 +98,5 @@ export async function monthlyReportResponse(
     });
   }
 
-  return Response.json(await getMonthlyReport(scope, now), { headers: { "cache-control": "no-store" } });
+  return Response.json(await recentReport(scope, range, now), { headers: { "cache-control": "no-store" } });
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { forgetSharedReads, sharedRead, sharedReadsInFlight } from "@/lib/web/shared-read";
+import {
+  forgetSharedReads,
+  RECENT_READS_MAX_ENTRIES,
+  recentRead,
+  recentReadsKept,
+  sharedRead,
+  sharedReadsInFlight,
+} from "@/lib/web/shared-read";
 
 /** A read that answers when told to, counting how often it ran. */
 function gatedRead() {
@@ -62,5 +69,72 @@ describe("sharedRead", () => {
     await sharedRead("/api/v1/x", failing).catch(() => {});
     expect(runs).toBe(2);
     expect(sharedReadsInFlight()).toBe(0);
+  });
+});
+
+describe("recentRead", () => {
+  /** A read that answers at once with how many times it has run. */
+  function countingRead() {
+    let runs = 0;
+    return { read: () => Promise.resolve(++runs), runs: () => runs };
+  }
+
+  it("reuses an answer for maxAgeMs from when its read began, then reads afresh", async () => {
+    forgetSharedReads();
+    const { read, runs } = countingRead();
+    expect(await recentRead("/r", 5_000, read, 1_000)).toBe(1);
+    expect(await recentRead("/r", 5_000, read, 5_999)).toBe(1); // 4.999 s old
+    expect(await recentRead("/other", 5_000, read, 5_999)).toBe(2); // another key
+    expect(await recentRead("/r", 5_000, read, 6_000)).toBe(3); // 5 s old: too old
+    expect(runs()).toBe(3);
+  });
+
+  it("shares a read still in flight, and never keeps a failure", async () => {
+    forgetSharedReads();
+    let runs = 0;
+    let fail!: (error: Error) => void;
+    const failing = () =>
+      new Promise<number>((_resolve, reject) => {
+        runs += 1;
+        fail = reject;
+      });
+    const first = recentRead("/f", 5_000, failing, 0);
+    const second = recentRead("/f", 5_000, failing, 10);
+    fail(new Error("catalog down"));
+    const results = await Promise.allSettled([first, second]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+    expect(runs).toBe(1);
+    expect(await recentRead("/f", 5_000, () => Promise.resolve(7), 20)).toBe(7);
+  });
+
+  it("forgets every kept answer at a change made through this process", async () => {
+    forgetSharedReads();
+    const { read } = countingRead();
+    expect(await recentRead("/c", 60_000, read, 0)).toBe(1);
+    forgetSharedReads(); // a POST arrived
+    expect(recentReadsKept()).toBe(0);
+    expect(await recentRead("/c", 60_000, read, 1)).toBe(2);
+  });
+
+  it("does not keep a read that began before a change once the change is made", async () => {
+    forgetSharedReads();
+    let answer!: (value: number) => void;
+    const pending = recentRead("/p", 60_000, () => new Promise<number>((resolve) => (answer = resolve)), 0);
+    forgetSharedReads(); // a POST arrived while the read was running
+    const after = recentRead("/p", 60_000, () => Promise.resolve(2), 1);
+    answer(1);
+    expect([await pending, await after]).toEqual([1, 2]);
+  });
+
+  it("keeps a bounded number of answers and drops those past their age", async () => {
+    forgetSharedReads();
+    for (let i = 0; i < RECENT_READS_MAX_ENTRIES + 50; i++)
+      await recentRead(`/many?i=${i}`, 60_000, () => Promise.resolve(i), 0);
+    expect(recentReadsKept()).toBe(RECENT_READS_MAX_ENTRIES);
+    // The oldest were dropped: asking again reads afresh.
+    expect(await recentRead("/many?i=0", 60_000, () => Promise.resolve(-1), 0)).toBe(-1);
+    // Past their age, kept answers go at the next read.
+    await recentRead("/late", 1_000, () => Promise.resolve(0), 60_000);
+    expect(recentReadsKept()).toBe(1);
   });
 });
