@@ -29,6 +29,9 @@ import { offsiteCopyLocation } from "@/lib/repository/offsite-location";
 // stored: its <file>.age objects uploaded byte for byte (checked against SHA256SUMS.ciphertext),
 // then both lists, SHA256SUMS last; its descriptor says it is encrypted to the backup's
 // recipient. Such a copy opens with `age --decrypt` and the key, as the local folder does.
+// A copy the offsite repository encrypts (each object, SHA256SUMS too, under its own name) gets
+// a SHA256SUMS.ciphertext of its own, written last from the SHA-256 of each object's ciphertext
+// hashed as it went up (putFile), so `sha256sum -c SHA256SUMS.ciphertext` checks it without a key.
 
 export interface OffsiteCopyResult extends CopyResult {
   /** The storage was still away after every try: the job is worth running again later. */
@@ -86,15 +89,17 @@ export async function copyBackupOffsite(
       throw new Error("the backup's SHA256SUMS differs from the checksum recorded when it was taken");
     }
     // Encrypted at rest: the ciphertext list's own SHA-256 is kept on the copy (checked on fetch).
-    const ciphertextChecksum = atRest ? await sha256File(path.join(backup.path, CIPHERTEXT_SUMS)) : null;
-    const files = ciphertextChecksum
+    const atRestChecksum = atRest ? await sha256File(path.join(backup.path, CIPHERTEXT_SUMS)) : null;
+    const files = atRestChecksum
       ? [
           ...parseChecksums(await fs.readFile(path.join(backup.path, CIPHERTEXT_SUMS), "utf8")),
-          { sha256: ciphertextChecksum, file: CIPHERTEXT_SUMS },
+          { sha256: atRestChecksum, file: CIPHERTEXT_SUMS },
           { sha256: listChecksum, file: "SHA256SUMS" },
         ]
       : [...(await readSums(backup.path)), { sha256: listChecksum, file: "SHA256SUMS" }];
     let sizeBytes = 0;
+    // Encrypted by the offsite repository: each object's ciphertext SHA-256, as sent.
+    const sentCiphertext: string[] = [];
     for (const { sha256, file } of files) {
       const result = await retryWithBackoff(
         () =>
@@ -114,7 +119,20 @@ export async function copyBackupOffsite(
         },
       );
       sizeBytes += result.sizeBytes;
+      if (encryptTo) sentCiphertext.push(`${result.sha256}  ${file}\n`);
     }
+    // Its own SHA256SUMS.ciphertext (the objects as stored, SHA256SUMS too), as a backup
+    // encrypted at rest has: the copy can be checked without the key, and its SHA-256 in the
+    // catalog is checked before any object is trusted.
+    const ciphertextChecksum = encryptTo
+      ? (
+          await retryWithBackoff(
+            () =>
+              repository.putBytes(`${keyPrefix}/${CIPHERTEXT_SUMS}`, Buffer.from(sentCiphertext.join(""))),
+            options.retry,
+          )
+        ).sha256
+      : atRestChecksum;
     const described = {
       id: backup.id,
       path: backup.path,

@@ -16,11 +16,13 @@ import { downloadBackup } from "@/lib/offsite/restore-download";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
 import type { RestoreSource } from "@/lib/schemas/restore";
+import { openIdentity } from "@/lib/restore/identity";
 import { tablespaceArchives } from "@/lib/restore/tablespaces";
 import { restoreListArgs, verifybackupArgs } from "@/lib/tools/argv";
 import { toolPath } from "@/lib/tools/binaries";
 import { runTool } from "@/lib/tools/run";
 import { parseWalFileName, walFileName } from "@/lib/wal/segments";
+import { archivedWalExists } from "@/lib/wal/sealed-names";
 
 // backup.verify: proves a backup can be restored without restoring it.
 // Physical — unpack the tar files, run pg_verifybackup against the manifest (every file's
@@ -29,9 +31,10 @@ import { parseWalFileName, walFileName } from "@/lib/wal/segments";
 // Logical — recompute SHA256SUMS and let pg_restore --list read the dump.
 // From the offsite copy when the local one is not whole (or when asked): the copy is downloaded
 // beside the scratch folder and checked the same way, its WAL against the offsite listing. A
-// copy the offsite repository encrypted is not verified here (the job carries no identity to
-// open it); a backup encrypted at rest, copied as its ciphertext, is checked as the local one
-// is: in full with a key, else its ciphertext only.
+// copy the offsite repository encrypted is checked in full with the identity the request
+// gives, else its ciphertext only, against the copy's SHA256SUMS.ciphertext (older copies have
+// none: not verified then); a backup encrypted at rest, copied as its ciphertext, is checked as
+// the local one is: in full with a key, else its ciphertext only.
 
 const decompressors: Record<string, string[]> = {
   ".lz4": ["-I", "lz4"],
@@ -102,24 +105,14 @@ async function verifyPhysical(
   if (result.code !== 0)
     throw new Error(`pg_verifybackup found problems: ${result.stderrTail.slice(-3).join(" | ")}`);
 
-  const missing = await missingWal(segmentsBetween(startWal, stopWal));
-  if (missing.length)
-    throw new Error(`WAL the backup needs is missing from the archive: ${missing.join(", ")}`);
-  log.push(`archive holds ${startWal} … ${stopWal}`);
+  await checkWalHeld(missingWal, { startWal, stopWal }, log);
 }
 
 function missingFromFolder(archivePath: string | null): MissingWal {
   return async (names) => {
     if (!archivePath) throw new Error("the cluster has no archive path to check the backup's WAL against");
     const missing: string[] = [];
-    for (const name of names)
-      if (
-        !(await fs.stat(path.join(archivePath, name)).then(
-          () => true,
-          () => false,
-        ))
-      )
-        missing.push(name);
+    for (const name of names) if (!(await archivedWalExists(archivePath, name))) missing.push(name);
     return missing;
   };
 }
@@ -152,19 +145,42 @@ async function verifyLogical(backupDir: string, log: string[]) {
 }
 
 /**
- * The backup's succeeded offsite copy: opened, "encrypted" (the verification job carries no
- * identity, so it cannot be read), or null when there is none.
+ * The backup's succeeded offsite copy: opened, "encrypted" (encrypted by the offsite repository,
+ * no identity given, and copied before copies kept a SHA256SUMS.ciphertext: nothing to check
+ * it by), or null when there is none.
  */
-async function openOffsiteCopy(backup: { id: string; clusterId: string; encryptionRecipient: string | null }) {
+async function openOffsiteCopy(
+  backup: { id: string; clusterId: string; encryptionRecipient: string | null },
+  identityGiven: boolean,
+) {
   const copy = await db().backupCopy.findFirst({
     where: { backupId: backup.id, repository: "s3", status: "succeeded" },
-    select: { id: true },
+    orderBy: { finishedAt: "desc" },
+    select: { ciphertextChecksum: true },
   });
   const settings = copy ? await getOffsiteSettings(backup.clusterId) : null;
   if (!settings) return null;
   // A backup encrypted at rest was copied as its own ciphertext, which its own key opens.
-  if (settings.encryption?.enabled && !backup.encryptionRecipient) return "encrypted" as const;
+  if (
+    settings.encryption?.enabled &&
+    !backup.encryptionRecipient &&
+    !identityGiven &&
+    !copy?.ciphertextChecksum
+  )
+    return "encrypted" as const;
   return { repository: new S3Repository(settings) };
+}
+
+/** The backup's WAL is all in the archive (local or offsite), said in the log. */
+async function checkWalHeld(
+  missingWal: MissingWal,
+  backup: { startWal: string | null; stopWal: string | null },
+  log: string[],
+): Promise<void> {
+  const missing = await missingWal(segmentsBetween(backup.startWal!, backup.stopWal!));
+  if (missing.length)
+    throw new Error(`WAL the backup needs is missing from the archive: ${missing.join(", ")}`);
+  log.push(`archive holds ${backup.startWal} … ${backup.stopWal}`);
 }
 
 /** Segments missing from the cluster's offsite WAL, as listed. */
@@ -192,7 +208,7 @@ export async function verifyBackup(
   const wantsOffsite =
     options.source === "offsite" ||
     (!options.source && !localCopyIsWhole(backup.path, backup.cluster.archivePath, backup.kind));
-  const opened = wantsOffsite ? await openOffsiteCopy(backup) : null;
+  const opened = wantsOffsite ? await openOffsiteCopy(backup, options.identity !== undefined) : null;
   // An encrypted offsite copy says nothing without its key: not verified now, not failed either.
   if (opened === "encrypted" || (options.source === "offsite" && !opened) || (!opened && !backup.path))
     return null;
@@ -238,26 +254,31 @@ export async function verifyBackup(
     if (offsite) {
       await removeUnderRoot(root, downloaded);
       const whose = options.identity ? "the identity given" : "the key Walden holds";
-      await downloadBackup(
+      // Encrypted by the offsite repository: only the identity given opens it (Walden holds none).
+      const copyKey = key ?? (backup.encryptionRecipient ? undefined : openIdentity(options.identity));
+      const { ciphertextOnly } = await downloadBackup(
         offsite.repository,
         { ...backup, clusterName: backup.cluster.name },
         downloaded,
         (line) => log.push(line),
-        key ? { identity: key, whose } : undefined,
+        copyKey ? { identity: copyKey, whose } : undefined,
+        true,
       );
       backupDir = downloaded;
+      if (ciphertextOnly) {
+        scope = "ciphertext";
+        if (backup.kind === "physical") await checkWalHeld(missingWal, backup, log);
+        log.push(
+          "verified (ciphertext only): the offsite repository encrypts its copies and no identity was given; give the identity (AGE-SECRET-KEY-1…) that opens them for the full check",
+        );
+      }
     }
     if (backup.encryptionRecipient) {
       if (keyRefusal) {
         const refusal = keyRefusal;
         scope = "ciphertext";
         await checkCiphertext(backupDir, (line) => log.push(line));
-        if (backup.kind === "physical") {
-          const missing = await missingWal(segmentsBetween(backup.startWal!, backup.stopWal!));
-          if (missing.length)
-            throw new Error(`WAL the backup needs is missing from the archive: ${missing.join(", ")}`);
-          log.push(`archive holds ${backup.startWal} … ${backup.stopWal}`);
-        }
+        if (backup.kind === "physical") await checkWalHeld(missingWal, backup, log);
         log.push(
           `verified (ciphertext only): ${refusal.message.replace(/^identity: /, "")}; give the identity, or let Walden hold it, for the full check`,
         );

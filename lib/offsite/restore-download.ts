@@ -8,9 +8,10 @@ import { offsiteBackupPrefix, offsiteWalPrefix } from "./stored-settings";
 
 // What a restore, a drill or a verification reads from the offsite copy (issue 14): the
 // backup's files downloaded (each checked against SHA256SUMS, itself checked against the
-// backup's checksum, decrypted with the restore's identity when encrypted; a backup encrypted
-// at rest, copied as its <file>.age, checked against SHA256SUMS.ciphertext as well) into a
-// private folder, and only the WAL a plan needs. Keys are those offsite-copy.ts and
+// backup's checksum, decrypted with the restore's identity when encrypted; the stored bytes of
+// an encrypted copy checked against its SHA256SUMS.ciphertext as well) into a private folder,
+// and only the WAL a plan needs (each segment's ciphertext checked against the SHA-256 stored
+// with it, when the repository encrypts them: get-file.ts). Keys are those offsite-copy.ts and
 // offsite-ship.ts write.
 
 /** The key that opens an encrypted copy, and whose it is (for the log). */
@@ -19,13 +20,21 @@ export interface CopyKey {
   whose: "the identity given" | "the key Walden holds";
 }
 
+/** What downloadBackup could check: everything, or (no key for a copy the repository encrypted) the ciphertext. */
+export interface DownloadedBackup {
+  ciphertextOnly: boolean;
+}
+
 /**
  * The backup's files from offsite into `dir`: SHA256SUMS first (checked against the backup's
  * checksum, the SHA-256 of that list), then each file it lists, checked against it. A backup
  * encrypted at rest (lib/backup/at-rest.ts) was copied as stored: its SHA256SUMS.ciphertext is
  * fetched too and each <file>.age checked against it; with `key`, decrypted on the way into the
  * plain folder (each file then checked against SHA256SUMS too), else kept as stored (a folder
- * that reads as the local encrypted one).
+ * that reads as the local encrypted one). A copy the offsite repository encrypted (its objects
+ * under the files' own names) has its SHA256SUMS.ciphertext too: each object's stored bytes are
+ * checked against it before they are decrypted; without `key`, every object it lists is
+ * downloaded as stored and checked against it, and only that (`ciphertextOnly`).
  */
 export async function downloadBackup(
   repository: S3Repository,
@@ -33,30 +42,54 @@ export async function downloadBackup(
   dir: string,
   log: (line: string) => void,
   key?: CopyKey,
-): Promise<void> {
+  /** A verification's: without a key, a copy the repository encrypted is checked as stored (else refused). */
+  allowCiphertextOnly = false,
+): Promise<DownloadedBackup> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const prefix = offsiteBackupPrefix(backup.clusterName, backup.id);
   const sumsPath = path.join(dir, "SHA256SUMS");
+  const hasCiphertextList = (await repository.head(`${prefix}/${CIPHERTEXT_SUMS}`)) !== null;
+  // Encrypted by the offsite repository: its SHA256SUMS object is age too (at rest, it is plain).
+  const byRepository = (await repository.head(`${prefix}/SHA256SUMS`))?.encryption === "age";
   // Encrypted at rest: the catalog says so, or the copy holds SHA256SUMS.ciphertext (a copy
   // imported into a fresh catalog: its descriptor names only the key's fingerprint).
-  const atRest =
-    Boolean(backup.encryptionRecipient) || (await repository.head(`${prefix}/${CIPHERTEXT_SUMS}`)) !== null;
+  const atRest = Boolean(backup.encryptionRecipient) || (hasCiphertextList && !byRepository);
   if (atRest && !key && !backup.encryptionRecipient)
     throw new Error(
       `backup ${backup.id}'s offsite copy is encrypted at rest (it holds ${CIPHERTEXT_SUMS}): give the age identity (AGE-SECRET-KEY-1…) that opens it`,
     );
+  const stored =
+    hasCiphertextList && (atRest || byRepository)
+      ? await storedSums(repository, backup.id, prefix, dir)
+      : null;
+  if (byRepository && !key) {
+    if (!stored || !allowCiphertextOnly)
+      throw new Error(
+        `backup ${backup.id}'s offsite copy is encrypted by the offsite repository${stored ? "" : ` and has no ${CIPHERTEXT_SUMS} to check it by (it was copied before Walden wrote one)`}: give the age identity (AGE-SECRET-KEY-1…) that opens it`,
+      );
+    await downloadAsStored(repository, backup.id, prefix, stored, dir, log);
+    return { ciphertextOnly: true };
+  }
+  /** The SHA-256 an object the repository encrypted must have as stored (older copies: none listed). */
+  const storedSha256 = (object: string): { storedSha256?: string } => {
+    if (!byRepository || !stored) return {};
+    const sha256 = stored.get(object);
+    if (!sha256)
+      throw new Error(`${object} is not in the offsite copy's ${CIPHERTEXT_SUMS}: the copy is not whole`);
+    return { storedSha256: sha256 };
+  };
   const opened = key && !atRest ? { identity: key.identity } : {};
   const list = await repository.getFile(`${prefix}/SHA256SUMS`, sumsPath, {
     ...opened,
+    ...storedSha256("SHA256SUMS"),
     ...(backup.checksum ? { expectedSha256: backup.checksum } : {}),
   });
   const files = parseChecksums(await fs.readFile(sumsPath, "utf8"));
-  const stored = atRest ? await storedSums(repository, backup.id, prefix, dir) : null;
   let bytes = 0;
   for (const { sha256, file } of files) {
     await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true, mode: 0o700 });
-    if (stored) {
-      const ciphertextSha256 = stored.get(`${file}${AGE_SUFFIX}`);
+    if (atRest) {
+      const ciphertextSha256 = stored?.get(`${file}${AGE_SUFFIX}`);
       if (!ciphertextSha256)
         throw new Error(
           `${file}${AGE_SUFFIX} is not in the offsite copy's ${CIPHERTEXT_SUMS}: the copy is not whole`,
@@ -74,6 +107,7 @@ export async function downloadBackup(
     }
     const result = await repository.getFile(`${prefix}/${file}`, path.join(dir, file), {
       ...opened,
+      ...storedSha256(file),
       expectedSha256: sha256,
     });
     bytes += result.bytes;
@@ -81,12 +115,34 @@ export async function downloadBackup(
   // Decrypted, the folder is the plain backup: the ciphertext's list would describe files not there.
   if (stored && key) await fs.rm(path.join(dir, CIPHERTEXT_SUMS));
   const how = !atRest
-    ? `${list.decrypted && key ? `, decrypted with ${key.whose},` : ""} each checked against SHA256SUMS`
+    ? `${list.decrypted && key ? `, ${stored ? `each checked against ${CIPHERTEXT_SUMS}, ` : ""}decrypted with ${key.whose},` : ""} each checked against SHA256SUMS`
     : key
       ? `, each checked against ${CIPHERTEXT_SUMS}, decrypted with ${key.whose} and checked against SHA256SUMS`
       : `, encrypted at rest as stored, each checked against ${CIPHERTEXT_SUMS}`;
   log(
     `downloaded ${files.length} files (${bytes} bytes) of backup ${backup.id} from ${repository.description}${how}`,
+  );
+  return { ciphertextOnly: false };
+}
+
+/** Every object SHA256SUMS.ciphertext lists, as stored (still encrypted), each checked against it. */
+async function downloadAsStored(
+  repository: S3Repository,
+  backupId: string,
+  prefix: string,
+  stored: Map<string, string>,
+  dir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  let bytes = 0;
+  for (const [object, sha256] of stored) {
+    await fs.mkdir(path.dirname(path.join(dir, object)), { recursive: true, mode: 0o700 });
+    bytes += (
+      await repository.getFile(`${prefix}/${object}`, path.join(dir, object), { expectedSha256: sha256 })
+    ).bytes;
+  }
+  log(
+    `downloaded ${stored.size} objects (${bytes} bytes) of backup ${backupId} from ${repository.description} as the offsite repository encrypted them, each checked against ${CIPHERTEXT_SUMS} (ciphertext only: no key to decrypt them)`,
   );
 }
 
