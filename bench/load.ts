@@ -58,6 +58,8 @@ export interface LoadRun {
   latencies: number[];
   /** The same, per request path (read from autocannon's client; "?" if its internals change). */
   byPath: Map<string, number[]>;
+  /** Bytes received per request path (headers and body), summed. */
+  bytesByPath: Map<string, number>;
   non2xx: number;
   /** Socket errors and timeouts: requests that got no answer. */
   errors: number;
@@ -213,6 +215,7 @@ async function fire(
 ): Promise<LoadRun> {
   const latencies: number[] = [];
   const byPath = new Map<string, number[]>();
+  const bytesByPath = new Map<string, number>();
   const statuses: Record<string, number> = {};
   const instance = autocannon({
     url,
@@ -223,13 +226,14 @@ async function fire(
     headers: { authorization: `Bearer ${token}` },
     requests: paths.map((requestPath) => ({ method: "GET", path: requestPath })),
   });
-  instance.on("response", (client, statusCode, _bytes, responseTime) => {
+  instance.on("response", (client, statusCode, bytes, responseTime) => {
     latencies.push(responseTime);
     // With one request in flight per connection, the client's current request is the one answered.
     const current = (client as { requestIterator?: { currentRequest?: { path?: string } } }).requestIterator;
     const requestPath = current?.currentRequest?.path ?? "?";
     if (!byPath.has(requestPath)) byPath.set(requestPath, []);
     byPath.get(requestPath)!.push(responseTime);
+    bytesByPath.set(requestPath, (bytesByPath.get(requestPath) ?? 0) + bytes);
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
   const result = await instance;
@@ -239,6 +243,7 @@ async function fire(
     expected: settings.rate * seconds,
     latencies,
     byPath,
+    bytesByPath,
     non2xx:
       latencies.length -
       Object.entries(statuses).reduce((n, [code, count]) => n + (code.startsWith("2") ? count : 0), 0),

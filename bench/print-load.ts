@@ -39,10 +39,11 @@ export function printLoad(results: LoadResults): void {
   console.log();
   console.log(
     table(
-      ["main endpoints, round-robin (viewer token)", "n", "p50 ms", "p95 ms", "max ms"],
+      ["main endpoints, round-robin (viewer token)", "n", "p50 ms", "p95 ms", "max ms", "KiB / answer"],
       results.endpoints.map(({ label, path: requestPath }) => {
         const s = summarize(main.byPath.get(requestPath) ?? []);
-        return [label, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0)];
+        const kib = (main.bytesByPath.get(requestPath) ?? 0) / 1024 / s.n;
+        return [label, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0), fmt(kib, 1)];
       }),
     ),
   );

@@ -9,6 +9,12 @@ import { parseTrustedProxies, rewriteForwardedHeaders } from "@/lib/web/forwarde
 import { createAdmission } from "@/lib/web/admission";
 import { forgetSharedReads } from "@/lib/web/shared-read";
 
+// tsx (which runs this file) turns Node's source maps on for the whole process, so every chunk
+// Next loads from .next/server had its .map file (70+ MB in all) read and kept parsed on the
+// heap: about 115 MB of the server's heap at rest, and stack traces mapped at every Error's
+// stack. Next's own `next start` runs without them; errors here name the built chunks instead.
+process.setSourceMapsEnabled(false);
+
 const READ_METHODS = new Set(["GET", "HEAD"]);
 /** Requests worked on at once (lib/web/admission.ts); the slowest (a PDF report) wait on the worker. */
 const MAX_CONCURRENT_REQUESTS = 32;
