@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import { db } from "@/lib/db";
-import { AgeKeyError, keyFingerprint, recipientOf } from "@/lib/offsite/age";
+import { AgeKeyError, identityOpens, keyFingerprint, recipientsOf } from "@/lib/offsite/age";
 import {
   computeOffsiteWindow,
   EncryptedWithoutIdentityError,
@@ -154,12 +154,18 @@ async function planOver(
   return result;
 }
 
-/** An identity that cannot open copies encrypted to `recipient`: the refusal, else null. */
+/** An identity none of whose keys opens copies encrypted to `recipient`: the refusal, else null. */
 function identityMismatch(identity: string, recipient: string, what: string): FieldRefusal | null {
-  if (recipientOf(identity) === recipient) return null;
+  if (identityOpens(identity, recipient)) return null;
+  const given = recipientsOf(identity);
+  if (given.length === 1)
+    return refuseField(
+      "identity",
+      `it does not open ${what}: its public key's fingerprint is ${keyFingerprint(identity)}, the copy is encrypted to ${keyFingerprint(recipient)}`,
+    );
   return refuseField(
     "identity",
-    `it does not open ${what}: its public key's fingerprint is ${keyFingerprint(identity)}, the copy is encrypted to ${keyFingerprint(recipient)}`,
+    `none of its ${given.length} keys opens ${what}: their public keys' fingerprints are ${given.map(keyFingerprint).join(", ")}, the copy is encrypted to ${keyFingerprint(recipient)}; add that key's AGE-SECRET-KEY-1… line to the identity`,
   );
 }
 

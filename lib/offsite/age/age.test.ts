@@ -15,9 +15,11 @@ import {
   encrypt,
   generateAgeKey,
   identityFileText,
+  identityOpens,
   keyFingerprint,
   parseRecipient,
   recipientOf,
+  recipientsOf,
 } from "./index";
 
 // Interoperability with Debian's `age` 1.x in both directions (the break-glass runbook depends
@@ -151,6 +153,48 @@ describe("age encrypts, Walden decrypts", () => {
     for (const key of [first, second]) {
       expect(await collect(decrypt(pieces(encrypted, 333), key.identity))).toEqual(plaintext);
     }
+  });
+});
+
+describe("an identity file of several keys", () => {
+  // A backup encrypted at rest to one key and WAL the offsite repository encrypts to another:
+  // one identity file with both AGE-SECRET-KEY-1 lines opens either, as `age -d -i` does.
+  const [atRest, repository, other] = [generateAgeKey(), generateAgeKey(), generateAgeKey()];
+  const bothKeys = `${identityFileText(repository)}${identityFileText(atRest)}`;
+
+  it("lists every key's recipient and says which recipients it opens", () => {
+    expect(recipientsOf(bothKeys)).toEqual([repository.recipient, atRest.recipient]);
+    expect(recipientOf(bothKeys)).toBe(repository.recipient);
+    expect(identityOpens(bothKeys, atRest.recipient)).toBe(true);
+    expect(identityOpens(bothKeys, repository.recipient)).toBe(true);
+    expect(identityOpens(bothKeys, other.recipient)).toBe(false);
+    expect(identityOpens("not a key", atRest.recipient)).toBe(false);
+  });
+
+  it("opens files encrypted to either key, with Debian's age and with Walden", async () => {
+    const keyFile = path.join(dir, "two-keys.txt");
+    await fs.writeFile(keyFile, bothKeys, { mode: 0o600 });
+    for (const [name, key] of [
+      ["at-rest", atRest],
+      ["repository", repository],
+    ] as const) {
+      const plaintext = randomBytes(CHUNK + 99);
+      const encrypted = path.join(dir, `two-keys-${name}.age`);
+      await pipeline(encrypt(pieces(plaintext), key.recipient), createWriteStream(encrypted));
+      const decrypted = path.join(dir, `two-keys-${name}.out`);
+      await run("age", ageDecryptArgs({ identityFile: keyFile, input: encrypted, output: decrypted }));
+      expect(sha256(await fs.readFile(decrypted))).toBe(sha256(plaintext));
+      expect(sha256(await collect(decrypt(createReadStream(encrypted), bothKeys)))).toBe(sha256(plaintext));
+    }
+    // A file for a key the identity lacks: age refuses it, and so does Walden.
+    const foreign = path.join(dir, "two-keys-foreign.age");
+    await pipeline(encrypt(pieces(randomBytes(10)), other.recipient), createWriteStream(foreign));
+    await expect(
+      run("age", ageDecryptArgs({ identityFile: keyFile, input: foreign, output: `${foreign}.out` })),
+    ).rejects.toThrow(/no identity matched/);
+    await expect(collect(decrypt(createReadStream(foreign), bothKeys))).rejects.toThrow(
+      /encrypted to another key/,
+    );
   });
 });
 

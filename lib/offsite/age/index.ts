@@ -12,9 +12,11 @@ export {
   AgeKeyError,
   generateAgeKey,
   identityFileText,
+  identityOpens,
   keyFingerprint,
   parseRecipient,
   recipientOf,
+  recipientsOf,
   type AgeKeyPair,
 } from "./keys";
 export { AgeDecryptStream, AgeEncryptStream, AgeSealer };

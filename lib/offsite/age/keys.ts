@@ -108,10 +108,24 @@ export function parseIdentities(text: string): Buffer[] {
   return lines.map(parseIdentityLine);
 }
 
-/** The recipient ("age1…") that encrypts to an identity: what `age-keygen -y` prints. */
+/** The recipient ("age1…") that encrypts to an identity: what `age-keygen -y` prints (for a file of several keys, the first's). */
 export function recipientOf(identity: string): string {
-  const [secret] = parseIdentities(identity);
-  return bech32Encode(RECIPIENT_PREFIX, x25519PublicBytes(secret!));
+  return recipientsOf(identity)[0]!;
+}
+
+/** The recipient of each key in an identity file, in its order: `age -d -i` tries every one. */
+export function recipientsOf(identity: string): string[] {
+  return parseIdentities(identity).map((secret) => bech32Encode(RECIPIENT_PREFIX, x25519PublicBytes(secret)));
+}
+
+/** Whether one of the identity's keys opens what was encrypted to `recipient` (false for text that is no identity). */
+export function identityOpens(identity: string, recipient: string): boolean {
+  try {
+    return recipientsOf(identity).includes(recipient.trim());
+  } catch (error) {
+    if (error instanceof AgeKeyError) return false;
+    throw error;
+  }
 }
 
 /**
