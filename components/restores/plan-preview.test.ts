@@ -54,3 +54,34 @@ describe("planSentence", () => {
     );
   });
 });
+
+describe("the plan sentence across a promotion", () => {
+  const steps = [
+    { timeline: 1, switchLsn: null },
+    { timeline: 2, switchLsn: "0/3000060" },
+  ];
+  const crossing = { ...plan, timeline: "2", timelineSteps: steps };
+
+  it("names each timeline replay follows, as the English summary does", () => {
+    const t = createTranslator({ locale: "en", messages: messagesFor("en"), namespace: "restores" });
+    expect(planSentence(t, crossing, formatFor("en"))).toBe(
+      "Restore backup b1c2d3e4 (finished 2026-11-26 10:00:00 UTC) and replay up to 16 MiB of WAL (target: the latest archived commit) on timeline 2; replay follows timeline 1 until 0/3000060, then timeline 2 from there (the promotion's history file joins them); about 6 s.",
+    );
+    const ko = createTranslator({ locale: "ko", messages: messagesFor("ko"), namespace: "restores" });
+    expect(planSentence(ko, crossing, formatFor("ko"))).toContain(
+      "타임라인 2 (재생 경로: 타임라인 1: 0/3000060까지, 타임라인 2: 그 지점부터(승격 때 생긴 history 파일로 이어짐))",
+    );
+  });
+
+  it("reads the steps of a plan stored before they were a field from its English summary", () => {
+    const stored = {
+      ...plan,
+      timeline: "2",
+      summary:
+        "Restore backup b1c2d3e4 (finished 2026-11-26T10:00:00.000Z) and replay up to 16.0 MiB of WAL to the latest archived commit on timeline 2; replay follows timeline 1 until 0/3000060, then timeline 2 from there (the promotion's history file joins them); about 6 s.",
+    };
+    const t = createTranslator({ locale: "ko", messages: messagesFor("ko"), namespace: "restores" });
+    expect(planSentence(t, stored, formatFor("ko"))).toContain("타임라인 1: 0/3000060까지");
+    expect(planSentence(t, plan, formatFor("ko"))).not.toContain("재생 경로");
+  });
+});

@@ -5,6 +5,7 @@ import type { Formatters } from "@/components/ui/format";
 import { useFormat } from "@/components/ui/use-format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
+import { useFinding } from "@/components/i18n/use-finding";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import type { RestoresT } from "./describe";
 import { formatInZone, toUtcIso } from "./zoned-time";
@@ -57,6 +58,35 @@ export function describeSource(t: RestoresT, source: NonNullable<RestorePlan["so
   return source === "offsite" ? t("plan.source.offsite") : t("plan.source.local");
 }
 
+type TimelineSteps = NonNullable<RestorePlan["timelineSteps"]>;
+
+/** The steps of a plan stored before `timelineSteps`, read from its English summary ("; replay follows …"). */
+function stepsFromSummary(summary: string): TimelineSteps {
+  const follows = /; replay follows (.+?); about /.exec(summary)?.[1];
+  if (!follows) return [];
+  const parts = follows
+    .split(", then ")
+    .map((part) => /^timeline (\d+)(?: until ([0-9A-F]+\/[0-9A-F]+))?/i.exec(part));
+  if (parts.some((part) => !part)) return [];
+  return parts.map((part, index) => ({
+    timeline: Number(part![1]),
+    switchLsn: index === 0 ? null : (parts[index - 1]![2] ?? null),
+  }));
+}
+
+/** "; replay follows timeline 1 until 0/3000060, then timeline 2 from there …", or "" without a promotion. */
+export function describeTimelineSteps(t: RestoresT, plan: RestorePlan): string {
+  const steps = plan.timelineSteps ?? stepsFromSummary(plan.summary);
+  if (steps.length < 2) return "";
+  const parts = steps.map((step, index) => {
+    const next = steps[index + 1];
+    return next
+      ? t("plan.stepUntil", { timeline: String(step.timeline), lsn: next.switchLsn ?? t("plan.switchPoint") })
+      : t("plan.stepLast", { timeline: String(step.timeline) });
+  });
+  return t("plan.steps", { list: parts.join(t("plan.stepsJoin")) });
+}
+
 /**
  * The plan in one sentence, in the reader's language, from its fields (the API's `summary` is the
  * English one scripts read): the backup, the WAL, the target, the timeline and the estimate.
@@ -80,12 +110,26 @@ export function planSentence(
       plan.target.type === "time" ? { ...plan.target, value: `${plan.target.value} (UTC)` } : plan.target,
     ),
     timeline: plan.timeline,
+    steps: describeTimelineSteps(t, plan),
     duration: formatSeconds(plan.estimateSeconds),
   });
 }
 
+/** The planner's warnings in the reader's language (a stored plan's English read back). */
+export function PlanWarnings({ warnings, className }: { warnings: string[]; className?: string }) {
+  const say = useFinding("planner.warnings");
+  return (
+    <ul className={`list-disc space-y-0.5 pl-4 ${className ?? ""}`}>
+      {warnings.map((warning, index) => (
+        <li key={index}>{say(warning)}</li>
+      ))}
+    </ul>
+  );
+}
+
 function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }) {
   const t = useTranslations("restores");
+  const sourceReason = useFinding("planner.source");
   const format = useFormat();
   const { formatBytes, formatBytesExact, formatSeconds } = format;
   return (
@@ -113,7 +157,7 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
               {describeSource(t, plan.source)}
             </span>
             {plan.sourceReason ? (
-              <span className="block text-xs text-zinc-500">{plan.sourceReason}</span>
+              <span className="block text-xs text-zinc-500">{sourceReason(plan.sourceReason)}</span>
             ) : null}
           </Description>
         ) : null}
@@ -148,11 +192,7 @@ function PlanDetails({ plan, timeZone }: { plan: RestorePlan; timeZone: string }
       </DescriptionList>
       {plan.warnings.length > 0 ? (
         <Alert tone="warning" title={t("plan.warnings")}>
-          <ul className="list-disc space-y-0.5 pl-4">
-            {plan.warnings.map((warning, index) => (
-              <li key={index}>{warning}</li>
-            ))}
-          </ul>
+          <PlanWarnings warnings={plan.warnings} />
         </Alert>
       ) : null}
     </div>

@@ -89,6 +89,24 @@ function describeUse(use: RestoreUse): string {
   return `used by ${use.purpose === "drill" ? "drill" : "restore"} ${use.restoreId} (${use.status})`;
 }
 
+/** A reason's words for the page (messages findings.retention.<code>): the English stays in `reason`. */
+type Coded = Pick<RetentionDecision, "reasonCode" | "reasonParams">;
+const coded = (reasonCode: string, reasonParams: Record<string, string | number> = {}): Coded => ({
+  reasonCode,
+  reasonParams,
+});
+
+/** The first use names the restore; a second one is rare (a drill and a restore at once). */
+function usedByCode(uses: RestoreUse[]): Coded {
+  const [use] = uses;
+  return coded("keep.usedBy", {
+    purpose: use!.purpose === "drill" ? "drill" : "restore",
+    restoreId: use!.restoreId,
+    status: use!.status,
+    others: uses.length - 1,
+  });
+}
+
 /** `timeZone`: the calendar the tiers' days, weeks, months and years follow. */
 export function planRetention(
   policy: RetentionPolicyInput,
@@ -102,35 +120,43 @@ export function planRetention(
   const restorable = newestFirst.filter((backup) => backup.verification !== "failed");
   const physical = restorable.filter((backup) => backup.kind === "physical");
   const logical = restorable.filter((backup) => backup.kind === "logical");
-  const keepFor = (backup: RetentionCandidate, reason: string) => {
-    if (!keep.has(backup.id)) keep.set(backup.id, { id: backup.id, kind: backup.kind, reason });
+  const keepFor = (backup: RetentionCandidate, reason: string, code: Coded) => {
+    if (!keep.has(backup.id)) keep.set(backup.id, { id: backup.id, kind: backup.kind, reason, ...code });
   };
 
-  for (const backup of newestFirst) if (backup.pinned) keepFor(backup, "pinned");
+  for (const backup of newestFirst) if (backup.pinned) keepFor(backup, "pinned", coded("keep.pinned"));
   for (const backup of newestFirst)
-    if (backup.usedBy.length > 0) keepFor(backup, backup.usedBy.map(describeUse).join(", "));
+    if (backup.usedBy.length > 0)
+      keepFor(backup, backup.usedBy.map(describeUse).join(", "), usedByCode(backup.usedBy));
   const lastGood = physical.find((backup) => backup.verification === "good");
-  if (lastGood) keepFor(lastGood, "last verified-good physical backup");
-  physical
-    .slice(0, policy.minRedundancy)
-    .forEach((backup, index) =>
-      keepFor(backup, `minimum redundancy (${index + 1} of ${policy.minRedundancy})`),
+  if (lastGood) keepFor(lastGood, "last verified-good physical backup", coded("keep.lastGood"));
+  physical.slice(0, policy.minRedundancy).forEach((backup, index) => {
+    const params = { index: index + 1, count: policy.minRedundancy };
+    keepFor(
+      backup,
+      `minimum redundancy (${index + 1} of ${policy.minRedundancy})`,
+      coded("keep.minRedundancy", params),
     );
+  });
+  const days = policy.recoveryWindowDays;
   for (const backup of physical)
     if (backup.finishedAt >= windowStart)
-      keepFor(backup, `inside the ${policy.recoveryWindowDays}-day recovery window`);
+      keepFor(backup, `inside the ${days}-day recovery window`, coded("keep.window", { days }));
   const base = physical.find((backup) => backup.finishedAt < windowStart);
-  if (base) keepFor(base, "base for restoring to the start of the recovery window");
+  if (base) keepFor(base, "base for restoring to the start of the recovery window", coded("keep.windowBase"));
   const tierPeriods = keptByTiers(physical, policy, timeZone);
   for (const backup of physical) {
     const periods = tierPeriods.get(backup.id);
-    if (periods) keepFor(backup, periods.join(", "));
+    if (periods) keepFor(backup, periods.join(", "), coded("keep.tiers", { periods: periods.join(", ") }));
   }
-  logical
-    .slice(0, policy.logicalKeep)
-    .forEach((backup, index) =>
-      keepFor(backup, `one of the ${policy.logicalKeep} newest logical backups (${index + 1})`),
+  logical.slice(0, policy.logicalKeep).forEach((backup, index) => {
+    const params = { count: policy.logicalKeep, index: index + 1 };
+    keepFor(
+      backup,
+      `one of the ${policy.logicalKeep} newest logical backups (${index + 1})`,
+      coded("keep.logical", params),
     );
+  });
 
   const expire = newestFirst
     .filter((backup) => !keep.has(backup.id))
@@ -143,6 +169,15 @@ export function planRetention(
           : backup.kind === "physical"
             ? `older than the recovery window's base and beyond the ${policy.minRedundancy} newest${tierPeriods.size ? ", and not the newest of a day, week, month or year the tiers keep" : ""}`
             : `beyond the ${policy.logicalKeep} newest logical backups`,
+      ...(backup.verification === "failed"
+        ? backup.verifiedAt
+          ? coded("expire.verificationFailedAt", { at: backup.verifiedAt.toISOString() })
+          : coded("expire.verificationFailed")
+        : backup.kind === "physical"
+          ? coded(tierPeriods.size ? "expire.physicalTiers" : "expire.physical", {
+              count: policy.minRedundancy,
+            })
+          : coded("expire.logical", { count: policy.logicalKeep })),
     }));
   // WAL is needed from the start of every kept backup a restore can start from.
   const walHolders = newestFirst.filter(

@@ -1,6 +1,7 @@
 import { createTranslator } from "use-intl/core";
 import { defaultLocale, type Locale } from "@/lib/i18n/locales";
 import { messages } from "@/lib/i18n/messages";
+import { phrasebook } from "@/lib/i18n/phrasebook";
 
 // The API's error messages in the caller's language (issue 16). English stays exactly what the
 // code wrote (scripts match on it); another language is rendered from the apiErrors namespace:
@@ -85,33 +86,8 @@ export function localizeMessage(
   return localizeIssue(locale, english);
 }
 
-interface Phrase {
-  key: string;
-  pattern: RegExp;
-  names: string[];
-  /** How much of the phrase is fixed words: when two phrases match, the more specific one wins. */
-  fixed: number;
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** The English phrasebook as matchers: "must be at most {max} characters" → /^must be at most (.+?) characters$/. */
-const phrases: Phrase[] = Object.entries(messages.en.apiErrors.issues as Record<string, string>)
-  .map(([key, english]) => {
-    const names: string[] = [];
-    const fixed = english.replace(/\{\w+\}/g, "").length;
-    const source = english
-      .split(/(\{[A-Za-z_]\w*\})/)
-      .map((part) => {
-        const name = /^\{(\w+)\}$/.exec(part)?.[1];
-        if (!name) return escapeRegExp(part);
-        names.push(name);
-        return "(.+?)";
-      })
-      .join("");
-    return { key: `issues.${key}`, pattern: new RegExp(`^${source}$`, "s"), names, fixed };
-  })
-  .sort((a, b) => b.fixed - a.fixed);
+/** The English phrasebook: "must be at most {max} characters" → issues.atMostChars, { max }. */
+const readIssue = phrasebook(messages.en.apiErrors.issues, "issues.");
 
 /** Phrases already looked up: a body of many issues repeats a few phrases (bounded, so it stays small). */
 const lookedUp = new Map<string, string>();
@@ -130,11 +106,6 @@ export function localizeIssue(locale: Locale, english: string): string {
 }
 
 function translatePhrase(locale: Locale, english: string): string {
-  for (const phrase of phrases) {
-    const match = phrase.pattern.exec(english);
-    if (!match) continue;
-    const params = Object.fromEntries(phrase.names.map((name, index) => [name, match[index + 1] ?? ""]));
-    return renderKey(locale, phrase.key, params) ?? english;
-  }
-  return english;
+  const match = readIssue(english);
+  return (match && renderKey(locale, match.key, match.params)) ?? english;
 }

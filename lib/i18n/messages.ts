@@ -18,6 +18,7 @@ import enRepositories from "@/messages/en/repositories.json";
 import enSchedules from "@/messages/en/schedules.json";
 import enReportCharts from "@/messages/en/reportCharts.json";
 import enApiErrors from "@/messages/en/apiErrors.json";
+import enFindings from "@/messages/en/findings.json";
 import koCommon from "@/messages/ko/common.json";
 import koShell from "@/messages/ko/shell.json";
 import koAuth from "@/messages/ko/auth.json";
@@ -34,6 +35,7 @@ import koRepositories from "@/messages/ko/repositories.json";
 import koSchedules from "@/messages/ko/schedules.json";
 import koReportCharts from "@/messages/ko/reportCharts.json";
 import koApiErrors from "@/messages/ko/apiErrors.json";
+import koFindings from "@/messages/ko/findings.json";
 
 export const messages = {
   en: {
@@ -53,6 +55,7 @@ export const messages = {
     schedules: enSchedules,
     reportCharts: enReportCharts,
     apiErrors: enApiErrors,
+    findings: enFindings,
   },
   ko: {
     common: koCommon,
@@ -71,6 +74,7 @@ export const messages = {
     schedules: koSchedules,
     reportCharts: koReportCharts,
     apiErrors: koApiErrors,
+    findings: koFindings,
   },
 } as const;
 

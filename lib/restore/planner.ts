@@ -242,6 +242,7 @@ export function planRestore(input: PlanInput): PlanResult {
     estimateSeconds,
     warnings,
     summary: `Restore backup ${backup.label ?? backup.id.slice(0, 8)} (finished ${backup.finishedAt}) and replay up to ${formatBytes(walBytes)} of WAL to ${targetText} on timeline ${timeline.setting}${describeSteps(steps)}; about ${estimateSeconds} s.`,
+    ...(steps.length > 1 ? { timelineSteps: steps } : {}),
   };
   return { ok: true, plan };
 }

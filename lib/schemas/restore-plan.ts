@@ -69,6 +69,11 @@ export const restorePlanSchema = z.object({
   warnings: z.array(z.string()),
   /** One sentence a person can check: what will happen. */
   summary: z.string(),
+  /**
+   * The timelines replay follows, oldest first, each from the LSN where it branched off; only
+   * when replay crosses a promotion (absent in plans stored before it was added).
+   */
+  timelineSteps: z.array(z.object({ timeline: z.number(), switchLsn: z.string().nullable() })).optional(),
   /** The copy the restore reads (absent in plans stored before issue 14), and why that one. */
   source: restoreSourceSchema.optional(),
   sourceReason: z.string().optional(),

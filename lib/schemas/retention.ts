@@ -62,6 +62,9 @@ export interface RetentionDecision {
   id: string;
   kind: "physical" | "logical";
   reason: string;
+  /** The reason as a code and its figures (messages findings.retention.<code>), for the page's language. */
+  reasonCode?: string;
+  reasonParams?: Record<string, string | number>;
 }
 
 /** A kept backup: the first reason that keeps it, and every tier period it stands for. */

@@ -9,6 +9,7 @@ import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useClusterConfigCheck } from "@/lib/client/use-config-check";
+import { useFinding } from "@/components/i18n/use-finding";
 import type { ConfigCheck, ConfigCheckId, ConfigCheckStatus } from "@/lib/schemas/config-check";
 
 const STATUS_TONE: Record<ConfigCheckStatus, BadgeTone> = { ok: "success", warn: "warning", fail: "danger" };
@@ -23,6 +24,8 @@ function useCheckTitle() {
 export function ConfigCheckList({ checks, label }: { checks: ConfigCheck[]; label: string }) {
   const t = useTranslations("cluster.configCheck");
   const title = useCheckTitle();
+  // What was found, what is needed and the fix's comments in the reader's language; SQL stays SQL.
+  const say = useFinding("configCheck");
   return (
     <ul aria-label={label} className="divide-y divide-zinc-100">
       {checks.map((check) => (
@@ -32,12 +35,12 @@ export function ConfigCheckList({ checks, label }: { checks: ConfigCheck[]; labe
             {title(check.id)}
           </p>
           <p className="text-xs break-words text-zinc-600">
-            <span className="font-medium">{t("found")}</span> <code>{check.found}</code>
+            <span className="font-medium">{t("found")}</span> <code>{say(check.found)}</code>
           </p>
           <p className="text-xs text-zinc-600">
-            <span className="font-medium">{t("expected")}</span> {check.expected}
+            <span className="font-medium">{t("expected")}</span> {say(check.expected)}
           </p>
-          {check.fix ? <CommandBlock command={check.fix} label={t("fixFor", { id: check.id })} /> : null}
+          {check.fix ? <CommandBlock command={say(check.fix)} label={t("fixFor", { id: check.id })} /> : null}
         </li>
       ))}
     </ul>

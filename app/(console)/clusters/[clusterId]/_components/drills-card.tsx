@@ -24,6 +24,7 @@ import { Time } from "@/components/ui/time";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import { errorMessage } from "@/lib/client/fetcher";
 import { cronReading } from "./cron-reading";
+import { LastOutcome } from "./last-outcome";
 
 const HISTORY_SHOWN = 10;
 
@@ -72,7 +73,7 @@ function ScheduleView({ schedule }: { schedule: DrillScheduleView }) {
       </Description>
       <Description term={t("lastRun")}>
         <Time value={schedule.lastRunAt} empty={t("neverBySchedule")} />
-        {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
+        <LastOutcome text={schedule.lastOutcome} />
       </Description>
     </DescriptionList>
   );

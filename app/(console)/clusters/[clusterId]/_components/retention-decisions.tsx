@@ -8,11 +8,30 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { useFormat } from "@/components/ui/use-format";
 import type { RetentionPreview } from "@/lib/client/use-retention";
-import type { RetentionTiers } from "@/lib/schemas/retention";
+import { useFinding } from "@/components/i18n/use-finding";
+import type { RetentionDecision, RetentionTiers } from "@/lib/schemas/retention";
 
 // The pieces both retention plans are shown with (local and offsite): decisions, reasons, WAL.
 
 export type RetentionT = ReturnType<typeof useTranslations<"cluster.retention">>;
+
+/** Why a backup is kept or expired, in the reader's language: from its code, else its English. */
+function useReasonText(): (
+  decision: Pick<RetentionDecision, "reason" | "reasonCode" | "reasonParams">,
+) => string {
+  const say = useFinding("retention");
+  return (decision) =>
+    say(
+      decision.reason,
+      decision.reasonCode ? { code: decision.reasonCode, params: decision.reasonParams } : null,
+    );
+}
+
+/** Why WAL (or a whole offsite plan) is left alone, in the reader's language. */
+export function useSkippedText(): (reason: string) => string {
+  const say = useFinding("retention.skipped");
+  return (reason) => say(reason);
+}
 
 const code = (chunks: ReactNode) => <code>{chunks}</code>;
 
@@ -20,8 +39,9 @@ const code = (chunks: ReactNode) => <code>{chunks}</code>;
 export function WalSummary({ wal, offsite = false }: { wal: RetentionPreview["wal"]; offsite?: boolean }) {
   const t = useTranslations("cluster.retention.wal");
   const { formatBytes } = useFormat();
+  const skippedText = useSkippedText();
   const where = offsite ? "true" : "false";
-  if (wal.skipped) return <>{t("skipped", { offsite: where, reason: wal.skipped })}</>;
+  if (wal.skipped) return <>{t("skipped", { offsite: where, reason: skippedText(wal.skipped) })}</>;
   if (wal.count === 0)
     return wal.keepFrom ? (
       <>{t.rich("noneFrom", { offsite: where, wal: wal.keepFrom, code })}</>
@@ -57,9 +77,16 @@ export function DecisionTable({
 }: {
   label: string;
   extraHead?: ReactNode;
-  rows: { id: string; kind: string; finishedAt: string; extra?: ReactNode; reason: ReactNode }[];
+  rows: (Partial<Pick<RetentionDecision, "reasonCode" | "reasonParams">> & {
+    id: string;
+    kind: string;
+    finishedAt: string;
+    extra?: ReactNode;
+    reason: ReactNode;
+  })[];
 }) {
   const t = useTranslations("cluster.retention.table");
+  const reasonText = useReasonText();
   const kinds = useTranslations("backups.kinds");
   return (
     <div className="rounded-md ring-1 ring-zinc-200 ring-inset">
@@ -84,7 +111,9 @@ export function DecisionTable({
                 <Time value={row.finishedAt} />
               </TD>
               {row.extra}
-              <TD className="text-zinc-600">{row.reason}</TD>
+              <TD className="text-zinc-600">
+                {typeof row.reason === "string" ? reasonText({ ...row, reason: row.reason }) : row.reason}
+              </TD>
             </TR>
           ))}
         </TBody>
@@ -105,10 +134,11 @@ function TierPeriod({ period }: { period: string }) {
 
 /** Why a backup is kept: its first reason, and every tier period it stands for when that is another. */
 export function KeepReason({ decision }: { decision: RetentionPreview["keep"][number] }) {
+  const reasonText = useReasonText();
   const tiersAreTheReason = decision.reason === decision.tiers.join(", ");
   return (
     <span className="flex flex-wrap items-center gap-1">
-      {tiersAreTheReason ? null : <span>{decision.reason}</span>}
+      {tiersAreTheReason ? null : <span>{reasonText(decision)}</span>}
       {decision.tiers.map((period) => (
         <Badge key={period} tone="info">
           <TierPeriod period={period} />

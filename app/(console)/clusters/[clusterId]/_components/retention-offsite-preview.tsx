@@ -9,6 +9,7 @@ import {
   DecisionTable,
   describeTiers,
   KeptDetails,
+  useSkippedText,
   WalSummary,
   type RetentionT,
 } from "./retention-decisions";
@@ -32,6 +33,7 @@ export function OffsitePreviewView({ offsite, applied }: { offsite: OffsitePrevi
   const retention = useTranslations("cluster.retention");
   const t = useTranslations("cluster.retention.offsite");
   const { formatBytes } = useFormat();
+  const skippedText = useSkippedText();
   return (
     <section aria-label={t("title")} className="space-y-3 border-t border-zinc-200 pt-3">
       <h3 className="font-medium text-zinc-900">{t("title")}</h3>
@@ -49,7 +51,7 @@ export function OffsitePreviewView({ offsite, applied }: { offsite: OffsitePrevi
         {offsite.incompleteCopies > 0 ? <> {t("incomplete", { count: offsite.incompleteCopies })}</> : null}
       </p>
       {offsite.skipped ? (
-        <p>{t(applied ? "skippedApplied" : "skipped", { reason: offsite.skipped })}</p>
+        <p>{t(applied ? "skippedApplied" : "skipped", { reason: skippedText(offsite.skipped) })}</p>
       ) : (
         <>
           {offsite.expire.length === 0 ? (

@@ -11,6 +11,7 @@ import { errorMessage } from "@/lib/client/fetcher";
 import { useDeleteSchedule, type ScheduleSummary } from "@/lib/client/use-schedules";
 import { cronReading } from "./cron-reading";
 import { ScheduleForm, stringList } from "./schedule-form";
+import { LastOutcome } from "./last-outcome";
 
 // One backup schedule as the schedules card lists it: its cron and zone, what it backs up, its
 // next firings and last run; an admin edits or removes it in place.
@@ -142,7 +143,7 @@ export function ScheduleRow({
         </Description>
         <Description term={t("lastRun")}>
           <Time value={schedule.lastRunAt} empty={t("never")} />
-          {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
+          <LastOutcome text={schedule.lastOutcome} />
           {schedule.preview.missed && schedule.preview.previousExpected ? (
             <span className="block text-xs text-red-700">
               {t("expectedAt", { at: formatFiring(schedule.preview.previousExpected) })}

@@ -15,6 +15,7 @@ import {
   useVerifySchedule,
 } from "@/lib/client/use-schedules";
 import { RemoveButtons } from "./schedule-row";
+import { LastOutcome } from "./last-outcome";
 
 /** The weekly verification of the cluster's backups: its own schedule, or none. */
 export function VerificationRow({ clusterId, canEdit }: { clusterId: string; canEdit: boolean }) {
@@ -64,7 +65,7 @@ export function VerificationRow({ clusterId, canEdit }: { clusterId: string; can
           </Description>
           <Description term={t("lastRun")}>
             <Time value={schedule.lastRunAt} empty={t("never")} />
-            {schedule.lastOutcome ? <span className="ml-2 text-zinc-600">{schedule.lastOutcome}</span> : null}
+            <LastOutcome text={schedule.lastOutcome} />
           </Description>
         </DescriptionList>
       ) : (

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { describeTarget, formatRto, kindLabel, planOf, secondsBetween } from "@/components/restores/describe";
-import { planSentence } from "@/components/restores/plan-preview";
+import { PlanWarnings, planSentence } from "@/components/restores/plan-preview";
 import { RestoreProgress, RestoreStatusBadge } from "@/components/restores/restore-status";
 import { LogTail, StepsList } from "@/components/restores/steps-list";
 import { isRestoreActive, useNow, useRestore, type RestoreView } from "@/lib/client/use-restores";
@@ -129,11 +129,7 @@ function SummaryCard({
               <Description term={t("plan.estimate")}>{formatSeconds(plan.estimateSeconds)}</Description>
               {plan.warnings.length ? (
                 <Description term={t("plan.warnings")}>
-                  <ul className="list-disc space-y-0.5 pl-4 text-amber-800">
-                    {plan.warnings.map((warning) => (
-                      <li key={warning}>{warning}</li>
-                    ))}
-                  </ul>
+                  <PlanWarnings warnings={plan.warnings} className="text-amber-800" />
                 </Description>
               ) : null}
             </>
