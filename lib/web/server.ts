@@ -54,6 +54,12 @@ async function main(): Promise<void> {
       });
     });
   });
+  // Node closes an idle keep-alive connection after 5 s by default. A client (a proxy, a script,
+  // Playwright's request context) that sends on it at that moment gets ECONNRESET: a CI run saw
+  // one. Idle connections live 65 s instead, longer than the usual proxies' own idle timeouts
+  // (nginx's upstream keepalive_timeout is 60 s), so the client closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(settings.PORT, settings.WALDEN_LISTEN_HOST, () => {
     console.log(`Walden web listening on http://${settings.WALDEN_LISTEN_HOST}:${settings.PORT}`);
   });
