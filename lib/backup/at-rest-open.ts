@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { keyFingerprint } from "@/lib/offsite/age";
 import { openIdentity } from "@/lib/restore/identity";
+import { sealedWalRecipients } from "@/lib/wal/sealed-names";
 import { decryptBackupFolder, identityForBackup, identityMatches } from "./at-rest";
 
 // Opening a backup encrypted at rest in the local repository (lib/backup/at-rest.ts) for a
@@ -58,7 +59,29 @@ function safeFingerprint(identity: string): string {
   }
 }
 
-/** The request-time check: a restore of an encrypted backup without a key is refused (422 `identity`). */
+/**
+ * The identity for each recipient the sealed WAL archive (lib/wal/sealed-wal.ts) was sealed
+ * to: the request's when it opens it, else the one Walden holds; else a 422 naming `identity`.
+ */
+export function walIdentityFor(
+  cluster: ClusterKey,
+  sealedIdentity: string | undefined,
+): (recipient: string) => string {
+  const given = openIdentity(sealedIdentity);
+  return (recipient) => {
+    if (given && identityMatches(given, recipient)) return given;
+    const held = identityForBackup(recipient, undefined, cluster);
+    if (held) return held.identity;
+    throw new NoBackupKeyError(
+      `the WAL archive is encrypted at rest to the key with fingerprint ${keyFingerprint(recipient)} and ${given ? "the identity given is another key's" : "Walden does not hold that key"}: give the age identity (AGE-SECRET-KEY-1…) that opens it`,
+    );
+  };
+}
+
+/**
+ * The request-time check: a restore of an encrypted backup, or of a physical one whose WAL is
+ * sealed at rest, without a key is refused (422 `identity`).
+ */
 export async function assertBackupOpenable(
   backupId: string,
   sealedIdentity: string | undefined,
@@ -67,11 +90,18 @@ export async function assertBackupOpenable(
     where: { id: backupId },
     select: {
       id: true,
+      kind: true,
+      startWal: true,
       encryptionRecipient: true,
-      cluster: { select: { localEncryptionIdentityEncrypted: true } },
+      cluster: { select: { localEncryptionIdentityEncrypted: true, archivePath: true } },
     },
   });
-  if (backup) backupIdentity(backup, backup.cluster, sealedIdentity);
+  if (!backup) return;
+  backupIdentity(backup, backup.cluster, sealedIdentity);
+  const { archivePath } = backup.cluster;
+  if (backup.kind !== "physical" || !backup.startWal || !archivePath) return;
+  const identityFor = walIdentityFor(backup.cluster, sealedIdentity);
+  for (const recipient of await sealedWalRecipients(archivePath, backup.startWal)) identityFor(recipient);
 }
 
 /**

@@ -105,9 +105,13 @@ export class SealedFile implements FollowSink {
   }
 }
 
-/** Seals a whole plaintext file into `<file>.age`, reading it once. */
-async function sealWholeFile(plain: string, recipient: string): Promise<SealedDigests> {
-  const sealed = await SealedFile.create(`${plain}${AGE_SUFFIX}`, recipient);
+/** Seals a whole plaintext file into `target` (`<file>.age` unless given), reading it once. */
+export async function sealWholeFile(
+  plain: string,
+  recipient: string,
+  target = `${plain}${AGE_SUFFIX}`,
+): Promise<SealedDigests> {
+  const sealed = await SealedFile.create(target, recipient);
   const handle = await fs.open(plain, "r");
   try {
     const buffer = Buffer.allocUnsafe(READ_BYTES);

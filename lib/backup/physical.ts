@@ -1,5 +1,3 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import { localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { SealingFollower } from "@/lib/backup/at-rest-seal";
 import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
@@ -9,6 +7,7 @@ import { folderSize, type BackupPaths } from "@/lib/backup/repository";
 import { runOrThrow, type BackupFacts, type BackupLog, type ServerFacts } from "@/lib/backup/run-context";
 import type { ClusterRow } from "@/lib/clusters/queries";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
+import { archivedWalExists } from "@/lib/wal/sealed-names";
 import { parseLsn } from "@/lib/replication/lsn";
 import { walFileForLsn } from "@/lib/wal/segments";
 import type { PhysicalBackupRequest } from "@/lib/schemas/backup";
@@ -76,16 +75,11 @@ async function waitForArchivedWal(
 ): Promise<void> {
   if (!cluster.archivePath)
     throw new Error("the cluster has no WAL archive path, so the backup's WAL cannot be confirmed");
-  const target = path.join(cluster.archivePath, stopWal);
   const startedAt = Date.now();
   let switched = false;
   for (;;) {
-    if (
-      await fs.stat(target).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    // Plain, or already sealed at rest (lib/wal/sealed-wal.ts).
+    if (await archivedWalExists(cluster.archivePath, stopWal)) {
       log.add(`WAL ${stopWal} is archived`);
       return;
     }

@@ -5,6 +5,7 @@ import { toolPath } from "@/lib/tools/binaries";
 import { writeNodeAccess, type NodeAccess } from "@/lib/tools/node-access";
 import { runTool } from "@/lib/tools/run";
 import { mkdirPrivate } from "@/lib/fs-private";
+import { sealClusterArchive } from "@/lib/wal/sealed-wal";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +15,9 @@ import path from "node:path";
 // when it dies. Its passfile lives as long as the process and no longer. It runs under the
 // watchdog like every program: its progress is read on the primary (the slot's walsender
 // reports what pg_receivewal wrote), so an idle primary is no stall but a hung stream is.
+// With the local repository encrypted at rest, each segment it finishes is sealed at once
+// (lib/wal/sealed-wal.ts); the `.partial` it is writing stays plain until then. It restarts
+// from its slot's position, not from the files, so sealed segments do not confuse it.
 
 const RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
@@ -90,7 +94,11 @@ export class WalReceiver {
         signal: this.abort.signal,
         onStderrLine: (line) => {
           lastError = line;
-          if (/finished segment/.test(line)) this.failures = 0;
+          if (/finished segment/.test(line)) {
+            this.failures = 0;
+            // Encrypted at rest: the segment just completed is sealed now, not at the next scan.
+            void sealClusterArchive(this.clusterId, this.log);
+          }
         },
         waitingFor: `the primary ${host}:${port} to stream WAL into ${this.directory} (slot ${this.slot})`,
         progressProbe: () => this.streamProgress(),

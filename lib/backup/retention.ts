@@ -21,6 +21,7 @@ import { appError } from "@/lib/errors";
 import { plannedBackupSchema } from "@/lib/schemas/restore-plan";
 import type { RetentionPolicy, RetentionPolicyUpdate, RetentionPreview } from "@/lib/schemas/retention";
 import { parseWalFileName } from "@/lib/wal/segments";
+import { walNameOf } from "@/lib/wal/sealed-names";
 
 // Retention preview (dry run) and apply. Expired backups keep their catalog row (status
 // "expired", for the report) but lose their files; archived WAL older than the oldest kept
@@ -126,7 +127,8 @@ async function walToPrune(archivePath: string | null, keepFromWal: string | null
   const files: string[] = [];
   let bytes = 0;
   for (const name of (await fs.readdir(archivePath)).sort()) {
-    const parsed = parseWalFileName(name);
+    // A segment sealed at rest goes with its facts file (lib/wal/sealed-names.ts).
+    const parsed = parseWalFileName(walNameOf(name));
     if (
       (parsed.kind === "segment" || parsed.kind === "partial" || parsed.kind === "backup") &&
       parsed.segno < keepFrom.segno &&

@@ -39,6 +39,8 @@ export interface PutFileOptions {
   sha256?: string;
   /** Encrypt to this age recipient ("age1…") on the way (the ciphertext is hashed on the way too). */
   encryptTo?: string;
+  /** The file is already an age file (a WAL segment sealed at rest): stored as is, described as encrypted to `recipient`. */
+  sealed?: { recipient: string; plaintextSha256: string };
   /** More facts to store with the object (a WAL segment's commit times); the checksum and encryption fields are putFile's own. */
   metadata?: Pick<WaldenObjectMetadata, "walCommits">;
   /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
@@ -78,19 +80,23 @@ export async function putFile(
     throw new Error(`not a SHA-256 (64 hexadecimal digits): ${options.sha256}`);
   }
   const { size } = await fs.stat(localPath);
-  const plaintextSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
+  const fileSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
+  const { sealed } = options;
+  const plaintextSha256 = sealed?.plaintextSha256 ?? fileSha256;
   const metadata = toS3Metadata({
     walCommits: options.metadata?.walCommits,
     ...(options.encryptTo
       ? { plaintextSha256, encryption: "age" as const, ageRecipient: options.encryptTo }
-      : { sha256: plaintextSha256, plaintextSha256 }),
+      : sealed
+        ? { sha256: fileSha256, plaintextSha256, encryption: "age" as const, ageRecipient: sealed.recipient }
+        : { sha256: plaintextSha256, plaintextSha256 }),
   });
   const tally: ObjectTally = { plaintextBytes: 0, plaintextSha256: null, objectBytes: 0, objectSha256: null };
   const partSize = partSizeFor(size);
   const parts = objectParts(
     localPath,
     partSize,
-    { sha256: plaintextSha256, what: localPath },
+    { sha256: fileSha256, what: localPath },
     options.encryptTo,
     tally,
   );
@@ -114,7 +120,7 @@ export async function putFile(
     sha256: tally.objectSha256,
     plaintextBytes: tally.plaintextBytes,
     plaintextSha256,
-    encrypted: Boolean(options.encryptTo),
+    encrypted: Boolean(options.encryptTo ?? sealed),
     bytesSent: transfer.bytesSent,
     partsReused: transfer.partsReused,
   };

@@ -16,7 +16,8 @@ import {
   superuserName,
   type InstanceInfo,
 } from "./instance";
-import { openBackupFolder } from "@/lib/backup/at-rest-open";
+import { openBackupFolder, walIdentityFor } from "@/lib/backup/at-rest-open";
+import { stageArchiveWal } from "@/lib/wal/sealed-wal";
 import { openIdentity } from "./identity";
 import { instanceName } from "./names";
 import { configureCopy, extractBackup } from "./pitr-files";
@@ -135,8 +136,19 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
     await withOffsiteSource(cluster.id, (repository) =>
       fetchPlannedWal(repository, cluster, plan, walDir, (line) => ctx.steps.log(line), identity),
     );
+  // A local archive sealed at rest: the plan's WAL decrypted into the restore's own folder, so
+  // the copy reads plaintext and never sees a key (lib/wal/sealed-wal.ts).
+  const staged = offsite
+    ? null
+    : await stageArchiveWal(
+        archivePath!,
+        plan,
+        path.join(paths.root, "archive-wal"),
+        walIdentityFor(cluster, request.identity),
+        (line) => ctx.steps.log(line),
+      );
   const settings = recoverySettings({
-    archiveDir: offsite ? walDir : archivePath!,
+    archiveDir: offsite ? walDir : (staged ?? archivePath!),
     target: plan.target,
     action: request.action,
     timeline: plan.timeline,
@@ -168,6 +180,8 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   let superuser: string | null = null;
   const su = async () => (superuser ??= await superuserName(info, registeredRole));
   const replay = await followReplay(ctx, plan, request, info, paths, su);
+  // Replay is over: the decrypted WAL leaves the copy's folder.
+  if (staged) await fs.rm(staged, { recursive: true, force: true });
   if (request.action !== "shutdown") {
     const status = await replayStatus(info, await su());
     if (status.inRecovery)

@@ -9,14 +9,20 @@ import {
   type TimelineHistoryEntry,
   type WalSegmentId,
 } from "./segments";
+import { FACTS_SUFFIX, readSealedFacts, unsealedName } from "./sealed-names";
 import { isUnder } from "./waldump";
 
 // Reads a WAL archive folder: which segments and timeline history files it holds. Only
 // regular files that resolve (realpath) inside the folder count; a symlink that leads out of
-// it is skipped and reported, never read.
+// it is skipped and reported, never read. An archive encrypted at rest (sealed-wal.ts) holds
+// complete segments as `<segment>.age` (written whole, then renamed, so always complete): they
+// count as archived segments like plain ones, so a mixed archive reads as one.
 
 export interface ArchivedSegment extends WalSegmentId {
+  /** The plaintext's size (a sealed segment: the cluster's segment size). */
   size: number;
+  /** How it is held: plain (also when absent), sealed (`.age` only), or both (sealing in progress). */
+  form?: "plain" | "sealed" | "both";
 }
 
 export interface ArchiveScan {
@@ -64,6 +70,14 @@ function detectSegmentSize(sizes: number[]): number | null {
   return best;
 }
 
+/** An archive holding only sealed segments: the segment size their facts record. */
+async function sealedSegmentSize(root: string, sealedNames: string[]): Promise<number | null> {
+  const last = sealedNames.at(-1);
+  if (!last) return null;
+  const facts = await readSealedFacts(root, last).catch(() => null);
+  return facts && isValidSegmentSize(facts.bytes) ? facts.bytes : null;
+}
+
 export async function scanArchive(
   archivePath: string,
   options: { segmentSize?: number } = {},
@@ -105,11 +119,15 @@ export async function scanArchive(
     }
   }
 
+  const sealedNames = entries
+    .map((entry) => unsealedName(entry.name))
+    .filter((name): name is string => name !== null && /^[0-9A-F]{24}$/.test(name));
   const segmentSize =
     options.segmentSize ??
     detectSegmentSize(
       entries.filter((entry) => /^[0-9A-F]{24}$/.test(entry.name)).map((entry) => entry.size),
     ) ??
+    (await sealedSegmentSize(root, sealedNames)) ??
     DEFAULT_WAL_SEGMENT_SIZE;
 
   const scan: ArchiveScan = {
@@ -125,7 +143,11 @@ export async function scanArchive(
     problems: [],
     scannedAt,
   };
+  const isSealed = new Set(sealedNames);
+  /** Sealed segments not held plain too: added after the plain ones. */
+  const sealed = new Set(sealedNames);
   for (const entry of entries) {
+    if (entry.name.endsWith(FACTS_SUFFIX) || isSealed.has(unsealedName(entry.name) ?? "")) continue;
     const parsed = parseWalFileName(entry.name, segmentSize);
     switch (parsed.kind) {
       case "segment":
@@ -135,6 +157,7 @@ export async function scanArchive(
             timeline: parsed.timeline,
             segno: parsed.segno,
             size: entry.size,
+            form: sealed.delete(parsed.name) ? "both" : "plain",
           });
         } else scan.incomplete.push(entry.name);
         break;
@@ -156,6 +179,17 @@ export async function scanArchive(
       default:
         scan.ignored += 1;
     }
+  }
+  for (const name of sealed) {
+    const parsed = parseWalFileName(name, segmentSize);
+    if (parsed.kind === "segment")
+      scan.segments.push({
+        name,
+        timeline: parsed.timeline,
+        segno: parsed.segno,
+        size: segmentSize,
+        form: "sealed",
+      });
   }
   scan.segments.sort(compareSegments);
   if (rejected.length > 0) {

@@ -10,7 +10,8 @@ import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
 import type { WaldenObjectMetadata } from "@/lib/offsite/object-metadata";
 import { toolPath } from "@/lib/tools/binaries";
-import { scanArchive } from "./archive";
+import { scanArchive, type ArchivedSegment } from "./archive";
+import { readSealedFacts, SEALED_SUFFIX } from "./sealed-names";
 import { historyFileName } from "./segments";
 import { readSegmentCommits } from "./waldump";
 
@@ -31,6 +32,11 @@ import { readSegmentCommits } from "./waldump";
 // archive scan has usually read it already), so that the offsite window of an encrypted
 // repository is known without its key (offsite-wal-window.ts). A segment pg_waldump cannot read
 // still goes up, without them.
+//
+// A segment sealed at rest (sealed-wal.ts) goes up as it is stored, its `.age` bytes under the
+// segment's own key, never encrypted twice: the object says it is age-encrypted to the local
+// recipient, with the plaintext's SHA-256 and the commits its facts file kept, so readers of
+// the offsite WAL (window, restore with the key) take it as an encrypted segment.
 
 export interface ShipOptions {
   retry?: Omit<RetryOptions, "onRetry">;
@@ -86,6 +92,10 @@ async function oldestNeededWal(clusterId: string): Promise<string | null> {
       .sort((a, b) => a.slice(8).localeCompare(b.slice(8)) || a.localeCompare(b))[0] ?? null
   );
 }
+
+/** The file a segment is held in: itself, or its `.age` when sealed at rest. */
+const storedName = (segment: ArchivedSegment) =>
+  segment.form === "sealed" ? `${segment.name}${SEALED_SUFFIX}` : segment.name;
 
 export async function shipWalOffsite(clusterId: string, options: ShipOptions = {}): Promise<ShipResult> {
   const result: ShipResult = { segments: [], histories: [] };
@@ -143,13 +153,21 @@ async function ship(
       return {};
     }
   };
-  const put = (file: string, metadata: Pick<WaldenObjectMetadata, "walCommits"> = {}) =>
+  const put = (
+    file: string,
+    metadata: Pick<WaldenObjectMetadata, "walCommits"> = {},
+    sealed?: { recipient: string; plaintextSha256: string },
+  ) =>
     retryWithBackoff(
       () =>
-        repository.putFile(path.join(scan.root, file), `${prefix}/${file}`, {
-          encryptTo,
-          metadata,
-        }),
+        repository.putFile(
+          path.join(scan.root, sealed ? `${file}${SEALED_SUFFIX}` : file),
+          `${prefix}/${file}`,
+          {
+            ...(sealed ? { sealed } : { encryptTo }),
+            metadata,
+          },
+        ),
       {
         ...options.retry,
         onRetry: ({ attempt, error, delayMs }) =>
@@ -158,6 +176,14 @@ async function ship(
           ),
       },
     );
+  const putSegment = async (segment: ArchivedSegment) => {
+    if (segment.form !== "sealed") return put(segment.name, await commitsOf(segment.name));
+    const facts = await readSealedFacts(scan.root, segment.name);
+    return put(segment.name, facts.commits ? { walCommits: facts.commits } : {}, {
+      recipient: facts.recipient,
+      plaintextSha256: facts.sha256,
+    });
+  };
   try {
     for (const timeline of scan.histories.keys()) {
       if (positions.get(timeline)?.historyShipped) continue;
@@ -174,8 +200,8 @@ async function ship(
       const position = positions.get(segment.timeline);
       if (position && position.lastSegment >= segment.name) continue;
       if (!position && beforeStart(segment)) continue;
-      await put(segment.name, await commitsOf(segment.name));
-      const archivedAt = (await stat(path.join(scan.root, segment.name))).mtime;
+      await putSegment(segment);
+      const archivedAt = (await stat(path.join(scan.root, storedName(segment)))).mtime;
       const historyShipped = scan.histories.has(segment.timeline) || segment.timeline === 1;
       await db().offsiteWalPosition.upsert({
         where: { clusterId_timeline: { clusterId, timeline: segment.timeline } },

@@ -2,27 +2,15 @@ import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { formatLsn, parseLsn } from "@/lib/replication/lsn";
 import { runTool } from "@/lib/tools/run";
+import { FACTS_SUFFIX, readSealedFacts } from "./sealed-names";
+import type { CommitRecord, SegmentCommits } from "./segment-commits";
 import { parseWalFileName } from "./segments";
 
 // Commit records of archived segments, read with pg_waldump. Archived segments never change,
 // so what a segment holds is read once per process and kept (keyed by path, name, size and
 // mtime, so a segment still being copied in by a non-atomic archive_command is read again).
 
-export interface CommitRecord {
-  xid: number;
-  lsn: string;
-  /** ISO-8601 with offset, microseconds kept as pg_waldump prints them. */
-  time: string;
-}
-
-export interface SegmentCommits {
-  /** Commit records in the segment (COMMIT and COMMIT_PREPARED). */
-  count: number;
-  first: CommitRecord | null;
-  last: CommitRecord | null;
-  /** Commit lines whose time could not be read (a non-UTC time zone abbreviation). */
-  unreadableTimes: number;
-}
+export type { CommitRecord, SegmentCommits };
 
 export class WaldumpError extends Error {
   override name = "WaldumpError";
@@ -144,7 +132,11 @@ export async function readSegmentCommits(options: ReadSegmentOptions): Promise<S
   const parsed = parseWalFileName(options.segment);
   if (parsed.kind !== "segment") throw new WaldumpError(`not a WAL segment name: ${options.segment}`);
   const file = path.join(options.root, options.segment);
-  const real = await realpath(file);
+  const real = await realpath(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  if (real === null) return sealedCommits(options);
   if (!isUnder(options.root, real)) {
     throw new WaldumpError(`${file} resolves to ${real}, outside the archive ${options.root}`);
   }
@@ -156,6 +148,24 @@ export async function readSegmentCommits(options: ReadSegmentOptions): Promise<S
   const reading = dumpSegment(options, parsed.timeline);
   remember(key, reading);
   return reading;
+}
+
+/**
+ * A segment held only sealed (`<segment>.age`, sealed-names.ts): the commits read from its
+ * plaintext before it was sealed, kept in its facts file. Throws ENOENT's error when neither is there.
+ */
+async function sealedCommits(options: ReadSegmentOptions): Promise<SegmentCommits> {
+  const facts = path.join(options.root, `${options.segment}${FACTS_SUFFIX}`);
+  const real = await realpath(facts).catch(() => null);
+  if (real === null) throw new WaldumpError(`${options.segment} is not in the archive ${options.root}`);
+  if (!isUnder(options.root, real))
+    throw new WaldumpError(`${facts} resolves to ${real}, outside the archive ${options.root}`);
+  const { commits } = await readSealedFacts(options.root, options.segment);
+  if (!commits)
+    throw new WaldumpError(
+      `${options.segment} is sealed and its commits were not readable when it was sealed`,
+    );
+  return commits;
 }
 
 async function dumpSegment(options: ReadSegmentOptions, timeline: number): Promise<SegmentCommits> {

@@ -2,12 +2,15 @@ import { db } from "@/lib/db";
 import { enqueue } from "@/lib/queue/boss";
 import { captureRelationMap } from "@/lib/restore/events/relation-map";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
+import { sealClusterArchive } from "@/lib/wal/sealed-wal";
 import { defineHandler } from "@/lib/worker/handler";
 
 // archive.scan — one cluster's archive coverage and restorable window
 export const archiveScan = defineHandler({
   queue: "archive.scan",
   async handle({ clusterId }, { boss, log }) {
+    // Encrypted at rest: complete segments are sealed before the window is read (sealed-wal.ts).
+    await sealClusterArchive(clusterId, log);
     await refreshRestoreWindow(clusterId);
     // Then the new WAL goes offsite (a job of its own: an upload must not hold the scan).
     if (await db().offsiteRepository.count({ where: { clusterId } }))
