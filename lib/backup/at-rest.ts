@@ -101,6 +101,29 @@ export async function isEncryptedFolder(dir: string): Promise<boolean> {
 }
 
 /**
+ * Decrypts one `.age` file into `target` (private, created), checking the plaintext's SHA-256
+ * against `expected` as it is written; returns the plaintext's size.
+ */
+export async function decryptFileChecked(
+  source: string,
+  target: string,
+  identity: string,
+  expected: { sha256: string; listedIn: string },
+): Promise<number> {
+  const hashing = new HashingPassThrough();
+  await pipeline(
+    decrypt(createReadStream(source), identity),
+    hashing,
+    createWriteStream(target, { mode: PRIVATE_FILE_MODE }),
+  );
+  if (hashing.hash.digest("hex") !== expected.sha256)
+    throw new Error(
+      `${path.basename(target)} decrypted to bytes whose SHA-256 differs from ${expected.listedIn}: the file is damaged`,
+    );
+  return hashing.bytes;
+}
+
+/**
  * Decrypts an encrypted backup folder into `into` (the job's own staging folder): each file its
  * SHA256SUMS names, from `<file>.age`, checked against the plaintext's SHA-256 as it is written;
  * SHA256SUMS and walden.json copied beside them. `into` then reads as the plain backup did.
@@ -117,18 +140,10 @@ export async function decryptBackupFolder(
   for (const { sha256, file } of sums) {
     const target = path.join(into, file);
     await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-    const hashing = new HashingPassThrough();
-    await pipeline(
-      decrypt(createReadStream(path.join(dir, `${file}${AGE_SUFFIX}`)), identity),
-      hashing,
-      createWriteStream(target, { mode: PRIVATE_FILE_MODE }),
-    );
-    const actual = hashing.hash.digest("hex");
-    if (actual !== sha256)
-      throw new Error(
-        `${file} decrypted to bytes whose SHA-256 differs from SHA256SUMS: the file is damaged`,
-      );
-    bytes += hashing.bytes;
+    bytes += await decryptFileChecked(path.join(dir, `${file}${AGE_SUFFIX}`), target, identity, {
+      sha256,
+      listedIn: "SHA256SUMS",
+    });
   }
   for (const plain of ["SHA256SUMS", "walden.json"])
     await fs.copyFile(path.join(dir, plain), path.join(into, plain)).catch((error: NodeJS.ErrnoException) => {
