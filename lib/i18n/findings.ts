@@ -10,7 +10,13 @@ import enFindings from "@/messages/en/findings.json";
 // Pure and browser-safe: components/i18n/use-finding.ts binds it to the page's translator.
 
 export type FindingArea =
-  "configCheck" | "retention" | "retention.skipped" | "schedule" | "planner.warnings" | "planner.source";
+  | "configCheck"
+  | "offsiteTest"
+  | "retention"
+  | "retention.skipped"
+  | "schedule"
+  | "planner.warnings"
+  | "planner.source";
 
 /** A code under its area ("keep.pinned" in retention) and the figures its message takes. */
 export interface CodedFinding {

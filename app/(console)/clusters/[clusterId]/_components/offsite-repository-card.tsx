@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { useFinding } from "@/components/i18n/use-finding";
 import { useEffect, useState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -131,6 +132,8 @@ function OffsiteLag({ clusterId }: { clusterId: string }) {
 
 function TestResults({ result }: { result: RepositoryTestResult }) {
   const t = useTranslations("repositories.offsite");
+  // What each check did or what failed, in the reader's language (the API words it in English).
+  const say = useFinding("offsiteTest");
   return (
     <ul aria-label={t("testResults")} className="space-y-1 text-sm">
       {result.checks.map((check) => (
@@ -138,7 +141,7 @@ function TestResults({ result }: { result: RepositoryTestResult }) {
           <Badge tone={check.ok ? "success" : "danger"}>
             {t(check.ok ? "checkOk" : "checkFailed", { name: check.name })}
           </Badge>
-          <span className={check.ok ? "text-zinc-600" : "text-red-800"}>{check.message}</span>
+          <span className={check.ok ? "text-zinc-600" : "text-red-800"}>{say(check.message)}</span>
         </li>
       ))}
     </ul>
