@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createTranslator } from "use-intl/core";
+import { localizeIssue, localizeMessage } from "@/lib/i18n/api-errors";
 import { planRetention, type RetentionCandidate } from "@/lib/backup/retention-plan";
 import {
   evaluateConfig,
@@ -316,5 +317,17 @@ describe("restore plan warnings and the copy it reads", () => {
     expect(say("planner.source", "asked for the offsite copy at s3://b/p")).toBe(
       "오프사이트 사본(s3://b/p)을 지정함",
     );
+  });
+});
+
+describe("single sign-on discovery failures", () => {
+  it("says an issuer's discovery failure in Korean, the library's reason as it is", () => {
+    const english =
+      "Discovery of http://127.0.0.1:9/realms/x failed: fetch failed (connect ECONNREFUSED 127.0.0.1:9)";
+    expect(localizeMessage("ko", english, undefined)).toBe(
+      "http://127.0.0.1:9/realms/x의 디스커버리 문서를 가져오지 못했습니다: fetch failed (connect ECONNREFUSED 127.0.0.1:9)",
+    );
+    expect(localizeIssue("ko", "discovery failed: fetch failed")).toBe("디스커버리 실패: fetch failed");
+    expect(localizeMessage("en", english, undefined)).toBe(english);
   });
 });
