@@ -17,6 +17,7 @@ import {
 } from "@/lib/i18n/findings";
 import { messagesFor } from "@/lib/i18n/messages";
 import type { Locale } from "@/lib/i18n/locales";
+import { chromiumMissingMessage } from "@/lib/reports/respond";
 import { stepsWarning } from "@/lib/restore/planner-timelines";
 import { formatFor } from "@/components/ui/format";
 
@@ -328,6 +329,16 @@ describe("single sign-on discovery failures", () => {
       "http://127.0.0.1:9/realms/x의 디스커버리 문서를 가져오지 못했습니다: fetch failed (connect ECONNREFUSED 127.0.0.1:9)",
     );
     expect(localizeIssue("ko", "discovery failed: fetch failed")).toBe("디스커버리 실패: fetch failed");
+    expect(localizeMessage("en", english, undefined)).toBe(english);
+  });
+});
+
+describe("the PDF report without Chromium", () => {
+  it("says what to install in Korean", () => {
+    const english = chromiumMissingMessage("/usr/bin/chromium");
+    expect(localizeMessage("ko", english, undefined)).toBe(
+      "워커 호스트의 /usr/bin/chromium에 Chromium이 설치되어 있지 않습니다. PDF 보고서는 헤드리스 Chromium으로 인쇄하므로, Chromium을 설치하거나(Debian: sudo apt-get install chromium) WALDEN_CHROMIUM_PATH에 실행 파일 경로를 지정한 뒤 다시 요청하세요. JSON과 CSV는 Chromium 없이도 받을 수 있습니다.",
+    );
     expect(localizeMessage("en", english, undefined)).toBe(english);
   });
 });
