@@ -13,6 +13,13 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["pg", "pg-boss", "@prisma/adapter-pg"],
   poweredByHeader: false,
   allowedDevOrigins: ["127.0.0.1"],
+  async redirects() {
+    // The first tab's other name, as an HTTP redirect: a redirect() in the page came after the
+    // cluster's layout had streamed, so browsers got a 200 and a client-side hop a moment later.
+    return [
+      { source: "/clusters/:clusterId/replication", destination: "/clusters/:clusterId", permanent: false },
+    ];
+  },
   async headers() {
     return [
       { source: "/:path*", headers: staticSecurityHeaders },

@@ -81,7 +81,10 @@ test("each tab has its own URL that loads directly, and back and forward move be
     });
   }
 
-  // /replication is the first tab's other name.
+  // /replication is the first tab's other name: an HTTP redirect, not a page that moves later.
+  const hop = await page.request.get(`${base}/replication`, { maxRedirects: 0 });
+  expect(hop.status()).toBe(307);
+  expect(hop.headers()["location"]).toBe(base);
   await page.goto(`${base}/replication`);
   await expect(page).toHaveURL(new RegExp(`${base}$`));
   await expectCurrentTab(page, "Replication");

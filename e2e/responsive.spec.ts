@@ -77,7 +77,7 @@ test("the route list covers the console", () => {
   ]) {
     expect(routes).toContain(expected);
   }
-  expect(routes.length).toBeGreaterThanOrEqual(24);
+  expect(routes.length).toBeGreaterThanOrEqual(23);
 });
 
 for (const [viewportName, viewport] of [
