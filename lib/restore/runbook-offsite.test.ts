@@ -68,6 +68,9 @@ describe("the runbook from the offsite copy", () => {
     expect(commands).toContain("--aws-sigv4 'aws:amz:eu-west-1:s3'");
     expect(commands).toContain('"$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |');
     expect(commands).toContain('age --decrypt --identity "$AGE_KEY_FILE"');
+    // The ciphertext checked against the SHA-256 kept with the object before age reads it.
+    expect(commands).toContain('check_ciphertext "$2" && age --decrypt');
+    expect(commands).toContain('tolower($1) == "x-amz-meta-sha256:"');
     // Virtual-hosted (the repository is not path-style), the prefix's quote URI-encoded.
     expect(commands).toContain(
       "'https://acme-backups.s3.eu-west-1.amazonaws.com/walden%20it%27s/orders/0b7c1f2a-3d4e-4b2a-9d5e-5f0c7a4e6a43/SHA256SUMS'",
@@ -79,6 +82,7 @@ describe("the runbook from the offsite copy", () => {
     const plain = build({ offsite: { ...offsite, encrypted: false } }).sections[0]!.commands.join("\n");
     expect(plain).not.toContain("age --decrypt");
     expect(plain).not.toContain("AGE_KEY_FILE");
+    expect(plain).not.toContain("check_ciphertext");
   });
 
   it("builds path-style URLs when the repository says so", () => {

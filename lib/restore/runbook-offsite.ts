@@ -110,7 +110,7 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
       ].join("\n")
     : `    case $name in *.history) ;; *) if [[ "\${name:8}" < ${q(startPosition)} ]]; then continue; fi ;; esac`;
   const decrypt = offsite.encrypted
-    ? `age --decrypt --identity "$AGE_KEY_FILE" --output "$2" "$2.age" && rm -f -- "$2.age"`
+    ? `check_ciphertext "$2" && age --decrypt --identity "$AGE_KEY_FILE" --output "$2" "$2.age" && rm -f -- "$2.age"`
     : "";
   const where = `s3://${offsite.bucket}/${backupKey} at ${offsite.endpoint}`;
 
@@ -121,9 +121,11 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
       `The local backup folder and WAL archive are not used: the backup's objects (${where}) and the WAL ${walEnd ? `from its first segment to ${walEnd.toWal} (the target's), on timeline${walEnd.timelines.length > 1 ? "s" : ""} ${walEnd.timelines.join(", ")}` : "from its first segment on"} come down into ${backupDir} and ${walDir}, which the next steps restore from.`,
       "Set the offsite repository's access key in the environment first (export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…); Walden never prints the stored secret. curl signs each request with AWS Signature V4 (--aws-sigv4, curl 7.75 or newer) and reads the key from its standard input, so it never shows in the process list.",
       offsite.encrypted
-        ? `The copy is encrypted with age${offsite.recipient ? ` to ${offsite.recipient}` : ""}: set AGE_KEY_FILE to the file holding its identity (AGE-SECRET-KEY-1…), from escrow; without it the backup cannot be read.`
+        ? `The copy is encrypted with age${offsite.recipient ? ` to ${offsite.recipient}` : ""}: set AGE_KEY_FILE to the file holding its identity (AGE-SECRET-KEY-1…), from escrow; without it the backup cannot be read. One file may hold several keys, one AGE-SECRET-KEY-1… line each (this repository's and the backup's own, when it is encrypted at rest too): age tries each.`
         : "",
-      "Each WAL file is checked against the plaintext SHA-256 the storage keeps with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps.",
+      offsite.encrypted
+        ? "Each object is checked against the SHA-256 of its ciphertext the storage keeps with it (x-amz-meta-sha256, also listed in the copy's SHA256SUMS.ciphertext) before age decrypts it (objects shipped before Walden kept it are checked after decryption only); then each WAL file against the plaintext SHA-256 kept with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps."
+        : "Each WAL file is checked against the plaintext SHA-256 the storage keeps with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps.",
     ]
       .filter(Boolean)
       .join(" "),
@@ -154,6 +156,18 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
         `    { echo "could not download $1 (check the access key, the bucket and the network)" >&2; return 1; }`,
         "}",
       ].join("\n"),
+      ...(offsite.encrypted
+        ? [
+            // $1 the file: its .age checked against the ciphertext's SHA-256 in its headers, when kept.
+            [
+              "check_ciphertext() {",
+              `  sum=$(tr -d '\r' < "$1.headers" | awk 'tolower($1) == "x-amz-meta-sha256:" { print $2 }')`,
+              `  test -z "$sum" || printf '%s  %s\n' "$sum" "$1.age" | sha256sum --quiet -c - ||`,
+              `    { echo "$1.age does not match the SHA-256 the storage keeps with it: the object is damaged or was replaced" >&2; return 1; }`,
+              "}",
+            ].join("\n"),
+          ]
+        : []),
       [
         "fetch_object() {",
         offsite.encrypted
