@@ -8,6 +8,7 @@ import { S3Repository } from "@/lib/offsite/s3-repository";
 import { getOffsiteSettings, offsiteBackupPrefix } from "@/lib/offsite/stored-settings";
 import { compressionSchema, storedBackupOptionsSchema } from "@/lib/schemas/backup";
 import type { RestoreTarget } from "@/lib/schemas/restore";
+import { sealedWalRecipients } from "@/lib/wal/sealed-names";
 import { buildRunbook, type Runbook, type RunbookInput } from "./runbook";
 import { walEndForRunbook, type RunbookOffsiteSource, type RunbookWalEnd } from "./runbook-offsite";
 import { plainNames } from "./runbook-decrypt";
@@ -96,6 +97,11 @@ export async function getBackupRunbookOrThrow(
   // Encrypted at rest: the steps name the files as decrypted (base.tar, not base.tar.age).
   const encryptedTo = fromOffsite ? null : backup.encryptionRecipient;
   const files = encryptedTo ? plainNames(listed) : listed;
+  // A WAL archive sealed at rest: the steps decrypt the WAL first (runbook-wal-decrypt.ts).
+  const walSealedTo =
+    fromOffsite || !backup.startWal
+      ? []
+      : await sealedWalRecipients(backup.cluster.archivePath, backup.startWal);
   const request = readJson(storedBackupOptionsSchema, backup.options, "backup options");
   const compression = compressionSchema.safeParse(request?.compression);
   return buildRunbook({
@@ -119,5 +125,6 @@ export async function getBackupRunbookOrThrow(
     clusterName: backup.cluster.name,
     archivePath: backup.cluster.archivePath,
     encryptedTo,
+    walSealedTo,
   });
 }

@@ -28,7 +28,8 @@ export type RunbookStepKey =
   | "check"
   | "promote"
   | "offsite"
-  | "decrypt";
+  | "decrypt"
+  | "decryptWal";
 
 export interface RunbookSection {
   titleKey: RunbookStepKey;

@@ -9,6 +9,7 @@ import type { Compression } from "@/lib/schemas/backup";
 import type { RecoveryAction, RestoreTarget } from "@/lib/schemas/restore";
 import { offsiteSection, type RunbookOffsiteSource, type RunbookWalEnd } from "./runbook-offsite";
 import { decryptSection } from "./runbook-decrypt";
+import { walDecryptSection } from "./runbook-wal-decrypt";
 import { runbookSections, type RunbookSection, type RunbookStepKey } from "./runbook-sections";
 
 export type { RunbookSection, RunbookStepKey };
@@ -77,6 +78,8 @@ export interface RunbookInput {
   offsiteWalEnd?: RunbookWalEnd | null;
   /** The age recipient the local folder is encrypted to at rest: the runbook decrypts it first. */
   encryptedTo?: string | null;
+  /** The recipients the local WAL archive is sealed to at rest (none: plain): the runbook decrypts the WAL it needs first. */
+  walSealedTo?: string[];
 }
 
 export interface Runbook {
@@ -171,7 +174,9 @@ export function buildRunbook(input: RunbookInput): Runbook {
   // Encrypted at rest locally: the steps read the folder `age --decrypt` writes beside the data directory.
   const decryptDir = !downloadDir && input.encryptedTo ? `${dataDir}.decrypted` : null;
   const backupPath = downloadDir ? `${downloadDir}/backup` : (decryptDir ?? backup.path);
-  const archivePath = downloadDir ? `${downloadDir}/wal` : input.archivePath;
+  // A WAL archive sealed at rest: restore_command reads the folder its WAL is decrypted into.
+  const walDecryptDir = !downloadDir && input.walSealedTo?.length ? `${dataDir}.wal` : null;
+  const archivePath = downloadDir ? `${downloadDir}/wal` : (walDecryptDir ?? input.archivePath);
   const target: RestoreTarget = input.target ?? {
     type: "time",
     value: TARGET_TIME_PLACEHOLDER,
@@ -307,12 +312,22 @@ export function buildRunbook(input: RunbookInput): Runbook {
         }),
         ...localSections,
       ]
-    : decryptDir && input.encryptedTo
-      ? [
-          decryptSection({ backupPath: backup.path, decryptDir, recipient: input.encryptedTo }),
-          ...localSections,
-        ]
-      : localSections;
+    : [
+        ...(decryptDir && input.encryptedTo
+          ? [decryptSection({ backupPath: backup.path, decryptDir, recipient: input.encryptedTo })]
+          : []),
+        ...(walDecryptDir
+          ? [
+              walDecryptSection({
+                archivePath: input.archivePath,
+                walDir: walDecryptDir,
+                startWal: backup.startWal,
+                recipients: input.walSealedTo!,
+              }),
+            ]
+          : []),
+        ...localSections,
+      ];
 
   return {
     title: `Break-glass restore of backup ${backup.label ? `“${backup.label}” ` : ""}(${shortId}) of ${input.clusterName}`,

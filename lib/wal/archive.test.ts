@@ -92,3 +92,33 @@ describe("scanArchive", () => {
     await expect(scanArchive(path.join(archive, "README"))).rejects.toThrow(/ENOTDIR/);
   });
 });
+
+describe("scanArchive of an archive sealed at rest", () => {
+  it("counts <segment>.age as archived, says how each segment is held, and skips facts files", async () => {
+    const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), "walden-archive-sealed-")));
+    try {
+      const facts = { bytes: MiB, sha256: "a".repeat(64), recipient: `age1${"q".repeat(58)}`, commits: null };
+      const sealed = async (name: string) => {
+        await writeFile(path.join(dir, `${name}.age`), "age-encryption.org/v1\n…");
+        await writeFile(path.join(dir, `${name}.age.json`), JSON.stringify(facts));
+      };
+      // One held both ways (a seal cut short), the others sealed only.
+      await sealed("000000010000000000000001");
+      await sealed("000000010000000000000002");
+      await writeFile(path.join(dir, "000000010000000000000002"), Buffer.alloc(MiB));
+      await sealed("000000010000000000000003");
+      await writeFile(path.join(dir, "000000010000000000000004.age.tmp"), "in progress");
+      const scan = await scanArchive(dir);
+      expect(scan.segmentSize).toBe(MiB);
+      expect(scan.segments.map(({ name, form }) => [name, form])).toEqual([
+        ["000000010000000000000001", "sealed"],
+        ["000000010000000000000002", "both"],
+        ["000000010000000000000003", "sealed"],
+      ]);
+      expect(scan.ignored).toBe(1);
+      expect(scan.problems).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

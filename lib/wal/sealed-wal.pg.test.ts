@@ -10,15 +10,20 @@ import * as restoresRoute from "@/app/api/v1/restores/route";
 import { startsAsAgeFile } from "@/lib/backup/at-rest";
 import { sha256File } from "@/lib/backup/checksum";
 import { db } from "@/lib/db";
+import { S3Repository } from "@/lib/offsite/s3-repository";
+import { offsiteWalPrefix, toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { sealIdentity } from "@/lib/restore/identity";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
 import { servePlanRequests, stopServingPlanRequests } from "@/lib/restore/plan-requests.pg-helper";
+import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
+import { shipWalOffsite } from "@/lib/wal/offsite-ship";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { readSealedFacts } from "@/lib/wal/sealed-names";
 import { sealArchive, sealClusterArchive } from "@/lib/wal/sealed-wal";
 import { probeCommit, switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { call, makeUser, type TestUser } from "@/test/api-client";
 import { runPitrRestore } from "@/test/pitr-restore";
+import { startS3Server } from "@/test/s3-server";
 import {
   registerSandboxCluster,
   sandboxPrimary,
@@ -222,4 +227,76 @@ describe("the WAL archive sealed at rest", () => {
       await client.end();
     }
   }, 300_000);
+
+  it("ships sealed segments offsite as stored, described as age-encrypted to the local key with the plaintext's checksum", async () => {
+    // The last port of h2's restore range: no other test file uses it.
+    const s3 = await startS3Server({ port: 26979, directory: path.join(dir, "s3"), buckets: ["sealed"] });
+    const settings = s3.settings("sealed", "walden");
+    const repository = new S3Repository(settings);
+    try {
+      const row = toOffsiteRow(settings);
+      await db().offsiteRepository.create({ data: { clusterId, ...row } });
+      const shipped = await shipWalOffsite(clusterId, { retry: { attempts: 1 } });
+      expect(shipped.segments).toEqual(expect.arrayContaining(sealedNames));
+      const prefix = `${offsiteWalPrefix(`sealed-wal-${run}`)}/`;
+      for (const name of [sealedNames[0]!, sealedNames.at(-1)!]) {
+        const facts = await readSealedFacts(archive, name);
+        const head = (await repository.head(`${prefix}${name}`))!;
+        expect(head).toMatchObject({
+          encryption: "age",
+          ageRecipient: recipient,
+          plaintextSha256: facts.sha256,
+          sha256: await sha256File(path.join(archive, `${name}.age`)),
+        });
+        expect(head.walCommits).toEqual(facts.commits);
+        // Once encrypted, not twice: the key opens it in one pass to the plaintext.
+        const out = path.join(dir, `offsite-${name}`);
+        await repository.getFile(`${prefix}${name}`, out, { identity });
+        expect(await sha256File(out)).toBe(facts.sha256);
+        await fs.rm(out);
+      }
+    } finally {
+      repository.close();
+      await db().offsiteWalPosition.deleteMany({ where: { clusterId } });
+      await db().offsiteRepository.deleteMany({ where: { clusterId } });
+      await s3.stop();
+    }
+  }, 120_000);
+
+  it("the break-glass runbook decrypts the WAL with age and only the key, and restore_command reads that folder", async () => {
+    const dataDir = path.join(dir, "runbook-data");
+    const runbook = await getBackupRunbookOrThrow(backupId, {
+      dataDir,
+      target: { type: "time", value: targetTime, inclusive: true },
+    });
+    const section = runbook.sections.find((candidate) => candidate.titleKey === "decryptWal")!;
+    expect(section.title).toMatch(/Decrypt the WAL archive/);
+    expect(runbook.restore.archivePath).toBe(`${dataDir}.wal`);
+    const settings = runbook.sections.find((candidate) => candidate.titleKey === "recoverySettings")!;
+    expect(settings.commands.join("\n")).toContain(`restore_command = 'cp ''${dataDir}.wal''/`);
+    execFileSync("bash", ["-euo", "pipefail", "-c", section.commands.join("\n")], {
+      env: { ...process.env, AGE_KEY_FILE: keyFile },
+      stdio: "pipe",
+    });
+    const staged = (await fs.readdir(`${dataDir}.wal`)).sort();
+    expect(staged).toEqual(expect.arrayContaining([stopWal, ...sealedNames]));
+    expect(staged.filter((name) => name.endsWith(".age"))).toEqual([]);
+    for (const name of sealedNames)
+      expect(await sha256File(path.join(`${dataDir}.wal`, name))).toBe(
+        (await readSealedFacts(archive, name)).sha256,
+      );
+    // A damaged facts file stops the step, naming the segment.
+    const last = sealedNames.at(-1)!;
+    const factsFile = path.join(archive, `${last}.age.json`);
+    const facts = await fs.readFile(factsFile, "utf8");
+    await fs.writeFile(factsFile, facts.replace(/"sha256":"[0-9a-f]{8}/, '"sha256":"00000000'));
+    await fs.rm(`${dataDir}.wal`, { recursive: true });
+    expect(() =>
+      execFileSync("bash", ["-euo", "pipefail", "-c", section.commands.join("\n")], {
+        env: { ...process.env, AGE_KEY_FILE: keyFile },
+        stdio: "pipe",
+      }),
+    ).toThrow(new RegExp(`${last} decrypted to other bytes`));
+    await fs.writeFile(factsFile, facts);
+  }, 120_000);
 });

@@ -50,6 +50,8 @@ describe("LocalEncryptionCard", () => {
       "record it with the escrowed key",
       "not held: restores need the key",
       "Losing the secret key loses every encrypted backup: Walden cannot recover them.",
+      "WAL archive",
+      "encrypted too: each complete segment becomes an .age file",
     ])
       expect(html, shown).toContain(shown);
     expect(html).not.toMatch(/>(Edit|Set up)</);
@@ -73,10 +75,14 @@ describe("LocalEncryptionCard", () => {
       },
     });
     expect(off).toContain("Off: backups in the local repository are stored as they are.");
+    expect(off).not.toContain("encrypted too");
     expect(off).toMatch(/>Set up</);
   });
 
   it("speaks Korean", () => {
-    expect(render(false, repositories, "ko")).toContain("비밀 키를 잃으면 암호화된 모든 백업을 잃습니다");
+    const html = render(false, repositories, "ko");
+    expect(html).toContain("비밀 키를 잃으면 암호화된 모든 백업을 잃습니다");
+    expect(html).toContain("WAL 아카이브");
+    expect(html).toContain("함께 암호화됨");
   });
 });

@@ -105,6 +105,9 @@ function EncryptionSettings({ encryption }: { encryption: LocalEncryptionView })
         <code data-testid="local-key-fingerprint">{encryption.fingerprint}</code>
         <span className="ml-2 text-zinc-500">{t("fingerprintHint")}</span>
       </Description>
+      <Description term={t("wal")}>
+        <span data-testid="local-wal-sealed">{t("walSealed")}</span>
+      </Description>
       <Description term={t("key")}>
         {encryption.keyHeldByWalden ? (
           <Badge tone="info">{t("keyHeld")}</Badge>
