@@ -50,7 +50,7 @@ module.exports = {
       name: "ui-takes-types-from-schemas",
       severity: "error",
       comment:
-        'Browser code takes wire types from lib/schemas and data through lib/client\'s hooks, never from a server module (even a type import ties it to that module and gives a DTO two homes): put the shape in lib/schemas/<domain>.ts and import it from there. Excepted: fleet-card.tsx, a server component (no "use client") that reads the catalog itself, lib/schedules/preview.ts, the pure cron reading the drill card shares with the server, lib/i18n/locales.ts and messages.ts (the language list and the message catalog: plain data), and lib/i18n/findings.ts with phrasebook.ts (pure: a server finding read back through the English catalog).',
+        "Browser code takes wire types from lib/schemas and data through lib/client's hooks, never from a server module (even a type import ties it to that module and gives a DTO two homes): put the shape in lib/schemas/<domain>.ts and import it from there. Excepted: fleet-card.tsx, a server component (no \"use client\") that reads the catalog itself, lib/schedules/preview.ts, the pure cron reading the drill card shares with the server, lib/i18n/locales.ts and messages.ts (the language list and the message catalog: plain data), lib/i18n/findings.ts with phrasebook.ts (pure: a server finding read back through the English catalog) and zod-issues.ts (pure: zod issue to catalog key, for the browser's own form checks).",
       from: {
         path: "^(components|lib/client)/|^app/.+/_components/",
         pathNot: "^app/\\(console\\)/_components/fleet-card\\.tsx$",
@@ -58,7 +58,7 @@ module.exports = {
       to: {
         path: "^lib/",
         pathNot:
-          "^lib/(schemas|client)/|^lib/schedules/preview\\.ts$|^lib/i18n/(locales|messages|findings|phrasebook)\\.ts$",
+          "^lib/(schemas|client)/|^lib/schedules/preview\\.ts$|^lib/i18n/(locales|messages|findings|phrasebook|zod-issues)\\.ts$",
       },
     },
     {

@@ -2,6 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { ZodLocale } from "@/components/forms/zod-locale";
 import { ApiError } from "@/lib/client/fetcher";
 
 let browserQueryClient: QueryClient | undefined;
@@ -28,5 +29,10 @@ function getQueryClient() {
 }
 
 export function Providers({ children }: { children: ReactNode }) {
-  return <QueryClientProvider client={getQueryClient()}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={getQueryClient()}>
+      <ZodLocale />
+      {children}
+    </QueryClientProvider>
+  );
 }

@@ -12,6 +12,7 @@ import {
 } from "react-hook-form";
 import { CheckboxField } from "@/components/ui/choice";
 import { Field, type FieldControl } from "@/components/ui/field";
+import { useIssueText } from "./zod-locale";
 
 // <Field> bound to a react-hook-form: the control is registered under `name`, and the field's
 // error is that name's (nested names such as "primary.host" included).
@@ -48,8 +49,9 @@ export function FormField<V extends FieldValues, N extends FieldPath<V>>({
   className?: string;
   children: (control: FieldControl & UseFormRegisterReturn<N>) => ReactNode;
 }) {
+  const issueText = useIssueText();
   return (
-    <Field id={id} label={label} error={errorOf(form, name)} hint={hint} className={className}>
+    <Field id={id} label={label} error={issueText(errorOf(form, name))} hint={hint} className={className}>
       {(control) => children({ ...control, ...form.register(name, options) })}
     </Field>
   );
@@ -71,13 +73,14 @@ export function FormCheckbox<V extends FieldValues, N extends FieldPath<V>>({
   tone?: "default" | "danger";
   className?: string;
 }) {
+  const issueText = useIssueText();
   return (
     <CheckboxField
       label={label}
       hint={hint}
       tone={tone}
       className={className}
-      error={errorOf(form, name)}
+      error={issueText(errorOf(form, name))}
       {...form.register(name)}
     />
   );

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
 import { renderKey } from "@/lib/i18n/api-errors";
 import { defaultLocale, type Locale } from "@/lib/i18n/locales";
+import { zodIssueMessage } from "@/lib/i18n/zod-issues";
 
 // The language of the API's caller for the length of one request (lib/route.ts runs every
 // handler inside withCallerLocale): error bodies built anywhere in it (lib/errors.ts) and zod's
@@ -24,53 +25,6 @@ function zodLocaleError(locale: Locale): z.core.$ZodErrorMap {
   let map = fallbacks.get(locale);
   if (!map) fallbacks.set(locale, (map = zodLocales[locale]().localeError));
   return map;
-}
-
-const TEXT_ORIGINS = new Set(["string"]);
-const LIST_ORIGINS = new Set(["array", "set"]);
-
-/** Which apiErrors.zod message says this issue, and with what; null for zod's own locale to say. */
-export function zodIssueMessage(
-  issue: z.core.$ZodRawIssue,
-): { key: string; params?: Record<string, string> } | null {
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.input === undefined) return { key: "zod.required" };
-      return { key: `zod.types.${issue.expected}` };
-    case "too_small": {
-      const minimum = String(issue.minimum);
-      if (TEXT_ORIGINS.has(issue.origin))
-        return issue.minimum === 1
-          ? { key: "zod.notEmpty" }
-          : { key: "zod.tooShortText", params: { minimum } };
-      if (LIST_ORIGINS.has(issue.origin)) return { key: "zod.tooFewItems", params: { minimum } };
-      return { key: issue.inclusive === false ? "zod.above" : "zod.atLeast", params: { minimum } };
-    }
-    case "too_big": {
-      const maximum = String(issue.maximum);
-      if (TEXT_ORIGINS.has(issue.origin)) return { key: "zod.tooLongText", params: { maximum } };
-      if (LIST_ORIGINS.has(issue.origin)) return { key: "zod.tooManyItems", params: { maximum } };
-      return { key: issue.inclusive === false ? "zod.below" : "zod.atMost", params: { maximum } };
-    }
-    case "invalid_value":
-      return issue.values.length === 1
-        ? { key: "zod.oneValue", params: { value: JSON.stringify(issue.values[0]) } }
-        : {
-            key: "zod.oneOf",
-            params: { values: issue.values.map((value) => JSON.stringify(value)).join(", ") },
-          };
-    case "invalid_format":
-      if (issue.format === "regex") return { key: "zod.pattern" };
-      return { key: "zod.format", params: { format: issue.format } };
-    case "unrecognized_keys":
-      return { key: "zod.unknownKeys", params: { keys: issue.keys.map((key) => `"${key}"`).join(", ") } };
-    case "invalid_union":
-      return { key: "zod.noBranch" };
-    case "not_multiple_of":
-      return { key: "zod.multipleOf", params: { divisor: String(issue.divisor) } };
-    default:
-      return null;
-  }
 }
 
 /** The message zod gives `issue` in `locale`: zod's own English, else the catalog's, else zod's locale. */

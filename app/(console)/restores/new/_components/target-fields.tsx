@@ -17,6 +17,7 @@ import { Field, FieldError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { TARGET_TYPES } from "./options";
 import type { PitrFormValues } from "./request";
+import { useIssueText } from "@/components/forms/zod-locale";
 
 // "Restore to": the kind of target, its value (a time in a chosen zone, an xid, an LSN, a
 // restore point's name) and whether the target itself is included.
@@ -139,7 +140,8 @@ export function TargetFields({
 }) {
   const t = useTranslations("restores.pitr");
   const targetTypeErrorId = useId();
-  const targetTypeError = errorOf(form, "targetType");
+  const issueText = useIssueText();
+  const targetTypeError = issueText(errorOf(form, "targetType"));
   const showsInclusive =
     values.targetType === "time" || values.targetType === "xid" || values.targetType === "lsn";
   return (

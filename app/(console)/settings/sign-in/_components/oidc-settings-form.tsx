@@ -8,6 +8,7 @@ import { useFieldArray, useForm } from "react-hook-form";
 import type { z } from "zod";
 import { FormCheckbox, FormField, errorOf } from "@/components/forms/form-field";
 import { FormErrors, useServerErrors } from "@/components/forms/server-errors";
+import { useIssueText } from "@/components/forms/zod-locale";
 import { Alert } from "@/components/ui/alert";
 import { Button, SubmitButton } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field";
@@ -58,6 +59,7 @@ export function OidcSettingsForm({ settings }: { settings: OidcSettingsView }) {
   } = form;
   const mappings = useFieldArray({ control, name: "roleMappings" });
   const server = useServerErrors(save, setError, "path");
+  const issueText = useIssueText();
 
   const onSubmit = handleSubmit((values) => {
     setSaved(false);
@@ -134,7 +136,9 @@ export function OidcSettingsForm({ settings }: { settings: OidcSettingsView }) {
             </Button>
           </div>
         ))}
-        {errorOf(form, "roleMappings") ? <FieldError>{errorOf(form, "roleMappings")}</FieldError> : null}
+        {errorOf(form, "roleMappings") ? (
+          <FieldError>{issueText(errorOf(form, "roleMappings"))}</FieldError>
+        ) : null}
         <Button size="sm" onClick={() => mappings.append({ value: "", role: "viewer" })}>
           {t("addMapping")}
         </Button>
