@@ -48,6 +48,7 @@ export interface LoadSettings {
   connections: number;
   durationSeconds: number;
   baselineSeconds: number;
+  mainWarmupSeconds: number;
 }
 
 export interface LoadRun {
@@ -78,7 +79,15 @@ export interface LoadResults {
   clusters: number;
   main: LoadRun;
   baseline: LoadRun;
-  rssMiB: { start: number; afterBaseline: number; afterMain: number };
+  /**
+   * RSS after the warm-up rounds, after the baseline, after the main endpoints' warm-up at the
+   * main rate ("before": the heap has grown to this load's working set), after the main run.
+   */
+  rssMiB: { start: number; afterBaseline: number; beforeMain: number; afterMain: number };
+  /** The unmeasured run of the main endpoints, at the same rate, before the main run, seconds. */
+  mainWarmupSeconds: number;
+  /** CPU time the web app's process group spent during each run, seconds. */
+  cpuSeconds: { baseline: number; main: number };
   connections: number;
 }
 
@@ -132,22 +141,29 @@ async function ensureBuilt(progress: (line: string) => void): Promise<string> {
   return `built in this run (next build, ${fmt((now() - start) / 1000, 0)} s)`;
 }
 
-/** VmRSS of every process in the web app's group, MiB. */
-function groupRssMiB(groupId: number): number {
+/** Linux's USER_HZ: the unit of utime and stime in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** VmRSS (MiB) and CPU time so far (user + system, seconds) of every process in the web app's group. */
+function groupUsage(groupId: number): { rssMiB: number; cpuSeconds: number } {
   let kib = 0;
+  let ticks = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Field 5 of /proc/<pid>/stat is the process group; the name (field 2) may hold spaces.
+      // After the name (field 2, which may hold spaces): field 3 is the state, 5 the process
+      // group, 14 and 15 utime and stime.
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== groupId) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== groupId) continue;
       const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
       kib += Number(rss?.[1] ?? 0);
+      ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // The process ended while we looked.
     }
   }
-  return kib / 1024;
+  return { rssMiB: kib / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
@@ -354,22 +370,22 @@ export async function measureLoad(
       await response.arrayBuffer().catch(() => {});
     }
   }
-  const rssStart = groupRssMiB(web.pid!);
+  const start = groupUsage(web.pid!);
 
   progress(`baseline: GET /api/v1/health at ${settings.rate} requests/s for ${settings.baselineSeconds} s`);
   const baseline = await fire(url, viewer.token, ["/api/v1/health"], settings, settings.baselineSeconds);
-  const rssAfterBaseline = groupRssMiB(web.pid!);
+  const afterBaseline = groupUsage(web.pid!);
+  progress(
+    `warm-up (not measured): the main endpoints at ${settings.rate} requests/s for ${settings.mainWarmupSeconds} s`,
+  );
+  const paths = endpoints.map((endpoint) => endpoint.path);
+  await fire(url, viewer.token, paths, settings, settings.mainWarmupSeconds);
+  const beforeMain = groupUsage(web.pid!);
   progress(
     `main endpoints (${endpoints.length}, round-robin) at ${settings.rate} requests/s for ${settings.durationSeconds} s`,
   );
-  const main = await fire(
-    url,
-    viewer.token,
-    endpoints.map((endpoint) => endpoint.path),
-    settings,
-    settings.durationSeconds,
-  );
-  const rssAfterMain = groupRssMiB(web.pid!);
+  const main = await fire(url, viewer.token, paths, settings, settings.durationSeconds);
+  const afterMain = groupUsage(web.pid!);
 
   await stopChild(web);
   await sampler.stop();
@@ -383,7 +399,17 @@ export async function measureLoad(
     clusters: settings.clusters + 1,
     main,
     baseline,
-    rssMiB: { start: rssStart, afterBaseline: rssAfterBaseline, afterMain: rssAfterMain },
+    rssMiB: {
+      start: start.rssMiB,
+      afterBaseline: afterBaseline.rssMiB,
+      beforeMain: beforeMain.rssMiB,
+      afterMain: afterMain.rssMiB,
+    },
+    mainWarmupSeconds: settings.mainWarmupSeconds,
+    cpuSeconds: {
+      baseline: afterBaseline.cpuSeconds - start.cpuSeconds,
+      main: afterMain.cpuSeconds - beforeMain.cpuSeconds,
+    },
     connections: settings.connections,
   };
 }

@@ -22,6 +22,10 @@ function percentile99(values: number[]): number {
   return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
 }
 
+function cpuMsPerAnswer(run: LoadRun, cpuSeconds: number): number {
+  return (cpuSeconds * 1000) / Math.max(1, run.latencies.length);
+}
+
 export function printLoad(results: LoadResults): void {
   const { main, baseline, rssMiB } = results;
   heading(
@@ -59,8 +63,12 @@ export function printLoad(results: LoadResults): void {
       "by a fleet in the bench, the others' snapshots and samples written every second as their workers would.",
       "done / expected: autocannon never exceeds the rate; a server that cannot keep up gets fewer requests.",
       `Statuses: main ${statuses(main)}; baseline ${statuses(baseline)}.`,
-      `Server RSS (the web app's process group): ${fmt(rssMiB.start, 0)} MiB after warm-up, ` +
-        `${fmt(rssMiB.afterBaseline, 0)} MiB after the baseline, ${fmt(rssMiB.afterMain, 0)} MiB after the main run.`,
+      `Server CPU per answer (the web app's process group, user + system): main ${fmt(cpuMsPerAnswer(main, results.cpuSeconds.main), 2)} ms, ` +
+        `health ${fmt(cpuMsPerAnswer(baseline, results.cpuSeconds.baseline), 2)} ms (less sensitive to a busy machine than latency).`,
+      `Server RSS (the web app's process group): ${fmt(rssMiB.start, 0)} MiB after the warm-up rounds, ` +
+        `${fmt(rssMiB.afterBaseline, 0)} MiB after the baseline, ${fmt(rssMiB.beforeMain, 0)} MiB after ` +
+        `${results.mainWarmupSeconds} s of the main endpoints at the same rate, unmeasured (the "before"),`,
+      `${fmt(rssMiB.afterMain, 0)} MiB after the main run.`,
     ].join("\n"),
   );
 }
@@ -94,9 +102,9 @@ export function loadSummaryRows(results: LoadResults): string[][] {
     [
       "load server RSS (after / before the main run) ratio (MiB)",
       fmt(rssMiB.afterMain, 0),
-      fmt(rssMiB.afterBaseline, 0),
-      ratio(rssMiB.afterMain, rssMiB.afterBaseline, 2),
-      `before the main run (${fmt(rssMiB.start, 0)} MiB after warm-up)`,
+      fmt(rssMiB.beforeMain, 0),
+      ratio(rssMiB.afterMain, rssMiB.beforeMain, 2),
+      `after ${results.mainWarmupSeconds} s of the same load (${fmt(rssMiB.afterBaseline, 0)} MiB after the baseline)`,
     ],
   ];
 }

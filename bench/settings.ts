@@ -75,6 +75,12 @@ export const SETTINGS = {
     connections: 100,
     durationSeconds: loadNumber("WALDEN_BENCH_LOAD_SECONDS", 300),
     baselineSeconds: 60,
+    /**
+     * The main endpoints at the same rate, unmeasured, before the main run: RSS "before" is taken
+     * after it, once V8's heap has grown to this load's working set (it grows lazily, toward a
+     * multiple of what is live), so the RSS ratio shows growth under a steady load, not that.
+     */
+    mainWarmupSeconds: 30,
   },
   /** Wall times mean little on a busy machine: wait (a while) for the 1-minute load to drop. */
   loadLimit: 1.5,

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locales";
 import { askWorker } from "@/lib/queue/ask";
 import type { reportQuerySchema } from "@/lib/schemas/alerts";
-import { recentRead } from "@/lib/web/shared-read";
+import { recentJson } from "@/lib/web/shared-read";
 import type { z } from "zod";
 import { monthlyCsv, reportFileName } from "./csv";
 import { getMonthlyReport, isFinished, reportRangeOrThrow, type ReportScope } from "./monthly";
@@ -53,12 +53,14 @@ async function askForPdf(month: string, clusterId: string | undefined, locale: L
 export const REPORT_MAX_AGE_MS = 5_000;
 
 /** The report as JSON: at most REPORT_MAX_AGE_MS old, and never the current month's past its end. */
-function recentReport(scope: ReportScope, range: MonthRange, now: Date) {
+async function recentReport(scope: ReportScope, range: MonthRange, now: Date): Promise<Response> {
   const maxAgeMs = isFinished(range, now)
     ? REPORT_MAX_AGE_MS
     : Math.min(REPORT_MAX_AGE_MS, range.end.getTime() - now.getTime());
   const key = `report:${scope.month}:${scope.clusterId ?? "fleet"}`;
-  return recentRead(key, maxAgeMs, () => getMonthlyReport(scope, now), now.getTime());
+  const response = await recentJson(key, maxAgeMs, () => getMonthlyReport(scope, now), now.getTime());
+  response.headers.set("cache-control", "no-store");
+  return response;
 }
 
 /** `locale`: the PDF's language, the caller's (the console's cookie, else Accept-Language). */
@@ -98,5 +100,5 @@ export async function monthlyReportResponse(
     });
   }
 
-  return Response.json(await recentReport(scope, range, now), { headers: { "cache-control": "no-store" } });
+  return recentReport(scope, range, now);
 }

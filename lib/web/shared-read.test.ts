@@ -3,7 +3,9 @@ import {
   forgetSharedReads,
   RECENT_READS_MAX_ENTRIES,
   recentRead,
+  recentJson,
   recentReadsKept,
+  sharedJson,
   sharedRead,
   sharedReadsInFlight,
 } from "@/lib/web/shared-read";
@@ -136,5 +138,32 @@ describe("recentRead", () => {
     // Past their age, kept answers go at the next read.
     await recentRead("/late", 1_000, () => Promise.resolve(0), 60_000);
     expect(recentReadsKept()).toBe(1);
+  });
+});
+
+describe("sharedJson and recentJson", () => {
+  it("serialise a shared answer once and give each request its own readable response", async () => {
+    forgetSharedReads();
+    let serialised = 0;
+    const answer = { clusters: ["a", "b"], toJSON: () => (serialised++, { clusters: ["a", "b"] }) };
+    const responses = await Promise.all([
+      sharedJson("/api/v1/clusters", () => Promise.resolve(answer)),
+      sharedJson("/api/v1/clusters", () => Promise.resolve(answer)),
+    ]);
+    expect(serialised).toBe(1);
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(await response.json()).toEqual({ clusters: ["a", "b"] });
+    }
+    const kept = [
+      await recentJson("/r", 5_000, () => Promise.resolve(answer), 0),
+      await recentJson("/r", 5_000, () => Promise.resolve(answer), 1),
+    ];
+    expect(serialised).toBe(2);
+    expect(await Promise.all(kept.map((response) => response.text()))).toEqual([
+      '{"clusters":["a","b"]}',
+      '{"clusters":["a","b"]}',
+    ]);
   });
 });

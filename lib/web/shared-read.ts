@@ -96,6 +96,36 @@ export function recentReadsKept(): number {
   return state().kept.size;
 }
 
+const encoder = new TextEncoder();
+
+/** The bytes of a JSON answer, made once for every request that shares them. */
+async function encodeJson(read: () => Promise<unknown>): Promise<Uint8Array<ArrayBuffer>> {
+  return encoder.encode(JSON.stringify(await read()));
+}
+
+/** A fresh response per request (a body is read once); the runtime copies the shared bytes. */
+function jsonResponse(body: Uint8Array<ArrayBuffer>): Response {
+  return new Response(body, { headers: { "content-type": "application/json" } });
+}
+
+/**
+ * sharedRead's answer as a JSON response, serialised once per computation: the fleet overview and
+ * the backup list are 50-170 KiB, and stringifying them per request cost more than the share saved.
+ */
+export async function sharedJson(key: string, read: () => Promise<unknown>): Promise<Response> {
+  return jsonResponse(await sharedRead(key, () => encodeJson(read)));
+}
+
+/** recentRead's answer as a JSON response, serialised once per computation. */
+export async function recentJson(
+  key: string,
+  maxAgeMs: number,
+  read: () => Promise<unknown>,
+  now = Date.now(),
+): Promise<Response> {
+  return jsonResponse(await recentRead(key, maxAgeMs, () => encodeJson(read), now));
+}
+
 /** A GET's key: its path and query string, which are all its answer depends on. */
 export function readKey(req: { nextUrl: { pathname: string; search: string } }): string {
   return req.nextUrl.pathname + req.nextUrl.search;

@@ -2,14 +2,14 @@ import { requestBackup } from "@/lib/backup/mutations";
 import { backupListQuerySchema, listBackups } from "@/lib/backup/queries";
 import { json, readJson, withRoute } from "@/lib/route";
 import { backupRequestSchema } from "@/lib/schemas/backup";
-import { readKey, sharedRead } from "@/lib/web/shared-read";
+import { readKey, sharedJson } from "@/lib/web/shared-read";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/backups?clusterId&status&kind — the backup catalog, newest first
 export const GET = withRoute({ role: "viewer", action: "backup.list" }, ({ req }) => {
   const query = backupListQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams));
-  return sharedRead(readKey(req), () => listBackups(query));
+  return sharedJson(readKey(req), () => listBackups(query));
 });
 
 // POST /api/v1/backups — queue a physical or logical backup (operator)

@@ -2,11 +2,11 @@ import { registerCluster } from "@/lib/clusters/mutations";
 import { listFleetStatus } from "@/lib/clusters/fleet-status";
 import { json, readJson, withRoute } from "@/lib/route";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
-import { readKey, sharedRead } from "@/lib/web/shared-read";
+import { readKey, sharedJson } from "@/lib/web/shared-read";
 
 // GET /api/v1/clusters — every registered cluster, without passwords, with its safety figures
 export const GET = withRoute({ role: "viewer", action: "cluster.list" }, ({ req }) =>
-  sharedRead(readKey(req), () => listFleetStatus()),
+  sharedJson(readKey(req), () => listFleetStatus()),
 );
 
 // POST /api/v1/clusters — register a cluster (admin)

@@ -1,7 +1,7 @@
 import { getLagSeries } from "@/lib/replication/queries";
 import { withRoute } from "@/lib/route";
 import { lagQuerySchema } from "@/lib/schemas/replication";
-import { readKey, sharedRead } from "@/lib/web/shared-read";
+import { readKey, sharedJson } from "@/lib/web/shared-read";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +10,6 @@ export const GET = withRoute<{ id: string }>(
   { role: "viewer", action: "replication.lag" },
   ({ req, params }) => {
     const query = lagQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams));
-    return sharedRead(readKey(req), () => getLagSeries(params.id, query));
+    return sharedJson(readKey(req), () => getLagSeries(params.id, query));
   },
 );
