@@ -330,6 +330,11 @@ describe("planRestore: across a promotion", () => {
       expect(result.ok && result.plan.summary).toMatch(
         /on timeline 2; replay follows timeline 1 until 0\/5000060, then timeline 2 from there/,
       );
+      // The same steps as data, for the page to say them in the reader's language.
+      expect(result.ok && result.plan.timelineSteps).toEqual([
+        { timeline: 1, switchLsn: null },
+        { timeline: 2, switchLsn: "0/5000060" },
+      ]);
       expect(result.ok && result.plan.warnings).toEqual([]);
     }
   });
@@ -352,6 +357,7 @@ describe("planRestore: across a promotion", () => {
       { timeline: 1 },
     );
     expect(result.ok && result.plan.summary).not.toMatch(/replay follows/);
+    expect(result.ok && result.plan.timelineSteps).toBeUndefined();
   });
 });
 
