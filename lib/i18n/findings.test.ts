@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createTranslator } from "use-intl/core";
 import { localizeIssue, localizeMessage } from "@/lib/i18n/api-errors";
@@ -268,7 +269,25 @@ describe("retention reasons", () => {
   });
 });
 
+/** The outcomes the schedulers write, as written in their source, each `${…}` a figure. */
+function storedOutcomes(): string[] {
+  const files = ["lib/schedules/worker.ts", "lib/schedules/verify.ts", "lib/restore/drills.ts"];
+  return files.flatMap((file) =>
+    [...readFileSync(file, "utf8").matchAll(/(?:outcome = |message = |lastOutcome: )`([^`]*)`/g)].map(
+      (match) =>
+        // A nested template (the plural "s") becomes its longer form; any other figure becomes "X1".
+        match[1]!.replace(/\$\{[^}]*\? "" : "s"\}/g, "s").replace(/\$\{[^}]*\}/g, "X1"),
+    ),
+  );
+}
+
 describe("schedule outcomes (stored English)", () => {
+  it("has a message for every outcome the schedulers store", () => {
+    const outcomes = storedOutcomes().filter((text) => !text.startsWith("could not queue"));
+    expect(outcomes.length).toBeGreaterThanOrEqual(9);
+    expect(outcomes.filter((text) => !HANGUL.test(say("schedule", text)))).toEqual([]);
+  });
+
   it("reads the outcomes the schedulers store", () => {
     expect(say("schedule", "started 6f1c")).toBe("시작함: 6f1c");
     expect(say("schedule", "skipped: the previous run (6f1c) was still running")).toBe(
