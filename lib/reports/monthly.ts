@@ -25,7 +25,7 @@ import type {
 // The monthly report (issue 6): rows of a UTC month loaded from the catalog, aggregated by
 // aggregate.ts. A finished month is stored once as a ReportSnapshot with the sha256 of its
 // canonical JSON, and served from there ever after, so the evidence does not change when rows
-// are added, expired or edited later. The current month is computed on every request.
+// are added, expired or edited later. The current month is computed when asked (the API reuses its JSON for up to 5 s: respond.ts).
 // The report's shape is a wire type (lib/schemas/report.ts): the report page takes it from there.
 
 export type { MonthlyReport, MonthlyReportBody };
