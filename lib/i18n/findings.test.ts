@@ -304,7 +304,35 @@ describe("schedule outcomes (stored English)", () => {
   });
 });
 
+/** String and template literals of `file` that begin with one of `starts`, each `${…}` a figure. */
+function literals(file: string, starts: RegExp): string[] {
+  return [...readFileSync(file, "utf8").matchAll(/(["`])((?:(?!\1)[^\\]|\\.)*)\1/g)]
+    .map((match) => match[2]!.replace(/\$\{(?:[^{}]|\{[^}]*\})*\}/g, "X1").replace(/\\"/g, '"'))
+    .filter((text) => starts.test(text));
+}
+
 describe("restore plan warnings and the copy it reads", () => {
+  it("has a message for every warning and copy choice the planner words", () => {
+    const warnings = literals(
+      "lib/restore/planner.ts",
+      /^(The archive continues|Archive coverage|X1 other restore points)/,
+    );
+    expect(warnings).toHaveLength(3);
+    const sources = [
+      ...literals("lib/restore/plan-service.ts", /^(asked for|the local)/),
+      ...literals("lib/restore/offsite-source.ts", /^(asked for|the local)/),
+    ];
+    expect(sources.length).toBeGreaterThanOrEqual(8);
+    const english = [
+      ...warnings.filter((text) => !HANGUL.test(say("planner.warnings", text))),
+      // "is not whole" and "is not on disk" are refusals of the field (the API's error), not reasons.
+      ...sources.filter(
+        (text) => !/is not (whole|on disk)/.test(text) && !HANGUL.test(say("planner.source", text)),
+      ),
+    ];
+    expect(english).toEqual([]);
+  });
+
   it("says the planner's warnings in Korean", () => {
     const crossing = stepsWarning(
       [
