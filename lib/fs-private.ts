@@ -30,8 +30,13 @@ async function walk(dir: string): Promise<{ files: string[]; dirs: string[] }> {
 /** chmod 0700 on `dir` and every folder below it, 0600 on every file (symlinks left alone). */
 export async function privatiseTree(dir: string): Promise<void> {
   const { files, dirs } = await walk(dir);
-  for (const file of files) await fs.chmod(file, PRIVATE_FILE_MODE);
-  for (const sub of [dir, ...dirs]) await fs.chmod(sub, PRIVATE_DIR_MODE);
+  for (const file of files) await chmodIfNot(file, PRIVATE_FILE_MODE);
+  for (const sub of [dir, ...dirs]) await chmodIfNot(sub, PRIVATE_DIR_MODE);
+}
+
+/** A chmod, even to the mode a file has, changes its inode: the fsync after it then costs a journal commit. */
+async function chmodIfNot(target: string, mode: number): Promise<void> {
+  if (((await fs.lstat(target)).mode & 0o777) !== mode) await fs.chmod(target, mode);
 }
 
 /** fsync one file or folder (a folder's fsync makes the names in it durable). */

@@ -1,13 +1,20 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { SealingFollower } from "@/lib/backup/at-rest-seal";
-import { AppendFollower, writeChecksums } from "@/lib/backup/checksum";
+import { AppendFollower, sha256File, writeChecksums, type KnownDigest } from "@/lib/backup/checksum";
 import { readManifest, parseBasebackupProgress } from "@/lib/backup/manifest";
 import { backupApplicationName } from "@/lib/backup/orphans";
 import { folderSize, type BackupPaths } from "@/lib/backup/repository";
-import { runOrThrow, type BackupFacts, type BackupLog, type ServerFacts } from "@/lib/backup/run-context";
+import {
+  bothOrThrow,
+  runOrThrow,
+  type BackupFacts,
+  type BackupLog,
+  type ServerFacts,
+} from "@/lib/backup/run-context";
 import type { ClusterRow } from "@/lib/clusters/queries";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
-import { archivedWalExists } from "@/lib/wal/sealed-names";
 import { parseLsn } from "@/lib/replication/lsn";
 import { walFileForLsn } from "@/lib/wal/segments";
 import type { PhysicalBackupRequest } from "@/lib/schemas/backup";
@@ -54,13 +61,7 @@ async function basebackupActivity(connection: NodeConnection, backupId: string):
  * pg_walfile_name() names them (the segment before, for an LSN on a segment boundary). Computed
  * here: pg_walfile_name() refuses to run on a standby, and the node backed up may be one.
  */
-async function walNames(connection: NodeConnection, timeline: number, startLsn: string, stopLsn: string) {
-  const segmentSize = await withNodeClient(connection, async (client) => {
-    const { rows } = await client.query<{ bytes: number }>(
-      "/* walden */ select setting::int as bytes from pg_settings where name = 'wal_segment_size'",
-    );
-    return rows[0]!.bytes;
-  });
+function walNames(segmentSize: number, timeline: number, startLsn: string, stopLsn: string) {
   // pg_walfile_name's XLByteToPrevSeg: the byte before the LSN.
   const name = (lsn: string) => walFileForLsn(timeline, parseLsn(lsn) - 1n, segmentSize);
   return { startWal: name(startLsn), stopWal: name(stopLsn) };
@@ -75,11 +76,16 @@ async function waitForArchivedWal(
 ): Promise<void> {
   if (!cluster.archivePath)
     throw new Error("the cluster has no WAL archive path, so the backup's WAL cannot be confirmed");
+  const target = path.join(cluster.archivePath, stopWal);
   const startedAt = Date.now();
   let switched = false;
   for (;;) {
-    // Plain, or already sealed at rest (lib/wal/sealed-wal.ts).
-    if (await archivedWalExists(cluster.archivePath, stopWal)) {
+    if (
+      await fs.stat(target).then(
+        () => true,
+        () => false,
+      )
+    ) {
       log.add(`WAL ${stopWal} is archived`);
       return;
     }
@@ -102,7 +108,40 @@ async function waitForArchivedWal(
 }
 
 /**
- * What follows pg_basebackup's output: the tars hashed while written, the rest after it exits,
+ * pg_basebackup --verbose says this once its WAL streamer has exited and backup_manifest.tmp is
+ * written; from then on it only fsyncs what it wrote and renames the manifest into place.
+ */
+const OUTPUT_WRITTEN = /syncing data to disk/;
+const MANIFEST_TMP = "backup_manifest.tmp";
+
+/**
+ * The files the follower cannot hash while written (pg_wal.tar*, the manifest), hashed while
+ * pg_basebackup syncs instead of after it exits. A file that changed or went while read is left
+ * out (hashed after the exit); writeChecksums also reads again any whose size differs by then.
+ */
+async function hashWrittenFiles(dir: string, appendOnly: (name: string) => boolean) {
+  const digests = new Map<string, KnownDigest>();
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || appendOnly(entry.name)) continue;
+    const file = path.join(dir, entry.name);
+    try {
+      const before = await fs.stat(file);
+      const sha256 = await sha256File(file);
+      const after = await fs.stat(file);
+      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) continue;
+      digests.set(entry.name === MANIFEST_TMP ? "backup_manifest" : entry.name, {
+        sha256,
+        bytes: after.size,
+      });
+    } catch {
+      // Renamed or removed meanwhile (the manifest's rename): hashed after the exit instead.
+    }
+  }
+  return digests;
+}
+
+/**
+ * What follows pg_basebackup's output: the tars hashed while written, the rest once written,
  * into SHA256SUMS; encrypted at rest, every file sealed as well and its plaintext removed.
  * finish() returns the backup's checksum (of SHA256SUMS).
  */
@@ -111,6 +150,8 @@ function followOutput(dir: string, recipient: string | null, log: BackupLog) {
   if (recipient) {
     const sealer = new SealingFollower(dir, recipient, appendOnly).start();
     return {
+      // Run with --no-sync (the plaintext is removed once sealed): the line never comes.
+      written: () => {},
       stop: () => sealer.stop(),
       finish: async () => {
         const { checksum, files } = await sealer.finish();
@@ -120,20 +161,24 @@ function followOutput(dir: string, recipient: string | null, log: BackupLog) {
     };
   }
   const hasher = new AppendFollower(dir, appendOnly).start();
+  let written: Promise<Map<string, KnownDigest>> | null = null;
+  const writtenDigests = async () =>
+    written ? written.catch(() => new Map<string, KnownDigest>()) : new Map();
   return {
-    stop: () => hasher.stop(),
+    written: () => {
+      written ??= hashWrittenFiles(dir, appendOnly);
+    },
+    stop: async () => {
+      await writtenDigests();
+      await hasher.stop();
+    },
     // SHA256SUMS over the tar files (the manifest covers what is inside them): copies and
     // verification check the files as stored.
-    finish: async () => writeChecksums(dir, await hasher.finish()),
+    finish: async () => {
+      const known = new Map([...(await writtenDigests()), ...(await hasher.finish())]);
+      return writeChecksums(dir, known);
+    },
   };
-}
-
-/** Both settled, then the first failure thrown: nothing still writes into a folder removed on failure. */
-async function bothOrThrow<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [first, second] = await Promise.allSettled([a, b]);
-  if (first.status === "rejected") throw first.reason;
-  if (second.status === "rejected") throw second.reason;
-  return [first.value, second.value];
 }
 
 /** The node pg_basebackup reads (the primary or a standby) and the primary that archives its WAL. */
@@ -179,6 +224,7 @@ export async function physicalBackup(
         progressProbe: () => basebackupActivity(connection, backupId),
       },
       (line) => {
+        if (OUTPUT_WRITTEN.test(line)) follower.written();
         const percent = parseBasebackupProgress(line);
         if (percent !== null) onProgress(percent);
         return percent !== null;
@@ -190,13 +236,13 @@ export async function physicalBackup(
   });
   const manifest = await readManifest(paths.partialDir); // before an encrypted backup's plaintext goes
   // SHA256SUMS (and the sealing of what is left) while the stop WAL segment reaches the archive.
-  const [checksum, { startWal, stopWal }] = await bothOrThrow(
-    follower.finish(),
-    walNames(connection, manifest.timeline, manifest.startLsn, manifest.stopLsn).then(async (names) => {
-      await waitForArchivedWal(cluster, primary, names.stopWal, log);
-      return names;
-    }),
+  const { startWal, stopWal } = walNames(
+    server.walSegmentSize,
+    manifest.timeline,
+    manifest.startLsn,
+    manifest.stopLsn,
   );
+  const [checksum] = await bothOrThrow(follower.finish(), waitForArchivedWal(cluster, primary, stopWal, log));
   return {
     sizeBytes: await folderSize(paths.partialDir),
     checksum,

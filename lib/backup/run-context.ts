@@ -36,6 +36,16 @@ export interface BackupFacts {
 export interface ServerFacts {
   versionNum: number;
   systemIdentifier: string | null;
+  /** Bytes per WAL segment, to name the backup's start and stop segments. */
+  walSegmentSize: number;
+}
+
+/** Both settled, then the first failure thrown: nothing still writes into a folder removed on failure. */
+export async function bothOrThrow<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === "rejected") throw first.reason;
+  if (second.status === "rejected") throw second.reason;
+  return [first.value, second.value];
 }
 
 export interface Watch {

@@ -1,17 +1,10 @@
 import fs from "node:fs/promises";
-import path from "node:path";
 import { localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { logicalBackup } from "@/lib/backup/logical";
 import { endBackupSessions } from "@/lib/backup/orphans";
 import { physicalBackup } from "@/lib/backup/physical";
-import {
-  backupPaths,
-  removeUnderRoot,
-  repositoryRoot,
-  repositoryRootFor,
-  type BackupPaths,
-} from "@/lib/backup/repository";
-import { BackupLog, type ServerFacts } from "@/lib/backup/run-context";
+import { backupPaths, removeUnderRoot, repositoryRootFor, type BackupPaths } from "@/lib/backup/repository";
+import { bothOrThrow, BackupLog, type ServerFacts } from "@/lib/backup/run-context";
 import { audit } from "@/lib/auth/audit";
 import { systemActor } from "@/lib/auth/system-actor";
 import {
@@ -21,12 +14,12 @@ import {
   SplitBrainError,
   type BackupSource,
 } from "@/lib/clusters/current-primary";
-import { getClusterRowOrThrow, type ClusterRow } from "@/lib/clusters/queries";
+import { clusterWithNodes, type ClusterRow } from "@/lib/clusters/queries";
 import { nodeConnection } from "@/lib/clusters/test-connection";
 import { db, retryWhileCatalogDown } from "@/lib/db";
 import { fsyncPath, mkdirPrivate, sealTree } from "@/lib/fs-private";
 import { withNodeClient, type NodeConnection } from "@/lib/pg/connection";
-import { describeNewBackup } from "@/lib/repository/local-descriptor";
+import { describeNewBackup, describeRepository } from "@/lib/repository/local-descriptor";
 import { logicalBackupRequestSchema, physicalBackupRequestSchema } from "@/lib/schemas/backup";
 import { backupFromSchema, type BackupFrom } from "@/lib/schemas/schedule";
 
@@ -39,12 +32,29 @@ export const BACKUP_HEARTBEAT_MS = 5_000;
 
 async function serverFacts(connection: NodeConnection): Promise<ServerFacts> {
   return withNodeClient(connection, async (client) => {
-    const { rows } = await client.query<{ version_num: number; system_identifier: string | null }>(
+    const { rows } = await client.query<{
+      version_num: number;
+      system_identifier: string | null;
+      wal_segment_size: number;
+    }>(
       `/* walden */ select current_setting('server_version_num')::int as version_num,
-        (select system_identifier::text from pg_control_system()) as system_identifier`,
+        (select system_identifier::text from pg_control_system()) as system_identifier,
+        (select setting::int from pg_settings where name = 'wal_segment_size') as wal_segment_size`,
     );
-    return { versionNum: rows[0]!.version_num, systemIdentifier: rows[0]!.system_identifier };
+    const row = rows[0]!;
+    return {
+      versionNum: row.version_num,
+      systemIdentifier: row.system_identifier,
+      walSegmentSize: row.wal_segment_size,
+    };
   });
+}
+
+/** The backup's folders: its cluster's, and an empty partial one (whatever a crash left there is removed). */
+async function preparePartialDir(root: string, paths: BackupPaths): Promise<void> {
+  await fs.mkdir(paths.clusterDir, { recursive: true });
+  await removeUnderRoot(root, paths.partialDir);
+  await fs.mkdir(paths.partialDir);
 }
 
 /** The schedule's choice of node for a physical backup; a backup asked for by hand reads the primary. */
@@ -55,6 +65,16 @@ async function scheduledBackupFrom(scheduleId: string | null): Promise<BackupFro
     select: { backupFrom: true },
   });
   return backupFromSchema.catch("primary").parse(schedule?.backupFrom ?? "primary");
+}
+
+/** The node to back up: physical backups follow their schedule's choice, logical ones read the primary. */
+async function chooseSource(
+  cluster: ClusterRow,
+  backup: { kind: "physical" | "logical"; scheduleId: string | null },
+): Promise<BackupSource> {
+  if (backup.kind === "physical") return backupSource(cluster, await scheduledBackupFrom(backup.scheduleId));
+  const node = await currentPrimaryOf(cluster);
+  return { node, primary: node, role: "primary", reason: `from the primary ${node.name}` };
 }
 
 /** A backup refused for a split brain is audited: two writable nodes is something to answer for. */
@@ -93,13 +113,18 @@ async function explainLostSource(
 
 /** Runs one backup to the end. Returns false when the backup was not queued (already taken by someone). */
 export async function runBackup(backupId: string, workerId: string): Promise<boolean> {
-  const claimed = await db().backup.updateMany({
-    where: { id: backupId, status: "queued" },
-    data: { status: "running", workerId, startedAt: new Date(), heartbeatAt: new Date(), progress: 0 },
-  });
+  const startedAt = new Date();
+  // The row and its cluster are read while it is claimed: what a queued backup asks for never changes.
+  const [claimed, backup] = await Promise.all([
+    db().backup.updateMany({
+      where: { id: backupId, status: "queued" },
+      data: { status: "running", workerId, startedAt, heartbeatAt: startedAt, progress: 0 },
+    }),
+    db().backup.findUnique({ where: { id: backupId }, include: { cluster: { include: clusterWithNodes } } }),
+  ]);
   if (claimed.count === 0) return false;
+  if (!backup) throw new Error(`backup ${backupId} was claimed but is gone from the catalog`);
 
-  const backup = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
   const log = new BackupLog();
   let progress = 0;
   // The final write waits for a heartbeat still in flight (stopHeartbeat), so an older progress
@@ -117,33 +142,26 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
     clearInterval(heartbeat);
     await heartbeatWrite;
   };
-  let root = repositoryRoot();
+  const cluster: ClusterRow = backup.cluster;
+  const root = repositoryRootFor(cluster);
   let paths: BackupPaths | null = null;
-  let cluster: ClusterRow | null = null;
   let source: BackupSource | null = null;
 
   try {
-    cluster = await getClusterRowOrThrow(backup.clusterId);
-    // Where the primary is now (not where it was registered); a split brain refuses the backup.
-    const chosen: BackupSource =
-      backup.kind === "physical"
-        ? await backupSource(cluster, await scheduledBackupFrom(backup.scheduleId))
-        : await currentPrimaryOf(cluster).then((node) => ({
-            node,
-            primary: node,
-            role: "primary" as const,
-            reason: `from the primary ${node.name}`,
-          }));
-    source = chosen;
-    log.add(`backing up ${chosen.reason} (${chosen.node.host}:${chosen.node.port})`);
-    const connection = nodeConnection(chosen.node);
-    root = repositoryRootFor(cluster);
     paths = backupPaths(root, cluster.name, backupId);
-    await fs.mkdir(paths.clusterDir, { recursive: true });
-    await removeUnderRoot(root, paths.partialDir);
-    await fs.mkdir(paths.partialDir);
+    // Where the primary is now (not where it was registered); a split brain refuses the backup.
+    // Meanwhile the partial folder is made ready.
+    const [server] = await bothOrThrow(
+      chooseSource(cluster, backup).then((chosen) => {
+        source = chosen;
+        log.add(`backing up ${chosen.reason} (${chosen.node.host}:${chosen.node.port})`);
+        return serverFacts(nodeConnection(chosen.node));
+      }),
+      preparePartialDir(root, paths),
+    );
+    const chosen: BackupSource = source!;
+    const connection = nodeConnection(chosen.node);
 
-    const server = await serverFacts(connection);
     const facts =
       backup.kind === "physical"
         ? await physicalBackup(
@@ -166,15 +184,32 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
             localEncryptionRecipient(cluster),
           );
 
-    await fs.writeFile(
-      path.join(paths.partialDir, "walden.json"),
-      JSON.stringify(
-        { backupId, cluster: cluster.name, kind: backup.kind, ...facts, serverVersionNum: server.versionNum },
-        null,
-        2,
-      ),
-    );
     const { finalDir } = paths;
+    const finishedAt = new Date();
+    const succeeded = {
+      status: "succeeded",
+      progress: 100,
+      path: finalDir,
+      finishedAt,
+      heartbeatAt: finishedAt,
+      sizeBytes: BigInt(facts.sizeBytes),
+      checksum: facts.checksum,
+      encryptionRecipient: facts.encryptionRecipient ?? null,
+      startLsn: facts.startLsn ?? null,
+      stopLsn: facts.stopLsn ?? null,
+      timeline: facts.timeline ?? null,
+      startWal: facts.startWal ?? null,
+      stopWal: facts.stopWal ?? null,
+      database: facts.database ?? backup.database,
+      serverVersionNum: server.versionNum,
+      systemIdentifier: server.systemIdentifier,
+    } as const;
+    // walden.json from the row the catalog is about to hold: the repository describes itself (issue 14).
+    const descriptor = await describeNewBackup(
+      paths.partialDir,
+      { ...backup, startedAt, ...succeeded },
+      cluster.name,
+    );
     // Readable by Walden's user only, and on disk before the catalog says succeeded.
     await mkdirPrivate(paths.clusterDir);
     await sealTree(paths.partialDir);
@@ -183,34 +218,13 @@ export async function runBackup(backupId: string, workerId: string): Promise<boo
     // The files are whole: a catalog restarting just now must not turn them into a failed backup.
     await stopHeartbeat();
     await retryWhileCatalogDown(() =>
-      db().backup.update({
-        where: { id: backupId },
-        data: {
-          status: "succeeded",
-          progress: 100,
-          path: finalDir,
-          finishedAt: new Date(),
-          heartbeatAt: new Date(),
-          sizeBytes: BigInt(facts.sizeBytes),
-          checksum: facts.checksum,
-          encryptionRecipient: facts.encryptionRecipient ?? null,
-          startLsn: facts.startLsn,
-          stopLsn: facts.stopLsn,
-          timeline: facts.timeline,
-          startWal: facts.startWal,
-          stopWal: facts.stopWal,
-          database: facts.database,
-          serverVersionNum: server.versionNum,
-          systemIdentifier: server.systemIdentifier,
-          log: log.toString(),
-        },
-      }),
+      db().backup.update({ where: { id: backupId }, data: { ...succeeded, log: log.toString() } }),
     );
-    await describeNewBackup(backupId); // walden.json from the catalog: the repository describes itself (issue 14)
+    await describeRepository(paths.clusterDir, descriptor, cluster.archivePath);
   } catch (error) {
     let message = error instanceof Error ? error.message : String(error);
     if (error instanceof SplitBrainError) await auditRefusal(backupId, backup.clusterId, error);
-    else if (cluster && source) message = await explainLostSource(cluster, source, message);
+    else if (source) message = await explainLostSource(cluster, source, message);
     log.add(`failed: ${message}`);
     if (paths) await removeUnderRoot(root, paths.partialDir).catch(() => {});
     await stopHeartbeat();

@@ -9,18 +9,23 @@ import {
   BACKUP_DESCRIPTOR_FILE,
   backupDescriptorFor,
   parseBackupDescriptor,
+  parseRepositoryDescriptor,
   REPOSITORY_DESCRIPTOR_FILE,
   repositoryDescriptorFor,
   serializeDescriptor,
   type BackupDescriptor,
+  type DescribedBackupRow,
   type ParsedDescriptor,
+  type RepositoryDescriptor,
 } from "./descriptor";
 
 // The descriptors in the local repository: <root>/<cluster>/<backup id>/walden.json beside the
 // backup's files, and <root>/<cluster>/walden-repository.json beside the cluster's backups.
-// Written from the catalog when a backup succeeds, and lazily (when the backup is copied
-// offsite) for backups taken before Walden wrote them. Each file is written whole or not at all
-// (a private temporary file, fsynced, renamed), only inside the backup's own repository.
+// Written by runBackup with the backup's files (from the row it is about to mark succeeded), and
+// lazily from the catalog (when the backup is copied offsite) for backups taken before Walden
+// wrote them. Each file is written whole or not at all (a private temporary file, fsynced,
+// renamed; a new backup's walden.json with the folder it is sealed and renamed in), only inside
+// the backup's own repository.
 
 /** The backup's walden.json read and checked; null when there is none. */
 export async function readLocalBackupDescriptor(
@@ -31,6 +36,12 @@ export async function readLocalBackupDescriptor(
     throw error;
   });
   return text === null ? null : parseBackupDescriptor(text);
+}
+
+/** The files a backup folder's SHA256SUMS lists. */
+async function listedFiles(backupDir: string): Promise<string[]> {
+  const sums = parseChecksums(await fs.readFile(path.join(backupDir, "SHA256SUMS"), "utf8"));
+  return sums.map((entry) => entry.file);
 }
 
 async function writeWhole(root: string, file: string, text: string): Promise<void> {
@@ -59,12 +70,7 @@ export async function writeLocalDescriptors(backupId: string): Promise<BackupDes
   // The backup's own repository: its folder is <root>/<cluster>/<id>, even in an older root.
   const clusterDir = path.dirname(backup.path);
   const root = path.dirname(clusterDir);
-  const sums = parseChecksums(await fs.readFile(path.join(backup.path, "SHA256SUMS"), "utf8"));
-  const descriptor = backupDescriptorFor(
-    backup,
-    backup.cluster.name,
-    sums.map((entry) => entry.file),
-  );
+  const descriptor = backupDescriptorFor(backup, backup.cluster.name, await listedFiles(backup.path));
   await writeWhole(root, path.join(backup.path, BACKUP_DESCRIPTOR_FILE), serializeDescriptor(descriptor));
   if (descriptor.kind === "physical" && backup.cluster.archivePath) {
     await writeWhole(
@@ -77,16 +83,54 @@ export async function writeLocalDescriptors(backupId: string): Promise<BackupDes
 }
 
 /**
- * runBackup's last step: the new backup describes itself. Never throws: the backup is whole
- * whatever happens here, and a missing descriptor is written again when the backup is copied.
+ * A new backup's walden.json, written into its partial folder before the folder is sealed and
+ * renamed (so it is whole exactly when the backup is), from the row the catalog is about to hold.
+ * Never throws (null then): the backup is whole without it, and a missing descriptor is written
+ * again when the backup is copied.
  */
-export async function describeNewBackup(backupId: string): Promise<void> {
+export async function describeNewBackup(
+  partialDir: string,
+  row: DescribedBackupRow,
+  clusterName: string,
+): Promise<BackupDescriptor | null> {
+  const file = path.join(partialDir, BACKUP_DESCRIPTOR_FILE);
   try {
-    await writeLocalDescriptors(backupId);
+    const descriptor = backupDescriptorFor(row, clusterName, await listedFiles(partialDir));
+    await fs.writeFile(file, serializeDescriptor(descriptor), { mode: PRIVATE_FILE_MODE });
+    return descriptor;
   } catch (error) {
-    console.error(`[backup] writing the descriptor of backup ${backupId} failed:`, error);
+    console.error(`[backup] writing the descriptor of backup ${row.id} failed:`, error);
+    await fs.rm(file, { force: true }).catch(() => {});
+    return null;
   }
 }
+
+/**
+ * runBackup's last step: the cluster's walden-repository.json, rewritten only when what it says
+ * (not when it was written) changed. Never throws, as describeNewBackup.
+ */
+export async function describeRepository(
+  clusterDir: string,
+  backup: BackupDescriptor | null,
+  archivePath: string | null,
+): Promise<void> {
+  if (backup?.kind !== "physical" || !archivePath) return;
+  try {
+    const file = path.join(clusterDir, REPOSITORY_DESCRIPTOR_FILE);
+    const wanted = repositoryDescriptorFor(backup, archivePath);
+    const onDisk = await fs
+      .readFile(file, "utf8")
+      .then(parseRepositoryDescriptor)
+      .catch(() => null);
+    if (onDisk?.ok && sameRepository(onDisk.descriptor, wanted)) return;
+    await writeWhole(path.dirname(clusterDir), file, serializeDescriptor(wanted));
+  } catch (error) {
+    console.error(`[backup] writing the repository descriptor in ${clusterDir} failed:`, error);
+  }
+}
+
+const sameRepository = (a: RepositoryDescriptor, b: RepositoryDescriptor) =>
+  JSON.stringify({ ...a, writtenAt: null }) === JSON.stringify({ ...b, writtenAt: null });
 
 /**
  * The backup's descriptor: the one on disk when it is current (this backup, this checksum),
