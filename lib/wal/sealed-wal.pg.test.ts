@@ -15,7 +15,9 @@ import { offsiteWalPrefix, toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { sealIdentity } from "@/lib/restore/identity";
 import { instancePaths, removeInstance } from "@/lib/restore/instance";
 import { servePlanRequests, stopServingPlanRequests } from "@/lib/restore/plan-requests.pg-helper";
+import { findTableEvents } from "@/lib/restore/events/find-events";
 import { getBackupRunbookOrThrow } from "@/lib/restore/runbook-load";
+import { tableEventsQuerySchema } from "@/lib/schemas/restore";
 import { shipWalOffsite } from "@/lib/wal/offsite-ship";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { readSealedFacts } from "@/lib/wal/sealed-names";
@@ -298,5 +300,29 @@ describe("the WAL archive sealed at rest", () => {
       }),
     ).toThrow(new RegExp(`${last} decrypted to other bytes`));
     await fs.writeFile(factsFile, facts);
+  }, 120_000);
+
+  it("finds the DELETE in sealed WAL with the key Walden holds, and names the segments it cannot open without it", async () => {
+    const query = tableEventsQuerySchema.parse({
+      table,
+      from: targetTime,
+      to: new Date(Date.now() + 60_000).toISOString(),
+      minDeletedRows: 100,
+    });
+    const withoutKey = await findTableEvents(clusterId, query);
+    expect(withoutKey.events).toEqual([]);
+    expect(withoutKey.problems.join("\n")).toMatch(
+      /could not read [0-9A-F]{24}: identity: the WAL archive is encrypted at rest/,
+    );
+
+    const held = await call(localRoute.PUT, "PUT", `/api/v1/clusters/${clusterId}/repositories/local`, {
+      token: admin.token,
+      params: { id: clusterId },
+      body: { encryption: { enabled: true, recipient, identity } },
+    });
+    expect(held.status, held.text).toBe(200);
+    const found = await findTableEvents(clusterId, query);
+    expect(found.events).toEqual([expect.objectContaining({ kind: "delete", deletedRows: 700 })]);
+    expect(found.problems.join("\n")).not.toMatch(/could not read/);
   }, 120_000);
 });

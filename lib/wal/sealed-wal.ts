@@ -1,5 +1,6 @@
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { decryptFileChecked, localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { sealWholeFile } from "@/lib/backup/at-rest-seal";
@@ -188,6 +189,30 @@ function sealedIn(segments: ArchivedSegment[], range: { fromWal: string; toWal: 
     ),
   );
   return segments.filter((segment) => wanted.has(segment.name) && segment.form === "sealed");
+}
+
+/**
+ * One sealed segment decrypted alone (checked against its facts) into a new private temporary
+ * folder, for pg_waldump to read; the caller removes the folder.
+ */
+export async function openSealedSegment(
+  root: string,
+  name: string,
+  identityFor: (recipient: string) => string,
+): Promise<string> {
+  const facts = await readSealedFacts(root, name);
+  const identity = identityFor(facts.recipient);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "walden-sealed-"));
+  try {
+    await decryptFileChecked(path.join(root, `${name}${SEALED_SUFFIX}`), path.join(dir, name), identity, {
+      sha256: facts.sha256,
+      listedIn: `${name}${FACTS_SUFFIX}`,
+    });
+    return dir;
+  } catch (error) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
-import { realpath } from "node:fs/promises";
+import { realpath, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runTool } from "@/lib/tools/run";
+import { openSealedSegment } from "@/lib/wal/sealed-wal";
 import type { ArchivedSegment } from "@/lib/wal/archive";
 import { timelineForSegment, timelinePath, type TimelineHistoryEntry } from "@/lib/wal/segments";
 import { isEndOfWalError, isUnder, type SegmentCommits } from "@/lib/wal/waldump";
@@ -103,15 +104,23 @@ export async function readSegmentEvents(
   segment: ArchivedSegment,
   keepFile: (key: FileKey) => boolean,
   signal?: AbortSignal,
+  identityFor?: (recipient: string) => string,
 ): Promise<SegmentRead> {
   const buffer = new SegmentEventBuffer(keepFile);
+  // Sealed at rest (lib/wal/sealed-wal.ts): read from a private decrypted copy, removed after.
+  let sealedCopy: string | null = null;
   try {
-    const real = await realpath(path.join(root, segment.name));
-    if (!isUnder(root, real))
+    if (segment.form === "sealed") {
+      if (!identityFor) throw new Error("it is encrypted at rest and no key was given");
+      sealedCopy = await openSealedSegment(root, segment.name, identityFor);
+    }
+    const dir = sealedCopy ? await realpath(sealedCopy) : root;
+    const real = await realpath(path.join(dir, segment.name));
+    if (!isUnder(dir, real))
       return { events: [], problem: `${segment.name} resolves outside the archive: not read` };
     const result = await runTool({
       program,
-      args: waldumpEventArgs({ dir: root, timeline: segment.timeline, segment: segment.name }),
+      args: waldumpEventArgs({ dir, timeline: segment.timeline, segment: segment.name }),
       onStdoutLine: (line) => buffer.push(line),
       timeoutMs: SEGMENT_TIMEOUT_MS,
       signal,
@@ -123,6 +132,8 @@ export async function readSegmentEvents(
     return { events: buffer.events, problem: null };
   } catch (error) {
     return { events: [], problem: `pg_waldump could not read ${segment.name}: ${(error as Error).message}` };
+  } finally {
+    if (sealedCopy) await rm(sealedCopy, { recursive: true, force: true });
   }
 }
 

@@ -1,3 +1,4 @@
+import { walIdentityFor } from "@/lib/backup/at-rest-open";
 import { knownPrimary } from "@/lib/clusters/current-primary";
 import { getClusterRowOrThrow } from "@/lib/clusters/queries";
 import type { TableEventsQuery } from "@/lib/schemas/restore";
@@ -226,8 +227,10 @@ export async function findTableEvents(
     [...resolved.pgClassFiles].map(([db, relfilenode]) => fileKey(db, relfilenode)),
   );
   const keepFile = (key: FileKey) => pgClassKeys.has(key);
+  // Segments sealed at rest open with the key Walden holds (none: each is named as not read).
+  const identityFor = walIdentityFor(cluster, undefined);
   const read = (index: number, signal?: AbortSignal) =>
-    readSegmentEvents(program, scan.root, segments[index]!, keepFile, signal);
+    readSegmentEvents(program, scan.root, segments[index]!, keepFile, signal, identityFor);
   const outOfTime = () => Date.now() > deadline;
   const consumed = await readInOrder(
     hi - lo + 1,
