@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { systemActor } from "@/lib/auth/system-actor";
 import { registerCluster } from "@/lib/clusters/mutations";
 import { db } from "@/lib/db";
+import { generateAgeKey } from "@/lib/offsite/age";
 import { SamplerFleet } from "@/lib/worker/sampler";
 import { clusterCreateSchema } from "@/lib/schemas/cluster";
 import { receiveWalSlotName } from "@/lib/backup/slot-names";
@@ -109,4 +110,35 @@ it("streams WAL into the archive through its own slot, and restarts pg_receivewa
   );
   expect(again).toMatchObject({ active: true });
   expect(again!.pid).not.toBe(walsender!.pid);
+});
+
+it("with the local repository encrypted at rest, seals each segment it finishes at once, never the .partial it writes", async () => {
+  const { recipient } = generateAgeKey();
+  await db().cluster.update({
+    where: { id: clusterId },
+    data: { localEncryptionEnabled: true, localEncryptionRecipient: recipient },
+  });
+  const files = async () => (await fs.readdir(archive).catch(() => [])).sort();
+  const sealedCount = async () => (await files()).filter((file) => /^[0-9A-F]{24}\.age$/.test(file)).length;
+  const before = await sealedCount();
+  await sql("insert into stream_test values (2)");
+  const [switched] = await sql<{ wal: string }>("select pg_walfile_name(pg_switch_wal()) as wal");
+  const wal = switched!.wal;
+  await until(
+    async () => (await files()).includes(`${wal}.age`) && !(await files()).includes(wal),
+    20_000,
+    `${wal} sealed at rest`,
+  );
+  expect(await sealedCount()).toBeGreaterThan(before);
+  // Every complete segment is sealed (those streamed before encryption too); a .partial
+  // pg_receivewal is writing is never touched.
+  await until(
+    async () => (await files()).filter((file) => /^[0-9A-F]{24}$/.test(file)).length === 0,
+    20_000,
+    "no plain complete segment left",
+  );
+  expect((await files()).filter((file) => file.includes(".partial."))).toEqual([]);
+  const facts = JSON.parse(await fs.readFile(path.join(archive, `${wal}.age.json`), "utf8"));
+  expect(facts).toMatchObject({ recipient, bytes: 16 * 1024 * 1024 });
+  expect((await fs.stat(path.join(archive, `${wal}.age`))).mode & 0o077).toBe(0);
 });
