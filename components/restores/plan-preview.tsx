@@ -1,11 +1,11 @@
 import { useTranslations } from "next-intl";
+import { useFinding } from "@/components/i18n/use-finding";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
 import type { Formatters } from "@/components/ui/format";
 import { useFormat } from "@/components/ui/use-format";
 import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { PlanRefusalView } from "@/lib/client/use-pitr";
-import { useFinding } from "@/components/i18n/use-finding";
 import type { RestorePlan } from "@/lib/schemas/restore-plan";
 import type { RestoresT } from "./describe";
 import { formatInZone, toUtcIso } from "./zoned-time";

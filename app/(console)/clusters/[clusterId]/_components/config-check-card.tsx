@@ -3,13 +3,13 @@
 import { useTranslations } from "next-intl";
 import { CommandBlock } from "@/app/(console)/backups/[backupId]/runbook/_components/runbook-controls";
 import { ConnectionErrorView } from "@/components/clusters/connection-report-view";
+import { useFinding } from "@/components/i18n/use-finding";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button, Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { errorMessage } from "@/lib/client/fetcher";
 import { useClusterConfigCheck } from "@/lib/client/use-config-check";
-import { useFinding } from "@/components/i18n/use-finding";
 import type { ConfigCheck, ConfigCheckId, ConfigCheckStatus } from "@/lib/schemas/config-check";
 
 const STATUS_TONE: Record<ConfigCheckStatus, BadgeTone> = { ok: "success", warn: "warning", fail: "danger" };

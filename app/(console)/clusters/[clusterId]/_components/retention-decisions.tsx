@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { useFinding } from "@/components/i18n/use-finding";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { useFormat } from "@/components/ui/use-format";
 import type { RetentionPreview } from "@/lib/client/use-retention";
-import { useFinding } from "@/components/i18n/use-finding";
 import type { RetentionDecision, RetentionTiers } from "@/lib/schemas/retention";
 
 // The pieces both retention plans are shown with (local and offsite): decisions, reasons, WAL.
