@@ -9,6 +9,7 @@ import * as localRoute from "@/app/api/v1/clusters/[id]/repositories/local/route
 import * as restoresRoute from "@/app/api/v1/restores/route";
 import { startsAsAgeFile } from "@/lib/backup/at-rest";
 import { sha256File } from "@/lib/backup/checksum";
+import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
 import { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteWalPrefix, toOffsiteRow } from "@/lib/offsite/stored-settings";
@@ -325,4 +326,15 @@ describe("the WAL archive sealed at rest", () => {
     expect(found.events).toEqual([expect.objectContaining({ kind: "delete", deletedRows: 700 })]);
     expect(found.problems.join("\n")).not.toMatch(/could not read/);
   }, 120_000);
+
+  it("drills and verifies with the key Walden holds: the drill replays the sealed WAL, the verification finds it archived", async () => {
+    // The key is held since the test before.
+    const drill = await runPitrRestore(clusterId, { type: "latest" }, { backupId, source: "local" }, "drill");
+    restores.push(drill.id);
+    const steps = drill.steps as { name: string; log: string[] }[];
+    expect(steps.find((step) => step.name === "configure")!.log.join("\n")).toMatch(/segment\(s\) decrypted/);
+    expect(await verifyBackup(backupId, "test-worker")).toBe(true);
+    const verified = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
+    expect(verified.verifyLog).toMatch(/archive holds/);
+  }, 300_000);
 });
