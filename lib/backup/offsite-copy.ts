@@ -106,6 +106,8 @@ export async function copyBackupOffsite(
           repository.putFile(path.join(backup.path!, file), `${keyPrefix}/${file}`, {
             sha256,
             encryptTo,
+            // Its SHA256SUMS.ciphertext (below) holds each ciphertext's SHA-256: no copy onto itself.
+            recordCiphertextSha256: false,
             // In the catalog: a worker restarted mid-copy continues each upload where it stopped.
             uploads: catalogUploads,
             onProgress: (bytes) => options.onProgress?.(file, bytes),

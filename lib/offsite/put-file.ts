@@ -41,6 +41,12 @@ export interface PutFileOptions {
   encryptTo?: string;
   /** The file is already an age file (a WAL segment sealed at rest): stored as is, described as encrypted to `recipient`. */
   sealed?: { recipient: string; plaintextSha256: string };
+  /**
+   * Encrypted: write the ciphertext's SHA-256 into the object's metadata once known (a server-side
+   * copy onto itself; see recordCiphertextSha256). Default true; a backup copy's files say no,
+   * their SHA256SUMS.ciphertext holds it, and a copy of a large object is not free.
+   */
+  recordCiphertextSha256?: boolean;
   /** More facts to store with the object (a WAL segment's commit times); the checksum and encryption fields are putFile's own. */
   metadata?: Pick<WaldenObjectMetadata, "walCommits">;
   /** Bytes of the object sent to the storage so far by this try (parts it already held are not sent). */
@@ -56,8 +62,8 @@ export interface PutFileResult {
   sizeBytes: number;
   /**
    * SHA-256 of the object's bytes: the file's when plain, the ciphertext's when encrypted (hashed
-   * as it was sent, so a copy can be checked without its key: SHA256SUMS.ciphertext, and the
-   * object's own `sha256` metadata up to MAX_COPY_BYTES).
+   * as it was sent, so a copy can be checked without its key: SHA256SUMS.ciphertext, or the
+   * object's own `sha256` metadata, options.recordCiphertextSha256).
    */
   sha256: string;
   plaintextBytes: number;
@@ -111,7 +117,7 @@ export async function putFile(
   }
   if (tally.plaintextSha256 === null || tally.objectSha256 === null)
     throw new Error(`putFile: ${localPath} was not read to its end`);
-  if (options.encryptTo && tally.objectBytes <= MAX_COPY_BYTES)
+  if (options.encryptTo && options.recordCiphertextSha256 !== false && tally.objectBytes <= MAX_COPY_BYTES)
     await recordCiphertextSha256(context, fullKey, metadata, tally.objectSha256);
   await checkStoredObject(context, fullKey, tally.objectBytes, plaintextSha256);
   return {

@@ -129,6 +129,14 @@ describe("putFile and getFile", () => {
       sha256: put.sha256,
     });
 
+    // Not asked to record it (a backup copy's list holds it): the object's metadata has none.
+    const listed = await repository.putFile(source, "cluster-a/secret-listed.age", {
+      encryptTo: key.recipient,
+      recordCiphertextSha256: false,
+    });
+    expect((await repository.head("cluster-a/secret-listed.age"))?.sha256).toBeUndefined();
+    expect(listed.sha256).toMatch(/^[0-9a-f]{64}$/);
+
     const decrypted = path.join(dir, "secret-decrypted");
     const got = await repository.getFile("cluster-a/secret.age", decrypted, { identity: key.identity });
     expect(got).toMatchObject({ sha256: sha256(data), decrypted: true, checkedAgainst: ["metadata"] });

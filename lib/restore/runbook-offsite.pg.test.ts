@@ -144,29 +144,30 @@ describe("the break-glass runbook from the offsite copy", () => {
     expect(wrongKey.stderr).toMatch(/no identity matched/);
     expect(existsSync(dataDir)).toBe(false);
 
-    // A WAL object changed in the storage: its ciphertext no longer has the SHA-256 kept with it,
-    // which the script checks before age decrypts it; nothing starts.
+    // An object changed in the storage (a WAL segment; the backup's base tar): its ciphertext no
+    // longer has the SHA-256 kept with it or in the copy's SHA256SUMS.ciphertext, which the
+    // script checks before age decrypts it; nothing starts.
     const startWal = (await db().backup.findUniqueOrThrow({ where: { id: fixture.backupId } })).startWal!;
     const walCluster = (await db().cluster.findUniqueOrThrow({ where: { id: fixture.clusterId } })).name;
-    const storedSegment = path.join(
-      root,
-      "s3",
-      BUCKET,
-      `walden-breakglass/${walCluster}/wal/${startWal}._S3rver_object`,
-    );
-    const original = await fs.readFile(storedSegment);
-    const damaged = Buffer.from(original);
-    damaged.writeUInt8(damaged.readUInt8(1000) ^ 0x5a, 1000);
-    await fs.writeFile(storedSegment, damaged);
-    try {
-      const tampered = await runScript(credentials);
-      expect(tampered.code).not.toBe(0);
-      expect(tampered.stderr).toContain(
-        `${startWal}.age does not match the SHA-256 the storage keeps with it: the object is damaged or was replaced`,
-      );
-      expect(existsSync(dataDir)).toBe(false);
-    } finally {
-      await fs.writeFile(storedSegment, original);
+    for (const [objectKey, name] of [
+      [`${walCluster}/wal/${startWal}`, startWal],
+      [`${walCluster}/${fixture.backupId}/${runbook.backup.baseFile}`, runbook.backup.baseFile],
+    ]) {
+      const stored = path.join(root, "s3", BUCKET, `walden-breakglass/${objectKey}._S3rver_object`);
+      const original = await fs.readFile(stored);
+      const damaged = Buffer.from(original);
+      damaged.writeUInt8(damaged.readUInt8(1000) ^ 0x5a, 1000);
+      await fs.writeFile(stored, damaged);
+      try {
+        const tampered = await runScript(credentials);
+        expect(tampered.code).not.toBe(0);
+        expect(tampered.stderr).toContain(
+          `${name}.age does not match the SHA-256 of its ciphertext kept for it: the object is damaged or was replaced`,
+        );
+        expect(existsSync(dataDir)).toBe(false);
+      } finally {
+        await fs.writeFile(stored, original);
+      }
     }
 
     const result = await runScript(credentials);

@@ -1,3 +1,4 @@
+import { CIPHERTEXT_SUMS } from "@/lib/backup/at-rest";
 import { listOffsiteWal } from "@/lib/offsite/offsite-wal-listing";
 import type { S3Repository } from "@/lib/offsite/s3-repository";
 import { offsiteBackupPrefix, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
@@ -124,7 +125,7 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
         ? `The copy is encrypted with age${offsite.recipient ? ` to ${offsite.recipient}` : ""}: set AGE_KEY_FILE to the file holding its identity (AGE-SECRET-KEY-1…), from escrow; without it the backup cannot be read. One file may hold several keys, one AGE-SECRET-KEY-1… line each (this repository's and the backup's own, when it is encrypted at rest too): age tries each.`
         : "",
       offsite.encrypted
-        ? "Each object is checked against the SHA-256 of its ciphertext the storage keeps with it (x-amz-meta-sha256, also listed in the copy's SHA256SUMS.ciphertext) before age decrypts it (objects shipped before Walden kept it are checked after decryption only); then each WAL file against the plaintext SHA-256 kept with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps."
+        ? "Each object is checked against the SHA-256 of its ciphertext before age decrypts it: the backup's files against the copy's SHA256SUMS.ciphertext, each WAL file against the one the storage keeps with it (x-amz-meta-sha256); objects stored before Walden kept it are checked after decryption only. Then each WAL file is checked against the plaintext SHA-256 kept with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps."
         : "Each WAL file is checked against the plaintext SHA-256 the storage keeps with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps.",
     ]
       .filter(Boolean)
@@ -158,12 +159,16 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
       ].join("\n"),
       ...(offsite.encrypted
         ? [
-            // $1 the file: its .age checked against the ciphertext's SHA-256 in its headers, when kept.
+            // $1 the file: its .age checked against the ciphertext's SHA-256 kept in its headers (a
+            // WAL segment) or in the copy's SHA256SUMS.ciphertext (a backup file), when kept.
             [
               "check_ciphertext() {",
               `  sum=$(tr -d '\r' < "$1.headers" | awk 'tolower($1) == "x-amz-meta-sha256:" { print $2 }')`,
+              `  if [ -z "$sum" ] && [ -f ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)} ]; then`,
+              `    sum=$(awk -v f="\${1##*/}" '$2 == f { print $1 }' ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)})`,
+              "  fi",
               `  test -z "$sum" || printf '%s  %s\n' "$sum" "$1.age" | sha256sum --quiet -c - ||`,
-              `    { echo "$1.age does not match the SHA-256 the storage keeps with it: the object is damaged or was replaced" >&2; return 1; }`,
+              `    { echo "$1.age does not match the SHA-256 of its ciphertext kept for it: the object is damaged or was replaced" >&2; return 1; }`,
               "}",
             ].join("\n"),
           ]
@@ -175,6 +180,12 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
           : `  s3_get "$1" "$2"`,
         "}",
       ].join("\n"),
+      // The copy's list of its objects' ciphertext SHA-256 (copies made before Walden wrote one have none).
+      ...(offsite.encrypted
+        ? [
+            `s3_get ${q(`${backupUrl}/${CIPHERTEXT_SUMS}`)} ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)} 2>/dev/null || rm -f -- ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)}`,
+          ]
+        : []),
       `fetch_object ${q(`${backupUrl}/SHA256SUMS`)} ${q(`${backupDir}/SHA256SUMS`)}`,
       [
         `awk '{ sub(/^\\*/, "", $2); print $2 }' ${q(`${backupDir}/SHA256SUMS`)} | while read -r file; do`,
@@ -184,7 +195,7 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
       ].join("\n"),
       // walden.json is the copy's plain descriptor (readable without the key).
       `s3_get ${q(`${backupUrl}/walden.json`)} ${q(`${backupDir}/walden.json`)}`,
-      `rm -f -- ${q(backupDir)}/*.headers`,
+      `rm -f -- ${q(backupDir)}/*.headers${offsite.encrypted ? ` ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)}` : ""}`,
       [
         `: > ${q(`${walDir}/SHA256SUMS`)}`,
         "marker=''",
