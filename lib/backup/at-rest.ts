@@ -61,6 +61,15 @@ export function localEncryptionView(cluster: {
   };
 }
 
+/** The cluster's local key when Walden holds it (WAL sealed at rest and shipped as is opens with it). */
+export function heldLocalIdentity(cluster: {
+  localEncryptionIdentityEncrypted: string | null;
+}): string | null {
+  return cluster.localEncryptionIdentityEncrypted
+    ? openLocalIdentity(cluster.localEncryptionIdentityEncrypted)
+    : null;
+}
+
 /**
  * The identity that opens a backup encrypted to `recipient`: the one the request brought, else
  * the one Walden holds for the cluster when it is that recipient's; null when neither.

@@ -16,6 +16,7 @@ import {
   superuserName,
   type InstanceInfo,
 } from "./instance";
+import { heldLocalIdentity } from "@/lib/backup/at-rest";
 import { openBackupFolder, walIdentityFor } from "@/lib/backup/at-rest-open";
 import { stageArchiveWal } from "@/lib/wal/sealed-wal";
 import { openIdentity } from "./identity";
@@ -134,7 +135,15 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
   const walDir = path.join(paths.root, "offsite-wal");
   if (offsite)
     await withOffsiteSource(cluster.id, (repository) =>
-      fetchPlannedWal(repository, cluster, plan, walDir, (line) => ctx.steps.log(line), identity),
+      fetchPlannedWal(
+        repository,
+        cluster,
+        plan,
+        walDir,
+        (line) => ctx.steps.log(line),
+        // Segments sealed at rest were shipped as they are: without a key given, the local one Walden holds opens them.
+        identity ?? heldLocalIdentity(cluster) ?? undefined,
+      ),
     );
   // A local archive sealed at rest: the plan's WAL decrypted into the restore's own folder, so
   // the copy reads plaintext and never sees a key (lib/wal/sealed-wal.ts).

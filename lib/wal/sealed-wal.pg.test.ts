@@ -9,6 +9,7 @@ import * as localRoute from "@/app/api/v1/clusters/[id]/repositories/local/route
 import * as restoresRoute from "@/app/api/v1/restores/route";
 import { startsAsAgeFile } from "@/lib/backup/at-rest";
 import { sha256File } from "@/lib/backup/checksum";
+import { copyBackupOffsite } from "@/lib/backup/offsite-copy";
 import { verifyBackup } from "@/lib/backup/verify";
 import { db } from "@/lib/db";
 import { S3Repository } from "@/lib/offsite/s3-repository";
@@ -336,5 +337,41 @@ describe("the WAL archive sealed at rest", () => {
     expect(await verifyBackup(backupId, "test-worker")).toBe(true);
     const verified = await db().backup.findUniqueOrThrow({ where: { id: backupId } });
     expect(verified.verifyLog).toMatch(/archive holds/);
+  }, 300_000);
+
+  it("restores from the offsite copy across sealed WAL shipped as is, opened with the key Walden holds: md5-identical", async () => {
+    const s3 = await startS3Server({
+      port: 26979,
+      directory: path.join(dir, "s3-restore"),
+      buckets: ["sealed"],
+    });
+    const settings = s3.settings("sealed", "restore");
+    try {
+      const row = toOffsiteRow(settings);
+      await db().offsiteRepository.create({ data: { clusterId, ...row } });
+      expect((await copyBackupOffsite(backupId, "test-worker", { retry: { attempts: 1 } })).ok).toBe(true);
+      const shipped = await shipWalOffsite(clusterId, { retry: { attempts: 1 } });
+      expect(shipped.segments).toEqual(expect.arrayContaining(sealedNames));
+      const restore = await runPitrRestore(
+        clusterId,
+        { type: "time", value: targetTime },
+        { backupId, source: "offsite" },
+      );
+      restores.push(restore.id);
+      const client = new pg.Client({ ...sandboxPrimary(), port: restore.port! });
+      await client.connect();
+      try {
+        expect((await client.query<{ md5: string }>(md5Sql)).rows[0]!.md5).toBe(targetMd5);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await db().offsiteWalPosition.deleteMany({ where: { clusterId } });
+      await db()
+        .backupCopy.deleteMany({ where: { backupId } })
+        .catch(() => {});
+      await db().offsiteRepository.deleteMany({ where: { clusterId } });
+      await s3.stop();
+    }
   }, 300_000);
 });
