@@ -147,8 +147,14 @@ export async function measureOffsite(log: (line: string) => void): Promise<Offsi
         partSize: partSizeFor(file.bytes),
       }).done(),
     walden: (file, key) => repository.putFile(file.path, key, { sha256: file.sha256 }),
+    // As a backup's offsite copy sends it (lib/backup/offsite-copy.ts): the ciphertext hashed on
+    // the way for SHA256SUMS.ciphertext, not recorded in each object's metadata.
     encrypted: (file, key) =>
-      repository.putFile(file.path, key, { sha256: file.sha256, encryptTo: recipient }),
+      repository.putFile(file.path, key, {
+        sha256: file.sha256,
+        encryptTo: recipient,
+        recordCiphertextSha256: false,
+      }),
   };
   const timeCopy = async (
     run: (file: (typeof files)[number], key: string) => Promise<unknown>,

@@ -48,8 +48,10 @@ export type ClusterRepositoriesWithEncryption = Omit<ClusterRepositories, "local
 
 /**
  * The optional body of POST /api/v1/backups/:id/verify and POST /api/v1/clusters/:id/drills: the
- * copy to read, and the age identity that opens a backup encrypted at rest (for this job only;
- * else the key Walden holds). Sealed at the edge, never returned, logged or audited.
+ * copy to read, and the age identity that opens a backup encrypted at rest or an offsite copy
+ * the repository encrypted (for this job only; else the key Walden holds): a key file's text,
+ * which may hold several AGE-SECRET-KEY-1… lines (each object opens with whichever is its key).
+ * Sealed at the edge, never returned, logged or audited.
  */
 export const copyAndKeySchema = copyChoiceSchema.extend({
   identity: z.string().trim().min(1, "is empty").max(4000, "is too long for an age key file").optional(),
