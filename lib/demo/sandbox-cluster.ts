@@ -20,10 +20,11 @@ const sandboxJsonSchema = z
  * sandbox.json). Outside the demo there is no such file, and nothing is the sandbox's.
  */
 export async function isDemoSandboxCluster(clusterId: string): Promise<boolean> {
-  const home = path.resolve(startupSettings("WALDEN_HOME").WALDEN_HOME || ".walden");
-  const file = path.join(home, "sandbox.json");
   // A runtime folder, not part of the build: without the hint, next build traces the whole project.
-  const text = await fs.readFile(/* turbopackIgnore: true */ file, "utf8").catch(() => null);
+  const home = path.resolve(
+    /* turbopackIgnore: true */ startupSettings("WALDEN_HOME").WALDEN_HOME || ".walden",
+  );
+  const text = await fs.readFile(path.join(home, "sandbox.json"), "utf8").catch(() => null);
   const parsed = sandboxJsonSchema.safeParse(text);
   return parsed.success && parsed.data.clusters.some((cluster) => cluster.id === clusterId);
 }
