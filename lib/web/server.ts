@@ -3,6 +3,7 @@
 // headers so only configured proxies (WALDEN_TRUSTED_PROXIES) are believed (lib/web/forwarded.ts).
 import http from "node:http";
 import type { TLSSocket } from "node:tls";
+import v8 from "node:v8";
 import next from "next";
 import { env } from "@/lib/env";
 import { parseTrustedProxies, rewriteForwardedHeaders } from "@/lib/web/forwarded";
@@ -14,6 +15,12 @@ import { forgetSharedReads } from "@/lib/web/shared-read";
 // heap: about 115 MB of the server's heap at rest, and stack traces mapped at every Error's
 // stack. Next's own `next start` runs without them; errors here name the built chunks instead.
 process.setSourceMapsEnabled(false);
+
+// Under a steady load V8 let the heap grow to about three times what stays live before a full
+// collection (the load bench: 150 MiB live, 480 MiB of heap, RSS 720 MiB). Growing it by half
+// after each full collection keeps it near what is live, for more frequent (mostly concurrent)
+// full collections. V8 reads this at every collection, so setting it here, before Next loads, holds.
+v8.setFlagsFromString("--heap-growing-percent=50");
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 /** Requests worked on at once (lib/web/admission.ts); the slowest (a PDF report) wait on the worker. */
