@@ -154,10 +154,16 @@ export async function decryptBackupFolder(
       listedIn: "SHA256SUMS",
     });
   }
+  // A backup folder chosen at run time (the hint keeps next build from tracing the whole project).
   for (const plain of ["SHA256SUMS", "walden.json"])
-    await fs.copyFile(path.join(dir, plain), path.join(into, plain)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
-    });
+    await fs
+      .copyFile(
+        path.join(/* turbopackIgnore: true */ dir, plain),
+        path.join(/* turbopackIgnore: true */ into, plain),
+      )
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+      });
   log(`decrypted ${sums.length} files (${bytes} bytes) into ${into}, each checked against SHA256SUMS`);
 }
 
