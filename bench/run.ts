@@ -25,11 +25,11 @@
 //   month of catalog rows written in bulk, the route handlers called in-process:
 //   7. overview p95 with 100 vs 1 clusters, 30-day vs 1-day lag series (points ≤ 1000), the
 //      monthly report of 100 clusters vs 1
-//   load (2 minutes; plus 2-3 for `next build` when the sources are newer than .next, after any
-//   other `next build` or Playwright run has finished; load.ts):
+//   load (about 7 minutes; plus 2-3 for `next build` when the sources are newer than .next, after
+//   any other `next build` or Playwright run has finished; load.ts):
 //   8. the web app as `npm start` runs it (lib/web/server.ts) on 127.0.0.1:3300, autocannon at a
-//      fixed rate for 60 s on the main GET endpoints vs the same rate on /api/v1/health (30 s):
-//      errors, latency, server memory
+//      fixed 200 requests/s on the main GET endpoints (30 s unmeasured warm-up, then 300 s) vs the
+//      same rate on /api/v1/health (60 s): errors, latency, server memory (settings.ts)
 //   offsite (about 2 minutes; offsite.ts): 176 MiB in a physical backup's shape copied to s3rver (a
 //   child process) by Walden's putFile, by a plain SDK Upload, and by putFile encrypting with age,
 //   rounds rotated; 9. throughput ratio to the SDK and the encryption overhead (goal ≤ 1.15)
