@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import type { AgeKeyPair } from "@/lib/offsite/age";
 import { toOffsiteRow } from "@/lib/offsite/stored-settings";
 import { shipWalOffsite } from "@/lib/wal/offsite-ship";
+import { sealArchive } from "@/lib/wal/sealed-wal";
 import { parseWalFileName, walFileName } from "@/lib/wal/segments";
 import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
 import { registerSandboxCluster, takePhysicalBackup, withSandboxPrimary } from "@/test/sandbox-cluster";
@@ -34,6 +35,9 @@ export interface OffsiteCluster {
  * shipped from the backup's first segment (the sandbox's older WAL is not this test's). With
  * `atRest`, the cluster's local encryption is on before the backup (at-rest.ts), so the backup
  * holds only <file>.age and its offsite copy is that ciphertext; `held` lets Walden hold the key.
+ * With `sealWal`, the archive link becomes a folder of the cluster's own holding the WAL from the
+ * backup's start, sealed at rest to that key (lib/wal/sealed-wal.ts) before it is shipped: its
+ * segments go offsite as their age bytes, whatever the repository's setting.
  */
 export async function offsiteCluster(options: {
   root: string;
@@ -43,6 +47,7 @@ export async function offsiteCluster(options: {
   label: string;
   key?: AgeKeyPair;
   atRest?: { key: AgeKeyPair; held?: boolean };
+  sealWal?: AgeKeyPair;
 }): Promise<OffsiteCluster> {
   const { root, run, s3, label, key } = options;
   const sandbox = inject("sandbox");
@@ -107,13 +112,30 @@ export async function offsiteCluster(options: {
       historyShipped: true,
     },
   });
+  if (options.sealWal) await sealedArchiveCopy(archiveLink, backup.startWal!, options.sealWal.recipient);
   expect((await shipWalOffsite(clusterId)).segments).toContain(backup.startWal);
   return { clusterId, backupId, archiveLink, table, md5Sql, ...facts };
+}
+
+/** The link replaced by a folder with the sandbox's WAL from `startWal` on (and its history files), sealed to `recipient`. */
+async function sealedArchiveCopy(archiveLink: string, startWal: string, recipient: string): Promise<void> {
+  const source = await fs.realpath(archiveLink);
+  await fs.rm(archiveLink);
+  await fs.mkdir(archiveLink, { mode: 0o700 });
+  for (const name of await fs.readdir(source)) {
+    const segment = /^[0-9A-F]{24}$/.test(name) && name.slice(8) >= startWal.slice(8);
+    if (segment || /^[0-9A-F]{8}\.history$/.test(name))
+      await fs.copyFile(path.join(source, name), path.join(archiveLink, name));
+  }
+  const sealed = await sealArchive(archiveLink, recipient);
+  expect(sealed.problems).toEqual([]);
+  expect(sealed.sealed).toContain(startWal);
 }
 
 /** The local copy gone: the backup's folder and Walden's way into the archive. */
 export async function loseLocalCopy(fixture: OffsiteCluster): Promise<void> {
   const backup = await db().backup.findUniqueOrThrow({ where: { id: fixture.backupId } });
   await fs.rm(backup.path!, { recursive: true, force: true });
-  await fs.rm(fixture.archiveLink, { force: true });
+  // A link to the sandbox's archive (the link only goes), or the cluster's own sealed folder.
+  await fs.rm(fixture.archiveLink, { recursive: true, force: true });
 }

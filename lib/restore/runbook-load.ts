@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import { z } from "zod";
+import { localEncryptionRecipient } from "@/lib/backup/at-rest";
 import { localCopyIsWhole } from "@/lib/backup/local-copy";
 import { db } from "@/lib/db";
 import { readJson } from "@/lib/db/json";
@@ -12,6 +13,7 @@ import { sealedWalRecipients } from "@/lib/wal/sealed-names";
 import { buildRunbook, type Runbook, type RunbookInput } from "./runbook";
 import { walEndForRunbook, type RunbookOffsiteSource, type RunbookWalEnd } from "./runbook-offsite";
 import { plainNames } from "./runbook-decrypt";
+import { offsiteWalRecipients } from "./runbook-offsite-keys";
 
 // The break-glass runbook's facts, read from the catalog and the backup folder or its offsite
 // copy; buildRunbook (runbook.ts) turns them into the steps without any I/O.
@@ -28,8 +30,15 @@ async function offsiteSourceOf(
     startWal: string | null;
     stopWal: string | null;
     timeline: number | null;
+    checksum: string | null;
+    encryptionRecipient: string | null;
   },
-  cluster: { name: string; archivePath: string | null },
+  cluster: {
+    name: string;
+    archivePath: string | null;
+    localEncryptionEnabled: boolean;
+    localEncryptionRecipient: string | null;
+  },
   asked: "local" | "offsite" | undefined,
   target?: RestoreTarget,
 ): Promise<{
@@ -40,7 +49,8 @@ async function offsiteSourceOf(
   if (asked === "local" || (!asked && localCopyIsWhole(backup.path, cluster.archivePath))) return null;
   const copied = await db().backupCopy.findFirst({
     where: { backupId: backup.id, repository: "s3", status: "succeeded" },
-    select: { id: true },
+    orderBy: { finishedAt: "desc" },
+    select: { id: true, ciphertextChecksum: true },
   });
   const settings = copied ? await getOffsiteSettings(backup.clusterId) : null;
   if (!settings) {
@@ -55,9 +65,28 @@ async function offsiteSourceOf(
     .then((objects) => objects.map((object) => object.key.slice(keyPrefix.length)))
     .catch(() => undefined);
   // The WAL the target needs; unknown (a storage out of reach too): all of it from the start.
-  const walEnd = await walEndForRunbook(repository, cluster.name, backup, target)
-    .catch(() => null)
-    .finally(() => repository.close());
+  const repositoryRecipient = settings.encryption?.enabled ? settings.encryption.recipient : undefined;
+  let walEnd: RunbookWalEnd | null = null;
+  let walSealedTo: string[] = [];
+  try {
+    walEnd = await walEndForRunbook(repository, cluster.name, backup, target).catch(() => null);
+    // Segments sealed at rest went up as their age bytes: the keys their headers name (a storage
+    // out of reach: none known, and the script asks for a key when an object says it needs one).
+    walSealedTo = backup.startWal
+      ? await offsiteWalRecipients(
+          repository,
+          cluster.name,
+          { fromWal: backup.startWal, toWal: walEnd?.toWal },
+          repositoryRecipient,
+        ).catch(() => [])
+      : [];
+  } finally {
+    repository.close();
+  }
+  // The archive is sealed now: later segments may be sealed to its key though the ends are not.
+  const localRecipient = localEncryptionRecipient(cluster);
+  if (localRecipient && localRecipient !== repositoryRecipient && !walSealedTo.includes(localRecipient))
+    walSealedTo.push(localRecipient);
   return {
     offsite: {
       endpoint: settings.endpoint,
@@ -68,8 +97,13 @@ async function offsiteSourceOf(
       encrypted: settings.encryption?.enabled ?? false,
       ...(settings.encryption?.recipient ? { recipient: settings.encryption.recipient } : {}),
       clusterName: cluster.name,
+      ...(backup.encryptionRecipient ? { backupRecipient: backup.encryptionRecipient } : {}),
+      ...(walSealedTo.length ? { walSealedTo } : {}),
+      ...(backup.checksum ? { sumsSha256: backup.checksum } : {}),
+      ...(copied?.ciphertextChecksum ? { ciphertextSumsSha256: copied.ciphertextChecksum } : {}),
     },
-    files,
+    // Encrypted at rest, the copy holds <file>.age: the steps name the files as decrypted.
+    files: backup.encryptionRecipient ? files?.map((file) => file.replace(/\.age$/, "")) : files,
     walEnd,
   };
 }

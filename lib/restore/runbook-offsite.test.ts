@@ -1,7 +1,12 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildRunbook, type RunbookInput } from "@/lib/restore/runbook";
 import { bucketUrl, type RunbookOffsiteSource } from "@/lib/restore/runbook-offsite";
+import { fetchFunctions } from "@/lib/restore/runbook-offsite-fetch";
 import { runbookScript } from "@/lib/restore/runbook-script";
 
 // The runbook's offsite step as text (its commands are run for real in runbook-offsite.pg.test.ts).
@@ -68,9 +73,9 @@ describe("the runbook from the offsite copy", () => {
     expect(commands).toContain("--aws-sigv4 'aws:amz:eu-west-1:s3'");
     expect(commands).toContain('"$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |');
     expect(commands).toContain('age --decrypt --identity "$AGE_KEY_FILE"');
-    // The ciphertext checked against the SHA-256 kept with the object before age reads it.
-    expect(commands).toContain('check_ciphertext "$2" && age --decrypt');
-    expect(commands).toContain('tolower($1) == "x-amz-meta-sha256:"');
+    // The stored bytes checked against the SHA-256 kept with the object before age reads them.
+    expect(commands).toContain('header "$2.headers" x-amz-meta-sha256');
+    expect(commands).toMatch(/sha256sum --quiet -c - \|\|\n.*ciphertext kept for it/);
     // Virtual-hosted (the repository is not path-style), the prefix's quote URI-encoded.
     expect(commands).toContain(
       "'https://acme-backups.s3.eu-west-1.amazonaws.com/walden%20it%27s/orders/0b7c1f2a-3d4e-4b2a-9d5e-5f0c7a4e6a43/SHA256SUMS'",
@@ -79,10 +84,107 @@ describe("the runbook from the offsite copy", () => {
     expect(commands).toContain(
       "'https://acme-backups.s3.eu-west-1.amazonaws.com/?marker='\"$marker\"'&prefix=walden%20it%27s%2Forders%2Fwal%2F'",
     );
-    const plain = build({ offsite: { ...offsite, encrypted: false } }).sections[0]!.commands.join("\n");
-    expect(plain).not.toContain("age --decrypt");
-    expect(plain).not.toContain("AGE_KEY_FILE");
-    expect(plain).not.toContain("check_ciphertext");
+    // A plain repository asks for no key up front: nothing is known to be encrypted.
+    const plain = build({ offsite: { ...offsite, encrypted: false } }).sections[0]!;
+    expect(plain.commands.join("\n")).not.toContain("of every key named above");
+    expect(plain.explanation).toMatch(/No object is known to be encrypted/);
+  });
+
+  it("decides per object from its headers or the copy's list, whatever the repository setting", () => {
+    const sealed = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+    const atRest = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg";
+    // Unencrypted repository, backup encrypted at rest, WAL sealed at rest: the cell that was broken.
+    const runbook = build({
+      offsite: { ...offsite, encrypted: false, backupRecipient: atRest, walSealedTo: [sealed] },
+    });
+    const section = runbook.sections[0]!;
+    const commands = section.commands.join("\n");
+    // A key is asked for up front, both keys named, and age is required.
+    expect(commands).toContain("of every key named above");
+    expect(commands).toContain("command -v curl >/dev/null && command -v age >/dev/null");
+    expect(section.explanation).toContain(
+      `the backup's files, encrypted at rest before they were copied, to`,
+    );
+    expect(section.explanation).toContain(atRest);
+    expect(section.explanation).toContain(sealed);
+    expect(section.explanation).toMatch(/One file may hold several keys/);
+    // Each object: age when its headers say so, or when the copy lists <file>.age.
+    expect(commands).toContain(`[ "$(header "$2.headers" x-amz-meta-encryption)" = age ]`);
+    expect(commands).toContain(`"$file.age"`);
+    // The checksums the catalog keeps, when given.
+    const checked = build({
+      offsite: { ...offsite, sumsSha256: "a".repeat(64), ciphertextSumsSha256: "b".repeat(64) },
+    });
+    const text = checked.sections[0]!.commands.join("\n");
+    expect(text).toContain(`'${"a".repeat(64)}'`);
+    expect(text).toContain(`'${"b".repeat(64)}'`);
+    execFileSync("bash", ["-n"], { input: runbookScript(runbook) });
+  });
+
+  it("runs fetch_object against a fake curl: plain kept, age decrypted by header, damaged refused", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "h1-fetch-"));
+    try {
+      execFileSync("age-keygen", ["-o", path.join(dir, "key.txt")], { stdio: "ignore" });
+      const recipient = execFileSync("age-keygen", ["-y", path.join(dir, "key.txt")], {
+        encoding: "utf8",
+      }).trim();
+      writeFileSync(path.join(dir, "plain.src"), "plain bytes\n");
+      writeFileSync(path.join(dir, "secret.txt"), "secret bytes\n");
+      execFileSync("age", [
+        "-r",
+        recipient,
+        "-o",
+        path.join(dir, "sealed.src"),
+        path.join(dir, "secret.txt"),
+      ]);
+      const sha = (file: string) =>
+        createHash("sha256")
+          .update(readFileSync(path.join(dir, file)))
+          .digest("hex");
+      // The fake curl: the object's bytes from <name>.src, its headers from <name>.hdr.
+      writeFileSync(
+        path.join(dir, "plain.hdr"),
+        `HTTP/1.1 200 OK\r\nx-amz-meta-sha256: ${sha("plain.src")}\r\n`,
+      );
+      writeFileSync(
+        path.join(dir, "sealed.hdr"),
+        `HTTP/1.1 200 OK\r\nx-amz-meta-encryption: age\r\nx-amz-meta-sha256: ${sha("sealed.src")}\r\nx-amz-meta-age-recipient: ${recipient}\r\n`,
+      );
+      writeFileSync(path.join(dir, "damaged.src"), "other bytes\n");
+      writeFileSync(
+        path.join(dir, "damaged.hdr"),
+        `HTTP/1.1 200 OK\r\nx-amz-meta-sha256: ${sha("plain.src")}\r\n`,
+      );
+      const functions = fetchFunctions({ region: "r", ciphertextSums: path.join(dir, "none") }).join("\n");
+      const fakeCurl = `curl() { cat >/dev/null; local h o u; while [ $# -gt 0 ]; do case $1 in --dump-header) h=$2; shift ;; --output) o=$2; shift ;; -*) ;; *) u=$1 ;; esac; shift; done; n=\${u##*/}; cp "${dir}/$n.hdr" "$h"; cp "${dir}/$n.src" "$o"; }`;
+      const run = (object: string, env: Record<string, string>) =>
+        spawnSync(
+          "bash",
+          ["-e", "-c", `${fakeCurl}\n${functions}\nfetch_object "http://s/${object}" "${dir}/out-${object}"`],
+          {
+            env: {
+              ...process.env,
+              AWS_ACCESS_KEY_ID: "a",
+              AWS_SECRET_ACCESS_KEY: "b",
+              AGE_KEY_FILE: "",
+              ...env,
+            },
+            encoding: "utf8",
+          },
+        );
+      expect(run("plain", {}).status).toBe(0);
+      expect(readFileSync(path.join(dir, "out-plain"), "utf8")).toBe("plain bytes\n");
+      const noKey = run("sealed", {});
+      expect(noKey.status).not.toBe(0);
+      expect(noKey.stderr).toContain(`sealed is encrypted with age to ${recipient}: set AGE_KEY_FILE`);
+      expect(run("sealed", { AGE_KEY_FILE: path.join(dir, "key.txt") }).status).toBe(0);
+      expect(readFileSync(path.join(dir, "out-sealed"), "utf8")).toBe("secret bytes\n");
+      const damaged = run("damaged", {});
+      expect(damaged.status).not.toBe(0);
+      expect(damaged.stderr).toContain("does not match the SHA-256 kept for it");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("builds path-style URLs when the repository says so", () => {

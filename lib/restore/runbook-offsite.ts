@@ -8,6 +8,13 @@ import { walFileName } from "@/lib/wal/segments";
 import { shellQuote } from "@/lib/tools/shell-quote";
 import type { RunbookSection } from "./runbook-sections";
 import { orFail } from "./runbook-shell";
+import {
+  CHECKS_EXPLANATION,
+  fetchFunctions,
+  keysExplanation,
+  listsAtRest,
+  type RunbookKeys,
+} from "./runbook-offsite-fetch";
 
 // The runbook's "From the offsite copy" step (issue 14): with the worker's disk gone, the backup's
 // objects and the WAL it needs come down from the offsite repository with standard tools only —
@@ -22,10 +29,18 @@ export interface RunbookOffsiteSource {
   bucket: string;
   prefix?: string;
   forcePathStyle: boolean;
-  /** The copy is age-encrypted (to this recipient, shown so the reader picks the right key). */
+  /** The repository encrypts what it is sent (to this recipient, shown so the reader picks the right key). */
   encrypted: boolean;
   recipient?: string;
   clusterName: string;
+  /** The backup was encrypted at rest to this recipient before it was copied: its copy holds <file>.age. */
+  backupRecipient?: string;
+  /** Recipients the local WAL archive was sealed to: such segments were shipped as their age bytes. */
+  walSealedTo?: string[];
+  /** The backup's checksum (the SHA-256 of its SHA256SUMS), when the catalog has it. */
+  sumsSha256?: string;
+  /** The SHA-256 the catalog kept of the copy's SHA256SUMS.ciphertext, when it has one. */
+  ciphertextSumsSha256?: string;
 }
 
 export interface OffsiteSectionFacts {
@@ -110,10 +125,16 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
         `    esac`,
       ].join("\n")
     : `    case $name in *.history) ;; *) if [[ "\${name:8}" < ${q(startPosition)} ]]; then continue; fi ;; esac`;
-  const decrypt = offsite.encrypted
-    ? `check_ciphertext "$2" && age --decrypt --identity "$AGE_KEY_FILE" --output "$2" "$2.age" && rm -f -- "$2.age"`
-    : "";
   const where = `s3://${offsite.bucket}/${backupKey} at ${offsite.endpoint}`;
+  const keys: RunbookKeys = {
+    ...(offsite.encrypted && offsite.recipient ? { repository: offsite.recipient } : {}),
+    ...(offsite.backupRecipient ? { backup: offsite.backupRecipient } : {}),
+    wal: offsite.walSealedTo ?? [],
+  };
+  // A key is known to be needed up front; else an object whose headers say age asks for it then.
+  const needsKey = offsite.encrypted || Boolean(offsite.backupRecipient) || keys.wal.length > 0;
+  const ciphertextSums = `${backupDir}/${CIPHERTEXT_SUMS}`;
+  const keyText = keysExplanation(keys);
 
   return {
     titleKey: "offsite",
@@ -121,12 +142,11 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
     explanation: [
       `The local backup folder and WAL archive are not used: the backup's objects (${where}) and the WAL ${walEnd ? `from its first segment to ${walEnd.toWal} (the target's), on timeline${walEnd.timelines.length > 1 ? "s" : ""} ${walEnd.timelines.join(", ")}` : "from its first segment on"} come down into ${backupDir} and ${walDir}, which the next steps restore from.`,
       "Set the offsite repository's access key in the environment first (export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…); Walden never prints the stored secret. curl signs each request with AWS Signature V4 (--aws-sigv4, curl 7.75 or newer) and reads the key from its standard input, so it never shows in the process list.",
-      offsite.encrypted
-        ? `The copy is encrypted with age${offsite.recipient ? ` to ${offsite.recipient}` : ""}: set AGE_KEY_FILE to the file holding its identity (AGE-SECRET-KEY-1…), from escrow; without it the backup cannot be read. One file may hold several keys, one AGE-SECRET-KEY-1… line each (this repository's and the backup's own, when it is encrypted at rest too): age tries each.`
-        : "",
-      offsite.encrypted
-        ? "Each object is checked against the SHA-256 of its ciphertext before age decrypts it: the backup's files against the copy's SHA256SUMS.ciphertext, each WAL file against the one the storage keeps with it (x-amz-meta-sha256); objects stored before Walden kept it are checked after decryption only. Then each WAL file is checked against the plaintext SHA-256 kept with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps."
-        : "Each WAL file is checked against the plaintext SHA-256 the storage keeps with it (x-amz-meta-plaintext-sha256), the backup's files against SHA256SUMS in the next steps.",
+      keyText ||
+        (offsite.encrypted
+          ? "The copy is encrypted with age: set AGE_KEY_FILE to the file holding its identity (AGE-SECRET-KEY-1…), from escrow; without it the backup cannot be read."
+          : "No object is known to be encrypted; should one be (its headers say so), the script stops and asks for AGE_KEY_FILE, the file holding the identity (AGE-SECRET-KEY-1…) of the key it names."),
+      CHECKS_EXPLANATION,
     ]
       .filter(Boolean)
       .join(" "),
@@ -135,67 +155,54 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
         `test -n "\${AWS_ACCESS_KEY_ID:-}" && test -n "\${AWS_SECRET_ACCESS_KEY:-}"`,
         "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to the offsite repository's access key (export them), then run this again.",
       ),
-      ...(offsite.encrypted
+      ...(needsKey
         ? [
             orFail(
               `test -r "\${AGE_KEY_FILE:-}"`,
-              "Set AGE_KEY_FILE to a readable file holding the age identity (AGE-SECRET-KEY-1…) of this repository's key.",
+              "Set AGE_KEY_FILE to a readable file holding the age identity (AGE-SECRET-KEY-1…) of every key named above (one line each).",
             ),
           ]
         : []),
       orFail(
-        `command -v curl >/dev/null${offsite.encrypted ? " && command -v age >/dev/null" : ""}`,
-        `Install ${offsite.encrypted ? "curl and age (apt-get install curl age)" : "curl (apt-get install curl)"}.`,
+        `command -v curl >/dev/null${needsKey ? " && command -v age >/dev/null" : ""}`,
+        `Install ${needsKey ? "curl and age (apt-get install curl age)" : "curl (apt-get install curl)"}.`,
       ),
       `install -d -m 0700 ${q(backupDir)} ${q(walDir)}`,
-      // $1 the URL, $2 the file; the response's headers beside it (the WAL's checksum is there).
+      ...fetchFunctions({ region: offsite.region, ciphertextSums }),
+      // The copy's list of its stored objects' SHA-256 (a plain copy, or one made before Walden
+      // wrote it, has none), checked against the one the catalog kept for the copy.
       [
-        "s3_get() {",
-        `  printf 'user = "%s:%s"\\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |`,
-        `    curl --config - --silent --show-error --fail --aws-sigv4 ${q(`aws:amz:${offsite.region}:s3`)} \\`,
-        `      -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' --dump-header "$2.headers" --output "$2" "$1" ||`,
-        `    { echo "could not download $1 (check the access key, the bucket and the network)" >&2; return 1; }`,
-        "}",
+        `s3_get ${q(`${backupUrl}/${CIPHERTEXT_SUMS}`)} ${q(ciphertextSums)} 2>/dev/null || rm -f -- ${q(ciphertextSums)}`,
+        ...(offsite.ciphertextSumsSha256
+          ? [
+              `test ! -f ${q(ciphertextSums)} || printf '%s  %s\\n' ${q(offsite.ciphertextSumsSha256)} ${q(ciphertextSums)} | sha256sum --quiet -c - ||`,
+              `  { echo ${q(`${CIPHERTEXT_SUMS} differs from the one Walden recorded for this copy: the copy was changed`)} >&2; false; }`,
+            ]
+          : []),
       ].join("\n"),
-      ...(offsite.encrypted
-        ? [
-            // $1 the file: its .age checked against the ciphertext's SHA-256 kept in its headers (a
-            // WAL segment) or in the copy's SHA256SUMS.ciphertext (a backup file), when kept.
-            [
-              "check_ciphertext() {",
-              `  sum=$(tr -d '\r' < "$1.headers" | awk 'tolower($1) == "x-amz-meta-sha256:" { print $2 }')`,
-              `  if [ -z "$sum" ] && [ -f ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)} ]; then`,
-              `    sum=$(awk -v f="\${1##*/}" '$2 == f { print $1 }' ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)})`,
-              "  fi",
-              `  test -z "$sum" || printf '%s  %s\n' "$sum" "$1.age" | sha256sum --quiet -c - ||`,
-              `    { echo "$1.age does not match the SHA-256 of its ciphertext kept for it: the object is damaged or was replaced" >&2; return 1; }`,
-              "}",
-            ].join("\n"),
-          ]
-        : []),
-      [
-        "fetch_object() {",
-        offsite.encrypted
-          ? `  s3_get "$1" "$2.age" && mv -- "$2.age.headers" "$2.headers" && ${decrypt}`
-          : `  s3_get "$1" "$2"`,
-        "}",
-      ].join("\n"),
-      // The copy's list of its objects' ciphertext SHA-256 (copies made before Walden wrote one have none).
-      ...(offsite.encrypted
-        ? [
-            `s3_get ${q(`${backupUrl}/${CIPHERTEXT_SUMS}`)} ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)} 2>/dev/null || rm -f -- ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)}`,
-          ]
-        : []),
       `fetch_object ${q(`${backupUrl}/SHA256SUMS`)} ${q(`${backupDir}/SHA256SUMS`)}`,
+      ...(offsite.sumsSha256
+        ? [
+            orFail(
+              `printf '%s  %s\\n' ${q(offsite.sumsSha256)} ${q(`${backupDir}/SHA256SUMS`)} | sha256sum --quiet -c -`,
+              "SHA256SUMS differs from the backup's checksum in Walden's catalog: the copy is not this backup's",
+            ),
+          ]
+        : []),
       [
         `awk '{ sub(/^\\*/, "", $2); print $2 }' ${q(`${backupDir}/SHA256SUMS`)} | while read -r file; do`,
         `  case $file in *[!A-Za-z0-9._-]*) echo "unexpected file name in SHA256SUMS: $file" >&2; false ;; esac`,
-        `  fetch_object ${q(`${backupUrl}/`)}"$file" ${q(`${backupDir}/`)}"$file"`,
+        // Encrypted at rest before it was copied: the copy holds <file>.age, its list says so.
+        `  if ${listsAtRest(ciphertextSums, "$file")}; then`,
+        `    fetch_object ${q(`${backupUrl}/`)}"$file.age" ${q(`${backupDir}/`)}"$file" age`,
+        "  else",
+        `    fetch_object ${q(`${backupUrl}/`)}"$file" ${q(`${backupDir}/`)}"$file"`,
+        "  fi",
         "done",
       ].join("\n"),
       // walden.json is the copy's plain descriptor (readable without the key).
       `s3_get ${q(`${backupUrl}/walden.json`)} ${q(`${backupDir}/walden.json`)}`,
-      `rm -f -- ${q(backupDir)}/*.headers${offsite.encrypted ? ` ${q(`${backupDir}/${CIPHERTEXT_SUMS}`)}` : ""}`,
+      `rm -f -- ${q(backupDir)}/*.headers ${q(ciphertextSums)}`,
       [
         `: > ${q(`${walDir}/SHA256SUMS`)}`,
         "marker=''",
@@ -203,8 +210,9 @@ export function offsiteSection(facts: OffsiteSectionFacts): RunbookSection {
         `  s3_get ${listUrl('"$marker"')} ${q(`${walDir}/.list`)}`,
         `  for name in $(grep -oE '[0-9A-F]{8}(\\.history|[0-9A-F]{16})</Key>' ${q(`${walDir}/.list`)} | sed 's,</Key>,,'); do`,
         walFilter,
+        // Decrypted when its headers say age: sealed at rest locally, or by the repository.
         `    fetch_object ${q(`${walUrl}/`)}"$name" ${q(`${walDir}/`)}"$name"`,
-        `    sum=$(tr -d '\\r' < ${q(`${walDir}/`)}"$name.headers" | awk 'tolower($1) == "x-amz-meta-plaintext-sha256:" { print $2 }')`,
+        `    sum=$(header ${q(`${walDir}/`)}"$name.headers" x-amz-meta-plaintext-sha256)`,
         `    test -n "$sum" || { echo "the storage keeps no checksum for $name" >&2; false; }`,
         `    printf '%s  %s\\n' "$sum" "$name" >> ${q(`${walDir}/SHA256SUMS`)}`,
         `    rm -f -- ${q(`${walDir}/`)}"$name.headers"`,
