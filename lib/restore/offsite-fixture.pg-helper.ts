@@ -37,7 +37,8 @@ export interface OffsiteCluster {
  * holds only <file>.age and its offsite copy is that ciphertext; `held` lets Walden hold the key.
  * With `sealWal`, the archive link becomes a folder of the cluster's own holding the WAL from the
  * backup's start, sealed at rest to that key (lib/wal/sealed-wal.ts) before it is shipped: its
- * segments go offsite as their age bytes, whatever the repository's setting.
+ * segments go offsite as their age bytes, whatever the repository's setting; with `held` (and no
+ * `atRest`), the cluster's local encryption is turned on to that key after the backup, Walden holding it.
  */
 export async function offsiteCluster(options: {
   root: string;
@@ -47,7 +48,7 @@ export async function offsiteCluster(options: {
   label: string;
   key?: AgeKeyPair;
   atRest?: { key: AgeKeyPair; held?: boolean };
-  sealWal?: AgeKeyPair;
+  sealWal?: { key: AgeKeyPair; held?: boolean };
 }): Promise<OffsiteCluster> {
   const { root, run, s3, label, key } = options;
   const sandbox = inject("sandbox");
@@ -112,7 +113,19 @@ export async function offsiteCluster(options: {
       historyShipped: true,
     },
   });
-  if (options.sealWal) await sealedArchiveCopy(archiveLink, backup.startWal!, options.sealWal.recipient);
+  if (options.sealWal) {
+    await sealedArchiveCopy(archiveLink, backup.startWal!, options.sealWal.key.recipient);
+    // Turned on after the backup (a plain backup, its WAL sealed), Walden holding the key when `held`.
+    if (options.sealWal.held && !options.atRest)
+      await db().cluster.update({
+        where: { id: clusterId },
+        data: {
+          localEncryptionEnabled: true,
+          localEncryptionRecipient: options.sealWal.key.recipient,
+          localEncryptionIdentityEncrypted: sealLocalIdentity(options.sealWal.key.identity),
+        },
+      });
+  }
   expect((await shipWalOffsite(clusterId)).segments).toContain(backup.startWal);
   return { clusterId, backupId, archiveLink, table, md5Sql, ...facts };
 }

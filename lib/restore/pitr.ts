@@ -16,7 +16,6 @@ import {
   superuserName,
   type InstanceInfo,
 } from "./instance";
-import { heldLocalIdentity } from "@/lib/backup/at-rest";
 import { openBackupFolder, walIdentityFor } from "@/lib/backup/at-rest-open";
 import { stageArchiveWal } from "@/lib/wal/sealed-wal";
 import { openIdentity } from "./identity";
@@ -26,6 +25,7 @@ import { detachSubscriptions, followReplay, replayStatus } from "./pitr-replay";
 import { verifyRestoredInstance } from "./pitr-verify";
 import { downloadBackup, fetchPlannedWal } from "@/lib/offsite/restore-download";
 import { offsiteCopyKey, planWithSource, withOffsiteSource } from "./offsite-source";
+import { offsiteWalIdentity } from "./offsite-wal-identity";
 import { replayShortfall } from "./replay-check";
 import { ownFileSettings, recoverySettings, renderSettings } from "./recovery-config";
 import { assertTablespacesInside } from "./tablespaces";
@@ -141,8 +141,8 @@ export async function runPitrRestore(ctx: RestoreContext, restore: Restore): Pro
         plan,
         walDir,
         (line) => ctx.steps.log(line),
-        // Segments sealed at rest were shipped as they are: without a key given, the local one Walden holds opens them.
-        identity ?? heldLocalIdentity(cluster) ?? undefined,
+        // Segments sealed at rest were shipped as they are: the local key Walden holds opens them, beside any given.
+        offsiteWalIdentity(identity, cluster),
       ),
     );
   // A local archive sealed at rest: the plan's WAL decrypted into the restore's own folder, so

@@ -19,6 +19,7 @@ import type { RestoreWindow } from "@/lib/schemas/restore-window";
 import { scanArchive } from "@/lib/wal/archive";
 import { getRestoreWindow } from "@/lib/wal/restore-window";
 import { openIdentity } from "./identity";
+import { offsiteWalIdentity } from "./offsite-wal-identity";
 import { planRestore, type PlanResult, type TargetRecord } from "./planner";
 import { findTargetRecord, type SearchableWal } from "./target-record";
 
@@ -170,7 +171,7 @@ function identityMismatch(identity: string, recipient: string, what: string): Fi
 }
 
 async function planFromOffsite(
-  cluster: { id: string; name: string },
+  cluster: { id: string; name: string; localEncryptionIdentityEncrypted: string | null },
   settings: OffsiteRepositorySettings,
   request: PitrRestoreRequest,
   reason: string,
@@ -188,7 +189,9 @@ async function planFromOffsite(
   }
   const repository = new S3Repository(settings);
   try {
-    return await withOffsiteWalFolder(repository, cluster, identity, async (folder) => {
+    // With the local key Walden holds too: segments sealed at rest are under it, not the repository's.
+    const walIdentity = identity ? offsiteWalIdentity(identity, cluster) : undefined;
+    return await withOffsiteWalFolder(repository, cluster, walIdentity, async (folder) => {
       const listing = await listOffsiteWal(repository, cluster.name);
       const window = await computeOffsiteWindow(cluster, repository, folder, { listing });
       const result = await planOver(cluster.id, window, request, async () => {

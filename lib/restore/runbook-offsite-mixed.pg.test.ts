@@ -32,6 +32,7 @@ import { S3_TEST_CREDENTIALS, startS3Server, type S3TestServer } from "@/test/s3
 const execFileAsync = promisify(execFile);
 const run = Date.now().toString(36);
 const S3_PORT = 25880;
+const PORTS = 27050; // the runbook instance's port, 27050-27059
 const BUCKET = "mixed";
 const sandbox = inject("sandbox");
 let s3: S3TestServer;
@@ -80,7 +81,7 @@ beforeAll(async () => {
     bucket: BUCKET,
     label: "mixed",
     atRest: { key: backupKey },
-    sealWal: walKey,
+    sealWal: { key: walKey },
   });
   await loseLocalCopy(fixture);
 }, 300_000);
@@ -133,7 +134,7 @@ describe("an unencrypted offsite repository holding a backup encrypted at rest a
 
   it("the runbook's script decrypts each object that is ciphertext and restores md5-identical rows", async () => {
     dataDir = path.join(workDir, "restored");
-    const port = 27040 + Math.floor(Math.random() * 10);
+    const port = PORTS + Math.floor(Math.random() * 10);
     const runbook = await getBackupRunbookOrThrow(fixture.backupId, {
       target: { type: "time", value: fixture.afterUpdate, inclusive: true },
       dataDir,
