@@ -216,6 +216,20 @@ async function newestShipped(clusterId: string): Promise<string | null> {
   );
 }
 
+const AGE_MAGIC = "age-encryption.org/v1\n";
+
+/** Whether a downloaded file is an age file (its first line is age's). */
+async function isAgeFile(file: string): Promise<boolean> {
+  const handle = await fs.open(file, "r");
+  try {
+    const head = Buffer.alloc(AGE_MAGIC.length);
+    await handle.read(head, 0, head.length, 0);
+    return head.toString("latin1") === AGE_MAGIC;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Only the WAL between `fromWal` and `toWal` from offsite into `dir` (the restore's private archive). */
 export async function fetchPlannedWal(
   repository: S3Repository,
@@ -231,8 +245,16 @@ export async function fetchPlannedWal(
   const prefix = `${offsiteWalPrefix(cluster.name)}/`;
   const names = (await repository.list(prefix)).map((object) => object.key.slice(prefix.length));
   const needed = walNeeded(names, range.fromWal, toWal);
-  for (const name of needed)
-    await repository.getFile(`${prefix}${name}`, path.join(dir, name), identity ? { identity } : {});
+  for (const name of needed) {
+    const file = path.join(dir, name);
+    const result = await repository.getFile(`${prefix}${name}`, file, identity ? { identity } : {});
+    // Encrypted and no key to open it (a segment sealed at rest, Walden not holding the local
+    // key): said here, not by recovery stopping on bytes that are not WAL.
+    if (!result.decrypted && (await isAgeFile(file)))
+      throw new Error(
+        `offsite WAL ${name} is encrypted with age (sealed at rest and shipped as it was, or by the repository): give the age identity (AGE-SECRET-KEY-1…) that opens it`,
+      );
+  }
   log(
     `fetched ${needed.length} of ${names.length} offsite WAL files (${range.fromWal} … ${toWal} and timeline history files) into ${dir}`,
   );

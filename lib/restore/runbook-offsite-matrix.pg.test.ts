@@ -158,6 +158,15 @@ describe("every encryption mix of an offsite copy, restored from it alone", () =
       );
       expect(await md5At(restore.port!, fixture.md5Sql)).toBe(fixture.md5Updated);
       await removeInstance(instancePaths(restore.id));
+      // WAL sealed at rest, no key given or held: the restore says so instead of replaying ciphertext.
+      if (cell.wal && !cell.repository && !cell.backup)
+        await expect(
+          runPitrRestore(
+            fixture.clusterId,
+            { type: "time", value: fixture.afterUpdate },
+            { backupId: fixture.backupId },
+          ),
+        ).rejects.toThrow(/offsite WAL [0-9A-F]{24} is encrypted with age .*give the age identity/);
     }, 300_000);
   });
 });
