@@ -84,8 +84,11 @@ export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise
     snapshot: result.snapshot,
   }));
   // Data-modifying WITH clauses run exactly once, whether or not the outer statement reads them.
-  await client.query(
-    `/* walden */ with snapshots as (
+  // Named, so each writer session parses and plans it once, not at every batch (up to twenty a
+  // second): node-pg sends its text and the catalog plans it only on a connection's first use.
+  await client.query({
+    name: "walden_save_ticks",
+    text: `/* walden */ with snapshots as (
        insert into cluster_snapshots (cluster_id, sampled_at, owner_id, snapshot)
        select * from jsonb_to_recordset($1::jsonb)
          as s("clusterId" uuid, "sampledAt" timestamptz, "ownerId" text, snapshot jsonb)
@@ -106,13 +109,13 @@ export async function saveTicks(client: pg.Client, ticks: StoredTick[]): Promise
      insert into replication_events (cluster_id, at, node, kind, from_value, to_value, message)
      select * from jsonb_to_recordset($3::jsonb)
        as e("clusterId" uuid, at timestamptz, node text, kind text, "fromValue" text, "toValue" text, message text)`,
-    [
+    values: [
       JSON.stringify(snapshots),
       JSON.stringify(ticks.flatMap(sampleRows)),
       JSON.stringify(ticks.flatMap(eventRows)),
       JSON.stringify(observationRows(ticks)),
     ],
-  );
+  });
 }
 
 /**

@@ -195,16 +195,16 @@ export class ClusterSampler {
     // the worker spent its CPU on SCRAM and socket churn (measured). A hung node still delays
     // only its own cluster's sample, by this much.
     const deadlineMs = Math.min(5000, Math.max(MONITOR_STATEMENT_TIMEOUT_MS, this.intervalSeconds * 2000));
-    const seen = new Set<string>();
+    // Each password decrypted once per load (the readers and what follows the primary share it).
+    const connections = new Map(cluster.nodes.map((node) => [node.name, nodeConnection(node)]));
     for (const node of cluster.nodes) {
-      seen.add(node.name);
-      const connection = nodeConnection(node);
+      const connection = connections.get(node.name)!;
       const reader = this.readers.get(node.name);
       if (reader) reader.reconfigure(connection);
       else this.readers.set(node.name, new NodeReader(connection, deadlineMs));
     }
     for (const [name, reader] of this.readers) {
-      if (!seen.has(name)) {
+      if (!connections.has(name)) {
         await reader.close();
         this.readers.delete(name);
       }
@@ -218,7 +218,7 @@ export class ClusterSampler {
         role: node.role,
         host: node.host,
         port: node.port,
-        connection: nodeConnection(node),
+        connection: connections.get(node.name)!,
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
     await this.followPrimary();

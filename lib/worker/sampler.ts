@@ -78,7 +78,7 @@ export class SamplerFleet {
                 from nodes n where n.cluster_id = c.id), '') as version
          from clusters c where c.retired_at is null`,
     );
-    const wanted = new Set(clusters.map((cluster) => cluster.id));
+    const wanted = new Map(clusters.map((cluster) => [cluster.id, cluster.version]));
     const gone = [...this.samplers.keys()].filter((id) => !wanted.has(id));
     await this.release(client, gone);
     for (const { id, version } of clusters) this.samplers.get(id)?.noteConfigVersion(version);
@@ -97,7 +97,7 @@ export class SamplerFleet {
     }
 
     // In random order, so workers starting together do not all reach for the same clusters.
-    const free = shuffle([...wanted].filter((id) => !this.samplers.has(id)));
+    const free = shuffle([...wanted.keys()].filter((id) => !this.samplers.has(id)));
     const room = share - this.samplers.size;
     if (room <= 0 || free.length === 0 || this.stopped) return;
     // One query tries every free cluster (a lock is taken or not, never waited for); what is
@@ -110,6 +110,9 @@ export class SamplerFleet {
     await this.unlock(client, ids.slice(room));
     for (const id of ids.slice(0, room)) {
       const sampler = new ClusterSampler(id, this.ownerId, this.writer, this.log);
+      // Its first tick loads this version: without it, the next refresh's version made every
+      // new sampler read its registration again a second later (a Prisma query per cluster).
+      sampler.noteConfigVersion(wanted.get(id)!);
       this.samplers.set(id, sampler);
       sampler.start();
     }
