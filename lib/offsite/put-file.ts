@@ -1,5 +1,7 @@
 import fs from "node:fs/promises";
-import { CopyObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import os from "node:os";
+import path from "node:path";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { ChecksumMismatchError, SHA256_PATTERN, sha256File } from "./checksum";
 import { PartTransfer } from "./multipart-upload";
 import { objectParts, partSizeFor, type ObjectTally } from "./object-parts";
@@ -42,9 +44,10 @@ export interface PutFileOptions {
   /** The file is already an age file (a WAL segment sealed at rest): stored as is, described as encrypted to `recipient`. */
   sealed?: { recipient: string; plaintextSha256: string };
   /**
-   * Encrypted: write the ciphertext's SHA-256 into the object's metadata once known (a server-side
-   * copy onto itself; see recordCiphertextSha256). Default true; a backup copy's files say no,
-   * their SHA256SUMS.ciphertext holds it, and a copy of a large object is not free.
+   * Encrypted: the ciphertext's SHA-256 goes into the object's metadata, so the file is sealed
+   * first (sealFirst) and then sent with it in one upload. Default true (a WAL segment: bounded
+   * size, no other list to check it against); a backup copy's files say no, their
+   * SHA256SUMS.ciphertext holds it, and they are streamed encrypting on the way.
    */
   recordCiphertextSha256?: boolean;
   /** More facts to store with the object (a WAL segment's commit times); the checksum and encryption fields are putFile's own. */
@@ -87,6 +90,11 @@ export async function putFile(
   }
   const { size } = await fs.stat(localPath);
   const fileSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
+  if (options.encryptTo && options.recordCiphertextSha256 !== false)
+    return sealFirst(context, localPath, fullKey, relative, { ...options, encryptTo: options.encryptTo }, {
+      size,
+      sha256: fileSha256,
+    });
   const { sealed } = options;
   const plaintextSha256 = sealed?.plaintextSha256 ?? fileSha256;
   const metadata = toS3Metadata({
@@ -117,8 +125,6 @@ export async function putFile(
   }
   if (tally.plaintextSha256 === null || tally.objectSha256 === null)
     throw new Error(`putFile: ${localPath} was not read to its end`);
-  if (options.encryptTo && options.recordCiphertextSha256 !== false && tally.objectBytes <= MAX_COPY_BYTES)
-    await recordCiphertextSha256(context, fullKey, metadata, tally.objectSha256);
   await checkStoredObject(context, fullKey, tally.objectBytes, plaintextSha256);
   return {
     key: relative,
@@ -137,37 +143,84 @@ function describeUploadError(error: unknown, context: TransferContext): Error {
   if (error instanceof Error && error.name === "AbortError") return error;
   return describeStorageError(error, context.target);
 }
-/** S3's limit for a CopyObject in one request (larger needs a multipart copy). */
-const MAX_COPY_BYTES = 5 * 1024 ** 3;
+/** Up to this size a file is sealed in memory before it is sent (a WAL segment's default size is 16 MiB). */
+const SEAL_IN_MEMORY_BYTES = 16 * 1024 * 1024;
+/** More than age adds to a file of SEAL_IN_MEMORY_BYTES (its header, 16 bytes per 64 KiB chunk). */
+const AGE_OVERHEAD_BYTES = 1024 * 1024;
 
 /**
- * An encrypted object's ciphertext SHA-256 into its own metadata, so every fetch checks the
- * stored bytes (a shipped WAL segment has no other list to be checked against). It is known
- * only once the last part is sent, after S3 took the metadata, so the object is copied onto
- * itself with the metadata replaced: a server-side request, atomic, no second pass over the
- * bytes. Should it not happen (the worker stopped in between), the object is still whole and
- * checked after decryption, as objects shipped before this were.
+ * An encrypted object whose metadata names its ciphertext's SHA-256, in one upload: the file is
+ * sealed first (in memory up to SEAL_IN_MEMORY_BYTES, else into a private temporary file), its
+ * ciphertext hashed, then sent with every field at once. No server-side copy afterwards, so a
+ * versioned bucket keeps one version per upload, not two.
  */
-async function recordCiphertextSha256(
+async function sealFirst(
   context: TransferContext,
+  localPath: string,
   fullKey: string,
-  metadata: Record<string, string>,
-  sha256: string,
-): Promise<void> {
+  relative: string,
+  options: PutFileOptions & { encryptTo: string },
+  file: { size: number; sha256: string },
+): Promise<PutFileResult> {
+  const tally: ObjectTally = { plaintextBytes: 0, plaintextSha256: null, objectBytes: 0, objectSha256: null };
+  const expected = { sha256: file.sha256, what: localPath };
+  if (file.size > SEAL_IN_MEMORY_BYTES) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "walden-seal-first-"));
+    const sealedPath = path.join(dir, "object.age");
+    try {
+      const handle = await fs.open(sealedPath, "wx", 0o600);
+      try {
+        for await (const part of objectParts(localPath, partSizeFor(file.size), expected, options.encryptTo, tally))
+          await handle.write(part);
+      } finally {
+        await handle.close();
+      }
+      const put = await putFile(context, sealedPath, fullKey, relative, {
+        ...options,
+        encryptTo: undefined,
+        sha256: tally.objectSha256!,
+        sealed: { recipient: options.encryptTo, plaintextSha256: file.sha256 },
+      });
+      return { ...put, plaintextBytes: tally.plaintextBytes };
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const part of objectParts(localPath, file.size + AGE_OVERHEAD_BYTES, expected, options.encryptTo, tally))
+    chunks.push(part);
+  const body = Buffer.concat(chunks);
+  const metadata = toS3Metadata({
+    walCommits: options.metadata?.walCommits,
+    sha256: tally.objectSha256!,
+    plaintextSha256: file.sha256,
+    encryption: "age",
+    ageRecipient: options.encryptTo,
+  });
+  const transfer = new PartTransfer(context, fullKey, options);
   try {
-    await context.client.send(
-      new CopyObjectCommand({
-        Bucket: context.bucket,
-        Key: fullKey,
-        CopySource: `${context.bucket}/${fullKey.split("/").map(encodeURIComponent).join("/")}`,
-        MetadataDirective: "REPLACE",
-        ContentType: "application/octet-stream",
-        Metadata: { ...metadata, ...toS3Metadata({ sha256 }) },
-      }),
+    await transfer.send(
+      (async function* () {
+        yield body;
+      })(),
+      { partSize: body.length, plaintextSha256: file.sha256, metadata },
     );
   } catch (error) {
-    throw describeStorageError(error, context.target);
+    const reason = describeUploadError(error, context);
+    await transfer.settle(reason);
+    throw reason;
   }
+  await checkStoredObject(context, fullKey, body.length, file.sha256);
+  return {
+    key: relative,
+    sizeBytes: body.length,
+    sha256: tally.objectSha256!,
+    plaintextBytes: tally.plaintextBytes,
+    plaintextSha256: file.sha256,
+    encrypted: true,
+    bytesSent: transfer.bytesSent,
+    partsReused: transfer.partsReused,
+  };
 }
 
 /** The object is there, whole: the size sent and the checksum Walden stored with it. */
