@@ -36,13 +36,16 @@ import { readSegmentCommits } from "./waldump";
 // A segment sealed at rest (sealed-wal.ts) goes up as it is stored, its `.age` bytes under the
 // segment's own key, never encrypted twice: the object says it is age-encrypted to the local
 // recipient, with the plaintext's SHA-256 and the commits its facts file kept, so readers of
-// the offsite WAL (window, restore with the key) take it as an encrypted segment.
+// the offsite WAL (window, restore with the key) take it as an encrypted segment. A segment
+// the run listed plain and the sealer sealed before it was read goes up sealed (putSegment).
 
 export interface ShipOptions {
   retry?: Omit<RetryOptions, "onRetry">;
   log?: (line: string) => void;
   /** Awaited after each file is offsite (tests hold a run there). */
   afterFile?: (file: string) => Promise<void> | void;
+  /** Awaited before a segment listed plain is uploaded, its commits read (tests seal it there). */
+  beforeUpload?: (segment: string) => Promise<void> | void;
 }
 
 export interface ShipResult {
@@ -93,9 +96,11 @@ async function oldestNeededWal(clusterId: string): Promise<string | null> {
   );
 }
 
-/** The file a segment is held in: itself, or its `.age` when sealed at rest. */
-const storedName = (segment: ArchivedSegment) =>
-  segment.form === "sealed" ? `${segment.name}${SEALED_SUFFIX}` : segment.name;
+const isFile = (file: string) =>
+  stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 
 export async function shipWalOffsite(clusterId: string, options: ShipOptions = {}): Promise<ShipResult> {
   const result: ShipResult = { segments: [], histories: [] };
@@ -176,13 +181,35 @@ async function ship(
           ),
       },
     );
-  const putSegment = async (segment: ArchivedSegment) => {
-    if (segment.form !== "sealed") return put(segment.name, await commitsOf(segment.name));
-    const facts = await readSealedFacts(scan.root, segment.name);
-    return put(segment.name, facts.commits ? { walCommits: facts.commits } : {}, {
+  const putSealed = async (name: string) => {
+    const facts = await readSealedFacts(scan.root, name);
+    const archivedAt = (await stat(path.join(scan.root, `${name}${SEALED_SUFFIX}`))).mtime;
+    await put(name, facts.commits ? { walCommits: facts.commits } : {}, {
       recipient: facts.recipient,
       plaintextSha256: facts.sha256,
     });
+    return archivedAt;
+  };
+  /** Uploads the segment as it is held now; returns when it was archived (its file's mtime). */
+  const putSegment = async (segment: ArchivedSegment): Promise<Date> => {
+    if (segment.form === "sealed") return putSealed(segment.name);
+    // Listed plain, it may be sealed before it is read (the plaintext removed): it then goes
+    // up sealed. A sealed segment never turns plain again, so this is the only way round.
+    try {
+      const archivedAt = (await stat(path.join(scan.root, segment.name))).mtime;
+      const commits = await commitsOf(segment.name);
+      await options.beforeUpload?.(segment.name);
+      await put(segment.name, commits);
+      return archivedAt;
+    } catch (error) {
+      // By what is on disk, not the error's code: a read inside the upload reports it wrapped.
+      const resealed =
+        !(await isFile(path.join(scan.root, segment.name))) &&
+        (await isFile(path.join(scan.root, `${segment.name}${SEALED_SUFFIX}`)));
+      if (!resealed) throw error;
+      log(`${segment.name} was sealed at rest while this run listed it: shipped sealed`);
+      return putSealed(segment.name);
+    }
   };
   try {
     for (const timeline of scan.histories.keys()) {
@@ -200,8 +227,7 @@ async function ship(
       const position = positions.get(segment.timeline);
       if (position && position.lastSegment >= segment.name) continue;
       if (!position && beforeStart(segment)) continue;
-      await putSegment(segment);
-      const archivedAt = (await stat(path.join(scan.root, storedName(segment)))).mtime;
+      const archivedAt = await putSegment(segment);
       const historyShipped = scan.histories.has(segment.timeline) || segment.timeline === 1;
       await db().offsiteWalPosition.upsert({
         where: { clusterId_timeline: { clusterId, timeline: segment.timeline } },

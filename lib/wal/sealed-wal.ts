@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -17,26 +18,39 @@ import { readSegmentCommits, type SegmentCommits } from "./waldump";
 // The local WAL archive encrypted at rest (issue 14), when the cluster's local repository is
 // (lib/backup/at-rest.ts): each complete segment is sealed to `<segment>.age` for the cluster's
 // recipient, with its facts beside it (sealed-names.ts), fsynced, private, and its plaintext
-// removed. When: after each segment pg_receivewal finishes (stream mode, receive-wal.ts) and at
-// each archive scan (every minute; archive_command mode has no other hook, so a segment the
-// server archived stays plain until the next scan, at most about a minute).
+// removed. When: after each segment pg_receivewal finishes (stream mode, receive-wal.ts), as soon
+// as a segment appears in the folder (archive_command mode: archive-watch.ts, a second or so
+// after the server archived it) and at each archive scan (every minute, the backstop).
 //
 // What stays plain, and why: `.partial` segments (pg_receivewal still writes them; they are
 // sealed once renamed complete), timeline `.history` files (the switch positions and reasons of
 // each timeline, no row data, and what the window and a restore's timeline choice read first)
-// and `.backup` label files (a backup's start and stop positions and label, no row data).
+// and `.backup` label files (a backup's start and stop positions and label, no row data). A
+// `.partial` pg_receivewal abandoned (a timeline switch: it starts the new timeline's segment
+// and never renames the old one) stays plain until retention removes it with the segments
+// around it; it holds at most the last segment's worth of the old timeline's WAL.
 //
 // Order, so that a crash never loses a segment: the `.age` is written under a temporary name,
 // fsynced, its facts written (temporary name, fsync, rename), the `.age` renamed into place and
 // the folder fsynced; only then the plaintext goes. A crash in between leaves both, which the
 // next pass settles (the plaintext goes when its SHA-256 is the facts' one).
 //
+// Two passes at once (two workers, or the watcher and a scan on another one) are safe: each
+// writes its own temporary names (pass-unique), both seal the same plaintext to the same
+// recipient, so whichever `.age` and facts rename last are a matching pair; a pass that finds
+// the plaintext gone (the other sealed it) stops quietly. Temporaries a crashed pass left are
+// removed once they are older than STALE_TEMP_MS.
+//
 // Readers see both forms: the scan (archive.ts) counts `.age` segments, commits of a sealed
 // segment come from its facts (waldump.ts), and restores decrypt the segments they need into
 // their own folder (stageArchiveWal), so an archive that was plain before is read as one.
 
-/** A temporary `.age` younger than this is another pass's (another worker's) work in progress. */
+/** A temporary file younger than this may be another pass's (another worker's) work in progress. */
 const STALE_TEMP_MS = 10 * 60_000;
+/** This pass's temporary names: `<segment>.age.<tag>.tmp`, `<segment>.age.json.<tag>.tmp`. */
+const TEMP_PATTERN = /^[0-9A-F]{24}\.age(\.json)?\.[0-9a-f]+\.tmp$/;
+
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
 
 export interface SealResult {
   sealed: string[];
@@ -52,11 +66,20 @@ async function locateWaldump(): Promise<string | null> {
   );
 }
 
-async function writeDurably(file: string, text: string): Promise<void> {
-  const temp = `${file}.tmp`;
-  await fs.writeFile(temp, text, { mode: PRIVATE_FILE_MODE });
+async function writeDurably(file: string, text: string, tag: string): Promise<void> {
+  const temp = `${file}.${tag}.tmp`;
+  await fs.writeFile(temp, text, { mode: PRIVATE_FILE_MODE, flag: "wx" });
   await fsyncPath(temp);
   await fs.rename(temp, file);
+}
+
+/** Temporaries a crashed pass left behind (older than STALE_TEMP_MS; younger ones may be at work). */
+async function removeStaleTemps(root: string): Promise<void> {
+  for (const name of await fs.readdir(root)) {
+    if (!TEMP_PATTERN.test(name)) continue;
+    const info = await fs.stat(path.join(root, name)).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await fs.rm(path.join(root, name), { force: true });
+  }
 }
 
 async function readCommits(
@@ -68,7 +91,7 @@ async function readCommits(
   return readSegmentCommits({ program: waldump, root, segment: name }).catch(() => null);
 }
 
-/** One plain segment sealed in place (see the order above); false when another pass is on it. */
+/** One plain segment sealed in place (see the order above); false when another pass sealed it first. */
 async function sealSegment(
   root: string,
   name: string,
@@ -77,40 +100,55 @@ async function sealSegment(
 ): Promise<boolean> {
   const plain = path.join(root, name);
   const sealed = `${plain}${SEALED_SUFFIX}`;
-  const temp = `${sealed}.tmp`;
-  const previous = await fs.stat(temp).catch(() => null);
-  if (previous && Date.now() - previous.mtimeMs < STALE_TEMP_MS) return false;
-  if (previous) await fs.rm(temp, { force: true });
-  const commits = await readCommits(root, name, waldump);
-  const digests = await sealWholeFile(plain, recipient, temp);
-  const size = (await fs.stat(plain)).size;
-  if (digests.plain.bytes !== size) {
+  const tag = randomBytes(6).toString("hex");
+  const temp = `${sealed}.${tag}.tmp`;
+  try {
+    const commits = await readCommits(root, name, waldump);
+    const digests = await sealWholeFile(plain, recipient, temp);
+    const size = (await fs.stat(plain)).size;
+    if (digests.plain.bytes !== size)
+      throw new Error(`${name} changed while it was sealed (${digests.plain.bytes} of ${size} bytes read)`);
+    await fsyncPath(temp);
+    const facts: SealedWalFacts = {
+      bytes: digests.plain.bytes,
+      sha256: digests.plain.sha256,
+      recipient,
+      commits,
+      sealedAt: new Date().toISOString(),
+    };
+    await writeDurably(path.join(root, `${name}${FACTS_SUFFIX}`), `${JSON.stringify(facts)}\n`, tag);
+    await fs.rename(temp, sealed);
+  } catch (error) {
     await fs.rm(temp, { force: true });
-    throw new Error(`${name} changed while it was sealed (${digests.plain.bytes} of ${size} bytes read)`);
+    // The plaintext went while this pass read it: another pass sealed it (its `.age` is whole).
+    if (isMissing(error) && !(await exists(plain))) return false;
+    throw error;
   }
-  await fsyncPath(temp);
-  const facts: SealedWalFacts = {
-    bytes: digests.plain.bytes,
-    sha256: digests.plain.sha256,
-    recipient,
-    commits,
-    sealedAt: new Date().toISOString(),
-  };
-  await writeDurably(path.join(root, `${name}${FACTS_SUFFIX}`), `${JSON.stringify(facts)}\n`);
-  await fs.rename(temp, sealed);
   await fsyncPath(root);
-  await fs.rm(plain);
+  // force: a pass sealing it at the same time may have removed it already.
+  await fs.rm(plain, { force: true });
   await fsyncPath(root);
   return true;
 }
 
+const exists = (file: string) =>
+  fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
+
 /** A segment held both ways (a crash mid-seal, or archived again): the plaintext goes if it is the sealed one. */
 async function settleBoth(root: string, name: string): Promise<string | null> {
   const facts = await readSealedFacts(root, name).catch(() => null);
-  const plainSha = await sha256File(path.join(root, name));
+  const plainSha = await sha256File(path.join(root, name)).catch((error: unknown) => {
+    if (isMissing(error)) return null;
+    throw error;
+  });
+  // Gone already: another pass settled it.
+  if (plainSha === null) return null;
   if (facts?.sha256 !== plainSha)
     return `${name} is in the archive both plain and sealed with different bytes (or no facts file): both kept, check which is right`;
-  await fs.rm(path.join(root, name));
+  await fs.rm(path.join(root, name), { force: true });
   await fsyncPath(root);
   return null;
 }
@@ -124,11 +162,14 @@ export async function sealArchive(
   const scan = await scanArchive(archiveDir);
   const waldump = options.waldump === undefined ? await locateWaldump() : options.waldump;
   const result: SealResult = { sealed: [], problems: [] };
+  await removeStaleTemps(scan.root).catch(() => {});
   for (const segment of scan.segments) {
     if (segment.form === "sealed") continue;
     try {
       // A symlinked segment is read where it points and never sealed: removing the link would leave its plaintext.
-      if ((await fs.lstat(path.join(scan.root, segment.name))).isSymbolicLink()) continue;
+      // Gone since the scan: another pass sealed it.
+      const info = await fs.lstat(path.join(scan.root, segment.name)).catch(() => null);
+      if (!info || info.isSymbolicLink()) continue;
       if (segment.form === "both") {
         const problem = await settleBoth(scan.root, segment.name);
         if (problem) result.problems.push(problem);

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import { enqueue } from "@/lib/queue/boss";
 import { captureRelationMap } from "@/lib/restore/events/relation-map";
+import { keepArchiveWatched } from "@/lib/wal/archive-watch";
 import { refreshRestoreWindow } from "@/lib/wal/refresh-window";
 import { sealClusterArchive } from "@/lib/wal/sealed-wal";
 import { defineHandler } from "@/lib/worker/handler";
@@ -11,6 +12,8 @@ export const archiveScan = defineHandler({
   async handle({ clusterId }, { boss, log }) {
     // Encrypted at rest: complete segments are sealed before the window is read (sealed-wal.ts).
     await sealClusterArchive(clusterId, log);
+    // And from now until the next scan, each segment as it is archived (archive-watch.ts).
+    await keepArchiveWatched(clusterId, log);
     await refreshRestoreWindow(clusterId);
     // Then the new WAL goes offsite (a job of its own: an upload must not hold the scan).
     if (await db().offsiteRepository.count({ where: { clusterId } }))
