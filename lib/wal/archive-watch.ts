@@ -26,6 +26,9 @@ interface ArchiveWatch {
   archivePath: string;
   watcher: FSWatcher;
   timer: NodeJS.Timeout | null;
+  /** A pass is running; `again`: something arrived during it, one more pass follows. */
+  busy: boolean;
+  again: boolean;
   renewedAt: number;
 }
 
@@ -41,18 +44,36 @@ function stop(clusterId: string): void {
 
 function start(clusterId: string, archivePath: string, log: (line: string) => void): void {
   const watcher = watch(archivePath, { persistent: false });
-  const entry: ArchiveWatch = { archivePath, watcher, timer: null, renewedAt: Date.now() };
-  watcher.on("change", (_event, name) => {
-    const file = typeof name === "string" ? name : name?.toString();
-    if (!file || !SEGMENT.test(file) || entry.timer) return;
-    if (Date.now() - entry.renewedAt > IDLE_MS) return stop(clusterId);
-    // A removal (a pass sealed it) is an event too: only a segment that is there needs a pass.
-    if (!existsSync(path.join(archivePath, file))) return;
+  const entry: ArchiveWatch = {
+    archivePath,
+    watcher,
+    timer: null,
+    busy: false,
+    again: false,
+    renewedAt: Date.now(),
+  };
+  // A burst of segments (catching up) is one pass, plus at most one after it: never a queue.
+  const schedule = () => {
+    if (entry.busy) entry.again = true;
+    if (entry.busy || entry.timer) return;
     entry.timer = setTimeout(() => {
       entry.timer = null;
-      void sealClusterArchive(clusterId, log);
+      entry.busy = true;
+      void sealClusterArchive(clusterId, log).finally(() => {
+        entry.busy = false;
+        if (!entry.again || watches.get(clusterId) !== entry) return;
+        entry.again = false;
+        schedule();
+      });
     }, DEBOUNCE_MS);
     entry.timer.unref();
+  };
+  watcher.on("change", (_event, name) => {
+    const file = typeof name === "string" ? name : name?.toString();
+    if (!file || !SEGMENT.test(file)) return;
+    if (Date.now() - entry.renewedAt > IDLE_MS) return stop(clusterId);
+    // A removal (a pass sealed it) is an event too: only a segment that is there needs a pass.
+    if (existsSync(path.join(archivePath, file))) schedule();
   });
   watcher.on("error", (error) => {
     log(`watching the WAL archive ${archivePath} stopped (${error.message}); the archive scan seals it`);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sha256File } from "@/lib/backup/checksum";
 import { db } from "@/lib/db";
 import { S3Repository } from "@/lib/offsite/s3-repository";
@@ -12,6 +12,8 @@ import { keepArchiveWatched, stopArchiveWatches } from "@/lib/wal/archive-watch"
 import { shipWalOffsite } from "@/lib/wal/offsite-ship";
 import { readSealedFacts } from "@/lib/wal/sealed-names";
 import { sealArchive } from "@/lib/wal/sealed-wal";
+import { switchWal, waitForArchived } from "@/lib/wal/wal-fixtures";
+import { withSandboxPrimary } from "@/test/sandbox-cluster";
 import { startS3Server } from "@/test/s3-server";
 import { startSourceCluster, type SourceCluster } from "@/test/source-cluster";
 
@@ -154,6 +156,35 @@ describe("the sealed WAL archive's races", () => {
     expect(Math.max(...seconds)).toBeLessThan(5);
     await expectSealed(source.archiveDir, sha256s);
     stopArchiveWatches();
+  }, 120_000);
+
+  it("seals a 16 MiB segment (the default size) moved into the watched archive within seconds", async () => {
+    const sandbox = inject("sandbox");
+    const name = await withSandboxPrimary(async (client) => {
+      await client.query("select txid_current()");
+      const wal = await switchWal(client);
+      await waitForArchived(sandbox.cluster.archiveDir, wal);
+      return wal;
+    });
+    const folder = path.join(dir, "watched-16");
+    await fs.mkdir(folder, { mode: 0o700 });
+    await db().cluster.update({
+      where: { id: source.clusterId! },
+      data: { archivePath: folder, localEncryptionEnabled: true, localEncryptionRecipient: recipient },
+    });
+    expect(await keepArchiveWatched(source.clusterId!, () => {})).toBe(true);
+    // As archive_command does: a hidden temporary copy, renamed to the segment's name.
+    await fs.copyFile(path.join(sandbox.cluster.archiveDir, name), path.join(folder, `.${name}.tmp`));
+    const sha256 = await sha256File(path.join(folder, `.${name}.tmp`));
+    const movedAt = Date.now();
+    await fs.rename(path.join(folder, `.${name}.tmp`), path.join(folder, name));
+    await waitFor(`${name} sealed`, async () => !(await fs.readdir(folder)).includes(name));
+    const seconds = (Date.now() - movedAt) / 1000;
+    console.log(`[h2] seconds a 16 MiB segment stayed plain in the watched archive: ${seconds}`);
+    expect(seconds).toBeLessThan(5);
+    await expectSealed(folder, new Map([[name, sha256]]));
+    stopArchiveWatches();
+    await db().cluster.update({ where: { id: source.clusterId! }, data: { archivePath: source.archiveDir } });
   }, 120_000);
 
   it("ships a segment it listed plain and found sealed before reading it: sealed, as stored, nothing failed", async () => {

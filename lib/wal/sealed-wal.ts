@@ -27,8 +27,9 @@ import { readSegmentCommits, type SegmentCommits } from "./waldump";
 // each timeline, no row data, and what the window and a restore's timeline choice read first)
 // and `.backup` label files (a backup's start and stop positions and label, no row data). A
 // `.partial` pg_receivewal abandoned (a timeline switch: it starts the new timeline's segment
-// and never renames the old one) stays plain until retention removes it with the segments
-// around it; it holds at most the last segment's worth of the old timeline's WAL.
+// and never renames the old one) stays plain until WAL retention prunes it with the segments
+// before the oldest kept backup (lib/backup/retention.ts prunes `.partial` files too); it holds
+// at most one segment of the old timeline's WAL.
 //
 // Order, so that a crash never loses a segment: the `.age` is written under a temporary name,
 // fsynced, its facts written (temporary name, fsync, rename), the `.age` renamed into place and
