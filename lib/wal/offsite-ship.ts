@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { access, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { retryWithBackoff, type RetryOptions } from "@/lib/offsite/retry";
 import { S3Repository } from "@/lib/offsite/s3-repository";
+import { isRetryable } from "@/lib/offsite/storage-errors";
 import { getOffsiteSettings, offsiteWalPrefix } from "@/lib/offsite/stored-settings";
 import type { WaldenObjectMetadata } from "@/lib/offsite/object-metadata";
 import { toolPath } from "@/lib/tools/binaries";
@@ -162,25 +163,25 @@ async function ship(
     file: string,
     metadata: Pick<WaldenObjectMetadata, "walCommits"> = {},
     sealed?: { recipient: string; plaintextSha256: string },
-  ) =>
-    retryWithBackoff(
+  ) => {
+    const local = path.join(scan.root, sealed ? `${file}${SEALED_SUFFIX}` : file);
+    return retryWithBackoff(
       () =>
-        repository.putFile(
-          path.join(scan.root, sealed ? `${file}${SEALED_SUFFIX}` : file),
-          `${prefix}/${file}`,
-          {
-            ...(sealed ? { sealed } : { encryptTo }),
-            metadata,
-          },
-        ),
+        repository.putFile(local, `${prefix}/${file}`, {
+          ...(sealed ? { sealed } : { encryptTo }),
+          metadata,
+        }),
       {
         ...options.retry,
+        // A file gone from the archive (sealed meanwhile) is no storage trouble: no wait, no retry.
+        retryable: (error) => (options.retry?.retryable ?? isRetryable)(error) && existsSync(local),
         onRetry: ({ attempt, error, delayMs }) =>
           log(
             `shipping ${file}: try ${attempt} failed (${(error as Error).message}); again in ${delayMs} ms`,
           ),
       },
     );
+  };
   const putSealed = async (name: string) => {
     const facts = await readSealedFacts(scan.root, name);
     const archivedAt = (await stat(path.join(scan.root, `${name}${SEALED_SUFFIX}`))).mtime;
