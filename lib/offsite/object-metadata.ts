@@ -9,7 +9,7 @@ import type { CommitRecord, SegmentCommits } from "@/lib/wal/waldump";
 // clear on purpose: commit times and positions say when the database was written, not what.
 
 export interface WaldenObjectMetadata {
-  /** SHA-256 of the object's bytes; an encrypted object's is known only after the upload (putFile records it then). */
+  /** SHA-256 of the object's bytes (an encrypted WAL segment's ciphertext: putFile seals it before the upload to know it). */
   sha256?: string;
   /** SHA-256 of the plaintext: the file the object was made from. */
   plaintextSha256?: string;

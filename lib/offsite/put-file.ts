@@ -91,10 +91,17 @@ export async function putFile(
   const { size } = await fs.stat(localPath);
   const fileSha256 = (options.sha256 ?? (await sha256File(localPath)).sha256).toLowerCase();
   if (options.encryptTo && options.recordCiphertextSha256 !== false)
-    return sealFirst(context, localPath, fullKey, relative, { ...options, encryptTo: options.encryptTo }, {
-      size,
-      sha256: fileSha256,
-    });
+    return sealFirst(
+      context,
+      localPath,
+      fullKey,
+      relative,
+      { ...options, encryptTo: options.encryptTo },
+      {
+        size,
+        sha256: fileSha256,
+      },
+    );
   const { sealed } = options;
   const plaintextSha256 = sealed?.plaintextSha256 ?? fileSha256;
   const metadata = toS3Metadata({
@@ -170,7 +177,13 @@ async function sealFirst(
     try {
       const handle = await fs.open(sealedPath, "wx", 0o600);
       try {
-        for await (const part of objectParts(localPath, partSizeFor(file.size), expected, options.encryptTo, tally))
+        for await (const part of objectParts(
+          localPath,
+          partSizeFor(file.size),
+          expected,
+          options.encryptTo,
+          tally,
+        ))
           await handle.write(part);
       } finally {
         await handle.close();
@@ -187,7 +200,13 @@ async function sealFirst(
     }
   }
   const chunks: Buffer[] = [];
-  for await (const part of objectParts(localPath, file.size + AGE_OVERHEAD_BYTES, expected, options.encryptTo, tally))
+  for await (const part of objectParts(
+    localPath,
+    file.size + AGE_OVERHEAD_BYTES,
+    expected,
+    options.encryptTo,
+    tally,
+  ))
     chunks.push(part);
   const body = Buffer.concat(chunks);
   const metadata = toS3Metadata({

@@ -48,40 +48,44 @@ describe("an encrypted object with its ciphertext SHA-256 in its metadata", () =
       64 * 1024 * 1024,
       ["CreateMultipartUploadCommand", "UploadPartCommand", "CompleteMultipartUploadCommand"],
     ],
-  ])("%s, no self-copy", async (_label, size, writes) => {
-    const key = generateAgeKey();
-    const data = randomBytes(size);
-    const source = path.join(dir, `segment-${size}`);
-    await fs.writeFile(source, data);
-    commands.length = 0;
-    const put = await repository.putFile(source, `wal/segment-${size}`, {
-      encryptTo: key.recipient,
-      metadata: { walCommits: { count: 2, first: null, last: null, unreadableTimes: 0 } },
-    });
-    const sent = commands.filter((name) => name !== "HeadObjectCommand");
-    expect(sent).not.toContain("CopyObjectCommand");
-    expect([...new Set(sent)]).toEqual(writes);
-    expect(put).toMatchObject({ encrypted: true, plaintextBytes: size, plaintextSha256: sha256(data) });
+  ])(
+    "%s, no self-copy",
+    async (_label, size, writes) => {
+      const key = generateAgeKey();
+      const data = randomBytes(size);
+      const source = path.join(dir, `segment-${size}`);
+      await fs.writeFile(source, data);
+      commands.length = 0;
+      const put = await repository.putFile(source, `wal/segment-${size}`, {
+        encryptTo: key.recipient,
+        metadata: { walCommits: { count: 2, first: null, last: null, unreadableTimes: 0 } },
+      });
+      const sent = commands.filter((name) => name !== "HeadObjectCommand");
+      expect(sent).not.toContain("CopyObjectCommand");
+      expect([...new Set(sent)]).toEqual(writes);
+      expect(put).toMatchObject({ encrypted: true, plaintextBytes: size, plaintextSha256: sha256(data) });
 
-    const object = await repository.client.send(
-      new GetObjectCommand({ Bucket: BUCKET, Key: `walden/wal/segment-${size}` }),
-    );
-    const ciphertext = Buffer.from(await object.Body!.transformToByteArray());
-    expect(sha256(ciphertext)).toBe(put.sha256);
-    expect(await repository.head(`wal/segment-${size}`)).toMatchObject({
-      sha256: put.sha256,
-      plaintextSha256: sha256(data),
-      encryption: "age",
-      ageRecipient: key.recipient,
-      walCommits: { count: 2 },
-    });
-    const keyFile = path.join(dir, "key.txt");
-    const sealedFile = path.join(dir, "object.age");
-    const opened = path.join(dir, "opened");
-    await fs.writeFile(keyFile, identityFileText(key), { mode: 0o600 });
-    await fs.writeFile(sealedFile, ciphertext);
-    execFileSync("age", ["--decrypt", "-i", keyFile, "-o", opened, sealedFile]);
-    expect(sha256(await fs.readFile(opened))).toBe(sha256(data));
-    await Promise.all([opened, sealedFile, source].map((file) => fs.rm(file)));
-  }, 120_000);
+      const object = await repository.client.send(
+        new GetObjectCommand({ Bucket: BUCKET, Key: `walden/wal/segment-${size}` }),
+      );
+      const ciphertext = Buffer.from(await object.Body!.transformToByteArray());
+      expect(sha256(ciphertext)).toBe(put.sha256);
+      expect(await repository.head(`wal/segment-${size}`)).toMatchObject({
+        sha256: put.sha256,
+        plaintextSha256: sha256(data),
+        encryption: "age",
+        ageRecipient: key.recipient,
+        walCommits: { count: 2 },
+      });
+      const keyFile = path.join(dir, "key.txt");
+      const sealedFile = path.join(dir, "object.age");
+      const opened = path.join(dir, "opened");
+      await fs.writeFile(keyFile, identityFileText(key), { mode: 0o600 });
+      await fs.writeFile(sealedFile, ciphertext);
+      execFileSync("age", ["--decrypt", "-i", keyFile, "-o", opened, sealedFile]);
+      expect(sha256(await fs.readFile(opened))).toBe(sha256(data));
+      await Promise.all([opened, sealedFile, source].map((file) => fs.rm(file)));
+    },
+    120_000,
+  );
 });

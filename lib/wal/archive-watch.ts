@@ -100,7 +100,9 @@ export async function keepArchiveWatched(clusterId: string, log: (line: string) 
     start(clusterId, archivePath, log);
     return true;
   } catch (error) {
-    log(`the WAL archive ${archivePath} cannot be watched (${(error as Error).message}); the archive scan seals it`);
+    log(
+      `the WAL archive ${archivePath} cannot be watched (${(error as Error).message}); the archive scan seals it`,
+    );
     return false;
   }
 }

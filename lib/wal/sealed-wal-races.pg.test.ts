@@ -86,7 +86,11 @@ beforeAll(async () => {
     .split("\n")
     .find((line) => line.startsWith("AGE-SECRET-KEY-1"))!;
   recipient = execFileSync("age-keygen", ["-y", keyFile], { encoding: "utf8" }).trim();
-  source = await startSourceCluster({ name: `sealed-races-${run}`, root: path.join(dir, "source"), port: PORT });
+  source = await startSourceCluster({
+    name: `sealed-races-${run}`,
+    root: path.join(dir, "source"),
+    port: PORT,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -131,7 +135,9 @@ describe("the sealed WAL archive's races", () => {
     try {
       for (let i = 0; i < 5; i += 1) {
         await client.query("insert into races (at) select now() from generate_series(1, 100)");
-        const { rows } = await client.query<{ wal: string }>("select pg_walfile_name(pg_switch_wal()) as wal");
+        const { rows } = await client.query<{ wal: string }>(
+          "select pg_walfile_name(pg_switch_wal()) as wal",
+        );
         const switchedAt = Date.now();
         const name = rows[0]!.wal;
         await waitFor(`${name}.age`, () =>

@@ -79,7 +79,8 @@ async function removeStaleTemps(root: string): Promise<void> {
   for (const name of await fs.readdir(root)) {
     if (!TEMP_PATTERN.test(name)) continue;
     const info = await fs.stat(path.join(root, name)).catch(() => null);
-    if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await fs.rm(path.join(root, name), { force: true });
+    if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS)
+      await fs.rm(path.join(root, name), { force: true });
   }
 }
 
