@@ -185,6 +185,29 @@ export async function sealArchive(
   return result;
 }
 
+/**
+ * Another registered cluster reading the same archive folder (by its real path) without the same
+ * recipient: the name of the first such cluster, else null. Its restores, window and event finder
+ * would find sealed segments they hold no key for.
+ */
+async function plainReaderOfSameArchive(
+  clusterId: string,
+  archivePath: string,
+  recipient: string,
+): Promise<string | null> {
+  const real = await fs.realpath(archivePath).catch(() => path.resolve(archivePath));
+  const others = await db().cluster.findMany({
+    where: { id: { not: clusterId }, archivePath: { not: null } },
+    select: { name: true, archivePath: true, localEncryptionEnabled: true, localEncryptionRecipient: true },
+  });
+  for (const other of others) {
+    if (localEncryptionRecipient(other) === recipient) continue;
+    const theirs = await fs.realpath(other.archivePath!).catch(() => path.resolve(other.archivePath!));
+    if (theirs === real) return other.name;
+  }
+  return null;
+}
+
 /** One pass per archive folder at a time in this process: callers arriving during a pass share the next. */
 const passes = new Map<string, Promise<SealResult>>();
 
@@ -200,6 +223,12 @@ export async function sealClusterArchive(
   const recipient = cluster ? localEncryptionRecipient(cluster) : null;
   if (!cluster?.archivePath || !recipient) return { sealed: [], problems: [] };
   const archivePath = cluster.archivePath;
+  const sharer = await plainReaderOfSameArchive(cluster.id, archivePath, recipient);
+  if (sharer) {
+    const problem = `the WAL archive ${archivePath} is also the archive of cluster ${sharer}, which is not encrypted to the same key: it is left plain, since sealing it would hide that cluster's WAL from it (give each cluster its own archive folder)`;
+    log(`${cluster.name}: ${problem}`);
+    return { sealed: [], problems: [problem] };
+  }
   const running = passes.get(archivePath);
   const pass = (running ?? Promise.resolve()).then(
     () => sealArchive(archivePath, recipient),
